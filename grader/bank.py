@@ -1,0 +1,239 @@
+"""The exercise bank: one folder per exercise, described by one ``exercise.toml``.
+
+Layout of an exercise (``exercises/<id>/``)::
+
+    exercise.toml      metadata, validated against SCHEMA_VERSION below
+    test_public.py     graders the learner can read
+    test_hidden.py     graders the learner never sees (random inputs per run)
+    probes.py          optional: trusted helpers that run in the worker
+    learner/           generated from solutions/<id>.py: <id>.py, <id>.ipynb, README.md
+
+and ``solutions/<id>.py``, the reference solution with solution markers: the
+single source the learner files are generated from.
+
+This module imports no torch, so listing exercises stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+SCHEMA_VERSION = 1
+KINDS = ("code", "fix-bug", "quiz")
+DIFFICULTIES = ("easy", "medium", "hard")
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+SEED_PATTERN = re.compile(r"^\d{3}-\d{2}$")
+GRADER_PATTERN = re.compile(r"^test_[A-Za-z0-9_]+(\[[A-Za-z0-9_.]+\])?$")
+LIMIT_FIELDS = {"wall_s": float, "call_s": float, "memory_mb": int, "cpu_s": int}
+
+
+class ExerciseFormatError(Exception):
+    """An exercise's metadata breaks the schema; the message names the file and the field."""
+
+
+@dataclass(frozen=True)
+class Exercise:
+    id: str
+    title: str
+    kind: str
+    difficulty: str
+    topics: tuple[str, ...]
+    seeds: tuple[str, ...]
+    question_zh: str
+    prompt_en: str
+    points: dict[str, float]
+    hints: tuple[str, ...]
+    time_budget_min: int
+    directory: Path
+    solution_path: Path
+    limits: dict[str, Any] = field(default_factory=dict)
+    bans: tuple[str, ...] = ()
+    seed_defects: str = ""
+
+    @property
+    def max_score(self) -> float:
+        return float(sum(self.points.values()))
+
+    @property
+    def public_graders(self) -> Path:
+        return self.directory / "test_public.py"
+
+    @property
+    def hidden_graders(self) -> Path:
+        return self.directory / "test_hidden.py"
+
+    @property
+    def probes_path(self) -> Path | None:
+        p = self.directory / "probes.py"
+        return p if p.exists() else None
+
+    @property
+    def learner_dir(self) -> Path:
+        return self.directory / "learner"
+
+    @property
+    def stub_path(self) -> Path:
+        return self.learner_dir / f"{self.id}.py"
+
+    @property
+    def notebook_path(self) -> Path:
+        return self.learner_dir / f"{self.id}.ipynb"
+
+    @property
+    def readme_path(self) -> Path:
+        return self.learner_dir / "README.md"
+
+    def summary(self) -> dict[str, Any]:
+        """The fields ``prep list --json`` promises."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "kind": self.kind,
+            "topics": list(self.topics),
+            "difficulty": self.difficulty,
+            "seeds": list(self.seeds),
+            "max_score": self.max_score,
+            "time_budget_min": self.time_budget_min,
+        }
+
+
+def bank_root() -> Path:
+    """Where exercises/ and solutions/ live: $PREP_BANK, else the checkout this package sits in."""
+    env = os.environ.get("PREP_BANK")
+    return Path(env) if env else Path(__file__).resolve().parent.parent
+
+
+def exercise_ids(root: Path | None = None) -> list[str]:
+    base = (root or bank_root()) / "exercises"
+    if not base.is_dir():
+        return []
+    return sorted(p.name for p in base.iterdir() if (p / "exercise.toml").is_file())
+
+
+def load_all(root: Path | None = None) -> list[Exercise]:
+    return [load(i, root) for i in exercise_ids(root)]
+
+
+class UnknownExercise(LookupError):
+    pass
+
+
+def load(exercise_id: str, root: Path | None = None) -> Exercise:
+    root = root or bank_root()
+    directory = root / "exercises" / exercise_id
+    path = directory / "exercise.toml"
+    if not ID_PATTERN.match(exercise_id) or not path.is_file():
+        raise UnknownExercise(exercise_id)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as e:
+        raise ExerciseFormatError(f"{path}: not valid TOML: {e}") from None
+    return parse(data, directory=directory, solution_path=root / "solutions" / f"{exercise_id}.py", where=str(path))
+
+
+def parse(data: dict[str, Any], *, directory: Path, solution_path: Path, where: str) -> Exercise:
+    """Validate one exercise's metadata; every error names the file and the field."""
+
+    def fail(field_name: str, problem: str) -> None:
+        raise ExerciseFormatError(f"{where}: field '{field_name}': {problem}")
+
+    def need(name: str, kind: type, table: dict = data, prefix: str = "") -> Any:
+        if name not in table:
+            fail(prefix + name, "is missing")
+        value = table[name]
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+            fail(prefix + name, f"must be a {kind.__name__}, got {type(value).__name__}")
+        return value
+
+    def strings(name: str, *, pattern: re.Pattern | None = None, nonempty: bool = True) -> tuple[str, ...]:
+        values = need(name, list)
+        if nonempty and not values:
+            fail(name, "must not be empty")
+        for v in values:
+            if not isinstance(v, str) or not v.strip():
+                fail(name, f"entries must be non-empty strings, got {v!r}")
+            if pattern and not pattern.match(v):
+                fail(name, f"entry {v!r} does not match {pattern.pattern}")
+        if len(set(values)) != len(values):
+            fail(name, "has duplicate entries")
+        return tuple(values)
+
+    known = {"schema", "id", "title", "kind", "difficulty", "topics", "seeds", "hints", "time_budget_min",
+             "bans", "question", "points", "limits", "seed_defects"}
+    for key in data:
+        if key not in known:
+            fail(key, f"is not part of schema {SCHEMA_VERSION} (known fields: {', '.join(sorted(known))})")
+    schema = need("schema", int)
+    if schema != SCHEMA_VERSION:
+        fail("schema", f"is {schema}, this prep reads schema {SCHEMA_VERSION}")
+    ex_id = need("id", str)
+    if ex_id != directory.name:
+        fail("id", f"is {ex_id!r} but the folder is named {directory.name!r}")
+    kind = need("kind", str)
+    if kind not in KINDS:
+        fail("kind", f"must be one of {', '.join(KINDS)}, got {kind!r}")
+    difficulty = need("difficulty", str)
+    if difficulty not in DIFFICULTIES:
+        fail("difficulty", f"must be one of {', '.join(DIFFICULTIES)}, got {difficulty!r}")
+    question = need("question", dict)
+    zh = need("zh", str, question, "question.")
+    en = need("en", str, question, "question.")
+    if not zh.strip() or not en.strip():
+        fail("question", "needs non-empty 'zh' (the original question, quoted) and 'en' (the English prompt)")
+    points_table = need("points", dict)
+    if not points_table:
+        fail("points", "must list at least one grader")
+    points: dict[str, float] = {}
+    for name, value in points_table.items():
+        if not GRADER_PATTERN.match(name):
+            fail(f"points.{name}", "grader names look like test_something or test_something[param]")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            fail(f"points.{name}", f"must be a positive number, got {value!r}")
+        points[name] = float(value)
+    budget = need("time_budget_min", int)
+    if budget <= 0:
+        fail("time_budget_min", "must be positive")
+    limits = data.get("limits", {})
+    if not isinstance(limits, dict):
+        fail("limits", "must be a table")
+    for key, value in limits.items():
+        if key not in LIMIT_FIELDS:
+            fail(f"limits.{key}", f"unknown limit (known: {', '.join(LIMIT_FIELDS)})")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            fail(f"limits.{key}", f"must be a positive number, got {value!r}")
+    bans = data.get("bans", [])
+    if not isinstance(bans, list) or not all(isinstance(b, str) and "." in b for b in bans):
+        fail("bans", "must be a list of dotted names such as 'torch.optim.SGD'")
+    defects = data.get("seed_defects", "")
+    if not isinstance(defects, str):
+        fail("seed_defects", "must be a string")
+    return Exercise(
+        id=ex_id,
+        title=need("title", str),
+        kind=kind,
+        difficulty=difficulty,
+        topics=strings("topics"),
+        seeds=strings("seeds", pattern=SEED_PATTERN),
+        question_zh=zh.strip(),
+        prompt_en=en.strip(),
+        points=points,
+        hints=strings("hints"),
+        time_budget_min=budget,
+        directory=directory,
+        solution_path=solution_path,
+        limits={k: LIMIT_FIELDS[k](v) for k, v in limits.items()},
+        bans=tuple(bans),
+        seed_defects=defects.strip(),
+    )

@@ -1,0 +1,220 @@
+"""Checks that graders call: strict tensor comparison, gradient checks, optimizer trajectories.
+
+Every check raises ``CheckFailure`` with two parts: ``prop``, the property
+that failed, in words a learner can act on, and ``detail``, the evidence
+(inputs, expected against received). Public graders show both; hidden
+graders show only the property, so expected values never leak.
+
+All comparisons run here, in the judge, on tensors decoded from bytes, so
+no learner ``__eq__`` or ``__torch_function__`` can take part in them.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Callable, Iterable, Sequence
+
+import torch
+from torch.autograd.gradcheck import GradcheckError
+
+from grader import wire
+from grader.judge.remote import received_info
+
+# Every tensor compared here was decoded from bytes, so none is a DTensor. torch's
+# assert_close would otherwise import torch.distributed.tensor on first use (~0.4 s).
+try:
+    import torch.testing._comparison as _cmp
+
+    _cmp._HAS_DTENSOR = False
+except (ImportError, AttributeError):  # pragma: no cover - a future torch may move this
+    pass
+
+
+class CheckFailure(AssertionError):
+    """A grader's check failed; ``prop`` says what, ``detail`` shows the evidence."""
+
+    def __init__(self, prop: str, detail: str = "") -> None:
+        super().__init__(prop + (f"\n{detail}" if detail else ""))
+        self.prop = prop
+        self.detail = detail
+
+
+def summarize(t: Any, limit: int = 6) -> str:
+    """A short description of a value for feedback: shape, dtype and the first few numbers."""
+    if isinstance(t, torch.Tensor):
+        flat = t.detach().reshape(-1)[:limit].cpu().tolist()
+        more = ", ..." if t.numel() > limit else ""
+        nums = ", ".join(f"{v:.6g}" if isinstance(v, float) else str(v) for v in flat)
+        return f"tensor(shape={tuple(t.shape)}, dtype={str(t.dtype).replace('torch.', '')}, [{nums}{more}])"
+    if isinstance(t, wire.Opaque):
+        return repr(t)
+    if isinstance(t, (tuple, list)):
+        return type(t).__name__ + "(" + ", ".join(summarize(x, limit) for x in t[:4]) + (", ..." if len(t) > 4 else "") + ")"
+    text = repr(t)
+    return text if len(text) < 120 else text[:117] + "..."
+
+
+def expect_tensor(actual: Any, *, what: str, shape: Sequence[int] | None = None, dtype: torch.dtype | None = None,
+                  device: torch.device | str | None = None, finite: bool = True) -> torch.Tensor:
+    """The value is a plain tensor with exactly this shape, dtype and device, and finite values."""
+    if not isinstance(actual, torch.Tensor):
+        raise CheckFailure(f"{what} must be a torch.Tensor", f"received {summarize(actual)}")
+    info = received_info(actual)
+    if info is not None and not info.is_plain:
+        raise CheckFailure(f"{what} must be a plain torch.Tensor, not a subclass",
+                           f"received an instance of {info.type_name}")
+    if shape is not None and tuple(actual.shape) != tuple(shape):
+        raise CheckFailure(f"{what} has shape {tuple(actual.shape)}, expected {tuple(shape)}",
+                           "shapes must match exactly (no broadcasting)")
+    if dtype is not None and actual.dtype != dtype:
+        raise CheckFailure(f"{what} has dtype {actual.dtype}, expected {dtype}",
+                           "keep the dtype of the inputs")
+    if device is not None and actual.device != torch.device(device):
+        raise CheckFailure(f"{what} is on {actual.device}, expected {torch.device(device)}",
+                           "results should stay on the inputs' device")
+    if finite and (actual.is_floating_point() or actual.is_complex()) and not bool(torch.isfinite(actual).all()):
+        bad = int((~torch.isfinite(actual)).sum())
+        raise CheckFailure(f"{what} contains {bad} non-finite value(s) (nan or inf)", f"received {summarize(actual)}")
+    return actual
+
+
+def expect_close(actual: Any, expected: torch.Tensor, *, what: str, rtol: float | None = None,
+                 atol: float | None = None, inputs: str = "", finite: bool = True) -> None:
+    """The value equals ``expected``: same shape, dtype, device, values within tolerance.
+
+    ``inputs`` describes the inputs for public feedback.
+    """
+    expect_tensor(actual, what=what, shape=expected.shape, dtype=expected.dtype, device=expected.device,
+                  finite=finite and bool(torch.isfinite(expected).all()))
+    try:
+        torch.testing.assert_close(actual, expected, rtol=rtol, atol=atol, allow_subclasses=False,
+                                   equal_nan=False, check_device=True, check_dtype=True, check_layout=True)
+    except AssertionError as e:
+        diff = (actual.double() - expected.double()).abs()
+        where = int(diff.reshape(-1).nan_to_num(nan=math.inf).argmax()) if diff.numel() else 0
+        detail = [f"inputs: {inputs}"] if inputs else []
+        detail += [f"expected: {summarize(expected)}", f"received: {summarize(actual)}",
+                   f"largest difference {float(diff.reshape(-1)[where]):.3g} at flat index {where}"]
+        first_line = str(e).splitlines()[0] if str(e) else "values differ"
+        raise CheckFailure(f"{what} has the wrong values ({first_line.rstrip(':.').lower()})", "\n".join(detail)) from None
+
+
+def expect_equal(actual: Any, expected: Any, *, what: str) -> None:
+    """Plain-value equality (numbers, strings, booleans), with the type checked too."""
+    if type(actual) is not type(expected) or actual != expected:
+        raise CheckFailure(f"{what} is not right", f"expected {expected!r}, received {summarize(actual)}")
+
+
+# ---------------------------------------------------------------- gradients
+
+
+def check_gradients(fn: Callable[..., Any], inputs: tuple[torch.Tensor, ...], *, what: str,
+                    second_order: bool = False, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3) -> None:
+    """Central-difference check of fn's backward (and double backward) on float64 inputs.
+
+    ``fn`` is usually ``learner.function(...)``: its forward and backward run
+    in the worker, torch's gradcheck runs here.
+    """
+    for x in inputs:
+        if x.is_floating_point() and x.dtype != torch.float64:
+            raise ValueError("check_gradients needs float64 inputs: float32 rounding swamps central differences")
+    described = ", ".join(f"{tuple(x.shape)}" for x in inputs)
+    try:
+        torch.autograd.gradcheck(fn, inputs, eps=eps, atol=atol, rtol=rtol)
+    except GradcheckError as e:
+        raise CheckFailure(
+            f"the backward of {what} disagrees with central differences (inputs of shapes {described})",
+            _gradcheck_detail(str(e)),
+        ) from None
+    if second_order:
+        try:
+            torch.autograd.gradgradcheck(fn, inputs, eps=eps, atol=atol, rtol=rtol)
+        except GradcheckError as e:
+            raise CheckFailure(
+                f"the double backward of {what} is wrong: its backward must be built from differentiable "
+                f"tensor operations (inputs of shapes {described})",
+                _gradcheck_detail(str(e)),
+            ) from None
+
+
+def _gradcheck_detail(message: str) -> str:
+    lines = [ln for ln in message.splitlines() if ln.strip()]
+    return "\n".join(lines[:12])
+
+
+# ---------------------------------------------------------------- optimizers
+
+
+def compare_trajectories(actual: Sequence[Any], expected: Sequence[torch.Tensor], *, what: str,
+                         rtol: float = 1e-6, atol: float = 1e-7, inputs: str = "") -> None:
+    """Step-by-step comparison of parameter values, stopping at the first step that differs."""
+    if not isinstance(actual, (list, tuple)) or len(actual) != len(expected):
+        raise CheckFailure(f"{what}: expected {len(expected)} recorded steps",
+                           f"received {summarize(actual)}")
+    for step, (a, e) in enumerate(zip(actual, expected), start=1):
+        try:
+            expect_close(a, e, what=f"{what} after step {step}", rtol=rtol, atol=atol, inputs=inputs)
+        except CheckFailure as failure:
+            if step == 1:
+                hint = "the very first step is already off: check the update rule itself"
+            else:
+                hint = "the first steps match, so look at state carried between steps (buffers, step counts)"
+            raise CheckFailure(failure.prop + f"; {hint}", failure.detail) from None
+
+
+# ---------------------------------------------------------------- modules and types
+
+
+def expect_subclass(facts: dict, base: str, *, what: str) -> None:
+    """The learner's class derives from ``base`` (a qualified name such as 'torch.optim.optimizer.Optimizer')."""
+    if not facts.get("is_class"):
+        raise CheckFailure(f"{what} must be a class", f"it is a {facts.get('type')}")
+    if base not in facts.get("mro", []):
+        raise CheckFailure(f"{what} must subclass {base.rsplit('.', 1)[-1]}", f"its bases are {facts.get('mro')}")
+
+
+def expect_raises(call: Callable[[], Any], error_type: str, *, what: str) -> None:
+    """A remote call raises a learner-side exception of the given type name."""
+    from grader.judge.session import LearnerError
+
+    try:
+        value = call()
+    except LearnerError as e:
+        if e.type != error_type:
+            raise CheckFailure(f"{what} should raise {error_type}", f"it raised {e.summary()}") from None
+        return
+    raise CheckFailure(f"{what} should raise {error_type}", f"it returned {summarize(value)}")
+
+
+def banned_names_used(source: str, banned: Iterable[str]) -> list[str]:
+    """Which banned dotted names the source mentions (``torch.optim.SGD``, ``optim.SGD``, ``SGD`` imports).
+
+    Read from the submitted text on the judge's side, where learner code cannot interfere.
+    """
+    import ast
+
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    found: set[str] = set()
+    tails = {b: b.split(".") for b in banned}
+    for node in ast.walk(tree):
+        chain: list[str] = []
+        if isinstance(node, ast.Attribute):
+            cur: Any = node
+            while isinstance(cur, ast.Attribute):
+                chain.insert(0, cur.attr)
+                cur = cur.value
+            if isinstance(cur, ast.Name):
+                chain.insert(0, cur.id)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            for alias in node.names:
+                imported = node.module.split(".") + [alias.name]
+                found.update(b for b, parts in tails.items() if imported[-2:] == parts[-2:])
+            continue
+        for b, parts in tails.items():
+            # match the last two components (optim.SGD) so aliases like `import torch.optim as o` still count
+            if len(chain) >= 2 and chain[-2:] == parts[-2:]:
+                found.add(b)
+    return sorted(found)

@@ -1,0 +1,181 @@
+"""Grade one submission against one exercise: the single grading path.
+
+``prep check`` and ``prep grade`` both end up in ``grade()``. The steps:
+
+1. read the submission into module source (judge side; nothing runs);
+2. start the worker (it imports torch while this process does the same);
+3. have the worker load the submission;
+4. run the exercise's public and hidden graders with pytest, in this process;
+5. turn pytest's records into a ``Result`` with points and teaching messages;
+6. end the worker and everything it started.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from grader import submission as submissions
+from grader.bank import Exercise
+from grader.judge.result import GraderOutcome, Result
+from grader.judge.session import InfraError, LearnerError, Limits, WorkerDied, WorkerSession
+
+PYTEST_INI = Path(__file__).with_name("pytest.ini")
+
+
+def limits_for(exercise: Exercise, override: Limits | None = None) -> Limits:
+    if override is not None:
+        return override
+    return Limits(**exercise.limits) if exercise.limits else Limits()
+
+
+def grade(exercise: Exercise, path: Path, *, seed: int | None = None, limits: Limits | None = None,
+          python: str | None = None) -> Result:
+    """Grade the file at ``path``; never raises for anything the submission does."""
+    started = time.monotonic()
+    seed = secrets.randbelow(2**31) if seed is None else seed
+    hidden = _hidden_names(exercise)
+    extra: dict[str, Any] = {"seed": seed, "submission": str(path)}
+
+    def early(status: str, message: str, **more: Any) -> Result:
+        r = Result.failed_before_grading(exercise.id, status, message, exercise.max_score, exercise.points,
+                                         hidden, **extra, **more)
+        r.duration_s = time.monotonic() - started
+        return r
+
+    try:
+        sub = submissions.load(exercise, Path(path))
+    except submissions.NotGradable as e:
+        return early("not_gradable", str(e))
+    extra["sha256"] = sub.sha256
+
+    session = WorkerSession(limits=limits_for(exercise, limits), python=python or sys.executable)
+    try:
+        session.start()
+        # The worker is importing torch now; the judge imports its own side meanwhile.
+        from grader.judge.remote import Learner
+
+        session.wait_ready()
+        learner = Learner(session, sub.source)
+        probes = str(exercise.probes_path) if exercise.probes_path else None
+        try:
+            session.request({"op": "load", "source": sub.source, "filename": sub.filename,
+                             "probes": probes, "bans": list(exercise.bans)})
+        except LearnerError as e:
+            return early("not_gradable", f"your code raised {e.summary()} while it was being loaded; "
+                                         "fix that first (it runs before any grader)")
+        result = _run_graders(exercise, learner, seed, sub.source, session)
+    except WorkerDied as e:
+        return early(e.status, e.message)
+    except InfraError as e:
+        return early("infra_error", f"prep could not grade this ({e}); this is not your code's fault")
+    finally:
+        session.close()
+    result.seed, result.submission, result.sha256 = seed, str(path), sub.sha256
+    result.duration_s = time.monotonic() - started
+    return result
+
+
+def _hidden_names(exercise: Exercise) -> set[str]:
+    """Grader names defined in the hidden file (by a cheap text scan; used before pytest runs)."""
+    if not exercise.hidden_graders.exists():
+        return set()
+    text = exercise.hidden_graders.read_text(encoding="utf-8")
+    return {n for n in exercise.points if f"def {n.split('[', 1)[0]}(" in text}
+
+
+def _run_graders(exercise: Exercise, learner: Any, seed: int, source: str, session: WorkerSession) -> Result:
+    import pytest
+
+    from grader.judge.plugin import GradingPlugin
+
+    plugin = GradingPlugin(learner=learner, seed=seed, source=source, hidden_file=str(exercise.hidden_graders))
+    files = [str(p) for p in (exercise.public_graders, exercise.hidden_graders) if p.exists()]
+    args = [*files, "-c", str(PYTEST_INI), "--rootdir", str(exercise.directory.parent.parent),
+            "-p", "no:cacheprovider", "-p", "no:unraisableexception", "-p", "no:terminal",
+            "-p", "no:stepwise", "--noconftest", "--import-mode=importlib"]
+    saved_env = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # no third-party plugin takes part in grading
+    before = set(sys.modules)
+    try:
+        code = pytest.main(args, plugins=[plugin])
+    finally:
+        if saved_env is None:
+            os.environ.pop("PYTEST_DISABLE_PLUGIN_AUTOLOAD", None)
+        else:
+            os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = saved_env
+        for name in set(sys.modules) - before:  # graders are re-imported fresh on the next run
+            if name.startswith("exercises."):
+                del sys.modules[name]
+    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        raise InfraError(f"pytest could not run the graders of {exercise.id} (exit code {int(code)})")
+    return aggregate(exercise, plugin, session)
+
+
+def aggregate(exercise: Exercise, plugin: Any, session: WorkerSession) -> Result:
+    """Fold per-device records into one outcome per grader, with points and messages."""
+    from grader.judge.plugin import KNOWN_DEVICES
+
+    by_grader: dict[str, list[Any]] = {}
+    for rec in plugin.records:
+        by_grader.setdefault(rec.grader, []).append(rec)
+    unknown = sorted(set(by_grader) - set(exercise.points))
+    missing = sorted(set(exercise.points) - set(by_grader))
+    if unknown or missing:
+        raise InfraError(f"{exercise.id}: graders and exercise.toml [points] disagree "
+                         f"(no points for: {unknown or 'none'}; points for graders that do not exist: {missing or 'none'})")
+    tests: list[GraderOutcome] = []
+    status = "graded"
+    for name, max_points in exercise.points.items():
+        recs = by_grader[name]
+        ran = [r for r in recs if r.outcome != "skipped"]
+        skipped = sorted({r.device for r in recs if r.outcome == "skipped" and r.device})
+        failed = [r for r in ran if r.outcome == "failed"]
+        hidden = any(r.hidden for r in recs)
+        devices = sorted({r.device for r in ran if r.device}, key=KNOWN_DEVICES.index)
+        if not ran:
+            outcome, message = "error", "this grader ran on no device"
+        elif failed:
+            outcome, message = _explain(failed[0], hidden)
+        else:
+            outcome, message = "passed", "ok"
+        if outcome == "error":
+            status = "infra_error"
+        if isinstance(failed[0].exception if failed else None, WorkerDied) and status == "graded":
+            status = failed[0].exception.status  # type: ignore[union-attr]
+        points = max_points if outcome == "passed" else 0.0
+        tests.append(GraderOutcome(name, outcome, points, max_points, message, hidden, devices, skipped))
+    if session.died is not None and status == "graded":
+        status = session.died.status
+    score = sum(t.points for t in tests)
+    skipped_devices = {d: why for d, why in plugin.availability.items() if why}
+    message = ""
+    if status != "graded":
+        message = session.died.message if session.died is not None else "a grader failed to run; this is prep's fault"
+    return Result(exercise.id, status, score, exercise.max_score, tests, message=message,
+                  devices=[d for d, why in plugin.availability.items() if not why], skipped_devices=skipped_devices)
+
+
+def _explain(rec: Any, hidden: bool) -> tuple[str, str]:
+    """A failure message that teaches; for hidden graders, the property only."""
+    from grader.judge.checks import CheckFailure
+
+    exc = rec.exception
+    on = f"[{rec.device}] " if rec.device and rec.device != "cpu" else ""
+    if isinstance(exc, WorkerDied):
+        return "failed", f"{on}not graded: {exc.message}"
+    if isinstance(exc, LearnerError):
+        return "failed", f"{on}your code raised {exc.summary()}"
+    if isinstance(exc, CheckFailure):
+        return "failed", on + (exc.prop if hidden or not exc.detail else f"{exc.prop}\n{exc.detail}")
+    if isinstance(exc, AssertionError):
+        doc = rec.doc.splitlines()[0] if rec.doc else rec.grader
+        if hidden:
+            return "failed", f"{on}hidden check failed: {doc}"
+        text = str(exc).strip() or doc
+        return "failed", on + "\n".join(text.splitlines()[:12])
+    return "error", f"{on}the grader itself failed ({type(exc).__name__}: {exc}); this is prep's fault, not yours"

@@ -1,0 +1,119 @@
+"""The pytest plugin graders run under: fixtures, device parametrisation, outcome capture.
+
+Fixtures a grader may ask for:
+
+* ``learner``  the submission, as a ``Learner`` proxy (every call goes to the worker)
+* ``device``   each available device in turn (cpu, cuda, mps); unavailable ones are
+               skipped and reported, never silently dropped
+* ``rng``      a ``torch.Generator`` seeded from this run's random seed and the grader's name
+* ``seed``     this run's seed (an int), for graders that need their own randomness
+* ``source``   the submitted module source, for static checks (banned APIs)
+
+Grader names are the test function's name plus any parameter ids other than
+the device: ``test_grad[cpu]`` and ``test_grad[cuda]`` are one grader,
+``test_grad``, that passes only if it passes on every device it ran on.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+import torch
+
+KNOWN_DEVICES = ("cpu", "cuda", "mps")
+
+
+def device_availability() -> dict[str, str | None]:
+    """device -> None if usable here, else why not."""
+    mps = getattr(torch.backends, "mps", None)
+    return {
+        "cpu": None,
+        "cuda": None if torch.cuda.is_available() else "no CUDA device is available",
+        "mps": None if (mps is not None and mps.is_available()) else "no MPS device is available",
+    }
+
+
+@dataclass
+class Record:
+    """What happened to one pytest item (one grader on one device)."""
+
+    grader: str
+    device: str | None
+    outcome: str  # passed / failed / skipped
+    exception: BaseException | None = None
+    doc: str = ""
+    hidden: bool = False
+
+
+def grader_name(item: pytest.Item) -> tuple[str, str | None]:
+    """(grader name, device) for an item: test_x[q1-cpu] -> ("test_x[q1]", "cpu")."""
+    base = getattr(item, "originalname", None) or item.name.split("[", 1)[0]
+    callspec = getattr(item, "callspec", None)
+    device = callspec.params.get("device") if callspec is not None else None
+    if "[" not in item.name:
+        return base, device
+    ids = item.name[item.name.index("[") + 1 : -1].split("-")
+    rest = [i for i in ids if i not in KNOWN_DEVICES]
+    return (f"{base}[{'-'.join(rest)}]" if rest else base), device
+
+
+@dataclass
+class GradingPlugin:
+    learner: Any
+    seed: int
+    source: str
+    hidden_file: str
+    records: list[Record] = field(default_factory=list)
+    availability: dict[str, str | None] = field(default_factory=device_availability)
+
+    # ---------------------------------------------------------------- fixtures
+
+    @pytest.fixture(name="learner")
+    def _learner(self) -> Any:
+        return self.learner
+
+    @pytest.fixture(name="seed")
+    def _seed(self) -> int:
+        return self.seed
+
+    @pytest.fixture(name="source")
+    def _source(self) -> str:
+        return self.source
+
+    @pytest.fixture(name="rng")
+    def _rng(self, request: pytest.FixtureRequest) -> torch.Generator:
+        g = torch.Generator()
+        g.manual_seed((self.seed * 1_000_003 + zlib.crc32(request.node.name.encode())) % (2**63))
+        return g
+
+    # ---------------------------------------------------------------- hooks
+
+    def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
+        if "device" in metafunc.fixturenames:
+            params = []
+            for d in KNOWN_DEVICES:
+                why = self.availability[d]
+                marks = [pytest.mark.skip(reason=why)] if why else []
+                params.append(pytest.param(d, id=d, marks=marks))
+            metafunc.parametrize("device", params)
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo) -> Any:
+        outcome = yield
+        report = outcome.get_result()
+        name, device = grader_name(item)
+        doc = (getattr(item, "function", None).__doc__ or "").strip() if hasattr(item, "function") else ""
+        hidden = str(item.path) == self.hidden_file
+        if report.when == "setup" and report.skipped:
+            self.records.append(Record(name, device, "skipped", doc=doc, hidden=hidden))
+        elif report.failed:
+            exc = call.excinfo.value if call.excinfo is not None else None
+            self.records.append(Record(name, device, "failed", exc, doc, hidden))
+        elif report.when == "call" and report.passed:
+            self.records.append(Record(name, device, "passed", doc=doc, hidden=hidden))
+        elif report.when == "call" and report.skipped:
+            exc = call.excinfo.value if call.excinfo is not None else None
+            self.records.append(Record(name, device, "failed", exc, doc, hidden))

@@ -1,0 +1,133 @@
+"""The learner's code as graders see it: a proxy whose every call crosses the wire.
+
+Graders never touch learner objects. ``learner.call("Mul.apply", x, y)``
+sends x and y (tensors the grader made) to the worker, which calls the
+learner's function and sends back plain numbers. ``learner.function(...)``
+wraps a learner function in a judge-side ``autograd.Function`` whose forward
+and backward are remote calls, so torch's own ``gradcheck`` and
+``gradgradcheck`` run here, in the trusted process, on numbers the worker
+computed.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import torch
+
+from grader import wire
+from grader.judge.session import WorkerSession
+
+INFO_ATTR = "_prep_wire_info"
+
+
+def received_info(t: torch.Tensor) -> wire.TensorInfo | None:
+    """What the worker said about a tensor it sent (device, requires_grad, type)."""
+    return getattr(t, INFO_ATTR, None)
+
+
+class Learner:
+    """Proxy for the submission loaded in a worker."""
+
+    def __init__(self, session: WorkerSession, source: str = "") -> None:
+        self.session = session
+        self.source = source  # the submitted source text, for static checks on the judge's side
+
+    # ---------------------------------------------------------------- basic calls
+
+    def call(self, target: str, *args: Any, **kwargs: Any) -> Any:
+        """Call ``target`` (a dotted name in the submission) with args chosen by the grader."""
+        return self._request({"op": "call", "target": target, "args": list(args), "kwargs": kwargs})
+
+    def get(self, target: str) -> Any:
+        """The value of a module-level name (a quiz's answers, a constant)."""
+        return self._request({"op": "get", "target": target})
+
+    def describe(self, target: str) -> dict:
+        """Type facts about a name: its type, whether it is a class, its MRO, its signature."""
+        return self._request({"op": "describe", "target": target})
+
+    def probe(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        """Run a named probe from the exercise's probes module against the submission."""
+        return self._request({"op": "probe", "name": name, "args": list(args), "kwargs": kwargs})
+
+    def _request(self, tree: dict) -> Any:
+        return self.session.request(tree, place=_place_received)
+
+    # ---------------------------------------------------------------- differentiable proxy
+
+    def function(self, target: str) -> Callable[..., Any]:
+        """A judge-side differentiable stand-in for a learner function of tensors.
+
+        Its forward is the learner's forward, its backward the learner's
+        backward, each computed in the worker; its double backward too. Use it
+        with ``torch.autograd.gradcheck`` / ``gradgradcheck``.
+        """
+        return _remote_derivative(self, target, order=0, splits=[], masks=[])
+
+
+def _place_received(t: torch.Tensor, info: wire.TensorInfo) -> torch.Tensor:
+    """Put a received tensor on the device the worker says it was on, and remember what it said."""
+    try:
+        t = t.to(info.device)
+    except (RuntimeError, AssertionError):  # a device this process cannot use: keep it on the CPU
+        pass
+    setattr(t, INFO_ATTR, info)
+    return t
+
+
+def _remote_derivative(learner: Learner, target: str, order: int, splits: list[int],
+                       masks: list[list[bool]]) -> Callable[..., Any]:
+    """The order-k derivative function of ``target`` as a judge-side autograd Function."""
+
+    class RemoteFunction(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx: Any, *flat: torch.Tensor) -> Any:
+            level_splits = splits + [len(flat) - sum(splits)]
+            sent = [t.detach().requires_grad_(need) if isinstance(t, torch.Tensor) and t.is_floating_point() else t
+                    for t, need in zip(flat, ctx.needs_input_grad)]
+            request: dict = {"op": "call", "target": target, "args": sent, "order": order}
+            if order:
+                request.update(splits=level_splits, masks=masks)
+            out = learner._request(request)
+            single = not isinstance(out, tuple)
+            outs = (out,) if single else out
+            for o in outs:
+                if not isinstance(o, torch.Tensor):
+                    from grader.judge.checks import CheckFailure
+
+                    raise CheckFailure(f"{target} must return tensors", f"it returned {_kind(o)}")
+            ctx.save_for_backward(*flat)
+            ctx.level_splits = level_splits
+            ctx.single = single
+            ctx.out_meta = [(o.shape, o.dtype, o.device) for o in outs]
+            clean = tuple(o.detach().clone() for o in outs)
+            return clean[0] if single else clean
+
+        @staticmethod
+        def backward(ctx: Any, *grads: torch.Tensor) -> Any:
+            flat = ctx.saved_tensors
+            mask = list(ctx.needs_input_grad)
+            cotangents = [torch.zeros(s, dtype=d, device=dev) if g is None else g
+                          for g, (s, d, dev) in zip(grads, ctx.out_meta)]
+            nxt = _remote_derivative(learner, target, order + 1, ctx.level_splits, masks + [mask])
+            res = nxt(*flat, *cotangents)
+            res = res if isinstance(res, tuple) else (res,)
+            full: list[torch.Tensor | None] = [None] * len(flat)
+            for i, r in zip([i for i, m in enumerate(mask) if m], res):
+                full[i] = r
+            return tuple(full)
+
+    def apply(*flat: torch.Tensor) -> Any:
+        return RemoteFunction.apply(*flat)
+
+    apply.__name__ = target if order == 0 else f"{target} (derivative {order})"
+    return apply
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, torch.Tensor):
+        return f"a tensor of shape {tuple(value.shape)}"
+    if isinstance(value, wire.Opaque):
+        return f"a {value.type_name}"
+    return f"a {type(value).__name__} ({value!r:.60})"

@@ -1,0 +1,56 @@
+"""The outcome of grading one submission against one exercise: plain data, JSON-ready.
+
+This module imports nothing heavy, so the CLI can print results without torch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+STATUSES = ("graded", "not_gradable", "timeout", "memory_limit", "crashed", "infra_error")
+OUTCOMES = ("passed", "failed", "error")
+
+
+@dataclass
+class GraderOutcome:
+    name: str
+    outcome: str  # passed / failed / error (error: the grader itself broke, an infra_error)
+    points: float
+    max_points: float
+    message: str
+    hidden: bool
+    devices: list[str] = field(default_factory=list)  # devices it ran on
+    skipped_devices: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Result:
+    exercise: str
+    status: str
+    score: float
+    max_score: float
+    tests: list[GraderOutcome]
+    message: str = ""
+    seed: int | None = None
+    submission: str = ""
+    sha256: str = ""
+    devices: list[str] = field(default_factory=list)
+    skipped_devices: dict[str, str] = field(default_factory=dict)  # device -> why it was skipped
+    duration_s: float = 0.0
+
+    @property
+    def full_marks(self) -> bool:
+        return self.status == "graded" and self.max_score > 0 and self.score >= self.max_score
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["full_marks"] = self.full_marks
+        return data
+
+    @classmethod
+    def failed_before_grading(cls, exercise: str, status: str, message: str, max_score: float,
+                              point_table: dict[str, float], hidden: set[str], **extra: Any) -> "Result":
+        """Every grader scores zero with the same reason (the submission never got to run)."""
+        tests = [GraderOutcome(name, "failed", 0.0, pts, message, name in hidden) for name, pts in point_table.items()]
+        return cls(exercise, status, 0.0, max_score, tests, message=message, **extra)

@@ -1,0 +1,331 @@
+"""A worker process as the judge sees it: start it, ask it things, and end it for good.
+
+The judge owns the clock and the kill switch. Every request has a deadline;
+while waiting, the judge watches the worker's resident memory. A worker that
+overruns either is killed with its whole process group, and then the judge
+sweeps up any process that escaped the group (a daemon that called setsid):
+on Linux the judge makes itself a child subreaper, so such orphans are
+re-parented to it and can be found and killed.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+# grader.wire imports torch; it is imported inside the methods that need it so that
+# start() can spawn the worker before this process pays for its own torch import.
+
+PR_SET_CHILD_SUBREAPER = 36
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+_CLK_TCK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits of one grading run; an exercise may raise or lower them."""
+
+    wall_s: float = 120.0  # the whole run, start-up included
+    call_s: float = 30.0  # one request to the worker
+    memory_mb: int = 3072  # resident memory of the worker
+    cpu_s: int = 300  # CPU seconds of the worker (a backstop; the wall clock usually fires first)
+    fsize_mb: int = 64  # largest file the worker may write
+
+
+class WorkerDied(Exception):
+    """The worker is gone: it timed out, used too much memory, or exited on its own."""
+
+    def __init__(self, status: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status  # "timeout", "memory_limit" or "crashed"
+        self.message = message
+
+
+class LearnerError(Exception):
+    """Learner code raised an exception inside the worker."""
+
+    def __init__(self, error: dict) -> None:
+        self.type = str(error.get("type", "Exception"))
+        self.message = str(error.get("message", ""))
+        self.where = str(error.get("where", ""))
+        self.in_learner_code = bool(error.get("in_learner_code"))
+        super().__init__(self.summary())
+
+    def summary(self) -> str:
+        text = f"{self.type}: {self.message}" if self.message else self.type
+        return f"{text} ({self.where})" if self.where else text
+
+    @property
+    def looks_like_out_of_memory(self) -> bool:
+        return self.type == "MemoryError" or "can't allocate memory" in self.message or "out of memory" in self.message
+
+
+class InfraError(Exception):
+    """prep's own machinery failed (not the learner's fault)."""
+
+
+def _make_subreaper() -> None:
+    if sys.platform != "linux":
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
+def _children_of(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc") if os.path.isdir("/proc") else []:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                stat = f.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        if int(stat[1]) == pid:
+            found.append(int(entry))
+    return found
+
+
+def _rss_bytes(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as f:
+            return int(f.read().split()[1]) * _PAGE
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+_LIVE_WORKERS: set[int] = set()
+
+
+@dataclass
+class WorkerSession:
+    """One worker process, used for one submission."""
+
+    limits: Limits = field(default_factory=Limits)
+    python: str = sys.executable
+    process: subprocess.Popen | None = None
+    log_path: Path | None = None
+    died: WorkerDied | None = None
+    _request_fd: int = -1
+    _reply_fd: int = -1
+    _scratch: tempfile.TemporaryDirectory | None = None
+    _started_at: float = 0.0
+    _last_rss_check: float = 0.0
+
+    # ------------------------------------------------------------ life cycle
+
+    def start(self) -> None:
+        """Spawn the worker; it imports torch while the judge gets on with its own start-up."""
+        _make_subreaper()
+        self._scratch = tempfile.TemporaryDirectory(prefix="prep-worker-")
+        scratch = Path(self._scratch.name)
+        self.log_path = scratch / "output.log"
+        reply_r, reply_w = os.pipe()
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": str(scratch),
+            "TMPDIR": str(scratch),
+            "LANG": "C.UTF-8",
+            "OMP_NUM_THREADS": "1",
+            "MKL_NUM_THREADS": "1",
+            "PYTHONHASHSEED": "0",
+            "PYTHONDONTWRITEBYTECODE": "1",
+        }
+        for passthrough in ("CUDA_VISIBLE_DEVICES", "LD_LIBRARY_PATH", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
+            if passthrough in os.environ:
+                env[passthrough] = os.environ[passthrough]
+        args = [self.python, "-I", "-B", "-m", "grader.worker", "--reply-fd", str(reply_w),
+                "--cpu-s", str(self.limits.cpu_s), "--fsize-mb", str(self.limits.fsize_mb)]
+        with open(self.log_path, "wb") as log:
+            try:
+                self.process = subprocess.Popen(
+                    args, stdin=subprocess.PIPE, stdout=log, stderr=log, pass_fds=(reply_w,),
+                    cwd=scratch, env=env, start_new_session=True, close_fds=True,
+                )
+            except OSError as e:
+                os.close(reply_r)
+                os.close(reply_w)
+                raise InfraError(f"could not start the worker ({e})") from e
+        os.close(reply_w)
+        assert self.process.stdin is not None
+        self._request_fd = self.process.stdin.fileno()
+        self._reply_fd = reply_r
+        self._started_at = time.monotonic()
+        _LIVE_WORKERS.add(self.process.pid)
+
+    def wait_ready(self) -> dict:
+        """Wait for the worker's hello (torch imported)."""
+        reply = self._read_reply(time.monotonic() + max(self.limits.call_s, 60.0))
+        return reply
+
+    def close(self) -> None:
+        """End the worker and everything it started; safe to call twice."""
+        if self.process is None:
+            return
+        if self.process.poll() is None and self.died is None:
+            from grader import wire
+
+            try:
+                wire.write_frame(self._request_fd, wire.encode({"op": "shutdown"}))
+                self.process.wait(timeout=2.0)
+            except (OSError, subprocess.TimeoutExpired, wire.WireError):
+                pass
+        self._kill_everything()
+        for fd in (self._reply_fd,):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        if self.process.stdin:
+            try:
+                self.process.stdin.close()
+            except OSError:
+                pass
+        _LIVE_WORKERS.discard(self.process.pid)
+        if self._scratch is not None:
+            self._scratch.cleanup()
+            self._scratch = None
+
+    def __enter__(self) -> "WorkerSession":
+        self.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    # ------------------------------------------------------------ requests
+
+    def request(self, tree: dict, *, timeout: float | None = None, place: Any = None) -> Any:
+        """Send one request and return the value it answers, or raise LearnerError / WorkerDied."""
+        if self.died is not None:
+            raise self.died
+        if self.process is None:
+            raise InfraError("the worker was never started")
+        budget_left = self.limits.wall_s - (time.monotonic() - self._started_at)
+        call_timeout = min(timeout or self.limits.call_s, max(budget_left, 0.0))
+        deadline = time.monotonic() + call_timeout
+        from grader import wire
+
+        try:
+            wire.write_frame(self._request_fd, wire.encode(tree))
+        except (BrokenPipeError, OSError):
+            self._die("crashed", self._exit_message())
+        return self._read_reply(deadline, place=place)
+
+    def _read_reply(self, deadline: float, place: Any = None) -> Any:
+        from grader import wire
+
+        try:
+            body = wire.read_frame(self._reply_fd, deadline=deadline, on_wait=self._watch)
+            reply = wire.decode(body, place=place)
+        except wire.FrameTimeout:
+            self._die("timeout", f"your code was still running after {self._elapsed_limit_text()}; it was stopped")
+        except wire.PeerClosed:
+            self._die("crashed", self._exit_message())
+        except wire.WireError as e:
+            self._die("crashed", f"the worker sent a malformed reply ({e}); it was stopped")
+        if not isinstance(reply, dict) or not isinstance(reply.get("ok"), bool):
+            self._die("crashed", "the worker sent a reply that is not in the protocol; it was stopped")
+        if not reply["ok"]:
+            err = reply.get("error") if isinstance(reply.get("error"), dict) else {}
+            error = LearnerError(err)
+            if error.looks_like_out_of_memory:
+                self._die("memory_limit", f"your code ran out of memory ({error.summary()})")
+            raise error
+        return reply.get("value")
+
+    def _elapsed_limit_text(self) -> str:
+        elapsed = time.monotonic() - self._started_at
+        if elapsed >= self.limits.wall_s - 0.05:
+            return f"the exercise's {self.limits.wall_s:g} s time budget"
+        return f"the {self.limits.call_s:g} s limit for one check"
+
+    def _watch(self) -> None:
+        """Called while waiting on the worker: enforce the memory limit."""
+        now = time.monotonic()
+        if now - self._last_rss_check < 0.05 or self.process is None:
+            return
+        self._last_rss_check = now
+        rss = _rss_bytes(self.process.pid)
+        if rss > self.limits.memory_mb << 20:
+            self._die("memory_limit", f"your code used {rss >> 20} MB of memory, over the {self.limits.memory_mb} MB limit")
+
+    def _exit_message(self) -> str:
+        code = self.process.poll() if self.process else None
+        if code is None:
+            try:
+                code = self.process.wait(timeout=1.0) if self.process else None
+            except subprocess.TimeoutExpired:
+                code = None
+        if code is not None and code < 0:
+            name = signal.Signals(-code).name if -code in signal.Signals._value2member_map_ else str(-code)
+            if -code == signal.SIGXCPU:
+                return f"your code used more than {self.limits.cpu_s} s of CPU time and was stopped"
+            return f"your code's process was killed by {name}"
+        return f"your code ended the process (exit status {code}) before grading finished"
+
+    def _die(self, status: str, message: str) -> None:
+        self.died = WorkerDied(status, message)
+        self._kill_everything()
+        raise self.died
+
+    def _kill_everything(self) -> None:
+        """Kill the worker's group, then any escaped descendant re-parented to us."""
+        proc = self.process
+        if proc is None:
+            return
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        try:
+            proc.wait(timeout=5.0)
+        except subprocess.TimeoutExpired:
+            pass
+        sweep_orphans(exclude=_LIVE_WORKERS - {proc.pid})
+
+    def output_tail(self, limit: int = 2000) -> str:
+        """The end of what learner code printed (for diagnostics only; never scored)."""
+        if not self.log_path or not self.log_path.exists():
+            return ""
+        with open(self.log_path, "rb") as f:
+            f.seek(0, os.SEEK_END)
+            size = f.tell()
+            f.seek(max(0, size - limit))
+            return f.read().decode("utf-8", "replace")
+
+
+def sweep_orphans(exclude: set[int] = frozenset(), rounds: int = 50) -> int:
+    """Kill children of this process that are not live workers: escaped daemons.
+
+    Returns how many were killed. Loops because a daemon may fork while we sweep.
+    """
+    me = os.getpid()
+    killed = 0
+    for _ in range(rounds):
+        strays = [pid for pid in _children_of(me) if pid not in exclude]
+        if not strays:
+            break
+        for pid in strays:
+            for kill in (lambda p: os.killpg(p, signal.SIGKILL), lambda p: os.kill(p, signal.SIGKILL)):
+                try:
+                    kill(pid)
+                except (ProcessLookupError, PermissionError):
+                    pass
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass
+            killed += 1
+    return killed

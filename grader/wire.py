@@ -1,0 +1,248 @@
+"""The wire protocol between the judge and the worker.
+
+This module is the only thing the two sides share. A message is a tree of
+plain values (None, bool, int, float, str, list, tuple, str-keyed dict) and
+tensors. It travels as one frame: an 8-byte magic, an 8-byte length, then a
+safetensors blob whose tensors are the tree's tensors and whose metadata
+holds the tree as JSON. Neither half can run code when decoded: safetensors
+is a header plus raw bytes, JSON is data. Pickle never appears.
+
+The decoder is strict because the worker side runs learner code and may send
+anything: sizes are capped before allocation, the tree's shape is checked,
+dtypes are whitelisted, and unknown node kinds are rejected.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import select
+import struct
+import time
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import torch
+from safetensors.torch import load as _st_load
+from safetensors.torch import save as _st_save
+
+MAGIC = b"PREPWIRE"
+PROTOCOL_VERSION = 1
+MAX_FRAME_BYTES = 256 * 1024 * 1024  # a frame larger than this is refused unread
+MAX_TREE_DEPTH = 32
+MAX_STRING = 4096
+MAX_NODES = 100_000
+
+# dtypes that may cross the boundary; anything else is sent as an Opaque
+ALLOWED_DTYPES = {
+    torch.float16, torch.bfloat16, torch.float32, torch.float64,
+    torch.int8, torch.int16, torch.int32, torch.int64, torch.uint8, torch.bool,
+}
+
+
+PLAIN_TENSOR_TYPES = {"torch.Tensor", "torch.nn.parameter.Parameter"}
+
+
+class WireError(Exception):
+    """A frame or tree that does not follow the protocol."""
+
+
+@dataclass(frozen=True)
+class Opaque:
+    """Stands in for a value that cannot cross the boundary (a module, a sparse tensor, ...)."""
+
+    type_name: str
+    summary: str = ""
+
+    def __repr__(self) -> str:
+        return f"<{self.type_name} (not a plain value){': ' + self.summary if self.summary else ''}>"
+
+
+@dataclass(frozen=True)
+class TensorInfo:
+    """What the sender said about a tensor besides its bytes."""
+
+    device: str
+    requires_grad: bool
+    type_name: str  # "torch.Tensor" for a plain tensor, else the subclass's qualified name
+
+    @property
+    def is_plain(self) -> bool:
+        return self.type_name in PLAIN_TENSOR_TYPES
+
+
+# ---------------------------------------------------------------- encoding
+
+
+def _plain_tensor(t: torch.Tensor) -> torch.Tensor:
+    """A contiguous CPU copy of t with subclass behaviour switched off."""
+    with torch._C.DisableTorchFunctionSubclass():
+        plain = torch.Tensor.as_subclass(t, torch.Tensor)
+        return plain.detach().to("cpu", copy=True).contiguous()
+
+
+def encode(tree: Any, *, on_opaque: Callable[[Any], Opaque] | None = None) -> bytes:
+    """Serialise a tree to one frame body (without the frame header)."""
+    tensors: dict[str, torch.Tensor] = {}
+
+    def opaque(value: Any) -> dict:
+        o = on_opaque(value) if on_opaque else Opaque(type(value).__qualname__)
+        return {"$opaque": o.type_name, "summary": o.summary[:MAX_STRING]}
+
+    def walk(v: Any, depth: int) -> Any:
+        if depth > MAX_TREE_DEPTH:
+            raise WireError("value nested too deeply to send")
+        if v is None or isinstance(v, bool):
+            return v
+        if isinstance(v, int):
+            return v if abs(v) < 2**63 else {"$float": repr(float(v))}
+        if isinstance(v, float):
+            return v if math.isfinite(v) else {"$float": repr(v)}
+        if isinstance(v, str):
+            return {"$str": v[:MAX_STRING]}
+        if isinstance(v, torch.Tensor):
+            if v.layout != torch.strided or v.is_complex() or v.device.type == "meta" or v.dtype not in ALLOWED_DTYPES:
+                return opaque(v) if on_opaque else {"$opaque": "torch.Tensor", "summary": f"{v.layout}, {v.dtype}, {v.device}"}
+            key = f"t{len(tensors)}"
+            tensors[key] = _plain_tensor(v)
+            return {
+                "$tensor": key,
+                "device": str(v.device),
+                "requires_grad": bool(v.requires_grad),
+                "type": f"{type(v).__module__}.{type(v).__qualname__}",
+            }
+        if isinstance(v, tuple):
+            return {"$tuple": [walk(x, depth + 1) for x in v]}
+        if isinstance(v, list):
+            return [walk(x, depth + 1) for x in v]
+        if isinstance(v, dict) and all(isinstance(k, str) for k in v):
+            return {"$dict": {k: walk(x, depth + 1) for k, x in v.items()}}
+        return opaque(v)
+
+    body = json.dumps({"v": PROTOCOL_VERSION, "tree": walk(tree, 0)}, allow_nan=False)
+    return _st_save(tensors, metadata={"prep": body})
+
+
+# ---------------------------------------------------------------- decoding
+
+
+def decode(blob: bytes, *, place: Callable[[torch.Tensor, TensorInfo], torch.Tensor] | None = None) -> Any:
+    """Parse one frame body into a tree of plain values and plain tensors.
+
+    ``place`` decides where each received tensor goes (its device, its
+    requires_grad); by default tensors stay on the CPU as received.
+    """
+    if len(blob) < 8:
+        raise WireError("frame too short for a safetensors header")
+    (header_len,) = struct.unpack("<Q", blob[:8])
+    if header_len > len(blob) - 8 or header_len > 16 * 1024 * 1024:
+        raise WireError("safetensors header length is out of range")
+    try:
+        header = json.loads(blob[8 : 8 + header_len])
+        body = json.loads(header["__metadata__"]["prep"])
+    except (ValueError, KeyError, TypeError) as e:
+        raise WireError(f"unreadable message header: {e}") from None
+    if not isinstance(body, dict) or body.get("v") != PROTOCOL_VERSION:
+        raise WireError("wrong protocol version")
+    try:
+        tensors = _st_load(blob)
+    except Exception as e:  # safetensors raises its own error types
+        raise WireError(f"bad tensor payload: {e}") from None
+    for t in tensors.values():
+        if type(t) is not torch.Tensor or t.dtype not in ALLOWED_DTYPES:
+            raise WireError("tensor of a type or dtype that may not cross the boundary")
+
+    nodes = 0
+    used: set[str] = set()
+
+    def walk(n: Any, depth: int) -> Any:
+        nonlocal nodes
+        nodes += 1
+        if nodes > MAX_NODES or depth > MAX_TREE_DEPTH:
+            raise WireError("message tree too large or too deep")
+        if n is None or isinstance(n, (bool, int, float)):
+            return n
+        if isinstance(n, list):
+            return [walk(x, depth + 1) for x in n]
+        if not isinstance(n, dict) or len(n) == 0:
+            raise WireError(f"unexpected node {type(n).__name__}")
+        if "$str" in n and isinstance(n["$str"], str):
+            return n["$str"][:MAX_STRING]
+        if "$float" in n and isinstance(n["$float"], str):
+            try:
+                return float(n["$float"])
+            except ValueError:
+                raise WireError("bad float literal") from None
+        if "$tuple" in n and isinstance(n["$tuple"], list):
+            return tuple(walk(x, depth + 1) for x in n["$tuple"])
+        if "$dict" in n and isinstance(n["$dict"], dict):
+            return {str(k): walk(x, depth + 1) for k, x in n["$dict"].items()}
+        if "$opaque" in n:
+            return Opaque(str(n["$opaque"])[:200], str(n.get("summary", ""))[:MAX_STRING])
+        if "$tensor" in n:
+            key = n["$tensor"]
+            if key not in tensors or key in used:
+                raise WireError("tensor reference missing or used twice")
+            used.add(key)
+            info = TensorInfo(str(n.get("device", "cpu"))[:64], bool(n.get("requires_grad", False)),
+                              str(n.get("type", "torch.Tensor"))[:200])
+            t = tensors[key]
+            return place(t, info) if place else t
+        raise WireError("unknown node kind")
+
+    return walk(body.get("tree"), 0)
+
+
+# ---------------------------------------------------------------- framing
+
+
+def write_frame(fd: int, body: bytes) -> None:
+    data = MAGIC + struct.pack("<Q", len(body)) + body
+    view = memoryview(data)
+    while view:
+        n = os.write(fd, view)
+        view = view[n:]
+
+
+class FrameTimeout(Exception):
+    """No complete frame arrived before the deadline."""
+
+
+class PeerClosed(Exception):
+    """The other side closed its end of the pipe."""
+
+
+def read_frame(fd: int, *, deadline: float | None = None, max_bytes: int = MAX_FRAME_BYTES,
+               on_wait: Callable[[], None] | None = None) -> bytes:
+    """Read one frame from fd; ``on_wait`` is called about every 50 ms while waiting."""
+    header = _read_exact(fd, 16, deadline, on_wait)
+    if header[:8] != MAGIC:
+        raise WireError("frame does not start with the protocol magic")
+    (length,) = struct.unpack("<Q", header[8:])
+    if length > max_bytes:
+        raise WireError(f"frame of {length} bytes is over the {max_bytes}-byte limit")
+    return _read_exact(fd, length, deadline, on_wait)
+
+
+def _read_exact(fd: int, n: int, deadline: float | None, on_wait: Callable[[], None] | None) -> bytes:
+    chunks: list[bytes] = []
+    remaining = n
+    while remaining:
+        timeout = 0.05 if deadline is not None or on_wait else None
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise FrameTimeout()
+            timeout = min(timeout or 0.05, left)
+        ready, _, _ = select.select([fd], [], [], timeout)
+        if not ready:
+            if on_wait:
+                on_wait()
+            continue
+        chunk = os.read(fd, min(remaining, 1 << 20))
+        if not chunk:
+            raise PeerClosed()
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)

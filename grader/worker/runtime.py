@@ -1,0 +1,224 @@
+"""What the worker does for each request: load learner code, call into it, run probes.
+
+Requests (each a wire tree, a dict with an ``op``):
+
+* ``load``   source, filename, probes (path or None), bans (dotted names)
+* ``call``   target (dotted path in the learner module), args, kwargs, order, splits
+* ``get``    target: the value of a module attribute (e.g. a quiz's ANSWERS dict)
+* ``describe`` target: type facts about an attribute (is it a class, its bases)
+* ``probe``  name, args, kwargs: a function from the exercise's trusted probes module
+* ``shutdown``
+
+Each reply is ``{"ok": True, "value": tree}`` or ``{"ok": False, "error": {...}}``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import inspect
+import linecache
+import sys
+import traceback
+import types
+from typing import Any, Callable
+
+import torch
+
+from grader import wire
+
+LEARNER_MODULE = "submission"
+PROBES_MODULE = "prep_probes"
+
+
+class BannedCallError(RuntimeError):
+    """Raised when learner code reaches an API the exercise forbids."""
+
+
+class Runtime:
+    def __init__(self) -> None:
+        self.learner: types.ModuleType | None = None
+        self.probes: types.ModuleType | None = None
+        self.filename = "<submission>"
+
+    # ------------------------------------------------------------ dispatch
+
+    def handle(self, request: dict) -> dict:
+        op = request.get("op")
+        handler = getattr(self, f"op_{op}", None) if isinstance(op, str) else None
+        if handler is None:
+            return {"ok": False, "error": {"type": "ProtocolError", "message": f"unknown op {op!r}", "where": "worker"}}
+        try:
+            return {"ok": True, "value": handler(request)}
+        except BaseException as e:  # learner code may raise SystemExit, KeyboardInterrupt, pytest's Skipped...
+            return {"ok": False, "error": self._describe_error(e)}
+
+    def _describe_error(self, e: BaseException) -> dict:
+        frames = [f for f in traceback.extract_tb(e.__traceback__) if f.filename == self.filename]
+        where = f"line {frames[-1].lineno}: {frames[-1].line}" if frames else ""
+        return {
+            "type": type(e).__name__,
+            "message": str(e)[:2000],
+            "where": where,
+            "in_learner_code": bool(frames),
+        }
+
+    # ------------------------------------------------------------ ops
+
+    def op_load(self, req: dict) -> Any:
+        for name in req.get("bans") or []:
+            _install_ban(name)
+        if req.get("probes"):
+            self.probes = _load_module(PROBES_MODULE, path=req["probes"])
+        self.filename = req.get("filename") or "<submission>"
+        self.learner = _load_module(LEARNER_MODULE, source=req["source"], filename=self.filename)
+        return None
+
+    def op_get(self, req: dict) -> Any:
+        return self._resolve(req["target"])
+
+    def op_describe(self, req: dict) -> Any:
+        obj = self._resolve(req["target"])
+        facts: dict[str, Any] = {"type": _qualname(type(obj)), "callable": callable(obj), "is_class": inspect.isclass(obj)}
+        if inspect.isclass(obj):
+            facts["mro"] = [_qualname(c) for c in obj.__mro__]
+        try:
+            facts["signature"] = str(inspect.signature(obj))
+        except (TypeError, ValueError):
+            facts["signature"] = None
+        return facts
+
+    def op_call(self, req: dict) -> Any:
+        fn = self._resolve(req["target"])
+        if not callable(fn):
+            raise TypeError(f"{req['target']} is not callable")
+        order = int(req.get("order", 0))
+        if order == 0:
+            return fn(*req.get("args", []), **req.get("kwargs", {}))
+        return derivative(fn, order, list(req["splits"]), [list(m) for m in req["masks"]])(*req["args"])
+
+    def op_probe(self, req: dict) -> Any:
+        if self.probes is None:
+            raise RuntimeError("this exercise has no probes module")
+        probe = getattr(self.probes, req["name"])
+        return probe(self.learner, *req.get("args", []), **req.get("kwargs", {}))
+
+    def op_shutdown(self, req: dict) -> Any:
+        raise SystemExit(0)
+
+    def _resolve(self, dotted: str) -> Any:
+        if self.learner is None:
+            raise RuntimeError("no submission loaded")
+        obj: Any = self.learner
+        for part in dotted.split("."):
+            try:
+                obj = getattr(obj, part)
+            except AttributeError:
+                raise AttributeError(f"your code does not define {dotted!r} (missing {part!r})") from None
+        return obj
+
+
+# ---------------------------------------------------------------- derivatives
+
+
+def derivative(fn: Callable, order: int, splits: list[int], masks: list[list[bool]]) -> Callable:
+    """The order-k vector-Jacobian function of fn, as a function of flat tensor arguments.
+
+    Order 0 is fn itself. Order k+1 takes (the flat inputs of order k, one
+    cotangent per output of order k) and returns the gradients of the order-k
+    function with respect to the inputs that ``masks[k]`` marks, built with
+    create_graph so that it can be differentiated again. ``splits[i]`` is how
+    many flat arguments level i adds. With this the judge runs torch's own
+    gradcheck and gradgradcheck on a function whose body lives here.
+    """
+    if order == 0:
+        return fn
+    inner = derivative(fn, order - 1, splits[:-1], masks[:-1])
+    n_inner = sum(splits[:-1])
+    mask = masks[-1]
+
+    def vjp(*flat: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        inputs, cotangents = list(flat[:n_inner]), flat[n_inner:]
+        with torch.enable_grad():
+            for i, wanted in enumerate(mask):
+                if wanted and not inputs[i].requires_grad:
+                    inputs[i] = inputs[i].detach().requires_grad_(True)
+            outs = inner(*inputs)
+            outs = outs if isinstance(outs, tuple) else (outs,)
+            diff_in = [x for x, wanted in zip(inputs, mask) if wanted]
+            pairs = [(o, c) for o, c in zip(outs, cotangents) if isinstance(o, torch.Tensor) and o.requires_grad]
+            if not pairs:
+                return tuple(torch.zeros_like(x) for x in diff_in)
+            grads = torch.autograd.grad([o for o, _ in pairs], diff_in, [c for _, c in pairs],
+                                        create_graph=True, allow_unused=True)
+        return tuple(torch.zeros_like(x) if g is None else g for x, g in zip(diff_in, grads))
+
+    return vjp
+
+
+# ---------------------------------------------------------------- loading and bans
+
+
+def _load_module(name: str, *, path: str | None = None, source: str | None = None,
+                 filename: str = "<string>") -> types.ModuleType:
+    if path is not None:
+        spec = importlib.util.spec_from_file_location(name, path)
+        assert spec and spec.loader
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+        return module
+    module = types.ModuleType(name)
+    module.__file__ = filename
+    # so that tracebacks can quote the learner's lines
+    linecache.cache[filename] = (len(source or ""), None, (source or "").splitlines(True), filename)
+    sys.modules[name] = module
+    code = compile(source or "", filename, "exec")
+    exec(code, module.__dict__)
+    return module
+
+
+def _install_ban(dotted: str) -> None:
+    """Replace a torch API with a trap, so that delegating to it fails loudly.
+
+    This is a guard rail, not a wall: learner code shares this process and
+    could restore the original. The judge also bans the name statically in
+    the submitted source, where learner code cannot interfere.
+    """
+    module_name, _, attr = dotted.rpartition(".")
+    try:
+        owner = importlib.import_module(module_name)
+    except ImportError:
+        return
+    original = getattr(owner, attr, None)
+    if original is None:
+        return
+    message = f"{dotted} is off limits in this exercise: write it yourself"
+
+    if inspect.isclass(original):
+        class Trap:
+            def __init_subclass__(cls, **kw: Any) -> None:
+                raise BannedCallError(message)
+
+            def __new__(cls, *a: Any, **kw: Any) -> Any:
+                raise BannedCallError(message)
+
+        Trap.__name__ = Trap.__qualname__ = original.__name__
+        setattr(owner, attr, Trap)
+    else:
+        def trap(*a: Any, **kw: Any) -> Any:
+            raise BannedCallError(message)
+
+        setattr(owner, attr, trap)
+
+
+def _qualname(cls: type) -> str:
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def describe_opaque(value: Any) -> wire.Opaque:
+    """Name a value that cannot cross the wire; its repr is learner code, so guard it."""
+    try:
+        summary = "" if isinstance(value, torch.Tensor) else repr(value)[:200]
+    except Exception:
+        summary = ""
+    return wire.Opaque(_qualname(type(value)), summary)
