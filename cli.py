@@ -1,2 +1,277 @@
-def main():
-    pass
+"""`prep`: the command line. It parses arguments, calls one library function, prints the answer.
+
+The library is ``grader.api``; it is imported inside each command so that
+``prep --help`` stays fast and never imports torch.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+EXIT_USAGE = 2
+
+
+class UsageProblem(click.ClickException):
+    """A library error the user can fix, printed as one line (exit status 2)."""
+
+    exit_code = EXIT_USAGE
+
+
+def _api() -> Any:
+    from grader import api
+
+    return api
+
+
+def _run(fn: Any, *args: Any, **kwargs: Any) -> Any:
+    api = _api()
+    try:
+        return fn(*args, **kwargs)
+    except api.PrepError as e:
+        raise UsageProblem(str(e)) from None
+
+
+def _emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+_FAST_EXIT = False  # set by main(); in-process callers (tests, CliRunner) get a normal exit
+
+
+def _finish(code: int) -> NoReturn:
+    """End the command; from the console script, skip interpreter teardown (~0.4 s once torch is loaded)."""
+    if _FAST_EXIT:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="prep", prog_name="prep")
+def cli() -> None:
+    """PyTorch interview exercises, graded numerically.
+
+    \b
+    A learner's loop:
+      prep list                      what there is to practise
+      prep fetch autograd-mul        copy the exercise into ./autograd-mul
+      prep check autograd-mul        grade your copy: score and feedback
+      prep hint autograd-mul         the next hint
+      prep score                     your progress
+    """
+
+
+@cli.command("list")
+@click.option("--topic", help="Only exercises with this topic.")
+@click.option("--kind", type=click.Choice(["code", "fix-bug", "quiz"]), help="Only exercises of this kind.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+def list_command(topic: str | None, kind: str | None, as_json: bool) -> None:
+    """List the exercises.
+
+    \b
+    Example:
+        prep list --topic optimizer
+    """
+    exercises = _run(_api().list_exercises, topic=topic, kind=kind)
+    if as_json:
+        _emit_json([e.summary() for e in exercises])
+        return
+    width = max((len(e.id) for e in exercises), default=10)
+    for e in exercises:
+        click.echo(f"{e.id:<{width}}  {e.kind:<7}  {e.difficulty:<6}  {e.title}")
+
+
+@cli.command()
+@click.argument("exercise")
+@click.option("--json", "as_json", is_flag=True, help="Print the metadata as JSON.")
+def show(exercise: str, as_json: bool) -> None:
+    """Show an exercise's question, prompt and metadata.
+
+    \b
+    Example:
+        prep show sgd-momentum
+    """
+    ex = _run(_api().get_exercise, exercise)
+    if as_json:
+        data = ex.summary() | {"question_zh": ex.question_zh, "prompt_en": ex.prompt_en, "points": ex.points,
+                               "hints": len(ex.hints)}
+        _emit_json(data)
+        return
+    click.echo(f"{ex.title}  [{ex.id}: {ex.kind}, {ex.difficulty}, about {ex.time_budget_min} min]")
+    click.echo(f"seeds: {', '.join(ex.seeds)}    topics: {', '.join(ex.topics)}")
+    click.echo("\n" + "\n".join("> " + ln for ln in ex.question_zh.splitlines()) + "\n")
+    click.echo(ex.prompt_en)
+    click.echo(f"\nGraders: {len(ex.points)}, {ex.max_score:g} points. Hints: {len(ex.hints)}. "
+               f"Start with: prep fetch {ex.id}")
+
+
+@cli.command()
+@click.argument("exercise")
+@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path),
+              help="Where to put the files (default: ./EXERCISE).")
+def fetch(exercise: str, directory: Path | None) -> None:
+    """Copy an exercise's stub, notebook, README and public graders into a folder.
+
+    Files you have edited are never overwritten.
+
+    \b
+    Example:
+        prep fetch autograd-mul --dir ~/practice/mul
+    """
+    report = _run(_api().fetch, exercise, directory)
+    for p in report.written:
+        click.echo(f"wrote {p}")
+    for p in report.kept:
+        click.echo(f"kept {p}: you have edited it, so it was left as it is")
+    if not report.written and not report.kept:
+        click.echo(f"{report.directory} is up to date")
+    click.echo(f"Next: edit {report.directory / (exercise + '.py')}, then run `prep check {exercise}`")
+
+
+@cli.command()
+@click.argument("exercise")
+@click.option("--file", "file", type=click.Path(dir_okay=False, path_type=Path),
+              help="The .py or .ipynb to grade (default: your fetched copy).")
+@click.option("--seed", type=int, help="Reuse the random inputs of an earlier run.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
+def check(exercise: str, file: Path | None, seed: int | None, as_json: bool) -> None:
+    """Grade your solution: a score, and feedback for every grader.
+
+    Exit status 0 only for full marks, 1 otherwise, 2 for usage errors.
+
+    \b
+    Example:
+        prep check autograd-mul --file my_mul.py
+    """
+    result = _run(_api().check, exercise, file, seed=seed)
+    if as_json:
+        _emit_json(result.to_json())
+    else:
+        _print_result(result)
+    _finish(0 if result.full_marks else 1)
+
+
+def _print_result(r: Any) -> None:
+    head = f"{r.exercise}: {r.score:g}/{r.max_score:g} points"
+    if r.status != "graded":
+        head += f" ({r.status.replace('_', ' ')})"
+    click.echo(f"{head}   [{r.submission}, seed {r.seed}, {r.duration_s:.1f} s]")
+    if r.message:
+        click.echo(f"  {r.message}")
+    width = max((len(t.name) for t in r.tests), default=10)
+    for t in r.tests:
+        mark = "pass" if t.outcome == "passed" else ("FAIL" if t.outcome == "failed" else "ERROR")
+        tag = "  (hidden)" if t.hidden else ""
+        click.echo(f"  {mark:<5} {t.name:<{width}}  {t.points:g}/{t.max_points:g}{tag}")
+        if t.outcome != "passed" and t.message and t.message != r.message:
+            for line in t.message.splitlines():
+                click.echo(f"          {line}")
+    if r.skipped_devices:
+        skipped = "; ".join(f"{d} ({why})" for d, why in r.skipped_devices.items())
+        click.echo(f"  ran on: {', '.join(r.devices)}; skipped: {skipped}")
+    if r.full_marks:
+        click.echo(f"Full marks. `prep solution {r.exercise}` shows the reference solution.")
+    elif r.status == "graded":
+        click.echo(f"Not there yet. `prep hint {r.exercise}` gives a hint; rerun with --seed {r.seed} "
+                   "to get the same inputs.")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print progress as JSON.")
+def score(as_json: bool) -> None:
+    """Show your progress: attempts, best score, time to first pass."""
+    rows = _run(_api().score)
+    if as_json:
+        _emit_json([{"exercise": p.exercise, "attempts": p.attempts, "best_score": p.best_score,
+                     "max_score": p.max_score, "passed": p.passed, "hints_seen": p.hints_seen,
+                     "time_to_first_pass_s": p.time_to_first_pass_s} for p in rows])
+        return
+    width = max((len(p.exercise) for p in rows), default=10)
+    done = sum(p.passed for p in rows)
+    for p in rows:
+        state = "passed" if p.passed else ("tried" if p.attempts else "-")
+        ttp = f"{p.time_to_first_pass_s / 60:.0f} min to pass" if p.time_to_first_pass_s is not None else ""
+        click.echo(f"{p.exercise:<{width}}  {state:<6}  best {p.best_score:g}/{p.max_score:g}  "
+                   f"{p.attempts} attempt(s)  {ttp}".rstrip())
+    click.echo(f"{done} of {len(rows)} exercises passed")
+
+
+@cli.command()
+@click.argument("exercise")
+@click.option("--level", type=int, help="Show this hint (1 is the gentlest) instead of the next one.")
+def hint(exercise: str, level: int | None) -> None:
+    """Show the next hint of an exercise's ladder."""
+    h = _run(_api().hint, exercise, level)
+    click.echo(f"Hint {h.level} of {h.total}: {h.text}")
+
+
+@cli.command()
+@click.argument("exercise")
+@click.option("--force", is_flag=True, help="Show it even before you have passed.")
+def solution(exercise: str, force: bool) -> None:
+    """Show the reference solution (after a full-marks check, or with --force)."""
+    click.echo(_run(_api().solution, exercise, force=force), nl=False)
+
+
+@cli.command()
+@click.argument("exercises", nargs=-1)
+def selftest(exercises: tuple[str, ...]) -> None:
+    """Check the bank: references score full marks, stubs zero, generated files are fresh."""
+    def show_line(line: Any) -> None:
+        click.echo(f"{'ok  ' if line.ok else 'FAIL'}  {line.exercise}: {line.check}"
+                   + (f" ({line.detail})" if line.detail else ""))
+
+    lines = _run(_api().selftest, list(exercises) or None, on_line=show_line)
+    bad = [ln for ln in lines if not ln.ok]
+    click.echo(f"{len(lines) - len(bad)} passed, {len(bad)} failed")
+    _finish(1 if bad else 0)
+
+
+@cli.command()
+@click.argument("exercises", nargs=-1)
+def build(exercises: tuple[str, ...]) -> None:
+    """Regenerate stubs, notebooks and READMEs from the reference solutions."""
+    changed = _run(_api().build, list(exercises) or None)
+    for p in changed:
+        click.echo(f"wrote {p}")
+    click.echo(f"{len(changed)} file(s) changed")
+
+
+@cli.command()
+@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path),
+              help="Scratch folder (default: a new temporary one).")
+@click.argument("exercise", default="autograd-mul")
+def demo(directory: Path | None, exercise: str) -> None:
+    """Fetch an exercise into a scratch folder, then grade the reference and the untouched stub."""
+    import tempfile
+
+    api = _api()
+    target = directory or Path(tempfile.mkdtemp(prefix="prep-demo-"))
+    report = _run(api.fetch, exercise, target / exercise)
+    click.echo(f"fetched {exercise} into {report.directory}")
+    ex = _run(api.get_exercise, exercise)
+    reference = _run(api.check, exercise, ex.solution_path, record=False)
+    stub = _run(api.check, exercise, report.directory / f"{exercise}.py", record=False)
+    click.echo(f"reference solution: {reference.score:g}/{reference.max_score:g} ({reference.status}, "
+               f"{reference.duration_s:.1f} s)")
+    click.echo(f"untouched stub:     {stub.score:g}/{stub.max_score:g} ({stub.status}, {stub.duration_s:.1f} s)")
+    ok = reference.full_marks and stub.score == 0
+    click.echo("demo ok" if ok else "demo FAILED: the reference should score full marks and the stub zero")
+    _finish(0 if ok else 1)
+
+
+def main() -> None:
+    global _FAST_EXIT
+    _FAST_EXIT = True
+    cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -174,8 +174,11 @@ def generate_stub(ex: Exercise) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def generate_notebook(ex: Exercise) -> str:
-    """The learner's notebook as nbformat 4.5 JSON text, deterministic so staleness can be checked."""
+def generate_notebook(ex: Exercise, *, with_solutions: bool = False) -> str:
+    """The learner's notebook as nbformat 4.5 JSON text, deterministic so staleness can be checked.
+
+    ``with_solutions`` fills the answer cells with the reference (for selftest, never shipped).
+    """
     import nbformat
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
@@ -198,7 +201,8 @@ def generate_notebook(ex: Exercise) -> str:
             cid = f"{ex.id}-setup-{n_code}"
             meta = {"grade": False, "grade_id": cid, "locked": True, "schema_version": NBGRADER_SCHEMA,
                     "solution": False, "task": False}
-        nb_cells.append(new_code_cell(cell.learner, id=cid, metadata={"nbgrader": meta}))
+        text = cell.source if with_solutions else cell.learner
+        nb_cells.append(new_code_cell(text, id=cid, metadata={"nbgrader": meta}))
     nb_cells.append(new_markdown_cell(
         f"## Check\n\nSave this notebook, then run `prep check {ex.id} --file {ex.id}.ipynb` in a terminal.\n"
         f"Only the answer cells are graded; the other cells are taken from the original exercise.",

@@ -5,7 +5,7 @@ import torch
 from grader.judge.checks import CheckFailure, check_gradients, expect_close, expect_tensor
 
 # (shape of x, shape of y): equal shapes, broadcasting both ways, a scalar, an empty tensor
-SHAPES = [((5,), (5,)), ((3, 1), (1, 4)), ((2, 3, 4), (4,)), ((), (2, 2)), ((0, 3), (1, 3))]
+SHAPES = [((5,), (5,)), ((3, 1), (1, 4)), ((2, 3), (3,)), ((), (2, 2)), ((0, 3), (1, 3)), ((2, 3, 4), (4,))]
 
 
 def rand(rng, shape, device, dtype=torch.float64, scale=3.0):
@@ -39,19 +39,19 @@ def test_grad_shapes_broadcast(learner, device, rng):
 def test_gradcheck(learner, device, rng):
     """torch.autograd.gradcheck passes in float64 (analytic backward against central differences)."""
     fn = learner.function("Mul.apply")
-    for xs, ys in SHAPES[:4]:
+    for xs, ys in SHAPES[1:4]:
         x = rand(rng, xs, device, scale=1.0).requires_grad_()
         y = rand(rng, ys, device, scale=1.0).requires_grad_()
-        check_gradients(fn, (x, y), what=f"Mul for shapes {xs} and {ys}")
+        check_gradients(fn, (x, y), what=f"Mul for shapes {xs} and {ys}", fast=True)
 
 
 def test_gradgradcheck(learner, device, rng):
     """Double backward works: gradgradcheck passes in float64."""
     fn = learner.function("Mul.apply")
-    for xs, ys in SHAPES[:3]:
+    for xs, ys in SHAPES[1:2]:  # broadcasting: the double backward must reduce too
         x = rand(rng, xs, device, scale=1.0).requires_grad_()
         y = rand(rng, ys, device, scale=1.0).requires_grad_()
-        check_gradients(fn, (x, y), what=f"Mul for shapes {xs} and {ys}", second_order=True)
+        check_gradients(fn, (x, y), what=f"Mul for shapes {xs} and {ys}", second_order=True, fast=True)
 
 
 def test_dtypes_preserved(learner, device, rng):

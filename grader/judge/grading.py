@@ -25,6 +25,12 @@ from grader.judge.result import GraderOutcome, Result
 from grader.judge.session import InfraError, LearnerError, Limits, WorkerDied, WorkerSession
 
 PYTEST_INI = Path(__file__).with_name("pytest.ini")
+# Plugins grading has no use for. Each costs start-up time; unraisableexception alone
+# runs two full gc passes per session (~0.25 s with torch's heap), and terminal output
+# is not how results travel.
+UNUSED_PYTEST_PLUGINS = ("cacheprovider", "unraisableexception", "threadexception", "terminal", "stepwise",
+                         "junitxml", "pastebin", "faulthandler", "logging", "debugging", "setuponly",
+                         "setupplan", "tracemalloc", "doctest", "legacypath", "capture")
 
 
 def limits_for(exercise: Exercise, override: Limits | None = None) -> Limits:
@@ -56,9 +62,10 @@ def grade(exercise: Exercise, path: Path, *, seed: int | None = None, limits: Li
     session = WorkerSession(limits=limits_for(exercise, limits), python=python or sys.executable)
     try:
         session.start()
-        # The worker is importing torch now; the judge imports its own side meanwhile.
+        # The worker is importing torch now; the judge imports and warms its own side meanwhile.
         from grader.judge.remote import Learner
 
+        warm_up_judge()
         session.wait_ready()
         learner = Learner(session, sub.source)
         probes = str(exercise.probes_path) if exercise.probes_path else None
@@ -80,6 +87,19 @@ def grade(exercise: Exercise, path: Path, *, seed: int | None = None, limits: Li
     return result
 
 
+def warm_up_judge() -> None:
+    """Pay the judge's one-off costs while the worker starts: pytest, and the sympy import
+    that torch's autograd.grad performs on its first call with explicit grad_outputs."""
+    import pytest  # noqa: F401
+    import torch
+
+    import grader.judge.checks  # noqa: F401
+    import grader.judge.plugin  # noqa: F401
+
+    x = torch.ones(2, dtype=torch.float64, requires_grad=True)
+    torch.autograd.grad((x * x).sum(), x, torch.ones((), dtype=torch.float64))
+
+
 def _hidden_names(exercise: Exercise) -> set[str]:
     """Grader names defined in the hidden file (by a cheap text scan; used before pytest runs)."""
     if not exercise.hidden_graders.exists():
@@ -96,8 +116,9 @@ def _run_graders(exercise: Exercise, learner: Any, seed: int, source: str, sessi
     plugin = GradingPlugin(learner=learner, seed=seed, source=source, hidden_file=str(exercise.hidden_graders))
     files = [str(p) for p in (exercise.public_graders, exercise.hidden_graders) if p.exists()]
     args = [*files, "-c", str(PYTEST_INI), "--rootdir", str(exercise.directory.parent.parent),
-            "-p", "no:cacheprovider", "-p", "no:unraisableexception", "-p", "no:terminal",
-            "-p", "no:stepwise", "--noconftest", "--import-mode=importlib"]
+            "--noconftest", "--import-mode=importlib", "--assert=plain"]
+    for name in UNUSED_PYTEST_PLUGINS:
+        args += ["-p", f"no:{name}"]
     saved_env = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # no third-party plugin takes part in grading
     before = set(sys.modules)

@@ -1,0 +1,239 @@
+"""The library behind the ``prep`` commands: one function per command.
+
+Errors a user can fix are raised as ``PrepError`` with a one-line message
+that says what to do; the CLI prints it as is. Nothing here imports torch at
+module level: only grading does, and only when it runs.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+from grader import authoring, bank
+from grader.progress import ExerciseProgress, Progress
+
+if TYPE_CHECKING:
+    from grader.judge.result import Result
+    from grader.judge.session import Limits
+
+MANIFEST = ".prep-fetch.json"
+
+
+class PrepError(Exception):
+    """A problem the user can fix; the message is one line and says how."""
+
+
+# ---------------------------------------------------------------- exercises
+
+
+def list_exercises(*, topic: str | None = None, kind: str | None = None) -> list[bank.Exercise]:
+    try:
+        exercises = bank.load_all()
+    except bank.ExerciseFormatError as e:
+        raise PrepError(str(e)) from None
+    return [e for e in exercises if (topic is None or topic in e.topics) and (kind is None or e.kind == kind)]
+
+
+def get_exercise(exercise_id: str) -> bank.Exercise:
+    try:
+        return bank.load(exercise_id)
+    except bank.UnknownExercise:
+        close = difflib.get_close_matches(exercise_id, bank.exercise_ids(), n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        raise PrepError(f"no exercise '{exercise_id}': {hint}`prep list` shows them all") from None
+    except bank.ExerciseFormatError as e:
+        raise PrepError(str(e)) from None
+
+
+# ---------------------------------------------------------------- fetch
+
+
+@dataclass
+class FetchReport:
+    directory: Path
+    written: list[Path] = field(default_factory=list)
+    kept: list[Path] = field(default_factory=list)  # edited by the learner, left alone
+    unchanged: list[Path] = field(default_factory=list)
+
+
+def learner_files(ex: bank.Exercise) -> dict[str, Path]:
+    """File name in the learner's folder -> where it comes from in the bank."""
+    files = {p.name: p for p in (ex.stub_path, ex.notebook_path, ex.readme_path)}
+    if ex.public_graders.exists():
+        files["test_public.py"] = ex.public_graders
+    return files
+
+
+def fetch(exercise_id: str, directory: Path | None = None, *, progress: Progress | None = None) -> FetchReport:
+    """Copy the learner's files into ``directory`` (default ./<id>), never overwriting their edits.
+
+    A file counts as edited when it differs from what prep last wrote there
+    (hashes kept in .prep-fetch.json); unedited files are refreshed.
+    """
+    ex = get_exercise(exercise_id)
+    target = Path(directory) if directory is not None else Path.cwd() / ex.id
+    if target.exists() and not target.is_dir():
+        raise PrepError(f"{target} exists and is not a folder: pass another --dir")
+    target.mkdir(parents=True, exist_ok=True)
+    manifest_path = target / MANIFEST
+    try:
+        manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
+    except ValueError:
+        manifest = {}
+    report = FetchReport(target)
+    for name, source in learner_files(ex).items():
+        dest = target / name
+        new = source.read_bytes()
+        if dest.exists():
+            current = dest.read_bytes()
+            if current == new:
+                report.unchanged.append(dest)
+                manifest[name] = _sha(new)
+                continue
+            if manifest.get(name) != _sha(current):
+                report.kept.append(dest)
+                continue
+        dest.write_bytes(new)
+        manifest[name] = _sha(new)
+        report.written.append(dest)
+    manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+    (progress or Progress()).record_fetch(ex.id, target.resolve())
+    return report
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# ---------------------------------------------------------------- check
+
+
+def default_submission(ex: bank.Exercise, progress: Progress) -> Path:
+    """The learner's fetched copy (last fetch, else ./<id>): its .py or .ipynb, whichever was saved last."""
+    for directory in filter(None, [progress.fetched_to(ex.id), Path.cwd() / ex.id]):
+        files = [p for p in (directory / f"{ex.id}.py", directory / f"{ex.id}.ipynb") if p.is_file()]
+        if files:
+            return max(files, key=lambda p: p.stat().st_mtime)
+    raise PrepError(f"no fetched copy of {ex.id} found: run `prep fetch {ex.id}` first, or pass --file PATH")
+
+
+def check(exercise_id: str, file: Path | None = None, *, seed: int | None = None, limits: "Limits | None" = None,
+          progress: Progress | None = None, record: bool = True) -> "Result":
+    """Grade a submission with the same graders ``prep grade`` uses, and record the attempt."""
+    from grader.judge.grading import grade
+
+    ex = get_exercise(exercise_id)
+    progress = progress or Progress()
+    path = Path(file) if file is not None else default_submission(ex, progress)
+    if not path.exists():
+        raise PrepError(f"{path} does not exist: check the path, or run `prep fetch {ex.id}`")
+    result = grade(ex, path, seed=seed, limits=limits)
+    if record:
+        progress.record_attempt(ex.id, status=result.status, score=result.score, max_score=result.max_score,
+                                duration_s=result.duration_s, sha256=result.sha256, file=str(path))
+    return result
+
+
+# ---------------------------------------------------------------- progress, hints, solutions
+
+
+def score(progress: Progress | None = None) -> list[ExerciseProgress]:
+    progress = progress or Progress()
+    return [progress.summary(ex.id, ex.max_score) for ex in list_exercises()]
+
+
+@dataclass(frozen=True)
+class Hint:
+    level: int  # 1-based
+    total: int
+    text: str
+
+
+def hint(exercise_id: str, level: int | None = None, *, progress: Progress | None = None) -> Hint:
+    """The next hint not yet seen (or hint ``level``); hints are a ladder, from a nudge to nearly the answer."""
+    ex = get_exercise(exercise_id)
+    progress = progress or Progress()
+    total = len(ex.hints)
+    if level is None:
+        level = min(progress.hints_seen(ex.id) + 1, total)
+    if not 1 <= level <= total:
+        raise PrepError(f"{ex.id} has hints 1 to {total}: pass --level between those")
+    progress.record_hint(ex.id, level)
+    return Hint(level, total, ex.hints[level - 1])
+
+
+def solution(exercise_id: str, *, force: bool = False, progress: Progress | None = None) -> str:
+    ex = get_exercise(exercise_id)
+    progress = progress or Progress()
+    if not force and not progress.has_passed(ex.id):
+        raise PrepError(f"the solution of {ex.id} unlocks after a full-marks check; pass --force to see it now")
+    return ex.solution_path.read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- maintainers
+
+
+def build(exercise_ids: list[str] | None = None) -> list[Path]:
+    """Regenerate learner files from the solutions; returns the files that changed."""
+    changed: list[Path] = []
+    for ex in _select(exercise_ids):
+        try:
+            changed += authoring.build(ex)
+        except authoring.MarkerError as e:
+            raise PrepError(f"{ex.id}: {e}") from None
+    return changed
+
+
+@dataclass
+class SelftestLine:
+    exercise: str
+    check: str
+    ok: bool
+    detail: str
+
+
+def selftest(exercise_ids: list[str] | None = None,
+             on_line: Callable[[SelftestLine], None] | None = None) -> list[SelftestLine]:
+    """Every reference scores full marks, every stub zero, every generated file is fresh."""
+    from grader.judge.grading import grade
+
+    lines: list[SelftestLine] = []
+
+    def emit(ex_id: str, what: str, ok: bool, detail: str = "") -> None:
+        line = SelftestLine(ex_id, what, ok, detail)
+        lines.append(line)
+        if on_line:
+            on_line(line)
+
+    for ex in _select(exercise_ids):
+        stale = authoring.stale_files(ex)
+        emit(ex.id, "generated files are fresh", not stale,
+             f"stale: {', '.join(p.name for p in stale)} (run `prep build {ex.id}`)" if stale else "")
+        with tempfile.TemporaryDirectory(prefix="prep-selftest-") as tmp:
+            solved_notebook = Path(tmp) / f"{ex.id}.ipynb"
+            solved_notebook.write_text(authoring.generate_notebook(ex, with_solutions=True), encoding="utf-8")
+            cases = (("reference scores full marks", ex.solution_path, True),
+                     ("reference notebook scores full marks", solved_notebook, True),
+                     ("stub scores zero", ex.stub_path, False),
+                     ("notebook stub scores zero", ex.notebook_path, False))
+            for label, path, want_full in cases:
+                r = grade(ex, path)
+                ok = r.full_marks if want_full else (r.status == "graded" and r.score == 0)
+                failing = [t.name for t in r.tests if (t.outcome != "passed") == want_full]
+                detail = f"{r.status}, {r.score:g}/{r.max_score:g} in {r.duration_s:.1f} s"
+                if not ok:
+                    detail += f"; {'failed' if want_full else 'passed'}: {', '.join(failing[:5])}"
+                    if r.message:
+                        detail += f"; {r.message}"
+                emit(ex.id, label, ok, detail)
+    return lines
+
+
+def _select(exercise_ids: list[str] | None) -> list[bank.Exercise]:
+    return [get_exercise(i) for i in exercise_ids] if exercise_ids else list_exercises()
