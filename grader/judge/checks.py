@@ -82,8 +82,11 @@ def expect_close(actual: Any, expected: torch.Tensor, *, what: str, rtol: float 
                  atol: float | None = None, inputs: str = "", finite: bool = True) -> None:
     """The value equals ``expected``: same shape, dtype, device, values within tolerance.
 
-    ``inputs`` describes the inputs for public feedback.
+    ``inputs`` describes the inputs for public feedback. Give both tolerances,
+    neither (torch's defaults for the dtype), or one (the other is then 0).
     """
+    if (rtol is None) != (atol is None):
+        rtol, atol = rtol or 0.0, atol or 0.0
     expect_tensor(actual, what=what, shape=expected.shape, dtype=expected.dtype, device=expected.device,
                   finite=finite and bool(torch.isfinite(expected).all()))
     try:
@@ -189,6 +192,23 @@ def expect_raises(call: Callable[[], Any], error_type: str, *, what: str) -> Non
             raise CheckFailure(f"{what} should raise {error_type}", f"it raised {e.summary()}") from None
         return
     raise CheckFailure(f"{what} should raise {error_type}", f"it returned {summarize(value)}")
+
+
+def load_sibling(test_file: str, name: str = "probes.py") -> Any:
+    """Import a trusted file that sits next to a grader (an exercise's probes.py) on the judge's side.
+
+    The same file is loaded in the worker too; graders use it to know the
+    functions the worker will be asked about, and to compute references.
+    """
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(test_file).with_name(name)
+    spec = importlib.util.spec_from_file_location(f"prep_judge_{path.parent.name.replace('-', '_')}", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def banned_names_used(source: str, banned: Iterable[str]) -> list[str]:

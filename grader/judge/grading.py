@@ -163,7 +163,7 @@ def aggregate(exercise: Exercise, plugin: Any, session: WorkerSession) -> Result
         elif failed:
             outcome, message = _explain(failed[0], hidden)
         else:
-            outcome, message = "passed", "ok"
+            outcome, message = "passed", next((r.note for r in ran if r.note), "ok")
         if outcome == "error":
             status = "infra_error"
         if isinstance(failed[0].exception if failed else None, WorkerDied) and status == "graded":

@@ -8,6 +8,8 @@ Fixtures a grader may ask for:
 * ``rng``      a ``torch.Generator`` seeded from this run's random seed and the grader's name
 * ``seed``     this run's seed (an int), for graders that need their own randomness
 * ``source``   the submitted module source, for static checks (banned APIs)
+* ``explain``  a callable: ``explain("why this is right")`` is shown when the grader passes
+               (quiz explanations appear only after a correct answer)
 
 Grader names are the test function's name plus any parameter ids other than
 the device: ``test_grad[cpu]`` and ``test_grad[cuda]`` are one grader,
@@ -46,6 +48,7 @@ class Record:
     exception: BaseException | None = None
     doc: str = ""
     hidden: bool = False
+    note: str = ""
 
 
 def grader_name(item: pytest.Item) -> tuple[str, str | None]:
@@ -67,6 +70,7 @@ class GradingPlugin:
     source: str
     hidden_file: str
     records: list[Record] = field(default_factory=list)
+    notes: dict[str, str] = field(default_factory=dict)
     availability: dict[str, str | None] = field(default_factory=device_availability)
 
     # ---------------------------------------------------------------- fixtures
@@ -82,6 +86,13 @@ class GradingPlugin:
     @pytest.fixture(name="source")
     def _source(self) -> str:
         return self.source
+
+    @pytest.fixture(name="explain")
+    def _explain(self, request: pytest.FixtureRequest) -> Any:
+        def explain(text: str) -> None:
+            self.notes[request.node.nodeid] = text
+
+        return explain
 
     @pytest.fixture(name="rng")
     def _rng(self, request: pytest.FixtureRequest) -> torch.Generator:
@@ -113,7 +124,8 @@ class GradingPlugin:
             exc = call.excinfo.value if call.excinfo is not None else None
             self.records.append(Record(name, device, "failed", exc, doc, hidden))
         elif report.when == "call" and report.passed:
-            self.records.append(Record(name, device, "passed", doc=doc, hidden=hidden))
+            self.records.append(Record(name, device, "passed", doc=doc, hidden=hidden,
+                                       note=self.notes.get(item.nodeid, "")))
         elif report.when == "call" and report.skipped:
             exc = call.excinfo.value if call.excinfo is not None else None
             self.records.append(Record(name, device, "failed", exc, doc, hidden))

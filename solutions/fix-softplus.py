@@ -1,0 +1,46 @@
+"""Reference solution for fix-softplus (seed 000-36). The STUB regions are the seed's own code."""
+
+# %%
+import torch
+from torch.autograd import Function
+
+
+# %% [markdown]
+# This is the seed's answer to "implement a custom softplus activation". It has two bugs
+# that show up only on some inputs: find them and fix them.
+#
+# * softplus(x) = log(1 + exp(x)). Try x = 100 in float32, and x = -30.
+# * Its derivative is 1 / (1 + exp(-x)), the sigmoid. Compare with what `backward` returns.
+#
+# Keep `backward` built from differentiable tensor operations: double backward must work.
+# `torch.nn.functional.softplus` and `torch.nn.Softplus` are off limits: the point is to
+# write the stable formula yourself.
+
+# %%
+class Softplus(Function):
+    @staticmethod
+    def forward(ctx, input):
+        ctx.save_for_backward(input)
+        ### BEGIN SOLUTION
+        # log(1 + e^x) = max(x, 0) + log1p(e^-|x|): exp never overflows and log1p keeps
+        # full relative precision when e^-|x| is tiny.
+        return input.clamp(min=0) + torch.log1p(torch.exp(-input.abs()))
+        ### END SOLUTION
+        ### BEGIN STUB
+        # return torch.log(1 + torch.exp(input))
+        ### END STUB
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        input, = ctx.saved_tensors
+        ### BEGIN SOLUTION
+        grad_input = grad_output * torch.sigmoid(input)
+        ### END SOLUTION
+        ### BEGIN STUB
+        # grad_input = grad_output * (1 + torch.exp(-input))
+        ### END STUB
+        return grad_input
+
+
+def softplus(x):
+    return Softplus.apply(x)

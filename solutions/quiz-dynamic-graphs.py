@@ -1,0 +1,79 @@
+"""Reference answers for quiz-dynamic-graphs. tests/test_quiz_facts.py checks each claim on real torch."""
+
+# %% [markdown]
+# Answer each question in the `ANSWERS` dict below:
+#
+# * multiple choice: the letter, as a string (`"b"`);
+# * true/false: `True` or `False`;
+# * numeric: a number.
+#
+# **q1** (multiple choice). What does `torch.tensor([1., 2., 3.]) * torch.tensor([4., 5., 6.])` evaluate to?
+# a) `[16., 25., 36.]`  b) `[4., 10., 18.]`  c) `32.`  d) an error
+#
+# **q2** (true/false). In eager PyTorch the autograd graph is recorded anew on every forward pass, as the operations run.
+#
+# **q3** (true/false). Calling `.backward()` with no argument on a tensor with three elements raises an error.
+#
+# **q4** (numeric). With `x = torch.tensor([1., 2., 3.], requires_grad=True)`, `y = torch.tensor([4., 5., 6.])` and
+# `(x * y).sum().backward()`, what is `x.grad[2]`?
+#
+# **q5** (true/false). Back-propagating through a Python loop whose number of iterations depends on the input's
+# values works in eager mode.
+#
+# **q6** (multiple choice). A model's `forward` contains `if x.sum() > 0:` and is captured with `torch.jit.trace` on
+# an example with a positive sum. What happens for later inputs with a negative sum?
+# a) both branches were recorded, the right one runs  b) the branch taken for the example runs for every input
+# c) the traced module raises an error  d) trace re-traces automatically
+#
+# **q7** (multiple choice). Which is a real advantage of define-by-run (dynamic) graphs?
+# a) gradients are more accurate  b) arbitrary Python control flow, and debugging with print and pdb
+# c) automatic kernel fusion without any compiler  d) they always use less memory
+#
+# **q8** (true/false). `torch.compile` refuses a model with data-dependent Python control flow until you rewrite it.
+#
+# **q9** (multiple choice). In torch 2.x, what is the supported way to capture a whole model as a graph for export
+# and deployment (TorchScript being deprecated)?
+# a) `torch.jit.trace`  b) `torch.export.export`  c) `torch.autograd.Function`  d) `torch.no_grad`
+#
+# **q10** (true/false). After `loss.backward()`, calling `loss.backward()` again on the same graph raises an error
+# unless the first call passed `retain_graph=True`.
+#
+# **q11** (multiple choice). What is the main runtime cost of pure eager execution compared with a compiled graph?
+# a) per-operation Python and dispatcher overhead, and no fusion across operations  b) gradients are approximated
+# c) the graph can never be freed  d) it cannot use a GPU
+#
+# **q12** (true/false). Using a dynamic graph causes vanishing gradients.
+
+# %%
+### BEGIN SOLUTION
+ANSWERS = {
+    "q1": "b",
+    "q2": True,
+    "q3": True,
+    "q4": 6.0,
+    "q5": True,
+    "q6": "b",
+    "q7": "b",
+    "q8": False,
+    "q9": "b",
+    "q10": True,
+    "q11": "a",
+    "q12": False,
+}
+### END SOLUTION
+### BEGIN STUB
+# ANSWERS = {
+#     "q1": None,
+#     "q2": None,
+#     "q3": None,
+#     "q4": None,
+#     "q5": None,
+#     "q6": None,
+#     "q7": None,
+#     "q8": None,
+#     "q9": None,
+#     "q10": None,
+#     "q11": None,
+#     "q12": None,
+# }
+### END STUB
