@@ -1,0 +1,37 @@
+"""Shared fixtures: every test gets its own progress database, and a way to grade a file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from grader import bank
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "tests" / "corpus"
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path, monkeypatch):
+    """No test reads or writes the developer's real progress database."""
+    home = tmp_path / "prep-home"
+    monkeypatch.setenv("PREP_HOME", str(home))
+    return home
+
+
+@pytest.fixture
+def grade_file():
+    """grade_file(exercise_id, path, **kw) -> Result, through the one grading path."""
+    from grader.judge.grading import grade
+
+    def run(exercise_id: str, path: Path, **kw):
+        return grade(bank.load(exercise_id), Path(path), **kw)
+
+    return run
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -1,0 +1,53 @@
+"""The mutant corpus: realistic wrong solutions must never get full marks, correct ones always must.
+
+Layout: tests/corpus/<exercise-id>/wrong_<mistake>.py and right_<approach>.py. Each file's
+docstring says what it does. This is how we know a grader is strong: every exercise needs at
+least five wrong solutions (the seed's own code among them where the seed has code) and at
+least one correct solution written differently from the reference.
+"""
+
+from __future__ import annotations
+
+import ast
+
+import pytest
+
+from grader import bank
+from tests.conftest import CORPUS
+
+FILES = sorted(CORPUS.glob("*/*.py"))
+
+
+def _id(path):
+    return f"{path.parent.name}/{path.stem}"
+
+
+@pytest.mark.parametrize("path", [p for p in FILES if p.stem.startswith("wrong_")], ids=_id)
+def test_wrong_solution_never_gets_full_marks(path, grade_file):
+    result = grade_file(path.parent.name, path)
+    assert result.status != "infra_error", f"{_id(path)}: {result.message} {[t.message for t in result.tests]}"
+    assert not result.full_marks, f"{_id(path)} got full marks: the graders miss this mistake"
+
+
+@pytest.mark.parametrize("path", [p for p in FILES if p.stem.startswith("right_")], ids=_id)
+def test_correct_solution_gets_full_marks(path, grade_file):
+    result = grade_file(path.parent.name, path)
+    failed = {t.name: t.message for t in result.tests if t.outcome != "passed"}
+    assert result.full_marks, f"{_id(path)}: {result.status} {result.score}/{result.max_score}: {failed}"
+
+
+@pytest.mark.parametrize("exercise_id", bank.exercise_ids())
+def test_every_exercise_has_a_corpus(exercise_id):
+    files = list((CORPUS / exercise_id).glob("*.py"))
+    wrong = [p for p in files if p.stem.startswith("wrong_")]
+    right = [p for p in files if p.stem.startswith("right_")]
+    assert len(wrong) >= 5, f"{exercise_id} has {len(wrong)} wrong solutions in tests/corpus (needs 5)"
+    assert len(right) >= 1, f"{exercise_id} has no correct alternative solution in tests/corpus"
+    for p in files:
+        assert ast.get_docstring(ast.parse(p.read_text())), f"{p} needs a docstring saying what it does"
+
+
+def test_corpus_folders_name_real_exercises():
+    ids = set(bank.exercise_ids())
+    strays = sorted({p.parent.name for p in FILES} - ids)
+    assert not strays, f"corpus folders without an exercise: {strays}"
