@@ -36,6 +36,20 @@ def test_grad_shapes_broadcast(learner, device, rng):
         expect_close(gy, (g * x).sum_to_size(ys).detach(), what=f"the gradient for y of shape {ys} (x: {xs})")
 
 
+def test_backward_returns_input_shapes(learner, device, rng):
+    """backward itself returns one gradient per input, each with that input's shape (reduced over broadcasting)."""
+    for xs, ys in SHAPES[1:3]:
+        x = rand(rng, xs, device).requires_grad_()
+        y = rand(rng, ys, device).requires_grad_()
+        g = rand(rng, torch.broadcast_shapes(xs, ys), device)
+        shapes = learner.probe("raw_backward", x, y, g)
+        if not isinstance(shapes, list) or len(shapes) != 2:
+            raise CheckFailure("Mul.backward must return exactly two gradients, one per input")
+        if shapes != [list(xs), list(ys)]:
+            raise CheckFailure(f"Mul.backward returns gradients of shapes {shapes} for inputs of shapes "
+                               f"{list(xs)} and {list(ys)}: sum each back to its input's shape")
+
+
 def test_gradcheck(learner, device, rng):
     """torch.autograd.gradcheck passes in float64 (analytic backward against central differences)."""
     fn = learner.function("Mul.apply")

@@ -134,6 +134,8 @@ def check_gradients(fn: Callable[..., Any], inputs: tuple[torch.Tensor, ...], *,
             f"the backward of {what} disagrees with central differences (inputs of shapes {described})",
             _gradcheck_detail(str(e)),
         ) from None
+    except RuntimeError as e:  # autograd's own checks on what the learner's code returned
+        raise CheckFailure(f"gradcheck could not differentiate {what}: {str(e).splitlines()[0][:200]}") from None
     if second_order:
         try:
             torch.autograd.gradgradcheck(fn, inputs, eps=eps, atol=atol, rtol=rtol, fast_mode=fast is not False)
@@ -143,6 +145,9 @@ def check_gradients(fn: Callable[..., Any], inputs: tuple[torch.Tensor, ...], *,
                 f"tensor operations (inputs of shapes {described})",
                 _gradcheck_detail(str(e)),
             ) from None
+        except RuntimeError as e:
+            raise CheckFailure(f"gradgradcheck could not differentiate the backward of {what}: "
+                               f"{str(e).splitlines()[0][:200]}") from None
 
 
 def _gradcheck_detail(message: str) -> str:

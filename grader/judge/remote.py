@@ -115,6 +115,14 @@ def _remote_derivative(learner: Learner, target: str, order: int, splits: list[i
             res = res if isinstance(res, tuple) else (res,)
             full: list[torch.Tensor | None] = [None] * len(flat)
             for i, r in zip([i for i, m in enumerate(mask) if m], res):
+                x = flat[i]
+                if r.shape != x.shape or r.dtype != x.dtype or r.device != x.device:
+                    from grader.judge.checks import CheckFailure
+
+                    raise CheckFailure(
+                        f"the gradient {target} returns for input {i} does not match that input",
+                        f"gradient: shape {tuple(r.shape)}, {r.dtype}, {r.device}; "
+                        f"input: shape {tuple(x.shape)}, {x.dtype}, {x.device}")
                 full[i] = r
             return tuple(full)
 
