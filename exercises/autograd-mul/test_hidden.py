@@ -56,7 +56,7 @@ def test_gradcheck(learner, device, rng):
     for xs, ys in SHAPES[1:4]:
         x = rand(rng, xs, device, scale=1.0).requires_grad_()
         y = rand(rng, ys, device, scale=1.0).requires_grad_()
-        check_gradients(fn, (x, y), what=f"Mul for shapes {xs} and {ys}", fast=True)
+        check_gradients(fn, (x, y), what=f"Mul for shapes {xs} and {ys}", reference=torch.mul, fast=True)
 
 
 def test_gradgradcheck(learner, device, rng):
@@ -65,7 +65,8 @@ def test_gradgradcheck(learner, device, rng):
     for xs, ys in SHAPES[1:2]:  # broadcasting: the double backward must reduce too
         x = rand(rng, xs, device, scale=1.0).requires_grad_()
         y = rand(rng, ys, device, scale=1.0).requires_grad_()
-        check_gradients(fn, (x, y), what=f"Mul for shapes {xs} and {ys}", second_order=True, fast=True)
+        check_gradients(fn, (x, y), what=f"Mul for shapes {xs} and {ys}", reference=torch.mul, second_order=True,
+                        fast=True)
 
 
 def test_dtypes_preserved(learner, device, rng):

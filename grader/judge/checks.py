@@ -112,8 +112,8 @@ def expect_equal(actual: Any, expected: Any, *, what: str) -> None:
 
 
 def check_gradients(fn: Callable[..., Any], inputs: tuple[torch.Tensor, ...], *, what: str,
-                    second_order: bool = False, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3,
-                    fast: bool | None = None) -> None:
+                    reference: Callable[..., Any] | None = None, second_order: bool = False, eps: float = 1e-6,
+                    atol: float = 1e-5, rtol: float = 1e-3, fast: bool | None = None) -> None:
     """Central-difference check of fn's backward (and double backward) on float64 inputs.
 
     ``fn`` is usually ``learner.function(...)``: its forward and backward run
@@ -122,11 +122,21 @@ def check_gradients(fn: Callable[..., Any], inputs: tuple[torch.Tensor, ...], *,
     first-order one) uses gradcheck's fast mode: random projections of the
     Jacobian instead of every entry, which catches a wrong derivative with
     probability 1 but needs far fewer calls.
+
+    gradcheck only proves that backward agrees with forward: a constant forward
+    with a zero backward passes it. Give ``reference`` (a judge-side function
+    computing the right output) so that the forward's values are checked first.
     """
     for x in inputs:
         if x.is_floating_point() and x.dtype != torch.float64:
             raise ValueError("check_gradients needs float64 inputs: float32 rounding swamps central differences")
     described = ", ".join(f"{tuple(x.shape)}" for x in inputs)
+    if reference is not None:
+        with torch.no_grad():
+            got, want = fn(*inputs), reference(*(x.detach() for x in inputs))
+        for i, (g, w) in enumerate(zip(got if isinstance(got, tuple) else (got,),
+                                       want if isinstance(want, tuple) else (want,))):
+            expect_close(g, w, what=f"the output {i} of {what}" if isinstance(want, tuple) else f"the output of {what}")
     try:
         torch.autograd.gradcheck(fn, inputs, eps=eps, atol=atol, rtol=rtol, fast_mode=bool(fast))
     except GradcheckError as e:
