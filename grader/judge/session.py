@@ -122,12 +122,15 @@ class WorkerSession:
     _scratch: tempfile.TemporaryDirectory | None = None
     _started_at: float = 0.0
     _last_rss_check: float = 0.0
+    _children_before: frozenset[int] = frozenset()
 
     # ------------------------------------------------------------ life cycle
 
     def start(self) -> None:
         """Spawn the worker; it imports torch while the judge gets on with its own start-up."""
         _make_subreaper()
+        # Children this process already had are not ours to sweep (a resource tracker, a server...).
+        self._children_before = frozenset(_children_of(os.getpid()))
         self._scratch = tempfile.TemporaryDirectory(prefix="prep-worker-")
         scratch = Path(self._scratch.name)
         self.log_path = scratch / "output.log"
@@ -293,7 +296,7 @@ class WorkerSession:
             proc.wait(timeout=5.0)
         except subprocess.TimeoutExpired:
             pass
-        sweep_orphans(exclude=_LIVE_WORKERS - {proc.pid})
+        sweep_orphans(exclude=(_LIVE_WORKERS - {proc.pid}) | self._children_before)
 
     def output_tail(self, limit: int = 2000) -> str:
         """The end of what learner code printed (for diagnostics only; never scored)."""
@@ -306,8 +309,9 @@ class WorkerSession:
             return f.read().decode("utf-8", "replace")
 
 
-def sweep_orphans(exclude: set[int] = frozenset(), rounds: int = 50) -> int:
-    """Kill children of this process that are not live workers: escaped daemons.
+def sweep_orphans(exclude: frozenset[int] | set[int] = frozenset(), rounds: int = 50) -> int:
+    """Kill children of this process that are not excluded: daemons that escaped a worker's group
+    and were re-parented to us (we are a child subreaper).
 
     Returns how many were killed. Loops because a daemon may fork while we sweep.
     """

@@ -1,0 +1,166 @@
+"""The `prep` command line, driven in-process with CliRunner; messages are checked exactly."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+import cli
+from grader import bank
+
+ROOT = bank.bank_root()
+
+
+def run(*args, input=None):
+    return CliRunner().invoke(cli.cli, list(args), input=input, catch_exceptions=False)
+
+
+@pytest.mark.parametrize("args", [["--help"], ["list"], ["show", "autograd-mul"], ["hint", "autograd-mul"],
+                                  ["score"], ["list", "--json"]])
+def test_commands_that_need_no_grading_never_import_torch(args, tmp_path):
+    code = ("import sys\nfrom click.testing import CliRunner\nimport cli\n"
+            f"r = CliRunner().invoke(cli.cli, {args!r})\nassert r.exit_code == 0, r.output\n"
+            "print('torch' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                         env={"PREP_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_every_command_has_help():
+    for name, command in cli.cli.commands.items():
+        assert command.help, f"prep {name} has no help text"
+
+
+def test_list_json_contract():
+    result = run("list", "--json")
+    data = json.loads(result.output)
+    assert {e["id"] for e in data} >= {"autograd-mul", "gradient-check", "sgd-momentum", "higher-order-grad",
+                                        "fix-softplus", "quiz-dynamic-graphs"}
+    for e in data:
+        assert {"id", "title", "kind", "topics", "difficulty", "seeds"} <= set(e)
+        assert isinstance(e["topics"], list) and isinstance(e["seeds"], list)
+
+
+def test_list_filters_by_kind():
+    ids = json.loads(run("list", "--kind", "quiz", "--json").output)
+    assert ids and all(e["kind"] == "quiz" for e in ids)
+
+
+def test_unknown_exercise_is_a_usage_error_with_a_suggestion():
+    result = run("show", "autograd-mull")
+    assert result.exit_code == 2
+    assert result.output == "Error: no exercise 'autograd-mull': did you mean 'autograd-mul'? `prep list` shows them all\n"
+
+
+def test_show_prints_question_and_prompt():
+    result = run("show", "fix-softplus")
+    assert result.exit_code == 0
+    assert "> 实现一个自定义激活函数" in result.output and "prep fetch fix-softplus" in result.output
+
+
+def test_fetch_writes_then_keeps_edits(tmp_path):
+    target = tmp_path / "mul"
+    first = run("fetch", "autograd-mul", "--dir", str(target))
+    assert first.exit_code == 0
+    assert sorted(p.name for p in target.iterdir()) == [".prep-fetch.json", "README.md", "autograd-mul.ipynb",
+                                                       "autograd-mul.py", "test_public.py"]
+    assert not (target / "test_hidden.py").exists()
+    stub = target / "autograd-mul.py"
+    stub.write_text(stub.read_text() + "\n# my work\n")
+    again = run("fetch", "autograd-mul", "--dir", str(target))
+    assert f"kept {stub}: you have edited it, so it was left as it is" in again.output
+    assert stub.read_text().endswith("# my work\n")
+    (target / "README.md").unlink()
+    third = run("fetch", "autograd-mul", "--dir", str(target))
+    assert f"wrote {target / 'README.md'}" in third.output
+
+
+def test_check_without_a_fetched_copy_says_what_to_do(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("check", "autograd-mul")
+    assert result.exit_code == 2
+    assert result.output == ("Error: no fetched copy of autograd-mul found: run `prep fetch autograd-mul` first, "
+                             "or pass --file PATH\n")
+
+
+def test_check_json_on_the_reference_and_on_the_stub(tmp_path):
+    good = run("check", "higher-order-grad", "--file", str(ROOT / "solutions" / "higher-order-grad.py"), "--json")
+    assert good.exit_code == 0, good.output
+    data = json.loads(good.output)
+    assert {"exercise", "status", "score", "max_score", "tests"} <= set(data)
+    assert data["status"] == "graded" and data["score"] == data["max_score"]
+    for t in data["tests"]:
+        assert {"name", "outcome", "points", "max_points", "message"} <= set(t)
+    run("fetch", "higher-order-grad", "--dir", str(tmp_path / "h"))
+    stub = run("check", "higher-order-grad", "--json")
+    assert stub.exit_code == 1
+    assert json.loads(stub.output)["score"] == 0
+
+
+def test_check_human_output_lists_graders_and_devices():
+    result = run("check", "fix-softplus", "--file", str(ROOT / "solutions" / "fix-softplus.py"))
+    assert result.exit_code == 0
+    assert result.output.startswith("fix-softplus: 15/15 points   [")
+    assert "  pass  test_forward_example" in result.output
+    assert "ran on: cpu" in result.output or "skipped" not in result.output
+    assert "Full marks. `prep solution fix-softplus` shows the reference solution." in result.output
+
+
+def test_check_missing_file_is_a_usage_error(tmp_path):
+    result = run("check", "autograd-mul", "--file", str(tmp_path / "nope.py"))
+    assert result.exit_code == 2
+    assert result.output == f"Error: {tmp_path / 'nope.py'} does not exist: check the path, or run `prep fetch autograd-mul`\n"
+
+
+def test_hints_unlock_one_at_a_time():
+    ex = bank.load("autograd-mul")
+    assert run("hint", "autograd-mul").output == f"Hint 1 of {len(ex.hints)}: {ex.hints[0]}\n"
+    assert run("hint", "autograd-mul").output == f"Hint 2 of {len(ex.hints)}: {ex.hints[1]}\n"
+    bad = run("hint", "autograd-mul", "--level", "99")
+    assert bad.exit_code == 2
+    assert bad.output == f"Error: autograd-mul has hints 1 to {len(ex.hints)}: pass --level between those\n"
+
+
+def test_solution_unlocks_after_a_pass():
+    locked = run("solution", "quiz-dynamic-graphs")
+    assert locked.exit_code == 2
+    assert locked.output == ("Error: the solution of quiz-dynamic-graphs unlocks after a full-marks check; "
+                             "pass --force to see it now\n")
+    forced = run("solution", "quiz-dynamic-graphs", "--force")
+    assert '"q1": "b"' in forced.output
+    run("check", "quiz-dynamic-graphs", "--file", str(ROOT / "solutions" / "quiz-dynamic-graphs.py"))
+    assert run("solution", "quiz-dynamic-graphs").exit_code == 0
+
+
+def test_score_shows_attempts_and_passes():
+    run("check", "quiz-dynamic-graphs", "--file", str(ROOT / "solutions" / "quiz-dynamic-graphs.py"))
+    data = {p["exercise"]: p for p in json.loads(run("score", "--json").output)}
+    assert data["quiz-dynamic-graphs"]["passed"] and data["quiz-dynamic-graphs"]["attempts"] == 1
+    assert data["autograd-mul"]["attempts"] == 0
+    text = run("score").output
+    assert "quiz-dynamic-graphs" in text and "exercises passed" in text
+
+
+def test_selftest_one_exercise():
+    result = run("selftest", "quiz-dynamic-graphs")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == "5 passed, 0 failed"
+
+
+def test_console_script_check_exit_codes(tmp_path):
+    """The installed entry point (os._exit fast path) keeps the exit-code contract."""
+    prep = [sys.executable, "-c", "import cli; cli.main()"]
+    env = {"PREP_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    ok = subprocess.run(prep + ["check", "quiz-dynamic-graphs", "--file", "solutions/quiz-dynamic-graphs.py"],
+                        cwd=ROOT, env=env, capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    stub = ROOT / "exercises" / "quiz-dynamic-graphs" / "learner" / "quiz-dynamic-graphs.py"
+    bad = subprocess.run(prep + ["check", "quiz-dynamic-graphs", "--file", str(stub)], cwd=ROOT, env=env,
+                         capture_output=True, text=True)
+    assert bad.returncode == 1
+    usage = subprocess.run(prep + ["check"], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert usage.returncode == 2

@@ -1,0 +1,131 @@
+"""Reading submissions on the judge's side: .py files and notebooks, however the learner mangled them."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from grader import authoring, bank, submission
+
+EX = bank.load("autograd-mul")
+
+
+def solved_notebook() -> dict:
+    return json.loads(authoring.generate_notebook(EX, with_solutions=True))
+
+
+def write_nb(tmp_path, nb, name="autograd-mul.ipynb"):
+    path = tmp_path / name
+    path.write_text(json.dumps(nb))
+    return path
+
+
+def answer_cells(nb):
+    return [c for c in nb["cells"] if c.get("metadata", {}).get("nbgrader", {}).get("solution")]
+
+
+def test_python_file_is_taken_whole(tmp_path):
+    path = tmp_path / "mine.py"
+    path.write_text("x = 1\n")
+    sub = submission.load(EX, path)
+    assert sub.source == "x = 1\n" and len(sub.sha256) == 64 and sub.filename == "mine.py"
+
+
+def test_notebook_answer_cells_replace_the_templates(tmp_path):
+    sub = submission.load(EX, write_nb(tmp_path, solved_notebook()))
+    assert "ctx.save_for_backward(x, y)" in sub.source and "NotImplementedError" not in sub.source
+
+
+def test_reordered_and_duplicated_cells_are_matched_by_id(tmp_path):
+    nb = solved_notebook()
+    nb["cells"].reverse()
+    nb["cells"].append(dict(answer_cells(nb)[0], source="# a duplicate the learner pasted"))
+    sub = submission.load(EX, write_nb(tmp_path, nb))
+    assert "ctx.save_for_backward(x, y)" in sub.source
+    assert sub.source.index("import torch") < sub.source.index("class Mul")  # template order, not the learner's
+
+
+def test_edited_setup_cells_and_metadata_change_nothing(tmp_path):
+    nb = solved_notebook()
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code" and not cell["metadata"]["nbgrader"]["solution"]:
+            cell["source"] = "import os; os._exit(0)"
+            cell["metadata"]["nbgrader"]["points"] = 100
+    sub = submission.load(EX, write_nb(tmp_path, nb))
+    assert "os._exit" not in sub.source and "import torch" in sub.source
+
+
+def test_cell_ids_lost_fall_back_to_nbgrader_grade_id(tmp_path):
+    nb = solved_notebook()
+    for cell in nb["cells"]:
+        cell["id"] = "x" + cell["id"][::-1]
+    sub = submission.load(EX, write_nb(tmp_path, nb))
+    assert "ctx.save_for_backward(x, y)" in sub.source
+
+
+def test_deleted_answer_cell_says_what_to_restore(tmp_path):
+    nb = solved_notebook()
+    gone = answer_cells(nb)[0]
+    nb["cells"].remove(gone)
+    with pytest.raises(submission.NotGradable, match=f"answer cell '{gone['id']}' is missing"):
+        submission.load(EX, write_nb(tmp_path, nb))
+
+
+def test_magics_and_shell_lines_are_not_run(tmp_path):
+    nb = solved_notebook()
+    cell = answer_cells(nb)[0]
+    cell["source"] = "%time\n!rm -rf /\n" + cell["source"]
+    sub = submission.load(EX, write_nb(tmp_path, nb))
+    assert "!rm" not in sub.source.replace("# prep: IPython-only line not run: !rm", "")
+    compile(sub.source, "x", "exec")
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"{not json", "not a valid notebook"),
+    (json.dumps({"nbformat": 3, "cells": []}).encode(), "nbformat 3; prep reads nbformat 4"),
+    (json.dumps({"nbformat": 4}).encode(), "has no list of cells"),
+    (b"\xff\xfe\x00garbage", "not a valid notebook"),
+])
+def test_broken_notebooks_are_not_gradable_with_a_reason(tmp_path, content, message):
+    path = tmp_path / "bad.ipynb"
+    path.write_bytes(content)
+    with pytest.raises(submission.NotGradable, match=message):
+        submission.load(EX, path)
+
+
+def test_syntax_error_names_the_line(tmp_path):
+    path = tmp_path / "oops.py"
+    path.write_text("x = 1\ndef f(:\n")
+    with pytest.raises(submission.NotGradable, match="syntax error at line 2"):
+        submission.load(EX, path)
+
+
+def test_oversized_and_missing_files(tmp_path, monkeypatch):
+    monkeypatch.setattr(submission, "MAX_SUBMISSION_BYTES", 10)
+    path = tmp_path / "big.py"
+    path.write_text("x = 1  # more than ten bytes\n")
+    with pytest.raises(submission.NotGradable, match="over the"):
+        submission.load(EX, path)
+    with pytest.raises(submission.NotGradable, match="does not exist"):
+        submission.load(EX, tmp_path / "nope.py")
+    (tmp_path / "a.txt").write_text("x")
+    with pytest.raises(submission.NotGradable, match="grades .py and .ipynb"):
+        submission.load(EX, tmp_path / "a.txt")
+
+
+def test_a_mangled_notebook_still_grades_full_marks(tmp_path, grade_file):
+    nb = solved_notebook()
+    nb["cells"].reverse()
+    for cell in nb["cells"]:
+        cell.get("metadata", {}).pop("nbgrader", None) if cell["cell_type"] == "markdown" else None
+    result = grade_file("autograd-mul", write_nb(tmp_path, nb))
+    assert result.full_marks, [(t.name, t.message) for t in result.tests if t.outcome != "passed"]
+
+
+def test_not_gradable_result_scores_zero_with_the_message(tmp_path, grade_file):
+    path = tmp_path / "oops.py"
+    path.write_text("def f(:\n")
+    result = grade_file("autograd-mul", path)
+    assert result.status == "not_gradable" and result.score == 0
+    assert "syntax error" in result.message and all(t.points == 0 for t in result.tests)

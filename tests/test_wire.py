@@ -1,0 +1,146 @@
+"""The wire protocol: round trips, and a strict decoder that nothing the worker sends can fool."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import struct
+
+import pytest
+import torch
+from safetensors.torch import save
+
+from grader import wire
+
+
+def roundtrip(tree):
+    return wire.decode(wire.encode(tree))
+
+
+def test_plain_values_and_tensors_round_trip():
+    t = torch.arange(6, dtype=torch.float64).reshape(2, 3)
+    got = roundtrip({"a": (1, 2.5, None, True, "hi"), "b": [t, {"c": -3}], "nan": float("nan"),
+                     "inf": float("-inf")})
+    assert got["a"] == (1, 2.5, None, True, "hi")
+    assert torch.equal(got["b"][0], t) and got["b"][1] == {"c": -3}
+    assert math.isnan(got["nan"]) and got["inf"] == float("-inf")
+
+
+@pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16, torch.float32, torch.float64, torch.int64,
+                                   torch.bool, torch.uint8])
+def test_dtypes_survive(dtype):
+    t = torch.ones(3, dtype=dtype)
+    out = roundtrip(t)
+    assert out.dtype == dtype and torch.equal(out, t)
+
+
+def test_non_contiguous_and_empty_tensors():
+    t = torch.arange(12.0).reshape(3, 4).t()
+    assert torch.equal(roundtrip(t), t)
+    assert roundtrip(torch.zeros(0, 3)).shape == (0, 3)
+
+
+def test_unsendable_values_become_opaque():
+    got = roundtrip({"module": torch.nn.Linear(2, 2), "complex": torch.ones(2, dtype=torch.complex64),
+                     "fn": len, "intkeys": {1: 2}})
+    assert all(isinstance(v, wire.Opaque) for v in got.values())
+
+
+def test_tensor_subclass_arrives_as_a_plain_tensor_with_its_type_named():
+    class Liar(torch.Tensor):
+        @classmethod
+        def __torch_function__(cls, func, types, args=(), kwargs=None):
+            if func is torch.Tensor.__eq__:
+                return True
+            return super().__torch_function__(func, types, args, kwargs or {})
+
+    forged = torch.zeros(3).as_subclass(Liar)
+    infos = []
+    got = wire.decode(wire.encode(forged), place=lambda t, info: infos.append(info) or t)
+    assert type(got) is torch.Tensor
+    assert not infos[0].is_plain and "Liar" in infos[0].type_name
+
+
+def _frame_with_tree(tree, tensors=None):
+    return save(tensors or {}, metadata={"prep": json.dumps({"v": wire.PROTOCOL_VERSION, "tree": tree})})
+
+
+@pytest.mark.parametrize("tree", [
+    {"$tensor": "t9"},                      # a tensor that is not in the payload
+    {"$what": 1},                           # an unknown node kind
+    {},                                     # an empty node
+    {"$float": "1e999x"},                   # a bad float literal
+])
+def test_decoder_rejects_malformed_trees(tree):
+    with pytest.raises(wire.WireError):
+        wire.decode(_frame_with_tree(tree))
+
+
+def test_decoder_rejects_a_tensor_used_twice():
+    blob = _frame_with_tree([{"$tensor": "t0"}, {"$tensor": "t0"}], {"t0": torch.ones(1)})
+    with pytest.raises(wire.WireError):
+        wire.decode(blob)
+
+
+def test_decoder_rejects_wrong_version_and_garbage():
+    with pytest.raises(wire.WireError):
+        wire.decode(save({}, metadata={"prep": json.dumps({"v": 99, "tree": None})}))
+    with pytest.raises(wire.WireError):
+        wire.decode(b"\x00" * 4)
+    with pytest.raises(wire.WireError):
+        wire.decode(struct.pack("<Q", 10**12) + b"{}")
+
+
+def test_decoder_rejects_deep_nesting():
+    tree = None
+    for _ in range(wire.MAX_TREE_DEPTH + 5):
+        tree = [tree]
+    with pytest.raises(wire.WireError):
+        wire.decode(_frame_with_tree(tree))
+
+
+def test_pickle_bytes_are_not_a_frame():
+    import pickle
+
+    with pytest.raises(wire.WireError):
+        wire.decode(pickle.dumps({"score": 15}))
+
+
+def test_frames_over_the_limit_are_refused_unread():
+    r, w = os.pipe()
+    os.write(w, wire.MAGIC + struct.pack("<Q", wire.MAX_FRAME_BYTES + 1))
+    with pytest.raises(wire.WireError, match="over the"):
+        wire.read_frame(r)
+    os.close(r)
+    os.close(w)
+
+
+def test_frames_need_the_magic():
+    r, w = os.pipe()
+    os.write(w, b"NOTMAGIC" + struct.pack("<Q", 0))
+    with pytest.raises(wire.WireError, match="magic"):
+        wire.read_frame(r)
+    os.close(r)
+    os.close(w)
+
+
+def test_read_frame_times_out_and_notices_a_closed_peer():
+    import time
+
+    r, w = os.pipe()
+    with pytest.raises(wire.FrameTimeout):
+        wire.read_frame(r, deadline=time.monotonic() + 0.1)
+    os.close(w)
+    with pytest.raises(wire.PeerClosed):
+        wire.read_frame(r, deadline=time.monotonic() + 1)
+    os.close(r)
+
+
+def test_frame_round_trip_through_a_pipe():
+    r, w = os.pipe()
+    body = wire.encode({"x": torch.ones(2)})
+    wire.write_frame(w, body)
+    assert torch.equal(wire.decode(wire.read_frame(r))["x"], torch.ones(2))
+    os.close(r)
+    os.close(w)
