@@ -13,7 +13,7 @@ import json
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from grader import authoring, bank
 from grader.progress import ExerciseProgress, Progress
@@ -202,6 +202,7 @@ def selftest(exercise_ids: list[str] | None = None,
              on_line: Callable[[SelftestLine], None] | None = None) -> list[SelftestLine]:
     """Every reference scores full marks, every stub zero, every generated file is fresh."""
     from grader.judge.grading import grade
+    from grader.judge.pool import WorkerPool
 
     lines: list[SelftestLine] = []
 
@@ -211,28 +212,33 @@ def selftest(exercise_ids: list[str] | None = None,
         if on_line:
             on_line(line)
 
-    for ex in _select(exercise_ids):
-        stale = authoring.stale_files(ex)
-        emit(ex.id, "generated files are fresh", not stale,
-             f"stale: {', '.join(p.name for p in stale)} (run `prep build {ex.id}`)" if stale else "")
-        with tempfile.TemporaryDirectory(prefix="prep-selftest-") as tmp:
-            solved_notebook = Path(tmp) / f"{ex.id}.ipynb"
-            solved_notebook.write_text(authoring.generate_notebook(ex, with_solutions=True), encoding="utf-8")
-            cases = (("reference scores full marks", ex.solution_path, True),
-                     ("reference notebook scores full marks", solved_notebook, True),
-                     ("stub scores zero", ex.stub_path, False),
-                     ("notebook stub scores zero", ex.notebook_path, False))
-            for label, path, want_full in cases:
-                r = grade(ex, path)
-                ok = r.full_marks if want_full else (r.status == "graded" and r.score == 0)
-                failing = [t.name for t in r.tests if (t.outcome != "passed") == want_full]
-                detail = f"{r.status}, {r.score:g}/{r.max_score:g} in {r.duration_s:.1f} s"
-                if not ok:
-                    detail += f"; {'failed' if want_full else 'passed'}: {', '.join(failing[:5])}"
-                    if r.message:
-                        detail += f"; {r.message}"
-                emit(ex.id, label, ok, detail)
+    with WorkerPool() as pool:
+        for ex in _select(exercise_ids):
+            _selftest_one(ex, pool, emit, grade)
     return lines
+
+
+def _selftest_one(ex: bank.Exercise, pool: Any, emit: Callable[..., None], grade: Callable[..., Any]) -> None:
+    stale = authoring.stale_files(ex)
+    emit(ex.id, "generated files are fresh", not stale,
+         f"stale: {', '.join(p.name for p in stale)} (run `prep build {ex.id}`)" if stale else "")
+    with tempfile.TemporaryDirectory(prefix="prep-selftest-") as tmp:
+        solved_notebook = Path(tmp) / f"{ex.id}.ipynb"
+        solved_notebook.write_text(authoring.generate_notebook(ex, with_solutions=True), encoding="utf-8")
+        cases = (("reference scores full marks", ex.solution_path, True),
+                 ("reference notebook scores full marks", solved_notebook, True),
+                 ("stub scores zero", ex.stub_path, False),
+                 ("notebook stub scores zero", ex.notebook_path, False))
+        for label, path, want_full in cases:
+            r = grade(ex, path, pool=pool)
+            ok = r.full_marks if want_full else (r.status == "graded" and r.score == 0)
+            failing = [t.name for t in r.tests if (t.outcome != "passed") == want_full]
+            detail = f"{r.status}, {r.score:g}/{r.max_score:g} in {r.duration_s:.1f} s"
+            if not ok:
+                detail += f"; {'failed' if want_full else 'passed'}: {', '.join(failing[:5])}"
+                if r.message:
+                    detail += f"; {r.message}"
+            emit(ex.id, label, ok, detail)
 
 
 def _select(exercise_ids: list[str] | None) -> list[bank.Exercise]:

@@ -20,12 +20,23 @@ def isolated_home(tmp_path, monkeypatch):
     return home
 
 
+@pytest.fixture(scope="session")
+def worker_pool():
+    """One warm zygote for the whole run: each grading forks a worker instead of importing torch."""
+    from grader.judge.pool import WorkerPool
+
+    pool = WorkerPool()
+    yield pool
+    pool.close()
+
+
 @pytest.fixture
-def grade_file():
-    """grade_file(exercise_id, path, **kw) -> Result, through the one grading path."""
+def grade_file(worker_pool):
+    """grade_file(exercise_id, path, **kw) -> Result, through the one grading path (forked workers)."""
     from grader.judge.grading import grade
 
     def run(exercise_id: str, path: Path, **kw):
+        kw.setdefault("pool", worker_pool)
         return grade(bank.load(exercise_id), Path(path), **kw)
 
     return run

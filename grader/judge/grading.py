@@ -40,8 +40,11 @@ def limits_for(exercise: Exercise, override: Limits | None = None) -> Limits:
 
 
 def grade(exercise: Exercise, path: Path, *, seed: int | None = None, limits: Limits | None = None,
-          python: str | None = None) -> Result:
-    """Grade the file at ``path``; never raises for anything the submission does."""
+          python: str | None = None, pool: Any = None) -> Result:
+    """Grade the file at ``path``; never raises for anything the submission does.
+
+    With ``pool`` (a ``WorkerPool``) the worker is forked from a warm zygote instead of spawned.
+    """
     started = time.monotonic()
     seed = secrets.randbelow(2**31) if seed is None else seed
     hidden = _hidden_names(exercise)
@@ -59,7 +62,7 @@ def grade(exercise: Exercise, path: Path, *, seed: int | None = None, limits: Li
         return early("not_gradable", str(e))
     extra["sha256"] = sub.sha256
 
-    session = WorkerSession(limits=limits_for(exercise, limits), python=python or sys.executable)
+    session = WorkerSession(limits=limits_for(exercise, limits), python=python or sys.executable, pool=pool)
     try:
         session.start()
         # The worker is importing torch now; the judge imports and warms its own side meanwhile.

@@ -105,6 +105,14 @@ def _rss_bytes(pid: int) -> int:
         return 0
 
 
+def _pid_alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return f.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except (OSError, IndexError):
+        return False
+
+
 _LIVE_WORKERS: set[int] = set()
 
 
@@ -114,7 +122,9 @@ class WorkerSession:
 
     limits: Limits = field(default_factory=Limits)
     python: str = sys.executable
+    pool: Any = None  # a grader.judge.pool.WorkerPool to fork from, or None to spawn
     process: subprocess.Popen | None = None
+    pid: int = 0
     log_path: Path | None = None
     died: WorkerDied | None = None
     _request_fd: int = -1
@@ -127,14 +137,13 @@ class WorkerSession:
     # ------------------------------------------------------------ life cycle
 
     def start(self) -> None:
-        """Spawn the worker; it imports torch while the judge gets on with its own start-up."""
+        """Start the worker: spawned (it imports torch while the judge does too), or forked from a pool."""
         _make_subreaper()
         # Children this process already had are not ours to sweep (a resource tracker, a server...).
         self._children_before = frozenset(_children_of(os.getpid()))
         self._scratch = tempfile.TemporaryDirectory(prefix="prep-worker-")
         scratch = Path(self._scratch.name)
         self.log_path = scratch / "output.log"
-        reply_r, reply_w = os.pipe()
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "HOME": str(scratch),
@@ -148,54 +157,87 @@ class WorkerSession:
         for passthrough in ("CUDA_VISIBLE_DEVICES", "LD_LIBRARY_PATH", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
             if passthrough in os.environ:
                 env[passthrough] = os.environ[passthrough]
+        with open(self.log_path, "wb") as log:
+            if self.pool is not None:
+                self.pid, self._request_fd, self._reply_fd = self.pool.fork(
+                    cwd=str(scratch), env=env, log_fd=log.fileno(), cpu_s=self.limits.cpu_s,
+                    fsize_mb=self.limits.fsize_mb)
+            else:
+                self._spawn(scratch, env, log)
+        self._started_at = time.monotonic()
+        _LIVE_WORKERS.add(self.pid)
+
+    def _spawn(self, scratch: Path, env: dict[str, str], log: Any) -> None:
+        reply_r, reply_w = os.pipe()
         args = [self.python, "-I", "-B", "-m", "grader.worker", "--reply-fd", str(reply_w),
                 "--cpu-s", str(self.limits.cpu_s), "--fsize-mb", str(self.limits.fsize_mb)]
-        with open(self.log_path, "wb") as log:
-            try:
-                self.process = subprocess.Popen(
-                    args, stdin=subprocess.PIPE, stdout=log, stderr=log, pass_fds=(reply_w,),
-                    cwd=scratch, env=env, start_new_session=True, close_fds=True,
-                )
-            except OSError as e:
-                os.close(reply_r)
-                os.close(reply_w)
-                raise InfraError(f"could not start the worker ({e})") from e
-        os.close(reply_w)
+        try:
+            self.process = subprocess.Popen(
+                args, stdin=subprocess.PIPE, stdout=log, stderr=log, pass_fds=(reply_w,),
+                cwd=scratch, env=env, start_new_session=True, close_fds=True,
+            )
+        except OSError as e:
+            os.close(reply_r)
+            raise InfraError(f"could not start the worker ({e})") from e
+        finally:
+            os.close(reply_w)
         assert self.process.stdin is not None
         self._request_fd = self.process.stdin.fileno()
         self._reply_fd = reply_r
-        self._started_at = time.monotonic()
-        _LIVE_WORKERS.add(self.process.pid)
+        self.pid = self.process.pid
 
     def wait_ready(self) -> dict:
         """Wait for the worker's hello (torch imported)."""
         reply = self._read_reply(time.monotonic() + max(self.limits.call_s, 60.0))
         return reply
 
+    def _exit_code(self, wait_s: float) -> int | None:
+        """The worker's exit code if it has ended (waiting up to wait_s), else None."""
+        deadline = time.monotonic() + wait_s
+        while True:
+            if self.process is not None:
+                code = self.process.poll()
+            elif self.pool is not None and self.pid:
+                try:
+                    alive, code = self.pool.status(self.pid)
+                except InfraError:
+                    alive, code = _pid_alive(self.pid), None
+                if not alive:
+                    return -signal.SIGKILL if code is None else code  # gone, its status unknown: assume killed
+                code = None
+            else:
+                return None
+            if code is not None or time.monotonic() >= deadline:
+                return code
+            time.sleep(0.01)
+
     def close(self) -> None:
         """End the worker and everything it started; safe to call twice."""
-        if self.process is None:
+        if not self.pid:
             return
-        if self.process.poll() is None and self.died is None:
+        if self.died is None and self._exit_code(0) is None:
             from grader import wire
 
             try:
                 wire.write_frame(self._request_fd, wire.encode({"op": "shutdown"}))
-                self.process.wait(timeout=2.0)
-            except (OSError, subprocess.TimeoutExpired, wire.WireError):
+                self._exit_code(2.0)
+            except (OSError, wire.WireError):
                 pass
         self._kill_everything()
-        for fd in (self._reply_fd,):
+        # In spawn mode the request fd belongs to process.stdin: close it only through that object.
+        own_fds = [self._reply_fd] + ([self._request_fd] if self.process is None else [])
+        for fd in own_fds:
             try:
                 os.close(fd)
             except OSError:
                 pass
-        if self.process.stdin:
+        if self.process is not None and self.process.stdin:
             try:
                 self.process.stdin.close()
             except OSError:
                 pass
-        _LIVE_WORKERS.discard(self.process.pid)
+        _LIVE_WORKERS.discard(self.pid)
+        self.pid = 0
         if self._scratch is not None:
             self._scratch.cleanup()
             self._scratch = None
@@ -213,7 +255,7 @@ class WorkerSession:
         """Send one request and return the value it answers, or raise LearnerError / WorkerDied."""
         if self.died is not None:
             raise self.died
-        if self.process is None:
+        if not self.pid:
             raise InfraError("the worker was never started")
         budget_left = self.limits.wall_s - (time.monotonic() - self._started_at)
         call_timeout = min(timeout or self.limits.call_s, max(budget_left, 0.0))
@@ -257,20 +299,15 @@ class WorkerSession:
     def _watch(self) -> None:
         """Called while waiting on the worker: enforce the memory limit."""
         now = time.monotonic()
-        if now - self._last_rss_check < 0.05 or self.process is None:
+        if now - self._last_rss_check < 0.05 or not self.pid:
             return
         self._last_rss_check = now
-        rss = _rss_bytes(self.process.pid)
+        rss = _rss_bytes(self.pid)
         if rss > self.limits.memory_mb << 20:
             self._die("memory_limit", f"your code used {rss >> 20} MB of memory, over the {self.limits.memory_mb} MB limit")
 
     def _exit_message(self) -> str:
-        code = self.process.poll() if self.process else None
-        if code is None:
-            try:
-                code = self.process.wait(timeout=1.0) if self.process else None
-            except subprocess.TimeoutExpired:
-                code = None
+        code = self._exit_code(1.0)
         if code is not None and code < 0:
             name = signal.Signals(-code).name if -code in signal.Signals._value2member_map_ else str(-code)
             if -code == signal.SIGXCPU:
@@ -284,19 +321,25 @@ class WorkerSession:
         raise self.died
 
     def _kill_everything(self) -> None:
-        """Kill the worker's group, then any escaped descendant re-parented to us."""
-        proc = self.process
-        if proc is None:
+        """Kill the worker's group, then any escaped descendant (re-parented to us or to the pool)."""
+        if not self.pid:
             return
+        if self.pool is not None:
+            try:
+                self.pool.release(self.pid)
+                return
+            except InfraError:  # the zygote itself is gone (learner code may kill it): kill the group here
+                pass
         try:
-            os.killpg(proc.pid, signal.SIGKILL)
+            os.killpg(self.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
-        try:
-            proc.wait(timeout=5.0)
-        except subprocess.TimeoutExpired:
-            pass
-        sweep_orphans(exclude=(_LIVE_WORKERS - {proc.pid}) | self._children_before)
+        if self.process is not None:
+            try:
+                self.process.wait(timeout=5.0)
+            except subprocess.TimeoutExpired:
+                pass
+        sweep_orphans(exclude=(_LIVE_WORKERS - {self.pid}) | self._children_before)
 
     def output_tail(self, limit: int = 2000) -> str:
         """The end of what learner code printed (for diagnostics only; never scored)."""

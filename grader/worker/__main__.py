@@ -1,11 +1,17 @@
-"""Entry point of the worker process: ``python -I -B -m grader.worker --reply-fd N ...``.
+"""Entry point of the worker process: ``python -I -B -m grader.worker ...``.
 
-The judge starts this with a request pipe on stdin and a reply pipe on
-``--reply-fd``. Before any learner code runs, the worker moves both pipes to
-private descriptors, points stdin at /dev/null (``input()`` cannot hang or
-eat requests) and stdout at stderr (prints cannot corrupt replies), imports
-torch once, and lowers its own resource limits so learner code cannot raise
-them again.
+Two ways to start:
+
+* ``--reply-fd N``: one worker. The judge gives it a request pipe on stdin and a
+  reply pipe on fd N.
+* ``--zygote --control-fd N``: a warm parent that has imported torch once and
+  forks a fresh worker for each submission on request (see ``zygote.py``), so
+  that a batch pays torch's import once instead of once per submission.
+
+Either way, before any learner code runs the worker moves its pipes to private
+descriptors, points stdin at /dev/null (``input()`` cannot hang or eat
+requests) and stdout at its log (prints cannot corrupt replies), and lowers its
+own resource limits so learner code cannot raise them again.
 """
 
 from __future__ import annotations
@@ -24,42 +30,40 @@ def _limit(kind: int, value: int) -> None:
     resource.setrlimit(kind, (value, value))
 
 
-def _warm_up() -> None:
+def warm_up() -> None:
+    """The first autograd.grad call with explicit grad_outputs imports sympy (~0.25 s): pay it early."""
     import torch
 
     x = torch.ones(2, dtype=torch.float64, requires_grad=True)
     torch.autograd.grad((x * x).sum(), x, torch.ones((), dtype=torch.float64), create_graph=True)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(prog="grader.worker")
-    parser.add_argument("--reply-fd", type=int, required=True)
-    parser.add_argument("--cpu-s", type=int, default=0)
-    parser.add_argument("--fsize-mb", type=int, default=64)
-    parser.add_argument("--nofile", type=int, default=256)
-    args = parser.parse_args()
+def apply_limits(cpu_s: int, fsize_mb: int, nofile: int = 256) -> None:
+    # Writing past the file-size limit fails with EFBIG instead of killing the worker.
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    _limit(resource.RLIMIT_FSIZE, fsize_mb << 20)
+    _limit(resource.RLIMIT_CORE, 0)
+    _limit(resource.RLIMIT_NOFILE, nofile)
+    if cpu_s:
+        _limit(resource.RLIMIT_CPU, cpu_s)
 
-    request_fd = os.dup(0)
+
+def isolate_stdio(log_fd: int | None = None) -> None:
+    """stdin from /dev/null; stdout and stderr to the log (or to stderr as it is)."""
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
+    os.close(devnull)
+    if log_fd is not None:
+        os.dup2(log_fd, 2)
     os.dup2(2, 1)
-    reply_fd = os.dup(args.reply_fd)
-    os.close(args.reply_fd)
 
+
+def serve(request_fd: int, reply_fd: int, *, warm: bool) -> None:
+    """Answer requests until the judge closes the pipe or says shutdown; never returns."""
     import torch
-
-    torch.set_num_threads(1)  # graders compare numbers, not speed; one thread keeps runs deterministic
 
     from grader import wire
     from grader.worker.runtime import Runtime, describe_opaque
-
-    # Writing past the file-size limit fails with EFBIG instead of killing the worker.
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-    _limit(resource.RLIMIT_FSIZE, args.fsize_mb << 20)
-    _limit(resource.RLIMIT_CORE, 0)
-    _limit(resource.RLIMIT_NOFILE, args.nofile)
-    if args.cpu_s:
-        _limit(resource.RLIMIT_CPU, args.cpu_s)
 
     def place(t: "torch.Tensor", info: wire.TensorInfo) -> "torch.Tensor":
         t = t.to(info.device)
@@ -77,13 +81,12 @@ def main() -> None:
 
     runtime = Runtime()
     send({"ok": True, "value": {"torch": torch.__version__, "pid": os.getpid()}})
-    # While the judge finishes its own imports: the first autograd.grad call with explicit
-    # grad_outputs imports sympy (~0.25 s); pay that now rather than inside the first check.
-    _warm_up()
+    if warm:
+        warm_up()  # while the judge finishes its own imports
     while True:
         try:
             request = wire.decode(wire.read_frame(request_fd), place=place)
-        except wire.PeerClosed:
+        except (wire.PeerClosed, wire.WireError):
             break
         if not isinstance(request, dict) or request.get("op") == "shutdown":
             break
@@ -91,6 +94,33 @@ def main() -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(0)  # skip interpreter teardown (about 0.4 s with torch loaded)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="grader.worker")
+    parser.add_argument("--reply-fd", type=int)
+    parser.add_argument("--zygote", action="store_true")
+    parser.add_argument("--control-fd", type=int)
+    parser.add_argument("--cpu-s", type=int, default=0)
+    parser.add_argument("--fsize-mb", type=int, default=64)
+    args = parser.parse_args()
+
+    if args.zygote:
+        from grader.worker.zygote import run_zygote
+
+        run_zygote(args.control_fd)
+        return
+
+    request_fd = os.dup(0)
+    reply_fd = os.dup(args.reply_fd)
+    os.close(args.reply_fd)
+    isolate_stdio()
+
+    import torch
+
+    torch.set_num_threads(1)  # graders compare numbers, not speed; one thread keeps runs deterministic
+    apply_limits(args.cpu_s, args.fsize_mb)
+    serve(request_fd, reply_fd, warm=True)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,122 @@
+"""The judge's handle on a zygote: a warm worker parent that forks one fresh worker per submission.
+
+Used where many submissions are graded by one judge (``prep grade``, the test
+suite): each worker then costs a fork instead of a torch import. ``prep check``
+grades one file and spawns its worker directly instead.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+from typing import Any
+
+from grader.judge.session import InfraError
+
+
+class WorkerPool:
+    """One zygote process; thread-safe."""
+
+    def __init__(self, python: str = sys.executable) -> None:
+        self.python = python
+        self._lock = threading.Lock()
+        self._sock: socket.socket | None = None
+        self._proc: subprocess.Popen | None = None
+
+    def _ensure_started(self) -> None:
+        if self._proc is not None and self._proc.poll() is None:
+            return
+        mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            self._proc = subprocess.Popen(
+                [self.python, "-I", "-B", "-m", "grader.worker", "--zygote", "--control-fd", str(theirs.fileno())],
+                pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                start_new_session=True, env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8",
+                                             "OMP_NUM_THREADS": "1", "PYTHONHASHSEED": "0"},
+            )
+        except OSError as e:
+            raise InfraError(f"could not start the worker pool ({e})") from e
+        finally:
+            theirs.close()
+        self._sock = mine
+
+    def _call(self, msg: dict, fds: tuple[int, ...] = ()) -> dict:
+        with self._lock:
+            self._ensure_started()
+            assert self._sock is not None
+            try:
+                data = json.dumps(msg).encode() + b"\n"
+                if fds:
+                    self._sock.sendmsg([data], [(socket.SOL_SOCKET, socket.SCM_RIGHTS,
+                                                 b"".join(fd.to_bytes(4, sys.byteorder, signed=True) for fd in fds))])
+                else:
+                    self._sock.sendall(data)
+                reply = b""
+                while not reply.endswith(b"\n"):
+                    chunk = self._sock.recv(65536)
+                    if not chunk:
+                        raise OSError("the worker pool closed its socket")
+                    reply += chunk
+            except OSError as e:
+                self._reset()
+                raise InfraError(f"the worker pool failed ({e})") from e
+        return json.loads(reply)
+
+    def fork(self, *, cwd: str, env: dict[str, str], log_fd: int, cpu_s: int, fsize_mb: int) -> tuple[int, int, int]:
+        """A new worker: returns (pid, request fd to write, reply fd to read)."""
+        req_r, req_w = os.pipe()
+        rep_r, rep_w = os.pipe()
+        try:
+            reply = self._call({"op": "fork", "cwd": cwd, "env": env, "cpu_s": cpu_s, "fsize_mb": fsize_mb},
+                               (req_r, rep_w, log_fd))
+        except BaseException:
+            for fd in (req_w, rep_r):
+                os.close(fd)
+            raise
+        finally:
+            os.close(req_r)
+            os.close(rep_w)
+        return int(reply["pid"]), req_w, rep_r
+
+    def status(self, pid: int) -> tuple[bool, int | None]:
+        reply = self._call({"op": "status", "pid": pid})
+        return bool(reply["alive"]), reply.get("code")
+
+    def release(self, pid: int) -> int | None:
+        """Kill the worker and anything it left behind; its exit code if it had ended."""
+        return self._call({"op": "release", "pid": pid}).get("code")
+
+    def _reset(self) -> None:
+        if self._sock is not None:
+            self._sock.close()
+            self._sock = None
+        if self._proc is not None:
+            try:
+                os.killpg(self._proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            self._proc.wait()
+            self._proc = None
+
+    def close(self) -> None:
+        with self._lock:
+            if self._sock is not None:
+                self._sock.close()  # the zygote releases its workers and exits
+                self._sock = None
+            if self._proc is not None:
+                try:
+                    self._proc.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    pass
+                self._reset()
+
+    def __enter__(self) -> "WorkerPool":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
