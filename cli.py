@@ -244,6 +244,17 @@ def build(exercises: tuple[str, ...]) -> None:
     click.echo(f"{len(changed)} file(s) changed")
 
 
+@cli.command("map")
+@click.option("--check", is_flag=True, help="Only say whether docs/seed-map.md is stale (exit 1 if so).")
+def map_command(check: bool) -> None:
+    """Regenerate docs/seed-map.md: every seed question and the exercises that cover it."""
+    path, fresh = _run(_api().seed_map, write=not check)
+    if check:
+        click.echo(f"{path} is {'up to date' if fresh else 'stale: run `prep map`'}")
+        _finish(0 if fresh else 1)
+    click.echo(f"{path} is up to date" if fresh else f"wrote {path}")
+
+
 @cli.command()
 @click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path),
               help="Scratch folder (default: a new temporary one).")

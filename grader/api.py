@@ -241,5 +241,20 @@ def _selftest_one(ex: bank.Exercise, pool: Any, emit: Callable[..., None], grade
             emit(ex.id, label, ok, detail)
 
 
+def seed_map(*, write: bool) -> tuple[Path, bool]:
+    """Regenerate docs/seed-map.md (or, with write=False, only say whether it is stale)."""
+    from grader import seedmap
+
+    index = seedmap.catalog_index()
+    if index is None:
+        raise PrepError("the seed catalog was not found: put it at ../shared/catalog or set PREP_CATALOG")
+    text = seedmap.render(seedmap.read_index(index), list_exercises())
+    path = seedmap.map_path()
+    fresh = path.exists() and path.read_text(encoding="utf-8") == text
+    if write and not fresh:
+        path.write_text(text, encoding="utf-8")
+    return path, fresh
+
+
 def _select(exercise_ids: list[str] | None) -> list[bank.Exercise]:
     return [get_exercise(i) for i in exercise_ids] if exercise_ids else list_exercises()
