@@ -72,10 +72,14 @@ def grade(exercise: Exercise, path: Path, *, seed: int | None = None, limits: Li
         session.wait_ready()
         learner = Learner(session, sub.source)
         probes = str(exercise.probes_path) if exercise.probes_path else None
+        if probes and pool is not None:
+            probes = pool.visible(probes)
         try:
             session.request({"op": "load", "source": sub.source, "filename": sub.filename,
                              "probes": probes, "bans": list(exercise.bans)})
         except LearnerError as e:
+            if e.type == "ProbeLoadError":
+                raise InfraError(f"the exercise's probes failed to load in the worker: {e.message}") from None
             return early("not_gradable", f"your code raised {e.summary()} while it was being loaded; "
                                          "fix that first (it runs before any grader)")
         result = _run_graders(exercise, learner, seed, sub.source, session)

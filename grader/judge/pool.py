@@ -20,10 +20,11 @@ from grader.judge.session import InfraError
 
 
 class WorkerPool:
-    """One zygote process; thread-safe."""
+    """One zygote process, optionally inside the strong sandbox; thread-safe."""
 
-    def __init__(self, python: str = sys.executable) -> None:
+    def __init__(self, python: str = sys.executable, sandbox: Any = None) -> None:
         self.python = python
+        self.sandbox = sandbox  # a grader.judge.sandbox.Sandbox, or None
         self._lock = threading.Lock()
         self._sock: socket.socket | None = None
         self._proc: subprocess.Popen | None = None
@@ -32,9 +33,14 @@ class WorkerPool:
         if self._proc is not None and self._proc.poll() is None:
             return
         mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        argv = [self.python, "-I", "-B", "-m", "grader.worker", "--zygote", "--control-fd", str(theirs.fileno())]
+        if self.sandbox is not None:
+            if self.sandbox.drop_uid is not None:
+                argv += ["--drop-uid", str(self.sandbox.drop_uid)]
+            argv = self.sandbox.wrap(argv)
         try:
             self._proc = subprocess.Popen(
-                [self.python, "-I", "-B", "-m", "grader.worker", "--zygote", "--control-fd", str(theirs.fileno())],
+                argv,
                 pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                 start_new_session=True, env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8",
                                              "OMP_NUM_THREADS": "1", "PYTHONHASHSEED": "0"},
@@ -67,13 +73,24 @@ class WorkerPool:
                 raise InfraError(f"the worker pool failed ({e})") from e
         return json.loads(reply)
 
-    def fork(self, *, cwd: str, env: dict[str, str], log_fd: int, cpu_s: int, fsize_mb: int) -> tuple[int, int, int]:
+    def visible(self, host_path: str) -> str:
+        """Where a trusted file (an exercise's probes.py) is seen from inside the workers."""
+        if self.sandbox is None:
+            return host_path
+        try:
+            return self.sandbox.visible(host_path)
+        except KeyError:
+            raise InfraError(f"{host_path} is not mounted in the sandbox (the batch did not declare it)") from None
+
+    def fork(self, *, cwd: str, env: dict[str, str], log_fd: int, cpu_s: int, fsize_mb: int,
+             memory_mb: int = 0, nproc: int = 0) -> tuple[int, int, int]:
         """A new worker: returns (pid, request fd to write, reply fd to read)."""
         req_r, req_w = os.pipe()
         rep_r, rep_w = os.pipe()
+        msg = {"op": "fork", "cwd": None if self.sandbox is not None else cwd, "env": env, "cpu_s": cpu_s,
+               "fsize_mb": fsize_mb, "memory_mb": memory_mb, "nproc": nproc if self.sandbox is not None else 0}
         try:
-            reply = self._call({"op": "fork", "cwd": cwd, "env": env, "cpu_s": cpu_s, "fsize_mb": fsize_mb},
-                               (req_r, rep_w, log_fd))
+            reply = self._call(msg, (req_r, rep_w, log_fd))
         except BaseException:
             for fd in (req_w, rep_r):
                 os.close(fd)
@@ -83,9 +100,10 @@ class WorkerPool:
             os.close(rep_w)
         return int(reply["pid"]), req_w, rep_r
 
-    def status(self, pid: int) -> tuple[bool, int | None]:
+    def status(self, pid: int) -> tuple[bool, int | None, int]:
+        """(alive, exit code if ended, resident bytes) of a worker."""
         reply = self._call({"op": "status", "pid": pid})
-        return bool(reply["alive"]), reply.get("code")
+        return bool(reply["alive"]), reply.get("code"), int(reply.get("rss", 0))
 
     def release(self, pid: int) -> int | None:
         """Kill the worker and anything it left behind; its exit code if it had ended."""

@@ -38,6 +38,7 @@ class Limits:
     memory_mb: int = 3072  # resident memory of the worker
     cpu_s: int = 300  # CPU seconds of the worker (a backstop; the wall clock usually fires first)
     fsize_mb: int = 64  # largest file the worker may write
+    nproc: int = 64  # processes and threads of the worker's uid (strong sandbox only: it needs its own uid)
 
 
 class WorkerDied(Exception):
@@ -161,7 +162,7 @@ class WorkerSession:
             if self.pool is not None:
                 self.pid, self._request_fd, self._reply_fd = self.pool.fork(
                     cwd=str(scratch), env=env, log_fd=log.fileno(), cpu_s=self.limits.cpu_s,
-                    fsize_mb=self.limits.fsize_mb)
+                    fsize_mb=self.limits.fsize_mb, memory_mb=self.limits.memory_mb, nproc=self.limits.nproc)
             else:
                 self._spawn(scratch, env, log)
         self._started_at = time.monotonic()
@@ -170,7 +171,8 @@ class WorkerSession:
     def _spawn(self, scratch: Path, env: dict[str, str], log: Any) -> None:
         reply_r, reply_w = os.pipe()
         args = [self.python, "-I", "-B", "-m", "grader.worker", "--reply-fd", str(reply_w),
-                "--cpu-s", str(self.limits.cpu_s), "--fsize-mb", str(self.limits.fsize_mb)]
+                "--cpu-s", str(self.limits.cpu_s), "--fsize-mb", str(self.limits.fsize_mb),
+                "--memory-mb", str(self.limits.memory_mb)]
         try:
             self.process = subprocess.Popen(
                 args, stdin=subprocess.PIPE, stdout=log, stderr=log, pass_fds=(reply_w,),
@@ -199,9 +201,9 @@ class WorkerSession:
                 code = self.process.poll()
             elif self.pool is not None and self.pid:
                 try:
-                    alive, code = self.pool.status(self.pid)
+                    alive, code, _ = self.pool.status(self.pid)
                 except InfraError:
-                    alive, code = _pid_alive(self.pid), None
+                    alive, code = (False if self.pool.sandbox is not None else _pid_alive(self.pid)), None
                 if not alive:
                     return -signal.SIGKILL if code is None else code  # gone, its status unknown: assume killed
                 code = None
@@ -302,7 +304,13 @@ class WorkerSession:
         if now - self._last_rss_check < 0.05 or not self.pid:
             return
         self._last_rss_check = now
-        rss = _rss_bytes(self.pid)
+        if self.pool is not None:  # its pid may be in another PID namespace: ask the zygote
+            try:
+                rss = self.pool.status(self.pid)[2]
+            except InfraError:
+                return
+        else:
+            rss = _rss_bytes(self.pid)
         if rss > self.limits.memory_mb << 20:
             self._die("memory_limit", f"your code used {rss >> 20} MB of memory, over the {self.limits.memory_mb} MB limit")
 
@@ -328,8 +336,11 @@ class WorkerSession:
             try:
                 self.pool.release(self.pid)
                 return
-            except InfraError:  # the zygote itself is gone (learner code may kill it): kill the group here
-                pass
+            except InfraError:
+                # The zygote itself is gone (learner code may kill it). In the sandbox its death took
+                # the whole PID namespace with it; outside, kill the worker's group from here.
+                if self.pool.sandbox is not None:
+                    return
         try:
             os.killpg(self.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):

@@ -38,7 +38,7 @@ def warm_up() -> None:
     torch.autograd.grad((x * x).sum(), x, torch.ones((), dtype=torch.float64), create_graph=True)
 
 
-def apply_limits(cpu_s: int, fsize_mb: int, nofile: int = 256) -> None:
+def apply_limits(cpu_s: int, fsize_mb: int, nofile: int = 256, memory_mb: int = 0, nproc: int = 0) -> None:
     # Writing past the file-size limit fails with EFBIG instead of killing the worker.
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     _limit(resource.RLIMIT_FSIZE, fsize_mb << 20)
@@ -46,6 +46,21 @@ def apply_limits(cpu_s: int, fsize_mb: int, nofile: int = 256) -> None:
     _limit(resource.RLIMIT_NOFILE, nofile)
     if cpu_s:
         _limit(resource.RLIMIT_CPU, cpu_s)
+    if nproc:  # counts threads too, and only binds a non-root uid
+        _limit(resource.RLIMIT_NPROC, nproc)
+    if memory_mb and not _cuda_possible():
+        # A backstop for allocations too large to ever touch (torch.empty(1 << 40)): address space
+        # beyond what is mapped now plus the memory limit fails at once. CUDA reserves huge
+        # address ranges, so with CUDA the judge's resident-memory watch is the only limit.
+        with open("/proc/self/statm", "rb") as f:
+            mapped = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        _limit(resource.RLIMIT_AS, mapped + (memory_mb << 20))
+
+
+def _cuda_possible() -> bool:
+    import torch
+
+    return torch.cuda.is_available()
 
 
 def isolate_stdio(log_fd: int | None = None) -> None:
@@ -101,14 +116,16 @@ def main() -> None:
     parser.add_argument("--reply-fd", type=int)
     parser.add_argument("--zygote", action="store_true")
     parser.add_argument("--control-fd", type=int)
+    parser.add_argument("--drop-uid", type=int)
     parser.add_argument("--cpu-s", type=int, default=0)
     parser.add_argument("--fsize-mb", type=int, default=64)
+    parser.add_argument("--memory-mb", type=int, default=0)
     args = parser.parse_args()
 
     if args.zygote:
         from grader.worker.zygote import run_zygote
 
-        run_zygote(args.control_fd)
+        run_zygote(args.control_fd, args.drop_uid)
         return
 
     request_fd = os.dup(0)
@@ -119,7 +136,7 @@ def main() -> None:
     import torch
 
     torch.set_num_threads(1)  # graders compare numbers, not speed; one thread keeps runs deterministic
-    apply_limits(args.cpu_s, args.fsize_mb)
+    apply_limits(args.cpu_s, args.fsize_mb, memory_mb=args.memory_mb)
     serve(request_fd, reply_fd, warm=True)
 
 

@@ -30,6 +30,10 @@ LEARNER_MODULE = "submission"
 PROBES_MODULE = "prep_probes"
 
 
+class ProbeLoadError(RuntimeError):
+    """The exercise's own probes module failed to load: prep's fault, never the learner's."""
+
+
 class BannedCallError(RuntimeError):
     """Raised when learner code reaches an API the exercise forbids."""
 
@@ -68,7 +72,10 @@ class Runtime:
         for name in req.get("bans") or []:
             _install_ban(name)
         if req.get("probes"):
-            self.probes = _load_module(PROBES_MODULE, path=req["probes"])
+            try:
+                self.probes = _load_module(PROBES_MODULE, path=req["probes"])
+            except Exception as e:  # before any learner code has run
+                raise ProbeLoadError(f"{type(e).__name__}: {e}") from None
         self.filename = req.get("filename") or "<submission>"
         self.learner = _load_module(LEARNER_MODULE, source=req["source"], filename=self.filename)
         return None

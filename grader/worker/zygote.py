@@ -9,9 +9,15 @@ one submission exactly as a spawned worker does.
 The judge drives the zygote over a Unix socket: one JSON line per request,
 with file descriptors passed alongside (SCM_RIGHTS):
 
-* ``fork``    fds = [request pipe, reply pipe, log file]; cwd, cpu_s, fsize_mb -> {"pid"}
-* ``status``  pid -> {"alive", "code"}
+* ``fork``    fds = [request pipe, reply pipe, log file]; cwd (None: a fresh private one), env,
+              cpu_s, fsize_mb, memory_mb -> {"pid"}
+* ``status``  pid -> {"alive", "code", "rss"}
 * ``release`` pid: kill the worker's group and sweep its escaped descendants -> {"code"}
+
+Started with ``--drop-uid N`` (inside the strong sandbox, where the zygote is root), each child
+gives up root for uid N before anything else: it cannot signal the zygote, and at release every
+process of uid N is killed, however it detached itself. Pids here are the zygote's own (it may
+live in a PID namespace), so the judge never signals them itself.
 
 The zygote is a child subreaper, so a daemon that escapes a worker's group is
 re-parented to it and swept at ``release``. Nothing here runs learner code:
@@ -53,9 +59,32 @@ def _children() -> list[int]:
     return found
 
 
+def _rss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _pids_of_uid(uid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if os.stat(f"/proc/{entry}").st_uid == uid:
+                    found.append(int(entry))
+            except OSError:
+                pass
+    return found
+
+
 class Zygote:
-    def __init__(self, sock: socket.socket) -> None:
+    def __init__(self, sock: socket.socket, drop_uid: int | None = None) -> None:
         self.sock = sock
+        self.drop_uid = drop_uid
+        self.scratch: dict[int, str] = {}
+        self.counter = 0
         self.live: set[int] = set()
         self.exit_codes: dict[int, int] = {}
 
@@ -79,27 +108,42 @@ class Zygote:
         pid = int(msg.get("pid", 0))
         if op == "status":
             self.reap()
-            return {"alive": pid in self.live, "code": self.exit_codes.get(pid)}
+            alive = pid in self.live
+            return {"alive": alive, "code": self.exit_codes.get(pid), "rss": _rss(pid) if alive else 0}
         if op == "release":
             return {"code": self.release(pid)}
         return {"error": f"unknown op {op!r}"}
 
     def fork(self, msg: dict, fds: list[int]) -> dict:
         request_fd, reply_fd, log_fd = fds
+        cwd = msg.get("cwd")
+        env = dict(msg.get("env", {}))
+        if cwd is None:  # a private scratch folder in the sandbox's own tmpfs
+            self.counter += 1
+            cwd = f"/tmp/w{self.counter}"
+            os.makedirs(cwd, mode=0o700)
+            if self.drop_uid is not None:
+                os.chown(cwd, self.drop_uid, self.drop_uid)
+            env.update(HOME=cwd, TMPDIR=cwd)
         pid = os.fork()
         if pid == 0:  # the new worker
             try:
                 self.sock.close()
                 os.setsid()
                 signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-                os.chdir(msg["cwd"])
+                if self.drop_uid is not None:
+                    os.setgroups([])
+                    os.setgid(self.drop_uid)
+                    os.setuid(self.drop_uid)  # from here on: no root, no capabilities
+                os.chdir(cwd)
                 os.environ.clear()
-                os.environ.update(msg.get("env", {}))
+                os.environ.update(env)
                 from grader.worker.__main__ import apply_limits, isolate_stdio, serve
 
                 isolate_stdio(log_fd)
                 os.close(log_fd)
-                apply_limits(int(msg.get("cpu_s", 0)), int(msg.get("fsize_mb", 64)))
+                apply_limits(int(msg.get("cpu_s", 0)), int(msg.get("fsize_mb", 64)),
+                             memory_mb=int(msg.get("memory_mb", 0)), nproc=int(msg.get("nproc", 0)))
                 gc.unfreeze()
                 serve(request_fd, reply_fd, warm=False)
             finally:
@@ -107,6 +151,8 @@ class Zygote:
         for fd in fds:
             os.close(fd)
         self.live.add(pid)
+        if msg.get("cwd") is None:
+            self.scratch[pid] = cwd
         return {"pid": pid}
 
     def release(self, pid: int) -> int | None:
@@ -129,9 +175,22 @@ class Zygote:
                 except ChildProcessError:
                     pass
                 self.live.discard(child)
+            if self.drop_uid is not None:  # whatever runs as the worker's uid is the worker's
+                for other in _pids_of_uid(self.drop_uid):
+                    try:
+                        os.kill(other, signal.SIGKILL)
+                    except (ProcessLookupError, PermissionError):
+                        pass
+                    strays.append(other)
+                self.reap()
             if not strays:
                 break
         self.live.discard(pid)
+        folder = self.scratch.pop(pid, None)
+        if folder:
+            import shutil
+
+            shutil.rmtree(folder, ignore_errors=True)
         return self.exit_codes.pop(pid, None)
 
     def serve_forever(self) -> None:
@@ -159,7 +218,7 @@ class Zygote:
             self.release(pid)
 
 
-def run_zygote(control_fd: int) -> None:
+def run_zygote(control_fd: int, drop_uid: int | None = None) -> None:
     sock = socket.socket(fileno=control_fd)
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
@@ -172,9 +231,12 @@ def run_zygote(control_fd: int) -> None:
     from grader.worker import runtime  # noqa: F401  (imported once, shared by every child)
 
     entry.warm_up()
+    from grader import wire
+
+    wire.decode(wire.encode({"t": torch.ones(2, requires_grad=True)}))  # safetensors' lazy imports, now
     _subreaper()
     gc.collect()
     gc.freeze()  # children skip scanning the zygote's objects, and pages stay shared
-    Zygote(sock).serve_forever()
+    Zygote(sock, drop_uid).serve_forever()
     os._exit(0)
 

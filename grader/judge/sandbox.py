@@ -1,0 +1,135 @@
+"""The strong sandbox of `prep grade`: bubblewrap around each warm worker parent (zygote).
+
+Each job slot gets its own sandbox, made of real, packaged tools:
+
+* bubblewrap (Debian's ``bubblewrap``): new PID, network, IPC and UTS namespaces, so the slot has
+  no network and its whole process tree dies with it; a new session; a read-only view of the
+  system holding only what Python, torch and the worker need: the interpreter, the virtual
+  environment, the ``grader`` package and the probes of the exercises being graded. Never the
+  hidden graders, reference solutions, expected values, gradebook, or other learners' files;
+  the submission itself arrives as text over the wire, not as a file;
+* a private tmpfs for scratch, of bounded size, and a cleared environment;
+* when prep runs as root: each forked worker drops to the slot's own unprivileged uid (with
+  ``no_new_privs``), so it cannot signal the zygote, and rlimits on processes bind it; rlimits
+  on CPU time, file size, open files and address space, and the judge's resident-memory watch.
+
+If bubblewrap cannot run here, ``check_available`` says how to get it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import site
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+FIRST_SANDBOX_UID = 61000  # slot n runs its workers as uid FIRST_SANDBOX_UID + n
+
+
+@dataclass(frozen=True)
+class Sandbox:
+    slot: int = 0
+    tmpfs_mb: int = 512
+    probes: dict[str, str] = field(default_factory=dict)  # host path -> path inside the sandbox
+
+    @property
+    def drop_uid(self) -> int | None:
+        return FIRST_SANDBOX_UID + self.slot if os.geteuid() == 0 else None
+
+    def visible(self, host_path: str) -> str:
+        return self.probes[host_path]
+
+    def wrap(self, argv: list[str]) -> list[str]:
+        """The bubblewrap command line that runs argv (the zygote) inside this sandbox."""
+        bwrap = shutil.which("bwrap")
+        assert bwrap, "check_available() first"
+        cmd = [bwrap, "--die-with-parent", "--new-session"]
+        if os.geteuid() == 0:
+            # Real root: no user namespace (it would map only uid 0), keep just what the zygote
+            # needs to hand each worker its own uid and to clean up after it.
+            cmd += ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
+                    "--cap-drop", "ALL"]
+            for cap in ("CAP_SETUID", "CAP_SETGID", "CAP_KILL", "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER"):
+                cmd += ["--cap-add", cap]
+        else:
+            cmd += ["--unshare-all", "--cap-drop", "ALL"]
+        cmd += ["--ro-bind", "/usr", "/usr"]
+        for name in ("lib", "lib64", "bin", "sbin"):
+            if os.path.islink(f"/{name}"):
+                cmd += ["--symlink", os.readlink(f"/{name}"), f"/{name}"]
+            elif os.path.isdir(f"/{name}"):
+                cmd += ["--ro-bind", f"/{name}", f"/{name}"]
+        for etc in ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime"):
+            if os.path.exists(etc):
+                cmd += ["--ro-bind", etc, etc]
+        made: set[str] = set()
+        for path in _python_paths():
+            # Parents created by bwrap would copy the host's modes (/root is 0700): make them
+            # traversable, so that a worker that dropped to its own uid can still import lazily.
+            for parent in reversed(Path(path).parents[:-1]):
+                if str(parent) not in made and str(parent) not in ("/usr",) and not str(parent).startswith("/usr/"):
+                    cmd += ["--perms", "0755", "--dir", str(parent)]
+                    made.add(str(parent))
+            cmd += ["--ro-bind", path, path]
+        if self.probes:
+            cmd += ["--perms", "0755", "--dir", "/prep", "--perms", "0755", "--dir", "/prep/probes"]
+        for host, inside in sorted(self.probes.items()):
+            cmd += ["--ro-bind", host, inside]
+        cmd += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/dev/shm",
+                "--size", str(self.tmpfs_mb << 20), "--tmpfs", "/tmp", "--chdir", "/tmp", "--clearenv",
+                "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "HOME", "/tmp", "--setenv", "LANG", "C.UTF-8",
+                "--setenv", "OMP_NUM_THREADS", "1", "--setenv", "PYTHONHASHSEED", "0", "--"]
+        return cmd + argv
+
+
+def _python_paths() -> list[str]:
+    """What the worker needs to import: the interpreter's prefix, the venv, and the grader package only."""
+    import grader
+
+    package = str(Path(grader.__file__).resolve().parent)
+    paths = {os.path.realpath(sys.base_prefix), os.path.realpath(sys.prefix), package}
+    for sp in site.getsitepackages():
+        real = os.path.realpath(sp)
+        if os.path.isdir(real) and not any(real.startswith(p + os.sep) for p in paths):
+            paths.add(real)
+    exe = os.path.realpath(sys.executable)
+    if not any(exe.startswith(p + os.sep) for p in paths):
+        paths.add(os.path.dirname(exe))
+    # bind outer folders first, so a nested bind is not hidden by its parent's
+    return sorted(paths, key=lambda p: (p.count(os.sep), p))
+
+
+def probes_layout(exercises: list) -> dict[str, str]:
+    """Each exercise's probes.py, bound read-only at /prep/probes/<id>.py."""
+    return {str(ex.probes_path): f"/prep/probes/{ex.id}.py" for ex in exercises if ex.probes_path}
+
+
+_CHECKED: str | None = None
+
+
+def check_available() -> str | None:
+    """None if the sandbox works here, else a one-line message saying how to get it."""
+    global _CHECKED
+    if _CHECKED is not None:
+        return _CHECKED or None
+    problem = ""
+    if sys.platform != "linux":
+        problem = "the strong sandbox needs Linux (bubblewrap)"
+    elif shutil.which("bwrap") is None:
+        problem = ("bubblewrap is not installed: install it (Debian/Ubuntu: `apt-get install bubblewrap`, as root) "
+                   "or pass --unsafe-no-sandbox to grade without it")
+    else:
+        probe = Sandbox().wrap([sys.executable, "-I", "-c", "import torch"])
+        try:
+            proc = subprocess.run(probe, capture_output=True, timeout=60)
+            if proc.returncode != 0:
+                why = proc.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["unknown error"]
+                problem = (f"bubblewrap cannot start a sandbox here ({why[0]}): enable user namespaces or run as "
+                           "root, or pass --unsafe-no-sandbox to grade without it")
+        except (OSError, subprocess.TimeoutExpired) as e:
+            problem = f"bubblewrap failed to start ({e}); pass --unsafe-no-sandbox to grade without it"
+    _CHECKED = problem
+    return problem or None
