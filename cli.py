@@ -244,6 +244,66 @@ def build(exercises: tuple[str, ...]) -> None:
     click.echo(f"{len(changed)} file(s) changed")
 
 
+@cli.command()
+@click.argument("submissions", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--exercise", "exercises", multiple=True, required=True,
+              help="An exercise to grade (repeat for an assignment of several).")
+@click.option("--assignment", help="Read nbgrader's submitted/<student>/<ASSIGNMENT>/<exercise>.ipynb layout.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Results and exports (default: SUBMISSIONS-graded next to SUBMISSIONS).")
+@click.option("--jobs", type=int, help="Parallel sandboxes (default: the number of cores).")
+@click.option("--seed", type=int, help="The batch's random seed (kept in OUT/batch.json for resuming).")
+@click.option("--unsafe-no-sandbox", is_flag=True, help="Grade without the sandbox (only for trusted code).")
+@click.option("--no-canaries", is_flag=True, help="Skip the pre-flight checks of the graders.")
+def grade(submissions: Path, exercises: tuple[str, ...], assignment: str | None, out: Path | None,
+          jobs: int | None, seed: int | None, unsafe_no_sandbox: bool, no_canaries: bool) -> None:
+    """Grade a class: one sub-folder per learner, sandboxed, in parallel, resumable.
+
+    Writes OUT/grades.csv, per-learner JSON and feedback, junit.xml, Gradescope results.json
+    and report.html. Run it again on the same OUT to resume: finished results are kept.
+
+    \b
+    Example:
+        prep grade class/ --exercise autograd-mul --out graded/
+    """
+    bar = _ProgressBar()
+    report = _run(_api().grade_batch, submissions, list(exercises), out=out, jobs=jobs, assignment=assignment,
+                  unsafe_no_sandbox=unsafe_no_sandbox, seed=seed, canaries=not no_canaries,
+                  on_progress=bar.update)
+    bar.close()
+    if not report.sandboxed:
+        click.echo("warning: graded WITHOUT the sandbox (--unsafe-no-sandbox)", err=True)
+    click.echo(f"{report.total} result(s): {report.graded_now} graded now, {report.reused} kept from before")
+    click.echo("by status: " + ", ".join(f"{s} {n}" for s, n in report.by_status.items()))
+    top = max(report.histogram + [1])
+    click.echo("scores (fraction of the maximum):")
+    for i, n in enumerate(report.histogram):
+        click.echo(f"  {i * 10:>3}-{i * 10 + 10:<3}% {'#' * round(30 * n / top):<30} {n}")
+    click.echo(f"exports in {report.out}: grades.csv, learners/, feedback/, junit.xml, gradescope/, report.html")
+    _finish(0)
+
+
+class _ProgressBar:
+    """A one-line progress bar with ETA on stderr, when stderr is a terminal."""
+
+    def __init__(self) -> None:
+        self.live = sys.stderr.isatty()
+
+    def update(self, progress: Any, record: Any) -> None:
+        if not self.live:
+            return
+        width = 30
+        filled = int(width * progress.done / max(progress.total, 1))
+        eta = progress.eta_s
+        eta_text = f"ETA {int(eta) // 60}:{int(eta) % 60:02d}" if eta is not None else "ETA --:--"
+        sys.stderr.write(f"\r[{'=' * filled}{' ' * (width - filled)}] {progress.done}/{progress.total} {eta_text} ")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.live:
+            sys.stderr.write("\n")
+
+
 @cli.command("map")
 @click.option("--check", is_flag=True, help="Only say whether docs/seed-map.md is stale (exit 1 if so).")
 def map_command(check: bool) -> None:

@@ -124,8 +124,11 @@ def default_submission(ex: bank.Exercise, progress: Progress) -> Path:
 
 
 def check(exercise_id: str, file: Path | None = None, *, seed: int | None = None, limits: "Limits | None" = None,
-          progress: Progress | None = None, record: bool = True) -> "Result":
-    """Grade a submission with the same graders ``prep grade`` uses, and record the attempt."""
+          progress: Progress | None = None, record: bool = True, pool: Any = None) -> "Result":
+    """Grade a submission with the same graders ``prep grade`` uses, and record the attempt.
+
+    ``pool`` (a ``WorkerPool``) forks workers from a warm zygote (``prep watch`` keeps one).
+    """
     from grader.judge.grading import grade
 
     ex = get_exercise(exercise_id)
@@ -133,7 +136,7 @@ def check(exercise_id: str, file: Path | None = None, *, seed: int | None = None
     path = Path(file) if file is not None else default_submission(ex, progress)
     if not path.exists():
         raise PrepError(f"{path} does not exist: check the path, or run `prep fetch {ex.id}`")
-    result = grade(ex, path, seed=seed, limits=limits)
+    result = grade(ex, path, seed=seed, limits=limits, pool=pool)
     if record:
         progress.record_attempt(ex.id, status=result.status, score=result.score, max_score=result.max_score,
                                 duration_s=result.duration_s, sha256=result.sha256, file=str(path))
@@ -149,21 +152,124 @@ def score(progress: Progress | None = None) -> list[ExerciseProgress]:
 
 
 @dataclass(frozen=True)
+class TopicProgress:
+    topic: str
+    exercises: int
+    attempted: int
+    passed: int
+    best_points: float  # sum over the topic's exercises of the best score
+    max_points: float
+
+    @property
+    def fraction(self) -> float:
+        return self.best_points / self.max_points if self.max_points else 0.0
+
+
+@dataclass(frozen=True)
+class ScoreReport:
+    rows: list[tuple[bank.Exercise, ExerciseProgress]]
+    topics: list[TopicProgress]  # sorted by topic name; an exercise counts in each of its topics
+
+    @property
+    def passed(self) -> int:
+        return sum(p.passed for _, p in self.rows)
+
+
+def score_report(progress: Progress | None = None) -> ScoreReport:
+    """Progress per exercise and per topic (what ``prep score`` prints and ``prep score --html`` draws)."""
+    progress = progress or Progress()
+    rows = [(ex, progress.summary(ex.id, ex.max_score)) for ex in list_exercises()]
+    by_topic: dict[str, list[tuple[bank.Exercise, ExerciseProgress]]] = {}
+    for ex, p in rows:
+        for topic in ex.topics:
+            by_topic.setdefault(topic, []).append((ex, p))
+    topics = [TopicProgress(topic, len(items), sum(p.attempts > 0 for _, p in items), sum(p.passed for _, p in items),
+                            sum(p.best_score for _, p in items), sum(ex.max_score for ex, _ in items))
+              for topic, items in sorted(by_topic.items())]
+    return ScoreReport(rows, topics)
+
+
+@dataclass(frozen=True)
 class Hint:
     level: int  # 1-based
     total: int
     text: str
 
 
+@dataclass(frozen=True)
+class HintStep:
+    level: int  # 1-based
+    state: str  # "seen", "unlocked" (may be shown now) or "locked"
+    unlocks_after: int  # failed checks needed: level - 1
+    text: str | None  # only for seen hints
+
+
+@dataclass(frozen=True)
+class HintLadder:
+    exercise: str
+    failed_checks: int
+    passed: bool
+    steps: list[HintStep]
+
+    @property
+    def unlocked(self) -> int:
+        return sum(s.state != "locked" for s in self.steps)
+
+
+def failed_checks(exercise_id: str, progress: Progress) -> int:
+    """Recorded checks of an exercise that did not get full marks (prep's own infra errors do not count)."""
+    with progress._connect() as db:  # progress.py has no query for it; read-only
+        (n,) = db.execute("SELECT COUNT(*) FROM attempts WHERE exercise = ? AND status != 'infra_error' "
+                          "AND NOT (status = 'graded' AND max_score > 0 AND score >= max_score)",
+                          (exercise_id,)).fetchone()
+    return int(n)
+
+
+def _unlocked_hints(ex: bank.Exercise, progress: Progress) -> tuple[int, int, bool]:
+    """(hints unlocked, failed checks, passed): hint N+1 unlocks after N failed checks; a pass unlocks all."""
+    failed = failed_checks(ex.id, progress)
+    passed = progress.has_passed(ex.id)
+    total = len(ex.hints)
+    return (total if passed else min(total, failed + 1)), failed, passed
+
+
+def hint_ladder(exercise_id: str, *, progress: Progress | None = None) -> HintLadder:
+    """Where the learner stands on the hint ladder (shown by ``%prep check`` in a notebook)."""
+    ex = get_exercise(exercise_id)
+    progress = progress or Progress()
+    unlocked, failed, passed = _unlocked_hints(ex, progress)
+    with progress._connect() as db:  # which levels, not only how many
+        seen = {int(r[0]) for r in db.execute("SELECT level FROM hints WHERE exercise = ?", (ex.id,))}
+    steps = []
+    for level, text in enumerate(ex.hints, start=1):
+        state = "seen" if level in seen else ("unlocked" if level <= unlocked else "locked")
+        steps.append(HintStep(level, state, level - 1, text if state == "seen" else None))
+    return HintLadder(ex.id, failed, passed, steps)
+
+
+def _checks(n: int) -> str:
+    return f"{n} failed check" + ("" if n == 1 else "s")
+
+
 def hint(exercise_id: str, level: int | None = None, *, progress: Progress | None = None) -> Hint:
-    """The next hint not yet seen (or hint ``level``); hints are a ladder, from a nudge to nearly the answer."""
+    """The next hint not yet seen (or hint ``level``); hints are a ladder, from a nudge to nearly the answer.
+
+    Hints unlock one at a time: hint 1 at once, hint N+1 after N failed checks (a check
+    without full marks), all of them after a pass. ``level`` picks any unlocked hint.
+    """
     ex = get_exercise(exercise_id)
     progress = progress or Progress()
     total = len(ex.hints)
+    if not total:
+        raise PrepError(f"{ex.id} has no hints: `prep show {ex.id}` shows the task")
     if level is None:
         level = min(progress.hints_seen(ex.id) + 1, total)
-    if not 1 <= level <= total:
+    elif not 1 <= level <= total:
         raise PrepError(f"{ex.id} has hints 1 to {total}: pass --level between those")
+    unlocked, failed, _ = _unlocked_hints(ex, progress)
+    if level > unlocked:
+        raise PrepError(f"hint {level} of {ex.id} unlocks after {_checks(level - 1)} and you have {failed}: "
+                        f"try again and run `prep check {ex.id}` (--level 1 to {unlocked} shows the unlocked ones)")
     progress.record_hint(ex.id, level)
     return Hint(level, total, ex.hints[level - 1])
 
@@ -258,3 +364,80 @@ def seed_map(*, write: bool) -> tuple[Path, bool]:
 
 def _select(exercise_ids: list[str] | None) -> list[bank.Exercise]:
     return [get_exercise(i) for i in exercise_ids] if exercise_ids else list_exercises()
+
+
+# ---------------------------------------------------------------- instructors
+
+
+@dataclass
+class BatchReport:
+    out: Path
+    total: int
+    graded_now: int
+    reused: int
+    by_status: dict[str, int]
+    histogram: list[int]
+    exports: list[Path]
+    sandboxed: bool
+
+
+def grade_batch(submissions: Path, exercise_ids: list[str], *, out: Path | None = None, jobs: int | None = None,
+                assignment: str | None = None, unsafe_no_sandbox: bool = False, seed: int | None = None,
+                canaries: bool = True, on_progress: Callable[..., None] | None = None) -> BatchReport:
+    """Grade a class's submissions: sandboxed, parallel, resumable; then write every export."""
+    import os
+    import secrets
+
+    from grader.batch import canaries as canary
+    from grader.batch import export, runner
+    from grader.batch.discover import discover
+    from grader.batch.store import Store, StoreLocked
+
+    submissions = Path(submissions)
+    if not submissions.is_dir():
+        raise PrepError(f"{submissions} is not a folder: pass the folder that holds one sub-folder per learner")
+    if not exercise_ids:
+        raise PrepError("name the exercises to grade with --exercise ID (repeat it for several)")
+    exercises = [get_exercise(i) for i in exercise_ids]
+    sandboxed = not unsafe_no_sandbox
+    if sandboxed:
+        from grader.judge.sandbox import check_available
+
+        problem = check_available()
+        if problem:
+            raise PrepError(f"prep grade runs submissions in a sandbox, and {problem}")
+    out = Path(out) if out is not None else submissions.parent / f"{submissions.name}-graded"
+    store = Store(out)
+    try:
+        store.lock()
+    except StoreLocked as e:
+        raise PrepError(str(e)) from None
+    try:
+        meta_path = out / "batch.json"
+        meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
+        batch_seed = seed if seed is not None else meta.get("seed", secrets.randbelow(2**31))
+        meta_path.write_text(json.dumps({"seed": batch_seed, "exercises": [e.id for e in exercises]}) + "\n")
+        workers = max(1, jobs or os.cpu_count() or 1)
+        found = discover(submissions, [e.id for e in exercises], assignment)
+        with runner.Judges(workers=min(workers, max(1, len(found))), sandboxed=sandboxed,
+                           exercises=[e.id for e in exercises]) as judges:
+            if canaries:
+                pairs = canary.canary_jobs([e.id for e in exercises], out / "canaries" / "files")
+                canary_store = Store(out / "canaries")
+                canary_store.lock()
+                try:
+                    judges.run([j for j, _ in pairs], canary_store, batch_seed=batch_seed)
+                    records = {(r["learner"], r["exercise"]): r for r in canary_store.all_records()}
+                finally:
+                    canary_store.unlock()
+                bad = canary.failures(pairs, records)
+                if bad:
+                    raise PrepError(f"pre-flight canaries failed, so the batch did not start: {'; '.join(bad)}")
+            progress = judges.run(found, store, batch_seed=batch_seed, on_progress=on_progress)
+        records = store.all_records()
+        exports = export.write_all(records, out)
+        counts = export.summary_counts(records)
+        return BatchReport(out, progress.total, progress.done - progress.skipped, progress.skipped,
+                           counts["by_status"], counts["histogram"], exports, sandboxed)
+    finally:
+        store.unlock()
