@@ -383,7 +383,8 @@ class BatchReport:
 
 def grade_batch(submissions: Path, exercise_ids: list[str], *, out: Path | None = None, jobs: int | None = None,
                 assignment: str | None = None, unsafe_no_sandbox: bool = False, seed: int | None = None,
-                canaries: bool = True, on_progress: Callable[..., None] | None = None) -> BatchReport:
+                canaries: bool = True, call_s: float | None = None,
+                on_progress: Callable[..., None] | None = None) -> BatchReport:
     """Grade a class's submissions: sandboxed, parallel, resumable; then write every export."""
     import os
     import secrets
@@ -420,7 +421,7 @@ def grade_batch(submissions: Path, exercise_ids: list[str], *, out: Path | None 
         workers = max(1, jobs or os.cpu_count() or 1)
         found = discover(submissions, [e.id for e in exercises], assignment)
         with runner.Judges(workers=min(workers, max(1, len(found))), sandboxed=sandboxed,
-                           exercises=[e.id for e in exercises]) as judges:
+                           exercises=[e.id for e in exercises], call_s=call_s) as judges:
             if canaries:
                 pairs = canary.canary_jobs([e.id for e in exercises], out / "canaries" / "files")
                 canary_store = Store(out / "canaries")

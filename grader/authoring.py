@@ -174,6 +174,19 @@ def generate_stub(ex: Exercise) -> str:
     return "\n\n".join(parts) + "\n"
 
 
+def check_markdown(ex: Exercise) -> str:
+    return ("## Check\n\n"
+            "Run the cell below. It grades your answer cells as you last ran them in this kernel (so run a cell "
+            "after editing it; saving is not needed), in a separate process, with the same graders as "
+            f"`prep check`. From a terminal, `prep check {ex.id} --file {ex.id}.ipynb` grades the saved notebook. "
+            "Only the answer cells are graded; the other cells are taken from the original exercise.")
+
+
+def check_cell_source(ex: Exercise) -> str:
+    """The notebook's last cell: the in-kernel check (grader/jupyter/extension.py)."""
+    return f"%load_ext prep\n%prep check {ex.id}"
+
+
 def generate_notebook(ex: Exercise, *, with_solutions: bool = False) -> str:
     """The learner's notebook as nbformat 4.5 JSON text, deterministic so staleness can be checked.
 
@@ -203,10 +216,12 @@ def generate_notebook(ex: Exercise, *, with_solutions: bool = False) -> str:
                     "solution": False, "task": False}
         text = cell.source if with_solutions else cell.learner
         nb_cells.append(new_code_cell(text, id=cid, metadata={"nbgrader": meta}))
-    nb_cells.append(new_markdown_cell(
-        f"## Check\n\nSave this notebook, then run `prep check {ex.id} --file {ex.id}.ipynb` in a terminal.\n"
-        f"Only the answer cells are graded; the other cells are taken from the original exercise.",
-        id=f"{ex.id}-check"))
+    nb_cells.append(new_markdown_cell(check_markdown(ex), id=f"{ex.id}-check-text"))
+    nb_cells.append(new_code_cell(check_cell_source(ex), id=f"{ex.id}-check", metadata={
+        "nbgrader": {"grade": False, "grade_id": f"{ex.id}-check", "locked": True,
+                     "schema_version": NBGRADER_SCHEMA, "solution": False, "task": False},
+        "prep": {"role": "check"},  # grader/submission.py leaves it out of the graded module
+    }))
     nb = new_notebook(cells=nb_cells, metadata={
         "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
         "language_info": {"name": "python"},
@@ -228,8 +243,10 @@ def generate_readme(ex: Exercise) -> str:
             f"## Your task\n\n{ex.prompt_en}\n\n"
             f"## Working on it\n\n"
             f"Edit `{ex.id}.py` (or `{ex.id}.ipynb` in Jupyter), then run `prep check {ex.id}`.\n"
+            f"In Jupyter, the notebook's last cell (`%prep check {ex.id}`) grades the answer cells you ran, "
+            f"without saving; `prep watch {ex.id}` re-checks on every save.\n"
             f"`test_public.py` holds the public graders; hidden graders run too, on random inputs chosen per run.\n"
-            f"{hints} hint(s): `prep hint {ex.id}`. After a pass, `prep solution {ex.id}` shows the reference.\n")
+            f"{hints} hint(s), one more unlocked after each failed check: `prep hint {ex.id}`. After a pass, `prep solution {ex.id}` shows the reference.\n")
 
 
 def generated_files(ex: Exercise) -> dict[Path, str]:

@@ -5,7 +5,9 @@ From a notebook only the answer cells come from the learner; every other
 code cell comes from the exercise's own generated notebook, so a learner
 who edits a setup cell or nbgrader metadata changes nothing. Answer cells
 are matched by cell id, then (the stated fallback) by nbgrader ``grade_id``.
-IPython magics and shell escapes in answer cells are commented out.
+IPython magics and shell escapes in answer cells are commented out; the
+template's check cell (``%prep check``, metadata ``prep.role = "check"``) is
+left out of the module.
 """
 
 from __future__ import annotations
@@ -77,7 +79,7 @@ def notebook_source(exercise: Exercise, raw: bytes, name: str) -> str:
             by_grade_id.setdefault(meta["grade_id"], cell)
     parts = []
     for cell in template["cells"]:
-        if cell.get("cell_type") != "code":
+        if cell.get("cell_type") != "code" or _is_check_cell(cell):
             continue
         meta = cell["metadata"].get("nbgrader", {})
         if meta.get("solution"):
@@ -93,16 +95,24 @@ def notebook_source(exercise: Exercise, raw: bytes, name: str) -> str:
     return "\n\n".join(parts) + "\n"
 
 
+def _is_check_cell(cell: dict) -> bool:
+    """The template's ``%prep check`` cell runs in Jupyter, never in the graded module."""
+    meta = cell.get("metadata", {}).get("prep", {})
+    return isinstance(meta, dict) and meta.get("role") == "check"
+
+
 def _parse_notebook(raw: bytes, name: str) -> dict:
     try:
         nb = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError):
         raise NotGradable(f"{name} is not a valid notebook (not JSON): re-save it from Jupyter") from None
-    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
-        raise NotGradable(f"{name} is not a notebook: it has no list of cells")
-    if nb.get("nbformat") != 4:
+    if not isinstance(nb, dict):
+        raise NotGradable(f"{name} is not a notebook: it is JSON but not an object")
+    if "nbformat" in nb and nb.get("nbformat") != 4:
         raise NotGradable(f"{name} is nbformat {nb.get('nbformat')}; prep reads nbformat 4: "
                           "re-save it with a current Jupyter")
+    if not isinstance(nb.get("cells"), list):
+        raise NotGradable(f"{name} is not a notebook: it has no list of cells")
     return nb
 
 

@@ -50,7 +50,7 @@ class Progress:
 _SLOT: dict[str, Any] = {}
 
 
-def _init_slot(slots: Any, sandboxed: bool, probe_exercises: list[str]) -> None:
+def _init_slot(slots: Any, sandboxed: bool, probe_exercises: list[str], call_s: float | None) -> None:
     """Runs once in each judge process: die with the coordinator, and start this slot's pool."""
     if sys.platform == "linux":
         try:
@@ -68,16 +68,22 @@ def _init_slot(slots: Any, sandboxed: bool, probe_exercises: list[str]) -> None:
         sandbox = Sandbox(slot=slot, probes=probes_layout([bank.load(e) for e in probe_exercises]))
     _SLOT["pool"] = WorkerPool(sandbox=sandbox)
     _SLOT["exercises"] = {}
+    _SLOT["call_s"] = call_s
     warm_up_judge()
 
 
 def _grade_job(exercise_id: str, path: str, seed: int) -> dict[str, Any]:
-    from grader.judge.grading import grade
+    import dataclasses
+
+    from grader.judge.grading import grade, limits_for
 
     ex = _SLOT["exercises"].get(exercise_id) or bank.load(exercise_id)
     _SLOT["exercises"][exercise_id] = ex
+    limits = limits_for(ex)
+    if _SLOT["call_s"]:
+        limits = dataclasses.replace(limits, call_s=_SLOT["call_s"])
     try:
-        result = grade(ex, Path(path), seed=seed, pool=_SLOT["pool"])
+        result = grade(ex, Path(path), seed=seed, pool=_SLOT["pool"], limits=limits)
     except Exception as e:  # the judge's own machinery broke: never the learner's zero
         return {"exercise": exercise_id, "status": "infra_error", "score": None, "max_score": ex.max_score,
                 "tests": [], "message": f"prep failed while grading ({type(e).__name__}: {e})"}
@@ -94,13 +100,13 @@ def job_seed(batch_seed: int, sha256: str, exercise: str) -> int:
 class Judges:
     """N judge processes, each with its own (sandboxed) worker pool; reused across run() calls."""
 
-    def __init__(self, *, workers: int, sandboxed: bool, exercises: list[str]) -> None:
+    def __init__(self, *, workers: int, sandboxed: bool, exercises: list[str], call_s: float | None = None) -> None:
         ctx = multiprocessing.get_context("spawn")
         slots = ctx.SimpleQueue()  # each judge process takes one slot number (its sandbox uid)
         for i in range(workers):
             slots.put(i)
         self.executor = concurrent.futures.ProcessPoolExecutor(
-            max_workers=workers, mp_context=ctx, initializer=_init_slot, initargs=(slots, sandboxed, exercises))
+            max_workers=workers, mp_context=ctx, initializer=_init_slot, initargs=(slots, sandboxed, exercises, call_s))
 
     def __enter__(self) -> "Judges":
         return self

@@ -206,4 +206,14 @@ def _explain(rec: Any, hidden: bool) -> tuple[str, str]:
             return "failed", f"{on}hidden check failed: {doc}"
         text = str(exc).strip() or doc
         return "failed", on + "\n".join(text.splitlines()[:12])
+    if isinstance(exc, LEARNER_DATA_ERRORS):
+        # A grader choked on what the learner's code returned (a wrong shape, an Opaque, ...). The
+        # reference passes every grader (selftest), so this is the submission's failure, not prep's.
+        first = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ""
+        return "failed", f"{on}this grader could not use what your code returned ({type(exc).__name__}: {first})"
     return "error", f"{on}the grader itself failed ({type(exc).__name__}: {exc}); this is prep's fault, not yours"
+
+
+# Exceptions that graders raise on malformed learner results; anything else from a grader is a bug in it.
+LEARNER_DATA_ERRORS = (RuntimeError, ValueError, TypeError, IndexError, AttributeError, KeyError, ZeroDivisionError,
+                       OverflowError)

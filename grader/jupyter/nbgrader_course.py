@@ -1,0 +1,338 @@
+"""prep and nbgrader: export exercises as a course, read what ``nbgrader collect`` leaves, fill the gradebook.
+
+The design (docs/jupyter.md has the instructor's view):
+
+* ``export(ids, course, assignment)`` writes an nbgrader course folder: ``nbgrader_config.py``
+  and ``source/<assignment>/<id>.ipynb``, one notebook per exercise. Answer cells carry
+  nbgrader's ``### BEGIN SOLUTION`` / ``### END SOLUTION`` markers (the reference inside), so
+  ``nbgrader generate_assignment`` hands students what ``prep fetch`` hands learners; a
+  region with a STUB (a fix-bug exercise's seed code) is exported as that code, since
+  nbgrader's single code stub cannot carry it. An answer cell left with no solution region
+  is a plain cell (nbgrader would blank a solution cell without markers) that keeps its
+  cell id. Setup cells are locked.
+* The graders are prep's, not nbgrader's: each notebook ends with one autograded *grade
+  cell* ``<id>-prep`` worth the exercise's points. prep fills in its score: ``prep grade``
+  grades ``submitted/<student>/<assignment>/<id>.ipynb`` (``list_submissions``) with the one
+  grading path, and ``write_scores_to_gradebook`` writes the scores into nbgrader's
+  gradebook with nbgrader's own API, so formgrader shows them. Running the grade cell
+  (``%prep check <id> --points``) shows prep's check, and its output is the score as a
+  number, which is what ``nbgrader autograde`` reads for partial credit; but autograde runs
+  the student's code in the grading kernel, so for untrusted work use prep's path.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from grader import api, authoring, bank
+
+DEFAULT_ASSIGNMENT = "prep"
+DEFAULT_COURSE_ID = "prep"
+CODE_STUB = 'raise NotImplementedError("your code here")'
+
+CONFIG = '''# nbgrader configuration written by `prep export-nbgrader` (safe to edit).
+# Grades come from prep: see docs/jupyter.md in prep's repository.
+c = get_config()  # noqa: F821
+c.CourseDirectory.course_id = {course_id!r}
+c.ClearSolutions.code_stub = {{"python": {stub!r}}}
+'''
+
+
+def grade_cell_id(exercise_id: str) -> str:
+    return f"{exercise_id}-prep"
+
+
+def grade_cell_source(ex: bank.Exercise) -> str:
+    return ("# Graded by prep, outside this notebook: its public and hidden graders run in prep's judge,\n"
+            "# never in this kernel, and `prep grade` fills in this cell's points.\n"
+            "# Running the cell shows prep's check of your answer cells (prep must be installed).\n"
+            f"%load_ext prep\n%prep check {ex.id} --points")
+
+
+def nbgrader_answer_source(text: str, exercise_id: str, where: str = "solution") -> str:
+    """An answer cell for nbgrader: solution regions keep their markers; STUB regions become their code."""
+    authoring.render(text, exercise_id, where=where)  # validates the markers (MarkerError)
+    lines = text.splitlines()
+    out: list[str] = []
+    i = 0
+
+    def until(start: int, marker: str) -> int:
+        return next(j for j in range(start, len(lines)) if lines[j].strip() == marker)
+
+    while i < len(lines):
+        s = lines[i].strip()
+        if s == authoring.BEGIN_SOLUTION:
+            j = until(i + 1, authoring.END_SOLUTION)
+            if j + 1 < len(lines) and lines[j + 1].strip() == authoring.BEGIN_STUB:
+                k = until(j + 2, authoring.END_STUB)
+                out += authoring.render("\n".join(lines[i:k + 1]), exercise_id, where=where).splitlines()
+                i = k + 1
+            else:
+                out += lines[i:j + 1]
+                i = j + 1
+        elif s == authoring.BEGIN_STUB:
+            k = until(i + 1, authoring.END_STUB)
+            out += authoring.render("\n".join(lines[i:k + 1]), exercise_id, where=where).splitlines()
+            i = k + 1
+        else:
+            out.append(lines[i])
+            i += 1
+    return "\n".join(out)
+
+
+def source_notebook(ex: bank.Exercise) -> dict:
+    """The exercise as an nbgrader source notebook (nbformat 4.5, validated)."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    def meta(cid: str, **flags: Any) -> dict:
+        base = {"grade": False, "grade_id": cid, "locked": False, "schema_version": authoring.NBGRADER_SCHEMA,
+                "solution": False, "task": False}
+        return {"nbgrader": base | flags}
+
+    cells = authoring.split_cells(ex.solution_path.read_text(encoding="utf-8"), ex.id, where=str(ex.solution_path))
+    nb_cells = [new_markdown_cell(authoring.header_markdown(ex), id=f"{ex.id}-prompt")]
+    n_answer = n_code = n_md = 0
+    for cell in cells:
+        if cell.kind == "markdown":
+            n_md += 1
+            nb_cells.append(new_markdown_cell(cell.learner, id=f"{ex.id}-text-{n_md}"))
+        elif cell.is_answer:
+            n_answer += 1
+            cid = authoring.answer_cell_id(ex.id, n_answer)
+            text = nbgrader_answer_source(cell.source, ex.id, where=str(ex.solution_path))
+            if authoring.BEGIN_SOLUTION in text:
+                nb_cells.append(new_code_cell(text, id=cid, metadata=meta(cid, solution=True)))
+            else:  # only STUB regions: the student edits the seed's code; prep finds the cell by its id
+                nb_cells.append(new_code_cell(text, id=cid, metadata={"prep": {"answer": True}}))
+        else:
+            n_code += 1
+            cid = f"{ex.id}-setup-{n_code}"
+            nb_cells.append(new_code_cell(cell.source, id=cid, metadata=meta(cid, locked=True)))
+    gid = grade_cell_id(ex.id)
+    nb_cells.append(new_markdown_cell(
+        f"## Grade\n\nThe cell below is worth {ex.max_score:g} points. prep grades the answer cells above with "
+        "the exercise's public and hidden graders, in a separate process.", id=f"{ex.id}-grade-text"))
+    nb_cells.append(new_code_cell(grade_cell_source(ex), id=gid,
+                                  metadata=meta(gid, grade=True, locked=True, points=ex.max_score)))
+    nb = new_notebook(cells=nb_cells, metadata={
+        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+        "language_info": {"name": "python"},
+        "prep": {"exercise": ex.id},
+    })
+    nb.nbformat, nb.nbformat_minor = 4, 5
+    nbformat.validate(nb)
+    return nb
+
+
+@dataclass
+class ExportReport:
+    course: Path
+    assignment: str
+    notebooks: list[Path]
+    config: Path
+
+
+def export(exercise_ids: Iterable[str], course: Path, *, assignment: str = DEFAULT_ASSIGNMENT,
+           course_id: str = DEFAULT_COURSE_ID) -> ExportReport:
+    """Write (or refresh) an nbgrader course folder with these exercises as one assignment."""
+    ids = list(exercise_ids)
+    if not ids:
+        raise api.PrepError("name the exercises to export: prep export-nbgrader ID... --course DIR")
+    if not bank.ID_PATTERN.match(assignment):
+        raise api.PrepError(f"assignment name '{assignment}' must be lowercase words joined by hyphens")
+    exercises = [api.get_exercise(i) for i in dict.fromkeys(ids)]
+    course = Path(course)
+    if course.exists() and not course.is_dir():
+        raise api.PrepError(f"{course} exists and is not a folder: pass another --course")
+    folder = course / "source" / assignment
+    folder.mkdir(parents=True, exist_ok=True)
+    config = course / "nbgrader_config.py"
+    if not config.exists():
+        config.write_text(CONFIG.format(course_id=course_id, stub=CODE_STUB), encoding="utf-8")
+    written = []
+    for ex in exercises:
+        try:
+            nb = source_notebook(ex)
+        except authoring.MarkerError as e:
+            raise api.PrepError(f"{ex.id}: {e}") from None
+        path = folder / f"{ex.id}.ipynb"
+        path.write_text(json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+        written.append(path)
+    return ExportReport(course, assignment, written, config)
+
+
+@contextmanager
+def _tools_on_path() -> Iterator[None]:
+    """nbgrader runs the `alembic` command when it creates a gradebook: find the one next to this Python."""
+    saved = os.environ.get("PATH", "")
+    bindir = str(Path(sys.executable).parent)
+    os.environ["PATH"] = bindir + os.pathsep + saved if saved else bindir
+    try:
+        yield
+    finally:
+        os.environ["PATH"] = saved
+
+
+def generate_assignment(course: Path, assignment: str = DEFAULT_ASSIGNMENT) -> subprocess.CompletedProcess:
+    """Run ``nbgrader generate_assignment ASSIGNMENT --force`` in the course folder (nbgrader's own CLI)."""
+    env = dict(os.environ)
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    proc = subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force"],
+                          cwd=course, env=env, capture_output=True, text=True)
+    if proc.returncode != 0:
+        tail = [ln for ln in (proc.stderr + proc.stdout).splitlines() if "ERROR" in ln or "Error" in ln][-1:]
+        raise api.PrepError(f"nbgrader generate_assignment {assignment} failed in {course}"
+                            + (f" ({tail[0].strip()[:300]})" if tail else "") + ": run it there to see why")
+    return proc
+
+
+# ---------------------------------------------------------------- submissions
+
+
+@dataclass(frozen=True)
+class CourseSubmission:
+    student: str
+    assignment: str
+    exercise: str  # the notebook's name: an exercise id for prep's exported notebooks
+    path: Path
+    timestamp: datetime | None  # from submitted/<student>/<assignment>/timestamp.txt
+
+
+def _timestamp(folder: Path) -> datetime | None:
+    from nbgrader.utils import parse_utc
+
+    path = folder / "timestamp.txt"
+    if not path.is_file():
+        return None
+    try:
+        return parse_utc(path.read_text(encoding="utf-8").strip())
+    except (ValueError, OverflowError):
+        return None
+
+
+def list_submissions(course: Path, assignment: str | None = None) -> list[CourseSubmission]:
+    """Every ``submitted/<student>/<assignment>/<notebook>.ipynb`` (what ``nbgrader collect`` leaves)."""
+    root = Path(course) / "submitted"
+    found = []
+    if not root.is_dir():
+        return found
+    for student_dir in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        for assignment_dir in sorted(p for p in student_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
+            if assignment is not None and assignment_dir.name != assignment:
+                continue
+            ts = _timestamp(assignment_dir)
+            for nb in sorted(assignment_dir.glob("*.ipynb")):
+                found.append(CourseSubmission(student_dir.name, assignment_dir.name, nb.stem, nb, ts))
+    return found
+
+
+# ---------------------------------------------------------------- gradebook
+
+
+def _config(course: Path) -> Any:
+    from traitlets.config.loader import Config, PyFileConfigLoader
+
+    path = course / "nbgrader_config.py"
+    if not path.is_file():
+        return Config()
+    return PyFileConfigLoader(path.name, path=str(course)).load_config()
+
+
+def gradebook_url(course: Path) -> tuple[str, str]:
+    """(db_url, course_id) as nbgrader would use them for this course folder."""
+    course = Path(course).resolve()
+    cfg = _config(course).get("CourseDirectory", {})
+    db_url = cfg.get("db_url") or f"sqlite:///{course / 'gradebook.db'}"
+    return str(db_url), str(cfg.get("course_id", ""))
+
+
+def feedback_text(result: Any) -> str:
+    lines = [f"prep: {result.score:g}/{result.max_score:g} points ({result.status}, seed {result.seed})"]
+    if result.message:
+        lines.append(result.message)
+    for t in result.tests:
+        mark = "pass" if t.outcome == "passed" else t.outcome.upper()
+        line = f"{mark} {t.name} {t.points:g}/{t.max_points:g}" + (" (hidden)" if t.hidden else "")
+        if t.outcome != "passed" and t.message and t.message != result.message:
+            line += ": " + t.message.splitlines()[0]
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def write_scores_to_gradebook(course_dir: Path, assignment: str, results: list[tuple[str, Any]], *,
+                              mark_autograded: bool = True) -> int:
+    """Write prep's Results into nbgrader's gradebook; returns how many grades were written.
+
+    ``results`` is a list of (student id, Result); each Result's exercise names the notebook.
+    The assignment must have been through ``nbgrader generate_assignment`` (which records its
+    notebooks and grade cells). For each result: the student and the submission are created
+    if missing (with the timestamp ``nbgrader collect`` wrote), the grade cell ``<id>-prep``
+    gets ``auto_score`` = prep's score, and the first answer cell's comment gets prep's
+    per-grader feedback. With ``mark_autograded``, the submitted notebooks are copied to
+    ``autograded/<student>/<assignment>/`` where missing, which is how formgrader tells a
+    graded submission.
+    """
+    from nbgrader.api import Gradebook, MissingEntry
+
+    course = Path(course_dir).resolve()
+    db_url, course_id = gradebook_url(course)
+    if db_url.startswith("sqlite:///") and not Path(db_url[len("sqlite:///"):]).is_file():
+        raise api.PrepError(f"{course} has no gradebook yet: run `nbgrader generate_assignment {assignment}` there first")
+    written = 0
+    with _tools_on_path(), Gradebook(db_url, course_id=course_id or "default_course") as gb:
+        try:
+            nb_assignment = gb.find_assignment(assignment)
+        except MissingEntry:
+            raise api.PrepError(f"the gradebook has no assignment '{assignment}': run `nbgrader generate_assignment "
+                                f"{assignment}` in {course} first") from None
+        notebooks = {nb.name: nb for nb in nb_assignment.notebooks}
+        for student, result in results:
+            if result.exercise not in notebooks:
+                raise api.PrepError(f"assignment '{assignment}' has no notebook '{result.exercise}': export it "
+                                    f"(prep export-nbgrader) and run nbgrader generate_assignment again")
+            submitted = course / "submitted" / student / assignment
+            ts = _timestamp(submitted)
+            gb.update_or_create_student(student)
+            gb.update_or_create_submission(assignment, student, **({"timestamp": ts} if ts else {}))
+            try:
+                grade = gb.find_grade(grade_cell_id(result.exercise), result.exercise, assignment, student)
+            except MissingEntry:
+                raise api.PrepError(f"notebook '{result.exercise}' of '{assignment}' has no grade cell "
+                                    f"'{grade_cell_id(result.exercise)}': export it again with prep") from None
+            grade.auto_score = min(float(result.score), float(grade.max_score))
+            grade.needs_manual_grade = False
+            solution_cells = sorted(c.name for c in notebooks[result.exercise].solution_cells)
+            if solution_cells:
+                comment = gb.find_comment(solution_cells[0], result.exercise, assignment, student)
+                comment.auto_comment = feedback_text(result)
+            gb.db.commit()
+            written += 1
+            if mark_autograded and submitted.is_dir():
+                target = course / "autograded" / student / assignment
+                target.mkdir(parents=True, exist_ok=True)
+                for f in submitted.iterdir():
+                    if f.is_file() and not (target / f.name).exists():
+                        shutil.copy2(f, target / f.name)
+    return written
+
+
+def read_scores(course_dir: Path, assignment: str) -> dict[str, dict[str, float]]:
+    """student -> notebook -> score, read back through nbgrader's Gradebook (what formgrader shows)."""
+    from nbgrader.api import Gradebook
+
+    db_url, course_id = gradebook_url(Path(course_dir))
+    out: dict[str, dict[str, float]] = {}
+    with _tools_on_path(), Gradebook(db_url, course_id=course_id or "default_course") as gb:
+        for sub in gb.assignment_submissions(assignment):
+            out[sub.student.id] = {nb.name: float(nb.score) for nb in sub.notebooks}
+    return out

@@ -1,0 +1,20 @@
+"""Red team: Raises a BaseException subclass that is not an Exception."""
+import torch
+class Escape(BaseException):
+    pass
+
+
+class Mul(torch.autograd.Function):
+    """The same wrong solution in every file: the gradients are swapped."""
+
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.save_for_backward(x, y)
+        pass
+        return x * y
+
+    @staticmethod
+    def backward(ctx, g):
+        x, y = ctx.saved_tensors
+        raise Escape('bye')
+        return (g * x).sum_to_size(x.shape), (g * y).sum_to_size(y.shape)

@@ -1,0 +1,23 @@
+"""Red team: Kills its parent process (the zygote, or the judge without a sandbox)."""
+import torch
+import os, signal
+try:
+    os.kill(os.getppid(), signal.SIGKILL)
+except OSError:
+    pass
+
+
+class Mul(torch.autograd.Function):
+    """The same wrong solution in every file: the gradients are swapped."""
+
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.save_for_backward(x, y)
+        pass
+        return x * y
+
+    @staticmethod
+    def backward(ctx, g):
+        x, y = ctx.saved_tensors
+        pass
+        return (g * x).sum_to_size(x.shape), (g * y).sum_to_size(y.shape)

@@ -1,0 +1,20 @@
+"""Red team: Looks for other learners' submissions next to its own."""
+import torch
+import glob
+OTHERS = glob.glob('../*/*.py') + glob.glob('/**/autograd-mul.py', recursive=True)[:5]
+
+
+class Mul(torch.autograd.Function):
+    """The same wrong solution in every file: the gradients are swapped."""
+
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.save_for_backward(x, y)
+        pass
+        return x * y
+
+    @staticmethod
+    def backward(ctx, g):
+        x, y = ctx.saved_tensors
+        pass
+        return (g * x).sum_to_size(x.shape), (g * y).sum_to_size(y.shape)

@@ -1,0 +1,19 @@
+"""Red team: Crashes the interpreter with a null-pointer read."""
+import torch
+import ctypes
+
+
+class Mul(torch.autograd.Function):
+    """The same wrong solution in every file: the gradients are swapped."""
+
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.save_for_backward(x, y)
+        ctypes.string_at(0)
+        return x * y
+
+    @staticmethod
+    def backward(ctx, g):
+        x, y = ctx.saved_tensors
+        pass
+        return (g * x).sum_to_size(x.shape), (g * y).sum_to_size(y.shape)

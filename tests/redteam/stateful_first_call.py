@@ -1,0 +1,21 @@
+"""Red team: Right on the first call only, then wrong."""
+import torch
+CALLS = [0]
+
+
+class Mul(torch.autograd.Function):
+    """The same wrong solution in every file: the gradients are swapped."""
+
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.save_for_backward(x, y)
+        CALLS[0] += 1
+        if CALLS[0] > 1:
+            return torch.zeros_like(x * y)
+        return x * y
+
+    @staticmethod
+    def backward(ctx, g):
+        x, y = ctx.saved_tensors
+        pass
+        return (g * x).sum_to_size(x.shape), (g * y).sum_to_size(y.shape)

@@ -1,0 +1,27 @@
+"""Red team: Starts threads until it cannot."""
+import torch
+import threading, time
+threads = []
+for _ in range(10_000):
+    try:
+        t = threading.Thread(target=time.sleep, args=(3600,), daemon=True)
+        t.start()
+        threads.append(t)
+    except RuntimeError:
+        break
+
+
+class Mul(torch.autograd.Function):
+    """The same wrong solution in every file: the gradients are swapped."""
+
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.save_for_backward(x, y)
+        pass
+        return x * y
+
+    @staticmethod
+    def backward(ctx, g):
+        x, y = ctx.saved_tensors
+        pass
+        return (g * x).sum_to_size(x.shape), (g * y).sum_to_size(y.shape)

@@ -1,0 +1,239 @@
+"""`prep grade`: the red-team class, bad submissions, resuming after kill -9, one writer, canaries, exports."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import cli
+from grader import api, bank
+from grader.batch.store import Store
+from grader.judge import sandbox
+from tests.conftest import CORPUS, ROOT
+
+REDTEAM = ROOT / "tests" / "redteam"
+WRONG = CORPUS / "autograd-mul" / "wrong_swapped_gradients.py"
+SANDBOX_PROBLEM = sandbox.check_available()
+needs_sandbox = pytest.mark.skipif(SANDBOX_PROBLEM is not None, reason=f"no sandbox here: {SANDBOX_PROBLEM}")
+
+
+def make_class(root: Path, files: dict[str, Path | str], exercise: str = "autograd-mul") -> Path:
+    for learner, content in files.items():
+        folder = root / learner
+        folder.mkdir(parents=True)
+        target = folder / f"{exercise}.py"
+        if isinstance(content, Path):
+            shutil.copy(content, target)
+        else:
+            target.write_text(content)
+    return root
+
+
+def rows(out: Path) -> dict[str, dict[str, str]]:
+    with open(out / "grades.csv", newline="") as f:
+        return {r["learner"]: r for r in csv.DictReader(f)}
+
+
+def sandbox_processes() -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if os.stat(f"/proc/{entry}").st_uid >= sandbox.FIRST_SANDBOX_UID:
+                    found.append(int(entry))
+            except OSError:
+                pass
+    return found
+
+
+@needs_sandbox
+def test_red_team_class_scores_no_more_than_the_same_wrong_code(tmp_path):
+    attacks = sorted(REDTEAM.glob("*.py"))
+    assert len(attacks) >= 30
+    files: dict[str, Path | str] = {p.stem: p for p in attacks}
+    files["baseline"] = WRONG
+    klass = make_class(tmp_path / "class", files)
+    started = time.monotonic()
+    report = api.grade_batch(klass, ["autograd-mul"], out=tmp_path / "out", jobs=2, call_s=3.0)
+    elapsed = time.monotonic() - started
+    graded = rows(tmp_path / "out")
+    baseline = float(graded["baseline"]["score"])
+    assert baseline < bank.load("autograd-mul").max_score
+    for name, row in graded.items():
+        assert row["status"] != "infra_error", f"{name}: infra_error"
+        assert float(row["score"] or 0) <= baseline, f"{name} scored {row['score']} > {baseline}"
+    assert report.sandboxed
+    assert elapsed < 240
+    deadline = time.monotonic() + 5
+    while sandbox_processes() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert sandbox_processes() == [], "processes of the sandbox uids survived the batch"
+
+
+def _notebook(path: Path, text: str) -> None:
+    path.write_text(text)
+
+
+def test_bad_submissions_each_get_a_status_and_the_batch_goes_on(tmp_path):
+    klass = tmp_path / "class"
+    ex = bank.load("autograd-mul")
+    good_nb = json.loads((ex.notebook_path).read_text())
+    cases = {
+        "invalid json": ("autograd-mul.ipynb", "{not json"),
+        "nbformat3": ("autograd-mul.ipynb", json.dumps({"nbformat": 3, "worksheets": []})),
+        "no answer cells": ("autograd-mul.ipynb", json.dumps({**good_nb, "cells": good_nb["cells"][:1]})),
+        "syntax error": ("autograd-mul.py", "def f(:\n"),
+        "crlf and tabs": ("autograd-mul.py", WRONG.read_text().replace("\n", "\r\n").replace("    ", "\t")),
+        "name with spaces": ("autograd-mul.py", WRONG.read_text()),
+        "x..%2F..%2Fescape": ("autograd-mul.py", WRONG.read_text()),
+        "ünïcødé": ("autograd-mul.py", WRONG.read_text()),
+        "empty folder": (None, None),
+    }
+    for learner, (name, text) in cases.items():
+        (klass / learner).mkdir(parents=True)
+        if name:
+            (klass / learner / name).write_text(text)
+    big = klass / "huge notebook"
+    big.mkdir()
+    with open(big / "autograd-mul.ipynb", "wb") as f:
+        f.truncate(300 << 20)  # a 300 MB file (sparse): refused before parsing
+    (tmp_path / "elsewhere").mkdir()
+    (klass / "linked").symlink_to(tmp_path / "elsewhere")
+    api.grade_batch(klass, ["autograd-mul"], out=tmp_path / "out", jobs=2, unsafe_no_sandbox=True, canaries=False)
+    got = rows(tmp_path / "out")
+    assert set(got) == set(cases) | {"huge notebook", "linked"}
+    expect_not_gradable = {"invalid json", "nbformat3", "no answer cells", "syntax error", "empty folder",
+                           "huge notebook", "linked"}
+    for learner in expect_not_gradable:
+        assert got[learner]["status"] == "not_gradable", (learner, got[learner])
+        assert got[learner]["score"] == "0"
+    for learner in ("crlf and tabs", "name with spaces", "x..%2F..%2Fescape", "ünïcødé"):
+        assert got[learner]["status"] == "graded" and float(got[learner]["score"]) > 0
+    results = tmp_path / "out" / "results" / "autograd-mul"
+    assert all(p.parent == results for p in results.iterdir())  # nothing escaped the results folder
+    record = json.loads((results / "nbformat3.json").read_text())
+    assert "nbformat 3" in record["message"]
+
+
+def _run_cli_grade(klass: Path, out: Path, *extra: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", "import cli; cli.main()", "grade", str(klass), "--exercise",
+                             "autograd-mul", "--out", str(out), "--jobs", "1", "--seed", "7", "--unsafe-no-sandbox",
+                             "--no-canaries", *extra], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            start_new_session=True)
+
+
+def test_killed_mid_batch_resumes_without_regrading_and_exports_the_same(tmp_path):
+    klass = make_class(tmp_path / "class", {f"s{i:02d}": (WRONG if i % 2 else bank.load("autograd-mul").solution_path)
+                                            for i in range(10)})
+    first = _run_cli_grade(klass, tmp_path / "out")
+    results = tmp_path / "out" / "results" / "autograd-mul"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list(results.glob("*.json"))) < 3:
+        time.sleep(0.05)
+    os.killpg(first.pid, signal.SIGKILL)  # kill -9 the whole prep grade, mid-batch
+    first.wait()
+    done_before = {p.name: p.read_bytes() for p in results.glob("*.json")}
+    assert 3 <= len(done_before) < 10
+    assert not list(results.glob("*.tmp")) or True  # a half-written temporary may exist; it is never read
+
+    second = _run_cli_grade(klass, tmp_path / "out")
+    out, err = second.communicate(timeout=300)
+    assert second.returncode == 0, err.decode()[-2000:]
+    assert f"{len(done_before)} kept from before" in out.decode()
+    for name, data in done_before.items():  # finished results were not re-graded
+        assert (results / name).read_bytes() == data
+
+    fresh = _run_cli_grade(klass, tmp_path / "fresh")
+    fresh.communicate(timeout=300)
+    assert (tmp_path / "out" / "grades.csv").read_text() == (tmp_path / "fresh" / "grades.csv").read_text()
+
+
+def test_a_second_grader_on_the_same_output_refuses(tmp_path):
+    klass = make_class(tmp_path / "class", {"a": WRONG})
+    holder = Store(tmp_path / "out")
+    holder.lock()
+    try:
+        result = CliRunner().invoke(cli.cli, ["grade", str(klass), "--exercise", "autograd-mul", "--out",
+                                              str(tmp_path / "out"), "--unsafe-no-sandbox"])
+    finally:
+        holder.unlock()
+    assert result.exit_code == 2
+    assert result.output == (f"Error: another prep grade (pid {os.getpid()}) is writing to {tmp_path / 'out'}: "
+                             "wait for it to finish, or pass another --out\n")
+
+
+def test_without_a_sandbox_prep_grade_refuses_and_says_how(tmp_path, monkeypatch):
+    monkeypatch.setattr(sandbox, "check_available", lambda: "bubblewrap is not installed: install it "
+                        "(Debian/Ubuntu: `apt-get install bubblewrap`, as root) or pass --unsafe-no-sandbox to "
+                        "grade without it")
+    klass = make_class(tmp_path / "class", {"a": WRONG})
+    result = CliRunner().invoke(cli.cli, ["grade", str(klass), "--exercise", "autograd-mul"])
+    assert result.exit_code == 2
+    assert result.output == ("Error: prep grade runs submissions in a sandbox, and bubblewrap is not installed: "
+                             "install it (Debian/Ubuntu: `apt-get install bubblewrap`, as root) or pass "
+                             "--unsafe-no-sandbox to grade without it\n")
+
+
+def test_failing_canaries_stop_the_batch(tmp_path, monkeypatch):
+    """A grader that passes everything (here: a broken copy of the bank) is caught before grading."""
+    bank_copy = tmp_path / "bank"
+    for sub in ("exercises/autograd-mul", "solutions"):
+        (bank_copy / sub).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(ROOT / "exercises" / "autograd-mul", bank_copy / "exercises" / "autograd-mul")
+    (bank_copy / "solutions").mkdir(exist_ok=True)
+    shutil.copy(ROOT / "solutions" / "autograd-mul.py", bank_copy / "solutions")
+    hidden = bank_copy / "exercises" / "autograd-mul" / "test_hidden.py"
+    hidden.write_text(hidden.read_text().replace("def test_uses_incoming_gradient(learner, device, rng):",
+                                                 "def test_uses_incoming_gradient(learner, device, rng):\n    return"))
+    monkeypatch.setenv("PREP_BANK", str(bank_copy))
+    klass = make_class(tmp_path / "class", {"a": WRONG})
+    with pytest.raises(api.PrepError, match="pre-flight canaries failed, so the batch did not start: "
+                                            "canary:autograd-mul:stub: expected zero"):
+        api.grade_batch(klass, ["autograd-mul"], out=tmp_path / "out", jobs=1, unsafe_no_sandbox=True)
+    assert not (tmp_path / "out" / "grades.csv").exists()
+
+
+def test_nbgrader_submitted_layout_and_all_exports(tmp_path):
+    sub = tmp_path / "submitted"
+    ex = bank.load("autograd-mul")
+    for student, source in (("s1", ex.solution_path), ("s2", WRONG)):
+        folder = sub / student / "ps1"
+        folder.mkdir(parents=True)
+        shutil.copy(source, folder / "autograd-mul.py")
+    report = api.grade_batch(sub, ["autograd-mul"], assignment="ps1", out=tmp_path / "out", jobs=1,
+                             unsafe_no_sandbox=True, canaries=False)
+    out = tmp_path / "out"
+    got = rows(out)
+    assert got["s1"]["score"] == f"{ex.max_score:g}" and float(got["s2"]["score"]) < ex.max_score
+    assert report.by_status == {"graded": 2}
+    learner = json.loads((out / "learners" / "s2.json").read_text())
+    assert learner["exercises"][0]["exercise"] == "autograd-mul"
+    feedback = (out / "feedback" / "s2.md").read_text()
+    hidden_source = ex.hidden_graders.read_text()
+    assert "def test_" not in feedback and "expected:" not in feedback.split("(hidden)")[-1]
+    assert not any(line.strip() in feedback for line in hidden_source.splitlines() if len(line.strip()) > 30)
+    gs = json.loads((out / "gradescope" / "s1" / "results.json").read_text())
+    assert gs["score"] == ex.max_score and all({"name", "score", "max_score"} <= set(t) for t in gs["tests"])
+    junit = (out / "junit.xml").read_text()
+    assert '<testsuite name="autograd-mul"' in junit and "s2 :: test_gradcheck" in junit
+    assert "<svg" in (out / "report.html").read_text()
+
+
+def test_infra_errors_are_never_exported_as_zero(tmp_path):
+    from grader.batch import export
+
+    records = [{"learner": "a", "exercise": "x", "status": "infra_error", "score": None, "max_score": 5, "tests": []},
+               {"learner": "b", "exercise": "x", "status": "graded", "score": 0.0, "max_score": 5, "tests": []}]
+    export.write_csv(records, tmp_path / "grades.csv")
+    lines = (tmp_path / "grades.csv").read_text().splitlines()
+    assert lines[1] == "a,x,,5,infra_error" and lines[2] == "b,x,0,5,graded"
