@@ -307,7 +307,6 @@ class SelftestLine:
 def selftest(exercise_ids: list[str] | None = None,
              on_line: Callable[[SelftestLine], None] | None = None) -> list[SelftestLine]:
     """Every reference scores full marks, every stub zero, every generated file is fresh."""
-    from grader.judge.grading import grade
     from grader.judge.pool import WorkerPool
 
     lines: list[SelftestLine] = []
@@ -320,11 +319,14 @@ def selftest(exercise_ids: list[str] | None = None,
 
     with WorkerPool() as pool:
         for ex in _select(exercise_ids):
-            _selftest_one(ex, pool, emit, grade)
+            selftest_exercise(ex, pool, emit)
     return lines
 
 
-def _selftest_one(ex: bank.Exercise, pool: Any, emit: Callable[..., None], grade: Callable[..., Any]) -> None:
+def selftest_exercise(ex: bank.Exercise, pool: Any, emit: Callable[..., None]) -> None:
+    """The selftest of one exercise; ``emit(exercise_id, check, ok, detail)`` receives each line."""
+    from grader.judge.grading import grade
+
     stale = authoring.stale_files(ex)
     emit(ex.id, "generated files are fresh", not stale,
          f"stale: {', '.join(p.name for p in stale)} (run `prep build {ex.id}`)" if stale else "")
