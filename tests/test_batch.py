@@ -237,3 +237,21 @@ def test_infra_errors_are_never_exported_as_zero(tmp_path):
     export.write_csv(records, tmp_path / "grades.csv")
     lines = (tmp_path / "grades.csv").read_text().splitlines()
     assert lines[1] == "a,x,,5,infra_error" and lines[2] == "b,x,0,5,graded"
+
+
+def test_machinery_crash_is_infra_error_retried_and_never_a_zero(tmp_path, monkeypatch):
+    """Probes that fail to load are prep's fault: the job is retried, then stored as infra_error."""
+    bank_copy = tmp_path / "bank"
+    shutil.copytree(ROOT / "exercises" / "sgd-momentum", bank_copy / "exercises" / "sgd-momentum")
+    (bank_copy / "solutions").mkdir()
+    shutil.copy(ROOT / "solutions" / "sgd-momentum.py", bank_copy / "solutions")
+    attempts = tmp_path / "attempts.txt"
+    probes = bank_copy / "exercises" / "sgd-momentum" / "probes.py"
+    probes.write_text(f"open({str(attempts)!r}, 'a').write('x')\nraise RuntimeError('broken probes')\n"
+                      + probes.read_text())
+    monkeypatch.setenv("PREP_BANK", str(bank_copy))
+    klass = make_class(tmp_path / "class", {"a": ROOT / "solutions" / "sgd-momentum.py"}, exercise="sgd-momentum")
+    api.grade_batch(klass, ["sgd-momentum"], out=tmp_path / "out", jobs=1, unsafe_no_sandbox=True, canaries=False)
+    row = rows(tmp_path / "out")["a"]
+    assert row["status"] == "infra_error" and row["score"] == ""
+    assert len(attempts.read_text()) == 3  # the first try and two retries
