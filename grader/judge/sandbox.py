@@ -18,6 +18,7 @@ If bubblewrap cannot run here, ``check_available`` says how to get it.
 
 from __future__ import annotations
 
+import glob
 import os
 import shutil
 import site
@@ -78,7 +79,11 @@ class Sandbox:
             cmd += ["--perms", "0755", "--dir", "/prep", "--perms", "0755", "--dir", "/prep/probes"]
         for host, inside in sorted(self.probes.items()):
             cmd += ["--ro-bind", host, inside]
-        cmd += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/dev/shm",
+        cmd += ["--proc", "/proc", "--dev", "/dev"]
+        # A GPU stays usable inside: its device nodes (the driver's libraries are under /usr).
+        for node in sorted(glob.glob("/dev/nvidia*")) + sorted(glob.glob("/dev/dri/*")):
+            cmd += ["--dev-bind", node, node]
+        cmd += ["--tmpfs", "/dev/shm",
                 "--size", str(self.tmpfs_mb << 20), "--tmpfs", "/tmp", "--chdir", "/tmp", "--clearenv",
                 "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "HOME", "/tmp", "--setenv", "LANG", "C.UTF-8",
                 "--setenv", "OMP_NUM_THREADS", "1", "--setenv", "PYTHONHASHSEED", "0", "--"]

@@ -217,14 +217,8 @@ class WorkerSession:
         """End the worker and everything it started; safe to call twice."""
         if not self.pid:
             return
-        if self.died is None and self._exit_code(0) is None:
-            from grader import wire
-
-            try:
-                wire.write_frame(self._request_fd, wire.encode({"op": "shutdown"}))
-                self._exit_code(2.0)
-            except (OSError, wire.WireError):
-                pass
+        # No graceful shutdown: the worker holds nothing worth saving, and killing its whole group
+        # (and sweeping what escaped it) is what must happen in every case anyway.
         self._kill_everything()
         # In spawn mode the request fd belongs to process.stdin: close it only through that object.
         own_fds = [self._reply_fd] + ([self._request_fd] if self.process is None else [])
