@@ -1,0 +1,42 @@
+# %% [markdown]
+# # Find where a NaN gradient comes from with anomaly detection, then write a NaN-free norm
+#
+# `anomaly-nan-source` · code · medium · about 20 min
+#
+# Write
+#
+# * `find_nan_backward(fn, *inputs) -> str | None`: call `fn(*inputs)` (a scalar loss) and back-propagate it under
+#   `torch.autograd.detect_anomaly()`; return the class name of the backward node that anomaly mode reports as returning
+#   NaN values (for example `"SqrtBackward0"`), or None when the backward pass completes without that error; anomaly
+#   detection must be off again when the function returns.
+# * `row_norms(x) -> Tensor`: for a 2-D float tensor, the L2 norm of each row, whose gradient is finite everywhere and 0
+#   for an all-zero row (and `x / norm` for the other rows).
+#
+# Check your work: `prep check anomaly-nan-source`. Stuck? `prep hint anomaly-nan-source`.
+
+# %%
+import re
+
+import torch
+
+# %% [markdown]
+# The seeds list "hard to debug" among the drawbacks of dynamic graphs. Eager autograd comes with a debugger for the
+# worst kind of bug, a NaN gradient: under `torch.autograd.detect_anomaly()` the backward pass checks every node's
+# output and raises `RuntimeError: Function 'SqrtBackward0' returned nan values in its 0th output.`, with the
+# forward traceback of the op that created that node. It checks *backward* outputs, for NaN (not inf): a NaN produced
+# in the forward pass, whose gradient is finite, is not reported.
+#
+# 1. `find_nan_backward(fn, *inputs) -> str | None`: call `loss = fn(*inputs)` (a scalar) and `loss.backward()` under
+#    anomaly detection; return the class name of the backward node that anomaly mode reports as returning NaN (such as
+#    `"SqrtBackward0"`), or None when the backward pass completes. Anomaly mode must be off again afterwards.
+# 2. `row_norms(x)`: the L2 norm of each row of a 2-D tensor (`x.pow(2).sum(1).sqrt()`), whose gradient is finite
+#    everywhere, also for a row of zeros (where it must be 0): the naive formula gives `inf * 0 = nan` there (anomaly
+#    mode names `MulBackward0`, the node where the NaN first appears, one step after the `sqrt` that caused it).
+
+# %%
+def find_nan_backward(fn, *inputs):
+    raise NotImplementedError("anomaly-nan-source: your code here")
+
+
+def row_norms(x):
+    raise NotImplementedError("anomaly-nan-source: your code here")

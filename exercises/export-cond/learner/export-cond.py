@@ -1,0 +1,52 @@
+# %% [markdown]
+# # torch.export: refuse a data-dependent if, capture torch.cond, dynamic batch, save and load
+#
+# `export-cond` · code · medium · about 25 min
+#
+# Write
+#
+# * `class CondGate(nn.Module)` whose `forward(x)` returns `x * 2` when `x.sum() > 0` and `x - 10` otherwise, using
+#   `torch.cond` (no Python `if` on a tensor's value), for any shape;
+# * `export_model(model, example, dynamic_batch=False) -> torch.export.ExportedProgram`: `torch.export` of `model` for the
+#   single positional input `example`; with `dynamic_batch=True`, dimension 0 of the input is dynamic so that the program
+#   accepts any batch size (1 included), otherwise it is fixed to the example's;
+# * `save_exported(ep, path)` writes the program to the file `path`; `load_exported(path)` reads it back as an
+#   `ExportedProgram`.
+#
+# `export_model` must really export: for a model with a Python `if` on a tensor's value it raises, as `torch.export` does.
+#
+# Check your work: `prep check export-cond`. Stuck? `prep hint export-cond`.
+
+# %%
+import torch
+from torch import nn
+
+# %% [markdown]
+# `torch.export.export(model, (example,))` captures a whole model as one graph, an `ExportedProgram`, for
+# deployment: no Python needed to run it, no graph breaks allowed. A Python `if` on a tensor's value cannot be
+# captured (export raises a data-dependent error, it does not guess); `torch.cond(pred, true_fn, false_fn,
+# operands)` puts both branches in the graph and picks one at run time.
+#
+# 1. `CondGate`: `forward(x)` returns `x * 2` when `x.sum() > 0` and `x - 10` otherwise, written with
+#    `torch.cond` so that it exports.
+# 2. `export_model(model, example, dynamic_batch=False)` exports `model` for the single input `example`;
+#    with `dynamic_batch=True` the first dimension of the input is dynamic (`torch.export.Dim`), so the exported
+#    program accepts other batch sizes (without it, export specializes to the example's size).
+# 3. `save_exported(ep, path)` / `load_exported(path)`: write an `ExportedProgram` to a file and read it back.
+
+# %%
+class CondGate(nn.Module):
+    def forward(self, x):
+        raise NotImplementedError("export-cond: your code here")
+
+
+def export_model(model, example, dynamic_batch=False):
+    raise NotImplementedError("export-cond: your code here")
+
+
+def save_exported(ep, path):
+    raise NotImplementedError("export-cond: your code here")
+
+
+def load_exported(path):
+    raise NotImplementedError("export-cond: your code here")

@@ -1,0 +1,62 @@
+# %% [markdown]
+# # Why is my gradient wrong or missing? .item(), in-place ops on saved tensors, NumPy, a freed graph
+#
+# `fix-broken-gradients` · fix-bug · easy · about 15 min
+#
+# Each stub function gives the right values but a wrong or failing gradient. Fix them so that, for a float64 input `x`
+# that requires grad, they return the same values and back-propagate the true gradient:
+#
+# * `unit_vector(x)` = `x / x.norm()`;
+# * `double_sigmoid(x)` = `2 * sigmoid(x)`;
+# * `positive_tanh(x)` = `max(tanh(x), 0)` elementwise;
+# * `square_via_numpy(x)` = `x ** 2`;
+# * `two_gradients(x) -> (ga, gb)`: the gradients with respect to `x` of `a = exp(x).sum()` and `b = (exp(x) ** 2).sum()`,
+#   computed from one shared `h = torch.exp(x)`.
+#
+# Check your work: `prep check fix-broken-gradients`. Stuck? `prep hint fix-broken-gradients`.
+
+# %%
+import torch
+
+# %% [markdown]
+# The seed's answer to "the model cannot back-propagate" is "check the model, the loss and the data". The real causes
+# are few and specific. Each function below has one of them; all four give the right *values* and silently wrong or
+# failing *gradients*. Fix each so that it returns the same values and autograd gives the true gradient (input `x`
+# requires grad; the graders compare with the gradients of the mathematical function, in float64):
+#
+# * `unit_vector(x)` = x / ||x||: `.item()` turns the norm into a Python number, a constant for autograd.
+# * `double_sigmoid(x)` = 2 sigmoid(x): the in-place `*=` changes the output that sigmoid saved for its backward; the
+#   version counter notices and backward raises "modified by an inplace operation".
+# * `positive_tanh(x)` = max(tanh(x), 0): the same mistake through indexing assignment.
+# * `square_via_numpy(x)` = x ** 2: NumPy is invisible to autograd, the result has no graph at all.
+# * `two_gradients(x)` returns the gradients of `a = exp(x).sum()` and `b = (exp(x) ** 2).sum()` with respect to `x`,
+#   sharing the exp: the first `autograd.grad` frees the graph the second one needs.
+
+# %%
+def unit_vector(x):
+    return x / x.norm().item()
+
+
+def double_sigmoid(x):
+    y = torch.sigmoid(x)
+    y *= 2
+    return y
+
+
+def positive_tanh(x):
+    y = torch.tanh(x)
+    y[y < 0] = 0
+    return y
+
+
+def square_via_numpy(x):
+    return torch.tensor(x.detach().numpy() ** 2, dtype=x.dtype)
+
+
+def two_gradients(x):
+    h = torch.exp(x)
+    a = h.sum()
+    b = (h ** 2).sum()
+    (ga,) = torch.autograd.grad(a, x)
+    (gb,) = torch.autograd.grad(b, x)
+    return ga, gb

@@ -1,0 +1,47 @@
+"""Hidden graders for fix-broken-gradients: values and vector-Jacobian products against the true functions."""
+
+import pytest
+import torch
+
+from grader.judge.checks import CheckFailure, expect_close
+
+TRUE = {
+    "unit_vector": lambda x: x / x.norm(),
+    "double_sigmoid": lambda x: torch.sigmoid(x) * 2,
+    "positive_tanh": lambda x: torch.tanh(x).clamp(min=0),
+    "square_via_numpy": lambda x: x ** 2,
+}
+
+
+def rand(rng, device, shape=(6,)):
+    x = torch.randn(shape, generator=rng, dtype=torch.float64) * 2
+    x[x.abs() < 1e-3] = 0.5  # keep away from tanh's kink at 0
+    return x.to(device)
+
+
+@pytest.mark.parametrize("name", list(TRUE))
+def test_function(learner, device, rng, name):
+    """One fixed function: the same values, and the true gradient for a random incoming gradient."""
+    fn = learner.function(name)
+    for shape in ((6,), (2, 3)):
+        x = rand(rng, device, shape).requires_grad_()
+        out = fn(x)
+        want = TRUE[name](x)
+        expect_close(out, want.detach(), what=f"{name}(x)")
+        v = torch.randn(out.shape, generator=rng, dtype=torch.float64).to(device)
+        try:
+            (got,) = torch.autograd.grad(out, x, v)
+        except RuntimeError as e:
+            raise CheckFailure(f"back-propagating through {name} fails", str(e).splitlines()[0]) from None
+        (ref,) = torch.autograd.grad(want, x, v)
+        expect_close(got, ref, what=f"the gradient of {name}")
+
+
+def test_two_gradients(learner, device, rng):
+    """two_gradients returns exp(x) and 2 exp(2x), the gradients of both losses."""
+    x = rand(rng, device).requires_grad_()
+    got = learner.call("two_gradients", x)
+    if not isinstance(got, tuple) or len(got) != 2:
+        raise CheckFailure("two_gradients must return a tuple of two gradients")
+    expect_close(got[0], torch.exp(x.detach()), what="the gradient of exp(x).sum()")
+    expect_close(got[1], 2 * torch.exp(2 * x.detach()), what="the gradient of (exp(x) ** 2).sum()")

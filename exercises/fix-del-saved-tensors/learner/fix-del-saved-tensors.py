@@ -1,0 +1,44 @@
+# %% [markdown]
+# # del does not free what the graph holds: measure saved tensors, and fix the seed's predict
+#
+# `fix-del-saved-tensors` · fix-bug · medium · about 20 min
+#
+# Write
+#
+# * `saved_bytes(fn, *args) -> int`: call `fn(*args)` and return the total bytes of the distinct storages that autograd
+#   saved for backward during the call (each storage counted once, by its `untyped_storage().data_ptr()`, with its
+#   `untyped_storage().nbytes()`; parameters count like any tensor). Under `torch.no_grad()` the answer is 0.
+# * `predict(model, x) -> Tensor`: `model(x)`, computed so that nothing is saved for backward and the output carries no
+#   graph (`grad_fn is None`), so that once the caller deletes `x` its memory is freed; gradient recording must be on
+#   again when `predict` returns.
+#
+# The stub's `predict` is the seed's idea: `del x` inside the function frees nothing while the output's graph holds it.
+#
+# Check your work: `prep check fix-del-saved-tensors`. Stuck? `prep hint fix-del-saved-tensors`.
+
+# %%
+import torch
+
+# %% [markdown]
+# The seed "optimizes memory" by running a layer and then `del input_tensor; del linear_layer; del output_tensor`.
+# But `del` only removes a Python name. While `output_tensor` is alive, its graph (`output_tensor.grad_fn`) holds
+# the tensors that backward will need, the input among them (`grad_fn._saved_mat1 is input_tensor`), so nothing is
+# freed. The memory a training forward pass costs is exactly those **saved tensors**, and
+# `torch.autograd.graph.saved_tensors_hooks(pack, unpack)` shows them: `pack` is called with every tensor autograd
+# saves.
+#
+# 1. `saved_bytes(fn, *args) -> int`: run `fn(*args)` and return the bytes of the distinct storages autograd saved
+#    for backward meanwhile (count each storage once, by `t.untyped_storage().data_ptr()`, with its
+#    `untyped_storage().nbytes()`: a saved view keeps its whole storage alive). Parameters count like any tensor.
+# 2. Fix `predict(model, x)`, the seed's pattern: return `model(x)` such that nothing is saved for backward and the
+#    output holds no reference to `x`, so that the caller's `del x` really frees it.
+
+# %%
+def saved_bytes(fn, *args):
+    raise NotImplementedError("fix-del-saved-tensors: your code here")
+
+
+def predict(model, x):
+    output_tensor = model(x)
+    del x  # the seed: "free the input's memory"
+    return output_tensor

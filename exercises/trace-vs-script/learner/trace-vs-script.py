@@ -1,0 +1,66 @@
+# %% [markdown]
+# # From eager to a static graph: why torch.jit.trace freezes your if, and what to use instead
+#
+# `trace-vs-script` · fix-bug · medium · about 20 min
+#
+# The stub is the seed's answer. Fix it:
+#
+# * `to_static(model, example) -> torch.jit.ScriptModule`: a captured graph of `model` that gives `model(x)` for every
+#   input `x` of the example's shape, including inputs that take another branch of data-dependent Python control flow
+#   (an `if` on a tensor's value, a loop count computed from values) than `example` did.
+# * `save_static(module, path)` writes the captured module to the file `path`; `load_static(path)` returns a
+#   `torch.jit.ScriptModule` loaded from it, usable without the model's Python class.
+# * `branch_free(x)`: the same values as `Gate()(x)` (x * 2 if x.sum() > 0, else x - 10) for any shape, written
+#   without Python control flow so that `torch.jit.trace(branch_free, (example,))` is right for inputs of both signs.
+#
+# The seed traces a tensor that was already computed (`trace(z)`), which raises; and tracing a model instead still
+# silently freezes the branch the example took.
+#
+# Check your work: `prep check trace-vs-script`. Stuck? `prep hint trace-vs-script`.
+
+# %%
+import torch
+from torch import nn
+
+# %% [markdown]
+# The seed converts a "dynamic graph" to a static one with `trace(z)`, where `z = (x + y).mean()` is a tensor
+# that has already been computed: `torch.jit.trace` needs a function or module and example inputs, so the seed
+# raises. And even `torch.jit.trace(model, example)` is a trap: tracing records the operations that ran for the
+# example, so a data-dependent `if` is frozen to the branch the example took (at most a TracerWarning).
+#
+# `Gate` below is such a model. Fix the three functions:
+#
+# * `to_static(model, example)` returns a `torch.jit.ScriptModule` that is correct for every input,
+#   whichever branch it takes;
+# * `save_static(module, path)` / `load_static(path)` save the captured module to a file and load it back
+#   (the loaded module needs no Python class definition);
+# * `branch_free(x)` computes `Gate()(x)` without Python control flow, so that even `torch.jit.trace` of it
+#   is correct for both signs.
+#
+# TorchScript is deprecated in torch 2.x (DeprecationWarning): see the exercises on `torch.compile` and
+# `torch.export` for today's tools. It is still what many deployments run, and the trace pitfall is a classic.
+
+# %%
+class Gate(nn.Module):
+    def forward(self, x):
+        if x.sum() > 0:
+            return x * 2
+        return x - 10
+
+# %%
+def to_static(model, example):
+    z = model(example)
+    static_graph = torch.jit.trace(z)
+    return static_graph
+
+
+def save_static(module, path):
+    torch.save(module.state_dict(), path)
+
+
+def load_static(path):
+    return torch.load(path)
+
+
+def branch_free(x):
+    raise NotImplementedError("trace-vs-script: your code here")

@@ -1,0 +1,45 @@
+"""A hand-written recomputation (autograd.Function) that does not restore the RNG state: dropout masks differ."""
+
+# %%
+import torch
+from torch import nn
+from torch.utils.checkpoint import checkpoint
+
+
+# %% [markdown]
+# The seeds say `torch.utils.checkpoint` "optimizes memory automatically". It does nothing unless you wrap code in
+# it, and it is a trade: a checkpointed segment saves only its input during the forward pass, and runs its forward
+# again during backward to rebuild the activations it needs. Same gradients, less saved memory, more compute.
+#
+# Write `checkpointed_forward(blocks, x)`: the same output as `blocks(x)` for an `nn.Sequential` of blocks, where
+# no block keeps its inner activations for backward (each block, or the whole stack, runs under
+# `torch.utils.checkpoint.checkpoint(..., use_reentrant=False)`). Gradients (for `x` when it requires grad, and
+# for every parameter, also when `x` does not require grad) must equal those of `blocks(x)`, Dropout included:
+# the recomputation must draw the same dropout mask as the first run.
+
+# %%
+def checkpointed_forward(blocks, x):
+    h = x
+    params = list(blocks.parameters())
+    for block in blocks:
+        h = Recompute.apply(block, h, *block.parameters())
+    return h
+
+
+class Recompute(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, block, x, *params):
+        ctx.block = block
+        ctx.save_for_backward(x)
+        with torch.no_grad():
+            return block(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        x = x.detach().requires_grad_(True)
+        params = list(ctx.block.parameters())
+        with torch.enable_grad():
+            out = ctx.block(x)
+        grads = torch.autograd.grad(out, [x] + params, grad)
+        return (None, grads[0], *grads[1:])

@@ -1,0 +1,48 @@
+"""Checks torch.isnan only: an inf output (exp overflow) goes unnoticed."""
+
+# %%
+import torch
+
+
+# %% [markdown]
+# The seed debugs graphs with `torch.autogradunctional.make_subgraph()` and `make_dot()`: a garbled module name, and
+# neither function exists in PyTorch (`make_dot` is the third-party torchviz). PyTorch's own debugging tools are
+# hooks: functions that autograd or a module calls as tensors flow through.
+#
+# * `attach_grad_norm_logger(model) -> (log, handles)`: `log` maps every parameter name (as in
+#   `model.named_parameters()`) to a list that gets, at every backward pass, the L2 norm (a Python float) of the
+#   gradient computed for that parameter **in that pass** (not the accumulated `.grad`: the caller may not zero it);
+#   `handles` holds the hook handles, so that calling `h.remove()` on each stops the logging.
+# * `first_nonfinite_module(model, x) -> str | None`: run `model(x)` and return the name (as in
+#   `model.named_modules()`) of the first submodule whose forward pass *finishes* with a NaN or inf in its output
+#   (a module inside a container finishes before the container), or None when every output is finite. Remove every
+#   hook you added before returning.
+
+# %%
+def attach_grad_norm_logger(model):
+    log, handles = {}, []
+    for name, p in model.named_parameters():
+        log[name] = []
+        # a tensor hook receives the gradient of this pass, before it is added into .grad
+        handles.append(p.register_hook(lambda g, name=name: log[name].append(g.norm().item())))
+    return log, handles
+
+
+def first_nonfinite_module(model, x):
+    found = []
+
+    def check(name):
+        def hook(module, inputs, output):
+            outs = output if isinstance(output, (tuple, list)) else (output,)
+            if not found and any(isinstance(o, torch.Tensor) and torch.isnan(o).any() for o in outs):
+                found.append(name)
+        return hook
+
+    handles = [m.register_forward_hook(check(name)) for name, m in model.named_modules() if name]
+    try:
+        with torch.no_grad():
+            model(x)
+    finally:
+        for h in handles:
+            h.remove()
+    return found[0] if found else None

@@ -1,0 +1,36 @@
+"""The seed's calls: torch.jit.fuse (does not exist) and optimize_for_inference on an nn.Module."""
+
+# %%
+import torch
+from torch import nn
+
+
+# %% [markdown]
+# The seed "fuses operators" with `torch.jit.fuse(FusedModule())` and optimizes with
+# `torch.jit.optimize_for_inference(InferenceOptimizedModel())`. `torch.jit.fuse` does not exist (`AttributeError`),
+# and `optimize_for_inference` takes a `ScriptModule` of an eval-mode model, not an `nn.Module` (`RuntimeError:
+# optimize_for_inference expects a ScriptModule as input`). What "fusion for inference" concretely does is fold
+# operations whose composition is again one operation:
+#
+# * two `nn.Linear` in a row with nothing between them (the seed's `fc2(fc1(x))`) are one affine map:
+#   `W = W2 W1`, `b = W2 b1 + b2`;
+# * a `Conv2d` followed by an eval-mode `BatchNorm2d` is one convolution: with `s = gamma / sqrt(running_var + eps)`
+#   per output channel, `W' = W * s` and `b' = (b - running_mean) * s + beta` (b = 0 when the conv has no bias).
+#
+# 1. `fuse_linears(fc1, fc2) -> nn.Linear` with `fuse_linears(fc1, fc2)(x) == fc2(fc1(x))` (either may lack a bias).
+# 2. `fold_conv_bn(conv, bn) -> nn.Conv2d` equal to `bn(conv(x))` with `bn` in eval mode, keeping the conv's stride,
+#    padding, dilation and groups. Write the folding yourself: `torch.nn.utils.fusion` is off limits.
+# 3. `optimized_for_inference(model)`: a `torch.jit.ScriptModule` made by `torch.jit.optimize_for_inference` from
+#    `model`, giving the model's eval-mode outputs.
+
+# %%
+def fuse_linears(fc1, fc2):
+    return torch.jit.fuse(nn.Sequential(fc1, fc2))
+
+
+def fold_conv_bn(conv, bn):
+    raise NotImplementedError("not done")
+
+
+def optimized_for_inference(model):
+    return torch.jit.optimize_for_inference(model)

@@ -1,0 +1,31 @@
+"""The seed's code: imports torch.jit.optimize, which does not exist."""
+
+# %%
+import torch
+import torch.fx
+
+
+# %% [markdown]
+# The seed "optimizes a static graph" with `from torch.jit import optimize`, `optimize(w)` and
+# `static_graph.optimize()`. None of it exists (`ImportError: cannot import name 'optimize' from 'torch.jit'`),
+# and `w` is a tensor that was already computed: there is no graph left to optimize. A graph optimizer needs the
+# *program*: capture a function with `torch.fx.symbolic_trace(fn)` and you get a `GraphModule` whose `.graph`
+# lists one node per operation, which a pass can rewrite.
+#
+# Write `optimize(fn)` that captures `fn` with FX and applies two classic passes that the seed's "sharing" and
+# "simplification" stand for:
+#
+# * **common-subexpression elimination**: two nodes that call the same operation (same `op`, same `target`) on the
+#   same arguments and keyword arguments compute the same value, so the later one is replaced by the earlier one.
+#   Merging can expose new duplicates (`a = x.sin(); b = x.sin(); a + b` and `a + b` again): walk the nodes in
+#   order and compare arguments *after* earlier merges.
+# * **dead-code elimination**: nodes whose results are never used are removed.
+#
+# The functions passed in are pure (no random or in-place operations).
+
+# %%
+def optimize(fn):
+    from torch.jit import optimize as seed_optimize
+    static_graph = seed_optimize(fn)
+    optimized_graph = static_graph.optimize()
+    return optimized_graph

@@ -1,0 +1,43 @@
+"""Captures with symbolic_trace but applies no pass: duplicates and dead code remain."""
+
+# %%
+import torch
+import torch.fx
+
+
+# %% [markdown]
+# The seed "optimizes a static graph" with `from torch.jit import optimize`, `optimize(w)` and
+# `static_graph.optimize()`. None of it exists (`ImportError: cannot import name 'optimize' from 'torch.jit'`),
+# and `w` is a tensor that was already computed: there is no graph left to optimize. A graph optimizer needs the
+# *program*: capture a function with `torch.fx.symbolic_trace(fn)` and you get a `GraphModule` whose `.graph`
+# lists one node per operation, which a pass can rewrite.
+#
+# Write `optimize(fn)` that captures `fn` with FX and applies two classic passes that the seed's "sharing" and
+# "simplification" stand for:
+#
+# * **common-subexpression elimination**: two nodes that call the same operation (same `op`, same `target`) on the
+#   same arguments and keyword arguments compute the same value, so the later one is replaced by the earlier one.
+#   Merging can expose new duplicates (`a = x.sin(); b = x.sin(); a + b` and `a + b` again): walk the nodes in
+#   order and compare arguments *after* earlier merges.
+# * **dead-code elimination**: nodes whose results are never used are removed.
+#
+# The functions passed in are pure (no random or in-place operations).
+
+# %%
+def optimize(fn):
+    gm = torch.fx.symbolic_trace(fn)
+    graph = gm.graph
+    seen = {}
+    for node in []:
+        if node.op not in ("call_function", "call_method", "call_module"):
+            continue
+        # args hold Nodes (printed by their unique names) and constants; earlier merges have already
+        # rewritten them, so second-level duplicates get the same key too
+        key = (node.op, node.target, repr(node.args), repr(node.kwargs))
+        if key in seen:
+            node.replace_all_uses_with(seen[key])
+            graph.erase_node(node)
+        else:
+            seen[key] = node
+    gm.recompile()
+    return gm

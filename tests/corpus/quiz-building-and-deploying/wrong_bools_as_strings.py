@@ -1,0 +1,17 @@
+"""Right ideas, but true/false answered as the strings 'True' / 'False'."""
+
+ANSWERS = {
+    'q1': 'b',
+    'q2': 'False',
+    'q3': 12.0,
+    'q4': 'False',
+    'q5': 'False',
+    'q6': 'False',
+    'q7': 'False',
+    'q8': 'False',
+    'q9': 'True',
+    'q10': 'True',
+    'q11': 'b',
+    'q12': 'True',
+    'q13': 'False',
+}
