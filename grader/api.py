@@ -317,8 +317,9 @@ def selftest(exercise_ids: list[str] | None = None,
         if on_line:
             on_line(line)
 
-    with WorkerPool() as pool:
-        for ex in _select(exercise_ids):
+    selected = _select(exercise_ids)
+    with WorkerPool(preload=tuple(m for ex in selected for m in ex.preload)) as pool:
+        for ex in selected:
             selftest_exercise(ex, pool, emit)
     return lines
 

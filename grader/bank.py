@@ -34,6 +34,7 @@ DIFFICULTIES = ("easy", "medium", "hard")
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 SEED_PATTERN = re.compile(r"^\d{3}-\d{2}$")
 GRADER_PATTERN = re.compile(r"^test_[A-Za-z0-9_]+(\[[A-Za-z0-9_.]+\])?$")
+MODULE_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 LIMIT_FIELDS = {"wall_s": float, "call_s": float, "memory_mb": int, "cpu_s": int}
 
 
@@ -59,6 +60,7 @@ class Exercise:
     limits: dict[str, Any] = field(default_factory=dict)
     bans: tuple[str, ...] = ()
     seed_defects: str = ""
+    preload: tuple[str, ...] = ()  # modules a warm worker pool imports once (e.g. torch._dynamo)
 
     @property
     def max_score(self) -> float:
@@ -171,7 +173,7 @@ def parse(data: dict[str, Any], *, directory: Path, solution_path: Path, where: 
         return tuple(values)
 
     known = {"schema", "id", "title", "kind", "difficulty", "topics", "seeds", "hints", "time_budget_min",
-             "bans", "question", "points", "limits", "seed_defects"}
+             "bans", "question", "points", "limits", "seed_defects", "preload"}
     for key in data:
         if key not in known:
             fail(key, f"is not part of schema {SCHEMA_VERSION} (known fields: {', '.join(sorted(known))})")
@@ -216,6 +218,9 @@ def parse(data: dict[str, Any], *, directory: Path, solution_path: Path, where: 
     bans = data.get("bans", [])
     if not isinstance(bans, list) or not all(isinstance(b, str) and "." in b for b in bans):
         fail("bans", "must be a list of dotted names such as 'torch.optim.SGD'")
+    preload = data.get("preload", [])
+    if not isinstance(preload, list) or not all(isinstance(m, str) and MODULE_PATTERN.match(m) for m in preload):
+        fail("preload", "must be a list of module names such as 'torch._dynamo'")
     defects = data.get("seed_defects", "")
     if not isinstance(defects, str):
         fail("seed_defects", "must be a string")
@@ -236,4 +241,5 @@ def parse(data: dict[str, Any], *, directory: Path, solution_path: Path, where: 
         limits={k: LIMIT_FIELDS[k](v) for k, v in limits.items()},
         bans=tuple(bans),
         seed_defects=defects.strip(),
+        preload=tuple(preload),
     )

@@ -112,6 +112,8 @@ def encode(tree: Any, *, on_opaque: Callable[[Any], Opaque] | None = None) -> by
                 "requires_grad": bool(v.requires_grad),
                 "type": f"{type(v).__module__}.{type(v).__qualname__}",
             }
+        if isinstance(v, torch.dtype):
+            return {"$dtype": str(v).removeprefix("torch.")}
         if isinstance(v, tuple):
             return {"$tuple": [walk(x, depth + 1) for x in v]}
         if isinstance(v, list):
@@ -174,6 +176,11 @@ def decode(blob: bytes, *, place: Callable[[torch.Tensor, TensorInfo], torch.Ten
                 return float(n["$float"])
             except ValueError:
                 raise WireError("bad float literal") from None
+        if "$dtype" in n:
+            dtype = getattr(torch, str(n["$dtype"]), None)
+            if not isinstance(dtype, torch.dtype) or dtype not in ALLOWED_DTYPES:
+                raise WireError("unknown or disallowed dtype")
+            return dtype
         if "$tuple" in n and isinstance(n["$tuple"], list):
             return tuple(walk(x, depth + 1) for x in n["$tuple"])
         if "$dict" in n and isinstance(n["$dict"], dict):

@@ -25,7 +25,7 @@ def worker_pool():
     """One warm zygote for the whole run: each grading forks a worker instead of importing torch."""
     from grader.judge.pool import WorkerPool
 
-    pool = WorkerPool()
+    pool = WorkerPool(preload=tuple(m for ex in bank.load_all() for m in ex.preload))
     yield pool
     pool.close()
 

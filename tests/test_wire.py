@@ -35,6 +35,14 @@ def test_dtypes_survive(dtype):
     assert out.dtype == dtype and torch.equal(out, t)
 
 
+def test_dtypes_as_values_cross_and_unknown_ones_are_refused():
+    assert roundtrip({"d": torch.float16, "e": [torch.int64]}) == {"d": torch.float16, "e": [torch.int64]}
+    with pytest.raises(wire.WireError):
+        wire.decode(_frame_with_tree({"$dtype": "complex64"}))
+    with pytest.raises(wire.WireError):
+        wire.decode(_frame_with_tree({"$dtype": "__class__"}))
+
+
 def test_non_contiguous_and_empty_tensors():
     t = torch.arange(12.0).reshape(3, 4).t()
     assert torch.equal(roundtrip(t), t)

@@ -66,7 +66,8 @@ def _init_slot(slots: Any, sandboxed: bool, probe_exercises: list[str], call_s: 
         from grader.judge.sandbox import Sandbox, probes_layout
 
         sandbox = Sandbox(slot=slot, probes=probes_layout([bank.load(e) for e in probe_exercises]))
-    _SLOT["pool"] = WorkerPool(sandbox=sandbox)
+    preload = tuple(m for e in probe_exercises for m in bank.load(e).preload)
+    _SLOT["pool"] = WorkerPool(sandbox=sandbox, preload=preload)
     _SLOT["exercises"] = {}
     _SLOT["call_s"] = call_s
     warm_up_judge()

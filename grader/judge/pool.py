@@ -22,9 +22,10 @@ from grader.judge.session import InfraError
 class WorkerPool:
     """One zygote process, optionally inside the strong sandbox; thread-safe."""
 
-    def __init__(self, python: str = sys.executable, sandbox: Any = None) -> None:
+    def __init__(self, python: str = sys.executable, sandbox: Any = None, preload: tuple[str, ...] = ()) -> None:
         self.python = python
         self.sandbox = sandbox  # a grader.judge.sandbox.Sandbox, or None
+        self.preload = tuple(sorted(set(preload)))  # modules the zygote imports once, for every worker
         self._lock = threading.Lock()
         self._sock: socket.socket | None = None
         self._proc: subprocess.Popen | None = None
@@ -34,6 +35,8 @@ class WorkerPool:
             return
         mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         argv = [self.python, "-I", "-B", "-m", "grader.worker", "--zygote", "--control-fd", str(theirs.fileno())]
+        if self.preload:
+            argv += ["--preload", ",".join(self.preload)]
         if self.sandbox is not None:
             if self.sandbox.drop_uid is not None:
                 argv += ["--drop-uid", str(self.sandbox.drop_uid)]

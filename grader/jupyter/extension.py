@@ -245,6 +245,11 @@ def prep_magic(line: str) -> Any:
     """%prep check | hint | solution | help (see USAGE)."""
     from IPython.core.error import UsageError
 
+    # Re-running the check cell runs `%load_ext prep` again: let it re-register quietly instead of
+    # printing IPython's "already loaded" notice (loading twice is harmless, see load_ipython_extension).
+    shell = _state["shell"]
+    if shell is not None:
+        getattr(getattr(shell, "extension_manager", None), "loaded", set()).discard("prep")
     try:
         args = _parser().parse_args(shlex.split(line))
         if args.command in (None, "help"):

@@ -27,6 +27,7 @@ import os
 import shutil
 import subprocess
 import sys
+import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -303,7 +304,9 @@ def write_scores_to_gradebook(course_dir: Path, assignment: str, results: list[t
             submitted = course / "submitted" / student / assignment
             ts = _timestamp(submitted)
             gb.update_or_create_student(student)
-            gb.update_or_create_submission(assignment, student, **({"timestamp": ts} if ts else {}))
+            with warnings.catch_warnings():  # nbgrader's add_submission trips SQLAlchemy's autoflush warnings
+                warnings.filterwarnings("ignore", message="Object of type .* not in session")
+                gb.update_or_create_submission(assignment, student, **({"timestamp": ts} if ts else {}))
             try:
                 grade = gb.find_grade(grade_cell_id(result.exercise), result.exercise, assignment, student)
             except MissingEntry:

@@ -13,16 +13,19 @@ from typing import Any
 from grader.jupyter.sources import KERNEL, ORIGINAL, SAVED
 
 CSS = """
-.prep-check{font-family:var(--jp-ui-font-family,system-ui,sans-serif);font-size:13px;line-height:1.4;max-width:60em}
-.prep-check .prep-head{font-size:15px;font-weight:600;margin:2px 0 6px}
-.prep-check .prep-full{color:#1a7f37}.prep-check .prep-part{color:#9a6700}.prep-check .prep-zero{color:#cf222e}
-.prep-check table{border-collapse:collapse;margin:4px 0 8px}
-.prep-check th,.prep-check td{border:1px solid #d0d7de;padding:3px 8px;text-align:left;vertical-align:top}
-.prep-check th{background:#f6f8fa}
-.prep-check td.pass{color:#1a7f37;font-weight:600}.prep-check td.fail{color:#cf222e;font-weight:600}
-.prep-check td pre{margin:0;white-space:pre-wrap;font-size:12px}
-.prep-check .prep-note{color:#57606a}.prep-check ul{margin:2px 0 6px 0;padding-left:20px}
-.prep-check .locked{color:#8c959f}
+div.prep-check{font-family:var(--jp-ui-font-family,system-ui,sans-serif);font-size:13px;line-height:1.4;max-width:64em}
+div.prep-check .prep-head{font-size:15px;font-weight:600;margin:2px 0 6px}
+div.prep-check .prep-full{color:#1a7f37}div.prep-check .prep-part{color:#9a6700}div.prep-check .prep-zero{color:#cf222e}
+div.prep-check table.prep-table{border-collapse:collapse;margin:4px 0 8px;table-layout:auto}
+div.prep-check table.prep-table th,div.prep-check table.prep-table td{border:1px solid #d0d7de;padding:3px 8px;
+ text-align:left;vertical-align:top}
+div.prep-check table.prep-table th{background:#f6f8fa}
+div.prep-check table.prep-table td.pass{color:#1a7f37;font-weight:600}
+div.prep-check table.prep-table td.fail{color:#cf222e;font-weight:600}
+div.prep-check .prep-msg{white-space:pre-wrap;word-break:normal;overflow-wrap:break-word;
+ font-family:var(--jp-code-font-family,monospace);font-size:12px}
+div.prep-check .prep-note{color:#57606a}div.prep-check ul{margin:2px 0 6px 0;padding-left:20px}
+div.prep-check .locked{color:#8c959f}div.prep-check .seen{color:#1a7f37}
 """
 
 _MARK = {"passed": ("pass", "pass"), "failed": ("FAIL", "fail"), "error": ("ERROR", "fail")}
@@ -49,16 +52,16 @@ def next_step(r: Any, ladder: Any) -> str:
     return f"Not there yet: edit an answer cell, run it, then run this cell again.{more}"
 
 
-def ladder_lines(ladder: Any) -> list[tuple[str, str, str | None]]:
-    """(level label, state text, hint text or None) per rung."""
+def ladder_lines(ladder: Any) -> list[tuple[int, str, str | None]]:
+    """(level, state text, hint text or None) per rung."""
     out = []
     for s in ladder.steps:
         if s.state == "seen":
-            out.append((f"hint {s.level}", "seen", s.text))
+            out.append((s.level, "seen", s.text))
         elif s.state == "unlocked":
-            out.append((f"hint {s.level}", f"unlocked: `%prep hint {ladder.exercise}`", None))
+            out.append((s.level, "unlocked", None))
         else:
-            out.append((f"hint {s.level}", f"locked: unlocks after {s.unlocks_after} failed check"
+            out.append((s.level, f"locked until {s.unlocks_after} failed check"
                         + ("" if s.unlocks_after == 1 else "s") + f" (you have {ladder.failed_checks})", None))
     return out
 
@@ -72,7 +75,7 @@ def to_html(r: Any, answers: list[Any], ladder: Any, *, run_id: str | None = Non
              f'<div class="prep-head {_score_class(r)}"><span class="prep-score">{_e(r.exercise)}: '
              f'{r.score:g}/{r.max_score:g} points</span>{status}</div>']
     if r.message:
-        parts.append(f'<div class="prep-message"><pre>{_e(r.message)}</pre></div>')
+        parts.append(f'<div class="prep-message prep-msg">{_e(r.message)}</div>')
     rows = []
     for t in r.tests:
         label, css = _MARK.get(t.outcome, ("?", "fail"))
@@ -81,9 +84,9 @@ def to_html(r: Any, answers: list[Any], ladder: Any, *, run_id: str | None = Non
             msg = ""
         rows.append(f'<tr><td class="{css}">{label}</td><td><code>{_e(t.name)}</code></td>'
                     f'<td>{t.points:g}/{t.max_points:g}</td><td>{"hidden" if t.hidden else "public"}</td>'
-                    f'<td><pre>{_e(msg)}</pre></td></tr>')
-    parts.append("<table><thead><tr><th></th><th>grader</th><th>points</th><th></th><th>feedback</th></tr></thead>"
-                 f"<tbody>{''.join(rows)}</tbody></table>")
+                    f'<td class="prep-msg">{_e(msg)}</td></tr>')
+    parts.append('<table class="prep-table"><thead><tr><th></th><th>grader</th><th>points</th><th></th>'
+                 f"<th>feedback</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
     if answers:
         items = []
         for a in answers:
@@ -93,12 +96,13 @@ def to_html(r: Any, answers: list[Any], ladder: Any, *, run_id: str | None = Non
         parts.append(f"<div>Graded:</div><ul>{''.join(items)}</ul>")
     if ladder is not None and ladder.steps:
         items = []
-        for label, state, text in ladder_lines(ladder):
-            css = ' class="locked"' if state.startswith("locked") else ""
-            body = f"<details><summary>{_e(label)}: {_e(state)}</summary>{_e(text)}</details>" if text else \
-                f"{_e(label)}: {_e(state)}"
-            items.append(f"<li{css}>{body}</li>")
-        parts.append(f"<div>Hints:</div><ul>{''.join(items)}</ul>")
+        for level, state, text in ladder_lines(ladder):
+            css = "seen" if state == "seen" else ("locked" if state.startswith("locked") else "unlocked")
+            body = (f"<details><summary>hint {level}: {_e(state)}</summary>{_e(text)}</details>" if text
+                    else f"hint {level}: {_e(state)}")
+            items.append(f'<li class="{css}">{body}</li>')
+        parts.append(f"<div>Hints (<code>%prep hint {_e(r.exercise)}</code> shows the next unlocked one):</div>"
+                     f"<ul>{''.join(items)}</ul>")
     meta = f"seed {r.seed}, {r.duration_s:.1f} s" + (f", ran on {', '.join(r.devices)}" if r.devices else "")
     parts.append(f'<div class="prep-next">{_e(next_step(r, ladder))}</div>'
                  f'<div class="prep-note">{_e(meta)}</div></div>')
@@ -125,8 +129,8 @@ def to_text(r: Any, answers: list[Any], ladder: Any) -> str:
             lines.append(f"  {a.cell_id}: {_ORIGIN.get(a.origin, a.origin)}, {a.detail}"
                          + (f" ({a.note})" if a.note else ""))
     if ladder is not None and ladder.steps:
-        lines.append("Hints:")
-        for label, state, text in ladder_lines(ladder):
-            lines.append(f"  {label}: {state}" + (f": {text}" if text else ""))
+        lines.append(f"Hints (%prep hint {r.exercise} shows the next unlocked one):")
+        for level, state, text in ladder_lines(ladder):
+            lines.append(f"  hint {level}: {state}" + (f": {text}" if text else ""))
     lines.append(next_step(r, ladder))
     return "\n".join(lines)

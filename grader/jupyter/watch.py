@@ -80,12 +80,12 @@ def watch(exercise_id: str, file: Path | None = None, *, interval_s: float = 0.5
                 if max_checks is not None and checks >= max_checks:
                     stopped_by = "max_checks"
                     break
-                if deadline is not None and time.monotonic() >= deadline:
-                    stopped_by = "timeout"
-                    break
                 if announce and on_waiting:
                     on_waiting(files)
                 announce = False
+                if deadline is not None and time.monotonic() >= deadline:
+                    stopped_by = "timeout"
+                    break
                 time.sleep(interval_s)
                 changed = []
                 for p in files:

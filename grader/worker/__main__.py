@@ -117,6 +117,7 @@ def main() -> None:
     parser.add_argument("--zygote", action="store_true")
     parser.add_argument("--control-fd", type=int)
     parser.add_argument("--drop-uid", type=int)
+    parser.add_argument("--preload", default="", help="comma-separated modules the zygote imports once")
     parser.add_argument("--cpu-s", type=int, default=0)
     parser.add_argument("--fsize-mb", type=int, default=64)
     parser.add_argument("--memory-mb", type=int, default=0)
@@ -125,7 +126,7 @@ def main() -> None:
     if args.zygote:
         from grader.worker.zygote import run_zygote
 
-        run_zygote(args.control_fd, args.drop_uid)
+        run_zygote(args.control_fd, args.drop_uid, [m for m in args.preload.split(",") if m])
         return
 
     request_fd = os.dup(0)

@@ -218,7 +218,7 @@ class Zygote:
             self.release(pid)
 
 
-def run_zygote(control_fd: int, drop_uid: int | None = None) -> None:
+def run_zygote(control_fd: int, drop_uid: int | None = None, preload: list[str] | None = None) -> None:
     sock = socket.socket(fileno=control_fd)
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
@@ -231,6 +231,13 @@ def run_zygote(control_fd: int, drop_uid: int | None = None) -> None:
     from grader.worker import runtime  # noqa: F401  (imported once, shared by every child)
 
     entry.warm_up()
+    import importlib
+
+    for name in preload or []:  # heavy imports some exercises need (torch._dynamo: ~1 s), paid once
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass
     from grader import wire
 
     wire.decode(wire.encode({"t": torch.ones(2, requires_grad=True)}))  # safetensors' lazy imports, now
