@@ -1,0 +1,65 @@
+# %% [markdown]
+# # Sigmoid, Tanh and ReLU as autograd Functions: derivatives, PyTorch's ReLU convention at 0, stable forms
+#
+# `custom-activations` · code · medium · about 30 min
+#
+# Write three `torch.autograd.Function`s, `Sigmoid`, `Tanh` and `ReLU`, so that `Sigmoid.apply(x)`, `Tanh.apply(x)`
+# and `ReLU.apply(x)` equal `torch.sigmoid`, `torch.tanh` and `torch.relu` (float64 to 1e-10, any shape, empty
+# tensors, non-contiguous inputs, float16 / bfloat16 / float32 / float64 kept) and so do their gradients, including at
+# float32 extremes (|x| up to 1000: finite, no nan) and at exactly 0, where the gradient of ReLU is 0 as in PyTorch
+# (the seed's ReLU'(0) = 1 is not PyTorch's convention). `Sigmoid` and `Tanh` save exactly one tensor for backward,
+# their output. Every backward must support double backward (gradgradcheck).
+#
+# Use your own formulas: `torch.sigmoid`, `torch.tanh`, `torch.relu`, their `F` / `nn` / Tensor-method forms and
+# `torch.special.expit` are off limits. The seed's textbook tanh, (e^x - e^-x) / (e^x + e^-x), returns nan at
+# |x| = 100 in float32.
+#
+# Check your work: `prep check custom-activations`. Stuck? `prep hint custom-activations`.
+
+# %%
+import torch
+from torch.autograd import Function
+
+# %% [markdown]
+# Three activations as `torch.autograd.Function`s, with your own forward formulas
+# (`torch.sigmoid`, `torch.tanh`, `torch.relu` and their `nn` / `F` / method forms are
+# off limits) and your own derivatives:
+#
+# * sigmoid'(x) = s (1 - s) and tanh'(x) = 1 - t^2 are functions of the *output*: save the
+#   output with `ctx.save_for_backward` and nothing else (the seed saves the input and
+#   recomputes the sigmoid twice in backward).
+# * ReLU is not differentiable at 0; PyTorch's convention is relu'(0) = 0 (the seed says 1).
+# * The textbook tanh (e^x - e^-x) / (e^x + e^-x) is nan at |x| = 100 in float32 (inf / inf).
+#   Pick forms where exp() can only underflow, never overflow into inf / inf.
+#
+# Build each backward from differentiable tensor operations: double backward must work.
+
+# %%
+class Sigmoid(Function):
+    @staticmethod
+    def forward(ctx, x):
+        raise NotImplementedError("custom-activations: your code here")
+
+    @staticmethod
+    def backward(ctx, grad_out):
+        raise NotImplementedError("custom-activations: your code here")
+
+
+class Tanh(Function):
+    @staticmethod
+    def forward(ctx, x):
+        raise NotImplementedError("custom-activations: your code here")
+
+    @staticmethod
+    def backward(ctx, grad_out):
+        raise NotImplementedError("custom-activations: your code here")
+
+
+class ReLU(Function):
+    @staticmethod
+    def forward(ctx, x):
+        raise NotImplementedError("custom-activations: your code here")
+
+    @staticmethod
+    def backward(ctx, grad_out):
+        raise NotImplementedError("custom-activations: your code here")

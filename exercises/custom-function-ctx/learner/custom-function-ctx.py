@@ -1,0 +1,79 @@
+# %% [markdown]
+# # Custom autograd Functions that use ctx fully: needs_input_grad, non-tensor arguments, mark_non_differentiable
+#
+# `custom-function-ctx` · code · hard · about 35 min
+#
+# Write three `torch.autograd.Function`s (called with `.apply`), each with a backward built from differentiable
+# operations (double backward must work):
+#
+# * `MatMul.apply(a, b)` equals `a @ b` for 2-D tensors. Its backward uses `ctx.needs_input_grad` so that it never
+#   computes the gradient of an input that does not require grad: it returns None for it (the graders call backward
+#   directly to see what it returns).
+# * `Sort.apply(x, dim=-1, descending=False)` returns `(values, indices)` equal to `torch.sort(x, dim=dim,
+#   descending=descending)`; `indices` (int64) is marked non-differentiable, and the gradient of the values flows back
+#   to the positions they came from.
+# * `Clamp.apply(x, low, high)` returns `(torch.clamp(x, low, high), clipped)`, where `clipped` is 1.0 where `x` was
+#   below `low` or above `high` and 0.0 elsewhere, with x's dtype. `clipped` is marked non-differentiable (it must not
+#   require grad, and a loss that uses it must not change x's gradient); the gradient of the first output equals
+#   `torch.clamp`'s, 1 at the boundaries themselves.
+#
+# `low`, `high`, `dim` and `descending` are plain Python values: backward returns None for each of them. The seed's
+# custom op is right, but its demo forgets `requires_grad=True` on the input, so its `backward()` raises.
+#
+# Check your work: `prep check custom-function-ctx`. Stuck? `prep hint custom-function-ctx`.
+
+# %%
+import torch
+from torch.autograd import Function
+
+# %% [markdown]
+# `torch.autograd.Function` is how you add an operation of your own to the graph:
+# `forward(ctx, *inputs)` computes the result and stores what backward needs on `ctx`;
+# `backward(ctx, *grad_outputs)` gets one incoming gradient per output and returns **one
+# gradient per input of forward** (None for an input that is not a tensor or needs none).
+# Call it with `.apply(...)`. Three tools of `ctx`:
+#
+# * `ctx.save_for_backward(*tensors)` for tensors (read back with `ctx.saved_tensors`); plain
+#   Python values can be stored as attributes (`ctx.dim = dim`).
+# * `ctx.needs_input_grad`, one bool per input: skip the work for gradients nobody needs.
+# * `ctx.mark_non_differentiable(*outputs)` for outputs that have no gradient (indices, masks):
+#   they come out with `requires_grad=False`, and their incoming gradient is ignored.
+#
+# Build every backward from differentiable operations so that double backward works.
+
+# %%
+class MatMul(Function):
+    """a @ b for 2-D a (n, k) and b (k, m); backward computes only the gradients that are needed."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        raise NotImplementedError("custom-function-ctx: your code here")
+
+    @staticmethod
+    def backward(ctx, grad_out):
+        raise NotImplementedError("custom-function-ctx: your code here")
+
+
+class Sort(Function):
+    """(values, indices) exactly as torch.sort(x, dim, descending); the indices are not differentiable."""
+
+    @staticmethod
+    def forward(ctx, x, dim=-1, descending=False):
+        raise NotImplementedError("custom-function-ctx: your code here")
+
+    @staticmethod
+    def backward(ctx, grad_values, grad_indices):
+        raise NotImplementedError("custom-function-ctx: your code here")
+
+
+class Clamp(Function):
+    """(torch.clamp(x, low, high), clipped) where clipped is 1.0 where x was outside [low, high], else 0.0
+    (x's dtype), and not differentiable. The gradient of the first output is torch.clamp's."""
+
+    @staticmethod
+    def forward(ctx, x, low, high):
+        raise NotImplementedError("custom-function-ctx: your code here")
+
+    @staticmethod
+    def backward(ctx, grad_y, grad_clipped):
+        raise NotImplementedError("custom-function-ctx: your code here")

@@ -1,0 +1,77 @@
+# %% [markdown]
+# # A custom loss Function twice: differentiable backward for gradient penalties, and @once_differentiable
+#
+# `custom-loss-once-differentiable` · code · hard · about 35 min
+#
+# Write the mean Huber loss twice as a `torch.autograd.Function`, `HuberLoss` and `HuberLossOnce`, each called as
+# `.apply(pred, target, delta=1.0)` (delta a Python float): the value and the gradients for `pred` and `target` equal
+# `F.huber_loss(pred, target, delta=delta)`'s (reduction "mean"), for any shape, also for residuals in the thousands.
+#
+# * `HuberLoss`'s backward is built from differentiable operations: double backward works (gradgradcheck).
+# * `HuberLossOnce`'s backward is decorated with `@once_differentiable`: first derivatives are right, and trying to
+#   differentiate its gradient raises PyTorch's once_differentiable error.
+#
+# Then write `grad_penalty(pred, target, delta=1.0)`: the squared 2-norm of the gradient of `HuberLoss` with respect to
+# `pred`, returned as a 0-d tensor that is itself differentiable with respect to `pred`. `F.huber_loss`,
+# `F.smooth_l1_loss` and their `nn` modules are off limits.
+#
+# The seed's custom op is right, but its demo input lacks `requires_grad=True`, and it never says when a custom backward
+# can be differentiated again.
+#
+# Check your work: `prep check custom-loss-once-differentiable`. Stuck? `prep hint custom-loss-once-differentiable`.
+
+# %%
+import torch
+from torch.autograd import Function
+from torch.autograd.function import once_differentiable
+
+# %% [markdown]
+# A custom loss as a `torch.autograd.Function`: the Huber loss, mean over all elements,
+#
+#     huber(r) = r^2 / 2                    if |r| <= delta
+#                delta * (|r| - delta / 2)  otherwise,         r = pred - target,
+#
+# whose derivative with respect to pred is `clamp(r, -delta, delta) / numel` (and minus that
+# for target).
+#
+# `@once_differentiable` on a backward says "this backward is not itself differentiable": it
+# runs under `no_grad`, so you may use in-place ops or non-torch code inside it, and trying to
+# differentiate its result raises an error. That is the right tool when you never need
+# second derivatives, and the wrong one when you do: gradient penalties (WGAN-GP, input
+# gradient regularisation), Hessian-vector products and meta-learning all differentiate a
+# gradient. Write both versions and a gradient penalty that needs the differentiable one.
+#
+# One more trap for double backward: save the *inputs* (or outputs) with `save_for_backward`,
+# not an intermediate such as `pred - target` computed inside forward. Forward runs without
+# recording a graph, so an intermediate has no history, and a backward built from it looks
+# constant to the second differentiation.
+
+# %%
+class HuberLoss(Function):
+    """Mean Huber loss; its backward is built from differentiable ops (double backward works)."""
+
+    @staticmethod
+    def forward(ctx, pred, target, delta=1.0):
+        raise NotImplementedError("custom-loss-once-differentiable: your code here")
+
+    @staticmethod
+    def backward(ctx, grad_out):
+        raise NotImplementedError("custom-loss-once-differentiable: your code here")
+
+
+class HuberLossOnce(Function):
+    """The same loss, with a backward marked @once_differentiable (it may work in place)."""
+
+    @staticmethod
+    def forward(ctx, pred, target, delta=1.0):
+        raise NotImplementedError("custom-loss-once-differentiable: your code here")
+
+    @staticmethod
+    def backward(ctx, grad_out):
+        raise NotImplementedError("custom-loss-once-differentiable: your code here")
+
+# %%
+def grad_penalty(pred, target, delta=1.0):
+    """The squared 2-norm of d HuberLoss(pred, target, delta) / d pred, as a 0-d tensor that is itself
+    differentiable with respect to pred (so that it can be added to a loss and back-propagated)."""
+    raise NotImplementedError("custom-loss-once-differentiable: your code here")

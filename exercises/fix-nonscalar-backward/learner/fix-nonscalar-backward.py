@@ -1,0 +1,60 @@
+# %% [markdown]
+# # Fix the seed's autograd demo: backward on a non-scalar, vector-Jacobian products and full Jacobians
+#
+# `fix-nonscalar-backward` · fix-bug · easy · about 25 min
+#
+# The stub of `square_grad(x)` is the seed's demo, and it raises. Fix it: `square_grad(x)` returns the gradient of
+# `sum(x ** 2)` at `x` (that is 2x, not the seed's [2, 2, 2]), a tensor of x's shape, for x of any shape, with or
+# without `requires_grad`. It must not write into the caller's `x.grad` or change `x`: calling it twice on the same
+# tensor gives the same answer.
+#
+# Then write `vjp(f, x, v)`, the vector-Jacobian product v^T J of `f` at `x` (x's shape; `v` has the shape of `f(x)`),
+# and `jacobian(f, x)`, the full Jacobian of shape `f(x).shape + x.shape`, zeros if `f(x)` does not depend on `x`.
+# Both leave `x.grad` untouched and work whether or not `x` requires grad. Use `torch.autograd.grad` or `backward`
+# yourself: `torch.autograd.functional` and `torch.func` are off limits.
+#
+# Check your work: `prep check fix-nonscalar-backward`. Stuck? `prep hint fix-nonscalar-backward`.
+
+# %%
+import torch
+
+# %% [markdown]
+# `backward()` with no argument only works on a scalar. For a non-scalar `y`, autograd
+# needs the vector `v` to multiply the Jacobian by: `y.backward(v)` or
+# `torch.autograd.grad(y, x, grad_outputs=v)` computes the vector-Jacobian product
+# `v^T J`, one reverse sweep whatever the size of `y`. With `v = ones` it is the gradient
+# of `y.sum()`.
+#
+# The stub is the seed's answer ("briefly describe PyTorch's autograd"): run it. Then also
+# mind that `.grad` *accumulates*: calling the function twice on the caller's tensor
+# must not double the answer.
+
+# %%
+def square_grad(x):
+    """The gradient of sum(x ** 2) at x, a new tensor of x's shape; x and x.grad are left as they were."""
+    x.requires_grad_(True)
+    y = x**2
+    y.backward()
+    # seed comment: x.grad is tensor([2., 2., 2.])
+    return x.grad
+
+# %% [markdown]
+# Now the general tools. `f` is a function from a tensor to a tensor (any shapes).
+#
+# * `vjp(f, x, v)` returns `v^T J` at `x`, with x's shape (`v` has the shape of `f(x)`).
+# * `jacobian(f, x)` returns the full Jacobian, of shape `f(x).shape + x.shape`: one
+#   vector-Jacobian product per output element. A function whose output does not depend
+#   on `x` has a zero Jacobian.
+#
+# Neither may write into `x.grad`, and both must work whether or not `x` requires grad.
+# `torch.autograd.functional.*` and `torch.func.*` are off limits.
+
+# %%
+def vjp(f, x, v):
+    """v^T J of f at x, with x's shape."""
+    raise NotImplementedError("fix-nonscalar-backward: your code here")
+
+
+def jacobian(f, x):
+    """The Jacobian of f at x, of shape f(x).shape + x.shape."""
+    raise NotImplementedError("fix-nonscalar-backward: your code here")

@@ -1,0 +1,60 @@
+# %% [markdown]
+# # Fix the seed's gradient printout: where backward puts gradients, stale .grad, and the same by hand
+#
+# `fix-param-grads` · fix-bug · easy · about 20 min
+#
+# The stub of `param_grads(layer, x, t)` is the seed's script, and it raises. Fix it: it returns a dict
+# `{name: gradient}` with one entry per `layer.named_parameters()` (for `nn.Linear`: "weight" of shape (3, 5) and
+# "bias" of shape (3,), not the input's shape as the seed claims) holding the gradient of `nn.MSELoss()(layer(x), t)`
+# for this batch only: gradients left in `.grad` by an earlier backward must not leak in, and afterwards each
+# parameter's `.grad` holds exactly this batch's gradient. `x` does not require grad and its `.grad` stays None. If
+# `t.shape` differs from the output's shape, raise `ValueError` (nn.MSELoss would broadcast it with only a warning).
+# `layer` can be any module, e.g. an `nn.Sequential`.
+#
+# Then write `linear_mse_grads(x, W, b, t) -> (dW, db, dx)`: the gradients of `mean((x @ W.T + b - t) ** 2)` with
+# respect to W (K, D), b (K,) and x (N, D), by hand with tensor operations, no autograd (it is called with autograd
+# switched off). They must equal autograd's to 1e-10 in float64.
+#
+# Check your work: `prep check fix-param-grads`. Stuck? `prep hint fix-param-grads`.
+
+# %%
+import torch
+import torch.nn as nn
+
+# %% [markdown]
+# The seed's "complete source code" (§5.2) trains nothing: it runs one forward pass of an
+# `nn.Linear(5, 3)`, an `nn.MSELoss`, `loss.backward()`, and then prints
+# `linear_layer[0].grad`. Run the stub. Then read where the gradients really go:
+#
+# * `loss.backward()` stores a gradient in the `.grad` of every **parameter**
+#   (`layer.weight.grad` has the weight's shape (3, 5), `layer.bias.grad` the bias's (3,)),
+#   not one of the input's shape as the seed claims; `x.grad` stays None, because x does not
+#   require grad.
+# * `.grad` **accumulates**: a stale gradient from an earlier backward is added to, unless
+#   it is cleared first (`layer.zero_grad()`, or set to None).
+# * `nn.MSELoss` quietly broadcasts a target of the wrong shape (a (10, 1) target against a
+#   (10, 3) output gives only a warning): refuse it.
+
+# %%
+def param_grads(layer, x, t):
+    """{name: gradient} of nn.MSELoss()(layer(x), t) for every named parameter of layer, for this batch only.
+
+    Afterwards each parameter's .grad holds exactly that gradient. Raises ValueError if t's shape differs
+    from the output's.
+    """
+    loss_function = nn.MSELoss()
+    output_tensor = layer(x)
+    loss = loss_function(output_tensor, t)
+    loss.backward()
+    # the seed: print(linear_layer[0].grad)
+    return layer[0].grad
+
+# %% [markdown]
+# Now the same gradients by hand, for a linear layer `out = x @ W.T + b` and
+# `loss = mean((out - t) ** 2)` over all N * K elements (no autograd: the graders call this
+# with autograd switched off).
+
+# %%
+def linear_mse_grads(x, W, b, t):
+    """(dL/dW, dL/db, dL/dx) for L = mean((x @ W.T + b - t) ** 2), with the shapes of W, b and x."""
+    raise NotImplementedError("fix-param-grads: your code here")

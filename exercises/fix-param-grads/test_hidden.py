@@ -1,0 +1,115 @@
+"""Hidden graders for fix-param-grads: random layers and batches per run, stale gradients, shape checks."""
+
+import ast
+
+import torch
+
+from grader.judge.checks import CheckFailure, expect_close, expect_raises, load_sibling
+
+probes = load_sibling(__file__)
+
+
+def rand(rng, *shape, device):
+    return torch.randn(shape, generator=rng, dtype=torch.float64).to(device)
+
+
+def problem(rng, device, kind="linear", n=10):
+    shapes = [(3, 5), (3,)] if kind == "linear" else [(6, 4), (6,), (2, 6), (2,)]
+    params = [rand(rng, *s, device=device) for s in shapes]
+    din, dout = (5, 3) if kind == "linear" else (4, 2)
+    return params, rand(rng, n, din, device=device), rand(rng, n, dout, device=device)
+
+
+def reference(kind, params, x, t):
+    layer = probes.make_layer(kind, params)
+    loss = torch.nn.MSELoss()(layer(x), t)
+    names = [n for n, _ in layer.named_parameters()]
+    return dict(zip(names, (g.detach() for g in torch.autograd.grad(loss, list(layer.parameters())))))
+
+
+def check(got, want, what):
+    if not isinstance(got, dict) or sorted(got) != sorted(want):
+        raise CheckFailure(f"param_grads must return a dict keyed by the parameter names ({what})")
+    for name, w in want.items():
+        expect_close(got[name], w, rtol=1e-10, atol=1e-12, what=f"the gradient of {name} ({what})")
+
+
+def test_param_grads_match_autograd(learner, device, rng):
+    """For nn.Linear(5, 3) and a Sequential of two Linear layers, every parameter's gradient equals autograd's."""
+    for kind, n in (("linear", 10), ("linear", 1), ("sequential", 7)):
+        params, x, t = problem(rng, device, kind, n)
+        got = learner.probe("param_grads", kind, params, x, t)
+        check(got["value"], reference(kind, params, x, t), f"{kind}, batch {n}")
+
+
+def test_stale_grads_do_not_leak(learner, device, rng):
+    """With old gradients already in .grad (or after a second call), the result is this batch's gradient only."""
+    for kind in ("linear", "sequential"):
+        params, x, t = problem(rng, device, kind)
+        stale = [rand(rng, *p.shape, device=device) for p in params]
+        want = reference(kind, params, x, t)
+        got = learner.probe("param_grads", kind, params, x, t, stale=stale)
+        check(got["value"], want, f"{kind} with stale gradients in .grad (they accumulate unless cleared)")
+        got = learner.probe("param_grads", kind, params, x, t, calls=2)
+        check(got["value"], want, f"{kind}, the second of two calls")
+
+
+def test_grad_left_in_parameters(learner, device, rng):
+    """Afterwards each parameter's .grad holds exactly this batch's gradient; x.grad stays None."""
+    params, x, t = problem(rng, device)
+    stale = [rand(rng, *p.shape, device=device) for p in params]
+    got = learner.probe("param_grads", "linear", params, x, t, stale=stale)
+    for name, w in reference("linear", params, x, t).items():
+        left = got["left_in_grad"][name]
+        if left is None:
+            raise CheckFailure(f"{name}.grad is None afterwards: leave this batch's gradient in .grad")
+        expect_close(left, w, rtol=1e-10, atol=1e-12, what=f"{name}.grad after param_grads")
+    if got["x_grad"] is not None:
+        raise CheckFailure("x.grad must stay None: the input does not require grad")
+
+
+def test_target_shape_checked(learner, device, rng):
+    """A target whose shape differs from the output's raises ValueError (nn.MSELoss would broadcast it)."""
+    params, x, _ = problem(rng, device)
+    for shape in ((10, 1), (10,), (3,)):
+        t = rand(rng, *shape, device=device)
+        expect_raises(lambda: learner.probe("param_grads", "linear", params, x, t), "ValueError",
+                      what=f"param_grads with a target of shape {shape} for an output of shape (10, 3)")
+    got = learner.probe("param_grads", "linear", params, x, rand(rng, 10, 3, device=device))
+    if not isinstance(got["value"], dict):
+        raise CheckFailure("param_grads must return a dict")
+
+
+def test_manual_grads_match_autograd(learner, device, rng):
+    """linear_mse_grads equals autograd for several shapes (N = 1 included), in float64 and float32."""
+    for (n, d, k), dtype in (((10, 5, 3), torch.float64), ((1, 4, 2), torch.float64), ((6, 3, 1), torch.float64),
+                             ((8, 5, 4), torch.float32)):
+        x, W, b, t = (rand(rng, *s, device=device).to(dtype) for s in ((n, d), (k, d), (k,), (n, k)))
+        got = learner.probe("manual", x, W, b, t)
+        if not isinstance(got, list) or len(got) != 3:
+            raise CheckFailure("linear_mse_grads must return (dW, db, dx)")
+        leaves = [a.clone().requires_grad_() for a in (W, b, x)]
+        want = torch.autograd.grad(torch.nn.functional.mse_loss(leaves[2] @ leaves[0].T + leaves[1], t), leaves)
+        tol = dict(rtol=1e-10, atol=1e-12) if dtype == torch.float64 else dict(rtol=1e-4, atol=1e-6)
+        for name, g, w in zip(("dW", "db", "dx"), got, want):
+            expect_close(g, w.detach(), what=f"{name} for N, D, K = {n, d, k} in {dtype}", **tol)
+
+
+def test_manual_uses_no_autograd(learner, source, device, rng):
+    """linear_mse_grads computes by hand: no .backward() or torch.autograd inside it (and it is right)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        tree = ast.parse("")
+    for fn in ast.walk(tree):
+        if isinstance(fn, ast.FunctionDef) and fn.name == "linear_mse_grads":
+            names = {n.attr for n in ast.walk(fn) if isinstance(n, ast.Attribute)}
+            names |= {n.id for n in ast.walk(fn) if isinstance(n, ast.Name)}
+            if names & {"backward", "autograd", "requires_grad_", "func"}:
+                raise CheckFailure("linear_mse_grads must not use autograd (.backward(), torch.autograd, torch.func)")
+    x, W, b, t = (rand(rng, *s, device=device) for s in ((4, 3), (2, 3), (2,), (4, 2)))
+    got = learner.probe("manual", x, W, b, t)
+    d = 2 * (x @ W.T + b - t) / t.numel()
+    if not isinstance(got, list) or len(got) != 3:
+        raise CheckFailure("linear_mse_grads must return (dW, db, dx)")
+    expect_close(got[0], d.T @ x, rtol=1e-10, atol=1e-12, what="dW")

@@ -1,0 +1,82 @@
+"""Trusted helpers for grad-accumulation, run in the worker (and in the judge, for the references)."""
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+def model(seed, device):
+    torch.manual_seed(seed)
+    return nn.Sequential(nn.Linear(3, 8), nn.Tanh(), nn.Linear(8, 2)).double().to(device)
+
+
+def grads(mod, seed, x, y, micro_batch_size, stale=False):
+    m = model(seed, x.device)
+    if stale:
+        for p in m.parameters():
+            p.grad = torch.randn_like(p)
+    got = mod.accumulated_grads(m, x, y, micro_batch_size)
+    return {"value": got, "left": {n: p.grad for n, p in m.named_parameters()}}
+
+
+def full_batch_grads(seed, x, y):
+    m = model(seed, x.device)
+    loss = F.mse_loss(m(x), y)
+    names = [n for n, _ in m.named_parameters()]
+    return dict(zip(names, torch.autograd.grad(loss, list(m.parameters()))))
+
+
+class SGD:
+    """torch.optim.SGD's update (with momentum), written out: constructing a torch.optim optimizer costs a second
+    of imports on its first use, and these graders only need zero_grad() and step()."""
+
+    def __init__(self, params, lr, momentum=0.0):
+        self.params, self.lr, self.momentum = list(params), lr, momentum
+        self.buffers = [None] * len(self.params)
+
+    def zero_grad(self, set_to_none=True):
+        for p in self.params:
+            if set_to_none:
+                p.grad = None
+            elif p.grad is not None:
+                p.grad.zero_()
+
+    @torch.no_grad()
+    def step(self):
+        for i, p in enumerate(self.params):
+            if p.grad is None:
+                continue
+            d = p.grad
+            if self.momentum:
+                self.buffers[i] = d.clone() if self.buffers[i] is None else self.buffers[i].mul_(self.momentum).add_(d)
+                d = self.buffers[i]
+            p.add_(d, alpha=-self.lr)
+
+
+def _optimizer(m, kind):
+    if kind == "sgd":
+        return SGD(m.parameters(), lr=0.1)
+    return SGD(m.parameters(), lr=0.05, momentum=0.9)
+
+
+def train(mod, seed, batches, accum_steps, kind="sgd"):
+    m = model(seed, batches[0][0].device)
+    opt = _optimizer(m, kind)
+    steps = mod.train_accumulated(m, opt, batches, accum_steps)
+    return {"steps": steps, "params": [p.detach() for p in m.parameters()]}
+
+
+def train_reference(seed, batches, accum_steps, kind="sgd"):
+    """Trusted: one optimizer step per group on the group's samples concatenated into one batch."""
+    m = model(seed, batches[0][0].device)
+    opt = _optimizer(m, kind)
+    steps = 0
+    for start in range(0, len(batches), accum_steps):
+        group = batches[start:start + accum_steps]
+        x = torch.cat([b[0] for b in group])
+        y = torch.cat([b[1] for b in group])
+        opt.zero_grad()
+        F.mse_loss(m(x), y).backward()
+        opt.step()
+        steps += 1
+    return {"steps": steps, "params": [p.detach() for p in m.parameters()]}

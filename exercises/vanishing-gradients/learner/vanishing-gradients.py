@@ -1,0 +1,53 @@
+# %% [markdown]
+# # Vanishing gradients, measured: a deep sigmoid MLP against a residual + LayerNorm network
+#
+# `vanishing-gradients` · code · medium · about 30 min
+#
+# Write `linear_grad_norms(model, x, y) -> list[float]`: for the loss `F.mse_loss(model(x), y)`, the 2-norm of the
+# weight gradient of every `nn.Linear` in `model.modules()` order, as Python floats (relative error 1e-6, also when a
+# norm is 1e-17). Gradients left in `.grad` by an earlier backward must not count.
+#
+# Then write `make_stable_deep_net(depth, width) -> nn.Module`, mapping (N, width) to (N, 1), with at least `depth`
+# `nn.Linear(width, width)` layers, whose first `nn.Linear`'s weight gradient stays within a factor 100 of its last
+# `nn.Linear`'s (ratio in [0.01, 100]) with PyTorch's default initialisation, for depth 20 and 40 and any seed. The
+# given `make_deep_sigmoid_mlp(depth, width)` gives a ratio near 1e-17 for depth 20.
+#
+# The seed blames dynamic graphs for vanishing gradients and proposes Adam and L1/L2 regularisation: neither changes the
+# back-propagated signal. Residual connections and normalisation do.
+#
+# Check your work: `prep check vanishing-gradients`. Stuck? `prep hint vanishing-gradients`.
+
+# %%
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+# %% [markdown]
+# Measure vanishing gradients instead of talking about them. Backpropagating through a
+# sigmoid multiplies the gradient by sigmoid'(z) <= 1/4 at every layer, so in a deep
+# sigmoid MLP the first layer gets almost nothing: with 20 layers the ratio of its weight
+# gradient's norm to the last layer's is around 1e-17. No optimizer fixes that (the seed
+# recommends Adam, which only rescales steps, and L1/L2 regularisation, which targets
+# overfitting). What does fix it is the architecture: a residual connection `x + f(x)`
+# passes the gradient straight through (its Jacobian is I + f'), and LayerNorm keeps the
+# activations in the range where the nonlinearity still has a slope.
+
+# %%
+def make_deep_sigmoid_mlp(depth, width):
+    """The network that vanishes: depth x (Linear(width, width), Sigmoid), then Linear(width, 1)."""
+    layers = []
+    for _ in range(depth):
+        layers += [nn.Linear(width, width), nn.Sigmoid()]
+    return nn.Sequential(*layers, nn.Linear(width, 1))
+
+# %%
+def linear_grad_norms(model, x, y):
+    """The 2-norm of the weight gradient of every nn.Linear in model.modules() order, as floats, for the loss
+    F.mse_loss(model(x), y). Gradients left from earlier backward calls must not count."""
+    raise NotImplementedError("vanishing-gradients: your code here")
+
+# %%
+def make_stable_deep_net(depth, width):
+    """A network from (N, width) to (N, 1) with at least depth nn.Linear(width, width) layers whose first-layer
+    weight gradient stays within a factor 100 of its last layer's."""
+    raise NotImplementedError("vanishing-gradients: your code here")

@@ -1,0 +1,87 @@
+"""Reference answers for quiz-autograd-graph. tests/test_track1_quiz_facts.py checks each claim on real torch."""
+
+# %% [markdown]
+# Answer each question in the `ANSWERS` dict below:
+#
+# * multiple choice: the letter, as a string (`"b"`);
+# * true/false: `True` or `False`;
+# * numeric: a number.
+#
+# **q1** (true/false). `torch.randn(3, requires_grad=True)` is a leaf tensor.
+#
+# **q2** (true/false). With `a = torch.randn(3, requires_grad=True)` and `b = torch.randn(3)`, the result of
+# `(a * b).sum()` is a leaf tensor.
+#
+# **q3** (true/false). After `loss.backward()`, an intermediate (non-leaf) tensor's `.grad` holds its gradient by
+# default.
+#
+# **q4** (true/false). `y = torch.randn(3) * 2`, computed from tensors that do not require grad, is a leaf
+# (`y.is_leaf` is True).
+#
+# **q5** (multiple choice). What does `t.grad_fn.next_functions` hold?
+# a) the nodes of the operations that consume t  b) the nodes of the inputs t was computed from (AccumulateGrad for
+# leaves, None where no gradient is needed)  c) the optimizer's parameter groups  d) copies of t for each use
+#
+# **q6** (true/false). `torch.tensor(2) + torch.tensor(3)` records a node in the autograd graph.
+#
+# **q7** (multiple choice). What is the optional first argument of `Tensor.backward(...)`?
+# a) the target labels  b) the gradient with respect to the tensor: the vector v of the vector-Jacobian product
+# c) the learning rate  d) the loss function
+#
+# **q8** (true/false). Calling `model.forward(x)` directly runs the module's registered forward hooks, just like
+# `model(x)`.
+#
+# **q9** (numeric). `x = torch.tensor([1., 2., 3.], requires_grad=True)`; then, twice, `(x ** 2).sum().backward()`
+# (recomputing the expression each time). What is `x.grad[2]`?
+#
+# **q10** (true/false). The `grad_fn` objects of built-in operations (e.g. `SubBackward0`) are instances of
+# `torch.autograd.Function`.
+#
+# **q11** (true/false). `loss.backward()` recomputes the loss once per layer as it goes back towards the input.
+#
+# **q12** (numeric). For `F.cross_entropy(z, t)` with logits `z = torch.zeros(4, 2)` (a batch of 4, 2 classes) and
+# targets `t = torch.zeros(4, dtype=torch.long)`, what is the gradient of the loss with respect to `z[0, 0]`?
+#
+# **q13** (true/false). `x.detach()` returns a tensor that shares its storage with `x`.
+#
+# **q14** (multiple choice). How does PyTorch compute gradients?
+# a) by finite differences  b) by symbolic differentiation of the Python source  c) by reverse-mode automatic
+# differentiation over the graph recorded during the forward pass  d) by forward-mode differentiation only
+
+# %%
+### BEGIN SOLUTION
+ANSWERS = {
+    "q1": True,
+    "q2": False,
+    "q3": False,
+    "q4": True,
+    "q5": "b",
+    "q6": False,
+    "q7": "b",
+    "q8": False,
+    "q9": 12.0,
+    "q10": False,
+    "q11": False,
+    "q12": -0.125,
+    "q13": True,
+    "q14": "c",
+}
+### END SOLUTION
+### BEGIN STUB
+# ANSWERS = {
+#     "q1": None,
+#     "q2": None,
+#     "q3": None,
+#     "q4": None,
+#     "q5": None,
+#     "q6": None,
+#     "q7": None,
+#     "q8": None,
+#     "q9": None,
+#     "q10": None,
+#     "q11": None,
+#     "q12": None,
+#     "q13": None,
+#     "q14": None,
+# }
+### END STUB

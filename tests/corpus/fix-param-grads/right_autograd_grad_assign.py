@@ -1,0 +1,24 @@
+"""A correct solution written differently: torch.autograd.grad for the parameters, assigned to .grad by hand; einsum by hand."""
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+def param_grads(layer, x, t):
+    out = layer(x)
+    if tuple(out.shape) != tuple(t.shape):
+        raise ValueError("the target must have the output's shape")
+    named = list(layer.named_parameters())
+    grads = torch.autograd.grad(F.mse_loss(out, t), [p for _, p in named])
+    result = {}
+    for (name, p), g in zip(named, grads):
+        p.grad = g.detach().clone()
+        result[name] = g.detach().clone()
+    return result
+
+
+def linear_mse_grads(x, W, b, t):
+    r = torch.einsum("nd,kd->nk", x, W) + b - t
+    scale = 2.0 / (r.shape[0] * r.shape[1])
+    return scale * torch.einsum("nk,nd->kd", r, x), scale * r.sum(dim=0), scale * torch.einsum("nk,kd->nd", r, W)

@@ -1,0 +1,32 @@
+"""Calls zero_grad before every micro-batch's backward: only the last micro-batch's gradient survives."""
+
+import torch
+import torch.nn.functional as F
+
+def accumulated_grads(model, x, y, micro_batch_size):
+    """The gradient of F.mse_loss(model(x), y) over the whole batch, computed one micro-batch of at most
+    micro_batch_size samples at a time (x.split(micro_batch_size)). Returns {name: gradient}; afterwards each
+    parameter's .grad holds that gradient. Gradients left from before do not count."""
+    model.zero_grad(set_to_none=True)
+    n = x.shape[0]
+    for xc, yc in zip(x.split(micro_batch_size), y.split(micro_batch_size)):
+        model.zero_grad()
+        (F.mse_loss(model(xc), yc) * (xc.shape[0] / n)).backward()
+    return {name: p.grad.clone() for name, p in model.named_parameters() if p.grad is not None}
+
+
+def train_accumulated(model, optimizer, batches, accum_steps):
+    """Train on a list of (x, y) micro-batches, one optimizer step per accum_steps consecutive micro-batches
+    (a last, shorter group steps too). Each step's gradient is that of the MSE loss over all the samples of its
+    group, as if they were one batch. Returns the number of optimizer steps taken."""
+    steps = 0
+    for start in range(0, len(batches), accum_steps):
+        group = batches[start:start + accum_steps]
+        total = sum(xb.shape[0] for xb, _ in group)
+        optimizer.zero_grad(set_to_none=True)
+        for xb, yb in group:
+            optimizer.zero_grad()
+            (F.mse_loss(model(xb), yb) * (xb.shape[0] / total)).backward()
+        optimizer.step()
+        steps += 1
+    return steps

@@ -1,0 +1,34 @@
+"""Assigns freshly scaled tensors to p.grad instead of scaling in place (and clamps by value out of place)."""
+
+import math
+
+import torch
+
+def clip_grad_norm(parameters, max_norm, norm_type=2.0):
+    """Clip the gradients' total norm in place, as torch.nn.utils.clip_grad_norm_ does; return that norm (0-d)."""
+    if isinstance(parameters, torch.Tensor):
+        parameters = [parameters]
+    parameters = [p for p in parameters if p.grad is not None]
+    grads = [p.grad for p in parameters]
+    if not grads:
+        return torch.tensor(0.0)
+    norm_type = float(norm_type)
+    if math.isinf(norm_type):
+        norms = [g.detach().abs().max() for g in grads]
+        total = torch.stack(norms).max()
+    else:
+        norms = [torch.linalg.vector_norm(g.detach(), norm_type) for g in grads]
+        total = torch.linalg.vector_norm(torch.stack(norms), norm_type)
+    coef = torch.clamp(max_norm / (total + 1e-6), max=1.0)
+    for p in parameters:
+        p.grad = p.grad * coef.to(p.grad.dtype)
+    return total
+
+
+def clip_grad_value(parameters, clip_value):
+    """Clamp every gradient entry to [-clip_value, clip_value] in place, as torch.nn.utils.clip_grad_value_ does."""
+    if isinstance(parameters, torch.Tensor):
+        parameters = [parameters]
+    for p in parameters:
+        if p.grad is not None:
+            p.grad = p.grad.clamp(min=-clip_value, max=clip_value)

@@ -1,0 +1,26 @@
+"""Approximates H v by a finite difference of gradients, (g(x + eps v) - g(x - eps v)) / 2 eps: only about 1e-6 accurate."""
+
+import torch
+
+def hvp(f, x, v):
+    """H(x) v for a scalar function f, by double backward, without forming H. Same shape as x."""
+    def g(at):
+        leaf = at.detach().requires_grad_(True)
+        with torch.enable_grad():
+            (out,) = torch.autograd.grad(f(leaf), leaf)
+        return out
+    eps = 1e-4
+    return (g(x + eps * v) - g(x - eps * v)) / (2 * eps)
+
+def hessian(f, x):
+    """The full Hessian of a scalar f at x, of shape x.shape + x.shape, one hvp per basis vector."""
+    n = x.numel()
+    columns = []
+    for i in range(n):
+        e = torch.zeros(n, dtype=x.dtype, device=x.device)
+        e[i] = 1.0
+        columns.append(hvp(f, x, e.reshape(x.shape)).reshape(-1))
+    if not columns:
+        return torch.zeros(tuple(x.shape) * 2, dtype=x.dtype, device=x.device)
+    # column i is H e_i; H is symmetric, so stacking columns as rows gives H
+    return torch.stack(columns).reshape(tuple(x.shape) + tuple(x.shape))

@@ -1,0 +1,57 @@
+"""A correct solution written differently: hooks on every backward node (no anomaly mode), and a global forward hook."""
+
+import torch
+import torch.nn as nn
+
+
+def _nodes(root):
+    seen, stack = set(), [root]
+    while stack:
+        node = stack.pop()
+        if node is None or node in seen:
+            continue
+        seen.add(node)
+        yield node
+        stack.extend(child for child, _ in node.next_functions)
+
+
+def find_nan_backward(fn, *inputs):
+    copies = [x.detach().clone().requires_grad_() for x in inputs]
+    with torch.enable_grad():
+        loss = fn(*copies).sum()
+    if loss.grad_fn is None:
+        return None
+    first = []
+
+    def check(node):
+        def hook(grad_inputs, grad_outputs):
+            if not first and any(g is not None and bool(torch.isnan(g).any()) for g in grad_inputs):
+                first.append(node.name())
+        return hook
+
+    handles = [node.register_hook(check(node)) for node in _nodes(loss.grad_fn)]
+    try:
+        loss.backward()
+    finally:
+        for h in handles:
+            h.remove()
+    return first[0] if first else None
+
+
+def first_nonfinite_module(model, x):
+    names = {id(m): name for name, m in model.named_modules()}
+    hits = []
+
+    def hook(module, args, output):
+        if id(module) in names and not hits:
+            outs = output if isinstance(output, tuple) else (output,)
+            if any(torch.is_tensor(o) and not torch.isfinite(o).all() for o in outs):
+                hits.append(names[id(module)])
+
+    handle = nn.modules.module.register_module_forward_hook(hook)
+    try:
+        with torch.no_grad():
+            model(x)
+    finally:
+        handle.remove()
+    return hits[0] if hits else None

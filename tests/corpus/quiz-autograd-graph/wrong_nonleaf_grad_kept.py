@@ -1,0 +1,18 @@
+"""Believes an intermediate keeps its .grad after backward."""
+
+ANSWERS = {
+    'q1': True,
+    'q2': False,
+    'q3': True,
+    'q4': True,
+    'q5': 'b',
+    'q6': False,
+    'q7': 'b',
+    'q8': False,
+    'q9': 12.0,
+    'q10': False,
+    'q11': False,
+    'q12': -0.125,
+    'q13': True,
+    'q14': 'c',
+}

@@ -1,0 +1,17 @@
+"""Believes anomaly mode also raises for a NaN produced only in the forward pass."""
+
+ANSWERS = {
+    'q1': False,
+    'q2': True,
+    'q3': 'b',
+    'q4': False,
+    'q5': 0.25,
+    'q6': 'd',
+    'q7': True,
+    'q8': 'd',
+    'q9': True,
+    'q10': False,
+    'q11': 'c',
+    'q12': 5.0,
+    'q13': 'a',
+}

@@ -1,0 +1,17 @@
+"""Answers the numeric items as strings."""
+
+ANSWERS = {
+    'q1': False,
+    'q2': True,
+    'q3': 'b',
+    'q4': False,
+    'q5': '0.25',
+    'q6': 'd',
+    'q7': False,
+    'q8': 'd',
+    'q9': True,
+    'q10': False,
+    'q11': 'c',
+    'q12': '5',
+    'q13': 'a',
+}
