@@ -239,6 +239,8 @@ def banned_names_used(source: str, banned: Iterable[str]) -> list[str]:
         return []
     found: set[str] = set()
     tails = {b: b.split(".") for b in banned}
+    # torch.Tensor.backward and the like are methods: any `.backward` attribute counts
+    methods = {b: b.rsplit(".", 1)[1] for b in banned if b.startswith("torch.Tensor.")}
     for node in ast.walk(tree):
         chain: list[str] = []
         if isinstance(node, ast.Attribute):
@@ -257,4 +259,6 @@ def banned_names_used(source: str, banned: Iterable[str]) -> list[str]:
             # match the last two components (optim.SGD) so aliases like `import torch.optim as o` still count
             if len(chain) >= 2 and chain[-2:] == parts[-2:]:
                 found.add(b)
+        if isinstance(node, ast.Attribute):
+            found.update(b for b, m in methods.items() if node.attr == m)
     return sorted(found)

@@ -62,13 +62,14 @@ def grade(exercise: Exercise, path: Path, *, seed: int | None = None, limits: Li
         return early("not_gradable", str(e))
     extra["sha256"] = sub.sha256
 
-    session = WorkerSession(limits=limits_for(exercise, limits), python=python or sys.executable, pool=pool)
+    session = WorkerSession(limits=limits_for(exercise, limits), python=python or sys.executable, pool=pool,
+                            preload=exercise.preload)
     try:
         session.start()
         # The worker is importing torch now; the judge imports and warms its own side meanwhile.
         from grader.judge.remote import Learner
 
-        warm_up_judge()
+        warm_up_judge(exercise.preload)
         session.wait_ready()
         learner = Learner(session, sub.source)
         probes = str(exercise.probes_path) if exercise.probes_path else None
@@ -94,11 +95,17 @@ def grade(exercise: Exercise, path: Path, *, seed: int | None = None, limits: Li
     return result
 
 
-def warm_up_judge() -> None:
-    """Pay the judge's one-off costs while the worker starts: pytest, and the sympy import
-    that torch's autograd.grad performs on its first call with explicit grad_outputs."""
+def warm_up_judge(modules: tuple[str, ...] = ()) -> None:
+    """Pay the judge's one-off costs while the worker starts: pytest, the sympy import that
+    torch's autograd.grad performs on its first call with explicit grad_outputs, and the
+    exercise's declared heavy imports (its graders need them too)."""
+    import importlib
+
     import pytest  # noqa: F401
     import torch
+
+    for name in modules:
+        importlib.import_module(name)
 
     import grader.judge.checks  # noqa: F401
     import grader.judge.plugin  # noqa: F401

@@ -19,13 +19,18 @@ from typing import Any
 from grader.judge.session import InfraError
 
 
+DEFAULT_PRELOAD = ("torch._dynamo",)
+
+
 class WorkerPool:
     """One zygote process, optionally inside the strong sandbox; thread-safe."""
 
     def __init__(self, python: str = sys.executable, sandbox: Any = None, preload: tuple[str, ...] = ()) -> None:
         self.python = python
         self.sandbox = sandbox  # a grader.judge.sandbox.Sandbox, or None
-        self.preload = tuple(sorted(set(preload)))  # modules the zygote imports once, for every worker
+        # Modules the zygote imports once, for every worker. torch._dynamo always: building any
+        # torch.optim optimizer imports it (~2 s), and many exercises build one.
+        self.preload = tuple(sorted(set(preload) | set(DEFAULT_PRELOAD)))
         self._lock = threading.Lock()
         self._sock: socket.socket | None = None
         self._proc: subprocess.Popen | None = None

@@ -97,7 +97,9 @@ def _remote_derivative(learner: Learner, target: str, order: int, splits: list[i
                     from grader.judge.checks import CheckFailure
 
                     raise CheckFailure(f"{target} must return tensors", f"it returned {_kind(o)}")
-            ctx.save_for_backward(*flat)
+            # non-tensor arguments (a float bound, an int) are kept aside: only tensors can be saved
+            ctx.save_for_backward(*[t for t in flat if isinstance(t, torch.Tensor)])
+            ctx.plain_args = {i: t for i, t in enumerate(flat) if not isinstance(t, torch.Tensor)}
             ctx.level_splits = level_splits
             ctx.single = single
             ctx.out_meta = [(o.shape, o.dtype, o.device) for o in outs]
@@ -106,7 +108,9 @@ def _remote_derivative(learner: Learner, target: str, order: int, splits: list[i
 
         @staticmethod
         def backward(ctx: Any, *grads: torch.Tensor) -> Any:
-            flat = ctx.saved_tensors
+            saved = iter(ctx.saved_tensors)
+            flat = [ctx.plain_args[i] if i in ctx.plain_args else next(saved)
+                    for i in range(len(ctx.plain_args) + len(ctx.saved_tensors))]
             mask = list(ctx.needs_input_grad)
             cotangents = [torch.zeros(s, dtype=d, device=dev) if g is None else g
                           for g, (s, d, dev) in zip(grads, ctx.out_meta)]

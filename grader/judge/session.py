@@ -124,6 +124,7 @@ class WorkerSession:
     limits: Limits = field(default_factory=Limits)
     python: str = sys.executable
     pool: Any = None  # a grader.judge.pool.WorkerPool to fork from, or None to spawn
+    preload: tuple[str, ...] = ()  # modules a spawned worker imports right after torch
     process: subprocess.Popen | None = None
     pid: int = 0
     log_path: Path | None = None
@@ -173,6 +174,8 @@ class WorkerSession:
         args = [self.python, "-I", "-B", "-m", "grader.worker", "--reply-fd", str(reply_w),
                 "--cpu-s", str(self.limits.cpu_s), "--fsize-mb", str(self.limits.fsize_mb),
                 "--memory-mb", str(self.limits.memory_mb)]
+        if self.preload:
+            args += ["--preload", ",".join(self.preload)]
         try:
             self.process = subprocess.Popen(
                 args, stdin=subprocess.PIPE, stdout=log, stderr=log, pass_fds=(reply_w,),

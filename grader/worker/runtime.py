@@ -69,13 +69,14 @@ class Runtime:
     # ------------------------------------------------------------ ops
 
     def op_load(self, req: dict) -> Any:
-        for name in req.get("bans") or []:
-            _install_ban(name)
         if req.get("probes"):
             try:
                 self.probes = _load_module(PROBES_MODULE, path=req["probes"])
             except Exception as e:  # before any learner code has run
                 raise ProbeLoadError(f"{type(e).__name__}: {e}") from None
+        # after the probes are loaded (they may hold on to the real APIs), before the learner's code
+        for name in req.get("bans") or []:
+            _install_ban(name)
         self.filename = req.get("filename") or "<submission>"
         self.learner = _load_module(LEARNER_MODULE, source=req["source"], filename=self.filename)
         return None
@@ -187,18 +188,25 @@ def _load_module(name: str, *, path: str | None = None, source: str | None = Non
 def _install_ban(dotted: str) -> None:
     """Replace a torch API with a trap, so that delegating to it fails loudly.
 
-    This is a guard rail, not a wall: learner code shares this process and
-    could restore the original. The judge also bans the name statically in
+    ``dotted`` may name a module attribute (torch.optim.SGD) or a class attribute
+    (torch.Tensor.backward): the longest importable prefix is the module, the rest is
+    looked up attribute by attribute. This is a guard rail, not a wall: learner code shares
+    this process and could restore the original. The judge also bans the name statically in
     the submitted source, where learner code cannot interfere.
     """
-    module_name, _, attr = dotted.rpartition(".")
-    try:
-        owner = importlib.import_module(module_name)
-    except ImportError:
-        return
-    original = getattr(owner, attr, None)
+    parts = dotted.split(".")
+    owner: Any = None
+    for cut in range(len(parts) - 1, 0, -1):
+        try:
+            owner = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        for name in parts[cut:-1]:
+            owner = getattr(owner, name, None)
+        break
+    original = getattr(owner, parts[-1], None) if owner is not None else None
     if original is None:
-        return
+        raise ProbeLoadError(f"the exercise bans {dotted}, which does not exist in this torch")
     message = f"{dotted} is off limits in this exercise: write it yourself"
 
     if inspect.isclass(original):
@@ -210,12 +218,12 @@ def _install_ban(dotted: str) -> None:
                 raise BannedCallError(message)
 
         Trap.__name__ = Trap.__qualname__ = original.__name__
-        setattr(owner, attr, Trap)
+        setattr(owner, parts[-1], Trap)
     else:
         def trap(*a: Any, **kw: Any) -> Any:
             raise BannedCallError(message)
 
-        setattr(owner, attr, trap)
+        setattr(owner, parts[-1], trap)
 
 
 def _qualname(cls: type) -> str:

@@ -231,13 +231,7 @@ def run_zygote(control_fd: int, drop_uid: int | None = None, preload: list[str] 
     from grader.worker import runtime  # noqa: F401  (imported once, shared by every child)
 
     entry.warm_up()
-    import importlib
-
-    for name in preload or []:  # heavy imports some exercises need (torch._dynamo: ~1 s), paid once
-        try:
-            importlib.import_module(name)
-        except ImportError:
-            pass
+    entry.preload(preload or [])  # heavy lazy imports (torch._dynamo: ~2 s), paid once for every child
     from grader import wire
 
     wire.decode(wire.encode({"t": torch.ones(2, requires_grad=True)}))  # safetensors' lazy imports, now
