@@ -185,29 +185,51 @@ def _print_result(r: Any) -> None:
 
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print progress as JSON.")
-def score(as_json: bool) -> None:
-    """Show your progress: attempts, best score, time to first pass."""
-    rows = _run(_api().score)
+@click.option("--html", "html_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write an HTML page with progress by topic and a plot.")
+def score(as_json: bool, html_file: Path | None) -> None:
+    """Show your progress: by topic, then per exercise (attempts, best score, time to first pass).
+
+    \b
+    Example:
+        prep score --html progress.html
+    """
+    report = _run(_api().score_report)
+    if html_file is not None:
+        from grader.jupyter import scorepage
+
+        _run(scorepage.write, html_file, report)
     if as_json:
         _emit_json([{"exercise": p.exercise, "attempts": p.attempts, "best_score": p.best_score,
                      "max_score": p.max_score, "passed": p.passed, "hints_seen": p.hints_seen,
-                     "time_to_first_pass_s": p.time_to_first_pass_s} for p in rows])
+                     "time_to_first_pass_s": p.time_to_first_pass_s} for _, p in report.rows])
         return
-    width = max((len(p.exercise) for p in rows), default=10)
-    done = sum(p.passed for p in rows)
-    for p in rows:
+    twidth = max((len(t.topic) for t in report.topics), default=5)
+    click.echo(f"{'topic':<{twidth}}  passed  points         progress")
+    for t in report.topics:
+        bar = "#" * round(20 * t.fraction) + "." * (20 - round(20 * t.fraction))
+        click.echo(f"{t.topic:<{twidth}}  {f'{t.passed}/{t.exercises}':<6}  "
+                   f"{f'{t.best_points:g}/{t.max_points:g}':<13}  {bar} {t.fraction * 100:3.0f}%")
+    click.echo("")
+    width = max((len(ex.id) for ex, _ in report.rows), default=10)
+    for _, p in report.rows:
         state = "passed" if p.passed else ("tried" if p.attempts else "-")
         ttp = f"{p.time_to_first_pass_s / 60:.0f} min to pass" if p.time_to_first_pass_s is not None else ""
         click.echo(f"{p.exercise:<{width}}  {state:<6}  best {p.best_score:g}/{p.max_score:g}  "
                    f"{p.attempts} attempt(s)  {ttp}".rstrip())
-    click.echo(f"{done} of {len(rows)} exercises passed")
+    click.echo(f"{report.passed} of {len(report.rows)} exercises passed")
+    if html_file is not None:
+        click.echo(f"wrote {html_file}")
 
 
 @cli.command()
 @click.argument("exercise")
-@click.option("--level", type=int, help="Show this hint (1 is the gentlest) instead of the next one.")
+@click.option("--level", type=int, help="Show this unlocked hint (1 is the gentlest) instead of the next one.")
 def hint(exercise: str, level: int | None) -> None:
-    """Show the next hint of an exercise's ladder."""
+    """Show the next hint of an exercise's ladder.
+
+    Hint 1 is there from the start; hint N+1 unlocks after N failed checks, and all of them after a pass.
+    """
     h = _run(_api().hint, exercise, level)
     click.echo(f"Hint {h.level} of {h.total}: {h.text}")
 
@@ -255,8 +277,10 @@ def build(exercises: tuple[str, ...]) -> None:
 @click.option("--seed", type=int, help="The batch's random seed (kept in OUT/batch.json for resuming).")
 @click.option("--unsafe-no-sandbox", is_flag=True, help="Grade without the sandbox (only for trusted code).")
 @click.option("--no-canaries", is_flag=True, help="Skip the pre-flight checks of the graders.")
+@click.option("--call-timeout", type=float, help="Seconds one check may run (default: the exercise's limit).")
 def grade(submissions: Path, exercises: tuple[str, ...], assignment: str | None, out: Path | None,
-          jobs: int | None, seed: int | None, unsafe_no_sandbox: bool, no_canaries: bool) -> None:
+          jobs: int | None, seed: int | None, unsafe_no_sandbox: bool, no_canaries: bool,
+          call_timeout: float | None) -> None:
     """Grade a class: one sub-folder per learner, sandboxed, in parallel, resumable.
 
     Writes OUT/grades.csv, per-learner JSON and feedback, junit.xml, Gradescope results.json
@@ -269,7 +293,7 @@ def grade(submissions: Path, exercises: tuple[str, ...], assignment: str | None,
     bar = _ProgressBar()
     report = _run(_api().grade_batch, submissions, list(exercises), out=out, jobs=jobs, assignment=assignment,
                   unsafe_no_sandbox=unsafe_no_sandbox, seed=seed, canaries=not no_canaries,
-                  on_progress=bar.update)
+                  call_s=call_timeout, on_progress=bar.update)
     bar.close()
     if not report.sandboxed:
         click.echo("warning: graded WITHOUT the sandbox (--unsafe-no-sandbox)", err=True)
@@ -336,6 +360,65 @@ def demo(directory: Path | None, exercise: str) -> None:
     ok = reference.full_marks and stub.score == 0
     click.echo("demo ok" if ok else "demo FAILED: the reference should score full marks and the stub zero")
     _finish(0 if ok else 1)
+
+
+# ---------------------------------------------------------------- Jupyter, nbgrader, the learner loop
+# (library: grader/jupyter/; docs/jupyter.md)
+
+
+@cli.command()
+@click.argument("exercise")
+@click.option("--file", "file", type=click.Path(dir_okay=False, path_type=Path),
+              help="The file to watch (default: your fetched copy's .py and .ipynb).")
+@click.option("--interval", type=float, default=0.5, show_default=True, help="Seconds between polls.")
+@click.option("--max-checks", type=int, help="Stop after this many checks.")
+@click.option("--timeout", type=float, help="Stop after this many seconds.")
+def watch(exercise: str, file: Path | None, interval: float, max_checks: int | None, timeout: float | None) -> None:
+    """Check your copy now and again every time you save it (Ctrl-C stops).
+
+    \b
+    Example:
+        prep watch autograd-mul
+    """
+    from grader.jupyter import watch as watching
+
+    def waiting(files: list[Path]) -> None:
+        click.echo(f"watching {', '.join(str(f) for f in files)} for saves (Ctrl-C to stop)")
+
+    def show(result: Any) -> None:
+        click.echo("")
+        _print_result(result)
+
+    summary = _run(watching.watch, exercise, file, interval_s=interval, max_checks=max_checks, timeout_s=timeout,
+                   on_result=show, on_waiting=waiting)
+    why = {"interrupt": "", "max_checks": " (--max-checks reached)", "timeout": " (--timeout reached)"}
+    click.echo(f"stopped watching {summary.exercise} after {summary.checks} check(s){why[summary.stopped_by]}")
+    _finish(0)
+
+
+@cli.command("export-nbgrader")
+@click.argument("exercises", nargs=-1, required=True)
+@click.option("--course", "course", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="The nbgrader course folder to write (created if missing).")
+@click.option("--assignment", default="prep", show_default=True, help="The assignment's name.")
+@click.option("--generate", is_flag=True, help="Then run `nbgrader generate_assignment` on it.")
+def export_nbgrader(exercises: tuple[str, ...], course: Path, assignment: str, generate: bool) -> None:
+    """Export exercises as an nbgrader assignment whose grade cells prep fills in.
+
+    \b
+    Example:
+        prep export-nbgrader autograd-mul sgd-momentum --course ~/course --generate
+    """
+    from grader.jupyter import nbgrader_course
+
+    report = _run(nbgrader_course.export, list(exercises), course, assignment=assignment)
+    for p in report.notebooks:
+        click.echo(f"wrote {p}")
+    if generate:
+        _run(nbgrader_course.generate_assignment, course, assignment)
+        click.echo(f"nbgrader generate_assignment {assignment}: wrote {course / 'release' / assignment}")
+    else:
+        click.echo(f"Next: cd {course} && nbgrader generate_assignment {assignment}")
 
 
 def main() -> None:

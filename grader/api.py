@@ -216,18 +216,9 @@ class HintLadder:
         return sum(s.state != "locked" for s in self.steps)
 
 
-def failed_checks(exercise_id: str, progress: Progress) -> int:
-    """Recorded checks of an exercise that did not get full marks (prep's own infra errors do not count)."""
-    with progress._connect() as db:  # progress.py has no query for it; read-only
-        (n,) = db.execute("SELECT COUNT(*) FROM attempts WHERE exercise = ? AND status != 'infra_error' "
-                          "AND NOT (status = 'graded' AND max_score > 0 AND score >= max_score)",
-                          (exercise_id,)).fetchone()
-    return int(n)
-
-
 def _unlocked_hints(ex: bank.Exercise, progress: Progress) -> tuple[int, int, bool]:
     """(hints unlocked, failed checks, passed): hint N+1 unlocks after N failed checks; a pass unlocks all."""
-    failed = failed_checks(ex.id, progress)
+    failed = progress.failed_checks(ex.id)
     passed = progress.has_passed(ex.id)
     total = len(ex.hints)
     return (total if passed else min(total, failed + 1)), failed, passed
@@ -238,8 +229,7 @@ def hint_ladder(exercise_id: str, *, progress: Progress | None = None) -> HintLa
     ex = get_exercise(exercise_id)
     progress = progress or Progress()
     unlocked, failed, passed = _unlocked_hints(ex, progress)
-    with progress._connect() as db:  # which levels, not only how many
-        seen = {int(r[0]) for r in db.execute("SELECT level FROM hints WHERE exercise = ?", (ex.id,))}
+    seen = progress.hint_levels_seen(ex.id)
     steps = []
     for level, text in enumerate(ex.hints, start=1):
         state = "seen" if level in seen else ("unlocked" if level <= unlocked else "locked")

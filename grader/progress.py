@@ -119,6 +119,18 @@ class Progress:
                              "AND score >= max_score AND max_score > 0 LIMIT 1", (exercise,)).fetchone()
         return row is not None
 
+    def failed_checks(self, exercise: str) -> int:
+        """Recorded checks without full marks (prep's own infra errors do not count against the learner)."""
+        with self._connect() as db:
+            (n,) = db.execute("SELECT COUNT(*) FROM attempts WHERE exercise = ? AND status != 'infra_error' "
+                              "AND NOT (status = 'graded' AND max_score > 0 AND score >= max_score)",
+                              (exercise,)).fetchone()
+        return int(n)
+
+    def hint_levels_seen(self, exercise: str) -> set[int]:
+        with self._connect() as db:
+            return {int(r[0]) for r in db.execute("SELECT level FROM hints WHERE exercise = ?", (exercise,))}
+
     def hints_seen(self, exercise: str) -> int:
         with self._connect() as db:
             (n,) = db.execute("SELECT COUNT(*) FROM hints WHERE exercise = ?", (exercise,)).fetchone()

@@ -117,12 +117,34 @@ def test_check_missing_file_is_a_usage_error(tmp_path):
 
 
 def test_hints_unlock_one_at_a_time():
+    """Hint 1 at once; hint N+1 after N failed checks; --level picks among the unlocked ones."""
     ex = bank.load("autograd-mul")
-    assert run("hint", "autograd-mul").output == f"Hint 1 of {len(ex.hints)}: {ex.hints[0]}\n"
-    assert run("hint", "autograd-mul").output == f"Hint 2 of {len(ex.hints)}: {ex.hints[1]}\n"
+    n = len(ex.hints)
+    assert n >= 3
+    assert run("hint", "autograd-mul").output == f"Hint 1 of {n}: {ex.hints[0]}\n"
+    locked = run("hint", "autograd-mul")
+    assert locked.exit_code == 2
+    assert locked.output == ("Error: hint 2 of autograd-mul unlocks after 1 failed check and you have 0: try again "
+                             "and run `prep check autograd-mul` (--level 1 to 1 shows the unlocked ones)\n")
+    assert run("hint", "autograd-mul", "--level", "1").output == f"Hint 1 of {n}: {ex.hints[0]}\n"
+    stub = ex.stub_path
+    assert run("check", "autograd-mul", "--file", str(stub)).exit_code == 1  # a failed check
+    assert run("hint", "autograd-mul").output == f"Hint 2 of {n}: {ex.hints[1]}\n"
+    too_soon = run("hint", "autograd-mul", "--level", "3")
+    assert too_soon.exit_code == 2
+    assert too_soon.output == ("Error: hint 3 of autograd-mul unlocks after 2 failed checks and you have 1: try "
+                               "again and run `prep check autograd-mul` (--level 1 to 2 shows the unlocked ones)\n")
     bad = run("hint", "autograd-mul", "--level", "99")
     assert bad.exit_code == 2
-    assert bad.output == f"Error: autograd-mul has hints 1 to {len(ex.hints)}: pass --level between those\n"
+    assert bad.output == f"Error: autograd-mul has hints 1 to {n}: pass --level between those\n"
+
+
+def test_a_pass_unlocks_every_hint():
+    ex = bank.load("quiz-dynamic-graphs")
+    run("check", "quiz-dynamic-graphs", "--file", str(ROOT / "solutions" / "quiz-dynamic-graphs.py"))
+    last = len(ex.hints)
+    assert run("hint", "quiz-dynamic-graphs", "--level", str(last)).output == \
+        f"Hint {last} of {last}: {ex.hints[-1]}\n"
 
 
 def test_solution_unlocks_after_a_pass():
@@ -143,6 +165,7 @@ def test_score_shows_attempts_and_passes():
     assert data["autograd-mul"]["attempts"] == 0
     text = run("score").output
     assert "quiz-dynamic-graphs" in text and "exercises passed" in text
+    assert text.startswith("topic ") and "\nconcepts " in text  # the table by topic comes first
 
 
 def test_selftest_one_exercise():

@@ -1,0 +1,184 @@
+"""End to end in a real browser: JupyterLab on loopback, headless Chromium, the notebook's check cell.
+
+JupyterLab runs from this Python on 127.0.0.1 (a free port, a token, no browser of its own,
+settings and runtime files in the test's folder, autosave off). Playwright drives Debian's
+``chromium`` (never a downloaded browser): it opens a fetched exercise notebook, types a
+correct answer into the answer cell, runs it and the check cell, and reads the score from
+the page; then the same with a wrong answer. The notebook is never saved, so the scores
+prove that the check grades what ran in the kernel. A screenshot goes to the test's tmp
+folder (the path is printed).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from grader import api, bank
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+EXERCISE = "quiz-dynamic-graphs"
+
+pytestmark = pytest.mark.slow
+
+
+def _requirements() -> str | None:
+    if not CHROMIUM.exists():
+        return (f"Debian's chromium is not installed ({CHROMIUM}): apt-get install -y chromium "
+                "(.ci/run does it in CI)")
+    for module in ("playwright", "jupyterlab", "ipykernel"):
+        try:
+            __import__(module)
+        except ImportError:
+            return f"{module} is not installed: ./bootstrap --dev"
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _answers_cell(answers: dict) -> str:
+    body = ",\n".join(f"    {k!r}: {v!r}" for k, v in answers.items()).replace("'", '"')
+    return "ANSWERS = {\n" + body + ",\n}"
+
+
+@pytest.fixture
+def jupyterlab(tmp_path):
+    missing = _requirements()
+    if missing:
+        pytest.skip(missing)
+    root = tmp_path / "lab"
+    root.mkdir()
+    settings = tmp_path / "lab-settings"
+    for plugin, values in {"docmanager-extension/plugin": {"autosave": False},  # never save behind the test
+                           "apputils-extension/notification": {"fetchNews": "false"}}.items():
+        path = settings / "@jupyterlab" / f"{plugin}.jupyterlab-settings"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
+    port, token = _free_port(), secrets.token_hex(16)
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp_path / "jupyter-config"),
+               JUPYTER_RUNTIME_DIR=str(tmp_path / "jupyter-runtime"), IPYTHONDIR=str(tmp_path / "ipython"),
+               JUPYTERLAB_SETTINGS_DIR=str(settings), JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "lab-workspaces"))
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    log = (tmp_path / "jupyterlab.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
+         "--ServerApp.port_retries=0", "--ServerApp.allow_root=True", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+        cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            log.close()
+            pytest.fail(f"JupyterLab did not start: {(tmp_path / 'jupyterlab.log').read_text()[-2000:]}")
+        time.sleep(0.2)
+    try:
+        yield root, base, token
+    finally:
+        proc.terminate()  # the server shuts its kernels down on SIGTERM
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+def test_check_cell_in_jupyterlab_grades_what_ran(jupyterlab, tmp_path, capsys):
+    from playwright.sync_api import expect, sync_playwright
+
+    started = time.monotonic()
+    root, base, token = jupyterlab
+    api.fetch(EXERCISE, root / EXERCISE)
+    notebook = root / EXERCISE / f"{EXERCISE}.ipynb"
+    saved_before = notebook.read_bytes()
+    ex = bank.load(EXERCISE)
+    ns: dict = {}
+    exec(compile(ex.solution_path.read_text(), str(ex.solution_path), "exec"), ns)  # the reference's ANSWERS
+    right = dict(ns["ANSWERS"])
+    wrong = dict(right, q1="a" if right["q1"] != "a" else "c", q2=not right["q2"])
+    screenshot = tmp_path / "browser-check.png"
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1000})
+            page.set_default_timeout(60_000)
+            page.goto(f"{base}/lab/tree/{EXERCISE}/{EXERCISE}.ipynb?token={token}")
+            cells = page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell")
+            answer = cells.filter(has_text="ANSWERS = {")
+            check = cells.filter(has_text="%prep check")
+            answer.locator(".cm-content").wait_for()
+            page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for()
+
+            def edit(cell) -> None:
+                cell.locator(".cm-content").click()
+                expect(cell.locator(".cm-editor.cm-focused")).to_have_count(1)  # edit mode, not command mode
+
+            def run_with(answers: dict, previous_run: str | None) -> tuple[float, float, str]:
+                text = _answers_cell(answers)
+                edit(answer)
+                page.keyboard.press("Control+A")
+                page.keyboard.press("Delete")
+                page.keyboard.insert_text(text)
+                expect(answer.locator(".cm-content")).to_have_text(text.replace("\n", ""), use_inner_text=False)
+                page.keyboard.press("Shift+Enter")  # run the answer cell
+                edit(check)
+                page.keyboard.press("Shift+Enter")  # run the check cell
+                page.wait_for_function(  # a new result, or an error in the check cell's output
+                    "prev => { const el = document.querySelector('.jp-OutputArea .prep-check');"
+                    " const err = [...document.querySelectorAll('.jp-Cell')].some(c =>"
+                    " c.textContent.includes('%prep check') && c.querySelector("
+                    "'[data-mime-type=\"application/vnd.jupyter.stderr\"]'));"
+                    " return err || (el && el.dataset.prepRun !== prev); }", arg=previous_run or "", timeout=90_000)
+                result = check.locator(".prep-check")
+                if not result.count():
+                    raise AssertionError("the check cell failed: "
+                                         + check.locator(".jp-OutputArea").inner_text()[-1500:])
+                return (float(result.get_attribute("data-prep-score")), float(result.get_attribute("data-prep-max")),
+                        result.get_attribute("data-prep-run"))
+
+            try:
+                score, max_score, run_id = run_with(right, None)
+                assert score == max_score == ex.max_score
+                assert "points" in check.locator(".prep-score").inner_text()
+                score2, max2, _ = run_with(wrong, run_id)
+                assert max2 == ex.max_score and score2 == ex.max_score - 2
+            except Exception:
+                page.screenshot(path=str(tmp_path / "browser-failure.png"))
+                print(f"screenshot of the failure: {tmp_path / 'browser-failure.png'}")
+                raise
+            check.locator(".prep-check").scroll_into_view_if_needed()
+            page.screenshot(path=str(screenshot))
+        finally:
+            browser.close()
+
+    assert notebook.read_bytes() == saved_before  # never saved: the kernel's version was graded
+    progress = api.score()
+    mine = next(p for p in progress if p.exercise == EXERCISE)
+    assert mine.attempts == 2 and mine.passed
+    with capsys.disabled():
+        print(f"\nbrowser test: {time.monotonic() - started:.1f} s; screenshot: {screenshot}")

@@ -1,0 +1,146 @@
+"""prep and nbgrader, with nbgrader itself: export -> generate_assignment -> submitted/ -> grade -> gradebook.
+
+The grading is prep's one grading path (grader.judge.grading.grade); nbgrader's part is
+its own CLI (generate_assignment) and its own API (Gradebook, NbGraderAPI: what
+formgrader reads).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+import cli
+from grader import api, authoring, bank
+from grader.jupyter import nbgrader_course as course_mod
+
+pytestmark = pytest.mark.slow
+
+EXERCISES = ["autograd-mul", "fix-softplus", "quiz-dynamic-graphs"]
+ASSIGNMENT = "week1"
+
+
+def run(*args):
+    return CliRunner().invoke(cli.cli, list(args), catch_exceptions=False)
+
+
+def test_answer_cells_keep_nbgraders_markers_and_fix_bug_code():
+    plain = "def f(x):\n    ### BEGIN SOLUTION\n    return x\n    ### END SOLUTION\n"
+    assert course_mod.nbgrader_answer_source(plain, "ex") == plain.rstrip("\n")
+    stub = plain + "    ### BEGIN STUB\n    # return -x\n    ### END STUB\n"
+    assert course_mod.nbgrader_answer_source(stub, "ex") == "def f(x):\n    return -x"
+    with pytest.raises(authoring.MarkerError):
+        course_mod.nbgrader_answer_source("### BEGIN SOLUTION\n", "ex")
+
+
+def test_export_errors_say_what_to_do(tmp_path):
+    result = run("export-nbgrader", "autograd-mull", "--course", str(tmp_path / "c"))
+    assert result.exit_code == 2
+    assert result.output == ("Error: no exercise 'autograd-mull': did you mean 'autograd-mul'? "
+                             "`prep list` shows them all\n")
+    bad = run("export-nbgrader", "autograd-mul", "--course", str(tmp_path / "c"), "--assignment", "Week 1")
+    assert bad.output == "Error: assignment name 'Week 1' must be lowercase words joined by hyphens\n"
+    run("export-nbgrader", "autograd-mul", "--course", str(tmp_path / "c"))
+    with pytest.raises(api.PrepError, match="has no gradebook yet: run `nbgrader generate_assignment prep` there"):
+        course_mod.write_scores_to_gradebook(tmp_path / "c", "prep", [])
+
+
+def _fill(release_nb: dict, answers: dict[str, str]) -> dict:
+    nb = json.loads(json.dumps(release_nb))
+    for cell in nb["cells"]:
+        if cell.get("id") in answers:
+            cell["source"] = answers[cell["id"]]
+    return nb
+
+
+def test_round_trip_through_nbgrader(tmp_path, grade_file):
+    from nbgrader.api import Gradebook
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+
+    course = tmp_path / "course"
+    out = run("export-nbgrader", *EXERCISES, "--course", str(course), "--assignment", ASSIGNMENT, "--generate")
+    assert out.exit_code == 0, out.output
+    assert out.output.endswith(f"nbgrader generate_assignment {ASSIGNMENT}: wrote {course / 'release' / ASSIGNMENT}\n")
+    release = course / "release" / ASSIGNMENT
+    assert sorted(p.stem for p in release.glob("*.ipynb")) == sorted(EXERCISES)
+    for name in EXERCISES:  # what students get has no solution in it
+        text = (release / f"{name}.ipynb").read_text()
+        assert authoring.BEGIN_SOLUTION not in text
+        for region in authoring.solution_regions(bank.load(name).solution_path.read_text()):
+            if len(region.strip()) > 20:
+                assert region.strip() not in text
+
+    # Three students hand in, as `nbgrader collect` leaves them: alice right, bob untouched,
+    # carol right but with her notebooks mangled (reversed cells, edited nbgrader metadata,
+    # the grade cell deleted), and one answer cell deleted outright.
+    references = {}
+    for name in EXERCISES:
+        ex = bank.load(name)
+        cells = [c for c in authoring.split_cells(ex.solution_path.read_text(), ex.id) if c.is_answer]
+        references[name] = {authoring.answer_cell_id(ex.id, i): c.source for i, c in enumerate(cells, start=1)}
+    for student in ("alice", "bob", "carol"):
+        folder = course / "submitted" / student / ASSIGNMENT
+        folder.mkdir(parents=True)
+        (folder / "timestamp.txt").write_text("2026-01-15 10:00:00.000000 UTC")
+        for name in EXERCISES:
+            nb = json.loads((release / f"{name}.ipynb").read_text())
+            if student != "bob":
+                nb = _fill(nb, references[name])
+            if student == "carol":
+                nb["cells"].reverse()
+                for cell in nb["cells"]:
+                    cell.get("metadata", {}).get("nbgrader", {}).update(points=100, grade_id="edited")
+                nb["cells"] = [c for c in nb["cells"] if c.get("id") != course_mod.grade_cell_id(name)]
+                if name == "autograd-mul":
+                    nb["cells"] = [c for c in nb["cells"] if c.get("id") != f"{name}-answer-1"]
+            (folder / f"{name}.ipynb").write_text(json.dumps(nb))
+
+    subs = course_mod.list_submissions(course, ASSIGNMENT)
+    assert [(s.student, s.exercise) for s in subs] == [(st, e) for st in ("alice", "bob", "carol")
+                                                       for e in sorted(EXERCISES)]
+    assert all(s.timestamp is not None and s.timestamp.year == 2026 for s in subs)
+    results = [(s.student, grade_file(s.exercise, s.path)) for s in subs]
+    by = {(st, r.exercise): r for st, r in results}
+    for name in EXERCISES:
+        max_score = bank.load(name).max_score
+        assert by["alice", name].full_marks, [(t.name, t.message) for t in by["alice", name].tests]
+        assert by["bob", name].status == "graded" and by["bob", name].score == 0
+        if name != "autograd-mul":
+            assert by["carol", name].score == max_score
+    assert by["carol", "autograd-mul"].status == "not_gradable"
+    assert "answer cell 'autograd-mul-answer-1' is missing" in by["carol", "autograd-mul"].message
+
+    assert course_mod.write_scores_to_gradebook(course, ASSIGNMENT, results) == 9
+
+    # Read back with nbgrader's own API: the gradebook, and what formgrader lists.
+    db_url, course_id = course_mod.gradebook_url(course)
+    with Gradebook(db_url, course_id=course_id) as gb:
+        for student in ("alice", "bob", "carol"):
+            sub = gb.find_submission(ASSIGNMENT, student)
+            expected = sum(by[student, n].score for n in EXERCISES)
+            assert sub.score == pytest.approx(expected)
+            assert sub.max_score == pytest.approx(sum(bank.load(n).max_score for n in EXERCISES))
+        grade = gb.find_grade("fix-softplus-prep", "fix-softplus", ASSIGNMENT, "alice")
+        assert grade.auto_score == bank.load("fix-softplus").max_score and not grade.needs_manual_grade
+        comment = gb.find_comment("autograd-mul-answer-1", "autograd-mul", ASSIGNMENT, "carol")
+        assert comment.auto_comment.startswith("prep: 0/")
+    assert course_mod.read_scores(course, ASSIGNMENT)["alice"] == {
+        n: bank.load(n).max_score for n in EXERCISES}
+    cfg = course_mod._config(course)
+    cfg.CourseDirectory.root = str(course)
+    nbapi = NbGraderAPI(coursedir=CourseDirectory(config=cfg), config=cfg)
+    shown = {s["student"]: s for s in nbapi.get_submissions(ASSIGNMENT)}
+    assert shown["alice"]["autograded"] and shown["alice"]["score"] == pytest.approx(
+        sum(bank.load(n).max_score for n in EXERCISES))
+    assert shown["bob"]["autograded"] and shown["bob"]["score"] == 0
+
+    # Grading again (a resubmission) updates the same rows.
+    shutil.copy(course / "submitted" / "alice" / ASSIGNMENT / "quiz-dynamic-graphs.ipynb",
+                course / "submitted" / "bob" / ASSIGNMENT / "quiz-dynamic-graphs.ipynb")
+    again = grade_file("quiz-dynamic-graphs", course / "submitted" / "bob" / ASSIGNMENT / "quiz-dynamic-graphs.ipynb")
+    course_mod.write_scores_to_gradebook(course, ASSIGNMENT, [("bob", again)])
+    assert course_mod.read_scores(course, ASSIGNMENT)["bob"]["quiz-dynamic-graphs"] == again.max_score
