@@ -328,6 +328,33 @@ class _ProgressBar:
             sys.stderr.write("\n")
 
 
+@cli.command("grade-nbgrader")
+@click.argument("course", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--assignment", required=True, help="The nbgrader assignment whose submitted/ notebooks to grade.")
+@click.option("--exercise", "exercises", multiple=True, help="Exercises (default: the released notebooks).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="prep's results and exports (default: COURSE/prep-graded/ASSIGNMENT).")
+@click.option("--jobs", type=int, help="Parallel sandboxes (default: the number of cores).")
+@click.option("--unsafe-no-sandbox", is_flag=True, help="Grade without the sandbox (only for trusted code).")
+def grade_nbgrader(course: Path, assignment: str, exercises: tuple[str, ...], out: Path | None, jobs: int | None,
+                   unsafe_no_sandbox: bool) -> None:
+    """Grade an nbgrader course's submissions with prep, and write the scores into its gradebook.
+
+    \b
+    Example:
+        prep grade-nbgrader course/ --assignment ps1
+    """
+    from grader.jupyter import nbgrader_course
+
+    bar = _ProgressBar()
+    report, written = _run(nbgrader_course.grade_course, course, assignment, list(exercises) or None, out=out,
+                           jobs=jobs, unsafe_no_sandbox=unsafe_no_sandbox, on_progress=bar.update)
+    bar.close()
+    click.echo("by status: " + ", ".join(f"{s} {n}" for s, n in report.by_status.items()))
+    click.echo(f"wrote {written} score(s) into the gradebook of {course}; exports in {report.out}")
+    _finish(0)
+
+
 @cli.command("map")
 @click.option("--check", is_flag=True, help="Only say whether docs/seed-map.md is stale (exit 1 if so).")
 def map_command(check: bool) -> None:

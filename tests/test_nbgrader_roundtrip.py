@@ -144,3 +144,23 @@ def test_round_trip_through_nbgrader(tmp_path, grade_file):
     again = grade_file("quiz-dynamic-graphs", course / "submitted" / "bob" / ASSIGNMENT / "quiz-dynamic-graphs.ipynb")
     course_mod.write_scores_to_gradebook(course, ASSIGNMENT, [("bob", again)])
     assert course_mod.read_scores(course, ASSIGNMENT)["bob"]["quiz-dynamic-graphs"] == again.max_score
+
+
+def test_prep_grade_writes_an_nbgrader_class_into_its_gradebook(tmp_path):
+    """`prep grade-nbgrader`: the batch grader (sandbox, resumable store) on nbgrader's submitted/ layout."""
+    course = tmp_path / "course"
+    assert run("export-nbgrader", "quiz-dynamic-graphs", "--course", str(course), "--assignment", "ps1",
+               "--generate").exit_code == 0
+    release = json.loads((course / "release" / "ps1" / "quiz-dynamic-graphs.ipynb").read_text())
+    solved = json.loads(authoring.generate_notebook(bank.load("quiz-dynamic-graphs"), with_solutions=True))
+    answers = {c["id"]: c["source"] for c in solved["cells"] if c["cell_type"] == "code"}
+    for student, nb in (("ada", _fill(release, answers)), ("ben", release)):
+        folder = course / "submitted" / student / "ps1"
+        folder.mkdir(parents=True)
+        (folder / "quiz-dynamic-graphs.ipynb").write_text(json.dumps(nb))
+    result = run("grade-nbgrader", str(course), "--assignment", "ps1", "--unsafe-no-sandbox")
+    assert result.exit_code == 0, result.output
+    assert f"wrote 2 score(s) into the gradebook of {course}" in result.output
+    scores = course_mod.read_scores(course, "ps1")
+    top = bank.load("quiz-dynamic-graphs").max_score
+    assert scores["ada"]["quiz-dynamic-graphs"] == top and scores["ben"]["quiz-dynamic-graphs"] == 0

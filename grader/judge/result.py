@@ -49,6 +49,18 @@ class Result:
         return data
 
     @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "Result":
+        """The inverse of to_json (extra keys, such as a batch record's, are ignored)."""
+        names = {f for f in cls.__dataclass_fields__}
+        tests = [GraderOutcome(**{k: v for k, v in t.items() if k in GraderOutcome.__dataclass_fields__})
+                 for t in data.get("tests", [])]
+        fields = {k: v for k, v in data.items() if k in names and k != "tests"}
+        fields.setdefault("score", 0.0)
+        if fields["score"] is None:
+            fields["score"] = 0.0
+        return cls(tests=tests, **fields)
+
+    @classmethod
     def failed_before_grading(cls, exercise: str, status: str, message: str, max_score: float,
                               point_table: dict[str, float], hidden: set[str], **extra: Any) -> "Result":
         """Every grader scores zero with the same reason (the submission never got to run)."""

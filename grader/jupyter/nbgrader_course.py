@@ -339,3 +339,28 @@ def read_scores(course_dir: Path, assignment: str) -> dict[str, dict[str, float]
         for sub in gb.assignment_submissions(assignment):
             out[sub.student.id] = {nb.name: float(nb.score) for nb in sub.notebooks}
     return out
+
+
+def grade_course(course_dir: Path, assignment: str, exercise_ids: list[str] | None = None, *,
+                 out: Path | None = None, jobs: int | None = None, unsafe_no_sandbox: bool = False,
+                 on_progress: Any = None) -> tuple[Any, int]:
+    """``prep grade`` on an nbgrader course's submitted/ folder, then the scores into its gradebook.
+
+    The exercises default to the assignment's released notebooks. Returns (the batch report,
+    how many grades were written). prep's own infra errors are not written: they are not scores.
+    """
+    from grader.batch.store import Store
+    from grader.judge.result import Result
+
+    course = Path(course_dir)
+    if exercise_ids is None:
+        exercise_ids = sorted(p.stem for p in (course / "release" / assignment).glob("*.ipynb"))
+        if not exercise_ids:
+            raise api.PrepError(f"{course / 'release' / assignment} has no notebooks: run `nbgrader generate_assignment "
+                                f"{assignment}` there, or pass --exercise")
+    report = api.grade_batch(course / "submitted", exercise_ids, assignment=assignment,
+                             out=out or course / "prep-graded" / assignment, jobs=jobs,
+                             unsafe_no_sandbox=unsafe_no_sandbox, on_progress=on_progress)
+    records = Store(report.out).all_records()
+    results = [(r["learner"], Result.from_json(r)) for r in records if r["status"] != "infra_error"]
+    return report, write_scores_to_gradebook(course, assignment, results)
