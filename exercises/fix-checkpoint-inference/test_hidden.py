@@ -32,7 +32,8 @@ def test_resume_is_exact(learner, device, rng):
 
 def test_accuracy(learner, device, rng):
     """accuracy is the fraction of arg-max hits in eval mode, records no graph, and keeps the model's mode."""
-    for start_training in (True, False):
+    # In train mode, dropout can leave 24 predictions unchanged by chance: three draws make that vanishingly rare.
+    for start_training in (True, True, True, False):
         got = learner.probe("accuracy_report", seed_of(rng), start_training, str(device))
         if not isinstance(got["value"], float) or not math.isclose(got["value"], got["want"], abs_tol=1e-9):
             raise CheckFailure("accuracy must be the fraction (0 to 1) of correct arg-max predictions in eval mode")
