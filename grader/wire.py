@@ -31,7 +31,7 @@ MAGIC = b"PREPWIRE"
 PROTOCOL_VERSION = 1
 MAX_FRAME_BYTES = 256 * 1024 * 1024  # a frame larger than this is refused unread
 MAX_TREE_DEPTH = 32
-MAX_STRING = 4096
+MAX_STRING = 64 * 1024 * 1024  # a submission's source travels as one string; frames are capped anyway
 MAX_NODES = 100_000
 
 # dtypes that may cross the boundary; anything else is sent as an Opaque
@@ -88,7 +88,7 @@ def encode(tree: Any, *, on_opaque: Callable[[Any], Opaque] | None = None) -> by
 
     def opaque(value: Any) -> dict:
         o = on_opaque(value) if on_opaque else Opaque(type(value).__qualname__)
-        return {"$opaque": o.type_name, "summary": o.summary[:MAX_STRING]}
+        return {"$opaque": o.type_name, "summary": o.summary[:4096]}
 
     def walk(v: Any, depth: int) -> Any:
         if depth > MAX_TREE_DEPTH:
@@ -100,7 +100,9 @@ def encode(tree: Any, *, on_opaque: Callable[[Any], Opaque] | None = None) -> by
         if isinstance(v, float):
             return v if math.isfinite(v) else {"$float": repr(v)}
         if isinstance(v, str):
-            return {"$str": v[:MAX_STRING]}
+            if len(v) > MAX_STRING:
+                raise WireError(f"a string of {len(v)} characters is too long to send")
+            return {"$str": v}
         if isinstance(v, torch.Tensor):
             if v.layout != torch.strided or v.is_complex() or v.device.type == "meta" or v.dtype not in ALLOWED_DTYPES:
                 return opaque(v) if on_opaque else {"$opaque": "torch.Tensor", "summary": f"{v.layout}, {v.dtype}, {v.device}"}
@@ -170,7 +172,9 @@ def decode(blob: bytes, *, place: Callable[[torch.Tensor, TensorInfo], torch.Ten
         if not isinstance(n, dict) or len(n) == 0:
             raise WireError(f"unexpected node {type(n).__name__}")
         if "$str" in n and isinstance(n["$str"], str):
-            return n["$str"][:MAX_STRING]
+            if len(n["$str"]) > MAX_STRING:
+                raise WireError("string too long")
+            return n["$str"]
         if "$float" in n and isinstance(n["$float"], str):
             try:
                 return float(n["$float"])
@@ -186,7 +190,7 @@ def decode(blob: bytes, *, place: Callable[[torch.Tensor, TensorInfo], torch.Ten
         if "$dict" in n and isinstance(n["$dict"], dict):
             return {str(k): walk(x, depth + 1) for k, x in n["$dict"].items()}
         if "$opaque" in n:
-            return Opaque(str(n["$opaque"])[:200], str(n.get("summary", ""))[:MAX_STRING])
+            return Opaque(str(n["$opaque"])[:200], str(n.get("summary", ""))[:4096])
         if "$tensor" in n:
             key = n["$tensor"]
             if key not in tensors or key in used:

@@ -129,3 +129,11 @@ def test_not_gradable_result_scores_zero_with_the_message(tmp_path, grade_file):
     result = grade_file("autograd-mul", path)
     assert result.status == "not_gradable" and result.score == 0
     assert "syntax error" in result.message and all(t.points == 0 for t in result.tests)
+
+
+def test_a_long_submission_is_graded_whole(tmp_path, grade_file):
+    """A filled stub with a long header and comments (well over 4 KB) is graded as written."""
+    path = tmp_path / "long.py"
+    path.write_text("# a learner's notes\n" * 2000 + bank.load("autograd-mul").solution_path.read_text())
+    assert len(path.read_text()) > 20_000
+    assert grade_file("autograd-mul", path).full_marks

@@ -43,6 +43,12 @@ def test_dtypes_as_values_cross_and_unknown_ones_are_refused():
         wire.decode(_frame_with_tree({"$dtype": "__class__"}))
 
 
+def test_long_strings_cross_whole():
+    """A submission's source is one string: it must arrive complete, never cut."""
+    source = "x = 1\n" * 100_000
+    assert roundtrip({"source": source})["source"] == source
+
+
 def test_non_contiguous_and_empty_tensors():
     t = torch.arange(12.0).reshape(3, 4).t()
     assert torch.equal(roundtrip(t), t)

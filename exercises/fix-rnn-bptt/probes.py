@@ -1,0 +1,52 @@
+"""Trusted helpers for fix-rnn-bptt, run in the worker: the learner's ElmanRNN, a Linear head, TBPTT with SGD."""
+
+import torch
+
+
+def build(mod, sizes, weights, like):
+    model = mod.ElmanRNN(*sizes).to(like.device, like.dtype)
+    if weights is not None:
+        model.load_state_dict(weights)
+    return model
+
+
+def forward(mod, sizes, weights, x, h0=None):
+    """Outputs, final state, and the gradients of (out.sum() + h_n.sum()) for x and every parameter."""
+    model = build(mod, sizes, weights, x)
+    x = x.detach().requires_grad_()
+    out, h_n = model(x, h0)
+    (out.sum() + h_n.sum()).backward()
+    return {"out": out.detach(), "h_n": h_n.detach(), "x_grad": x.grad,
+            "grads": {n: p.grad for n, p in model.named_parameters()}}
+
+
+def describe(mod, sizes):
+    model = mod.ElmanRNN(*sizes)
+    return {"names": sorted(n for n, _ in model.named_parameters()),
+            "max_abs": max(float(p.abs().max()) for p in model.parameters())}
+
+
+def tbptt(mod, sizes, weights, head_weights, xs, ys, k, lr):
+    model = build(mod, sizes, weights, xs)
+    head = torch.nn.Linear(head_weights["weight"].shape[1], head_weights["weight"].shape[0]).to(xs.device, xs.dtype)
+    head.load_state_dict(head_weights)
+    opt = torch.optim.SGD(list(model.parameters()) + list(head.parameters()), lr=lr)
+    losses = mod.train_tbptt(model, head, xs, ys, k, opt)
+    return {"losses": losses, "state": {n: p.detach().clone() for n, p in model.named_parameters()}}
+
+
+def accuracy(mod, sizes, weights, head_weights, xs, ys):
+    model = build(mod, sizes, weights, xs)
+    head = torch.nn.Linear(head_weights["weight"].shape[1], head_weights["weight"].shape[0]).to(xs.device, xs.dtype)
+    head.load_state_dict(head_weights)
+    return mod.sequence_accuracy(model, head, xs, ys)
+
+
+def learn(mod, xs, ys, epochs, k, lr, init_seed):
+    torch.manual_seed(init_seed)
+    model = mod.ElmanRNN(xs.shape[-1], 16).to(xs.device)
+    head = torch.nn.Linear(16, int(ys.max()) + 1).to(xs.device)
+    opt = torch.optim.Adam(list(model.parameters()) + list(head.parameters()), lr=lr)
+    for _ in range(epochs):
+        mod.train_tbptt(model, head, xs, ys, k, opt)
+    return mod.sequence_accuracy(model, head, xs, ys)

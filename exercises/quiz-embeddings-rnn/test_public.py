@@ -1,0 +1,24 @@
+"""Public grader for quiz-embeddings-rnn: every item answered, in the right form (the values are graded hidden)."""
+
+from grader.judge.checks import CheckFailure
+
+KINDS = {"q1": "bool", "q2": "bool", "q3": "number", "q4": "number", "q5": "bool", "q6": "choice", "q7": "choice",
+         "q8": "bool", "q9": "choice", "q10": "choice", "q11": "bool", "q12": "number"}
+
+
+def test_answers_well_formed(learner):
+    """ANSWERS has every item: a letter a-d for multiple choice, True/False, or a number."""
+    answers = learner.get("ANSWERS")
+    if not isinstance(answers, dict):
+        raise CheckFailure("ANSWERS must be a dict", f"received {answers!r:.80}")
+    problems = []
+    for item, kind in KINDS.items():
+        given = answers.get(item)
+        if kind == "choice" and not (isinstance(given, str) and given.strip().lower().rstrip(")") in ("a", "b", "c", "d")):
+            problems.append(f"{item} needs a letter a-d")
+        elif kind == "bool" and not isinstance(given, bool):
+            problems.append(f"{item} needs True or False")
+        elif kind == "number" and (isinstance(given, bool) or not isinstance(given, (int, float))):
+            problems.append(f"{item} needs a number")
+    if problems:
+        raise CheckFailure(f"{len(problems)} item(s) not answered in the right form", "; ".join(problems))

@@ -1,0 +1,30 @@
+"""Trusted helpers for seq2seq-attention, run in the worker: build the learner's Seq2Seq and run it."""
+
+import torch
+
+
+def build(mod, args, weights):
+    """The learner's model holding the given (float64) weights, on their device."""
+    model = mod.Seq2Seq(*args)
+    w = weights["out.weight"]
+    model.to(w.device, w.dtype)
+    model.load_state_dict(weights)
+    return model
+
+
+def forward(mod, args, weights, src, tgt):
+    return build(mod, args, weights)(src, tgt)
+
+
+def greedy(mod, args, weights, src, steps):
+    with torch.no_grad():
+        return build(mod, args, weights).greedy(src, steps)
+
+
+def learn(mod, args, src, tgt, test_src, steps, lr, init_seed):
+    """Train a fresh model with the given train() loop; return its greedy decoding of test_src."""
+    torch.manual_seed(init_seed)
+    model = mod.Seq2Seq(*args).to(src.device)
+    mod.train(model, src, tgt, steps, lr)
+    with torch.no_grad():
+        return model.greedy(test_src, test_src.shape[1])

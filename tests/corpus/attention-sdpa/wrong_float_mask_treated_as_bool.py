@@ -1,0 +1,25 @@
+"""Treats a float mask as 'keep where non-zero' instead of adding it."""
+
+import math
+
+import torch
+
+
+def attention_weights(q, k, attn_mask=None, is_causal=False, scale=None):
+    if scale is None:
+        scale = q.size(-1) ** -0.5
+    scores = torch.matmul(q, k.transpose(-1, -2)) * scale
+    L, S = q.size(-2), k.size(-2)
+    if is_causal:
+        causal = torch.ones(L, S, dtype=torch.bool, device=q.device).tril()
+        scores = scores.masked_fill(~causal, -math.inf)
+    if attn_mask is not None:
+        if attn_mask.dtype == torch.bool:
+            scores = scores.masked_fill(~attn_mask, -math.inf)
+        else:
+            scores = scores.masked_fill(attn_mask == 0, -math.inf)
+    return torch.softmax(scores, dim=-1).nan_to_num(0.0)
+
+
+def scaled_dot_product_attention(q, k, v, attn_mask=None, is_causal=False, scale=None):
+    return torch.matmul(attention_weights(q, k, attn_mask, is_causal, scale), v)

@@ -1,0 +1,28 @@
+"""Records the loss after each update instead of before it."""
+
+import torch
+
+
+def predict_proba(X, w, b):
+    return 1.0 / (1.0 + torch.exp(-(X @ w + b)))
+
+
+def loss_and_grad(X, y, w, b):
+    z = X @ w + b
+    # log(1 + e^z) - y z, computed stably as max(z, 0) + log1p(e^-|z|) - y z
+    loss = (z.clamp(min=0) + torch.log1p(torch.exp(-z.abs())) - y * z).mean()
+    grad_z = (torch.sigmoid(z) - y) / len(y)
+    grad = X.T @ grad_z
+    return loss, grad, grad_z.sum()
+
+
+def fit_logistic(X, y, lr, steps):
+    w = X.new_zeros(X.shape[1])
+    b = X.new_zeros(())
+    history = []
+    for step in range(steps):
+        loss, dw, db = loss_and_grad(X, y, w, b)
+        w = w - lr * dw
+        b = b - lr * db
+        history.append(float(loss_and_grad(X, y, w, b)[0]))
+    return w, b, history

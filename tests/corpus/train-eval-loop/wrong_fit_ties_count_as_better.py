@@ -1,0 +1,49 @@
+"""Treats an equal accuracy as an improvement, so a plateau keeps moving the best epoch."""
+
+import torch
+
+
+def train_one_epoch(model, loader, optimizer, loss_fn):
+    model.train(True)
+    seen, weighted = 0, 0.0
+    for inputs, targets in loader:
+        out = model(inputs)
+        loss = loss_fn(out, targets)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        weighted += float(loss.detach()) * inputs.shape[0]
+        seen += inputs.shape[0]
+    return weighted / seen
+
+
+def evaluate(model, loader):
+    mode = model.training
+    model.eval()
+    hits, seen = 0, 0
+    with torch.inference_mode():
+        for inputs, targets in loader:
+            pred = model(inputs).argmax(1)
+            hits += (pred == targets).sum().item()
+            seen += targets.numel()
+    model.train(mode)
+    return hits / seen
+
+
+def fit(model, train_loader, val_loader, optimizer, loss_fn, max_epochs, patience):
+    history, best_acc, best_epoch, snapshot, since = [], None, 0, None, 0
+    epoch = 0
+    while epoch < max_epochs:
+        epoch += 1
+        train_one_epoch(model, train_loader, optimizer, loss_fn)
+        acc = evaluate(model, val_loader)
+        history.append(acc)
+        if best_acc is None or acc >= best_acc:
+            best_acc, best_epoch, since = acc, epoch, 0
+            snapshot = {k: v.detach().clone() for k, v in model.state_dict().items()}
+        else:
+            since += 1
+            if since == patience:
+                break
+    model.load_state_dict(snapshot)
+    return {"best_epoch": best_epoch, "best_accuracy": best_acc, "history": history}
