@@ -23,8 +23,8 @@ from tests.conftest import CORPUS, ROOT
 
 REDTEAM = ROOT / "tests" / "redteam"
 WRONG = CORPUS / "autograd-mul" / "wrong_swapped_gradients.py"
-SANDBOX_PROBLEM = sandbox.check_available()
-needs_sandbox = pytest.mark.skipif(SANDBOX_PROBLEM is not None, reason=f"no sandbox here: {SANDBOX_PROBLEM}")
+# Skip only where bubblewrap is not installed at all; where it is, a sandbox that cannot start is a failure.
+needs_sandbox = pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap is not installed")
 
 
 def make_class(root: Path, files: dict[str, Path | str], exercise: str = "autograd-mul") -> Path:
@@ -62,6 +62,7 @@ def test_red_team_class_scores_no_more_than_the_same_wrong_code(tmp_path):
     assert len(attacks) >= 30
     files: dict[str, Path | str] = {p.stem: p for p in attacks}
     files["baseline"] = WRONG
+    assert sandbox.check_available() is None, sandbox.check_available()
     klass = make_class(tmp_path / "class", files)
     started = time.monotonic()
     report = api.grade_batch(klass, ["autograd-mul"], out=tmp_path / "out", jobs=2, call_s=3.0)

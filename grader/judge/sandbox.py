@@ -57,6 +57,8 @@ class Sandbox:
                 cmd += ["--cap-add", cap]
         else:
             cmd += ["--unshare-all", "--cap-drop", "ALL"]
+        # The scratch tmpfs first: binds below may live under /tmp (a checkout there) and must stay visible.
+        cmd += ["--size", str(self.tmpfs_mb << 20), "--tmpfs", "/tmp"]
         cmd += ["--ro-bind", "/usr", "/usr"]
         for name in ("lib", "lib64", "bin", "sbin"):
             if os.path.islink(f"/{name}"):
@@ -83,8 +85,7 @@ class Sandbox:
         # A GPU stays usable inside: its device nodes (the driver's libraries are under /usr).
         for node in sorted(glob.glob("/dev/nvidia*")) + sorted(glob.glob("/dev/dri/*")):
             cmd += ["--dev-bind", node, node]
-        cmd += ["--tmpfs", "/dev/shm",
-                "--size", str(self.tmpfs_mb << 20), "--tmpfs", "/tmp", "--chdir", "/tmp", "--clearenv",
+        cmd += ["--tmpfs", "/dev/shm", "--chdir", "/tmp", "--clearenv",
                 "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "HOME", "/tmp", "--setenv", "LANG", "C.UTF-8",
                 "--setenv", "OMP_NUM_THREADS", "1", "--setenv", "PYTHONHASHSEED", "0", "--"]
         return cmd + argv
