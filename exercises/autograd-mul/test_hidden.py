@@ -53,7 +53,7 @@ def test_backward_returns_input_shapes(learner, device, rng):
 def test_gradcheck(learner, device, rng):
     """torch.autograd.gradcheck passes in float64 (analytic backward against central differences)."""
     fn = learner.function("Mul.apply")
-    for xs, ys in SHAPES[1:4]:
+    for xs, ys in SHAPES[1:3]:  # broadcasting both ways; the equal-shape case is covered above
         x = rand(rng, xs, device, scale=1.0).requires_grad_()
         y = rand(rng, ys, device, scale=1.0).requires_grad_()
         check_gradients(fn, (x, y), what=f"Mul for shapes {xs} and {ys}", reference=torch.mul, fast=True)
