@@ -7,7 +7,7 @@ Requests (each a wire tree, a dict with an ``op``):
 * ``get``    target: the value of a module attribute (e.g. a quiz's ANSWERS dict)
 * ``describe`` target: type facts about an attribute (is it a class, its bases)
 * ``probe``  name, args, kwargs: a function from the exercise's trusted probes module
-* ``shutdown``
+* ``shutdown`` (handled by the serve loop: the worker exits)
 
 Each reply is ``{"ok": True, "value": tree}`` or ``{"ok": False, "error": {...}}``.
 """
@@ -109,9 +109,6 @@ class Runtime:
             raise RuntimeError("this exercise has no probes module")
         probe = getattr(self.probes, req["name"])
         return probe(self.learner, *req.get("args", []), **req.get("kwargs", {}))
-
-    def op_shutdown(self, req: dict) -> Any:
-        raise SystemExit(0)
 
     def _resolve(self, dotted: str) -> Any:
         if self.learner is None:
