@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import html
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -17,7 +19,7 @@ from click.testing import CliRunner
 
 import cli
 from grader import api, bank
-from grader.batch.store import Store
+from grader.batch.store import Store, file_stem
 from grader.judge import sandbox
 from tests.conftest import CORPUS, ROOT
 
@@ -122,7 +124,7 @@ def test_bad_submissions_each_get_a_status_and_the_batch_goes_on(tmp_path):
         assert got[learner]["status"] == "graded" and float(got[learner]["score"]) > 0
     results = tmp_path / "out" / "results" / "autograd-mul"
     assert all(p.parent == results for p in results.iterdir())  # nothing escaped the results folder
-    record = json.loads((results / "nbformat3.json").read_text())
+    record = Store(tmp_path / "out").get("nbformat3", "autograd-mul")
     assert "nbformat 3" in record["message"]
 
 
@@ -217,13 +219,15 @@ def test_nbgrader_submitted_layout_and_all_exports(tmp_path):
     got = rows(out)
     assert got["s1"]["score"] == f"{ex.max_score:g}" and float(got["s2"]["score"]) < ex.max_score
     assert report.by_status == {"graded": 2}
-    learner = json.loads((out / "learners" / "s2.json").read_text())
-    assert learner["exercises"][0]["exercise"] == "autograd-mul"
-    feedback = (out / "feedback" / "s2.md").read_text()
+    learner = json.loads((out / "learners" / f"{file_stem('s2')}.json").read_text())
+    assert learner["learner"] == "s2" and learner["exercises"][0]["exercise"] == "autograd-mul"
+    feedback = (out / "feedback" / f"{file_stem('s2')}.md").read_text()
+    assert feedback.startswith("# Feedback\n\nLearner: s2\n")
+    feedback = html.unescape(re.sub(r"\\(.)", r"\1", feedback))  # the text as rendered, Markdown escapes undone
     hidden_source = ex.hidden_graders.read_text()
     assert "def test_" not in feedback and "expected:" not in feedback.split("(hidden)")[-1]
     assert not any(line.strip() in feedback for line in hidden_source.splitlines() if len(line.strip()) > 30)
-    gs = json.loads((out / "gradescope" / "s1" / "results.json").read_text())
+    gs = json.loads((out / "gradescope" / file_stem("s1") / "results.json").read_text())
     assert gs["score"] == ex.max_score and all({"name", "score", "max_score"} <= set(t) for t in gs["tests"])
     junit = (out / "junit.xml").read_text()
     assert '<testsuite name="autograd-mul"' in junit and "s2 :: test_gradcheck" in junit

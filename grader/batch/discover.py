@@ -12,7 +12,7 @@ SUFFIXES = (".py", ".ipynb")
 
 @dataclass(frozen=True)
 class Job:
-    learner: str  # the learner's folder name, as it is (spaces, unicode...)
+    learner: str  # the learner's folder name exactly as os.scandir gives it (any bytes: see store.file_stem)
     exercise: str
     path: Path | None  # None: nothing gradable was found (problem says why)
     problem: str = ""
@@ -42,7 +42,12 @@ def discover(root: Path, exercises: list[str], assignment: str | None = None) ->
             if not folder.is_dir() or folder.is_symlink():
                 jobs += [Job(entry.name, ex, None, f"no '{assignment}' folder in this submission") for ex in exercises]
                 continue
-        files = [f for f in sorted(folder.iterdir()) if f.suffix in SUFFIXES and not f.name.startswith(".")]
+        try:
+            files = [f for f in sorted(folder.iterdir()) if f.suffix in SUFFIXES and not f.name.startswith(".")]
+        except OSError as e:  # an unreadable folder is this learner's problem, never the batch's
+            jobs += [Job(entry.name, ex, None, f"the submission's folder cannot be read ({e.strerror})")
+                     for ex in exercises]
+            continue
         for ex in exercises:
             jobs.append(_pick(entry.name, ex, files, single=len(exercises) == 1 and assignment is None))
     return jobs
@@ -56,7 +61,10 @@ def _pick(learner: str, exercise: str, files: list[Path], single: bool) -> Job:
         return Job(learner, exercise, None, f"no {exercise}.py or {exercise}.ipynb (found: {found})")
     # prefer the notebook when both exist: it is what the learner worked in
     path = sorted(candidates, key=lambda f: f.suffix != ".ipynb")[0]
-    mode = os.lstat(path).st_mode
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError as e:
+        return Job(learner, exercise, None, f"{path.name} cannot be read ({e.strerror})")
     if stat.S_ISLNK(mode) or not stat.S_ISREG(mode):
         return Job(learner, exercise, None, f"{path.name} is not a regular file")
     return Job(learner, exercise, path)

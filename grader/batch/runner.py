@@ -130,7 +130,14 @@ class Judges:
                     store.put(job.learner, ex.id, key, _not_gradable(ex, job.problem))
                 _tally(progress, "not_gradable", skipped=True, on_progress=on_progress)
                 continue
-            sha = _sha256(job.path)
+            try:
+                sha = _sha256(job.path)
+            except OSError as e:  # unreadable, or gone since discovery: this learner's problem, not the batch's
+                problem = f"{job.path.name} cannot be read ({e.strerror or type(e).__name__})"
+                key = Key("", ex.id, versions[ex.id])
+                store.put(job.learner, ex.id, key, _not_gradable(ex, problem))
+                _tally(progress, "not_gradable", on_progress=on_progress)
+                continue
             key = Key(sha, ex.id, versions[ex.id])
             if store.is_final(job.learner, ex.id, key):
                 _tally(progress, store.get(job.learner, ex.id)["status"], skipped=True, on_progress=on_progress)
