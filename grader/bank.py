@@ -35,7 +35,25 @@ ID_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 SEED_PATTERN = re.compile(r"^\d{3}-\d{2}$")
 GRADER_PATTERN = re.compile(r"^test_[A-Za-z0-9_]+(\[[A-Za-z0-9_.]+\])?$")
 MODULE_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+# an ATen operator name, optionally with an overload and '*' wildcards: aten::sigmoid, aten::_fused_adam*
+OP_PATTERN = re.compile(r"^aten::[A-Za-z0-9_*]+(\.[A-Za-z0-9_*]+)?$")
 LIMIT_FIELDS = {"wall_s": float, "call_s": float, "memory_mb": int, "cpu_s": int}
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One behaviour the task states (``says``, quoted from the prompt) and the graders that fail without it."""
+
+    says: str
+    graders: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class EquivalentMutant:
+    """A mutant of the reference that behaves exactly like it (no grader can or should kill it), and why."""
+
+    mutant: str  # the mutant's id as `prep selftest --mutants` prints it
+    reason: str
 
 
 class ExerciseFormatError(Exception):
@@ -61,6 +79,10 @@ class Exercise:
     bans: tuple[str, ...] = ()
     seed_defects: str = ""
     preload: tuple[str, ...] = ()  # modules a warm worker pool imports once (e.g. torch._dynamo)
+    ban_ops: tuple[str, ...] = ()  # ATen operator patterns trapped at the dispatcher in the worker
+    clauses: tuple["Clause", ...] = ()  # each behaviour the task states -> the graders that check it
+    context: tuple[str, ...] = ()  # prompt fragments that state no gradable behaviour (background)
+    equivalent_mutants: tuple["EquivalentMutant", ...] = ()
 
     @property
     def max_score(self) -> float:
@@ -173,7 +195,8 @@ def parse(data: dict[str, Any], *, directory: Path, solution_path: Path, where: 
         return tuple(values)
 
     known = {"schema", "id", "title", "kind", "difficulty", "topics", "seeds", "hints", "time_budget_min",
-             "bans", "question", "points", "limits", "seed_defects", "preload"}
+             "bans", "question", "points", "limits", "seed_defects", "preload", "ban_ops", "clauses", "context",
+             "equivalent_mutants"}
     for key in data:
         if key not in known:
             fail(key, f"is not part of schema {SCHEMA_VERSION} (known fields: {', '.join(sorted(known))})")
@@ -218,6 +241,31 @@ def parse(data: dict[str, Any], *, directory: Path, solution_path: Path, where: 
     bans = data.get("bans", [])
     if not isinstance(bans, list) or not all(isinstance(b, str) and "." in b for b in bans):
         fail("bans", "must be a list of dotted names such as 'torch.optim.SGD'")
+    ban_ops = data.get("ban_ops", [])
+    if not isinstance(ban_ops, list) or not all(isinstance(o, str) and OP_PATTERN.match(o) for o in ban_ops):
+        fail("ban_ops", "must be a list of ATen operator patterns such as 'aten::sigmoid' or 'aten::_fused_adam*'")
+    clauses = []
+    for i, entry in enumerate(data.get("clauses", [])):
+        if not isinstance(entry, dict) or set(entry) != {"says", "graders"}:
+            fail(f"clauses[{i}]", "must be a table with exactly 'says' (quoted from the prompt) and 'graders'")
+        says, graders = entry["says"], entry["graders"]
+        if not isinstance(says, str) or not says.strip():
+            fail(f"clauses[{i}].says", "must be a non-empty string")
+        if not isinstance(graders, list) or not graders or not all(isinstance(g, str) for g in graders):
+            fail(f"clauses[{i}].graders", "must be a non-empty list of grader names")
+        for g in graders:
+            if g not in points:
+                fail(f"clauses[{i}].graders", f"names {g!r}, which has no entry in [points]")
+        clauses.append(Clause(" ".join(says.split()), tuple(graders)))
+    context = data.get("context", [])
+    if not isinstance(context, list) or not all(isinstance(c, str) and c.strip() for c in context):
+        fail("context", "must be a list of non-empty strings quoted from the prompt")
+    equivalent = []
+    for i, entry in enumerate(data.get("equivalent_mutants", [])):
+        if (not isinstance(entry, dict) or set(entry) != {"mutant", "reason"}
+                or not all(isinstance(entry[k], str) and entry[k].strip() for k in entry)):
+            fail(f"equivalent_mutants[{i}]", "must be a table with non-empty strings 'mutant' and 'reason'")
+        equivalent.append(EquivalentMutant(entry["mutant"].strip(), entry["reason"].strip()))
     preload = data.get("preload", [])
     if not isinstance(preload, list) or not all(isinstance(m, str) and MODULE_PATTERN.match(m) for m in preload):
         fail("preload", "must be a list of module names such as 'torch._dynamo'")
@@ -242,4 +290,8 @@ def parse(data: dict[str, Any], *, directory: Path, solution_path: Path, where: 
         bans=tuple(bans),
         seed_defects=defects.strip(),
         preload=tuple(preload),
+        ban_ops=tuple(ban_ops),
+        clauses=tuple(clauses),
+        context=tuple(" ".join(c.split()) for c in context),
+        equivalent_mutants=tuple(equivalent),
     )

@@ -208,20 +208,41 @@ def decode(blob: bytes, *, place: Callable[[torch.Tensor, TensorInfo], torch.Ten
 # ---------------------------------------------------------------- framing
 
 
-def write_frame(fd: int, body: bytes) -> None:
-    data = MAGIC + struct.pack("<Q", len(body)) + body
-    view = memoryview(data)
-    while view:
-        n = os.write(fd, view)
-        view = view[n:]
-
-
 class FrameTimeout(Exception):
-    """No complete frame arrived before the deadline."""
+    """A frame could not be read (or written) completely before the deadline."""
 
 
 class PeerClosed(Exception):
     """The other side closed its end of the pipe."""
+
+
+def write_frame(fd: int, body: bytes, *, deadline: float | None = None) -> None:
+    """Write one frame. With a deadline the write never blocks past it (raises FrameTimeout): a
+    reader that stops reading cannot hold the writer, however large the frame."""
+    data = MAGIC + struct.pack("<Q", len(body)) + body
+    view = memoryview(data)
+    if deadline is None:
+        while view:
+            n = os.write(fd, view)
+            view = view[n:]
+        return
+    was_blocking = os.get_blocking(fd)
+    os.set_blocking(fd, False)
+    try:
+        while view:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise FrameTimeout()
+            _, ready, _ = select.select([], [fd], [], min(left, 0.05))
+            if not ready:
+                continue
+            try:
+                n = os.write(fd, view[: 1 << 16])
+            except BlockingIOError:
+                continue
+            view = view[n:]
+    finally:
+        os.set_blocking(fd, was_blocking)
 
 
 def read_frame(fd: int, *, deadline: float | None = None, max_bytes: int = MAX_FRAME_BYTES,

@@ -11,6 +11,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -46,6 +47,15 @@ def rows(out: Path) -> dict[str, dict[str, str]]:
         return {r["learner"]: r for r in csv.DictReader(f)}
 
 
+def host_shmem() -> int:
+    """The host's shared memory (tmpfs and System V pages), from /proc/meminfo, in bytes."""
+    with open("/proc/meminfo") as f:
+        for line in f:
+            if line.startswith("Shmem:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
 def sandbox_processes() -> list[int]:
     found = []
     for entry in os.listdir("/proc"):
@@ -67,8 +77,24 @@ def test_red_team_class_scores_no_more_than_the_same_wrong_code(tmp_path):
     assert sandbox.check_available() is None, sandbox.check_available()
     klass = make_class(tmp_path / "class", files)
     started = time.monotonic()
-    report = api.grade_batch(klass, ["autograd-mul"], out=tmp_path / "out", jobs=2, call_s=3.0)
+    shmem_start = host_shmem()
+    peak = [shmem_start]
+    done = threading.Event()
+
+    def watch_shared_memory() -> None:  # the host's tmpfs and System V pages while the batch runs
+        while not done.wait(0.05):
+            peak[0] = max(peak[0], host_shmem())
+
+    watcher = threading.Thread(target=watch_shared_memory, daemon=True)
+    watcher.start()
+    try:
+        report = api.grade_batch(klass, ["autograd-mul"], out=tmp_path / "out", jobs=2, call_s=3.0)
+    finally:
+        done.set()
+        watcher.join()
     elapsed = time.monotonic() - started
+    assert peak[0] - shmem_start < 1 << 30, f"the host's shared memory grew by {(peak[0] - shmem_start) >> 20} MiB"
+    assert host_shmem() - shmem_start < 64 << 20, "shared memory was left behind after the batch"
     graded = rows(tmp_path / "out")
     baseline = float(graded["baseline"]["score"])
     assert baseline < bank.load("autograd-mul").max_score

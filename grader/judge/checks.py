@@ -18,7 +18,11 @@ import torch
 from torch.autograd.gradcheck import GradcheckError
 
 from grader import wire
+from grader.judge.failure import CheckFailure
 from grader.judge.remote import received_info
+
+__all__ = ["CheckFailure", "summarize", "expect_tensor", "expect_close", "expect_equal", "check_gradients",
+           "compare_trajectories", "expect_subclass", "expect_raises", "load_sibling", "banned_names_used"]
 
 # Every tensor compared here was decoded from bytes, so none is a DTensor. torch's
 # assert_close would otherwise import torch.distributed.tensor on first use (~0.4 s).
@@ -28,15 +32,6 @@ try:
     _cmp._HAS_DTENSOR = False
 except (ImportError, AttributeError):  # pragma: no cover - a future torch may move this
     pass
-
-
-class CheckFailure(AssertionError):
-    """A grader's check failed; ``prop`` says what, ``detail`` shows the evidence."""
-
-    def __init__(self, prop: str, detail: str = "") -> None:
-        super().__init__(prop + (f"\n{detail}" if detail else ""))
-        self.prop = prop
-        self.detail = detail
 
 
 def summarize(t: Any, limit: int = 6) -> str:

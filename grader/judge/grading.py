@@ -21,6 +21,7 @@ from typing import Any
 
 from grader import submission as submissions
 from grader.bank import Exercise
+from grader.judge.failure import CheckFailure
 from grader.judge.result import GraderOutcome, Result
 from grader.judge.session import InfraError, LearnerError, Limits, WorkerDied, WorkerSession
 
@@ -77,10 +78,13 @@ def grade(exercise: Exercise, path: Path, *, seed: int | None = None, limits: Li
             probes = pool.visible(probes)
         try:
             session.request({"op": "load", "source": sub.source, "filename": sub.filename,
-                             "probes": probes, "bans": list(exercise.bans)})
+                             "probes": probes, "bans": list(exercise.bans), "ban_ops": list(exercise.ban_ops)})
         except LearnerError as e:
-            if e.type == "ProbeLoadError":
-                raise InfraError(f"the exercise's probes failed to load in the worker: {e.message}") from None
+            if e.type == "ProbeLoadError" and not e.in_learner_code:
+                raise InfraError(f"the exercise's probes or bans failed to load in the worker: {e.message}") from None
+            if e.type == "BannedCallError":
+                return early("not_gradable", f"while it was being loaded, your code used something this exercise "
+                                             f"rules out: {e.message}{_where(e)}")
             return early("not_gradable", f"your code raised {e.summary()} while it was being loaded; "
                                          "fix that first (it runs before any grader)")
         result = _run_graders(exercise, learner, seed, sub.source, session)
@@ -196,15 +200,21 @@ def aggregate(exercise: Exercise, plugin: Any, session: WorkerSession) -> Result
 
 
 def _explain(rec: Any, hidden: bool) -> tuple[str, str]:
-    """A failure message that teaches; for hidden graders, the property only."""
-    from grader.judge.checks import CheckFailure
+    """A failure message that teaches; for hidden graders, the property only.
 
+    Whatever a grader raises while it handles the learner's code or results is a failed grader,
+    never prep's fault: the reference passes every grader (selftest, and the canaries before a
+    batch), so an exception here comes from what this submission did or returned. Only prep's own
+    machinery failing (``InfraError``) is an error.
+    """
     exc = rec.exception
     on = f"[{rec.device}] " if rec.device and rec.device != "cpu" else ""
     if isinstance(exc, WorkerDied):
         return "failed", f"{on}not graded: {exc.message}"
     if isinstance(exc, LearnerError):
-        return "failed", f"{on}your code raised {exc.summary()}"
+        return "failed", on + learner_error_message(exc)
+    if isinstance(exc, InfraError):
+        return "error", f"{on}prep could not run this grader ({exc}); this is prep's fault, not yours"
     if isinstance(exc, CheckFailure):
         return "failed", on + (exc.prop if hidden or not exc.detail else f"{exc.prop}\n{exc.detail}")
     if isinstance(exc, AssertionError):
@@ -213,14 +223,21 @@ def _explain(rec: Any, hidden: bool) -> tuple[str, str]:
             return "failed", f"{on}hidden check failed: {doc}"
         text = str(exc).strip() or doc
         return "failed", on + "\n".join(text.splitlines()[:12])
-    if isinstance(exc, LEARNER_DATA_ERRORS):
-        # A grader choked on what the learner's code returned (a wrong shape, an Opaque, ...). The
-        # reference passes every grader (selftest), so this is the submission's failure, not prep's.
-        first = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ""
-        return "failed", f"{on}this grader could not use what your code returned ({type(exc).__name__}: {first})"
-    return "error", f"{on}the grader itself failed ({type(exc).__name__}: {exc}); this is prep's fault, not yours"
+    first = str(exc).strip().splitlines()[0][:300] if exc is not None and str(exc).strip() else ""
+    name = type(exc).__name__ if exc is not None else "an error"
+    return "failed", f"{on}this grader could not use what your code returned ({name}{': ' + first if first else ''})"
 
 
-# Exceptions that graders raise on malformed learner results; anything else from a grader is a bug in it.
-LEARNER_DATA_ERRORS = (RuntimeError, ValueError, TypeError, IndexError, AttributeError, KeyError, ZeroDivisionError,
-                       OverflowError)
+def learner_error_message(e: LearnerError) -> str:
+    """What to tell the learner about an exception raised in the worker while a grader ran."""
+    if e.type == "BannedCallError":
+        return f"your code uses something this exercise rules out: {e.message}{_where(e)}"
+    if e.in_learner_code:
+        return f"your code raised {e.summary()}"
+    text = f"{e.type}: {e.message}" if e.message else e.type
+    return (f"{text} (raised while the grader was running your code, not at a line of your file: "
+            "check what your code returns or leaves behind)")
+
+
+def _where(e: LearnerError) -> str:
+    return f" ({e.where})" if e.where else ""

@@ -11,6 +11,10 @@ Fixtures a grader may ask for:
 * ``explain``  a callable: ``explain("why this is right")`` is shown when the grader passes
                (quiz explanations appear only after a correct answer)
 
+Before every grader, torch's global state is put back to its defaults in the worker and here
+(grad mode, default dtype, anomaly mode, inference mode, dispatch modes, RNG seeded from the run's
+seed and the grader's name), so that what one grader's call left behind cannot fail the next.
+
 Grader names are the test function's name plus any parameter ids other than
 the device: ``test_grad[cpu]`` and ``test_grad[cuda]`` are one grader,
 ``test_grad``, that passes only if it passes on every device it ran on.
@@ -49,6 +53,15 @@ class Record:
     doc: str = ""
     hidden: bool = False
     note: str = ""
+
+
+def reset_judge_state(seed: int) -> None:
+    """The judge's own torch state, as every grader expects it (graders are trusted, but one grader
+    should not depend on what another left)."""
+    torch.set_grad_enabled(True)
+    torch.set_default_dtype(torch.float32)
+    torch.autograd.set_detect_anomaly(False)
+    torch.manual_seed(seed)
 
 
 def grader_name(item: pytest.Item) -> tuple[str, str | None]:
@@ -93,6 +106,17 @@ class GradingPlugin:
             self.notes[request.node.nodeid] = text
 
         return explain
+
+    @pytest.fixture(autouse=True)
+    def _clean_global_state(self, request: pytest.FixtureRequest) -> None:
+        seed = (self.seed * 1_000_003 + zlib.crc32(request.node.name.encode())) % (2**31)
+        reset_judge_state(seed)
+        session = getattr(self.learner, "session", None)
+        if session is not None and session.died is None and session.pid:
+            try:
+                self.learner.reset(seed)
+            except Exception:  # a dead or misbehaving worker fails the grader itself, with its own message
+                pass
 
     @pytest.fixture(name="rng")
     def _rng(self, request: pytest.FixtureRequest) -> torch.Generator:

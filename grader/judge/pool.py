@@ -20,6 +20,8 @@ from grader.judge.session import InfraError
 
 
 DEFAULT_PRELOAD = ("torch._dynamo",)
+SHM_MB = 256  # System V shared memory and /dev/shm each worker may create inside the strong sandbox
+CALL_TIMEOUT_S = 20.0  # the zygote answers in milliseconds; a stopped or wedged one must not hang the judge
 
 
 class WorkerPool:
@@ -45,18 +47,21 @@ class WorkerPool:
         if self.sandbox is not None:
             if self.sandbox.drop_uid is not None:
                 argv += ["--drop-uid", str(self.sandbox.drop_uid)]
+            argv += ["--shm-mb", str(SHM_MB)]
             argv = self.sandbox.wrap(argv)
         try:
             self._proc = subprocess.Popen(
                 argv,
                 pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                 start_new_session=True, env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8",
-                                             "OMP_NUM_THREADS": "1", "PYTHONHASHSEED": "0"},
+                                             "OMP_NUM_THREADS": "1", "PYTHONHASHSEED": "0",
+                                             "MALLOC_MMAP_THRESHOLD_": "131072"},
             )
         except OSError as e:
             raise InfraError(f"could not start the worker pool ({e})") from e
         finally:
             theirs.close()
+        mine.settimeout(CALL_TIMEOUT_S)
         self._sock = mine
 
     def _call(self, msg: dict, fds: tuple[int, ...] = ()) -> dict:
@@ -112,6 +117,13 @@ class WorkerPool:
         """(alive, exit code if ended, resident bytes) of a worker."""
         reply = self._call({"op": "status", "pid": pid})
         return bool(reply["alive"]), reply.get("code"), int(reply.get("rss", 0))
+
+    def measure(self, pid: int, *, reset: bool = False) -> dict[str, float]:
+        """The kernel's figures for a worker: rss (bytes, its tree and the shared memory it created),
+        peak (its own resident high-water mark since the last reset), cpu (seconds)."""
+        reply = self._call({"op": "measure", "pid": pid, "reset": reset})
+        return {"rss": float(reply.get("rss", 0)), "peak": float(reply.get("peak", 0)),
+                "cpu": float(reply.get("cpu", 0.0))}
 
     def release(self, pid: int) -> int | None:
         """Kill the worker and anything it left behind; its exit code if it had ended."""

@@ -11,11 +11,15 @@ computed.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator
 
 import torch
 
 from grader import wire
+from grader.judge.failure import CheckFailure
 from grader.judge.session import WorkerSession
 
 INFO_ATTR = "_prep_wire_info"
@@ -51,8 +55,40 @@ class Learner:
         """Run a named probe from the exercise's probes module against the submission."""
         return self._request({"op": "probe", "name": name, "args": list(args), "kwargs": kwargs})
 
+    def reset(self, seed: int = 0) -> None:
+        """Put torch's global state in the worker back to the defaults (grad mode, default dtype, anomaly
+        and inference mode, pushed modes, RNG seeded with ``seed``). The plugin does it before every grader."""
+        self._request({"op": "reset", "seed": int(seed)})
+
+    def memory(self) -> int:
+        """Bytes the worker holds now, read by the kernel from outside it: its process tree's resident
+        memory plus the shared memory and scratch files it created."""
+        return int(self.session.measure()["rss"])
+
+    @contextmanager
+    def measure(self) -> Iterator["Measurement"]:
+        """Measure the worker from outside across the requests made inside the block::
+
+            with learner.measure() as m:
+                learner.probe("train", ...)
+            if m.peak_growth > limit: ...
+
+        The figures are the kernel's (resident memory, its high-water mark, CPU time), read by the
+        judge or the zygote, never reported by the worker: learner code cannot rewrite them. Use a
+        size where the forbidden approach is asymptotically larger, so allocator noise (a few MB)
+        cannot decide the verdict.
+        """
+        before = self.session.measure(reset=True)
+        m = Measurement(rss_before=int(before["rss"]), peak_before=int(before["peak"]), cpu_before=before["cpu"],
+                        started=time.monotonic())
+        yield m
+        after = self.session.measure()
+        m.rss_after, m.peak = int(after["rss"]), int(after["peak"])
+        m.cpu_s, m.wall_s = after["cpu"] - m.cpu_before, time.monotonic() - m.started
+
     def _request(self, tree: dict) -> Any:
         return self.session.request(tree, place=_place_received)
+
 
     # ---------------------------------------------------------------- differentiable proxy
 
@@ -64,6 +100,30 @@ class Learner:
         with ``torch.autograd.gradcheck`` / ``gradgradcheck``.
         """
         return _remote_derivative(self, target, order=0, splits=[], masks=[])
+
+
+@dataclass
+class Measurement:
+    """What ``Learner.measure()`` saw; sizes in bytes."""
+
+    rss_before: int
+    peak_before: int  # the process's resident size right after the high-water mark was reset
+    cpu_before: float
+    started: float
+    rss_after: int = 0
+    peak: int = 0  # the worker process's resident high-water mark during the block
+    cpu_s: float = 0.0
+    wall_s: float = 0.0
+
+    @property
+    def peak_growth(self) -> int:
+        """How far the worker's resident memory rose above where it started, at its highest."""
+        return max(0, self.peak - self.peak_before)
+
+    @property
+    def kept(self) -> int:
+        """How much more the worker holds after the block than before it."""
+        return self.rss_after - self.rss_before
 
 
 def _place_received(t: torch.Tensor, info: wire.TensorInfo) -> torch.Tensor:
@@ -94,8 +154,6 @@ def _remote_derivative(learner: Learner, target: str, order: int, splits: list[i
             outs = (out,) if single else out
             for o in outs:
                 if not isinstance(o, torch.Tensor):
-                    from grader.judge.checks import CheckFailure
-
                     raise CheckFailure(f"{target} must return tensors", f"it returned {_kind(o)}")
             # non-tensor arguments (a float bound, an int) are kept aside: only tensors can be saved
             ctx.save_for_backward(*[t for t in flat if isinstance(t, torch.Tensor)])
@@ -121,8 +179,6 @@ def _remote_derivative(learner: Learner, target: str, order: int, splits: list[i
             for i, r in zip([i for i, m in enumerate(mask) if m], res):
                 x = flat[i]
                 if r.shape != x.shape or r.dtype != x.dtype or r.device != x.device:
-                    from grader.judge.checks import CheckFailure
-
                     raise CheckFailure(
                         f"the gradient {target} returns for input {i} does not match that input",
                         f"gradient: shape {tuple(r.shape)}, {r.dtype}, {r.device}; "

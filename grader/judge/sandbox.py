@@ -34,6 +34,7 @@ FIRST_SANDBOX_UID = 61000  # slot n runs its workers as uid FIRST_SANDBOX_UID + 
 class Sandbox:
     slot: int = 0
     tmpfs_mb: int = 512
+    shm_mb: int = 256  # the slot's /dev/shm (each worker gets a private one of this size as root)
     probes: dict[str, str] = field(default_factory=dict)  # host path -> path inside the sandbox
 
     @property
@@ -53,7 +54,10 @@ class Sandbox:
             # needs to hand each worker its own uid and to clean up after it.
             cmd += ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
                     "--cap-drop", "ALL"]
-            for cap in ("CAP_SETUID", "CAP_SETGID", "CAP_KILL", "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER"):
+            # CAP_SYS_ADMIN: each forked worker gets its own IPC and mount namespaces (a capped /dev/shm and
+            # System V shared memory that die with it) before it drops to its uid and loses every capability.
+            for cap in ("CAP_SETUID", "CAP_SETGID", "CAP_KILL", "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER",
+                        "CAP_SYS_ADMIN"):
                 cmd += ["--cap-add", cap]
         else:
             cmd += ["--unshare-all", "--cap-drop", "ALL"]
@@ -85,9 +89,10 @@ class Sandbox:
         # A GPU stays usable inside: its device nodes (the driver's libraries are under /usr).
         for node in sorted(glob.glob("/dev/nvidia*")) + sorted(glob.glob("/dev/dri/*")):
             cmd += ["--dev-bind", node, node]
-        cmd += ["--tmpfs", "/dev/shm", "--chdir", "/tmp", "--clearenv",
+        cmd += ["--size", str(self.shm_mb << 20), "--tmpfs", "/dev/shm", "--chdir", "/tmp", "--clearenv",
                 "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "HOME", "/tmp", "--setenv", "LANG", "C.UTF-8",
-                "--setenv", "OMP_NUM_THREADS", "1", "--setenv", "PYTHONHASHSEED", "0", "--"]
+                "--setenv", "OMP_NUM_THREADS", "1", "--setenv", "PYTHONHASHSEED", "0",
+                "--setenv", "MALLOC_MMAP_THRESHOLD_", "131072", "--"]
         return cmd + argv
 
 

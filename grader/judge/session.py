@@ -24,9 +24,9 @@ from typing import Any
 # grader.wire imports torch; it is imported inside the methods that need it so that
 # start() can spawn the worker before this process pays for its own torch import.
 
+from grader import procfs
+
 PR_SET_CHILD_SUBREAPER = 36
-_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
-_CLK_TCK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
 @dataclass(frozen=True)
@@ -83,37 +83,6 @@ def _make_subreaper() -> None:
         pass
 
 
-def _children_of(pid: int) -> list[int]:
-    found = []
-    for entry in os.listdir("/proc") if os.path.isdir("/proc") else []:
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as f:
-                stat = f.read().rsplit(b")", 1)[1].split()
-        except OSError:
-            continue
-        if int(stat[1]) == pid:
-            found.append(int(entry))
-    return found
-
-
-def _rss_bytes(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/statm", "rb") as f:
-            return int(f.read().split()[1]) * _PAGE
-    except (OSError, IndexError, ValueError):
-        return 0
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            return f.read().rsplit(b")", 1)[1].split()[0] != b"Z"
-    except (OSError, IndexError):
-        return False
-
-
 _LIVE_WORKERS: set[int] = set()
 
 
@@ -133,6 +102,7 @@ class WorkerSession:
     _reply_fd: int = -1
     _scratch: tempfile.TemporaryDirectory | None = None
     _started_at: float = 0.0
+    _ledger: Any = None  # procfs.SharedMemoryLedger: what the worker created in the host's shared memory
     _last_rss_check: float = 0.0
     _children_before: frozenset[int] = frozenset()
 
@@ -142,7 +112,8 @@ class WorkerSession:
         """Start the worker: spawned (it imports torch while the judge does too), or forked from a pool."""
         _make_subreaper()
         # Children this process already had are not ours to sweep (a resource tracker, a server...).
-        self._children_before = frozenset(_children_of(os.getpid()))
+        self._children_before = frozenset(procfs.children(os.getpid()))
+        self._ledger = procfs.SharedMemoryLedger(os.getuid(), time.time())
         self._scratch = tempfile.TemporaryDirectory(prefix="prep-worker-")
         scratch = Path(self._scratch.name)
         self.log_path = scratch / "output.log"
@@ -155,6 +126,9 @@ class WorkerSession:
             "MKL_NUM_THREADS": "1",
             "PYTHONHASHSEED": "0",
             "PYTHONDONTWRITEBYTECODE": "1",
+            # A fixed mmap threshold: glibc otherwise raises it after each large free, and tensors freed
+            # later stay resident in the heap, which would blur the judge's memory measurements.
+            "MALLOC_MMAP_THRESHOLD_": "131072",
         }
         for passthrough in ("CUDA_VISIBLE_DEVICES", "LD_LIBRARY_PATH", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
             if passthrough in os.environ:
@@ -206,7 +180,7 @@ class WorkerSession:
                 try:
                     alive, code, _ = self.pool.status(self.pid)
                 except InfraError:
-                    alive, code = (False if self.pool.sandbox is not None else _pid_alive(self.pid)), None
+                    alive, code = (False if self.pool.sandbox is not None else procfs.alive(self.pid)), None
                 if not alive:
                     return -signal.SIGKILL if code is None else code  # gone, its status unknown: assume killed
                 code = None
@@ -262,10 +236,35 @@ class WorkerSession:
         from grader import wire
 
         try:
-            wire.write_frame(self._request_fd, wire.encode(tree))
+            wire.write_frame(self._request_fd, wire.encode(tree), deadline=deadline)
+        except wire.FrameTimeout:
+            self._die("timeout", f"your code stopped reading requests; it was stopped after {self._elapsed_limit_text()}")
         except (BrokenPipeError, OSError):
             self._die("crashed", self._exit_message())
         return self._read_reply(deadline, place=place)
+
+    def measure(self, *, reset: bool = False) -> dict[str, float]:
+        """The kernel's figures for the worker, read from outside it: ``rss`` (bytes held now by its
+        process tree, plus the shared memory and scratch files it created), ``peak`` (its resident
+        high-water mark since the last ``reset``) and ``cpu`` (seconds). Learner code cannot rewrite them."""
+        if self.died is not None:
+            raise self.died
+        if self.pool is not None:
+            try:
+                return self.pool.measure(self.pid, reset=reset)
+            except InfraError as e:
+                raise InfraError(f"could not measure the worker ({e})") from None
+        if reset:
+            procfs.reset_peak(self.pid)
+        return {"rss": float(self._memory_in_use()), "peak": float(procfs.peak_rss(self.pid)),
+                "cpu": procfs.cpu_seconds(self.pid)}
+
+    def _memory_in_use(self) -> int:
+        tree = {self.pid, *procfs.descendants(self.pid)}
+        used = sum(procfs.rss(p) for p in tree) + self._ledger.bytes(tree)
+        if self._scratch is not None:
+            used += procfs.folder_bytes(self._scratch.name)
+        return used
 
     def _read_reply(self, deadline: float, place: Any = None) -> Any:
         from grader import wire
@@ -307,9 +306,10 @@ class WorkerSession:
             except InfraError:
                 return
         else:
-            rss = _rss_bytes(self.pid)
+            rss = self._memory_in_use()
         if rss > self.limits.memory_mb << 20:
-            self._die("memory_limit", f"your code used {rss >> 20} MB of memory, over the {self.limits.memory_mb} MB limit")
+            self._die("memory_limit", f"your code used {rss >> 20} MB of memory (its processes, shared memory and "
+                                      f"files), over the {self.limits.memory_mb} MB limit")
 
     def _exit_message(self) -> str:
         code = self._exit_code(1.0)
@@ -348,6 +348,9 @@ class WorkerSession:
             except subprocess.TimeoutExpired:
                 pass
         sweep_orphans(exclude=(_LIVE_WORKERS - {self.pid}) | self._children_before)
+        # System V segments and /dev/shm files outlive the processes that made them
+        if self._ledger is not None:
+            self._ledger.clean()
 
     def output_tail(self, limit: int = 2000) -> str:
         """The end of what learner code printed (for diagnostics only; never scored)."""
@@ -369,7 +372,7 @@ def sweep_orphans(exclude: frozenset[int] | set[int] = frozenset(), rounds: int 
     me = os.getpid()
     killed = 0
     for _ in range(rounds):
-        strays = [pid for pid in _children_of(me) if pid not in exclude]
+        strays = [pid for pid in procfs.children(me) if pid not in exclude]
         if not strays:
             break
         for pid in strays:

@@ -2,7 +2,8 @@
 
 Requests (each a wire tree, a dict with an ``op``):
 
-* ``load``   source, filename, probes (path or None), bans (dotted names)
+* ``load``   source, filename, probes (path or None), bans (dotted names), ban_ops (ATen patterns)
+* ``reset``  seed: torch's global state back to the defaults every grader starts from
 * ``call``   target (dotted path in the learner module), args, kwargs, order, splits
 * ``get``    target: the value of a module attribute (e.g. a quiz's ANSWERS dict)
 * ``describe`` target: type facts about an attribute (is it a class, its bases)
@@ -25,6 +26,7 @@ from typing import Any, Callable
 import torch
 
 from grader import wire
+from grader.worker import seal
 
 LEARNER_MODULE = "submission"
 PROBES_MODULE = "prep_probes"
@@ -32,10 +34,6 @@ PROBES_MODULE = "prep_probes"
 
 class ProbeLoadError(RuntimeError):
     """The exercise's own probes module failed to load: prep's fault, never the learner's."""
-
-
-class BannedCallError(RuntimeError):
-    """Raised when learner code reaches an API the exercise forbids."""
 
 
 class Runtime:
@@ -69,16 +67,25 @@ class Runtime:
     # ------------------------------------------------------------ ops
 
     def op_load(self, req: dict) -> Any:
+        bans, ops = list(req.get("bans") or []), list(req.get("ban_ops") or [])
+        if bans or ops:  # first: nothing loaded after this, probes included, can reach what is banned
+            try:
+                seal.install(bans, ops, str(req.get("ban_message") or "write it yourself"))
+            except seal.SealError as e:
+                raise ProbeLoadError(str(e)) from None
         if req.get("probes"):
             try:
                 self.probes = _load_module(PROBES_MODULE, path=req["probes"])
             except Exception as e:  # before any learner code has run
                 raise ProbeLoadError(f"{type(e).__name__}: {e}") from None
-        # after the probes are loaded (they may hold on to the real APIs), before the learner's code
-        for name in req.get("bans") or []:
-            _install_ban(name)
         self.filename = req.get("filename") or "<submission>"
         self.learner = _load_module(LEARNER_MODULE, source=req["source"], filename=self.filename)
+        return None
+
+    def op_reset(self, req: dict) -> Any:
+        """Undo what earlier calls may have left in torch's global state, so that one grader's call
+        (a learner's ``predict`` that switched grad mode off) cannot fail the graders after it."""
+        reset_global_state(int(req.get("seed", 0)))
         return None
 
     def op_get(self, req: dict) -> Any:
@@ -182,45 +189,39 @@ def _load_module(name: str, *, path: str | None = None, source: str | None = Non
     return module
 
 
-def _install_ban(dotted: str) -> None:
-    """Replace a torch API with a trap, so that delegating to it fails loudly.
+def reset_global_state(seed: int) -> None:
+    """torch's process-wide settings back to the defaults graders assume."""
+    import random
 
-    ``dotted`` may name a module attribute (torch.optim.SGD) or a class attribute
-    (torch.Tensor.backward): the longest importable prefix is the module, the rest is
-    looked up attribute by attribute. This is a guard rail, not a wall: learner code shares
-    this process and could restore the original. The judge also bans the name statically in
-    the submitted source, where learner code cannot interfere.
-    """
-    parts = dotted.split(".")
-    owner: Any = None
-    for cut in range(len(parts) - 1, 0, -1):
-        try:
-            owner = importlib.import_module(".".join(parts[:cut]))
-        except ImportError:
-            continue
-        for name in parts[cut:-1]:
-            owner = getattr(owner, name, None)
-        break
-    original = getattr(owner, parts[-1], None) if owner is not None else None
-    if original is None:
-        raise ProbeLoadError(f"the exercise bans {dotted}, which does not exist in this torch")
-    message = f"{dotted} is off limits in this exercise: write it yourself"
+    while torch._C._len_torch_function_stack() > 0:  # modes a learner pushed and never popped
+        torch._C._pop_torch_function_stack()
+    while torch._C._len_torch_dispatch_stack() > 0:
+        torch._C._pop_torch_dispatch_stack()
+    if torch.is_inference_mode_enabled():
+        _STATE_GUARDS.append(torch.inference_mode(False))
+        _STATE_GUARDS[-1].__enter__()
+    try:
+        while torch._C._autograd._top_saved_tensors_default_hooks(True) is not None:
+            torch._C._autograd._pop_saved_tensors_default_hooks()
+    except (AttributeError, TypeError, RuntimeError):
+        pass
+    torch.set_grad_enabled(True)
+    torch.set_default_dtype(torch.float32)
+    torch.autograd.set_detect_anomaly(False)
+    torch.use_deterministic_algorithms(False)
+    try:
+        torch.set_default_device(None)
+    except (AttributeError, TypeError):
+        pass
+    torch.set_num_threads(1)
+    torch.backends.cuda.matmul.allow_tf32 = False
+    torch.backends.cudnn.allow_tf32 = False
+    torch.set_float32_matmul_precision("highest")
+    torch.manual_seed(seed)
+    random.seed(seed)
 
-    if inspect.isclass(original):
-        class Trap:
-            def __init_subclass__(cls, **kw: Any) -> None:
-                raise BannedCallError(message)
 
-            def __new__(cls, *a: Any, **kw: Any) -> Any:
-                raise BannedCallError(message)
-
-        Trap.__name__ = Trap.__qualname__ = original.__name__
-        setattr(owner, parts[-1], Trap)
-    else:
-        def trap(*a: Any, **kw: Any) -> Any:
-            raise BannedCallError(message)
-
-        setattr(owner, parts[-1], trap)
+_STATE_GUARDS: list[Any] = []
 
 
 def _qualname(cls: type) -> str:

@@ -11,8 +11,16 @@ with file descriptors passed alongside (SCM_RIGHTS):
 
 * ``fork``    fds = [request pipe, reply pipe, log file]; cwd (None: a fresh private one), env,
               cpu_s, fsize_mb, memory_mb -> {"pid"}
-* ``status``  pid -> {"alive", "code", "rss"}
-* ``release`` pid: kill the worker's group and sweep its escaped descendants -> {"code"}
+* ``status``  pid -> {"alive", "code", "rss"}: rss counts the worker's whole process tree and the
+              shared memory and scratch files it created
+* ``measure`` pid, reset -> {"rss", "peak", "cpu"}: the kernel's figures for the worker (peak since
+              the last reset), which learner code cannot rewrite
+* ``release`` pid: kill the worker's group, sweep its escaped descendants, and remove the System V
+              IPC objects, /dev/shm files and scratch folder it left -> {"code"}
+
+Inside the strong sandbox (the zygote is root there) each worker also gets its own IPC and mount
+namespaces before it drops root: a fresh, size-capped /dev/shm and a System V shared memory cap,
+both gone with the worker's last process.
 
 Started with ``--drop-uid N`` (inside the strong sandbox, where the zygote is root), each child
 gives up root for uid N before anything else: it cannot signal the zygote, and at release every
@@ -33,9 +41,15 @@ import os
 import signal
 import socket
 import sys
+import time
+
+from grader import procfs
 
 MAX_MESSAGE = 64 * 1024
 PR_SET_CHILD_SUBREAPER = 36
+CLONE_NEWNS = 0x00020000
+CLONE_NEWIPC = 0x08000000
+MS_REC, MS_PRIVATE = 0x4000, 1 << 18
 
 
 def _subreaper() -> None:
@@ -46,47 +60,34 @@ def _subreaper() -> None:
             pass
 
 
-def _children() -> list[int]:
-    me, found = os.getpid(), []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat", "rb") as f:
-                    if int(f.read().rsplit(b")", 1)[1].split()[1]) == me:
-                        found.append(int(entry))
-            except (OSError, ValueError, IndexError):
-                pass
-    return found
-
-
-def _rss(pid: int) -> int:
+def _private_namespaces(shm_mb: int) -> bool:
+    """In a freshly forked worker, still root: its own IPC namespace (System V objects capped at
+    shm_mb and destroyed with it) and mount namespace (a private /dev/shm tmpfs of shm_mb)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.unshare(CLONE_NEWIPC | CLONE_NEWNS) != 0:
+        return False
+    pages = max(1, (shm_mb << 20) // procfs.PAGE)
     try:
-        with open(f"/proc/{pid}/statm", "rb") as f:
-            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return 0
-
-
-def _pids_of_uid(uid: int) -> list[int]:
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                if os.stat(f"/proc/{entry}").st_uid == uid:
-                    found.append(int(entry))
-            except OSError:
-                pass
-    return found
+        for name, value in (("shmall", pages), ("shmmax", shm_mb << 20), ("shmmni", 64), ("msgmni", 16)):
+            with open(f"/proc/sys/kernel/{name}", "w") as f:
+                f.write(str(value))
+    except OSError:
+        return False
+    libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None)
+    return libc.mount(b"tmpfs", b"/dev/shm", b"tmpfs", 0, f"size={shm_mb}m,mode=1777".encode()) == 0
 
 
 class Zygote:
-    def __init__(self, sock: socket.socket, drop_uid: int | None = None) -> None:
+    def __init__(self, sock: socket.socket, drop_uid: int | None = None, shm_mb: int = 0) -> None:
         self.sock = sock
         self.drop_uid = drop_uid
+        self.shm_mb = shm_mb
         self.scratch: dict[int, str] = {}
+        self.ledgers: dict[int, procfs.SharedMemoryLedger] = {}
         self.counter = 0
         self.live: set[int] = set()
         self.exit_codes: dict[int, int] = {}
+        self.worker_uid = drop_uid if drop_uid is not None else os.getuid()
 
     def reap(self) -> None:
         while True:
@@ -109,7 +110,12 @@ class Zygote:
         if op == "status":
             self.reap()
             alive = pid in self.live
-            return {"alive": alive, "code": self.exit_codes.get(pid), "rss": _rss(pid) if alive else 0}
+            return {"alive": alive, "code": self.exit_codes.get(pid), "rss": self.memory(pid) if alive else 0}
+        if op == "measure":
+            self.reap()
+            if msg.get("reset"):
+                procfs.reset_peak(pid)
+            return {"rss": self.memory(pid), "peak": procfs.peak_rss(pid), "cpu": procfs.cpu_seconds(pid)}
         if op == "release":
             return {"code": self.release(pid)}
         return {"error": f"unknown op {op!r}"}
@@ -125,12 +131,15 @@ class Zygote:
             if self.drop_uid is not None:
                 os.chown(cwd, self.drop_uid, self.drop_uid)
             env.update(HOME=cwd, TMPDIR=cwd)
+        started = time.time()
         pid = os.fork()
         if pid == 0:  # the new worker
             try:
                 self.sock.close()
                 os.setsid()
                 signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                if self.shm_mb and os.geteuid() == 0:
+                    _private_namespaces(self.shm_mb)
                 if self.drop_uid is not None:
                     os.setgroups([])
                     os.setgid(self.drop_uid)
@@ -138,7 +147,7 @@ class Zygote:
                 os.chdir(cwd)
                 os.environ.clear()
                 os.environ.update(env)
-                from grader.worker.__main__ import apply_limits, isolate_stdio, serve
+                from grader.worker.process import apply_limits, isolate_stdio, serve
 
                 isolate_stdio(log_fd)
                 os.close(log_fd)
@@ -151,9 +160,30 @@ class Zygote:
         for fd in fds:
             os.close(fd)
         self.live.add(pid)
+        self.ledgers[pid] = procfs.SharedMemoryLedger(self.worker_uid, started)
         if msg.get("cwd") is None:
             self.scratch[pid] = cwd
         return {"pid": pid}
+
+    def memory(self, pid: int) -> int:
+        """What the worker holds: its process tree's resident memory, and the shared memory and
+        scratch files it created (tmpfs pages are memory too)."""
+        tree = {pid, *procfs.descendants(pid)}
+        if self.drop_uid is not None:  # its escaped processes run as its uid
+            tree |= set(procfs.pids_of_uid(self.drop_uid))
+        used = sum(procfs.rss(p) for p in tree)
+        ledger = self.ledgers.get(pid)
+        if ledger is not None:
+            used += ledger.bytes(tree)
+        private_shm = f"/proc/{pid}/root/dev/shm"
+        if self.shm_mb and os.path.isdir(private_shm):
+            own = procfs.tmpfs_used(private_shm)
+            if own != procfs.tmpfs_used("/dev/shm"):  # a private tmpfs, not the shared one
+                used += own
+        folder = self.scratch.get(pid)
+        if folder:
+            used += procfs.folder_bytes(folder)
+        return used
 
     def release(self, pid: int) -> int | None:
         """Kill a worker's group and every escaped descendant; return its exit code if known."""
@@ -162,7 +192,7 @@ class Zygote:
                 os.killpg(pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
-            strays = [c for c in _children() if c not in self.live or c == pid]
+            strays = [c for c in procfs.children(os.getpid()) if c not in self.live or c == pid]
             for child in strays:
                 for kill in (os.killpg, os.kill):
                     try:
@@ -176,7 +206,7 @@ class Zygote:
                     pass
                 self.live.discard(child)
             if self.drop_uid is not None:  # whatever runs as the worker's uid is the worker's
-                for other in _pids_of_uid(self.drop_uid):
+                for other in procfs.pids_of_uid(self.drop_uid):
                     try:
                         os.kill(other, signal.SIGKILL)
                     except (ProcessLookupError, PermissionError):
@@ -191,6 +221,11 @@ class Zygote:
             import shutil
 
             shutil.rmtree(folder, ignore_errors=True)
+        # System V objects and /dev/shm files it created outlive it unless removed (in a private IPC
+        # namespace they are gone already; this covers the shared one).
+        ledger = self.ledgers.pop(pid, None)
+        if ledger is not None:
+            ledger.clean()
         return self.exit_codes.pop(pid, None)
 
     def serve_forever(self) -> None:
@@ -218,7 +253,8 @@ class Zygote:
             self.release(pid)
 
 
-def run_zygote(control_fd: int, drop_uid: int | None = None, preload: list[str] | None = None) -> None:
+def run_zygote(control_fd: int, drop_uid: int | None = None, preload: list[str] | None = None,
+               shm_mb: int = 0) -> None:
     sock = socket.socket(fileno=control_fd)
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
@@ -226,18 +262,18 @@ def run_zygote(control_fd: int, drop_uid: int | None = None, preload: list[str] 
 
     import torch
 
-    torch.set_num_threads(1)  # also keeps fork safe: no intra-op thread pool exists to be lost
-    from grader.worker import __main__ as entry
+    from grader.worker import process
     from grader.worker import runtime  # noqa: F401  (imported once, shared by every child)
+    from grader.worker import seal  # noqa: F401
 
-    entry.warm_up()
-    entry.preload(preload or [])  # heavy lazy imports (torch._dynamo: ~2 s), paid once for every child
+    process.numerics_defaults()  # one thread also keeps fork safe: no intra-op pool exists to be lost
+    process.warm_up()
+    process.preload(preload or [])  # heavy lazy imports (torch._dynamo: ~2 s), paid once for every child
     from grader import wire
 
     wire.decode(wire.encode({"t": torch.ones(2, requires_grad=True)}))  # safetensors' lazy imports, now
     _subreaper()
     gc.collect()
     gc.freeze()  # children skip scanning the zygote's objects, and pages stay shared
-    Zygote(sock, drop_uid).serve_forever()
+    Zygote(sock, drop_uid, shm_mb).serve_forever()
     os._exit(0)
-

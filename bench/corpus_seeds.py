@@ -1,0 +1,58 @@
+"""Grade corpus files (and ban attacks) under several seeds: a verdict must never depend on the seed.
+
+    .venv/bin/python bench/corpus_seeds.py [EXERCISE_ID ...] [--seeds 5] [--files GLOB]
+
+For every tests/corpus/<id>/wrong_*.py the script reports the seeds under which it got full marks
+(a mutant caught only by some seeds is a flaky grader), and for every right_*.py the seeds under
+which it lost points. Exit status 0 only when every verdict is the same under every seed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> int:
+    from grader import bank
+    from grader.judge.grading import grade
+    from grader.judge.pool import WorkerPool
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("ids", nargs="*")
+    parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--first-seed", type=int, default=1)
+    args = parser.parse_args()
+    ids = args.ids or bank.exercise_ids()
+    seeds = list(range(args.first_seed, args.first_seed + args.seeds))
+    bad = 0
+    started = time.monotonic()
+    exercises = [bank.load(i) for i in ids]
+    with WorkerPool(preload=tuple(m for ex in exercises for m in ex.preload)) as pool:
+        for ex in exercises:
+            files = sorted((ROOT / "tests" / "corpus" / ex.id).glob("*.py"))
+            for path in files:
+                want_full = path.stem.startswith("right_")
+                wrong_seeds = []
+                for seed in seeds:
+                    r = grade(ex, path, seed=seed, pool=pool)
+                    if r.full_marks != want_full:
+                        wrong_seeds.append((seed, r.score, r.max_score))
+                if wrong_seeds:
+                    bad += 1
+                    kind = "lost points" if want_full else "got full marks"
+                    print(f"{ex.id}/{path.name}: {kind} under seeds {[s for s, _, _ in wrong_seeds]} "
+                          f"(of {len(seeds)})")
+                else:
+                    print(f"{ex.id}/{path.name}: ok under {len(seeds)} seeds")
+    print(f"{bad} file(s) with a wrong or seed-dependent verdict; {time.monotonic() - started:.0f} s")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

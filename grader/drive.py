@@ -1,0 +1,113 @@
+"""Harnesses that drive an optimizer, a scheduler or a module the same way on both sides.
+
+A leaf module (torch only, like ``grader.wire``): an exercise's probe drives the *learner's*
+optimizer with it in the worker, and its grader drives *torch's* with the very same function in
+the judge, so the protocol (how gradients are set, when state is saved and reloaded) cannot drift
+between the reference and the learner's run. Only the judge's run is trusted; what the worker's
+run returns is the learner's output, compared in the judge.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Sequence
+
+import torch
+
+Groups = Sequence[tuple[int, dict[str, Any]]]
+
+
+def split_groups(params: list[torch.Tensor], groups: Groups | None) -> Any:
+    """The parameter list as param groups: ``groups`` is a list of (count, hyper-parameters)."""
+    if groups is None:
+        return params
+    out, i = [], 0
+    for count, hyper in groups:
+        out.append({"params": params[i:i + count], **hyper})
+        i += count
+    return out
+
+
+def optimizer_trajectory(make: Callable[..., Any], initial: Sequence[torch.Tensor],
+                         grads: Sequence[Sequence[torch.Tensor | None]], options: dict[str, Any],
+                         groups: Groups | None = None, resume_at: int | None = None,
+                         schedule: Callable[[Any], Any] | None = None) -> list[list[torch.Tensor]]:
+    """Run ``len(grads)`` steps of ``make(params, **options)``; return the parameters after each step.
+
+    A gradient of None leaves that parameter's .grad at None for the step (a parameter skipped that
+    step). With ``resume_at=k``, after k steps the optimizer's state_dict is loaded into a new
+    optimizer over copies of the parameters, which takes the remaining steps. ``schedule``, if
+    given, is built once over the optimizer and stepped after each optimizer step.
+    """
+    params = [torch.nn.Parameter(p.detach().clone()) for p in initial]
+    opt = make(split_groups(params, groups), **options)
+    sched = schedule(opt) if schedule else None
+    history = []
+    for step, step_grads in enumerate(grads):
+        if resume_at is not None and step == resume_at:
+            saved = opt.state_dict()
+            params = [torch.nn.Parameter(p.detach().clone()) for p in params]
+            opt = make(split_groups(params, groups), **options)
+            opt.load_state_dict(saved)
+        for p, g in zip(params, step_grads):
+            p.grad = None if g is None else g.detach().clone()
+        opt.step()
+        if sched is not None:
+            sched.step()
+        history.append([p.detach().clone() for p in params])
+    return history
+
+
+def lr_trajectory(make_optimizer: Callable[..., Any], make_scheduler: Callable[..., Any], steps: int,
+                  lrs: Sequence[float] = (0.1,), metrics: Sequence[float] | None = None) -> list[list[float]]:
+    """The learning rate of every param group before the first step and after each scheduler step.
+
+    ``make_optimizer(params_or_groups)`` builds the optimizer over one parameter per entry of
+    ``lrs`` (each in its own group with that lr); ``metrics`` feeds ``scheduler.step(metric)``.
+    """
+    params = [torch.nn.Parameter(torch.zeros(1, dtype=torch.float64)) for _ in lrs]
+    opt = make_optimizer([{"params": [p], "lr": lr} for p, lr in zip(params, lrs)])
+    sched = make_scheduler(opt)
+    seen = [[float(g["lr"]) for g in opt.param_groups]]
+    for i in range(steps):
+        opt.step()
+        if metrics is None:
+            sched.step()
+        else:
+            sched.step(metrics[i])
+        seen.append([float(g["lr"]) for g in opt.param_groups])
+    return seen
+
+
+def closure_trajectory(make: Callable[..., Any], initial: Sequence[torch.Tensor], targets: Sequence[Sequence[torch.Tensor]],
+                       options: dict[str, Any], under_no_grad: bool = False) -> dict[str, list[Any]]:
+    """Take ``len(targets)`` steps of ``make(params, **options).step(closure)``; return what each step returned
+    (``losses``) and the parameters after each step (``params``).
+
+    The closure zeroes the gradients and back-propagates ``sum(((p - t) ** 2).sum())``, where the targets ``t``
+    are ``targets[k]`` for its k-th call (counting every call, cycling): a step that calls the closure twice, or
+    not at all, follows a visibly different trajectory, so how often it is called shows in the outputs.
+    ``under_no_grad`` runs every ``step`` inside ``torch.no_grad()``. A returned tensor is detached.
+    """
+    params = [torch.nn.Parameter(p.detach().clone()) for p in initial]
+    opt = make(params, **options)
+    calls = [0]
+
+    def closure() -> torch.Tensor:
+        goal = targets[calls[0] % len(targets)]
+        calls[0] += 1
+        opt.zero_grad()
+        loss = sum(((p - t) ** 2).sum() for p, t in zip(params, goal))
+        loss.backward()
+        return loss
+
+    losses: list[Any] = []
+    history = []
+    for _ in range(len(targets)):
+        if under_no_grad:
+            with torch.no_grad():
+                loss = opt.step(closure)
+        else:
+            loss = opt.step(closure)
+        losses.append(loss.detach().clone() if isinstance(loss, torch.Tensor) else loss)
+        history.append([p.detach().clone() for p in params])
+    return {"losses": losses, "params": history}

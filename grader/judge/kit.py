@@ -1,0 +1,229 @@
+"""The grader kit: what strong graders share, so that new exercises start strong.
+
+* **Adversarial inputs.** Random inputs from a friendly range let plausible mistakes through (a
+  clamp of one side only, ``floor(x + 0.5)`` for rounding, a loop that drops the last partial
+  batch). ``adversarial`` mixes both signs, exact zeros, ties and repeated values, and large and
+  tiny magnitudes into every draw; ``layouts`` gives the same values contiguous, transposed,
+  expanded and sliced; ``awkward_sizes`` gives sizes that are 1, prime, or not a multiple of
+  what the task batches by. Fixed edge cases come *alongside* random ones, so a verdict never
+  depends on the seed.
+* **Exact types.** ``expect_float`` (a Python float, not a 0-d tensor), ``expect_tensors`` (a list
+  of tensors, not one tensor), ``expect_shape``.
+* **Twice and afterwards.** ``expect_repeatable``: the second call with the same inputs gives the
+  same result (hooks left registered, state leaking into the next call).
+* **Optimizers.** ``reference_trajectory`` runs torch's optimizer in the judge with the same
+  harness (``grader.drive``) that the exercise's probe uses on the learner's, and
+  ``expect_same_trajectory`` compares them step by step, numbering steps as the task does.
+* **Modules.** ``expect_state_dict``: keys, shapes, dtypes and values of a learner's state dict.
+
+Everything here compares in the judge; nothing that comes back from the worker is trusted
+beyond "the learner's output".
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Callable, Sequence
+
+import torch
+
+from grader import drive
+from grader.judge.checks import CheckFailure, expect_close, expect_tensor, summarize
+
+# ---------------------------------------------------------------- inputs
+
+
+def adversarial(rng: torch.Generator, shape: Sequence[int], *, dtype: torch.dtype = torch.float64,
+                device: str | torch.device = "cpu", scale: float = 3.0, zeros: bool = True, ties: bool = True,
+                extremes: float | None = None) -> torch.Tensor:
+    """Random values of both signs with the cases that separate near-miss formulas planted in them.
+
+    Every tensor with at least 4 elements holds a negative and a positive value; with ``zeros``
+    an exact 0; with ``ties`` a repeated value and (for scale >= 1) a half-integer such as 2.5,
+    where ``floor(x + 0.5)`` and round-half-to-even differ; with ``extremes=m`` one value of
+    magnitude m of each sign (for stability checks: 1e3 overflows exp in float32).
+    """
+    n = math.prod(shape)
+    x = torch.randn(n, generator=rng, dtype=torch.float64) * scale
+    planted: list[float] = []
+    if n < 2:  # a scalar (or empty) stays random: planting would make it constant
+        return x.reshape(tuple(shape)).to(device=device, dtype=dtype)
+    if n >= 2:
+        planted += [-abs(float(x[0])) - 0.1, abs(float(x[1])) + 0.1]
+    if zeros:
+        planted.append(0.0)
+    if ties and n >= 4:
+        planted += [float(x[0]), -2.5 if scale >= 1 else -0.25]
+    if extremes is not None:
+        planted += [extremes, -extremes]
+    planted = planted[: max(0, n - 1)] if n > 2 else planted[:n]
+    if planted:
+        where = torch.randperm(n, generator=rng)[: len(planted)]
+        x[where] = torch.tensor(planted, dtype=torch.float64)
+    return x.reshape(tuple(shape)).to(device=device, dtype=dtype)
+
+
+def positive(rng: torch.Generator, shape: Sequence[int], *, low: float = 0.1, high: float = 3.0,
+             dtype: torch.dtype = torch.float64, device: str | torch.device = "cpu") -> torch.Tensor:
+    """Values in [low, high): for arguments that must be positive (a variance, a scale)."""
+    u = torch.rand(tuple(shape), generator=rng, dtype=torch.float64)
+    return (low + (high - low) * u).to(device=device, dtype=dtype)
+
+
+def layouts(x: torch.Tensor) -> dict[str, torch.Tensor]:
+    """The same values in several memory layouts: contiguous, transposed (non-contiguous), a strided
+    slice, and (for a leading dimension of 1) expanded. A correct function gives the same answer for each."""
+    out = {"contiguous": x.contiguous()}
+    if x.dim() >= 2:
+        out["transposed"] = x.transpose(-1, -2).contiguous().transpose(-1, -2)
+        doubled = torch.cat([x, x], dim=-1)
+        out["strided"] = doubled[..., ::2] if doubled.shape[-1] == 2 * x.shape[-1] else x
+        if x.shape[0] == 1:
+            out["expanded"] = x[:1].expand_as(x)
+    return out
+
+
+def awkward_sizes(multiple_of: int = 4, *, largest: int = 13) -> list[int]:
+    """Sizes that catch code assuming friendly ones: 1, a prime, and sizes that are not a multiple of
+    ``multiple_of`` (a batch size, a chunk count), next to one that is."""
+    sizes = {1, multiple_of + 1, 2 * multiple_of - 1, 2 * multiple_of, largest}
+    return sorted(s for s in sizes if s >= 1)
+
+
+def float_dtypes(*, half: bool = True) -> list[torch.dtype]:
+    return [torch.float64, torch.float32] + ([torch.float16, torch.bfloat16] if half else [])
+
+
+# Tolerances per dtype for comparing a learner's low-precision result with a float64 reference
+# computed from the same (rounded) inputs: a few units in the last place of the dtype.
+TOLERANCES: dict[torch.dtype, tuple[float, float]] = {
+    torch.float64: (1e-10, 1e-12),
+    torch.float32: (1e-5, 1e-6),
+    torch.float16: (2e-3, 1e-3),
+    torch.bfloat16: (1.6e-2, 1e-2),
+}
+
+
+def expect_close_in(actual: Any, expected: torch.Tensor, *, what: str, dtype: torch.dtype | None = None,
+                    inputs: str = "") -> None:
+    """expect_close with the kit's tolerance for the result's dtype (the expected tensor is cast to it)."""
+    dtype = dtype or expected.dtype
+    rtol, atol = TOLERANCES.get(dtype, (1e-5, 1e-6))
+    expect_close(actual, expected.to(dtype), what=what, rtol=rtol, atol=atol, inputs=inputs)
+
+
+# ---------------------------------------------------------------- exact types
+
+
+def expect_float(value: Any, *, what: str) -> float:
+    """A Python float (an int where the task says float is not accepted, nor a 0-d tensor)."""
+    if type(value) is not float:
+        kind = "a 0-d tensor" if isinstance(value, torch.Tensor) and value.dim() == 0 else summarize(value)
+        raise CheckFailure(f"{what} must be a Python float (use .item())", f"received {kind}")
+    if not math.isfinite(value):
+        raise CheckFailure(f"{what} must be finite", f"received {value!r}")
+    return value
+
+
+def expect_tensors(value: Any, count: int | None = None, *, what: str) -> list[torch.Tensor]:
+    """A list (or tuple) of tensors; a bare tensor is named as such, not mistaken for a list of rows."""
+    if isinstance(value, torch.Tensor):
+        raise CheckFailure(f"{what} must be a list of tensors, not a single tensor",
+                           f"received {summarize(value)}: wrap it in a list")
+    if not isinstance(value, (list, tuple)):
+        raise CheckFailure(f"{what} must be a list of tensors", f"received {summarize(value)}")
+    if count is not None and len(value) != count:
+        raise CheckFailure(f"{what} must hold {count} tensor(s), it holds {len(value)}")
+    for i, v in enumerate(value):
+        expect_tensor(v, what=f"{what}[{i}]")
+    return list(value)
+
+
+def expect_shape(value: Any, shape: Sequence[int], *, what: str) -> torch.Tensor:
+    return expect_tensor(value, what=what, shape=tuple(shape))
+
+
+# ---------------------------------------------------------------- twice, and afterwards
+
+
+def expect_repeatable(call: Callable[[], Any], *, what: str, compare: Callable[[Any, Any], None] | None = None) -> Any:
+    """Calling twice with the same inputs gives the same result the second time (state does not leak
+    between calls: hooks left registered, buffers that keep growing, a graph kept alive)."""
+    first = call()
+    second = call()
+    if compare is not None:
+        compare(first, second)
+    elif isinstance(first, torch.Tensor):
+        expect_close(second, first, what=f"{what}, called a second time with the same inputs", rtol=0, atol=0)
+    elif first != second:
+        raise CheckFailure(f"{what} gives a different result when called a second time with the same inputs")
+    return first
+
+
+# ---------------------------------------------------------------- optimizers and schedules
+
+
+def reference_trajectory(torch_cls: Callable[..., Any], initial: Sequence[torch.Tensor],
+                         grads: Sequence[Sequence[torch.Tensor | None]], options: dict[str, Any],
+                         **kw: Any) -> list[list[torch.Tensor]]:
+    """torch's own optimizer driven by the same harness as the learner's (see ``grader.drive``)."""
+    return drive.optimizer_trajectory(torch_cls, initial, grads, options, **kw)
+
+
+def expect_same_trajectory(got: Any, want: list[list[torch.Tensor]], *, what: str, rtol: float = 1e-10,
+                           atol: float = 1e-12, first_step: int = 1, state_hint: bool = True) -> None:
+    """Step-by-step comparison of parameter trajectories (a list per step of a list per parameter).
+
+    Steps are numbered from ``first_step`` as the task numbers them. The hint after a mismatch says
+    where to look: the update rule itself (first step wrong) or the state carried between steps
+    (later step wrong); pass ``state_hint=False`` where no state is carried (a schedule).
+    """
+    if not isinstance(got, list) or len(got) != len(want):
+        raise CheckFailure(f"{what}: expected {len(want)} recorded steps", f"received {summarize(got)}")
+    for k, (g_step, w_step) in enumerate(zip(got, want)):
+        number = k + first_step
+        params = expect_tensors(g_step, len(w_step), what=f"{what}: the parameters after step {number}")
+        for i, (g, w) in enumerate(zip(params, w_step)):
+            try:
+                expect_close(g, w, what=f"{what}: parameter {i} after step {number}", rtol=rtol, atol=atol)
+            except CheckFailure as failure:
+                if k == 0:
+                    hint = "the very first step is already off: check the update rule itself"
+                elif state_hint:
+                    hint = (f"the steps before step {number} match, so look at what is carried from one step to "
+                            "the next (buffers, step counts)")
+                else:
+                    hint = f"the steps before step {number} match"
+                raise CheckFailure(f"{failure.prop}; {hint}", failure.detail) from None
+
+
+def expect_same_values(got: Any, want: Sequence[float], *, what: str, rtol: float = 1e-12,
+                       first_step: int = 0, label: str = "step") -> None:
+    """A sequence of Python numbers (learning rates, losses) equal to the reference, one by one."""
+    if not isinstance(got, (list, tuple)) or len(got) != len(want):
+        raise CheckFailure(f"{what}: expected {len(want)} values", f"received {summarize(got)}")
+    for k, (g, w) in enumerate(zip(got, want)):
+        if isinstance(g, bool) or not isinstance(g, (int, float)) or not math.isclose(g, w, rel_tol=rtol,
+                                                                                       abs_tol=1e-15):
+            raise CheckFailure(f"{what} is wrong at {label} {k + first_step}",
+                               f"expected {w!r}, received {summarize(g)}")
+
+
+# ---------------------------------------------------------------- modules
+
+
+def expect_state_dict(got: Any, want: dict[str, torch.Tensor], *, what: str, rtol: float = 1e-10,
+                      atol: float = 1e-12, values: bool = True) -> None:
+    """The learner's state dict has exactly these keys, each with the right shape and dtype (and values)."""
+    if not isinstance(got, dict):
+        raise CheckFailure(f"{what} must be a dict of tensors (a state_dict)", f"received {summarize(got)}")
+    missing, extra = sorted(set(want) - set(got)), sorted(set(got) - set(want))
+    if missing or extra:
+        raise CheckFailure(f"{what} has the wrong keys",
+                           f"missing: {', '.join(missing) or 'none'}; unexpected: {', '.join(extra) or 'none'}")
+    for key, w in want.items():
+        g = got[key]
+        if values:
+            expect_close(g, w, what=f"{what}[{key!r}]", rtol=rtol, atol=atol)
+        else:
+            expect_tensor(g, what=f"{what}[{key!r}]", shape=w.shape, dtype=w.dtype)

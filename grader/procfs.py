@@ -1,0 +1,284 @@
+"""What the kernel says about a process tree, read from /proc: memory, CPU time, children, shared memory.
+
+A leaf module (standard library only, no torch), like ``grader.wire``: the judge uses it to
+measure a spawned worker from outside, the zygote to measure and clean up after the workers it
+forked. None of it runs learner code, and none of its numbers come from learner code: they are
+the kernel's accounting, which the measured process cannot rewrite.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import stat
+import time
+from dataclasses import dataclass
+
+PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+CLK_TCK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+IPC_RMID = 0
+
+
+def _stat_fields(pid: int) -> list[bytes] | None:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return f.read().rsplit(b")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+
+
+def alive(pid: int) -> bool:
+    fields = _stat_fields(pid)
+    return fields is not None and fields[0] != b"Z"
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc") if os.path.isdir("/proc") else []:
+        if entry.isdigit():
+            fields = _stat_fields(int(entry))
+            if fields is not None and int(fields[1]) == pid:
+                found.append(int(entry))
+    return found
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below pid (one scan of /proc, then a walk of the parent links)."""
+    parent_of: dict[int, int] = {}
+    for entry in os.listdir("/proc") if os.path.isdir("/proc") else []:
+        if entry.isdigit():
+            fields = _stat_fields(int(entry))
+            if fields is not None and fields[0] != b"Z":
+                parent_of[int(entry)] = int(fields[1])
+    below: list[int] = []
+    frontier = {pid}
+    while frontier:
+        frontier = {p for p, parent in parent_of.items() if parent in frontier and p not in below}
+        below.extend(frontier)
+    return below
+
+
+def pids_of_uid(uid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if os.stat(f"/proc/{entry}").st_uid == uid:
+                    found.append(int(entry))
+            except OSError:
+                pass
+    return found
+
+
+def rss(pid: int) -> int:
+    """Resident bytes of one process (0 if it is gone)."""
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as f:
+            return int(f.read().split()[1]) * PAGE
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def peak_rss(pid: int) -> int:
+    """The process's resident high-water mark (VmHWM) in bytes: since it started, or since ``reset_peak``."""
+    try:
+        with open(f"/proc/{pid}/status", "rb") as f:
+            for line in f:
+                if line.startswith(b"VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, IndexError, ValueError):
+        pass
+    return 0
+
+
+def reset_peak(pid: int) -> bool:
+    """Reset VmHWM to the current RSS (Linux clear_refs "5"); False where the kernel does not allow it."""
+    try:
+        with open(f"/proc/{pid}/clear_refs", "wb") as f:
+            f.write(b"5")
+        return True
+    except OSError:
+        return False
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of the process and of the children it has waited for."""
+    fields = _stat_fields(pid)
+    if fields is None:
+        return 0.0
+    return sum(int(fields[i]) for i in (11, 12, 13, 14)) / CLK_TCK
+
+
+def tree_rss(pid: int) -> int:
+    return rss(pid) + sum(rss(p) for p in descendants(pid))
+
+
+# ---------------------------------------------------------------- System V and POSIX shared memory
+#
+# A worker can leave memory behind that no process holds: System V segments it created and detached,
+# files it wrote to /dev/shm (tmpfs pages). Inside the strong sandbox each worker has its own IPC and
+# mount namespaces, so all of it goes with the worker. Outside (``prep check`` on the learner's own
+# machine, the test suite) the host's are shared with every other program of the same user, so only
+# what is provably the worker's is counted and removed: created by this uid since the worker started,
+# and used by no live process other than the worker (nobody attached to a segment whose creator is
+# gone; a /dev/shm file no other process has open or mapped: named semaphores are only mapped).
+
+
+@dataclass(frozen=True)
+class Segment:
+    kind: str  # shm, sem, msg
+    ident: int
+    cuid: int
+    ctime: float
+    resident: int  # bytes, for shm
+    cpid: int = 0  # creator pid, for shm
+    nattch: int = 0  # attachments, for shm
+
+
+def sysv_objects(kinds: tuple[str, ...] = ("shm", "sem", "msg")) -> list[Segment]:
+    """The System V IPC objects of the caller's IPC namespace."""
+    found: list[Segment] = []
+    for kind in kinds:
+        try:
+            with open(f"/proc/sysvipc/{kind}", "rb") as f:
+                header = f.readline().split()
+                for line in f:
+                    row = dict(zip(header, line.split()))
+                    ident = int(row.get(b"shmid") or row.get(b"semid") or row.get(b"msqid") or -1)
+                    shm = kind == "shm"
+                    found.append(Segment(kind, ident, int(row[b"cuid"]), float(row[b"ctime"]),
+                                         int(row.get(b"rss", b"0")) if shm else 0,
+                                         int(row.get(b"cpid", b"0")) if shm else 0,
+                                         int(row.get(b"nattch", b"0")) if shm else 0))
+        except (OSError, KeyError, ValueError):
+            continue
+    return found
+
+
+def _libc() -> ctypes.CDLL:
+    return ctypes.CDLL(None, use_errno=True)
+
+
+def remove_sysv(objects: list[Segment]) -> int:
+    """IPC_RMID each object (a shm segment goes once its last attachment is gone); how many went."""
+    if not objects:
+        return 0
+    libc = _libc()
+    removed = 0
+    for o in objects:
+        if o.kind == "shm":
+            rc = libc.shmctl(o.ident, IPC_RMID, None)
+        elif o.kind == "sem":
+            rc = libc.semctl(o.ident, 0, IPC_RMID)
+        else:
+            rc = libc.msgctl(o.ident, IPC_RMID, None)
+        removed += rc == 0
+    return removed
+
+
+def sysv_shm_since(uid: int, since: float, tree: set[int] | None = None) -> list[Segment]:
+    """System V segments ``uid`` created at or after ``since`` whose creator is in ``tree`` or gone."""
+    return [o for o in sysv_objects(("shm",)) if o.cuid == uid and o.ctime >= int(since)
+            and ((tree is not None and o.cpid in tree) or not alive(o.cpid))]
+
+
+def posix_shm_since(uid: int, since: float, folder: str = "/dev/shm") -> list[tuple[str, int]]:
+    """(path, bytes) of the regular files in /dev/shm that ``uid`` created at or after ``since``."""
+    found = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return []
+    for e in entries:
+        try:
+            st = e.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if stat.S_ISREG(st.st_mode) and st.st_uid == uid and st.st_ctime >= int(since):
+            found.append((e.path, st.st_blocks * 512))
+    return found
+
+
+def in_use_by_others(paths: set[str], tree: set[int]) -> set[str]:
+    """Which of these paths some live process outside ``tree`` has open or mapped."""
+    used: set[str] = set()
+    if not paths:
+        return used
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) in tree:
+            continue
+        try:
+            for fd in os.listdir(f"/proc/{entry}/fd"):
+                try:
+                    target = os.readlink(f"/proc/{entry}/fd/{fd}")
+                except OSError:
+                    continue
+                if target in paths:
+                    used.add(target)
+            with open(f"/proc/{entry}/maps", "rb") as f:
+                for line in f:
+                    if b"/dev/shm/" in line:
+                        path = line.split(None, 5)[-1].strip().decode(errors="replace").removesuffix(" (deleted)")
+                        if path in paths:
+                            used.add(path)
+        except OSError:
+            continue
+    return used
+
+
+class SharedMemoryLedger:
+    """What one worker created in the host's shared memory, for its memory limit and its clean-up.
+
+    Files another process uses are remembered as not the worker's, so the costly /proc scan runs
+    once per new file, not on every look.
+    """
+
+    def __init__(self, uid: int, since: float) -> None:
+        self.uid, self.since = uid, since
+        self.foreign: set[str] = set()
+
+    def _files(self, tree: set[int]) -> list[tuple[str, int]]:
+        files = [(p, n) for p, n in posix_shm_since(self.uid, self.since) if p not in self.foreign]
+        new = {p for p, _ in files}
+        self.foreign |= in_use_by_others(new, tree)
+        return [(p, n) for p, n in files if p not in self.foreign]
+
+    def bytes(self, tree: set[int]) -> int:
+        return (sum(o.resident for o in sysv_shm_since(self.uid, self.since, tree))
+                + sum(n for _, n in self._files(tree)))
+
+    def clean(self, tree: set[int] = frozenset()) -> int:
+        """Remove the worker's leftovers (call once its processes are gone); how many objects went."""
+        removed = remove_sysv([o for o in sysv_shm_since(self.uid, self.since, tree) if o.nattch == 0])
+        for path, _ in self._files(set(tree)):
+            try:
+                os.unlink(path)
+                removed += 1
+            except OSError:
+                pass
+        return removed
+
+
+def folder_bytes(folder: str) -> int:
+    """Disk (or tmpfs) bytes the files under ``folder`` occupy."""
+    total = 0
+    for root, _, files in os.walk(folder):
+        for name in files:
+            try:
+                total += os.lstat(os.path.join(root, name)).st_blocks * 512
+            except OSError:
+                pass
+    return total
+
+
+def tmpfs_used(folder: str) -> int:
+    """Bytes in use on the filesystem holding ``folder`` (for a private tmpfs: what was written there)."""
+    try:
+        st = os.statvfs(folder)
+    except OSError:
+        return 0
+    return (st.f_blocks - st.f_bfree) * st.f_frsize
+
+
+def now() -> float:
+    return time.time()

@@ -1,0 +1,481 @@
+"""Bans that hold: switch off what an exercise rules out, by identity, before any learner code runs.
+
+A ban by *name* (replace ``torch.optim.Adam`` with a trap) fails the moment the learner reaches
+the same object another way: ``torch.optim.adamw.Adam``, ``Optimizer.__subclasses__()``,
+``torch.optim._functional``, a string built for ``getattr``. So the seal works on the objects
+themselves, and on the operators under them:
+
+1. **Python functions** keep their identity but lose their body: ``f.__code__`` becomes a trap
+   that can only raise. Every alias, bound method, subclass and registry entry that holds the
+   function now holds the trap. A decorated function's ``__wrapped__`` chain goes too.
+2. **Python classes**: every function in the class body is switched off that way, instantiating
+   raises, and so does subclassing. A **module** entry switches off every function and class
+   defined in that module (its private helpers included).
+3. **Built-in functions** (C code, such as ``torch.sigmoid``) cannot lose their body, so every
+   module attribute that holds one is replaced by a trap, and the **ATen operators** named in
+   ``ban_ops`` are trapped in torch's dispatcher, for every dispatch key that has a kernel
+   (CPU, CUDA, Meta, autograd, quantized, ...). That catches every Python route to the operator:
+   functions, Tensor methods, ``torch.ops.aten``, in-place and ``out=`` forms, inference mode.
+4. An **audit hook** (``sys.addaudithook``: later code cannot remove it) then seals the ways back
+   in: the source and bytecode files that defined a banned object cannot be opened (so neither
+   ``importlib`` nor ``inspect.getsource`` + ``exec`` can make a fresh copy, and neither can a
+   symlink, a ``/proc/self/fd`` path or a directory handle); ``gc`` heap walks, ``ctypes``,
+   ``/proc/self/mem``, sub-interpreters, new processes and the network are refused.
+
+What a ban does not do: forbid computing the same mathematics from other operators
+(``silu(x) / x`` is a sigmoid). An exercise lists such siblings in ``ban_ops`` when it cares.
+
+Everything the hook needs is captured when the seal is installed (builtins, never module
+attributes the learner could rebind later), and the hook keeps no reference the learner can reach.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import functools
+import importlib
+import inspect
+import os
+import sys
+import types
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+
+class BannedCallError(RuntimeError):
+    """Learner code reached something the exercise rules out."""
+
+
+class SealError(RuntimeError):
+    """The exercise's ban list names something this torch does not have: prep's fault, not the learner's."""
+
+
+@dataclass
+class SealReport:
+    """What the seal switched off (for tests and for the exercise author)."""
+
+    functions: int = 0
+    classes: list[str] = field(default_factory=list)
+    builtins: list[str] = field(default_factory=list)
+    ops: list[str] = field(default_factory=list)
+    protected_files: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- traps
+
+
+def _trap_code(nfree: int, message: str, name: str) -> types.CodeType:
+    """A code object with ``nfree`` free variables whose only behaviour is to raise.
+
+    Its body never returns a value, whatever the learner does to builtins: if ``BannedCallError``
+    could be made unreachable, the ``raise`` still raises something.
+    """
+    free = [f"_free{i}" for i in range(nfree)]
+    lines = ["def _outer():"]
+    lines += [f"    {v} = None" for v in free]
+    lines += ["    def trap(*args, **kwargs):"]
+    if free:
+        lines += [f"        ({', '.join(free)},)"]
+    lines += [f"        raise __import__('grader.worker.seal', fromlist=['x']).BannedCallError({message!r})",
+              "    return trap"]
+    namespace: dict[str, Any] = {}
+    exec(compile("\n".join(lines), "<banned>", "exec"), namespace)
+    code = namespace["_outer"]().__code__
+    return code.replace(co_name=name, co_qualname=name) if hasattr(code, "co_qualname") else code.replace(co_name=name)
+
+
+def _trap_function(message: str, name: str) -> Callable[..., Any]:
+    def trap(*args: Any, **kwargs: Any) -> Any:
+        raise BannedCallError(message)
+
+    trap.__name__ = trap.__qualname__ = name
+    return trap
+
+
+class _TrapObject:
+    """Stands where a banned object (not a function) was: any use of it raises."""
+
+    def __init__(self, message: str) -> None:
+        object.__setattr__(self, "_message", message)
+
+    def __getattr__(self, name: str) -> Any:
+        raise BannedCallError(object.__getattribute__(self, "_message"))
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        raise BannedCallError(object.__getattribute__(self, "_message"))
+
+
+# ---------------------------------------------------------------- the seal
+
+
+class _Sealer:
+    def __init__(self, message: str) -> None:
+        self.message = message
+        self.report = SealReport()
+        self.done: set[int] = set()
+        self.files: set[str] = set()
+        self.banned_builtins: dict[int, tuple[Any, str]] = {}
+
+    def say(self, what: str) -> str:
+        return f"{what} is off limits in this exercise" + (f": {self.message}" if self.message else "")
+
+    # -- resolving
+
+    def resolve(self, dotted: str) -> Any:
+        parts = dotted.split(".")
+        for cut in range(len(parts), 0, -1):
+            try:
+                obj: Any = importlib.import_module(".".join(parts[:cut]))
+            except ImportError:
+                continue
+            for name in parts[cut:]:
+                if not hasattr(obj, name):
+                    raise SealError(f"the exercise bans {dotted}, which does not exist in torch {_torch_version()}")
+                obj = getattr(obj, name)
+            return obj
+        raise SealError(f"the exercise bans {dotted}, which cannot be imported")
+
+    # -- switching off
+
+    def ban(self, dotted: str) -> None:
+        obj = self.resolve(dotted)
+        if isinstance(obj, types.ModuleType):
+            self.ban_module(obj, dotted)
+        elif inspect.isclass(obj):
+            self.ban_class(obj, dotted)
+        elif isinstance(obj, (types.FunctionType, types.MethodType, functools.partial, staticmethod, classmethod)):
+            self.ban_function(obj, dotted)
+        elif isinstance(obj, (types.BuiltinFunctionType, types.BuiltinMethodType, types.MethodDescriptorType,
+                              types.WrapperDescriptorType, types.MethodWrapperType)) or callable(obj):
+            self.banned_builtins[id(obj)] = (obj, dotted)
+            self.report.builtins.append(dotted)
+        else:  # an object (an engine instance, a registry): every reference to it becomes a trap object
+            self.banned_builtins[id(obj)] = (obj, dotted)
+            self.report.builtins.append(dotted)
+
+    def ban_module(self, module: types.ModuleType, dotted: str) -> None:
+        name = module.__name__
+        if getattr(module, "__file__", None):
+            self.protect(module.__file__)
+        for attr, value in list(vars(module).items()):
+            if inspect.isclass(value) and value.__module__ == name:
+                self.ban_class(value, f"{dotted}.{attr}")
+            elif isinstance(value, types.FunctionType) and value.__module__ == name:
+                self.ban_function(value, f"{dotted}.{attr}")
+            elif isinstance(value, types.BuiltinFunctionType) and getattr(value, "__module__", None) == name:
+                self.banned_builtins[id(value)] = (value, f"{dotted}.{attr}")
+
+    def ban_class(self, cls: type, dotted: str) -> None:
+        if id(cls) in self.done:
+            return
+        self.done.add(id(cls))
+        module = sys.modules.get(cls.__module__)
+        if module is not None and getattr(module, "__file__", None):
+            self.protect(module.__file__)
+        for attr, value in list(vars(cls).items()):
+            if isinstance(value, (staticmethod, classmethod)):
+                value = value.__func__
+            if isinstance(value, property):
+                for f in (value.fget, value.fset, value.fdel):
+                    if isinstance(f, types.FunctionType):
+                        self.ban_function(f, f"{dotted}.{attr}")
+            elif isinstance(value, types.FunctionType):
+                self.ban_function(value, f"{dotted}.{attr}")
+        message = self.say(dotted)
+        trap = _trap_function(message, "__new__")
+
+        def refuse_subclass(sub: type, **kwargs: Any) -> None:
+            raise BannedCallError(message + " (nor may a class derive from it)")
+
+        try:
+            cls.__new__ = staticmethod(trap)  # type: ignore[assignment]
+            cls.__init_subclass__ = classmethod(refuse_subclass)  # type: ignore[assignment]
+        except TypeError:
+            raise SealError(f"the exercise bans {dotted}, a class the seal cannot change") from None
+        self.report.classes.append(dotted)
+
+    def ban_function(self, fn: Any, dotted: str) -> None:
+        if isinstance(fn, (staticmethod, classmethod, types.MethodType)):
+            fn = fn.__func__
+        if isinstance(fn, functools.partial):
+            fn = fn.func
+        seen = 0
+        while isinstance(fn, types.FunctionType) and id(fn) not in self.done and seen < 16:
+            self.done.add(id(fn))
+            self.protect(fn.__code__.co_filename)
+            inner = getattr(fn, "__wrapped__", None)
+            nfree = len(fn.__code__.co_freevars)
+            fn.__code__ = _trap_code(nfree, self.say(dotted), fn.__code__.co_name)
+            fn.__defaults__ = None
+            fn.__kwdefaults__ = None
+            self.report.functions += 1
+            fn, seen = inner, seen + 1
+        if fn is not None and not isinstance(fn, types.FunctionType) and callable(fn) and seen:
+            self.banned_builtins.setdefault(id(fn), (fn, dotted))
+
+    def protect(self, filename: str | None) -> None:
+        if filename and not filename.startswith("<") and os.path.exists(filename):
+            self.files.add(os.path.realpath(filename))
+
+    def replace_builtins(self) -> None:
+        """Replace every module attribute (and Python class attribute in those modules) that holds a banned
+        built-in with a trap. The dispatcher traps are what hold; this gives the learner the right name."""
+        if not self.banned_builtins:
+            return
+        traps = {key: (_trap_function(self.say(dotted), getattr(obj, "__name__", "banned")) if callable(obj)
+                       else _TrapObject(self.say(dotted)))
+                 for key, (obj, dotted) in self.banned_builtins.items()}
+        for module in list(sys.modules.values()):
+            namespace = getattr(module, "__dict__", None)
+            if not isinstance(namespace, dict):
+                continue
+            for attr, value in list(namespace.items()):
+                if id(value) in traps and value is self.banned_builtins[id(value)][0]:
+                    namespace[attr] = traps[id(value)]
+                elif inspect.isclass(value) and value.__module__ == getattr(module, "__name__", None):
+                    for cattr, cvalue in list(vars(value).items()):
+                        if id(cvalue) in traps and cvalue is self.banned_builtins[id(cvalue)][0]:
+                            trap = traps[id(cvalue)]
+                            try:
+                                setattr(value, cattr, staticmethod(trap) if callable(trap) else trap)
+                            except (TypeError, AttributeError):
+                                pass
+
+
+def _torch_version() -> str:
+    torch = sys.modules.get("torch")
+    return getattr(torch, "__version__", "?")
+
+
+def _matching_ops(patterns: list[str]) -> list[str]:
+    import torch
+
+    names = sorted(torch._C._dispatch_get_all_op_names())
+    found: list[str] = []
+    for pattern in patterns:
+        base = pattern if "." in pattern.split("::", 1)[1] else None
+        hits = [n for n in names if fnmatch.fnmatchcase(n, pattern)
+                or (base is None and fnmatch.fnmatchcase(n.split(".", 1)[0], pattern))]
+        if not hits:
+            raise SealError(f"the exercise bans the operator {pattern}, which this torch ({_torch_version()}) lacks")
+        found += [h for h in hits if h not in found]
+    return found
+
+
+def _python_twins(op_names: list[str]) -> list[tuple[Any, str]]:
+    """The Python implementations torch ships for these operators: the decompositions registered for
+    them (``torch._decomp``) and their references (``torch._refs``). Each computes the same thing
+    without the operator, so each is switched off with it."""
+    if not op_names:
+        return []
+    import torch._decomp
+    import torch._refs
+    import torch._refs.nn.functional
+    import torch._refs.special
+
+    wanted = set(op_names)
+    twins: list[tuple[Any, str]] = []
+    for table in (torch._decomp.decomposition_table, getattr(torch._decomp, "_core_aten_decompositions_post_autograd", {})):
+        if not isinstance(table, dict):
+            continue
+        for op, fn in table.items():
+            schema = getattr(op, "_schema", None)
+            if schema is None:
+                continue
+            overload = getattr(op, "_overloadname", "default")
+            qualified = schema.name + ("" if overload in ("default", "") else f".{overload}")
+            if qualified in wanted and isinstance(fn, types.FunctionType):
+                twins.append((fn, qualified))
+    bases = {n.split("::", 1)[1].split(".", 1)[0] for n in op_names}
+    for module in (torch._refs, torch._refs.nn.functional, torch._refs.special):
+        for base in bases:
+            fn = vars(module).get(base)
+            if isinstance(fn, types.FunctionType):
+                twins.append((fn, f"aten::{base}"))
+    return twins
+
+
+def _dispatch_keys() -> list[str]:
+    import torch
+
+    keys = []
+    for name in torch._C.DispatchKey.__members__:
+        try:
+            torch._C._dispatch_key_parse(name)
+        except Exception:  # markers such as StartOfDenseBackends are not real keys
+            continue
+        keys.append(name)
+    return keys
+
+
+def _trap_ops(op_names: list[str], say: Callable[[str], str]) -> Any:
+    """Register a raising kernel for every dispatch key each operator has a kernel for.
+
+    The library handle is returned to the caller, which keeps it where learner code cannot reach it
+    (dropping it would unregister the traps). torch.library.Library is not used on purpose: it
+    registers a finalizer in weakref's global registry, from which learner code could call it.
+    """
+    import torch
+
+    handle = torch._C._dispatch_library("IMPL", "aten", "", "<prep seal>", 0)
+    keys = _dispatch_keys()
+    for qualified in op_names:
+        message = say(f"{qualified} (with every function, method and alias that runs it)")
+
+        def kernel(*args: Any, _message: str = message, **kwargs: Any) -> Any:
+            raise BannedCallError(_message)
+
+        name = qualified.split("::", 1)[1]
+        for key in keys:
+            if torch._C._dispatch_has_kernel_for_dispatch_key(qualified, key):
+                handle.impl(name, key, kernel, False)
+    return handle
+
+
+# ---------------------------------------------------------------- the audit hook
+
+
+DENIED_EVENTS = frozenset({
+    "gc.get_objects", "gc.get_referrers", "gc.get_referents",
+    "subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.startfile", "pty.spawn",
+    "os.link", "cpython.PyInterpreterState_New",
+    "socket.connect", "socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyaddr", "socket.sendto",
+    "socket.bind", "socket.sendmsg", "urllib.Request", "sys.remote_exec", "sys.setprofile", "sys.settrace",
+})
+
+
+def _install_hook(protected: frozenset[str], suffixes: tuple[str, ...], ancestors: frozenset[str],
+                  keep_alive: Any) -> None:
+    """The hook refuses, from now on, the events that would undo the seal.
+
+    Every function it calls is bound now, as a default argument, to the C-level original: rebinding
+    ``os.path.realpath`` or ``posix.lstat`` later changes nothing here. ``keep_alive`` (the dispatcher
+    handle) lives only in this closure.
+    """
+    import posix
+    import stat as _stat_module
+
+    lstat, readlink, getcwd, getpid = posix.lstat, posix.readlink, posix.getcwd, posix.getpid
+    s_islnk, s_isdir = _stat_module.S_ISLNK, _stat_module.S_ISDIR
+    str_type, bytes_type, int_type = str, bytes, int
+    permission_error, denied = PermissionError, DENIED_EVENTS
+    busy = [False]
+    own_pid = getpid()
+
+    def resolve(path: str) -> str:
+        """realpath() from captured primitives: every symlink in the path followed, '..' applied."""
+        if not path.startswith("/"):
+            path = getcwd() + "/" + path
+        parts = [p for p in path.split("/") if p and p != "."]
+        done: list[str] = []
+        hops = 0
+        while parts:
+            part = parts.pop(0)
+            if part == "..":
+                if done:
+                    done.pop()
+                continue
+            candidate = "/" + "/".join(done + [part])
+            try:
+                st = lstat(candidate)
+            except OSError:
+                done.append(part)
+                continue
+            if s_islnk(st.st_mode):
+                hops += 1
+                if hops > 40:
+                    return candidate
+                target = readlink(candidate)
+                if target.startswith("/"):
+                    done = []
+                parts = [p for p in target.split("/") if p and p != "."] + parts
+                continue
+            done.append(part)
+        return "/" + "/".join(done)
+
+    def hook(event: str, args: tuple, _keep: Any = keep_alive) -> None:
+        if event in denied or event.startswith("ctypes."):
+            raise permission_error(f"{event} is not allowed while grading an exercise with bans")
+        if event != "open" or busy[0]:
+            return
+        path = args[0]
+        if type(path) is int_type:
+            return
+        if type(path) is not str_type and type(path) is not bytes_type:
+            # A path-like object could name one file here and another when it is opened.
+            raise permission_error("open a plain str path while grading an exercise with bans")
+        busy[0] = True
+        try:
+            text = path.decode("utf-8", "surrogateescape") if type(path) is bytes_type else path
+            real = resolve(text)
+            if real in protected or real.endswith(suffixes):
+                raise permission_error(f"{text}: the source of a banned part of torch cannot be opened")
+            if real in ancestors:
+                try:
+                    is_dir = s_isdir(lstat(real).st_mode)
+                except OSError:
+                    is_dir = False
+                if is_dir:
+                    raise permission_error(f"{text}: this folder holds banned source and cannot be opened")
+            if (real.startswith("/proc/") and (real.endswith("/mem") or "/map_files/" in real)) or real in (
+                    f"/proc/{own_pid}/mem", "/proc/self/mem"):
+                raise permission_error(f"{text}: process memory cannot be opened")
+        finally:
+            busy[0] = False
+
+    sys.addaudithook(hook)
+
+
+# ---------------------------------------------------------------- entry point
+
+
+def install(bans: list[str], ops: list[str], message: str = "write it yourself") -> SealReport:
+    """Switch off ``bans`` (dotted names: functions, classes, modules, built-ins) and the ATen
+    operators matching ``ops``, then install the audit hook. Call before any learner code runs."""
+    sealer = _Sealer(message)
+    for dotted in bans:
+        sealer.ban(dotted)
+    sealer.replace_builtins()
+    op_names = _matching_ops(list(ops)) if ops else []
+    handle = _trap_ops(op_names, sealer.say) if op_names else None
+    sealer.report.ops = op_names
+    for fn, qualified in _python_twins(op_names):
+        sealer.ban_function(fn, f"{qualified}'s Python reference or decomposition")
+
+    protected = set(sealer.files)
+    for f in list(sealer.files):  # the bytecode cache of each protected source file
+        folder, base = os.path.split(f)
+        stem = base.rsplit(".", 1)[0]
+        cache = os.path.join(folder, "__pycache__")
+        if os.path.isdir(cache):
+            protected.update(os.path.realpath(os.path.join(cache, n)) for n in os.listdir(cache)
+                             if n.startswith(stem + "."))
+    # copies of the same files elsewhere (another environment's torch): match on the package-relative tail
+    suffixes = tuple(sorted({_package_tail(f) for f in protected if _package_tail(f)}))
+    ancestors: set[str] = set()
+    for f in protected:
+        parent = os.path.dirname(f)
+        while parent and parent not in ancestors:
+            ancestors.add(parent)
+            if parent == "/":
+                break
+            parent = os.path.dirname(parent)
+    import linecache
+
+    for cached in list(linecache.cache):
+        if os.path.realpath(cached) in protected if os.path.isabs(cached) else False:
+            linecache.cache.pop(cached, None)
+    sealer.report.protected_files = sorted(protected)
+    _install_hook(frozenset(protected), suffixes, frozenset(ancestors), handle)
+    return sealer.report
+
+
+def _package_tail(path: str) -> str:
+    """'/venv/lib/python3.11/site-packages/torch/optim/adam.py' -> '/torch/optim/adam.py'."""
+    marker = "/site-packages/"
+    if marker in path:
+        return "/" + path.split(marker, 1)[1]
+    parts = path.split("/")
+    if "torch" in parts:
+        return "/" + "/".join(parts[parts.index("torch"):])
+    return ""
