@@ -131,10 +131,50 @@ class Exercise:
         }
 
 
+class BankNotFound(LookupError):
+    """No folder with exercises/ was found; the message says where prep looked and how to fix it."""
+
+
+# The built-in course inside an installed wheel: setup.py copies the checkout's exercises/ and
+# solutions/ here at build time (the checkout itself has no such folder).
+BUILTIN_COURSE_PACKAGE_DIR = "builtin_course"
+
+
+def checkout_root() -> Path:
+    """The folder this package sits in: a git checkout (or an editable install) has exercises/ there."""
+    return Path(__file__).resolve().parent.parent
+
+
+def installed_course_root() -> Path:
+    """Where an installed wheel keeps the built-in course (found through importlib.resources)."""
+    from importlib.resources import files
+
+    return Path(str(files("grader") / BUILTIN_COURSE_PACKAGE_DIR))
+
+
+def is_bank(root: Path) -> bool:
+    return (root / "exercises").is_dir()
+
+
 def bank_root() -> Path:
-    """Where exercises/ and solutions/ live: $PREP_BANK, else the checkout this package sits in."""
+    """Where exercises/ and solutions/ live, for the local bank.
+
+    In order: $PREP_BANK (an instructor's own bank), the checkout this package sits in, the
+    built-in course of an installed wheel. (A course chosen with ``prep course use`` comes between
+    $PREP_BANK and the checkout: grader/course.py puts it there.)
+    """
     env = os.environ.get("PREP_BANK")
-    return Path(env) if env else Path(__file__).resolve().parent.parent
+    if env:
+        if not is_bank(Path(env)):
+            raise BankNotFound(f"PREP_BANK is {env}, which has no exercises/ folder: point PREP_BANK at your "
+                               "bank (the folder that holds exercises/), or create one with `prep new ID --bank DIR`")
+        return Path(env)
+    for root in (checkout_root(), installed_course_root()):
+        if is_bank(root):
+            return root
+    raise BankNotFound(f"no exercise bank found (PREP_BANK is not set, no course is in use, and neither "
+                       f"{checkout_root() / 'exercises'} nor {installed_course_root() / 'exercises'} exists): "
+                       "reinstall prep, set PREP_BANK to a folder with exercises/, or run `prep course add URL`")
 
 
 def exercise_ids(root: Path | None = None) -> list[str]:

@@ -38,6 +38,7 @@ class Result:
     devices: list[str] = field(default_factory=list)
     skipped_devices: dict[str, str] = field(default_factory=dict)  # device -> why it was skipped
     duration_s: float = 0.0
+    exercise_version: str = ""  # for a course: which version's graders graded it ("v2 of course pytorch-101")
 
     @property
     def full_marks(self) -> bool:
