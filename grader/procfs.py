@@ -200,27 +200,37 @@ def posix_shm_since(uid: int, since: float, folder: str = "/dev/shm") -> list[tu
 
 
 def in_use_by_others(paths: set[str], tree: set[int]) -> set[str]:
-    """Which of these paths some live process outside ``tree`` has open or mapped."""
-    used: set[str] = set()
+    """Which of these paths some live process outside ``tree`` has open or mapped.
+
+    Matched by inode, not by name: glibc's ``sem_open`` maps a temporary file and then links it under
+    the semaphore's name, so /proc/PID/maps shows the temporary (deleted) name of the same inode.
+    """
     if not paths:
-        return used
+        return set()
+    by_inode: dict[int, str] = {}
+    for path in paths:
+        try:
+            by_inode[os.stat(path, follow_symlinks=False).st_ino] = path
+        except OSError:
+            continue
+    used: set[str] = set()
     for entry in os.listdir("/proc"):
-        if not entry.isdigit() or int(entry) in tree:
+        if not entry.isdigit() or int(entry) in tree or len(used) == len(by_inode):
             continue
         try:
             for fd in os.listdir(f"/proc/{entry}/fd"):
                 try:
-                    target = os.readlink(f"/proc/{entry}/fd/{fd}")
+                    inode = os.stat(f"/proc/{entry}/fd/{fd}").st_ino
                 except OSError:
                     continue
-                if target in paths:
-                    used.add(target)
+                if inode in by_inode:
+                    used.add(by_inode[inode])
             with open(f"/proc/{entry}/maps", "rb") as f:
                 for line in f:
                     if b"/dev/shm/" in line:
-                        path = line.split(None, 5)[-1].strip().decode(errors="replace").removesuffix(" (deleted)")
-                        if path in paths:
-                            used.add(path)
+                        fields = line.split(None, 5)
+                        if len(fields) > 4 and fields[4].isdigit() and int(fields[4]) in by_inode:
+                            used.add(by_inode[int(fields[4])])
         except OSError:
             continue
     return used

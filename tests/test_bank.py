@@ -76,3 +76,27 @@ def test_seed_ids_exist_in_the_catalog():
     for ex in bank.load_all():
         unknown = set(ex.seeds) - known
         assert not unknown, f"{ex.id} lists unknown catalog ids {sorted(unknown)}"
+
+
+def test_exercises_whose_code_needs_dynamo_declare_it_for_the_warm_pools():
+    """A zygote preloads only what its batch's exercises declare; building a torch.optim optimizer, or
+    torch.compile / torch.export, imports torch._dynamo (~1.5 s) in every forked worker otherwise."""
+    import ast
+
+    def uses_dynamo(path: Path) -> bool:
+        if not path.exists():
+            return False
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr in ("optim", "compile", "export", "_dynamo"):
+                root = node.value
+                if isinstance(root, ast.Name) and root.id == "torch":
+                    return True
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(("torch.optim", "torch._dynamo",
+                                                                                      "torch.export")):
+                return True
+        return False
+
+    for ex in bank.load_all():
+        files = [ex.solution_path, ex.directory / "probes.py"]
+        if any(uses_dynamo(f) for f in files):
+            assert "torch._dynamo" in ex.preload, f"{ex.id} builds optimizers or compiles: preload torch._dynamo"

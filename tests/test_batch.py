@@ -226,10 +226,59 @@ def test_failing_canaries_stop_the_batch(tmp_path, monkeypatch):
                                                  "def test_uses_incoming_gradient(learner, device, rng):\n    return"))
     monkeypatch.setenv("PREP_BANK", str(bank_copy))
     klass = make_class(tmp_path / "class", {"a": WRONG})
-    with pytest.raises(api.PrepError, match="pre-flight canaries failed, so the batch did not start: "
+    with pytest.raises(api.PrepError, match="pre-flight canaries failed, so no result was stored: "
                                             "canary:autograd-mul:stub: expected zero"):
         api.grade_batch(klass, ["autograd-mul"], out=tmp_path / "out", jobs=1, unsafe_no_sandbox=True)
     assert not (tmp_path / "out" / "grades.csv").exists()
+    assert not list((tmp_path / "out" / "results").rglob("*.json")), "a result counted before its canaries passed"
+
+
+def test_canaries_run_alongside_the_class_and_are_remembered_until_a_grader_changes(tmp_path, monkeypatch):
+    bank_copy = tmp_path / "bank"
+    shutil.copytree(ROOT / "exercises" / "autograd-mul", bank_copy / "exercises" / "autograd-mul")
+    (bank_copy / "solutions").mkdir()
+    shutil.copy(ROOT / "solutions" / "autograd-mul.py", bank_copy / "solutions")
+    monkeypatch.setenv("PREP_BANK", str(bank_copy))
+    klass = make_class(tmp_path / "class", {"a": WRONG, "b": WRONG})
+
+    def run(out: str) -> list[str]:
+        said: list[str] = []
+        api.grade_batch(klass, ["autograd-mul"], out=tmp_path / out, jobs=1, unsafe_no_sandbox=True,
+                        on_status=said.append)
+        return said
+
+    first = run("first")
+    assert "checking the graders of autograd-mul with 5 canaries, alongside the class" in first
+    assert len(rows(tmp_path / "first")) == 2
+    second = run("second")  # another class, the same graders and prep: the verdict is remembered
+    assert "the graders' canaries passed before with these graders and this prep: not re-run" in second
+    hidden = bank_copy / "exercises" / "autograd-mul" / "test_hidden.py"
+    hidden.write_text(hidden.read_text() + "\n# a changed grader\n")
+    third = run("third")
+    assert "checking the graders of autograd-mul with 5 canaries, alongside the class" in third
+    assert first[:2] == [f"starting 1 judge process(es), each with a worker pool",
+                         "found 2 submission(s) of 2 learner(s) for 1 exercise(s)"]
+
+
+def test_ctrl_c_stops_with_one_line_exit_130_and_the_same_command_resumes(tmp_path):
+    klass = make_class(tmp_path / "class", {f"s{i:02d}": WRONG for i in range(12)})
+    results = tmp_path / "out" / "results" / "autograd-mul"
+    first = _run_cli_grade(klass, tmp_path / "out")
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list(results.glob("*.json"))) < 2:
+        time.sleep(0.05)
+    os.killpg(first.pid, signal.SIGINT)  # what a terminal does on Ctrl-C: the whole foreground group
+    out, err = first.communicate(timeout=60)
+    text = err.decode()
+    assert first.returncode == 130, text[-2000:]
+    assert "Traceback" not in text, text[-3000:]
+    stored = len(list(results.glob("*.json")))
+    assert text.strip().splitlines()[-1] == (f"interrupted: {stored} result(s) stored in {tmp_path / 'out'}; "
+                                             "run the same command to resume")
+    second = _run_cli_grade(klass, tmp_path / "out")
+    out, err = second.communicate(timeout=300)
+    assert second.returncode == 0, err.decode()[-2000:]
+    assert f"{stored} kept from before" in out.decode()
 
 
 def test_nbgrader_submitted_layout_and_all_exports(tmp_path):

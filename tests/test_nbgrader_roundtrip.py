@@ -164,3 +164,43 @@ def test_prep_grade_writes_an_nbgrader_class_into_its_gradebook(tmp_path):
     scores = course_mod.read_scores(course, "ps1")
     top = bank.load("quiz-dynamic-graphs").max_score
     assert scores["ada"]["quiz-dynamic-graphs"] == top and scores["ben"]["quiz-dynamic-graphs"] == 0
+
+
+def test_generate_feedback_shows_preps_comment_as_a_list(tmp_path, grade_file):
+    """prep's gradebook comment is Markdown that `nbgrader generate_feedback` renders as a list, one
+    item per grader; a learner's exception message stays text (nbgrader renders raw HTML as is)."""
+    import html
+    import os
+    import re
+    import subprocess
+    import sys
+
+    name = "autograd-mul"
+    course = tmp_path / "course"
+    assert run("export-nbgrader", name, "--course", str(course), "--assignment", "ps1", "--generate").exit_code == 0
+    release = json.loads((course / "release" / "ps1" / f"{name}.ipynb").read_text())
+    hostile = "raise ValueError('<img src=x onerror=alert(1)> **bold** [link](http://evil.example)')\n"
+    for student, nb in (("ann", release), ("bob", _fill(release, {authoring.answer_cell_id(name, 1): hostile}))):
+        folder = course / "submitted" / student / "ps1"
+        folder.mkdir(parents=True)
+        (folder / f"{name}.ipynb").write_text(json.dumps(nb))
+    results = [(s.student, grade_file(s.exercise, s.path)) for s in course_mod.list_submissions(course, "ps1")]
+    assert course_mod.write_scores_to_gradebook(course, "ps1", results) == 2
+
+    env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
+    proc = subprocess.run([sys.executable, "-m", "nbgrader", "generate_feedback", "ps1", "--force"], cwd=course,
+                          env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
+    for student, result in results:
+        page = (course / "feedback" / student / "ps1" / f"{name}.html").read_text()
+        comment = page.split("<b>Comments:</b>", 1)[1].split("</div>", 1)[0]
+        items = re.findall(r"<li>(.*?)</li>", comment, flags=re.S)
+        assert len(items) == len(result.tests) > 1, comment
+        for item, t in zip(items, result.tests):
+            shown = html.unescape(re.sub(r"<[^>]+>", "", item))
+            assert shown.startswith(f"{'passed' if t.outcome == 'passed' else 'failed'}: {t.name}"
+                                    + (" (hidden)" if t.hidden else "") + f", {t.points:g}/{t.max_points:g} points")
+        assert "<img" not in comment and "<a " not in comment and "<strong>bold" not in comment
+    bob = dict(results)["bob"]
+    assert "ValueError" in bob.message
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page  # bob's page, the last one read: shown as text

@@ -7,10 +7,15 @@ the reference solution must score full marks, the untouched stub zero, and a few
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 from pathlib import Path
 
+import grader
 from grader import bank
 from grader.batch.discover import Job
+from grader.batch.store import grader_version
 
 EXPLOITS = {
     "exit-at-import": "import os\nos._exit(0)\n",
@@ -54,3 +59,44 @@ def failures(pairs: list[tuple[Job, str]], records: dict[tuple[str, str], dict])
             bad.append(f"{job.learner}: expected {'full marks' if want == 'full' else 'zero'}, got "
                        f"{r['status']} {score}/{top}" + (f" ({r.get('message')})" if r.get("message") else ""))
     return bad
+
+
+def prep_fingerprint() -> str:
+    """prep's version and the grading machinery's source: a change to either re-runs every canary."""
+    root = Path(grader.__file__).resolve().parent
+    h = hashlib.sha256(grader.__version__.encode())
+    for path in sorted([root / "wire.py", root / "procfs.py", root / "drive.py", *(root / "judge").glob("*.py"),
+                        *(root / "worker").glob("*.py")]):
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+class VerdictCache:
+    """Which exercises' canaries passed, per (exercise, grader version, prep version), across batches
+    and resumes: an exercise whose graders and prep are unchanged is not re-checked. A changed grader
+    changes its key, so its canaries run again before any of its grades count."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.fingerprint = prep_fingerprint()
+        try:
+            self.passed: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.passed = {}
+
+    def key(self, exercise_id: str) -> str:
+        return f"{exercise_id}:{grader_version(bank.load(exercise_id))}:{self.fingerprint}"
+
+    def vouched(self, exercise_id: str) -> bool:
+        return self.key(exercise_id) in self.passed
+
+    def record(self, exercise_id: str, ok: bool) -> None:
+        key = self.key(exercise_id)
+        if ok:
+            self.passed[key] = "passed"
+        else:
+            self.passed.pop(key, None)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(f".tmp{os.getpid()}")
+        tmp.write_text(json.dumps(self.passed, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        os.replace(tmp, self.path)

@@ -8,14 +8,16 @@ An ``infra_error`` is never exported as a zero: its score is left empty.
 Learner names and messages are data, never markup: every export escapes them for its own format
 (CSV cells that a spreadsheet would run as a formula get a leading ``'``; XML 1.0's forbidden
 characters become visible escapes; Markdown metacharacters are backslash-escaped and ``<>&``
-HTML-escaped; the HTML report goes through ``html.escape``). Names are shown in their
-``display_name`` form (always valid UTF-8, lossless), and files are named by ``file_stem``
+HTML-escaped; the HTML report goes through ``html.escape``). Names are shown
+in their ``display_name`` form (always valid UTF-8, lossless), and files are named by ``file_stem``
 (readable prefix + hash), never by percent-encoding.
 """
 
 from __future__ import annotations
 
+import base64
 import csv
+import hashlib
 import html
 import io
 import math
@@ -23,6 +25,7 @@ import re
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 from xml.sax.saxutils import quoteattr
 
 from grader.batch.store import display_name, dumps_json, file_stem
@@ -243,23 +246,119 @@ def write_junit(records: list[dict[str, Any]], path: Path) -> Path:
     return _write(path, "\n".join(out) + "\n")
 
 
+# What cannot be graded at all: counted apart from failures (a graded submission without full marks),
+# and left out of the score plot and of the graders' pass rates.
+UNUSABLE = ("not_gradable", "timeout", "crashed", "memory_limit", "infra_error")
+
+
 def summary_counts(records: list[dict[str, Any]]) -> dict[str, Any]:
+    """Counts for a batch's summary: ``by_status``; of the graded submissions, ``full_marks`` and
+    ``failed`` (graded, not full marks) and the ``histogram`` of their scores (ten bins of 10% of the
+    maximum, full marks in the last); ``unusable``, the submissions that could not be graded."""
     by_status: dict[str, int] = defaultdict(int)
     fractions = []
     for r in records:
         by_status[r["status"]] += 1
-        if _score(r) and r.get("max_score"):
+        if r["status"] == "graded" and _score(r) and r.get("max_score"):
             fractions.append(float(r["score"]) / float(r["max_score"]))
     bins = [0] * 10
     for f in fractions:
         bins[min(max(int(f * 10), 0), 9)] += 1
-    return {"by_status": dict(sorted(by_status.items())), "histogram": bins, "scored": len(fractions)}
+    full = sum(f >= 1 for f in fractions)
+    return {"by_status": dict(sorted(by_status.items())), "histogram": bins, "scored": len(fractions),
+            "full_marks": full, "failed": len(fractions) - full,
+            "unusable": sum(n for s, n in by_status.items() if s in UNUSABLE)}
+
+
+# ---------------------------------------------------------------- report.html
+#
+# The class report people read, one self-contained file. An overview, then one section per
+# exercise: how many submissions were graded, got full marks or failed, and how many could not be
+# graded at all (UNUSABLE), counted apart from the failures; the graded submissions' scores as an
+# inline SVG plot (the unusable ones as a separate grey bar); each grader's pass rate over the
+# graded submissions only; and the learner table (name, score, status, one mark per grader, a link
+# to the learner's feedback file), sortable by any column and filterable by status.
+#
+# Self-contained: inline CSS, SVG and a few lines of JavaScript; nothing from the network or any
+# other file but the feedback files it links to. A Content-Security-Policy allows only that one
+# script (by its hash), so even markup that slipped past the escaping could load or run nothing.
+# Everything from the results (names, statuses, grader names, messages) goes through html.escape.
+# Deterministic: the same records always give the same bytes.
+
+MARKS = {"passed": "\u2713", "failed": "\u2717", "error": "\u2717"}  # check mark, ballot x
+NOT_RUN = "\u2013"  # en dash: the grader did not judge this submission
+PLOT_WIDTH, PLOT_HEIGHT = 620, 210
+
+# Sorting (click a column's header; again for the other direction) and the status filter. Rows keep
+# their data in attributes prep wrote: data-status on the row, data-value on a cell that sorts by number.
+REPORT_SCRIPT = """
+for (const section of document.querySelectorAll("section.exercise")) {
+  const table = section.querySelector("table.learners");
+  const body = table.tBodies[0];
+  const filter = section.querySelector("select.status-filter");
+  const shown = section.querySelector(".shown");
+  const applyFilter = () => {
+    let n = 0;
+    for (const row of body.rows) {
+      row.hidden = filter.value !== "" && row.dataset.status !== filter.value;
+      n += !row.hidden;
+    }
+    shown.textContent = n + " of " + body.rows.length + " shown";
+  };
+  filter.addEventListener("change", applyFilter);
+  for (const button of table.tHead.querySelectorAll("button")) {
+    button.addEventListener("click", () => {
+      const header = button.parentElement, column = header.cellIndex;
+      const numeric = button.dataset.sort === "number";
+      const ascending = header.getAttribute("aria-sort") !== "ascending";
+      for (const other of table.tHead.rows[0].cells) other.removeAttribute("aria-sort");
+      header.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+      const key = (row) => {
+        const cell = row.cells[column];
+        if (!numeric) return cell.textContent;
+        return cell.dataset.value === "" ? null : Number(cell.dataset.value);
+      };
+      const rows = Array.from(body.rows).sort((a, b) => {
+        const x = key(a), y = key(b);
+        if (x === null || y === null) return (x === null) - (y === null);  // not scored: always last
+        const order = numeric ? x - y : x.localeCompare(y);
+        return ascending ? order : -order;
+      });
+      for (const row of rows) body.appendChild(row);
+    });
+  }
+  applyFilter();
+}
+"""
+
+STYLE = """
+body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
+table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}
+th button{font:inherit;font-weight:bold;background:none;border:0;padding:0;cursor:pointer}
+th[aria-sort=ascending] button::after{content:" \\25B2"}th[aria-sort=descending] button::after{content:" \\25BC"}
+td.num{text-align:right}td.mark{text-align:center}.passed{color:#1a7f37}.failed{color:#c62828}.not-run{color:#999}
+tr.unusable td{background:#f6f6f6}table.learners td:first-child{max-width:30em;overflow-wrap:anywhere}
+section.exercise{border-top:2px solid #4a7bb7;margin-top:2em}
+.note{color:#555;font-size:.9em}
+"""
+
+
+def _script_hash() -> str:
+    return base64.b64encode(hashlib.sha256(REPORT_SCRIPT.encode("utf-8")).digest()).decode("ascii")
+
+
+def content_security_policy() -> str:
+    """Nothing from the network or other files; only prep's own inline style and script run."""
+    return (f"default-src 'none'; style-src 'unsafe-inline'; "
+            f"script-src 'sha256-{_script_hash()}'; base-uri 'none'; form-action 'none'")
 
 
 def grader_pass_rates(records: list[dict[str, Any]]) -> dict[tuple[str, str], tuple[int, int]]:
+    """(exercise, grader) -> (passed, graded submissions): over submissions with status ``graded``
+    only, since an unusable one never reached the graders (its zeros say nothing about them)."""
     rates: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     for r in records:
-        if r["status"] == "infra_error":
+        if r["status"] != "graded":
             continue
         for t in r.get("tests") or []:
             rate = rates[(r["exercise"], str(t.get("name")))]
@@ -268,34 +367,159 @@ def grader_pass_rates(records: list[dict[str, Any]]) -> dict[tuple[str, str], tu
     return {k: (v[0], v[1]) for k, v in sorted(rates.items())}
 
 
+def _graders(recs: list[dict[str, Any]]) -> dict[str, bool]:
+    """The exercise's graders in the order the records list them (name -> hidden)."""
+    found: dict[str, bool] = {}
+    for r in recs:
+        for t in r.get("tests") or []:
+            found.setdefault(str(t.get("name")), bool(t.get("hidden")))
+    return found
+
+
+def _status_words(status: str) -> str:
+    return status.replace("_", " ")
+
+
+def _counts_sentence(recs: list[dict[str, Any]]) -> str:
+    c = summary_counts(recs)
+    unusable = ", ".join(f"{n} {_status_words(s)}" for s, n in c["by_status"].items() if s in UNUSABLE)
+    return (f"{len(recs)} submission(s): {c['scored']} graded ({c['full_marks']} with full marks, "
+            f"{c['failed']} without), {c['unusable']} could not be graded"
+            + (f" ({html_text(unusable)})" if unusable else "") + ".")
+
+
+def score_plot(recs: list[dict[str, Any]], exercise: str) -> str:
+    """The graded submissions' scores as an SVG bar chart (ten bins of 10% of the maximum), and the
+    unusable submissions as a separate grey bar: they have no score to plot."""
+    c = summary_counts(recs)
+    bars = [(f"{i * 10}\u2013{i * 10 + 10}%", n, "#4a7bb7") for i, n in enumerate(c["histogram"])]
+    bars.append(("unusable", c["unusable"], "#9e9e9e"))
+    top = max([n for _, n, _ in bars] + [1])
+    left, base, room, step = 40, 170, 140, 52
+    out = [f'<line x1="{left - 4}" y1="{base}" x2="{left + step * len(bars) + 8}" y2="{base}" stroke="#555"/>',
+           f'<text x="{left - 8}" y="{base - room + 4}" font-size="11" text-anchor="end">{top}</text>',
+           f'<text x="{left - 8}" y="{base + 4}" font-size="11" text-anchor="end">0</text>']
+    for i, (label, n, colour) in enumerate(bars):
+        x = left + i * step + (14 if label == "unusable" else 0)
+        h = room * n / top
+        out.append(f'<rect x="{x}" y="{base - h:.1f}" width="40" height="{h:.1f}" fill="{colour}">'
+                   f'<title>{label}: {n}</title></rect>')
+        out.append(f'<text x="{x + 20}" y="{base + 16}" font-size="10" text-anchor="middle">{label}</text>')
+        if n:
+            out.append(f'<text x="{x + 20}" y="{base - h - 4:.1f}" font-size="11" text-anchor="middle">{n}</text>')
+    out.append(f'<text x="{left + step * 5}" y="{base + 34}" font-size="11" text-anchor="middle">'
+               'score, as a share of the maximum (graded submissions)</text>')
+    return (f'<svg class="score-plot" xmlns="http://www.w3.org/2000/svg" width="{PLOT_WIDTH}" '
+            f'height="{PLOT_HEIGHT}" role="img" aria-label="score distribution of {html_text(exercise)}">'
+            + "".join(out) + "</svg>")
+
+
+def _pass_rate_table(recs: list[dict[str, Any]], exercise: str, graders: dict[str, bool]) -> str:
+    rates = grader_pass_rates(recs)
+    graded = summary_counts(recs)["scored"]
+    rows = []
+    for i, (name, hidden) in enumerate(graders.items(), start=1):
+        passed, n = rates.get((exercise, name), (0, 0))
+        rate = f"{100 * passed / n:.0f}%" if n else "\u2013"
+        rows.append(f"<tr><td class=num>{i}</td><td>{html_text(name)}</td><td>{'hidden' if hidden else 'public'}"
+                    f"</td><td class=num>{passed}/{n}</td><td class=num>{rate}</td></tr>")
+    return (f'<p class="note">Over the {graded} graded submission(s) only.</p>'
+            '<table class="pass-rates"><thead><tr><th>#</th><th>grader</th><th>kind</th><th>passed</th>'
+            f'<th>rate</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
+
+
+def _learner_row(r: dict[str, Any], graders: dict[str, bool], stem: str) -> str:
+    status = str(r.get("status"))
+    scored = r.get("score") is not None and status != "infra_error"
+    value = csv_number(r["score"]) if scored else ""
+    shown = f"{value}/{csv_number(r.get('max_score') or 0)}" if scored else "not scored"
+    why = f' title="{html_text(visible(r.get("message"))[:300])}"' if r.get("message") else ""
+    cells = [f"<td>{html_text(learner_label(r['learner']))}</td>",
+             f'<td class=num data-value="{html_text(value)}">{html_text(shown)}</td>',
+             f"<td{why}>{html_text(_status_words(status))}</td>"]
+    outcomes = {str(t.get("name")): t for t in r.get("tests") or []}
+    for name in graders:
+        t = outcomes.get(name)
+        if status != "graded" or t is None:
+            cells.append(f'<td class="mark not-run" data-value="" title="{html_text(name)}: not run">{NOT_RUN}</td>')
+            continue
+        outcome = "passed" if t.get("outcome") == "passed" else "failed"
+        points = f"{csv_number(t.get('points', 0))}/{csv_number(t.get('max_points', 0))}"
+        cells.append(f'<td class="mark {outcome}" data-value="{int(outcome == "passed")}" '
+                     f'title="{html_text(name)}: {outcome}, {html_text(points)}">{MARKS[outcome]}</td>')
+    href = "feedback/" + quote(f"{stem}.md")
+    cells.append(f'<td><a href="{html_text(href)}">feedback</a></td>')
+    kind = " class=unusable" if status in UNUSABLE else ""
+    return f'<tr data-status="{html_text(status)}"{kind}>{"".join(cells)}</tr>'
+
+
+def _learner_table(recs: list[dict[str, Any]], graders: dict[str, bool], stems: dict[str, str]) -> str:
+    statuses = summary_counts(recs)["by_status"]
+    options = ['<option value="">all</option>'] + [
+        f'<option value="{html_text(s)}">{html_text(_status_words(s))} ({n})</option>' for s, n in statuses.items()]
+    heads = ['<th><button type="button" data-sort="text">learner</button></th>',
+             '<th><button type="button" data-sort="number">score</button></th>',
+             '<th><button type="button" data-sort="text">status</button></th>']
+    heads += [f'<th title="{html_text(name)}"><button type="button" data-sort="number">{i}</button></th>'
+              for i, name in enumerate(graders, start=1)]
+    heads.append("<th>feedback</th>")
+    rows = "".join(_learner_row(r, graders, stems[r["learner"]]) for r in recs)
+    return (f'<p><label>Status <select class="status-filter">{"".join(options)}</select></label> '
+            f'<span class="shown">{len(recs)} of {len(recs)} shown</span></p>'
+            f'<p class="note">Grader columns are numbered as in the pass-rate table; {MARKS["passed"]} passed, '
+            f'{MARKS["failed"]} failed, {NOT_RUN} not run (the submission could not be graded).</p>'
+            f'<table class="learners"><thead><tr>{"".join(heads)}</tr></thead><tbody>{rows}</tbody></table>')
+
+
+def _section_id(exercise: str) -> str:
+    return "exercise-" + quote(exercise, safe="")
+
+
+def _exercise_section(exercise: str, recs: list[dict[str, Any]], stems: dict[str, str]) -> str:
+    graders = _graders(recs)
+    return (f'<section class="exercise" id="{html_text(_section_id(exercise))}" data-exercise="{html_text(exercise)}">'
+            f"<h2>{html_text(exercise)}</h2><p>{_counts_sentence(recs)}</p>"
+            f"<h3>Score distribution</h3>{score_plot(recs, exercise)}"
+            f"<h3>Pass rate per grader</h3>{_pass_rate_table(recs, exercise, graders)}"
+            f"<h3>Learners</h3>{_learner_table(recs, graders, stems)}</section>")
+
+
+def _overview(by_exercise: dict[str, list[dict[str, Any]]]) -> str:
+    rows = []
+    for exercise, recs in by_exercise.items():
+        c = summary_counts(recs)
+        graded = [r for r in recs if r["status"] == "graded" and r.get("score") is not None]
+        mean = "\u2013"
+        if graded:
+            average = sum(float(r["score"]) for r in graded) / len(graded)
+            mean = f"{average:.3g}/{csv_number(graded[0].get('max_score') or 0)}"
+        rows.append(f'<tr><td><a href="#{html_text(_section_id(exercise))}">{html_text(exercise)}</a></td>'
+                    + "".join(f"<td class=num>{n}</td>" for n in (len(recs), c["scored"], c["full_marks"], c["failed"],
+                                                                    c["unusable"], mean)) + "</tr>")
+    return ("<table class=overview><thead><tr><th>exercise</th><th>submissions</th><th>graded</th>"
+            "<th>full marks</th><th>graded, not full marks</th><th>could not be graded</th>"
+            f"<th>mean score (graded)</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
+
+
 def write_html_report(records: list[dict[str, Any]], path: Path) -> Path:
-    counts = summary_counts(records)
-    bins = counts["histogram"]
-    top = max(bins + [1])
-    bars = []
-    for i, n in enumerate(bins):
-        h = 150 * n / top
-        bars.append(f'<rect x="{40 + i * 50}" y="{170 - h:.1f}" width="40" height="{h:.1f}" fill="#4a7bb7"/>'
-                    f'<text x="{60 + i * 50}" y="188" font-size="11" text-anchor="middle">{i * 10}-{i * 10 + 10}%</text>'
-                    f'<text x="{60 + i * 50}" y="{165 - h:.1f}" font-size="11" text-anchor="middle">{n}</text>')
-    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="560" height="200" role="img" '
-           f'aria-label="score histogram">{"".join(bars)}</svg>')
-    status_rows = "".join(f"<tr><td>{html_text(s)}</td><td>{n}</td></tr>" for s, n in counts["by_status"].items())
-    rate_rows = "".join(
-        f"<tr><td>{html_text(ex)}</td><td>{html_text(name)}</td><td>{p}/{n}</td><td>{100 * p / n:.0f}%</td></tr>"
-        for (ex, name), (p, n) in grader_pass_rates(records).items() if n)
+    by_exercise: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in records:
+        by_exercise[r["exercise"]].append(r)
+    by_exercise = dict(sorted(by_exercise.items()))
+    stems = export_stems([r["learner"] for r in records])
+    learners = len({r["learner"] for r in records})
+    sections = "".join(_exercise_section(ex, recs, stems) for ex, recs in by_exercise.items())
     page = f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>prep: class report</title>
-<style>body{{font-family:sans-serif;max-width:900px;margin:2em auto}}table{{border-collapse:collapse}}
-td,th{{border:1px solid #ccc;padding:4px 8px;text-align:left}}</style></head><body>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{content_security_policy()}">
+<title>prep: class report</title><style>{STYLE}</style></head><body>
 <h1>Class report</h1>
-<p>{len(records)} results, {counts['scored']} scored.</p>
-<h2>Scores (fraction of the maximum)</h2>
-{svg}
-<h2>Results by status</h2>
-<table><tr><th>status</th><th>count</th></tr>{status_rows}</table>
-<h2>Pass rate per grader</h2>
-<table><tr><th>exercise</th><th>grader</th><th>passed</th><th>rate</th></tr>{rate_rows}</table>
+<p>{len(records)} result(s) of {learners} learner(s) in {len(by_exercise)} exercise(s).
+A submission that could not be graded ({html_text(", ".join(_status_words(s) for s in UNUSABLE))}) is
+counted apart from the failures, and left out of the score plots and the graders' pass rates.</p>
+{_overview(by_exercise)}
+{sections}
+<script>{REPORT_SCRIPT}</script>
 </body></html>
 """
     return _write(path, page)

@@ -48,47 +48,88 @@ class Progress:
 # ---------------------------------------------------------------- inside a judge process
 
 _SLOT: dict[str, Any] = {}
+_STATES: list[dict[str, Any]] = []  # the coordinator's judge states, inherited by the forked judge processes
 
 
-def _init_slot(slots: Any, sandboxed: bool, probe_exercises: list[str], call_s: float | None) -> None:
-    """Runs once in each judge process: die with the coordinator, and start this slot's pool."""
+def _init_slot(slots: Any) -> None:
+    """Runs once in each judge process (forked from the coordinator): die with the coordinator, and take
+    one of the judge states the coordinator prepared (its zygote already started)."""
+    # Ctrl-C reaches every process of the terminal's group: only the coordinator answers it (one line);
+    # a judge process ends with it (PR_SET_PDEATHSIG), without a traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if sys.platform == "linux":
         try:
             ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         except (OSError, AttributeError):
             pass
+    _SLOT.update(_STATES[slots.get()])
+
+
+def start_judge(sandboxed: bool, probe_exercises: list[str], call_s: float | None, *, warm: bool = True,
+                drop_privileges: bool = False) -> dict[str, Any]:
+    """One judge's state: its warm (sandboxed) worker pool, started now, and (``warm``) its warmed-up imports.
+
+    The sandbox slot (and so the uid its workers run as) is claimed with a lock that lives as long as
+    the process that holds it (and the judges forked from it): two judges on one machine, from one
+    batch or several, never share a slot. ``drop_privileges``: without the sandbox, a root judge's
+    workers still run as the slot's unprivileged uid.
+    """
     from grader.judge.grading import warm_up_judge
     from grader.judge.pool import WorkerPool
 
-    slot = slots.get()
     sandbox = None
+    state: dict[str, Any] = {"exercises": {}, "call_s": call_s}
     if sandboxed:
-        from grader.judge.sandbox import Sandbox, probes_layout
+        from grader.judge.sandbox import Sandbox, claim_slot, probes_layout
 
+        slot, state["slot_lock"] = claim_slot()
         sandbox = Sandbox(slot=slot, probes=probes_layout([bank.load(e) for e in probe_exercises]))
+    drop_uid = None
+    if sandbox is None and drop_privileges and os.geteuid() == 0:
+        from grader.judge.sandbox import FIRST_SANDBOX_UID, claim_slot
+
+        slot, state["slot_lock"] = claim_slot()
+        drop_uid = FIRST_SANDBOX_UID + slot
     preload = tuple(m for e in probe_exercises for m in bank.load(e).preload)
-    _SLOT["pool"] = WorkerPool(sandbox=sandbox, preload=preload)
-    _SLOT["exercises"] = {}
-    _SLOT["call_s"] = call_s
-    warm_up_judge()
+    state["pool"] = WorkerPool(sandbox=sandbox, preload=preload, drop_uid=drop_uid)
+    state["pool"].start()  # the sandboxed zygote imports torch while this judge warms up and jobs are found
+    if warm:
+        warm_up_judge()
+    return state
 
 
-def _grade_job(exercise_id: str, path: str, seed: int) -> dict[str, Any]:
+def _ready() -> bool:
+    """A no-op job: submitting one per slot makes the executor start its judge processes at once."""
+    return True
+
+
+def _grade_job(exercise_id: str, path: str, seed: int, canary: bool = False) -> dict[str, Any]:
+    return grade_with(_SLOT, exercise_id, Path(path), seed, canary=canary)
+
+
+def grade_with(state: dict[str, Any], exercise_id: str, path: Path, seed: int, *, canary: bool = False) -> dict[str, Any]:
+    """Grade one file with a judge's state (see start_judge); a record for the store.
+
+    A canary keeps the exercise's own time limits even when the batch shortens them (--call-timeout):
+    it runs next to the class, and a reference slowed down by the learners' code is not a broken grader.
+    """
     import dataclasses
 
     from grader.judge.grading import grade, limits_for
 
-    ex = _SLOT["exercises"].get(exercise_id) or bank.load(exercise_id)
-    _SLOT["exercises"][exercise_id] = ex
+    ex = state["exercises"].get(exercise_id) or bank.load(exercise_id)
+    state["exercises"][exercise_id] = ex
     limits = limits_for(ex)
-    if _SLOT["call_s"]:
-        limits = dataclasses.replace(limits, call_s=_SLOT["call_s"])
+    if state["call_s"] and not canary:
+        limits = dataclasses.replace(limits, call_s=state["call_s"])
     try:
-        result = grade(ex, Path(path), seed=seed, pool=_SLOT["pool"], limits=limits)
+        result = grade(ex, path, seed=seed, pool=state["pool"], limits=limits)
     except Exception as e:  # the judge's own machinery broke: never the learner's zero
         return {"exercise": exercise_id, "status": "infra_error", "score": None, "max_score": ex.max_score,
                 "tests": [], "message": f"prep failed while grading ({type(e).__name__}: {e})"}
-    return result.to_json()
+    record = result.to_json()
+    record["grader_version"] = grader_version(ex)
+    return record
 
 
 # ---------------------------------------------------------------- the coordinator
@@ -98,26 +139,104 @@ def job_seed(batch_seed: int, sha256: str, exercise: str) -> int:
     return int.from_bytes(hashlib.sha256(f"{batch_seed}:{sha256}:{exercise}".encode()).digest()[:4], "big") >> 1
 
 
+class CanaryFailure(Exception):
+    """An exercise's canaries did not come out as expected: its graders cannot be trusted now."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__("; ".join(lines))
+        self.lines = lines
+
+
 class Judges:
-    """N judge processes, each with its own (sandboxed) worker pool; reused across run() calls."""
+    """N judge processes, each with its own (sandboxed) worker pool; reused across run() calls.
+
+    The fixed cost of a batch is torch imported by each process that grades. So the coordinator first
+    starts every slot's sandboxed zygote (each imports torch in its sandbox), then imports torch and
+    the graders' machinery itself, once, meanwhile; the judge processes are then *forked* from it,
+    each taking one prepared slot: no judge imports anything again. (Forking is safe here: the
+    coordinator has run no parallel torch code, so no thread pool exists to be lost.)
+    """
 
     def __init__(self, *, workers: int, sandboxed: bool, exercises: list[str], call_s: float | None = None) -> None:
-        ctx = multiprocessing.get_context("spawn")
-        slots = ctx.SimpleQueue()  # each judge process takes one slot number (its sandbox uid)
+        from grader.judge.grading import warm_up_judge
+
+        _STATES[:] = [start_judge(sandboxed, exercises, call_s, warm=False) for _ in range(workers)]
+        import torch
+
+        torch.set_num_threads(1)
+        warm_up_judge(tuple(m for e in exercises for m in bank.load(e).preload))
+        ctx = multiprocessing.get_context("fork")
+        slots = ctx.SimpleQueue()  # each judge process takes one prepared slot
         for i in range(workers):
             slots.put(i)
+        self.states = list(_STATES)
         self.executor = concurrent.futures.ProcessPoolExecutor(
-            max_workers=workers, mp_context=ctx, initializer=_init_slot, initargs=(slots, sandboxed, exercises, call_s))
+            max_workers=workers, mp_context=ctx, initializer=_init_slot, initargs=(slots,))
+        self.warming = [self.executor.submit(_ready) for _ in range(workers)]
+
+    # -- how jobs travel; ClusterJudges (grader/batch/cluster.py) sends them to a Dask cluster instead
+
+    def submit(self, exercise_id: str, path: Path, seed: int, canary: bool = False) -> Any:
+        return self.executor.submit(_grade_job, exercise_id, str(path), seed, canary)
+
+    def wait_first(self, pending: Any) -> set:
+        done, _ = concurrent.futures.wait(pending, return_when=concurrent.futures.FIRST_COMPLETED)
+        return set(done)
 
     def __enter__(self) -> "Judges":
         return self
 
-    def __exit__(self, *exc: Any) -> None:
-        self.executor.shutdown(wait=True, cancel_futures=True)
+    def __exit__(self, exc_type: Any, *exc: Any) -> None:
+        if exc_type is None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+            self.close_pools()
+        else:  # interrupted or failed: stop now, never wait for running jobs
+            self.abort()
+
+    def close_pools(self) -> None:
+        """The coordinator's own handles on the zygotes: closing them (the judges' copies are gone with
+        the judges) ends each zygote and its sandbox."""
+        for state in self.states:
+            try:
+                state["pool"].close()
+            except Exception:  # already gone
+                pass
+            if "slot_lock" in state:
+                try:
+                    os.close(state["slot_lock"])
+                except OSError:
+                    pass
+        self.states = []
+
+    def abort(self) -> None:
+        """Kill every judge process (their sandboxes die with them) without waiting for their jobs."""
+        processes = list(getattr(self.executor, "_processes", {}).values())
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        self.close_pools()
+        for process in processes:
+            try:
+                process.kill()
+            except (OSError, AttributeError):
+                pass
+        for process in processes:
+            try:
+                process.join(timeout=5)
+            except (OSError, AttributeError, AssertionError):
+                pass
 
     def run(self, jobs: list[Job], store: Store, *, batch_seed: int,
-            on_progress: Callable[[Progress, dict | None], None] | None = None) -> Progress:
-        """Grade every job not already final in the store; returns the tally."""
+            on_progress: Callable[[Progress, dict | None], None] | None = None,
+            canaries: list[tuple[Job, str]] = (),
+            on_canaries: Callable[[str, bool], None] | None = None) -> Progress:
+        """Grade every job not already final in the store; returns the tally.
+
+        ``canaries`` ((job, "full" | "zero") pairs) run first, in the same queue as the real jobs:
+        a real result of an exercise whose canaries are still running is held back, and stored only
+        once they all came out as expected. If one does not, nothing more of that batch is stored
+        and ``CanaryFailure`` is raised. ``on_canaries(exercise, ok)`` hears each exercise's verdict.
+        """
+        from grader.batch import canaries as canary_rules
+
         progress = Progress(total=len(jobs))
         todo: list[tuple[Job, Key, int]] = []
         versions: dict[str, str] = {}
@@ -144,29 +263,65 @@ class Judges:
                 continue
             todo.append((job, key, job_seed(batch_seed, sha, ex.id)))
 
+        # Canaries go first in the queue; each is ("canary", index), a real job ("job", index).
+        canary_wanted: dict[str, list[tuple[Job, str]]] = {}
+        for job, want in canaries:
+            canary_wanted.setdefault(job.exercise, []).append((job, want))
+        canary_records: dict[str, dict[tuple[str, str], dict]] = {e: {} for e in canary_wanted}
+        held: dict[str, list[tuple[Job, Key, dict]]] = {e: [] for e in canary_wanted}
+        work: list[tuple[str, Job, Key | None, int]] = [
+            ("canary", job, None, job_seed(batch_seed, "canary", job.learner)) for job, _ in canaries]
+        work += [("job", job, key, seed) for job, key, seed in todo]
+
+        def store_result(job: Job, key: Key, record: dict) -> None:
+            store.put(job.learner, job.exercise, key, record)
+            _tally(progress, record["status"], on_progress=on_progress, record=record)
+
         attempts: dict[int, int] = {}
-        pending = {self.executor.submit(_grade_job, job.exercise, str(job.path), seed): i
-                   for i, (job, key, seed) in enumerate(todo)}
+        pending = {self.submit(job.exercise, job.path, seed, kind == "canary"): i
+                   for i, (kind, job, _, seed) in enumerate(work)}
         while pending:
-            done, _ = concurrent.futures.wait(pending, return_when=concurrent.futures.FIRST_COMPLETED)
-            for fut in done:
+            for fut in self.wait_first(list(pending)):
                 i = pending.pop(fut)
-                job, key, seed = todo[i]
+                kind, job, key, seed = work[i]
                 try:
                     record = fut.result()
                 except Exception as e:  # a judge process died: infra, retried
                     record = {"exercise": job.exercise, "status": "infra_error", "score": None, "tests": [],
                               "message": f"a judge process failed ({type(e).__name__}: {e})"}
+                expected = versions.get(job.exercise)
+                if record["status"] != "infra_error" and expected and record.get("grader_version") not in (None, expected):
+                    record = {"exercise": job.exercise, "status": "infra_error", "score": None, "tests": [],
+                              "message": "a judge graded with other graders than this batch's (a cluster worker with "
+                                         "another version of the bank): install the same prep and bank everywhere"}
                 if record["status"] == "infra_error" and attempts.get(i, 0) < INFRA_RETRIES:
                     attempts[i] = attempts.get(i, 0) + 1
                     try:
-                        pending[self.executor.submit(_grade_job, job.exercise, str(job.path), seed)] = i
+                        pending[self.submit(job.exercise, job.path, seed, kind == "canary")] = i
                         continue
-                    except concurrent.futures.process.BrokenProcessPool:
+                    except Exception:  # the pool is broken for good: store the infra error
                         pass
                 record["submission"] = str(job.path)
-                store.put(job.learner, job.exercise, key, record)
-                _tally(progress, record["status"], on_progress=on_progress, record=record)
+                ex_id = job.exercise
+                if kind == "canary":
+                    canary_records[ex_id][(job.learner, ex_id)] = {**record, "learner": job.learner}
+                    if len(canary_records[ex_id]) < len(canary_wanted[ex_id]):
+                        continue
+                    bad = canary_rules.failures(canary_wanted.pop(ex_id), canary_records[ex_id])
+                    if on_canaries:
+                        on_canaries(ex_id, not bad)
+                    if bad:
+                        for other in pending:
+                            other.cancel()
+                        raise CanaryFailure(bad)
+                    for job_, key_, record_ in held.pop(ex_id):
+                        store_result(job_, key_, record_)
+                    continue
+                assert key is not None
+                if ex_id in canary_wanted:  # its graders are not vouched for yet: hold the result back
+                    held[ex_id].append((job, key, record))
+                else:
+                    store_result(job, key, record)
         return progress
 
 

@@ -19,7 +19,6 @@ from typing import Any
 from grader.judge.session import InfraError
 
 
-DEFAULT_PRELOAD = ("torch._dynamo",)
 SHM_MB = 256  # System V shared memory and /dev/shm each worker may create inside the strong sandbox
 CALL_TIMEOUT_S = 20.0  # the zygote answers in milliseconds; a stopped or wedged one must not hang the judge
 
@@ -27,18 +26,41 @@ CALL_TIMEOUT_S = 20.0  # the zygote answers in milliseconds; a stopped or wedged
 class WorkerPool:
     """One zygote process, optionally inside the strong sandbox; thread-safe."""
 
-    def __init__(self, python: str = sys.executable, sandbox: Any = None, preload: tuple[str, ...] = ()) -> None:
+    def __init__(self, python: str = sys.executable, sandbox: Any = None, preload: tuple[str, ...] = (),
+                 drop_uid: int | None = None) -> None:
         self.python = python
         self.sandbox = sandbox  # a grader.judge.sandbox.Sandbox, or None
-        # Modules the zygote imports once, for every worker. torch._dynamo always: building any
-        # torch.optim optimizer imports it (~2 s), and many exercises build one.
-        self.preload = tuple(sorted(set(preload) | set(DEFAULT_PRELOAD)))
+        # Without a sandbox, as root: each worker still drops to this unprivileged uid (it cannot write
+        # the judge's files, read what only root may, or signal the judge or the zygote).
+        self.drop_uid = drop_uid
+        self.probe_copies: dict[str, str] = {}  # host path -> a copy the dropped uid can read
+        # Modules the zygote imports once, for every worker: what the exercises declare (building a
+        # torch.optim optimizer imports torch._dynamo, ~1.5 s; tests/test_bank.py makes every exercise
+        # that needs it declare it). Nothing more: a zygote that imports what no exercise of its batch
+        # uses delays every batch.
+        self.preload = tuple(sorted(set(preload)))
         self._lock = threading.Lock()
         self._sock: socket.socket | None = None
         self._proc: subprocess.Popen | None = None
+        self._started_by = 0  # the pid that started the zygote (and alone can wait for it)
+
+    def start(self) -> None:
+        """Start the zygote now (it imports torch), instead of at the first fork."""
+        with self._lock:
+            self._ensure_started()
+
+    def _alive(self) -> bool:
+        if self._proc is None:
+            return False
+        if os.getpid() == self._started_by:
+            return self._proc.poll() is None
+        # A process forked after the zygote started (a batch's judge) cannot wait for it: ask /proc.
+        from grader import procfs
+
+        return procfs.alive(self._proc.pid)
 
     def _ensure_started(self) -> None:
-        if self._proc is not None and self._proc.poll() is None:
+        if self._alive():
             return
         mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         argv = [self.python, "-I", "-B", "-m", "grader.worker", "--zygote", "--control-fd", str(theirs.fileno())]
@@ -49,6 +71,8 @@ class WorkerPool:
                 argv += ["--drop-uid", str(self.sandbox.drop_uid)]
             argv += ["--shm-mb", str(SHM_MB)]
             argv = self.sandbox.wrap(argv)
+        elif self.drop_uid is not None:
+            argv += ["--drop-uid", str(self.drop_uid)]
         try:
             self._proc = subprocess.Popen(
                 argv,
@@ -63,6 +87,7 @@ class WorkerPool:
             theirs.close()
         mine.settimeout(CALL_TIMEOUT_S)
         self._sock = mine
+        self._started_by = os.getpid()
 
     def _call(self, msg: dict, fds: tuple[int, ...] = ()) -> dict:
         with self._lock:
@@ -89,11 +114,29 @@ class WorkerPool:
     def visible(self, host_path: str) -> str:
         """Where a trusted file (an exercise's probes.py) is seen from inside the workers."""
         if self.sandbox is None:
+            if self.drop_uid is not None:
+                return self._readable_copy(host_path)
             return host_path
         try:
             return self.sandbox.visible(host_path)
         except KeyError:
             raise InfraError(f"{host_path} is not mounted in the sandbox (the batch did not declare it)") from None
+
+    def _readable_copy(self, host_path: str) -> str:
+        """A copy of a probes file that a worker running as ``drop_uid`` can read, wherever the bank is
+        (its folders may be closed to other users: the hidden graders sit next to the probes)."""
+        if host_path not in self.probe_copies:
+            import shutil
+            import tempfile
+
+            if not self.probe_copies:
+                self._probe_dir = tempfile.mkdtemp(prefix="prep-probes-")
+                os.chmod(self._probe_dir, 0o711)
+            copy = os.path.join(self._probe_dir, f"{len(self.probe_copies)}-{os.path.basename(host_path)}")
+            shutil.copyfile(host_path, copy)
+            os.chmod(copy, 0o644)
+            self.probe_copies[host_path] = copy
+        return self.probe_copies[host_path]
 
     def fork(self, *, cwd: str, env: dict[str, str], log_fd: int, cpu_s: int, fsize_mb: int,
              memory_mb: int = 0, nproc: int = 0) -> tuple[int, int, int]:
@@ -101,7 +144,8 @@ class WorkerPool:
         req_r, req_w = os.pipe()
         rep_r, rep_w = os.pipe()
         msg = {"op": "fork", "cwd": None if self.sandbox is not None else cwd, "env": env, "cpu_s": cpu_s,
-               "fsize_mb": fsize_mb, "memory_mb": memory_mb, "nproc": nproc if self.sandbox is not None else 0}
+               "fsize_mb": fsize_mb, "memory_mb": memory_mb,
+               "nproc": nproc if self.sandbox is not None or self.drop_uid is not None else 0}
         try:
             reply = self._call(msg, (req_r, rep_w, log_fd))
         except BaseException:
@@ -142,6 +186,11 @@ class WorkerPool:
             self._proc = None
 
     def close(self) -> None:
+        if self.probe_copies:
+            import shutil
+
+            shutil.rmtree(self._probe_dir, ignore_errors=True)
+            self.probe_copies = {}
         with self._lock:
             if self._sock is not None:
                 self._sock.close()  # the zygote releases its workers and exits

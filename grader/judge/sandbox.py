@@ -55,9 +55,10 @@ class Sandbox:
             cmd += ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
                     "--cap-drop", "ALL"]
             # CAP_SYS_ADMIN: each forked worker gets its own IPC and mount namespaces (a capped /dev/shm and
-            # System V shared memory that die with it) before it drops to its uid and loses every capability.
+            # System V shared memory that die with it) before it drops to its uid and loses every capability;
+            # CAP_SYS_PTRACE: the zygote reads what the worker holds there (/proc/PID/ns, /proc/PID/root).
             for cap in ("CAP_SETUID", "CAP_SETGID", "CAP_KILL", "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER",
-                        "CAP_SYS_ADMIN"):
+                        "CAP_SYS_ADMIN", "CAP_SYS_PTRACE"):
                 cmd += ["--cap-add", cap]
         else:
             cmd += ["--unshare-all", "--cap-drop", "ALL"]
@@ -116,6 +117,30 @@ def _python_paths() -> list[str]:
 def probes_layout(exercises: list) -> dict[str, str]:
     """Each exercise's probes.py, bound read-only at /prep/probes/<id>.py."""
     return {str(ex.probes_path): f"/prep/probes/{ex.id}.py" for ex in exercises if ex.probes_path}
+
+
+def claim_slot(limit: int = 256) -> tuple[int, int]:
+    """A sandbox slot no other judge on this machine holds: (slot, the fd of its lock).
+
+    The slot decides the uid the sandbox's workers run as, and at release every process of that uid
+    is killed: two judges (of one batch, of two batches, or Dask workers) must never share one. The
+    lock (flock) is held as long as the returned fd is open, so it goes with the judge process.
+    """
+    import fcntl
+    import tempfile
+
+    folder = Path(tempfile.gettempdir()) / "prep-sandbox-slots"
+    folder.mkdir(mode=0o755, exist_ok=True)
+    for slot in range(limit):
+        fd = os.open(folder / f"{slot}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            continue
+        os.set_inheritable(fd, False)
+        return slot, fd
+    raise RuntimeError(f"all {limit} sandbox slots of this machine are taken by other judges")
 
 
 _CHECKED: str | None = None

@@ -258,16 +258,31 @@ def gradebook_url(course: Path) -> tuple[str, str]:
 
 
 def feedback_text(result: Any) -> str:
-    lines = [f"prep: {result.score:g}/{result.max_score:g} points ({result.status}, seed {result.seed})"]
+    """prep's feedback as the gradebook comment: Markdown that ``nbgrader generate_feedback`` (and
+    formgrader) render as a score line, then a list with one item per grader.
+
+    Every message is escaped data (``export.md_text``: Markdown metacharacters backslash-escaped,
+    ``< > &`` HTML-escaped), because nbgrader renders a comment's Markdown with raw HTML left as it
+    is: a learner's exception message must not become a link, a heading or a script. A message of
+    several lines keeps its lines (hard line breaks inside the item).
+    """
+    from grader.batch.export import md_text, visible
+
+    def lines_of(message: str) -> str:
+        return "\\\n  ".join(md_text(line) for line in visible(message).splitlines() if line.strip())
+
+    status = result.status.replace("_", " ") + (f", seed {result.seed}" if result.seed is not None else "")
+    out = [f"prep: {result.score:g}/{result.max_score:g} points ({status})", ""]
     if result.message:
-        lines.append(result.message)
+        out += [lines_of(result.message), ""]
     for t in result.tests:
-        mark = "pass" if t.outcome == "passed" else t.outcome.upper()
-        line = f"{mark} {t.name} {t.points:g}/{t.max_points:g}" + (" (hidden)" if t.hidden else "")
+        mark = "passed" if t.outcome == "passed" else ("error" if t.outcome == "error" else "failed")
+        item = (f"- {mark}: **{md_text(t.name)}**{' (hidden)' if t.hidden else ''}, "
+                f"{t.points:g}/{t.max_points:g} points")
         if t.outcome != "passed" and t.message and t.message != result.message:
-            line += ": " + t.message.splitlines()[0]
-        lines.append(line)
-    return "\n".join(lines)
+            item += ": " + lines_of(t.message)
+        out.append(item)
+    return "\n".join(out).rstrip() + "\n"
 
 
 def write_scores_to_gradebook(course_dir: Path, assignment: str, results: list[tuple[str, Any]], *,

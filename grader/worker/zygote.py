@@ -77,6 +77,35 @@ def _private_namespaces(shm_mb: int) -> bool:
     return libc.mount(b"tmpfs", b"/dev/shm", b"tmpfs", 0, f"size={shm_mb}m,mode=1777".encode()) == 0
 
 
+def _private_shared_memory(pid: int) -> int:
+    """The shared memory a worker holds in its own namespaces (see _private_namespaces): its private
+    /dev/shm tmpfs, and the System V segments of its IPC namespace, read by entering that namespace
+    for a moment (the zygote is root there) and coming back."""
+    used = 0
+    private_shm = f"/proc/{pid}/root/dev/shm"
+    try:
+        if os.stat(private_shm).st_dev != os.stat("/dev/shm").st_dev:
+            used += procfs.tmpfs_used(private_shm)
+    except OSError:
+        return 0
+    try:
+        theirs = os.open(f"/proc/{pid}/ns/ipc", os.O_RDONLY)
+    except OSError:
+        return used
+    mine = os.open("/proc/self/ns/ipc", os.O_RDONLY)
+    libc = ctypes.CDLL(None, use_errno=True)
+    try:
+        if os.fstat(theirs).st_ino != os.fstat(mine).st_ino and libc.setns(theirs, CLONE_NEWIPC) == 0:
+            try:
+                used += sum(o.resident for o in procfs.sysv_objects(("shm",)))
+            finally:
+                libc.setns(mine, CLONE_NEWIPC)
+    finally:
+        os.close(theirs)
+        os.close(mine)
+    return used
+
+
 class Zygote:
     def __init__(self, sock: socket.socket, drop_uid: int | None = None, shm_mb: int = 0) -> None:
         self.sock = sock
@@ -128,9 +157,9 @@ class Zygote:
             self.counter += 1
             cwd = f"/tmp/w{self.counter}"
             os.makedirs(cwd, mode=0o700)
-            if self.drop_uid is not None:
-                os.chown(cwd, self.drop_uid, self.drop_uid)
             env.update(HOME=cwd, TMPDIR=cwd)
+        if self.drop_uid is not None:  # the worker's own scratch, whoever made it
+            os.chown(cwd, self.drop_uid, self.drop_uid)
         started = time.time()
         pid = os.fork()
         if pid == 0:  # the new worker
@@ -175,11 +204,8 @@ class Zygote:
         ledger = self.ledgers.get(pid)
         if ledger is not None:
             used += ledger.bytes(tree)
-        private_shm = f"/proc/{pid}/root/dev/shm"
-        if self.shm_mb and os.path.isdir(private_shm):
-            own = procfs.tmpfs_used(private_shm)
-            if own != procfs.tmpfs_used("/dev/shm"):  # a private tmpfs, not the shared one
-                used += own
+        if self.shm_mb:
+            used += _private_shared_memory(pid)
         folder = self.scratch.get(pid)
         if folder:
             used += procfs.folder_bytes(folder)
