@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.bank import Exercise
+from grader.learner_conftest import conftest_text
+from grader.wording import SAMPLE_ANSWER_NOTE, for_learner, from_questions
 
 BEGIN_SOLUTION = "### BEGIN SOLUTION"
 END_SOLUTION = "### END SOLUTION"
@@ -156,9 +158,9 @@ def answer_cell_id(exercise_id: str, n: int) -> str:
 
 
 def header_markdown(ex: Exercise) -> str:
-    return (f"# {ex.title}\n\n"
+    return (f"# {for_learner(ex.title)}\n\n"
             f"`{ex.id}` · {ex.kind} · {ex.difficulty} · about {ex.time_budget_min} min\n\n"
-            f"{ex.prompt_en}\n\n"
+            f"{for_learner(ex.prompt_en)}\n\n"
             f"Check your work: `prep check {ex.id}`. Stuck? `prep hint {ex.id}`.")
 
 
@@ -176,7 +178,8 @@ def generate_stub(ex: Exercise) -> str:
 
 def check_markdown(ex: Exercise) -> str:
     return ("## Check\n\n"
-            "Run the cell below. It grades your answer cells as you last ran them in this kernel (so run a cell "
+            f"Run the cell below (or `%prep check {ex.id}` in any cell: the first cell loaded prep). It grades your "
+            "answer cells as you last ran them in this kernel (so run a cell "
             "after editing it; saving is not needed), in a separate process, with the same graders as "
             f"`prep check`. From a terminal, `prep check {ex.id} --file {ex.id}.ipynb` grades the saved notebook. "
             "Only the answer cells are graded; the other cells are taken from the original exercise.")
@@ -185,6 +188,12 @@ def check_markdown(ex: Exercise) -> str:
 def check_cell_source(ex: Exercise) -> str:
     """The notebook's last cell: the in-kernel check (grader/jupyter/extension.py)."""
     return f"%load_ext prep\n%prep check {ex.id}"
+
+
+def load_cell_source(ex: Exercise) -> str:
+    """The notebook's first cell: load the extension, so that `%prep check` works in any cell from the start
+    (and the extension records which cell each execution is, see grader/jupyter/sources.py)."""
+    return "%load_ext prep"
 
 
 def generate_notebook(ex: Exercise, *, with_solutions: bool = False) -> str:
@@ -197,7 +206,11 @@ def generate_notebook(ex: Exercise, *, with_solutions: bool = False) -> str:
 
     source = ex.solution_path.read_text(encoding="utf-8")
     cells = split_cells(source, ex.id, where=str(ex.solution_path))
-    nb_cells = [new_markdown_cell(header_markdown(ex), id=f"{ex.id}-prompt")]
+    nb_cells = [new_code_cell(load_cell_source(ex), id=f"{ex.id}-load", metadata={
+        "nbgrader": {"grade": False, "grade_id": f"{ex.id}-load", "locked": True,
+                     "schema_version": NBGRADER_SCHEMA, "solution": False, "task": False},
+        "prep": {"role": "load"},  # grader/submission.py leaves it out of the graded module
+    }), new_markdown_cell(header_markdown(ex), id=f"{ex.id}-prompt")]
     n_answer = n_code = n_md = 0
     for cell in cells:
         if cell.kind == "markdown":
@@ -235,17 +248,20 @@ def generate_notebook(ex: Exercise, *, with_solutions: bool = False) -> str:
 def generate_readme(ex: Exercise) -> str:
     quoted = "\n".join(("> " + ln).rstrip() for ln in ex.question_zh.splitlines())
     hints = len(ex.hints)
-    return (f"# {ex.title}\n\n"
+    task = for_learner(ex.prompt_en)
+    sample = f"\n\n{SAMPLE_ANSWER_NOTE}" if "sample answer" in task + for_learner(ex.title) else ""
+    return (f"# {for_learner(ex.title)}\n\n"
             f"- id: `{ex.id}`\n- kind: {ex.kind}\n- difficulty: {ex.difficulty}\n"
             f"- time budget: about {ex.time_budget_min} min\n- topics: {', '.join(ex.topics)}\n"
-            f"- from the question bank: {', '.join(ex.seeds)}\n\n"
+            f"- {from_questions(ex.seeds)}\n\n"
             f"## The interview question\n\n{quoted}\n\n"
-            f"## Your task\n\n{ex.prompt_en}\n\n"
+            f"## Your task\n\n{task}{sample}\n\n"
             f"## Working on it\n\n"
             f"Edit `{ex.id}.py` (or `{ex.id}.ipynb` in Jupyter), then run `prep check {ex.id}`.\n"
-            f"In Jupyter, the notebook's last cell (`%prep check {ex.id}`) grades the answer cells you ran, "
-            f"without saving; `prep watch {ex.id}` re-checks on every save.\n"
-            f"`test_public.py` holds the public graders; hidden graders run too, on random inputs chosen per run.\n"
+            f"In Jupyter, `%prep check {ex.id}` (the notebook's last cell, or any cell: the first one loads prep) "
+            f"grades the answer cells you ran, without saving; `prep watch {ex.id}` re-checks on every save.\n"
+            f"`test_public.py` holds the public graders; hidden graders run too, on random inputs chosen per run. "
+            f"`pytest` in this folder runs the public graders through prep's judge (see conftest.py).\n"
             f"{hints} hint(s), one more unlocked after each failed check: `prep hint {ex.id}`. After a pass, `prep solution {ex.id}` shows the reference.\n")
 
 
@@ -255,6 +271,7 @@ def generated_files(ex: Exercise) -> dict[Path, str]:
         ex.stub_path: generate_stub(ex),
         ex.notebook_path: generate_notebook(ex),
         ex.readme_path: generate_readme(ex),
+        ex.learner_dir / "conftest.py": conftest_text(ex.id),
     }
 
 

@@ -6,14 +6,17 @@ code cell comes from the exercise's own generated notebook, so a learner
 who edits a setup cell or nbgrader metadata changes nothing. Answer cells
 are matched by cell id, then (the stated fallback) by nbgrader ``grade_id``.
 IPython magics and shell escapes in answer cells are commented out; the
-template's check cell (``%prep check``, metadata ``prep.role = "check"``) is
-left out of the module.
+template's Jupyter-only cells (``%load_ext prep`` first, ``%prep check`` last:
+metadata ``prep.role`` "load" or "check") are left out of the module.
+A notebook's module keeps where each cell's lines are (``Submission.cells``),
+so that an error's line number can name the cell it is in.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,11 +30,38 @@ class NotGradable(Exception):
 
 
 @dataclass(frozen=True)
+class CellSpan:
+    """Lines ``first``..``last`` (1-based) of a notebook's module come from this cell."""
+
+    first: int
+    last: int
+    label: str  # "answer cell 1 (autograd-mul-answer-1, which starts `class Mul(...)`)"
+
+
+@dataclass(frozen=True)
 class Submission:
     path: Path
     source: str  # Python module source that the worker will run
     filename: str  # the name tracebacks show
     sha256: str  # of the file as handed in
+    cells: tuple[CellSpan, ...] = ()  # for a notebook: which cell each line came from
+
+    def name_cells(self, message: str) -> str:
+        """``message`` with "line N" of the module (a learner error's "(line N: ...)") as "<cell>, line K"."""
+        if not self.cells:
+            return message
+        return _LINE_REF.sub(lambda m: m.group(1) + locate(self.cells, int(m.group(2))), message)
+
+
+_LINE_REF = re.compile(r"(\(|\bat )line (\d+)(?=:)")
+
+
+def locate(cells: tuple[CellSpan, ...], lineno: int) -> str:
+    """"answer cell 1 (...), line 3" for line ``lineno`` of a notebook's module."""
+    for span in cells:
+        if span.first <= lineno <= span.last:
+            return f"{span.label}, line {lineno - span.first + 1}"
+    return f"line {lineno}"
 
 
 def load(exercise: Exercise, path: Path) -> Submission:
@@ -44,8 +74,9 @@ def load(exercise: Exercise, path: Path) -> Submission:
                           "clear the notebook's outputs and try again")
     raw = path.read_bytes()
     digest = hashlib.sha256(raw).hexdigest()
+    cells: tuple[CellSpan, ...] = ()
     if path.suffix == ".ipynb":
-        source = notebook_source(exercise, raw, path.name)
+        source, cells = notebook_module(exercise, raw, path.name)
     elif path.suffix == ".py":
         try:
             source = raw.decode("utf-8-sig")
@@ -56,14 +87,25 @@ def load(exercise: Exercise, path: Path) -> Submission:
     try:
         compile(source, path.name, "exec")  # compiling is parsing, not running
     except SyntaxError as e:
-        raise NotGradable(f"{path.name} has a syntax error at line {e.lineno}: {e.msg}") from None
+        where = f"in {locate(cells, e.lineno or 0)}" if cells else f"at line {e.lineno}"
+        raise NotGradable(f"{path.name} has a syntax error {where}: {e.msg}") from None
     except ValueError as e:  # null bytes
         raise NotGradable(f"{path.name} cannot be read as Python: {e}") from None
-    return Submission(path=path, source=source, filename=path.name, sha256=digest)
+    return Submission(path=path, source=source, filename=path.name, sha256=digest, cells=cells)
 
 
 def notebook_source(exercise: Exercise, raw: bytes, name: str) -> str:
     """Module source: the template's code cells, with the learner's answer cells in place."""
+    return notebook_module(exercise, raw, name)[0]
+
+
+def _first_line(text: str) -> str:
+    line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
+    return line if len(line) <= 60 else line[:57] + "..."
+
+
+def notebook_module(exercise: Exercise, raw: bytes, name: str) -> tuple[str, tuple[CellSpan, ...]]:
+    """Module source (see notebook_source) and the cell each of its lines came from."""
     learner = _parse_notebook(raw, name)
     template = _parse_notebook(exercise.notebook_path.read_bytes(), exercise.notebook_path.name)
     by_id = {}
@@ -77,28 +119,38 @@ def notebook_source(exercise: Exercise, raw: bytes, name: str) -> str:
         meta = cell.get("metadata", {}).get("nbgrader", {}) if isinstance(cell.get("metadata"), dict) else {}
         if isinstance(meta, dict) and isinstance(meta.get("grade_id"), str):
             by_grade_id.setdefault(meta["grade_id"], cell)
-    parts = []
+    parts: list[str] = []
+    spans: list[CellSpan] = []
+    line = 1
+    n_answer = 0
     for cell in template["cells"]:
-        if cell.get("cell_type") != "code" or _is_check_cell(cell):
+        if cell.get("cell_type") != "code" or _runs_only_in_jupyter(cell):
             continue
         meta = cell["metadata"].get("nbgrader", {})
         if meta.get("solution"):
             cid = cell["id"]
+            n_answer += 1
             mine = by_id.get(cid) or by_grade_id.get(cid)
             if mine is None:
                 raise NotGradable(
                     f"{name}: answer cell '{cid}' is missing (matched by cell id, then by nbgrader grade_id): "
                     f"restore it from a fresh copy (`prep fetch {exercise.id} --dir NEW_DIR`) and paste your answer in")
-            parts.append(_strip_magics(_cell_text(mine)))
+            text = _strip_magics(_cell_text(mine))
+            label = f"answer cell {n_answer} ({cid}, which starts `{_first_line(_cell_text(mine))}`)"
         else:
-            parts.append(_cell_text(cell))
-    return "\n\n".join(parts) + "\n"
+            text = _cell_text(cell)
+            label = f"setup cell {cell.get('id', '')}"
+        parts.append(text)
+        newlines = text.count("\n")
+        spans.append(CellSpan(line, line + max(0, newlines - text.endswith("\n")), label))
+        line += newlines + 2  # the cells are joined by "\n\n"
+    return "\n\n".join(parts) + "\n", tuple(spans)
 
 
-def _is_check_cell(cell: dict) -> bool:
-    """The template's ``%prep check`` cell runs in Jupyter, never in the graded module."""
+def _runs_only_in_jupyter(cell: dict) -> bool:
+    """The template's ``%load_ext prep`` and ``%prep check`` cells run in Jupyter, never in the graded module."""
     meta = cell.get("metadata", {}).get("prep", {})
-    return isinstance(meta, dict) and meta.get("role") == "check"
+    return isinstance(meta, dict) and meta.get("role") in ("load", "check")
 
 
 def _parse_notebook(raw: bytes, name: str) -> dict:

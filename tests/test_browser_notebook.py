@@ -130,7 +130,7 @@ def test_check_cell_in_jupyterlab_grades_what_ran(jupyterlab, tmp_path, capsys):
             page.goto(f"{base}/lab/tree/{EXERCISE}/{EXERCISE}.ipynb?token={token}")
             cells = page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell")
             answer = cells.filter(has_text="ANSWERS = {")
-            check = cells.filter(has_text="%prep check")
+            check = page.locator(".jp-NotebookPanel .jp-Notebook .jp-CodeCell").filter(has_text="%prep check")
             answer.locator(".cm-content").wait_for()
             page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for()
 
@@ -182,3 +182,59 @@ def test_check_cell_in_jupyterlab_grades_what_ran(jupyterlab, tmp_path, capsys):
     assert mine.attempts == 2 and mine.passed
     with capsys.disabled():
         print(f"\nbrowser test: {time.monotonic() - started:.1f} s; screenshot: {screenshot}")
+
+
+def test_a_first_cell_that_runs_prep_check_works_before_the_last_cell_ever_ran(jupyterlab, tmp_path, capsys):
+    """The notebook's first cell loads prep, so `%prep check` works there, before any other cell has run: here
+    the first cell also checks, and grades the answer as saved (it was never run in the kernel)."""
+    from playwright.sync_api import expect, sync_playwright
+
+    root, base, token = jupyterlab
+    api.fetch(EXERCISE, root / EXERCISE)
+    notebook = root / EXERCISE / f"{EXERCISE}.ipynb"
+    nb = json.loads(notebook.read_text())
+    assert nb["cells"][0]["source"] == "%load_ext prep"  # as generated
+    nb["cells"][0]["source"] = f"%load_ext prep\n%prep check {EXERCISE}"
+    ex = bank.load(EXERCISE)
+    ns: dict = {}
+    exec(compile(ex.solution_path.read_text(), str(ex.solution_path), "exec"), ns)
+    answer = next(c for c in nb["cells"] if c.get("metadata", {}).get("nbgrader", {}).get("solution"))
+    answer["source"] = _answers_cell(dict(ns["ANSWERS"]))  # saved, never run
+    notebook.write_text(json.dumps(nb))
+    screenshot = tmp_path / "browser-first-cell-check.png"
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1000})
+            page.set_default_timeout(60_000)
+            page.goto(f"{base}/lab/tree/{EXERCISE}/{EXERCISE}.ipynb?token={token}")
+            first = page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").first
+            first.locator(".cm-content").wait_for()
+            page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for()
+            prompt = first.locator(".jp-InputPrompt")
+            for _ in range(4):  # right after the page opens, the kernel may not take the request yet: ask again
+                first.locator(".cm-content").click()
+                expect(first.locator(".cm-editor.cm-focused")).to_have_count(1)
+                page.keyboard.press("Shift+Enter")  # run the first cell: %load_ext prep, %prep check
+                try:
+                    expect(prompt).not_to_have_text("[ ]:", timeout=15_000)  # [*]: running, or [1]: done
+                    break
+                except AssertionError:
+                    continue
+            try:
+                result = first.locator(".prep-check")
+                result.wait_for(timeout=120_000)
+                assert float(result.get_attribute("data-prep-score")) == ex.max_score
+                assert "saved" in first.locator(".jp-OutputArea").inner_text()  # graded as saved
+            except Exception:
+                page.screenshot(path=str(tmp_path / "browser-failure.png"))
+                print(f"screenshot of the failure: {tmp_path / 'browser-failure.png'}")
+                raise
+            result.scroll_into_view_if_needed()
+            page.screenshot(path=str(screenshot))
+        finally:
+            browser.close()
+    assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and screenshot.stat().st_size > 10_000
+    with capsys.disabled():
+        print(f"\nscreenshot of the first cell's check: {screenshot}")

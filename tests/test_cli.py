@@ -20,7 +20,8 @@ def run(*args, input=None):
 
 
 @pytest.mark.parametrize("args", [["--help"], ["list"], ["show", "autograd-mul"], ["hint", "autograd-mul"],
-                                  ["score"], ["list", "--json"]])
+                                  ["score"], ["list", "--json"], ["list", "--status", "new", "--topic", "optim"],
+                                  ["topics"], ["next", "--no-fetch"], ["review"]])
 def test_commands_that_need_no_grading_never_import_torch(args, tmp_path):
     code = ("import sys\nfrom click.testing import CliRunner\nimport cli\n"
             f"r = CliRunner().invoke(cli.cli, {args!r})\nassert r.exit_code == 0, r.output\n"
@@ -62,21 +63,62 @@ def test_show_prints_question_and_prompt():
     assert "> 实现一个自定义激活函数" in result.output and "prep fetch fix-softplus" in result.output
 
 
-def test_fetch_writes_then_keeps_edits(tmp_path):
+def test_show_speaks_to_learners_not_to_the_bank_s_authors():
+    """No "seeds: 000-02", no "the seed's answer", no "Graders: 10, 16 points"."""
+    ex = bank.load("autograd-mul")
+    out = run("show", "autograd-mul").output
+    assert out.splitlines()[1] == ("The interview question, from questions 000-02, 000-17 and 000-25 of the bank; "
+                                   "topics: autograd-function, backward-grad, broadcasting, higher-order-grad")
+    hidden = sum(f"def {n.split('[')[0]}(" in ex.hidden_graders.read_text() for n in ex.points)
+    assert out.splitlines()[-1] == (f"{len(ex.points)} graders for {ex.max_score:g} points: "
+                                    f"{len(ex.points) - hidden} public (test_public.py), {hidden} hidden (random "
+                                    f"inputs, chosen per run). Hints: {len(ex.hints)}. Start with: prep fetch "
+                                    "autograd-mul")
+    assert "Note that the sample answer gets this wrong" in out
+    assert ('"The sample answer" is the answer that came with the question in the bank: this exercise makes you '
+            "fix or avoid its mistakes.") in out
+    assert "seed" not in out.lower() and "Graders:" not in out
+
+
+def test_fetch_writes_the_copy_then_refuses_to_overwrite_your_work(tmp_path):
     target = tmp_path / "mul"
     first = run("fetch", "autograd-mul", "--dir", str(target))
     assert first.exit_code == 0
     assert sorted(p.name for p in target.iterdir()) == [".prep-fetch.json", "README.md", "autograd-mul.ipynb",
-                                                       "autograd-mul.py", "test_public.py"]
+                                                       "autograd-mul.py", "conftest.py", "test_public.py"]
     assert not (target / "test_hidden.py").exists()
+    assert run("fetch", "autograd-mul", "--dir", str(target)).output.startswith(f"{target} is up to date\n")
     stub = target / "autograd-mul.py"
     stub.write_text(stub.read_text() + "\n# my work\n")
-    again = run("fetch", "autograd-mul", "--dir", str(target))
-    assert f"kept {stub}: you have edited it, so it was left as it is" in again.output
+    refused = run("fetch", "autograd-mul", "--dir", str(target))
+    assert refused.exit_code == 2
+    assert refused.output == (f"Error: {target} already holds your copy of autograd-mul (you edited autograd-mul.py): "
+                              "`prep check autograd-mul` grades it; `prep fetch autograd-mul --force` moves it aside "
+                              "and fetches a fresh one\n")
     assert stub.read_text().endswith("# my work\n")
-    (target / "README.md").unlink()
-    third = run("fetch", "autograd-mul", "--dir", str(target))
-    assert f"wrote {target / 'README.md'}" in third.output
+
+    forced = run("fetch", "autograd-mul", "--dir", str(target), "--force")
+    assert forced.exit_code == 0, forced.output
+    [aside] = [p for p in tmp_path.iterdir() if p.name.startswith("mul.old-")]
+    assert forced.output.startswith(f"moved your copy aside to {aside}\nwrote {stub}\n")
+    assert (aside / "autograd-mul.py").read_text().endswith("# my work\n")  # the backup
+    assert stub.read_bytes() == bank.load("autograd-mul").stub_path.read_bytes()  # a fresh copy
+
+
+def test_fetch_inside_the_exercise_s_folder_targets_it_and_never_nests(tmp_path, monkeypatch):
+    tmp_path = tmp_path / "work"
+    tmp_path.mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert run("fetch", "autograd-mul").exit_code == 0
+    monkeypatch.chdir(tmp_path / "autograd-mul")
+    again = run("fetch", "autograd-mul")
+    assert again.output == (f"{tmp_path / 'autograd-mul'} is up to date\n"
+                            f"Next: edit {tmp_path / 'autograd-mul' / 'autograd-mul.py'}, then run "
+                            "`prep check autograd-mul`\n")
+    assert not (tmp_path / "autograd-mul" / "autograd-mul").exists()
+    other = run("fetch", "fix-softplus")  # another exercise, from inside a copy: beside it, not in it
+    assert other.exit_code == 0 and (tmp_path / "fix-softplus" / "fix-softplus.py").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["autograd-mul", "fix-softplus"]
 
 
 def test_check_without_a_fetched_copy_says_what_to_do(tmp_path, monkeypatch):
@@ -104,7 +146,8 @@ def test_check_json_on_the_reference_and_on_the_stub(tmp_path):
 def test_check_human_output_lists_graders_and_devices():
     result = run("check", "fix-softplus", "--file", str(ROOT / "solutions" / "fix-softplus.py"))
     assert result.exit_code == 0
-    assert result.output.startswith("fix-softplus: 15/15 points   [")
+    top = f"{bank.load('fix-softplus').max_score:g}"
+    assert result.output.startswith(f"fix-softplus: {top}/{top} points   [")
     assert "  pass  test_forward_example" in result.output
     assert "ran on: cpu" in result.output or "skipped" not in result.output
     assert "Full marks. `prep solution fix-softplus` shows the reference solution." in result.output
@@ -163,9 +206,8 @@ def test_score_shows_attempts_and_passes():
     data = {p["exercise"]: p for p in json.loads(run("score", "--json").output)}
     assert data["quiz-dynamic-graphs"]["passed"] and data["quiz-dynamic-graphs"]["attempts"] == 1
     assert data["autograd-mul"]["attempts"] == 0
-    text = run("score").output
-    assert "quiz-dynamic-graphs" in text and "exercises passed" in text
-    assert text.startswith("topic ") and "\nconcepts " in text  # the table by topic comes first
+    text = run("score", "--all").output
+    assert "\nquiz-dynamic-graphs " in text and "\nconcepts " in text  # --all: every topic and exercise
 
 
 def test_selftest_one_exercise():

@@ -48,8 +48,78 @@ def test_generated_notebooks_end_with_the_check_cell_which_is_never_graded():
         assert last["metadata"]["prep"] == {"role": "check"} and last["metadata"]["nbgrader"]["locked"]
     ex = bank.load("autograd-mul")
     source = submission.notebook_source(ex, authoring.generate_notebook(ex, with_solutions=True).encode(), "x.ipynb")
-    assert "load_ext" not in source and "prep check" not in source
+    assert "load_ext" not in source and "prep check" not in source  # neither the first cell nor the last
     compile(source, "x", "exec")
+
+
+def test_generated_notebooks_start_by_loading_the_extension_which_is_never_graded():
+    for ex in bank.load_all():
+        first = json.loads(ex.notebook_path.read_text())["cells"][0]
+        assert first["cell_type"] == "code" and first["source"] == "%load_ext prep"
+        assert first["metadata"]["prep"] == {"role": "load"} and first["metadata"]["nbgrader"]["locked"]
+
+
+def test_prep_check_works_in_any_cell_once_the_first_cell_has_run(shell):
+    """`%prep` is there from the notebook's first cell, not only after its last cell has run."""
+    nb = json.loads(authoring.generate_notebook(bank.load(QUIZ)))
+    shell.run_cell(nb["cells"][0]["source"], store_history=True)
+    shell.run_cell(answers_cell(reference_answers()), store_history=True)
+    report = shell.run_cell(f"%prep check {QUIZ}", store_history=True).result
+    assert report.result.full_marks, report
+    assert report.answers[0].detail == "In [2]"
+
+
+def test_an_interrupted_check_is_one_line_not_a_traceback(shell, monkeypatch):
+    from grader.jupyter import extension
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt  # the notebook's interrupt button, while the judge runs
+
+    monkeypatch.setattr(judge, "run", interrupted)
+    shell.run_cell("%load_ext prep", store_history=True)
+    r = shell.run_cell(f"%prep check {QUIZ}", store_history=True)
+    assert type(r.error_in_exec).__name__ == "UsageError"  # IPython prints a UsageError as one line
+    assert str(r.error_in_exec) == extension.INTERRUPTED == ("interrupted: nothing was recorded; run the cell again "
+                                                             "to check")
+
+
+def test_the_learner_s_jupyter_set_up_has_no_nbgrader_the_instructor_s_has():
+    """nbgrader's labextension shows its "Create Assignment" authoring UI in every JupyterLab it is in."""
+    import tomllib
+
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+
+    def names(extra):
+        return {req.split("[")[0].split("=")[0].split(">")[0].split("<")[0].strip() for req in extras[extra]}
+
+    for learner in ("learner", "jupyter"):
+        assert "jupyterlab" in names(learner) and "nbgrader" not in names(learner)
+    assert "nbgrader" in names("instructor")
+    assert names("dev") >= names("learner") | names("instructor") | {"pexpect", "playwright"}
+
+
+def test_after_full_marks_in_an_exam_course_the_notebook_does_not_point_to_a_solution():
+    r = Result(QUIZ, "graded", 1.0, 1.0, [GraderOutcome("test_x", "passed", 1.0, 1.0, "ok", False)], seed=1)
+    assert render.next_step(r, None) == f"Full marks. `%prep solution {QUIZ}` shows the reference solution."
+    assert render.next_step(r, None, solution_available=False) == \
+        "Full marks. `prep next` in a terminal picks what comes next."
+    assert "prep solution" not in render.to_html(r, [], None, solution_available=False)
+
+
+def test_the_notebook_table_gives_one_message_for_an_ungradable_file_and_for_the_untouched_stub():
+    bad = Result.failed_before_grading(QUIZ, "not_gradable", "x.ipynb has a syntax error in answer cell 1", 2.0,
+                                       {"test_a": 1.0, "test_b": 1.0}, {"test_b"}, seed=1)
+    html = render.to_html(bad, [], None)
+    assert "<table" not in html and html.count("syntax error") == 1
+    assert "none of the 2 graders ran (2 points): fix that, then check again" in html
+    stub_message = 'your code raised NotImplementedError: q (answer cell 1 (x), line 2: raise NotImplementedError("q"))'
+    stub = Result(QUIZ, "graded", 0.0, 2.0, [GraderOutcome("test_a", "failed", 0.0, 1.0, stub_message, False),
+                                             GraderOutcome("test_b", "failed", 0.0, 1.0, stub_message, True)], seed=1)
+    for text in (render.to_html(stub, [], None), render.to_text(stub, [], None)):
+        assert text.count("NotImplementedError") == 2  # the summary line, and the line of code it names
+        assert "not implemented yet: fill in the parts marked `raise NotImplementedError` (answer cell 1 (x), " \
+               "line 2: raise" in text.replace("&#x27;", "'").replace("&quot;", '"')
+        assert "2 of 2 graders wait for it (1 public, 1 hidden; 2 points)" in text
 
 
 def test_prep_module_is_the_extension_and_imports_no_torch():

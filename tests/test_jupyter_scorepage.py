@@ -43,7 +43,13 @@ def test_html_page_has_the_topics_and_a_plot(tmp_path):
     bars = dict(re.findall(r'class="bar" data-topic="([^"]+)" x="\d+" y="\d+" width="([\d.]+)"', text))
     assert set(bars) == {t.topic for t in report.topics}
     concepts = next(t for t in report.topics if t.topic == "concepts")
-    assert abs(float(bars["concepts"]) - 360 * concepts.fraction) < 0.1
+    # one kind of number per bar: the share of the topic's exercises passed, labelled with that count
+    assert abs(float(bars["concepts"]) - 360 * concepts.passed / concepts.exercises) < 0.1
+    assert f">{concepts.passed}/{concepts.exercises} passed</text>" in text
+    labels = re.findall(r'<text x="\d+" y="\d+" fill="#1f2328">([^<]*)</text>', text)
+    assert labels and all(re.fullmatch(r"\d+/\d+ passed", label) for label in labels)
+    tracks = re.findall(r'class="track-bar" data-topic="([^"]+)"', text)
+    assert tracks == [t.topic for t in report.tracks] and len(tracks) == 3
     assert f"<code>{QUIZ}</code>" in text and "1 of" in text
 
 

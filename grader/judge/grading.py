@@ -83,11 +83,13 @@ def grade(exercise: Exercise, path: Path, *, seed: int | None = None, limits: Li
             if e.type == "ProbeLoadError" and not e.in_learner_code:
                 raise InfraError(f"the exercise's probes or bans failed to load in the worker: {e.message}") from None
             if e.type == "BannedCallError":
-                return early("not_gradable", f"while it was being loaded, your code used something this exercise "
-                                             f"rules out: {e.message}{_where(e)}")
-            return early("not_gradable", f"your code raised {e.summary()} while it was being loaded; "
-                                         "fix that first (it runs before any grader)")
+                return early("not_gradable", sub.name_cells(f"while it was being loaded, your code used something "
+                                                            f"this exercise rules out: {e.message}{_where(e)}"))
+            return early("not_gradable", sub.name_cells(f"your code raised {e.summary()} while it was being loaded; "
+                                                        "fix that first (it runs before any grader)"))
         result = _run_graders(exercise, learner, seed, sub.source, session)
+        for t in result.tests:  # a notebook's line numbers name the cell they are in
+            t.message = sub.name_cells(t.message)
     except WorkerDied as e:
         return early(e.status, e.message)
     except InfraError as e:

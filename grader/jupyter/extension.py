@@ -134,16 +134,17 @@ class CheckReport:
     result: Any  # grader.judge.result.Result
     answers: list[sources.AnswerSource]
     ladder: Any  # api.HintLadder
+    solution_available: bool = True  # False in an exam course: no reference to point to
 
     @property
     def score(self) -> float:
         return self.result.score
 
     def _repr_html_(self) -> str:
-        return render.to_html(self.result, self.answers, self.ladder)
+        return render.to_html(self.result, self.answers, self.ladder, solution_available=self.solution_available)
 
     def __repr__(self) -> str:
-        return render.to_text(self.result, self.answers, self.ladder)
+        return render.to_text(self.result, self.answers, self.ladder, solution_available=self.solution_available)
 
 
 class Points(float):
@@ -172,7 +173,7 @@ def check(exercise: str | None = None, *, notebook: str | Path | None = None, se
     ex, saved, chosen = collect(exercise, notebook=notebook)
     label = f"{saved} (live kernel)" if saved is not None else "(live kernel)"
     result = judge.run(ex.id, {a.cell_id: a.source for a in chosen}, seed=seed, record_as=label, record=record)
-    return CheckReport(result, chosen, api.hint_ladder(ex.id))
+    return CheckReport(result, chosen, api.hint_ladder(ex.id), api.solutions_included(ex.id))
 
 
 @dataclass
@@ -241,6 +242,9 @@ USAGE = """%prep check [EXERCISE] [--file NOTEBOOK] [--seed N] [--points]
 %prep solution [EXERCISE] [--force]  the reference solution, after a full-marks check"""
 
 
+INTERRUPTED = "interrupted: nothing was recorded; run the cell again to check"
+
+
 def prep_magic(line: str) -> Any:
     """%prep check | hint | solution | help (see USAGE)."""
     from IPython.core.error import UsageError
@@ -263,6 +267,8 @@ def prep_magic(line: str) -> Any:
         return solution(args.exercise, force=args.force)
     except api.PrepError as e:
         raise UsageError(str(e)) from None
+    except KeyboardInterrupt:  # the interrupt button: one line, as in the terminal, not a 40-line traceback
+        raise UsageError(INTERRUPTED) from None
 
 
 def load_ipython_extension(ipython: Any) -> None:

@@ -10,6 +10,8 @@ import html
 import secrets
 from typing import Any
 
+from grader import feedback
+from grader.wording import for_learner
 from grader.jupyter.sources import KERNEL, ORIGINAL, SAVED
 
 CSS = """
@@ -42,8 +44,10 @@ def _score_class(r: Any) -> str:
     return "prep-part" if r.score > 0 else "prep-zero"
 
 
-def next_step(r: Any, ladder: Any) -> str:
+def next_step(r: Any, ladder: Any, *, solution_available: bool = True) -> str:
     if r.full_marks:
+        if not solution_available:  # an exam course ships no reference
+            return "Full marks. `prep next` in a terminal picks what comes next."
         return f"Full marks. `%prep solution {r.exercise}` shows the reference solution."
     if r.status != "graded":
         return "Fix what the message says, run the answer cell, then this cell again."
@@ -66,7 +70,8 @@ def ladder_lines(ladder: Any) -> list[tuple[int, str, str | None]]:
     return out
 
 
-def to_html(r: Any, answers: list[Any], ladder: Any, *, run_id: str | None = None) -> str:
+def to_html(r: Any, answers: list[Any], ladder: Any, *, run_id: str | None = None,
+            solution_available: bool = True) -> str:
     run_id = run_id or secrets.token_hex(4)
     status = "" if r.status == "graded" else f" ({_e(r.status.replace('_', ' '))})"
     parts = [f"<style>{CSS}</style>",
@@ -76,17 +81,28 @@ def to_html(r: Any, answers: list[Any], ladder: Any, *, run_id: str | None = Non
              f'{r.score:g}/{r.max_score:g} points</span>{status}</div>']
     if r.message:
         parts.append(f'<div class="prep-message prep-msg">{_e(r.message)}</div>')
+    ran = not feedback.nothing_ran(r)  # else every row would be an empty failure: one message says it all
+    summary, waiting = feedback.not_implemented(r)
+    if not ran:
+        parts.append(f'<div class="prep-message prep-msg">{_e(feedback.nothing_ran_line(r))}</div>')
+    for line in summary:
+        parts.append(f'<div class="prep-message prep-msg">{_e(line)}</div>')
     rows = []
-    for t in r.tests:
+    for t in (r.tests if ran else []):
+        if t in waiting:
+            continue
         label, css = _MARK.get(t.outcome, ("?", "fail"))
         msg = "" if t.outcome == "passed" and t.message in ("", "ok") else t.message
+        if t.outcome == "passed":  # a quiz item's explanation, in the learner's words
+            msg = for_learner(msg)
         if msg == r.message and r.message:
             msg = ""
         rows.append(f'<tr><td class="{css}">{label}</td><td><code>{_e(t.name)}</code></td>'
                     f'<td>{t.points:g}/{t.max_points:g}</td><td>{"hidden" if t.hidden else "public"}</td>'
                     f'<td class="prep-msg">{_e(msg)}</td></tr>')
-    parts.append('<table class="prep-table"><thead><tr><th></th><th>grader</th><th>points</th><th></th>'
-                 f"<th>feedback</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
+    if rows:
+        parts.append('<table class="prep-table"><thead><tr><th></th><th>grader</th><th>points</th><th></th>'
+                     f"<th>feedback</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
     if answers:
         items = []
         for a in answers:
@@ -104,20 +120,26 @@ def to_html(r: Any, answers: list[Any], ladder: Any, *, run_id: str | None = Non
         parts.append(f"<div>Hints (<code>%prep hint {_e(r.exercise)}</code> shows the next unlocked one):</div>"
                      f"<ul>{''.join(items)}</ul>")
     meta = f"seed {r.seed}, {r.duration_s:.1f} s" + (f", ran on {', '.join(r.devices)}" if r.devices else "")
-    parts.append(f'<div class="prep-next">{_e(next_step(r, ladder))}</div>'
+    parts.append(f'<div class="prep-next">{_e(next_step(r, ladder, solution_available=solution_available))}</div>'
                  f'<div class="prep-note">{_e(meta)}</div></div>')
     return "".join(parts)
 
 
-def to_text(r: Any, answers: list[Any], ladder: Any) -> str:
+def to_text(r: Any, answers: list[Any], ladder: Any, *, solution_available: bool = True) -> str:
     head = f"{r.exercise}: {r.score:g}/{r.max_score:g} points"
     if r.status != "graded":
         head += f" ({r.status.replace('_', ' ')})"
     lines = [f"{head}   [seed {r.seed}, {r.duration_s:.1f} s]"]
     if r.message:
         lines.append(f"  {r.message}")
-    width = max((len(t.name) for t in r.tests), default=10)
-    for t in r.tests:
+    ran = not feedback.nothing_ran(r)
+    if not ran:
+        lines.append(f"  {feedback.nothing_ran_line(r)}")
+    summary, waiting = feedback.not_implemented(r)
+    lines.extend(f"  {line}" for line in summary)
+    shown = [t for t in r.tests if ran and t not in waiting]
+    width = max((len(t.name) for t in shown), default=10)
+    for t in shown:
         mark = _MARK.get(t.outcome, ("?", ""))[0]
         tag = "  (hidden)" if t.hidden else ""
         lines.append(f"  {mark:<5} {t.name:<{width}}  {t.points:g}/{t.max_points:g}{tag}")
@@ -132,5 +154,5 @@ def to_text(r: Any, answers: list[Any], ladder: Any) -> str:
         lines.append(f"Hints (%prep hint {r.exercise} shows the next unlocked one):")
         for level, state, text in ladder_lines(ladder):
             lines.append(f"  hint {level}: {state}" + (f": {text}" if text else ""))
-    lines.append(next_step(r, ladder))
+    lines.append(next_step(r, ladder, solution_available=solution_available))
     return "\n".join(lines)

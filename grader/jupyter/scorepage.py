@@ -1,7 +1,8 @@
-"""``prep score --html FILE``: one self-contained HTML page of progress by topic, with an SVG plot.
+"""``prep score --html FILE``: one self-contained HTML page of progress by track and topic, with SVG plots.
 
-The plot is drawn here (a horizontal bar per topic: best points over possible points, the
-passed exercises marked), so the page needs no plotting library and no network.
+The plots are drawn here (a horizontal bar per track and per topic: the share of its exercises
+passed, labelled with that count, so a bar shows one kind of number), so the page needs no
+plotting library and no network. Points are in the tables.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.api import PrepError
+from grader.wording import duration
 
 BAR_W, ROW_H, LABEL_W, RIGHT_W = 360, 26, 220, 150
 
@@ -26,6 +28,8 @@ th{{background:#f6f8fa}} td.num{{text-align:right}} .passed{{color:#1a7f37;font-
 </style></head><body>
 <h1>prep: progress</h1>
 <p>{summary}</p>
+<h2>By track</h2>
+{track_svg}
 <h2>By topic</h2>
 {svg}
 {topic_table}
@@ -40,8 +44,8 @@ def _e(x: Any) -> str:
     return html.escape(str(x), quote=True)
 
 
-def svg_plot(topics: list[Any]) -> str:
-    """Horizontal bars: the share of each topic's points earned (best score per exercise)."""
+def svg_plot(topics: list[Any], *, css: str = "bar") -> str:
+    """Horizontal bars: the share of each topic's (or track's) exercises passed."""
     height = ROW_H * len(topics) + 30
     width = LABEL_W + BAR_W + RIGHT_W
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
@@ -53,15 +57,15 @@ def svg_plot(topics: list[Any]) -> str:
         out.append(f'<text x="{x:.1f}" y="{height - 8}" text-anchor="middle" fill="#57606a">{tick}%</text>')
     for i, t in enumerate(topics):
         y = 6 + i * ROW_H
-        frac = max(0.0, min(1.0, t.fraction))
+        frac = max(0.0, min(1.0, t.passed_fraction))
         color = "#2da44e" if t.passed == t.exercises else ("#d4a72c" if t.best_points > 0 else "#afb8c1")
         out.append(f'<text x="{LABEL_W - 8}" y="{y + 14}" text-anchor="end">{_e(t.topic)}</text>')
         out.append(f'<rect x="{LABEL_W}" y="{y}" width="{BAR_W}" height="{ROW_H - 8}" fill="#f6f8fa" '
                    'stroke="#d0d7de"/>')
-        out.append(f'<rect class="bar" data-topic="{_e(t.topic)}" x="{LABEL_W}" y="{y}" '
+        out.append(f'<rect class="{css}" data-topic="{_e(t.topic)}" x="{LABEL_W}" y="{y}" '
                    f'width="{BAR_W * frac:.1f}" height="{ROW_H - 8}" fill="{color}"/>')
-        out.append(f'<text x="{LABEL_W + BAR_W + 8}" y="{y + 14}" fill="#1f2328">{frac * 100:.0f}% · '
-                   f'{t.passed}/{t.exercises} passed</text>')
+        out.append(f'<text x="{LABEL_W + BAR_W + 8}" y="{y + 14}" fill="#1f2328">{t.passed}/{t.exercises} '
+                   'passed</text>')
     out.append("</svg>")
     return "".join(out)
 
@@ -76,7 +80,7 @@ def render(report: Any, *, now: float | None = None) -> str:
     ex_rows = []
     for ex, p in report.rows:
         state = "passed" if p.passed else ("tried" if p.attempts else "-")
-        ttp = f"{p.time_to_first_pass_s / 60:.0f} min" if p.time_to_first_pass_s is not None else ""
+        ttp = duration(p.time_to_first_pass_s) if p.time_to_first_pass_s is not None else ""
         ex_rows.append(f"<tr><td><code>{_e(ex.id)}</code></td><td>{_e(', '.join(ex.topics))}</td>"
                        f"<td class='{state if state != '-' else 'muted'}'>{state}</td>"
                        f"<td class='num'>{p.best_score:g}/{p.max_score:g}</td><td class='num'>{p.attempts}</td>"
@@ -86,7 +90,8 @@ def render(report: Any, *, now: float | None = None) -> str:
                       f"<tbody>{''.join(ex_rows)}</tbody></table>")
     summary = f"{report.passed} of {len(report.rows)} exercises passed."
     when = time.strftime("%Y-%m-%d %H:%M", time.localtime(now if now is not None else time.time()))
-    return PAGE.format(summary=_e(summary), svg=svg_plot(report.topics), topic_table=topic_table,
+    return PAGE.format(summary=_e(summary), track_svg=svg_plot(report.tracks, css="track-bar"), svg=svg_plot(report.topics),
+                       topic_table=topic_table,
                        exercise_table=exercise_table, when=_e(when))
 
 

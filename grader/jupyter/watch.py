@@ -34,11 +34,10 @@ def watched_files(ex: Any, file: Path | None, progress: Progress) -> list[Path]:
         if not path.is_file():
             raise api.PrepError(f"{path} does not exist: check the path, or run `prep fetch {ex.id}`")
         return [path]
-    for directory in filter(None, [progress.fetched_to(ex.id), Path.cwd() / ex.id]):
-        files = [p for p in (directory / f"{ex.id}.py", directory / f"{ex.id}.ipynb") if p.is_file()]
-        if files:
-            return files
-    raise api.PrepError(f"no fetched copy of {ex.id} found: run `prep fetch {ex.id}` first, or pass --file PATH")
+    copy = api.find_copy(ex.id, progress)  # the copy in this folder first, as `prep check` finds it
+    if copy is None:
+        raise api.PrepError(f"no fetched copy of {ex.id} found: run `prep fetch {ex.id}` first, or pass --file PATH")
+    return [p for p in (copy.directory / f"{ex.id}.py", copy.directory / f"{ex.id}.ipynb") if p.is_file()]
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:
@@ -74,8 +73,8 @@ def watch(exercise_id: str, file: Path | None = None, *, interval_s: float = 0.5
                 if on_result:
                     on_result(last)
 
-            if initial:
-                run(max(files, key=lambda p: (seen[p] or (0, 0))[0]))
+            if initial:  # the file the learner saved last (right after fetch: the .py), as `prep check` picks it
+                run(files[0] if len(files) == 1 else api.pick_in_copy(files[0].parent, ex.id, "")[0])
             while True:
                 if max_checks is not None and checks >= max_checks:
                     stopped_by = "max_checks"
