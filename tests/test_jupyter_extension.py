@@ -10,7 +10,7 @@ import pytest
 
 from grader import api, authoring, bank, submission
 from grader.judge.result import GraderOutcome, Result
-from grader.jupyter import judge, render
+from grader.jupyter import judge, render, warm
 
 ROOT = bank.bank_root()
 QUIZ = "quiz-dynamic-graphs"
@@ -37,6 +37,7 @@ def shell(tmp_path, monkeypatch):
     yield sh
     if "prep" in sh.extension_manager.loaded:
         sh.extension_manager.unload_extension("prep")
+    warm.end_session()  # the check cell may have left it registered as unloaded; its judge ends here
     InteractiveShell.clear_instance()
 
 
@@ -75,7 +76,7 @@ def test_an_interrupted_check_is_one_line_not_a_traceback(shell, monkeypatch):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt  # the notebook's interrupt button, while the judge runs
 
-    monkeypatch.setattr(judge, "run", interrupted)
+    monkeypatch.setattr(warm, "run", interrupted)
     shell.run_cell("%load_ext prep", store_history=True)
     r = shell.run_cell(f"%prep check {QUIZ}", store_history=True)
     assert type(r.error_in_exec).__name__ == "UsageError"  # IPython prints a UsageError as one line
@@ -153,6 +154,7 @@ def test_check_grades_what_ran_in_the_kernel_out_of_process(shell, isolated_home
     assert repr(points) == repr(report.result.max_score - 1)  # what nbgrader's autograder reads
     assert "prep-check" in points._repr_html_()
     assert [p.attempts for p in api.score() if p.exercise == QUIZ] == [3]
+    assert warm.current() is not None and warm.current().checks == 3  # one warm judge graded all three
 
 
 def test_magic_errors_are_one_line_usage_errors(shell, capsys):

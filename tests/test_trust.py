@@ -169,6 +169,7 @@ test_memory_error = 1
 test_recursion = 1
 test_grad_mode_clean = 1
 test_default_dtype_clean = 1
+test_deterministic_clean = 1
 test_fine = 1
 '''
 
@@ -199,9 +200,14 @@ def test_default_dtype_clean(learner):
     learner.call("set_dtype")
 
 
+def test_deterministic_clean(learner):
+    learner.call("set_deterministic")
+
+
 def test_fine(learner):
     assert learner.call("grad_enabled") is True, "grad mode leaked from an earlier grader"
     assert learner.call("default_dtype") == torch.float32, "default dtype leaked from an earlier grader"
+    assert learner.call("deterministic") == [False, False], "deterministic algorithms leaked from an earlier grader"
 '''
 
 FAKE_SOLUTION = '''
@@ -230,6 +236,14 @@ def set_dtype():
 
 def default_dtype():
     return torch.get_default_dtype()
+
+
+def set_deterministic():
+    torch.use_deterministic_algorithms(True, warn_only=True)
+
+
+def deterministic():
+    return [torch.are_deterministic_algorithms_enabled(), torch.is_deterministic_algorithms_warn_only_enabled()]
 '''
 
 

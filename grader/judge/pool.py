@@ -1,8 +1,8 @@
 """The judge's handle on a zygote: a warm worker parent that forks one fresh worker per submission.
 
 Used where many submissions are graded by one judge (``prep grade``, the test
-suite): each worker then costs a fork instead of a torch import. ``prep check``
-grades one file and spawns its worker directly instead.
+suite, ``prep watch``, the notebook's warm judge): each worker then costs a fork instead of a
+torch import. ``prep check`` grades one file and spawns its worker directly instead.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from grader.judge.session import InfraError
 
 SHM_MB = 256  # System V shared memory and /dev/shm each worker may create inside the strong sandbox
 CALL_TIMEOUT_S = 20.0  # the zygote answers in milliseconds; a stopped or wedged one must not hang the judge
+IMPORT_TIMEOUT_S = 120.0  # waiting for the zygote to import torch (or a preload) on a busy machine
 
 
 class WorkerPool:
@@ -43,11 +44,33 @@ class WorkerPool:
         self._sock: socket.socket | None = None
         self._proc: subprocess.Popen | None = None
         self._started_by = 0  # the pid that started the zygote (and alone can wait for it)
+        self.last_worker = 0  # the pid of the worker forked last (the zygote's pid namespace)
+        self._answered = False  # whether the running zygote has answered yet (then torch is imported)
 
     def start(self) -> None:
         """Start the zygote now (it imports torch), instead of at the first fork."""
         with self._lock:
             self._ensure_started()
+
+    def wait_ready(self) -> None:
+        """Start the zygote if needed and wait until it answers (torch imported and warmed)."""
+        self._call({"op": "status", "pid": 0})
+
+    @property
+    def zygote_pid(self) -> int | None:
+        return self._proc.pid if self._proc is not None else None
+
+    def add_preload(self, modules: tuple[str, ...]) -> None:
+        """Have the zygote import ``modules`` too (once), for every worker forked from now on.
+
+        A long-lived pool that grades whatever exercise comes next (the notebook's warm judge,
+        ``prep watch``) learns what to preload one exercise at a time, instead of importing up front
+        what no exercise of the session may need."""
+        missing = sorted(set(modules) - set(self.preload))
+        if not missing:
+            return
+        self.preload = tuple(sorted({*self.preload, *missing}))  # a restarted zygote imports them at start
+        self._call({"op": "preload", "modules": missing}, timeout=IMPORT_TIMEOUT_S)
 
     def _alive(self) -> bool:
         if self._proc is None:
@@ -85,14 +108,16 @@ class WorkerPool:
             raise InfraError(f"could not start the worker pool ({e})") from e
         finally:
             theirs.close()
-        mine.settimeout(CALL_TIMEOUT_S)
         self._sock = mine
+        self._answered = False
         self._started_by = os.getpid()
 
-    def _call(self, msg: dict, fds: tuple[int, ...] = ()) -> dict:
+    def _call(self, msg: dict, fds: tuple[int, ...] = (), timeout: float = CALL_TIMEOUT_S) -> dict:
         with self._lock:
             self._ensure_started()
             assert self._sock is not None
+            # Until the zygote first answers it is importing torch, which takes longer on a busy machine.
+            self._sock.settimeout(timeout if self._answered else max(timeout, IMPORT_TIMEOUT_S))
             try:
                 data = json.dumps(msg).encode() + b"\n"
                 if fds:
@@ -106,6 +131,7 @@ class WorkerPool:
                     if not chunk:
                         raise OSError("the worker pool closed its socket")
                     reply += chunk
+                self._answered = True
             except OSError as e:
                 self._reset()
                 raise InfraError(f"the worker pool failed ({e})") from e
@@ -155,7 +181,8 @@ class WorkerPool:
         finally:
             os.close(req_r)
             os.close(rep_w)
-        return int(reply["pid"]), req_w, rep_r
+        self.last_worker = int(reply["pid"])
+        return self.last_worker, req_w, rep_r
 
     def status(self, pid: int) -> tuple[bool, int | None, int]:
         """(alive, exit code if ended, resident bytes) of a worker."""

@@ -9,9 +9,10 @@ or, in Python, ``import prep; prep.check("autograd-mul")``.
 
 Nothing is judged in the kernel: the kernel has run the learner's code, so it only collects
 the answer cells' source text (``grader.jupyter.sources`` says which text) and hands it to
-a fresh judge process (``grader.jupyter.judge``), which grades it exactly as ``prep check``
-grades a notebook. The kernel is never restarted. The result comes back as a table with
-the hint ladder.
+a judge process (``grader.jupyter.judge``), which grades it exactly as ``prep check``
+grades a notebook: the warm judge the extension started when it loaded (``grader.jupyter.warm``),
+or a fresh one. The kernel is never restarted. The result comes back as a table with the hint
+ladder.
 """
 
 from __future__ import annotations
@@ -135,16 +136,21 @@ class CheckReport:
     answers: list[sources.AnswerSource]
     ladder: Any  # api.HintLadder
     solution_available: bool = True  # False in an exam course: no reference to point to
+    note: str = ""  # one line when the warm judge failed and this check ran the cold way
 
     @property
     def score(self) -> float:
         return self.result.score
 
     def _repr_html_(self) -> str:
-        return render.to_html(self.result, self.answers, self.ladder, solution_available=self.solution_available)
+        import html
+
+        table = render.to_html(self.result, self.answers, self.ladder, solution_available=self.solution_available)
+        return (f'<p class="prep-note">{html.escape(self.note)}</p>' if self.note else "") + table
 
     def __repr__(self) -> str:
-        return render.to_text(self.result, self.answers, self.ladder, solution_available=self.solution_available)
+        text = render.to_text(self.result, self.answers, self.ladder, solution_available=self.solution_available)
+        return f"({self.note})\n{text}" if self.note else text
 
 
 class Points(float):
@@ -167,13 +173,14 @@ class Points(float):
 
 def check(exercise: str | None = None, *, notebook: str | Path | None = None, seed: int | None = None,
           record: bool = True) -> CheckReport:
-    """Grade this notebook's answer cells from the live kernel (see grader/jupyter/sources.py)."""
-    from grader.jupyter import judge
+    """Grade this notebook's answer cells from the live kernel (see grader/jupyter/sources.py), in the
+    session's warm judge once the extension is loaded, else in a fresh judge process."""
+    from grader.jupyter import warm
 
     ex, saved, chosen = collect(exercise, notebook=notebook)
     label = f"{saved} (live kernel)" if saved is not None else "(live kernel)"
-    result = judge.run(ex.id, {a.cell_id: a.source for a in chosen}, seed=seed, record_as=label, record=record)
-    return CheckReport(result, chosen, api.hint_ladder(ex.id), api.solutions_included(ex.id))
+    result, note = warm.run(ex.id, {a.cell_id: a.source for a in chosen}, seed=seed, record_as=label, record=record)
+    return CheckReport(result, chosen, api.hint_ladder(ex.id), api.solutions_included(ex.id), note)
 
 
 @dataclass
@@ -272,16 +279,26 @@ def prep_magic(line: str) -> Any:
 
 
 def load_ipython_extension(ipython: Any) -> None:
-    if _state["shell"] is not None:
-        unload_ipython_extension(_state["shell"])
+    from grader.jupyter import warm
+
+    if _state["shell"] is not None:  # loaded again (the check cell does it): register afresh, keep the judge
+        _unregister(_state["shell"])
     _state["shell"] = ipython
     ipython.register_magic_function(prep_magic, "line", "prep")
     ipython.events.register("post_run_cell", _record_execution)
+    warm.start_session()  # the warm judge imports torch while the learner works: checks then skip it
 
 
-def unload_ipython_extension(ipython: Any) -> None:
+def _unregister(ipython: Any) -> None:
     try:
         ipython.events.unregister("post_run_cell", _record_execution)
     except ValueError:
         pass
     _state["shell"] = None
+
+
+def unload_ipython_extension(ipython: Any) -> None:
+    from grader.jupyter import warm
+
+    _unregister(ipython)
+    warm.end_session()

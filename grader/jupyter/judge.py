@@ -1,19 +1,25 @@
-"""The live-kernel check's judge: a fresh process, started by the kernel, that grades answer-cell text.
+"""The live-kernel check's judge: a process, started by the kernel, that grades answer-cell text.
 
 The kernel has run the learner's code, so nothing there is trusted to grade it: the kernel
-sends only the answer cells' source text (JSON on stdin) to ``python -I -m
-grader.jupyter.judge``, a new process that never ran learner code. It builds a notebook
-from the exercise's own notebook with those answer cells in place, grades it through
-``grader.api.check`` (the one grading path: a worker runs the code, the judge compares),
-records the attempt, and writes the Result as JSON to the file named by ``--out``.
+sends only the answer cells' source text (JSON) to ``python -I -m grader.jupyter.judge``, a
+process that never runs learner code. It builds a notebook from the exercise's own notebook
+with those answer cells in place, grades it through ``grader.api.check`` (the one grading
+path: a worker runs the code, the judge compares), records the attempt, and sends the Result
+back as JSON. Two ways to run it:
 
-``run()`` is the kernel's side: start that process, wait, read the Result back.
+* ``--out FILE`` (the cold path): one request on stdin, the Result written to FILE, then exit.
+  ``run()`` is the kernel's side: start that process, wait, read the Result back.
+* ``--serve --parent PID`` (the warm judge, ``serve()``): started once per kernel, it imports
+  torch and pytest once and keeps one ``WorkerPool``, so that each check forks a fresh worker
+  from a warm zygote. Requests are JSON lines on stdin, replies JSON lines on stdout; it ends
+  when its stdin closes or its kernel dies. ``grader.jupyter.warm`` is the kernel's side.
 """
 
 from __future__ import annotations
 
 import argparse
 import copy
+import ctypes
 import json
 import os
 import signal
@@ -29,6 +35,10 @@ from grader.judge.result import GraderOutcome, Result
 
 # the judge's own start-up (imports, torch, the worker) on top of the exercise's wall budget
 OVERHEAD_S = 60.0
+# The longest request line the warm judge reads (answer cells' text is kilobytes): anything longer is
+# not from the extension, and is dropped without being held in memory.
+MAX_REQUEST = 32 << 20
+PR_SET_PDEATHSIG = 1
 
 
 def build_notebook(exercise: Any, answers: dict[str, str]) -> dict:
@@ -50,7 +60,8 @@ def result_from_json(data: dict) -> Result:
     return Result(**kw)
 
 
-def _grade_request(request: dict) -> Result:
+def _grade_request(request: dict, pool: Any = None) -> Result:
+    """Grade one kernel request: with ``pool`` (the warm judge's) the worker forks from its zygote."""
     ex = api.get_exercise(str(request["exercise"]))
     answers = request.get("answers") or {}
     if not isinstance(answers, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in answers.items()):
@@ -60,7 +71,14 @@ def _grade_request(request: dict) -> Result:
     with tempfile.TemporaryDirectory(prefix="prep-live-") as tmp:
         path = Path(tmp) / f"{ex.id}.ipynb"
         path.write_text(json.dumps(build_notebook(ex, answers)), encoding="utf-8")
-        result = api.check(ex.id, path, seed=seed if isinstance(seed, int) else None, record=False)
+        if pool is not None:  # what this exercise declares, imported once in the zygote for every later fork
+            from grader.judge.session import InfraError
+
+            try:
+                pool.add_preload(ex.preload)
+            except InfraError:  # the zygote failed: grading starts a new one, and says so if that fails too
+                pass
+        result = api.check(ex.id, path, seed=seed if isinstance(seed, int) else None, record=False, pool=pool)
     result.submission = label
     if request.get("record", True):
         api.Progress().record_attempt(ex.id, status=result.status, score=result.score, max_score=result.max_score,
@@ -70,8 +88,14 @@ def _grade_request(request: dict) -> Result:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m grader.jupyter.judge")
-    parser.add_argument("--out", required=True, help="where to write the result (JSON)")
+    mode = parser.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--out", help="grade one request from stdin and write the result here (JSON)")
+    mode.add_argument("--serve", action="store_true", help="the warm judge: JSON lines on stdin and stdout")
+    parser.add_argument("--parent", type=int, default=0, help="--serve: the kernel's pid (the judge dies with it)")
     args = parser.parse_args(argv)
+    if args.serve:
+        serve(args.parent)
+        return
     out = Path(args.out)
     try:
         request = json.loads(sys.stdin.read())
@@ -86,6 +110,95 @@ def main(argv: list[str] | None = None) -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(0)  # skip interpreter teardown once torch is loaded
+
+
+# ---------------------------------------------------------------- the warm judge
+
+
+def _die_with(parent: int) -> None:
+    """End with the kernel: the kernel's death SIGKILLs this process (PR_SET_PDEATHSIG, which also
+    covers the kernel's forked children holding the request pipe open); and if the kernel died
+    before that took effect, end now."""
+    if sys.platform == "linux":
+        try:
+            ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if parent and os.getppid() != parent:
+        os._exit(0)
+
+
+def serve(parent: int) -> None:
+    """The warm judge: answer the kernel's requests (JSON lines on stdin) until stdin closes.
+
+    Requests carry an ``id`` that the reply repeats. ``{"op": "ping"}`` answers with this
+    process's pid and its zygote's; ``{"op": "check", "exercise", "answers", "seed", "record_as",
+    "record"}`` is acknowledged at once (``accepted``: the kernel's sign that this judge is not
+    stopped or wedged), then answered with ``result`` (the Result as JSON) and ``worker`` (the pid
+    of the worker forked for it), or with ``error``. Nothing received is ever executed here.
+    """
+    _die_with(parent)
+    replies = os.fdopen(os.dup(1), "wb", buffering=0)
+    os.dup2(2, 1)  # whatever grading prints goes to the log, never into the replies
+
+    from grader.judge.grading import warm_up_judge
+    from grader.judge.pool import WorkerPool
+    from grader.judge.session import InfraError
+
+    def send(reply: dict) -> None:
+        try:
+            replies.write(json.dumps(reply).encode() + b"\n")
+        except OSError:  # the kernel is gone
+            os._exit(0)
+
+    pool = WorkerPool()
+    pool.start()  # the zygote imports torch while this process imports its own side
+    warm_up_judge()
+    try:
+        pool.wait_ready()
+    except InfraError as e:  # the first check starts it again, and reports it if that fails too
+        print(f"prep's warm judge: {e}", file=sys.stderr, flush=True)
+    send({"ready": True, "pid": os.getpid(), "zygote": pool.zygote_pid})
+    requests = sys.stdin.buffer
+    while True:
+        line = requests.readline(MAX_REQUEST)
+        if not line:
+            break
+        if not line.endswith(b"\n"):  # longer than any request: drop it, a bounded piece at a time
+            while line and not line.endswith(b"\n"):
+                line = requests.readline(MAX_REQUEST)
+            send({"id": None, "error": "a request longer than prep's judge reads was dropped"})
+            continue
+        if line.strip():  # the kernel starts each request with a newline of its own
+            send(_answer(line, pool, send))
+    pool.close()
+    sys.stderr.flush()
+    os._exit(0)  # skip interpreter teardown once torch is loaded
+
+
+def _answer(line: bytes, pool: Any, send: Any) -> dict:
+    try:
+        request = json.loads(line)
+    except ValueError:
+        return {"id": None, "error": "a request that is not JSON was dropped"}
+    if not isinstance(request, dict):
+        return {"id": None, "error": "a request that is not a JSON object was dropped"}
+    rid = request.get("id")
+    op = request.get("op")
+    if op == "ping":
+        return {"id": rid, "pong": True, "pid": os.getpid(), "zygote": pool.zygote_pid}
+    if op != "check" or "exercise" not in request:
+        return {"id": rid, "error": f"prep's judge does not know the request {str(op)[:40]!r}: reload the extension"}
+    send({"id": rid, "accepted": True})
+    pool.last_worker = 0
+    try:
+        result = _grade_request(request, pool)
+    except api.PrepError as e:
+        return {"id": rid, "error": str(e)}
+    except Exception as e:  # noqa: BLE001 - prep's own failure: say so, and keep serving
+        return {"id": rid, "error": f"prep's judge failed ({type(e).__name__}: {str(e)[:300]}): this is prep's "
+                                    "fault; try `prep check` in a terminal"}
+    return {"id": rid, "result": result.to_json(), "worker": pool.last_worker}
 
 
 def run(exercise_id: str, answers: dict[str, str], *, seed: int | None = None, record_as: str = "",

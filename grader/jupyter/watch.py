@@ -3,9 +3,9 @@
 It polls the modification time (and size) of the watched files: the fetched copy's
 ``<id>.py`` and ``<id>.ipynb`` (or the one ``--file`` names), grading whichever was saved
 last. A save is graded once it has settled (two polls alike), so an editor that writes in
-two steps is graded once. Workers fork from one warm pool, so a re-check skips the torch
-import. Ctrl-C stops it cleanly; ``max_checks`` and ``timeout_s`` stop it too (for tests
-and scripts).
+two steps is graded once. Workers fork from one warm pool (``start_pool``), so a re-check
+skips the torch import: it costs a fork and the graders, as in the notebook's warm judge.
+Ctrl-C stops it cleanly; ``max_checks`` and ``timeout_s`` stop it too (for tests and scripts).
 """
 
 from __future__ import annotations
@@ -40,6 +40,22 @@ def watched_files(ex: Any, file: Path | None, progress: Progress) -> list[Path]:
     return [p for p in (copy.directory / f"{ex.id}.py", copy.directory / f"{ex.id}.ipynb") if p.is_file()]
 
 
+def start_pool(ex: Any) -> Any:
+    """A warm pool for re-checking ``ex``: its zygote imports torch (and what the exercise declares)
+    while this process imports the judge's side, so even the first check overlaps the two."""
+    from grader.judge.grading import warm_up_judge
+    from grader.judge.pool import WorkerPool
+
+    pool = WorkerPool(preload=ex.preload)
+    try:
+        pool.start()
+        warm_up_judge(ex.preload)
+    except BaseException:  # Ctrl-C while starting: the zygote goes too
+        pool.close()
+        raise
+    return pool
+
+
 def _stamp(path: Path) -> tuple[int, int] | None:
     try:
         st = path.stat()
@@ -53,8 +69,6 @@ def watch(exercise_id: str, file: Path | None = None, *, interval_s: float = 0.5
           on_waiting: Callable[[list[Path]], None] | None = None, initial: bool = True,
           progress: Progress | None = None, seed: int | None = None) -> WatchSummary:
     """Check now (``initial``), then after every save; returns when stopped (Ctrl-C included)."""
-    from grader.judge.pool import WorkerPool
-
     ex = api.get_exercise(exercise_id)
     progress = progress or Progress()
     files = watched_files(ex, file, progress)
@@ -64,7 +78,7 @@ def watch(exercise_id: str, file: Path | None = None, *, interval_s: float = 0.5
     pending: dict[Path, tuple[int, int]] = {}
     announce = True
     try:
-        with WorkerPool() as pool:
+        with start_pool(ex) as pool:
             def run(path: Path) -> None:
                 nonlocal checks, last, announce
                 last = api.check(ex.id, path, progress=progress, pool=pool, seed=seed)

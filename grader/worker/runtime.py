@@ -208,7 +208,12 @@ def reset_global_state(seed: int) -> None:
     torch.set_grad_enabled(True)
     torch.set_default_dtype(torch.float32)
     torch.autograd.set_detect_anomaly(False)
-    torch.use_deterministic_algorithms(False)
+    # use_deterministic_algorithms(False) also resets Inductor's flag, importing torch._inductor and
+    # torch._dynamo to do it (~1 s of CPU in every fresh worker): call it only when there is something
+    # to undo (a learner who set either flag has paid that import already).
+    if (torch.are_deterministic_algorithms_enabled() or torch.is_deterministic_algorithms_warn_only_enabled()
+            or getattr(sys.modules.get("torch._inductor.config"), "deterministic", False)):
+        torch.use_deterministic_algorithms(False)
     try:
         torch.set_default_device(None)
     except (AttributeError, TypeError):

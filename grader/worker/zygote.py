@@ -17,6 +17,8 @@ with file descriptors passed alongside (SCM_RIGHTS):
               the last reset), which learner code cannot rewrite
 * ``release`` pid: kill the worker's group, sweep its escaped descendants, and remove the System V
               IPC objects, /dev/shm files and scratch folder it left -> {"code"}
+* ``preload`` modules: import them here too, for every worker forked from now on -> {} (a long-lived
+              pool learns what its exercises declare one exercise at a time)
 
 Inside the strong sandbox (the zygote is root there) each worker also gets its own IPC and mount
 namespaces before it drops root: a fresh, size-capped /dev/shm and a System V shared memory cap,
@@ -147,6 +149,12 @@ class Zygote:
             return {"rss": self.memory(pid), "peak": procfs.peak_rss(pid), "cpu": procfs.cpu_seconds(pid)}
         if op == "release":
             return {"code": self.release(pid)}
+        if op == "preload":
+            from grader.worker import process
+
+            process.preload([str(m) for m in msg.get("modules", [])])
+            _freeze_heap()
+            return {}
         return {"error": f"unknown op {op!r}"}
 
     def fork(self, msg: dict, fds: list[int]) -> dict:
@@ -279,6 +287,11 @@ class Zygote:
             self.release(pid)
 
 
+def _freeze_heap() -> None:
+    gc.collect()
+    gc.freeze()  # children skip scanning the zygote's objects, and pages stay shared
+
+
 def run_zygote(control_fd: int, drop_uid: int | None = None, preload: list[str] | None = None,
                shm_mb: int = 0) -> None:
     sock = socket.socket(fileno=control_fd)
@@ -299,7 +312,6 @@ def run_zygote(control_fd: int, drop_uid: int | None = None, preload: list[str] 
 
     wire.decode(wire.encode({"t": torch.ones(2, requires_grad=True)}))  # safetensors' lazy imports, now
     _subreaper()
-    gc.collect()
-    gc.freeze()  # children skip scanning the zygote's objects, and pages stay shared
+    _freeze_heap()
     Zygote(sock, drop_uid, shm_mb).serve_forever()
     os._exit(0)
