@@ -1,4 +1,4 @@
-"""Reference answers for quiz-building-and-deploying. tests/test_track3_quiz_facts.py checks each runnable claim on real torch."""
+"""Reference answers for quiz-building-and-deploying. tests/test_track2_quiz_facts.py proves each answer on real torch."""
 
 # %% [markdown]
 # Building, training, loading and shipping: what the seeds' recipes leave out.
@@ -6,57 +6,63 @@
 # Answer each question in the `ANSWERS` dict below: multiple choice with the letter, as a string (`"b"`);
 # true/false with `True` or `False`; numeric with a number.
 #
-# **q1** (multiple choice). When is the autograd graph of one training iteration recorded? a) when the model is
-# constructed b) during the forward pass, as each operation runs c) at `optimizer.step()` d) when `torch.compile`
-# is called
+# **q1** (multiple choice). On torch 2.13, a whole module was saved with `torch.save(model, path)` (pickled, not its
+# `state_dict()`). What does `torch.load(path)` with default arguments do? a) returns the module  b) raises an
+# UnpicklingError: `weights_only=True` is the default  c) returns its state_dict  d) returns a TorchScript module
 #
-# **q2** (true/false). After `model.append(new_layer)`, an optimizer created earlier with `model.parameters()`
-# also updates `new_layer`.
+# **q2** (true/false). After `model.append(new_layer)`, an optimizer created earlier with `model.parameters()` also
+# updates `new_layer`.
 #
-# **q3** (numeric). `x = torch.tensor(3., requires_grad=True)`; `(x * x).backward()` twice, with no zeroing in
-# between. What is `x.grad.item()`?
+# **q3** (multiple choice). One branch of a model is not used in this iteration's forward. After
+# `optimizer.zero_grad()` (defaults), `loss.backward()` and `optimizer.step()` with `torch.optim.SGD(params, lr=0.1,
+# momentum=0.9)`, that branch's parameters: a) have `.grad` None and are left unchanged by `step()`  b) get zero
+# gradients and still move by their momentum  c) make backward raise  d) get the gradient of the previous iteration
 #
-# **q4** (true/false). `load_from_checkpoint` is a method of `torch.nn.Module`.
+# **q4** (true/false). Resuming Adam training from a checkpoint that saved only `model.state_dict()` (the weights
+# restored into a new `torch.optim.Adam`) continues exactly as the uninterrupted run would.
 #
 # **q5** (true/false). `torch.no_grad()` also switches Dropout and BatchNorm to inference behaviour.
 #
-# **q6** (true/false). `torch.ao.quantization.quantize_dynamic(model, {nn.Linear, nn.Conv2d})` quantizes the
-# Conv2d layers.
+# **q6** (true/false). `torch.ao.quantization.quantize_dynamic(model, {nn.Linear, nn.Conv2d})` quantizes the Conv2d
+# layers.
 #
-# **q7** (true/false). The seeds' recap is right that coding question 13 implements ReLU.
+# **q7** (true/false). `best = model.state_dict()`, taken after epoch 3, still holds epoch 3's weights after training
+# continues to epoch 10.
 #
-# **q8** (true/false). L2 regularization is the standard fix for exploding gradients.
+# **q8** (true/false). From the same weights and gradient, one step of `torch.optim.Adam(params, lr=0.1,
+# weight_decay=0.1)` and one of `torch.optim.AdamW(params, lr=0.1, weight_decay=0.1)` give the same new weights.
 #
-# **q9** (true/false). The sum reduction of `torch.distributed.all_reduce` is spelled `ReduceOp.SUM`.
+# **q9** (true/false). With `DistributedSampler(dataset, shuffle=True)` and no call to `sampler.set_epoch(epoch)`,
+# every epoch visits the samples in the same order.
 #
-# **q10** (true/false). Two CPU training runs started with the same `torch.manual_seed` produce bit-identical
-# losses.
+# **q10** (true/false). Seeding with `torch.manual_seed` alone guarantees that two runs of the same training script on
+# the same CPU machine give bit-identical losses, whatever operations the model uses.
 #
-# **q11** (multiple choice). In data-parallel training, when must the gradients be averaged across replicas? a)
-# after `optimizer.step()` b) between `backward()` and `optimizer.step()` c) before the forward pass d) never, the
+# **q11** (multiple choice). In data-parallel training, when must the gradients be averaged across replicas? a) after
+# `optimizer.step()`  b) between `backward()` and `optimizer.step()`  c) before the forward pass  d) never, the
 # optimizer states are averaged
 #
-# **q12** (true/false). A tensor registered with `register_buffer` is saved in `state_dict()` and moved by
-# `.to()`, but is not among `parameters()`.
+# **q12** (true/false). A tensor registered with `register_buffer` is saved in `state_dict()` and moved by `.to()`,
+# but is not among `parameters()`.
 #
 # **q13** (true/false). `nn.DataParallel` implements model parallelism (different layers on different devices).
 
 # %%
 ### BEGIN SOLUTION
 ANSWERS = {
-    'q1': 'b',
-    'q2': False,
-    'q3': 12.0,
-    'q4': False,
-    'q5': False,
-    'q6': False,
-    'q7': False,
-    'q8': False,
-    'q9': True,
-    'q10': True,
-    'q11': 'b',
-    'q12': True,
-    'q13': False,
+    "q1": "b",
+    "q2": False,
+    "q3": "a",
+    "q4": False,
+    "q5": False,
+    "q6": False,
+    "q7": False,
+    "q8": False,
+    "q9": True,
+    "q10": False,
+    "q11": "b",
+    "q12": True,
+    "q13": False,
 }
 ### END SOLUTION
 ### BEGIN STUB

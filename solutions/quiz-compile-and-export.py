@@ -1,4 +1,4 @@
-"""Reference answers for quiz-compile-and-export. tests/test_track3_quiz_facts.py checks each runnable claim on real torch."""
+"""Reference answers for quiz-compile-and-export. tests/test_track3_quiz_facts.py proves each answer on real torch."""
 
 # %% [markdown]
 # Graph capture today: torch.compile, torch.export, TorchScript, and the seeds' invented APIs.
@@ -6,61 +6,70 @@
 # Answer each question in the `ANSWERS` dict below: multiple choice with the letter, as a string (`"b"`);
 # true/false with `True` or `False`; numeric with a number.
 #
-# **q1** (multiple choice). What does torch 2.x recommend instead of `torch.jit.script` / `torch.jit.trace`? a)
-# `torch.jit.optimize` b) `torch.compile` and `torch.export` c) `torch.fx.symbolic_trace` only d) nothing:
-# TorchScript is current
+# **q1** (multiple choice). `Gate.forward(x)` returns `x * 2` if `x.sum() > 0` else `x - 10`, with a Python `if`. What
+# does `torch.export.export(Gate(), (torch.ones(3),))` do on torch 2.13? a) exports both branches  b) raises an error:
+# export cannot branch on a tensor's value (rewrite the `if` with `torch.cond`)  c) exports with a graph break around
+# the `if`  d) exports only the `x * 2` branch, silently
 #
-# **q2** (true/false). A `print()` in the middle of a `torch.compile`d function causes a graph break.
+# **q2** (true/false). With default settings, a `print()` in the middle of a `torch.compile`d function causes a graph
+# break.
 #
-# **q3** (true/false). Compiling `lambda x: (x * 2).sin().sum()` with default settings and calling it on sizes 4,
-# 5, 6 and 7 compiles four times.
+# **q3** (true/false). Compiling `lambda x: (x * 2).sin().sum()` with default settings and calling it on sizes 4, 5, 6
+# and 7 compiles four times.
 #
-# **q4** (true/false). Automatic differentiation is a performance-optimization technique.
+# **q4** (multiple choice). `f(x)` returns `torch.relu(x) if USE_RELU else torch.tanh(x)`, where `USE_RELU` is a
+# module-level Python bool. `cf = torch.compile(f)` has run once with `USE_RELU = True`; then `USE_RELU` is set to
+# False and `cf(x)` is called again. What happens? a) the compiled code still applies relu  b) a guard on `USE_RELU`
+# fails, Dynamo recompiles and tanh is applied  c) an error: globals cannot change after compilation  d) it falls back
+# to eager for good
 #
-# **q5** (multiple choice). What fuses element-wise operations into one kernel in PyTorch 2.x? a) autograd b)
-# `torch.compile` with the Inductor backend c) `torch.cuda.empty_cache()` d) `torch.no_grad()`
+# **q5** (multiple choice). What fuses element-wise operations into one kernel in PyTorch 2.x? a) autograd  b)
+# `torch.compile` with the Inductor backend  c) `torch.cuda.empty_cache()`  d) `torch.no_grad()`
 #
-# **q6** (true/false). `torch.jit.optimize` and `torch.jit.fuse` are public PyTorch APIs.
+# **q6** (true/false). `torch.compile(fn, fullgraph=True)` raises at the first graph break (for example a `print()` in
+# `fn`) instead of splitting `fn` into several graphs.
 #
-# **q7** (true/false). `torch.jit.optimize_for_inference` accepts a plain `nn.Module`.
+# **q7** (true/false). `torch.compile(model)` returns at once; the graph is captured and compiled at the first call,
+# which is why the first iteration is slow.
 #
-# **q8** (multiple choice). Called from eager Python, what does `torch.jit.fork(fn, x)` return? a) a tensor b) a
-# `torch.jit.Future` c) a thread d) a graph node
+# **q8** (true/false). Called from plain eager Python (not inside TorchScript), `torch.jit.fork(fn, x)` runs `fn` in
+# parallel with the caller.
 #
 # **q9** (true/false). `torch.fx.symbolic_trace` can trace a Python `if` on a tensor's value.
 #
-# **q10** (true/false). Graph-capturing compilers cannot use custom operators.
+# **q10** (true/false). A custom operator defined with `torch.library.custom_op` and given a fake implementation
+# (`register_fake`) can be called inside a `torch.compile(fullgraph=True)` function without a graph break.
 #
-# **q11** (multiple choice). Which one is common-subexpression elimination? a) merging two nodes that apply the
-# same op to the same inputs b) removing nodes whose results are unused c) evaluating ops on constants ahead of
-# time d) fusing element-wise kernels
+# **q11** (multiple choice). Which one is common-subexpression elimination? a) merging two nodes that apply the same
+# op to the same inputs  b) removing nodes whose results are unused  c) evaluating ops on constants ahead of time  d)
+# fusing element-wise kernels
 #
-# **q12** (true/false). A program from `torch.export.export(nn.Linear(3, 2), (torch.randn(2, 3),))`, exported
-# without `dynamic_shapes`, accepts a batch of 5.
+# **q12** (true/false). A program from `torch.export.export(nn.Linear(3, 2), (torch.randn(2, 3),))`, exported without
+# `dynamic_shapes`, accepts a batch of 5.
 #
-# **q13** (numeric). `Gate.forward` returns `x * 2` if `x.sum() > 0` else `x - 10`. It is captured with
-# `torch.jit.trace(Gate(), (torch.ones(3),))`. What is the first element of the traced module's output for
-# `-torch.ones(3)`?
+# **q13** (numeric). `CondGate.forward(x)` returns `torch.cond(x.sum() > 0, lambda x: x * 2, lambda x: x - 10, (x,))`,
+# and `ep = torch.export.export(CondGate(), (torch.ones(3),))`. What is the first element of
+# `ep.module()(-torch.ones(3))`?
 #
-# **q14** (true/false). `torch.compile` refuses to run a model that has a data-dependent Python `if`.
+# **q14** (true/false). The keys of `torch.compile(model).state_dict()` are the same as those of `model.state_dict()`.
 
 # %%
 ### BEGIN SOLUTION
 ANSWERS = {
-    'q1': 'b',
-    'q2': True,
-    'q3': False,
-    'q4': False,
-    'q5': 'b',
-    'q6': False,
-    'q7': False,
-    'q8': 'b',
-    'q9': False,
-    'q10': False,
-    'q11': 'a',
-    'q12': False,
-    'q13': -2.0,
-    'q14': False,
+    "q1": "b",
+    "q2": True,
+    "q3": False,
+    "q4": "b",
+    "q5": "b",
+    "q6": True,
+    "q7": True,
+    "q8": False,
+    "q9": False,
+    "q10": True,
+    "q11": "a",
+    "q12": False,
+    "q13": -11.0,
+    "q14": False,
 }
 ### END SOLUTION
 ### BEGIN STUB

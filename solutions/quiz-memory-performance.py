@@ -1,4 +1,4 @@
-"""Reference answers for quiz-memory-performance. tests/test_track3_quiz_facts.py checks each runnable claim on real torch."""
+"""Reference answers for quiz-memory-performance. tests/test_track3_quiz_facts.py proves each answer on real torch."""
 
 # %% [markdown]
 # Memory and performance: which tools change what.
@@ -8,60 +8,67 @@
 #
 # **q1** (true/false). `torch.cuda.empty_cache()` frees the memory of tensors that are still referenced.
 #
-# **q2** (true/false). `torch.cuda.ipmt()` and `torch.cuda.domain` are PyTorch APIs.
+# **q2** (true/false). Gradient accumulation: 4 micro-batches of 8 samples, each with `(loss / 4).backward()` on its
+# mean loss and a single `optimizer.step()` after the fourth, give (up to rounding) the same gradient as one batch of
+# 32 with a mean loss.
 #
-# **q3** (true/false). `torch.utils.checkpoint` lowers memory automatically, without changing your code.
+# **q3** (true/false). With a `Dropout` inside a segment wrapped by `torch.utils.checkpoint.checkpoint(segment, x,
+# use_reentrant=False)`, the recomputation during backward uses the same dropout mask as the original forward.
 #
-# **q4** (true/false). Moving a model to a GPU reduces the bytes each float32 activation needs.
+# **q4** (multiple choice). With `x = torch.randn(4, 6)`, which of these allocates new memory for its result? a)
+# `x.view(-1)`  b) `x.t()`  c) `x[::2]`  d) `x.t().contiguous()`
 #
-# **q5** (numeric). How many bytes does autograd save for `nn.Linear(5, 3)(x)` with `x = torch.randn(10, 5)` (x
-# not requiring grad)?
+# **q5** (numeric). How many bytes does autograd save for `nn.Linear(5, 3)(x)` with `x = torch.randn(10, 5)` (x not
+# requiring grad)?
 #
-# **q6** (true/false). Accumulating `total_loss += loss` (the tensor) over iterations keeps every iteration's
-# graph alive.
+# **q6** (true/false). Accumulating `total_loss += loss` (the tensor) over iterations keeps every iteration's graph
+# alive.
 #
 # **q7** (true/false). `torch.autocast('cpu', dtype=torch.bfloat16)` converts the model's parameters to bfloat16.
 #
 # **q8** (true/false). When the gradients contain inf or NaN, `GradScaler.step(optimizer)` skips the update and
 # `update()` halves the scale.
 #
-# **q9** (true/false). With equal-sized shards and a mean loss, averaging the replicas' gradients gives the
-# full-batch gradient.
+# **q9** (true/false). With `DataLoader(dataset, num_workers=2)`, the dataset's `__getitem__` runs in two worker
+# processes, not in the training process.
 #
-# **q10** (multiple choice). What lets host-to-GPU copies overlap with compute? a) `pin_memory=True` with
-# `.to(device, non_blocking=True)` b) `torch.cuda.empty_cache()` c) `torch.no_grad()` d) `model.eval()`
+# **q10** (multiple choice). What lets host-to-GPU copies overlap with compute? a) `pin_memory=True` with `.to(device,
+# non_blocking=True)`  b) `torch.cuda.empty_cache()`  c) `torch.no_grad()`  d) `model.eval()`
 #
-# **q11** (numeric). After one `step()` of `torch.optim.Adam` on a parameter, how many entries does
-# `optimizer.state[p]` hold?
+# **q11** (numeric). A model has 1,000,000 float32 parameters and is trained with `torch.optim.Adam`. After the first
+# `step()`, how many bytes do the parameters, their gradients and Adam's `exp_avg` and `exp_avg_sq` take together
+# (ignoring the `step` counters)?
 #
-# **q12** (true/false). `torch.cuda.memory_allocated()` can be used to pre-allocate GPU memory.
+# **q12** (true/false). On a CUDA device, `torch.cuda.memory_reserved()` is never less than
+# `torch.cuda.memory_allocated()`: blocks freed by tensors stay reserved by PyTorch's caching allocator for reuse.
 #
-# **q13** (true/false). `nn.DataParallel(model)` raises on a machine without CUDA.
+# **q13** (true/false). For multi-GPU training on a single machine, PyTorch's documentation recommends
+# `DistributedDataParallel` over `nn.DataParallel`.
 #
-# **q14** (multiple choice). Which one saves no tensor for backward? a) `x + x` b) `x * x` c) `torch.tanh(x)` d)
+# **q14** (multiple choice). Which one saves no tensor for backward? a) `x + x`  b) `x * x`  c) `torch.tanh(x)`  d)
 # `torch.sigmoid(x)`
 #
-# **q15** (multiple choice). What does activation checkpointing trade? a) accuracy for speed b) recomputation in
-# backward for less saved memory c) memory for fewer parameters d) nothing, it is free
+# **q15** (multiple choice). What does activation checkpointing trade? a) accuracy for speed  b) recomputation in
+# backward for less saved memory  c) memory for fewer parameters  d) nothing, it is free
 
 # %%
 ### BEGIN SOLUTION
 ANSWERS = {
-    'q1': False,
-    'q2': False,
-    'q3': False,
-    'q4': False,
-    'q5': 200,
-    'q6': True,
-    'q7': False,
-    'q8': True,
-    'q9': True,
-    'q10': 'a',
-    'q11': 3,
-    'q12': False,
-    'q13': False,
-    'q14': 'a',
-    'q15': 'b',
+    "q1": False,
+    "q2": True,
+    "q3": True,
+    "q4": "d",
+    "q5": 200,
+    "q6": True,
+    "q7": False,
+    "q8": True,
+    "q9": True,
+    "q10": "a",
+    "q11": 16000000,
+    "q12": True,
+    "q13": True,
+    "q14": "a",
+    "q15": "b",
 }
 ### END SOLUTION
 ### BEGIN STUB

@@ -2,7 +2,8 @@
 
 from grader.judge.checks import CheckFailure
 
-KINDS = {"q1": "bool", "q2": "choice", "q3": "bool", "q4": "choice", "q5": "bool", "q6": "bool", "q7": "bool", "q8": "number", "q9": "bool", "q10": "bool"}
+KINDS = {"q1": "choice", "q2": "choice", "q3": "bool", "q4": "number", "q5": "bool", "q6": "bool", "q7": "choice",
+         "q8": "bool", "q9": "bool", "q10": "bool"}
 
 
 def test_answers_well_formed(learner):

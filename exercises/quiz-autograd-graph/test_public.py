@@ -3,7 +3,8 @@
 from grader.judge.checks import CheckFailure
 
 KINDS = {"q1": "bool", "q2": "bool", "q3": "bool", "q4": "bool", "q5": "choice", "q6": "bool", "q7": "choice",
-         "q8": "bool", "q9": "number", "q10": "bool", "q11": "bool", "q12": "number", "q13": "bool", "q14": "choice"}
+         "q8": "bool", "q9": "number", "q10": "choice", "q11": "bool", "q12": "number", "q13": "bool",
+         "q14": "choice"}
 
 
 def test_answers_well_formed(learner):

@@ -2,7 +2,8 @@
 
 from grader.judge.checks import CheckFailure
 
-KINDS = {"q1": "choice", "q2": "bool", "q3": "bool", "q4": "bool", "q5": "choice", "q6": "bool", "q7": "bool", "q8": "choice", "q9": "bool", "q10": "bool", "q11": "choice", "q12": "bool", "q13": "number", "q14": "bool"}
+KINDS = {"q1": "choice", "q2": "bool", "q3": "bool", "q4": "choice", "q5": "choice", "q6": "bool", "q7": "bool",
+         "q8": "bool", "q9": "bool", "q10": "bool", "q11": "choice", "q12": "bool", "q13": "number", "q14": "bool"}
 
 
 def test_answers_well_formed(learner):

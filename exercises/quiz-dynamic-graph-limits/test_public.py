@@ -2,7 +2,8 @@
 
 from grader.judge.checks import CheckFailure
 
-KINDS = {"q1": "bool", "q2": "choice", "q3": "bool", "q4": "bool", "q5": "choice", "q6": "choice", "q7": "bool", "q8": "choice", "q9": "bool", "q10": "bool", "q11": "bool", "q12": "bool"}
+KINDS = {"q1": "choice", "q2": "bool", "q3": "bool", "q4": "choice", "q5": "choice", "q6": "choice", "q7": "bool",
+         "q8": "choice", "q9": "bool", "q10": "bool", "q11": "bool"}
 
 
 def test_answers_well_formed(learner):

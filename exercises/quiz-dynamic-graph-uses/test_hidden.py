@@ -1,6 +1,7 @@
 """Hidden graders for quiz-dynamic-graph-uses: one per item, with the explanation shown after a right answer.
 
-Every answer here is checked against real torch 2.13 by tests/test_track3_quiz_facts.py where torch can settle it.
+Every answer here is proven on real torch by tests/test_track3_quiz_facts.py (a test decorated
+@proves("quiz-dynamic-graph-uses", item)); tests/test_quiz_proofs.py fails for any item without its proof.
 """
 
 import math
@@ -10,34 +11,40 @@ import pytest
 from grader.judge.checks import CheckFailure
 
 KEY = {
-    'q1': ('choice', 'b',
-             'The structure of the computation changes per sample: eager code just recurses over each tree. The others have a fixed graph.'),
-    'q2': ('bool', False,
-             'The graph is exactly the operations your Python code ran. Any adaptivity (an early exit) is your own control flow.'),
-    'q3': ('number', 0.25,
-             'The loop ran twice (4 -> 2 -> 1), so y = x / 4 and the graph holds two DivBackward0 nodes: dy/dx = 0.25.'),
-    'q4': ('bool', False,
-             'It is a property of how the code runs: the same nn.Module runs eagerly or captured with torch.compile / torch.export.'),
-    'q5': ('bool', False,
-             'Static-graph frameworks differentiate too, and so does PyTorch on captured graphs (torch.compile uses AOTAutograd).'),
-    'q6': ('bool', False,
-             'Nothing is recorded: grad_fn is None, requires_grad is False and out.is_inference() is True.'),
-    'q7': ('choice', 'b',
-             'For y = x * 3 it is a MulBackward0 node; its next_functions lead back to the inputs (AccumulateGrad for leaves).'),
-    'q8': ('bool', True,
-             'For (x * 2 + 1).sin().sum() you find SumBackward0, SinBackward0, AddBackward0, MulBackward0, AccumulateGrad.'),
-    'q9': ('choice', 'b',
-             'An episode ends when the environment says so: the number of steps, and so the graph, differs every time.'),
-    'q10': ('bool', False,
-             '004-01 lists it under CV. RL is learning from interaction; its observations may be images, or not.'),
-    'q11': ('bool', True,
-             "So calling them 'dynamic-graph models' (001-08, 001-09) is wrong twice: wrong framework, and a category error."),
-    'q12': ('bool', False,
-             'Hyper-parameters and weights change between steps in any framework. What define-by-run adds is changing the structure.'),
-    'q13': ('choice', 'b',
-             'The ops run as Python executes them: intermediate tensors are real values you can print or inspect.'),
-    'q14': ('bool', True,
-             "The seeds' 'build and modify graphs for real-time inference' is backwards: inference should record nothing."),
+    "q1": ("choice", "b",
+           "The structure of the computation changes per sample (as do RL episodes and early exits): eager code "
+           "just recurses over each tree. The others have one fixed graph."),
+    "q2": ("bool", False,
+           "The graph is exactly the operations your Python code ran. Any adaptivity (an early exit) is your own "
+           "control flow."),
+    "q3": ("number", 27.0,
+           "A parameter used several times in one graph gets the sum of the gradients of its uses: y = w^3, so "
+           "dy/dw = 3w^2 = 27. Recursive and recurrent nets share weights this way, however many steps ran."),
+    "q4": ("bool", False,
+           "It is a property of how the code runs: the same nn.Module runs eagerly or captured with torch.compile "
+           "or torch.export."),
+    "q5": ("bool", False,
+           "Static-graph frameworks differentiate too, and so does PyTorch on captured graphs: torch.compile's "
+           "AOTAutograd gives the same gradients as eager."),
+    "q6": ("bool", False,
+           "Nothing is recorded: grad_fn is None, requires_grad is False and out.is_inference() is True. Serving a "
+           "model should record no graph at all."),
+    "q7": ("number", 12.0,
+           "With create_graph=True the backward pass is itself recorded, so g = 3x^2 can be differentiated: dg/dx = "
+           "6x = 12. Gradient penalties, Hessian-vector products and meta-learning rely on this."),
+    "q8": ("bool", True,
+           "detach() cuts the graph at G's output, so backward stops there: D gets gradients and G none. Without it "
+           "d_loss.backward() would also fill G's .grad."),
+    "q9": ("bool", True,
+           "Freezing D's parameters only stops gradients from accumulating into them; the gradient still flows "
+           "through D's operations to its input G(z) and on into G. detach() (q8) would cut that path."),
+    "q10": ("bool", True,
+           "Linear must save its input for the weight's gradient, and inference tensors cannot be saved for "
+           "backward (they have no version counter); an op that saves nothing, like t + w, is allowed. "
+           "torch.no_grad() makes ordinary tensors; or clone t outside inference mode."),
+    "q11": ("bool", False,
+           "Hyper-parameters and weights change between steps in any framework. What define-by-run adds is changing "
+           "the structure of the computation."),
 }
 
 

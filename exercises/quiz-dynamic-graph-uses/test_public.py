@@ -2,7 +2,8 @@
 
 from grader.judge.checks import CheckFailure
 
-KINDS = {"q1": "choice", "q2": "bool", "q3": "number", "q4": "bool", "q5": "bool", "q6": "bool", "q7": "choice", "q8": "bool", "q9": "choice", "q10": "bool", "q11": "bool", "q12": "bool", "q13": "choice", "q14": "bool"}
+KINDS = {"q1": "choice", "q2": "bool", "q3": "number", "q4": "bool", "q5": "bool", "q6": "bool", "q7": "number",
+         "q8": "bool", "q9": "bool", "q10": "bool", "q11": "bool"}
 
 
 def test_answers_well_formed(learner):

@@ -3,7 +3,7 @@
 from grader.judge.checks import CheckFailure
 
 KINDS = {"q1": "choice", "q2": "bool", "q3": "bool", "q4": "number", "q5": "bool", "q6": "choice", "q7": "choice",
-         "q8": "bool", "q9": "choice", "q10": "bool", "q11": "choice", "q12": "bool"}
+         "q8": "bool", "q9": "choice", "q10": "choice", "q11": "choice", "q12": "bool"}
 
 
 def test_answers_well_formed(learner):

@@ -1,6 +1,7 @@
 """Hidden graders for quiz-embeddings-rnn: one per item, with the explanation shown after a right answer.
 
-Every answer here is checked against real torch by tests/test_track2_quiz_facts.py.
+Every answer here is proven on real torch by tests/test_track2_quiz_facts.py (a test decorated
+@proves("quiz-embeddings-rnn", item)); tests/test_quiz_proofs.py fails for any item without its proof.
 """
 
 import math
@@ -10,26 +11,39 @@ import pytest
 from grader.judge.checks import CheckFailure
 
 KEY = {
-    "q1": ("bool", True, "An embedding is a lookup table: row idx of the weight, which is what a one-hot vector times "
-                         "the weight matrix selects. Dense and low-dimensional compared with the |V|-wide one-hot."),
-    "q2": ("bool", True, "Only the looked-up rows took part in the forward, so only they get gradient (a sparse "
-                         "update, which is why nn.Embedding offers sparse=True)."),
-    "q3": ("number", 2.0, "Row 2 was looked up twice; each use contributes a gradient of 1."),
-    "q4": ("number", 0.0, "padding_idx's row is excluded from the gradient: padding never learns."),
-    "q5": ("bool", False, "Static embeddings have one vector per word type; context-dependent vectors need a "
-                          "contextual model (an RNN or Transformer over the sentence)."),
-    "q6": ("choice", "a", "GloVe fits a log-bilinear model to global co-occurrence counts (count-based); word2vec is "
-                          "the predictive one (skip-gram / CBOW). The seed calls GloVe a 'dictionary method'."),
-    "q7": ("choice", "a", "Elman RNN: h_t = tanh(W_ih x_t + b_ih + W_hh h_(t-1) + b_hh); nonlinearity='relu' swaps tanh."),
-    "q8": ("bool", False, "Without the tanh every step is affine, and a composition of affine maps is affine: the "
-                          "seed's i2h(cat(x, h)) recurrence is linear in its inputs."),
-    "q9": ("choice", "d", "There is no nn.GRNN (the seed means nn.GRU)."),
-    "q10": ("choice", "b", "The first backward frees the graph's buffers, and the second step's graph reaches into the "
-                           "first one through the hidden state: detach the hidden state (truncated BPTT) or "
-                           "backpropagate once per sequence."),
-    "q11": ("bool", True, "out holds the top layer's hidden state at every step, h_n the last step's for every layer: "
-                          "for one unidirectional layer they coincide (not for padded or bidirectional runs)."),
-    "q12": ("number", 2560, "4 gates, each with W_ih (20 x 10), W_hh (20 x 20) and two biases of 20: 4 * 640."),
+    "q1": ("bool", True,
+           "An embedding is a lookup table: row idx of the weight, which is what a one-hot vector times the weight "
+           "matrix selects. Dense and low-dimensional compared with the V-wide one-hot."),
+    "q2": ("bool", True,
+           "Only the looked-up rows took part in the forward, so only they get gradient (a sparse update, which is "
+           "why nn.Embedding offers sparse=True)."),
+    "q3": ("number", 2.0,
+           "Row 2 was looked up twice; each use contributes a gradient of 1."),
+    "q4": ("number", 0.0,
+           "padding_idx's row is excluded from the gradient: padding never learns."),
+    "q5": ("bool", False,
+           "Static embeddings have one vector per word type; context-dependent vectors need a contextual model (an "
+           "RNN or Transformer over the sentence)."),
+    "q6": ("bool", False,
+           "from_pretrained freezes by default (freeze=True sets requires_grad=False), so the optimizer leaves "
+           "pretrained vectors as they are; pass freeze=False to fine-tune them."),
+    "q7": ("choice", "a",
+           "Elman RNN: h_t = tanh(W_ih x_t + b_ih + W_hh h_(t-1) + b_hh); nonlinearity='relu' swaps the tanh."),
+    "q8": ("bool", False,
+           "Without the tanh every step is affine, and a composition of affine maps is affine: the seed's "
+           "i2h(cat(x, h)) recurrence is linear in its inputs."),
+    "q9": ("bool", True,
+           "A packed batch stops each sequence at its own length, so h_n holds every sequence's state at its true "
+           "last step; run on the padded tensor, the RNN would step on through the padding."),
+    "q10": ("choice", "b",
+           "The first backward frees the graph's saved tensors, and the second step's graph reaches into the first "
+           "one through the hidden state: detach the hidden state (truncated BPTT) or backpropagate once per "
+           "sequence."),
+    "q11": ("bool", True,
+           "out holds the top layer's hidden state at every step, h_n the last step's for every layer: for one "
+           "unidirectional layer they coincide (not for padded or bidirectional runs)."),
+    "q12": ("number", 2560,
+           "4 gates, each with W_ih (20 x 10), W_hh (20 x 20) and two biases of 20: 4 * 640."),
 }
 
 

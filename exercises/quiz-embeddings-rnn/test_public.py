@@ -2,8 +2,8 @@
 
 from grader.judge.checks import CheckFailure
 
-KINDS = {"q1": "bool", "q2": "bool", "q3": "number", "q4": "number", "q5": "bool", "q6": "choice", "q7": "choice",
-         "q8": "bool", "q9": "choice", "q10": "choice", "q11": "bool", "q12": "number"}
+KINDS = {"q1": "bool", "q2": "bool", "q3": "number", "q4": "number", "q5": "bool", "q6": "bool", "q7": "choice",
+         "q8": "bool", "q9": "bool", "q10": "choice", "q11": "bool", "q12": "number"}
 
 
 def test_answers_well_formed(learner):

@@ -1,6 +1,7 @@
 """Hidden graders for quiz-memory-performance: one per item, with the explanation shown after a right answer.
 
-Every answer here is checked against real torch 2.13 by tests/test_track3_quiz_facts.py where torch can settle it.
+Every answer here is proven on real torch by tests/test_track3_quiz_facts.py (a test decorated
+@proves("quiz-memory-performance", item)); tests/test_quiz_proofs.py fails for any item without its proof.
 """
 
 import math
@@ -10,36 +11,52 @@ import pytest
 from grader.judge.checks import CheckFailure
 
 KEY = {
-    'q1': ('bool', False,
-             "It hands unused cached blocks back to the driver; its docstring: it 'doesn't increase the amount of GPU memory available for PyTorch'."),
-    'q2': ('bool', False,
-             'Neither exists (hasattr is False); the seeds invented them.'),
-    'q3': ('bool', False,
-             'You wrap chosen segments explicitly; their activations are recomputed during backward instead of being saved.'),
-    'q4': ('bool', False,
-             'A float32 element takes 4 bytes on any device; GPU memory is usually the scarcer one.'),
-    'q5': ('number', 200,
-             "Only the input, for the weight's gradient: 10 * 5 * 4 bytes. Under torch.no_grad() it saves 0."),
-    'q6': ('bool', True,
-             'Each addition links the new graph to the old ones; total_loss += loss.item() keeps a float and frees them.'),
-    'q7': ('bool', False,
-             "Parameters stay float32; eligible ops (Linear's matmul) compute in bfloat16 and return bfloat16 outputs."),
-    'q8': ('bool', True,
-             'Verified on CPU: the weights are unchanged and the scale goes from 65536 to 32768.'),
-    'q9': ('bool', True,
-             'That is what data-parallel training all-reduces (DDP averages during backward), before the optimizer step.'),
-    'q10': ('choice', 'a',
-             'Pinned (page-locked) host memory allows asynchronous copies; the others do not touch transfers.'),
-    'q11': ('number', 3,
-             "exp_avg and exp_avg_sq (each the parameter's size) and step: Adam costs two extra copies of the weights; SGD without momentum keeps none."),
-    'q12': ('bool', False,
-             'It only reports how many bytes tensors occupy: signature (device=None) -> int.'),
-    'q13': ('bool', False,
-             "It silently wraps with device_ids=[]: the seeds' 'distributed inference' is single-process threads on one node at best."),
-    'q14': ('choice', 'a',
-             'The gradient of a sum needs no values. x * x saves x; tanh and sigmoid save their outputs.'),
-    'q15': ('choice', 'b',
-             "Only each segment's input is saved; the segment's forward runs again during backward."),
+    "q1": ("bool", False,
+           "It hands unused cached blocks back to the driver; its docstring: it 'doesn't increase the amount of GPU "
+           "memory available for PyTorch'. Memory of live tensors is freed by dropping the references."),
+    "q2": ("bool", True,
+           "Gradients add up in .grad, and the mean over 32 is the average of four means over 8: the same update, "
+           "with only one micro-batch's activations alive at a time (BatchNorm statistics still see 8 samples)."),
+    "q3": ("bool", True,
+           "preserve_rng_state=True (the default) stashes the RNG state before the segment and restores it for the "
+           "recomputation, so the gradients equal those without checkpointing; with False a new mask would be "
+           "drawn."),
+    "q4": ("choice", "d",
+           "view, transpose and basic slicing return views: new strides over the same storage. contiguous() on a "
+           "non-contiguous tensor copies into fresh memory (as reshape does when no view is possible)."),
+    "q5": ("number", 200,
+           "Only the input, for the weight's gradient: 10 * 5 * 4 bytes. Under torch.no_grad() it saves 0."),
+    "q6": ("bool", True,
+           "Each addition links the new graph to the old ones; total_loss += loss.item() keeps a float and frees "
+           "them."),
+    "q7": ("bool", False,
+           "Parameters stay float32; eligible ops (Linear's matmul) cast their inputs and compute in bfloat16, "
+           "returning bfloat16 outputs."),
+    "q8": ("bool", True,
+           "Verified on CPU: the weights are unchanged and the scale goes from 65536 to 32768 (backoff_factor 0.5)."),
+    "q9": ("bool", True,
+           "Each worker is a subprocess with its own copy of the dataset that prepares whole batches in parallel "
+           "with training: the usual fix when the GPU waits for data."),
+    "q10": ("choice", "a",
+           "From pinned (page-locked) host memory the GPU's copy engine reads directly, so a non_blocking copy runs "
+           "asynchronously while kernels compute (Tensor.cuda: non_blocking only has an effect from pinned memory). "
+           "The others do not touch transfers."),
+    "q11": ("number", 16000000,
+           "4 bytes each for the weight, its gradient and Adam's two moment buffers: 16 bytes per parameter before "
+           "any activation. Plain SGD keeps no state (8 bytes per parameter)."),
+    "q12": ("bool", True,
+           "memory_allocated counts the bytes occupied by tensors, memory_reserved everything the caching allocator "
+           "holds (roughly what nvidia-smi shows); the gap is cached free blocks, which empty_cache() can hand "
+           "back."),
+    "q13": ("bool", True,
+           "DataParallel is one process that replicates the model on every forward and runs threads under the GIL; "
+           "DDP runs one process per GPU and all-reduces gradients in buckets during backward, overlapping "
+           "communication with compute."),
+    "q14": ("choice", "a",
+           "The gradient of a sum needs no values. x * x saves x; tanh and sigmoid save their outputs."),
+    "q15": ("choice", "b",
+           "Only each segment's input is saved; the segment's forward runs again during backward (about one extra "
+           "forward in compute)."),
 }
 
 

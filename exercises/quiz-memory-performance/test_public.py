@@ -2,7 +2,9 @@
 
 from grader.judge.checks import CheckFailure
 
-KINDS = {"q1": "bool", "q2": "bool", "q3": "bool", "q4": "bool", "q5": "number", "q6": "bool", "q7": "bool", "q8": "bool", "q9": "bool", "q10": "choice", "q11": "number", "q12": "bool", "q13": "bool", "q14": "choice", "q15": "choice"}
+KINDS = {"q1": "bool", "q2": "bool", "q3": "bool", "q4": "choice", "q5": "number", "q6": "bool", "q7": "bool",
+         "q8": "bool", "q9": "bool", "q10": "choice", "q11": "number", "q12": "bool", "q13": "bool", "q14": "choice",
+         "q15": "choice"}
 
 
 def test_answers_well_formed(learner):

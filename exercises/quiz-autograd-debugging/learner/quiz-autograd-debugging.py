@@ -15,31 +15,35 @@
 # Answer each question in the `ANSWERS` dict below: multiple choice with the letter, as a string (`"b"`);
 # true/false with `True` or `False`; numeric with a number.
 #
-# **q1** (true/false). `torch.autograd.functional.make_dot` exists.
+# **q1** (multiple choice). A helper computes `loss = criterion(model(x), y)` inside `with torch.no_grad():`, and the
+# training loop then calls `loss.backward()`. What happens? a) RuntimeError: element 0 of tensors does not require
+# grad and does not have a grad_fn  b) the gradients are computed as usual  c) every parameter gets a zero gradient
+# d) backward silently does nothing
 #
-# **q2** (multiple choice). Which one names the backward operation that produced a NaN? a) TensorBoard b)
-# `torch.autograd.detect_anomaly()` c) `print(loss)` d) `torch.cuda.empty_cache()`
+# **q2** (multiple choice). Which one names the backward operation that produced a NaN? a) TensorBoard  b)
+# `torch.autograd.detect_anomaly()`  c) `print(loss)`  d) `torch.cuda.empty_cache()`
 #
 # **q3** (true/false). `detect_anomaly` raises as soon as a forward operation produces NaN, even when the backward
 # values are finite.
 #
-# **q4** (multiple choice). How do you get the gradient of a non-leaf intermediate `h`? a) `h.retain_grad()` or
-# `h.register_hook(fn)` b) it is always in `h.grad` c) `torch.no_grad()` d) `h.detach().grad`
+# **q4** (numeric). `x = torch.ones(2, requires_grad=True)`, `h = x * 3`, `h.register_hook(lambda g: g * 10)`, then
+# `h.sum().backward()`. What is `x.grad[0]`?
 #
 # **q5** (true/false). A hook added with `register_forward_hook` stays active until its handle's `.remove()` is
 # called.
 #
 # **q6** (true/false). `t.numpy()` on a tensor that requires grad raises an error.
 #
-# **q7** (true/false). `torch.nn.utils.clip_grad_norm_` fixes vanishing gradients.
+# **q7** (multiple choice). With default arguments on torch 2.13, what does `optimizer.zero_grad()` leave in each
+# parameter's `.grad`? a) a tensor of zeros  b) None  c) the previous gradient, to be overwritten by the next backward
+# d) NaN
 #
-# **q8** (numeric). A parameter's `.grad` is `[3., 4.]`. What does `clip_grad_norm_([p], max_norm=1.0)` return?
+# **q8** (true/false). `nn.BatchNorm1d(3)` in training mode raises an error on an input of shape (1, 3).
 #
-# **q9** (true/false). Carrying an RNN's hidden state into the next batch without `h = h.detach()` makes the
-# second `backward()` raise.
+# **q9** (true/false). `torch.autograd.grad(loss, [w])` adds the gradient into `w.grad`, as `loss.backward()` does.
 #
-# **q10** (true/false). Running a forward pass twice with the same dropout module in training mode gives the same
-# mask.
+# **q10** (true/false). Calling the same `nn.Dropout(0.5)` module twice in training mode on `torch.ones(1000)`, with
+# no reseeding in between, gives the same output both times.
 
 # %%
 ANSWERS = {

@@ -4,7 +4,7 @@
 # `quiz-autograd-graph` · quiz · easy · about 15 min
 #
 # Fourteen questions on the autograd graph: leaves and intermediates, grad_fn and next_functions, what backward takes
-# and accumulates, and what back-propagation does, answered per real PyTorch 2.13 (several seed answers are wrong).
+# and accumulates, and what back-propagation does, answered per real PyTorch 2.13 (several sample answers are wrong).
 # Fill in the `ANSWERS` dict: a letter for multiple choice, True or False, or a number. Each item is graded on its
 # own, and its explanation is shown once you get it right.
 #
@@ -19,8 +19,8 @@
 #
 # **q1** (true/false). `torch.randn(3, requires_grad=True)` is a leaf tensor.
 #
-# **q2** (true/false). With `a = torch.randn(3, requires_grad=True)` and `b = torch.randn(3)`, the result of
-# `(a * b).sum()` is a leaf tensor.
+# **q2** (true/false). With `a = torch.randn(3, requires_grad=True)` and `b = torch.randn(3)`, the result of `(a *
+# b).sum()` is a leaf tensor.
 #
 # **q3** (true/false). After `loss.backward()`, an intermediate (non-leaf) tensor's `.grad` holds its gradient by
 # default.
@@ -28,15 +28,15 @@
 # **q4** (true/false). `y = torch.randn(3) * 2`, computed from tensors that do not require grad, is a leaf
 # (`y.is_leaf` is True).
 #
-# **q5** (multiple choice). What does `t.grad_fn.next_functions` hold?
-# a) the nodes of the operations that consume t  b) the nodes of the inputs t was computed from (AccumulateGrad for
-# leaves, None where no gradient is needed)  c) the optimizer's parameter groups  d) copies of t for each use
+# **q5** (multiple choice). What does `t.grad_fn.next_functions` hold? a) the nodes of the operations that consume t
+# b) the nodes of the inputs t was computed from (AccumulateGrad for leaves, None where no gradient is needed)  c) the
+# optimizer's parameter groups  d) copies of t for each use
 #
 # **q6** (true/false). `torch.tensor(2) + torch.tensor(3)` records a node in the autograd graph.
 #
-# **q7** (multiple choice). What is the optional first argument of `Tensor.backward(...)`?
-# a) the target labels  b) the gradient with respect to the tensor: the vector v of the vector-Jacobian product
-# c) the learning rate  d) the loss function
+# **q7** (multiple choice). What is the optional first argument of `Tensor.backward(...)`? a) the target labels  b)
+# the gradient with respect to the tensor: the vector v of the vector-Jacobian product  c) the learning rate  d) the
+# loss function
 #
 # **q8** (true/false). Calling `model.forward(x)` directly runs the module's registered forward hooks, just like
 # `model(x)`.
@@ -44,8 +44,9 @@
 # **q9** (numeric). `x = torch.tensor([1., 2., 3.], requires_grad=True)`; then, twice, `(x ** 2).sum().backward()`
 # (recomputing the expression each time). What is `x.grad[2]`?
 #
-# **q10** (true/false). The `grad_fn` objects of built-in operations (e.g. `SubBackward0`) are instances of
-# `torch.autograd.Function`.
+# **q10** (multiple choice). With `a = torch.randn(3, 1, requires_grad=True)` and `b = torch.randn(1, 4,
+# requires_grad=True)`, `(a * b).sum().backward()` broadcasts the product to shape (3, 4). What is `a.grad.shape`? a)
+# `(3, 4)`  b) `(3, 1)`  c) `(1, 4)`  d) backward raises, since a and b have different shapes
 #
 # **q11** (true/false). `loss.backward()` recomputes the loss once per layer as it goes back towards the input.
 #
@@ -54,9 +55,9 @@
 #
 # **q13** (true/false). `x.detach()` returns a tensor that shares its storage with `x`.
 #
-# **q14** (multiple choice). How does PyTorch compute gradients?
-# a) by finite differences  b) by symbolic differentiation of the Python source  c) by reverse-mode automatic
-# differentiation over the graph recorded during the forward pass  d) by forward-mode differentiation only
+# **q14** (multiple choice). How does PyTorch compute gradients? a) by finite differences  b) by symbolic
+# differentiation of the Python source  c) by reverse-mode automatic differentiation over the graph recorded during
+# the forward pass  d) by forward-mode differentiation only
 
 # %%
 ANSWERS = {

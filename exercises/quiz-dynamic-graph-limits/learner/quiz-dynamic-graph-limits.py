@@ -1,9 +1,9 @@
 # %% [markdown]
-# # Quiz: the real limitations and challenges of eager PyTorch, and the seeds' wrong ones
+# # Quiz: the real limitations and challenges of eager PyTorch, and the sample answers' wrong ones
 #
 # `quiz-dynamic-graph-limits` · quiz · easy · about 15 min
 #
-# Twelve questions on the real costs and challenges of eager PyTorch, and on the seeds' claims about them, answered per
+# Eleven questions on the real costs and challenges of eager PyTorch, and on the sample answers' claims about them, answered per
 # real PyTorch 2.x. Fill in the `ANSWERS` dict: a letter for multiple choice, True or False, or a number. Each item is
 # graded on its own, and its explanation is shown once you get it right.
 #
@@ -15,36 +15,38 @@
 # Answer each question in the `ANSWERS` dict below: multiple choice with the letter, as a string (`"b"`);
 # true/false with `True` or `False`; numeric with a number.
 #
-# **q1** (true/false). Eager PyTorch code can be stepped through with pdb, and intermediate tensors printed,
-# inside `forward`.
+# **q1** (multiple choice). A hand-written SGD step does `w -= lr * w.grad` on a leaf `w` that requires grad, outside
+# `torch.no_grad()`. What happens? a) w is updated and stays a leaf  b) RuntimeError: a leaf Variable that requires
+# grad is being used in an in-place operation  c) w is updated and silently detached  d) the update is applied at the
+# next backward
 #
-# **q2** (multiple choice). Which one reduces eager mode's per-operation Python and dispatcher overhead? a)
-# `torch.cuda.empty_cache()` b) `torch.compile` c) `model.eval()` d) a larger learning rate
+# **q2** (true/false). `torch.tensor(1e-8, dtype=torch.bfloat16)` is exactly zero.
 #
 # **q3** (true/false). Eager autograd merges identical sub-expressions: `x.exp() + x.exp()` records a single
 # ExpBackward0 node.
 #
-# **q4** (true/false). `torch.autograd.gradcheck` should be run at every training step to stabilise training.
+# **q4** (multiple choice). What does `torch.autograd.gradcheck(fn, inputs)` compare? a) the gradients from fn's
+# backward with finite-difference estimates from its forward  b) the gradients of two training runs  c) each
+# gradient's norm with a threshold, to stop exploding gradients  d) float32 gradients with float16 ones
 #
-# **q5** (multiple choice). In which dtype should `gradcheck` run? a) float16 b) bfloat16 c) float32 d) float64
+# **q5** (multiple choice). In which dtype should `gradcheck` run? a) float16  b) bfloat16  c) float32  d) float64
 #
 # **q6** (multiple choice). What takes most of autograd's memory in a training forward pass? a) the graph's node
-# objects b) the tensors saved for backward (activations) c) Python stack frames d) the gradients of the loss
+# objects  b) the tensors saved for backward (activations)  c) Python stack frames  d) the gradients of the loss
 #
 # **q7** (true/false). `torch.tensor(1e-8, dtype=torch.float16)` is exactly zero.
 #
-# **q8** (multiple choice). Which one cuts the autograd graph? a) `x * 2` b) `torch.tensor(x.item())` c)
-# `x.view(-1)` d) `torch.cat([x, x])`
+# **q8** (multiple choice). Which one cuts the autograd graph? a) `x * 2`  b) `torch.tensor(x.item())`  c)
+# `x.view(-1)`  d) `torch.cat([x, x])`
 #
-# **q9** (true/false). Modifying in place a tensor that autograd saved for backward raises an error at
-# `backward()` time.
+# **q9** (true/false). `y = torch.sigmoid(x)` (x a leaf that requires grad), then `y.mul_(2)` and
+# `y.sum().backward()`: backward raises an error.
 #
-# **q10** (true/false). Adding dropout makes training runs reproducible.
+# **q10** (true/false). On a CUDA device, calling `loss.item()` every iteration makes the CPU wait, each time, until
+# the GPU has finished the kernels queued before it on that stream.
 #
-# **q11** (true/false). Exploding gradients are a problem specific to dynamic graphs.
-#
-# **q12** (true/false). A model written for eager mode can be captured into graphs by `torch.compile` without
-# rewriting it in a static-graph API.
+# **q11** (true/false). `y = x * 2` (x a leaf that requires grad), then `y.add_(1)` and `y.sum().backward()`: backward
+# raises an error, because in-place ops are not allowed on tensors that are part of the graph.
 
 # %%
 ANSWERS = {
@@ -59,5 +61,4 @@ ANSWERS = {
     "q9": None,
     "q10": None,
     "q11": None,
-    "q12": None,
 }

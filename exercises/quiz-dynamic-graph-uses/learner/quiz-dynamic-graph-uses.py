@@ -3,7 +3,7 @@
 #
 # `quiz-dynamic-graph-uses` · quiz · easy · about 15 min
 #
-# Fourteen questions on what a define-by-run graph is, where it genuinely helps and which claims of the seeds are wrong,
+# Eleven questions on what a define-by-run graph is, where it genuinely helps and which claims of the sample answers are wrong,
 # answered per real PyTorch 2.x. Fill in the `ANSWERS` dict: a letter for multiple choice, True or False, or a number.
 # Each item is graded on its own, and its explanation is shown once you get it right.
 #
@@ -15,44 +15,36 @@
 # Answer each question in the `ANSWERS` dict below: multiple choice with the letter, as a string (`"b"`);
 # true/false with `True` or `False`; numeric with a number.
 #
-# **q1** (multiple choice). Which task benefits most from a graph recorded anew on every forward pass? a)
-# fixed-shape CNN inference b) a recursive network over parse trees whose shape differs per sample c) one large
-# matrix multiply d) loading data
+# **q1** (multiple choice). Which task benefits most from a graph recorded anew on every forward pass? a) fixed-shape
+# CNN inference  b) a recursive network over parse trees whose shape differs per sample  c) one large matrix multiply
+# d) loading data
 #
 # **q2** (true/false). In PyTorch the graph automatically simplifies itself (adjusts its own complexity) for easy
 # inputs.
 #
-# **q3** (numeric). `x = torch.tensor([4.], requires_grad=True); y = x` then `while y.abs().sum() > 1: y = y / 2`,
-# then `y.backward()`. What is `x.grad.item()`?
+# **q3** (numeric). `w = torch.tensor(3., requires_grad=True)`; starting from `y = torch.tensor(1.)`, a loop applies
+# `y = w * y` as many times as the input asks, here three times; then `y.backward()`. What is `w.grad.item()`?
 #
-# **q4** (true/false). Whether a model 'uses a dynamic graph' is a property of its architecture (a Transformer or
-# a CNN).
+# **q4** (true/false). Whether a model 'uses a dynamic graph' is a property of its architecture (a Transformer or a
+# CNN).
 #
 # **q5** (true/false). Automatic differentiation requires a dynamic graph.
 #
 # **q6** (true/false). Outputs computed under `torch.inference_mode()` carry a `grad_fn`.
 #
-# **q7** (multiple choice). What does `t.grad_fn` hold? a) the gradient of t b) the backward node of the operation
-# that produced t c) the optimizer d) the forward function's source
+# **q7** (numeric). `x = torch.tensor(2., requires_grad=True)`; `(g,) = torch.autograd.grad(x ** 3, x,
+# create_graph=True)`; then `g.backward()`. What is `x.grad.item()`?
 #
-# **q8** (true/false). Walking `out.grad_fn.next_functions` shows which operations were recorded for `out`.
+# **q8** (true/false). In a GAN's discriminator step, `d_loss = D(G(z).detach()).mean(); d_loss.backward()` leaves the
+# generator's parameters' `.grad` at None (they were None before).
 #
-# **q9** (multiple choice). Which genuinely needs per-sample control flow? a) BatchNorm b) RL episodes whose
-# length depends on the environment c) matrix factorization d) a fixed-size image classifier
+# **q9** (true/false). In the generator step, after `for p in D.parameters(): p.requires_grad_(False)`,
+# `(-D(G(z)).mean()).backward()` still gives G's parameters gradients.
 #
-# **q10** (true/false). Reinforcement learning is a computer-vision task.
+# **q10** (true/false). `t` was created under `torch.inference_mode()`. Later, outside inference mode, `nn.Linear(3,
+# 3)(t).sum().backward()` raises an error.
 #
-# **q11** (true/false). Google's original BERT release and the original Transformer code (tensor2tensor) were
-# written in TensorFlow.
-#
-# **q12** (true/false). Changing the learning rate during training requires a dynamic computation graph.
-#
-# **q13** (multiple choice). Why is a dynamic graph easy to debug? a) gradients are exact b) each op runs
-# immediately, so print, pdb and ordinary exceptions work inside forward c) it uses less memory d) it fuses
-# kernels
-#
-# **q14** (true/false). For serving a model, running it under `torch.inference_mode()` (or `torch.no_grad()`)
-# records no autograd graph at all.
+# **q11** (true/false). Changing the learning rate during training requires a dynamic computation graph.
 
 # %%
 ANSWERS = {
@@ -67,7 +59,4 @@ ANSWERS = {
     "q9": None,
     "q10": None,
     "q11": None,
-    "q12": None,
-    "q13": None,
-    "q14": None,
 }

@@ -4,7 +4,7 @@
 # `quiz-gradient-stability` · quiz · easy · about 15 min
 #
 # Thirteen questions on vanishing and exploding gradients, gradient clipping and NaNs, answered per real PyTorch 2.13
-# (the seed's remedies are mostly not remedies). Fill in the `ANSWERS` dict: a letter for multiple choice, True or
+# (the sample answer's remedies are mostly not remedies). Fill in the `ANSWERS` dict: a letter for multiple choice, True or
 # False, or a number. Each item is graded on its own, and its explanation is shown once you get it right. The code
 # exercises grad-clipping and vanishing-gradients let you measure the same things.
 #
@@ -25,8 +25,8 @@
 #
 # **q2** (true/false). `torch.nn.utils.clip_grad_norm_` returns the total gradient norm computed *before* clipping.
 #
-# **q3** (multiple choice). Which one directly addresses exploding gradients in an RNN?
-# a) L1 regularisation  b) clipping the gradient norm  c) a larger batch  d) more epochs
+# **q3** (multiple choice). Which one directly addresses exploding gradients in an RNN? a) L1 regularisation  b)
+# clipping the gradient norm  c) a larger batch  d) more epochs
 #
 # **q4** (true/false). Adding an L2 penalty on the weights to the loss increases the gradient that the *data loss*
 # sends back to the first layer.
@@ -34,29 +34,28 @@
 # **q5** (numeric). What is the largest value of the sigmoid's derivative sigmoid'(x) over all x?
 #
 # **q6** (multiple choice). For a 20-layer sigmoid MLP (width 64, PyTorch's default init), the ratio of the first
-# Linear's weight-gradient norm to the last Linear's is around
-# a) 1  b) 1e-2  c) 1e-8  d) below 1e-12
+# Linear's weight-gradient norm to the last Linear's is around a) 1  b) 1e-2  c) 1e-8  d) below 1e-12
 #
-# **q7** (true/false). Under `torch.autograd.detect_anomaly()`, `torch.log(x - 1)` for x = 0.5 (a NaN in the
-# forward pass, with a finite gradient) raises an error when you call backward.
+# **q7** (true/false). `x = torch.tensor([-1., 4.], requires_grad=True)`, `y = torch.where(x > 0, torch.sqrt(x),
+# torch.zeros_like(x))`, then `y.sum().backward()`. `x.grad[0]` is 0.
 #
-# **q8** (multiple choice). Which is *not* a remedy for vanishing gradients?
-# a) residual connections  b) normalisation layers  c) Xavier / He initialisation  d) L1 regularisation
+# **q8** (multiple choice). Which is *not* a remedy for vanishing gradients? a) residual connections  b) normalisation
+# layers  c) Xavier / He initialisation  d) L1 regularisation
 #
 # **q9** (true/false). `clip_grad_norm_` keeps the direction of the overall gradient vector.
 #
 # **q10** (true/false). `clip_grad_value_` keeps the direction of the overall gradient vector.
 #
 # **q11** (multiple choice). In float32, what does `(torch.exp(x) - torch.exp(-x)) / (torch.exp(x) + torch.exp(-x))`
-# give for `x = torch.tensor(100.)`?
-# a) 1.0  b) inf  c) nan  d) an error
+# give for `x = torch.tensor(100.)`? a) 1.0  b) inf  c) nan  d) an error
 #
 # **q12** (numeric). A parameter's gradient is [30, 40]. After `clip_grad_norm_([p], max_norm=5.0)`, what is the norm
 # of `p.grad` (to 6 significant digits)?
 #
-# **q13** (multiple choice). Which tool names the backward function that first returned a NaN gradient?
-# a) `torch.autograd.detect_anomaly()` (or `set_detect_anomaly(True)`)  b) `torch.cuda.empty_cache()`
-# c) `model.eval()`  d) `torch.no_grad()`
+# **q13** (multiple choice). Training with `torch.amp.GradScaler`, where does
+# `torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)` belong? a) after `scaler.unscale_(optimizer)`, before
+# `scaler.step(optimizer)`  b) right after `scaler.scale(loss).backward()`, with no `unscale_` call  c) after
+# `scaler.update()`  d) before `scaler.scale(loss).backward()`
 
 # %%
 ANSWERS = {

@@ -1,14 +1,14 @@
 """Right ideas, but true/false answered as the strings 'True' / 'False'."""
 
 ANSWERS = {
-    'q1': 'False',
+    'q1': 'a',
     'q2': 'b',
     'q3': 'False',
-    'q4': 'a',
+    'q4': 30.0,
     'q5': 'True',
     'q6': 'True',
-    'q7': 'False',
-    'q8': 5.0,
-    'q9': 'True',
+    'q7': 'b',
+    'q8': 'True',
+    'q9': 'False',
     'q10': 'False',
 }

@@ -1,13 +1,13 @@
 """Leaves the last item unanswered."""
 
 ANSWERS = {
-    'q1': False,
-    'q2': 'b',
-    'q3': False,
-    'q4': 'a',
-    'q5': True,
-    'q6': True,
-    'q7': False,
-    'q8': 5.0,
-    'q9': True,
+    "q1": "a",
+    "q2": "b",
+    "q3": False,
+    "q4": 30.0,
+    "q5": True,
+    "q6": True,
+    "q7": "b",
+    "q8": True,
+    "q9": False,
 }

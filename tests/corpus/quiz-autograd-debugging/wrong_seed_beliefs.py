@@ -1,14 +1,14 @@
-"""Answers as the seeds' text would: make_dot is in torch.autograd.functional, anomaly mode flags forward NaNs, clipping fixes vanishing gradients, dropout is deterministic."""
+"""Answers as the seeds' text would: a loss that cannot back-propagate just gives no gradient, anomaly mode flags forward NaNs, zero_grad() fills zeros, dropout is deterministic."""
 
 ANSWERS = {
-    'q1': True,
+    'q1': 'd',
     'q2': 'b',
     'q3': True,
-    'q4': 'a',
+    'q4': 30.0,
     'q5': True,
     'q6': True,
-    'q7': True,
-    'q8': 5.0,
-    'q9': True,
+    'q7': 'a',
+    'q8': True,
+    'q9': False,
     'q10': True,
 }

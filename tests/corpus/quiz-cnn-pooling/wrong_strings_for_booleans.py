@@ -1,3 +1,13 @@
 """Answers true/false items with the strings 'True'/'False'."""
 
-ANSWERS = {"q1": "B)", "q2": 28.0, "q3": 15, "q4": "False", "q5": "True", "q6": False, "q7": 1 / 4, "q8": 3, "q9": 16.0}
+ANSWERS = {
+    'q1': 'b',
+    'q2': 28,
+    'q3': 15,
+    'q4': 'False',
+    'q5': 'True',
+    'q6': 'False',
+    'q7': 0.25,
+    'q8': 3,
+    'q9': 16,
+}

@@ -1,16 +1,15 @@
 """Right ideas, but true/false answered as the strings 'True' / 'False'."""
 
 ANSWERS = {
-    'q1': 'True',
-    'q2': 'b',
+    'q1': 'b',
+    'q2': 'False',
     'q3': 'False',
-    'q4': 'False',
+    'q4': 'a',
     'q5': 'd',
     'q6': 'b',
     'q7': 'True',
     'q8': 'b',
     'q9': 'True',
-    'q10': 'False',
+    'q10': 'True',
     'q11': 'False',
-    'q12': 'True',
 }

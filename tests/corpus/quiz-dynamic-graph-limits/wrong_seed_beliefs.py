@@ -1,16 +1,15 @@
-"""Answers as the seeds' text would: debugging is hard, autograd caches repeated work, gradcheck stabilises training, exploding gradients are a dynamic-graph problem."""
+"""Answers as the seeds' text would: autograd caches repeated work, gradcheck is a training-time stabiliser, in-place ops are always forbidden with autograd."""
 
 ANSWERS = {
-    'q1': False,
-    'q2': 'b',
+    'q1': 'b',
+    'q2': False,
     'q3': True,
-    'q4': True,
+    'q4': 'c',
     'q5': 'd',
     'q6': 'b',
     'q7': True,
     'q8': 'b',
     'q9': True,
-    'q10': False,
+    'q10': True,
     'q11': True,
-    'q12': True,
 }

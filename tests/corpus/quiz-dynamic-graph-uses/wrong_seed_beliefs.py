@@ -1,18 +1,15 @@
-"""Answers as the seeds' text would: the graph adapts itself, models are 'dynamic-graph models', autodiff needs dynamic graphs, RL is vision, BERT was PyTorch."""
+"""Answers as the seeds' text would: the graph adapts itself, models are 'dynamic-graph models', autodiff needs dynamic graphs, serving records a graph per request."""
 
 ANSWERS = {
     'q1': 'b',
     'q2': True,
-    'q3': 0.25,
+    'q3': 27.0,
     'q4': True,
     'q5': True,
-    'q6': False,
-    'q7': 'b',
+    'q6': True,
+    'q7': 12.0,
     'q8': True,
-    'q9': 'b',
+    'q9': True,
     'q10': True,
-    'q11': False,
-    'q12': False,
-    'q13': 'b',
-    'q14': True,
+    'q11': True,
 }

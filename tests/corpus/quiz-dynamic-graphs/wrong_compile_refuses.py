@@ -1,3 +1,16 @@
-"""Thinks torch.compile refuses data-dependent control flow."""
+"""Thinks torch.compile raises on data-dependent control flow."""
 
-ANSWERS = {'q1': 'b', 'q2': True, 'q3': True, 'q4': 6.0, 'q5': True, 'q6': 'b', 'q7': 'b', 'q8': True, 'q9': 'b', 'q10': True, 'q11': 'a', 'q12': False}
+ANSWERS = {
+    "q1": "b",
+    "q2": True,
+    "q3": True,
+    "q4": 6.0,
+    "q5": True,
+    "q6": "b",
+    "q7": "b",
+    "q8": True,
+    "q9": "b",
+    "q10": "c",
+    "q11": "a",
+    "q12": False,
+}

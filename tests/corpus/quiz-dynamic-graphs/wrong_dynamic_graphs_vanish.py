@@ -1,3 +1,16 @@
 """Believes the seeds: dynamic graphs cause vanishing gradients."""
 
-ANSWERS = {'q1': 'b', 'q2': True, 'q3': True, 'q4': 6.0, 'q5': True, 'q6': 'b', 'q7': 'b', 'q8': False, 'q9': 'b', 'q10': True, 'q11': 'a', 'q12': True}
+ANSWERS = {
+    "q1": "b",
+    "q2": True,
+    "q3": True,
+    "q4": 6.0,
+    "q5": True,
+    "q6": "b",
+    "q7": "b",
+    "q8": False,
+    "q9": "b",
+    "q10": "c",
+    "q11": "a",
+    "q12": True,
+}

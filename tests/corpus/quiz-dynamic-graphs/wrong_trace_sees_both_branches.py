@@ -1,3 +1,16 @@
 """Thinks torch.jit.trace records both branches of an if."""
 
-ANSWERS = {'q1': 'b', 'q2': True, 'q3': True, 'q4': 6.0, 'q5': True, 'q6': 'a', 'q7': 'b', 'q8': False, 'q9': 'b', 'q10': True, 'q11': 'a', 'q12': False}
+ANSWERS = {
+    "q1": "b",
+    "q2": True,
+    "q3": True,
+    "q4": 6.0,
+    "q5": True,
+    "q6": "a",
+    "q7": "b",
+    "q8": False,
+    "q9": "b",
+    "q10": "c",
+    "q11": "a",
+    "q12": False,
+}

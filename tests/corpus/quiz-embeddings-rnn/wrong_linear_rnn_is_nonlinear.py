@@ -1,6 +1,16 @@
 """Thinks the seed's tanh-free recurrence is still nonlinear."""
 
 ANSWERS = {
-    "q1": True, "q2": True, "q3": 2, "q4": 0, "q5": False, "q6": "A", "q7": "a)", "q8": True,
-    "q9": "d", "q10": "B", "q11": True, "q12": 2560.0,
+    'q1': True,
+    'q2': True,
+    'q3': 2.0,
+    'q4': 0.0,
+    'q5': False,
+    'q6': False,
+    'q7': 'a',
+    'q8': True,
+    'q9': True,
+    'q10': 'b',
+    'q11': True,
+    'q12': 2560,
 }

@@ -1,4 +1,4 @@
-"""Believes anomaly mode also raises for a NaN produced only in the forward pass."""
+"""Believes torch.where's unselected branch cannot send a NaN into the gradient."""
 
 ANSWERS = {
     'q1': False,

@@ -1,0 +1,18 @@
+"""Thinks the gradient of a broadcast input has the broadcast output's shape (3, 4)."""
+
+ANSWERS = {
+    'q1': True,
+    'q2': False,
+    'q3': False,
+    'q4': True,
+    'q5': 'b',
+    'q6': False,
+    'q7': 'b',
+    'q8': False,
+    'q9': 12.0,
+    'q10': 'a',
+    'q11': False,
+    'q12': -0.125,
+    'q13': True,
+    'q14': 'c',
+}
