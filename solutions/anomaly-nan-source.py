@@ -16,9 +16,13 @@ import torch
 # 1. `find_nan_backward(fn, *inputs) -> str | None`: call `loss = fn(*inputs)` (a scalar) and `loss.backward()` under
 #    anomaly detection; return the class name of the backward node that anomaly mode reports as returning NaN (such as
 #    `"SqrtBackward0"`), or None when the backward pass completes. Anomaly mode must be off again afterwards.
-# 2. `row_norms(x)`: the L2 norm of each row of a 2-D tensor (`x.pow(2).sum(1).sqrt()`), whose gradient is finite
-#    everywhere, also for a row of zeros (where it must be 0): the naive formula gives `inf * 0 = nan` there (anomaly
-#    mode names `MulBackward0`, the node where the NaN first appears, one step after the `sqrt` that caused it).
+# 2. `row_norms(x)`: the L2 norm of each row of a 2-D tensor, whose gradient is finite everywhere, also for a row of
+#    zeros (where it must be 0). The naive `x.pow(2).sum(1).sqrt()` gives `inf * 0 = nan` there: sqrt's gradient at 0
+#    is inf, and the NaN first appears one node later, so anomaly mode names `PowBackward0` (`MulBackward0` if you
+#    wrote `x * x`), not the `SqrtBackward0` that caused it.
+#
+# Other errors (a `ValueError` from `fn`, a backward that fails for another reason) are not yours to swallow: let them
+# propagate, and let the context manager switch anomaly mode off again on the way out.
 
 # %%
 def find_nan_backward(fn, *inputs):

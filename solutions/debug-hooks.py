@@ -15,8 +15,9 @@ import torch
 #   `handles` holds the hook handles, so that calling `h.remove()` on each stops the logging.
 # * `first_nonfinite_module(model, x) -> str | None`: run `model(x)` and return the name (as in
 #   `model.named_modules()`) of the first submodule whose forward pass *finishes* with a NaN or inf in its output
-#   (a module inside a container finishes before the container), or None when every output is finite. Remove every
-#   hook you added before returning.
+#   (a module inside a container finishes before the container; a NaN or inf anywhere in a nested tuple counts),
+#   or None when every output is finite. Remove every hook you added before returning, so that later calls and
+#   forward passes of the same model are not affected.
 
 # %%
 def attach_grad_norm_logger(model):
@@ -34,10 +35,19 @@ def first_nonfinite_module(model, x):
     ### BEGIN SOLUTION
     found = []
 
+    def tensors(value):  # every tensor in an output, however deeply nested in tuples, lists or dicts
+        if isinstance(value, torch.Tensor):
+            yield value
+        elif isinstance(value, (tuple, list)):
+            for v in value:
+                yield from tensors(v)
+        elif isinstance(value, dict):
+            for v in value.values():
+                yield from tensors(v)
+
     def check(name):
         def hook(module, inputs, output):
-            outs = output if isinstance(output, (tuple, list)) else (output,)
-            if not found and any(isinstance(o, torch.Tensor) and not torch.isfinite(o).all() for o in outs):
+            if not found and any(not bool(torch.isfinite(t).all()) for t in tensors(output)):
                 found.append(name)
         return hook
 

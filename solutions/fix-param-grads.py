@@ -33,7 +33,7 @@ def param_grads(layer, x, t):
     layer.zero_grad(set_to_none=True)  # .grad accumulates: clear what an earlier backward left
     loss = nn.MSELoss()(out, t)
     loss.backward()
-    return {name: p.grad.clone() for name, p in layer.named_parameters()}
+    return {name: p.grad.clone() for name, p in layer.named_parameters()}  # copies: .grad changes later
     ### END SOLUTION
     ### BEGIN STUB
     # loss_function = nn.MSELoss()
@@ -48,7 +48,7 @@ def param_grads(layer, x, t):
 # %% [markdown]
 # Now the same gradients by hand, for a linear layer `out = x @ W.T + b` and
 # `loss = mean((out - t) ** 2)` over all N * K elements (no autograd: the graders call this
-# with autograd switched off).
+# inside `torch.inference_mode()`, where autograd records nothing).
 
 # %%
 def linear_mse_grads(x, W, b, t):

@@ -11,9 +11,10 @@ import torch
 #   in *this* backward; returning a tensor replaces it, and for an intermediate tensor the
 #   replacement is what flows further back. On a leaf (a parameter) it runs before the
 #   gradient is added into `.grad`, so it sees this backward's gradient, not the accumulated one.
+#   A hook should not modify its argument in place: for `t.backward(g)` it receives the caller's `g`.
 # * `module.register_full_backward_hook(fn)`: `fn(module, grad_input, grad_output)` after the
 #   module's backward; returning a new `grad_input` changes what flows to the module's
-#   *inputs*, not its own parameters' gradients.
+#   *inputs*, not its own parameters' gradients. An input that needs no gradient has a `None` entry.
 #
 # Every `register_*` returns a handle; `handle.remove()` takes the hook away again. A tensor
 # that does not require grad cannot take a hook.

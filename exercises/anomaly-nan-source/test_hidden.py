@@ -1,40 +1,71 @@
-"""Hidden graders for anomaly-nan-source: the node anomaly mode names, forward-only NaN, inf, clean runs."""
+"""Hidden graders for anomaly-nan-source: the node anomaly mode names, forward-only NaN, inf, clean runs, errors that
+must propagate; row norms in two dtypes and layouts, zero and small rows. Expected answers are fixed here."""
 
 import pytest
 import torch
 
-from grader.judge.checks import CheckFailure, expect_close, load_sibling
+from grader.judge.checks import CheckFailure, expect_close
+from grader.judge.kit import layouts
 
-P = load_sibling(__file__)
-
-WHAT = {
-    "zero_over_zero": "0 / 0 (its backward returns NaN)",
-    "norm_of_zero_row": "the norm of a zero row (the NaN first appears one node after the sqrt)",
-    "nan_in_forward_only": "a NaN in the forward pass whose gradient is finite",
-    "inf_gradient": "an infinite but not NaN gradient (x ** 0.5 at 0)",
-    "clean": "a function whose backward is finite",
+EXPECTED = {
+    "zero_over_zero": ("DivBackward0", "0 / 0 (its backward returns NaN)"),
+    "norm_of_zero_row": ("MulBackward0", "sqrt((x * x).sum(-1)) at a zero row (the NaN first appears in the Mul after "
+                                         "the sqrt)"),
+    "pow_norm_of_zero_row": ("PowBackward0", "x.pow(2).sum(1).sqrt() at a zero row (the NaN first appears in the Pow "
+                                             "after the sqrt)"),
+    "nan_in_forward_only": (None, "a NaN in the forward pass whose gradient is finite"),
+    "inf_gradient": (None, "an infinite but not NaN gradient (x ** 0.5 at 0)"),
+    "clean": (None, "a function whose backward is finite"),
 }
 
 
-@pytest.mark.parametrize("name", list(WHAT))
+@pytest.mark.parametrize("name", list(EXPECTED))
 def test_find(learner, device, rng, name):
     """find_nan_backward on one kind of function, and anomaly mode is off afterwards."""
-    shift = float(torch.rand(1, generator=rng))
-    got = learner.probe("find", name, shift, str(device))
-    if got["got"] != P.expected(name):
-        raise CheckFailure(f"find_nan_backward is wrong for {WHAT[name]}")
+    want, what = EXPECTED[name]
+    got = learner.probe("find", name, float(torch.rand(1, generator=rng)), str(device))
+    if got["got"] != want:
+        raise CheckFailure(f"find_nan_backward is wrong for {what}")
     if got["anomaly_on"]:
         raise CheckFailure("anomaly detection is still switched on after find_nan_backward")
 
 
-def test_row_norms(learner, device, rng):
-    """row_norms: values and gradients equal the true norm's, with zero rows getting a zero gradient."""
-    x = torch.randn(6, 4, generator=rng, dtype=torch.float64)
+def test_other_errors_propagate(learner, device, rng):
+    """A ValueError raised by fn and a backward RuntimeError that is not anomaly mode's NaN report propagate, and
+    anomaly detection is off afterwards all the same."""
+    for name, error, what in (("refuses", "ValueError", "a function that raises ValueError"),
+                              ("no_graph", "RuntimeError", "a loss without a graph (backward raises RuntimeError)")):
+        got = learner.probe("find_raising", name, float(torch.rand(1, generator=rng)), str(device))
+        if got["raised"] != error:
+            raise CheckFailure(f"find_nan_backward on {what} must let the {error} propagate")
+        if got["anomaly_on"]:
+            raise CheckFailure(f"anomaly detection is still switched on after find_nan_backward raised ({what}): "
+                               "use the context manager, which restores the mode whatever happens")
+
+
+def norm_case(rng, dtype):
+    """Random rows with two zero rows, a row with one non-zero entry, and a row of small norm (~1e-4)."""
+    x = torch.randn(7, 4, generator=rng, dtype=torch.float64)
     x[1] = 0.0
     x[4] = 0.0
-    x = x.to(device)
-    got = learner.probe("norm_grad", x)
-    want = x.norm(dim=1)
-    expect_close(got["out"], want, what="row_norms(x)", rtol=1e-12, atol=1e-12)
-    grad = torch.where(want[:, None] > 0, x / want.clamp_min(1e-300)[:, None], torch.zeros_like(x))
-    expect_close(got["grad"], grad, what="the gradient of row_norms(x).sum()", rtol=1e-10, atol=1e-12)
+    x[2] = 0.0
+    x[2, 3] = -2.5
+    x[5] *= 1e-4
+    return x.to(dtype)
+
+
+def test_row_norms(learner, device, rng):
+    """row_norms: values and gradients (for a random incoming gradient) equal the true norm's, zero rows get a zero
+    gradient, in float64 and float32, for contiguous and non-contiguous inputs."""
+    for dtype, (rtol, atol) in ((torch.float64, (1e-12, 1e-12)), (torch.float32, (1e-5, 1e-6))):
+        base = norm_case(rng, dtype)
+        g = torch.randn(base.shape[0], generator=rng, dtype=torch.float64).to(device, dtype)
+        for layout, x in layouts(base.to(device)).items():
+            got = learner.probe("norm_grad", x, g)
+            x64 = x.double()
+            norm = x64.norm(dim=1)
+            grad = torch.where(norm[:, None] > 0, x64 / norm.clamp_min(1e-300)[:, None], torch.zeros_like(x64))
+            expect_close(got["out"], norm.to(dtype), what=f"row_norms(x) ({dtype}, {layout} input)", rtol=rtol,
+                         atol=atol)
+            expect_close(got["grad"], (g.double()[:, None] * grad).to(dtype), rtol=rtol, atol=atol,
+                         what=f"the gradient of row_norms(x) ({dtype}, {layout} input, zero and small rows)")

@@ -10,7 +10,8 @@ def test_sqrt_example(learner, device):
     got = learner.probe("find", "sqrt_at_zero", 0.0, str(device))
     if got["got"] != "SqrtBackward0":
         raise CheckFailure("find_nan_backward should return 'SqrtBackward0'",
-                           f"received {got['got']!r} for fn = lambda x: (torch.sqrt(x) * 0).sum(), x = [0, 1]")
+                           f"inputs: fn = lambda x: (torch.sqrt(x) * 0).sum(), x = [0, 1]\nexpected 'SqrtBackward0'\n"
+                           f"received {got['got']!r}")
 
 
 def test_row_norms_example(learner, device):

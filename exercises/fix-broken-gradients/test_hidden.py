@@ -38,10 +38,16 @@ def test_function(learner, device, rng, name):
 
 
 def test_two_gradients(learner, device, rng):
-    """two_gradients returns exp(x) and 2 exp(2x), the gradients of both losses."""
-    x = rand(rng, device).requires_grad_()
-    got = learner.call("two_gradients", x)
-    if not isinstance(got, tuple) or len(got) != 2:
-        raise CheckFailure("two_gradients must return a tuple of two gradients")
-    expect_close(got[0], torch.exp(x.detach()), what="the gradient of exp(x).sum()")
-    expect_close(got[1], 2 * torch.exp(2 * x.detach()), what="the gradient of (exp(x) ** 2).sum()")
+    """two_gradients returns (exp(x), 2 exp(2x)), the gradients of both losses, the same when called again on the same
+    x, and leaves x.grad None."""
+    x = rand(rng, device)
+    got = learner.probe("two_gradients", x)
+    for k, answer in enumerate(got["answers"]):
+        call = "the first call" if k == 0 else "a second call on the same x"
+        if not isinstance(answer, list) or len(answer) != 2:
+            raise CheckFailure(f"two_gradients must return a tuple of two gradients ({call})")
+        expect_close(answer[0], torch.exp(x), what=f"the gradient of exp(x).sum() ({call})")
+        expect_close(answer[1], 2 * torch.exp(2 * x), what=f"the gradient of (exp(x) ** 2).sum() ({call})")
+    if got["x_grad"] is not None:
+        raise CheckFailure("two_gradients must leave x.grad untouched (None): torch.autograd.grad returns the "
+                           "gradients without accumulating them into .grad")

@@ -1,35 +1,57 @@
-"""Trusted helpers for grad-clipping, run in the worker (and in the judge, with torch's functions, for references)."""
+"""Helpers for grad-clipping: one harness that drives a clipping function over fresh parameters. In the worker it
+drives the learner's functions and returns raw results; the judge runs the very same harness with
+torch.nn.utils' functions to compute the references."""
 
 import torch
 
 
-def _params(grads):
-    params = []
+def _params(grads, graph=False):
+    """Fresh parameters whose .grad holds the given gradients (None: no gradient). With graph, each .grad carries a
+    graph, as after backward(create_graph=True): it is g * w for a leaf w of ones that requires grad."""
+    params, weights = [], []
     for g in grads:
-        p = torch.nn.Parameter(torch.zeros(g.shape if g is not None else (2,), dtype=torch.float64,
-                                           device=g.device if g is not None else "cpu"))
-        p.grad = None if g is None else g.clone()
+        p = torch.nn.Parameter(torch.zeros(g.shape if g is not None else (2,), dtype=g.dtype if g is not None
+                                           else torch.float64, device=g.device if g is not None else "cpu"))
+        if g is not None and graph:
+            w = torch.ones_like(g, requires_grad=True)
+            weights.append(w)
+            p.grad = g.clone() * w
+        else:
+            p.grad = None if g is None else g.clone()
         params.append(p)
-    return params
+    return params, weights
 
 
-def run_norm(fn, grads, max_norm, norm_type=2.0, as_generator=False, single=False):
-    params = _params(grads)
+def _report(params, originals, returned, weights):
+    """The returned value, every .grad afterwards, and the values of the gradient tensors the parameters held before
+    the call (read through those objects: equal to .grad only if they were changed in place). With graph-carrying
+    gradients, also whether the returned value requires grad and the gradient of sum(.grad ** 2) for the leaves w
+    (what a later second-order step would see)."""
+    out = {"returned": returned, "grads": [None if p.grad is None else p.grad.detach() for p in params],
+           "originals": [None if o is None else o.detach().clone() for o in originals]}
+    if weights:
+        out["returned_requires_grad"] = isinstance(returned, torch.Tensor) and returned.requires_grad
+        out["returned"] = returned.detach() if isinstance(returned, torch.Tensor) else returned
+        squares = sum((p.grad * p.grad).sum() for p in params if p.grad is not None)
+        out["second_order"] = list(torch.autograd.grad(squares, weights, allow_unused=True))
+    return out
+
+
+def run_norm(fn, grads, max_norm, norm_type=2.0, as_generator=False, single=False, graph=False):
+    params, weights = _params(grads, graph)
     originals = [p.grad for p in params]
     if single:
         total = fn(params[0], max_norm, norm_type)
     else:
         total = fn((p for p in params) if as_generator else params, max_norm, norm_type)
-    return {"total": total, "grads": [p.grad for p in params],
-            "in_place": all(p.grad is o for p, o in zip(params, originals))}
+    return _report(params, originals, total, weights)
 
 
-def run_value(fn, grads, clip_value):
-    params = _params(grads)
+def run_value(fn, grads, clip_value, single=False, graph=False):
+    params, weights = _params(grads, graph)
     originals = [p.grad for p in params]
-    out = fn((p for p in params), clip_value)
-    return {"returned": out, "grads": [p.grad for p in params],
-            "in_place": all(p.grad is o for p, o in zip(params, originals))}
+    out = fn(params[0] if single else (p for p in params), clip_value)
+    return _report(params, originals, out, weights)
 
 
 def norm(mod, *args, **kwargs):

@@ -1,5 +1,6 @@
-"""Trusted helpers for gradient-hooks, run in the worker: the models, the batches, and trusted references
-computed before the learner's hooks are attached."""
+"""Helpers for gradient-hooks. In the worker they only drive the learner's hooks and return raw results (logs,
+.grad values, the caller's tensors afterwards); the judge loads this file too and computes every reference itself
+with the same models and batches."""
 
 import torch
 import torch.nn as nn
@@ -14,55 +15,101 @@ def mlp(seed, frozen=False):
     return m
 
 
-def _loss(model, x, y):
+def loss_of(model, x, y):
     return F.mse_loss(model(x), y)
 
 
+def _log_copy(log):
+    if not isinstance(log, dict):
+        return log
+    return {k: list(v) if isinstance(v, (list, tuple)) else v for k, v in log.items()}
+
+
+def _handles(handles):
+    return list(handles) if isinstance(handles, (list, tuple)) else None
+
+
 def logging_run(mod, seed, batches, frozen=False, remove_after=None):
-    """Backward once per batch without zero_grad; remove the learner's handles after `remove_after` batches."""
+    """log_grad_norms once, then one backward per batch without zero_grad; every returned handle is removed before
+    batch `remove_after` (if given). Returns the log and how many handles came back."""
     model = mlp(seed, frozen).to(batches[0][0].device)
-    want = []
-    for x, y in batches:  # trusted: this batch's gradient of each parameter, computed alone
-        named = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
-        grads = torch.autograd.grad(_loss(model, x, y), [p for _, p in named])
-        want.append({n: float(g.norm()) for (n, _), g in zip(named, grads)})
     log, handles = mod.log_grad_norms(model)
+    listed = _handles(handles)
     for i, (x, y) in enumerate(batches):
-        if remove_after is not None and i == remove_after:
-            for h in handles:
+        if remove_after is not None and i == remove_after and listed is not None:
+            for h in listed:
                 h.remove()
-        _loss(model, x, y).backward()
-    return {"log": {k: list(v) for k, v in log.items()} if isinstance(log, dict) else repr(type(log)),
-            "want": want, "handles": len(handles) if isinstance(handles, (list, tuple)) else -1}
+        loss_of(model, x, y).backward()
+    return {"log": _log_copy(log), "handles": -1 if listed is None else len(listed)}
 
 
-def clamp_run(mod, x, w, bound, remove=False):
-    """x -> t = x * w -> loss = (t ** 3).sum(); the learner clamps the gradient at t. Returns x.grad."""
-    x = x.detach().requires_grad_(True)
+def logging_twice(mod, seed, batches):
+    """Two calls of log_grad_norms on one model, both kept: two backward passes (batches 0 and 1); then the second
+    call's handles are removed and one more backward (batch 2). Returns both logs."""
+    model = mlp(seed).to(batches[0][0].device)
+    log1, handles1 = mod.log_grad_norms(model)
+    log2, handles2 = mod.log_grad_norms(model)
+    for x, y in batches[:2]:
+        loss_of(model, x, y).backward()
+    mid = (_log_copy(log1), _log_copy(log2))
+    listed = _handles(handles2)
+    for h in listed or []:
+        h.remove()
+    x, y = batches[2]
+    loss_of(model, x, y).backward()
+    return {"first": mid[0], "second": mid[1], "first_after": _log_copy(log1), "second_after": _log_copy(log2),
+            "handles": -1 if listed is None else len(listed)}
+
+
+def clamp_run(mod, x, w, upstream, bound, remove=False, passes=1, twice=None):
+    """x -> t = x * w; the learner clamps the gradient at t; then t.backward(upstream) (or, with `twice`, t is used
+    twice: the gradient reaching t is upstream + twice) `passes` times. Returns x.grad and the caller's upstream
+    tensors afterwards."""
+    x = x.detach().clone().requires_grad_(True)
     t = x * w
     handle = mod.clamp_grad(t, bound)
     if remove:
         handle.remove()
-    (t ** 3).sum().backward()
-    return x.grad
+    up = upstream.clone()
+    other = None if twice is None else twice.clone()
+    for _ in range(passes):
+        if other is None:
+            t.backward(up, retain_graph=True)
+        else:
+            torch.autograd.backward([t * 1.0, t + 0.0], [up, other], retain_graph=True)
+    return {"x_grad": x.grad, "upstream": up, "other": other}
 
 
-def scale_run(mod, seed, x, y, factor):
-    """Scale the gradient the second Linear passes back; return x.grad and every parameter's grad."""
-    model = mlp(seed).to(x.device)
-    x = x.detach().requires_grad_(True)
-    handle = mod.scale_grad_to_inputs(model[2], factor)
-    _loss(model, x, y).backward()
-    out = {"x": x.grad, **{n: p.grad for n, p in model.named_parameters()}}
-    handle.remove()
-    return out
+def bilinear(seed):
+    torch.manual_seed(seed)
+    return nn.Bilinear(3, 4, 2)
 
 
-def scale_reference(seed, x, y, factor):
-    """Trusted: the same, with the scaling done by hand at the second Linear's input (runs in the judge too)."""
-    model = mlp(seed).to(x.device)
-    x = x.detach().requires_grad_(True)
-    h = model[1](model[0](x))
-    h.register_hook(lambda g: g * factor)
-    F.mse_loss(model[2](h), y).backward()
-    return {"x": x.grad, **{n: p.grad for n, p in model.named_parameters()}}
+def scale_model(kind, seed, device):
+    """(model, the module the learner's hook goes on) for a scaling case."""
+    if kind == "bilinear":
+        model = bilinear(seed).to(device)
+        return model, model
+    model = mlp(seed).to(device)
+    return model, (model[2] if kind == "second" else model[0])
+
+
+def scale_run(mod, kind, seed, x, y, factor, x2=None, x_grad=True, remove=False, passes=1):
+    """Scale what one module passes back to its inputs: kind "second" (the MLP's second Linear, whose input needs a
+    gradient), "first" (the first Linear: with x_grad=False nothing before it needs one, grad_input is (None,)),
+    "bilinear" (two inputs). `passes` forward/backward passes; with `remove` the handle is removed before the last.
+    Returns the inputs' and parameters' .grad."""
+    x = x.detach().clone().requires_grad_(x_grad)
+    x2 = None if x2 is None else x2.detach().clone().requires_grad_(True)
+    model, target = scale_model(kind, seed, x.device)
+    model.zero_grad(set_to_none=True)
+    handle = mod.scale_grad_to_inputs(target, factor)
+    for i in range(passes):
+        if remove and i == passes - 1:
+            handle.remove()
+        out = model(x, x2) if kind == "bilinear" else model(x)
+        F.mse_loss(out, y).backward()
+    grads = {"x": x.grad, **{n: p.grad for n, p in model.named_parameters()}}
+    if x2 is not None:
+        grads["x2"] = x2.grad
+    return grads

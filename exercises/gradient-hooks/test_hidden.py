@@ -1,10 +1,13 @@
-"""Hidden graders for gradient-hooks: random models and batches per run, references computed without hooks."""
+"""Hidden graders for gradient-hooks: random models and batches per run, gradients of both signs and beyond the bound,
+a module input that needs no gradient, calls repeated on one model; every reference is computed here, in the judge."""
 
 import math
 
 import torch
+import torch.nn.functional as F
 
 from grader.judge.checks import CheckFailure, expect_close, load_sibling
+from grader.judge.kit import adversarial
 
 probes = load_sibling(__file__)
 
@@ -18,66 +21,188 @@ def seed_of(rng):
     return int(torch.randint(0, 10_000, (1,), generator=rng))
 
 
-def check_log(got, n_logged, what):
-    if not isinstance(got["log"], dict):
-        raise CheckFailure("log_grad_norms must return (dict of lists, handles)")
-    if sorted(got["log"]) != sorted(got["want"][0]):
-        raise CheckFailure(f"log must have one key per parameter that requires grad, named as in "
-                           f"named_parameters() ({what})")
-    for name in got["want"][0]:
-        logged = got["log"][name]
-        want = [step[name] for step in got["want"][:n_logged]]
-        if len(logged) != len(want):
-            raise CheckFailure(f"{name} has {len(logged)} logged norms after {n_logged} logged backward calls ({what})")
-        if not all(math.isclose(a, b, rel_tol=1e-6) for a, b in zip(logged, want)):
-            raise CheckFailure(f"the logged norms for {name} are wrong ({what})")
+def expected_norms(seed, data, frozen=False):
+    """This batch's own gradient norm of every parameter that requires grad, batch by batch (judge side)."""
+    model = probes.mlp(seed, frozen).to(data[0][0].device)
+    out = []
+    for x, y in data:
+        named = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
+        grads = torch.autograd.grad(probes.loss_of(model, x, y), [p for _, p in named])
+        out.append({n: float(g.norm()) for (n, _), g in zip(named, grads)})
+    return out
+
+
+def check_log(log, want, what):
+    """log holds, for every parameter in want[0], exactly the norms of the listed backward passes, as floats."""
+    if not isinstance(log, dict):
+        raise CheckFailure(f"log_grad_norms must return (a dict of lists, handles) ({what})")
+    if sorted(log) != sorted(want[0]):
+        raise CheckFailure(f"log must have one key per parameter that requires grad, named as in named_parameters() "
+                           f"({what})")
+    for name in want[0]:
+        logged = log[name]
+        expected = [step[name] for step in want]
+        if not isinstance(logged, list):
+            raise CheckFailure(f"log[{name!r}] must be a list ({what})")
+        if len(logged) != len(expected):
+            raise CheckFailure(f"log[{name!r}] holds {len(logged)} norm(s) where {len(expected)} backward pass(es) "
+                               f"were logged: one entry per backward ({what})")
+        if not all(type(v) is float for v in logged):
+            raise CheckFailure(f"the logged norms must be Python floats (float(g.norm())), not tensors ({what})")
+        if not all(math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-12) for a, b in zip(logged, expected)):
+            raise CheckFailure(f"the logged norms for {name} are not the 2-norms of each backward's own gradient "
+                               f"({what})")
+
+
+def scale_reference(kind, seed, x, y, factor, x2=None, x_grad=True, remove=False, passes=1):
+    """The judge's reference: the same passes with the scaling done by hand (a tensor hook on the module's inputs)."""
+    x = x.detach().clone().requires_grad_(x_grad)
+    x2 = None if x2 is None else x2.detach().clone().requires_grad_(True)
+    model, _ = probes.scale_model(kind, seed, x.device)
+    model.zero_grad(set_to_none=True)
+    for i in range(passes):
+        f = 1.0 if remove and i == passes - 1 else factor
+        if kind == "bilinear":
+            a, b = x * 1.0, x2 * 1.0
+            a.register_hook(lambda g, f=f: g * f)
+            b.register_hook(lambda g, f=f: g * f)
+            out = model(a, b)
+        else:
+            h = model[1](model[0](x)) if kind == "second" else x
+            if h.requires_grad:
+                h.register_hook(lambda g, f=f: g * f)
+            out = model[2](h) if kind == "second" else model(h)
+        F.mse_loss(out, y).backward()
+    grads = {"x": x.grad, **{n: p.grad for n, p in model.named_parameters()}}
+    if x2 is not None:
+        grads["x2"] = x2.grad
+    return grads
 
 
 def test_log_each_backward(learner, device, rng):
     """Three backward calls (no zero_grad between them) log three norms per parameter: each this backward's own."""
-    got = learner.probe("logging_run", seed_of(rng), batches(rng, device, 3))
-    check_log(got, 3, "three backward calls; .grad accumulates, the hooks must not")
+    seed, data = seed_of(rng), batches(rng, device, 3)
+    got = learner.probe("logging_run", seed, data)
+    check_log(got["log"], expected_norms(seed, data), "three backward calls; .grad accumulates, the hooks must not")
 
 
 def test_log_skips_frozen_parameters(learner, device, rng):
     """A parameter with requires_grad=False is not logged (a hook cannot be registered on it)."""
-    got = learner.probe("logging_run", seed_of(rng), batches(rng, device, 2), frozen=True)
-    check_log(got, 2, "a model with a frozen bias")
+    seed, data = seed_of(rng), batches(rng, device, 2)
+    got = learner.probe("logging_run", seed, data, frozen=True)
+    check_log(got["log"], expected_norms(seed, data, frozen=True), "a model with a frozen bias")
 
 
 def test_log_handles_remove(learner, device, rng):
     """Removing every returned handle stops the logging."""
-    got = learner.probe("logging_run", seed_of(rng), batches(rng, device, 3), remove_after=1)
+    seed, data = seed_of(rng), batches(rng, device, 3)
+    got = learner.probe("logging_run", seed, data, remove_after=1)
     if got["handles"] < 1:
         raise CheckFailure("log_grad_norms must return the hook handles as a list")
-    check_log(got, 1, "handles removed after the first backward")
+    check_log(got["log"], expected_norms(seed, data)[:1], "every handle removed after the first backward")
+
+
+def test_log_called_twice(learner, device, rng):
+    """Two calls on one model give two independent logs, each logging once per backward; removing the second call's
+    handles stops only the second log."""
+    seed, data = seed_of(rng), batches(rng, device, 3)
+    want = expected_norms(seed, data)
+    got = learner.probe("logging_twice", seed, data)
+    check_log(got["first"], want[:2], "the first of two calls, both hooked, after two backward passes")
+    check_log(got["second"], want[:2], "the second of two calls, both hooked, after two backward passes")
+    check_log(got["second_after"], want[:2], "the second call's log after its handles were removed")
+    check_log(got["first_after"], want, "the first call's log, still hooked, after a third backward")
+
+
+def clamp_case(rng, device, n=12):
+    x = adversarial(rng, (n,), device=device)
+    w = adversarial(rng, (n,), device=device, zeros=False)
+    up = adversarial(rng, (n,), device=device, scale=4.0, extremes=50.0)
+    return x, w, up
 
 
 def test_clamp_grad(learner, device, rng):
-    """The gradient through t is clamped before it flows back to x, for several bounds."""
-    x = torch.randn(8, generator=rng, dtype=torch.float64).to(device) * 2
-    w = torch.tensor(1.5, dtype=torch.float64, device=device)
-    t = x * w
-    for bound in (0.5, 3.0, 100.0):
-        expect_close(learner.probe("clamp_run", x, w, bound), w * torch.clamp(3 * t ** 2, -bound, bound),
-                     rtol=1e-12, atol=1e-12, what=f"x.grad with the gradient at t clamped to {bound}")
+    """The gradient reaching t (both signs, beyond the bound on each side, zeros) is clamped before it flows back to
+    x, in every backward, for bounds 0.5, 3 and 0; with t used twice, their sum is clamped once."""
+    x, w, up = clamp_case(rng, device)
+    for bound in (0.5, 3.0, 0.0):
+        got = learner.probe("clamp_run", x, w, up, bound, passes=2)
+        expect_close(got["x_grad"], 2 * w * up.clamp(-bound, bound), rtol=1e-12, atol=1e-12,
+                     what=f"x.grad after two backward passes with the gradient at t clamped to [-{bound}, {bound}] "
+                          "(gradients of both signs, some beyond the bound)")
+    other = adversarial(rng, tuple(up.shape), device=device, scale=4.0)
+    other[0], other[1] = -up[0], up[1]  # the two uses cancel at one entry and add up at another
+    got = learner.probe("clamp_run", x, w, up, 1.0, twice=other)
+    expect_close(got["x_grad"], w * (up + other).clamp(-1.0, 1.0), rtol=1e-12, atol=1e-12,
+                 what="x.grad when t is used twice: the hook must clamp the total gradient reaching t")
 
 
 def test_clamp_handle_removes(learner, device, rng):
     """After handle.remove() the gradient is no longer clamped."""
-    x = torch.randn(6, generator=rng, dtype=torch.float64).to(device) * 3
-    w = torch.tensor(2.0, dtype=torch.float64, device=device)
-    expect_close(learner.probe("clamp_run", x, w, 0.1, remove=True), w * 3 * (x * w) ** 2, rtol=1e-12, atol=1e-12,
-                 what="x.grad after the clamp hook was removed")
+    x, w, up = clamp_case(rng, device)
+    expect_close(learner.probe("clamp_run", x, w, up, 0.1, remove=True)["x_grad"], w * up, rtol=1e-12, atol=1e-12,
+                 what="x.grad after the clamp hook's handle was removed")
+
+
+def test_clamp_leaves_caller_gradient(learner, device, rng):
+    """The hook returns a new tensor: the gradient passed to t.backward(g) by the caller keeps its values."""
+    x, w, up = clamp_case(rng, device)
+    got = learner.probe("clamp_run", x, w, up, 0.5)
+    expect_close(got["x_grad"], w * up.clamp(-0.5, 0.5), rtol=1e-12, atol=1e-12,
+                 what="x.grad with the gradient at t clamped")
+    expect_close(got["upstream"], up, rtol=0.0, atol=0.0,
+                 what="the caller's gradient tensor g after t.backward(g): the hook changed it in place (clamp_); "
+                      "return g.clamp(...) instead")
+
+
+def scale_case(rng, device, n=5):
+    return torch.randn(n, 3, generator=rng).to(device), torch.randn(n, 2, generator=rng).to(device)
+
+
+def compare_scaled(got, want, what):
+    if not isinstance(got, dict):
+        raise CheckFailure(f"the scaling run returned nothing to compare ({what})")
+    for name, w in want.items():
+        if w is None:
+            if got.get(name) is not None:
+                raise CheckFailure(f"{name}.grad must stay None ({what})")
+            continue
+        expect_close(got.get(name), w.detach(), rtol=1e-5, atol=1e-7, what=f"the gradient of {name} ({what})")
 
 
 def test_scale_grad_to_inputs(learner, device, rng):
-    """The gradient reaching the module's input (and everything before it) is scaled; its own parameters' are not."""
+    """The gradient reaching the module's input (and everything before it) is scaled, for factors 0, -1 and 3.5; its
+    own parameters' are not; a module with two inputs scales both."""
     for factor in (0.0, -1.0, 3.5):
-        seed = seed_of(rng)
-        x, y = torch.randn(5, 3, generator=rng).to(device), torch.randn(5, 2, generator=rng).to(device)
-        got = learner.probe("scale_run", seed, x, y, factor)
-        want = probes.scale_reference(seed, x, y, factor)
-        for name, w in want.items():
-            expect_close(got.get(name), w.detach(), rtol=1e-5, atol=1e-7,
-                         what=f"the gradient of {name} with the second layer's input gradient scaled by {factor}")
+        seed, (x, y) = seed_of(rng), scale_case(rng, device)
+        compare_scaled(learner.probe("scale_run", "second", seed, x, y, factor),
+                       scale_reference("second", seed, x, y, factor),
+                       f"the second layer's input gradient scaled by {factor}")
+    seed, (x, y) = seed_of(rng), scale_case(rng, device)
+    x2 = torch.randn(5, 4, generator=rng).to(device)
+    compare_scaled(learner.probe("scale_run", "bilinear", seed, x, y, -2.5, x2=x2),
+                   scale_reference("bilinear", seed, x, y, -2.5, x2=x2),
+                   "nn.Bilinear: the gradients to both of its inputs scaled by -2.5")
+
+
+def test_scale_none_grad_input(learner, device, rng):
+    """On a first layer whose input needs no gradient, grad_input is (None,): it stays None and the parameters'
+    gradients are still right; when the input does need one, it is scaled."""
+    seed, (x, y) = seed_of(rng), scale_case(rng, device)
+    compare_scaled(learner.probe("scale_run", "first", seed, x, y, 2.0, x_grad=False),
+                   scale_reference("first", seed, x, y, 2.0, x_grad=False),
+                   "a first layer whose input needs no gradient (grad_input is (None,))")
+    compare_scaled(learner.probe("scale_run", "first", seed, x, y, 2.0),
+                   scale_reference("first", seed, x, y, 2.0),
+                   "a first layer whose input needs a gradient")
+
+
+def test_scale_handle_removes(learner, device, rng):
+    """Each backward is scaled once (two passes are not compounded); after handle.remove() nothing is scaled."""
+    seed, (x, y) = seed_of(rng), scale_case(rng, device)
+    compare_scaled(learner.probe("scale_run", "second", seed, x, y, 3.0, passes=2),
+                   scale_reference("second", seed, x, y, 3.0, passes=2),
+                   "two forward and backward passes, each scaled by 3")
+    compare_scaled(learner.probe("scale_run", "second", seed, x, y, 3.0, passes=2, remove=True),
+                   scale_reference("second", seed, x, y, 3.0, passes=2, remove=True),
+                   "two passes, the handle removed before the second")

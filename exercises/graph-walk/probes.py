@@ -1,5 +1,5 @@
-"""Trusted helpers for graph-walk, run in the worker: build named expressions, then map the learner's answers
-to indices in a trusted enumeration of the graph (the judge compares them)."""
+"""Helpers for graph-walk: build named expressions (the judge builds the same ones to know their graphs), call the
+learner's functions on them in the worker and describe its answers as plain data; every comparison is the judge's."""
 
 import torch
 
@@ -42,6 +42,10 @@ def build(name, *args):
         a, b = _leaf(args[0]), _leaf(args[1])
         ab = a * b
         return (ab + a).sum(), {"a": a, "b": b, "ab": ab}
+    if name == "diamond":  # y feeds the sum directly and through sin: breadth-first order lists y's node too early
+        x = _leaf(args[0])
+        y = x.exp()
+        return y + y.sin(), {"x": x, "y": y}
     if name == "exp_twice":  # two distinct nodes with the same name
         x = _leaf(args[0])
         e1 = x.exp()
@@ -78,32 +82,35 @@ def build(name, *args):
     raise KeyError(name)
 
 
-def enumerate_graph(out):
-    """A trusted list of the graph's nodes and its edges (i -> j: node j is in node i's next_functions)."""
-    nodes, index = [], {}
-
-    def visit(node):
-        if node is None or node in index:
-            return
-        index[node] = len(nodes)
-        nodes.append(node)
-        for child, _ in node.next_functions:
-            visit(child)
-
-    visit(out.grad_fn)
-    edges = [[index[n], index[c]] for n in nodes for c, _ in n.next_functions if c is not None]
-    return nodes, index, edges
+def describe(items, out, named):
+    """The learner's list of nodes as plain data: for each entry, its class name (None if it is not a node), the
+    position in the list of each of its next_functions (None where that child is None, -1 where the child is not in
+    the list), the first position holding the same object, and, for an AccumulateGrad, the name of its variable.
+    Plus the position of out.grad_fn. Nothing here is a reference: the judge compares this with its own graph."""
+    items = list(items)
+    position = {}
+    for i, item in enumerate(items):
+        position.setdefault(id(item), i)
+    entries = []
+    for i, item in enumerate(items):
+        if not isinstance(item, torch.autograd.graph.Node):
+            entries.append({"name": None, "same_as": position[id(item)]})
+            continue
+        children = [None if child is None else position.get(id(child), -1) for child, _ in item.next_functions]
+        variable = getattr(item, "variable", None)
+        entries.append({"name": type(item).__name__, "children": children, "same_as": position[id(item)],
+                        "variable": None if variable is None else next((k for k, v in named.items() if v is variable),
+                                                                       "?")})
+    root = None if out.grad_fn is None else position.get(id(out.grad_fn), -1)
+    return {"type": "list", "entries": entries, "root": root}
 
 
 def nodes(mod, name, *args):
-    out, _ = build(name, *args)
-    trusted, index, edges = enumerate_graph(out)
+    out, named = build(name, *args)
     got = mod.graph_nodes(out)
     if not isinstance(got, (list, tuple)):
         return {"type": type(got).__name__}
-    return {"type": "list", "indices": [index.get(n, -1) if isinstance(n, torch.autograd.graph.Node) else -2
-                                        for n in got],
-            "names": [type(n).__name__ for n in trusted], "edges": edges, "n": len(trusted)}
+    return describe(got, out, named)
 
 
 def leaves(mod, name, *args):
@@ -116,4 +123,5 @@ def leaves(mod, name, *args):
 
 def depends(mod, name, *args):
     out, named = build(name, *args)
-    return {k: mod.depends_on(out, v) for k, v in named.items()}
+    asked = {**named, "out": out}
+    return {k: mod.depends_on(out, v) for k, v in asked.items()}

@@ -1,4 +1,6 @@
-"""Trusted helpers for leaves-detach-freeze, run in the worker."""
+"""Helpers for leaves-detach-freeze. In the worker they only drive the learner's functions and return raw results
+(outputs, gradients, the .grad and requires_grad of the objects the learner was given, values read through the
+tensor objects held before the call); the judge loads this file too and computes every reference itself."""
 
 from collections import OrderedDict
 
@@ -7,11 +9,11 @@ import torch.nn as nn
 
 
 def ste(mod, x, g, scale=1.0):
-    """round_ste(scale * x): the output, whether it requires grad, and the gradient of (out * g).sum() for x."""
+    """round_ste(scale * x): its output and the gradient of (out * g).sum() with respect to x."""
     x = x.detach().requires_grad_(True)
     out = mod.round_ste(x * scale)
     (grad,) = torch.autograd.grad((out * g).sum(), x)
-    return {"out": out, "requires_grad": bool(out.requires_grad), "grad": grad}
+    return {"out": out.detach(), "grad": grad}
 
 
 def two_encoders(seed, device):
@@ -27,14 +29,27 @@ def deep(seed, device):
     return nn.Sequential(*[nn.Linear(2, 2) for _ in range(12)]).to(device)
 
 
-def run_freeze(mod, which, module_name, seed, x):
-    model = {"two_encoders": two_encoders, "deep": deep}[which](seed, x.device)
+MODELS = {"two_encoders": two_encoders, "deep": deep}
+
+
+def freeze_model(which, seed, device, prefrozen=()):
+    model = MODELS[which](seed, device)
+    for name, p in model.named_parameters():
+        if name in prefrozen:
+            p.requires_grad_(False)
+    return model
+
+
+def run_freeze(mod, which, module_name, seed, x, prefrozen=()):
+    """freeze(model, module_name) on a fresh model (some parameters possibly frozen before), then one backward.
+    Returns the names it returned, every parameter's requires_grad and .grad afterwards."""
+    model = freeze_model(which, seed, x.device, prefrozen)
     names = mod.freeze(model, module_name)
     model(x).pow(2).sum().backward()
     params = dict(model.named_parameters())
-    return {"names": list(names) if isinstance(names, (list, tuple)) else repr(type(names)),
-            "requires_grad": {n: bool(p.requires_grad) for n, p in params.items()},
-            "has_grad": {n: p.grad is not None for n, p in params.items()}}
+    return {"names": names if isinstance(names, (list, tuple, str)) else repr(type(names)),
+            "requires_grad": {n: p.requires_grad for n, p in params.items()},
+            "grads": {n: p.grad for n, p in params.items()}}
 
 
 def ema_model(seed, device):
@@ -42,38 +57,30 @@ def ema_model(seed, device):
     return nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.Linear(4, 1)).to(device)
 
 
-def run_ema(mod, seed_target, seed_online, decay, x, steps=1):
-    """Run ema_update with grad mode on; report values, identity, leafness, and whether a graph links the two."""
+def ema_pair(seed_target, seed_online, x):
     target, online = ema_model(seed_target, x.device), ema_model(seed_online, x.device)
     online.train()
     online(x)  # move online's running statistics away from target's
-    ids = [id(p) for p in target.parameters()]
-    online_before = [p.detach().clone() for p in online.parameters()]
+    return target, online
+
+
+def run_ema(mod, seed_target, seed_online, decay, x, steps=1, x_after=None):
+    """ema_update `steps` times with grad mode on. Everything is read through the tensor objects target and online
+    held *before* the call: their values, target's buffers, and the .grad of every parameter after a backward
+    through target. With x_after, online then trains on another batch (its buffers change in place) before target's
+    buffers are read."""
+    target, online = ema_pair(seed_target, seed_online, x)
+    params, buffers = list(target.parameters()), list(target.buffers())
+    online_params = list(online.parameters())
     with torch.enable_grad():
         for _ in range(steps):
             mod.ema_update(target, online, decay)
-    params = list(target.parameters())
+    if x_after is not None:
+        online.train()
+        online(x_after)
     target.eval()
     target(x).sum().backward()  # a graph from target into online would put gradients into online
-    return {
-        "params": [p.detach().clone() for p in params],
-        "buffers": [b.clone() for b in target.buffers()],
-        "same_objects": [id(p) for p in target.parameters()] == ids,
-        "leaves": all(p.is_leaf and p.grad_fn is None and p.requires_grad for p in params),
-        "online_grads": [p.grad is not None for p in online.parameters()],
-        "online_unchanged": all(torch.equal(a, b.detach()) for a, b in zip(online_before, online.parameters())),
-    }
-
-
-def ema_reference(seed_target, seed_online, decay, x, steps=1):
-    """Trusted values of target after the EMA steps (runs in the judge too)."""
-    target, online = ema_model(seed_target, x.device), ema_model(seed_online, x.device)
-    online.train()
-    online(x)
-    with torch.no_grad():
-        for _ in range(steps):
-            for t, o in zip(target.parameters(), online.parameters()):
-                t.copy_(decay * t + (1 - decay) * o)
-            for t, o in zip(target.buffers(), online.buffers()):
-                t.copy_(o)
-    return [p.detach().clone() for p in target.parameters()], [b.clone() for b in target.buffers()]
+    return {"params": [p.detach().clone() for p in params], "buffers": [b.clone() for b in buffers],
+            "grads": [p.grad for p in params], "requires_grad": [p.requires_grad for p in params],
+            "online_params": [p.detach().clone() for p in online_params],
+            "online_grads": [p.grad for p in online_params]}

@@ -1,8 +1,10 @@
-"""Hidden graders for leaves-detach-freeze: random inputs and seeds per run."""
+"""Hidden graders for leaves-detach-freeze: random inputs and seeds per run; every reference is computed here, in
+the judge, with the same models."""
 
 import torch
 
-from grader.judge.checks import CheckFailure, expect_close, expect_equal, load_sibling
+from grader.judge.checks import CheckFailure, expect_close, load_sibling
+from grader.judge.kit import adversarial
 
 probes = load_sibling(__file__)
 
@@ -11,21 +13,73 @@ def seed_of(rng):
     return int(torch.randint(0, 10_000, (1,), generator=rng))
 
 
+TIES = [0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 0.0, -0.0]
+
+
+def ema_reference(seed_target, seed_online, decay, x, steps=1):
+    """The judge's reference: target's parameters, buffers and gradients (of target(x).sum() in eval mode) after the
+    EMA steps, and online's parameters."""
+    target, online = probes.ema_pair(seed_target, seed_online, x)
+    with torch.no_grad():
+        for _ in range(steps):
+            for t, o in zip(target.parameters(), online.parameters()):
+                t.copy_(decay * t + (1 - decay) * o)
+            for t, o in zip(target.buffers(), online.buffers()):
+                t.copy_(o)
+    target.eval()
+    target(x).sum().backward()
+    return {"params": [p.detach().clone() for p in target.parameters()],
+            "buffers": [b.clone() for b in target.buffers()],
+            "grads": [p.grad for p in target.parameters()],
+            "online_params": [p.detach().clone() for p in online.parameters()]}
+
+
 def test_round_ste_values_and_gradient(learner, device, rng):
-    """Forward equals torch.round (float32 and float64), the gradient is exactly the incoming one, inside a graph too."""
+    """Forward equals torch.round (ties to even, both signs; float32 and float64), the gradient is exactly the
+    incoming one, also inside a larger graph."""
     for dtype in (torch.float32, torch.float64):
-        x = (torch.randn(10, generator=rng, dtype=torch.float64) * 5).to(device, dtype)
-        g = torch.randn(10, generator=rng, dtype=torch.float64).to(device, dtype)
+        x = torch.cat([torch.tensor(TIES, dtype=torch.float64), adversarial(rng, (10,), scale=5.0)]).to(device, dtype)
+        g = adversarial(rng, tuple(x.shape)).to(device, dtype)
         got = learner.probe("ste", x, g)
         tol = 1e-6 if dtype == torch.float32 else 1e-12  # x + (round(x) - x) may differ from round(x) by rounding
-        expect_close(got["out"], torch.round(x), rtol=tol, atol=tol, what=f"round_ste(x) in {dtype}")
+        expect_close(got["out"], torch.round(x), rtol=tol, atol=tol,
+                     what=f"round_ste(x) in {dtype} (halves, both signs, zeros)")
         expect_close(got["grad"], g, rtol=0.0, atol=0.0, what=f"the gradient of round_ste in {dtype}")
-        if not got["requires_grad"]:
-            raise CheckFailure("round_ste's output must stay in the graph (requires_grad)")
-    x = torch.randn(6, generator=rng, dtype=torch.float64).to(device)
-    g = torch.randn(6, generator=rng, dtype=torch.float64).to(device)
+    x = adversarial(rng, (6,)).to(device)
+    g = adversarial(rng, (6,)).to(device)
     expect_close(learner.probe("ste", x, g, 3.0)["grad"], 3.0 * g, rtol=1e-12, atol=0.0,
                  what="the gradient of round_ste(3 x) with respect to x")
+
+
+def expected_freeze(which, seed, x, frozen, prefrozen=()):
+    """requires_grad and .grad of every parameter when exactly `frozen` (and `prefrozen`) are frozen (judge side)."""
+    model = probes.freeze_model(which, seed, x.device, prefrozen)
+    for name, p in model.named_parameters():
+        if name in frozen:
+            p.requires_grad_(False)
+    model(x).pow(2).sum().backward()
+    return {n: p.requires_grad for n, p in model.named_parameters()}, {n: p.grad for n, p in model.named_parameters()}
+
+
+def check_freeze(learner, which, name, seed, x, want, prefrozen=()):
+    got = learner.probe("run_freeze", which, name, seed, x, prefrozen=prefrozen)
+    if type(got["names"]) is not list or got["names"] != want:
+        raise CheckFailure(f"freeze(model, {name!r}) must return a list of the full names of the parameters it froze, "
+                           "in named_parameters() order (the submodule's parameters only)")
+    flags, grads = expected_freeze(which, seed, x, want, prefrozen)
+    for param, rg in flags.items():
+        if got["requires_grad"].get(param) is not rg:
+            raise CheckFailure(f"after freeze(model, {name!r}), {param} should {'' if rg else 'not '}require grad"
+                               + (" (it was frozen before the call: leave it)" if param in prefrozen else ""))
+    for param, g in grads.items():
+        left = got["grads"].get(param)
+        if g is None:
+            if left is not None:
+                raise CheckFailure(f"after freeze(model, {name!r}) and a backward, {param}.grad should stay None")
+            continue
+        if left is None:
+            raise CheckFailure(f"after freeze(model, {name!r}) and a backward, {param}.grad should be set")
+        expect_close(left, g, rtol=1e-5, atol=1e-6, what=f"{param}.grad after freeze(model, {name!r}) and a backward")
 
 
 def test_freeze_by_submodule(learner, device, rng):
@@ -36,39 +90,66 @@ def test_freeze_by_submodule(learner, device, rng):
              ("two_encoders", "head", x3, ["head.weight", "head.bias"]),
              ("deep", "1", x2, ["1.weight", "1.bias"]))
     for which, name, x, want in cases:
-        got = learner.probe("run_freeze", which, name, seed_of(rng), x)
-        expect_equal(got["names"], want, what=f"the names returned by freeze(model, {name!r})")
-        for param, rg in got["requires_grad"].items():
-            frozen = param in want
-            if rg == frozen:
-                raise CheckFailure(f"after freeze(model, {name!r}), {param} should {'not ' if frozen else ''}"
-                                   "require grad")
-            if got["has_grad"][param] == frozen:
-                raise CheckFailure(f"after freeze(model, {name!r}) and a backward, {param}.grad should "
-                                   f"{'stay None' if frozen else 'be set'}")
+        check_freeze(learner, which, name, seed_of(rng), x, want)
+
+
+def test_freeze_leaves_others_untouched(learner, device, rng):
+    """A parameter outside the submodule that was frozen before the call stays frozen; one inside is listed."""
+    x3 = torch.randn(4, 3, generator=rng).to(device)
+    check_freeze(learner, "two_encoders", "enc", seed_of(rng), x3, ["enc.0.weight", "enc.0.bias"],
+                 prefrozen=("head.bias",))
+    x2 = torch.randn(4, 2, generator=rng).to(device)
+    check_freeze(learner, "deep", "11", seed_of(rng), x2, ["11.weight", "11.bias"], prefrozen=("1.weight",))
+
+
+def ema_case(rng, device):
+    return seed_of(rng), seed_of(rng), torch.randn(6, 3, generator=rng).to(device)
 
 
 def test_ema_values(learner, device, rng):
-    """Parameters become decay * target + (1 - decay) * online; buffers (BatchNorm statistics) are copied."""
-    for decay, steps in ((0.9, 1), (0.5, 3)):
-        st, so = seed_of(rng), seed_of(rng)
-        x = torch.randn(6, 3, generator=rng).to(device)
+    """Parameters become decay * target + (1 - decay) * online (decay 0.9, 0.5 three times, and both ends 0 and 1);
+    buffers (BatchNorm statistics) are copied."""
+    for decay, steps in ((0.9, 1), (0.5, 3), (0.0, 1), (1.0, 1)):
+        st, so, x = ema_case(rng, device)
         got = learner.probe("run_ema", st, so, decay, x, steps)
-        want_p, want_b = probes.ema_reference(st, so, decay, x, steps)
-        for i, (a, b) in enumerate(zip(got["params"], want_p)):
-            expect_close(a, b, rtol=1e-6, atol=1e-7, what=f"parameter {i} after {steps} EMA step(s) with decay {decay}")
-        for i, (a, b) in enumerate(zip(got["buffers"], want_b)):
-            expect_close(a, b, rtol=1e-6, atol=1e-7, what=f"buffer {i} after the EMA update")
+        want = ema_reference(st, so, decay, x, steps)
+        for i, (a, b) in enumerate(zip(got["params"], want["params"])):
+            expect_close(a, b, rtol=1e-6, atol=1e-7,
+                         what=f"parameter {i} of target after {steps} EMA step(s) with decay {decay}")
+        for i, (a, b) in enumerate(zip(got["buffers"], want["buffers"])):
+            expect_close(a, b, rtol=1e-6, atol=1e-7, what=f"buffer {i} of target after the EMA update")
 
 
 def test_ema_keeps_leaves(learner, device, rng):
-    """The update is in place and unrecorded: same parameter objects, still leaves requiring grad, no graph to online."""
-    got = learner.probe("run_ema", seed_of(rng), seed_of(rng), 0.99, torch.randn(6, 3, generator=rng).to(device))
-    if not got["same_objects"]:
-        raise CheckFailure("ema_update replaced target's parameters: update them in place (mul_, add_, copy_)")
-    if not got["leaves"]:
-        raise CheckFailure("target's parameters must stay leaves that require grad (update them under torch.no_grad())")
-    if any(got["online_grads"]):
+    """The update is in place and unrecorded: target's original parameter objects hold the new values, stay leaves
+    that require grad (a backward fills their .grad), no gradient reaches online, and online is unchanged."""
+    st, so, x = ema_case(rng, device)
+    got = learner.probe("run_ema", st, so, 0.7, x)
+    want = ema_reference(st, so, 0.7, x)
+    for i, (a, b) in enumerate(zip(got["params"], want["params"])):
+        expect_close(a, b, rtol=1e-6, atol=1e-7,
+                     what=f"target's parameter {i}, read through the tensor object it had before the update "
+                          "(update the parameters in place: mul_, add_, copy_, lerp_)")
+    if not all(rg is True for rg in got["requires_grad"]):
+        raise CheckFailure("target's parameters must still require grad after the update")
+    for i, (a, b) in enumerate(zip(got["grads"], want["grads"])):
+        if a is None:
+            raise CheckFailure(f"after the update, a backward through target leaves parameter {i}'s .grad None: it "
+                               "must stay a leaf that requires grad (update it under torch.no_grad())")
+        expect_close(a, b, rtol=1e-5, atol=1e-6, what=f"the gradient of target's parameter {i} after the update")
+    if any(g is not None for g in got["online_grads"]):
         raise CheckFailure("a backward through target put gradients into online: the update recorded a graph")
-    if not got["online_unchanged"]:
-        raise CheckFailure("ema_update must not change online's parameters")
+    for i, (a, b) in enumerate(zip(got["online_params"], want["online_params"])):
+        expect_close(a, b, rtol=0.0, atol=0.0, what=f"online's parameter {i} after ema_update (it must not change)")
+
+
+def test_ema_buffers_are_copies(learner, device, rng):
+    """target's buffers are copies: when online keeps training (its running statistics change in place), target's
+    stay as they were at the update."""
+    st, so, x = ema_case(rng, device)
+    got = learner.probe("run_ema", st, so, 0.9, x, x_after=torch.randn(6, 3, generator=rng).to(device) * 3 + 1)
+    want = ema_reference(st, so, 0.9, x)
+    for i, (a, b) in enumerate(zip(got["buffers"], want["buffers"])):
+        expect_close(a, b, rtol=1e-6, atol=1e-7,
+                     what=f"target's buffer {i} after online trained on another batch (copy the values, do not share "
+                          "online's tensors)")

@@ -1,4 +1,7 @@
-"""Trusted helpers for vanishing-gradients, run in the worker: build the networks, measure with trusted code."""
+"""Helpers for vanishing-gradients. In the worker they only build the networks, call the learner's code and return
+raw results (its norms; for its stable net, the output and every nn.Linear's weight gradient norm). The judge loads
+this file too, to build the same networks and data, and computes every reference in the graders (no reference
+implementation lives here, where learner code could call it)."""
 
 import torch
 import torch.nn as nn
@@ -25,43 +28,73 @@ def residual_tanh(depth, width):
     return nn.Sequential(*[_Res(width) for _ in range(depth)], nn.Linear(width, 1))
 
 
-def trusted_norms(model, x, y):
-    model.zero_grad(set_to_none=True)
-    F.mse_loss(model(x), y).backward()
-    norms = [float(m.weight.grad.norm()) for m in model.modules() if isinstance(m, nn.Linear)]
-    model.zero_grad(set_to_none=True)
-    return norms
+class Mix(nn.Module):
+    """Not an nn.Linear, yet it has a 2-D parameter called `weight`."""
+
+    def __init__(self, width):
+        super().__init__()
+        self.weight = nn.Parameter(torch.randn(width, width) / width ** 0.5)
+
+    def forward(self, x):
+        return x @ self.weight
 
 
-def _setup(model, seed, width, device, batch=32):
+def mixed(depth, width):
+    """Linear layers with and without bias, an nn.Linear subclass, and a 2-D `weight` that is no Linear's."""
+    from torch.nn.modules.linear import NonDynamicallyQuantizableLinear
+
+    return nn.Sequential(nn.Linear(width, width, bias=False), nn.Tanh(), Mix(width),
+                         nn.Sequential(NonDynamicallyQuantizableLinear(width, width), nn.Tanh()),
+                         *[nn.Sequential(nn.Linear(width, width), nn.Tanh()) for _ in range(max(0, depth - 3))],
+                         nn.Linear(width, 1))
+
+
+BUILDERS = {"sigmoid": sigmoid_mlp, "residual": residual_tanh, "mixed": mixed}
+
+
+def data(seed, width, device, batch=32):
     g = torch.Generator().manual_seed(seed + 1)
     x = torch.randn(batch, width, generator=g).to(device)
     y = torch.randn(batch, 1, generator=g).to(device)
-    return model.to(device), x, y
+    return x, y
+
+
+def network(which, depth, width, seed, device):
+    torch.manual_seed(seed)
+    return BUILDERS[which](depth, width).to(device)
 
 
 def measure(mod, which, depth, width, seed, device, stale=False):
-    """The learner's norms and the trusted ones, for the probe's networks."""
-    torch.manual_seed(seed)
-    model = {"sigmoid": sigmoid_mlp, "residual": residual_tanh}[which](depth, width)
-    model, x, y = _setup(model, seed, width, device)
-    want = trusted_norms(model, x, y)
+    """The learner's norms for one of the graders' networks (optionally with stale gradients in .grad first)."""
+    model = network(which, depth, width, seed, device)
+    x, y = data(seed, width, device)
     if stale:
+        g = torch.Generator().manual_seed(seed + 2)
         for p in model.parameters():
-            p.grad = torch.randn_like(p) * 10
-    return {"got": mod.linear_grad_norms(model, x, y), "want": want}
+            p.grad = (torch.randn(p.shape, generator=g) * 10).to(device)
+    return mod.linear_grad_norms(model, x, y)
 
 
 def stable(mod, depth, width, seed, device):
-    """Build the learner's stable net and measure it with trusted code; describe its structure."""
+    """Build the learner's stable net, re-initialise every submodule with its reset_parameters() (PyTorch's default
+    initialisation), run one batch and backward; return the output and, for every nn.Linear in modules() order,
+    (in_features, out_features, the weight gradient's norm or None)."""
     torch.manual_seed(seed)
     model = mod.make_stable_deep_net(depth, width)
     if not isinstance(model, nn.Module):
-        return {"is_module": False}
-    model, x, y = _setup(model, seed, width, device)
+        return {"module": False}
+    model = model.to(device)
+    torch.manual_seed(seed)
+    for m in model.modules():
+        reset = getattr(m, "reset_parameters", None)
+        if callable(reset):
+            reset()
+    model.zero_grad(set_to_none=True)
+    x, y = data(seed, width, device)
     out = model(x)
-    square = [m for m in model.modules() if isinstance(m, nn.Linear) and m.in_features == width
-              and m.out_features == width]
-    return {"is_module": True, "out_shape": list(out.shape), "square_linears": len(square),
-            "linears": sum(isinstance(m, nn.Linear) for m in model.modules()),
-            "norms": trusted_norms(model, x, y)}
+    if not isinstance(out, torch.Tensor) or tuple(out.shape) != (x.shape[0], 1):
+        return {"module": True, "out": out, "linears": []}
+    F.mse_loss(out, y).backward()
+    linears = [(m.in_features, m.out_features, None if m.weight.grad is None else float(m.weight.grad.norm()))
+               for m in model.modules() if isinstance(m, nn.Linear)]
+    return {"module": True, "out": out.detach(), "linears": linears}

@@ -1,70 +1,105 @@
-"""Hidden graders for vanishing-gradients: seeds chosen per run, a vanishing and a residual network measured."""
+"""Hidden graders for vanishing-gradients: seeds chosen per run; every reference norm and ratio is computed here,
+in the judge, from raw results."""
 
 import math
 
-from grader.judge.checks import CheckFailure
+import torch
+
+from grader.judge.checks import CheckFailure, load_sibling
+
+probes = load_sibling(__file__)
 
 
 def seeds(rng, n):
-    import torch
-
     return [int(s) for s in torch.randint(0, 10_000, (n,), generator=rng)]
 
 
-def check_norms(got, what):
-    a, b = got["got"], got["want"]
-    if not isinstance(a, list) or len(a) != len(b):
-        raise CheckFailure(f"linear_grad_norms must return one float per nn.Linear ({what})")
-    for i, (u, v) in enumerate(zip(a, b)):
-        if not isinstance(u, float) or not math.isclose(u, v, rel_tol=1e-6, abs_tol=1e-30):
+def expected_norms(which, depth, width, seed, device):
+    model = probes.network(which, depth, width, seed, device)
+    x, y = probes.data(seed, width, device)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        loss = torch.nn.functional.mse_loss(model(x), y)
+        linears = [m for m in model.modules() if isinstance(m, torch.nn.Linear)]
+        return [float(g.norm()) for g in torch.autograd.grad(loss, [m.weight for m in linears])]
+    finally:
+        torch.set_num_threads(threads)
+
+
+def check_norms(learner, which, depth, width, seed, device, what, stale=False):
+    got = learner.probe("measure", which, depth, width, seed, device, stale=stale)
+    want = expected_norms(which, depth, width, seed, device)
+    if not isinstance(got, list) or len(got) != len(want):
+        raise CheckFailure(f"linear_grad_norms must return a list with one float per nn.Linear ({what})")
+    for i, (u, v) in enumerate(zip(got, want)):
+        if type(u) is not float:
+            raise CheckFailure(f"linear_grad_norms must return Python floats ({what})")
+        if not math.isclose(u, v, rel_tol=1e-6, abs_tol=1e-30):
             raise CheckFailure(f"the gradient norm of Linear {i} is wrong ({what})")
+    return got
 
 
 def test_norms_deep_sigmoid(learner, device, rng):
     """On a 20-layer sigmoid MLP the norms are right down to ~1e-17 (the first layer's gradient has vanished)."""
     for seed in seeds(rng, 2):
-        got = learner.probe("measure", "sigmoid", 20, 64, seed, device)
-        check_norms(got, "a 20-layer sigmoid MLP")
-        if not got["got"][0] / got["got"][-1] < 1e-10:
-            raise CheckFailure("on a 20-layer sigmoid MLP the first/last ratio should be below 1e-10")
+        check_norms(learner, "sigmoid", 20, 64, seed, device, "a 20-layer sigmoid MLP, norms down to 1e-17")
 
 
 def test_norms_residual_model(learner, device, rng):
     """On a residual tanh network (LayerNorm inside the blocks) the norms are right too, in modules() order."""
     for seed in seeds(rng, 2):
-        check_norms(learner.probe("measure", "residual", 6, 8, seed, device), "a residual network")
+        check_norms(learner, "residual", 6, 8, seed, device, "a residual network with nested Linear layers")
+
+
+def test_norms_only_linear_weights(learner, device, rng):
+    """Every nn.Linear counts (a subclass and one without bias included) and nothing else does (another module's
+    2-D parameter called `weight`)."""
+    check_norms(learner, "mixed", 5, 6, seeds(rng, 1)[0], device,
+                "a network with a bias-free Linear, a Linear subclass and a non-Linear 2-D weight")
 
 
 def test_stale_gradients_ignored(learner, device, rng):
     """Gradients already in .grad (from an earlier backward) do not count."""
-    check_norms(learner.probe("measure", "sigmoid", 4, 8, seeds(rng, 1)[0], device, stale=True),
-                "a model with stale gradients in .grad")
+    check_norms(learner, "sigmoid", 4, 8, seeds(rng, 1)[0], device, "a model with stale gradients in .grad",
+                stale=True)
 
 
 def stable(learner, depth, width, seed, device):
     got = learner.probe("stable", depth, width, seed, device)
-    if not got["is_module"]:
+    if not got.get("module"):
         raise CheckFailure("make_stable_deep_net must return an nn.Module")
-    return got
+    out = got["out"]
+    if not isinstance(out, torch.Tensor) or tuple(out.shape) != (32, 1):
+        raise CheckFailure(f"make_stable_deep_net({depth}, {width}) must map (N, {width}) to (N, 1)")
+    if not bool(torch.isfinite(out).all()):
+        raise CheckFailure(f"make_stable_deep_net({depth}, {width}) gives non-finite outputs")
+    return got["linears"]
 
 
 def test_stable_net_structure(learner, device, rng):
-    """The stable net maps (N, width) to (N, 1) with at least depth Linear(width, width) layers."""
+    """The stable net maps (N, width) to (N, 1) with at least depth Linear(width, width) layers, each of which gets a
+    weight gradient."""
     for depth, width in ((20, 64), (8, 16)):
-        got = stable(learner, depth, width, seeds(rng, 1)[0], device)
-        if got["out_shape"] != [32, 1]:
-            raise CheckFailure(f"make_stable_deep_net({depth}, {width}) must map (N, {width}) to (N, 1)")
-        if got["square_linears"] < depth:
+        linears = stable(learner, depth, width, seeds(rng, 1)[0], device)
+        square = [n for i, o, n in linears if i == width and o == width]
+        if len(square) < depth:
             raise CheckFailure(f"make_stable_deep_net({depth}, {width}) needs at least {depth} "
                                f"nn.Linear({width}, {width}) layers: keep it deep")
+        if any(n is None or n == 0.0 for _, _, n in linears):
+            raise CheckFailure(f"in make_stable_deep_net({depth}, {width}) some nn.Linear gets no weight gradient: "
+                               "every layer must be on the path from the input to the output")
 
 
 def test_stable_net_keeps_gradients(learner, device, rng):
-    """For depth 20 (width 64) and depth 40 (width 32), several seeds: first/last ratio within [0.01, 100]."""
+    """For depth 20 (width 64) and depth 40 (width 32), several seeds, default initialisation: first/last ratio
+    within [0.01, 100]."""
     for depth, width in ((20, 64), (40, 32)):
         for seed in seeds(rng, 2):
-            norms = stable(learner, depth, width, seed, device)["norms"]
+            norms = [n for _, _, n in stable(learner, depth, width, seed, device)]
+            if len(norms) < 2 or any(n is None for n in norms):
+                raise CheckFailure(f"in make_stable_deep_net({depth}, {width}) some nn.Linear gets no weight gradient")
             ratio = norms[0] / norms[-1] if norms[-1] else math.inf
             if not 1e-2 <= ratio <= 1e2:
                 raise CheckFailure(f"make_stable_deep_net({depth}, {width}): the first layer's gradient is not within "
-                                   "a factor 100 of the last layer's")
+                                   "a factor 100 of the last layer's (with PyTorch's default initialisation)")

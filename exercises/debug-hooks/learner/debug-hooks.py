@@ -5,14 +5,15 @@
 #
 # Write
 #
-# * `attach_grad_norm_logger(model) -> (log, handles)`: `log` is a dict from every name of `model.named_parameters()` to a
-#   list; at every backward pass each list gets one Python float, the L2 norm of the gradient computed for that parameter
-#   in that pass (not the accumulated `.grad`, which the caller may not zero); after `h.remove()` for every `h` in
-#   `handles`, nothing more is logged.
+# * `attach_grad_norm_logger(model) -> (log, handles)`: `log` is a new dict from every name of `model.named_parameters()`
+#   to a list; at every backward pass each list gets one Python float, the L2 norm of the gradient computed for that
+#   parameter in that pass (not the accumulated `.grad`, which the caller may not zero); after `h.remove()` for every
+#   `h` in `handles`, nothing more is logged. Called twice on one model, each call's log gets one entry per pass.
 # * `first_nonfinite_module(model, x) -> str | None`: run `model(x)` and return the name (from `model.named_modules()`,
-#   the root excluded) of the first submodule whose forward pass finishes with a NaN or inf anywhere in its output (a
-#   submodule of a container finishes before the container), or None if every output is finite; no hook you added may
-#   remain on any module afterwards.
+#   the root excluded) of the first submodule whose forward pass finishes with a NaN, inf or -inf anywhere in its output
+#   (tensors nested in tuples included; a submodule of a container finishes before the container), or None if every
+#   submodule's output is finite; no hook you added may remain on any module afterwards, and calling it again on the
+#   same model answers for the new input alone.
 #
 # Check your work: `prep check debug-hooks`. Stuck? `prep hint debug-hooks`.
 
@@ -30,8 +31,9 @@ import torch
 #   `handles` holds the hook handles, so that calling `h.remove()` on each stops the logging.
 # * `first_nonfinite_module(model, x) -> str | None`: run `model(x)` and return the name (as in
 #   `model.named_modules()`) of the first submodule whose forward pass *finishes* with a NaN or inf in its output
-#   (a module inside a container finishes before the container), or None when every output is finite. Remove every
-#   hook you added before returning.
+#   (a module inside a container finishes before the container; a NaN or inf anywhere in a nested tuple counts),
+#   or None when every output is finite. Remove every hook you added before returning, so that later calls and
+#   forward passes of the same model are not affected.
 
 # %%
 def attach_grad_norm_logger(model):

@@ -4,14 +4,15 @@
 # `fix-broken-gradients` · fix-bug · easy · about 15 min
 #
 # Each stub function gives the right values but a wrong or failing gradient. Fix them so that, for a float64 input `x`
-# that requires grad, they return the same values and back-propagate the true gradient:
+# (1-D or 2-D) that requires grad, they return the same values and back-propagate the true gradient:
 #
-# * `unit_vector(x)` = `x / x.norm()`;
+# * `unit_vector(x)` = `x / x.norm()` (the norm of all of `x`);
 # * `double_sigmoid(x)` = `2 * sigmoid(x)`;
 # * `positive_tanh(x)` = `max(tanh(x), 0)` elementwise;
 # * `square_via_numpy(x)` = `x ** 2`;
 # * `two_gradients(x) -> (ga, gb)`: the gradients with respect to `x` of `a = exp(x).sum()` and `b = (exp(x) ** 2).sum()`,
-#   computed from one shared `h = torch.exp(x)`.
+#   as a tuple, leaving `x.grad` untouched (None) and giving the same answer when called again. The stub computes both
+#   from one shared `h = torch.exp(x)`, and its second `torch.autograd.grad` finds the graph already freed.
 #
 # Check your work: `prep check fix-broken-gradients`. Stuck? `prep hint fix-broken-gradients`.
 

@@ -1,19 +1,20 @@
 # %% [markdown]
-# # Fix the seed's gradient printout: where backward puts gradients, stale .grad, and the same by hand
+# # Fix the sample answer's gradient printout: where backward puts gradients, stale .grad, and the same by hand
 #
 # `fix-param-grads` · fix-bug · easy · about 20 min
 #
-# The stub of `param_grads(layer, x, t)` is the seed's script, and it raises. Fix it: it returns a dict
+# The stub of `param_grads(layer, x, t)` is the sample answer's script, and it raises. Fix it: it returns a dict
 # `{name: gradient}` with one entry per `layer.named_parameters()` (for `nn.Linear`: "weight" of shape (3, 5) and
-# "bias" of shape (3,), not the input's shape as the seed claims) holding the gradient of `nn.MSELoss()(layer(x), t)`
+# "bias" of shape (3,), not the input's shape as the sample answer claims) holding the gradient of `nn.MSELoss()(layer(x), t)`
 # for this batch only: gradients left in `.grad` by an earlier backward must not leak in, and afterwards each
-# parameter's `.grad` holds exactly this batch's gradient. `x` does not require grad and its `.grad` stays None. If
-# `t.shape` differs from the output's shape, raise `ValueError` (nn.MSELoss would broadcast it with only a warning).
-# `layer` can be any module, e.g. an `nn.Sequential`.
+# parameter's `.grad` holds exactly this batch's gradient. The dict is the caller's to keep: zeroing `.grad` in place
+# or a later call on another batch does not change the gradients in it. `x` does not require grad and its `.grad` stays None. If `t.shape`
+# differs from the output's shape (even with as many elements), raise `ValueError` (nn.MSELoss would broadcast it with
+# only a warning). `layer` can be any module, e.g. an `nn.Sequential`.
 #
 # Then write `linear_mse_grads(x, W, b, t) -> (dW, db, dx)`: the gradients of `mean((x @ W.T + b - t) ** 2)` with
-# respect to W (K, D), b (K,) and x (N, D), by hand with tensor operations, no autograd (it is called with autograd
-# switched off). They must equal autograd's to 1e-10 in float64.
+# respect to W (K, D), b (K,) and x (N, D), by hand with tensor operations: the graders call it inside
+# `torch.inference_mode()`, where autograd records nothing. They must equal autograd's to 1e-10 in float64.
 #
 # Check your work: `prep check fix-param-grads`. Stuck? `prep hint fix-param-grads`.
 
@@ -52,7 +53,7 @@ def param_grads(layer, x, t):
 # %% [markdown]
 # Now the same gradients by hand, for a linear layer `out = x @ W.T + b` and
 # `loss = mean((out - t) ** 2)` over all N * K elements (no autograd: the graders call this
-# with autograd switched off).
+# inside `torch.inference_mode()`, where autograd records nothing).
 
 # %%
 def linear_mse_grads(x, W, b, t):

@@ -7,15 +7,18 @@
 # behaving exactly like `torch.nn.utils.clip_grad_norm_` and `torch.nn.utils.clip_grad_value_`:
 #
 # * `clip_grad_norm` computes one total norm of order `norm_type` (1, 2, 3, ..., or `math.inf`: the largest |entry|)
-#   over all the gradients together, scales every gradient in place by `min(1, max_norm / (total + 1e-6))`, and returns
-#   the total computed before clipping as a 0-d tensor (`torch.tensor(0.0)` when no parameter has a gradient).
-# * `clip_grad_value` clamps every gradient entry in place to `[-clip_value, clip_value]` and returns None.
+#   over all the gradients together, scales every gradient in place by `min(1, max_norm / (total + 1e-6))`
+#   (`max_norm = 0` included), and returns the total computed before clipping as a 0-d tensor of the gradients' dtype
+#   (`torch.tensor(0.0)` when no parameter has a gradient).
+# * `clip_grad_value` clamps every gradient entry in place to `[-clip_value, clip_value]` (`clip_value = 0` included)
+#   and returns None.
 #
 # Both skip parameters whose `.grad` is None, modify `.grad` in place (the same tensor objects), and accept a single
-# tensor or any iterable of tensors, a one-shot generator like `model.parameters()` included. Results must equal
-# torch's to 1e-10 in float64. `torch.nn.utils`' clipping functions are off limits.
+# tensor or any iterable of tensors, a one-shot generator like `model.parameters()` included. Neither records a graph,
+# also for gradients that carry one (after `backward(create_graph=True)`): the returned total does not require grad and
+# the in-place changes stay out of the gradients' graphs. Results must equal torch's to 1e-10 in float64. `torch.nn.utils`' clipping functions are switched off.
 #
-# The seed names gradient clipping as a cure for exploding gradients but its demo never clips (it trains with Adam,
+# The sample answer names gradient clipping as a cure for exploding gradients but its demo never clips (it trains with Adam,
 # which does not stop gradients from vanishing or exploding).
 #
 # Check your work: `prep check grad-clipping`. Stuck? `prep hint grad-clipping`.

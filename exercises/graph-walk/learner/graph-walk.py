@@ -15,10 +15,11 @@
 # * `depends_on(t, u) -> bool`: True iff a backward from `t` would compute a gradient for `u`, a leaf or an intermediate
 #   tensor (`u` is `t` and requires grad, or `u`'s node is reachable from `t.grad_fn`).
 #
-# The graders build graphs with shared inputs, same-named nodes, reused weights, a custom Function, `.detach()`,
-# `torch.no_grad()`, integer tensors, and a Python loop whose number of iterations depends on the data.
+# The graders build graphs with shared inputs, a value used both directly and through another op, same-named nodes,
+# reused weights, a custom Function, `.detach()`, `torch.no_grad()`, integer tensors, and a Python loop whose number
+# of iterations depends on the data.
 #
-# The seed has the direction backwards: nodes do not list the nodes that depend on them; each node's
+# The sample answer has the direction backwards: nodes do not list the nodes that depend on them; each node's
 # `next_functions` points to the nodes its inputs came from. And `torch.tensor(2) + torch.tensor(3)` creates no node.
 #
 # Check your work: `prep check graph-walk`. Stuck? `prep hint graph-walk`.

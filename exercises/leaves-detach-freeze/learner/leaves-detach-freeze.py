@@ -5,18 +5,19 @@
 #
 # Write three functions:
 #
-# * `round_ste(x)`: `torch.round(x)` in the forward pass with the identity's gradient in the backward pass (a
-#   straight-through estimator), built with `.detach()`; the output stays in the graph.
+# * `round_ste(x)`: `torch.round(x)` in the forward pass (halves to even, as torch.round does) with the identity's
+#   gradient in the backward pass: a straight-through estimator, which `.detach()` makes. The output stays in the graph.
 # * `freeze(model, module_name) -> list[str]`: set `requires_grad=False` on every parameter of the submodule called
-#   `module_name` (a name from `model.named_modules()`, nested names such as "enc.0" included), and return the full
-#   names of the frozen parameters in `model.named_parameters()` order. Other parameters are untouched: freezing "enc"
-#   must not freeze "encoder", and freezing "1" must not freeze "11".
+#   `module_name` (a name from `model.named_modules()`, nested names such as "enc.0" included), and return a list of the
+#   full names of the frozen parameters in `model.named_parameters()` order. Other parameters are untouched: freezing
+#   "enc" must not freeze "encoder", freezing "1" must not freeze "11", and one frozen before the call stays frozen.
 # * `ema_update(target, online, decay)`: an exponential moving average of two modules of the same architecture: every
-#   parameter of `target` becomes `decay * target + (1 - decay) * online`, every buffer of `target` (e.g. BatchNorm's
-#   running statistics) a copy of `online`'s. It works when called with grad mode on, updates the same tensor objects in
-#   place, keeps them leaves that require grad, records no graph, and leaves `online` unchanged.
+#   parameter of `target` becomes `decay * target + (1 - decay) * online` (`decay` anywhere in [0, 1], both ends
+#   included), every buffer of `target` (e.g. BatchNorm's running statistics) a copy of `online`'s, which does not follow
+#   `online`'s later changes. It works when called with grad mode on, updates the same tensor objects in place, keeps
+#   them leaves that require grad, records no graph, and leaves `online` unchanged.
 #
-# The seed calls outputs leaves and says nothing about what leaves are for; these are the places where it matters.
+# The sample answer calls outputs leaves and says nothing about what leaves are for; these are the places where it matters.
 #
 # Check your work: `prep check leaves-detach-freeze`. Stuck? `prep hint leaves-detach-freeze`.
 

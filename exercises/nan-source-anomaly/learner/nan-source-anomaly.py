@@ -1,53 +1,52 @@
 # %% [markdown]
-# # Find where a NaN comes from: anomaly detection for backward, forward hooks for the forward pass
+# # Find where a NaN or inf comes from: hooks on backward nodes for gradients, forward hooks for activations
 #
 # `nan-source-anomaly` · code · medium · about 25 min
 #
-# Write two debugging helpers.
+# Write two debugging helpers that check numbers as they are computed.
 #
-# `find_nan_backward(fn, *inputs) -> str | None` runs `fn(*inputs).sum().backward()` on copies of the inputs that
-# require grad, under anomaly detection, and returns the name of the backward function that returned NaN (for example
-# "SqrtBackward0"), or None when backward finishes without NaN. Any other error propagates. Afterwards anomaly mode is
-# off again and the caller's inputs have no `.grad`.
+# `first_nonfinite_grad(fn, *inputs) -> str | None` runs `fn(*inputs).sum().backward()` on copies of the
+# (floating-point) inputs that require grad, and returns the class name of the first backward node, in the order the
+# backward pass runs them, whose computed gradients (what it returns for its inputs) contain a NaN, inf or -inf, such
+# as "SqrtBackward0" for `torch.sqrt` at 0, whose gradient is inf; or None when every gradient is finite. Any error
+# raised by `fn` or by backward propagates. The caller's inputs get no `.grad`. Graphs that reuse a value at every
+# step of a long loop (billions of paths, a hundred nodes) must be handled in time: visit each node once.
 #
 # `first_nonfinite_module(model, x) -> str | None` runs `model(x)` and returns the name (as in `model.named_modules()`)
-# of the first module whose output contains NaN or inf, in the order outputs are produced (a submodule before the
-# module that contains it; "" for the model itself), or None if every output is finite. Every hook it registers is
+# of the first module whose output contains NaN, inf or -inf, in the order outputs are produced (a submodule before
+# the module that contains it; "" for the model itself), or None if every output is finite. Every hook it registers is
 # removed before it returns.
 #
-# Note that anomaly detection does not flag a NaN made only in the forward pass whose gradient is finite (`log(x - 1)`
-# at x = 0.5): that is what the forward hooks are for. The seed's answer to numerical problems is to print gradients.
+# Anomaly detection (`torch.autograd.detect_anomaly()`) reports only NaN made in backward, never inf, so it cannot answer
+# the first question. A NaN made only in the forward pass whose gradient is finite (`log(x - 1)` at x = 0.5) is invisible
+# to the backward check: that is what the forward hooks are for. The sample answer to numerical problems is to print
+# gradients.
 #
 # Check your work: `prep check nan-source-anomaly`. Stuck? `prep hint nan-source-anomaly`.
 
 # %%
-import re
-
 import torch
 
 # %% [markdown]
-# The seed's "numerical check" is to print gradients. PyTorch has real tools:
+# The seed's "numerical check" is to print gradients. PyTorch lets you check every gradient *as backward computes
+# it*, node by node, and every activation as the forward pass produces it, module by module:
 #
-# * **Anomaly detection** (`with torch.autograd.detect_anomaly():`): during backward, every
-#   backward function's outputs are checked, and the first one that returns NaN raises
-#   `RuntimeError: Function 'SqrtBackward0' returned nan values in its 0th output.`, with the
-#   forward traceback of the operation that created that node. It only checks *backward*
-#   outputs: a NaN made in the forward pass whose gradient is finite (log of a negative
-#   number) goes unnoticed. It is slow: use it to debug, then switch it off.
-# * **Forward hooks** (`module.register_forward_hook`) see every submodule's output as it is
-#   produced: the first non-finite one points at the culprit in the forward pass. Remove the
-#   hooks (`handle.remove()`) when done.
+# * **Hooks on backward nodes.** `t.grad_fn` is the node that will compute the gradients of `t`'s inputs;
+#   `node.next_functions` leads to the nodes before it. `node.register_hook(fn)` calls
+#   `fn(grad_inputs, grad_outputs)` right after the node ran: `grad_inputs` are what it computed (the gradients
+#   for its inputs), `grad_outputs` what it received. The first node whose `grad_inputs` hold a NaN or an inf is
+#   where the gradient broke. Anomaly detection (`torch.autograd.detect_anomaly()`) cannot do this job: it only
+#   reports NaN, never inf (the gradient of `sqrt` at 0 is inf and passes unnoticed).
+# * **Forward hooks** (`module.register_forward_hook`) see every submodule's output as it is produced: the first
+#   non-finite one points at the culprit in the forward pass. A NaN made only in the forward pass, whose gradient
+#   is finite (`log(x - 1)` at x = 0.5), is invisible to the backward check: that is what these are for.
 #
-# The classic trap: `torch.where(x > 0, torch.sqrt(x), 0)` has a finite forward, but for
-# x < 0 the masked-out `sqrt(x)` is NaN and its backward computes 0 / NaN = NaN.
+# Remove every hook you add (`handle.remove()`) when done, in a `finally` block.
 
 # %%
-def find_nan_backward(fn, *inputs):
-    """Run fn(*inputs).sum().backward() under anomaly detection, on copies of the inputs that require grad.
-
-    Returns the name of the backward function that returned NaN (e.g. "SqrtBackward0"), or None if backward
-    finished without NaN. Other errors propagate. Leaves anomaly mode off and the inputs' .grad untouched.
-    """
+def first_nonfinite_grad(fn, *inputs):
+    """Run fn(*inputs).sum().backward() on copies of the inputs that require grad; return the class name of the first
+    backward node, in the order backward runs them, whose computed gradients hold a NaN or an inf, or None."""
     raise NotImplementedError("nan-source-anomaly: your code here")
 
 

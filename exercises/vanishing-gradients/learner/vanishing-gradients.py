@@ -4,15 +4,17 @@
 # `vanishing-gradients` · code · medium · about 30 min
 #
 # Write `linear_grad_norms(model, x, y) -> list[float]`: for the loss `F.mse_loss(model(x), y)`, the 2-norm of the
-# weight gradient of every `nn.Linear` in `model.modules()` order, as Python floats (relative error 1e-6, also when a
-# norm is 1e-17). Gradients left in `.grad` by an earlier backward must not count.
+# weight gradient of every `nn.Linear` in `model.modules()` order (subclasses of `nn.Linear` included, other modules'
+# parameters left out), as Python floats (relative error 1e-6, also when a norm is 1e-17). Gradients left in `.grad`
+# by an earlier backward must not count.
 #
 # Then write `make_stable_deep_net(depth, width) -> nn.Module`, mapping (N, width) to (N, 1), with at least `depth`
-# `nn.Linear(width, width)` layers, whose first `nn.Linear`'s weight gradient stays within a factor 100 of its last
-# `nn.Linear`'s (ratio in [0.01, 100]) with PyTorch's default initialisation, for depth 20 and 40 and any seed. The
-# given `make_deep_sigmoid_mlp(depth, width)` gives a ratio near 1e-17 for depth 20.
+# `nn.Linear(width, width)` layers, every `nn.Linear` on the path to the output (each gets a weight gradient), whose
+# first `nn.Linear`'s weight gradient stays within a factor 100 of its last `nn.Linear`'s (ratio in [0.01, 100]) with
+# PyTorch's default initialisation (the graders call every submodule's `reset_parameters()` before measuring), for
+# depth 20 and 40 and any seed. The given `make_deep_sigmoid_mlp(depth, width)` gives a ratio near 1e-17 for depth 20.
 #
-# The seed blames dynamic graphs for vanishing gradients and proposes Adam and L1/L2 regularisation: neither changes the
+# The sample answer blames dynamic graphs for vanishing gradients and proposes Adam and L1/L2 regularisation: neither changes the
 # back-propagated signal. Residual connections and normalisation do.
 #
 # Check your work: `prep check vanishing-gradients`. Stuck? `prep hint vanishing-gradients`.

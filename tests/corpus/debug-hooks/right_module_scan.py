@@ -36,8 +36,14 @@ def first_nonfinite_module(model, x):
 
     def check(name):
         def hook(module, inputs, output):
-            outs = output if isinstance(output, (tuple, list)) else (output,)
-            found.append((name, all(bool(torch.isfinite(o).all()) for o in outs if isinstance(o, torch.Tensor))))
+            stack, ok = [output], True
+            while stack:  # walk nested tuples and lists without recursion
+                item = stack.pop()
+                if isinstance(item, torch.Tensor):
+                    ok = ok and bool(torch.isfinite(item).all())
+                elif isinstance(item, (tuple, list)):
+                    stack.extend(item)
+            found.append((name, ok))
         return hook
 
     handles = [m.register_forward_hook(check(name)) for name, m in model.named_modules() if name]

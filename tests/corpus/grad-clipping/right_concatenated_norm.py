@@ -1,4 +1,5 @@
-"""A correct solution written differently: the total norm of all gradients concatenated into one vector."""
+"""A correct solution written differently: the total norm of all (detached) gradients concatenated into one vector,
+scaling only when the factor is below 1."""
 
 import torch
 
@@ -12,7 +13,7 @@ def clip_grad_norm(parameters, max_norm, norm_type=2.0):
     grads = _grads(parameters)
     if len(grads) == 0:
         return torch.tensor(0.0)
-    flat = torch.cat([g.reshape(-1) for g in grads])
+    flat = torch.cat([g.detach().reshape(-1) for g in grads])
     if norm_type == float("inf"):
         total = flat.abs().max()
     else:

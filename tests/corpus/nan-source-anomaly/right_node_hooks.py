@@ -1,4 +1,4 @@
-"""A correct solution written differently: hooks on every backward node (no anomaly mode), and a global forward hook."""
+"""A correct solution written differently: hooks on every backward node (grad_fn walked with an explicit stack, node.name()), and a global forward hook."""
 
 import torch
 import torch.nn as nn
@@ -15,17 +15,15 @@ def _nodes(root):
         stack.extend(child for child, _ in node.next_functions)
 
 
-def find_nan_backward(fn, *inputs):
+def first_nonfinite_grad(fn, *inputs):
     copies = [x.detach().clone().requires_grad_() for x in inputs]
     with torch.enable_grad():
         loss = fn(*copies).sum()
-    if loss.grad_fn is None:
-        return None
     first = []
 
     def check(node):
         def hook(grad_inputs, grad_outputs):
-            if not first and any(g is not None and bool(torch.isnan(g).any()) for g in grad_inputs):
+            if not first and any(g is not None and not bool(torch.isfinite(g).all()) for g in grad_inputs):
                 first.append(node.name())
         return hook
 

@@ -1,27 +1,53 @@
-"""Keeps overwriting the name, so it reports the last module with a non-finite output (the outermost), not the first."""
+"""Keeps recording names, so it reports the last module with a non-finite output (the outermost), not the first."""
 
-import re
-
+# %%
 import torch
 
-def find_nan_backward(fn, *inputs):
-    """Run fn(*inputs).sum().backward() under anomaly detection, on copies of the inputs that require grad.
 
-    Returns the name of the backward function that returned NaN (e.g. "SqrtBackward0"), or None if backward
-    finished without NaN. Other errors propagate. Leaves anomaly mode off and the inputs' .grad untouched.
-    """
+# %% [markdown]
+# The seed's "numerical check" is to print gradients. PyTorch lets you check every gradient *as backward computes
+# it*, node by node, and every activation as the forward pass produces it, module by module:
+#
+# * **Hooks on backward nodes.** `t.grad_fn` is the node that will compute the gradients of `t`'s inputs;
+#   `node.next_functions` leads to the nodes before it. `node.register_hook(fn)` calls
+#   `fn(grad_inputs, grad_outputs)` right after the node ran: `grad_inputs` are what it computed (the gradients
+#   for its inputs), `grad_outputs` what it received. The first node whose `grad_inputs` hold a NaN or an inf is
+#   where the gradient broke. Anomaly detection (`torch.autograd.detect_anomaly()`) cannot do this job: it only
+#   reports NaN, never inf (the gradient of `sqrt` at 0 is inf and passes unnoticed).
+# * **Forward hooks** (`module.register_forward_hook`) see every submodule's output as it is produced: the first
+#   non-finite one points at the culprit in the forward pass. A NaN made only in the forward pass, whose gradient
+#   is finite (`log(x - 1)` at x = 0.5), is invisible to the backward check: that is what these are for.
+#
+# Remove every hook you add (`handle.remove()`) when done, in a `finally` block.
+
+# %%
+def first_nonfinite_grad(fn, *inputs):
+    """Run fn(*inputs).sum().backward() on copies of the inputs that require grad; return the class name of the first
+    backward node, in the order backward runs them, whose computed gradients hold a NaN or an inf, or None."""
     leaves = [x.detach().clone().requires_grad_(True) for x in inputs]
+    with torch.enable_grad():
+        loss = fn(*leaves).sum()
+    found, handles, seen, stack = [], [], set(), [loss.grad_fn]
+
+    def watch(node):
+        def hook(grad_inputs, grad_outputs):
+            if not found and any(g is not None and not bool(torch.isfinite(g).all()) for g in grad_inputs):
+                found.append(type(node).__name__)
+        return hook
+
     try:
-        with torch.autograd.detect_anomaly(check_nan=True):
-            with torch.enable_grad():
-                loss = fn(*leaves).sum()
-            loss.backward()
-    except RuntimeError as e:
-        found = re.search(r"Function '(\w+)' returned nan values", str(e))
-        if found is None:
-            raise
-        return found.group(1)
-    return None
+        while stack:  # every node of the graph, each once
+            node = stack.pop()
+            if node is None or node in seen:
+                continue
+            seen.add(node)
+            handles.append(node.register_hook(watch(node)))
+            stack.extend(child for child, _ in node.next_functions)
+        loss.backward()
+    finally:
+        for h in handles:
+            h.remove()
+    return found[0] if found else None
 
 
 def first_nonfinite_module(model, x):
