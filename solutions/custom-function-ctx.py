@@ -10,7 +10,9 @@ from torch.autograd import Function
 # `forward(ctx, *inputs)` computes the result and stores what backward needs on `ctx`;
 # `backward(ctx, *grad_outputs)` gets one incoming gradient per output and returns **one
 # gradient per input of forward** (None for an input that is not a tensor or needs none).
-# Call it with `.apply(...)`. Three tools of `ctx`:
+# Call it with `.apply(...)`, passing arguments by position: `Sort.apply(x, 0, True)`.
+# (`apply` does not fill a skipped default: `Sort.apply(x, descending=True)` raises for a
+# plain Function.) Three tools of `ctx`:
 #
 # * `ctx.save_for_backward(*tensors)` for tensors (read back with `ctx.saved_tensors`); plain
 #   Python values can be stored as attributes (`ctx.dim = dim`).

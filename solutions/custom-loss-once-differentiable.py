@@ -16,8 +16,12 @@ from torch.autograd.function import once_differentiable
 # for target).
 #
 # `@once_differentiable` on a backward says "this backward is not itself differentiable": it
-# runs under `no_grad`, so you may use in-place ops or non-torch code inside it, and trying to
-# differentiate its result raises an error. That is the right tool when you never need
+# runs under `no_grad`, so you may use in-place ops or non-torch code inside it. Its result
+# carries no graph; when the incoming gradient itself requires grad, PyTorch gives the result
+# an error node instead, and `.backward()` through it raises "trying to differentiate twice a
+# function that was marked with @once_differentiable". Beware the quiet case: a gradient that
+# picks up a graph elsewhere (pred = w * x) differentiates without any error, just wrongly,
+# as if the once-differentiable part were constant. That is the right tool when you never need
 # second derivatives, and the wrong one when you do: gradient penalties (WGAN-GP, input
 # gradient regularisation), Hessian-vector products and meta-learning all differentiate a
 # gradient. Write both versions and a gradient penalty that needs the differentiable one.

@@ -40,10 +40,12 @@ def square_grad(x):
 # * `vjp(f, x, v)` returns `v^T J` at `x`, with x's shape (`v` has the shape of `f(x)`).
 # * `jacobian(f, x)` returns the full Jacobian, of shape `f(x).shape + x.shape`: one
 #   vector-Jacobian product per output element. A function whose output does not depend
-#   on `x` has a zero Jacobian.
+#   on `x` has a zero Jacobian (and a zero vjp), even if its output requires grad through
+#   a parameter: `torch.autograd.grad` then says x is unused (`allow_unused=True` gives None).
 #
-# Neither may write into `x.grad`, and both must work whether or not `x` requires grad.
-# `torch.autograd.functional.*` and `torch.func.*` are off limits.
+# Neither may write into `x.grad` or change `x`, and both must work whether or not `x`
+# requires grad. `torch.autograd.functional` and torch.func's derivative transforms are
+# off limits.
 
 # %%
 def vjp(f, x, v):

@@ -12,9 +12,14 @@ from torch.autograd import Function
 # * softplus(x) = log(1 + exp(x)). Try x = 100 in float32, and x = -30.
 # * Its derivative is 1 / (1 + exp(-x)), the sigmoid. Compare with what `backward` returns.
 #
-# Keep `backward` built from differentiable tensor operations: double backward must work.
-# `torch.nn.functional.softplus` and `torch.nn.Softplus` are off limits: the point is to
-# write the stable formula yourself.
+# Check float32 as well as float64: each has its own overflow point (exp(89) is inf in
+# float32, exp(710) in float64) and its own tiny values.
+#
+# Keep `backward` built from differentiable tensor operations: double backward must work,
+# and the second derivative must stay finite at the extremes too.
+# `torch.nn.functional.softplus`, `torch.nn.Softplus` and their one-call equivalents
+# (`torch.logaddexp(x, 0)`, `-F.logsigmoid(-x)`) are off limits: the point is to write the
+# stable formula yourself.
 
 # %%
 class Softplus(Function):

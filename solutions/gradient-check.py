@@ -9,7 +9,8 @@ import torch
 # when you nudge its inputs. The nudge must be symmetric, f(x + eps) - f(x - eps)
 # over 2 eps: its error shrinks like eps**2, where the one-sided difference only
 # shrinks like eps. Work on copies: perturbing the caller's tensors in place breaks
-# their autograd graph and may not restore them bit for bit.
+# their autograd graph and may not restore them bit for bit. `torch.autograd.gradcheck`
+# (and the rest of its module, numerical-Jacobian helpers included) is off limits.
 
 # %%
 def numerical_jacobian(fn, inputs, eps=1e-6):

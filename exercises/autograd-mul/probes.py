@@ -1,13 +1,18 @@
-"""Trusted helpers for autograd-mul, run in the worker."""
+"""Trusted helpers for autograd-mul, run in the worker. They only drive the learner's Mul; every comparison
+happens in the graders."""
 
 
-def raw_backward(mod, x, y, g):
-    """What Mul.backward itself returns, before autograd's engine sums broadcast gradients for it.
+def raw_backward(mod, x, y, g, x_needs=True, y_needs=True):
+    """What Mul.backward itself returns, called directly through the output's node.
 
-    The engine silently reduces a gradient that is broadcastable to its input's shape, so only
-    calling backward directly shows whether it honours the contract.
+    The engine silently reduces a gradient that is broadcastable to its input's shape and drops a
+    gradient nobody asked for, so only calling backward directly shows what it returns.
     """
+    x = x.detach().requires_grad_(x_needs)
+    y = y.detach().requires_grad_(y_needs)
     out = mod.Mul.apply(x, y)
-    grads = out.grad_fn.apply(g)
-    grads = grads if isinstance(grads, tuple) else (grads,)
-    return [None if t is None else list(t.shape) for t in grads]
+    node = getattr(out, "grad_fn", None)
+    if node is None:
+        return "no grad_fn"
+    grads = node.apply(g)
+    return list(grads) if isinstance(grads, tuple) else [grads]

@@ -1,25 +1,57 @@
-"""Trusted helpers for custom-activations, run in the worker."""
+"""Trusted helpers for custom-activations, run in the worker. They only drive the learner's Functions and return
+what they produced; every comparison and every reference is in the graders."""
 
 import torch
 
-
-def saved_by(mod, name, x):
-    """Apply the learner's Function under saved_tensors_hooks: the output and every tensor it saved."""
-    saved = []
-
-    def pack(t):
-        saved.append(t.detach().clone())
-        return t
-
-    with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
-        out = getattr(mod, name).apply(x.detach().requires_grad_(True))
-    return {"out": out, "saved": saved}
+_KEPT = {}
 
 
-def layouts(mod, name, x):
-    """Forward and backward on a transposed (non-contiguous) view of x: the output and the gradient."""
-    leaf = x.detach().T.contiguous().requires_grad_(True)
-    view = leaf.T  # non-contiguous, same values as x
+def keep_output(mod, name, n):
+    """Apply a Function to an n-element float64 x that requires grad, keep only its output (and so the graph behind
+    it) in a module global, and drop x. The judge measures, from outside, how much memory stays held: the output
+    itself, plus whatever the Function saved for backward besides it. x is made by an addition, whose backward
+    saves nothing, so x stays alive only if the Function saved it. Returns a checksum of the output."""
+    _KEPT.clear()
+    w = torch.zeros((), dtype=torch.float64, requires_grad=True)
+    data = torch.linspace(-6.0, 6.0, n, dtype=torch.float64)
+    x = data + w
+    del data
+    out = getattr(mod, name).apply(x)
+    del x
+    _KEPT["out"] = out
+    if not isinstance(out, torch.Tensor):
+        return None
+    with torch.no_grad():
+        return [float(out.double().sum()), float(out.double().square().sum())]
+
+
+def release(mod):
+    """Drop what keep_output kept."""
+    _KEPT.clear()
+    return None
+
+
+def layouts(mod, name, x, g):
+    """Forward and backward of a Function on non-contiguous views holding x's values: a transposed view, every other
+    element of a larger buffer (with a storage offset), and a row expanded to three rows. For each: the output, and
+    the gradient of (output * g).sum() with respect to the tensor the view was made from."""
+    found = {}
+    base = x.detach().T.contiguous().requires_grad_(True)
+    view = base.T
     out = getattr(mod, name).apply(view)
-    (g,) = torch.autograd.grad(out, leaf, torch.ones_like(out))
-    return {"out": out, "grad": g.T, "was_contiguous": view.is_contiguous()}
+    (grad,) = torch.autograd.grad(out, base, g)
+    found["transposed"] = [out, grad]
+
+    buffer = torch.stack([torch.zeros_like(x), x.detach()], dim=-1).reshape(*x.shape[:-1], 2 * x.shape[-1])
+    buffer.requires_grad_(True)
+    view = buffer[..., 1::2]
+    out = getattr(mod, name).apply(view)
+    (grad,) = torch.autograd.grad(out, buffer, g)
+    found["strided"] = [out, grad]
+
+    row = x.detach()[:1].clone().requires_grad_(True)
+    view = row.expand(x.shape[0], *x.shape[1:])
+    out = getattr(mod, name).apply(view)
+    (grad,) = torch.autograd.grad(out, row, g)
+    found["expanded"] = [out, grad]
+    return found

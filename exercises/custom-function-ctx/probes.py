@@ -1,4 +1,5 @@
-"""Trusted helpers for custom-function-ctx, run in the worker."""
+"""Trusted helpers for custom-function-ctx, run in the worker (and imported by the graders, to build the same big
+tensors for the memory check). They only drive the learner's Functions; every comparison is in the graders."""
 
 import torch
 
@@ -13,11 +14,12 @@ def backward_returns(mod, a, b, a_needs, b_needs):
     out = mod.MatMul.apply(a, b)
     returned = out.grad_fn.apply(torch.ones_like(out))
     returned = returned if isinstance(returned, tuple) else (returned,)
-    return [r if isinstance(r, torch.Tensor) or r is None else type(r).__name__ for r in returned]
+    return list(returned)
 
 
 def outputs(mod, name, x, *args):
-    """Apply a Function to an x that requires grad: the outputs and whether each requires grad."""
+    """Apply a Function (positional arguments only) to an x that requires grad: the outputs and whether each
+    requires grad."""
     x = x.detach().requires_grad_(True)
     outs = getattr(mod, name).apply(x, *args)
     outs = outs if isinstance(outs, tuple) else (outs,)
@@ -36,8 +38,7 @@ def values_grad(mod, name, x, g, *args):
 
 
 def clamp_double_backward(mod, x, g, v, low, high):
-    """d/dg of (the gradient for x under incoming gradient g), applied to v: double backward through Clamp.
-    (learner.function cannot pass the float arguments, so this runs here.)"""
+    """d/dg of (the gradient for x under incoming gradient g), applied to v: double backward through Clamp."""
     x = x.detach().requires_grad_(True)
     g = g.detach().requires_grad_(True)
     y, _ = mod.Clamp.apply(x, low, high)
@@ -46,3 +47,36 @@ def clamp_double_backward(mod, x, g, v, low, high):
         return torch.zeros_like(v)
     (gg,) = torch.autograd.grad(gx, g, v)
     return gg
+
+
+def big_pair(which, n):
+    """The MatMul inputs of the memory check: the input that requires grad is a row (which='a': a is (1, n)) or a
+    column (which='b': b is (n, 1)); the other one is n x n, so that its gradient, if formed, is n x n too."""
+    square = torch.linspace(-1.0, 1.0, n * n, dtype=torch.float64).reshape(n, n)
+    if which == "a":
+        return torch.linspace(-1.0, 1.0, n, dtype=torch.float64).reshape(1, n), square
+    return square, torch.linspace(-1.0, 1.0, n, dtype=torch.float64).reshape(n, 1)
+
+
+_STATE = {}
+
+
+def matmul_prepare(mod, which, n):
+    """Forward through MatMul with only one input requiring grad; keep the output for matmul_backward."""
+    _STATE.clear()
+    a, b = big_pair(which, n)
+    (a if which == "a" else b).requires_grad_(True)
+    _STATE.update(out=mod.MatMul.apply(a, b), leaf=a if which == "a" else b)
+    return None
+
+
+def matmul_backward(mod):
+    """The engine's backward through the kept output, for the one input that requires grad."""
+    out, leaf = _STATE["out"], _STATE["leaf"]
+    (grad,) = torch.autograd.grad(out, leaf, torch.ones_like(out))
+    return grad
+
+
+def release(mod):
+    _STATE.clear()
+    return None

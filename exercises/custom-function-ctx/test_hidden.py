@@ -1,12 +1,27 @@
-"""Hidden graders for custom-function-ctx: random inputs per run, gradcheck, what backward skips, non-differentiable outputs."""
+"""Hidden graders for custom-function-ctx: random inputs per run, gradcheck, what backward returns and what memory it
+uses (measured from outside the worker), non-differentiable outputs, positional apply calls."""
 
 import torch
 
-from grader.judge.checks import CheckFailure, check_gradients, expect_close, expect_equal
+from grader.judge import kit
+from grader.judge.checks import (CheckFailure, check_gradients, expect_close, expect_equal, expect_tensor,
+                                 load_sibling, summarize)
+
+probes = load_sibling(__file__)
 
 
 def rand(rng, *shape, device, scale=1.0):
-    return (torch.randn(shape, generator=rng, dtype=torch.float64) * scale).to(device)
+    """Continuous random values: no ties (the order of tied values is not part of the task)."""
+    return kit.adversarial(rng, shape, device=device, scale=scale, zeros=False, ties=False)
+
+
+def _outputs(learner, name, x, *args, count=2):
+    got = learner.probe("outputs", name, x, *args)
+    call = f"{name}.apply(x{''.join(', ' + repr(a) for a in args)})"
+    if not isinstance(got, dict) or not isinstance(got.get("outs"), list) or len(got["outs"]) != count:
+        outs = got.get("outs") if isinstance(got, dict) else got
+        raise CheckFailure(f"{call} must return a tuple of {count} tensors", f"it returned {summarize(outs)}")
+    return got, call
 
 
 def test_matmul_gradcheck(learner, device, rng):
@@ -15,89 +30,132 @@ def test_matmul_gradcheck(learner, device, rng):
     for n, k, m in ((3, 3, 3), (4, 2, 1), (1, 5, 3)):
         a = rand(rng, n, k, device=device).requires_grad_()
         b = rand(rng, k, m, device=device).requires_grad_()
-        expect_close(learner.call("MatMul.apply", a.detach(), b.detach()), (a @ b).detach(), rtol=1e-12, atol=1e-12,
-                     what=f"MatMul.apply for shapes ({n}, {k}) @ ({k}, {m})")
-        check_gradients(fn, (a, b), what=f"MatMul for ({n}, {k}) @ ({k}, {m})", fast=True)
+        check_gradients(fn, (a, b), what=f"MatMul for ({n}, {k}) @ ({k}, {m})", reference=torch.matmul, fast=True)
     a = rand(rng, 2, 3, device=device).requires_grad_()
     b = rand(rng, 3, 2, device=device).requires_grad_()
-    check_gradients(fn, (a, b), what="MatMul", second_order=True, fast=True)
+    check_gradients(fn, (a, b), what="MatMul", reference=torch.matmul, second_order=True, fast=True)
 
 
 def test_matmul_skips_unneeded_gradients(learner, device, rng):
-    """With only one input requiring grad, backward returns None for the other (ctx.needs_input_grad)."""
+    """With only one input requiring grad, backward returns None for the other and the right gradient for it."""
     a, b = rand(rng, 3, 5, device=device), rand(rng, 5, 7, device=device)
     g = torch.ones(3, 7, dtype=torch.float64, device=device)
     for a_needs, b_needs in ((True, False), (False, True)):
         got = learner.probe("backward_returns", a, b, a_needs, b_needs)
         if not isinstance(got, list) or len(got) != 2:
-            raise CheckFailure("MatMul.backward must return one value per input of forward (2)")
+            raise CheckFailure("MatMul.backward must return one value per input of forward (2)",
+                               f"it returned {summarize(got)}")
         needed, skipped = (0, 1) if a_needs else (1, 0)
-        want = g @ b.T if a_needs else a.T @ g
-        expect_close(got[needed], want, rtol=1e-12, atol=1e-12, what="the gradient that is needed")
         if got[skipped] is not None:
             raise CheckFailure(f"backward computed a gradient for {'ab'[skipped]} although it does not require grad: "
                                "check ctx.needs_input_grad and return None for it")
+        want = g @ b.T if a_needs else a.T @ g
+        expect_close(got[needed], want, rtol=1e-12, atol=1e-12, what="the gradient that is needed")
+
+
+N = 2048  # an n x n float64 gradient is 32 MiB: far above allocator noise (1-3 MB)
+
+
+def test_matmul_never_computes_unneeded_gradient(learner):
+    """Backward never forms the gradient of an input that does not require grad: with a (1, n) @ (n, n) product and
+    only the row requiring grad (and the other way round), backward's peak memory stays far below one n x n matrix."""
+    size = N * N * 8
+    for which in ("a", "b"):
+        learner.probe("matmul_prepare", which, N)
+        with learner.measure() as m:
+            grad = learner.probe("matmul_backward")
+        learner.probe("release")
+        a, b = probes.big_pair(which, N)
+        g = torch.ones(a.shape[0], b.shape[1], dtype=torch.float64)
+        want = g @ b.T if which == "a" else a.T @ g
+        expect_close(grad, want, rtol=1e-10, atol=1e-10,
+                     what=f"the gradient for {which} when only {which} requires grad")
+        if m.peak_growth > size // 2:
+            other = "b" if which == "a" else "a"
+            raise CheckFailure(f"with only {which} requiring grad, backward's memory rose by {m.peak_growth / 2**20:.0f} "
+                               f"MiB, about the size of {other}'s gradient ({size / 2**20:.0f} MiB): it computed the "
+                               f"gradient of {other}, which nobody needs; check ctx.needs_input_grad before computing it")
+
+
+SORT_CASES = (((7,), (), (-1, False)), ((4, 5), (0,), (0, False)), ((4, 5), (0, True), (0, True)),
+              ((2, 3, 4), (1, False), (1, False)), ((3, 4), (-1, True), (-1, True)), ((2, 5), (1,), (1, False)))
 
 
 def test_sort_matches_torch(learner, device, rng):
-    """Values and indices equal torch.sort's along dim 0 and -1, ascending and descending, for 1-D to 3-D inputs."""
-    for shape, dim, desc in (((7,), -1, False), ((4, 5), 0, True), ((2, 3, 4), 1, False), ((3, 4), -1, True)):
+    """Values and indices equal torch.sort's for Sort.apply(x), Sort.apply(x, dim) and Sort.apply(x, dim,
+    descending), along dim 0, 1 and -1, ascending and descending, for 1-D to 3-D inputs."""
+    for shape, args, (dim, desc) in SORT_CASES:
         x = rand(rng, *shape, device=device)
-        got = learner.probe("outputs", "Sort", x, dim, desc)
+        got, call = _outputs(learner, "Sort", x, *args)
         want_v, want_i = torch.sort(x, dim=dim, descending=desc)
-        if len(got["outs"]) != 2:
-            raise CheckFailure("Sort.apply must return (values, indices)")
-        expect_close(got["outs"][0], want_v, rtol=0.0, atol=0.0, what=f"the values for shape {shape}, dim {dim}")
-        expect_close(got["outs"][1], want_i, what=f"the indices for shape {shape}, dim {dim}")
+        expect_close(got["outs"][0], want_v, rtol=0.0, atol=0.0, what=f"the values of {call} for shape {shape}")
+        expect_close(got["outs"][1], want_i, what=f"the indices of {call} for shape {shape}")
 
 
 def test_sort_gradients(learner, device, rng):
-    """The gradient of the values goes back to the sorted-from positions (gradcheck and gradgradcheck, any dim)."""
-    for shape, dim, desc in (((6,), -1, False), ((3, 4), 0, True), ((2, 3, 4), 1, False)):
+    """The gradient of the values goes back to the sorted-from positions (any dim, both orders, default arguments),
+    and double backward works (gradcheck and gradgradcheck)."""
+    for shape, args, (dim, desc) in SORT_CASES:
         x = rand(rng, *shape, device=device)
         g = rand(rng, *shape, device=device)
         xr = x.clone().requires_grad_()
         (want,) = torch.autograd.grad((torch.sort(xr, dim=dim, descending=desc)[0] * g).sum(), xr)
-        expect_close(learner.probe("values_grad", "Sort", x, g, dim, desc), want, rtol=1e-12, atol=1e-12,
-                     what=f"the gradient through Sort for shape {shape}, dim {dim}")
+        call = f"Sort.apply(x{''.join(', ' + repr(a) for a in args)})"
+        expect_close(learner.probe("values_grad", "Sort", x, g, *args), want, rtol=1e-12, atol=1e-12,
+                     what=f"the gradient through {call} for shape {shape}")
     fn = learner.function("Sort.apply")
     x = rand(rng, 3, 4, device=device).requires_grad_()
-    check_gradients(lambda t: fn(t)[0], (x,), what="Sort's values", second_order=True, fast=True)
+    check_gradients(lambda t: fn(t)[0], (x,), what="Sort's values", reference=lambda t: torch.sort(t)[0],
+                    second_order=True, fast=True)
 
 
 def test_sort_indices_not_differentiable(learner, device, rng):
     """The indices are int64 and do not require grad; the values do."""
-    got = learner.probe("outputs", "Sort", rand(rng, 3, 4, device=device), 0, False)
-    expect_equal(got["requires_grad"], [True, False], what="requires_grad of (values, indices)")
-    if got["outs"][1].dtype != torch.int64:
-        raise CheckFailure("the indices must be an int64 tensor, as torch.sort's")
+    got, call = _outputs(learner, "Sort", rand(rng, 3, 4, device=device), 0, False)
+    expect_equal(got["requires_grad"], [True, False], what=f"requires_grad of (values, indices) from {call}")
+    expect_tensor(got["outs"][1], what=f"the indices of {call}", shape=(3, 4), dtype=torch.int64, device=device)
+
+
+def clamp_input(rng, device, low, high, dtype=torch.float64):
+    """Random values on both sides of [low, high] with the boundaries themselves planted."""
+    x = rand(rng, 20, device=device, scale=2.0)
+    fixed = torch.tensor([low, high, low - 1.0, high + 1.0, (low + high) / 2], dtype=torch.float64, device=device)
+    return torch.cat([x, fixed]).to(dtype)
+
+
+CLAMP_BOUNDS = ((-1.0, 1.0), (-1.5, 0.5), (-1, 2), (0.25, 0.25))
 
 
 def test_clamp_matches_torch(learner, device, rng):
-    """Clamp's values equal torch.clamp's and its gradient too, at the boundaries included (gradient 1 there)."""
-    x = torch.cat([rand(rng, 20, device=device, scale=2.0),
-                   torch.tensor([-1.0, 1.0, -1.5, 0.5], dtype=torch.float64, device=device)])
-    for low, high in ((-1.0, 1.0), (-1.5, 0.5)):
-        got = learner.probe("outputs", "Clamp", x, low, high)
-        expect_close(got["outs"][0], torch.clamp(x, low, high), rtol=0.0, atol=0.0, what=f"Clamp(x, {low}, {high})")
+    """Clamp's values and mask equal torch.clamp's and (x < low) | (x > high), boundaries and low == high included,
+    and its gradient is torch.clamp's (1 at the boundaries), also when the loss uses the mask; double backward works."""
+    for low, high in CLAMP_BOUNDS:
+        x = clamp_input(rng, device, low, high)
+        got, call = _outputs(learner, "Clamp", x, low, high)
+        expect_close(got["outs"][0], torch.clamp(x, low, high), rtol=0.0, atol=0.0, what=f"the values of {call}")
         expect_close(got["outs"][1], ((x < low) | (x > high)).to(x.dtype), rtol=0.0, atol=0.0,
-                     what=f"the clipped mask of Clamp(x, {low}, {high})")
+                     what=f"the clipped mask of {call} (1.0 only strictly outside [low, high])")
         g = rand(rng, x.shape[0], device=device)
         xr = x.clone().requires_grad_()
         (want,) = torch.autograd.grad((torch.clamp(xr, low, high) * g).sum(), xr)
         expect_close(learner.probe("values_grad", "Clamp", x, g, low, high), want, rtol=1e-12, atol=1e-12,
-                     what=f"the gradient of Clamp(x, {low}, {high}) (a loss that also uses the mask)")
+                     what=f"the gradient of {call} (a loss that also uses the mask)")
     # double backward: differentiating the gradient with respect to the incoming gradient gives (1 - clipped) v
+    x = clamp_input(rng, device, -1.0, 1.0)
     g, v = rand(rng, x.shape[0], device=device), rand(rng, x.shape[0], device=device)
-    expect_close(learner.probe("clamp_double_backward", x, g, v, -1.0, 1.0), v * ((x >= -1.0) & (x <= 1.0)).to(x.dtype),
-                 rtol=1e-12, atol=1e-12, what="the double backward of Clamp (build backward from differentiable ops)")
+    expect_close(learner.probe("clamp_double_backward", x, g, v, -1.0, 1.0),
+                 v * ((x >= -1.0) & (x <= 1.0)).to(x.dtype), rtol=1e-12, atol=1e-12,
+                 what="the double backward of Clamp (build backward from differentiable ops)")
 
 
 def test_clamp_mask_not_differentiable(learner, device, rng):
-    """The float mask is marked non-differentiable: requires_grad False, with x's dtype."""
-    for dtype in (torch.float32, torch.float64):
-        x = rand(rng, 5, device=device).to(dtype)
-        got = learner.probe("outputs", "Clamp", x, -0.5, 0.5)
+    """The float mask is marked non-differentiable (requires_grad False) and has x's dtype (float32, float64,
+    bfloat16); the clamped output keeps x's dtype too."""
+    for dtype in (torch.float32, torch.float64, torch.bfloat16):
+        x = clamp_input(rng, device, -0.5, 0.5, dtype)
+        got, call = _outputs(learner, "Clamp", x, -0.5, 0.5)
         expect_equal(got["requires_grad"], [True, False], what=f"requires_grad of (clamped, clipped) in {dtype}")
-        if got["outs"][1].dtype != dtype:
-            raise CheckFailure("the clipped mask must have x's dtype")
+        expect_tensor(got["outs"][0], what=f"the clamped values in {dtype}", shape=x.shape, dtype=dtype)
+        expect_tensor(got["outs"][1], what=f"the clipped mask in {dtype}", shape=x.shape, dtype=dtype)
+        expect_close(got["outs"][1], ((x < -0.5) | (x > 0.5)).to(dtype), rtol=0.0, atol=0.0,
+                     what=f"the clipped mask in {dtype}")

@@ -1,40 +1,52 @@
-"""Trusted helpers for custom-loss-once-differentiable, run in the worker."""
+"""Trusted helpers for custom-loss-once-differentiable, run in the worker. They only drive the learner's code and
+return what it produced; every reference and comparison is in the graders."""
 
 import torch
 
 
-def run(mod, name, pred, target, delta=None):
-    """The loss and its gradients for pred and target (both require grad)."""
-    p = pred.detach().requires_grad_(True)
-    t = target.detach().requires_grad_(True)
+def run(mod, name, pred, target, delta=None, pred_needs=True, target_needs=True):
+    """The loss and its gradients for pred and target (for those that require grad; None for the other)."""
+    p = pred.detach().requires_grad_(pred_needs)
+    t = target.detach().requires_grad_(target_needs)
     fn = getattr(mod, name)
     loss = fn.apply(p, t) if delta is None else fn.apply(p, t, delta)
-    gp, gt = torch.autograd.grad(loss, (p, t))
-    return {"loss": loss, "grad_pred": gp, "grad_target": gt}
+    wanted = [x for x in (p, t) if x.requires_grad]
+    grads = iter(torch.autograd.grad(loss, wanted))
+    return {"loss": loss, "grad_pred": next(grads) if pred_needs else None,
+            "grad_target": next(grads) if target_needs else None}
 
 
-def double_backward(mod, name, pred, target):
-    """Differentiate the gradient again, as a gradient penalty does: the error message, or None if it works."""
+def double_backward(mod, name, pred, target, g_out):
+    """Differentiate the gradient again, as a gradient penalty does.
+
+    1. The first backward with create_graph=True and a plain incoming gradient: the gradient, and whether it
+       carries a graph (requires_grad).
+    2. The same with an incoming gradient that itself requires grad (g_out); then (grad * grad).sum().backward(),
+       which runs every node behind it: the error message if that raises, else the gradients it left in pred.grad
+       and g_out.grad.
+    """
     p = pred.detach().requires_grad_(True)
     fn = getattr(mod, name)
     (g,) = torch.autograd.grad(fn.apply(p, target), p, create_graph=True)
-    plain_requires_grad = bool(g.requires_grad)
-    # with an incoming gradient that itself requires grad, once_differentiable plants an error node
-    go = torch.ones((), dtype=pred.dtype, device=pred.device, requires_grad=True)
-    (g,) = torch.autograd.grad(fn.apply(p, target), p, go, create_graph=True)
+    first = {"grad": g, "requires_grad": bool(g.requires_grad)}
+    go = g_out.detach().requires_grad_(True)
+    (g2,) = torch.autograd.grad(fn.apply(p, target), p, go, create_graph=True)
+    second = {"grad": g2, "requires_grad": bool(g2.requires_grad), "error": None, "grads": None}
     try:
-        (g * g).sum().backward()
-        error = None
+        (g2 * g2).sum().backward()
+        second["grads"] = [p.grad, go.grad]
     except RuntimeError as e:
-        error = str(e)[:300]
-    return {"grad_requires_grad": plain_requires_grad, "error": error}
+        second["error"] = str(e)[:300]
+    return {"first": first, "second": second}
 
 
-def penalty(mod, pred, target, delta):
-    """The learner's penalty and its gradient with respect to pred."""
-    p = pred.detach().requires_grad_(True)
-    value = mod.grad_penalty(p, target, delta)
-    if not (isinstance(value, torch.Tensor) and value.requires_grad):
-        return {"value": value, "grad": None}
+def penalty(mod, pred, target, delta, pred_requires_grad=True):
+    """The learner's penalty, (when pred requires grad) its gradient with respect to pred, and whether pred still
+    has the requires_grad it was given."""
+    p = pred.detach().requires_grad_(pred_requires_grad)
+    value = mod.grad_penalty(p, target) if delta is None else mod.grad_penalty(p, target, delta)
+    unchanged = bool(p.requires_grad) == pred_requires_grad
+    if not pred_requires_grad or not (isinstance(value, torch.Tensor) and value.requires_grad):
+        return {"value": value, "grad": None, "pred_unchanged": unchanged}
     (g,) = torch.autograd.grad(value, p)
-    return {"value": value, "grad": g}
+    return {"value": value, "grad": g, "pred_unchanged": unchanged}

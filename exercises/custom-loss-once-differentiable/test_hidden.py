@@ -1,102 +1,190 @@
-"""Hidden graders for custom-loss-once-differentiable: random residuals per run, double backward, a gradient penalty."""
+"""Hidden graders for custom-loss-once-differentiable: random residuals per run (both signs, zeros, both sides of
+delta, thousands), float32 and float64, double backward, what @once_differentiable does, a gradient penalty."""
 
 import torch
 import torch.nn.functional as F
 
-from grader.judge.checks import CheckFailure, banned_names_used, check_gradients, expect_close
+from grader.judge import kit
+from grader.judge.checks import CheckFailure, check_gradients, expect_close, expect_tensor, summarize
 
-BANNED = ["torch.nn.functional.huber_loss", "torch.nn.functional.smooth_l1_loss", "torch.nn.HuberLoss",
-          "torch.nn.SmoothL1Loss"]
 NAMES = ("HuberLoss", "HuberLossOnce")
+ONCE_ERROR = "trying to differentiate twice a function that was marked with @once_differentiable"
 
 
-def rand(rng, *shape, device, scale=2.0):
-    return (torch.randn(shape, generator=rng, dtype=torch.float64) * scale).to(device)
+def rand(rng, *shape, device, scale=2.0, dtype=torch.float64, **kw):
+    return kit.adversarial(rng, shape, device=device, scale=scale, dtype=dtype, **kw)
 
 
 def reference(pred, target, delta):
-    p, t = pred.clone().requires_grad_(), target.clone().requires_grad_()
+    p, t = pred.clone().double().requires_grad_(), target.clone().double().requires_grad_()
     loss = F.huber_loss(p, t, delta=delta)
     gp, gt = torch.autograd.grad(loss, (p, t))
     return loss.detach(), gp, gt
 
 
+def _run(learner, name, pred, target, delta=None):
+    got = learner.probe("run", name, pred, target, delta)
+    if not isinstance(got, dict):
+        raise CheckFailure(f"{name}.apply must return the loss as a tensor", f"received {summarize(got)}")
+    return got
+
+
+def check_run(learner, name, pred, target, delta, what, dtype=torch.float64):
+    got = _run(learner, name, pred, target, delta)
+    loss, gp, gt = reference(pred, target, 1.0 if delta is None else delta)
+    expect_tensor(got["loss"], what=f"the loss of {what}", shape=(), dtype=dtype)
+    kit.expect_close_in(got["loss"], loss, dtype=dtype, what=f"the loss of {what}")
+    kit.expect_close_in(got["grad_pred"], gp, dtype=dtype, what=f"the gradient for pred of {what}")
+    kit.expect_close_in(got["grad_target"], gt, dtype=dtype, what=f"the gradient for target of {what}")
+
+
 def test_values_and_gradients_match_torch(learner, device, rng):
-    """Values and gradients equal F.huber_loss's for several shapes, deltas and residuals up to 1e4."""
-    cases = (((7,), 1.0), ((3, 4), 0.5), ((), 2.0), ((5,), 1.0))
+    """Values and gradients equal F.huber_loss's for several shapes and deltas, residuals on both sides of delta and
+    in the thousands, exact boundary residuals, float32 and float64."""
+    cases = (((7,), 1.0), ((3, 4), 0.5), ((), 2.0), ((5,), 1.0), ((2, 3, 2), 3.0))
     for name in NAMES:
         for k, (shape, delta) in enumerate(cases):
             pred, target = rand(rng, *shape, device=device), rand(rng, *shape, device=device)
             if k == 3:
                 pred = pred * 5e3
-            got = learner.probe("run", name, pred, target, delta)
-            loss, gp, gt = reference(pred, target, delta)
-            what = f"{name} for shape {shape}, delta {delta}"
-            expect_close(got["loss"], loss, rtol=1e-12, atol=1e-12, what=f"the loss of {what}")
-            expect_close(got["grad_pred"], gp, rtol=1e-12, atol=1e-12, what=f"the gradient for pred of {what}")
-            expect_close(got["grad_target"], gt, rtol=1e-12, atol=1e-12, what=f"the gradient for target of {what}")
+            check_run(learner, name, pred, target, delta, f"{name} for shape {shape}, delta {delta}")
+        # residuals exactly at +-delta, inside, outside and zero
+        target = torch.zeros(6, dtype=torch.float64, device=device)
+        pred = torch.tensor([0.7, -0.7, 0.0, 0.35, -2.1, 1e3], dtype=torch.float64, device=device)
+        check_run(learner, name, pred, target, 0.7, f"{name} for residuals at +-delta, 0, inside and outside")
+        pred32, target32 = rand(rng, 9, device=device, dtype=torch.float32), rand(rng, 9, device=device,
+                                                                                     dtype=torch.float32)
+        check_run(learner, name, pred32, target32, 0.8, f"{name} in float32", dtype=torch.float32)
+
+
+def test_only_one_input_requires_grad(learner, device, rng):
+    """With only pred, or only target, requiring grad, that input still gets its gradient (and the loss its value)."""
+    for name in NAMES:
+        pred, target = rand(rng, 7, device=device), rand(rng, 7, device=device)
+        loss, gp, gt = reference(pred, target, 0.9)
+        for pred_needs in (True, False):
+            got = learner.probe("run", name, pred, target, 0.9, pred_needs, not pred_needs)
+            if not isinstance(got, dict):
+                raise CheckFailure(f"{name}.apply must return the loss as a tensor", f"received {summarize(got)}")
+            only = "pred" if pred_needs else "target"
+            kit.expect_close_in(got["loss"], loss, dtype=torch.float64, what=f"the loss of {name} when only {only} "
+                                "requires grad")
+            kit.expect_close_in(got["grad_pred"] if pred_needs else got["grad_target"], gp if pred_needs else gt,
+                                dtype=torch.float64, what=f"the gradient of {name} for {only} when only {only} "
+                                "requires grad")
 
 
 def test_default_delta_is_one(learner, device, rng):
-    """Called as .apply(pred, target), delta defaults to 1.0."""
-    pred, target = rand(rng, 6, device=device), rand(rng, 6, device=device)
+    """Called as .apply(pred, target), delta defaults to 1.0 (residuals on both sides of 1)."""
+    pred, target = rand(rng, 8, device=device), rand(rng, 8, device=device)
+    pred = torch.cat([pred, torch.tensor([0.5, 1.5, -3.0], dtype=torch.float64, device=device)])
+    target = torch.cat([target, torch.zeros(3, dtype=torch.float64, device=device)])
     for name in NAMES:
-        expect_close(learner.probe("run", name, pred, target)["loss"], reference(pred, target, 1.0)[0], rtol=1e-12,
-                     atol=1e-12, what=f"{name}.apply(pred, target)")
+        check_run(learner, name, pred, target, None, f"{name}.apply(pred, target)")
 
 
 def test_gradcheck(learner, device, rng):
     """gradcheck passes for both classes, with respect to pred and target."""
     for name in NAMES:
-        pred = rand(rng, 5, device=device).requires_grad_()
-        target = rand(rng, 5, device=device).requires_grad_()
-        check_gradients(learner.function(f"{name}.apply"), (pred, target), what=name, fast=True)
+        pred = rand(rng, 5, device=device, zeros=False).requires_grad_()
+        target = rand(rng, 5, device=device, zeros=False).requires_grad_()
+        check_gradients(learner.function(f"{name}.apply"), (pred, target), what=name,
+                        reference=lambda p, t: F.huber_loss(p, t), fast=True)
 
 
 def test_gradgradcheck_differentiable_version(learner, device, rng):
     """HuberLoss supports double backward (save the inputs, not an intermediate computed in forward)."""
-    pred = rand(rng, 5, device=device).requires_grad_()
-    target = rand(rng, 5, device=device).requires_grad_()
-    check_gradients(learner.function("HuberLoss.apply"), (pred, target), what="HuberLoss", second_order=True, fast=True)
+    pred = rand(rng, 5, device=device, zeros=False).requires_grad_()
+    target = rand(rng, 5, device=device, zeros=False).requires_grad_()
+    check_gradients(learner.function("HuberLoss.apply"), (pred, target), what="HuberLoss",
+                    reference=lambda p, t: F.huber_loss(p, t), second_order=True, fast=True)
+
+
+def _double(learner, name, rng, device):
+    pred, target = rand(rng, 6, device=device), rand(rng, 6, device=device)
+    g_out = torch.tensor(1.5, dtype=torch.float64, device=device)
+    got = learner.probe("double_backward", name, pred, target, g_out)
+    if not isinstance(got, dict):
+        raise CheckFailure(f"{name} could not be differentiated with create_graph=True", f"received {summarize(got)}")
+    _, gp, _ = reference(pred, target, 1.0)
+    return got, pred, target, gp
 
 
 def test_once_version_refuses_double_backward(learner, device, rng):
-    """HuberLossOnce's backward is marked @once_differentiable: differentiating its gradient raises that error."""
-    got = learner.probe("double_backward", "HuberLossOnce", rand(rng, 5, device=device), rand(rng, 5, device=device))
-    if got["error"] is None or "once_differentiable" not in got["error"]:
-        raise CheckFailure("differentiating HuberLossOnce's gradient should raise the @once_differentiable error: "
-                           "decorate its backward with torch.autograd.function.once_differentiable")
-    if got["grad_requires_grad"]:
-        raise CheckFailure("with @once_differentiable the gradient must not carry a graph")
+    """HuberLossOnce's backward is @once_differentiable: the first backward works even with create_graph=True and
+    gives the right gradient, without a graph under a plain incoming gradient; under an incoming gradient that
+    requires grad, .backward() through the gradient raises PyTorch's once_differentiable error."""
+    got, _, _, gp = _double(learner, "HuberLossOnce", rng, device)
+    first, second = got["first"], got["second"]
+    expect_close(first["grad"], gp, rtol=1e-12, atol=1e-12, what="HuberLossOnce's gradient taken with create_graph=True")
+    expect_close(second["grad"], 1.5 * gp, rtol=1e-12, atol=1e-12,
+                 what="HuberLossOnce's gradient under an incoming gradient of 1.5 that requires grad")
+    if first["requires_grad"]:
+        raise CheckFailure("HuberLossOnce's gradient carries a graph (requires_grad=True) under a plain incoming "
+                           "gradient: with @once_differentiable its backward runs without recording")
+    if second["error"] is None or ONCE_ERROR not in second["error"]:
+        raise CheckFailure("calling .backward() through HuberLossOnce's gradient (taken under an incoming gradient that "
+                           f"requires grad) should raise PyTorch's error '{ONCE_ERROR}': decorate its backward with "
+                           "torch.autograd.function.once_differentiable")
 
 
 def test_differentiable_version_allows_double_backward(learner, device, rng):
-    """HuberLoss's gradient, taken with create_graph=True, requires grad and can be back-propagated."""
-    got = learner.probe("double_backward", "HuberLoss", rand(rng, 5, device=device), rand(rng, 5, device=device))
-    if got["error"] is not None or not got["grad_requires_grad"]:
+    """HuberLoss's gradient, taken with create_graph=True, requires grad and can be back-propagated to pred and to
+    the incoming gradient, with the right values."""
+    got, pred, target, gp = _double(learner, "HuberLoss", rng, device)
+    first, second = got["first"], got["second"]
+    expect_close(first["grad"], gp, rtol=1e-12, atol=1e-12, what="HuberLoss's gradient taken with create_graph=True")
+    if not first["requires_grad"] or second["error"] is not None:
         raise CheckFailure("HuberLoss's gradient must be differentiable: no @once_differentiable, no detach in backward")
+    grads = second["grads"]
+    if not isinstance(grads, list) or len(grads) != 2 or any(not isinstance(t, torch.Tensor) for t in grads):
+        raise CheckFailure("differentiating HuberLoss's gradient must give gradients for pred and the incoming "
+                           "gradient", f"received {summarize(grads)}")
+    p = pred.clone().requires_grad_()
+    go = torch.tensor(1.5, dtype=torch.float64, device=device, requires_grad=True)
+    (g,) = torch.autograd.grad(F.huber_loss(p, target), p, go, create_graph=True)
+    want_p, want_go = torch.autograd.grad((g * g).sum(), (p, go))
+    expect_close(grads[0], want_p, rtol=1e-10, atol=1e-12, what="the second derivative of HuberLoss for pred")
+    expect_close(grads[1], want_go, rtol=1e-10, atol=1e-12,
+                 what="the derivative of HuberLoss's gradient for the incoming gradient")
+
+
+def want_penalty(pred, target, delta):
+    p = pred.clone().requires_grad_()
+    (g,) = torch.autograd.grad(F.huber_loss(p, target, delta=delta), p, create_graph=True)
+    want = (g * g).sum()
+    (want_grad,) = torch.autograd.grad(want, p)
+    return want.detach(), want_grad
 
 
 def test_grad_penalty(learner, device, rng):
-    """grad_penalty is ||d loss / d pred||^2 and its own gradient with respect to pred is right."""
+    """grad_penalty is ||d loss / d pred||^2 and its own gradient with respect to pred is right (residuals on both
+    sides of delta)."""
     for delta in (1.0, 0.7):
         pred, target = rand(rng, 6, device=device), rand(rng, 6, device=device)
-        p = pred.clone().requires_grad_()
-        (g,) = torch.autograd.grad(F.huber_loss(p, target, delta=delta), p, create_graph=True)
-        want = (g * g).sum()
-        (want_grad,) = torch.autograd.grad(want, p)
+        want, want_grad = want_penalty(pred, target, delta)
         got = learner.probe("penalty", pred, target, delta)
-        expect_close(got["value"], want.detach(), rtol=1e-12, atol=1e-14, what=f"grad_penalty (delta {delta})")
+        if not isinstance(got, dict):
+            raise CheckFailure("grad_penalty could not be run", f"received {summarize(got)}")
+        expect_close(got["value"], want, rtol=1e-12, atol=1e-14, what=f"grad_penalty (delta {delta})")
         if got["grad"] is None:
             raise CheckFailure("grad_penalty must stay differentiable with respect to pred (create_graph=True)")
-        expect_close(got["grad"], want_grad, rtol=1e-10, atol=1e-14, what=f"the gradient of grad_penalty (delta {delta})")
+        expect_close(got["grad"], want_grad, rtol=1e-10, atol=1e-14,
+                     what=f"the gradient of grad_penalty (delta {delta})")
 
 
-def test_no_builtin_huber(learner, source, device, rng):
-    """The loss is your own: F.huber_loss, F.smooth_l1_loss and their nn modules are not used (and it works)."""
-    used = banned_names_used(source, BANNED)
-    if used:
-        raise CheckFailure(f"your code uses {', '.join(used)}: write the Huber loss yourself")
-    pred, target = rand(rng, 4, device=device), rand(rng, 4, device=device)
-    expect_close(learner.probe("run", "HuberLoss", pred, target, 1.0)["loss"], reference(pred, target, 1.0)[0],
-                 rtol=1e-12, atol=1e-12, what="HuberLoss")
+def test_grad_penalty_contract(learner, device, rng):
+    """grad_penalty returns a 0-d tensor of pred's dtype, works when pred does not require grad without switching on
+    the caller's requires_grad, and uses the default delta of 1.0."""
+    pred, target = rand(rng, 5, device=device), rand(rng, 5, device=device)
+    want, _ = want_penalty(pred, target, 1.0)
+    got = learner.probe("penalty", pred, target, None, False)
+    if not isinstance(got, dict):
+        raise CheckFailure("grad_penalty could not be run", f"received {summarize(got)}")
+    expect_tensor(got["value"], what="grad_penalty(pred, target) for a pred without requires_grad", shape=(),
+                  dtype=torch.float64, device=device)
+    expect_close(got["value"], want, rtol=1e-12, atol=1e-14,
+                 what="grad_penalty(pred, target) for a pred without requires_grad")
+    if got.get("pred_unchanged") is not True:
+        raise CheckFailure("grad_penalty switched on requires_grad of the caller's pred: differentiate a detached "
+                           "copy (pred.detach().requires_grad_()) and leave the caller's tensor as it was")

@@ -1,6 +1,10 @@
-"""Trusted helpers for fix-nonscalar-backward, run in the worker: the functions, by name, and the calls."""
+"""Trusted helpers for fix-nonscalar-backward, run in the worker (and in the judge, for the references): the functions,
+by name, and the calls. The probes only call the learner's functions and report what they returned and x's state
+around each call; every comparison is in the graders."""
 
 import torch
+
+_W = torch.tensor(1.5, dtype=torch.float64, requires_grad=True)  # a parameter a function closes over
 
 FUNCTIONS = {
     "square": lambda x: x ** 2,
@@ -10,6 +14,10 @@ FUNCTIONS = {
     "sum_sin": lambda x: torch.sin(x).sum(),
     "head_squared": lambda x: x.reshape(-1)[:2] ** 2,
     "constant": lambda x: torch.ones(3, dtype=x.dtype, device=x.device),
+    # requires grad (through the parameter) but does not depend on x: autograd.grad finds x unused (None)
+    "param_only": lambda x: _W.to(x.dtype) * torch.ones(3, dtype=x.dtype, device=x.device),
+    "scale_0d": lambda x: torch.stack([x * 2, x ** 3]),
+    "empty_output": lambda x: x.reshape(-1)[:0] * 2,  # an output with no elements
 }
 
 
@@ -19,20 +27,35 @@ def function(name, A=None):
     return FUNCTIONS[name]
 
 
-def square_grad_twice(mod, x):
-    """Call square_grad twice on the same tensor; report both results and what was left in x."""
-    before = x.detach().clone()
+def _state(x):
+    return {"values": x.detach().clone(), "requires_grad": bool(x.requires_grad),
+            "grad": None if x.grad is None else x.grad.detach().clone()}
+
+
+def square_grad_twice(mod, x, preset_grad=None, non_leaf=False):
+    """Call square_grad twice on the same tensor; report both results and x's state before and after.
+
+    With non_leaf, x is the result of an operation on a leaf that requires grad (x = base * 1), as when the caller
+    passes an intermediate of its own graph. With preset_grad, x.grad holds it before the calls."""
+    if non_leaf:
+        base = x.detach().clone().requires_grad_(True)
+        x = base * 1.0
+    if preset_grad is not None:
+        x.grad = preset_grad.clone()
+    before = _state(x)
     first = mod.square_grad(x)
     first = first.detach().clone() if isinstance(first, torch.Tensor) else first
     second = mod.square_grad(x)
-    return {"first": first, "second": second, "x_grad": x.grad, "x_changed": not torch.equal(x.detach(), before)}
+    return {"first": first, "second": second, "before": before, "after": _state(x)}
 
 
 def vjp(mod, name, x, v, A=None):
+    before = _state(x)
     out = mod.vjp(function(name, A), x, v)
-    return {"value": out, "x_grad": x.grad}
+    return {"value": out, "x_grad": x.grad, "before": before, "after": _state(x)}
 
 
 def jacobian(mod, name, x, A=None):
+    before = _state(x)
     out = mod.jacobian(function(name, A), x)
-    return {"value": out, "x_grad": x.grad}
+    return {"value": out, "x_grad": x.grad, "before": before, "after": _state(x)}

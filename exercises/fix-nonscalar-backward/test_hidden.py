@@ -1,97 +1,129 @@
-"""Hidden graders for fix-nonscalar-backward: random points and vectors per run, compared with torch.autograd.functional."""
+"""Hidden graders for fix-nonscalar-backward: random points and vectors per run, compared with
+torch.autograd.functional in the judge; x's state around every call; outputs that do not depend on x."""
 
 import torch
 from torch.autograd.functional import jacobian as torch_jacobian
 from torch.autograd.functional import vjp as torch_vjp
 
-from grader.judge.checks import CheckFailure, banned_names_used, expect_close, load_sibling
+from grader.judge import kit
+from grader.judge.checks import CheckFailure, expect_close, expect_tensor, load_sibling, summarize
 
-BANNED = ["torch.autograd.functional.jacobian", "torch.autograd.functional.vjp", "torch.autograd.functional.jvp",
-          "torch.func.jacrev", "torch.func.jacfwd", "torch.func.vjp"]
 probes = load_sibling(__file__)
+TOL = dict(rtol=1e-10, atol=1e-12)
 
 
-def rand(rng, *shape, device, requires_grad=False):
-    return torch.randn(shape, generator=rng, dtype=torch.float64).to(device).requires_grad_(requires_grad)
+def rand(rng, *shape, device, requires_grad=False, dtype=torch.float64):
+    return kit.adversarial(rng, shape, device=device, dtype=dtype).requires_grad_(requires_grad)
+
+
+def probe(learner, name, *args, **kwargs):
+    got = learner.probe(name, *args, **kwargs)
+    if not isinstance(got, dict):
+        raise CheckFailure(f"{name.split('_twice')[0]} could not be run", f"received {summarize(got)}")
+    return got
+
+
+def left_alone(got, what):
+    """x's values, requires_grad and .grad are as they were before the call."""
+    before, after = got["before"], got["after"]
+    if not isinstance(after.get("values"), torch.Tensor) or not torch.equal(after["values"], before["values"]):
+        raise CheckFailure(f"{what} changed the values of x")
+    if after["requires_grad"] != before["requires_grad"]:
+        raise CheckFailure(f"{what} changed x.requires_grad from {before['requires_grad']} to "
+                           f"{after['requires_grad']}: differentiate a detached copy instead")
+    b, a = before["grad"], after["grad"]
+    if (a is None) != (b is None) or (a is not None and not torch.equal(a, b)):
+        raise CheckFailure(f"{what} wrote into the caller's x.grad (.grad accumulates across backward calls): "
+                           "differentiate a detached copy, or use torch.autograd.grad")
 
 
 def test_square_grad_shapes(learner, device, rng):
-    """square_grad gives 2x for a 0-d tensor, a vector and a matrix, whether or not x requires grad."""
-    for shape, rg in (((), True), ((5,), False), ((3, 4), True)):
-        x = rand(rng, *shape, device=device, requires_grad=rg)
-        got = learner.probe("square_grad_twice", x)
-        expect_close(got["first"], 2 * x.detach(), what=f"square_grad(x) for x of shape {shape}"
+    """square_grad gives 2x, with x's shape and dtype, for a 0-d tensor, a vector, a matrix, an empty tensor and
+    float32, whether or not x requires grad."""
+    for shape, rg, dtype in (((), True, torch.float64), ((5,), False, torch.float64), ((3, 4), True, torch.float64),
+                             ((0, 2), True, torch.float64), ((4,), False, torch.float32)):
+        x = rand(rng, *shape, device=device, requires_grad=rg, dtype=dtype)
+        got = probe(learner, "square_grad_twice", x)
+        expect_close(got["first"], 2 * x.detach(), what=f"square_grad(x) for x of shape {shape} ({dtype})"
                      f"{'' if rg else ' without requires_grad'}")
 
 
 def test_square_grad_does_not_accumulate(learner, device, rng):
-    """Calling square_grad twice on the same x gives 2x both times and leaves x.grad None and x unchanged."""
-    x = rand(rng, 4, device=device, requires_grad=True)
-    got = learner.probe("square_grad_twice", x)
-    expect_close(got["second"], 2 * x.detach(), what="the second call of square_grad on the same x "
-                 "(.grad accumulates across backward calls)")
-    if got["x_grad"] is not None:
-        raise CheckFailure("square_grad wrote into the caller's x.grad: differentiate a detached copy, "
-                           "or use torch.autograd.grad")
-    if got["x_changed"]:
-        raise CheckFailure("square_grad changed the values of x")
+    """Calling square_grad twice on the same x gives 2x both times and leaves x as it was: values, requires_grad and
+    .grad (None, or a gradient the caller had left there), for a leaf and for an intermediate of the caller's graph."""
+    cases = ((dict(), "a leaf x"), (dict(preset_grad=torch.full((4,), 7.0, dtype=torch.float64, device=device)),
+                                    "a leaf x whose .grad is already set"),
+             (dict(non_leaf=True), "an x computed from the caller's own leaf"), (dict(), "an x without requires_grad"))
+    for k, (kw, label) in enumerate(cases):
+        x = rand(rng, 4, device=device, requires_grad=k < 3)
+        got = probe(learner, "square_grad_twice", x, **kw)
+        expect_close(got["first"], 2 * x.detach(), what=f"the first call of square_grad on {label}")
+        expect_close(got["second"], 2 * x.detach(), what=f"the second call of square_grad on {label} "
+                     "(.grad accumulates across backward calls)")
+        left_alone(got, f"square_grad (on {label})")
 
 
 def test_vjp_matches_autograd(learner, device, rng):
-    """vjp equals torch.autograd.functional.vjp for elementwise, softmax, outer-product, cumprod and scalar outputs."""
+    """vjp equals torch.autograd.functional.vjp for elementwise, softmax, outer-product, cumprod, matrix-vector,
+    scalar outputs and a 0-d x, with zero and negative entries in v."""
     A = rand(rng, 3, 4, device=device)
     for name, shape in (("square", (3, 2)), ("softmax", (2, 5)), ("outer", (3,)), ("cumprod", (2, 2)),
-                        ("sum_sin", (4,)), ("matvec", (4,))):
+                        ("sum_sin", (4,)), ("matvec", (4,)), ("scale_0d", ())):
         x = rand(rng, *shape, device=device)
         f = probes.function(name, A)
-        out = f(x)
-        v = rand(rng, *out.shape, device=device)
+        v = rand(rng, *f(x).shape, device=device)
         _, want = torch_vjp(f, x, v)
-        got = learner.probe("vjp", name, x, v, A=A)
-        expect_close(got["value"], want, rtol=1e-10, atol=1e-12, what=f"vjp for {name} with x of shape {shape}")
+        got = probe(learner, "vjp", name, x, v, A=A)
+        expect_close(got["value"], want, **TOL, what=f"vjp for {name} with x of shape {shape}")
 
 
 def test_vjp_leaves_x_alone(learner, device, rng):
-    """vjp works when x requires grad and does not write into x.grad."""
-    x = rand(rng, 5, device=device, requires_grad=True)
-    v = rand(rng, 5, device=device)
-    got = learner.probe("vjp", "softmax", x, v)
-    _, want = torch_vjp(probes.function("softmax"), x.detach(), v)
-    expect_close(got["value"], want, rtol=1e-10, atol=1e-12, what="vjp for x with requires_grad=True")
-    if got["x_grad"] is not None:
-        raise CheckFailure("vjp wrote into x.grad: use torch.autograd.grad on a detached copy")
+    """vjp works whether or not x requires grad, leaves x as it was, and gives zeros for a function whose output
+    does not depend on x (a constant, or one that depends only on a parameter)."""
+    for requires_grad in (True, False):
+        x = rand(rng, 5, device=device, requires_grad=requires_grad)
+        v = rand(rng, 5, device=device)
+        got = probe(learner, "vjp", "softmax", x, v)
+        _, want = torch_vjp(probes.function("softmax"), x.detach(), v)
+        expect_close(got["value"], want, **TOL, what=f"vjp for x with requires_grad={requires_grad}")
+        left_alone(got, f"vjp (x with requires_grad={requires_grad})")
+    for name in ("constant", "param_only"):
+        x = rand(rng, 2, device=device, requires_grad=True)
+        got = probe(learner, "vjp", name, x, rand(rng, 3, device=device))
+        expect_close(got["value"], torch.zeros(2, dtype=torch.float64, device=device),
+                     what=f"vjp of a function whose output does not depend on x ({name})")
+        left_alone(got, f"vjp ({name})")
 
 
 def test_jacobian_matches_autograd(learner, device, rng):
-    """jacobian equals torch.autograd.functional.jacobian, shape f(x).shape + x.shape included."""
+    """jacobian equals torch.autograd.functional.jacobian, shape f(x).shape + x.shape included (scalar outputs and a
+    0-d x too)."""
     A = rand(rng, 3, 4, device=device)
     for name, shape in (("softmax", (4,)), ("outer", (3,)), ("square", (2, 3)), ("cumprod", (4,)),
-                        ("sum_sin", (2, 2)), ("matvec", (4,)), ("head_squared", (4,))):
+                        ("sum_sin", (2, 2)), ("matvec", (4,)), ("head_squared", (4,)), ("scale_0d", ())):
         x = rand(rng, *shape, device=device)
         want = torch_jacobian(probes.function(name, A), x)
-        got = learner.probe("jacobian", name, x, A=A)
-        expect_close(got["value"], want, rtol=1e-10, atol=1e-12, what=f"jacobian for {name} with x of shape {shape}")
+        got = probe(learner, "jacobian", name, x, A=A)
+        expect_close(got["value"], want, **TOL, what=f"jacobian for {name} with x of shape {shape}")
 
 
 def test_jacobian_constant_and_grad_state(learner, device, rng):
-    """A function that ignores x has a zero Jacobian; an x that requires grad keeps x.grad None."""
-    x = rand(rng, 2, device=device, requires_grad=True)
-    got = learner.probe("jacobian", "constant", x)
-    expect_close(got["value"], torch.zeros(3, 2, dtype=torch.float64, device=device),
-                 what="jacobian of a function whose output does not depend on x")
-    got = learner.probe("jacobian", "softmax", x)
-    expect_close(got["value"], torch_jacobian(probes.function("softmax"), x.detach()), rtol=1e-10, atol=1e-12,
-                 what="jacobian of softmax for x with requires_grad=True")
-    if got["x_grad"] is not None:
-        raise CheckFailure("jacobian wrote into x.grad")
-
-
-def test_no_functional_shortcuts(learner, source, device, rng):
-    """vjp and jacobian are built on autograd.grad / backward yourself (no torch.autograd.functional, no torch.func)."""
-    used = banned_names_used(source, BANNED)
-    if used:
-        raise CheckFailure(f"your code uses {', '.join(used)}: build the products from torch.autograd.grad")
-    x = rand(rng, 3, device=device)
-    got = learner.probe("jacobian", "outer", x)
-    expect_close(got["value"], torch_jacobian(probes.function("outer"), x), rtol=1e-10, atol=1e-12,
-                 what="jacobian for the outer product")
+    """A function whose output does not depend on x (a constant, or one that depends only on a parameter) has a zero
+    Jacobian of shape f(x).shape + x.shape, an output with no elements an empty one of that shape; x is left as it
+    was, whether or not it requires grad."""
+    for name in ("constant", "param_only"):
+        x = rand(rng, 2, device=device, requires_grad=True)
+        got = probe(learner, "jacobian", name, x)
+        expect_close(got["value"], torch.zeros(3, 2, dtype=torch.float64, device=device),
+                     what=f"jacobian of a function whose output does not depend on x ({name})")
+        left_alone(got, f"jacobian ({name})")
+    x = rand(rng, 2, 3, device=device)
+    got = probe(learner, "jacobian", "empty_output", x)
+    expect_close(got["value"], torch.zeros(0, 2, 3, dtype=torch.float64, device=device),
+                 what="jacobian of a function whose output has no elements (shape f(x).shape + x.shape)")
+    for requires_grad in (True, False):
+        x = rand(rng, 3, device=device, requires_grad=requires_grad)
+        got = probe(learner, "jacobian", "softmax", x)
+        expect_close(got["value"], torch_jacobian(probes.function("softmax"), x.detach()), **TOL,
+                     what=f"jacobian of softmax for x with requires_grad={requires_grad}")
+        left_alone(got, f"jacobian (x with requires_grad={requires_grad})")

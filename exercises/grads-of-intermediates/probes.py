@@ -1,4 +1,5 @@
-"""Trusted helpers for grads-of-intermediates, run in the worker (and in the judge, for the references)."""
+"""Trusted helpers for grads-of-intermediates, run in the worker (and in the judge, for the references). The probes
+only call the learner's functions and report what they returned and the inputs' state around the call."""
 
 import torch
 
@@ -11,6 +12,8 @@ def sub(x, y):
     return x - y
 
 
+_W = torch.tensor(1.5, dtype=torch.float64, requires_grad=True)  # a parameter a function closes over
+
 FUNCTIONS = {
     "add_and_sub": lambda x, y: add(x, y) - sub(x, y),  # the seed's 003-31: equals 2 * y
     "unused": lambda x, y: x * 3,
@@ -18,6 +21,10 @@ FUNCTIONS = {
     "matmul": lambda x, y: x @ y,
     "constant": lambda x, y: torch.ones(2, dtype=x.dtype, device=x.device),
     "through_detach": lambda x, y: x.detach() * y,
+    # requires grad through the parameter, but depends on neither input: autograd finds both unused (None)
+    "param_only": lambda x, y: _W.to(x.dtype) * torch.ones(2, dtype=x.dtype, device=x.device),
+    "single": lambda x: x.exp() * x,
+    "three": lambda x, y, z: (x * y).sum(-1, keepdim=True) * z - z.detach() * y,
 }
 
 
@@ -41,14 +48,53 @@ def shared(x):
     return s.sum() + (s * v.sum()).sum(), {"s": s, "v": v}
 
 
-INTERMEDIATE = {"mlp": mlp, "shared": shared}
+def vector_out(x):
+    """A non-scalar output (its sum is what is differentiated), which is itself one of the named tensors, and an
+    intermediate that depends only on a parameter."""
+    h = x * 3
+    out = h ** 2
+    p = _W.to(x.dtype) * 2
+    return out, {"h": h, "out": out, "p": p}
 
 
-def grads(mod, name, *inputs):
+def detached_out(x):
+    """The output does not require grad at all (it was detached), while the named tensor does: zeros for it."""
+    a = x * 3
+    return (a * 2).detach(), {"a": a}
+
+
+def frozen_only(x):
+    """The output requires grad, but no named tensor does: zeros for each."""
+    out = x ** 2
+    return out, {"f": x.detach() + 1, "g": torch.zeros_like(x)}
+
+
+INTERMEDIATE = {"mlp": mlp, "shared": shared, "vector_out": vector_out, "detached_out": detached_out,
+                "frozen_only": frozen_only}
+
+
+def _state(inputs):
+    return [{"values": x.detach().clone(), "requires_grad": bool(x.requires_grad),
+             "grad": None if x.grad is None else x.grad.detach().clone()} for x in inputs]
+
+
+def grads(mod, name, *inputs, preset=False):
+    """The learner's grads_of, and the inputs' state before and after (with preset, each input that requires grad
+    holds a .grad of its own before the call)."""
+    if preset:
+        for i, x in enumerate(inputs):
+            if x.requires_grad:
+                x.grad = torch.full_like(x, float(i + 7))
+    before = _state(inputs)
     out = mod.grads_of(FUNCTIONS[name], *inputs)
-    return {"value": out, "input_grads": [x.grad for x in inputs]}
+    return {"value": out, "before": before, "after": _state(inputs)}
 
 
-def intermediates(mod, name, *inputs):
+def intermediates(mod, name, *inputs, preset=False):
+    if preset:
+        for i, x in enumerate(inputs):
+            if x.requires_grad:
+                x.grad = torch.full_like(x, float(i + 7))
+    before = _state(inputs)
     out = mod.intermediate_grads(INTERMEDIATE[name], *inputs)
-    return {"value": out, "input_grads": [x.grad for x in inputs]}
+    return {"value": out, "before": before, "after": _state(inputs)}

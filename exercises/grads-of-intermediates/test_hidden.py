@@ -1,14 +1,17 @@
-"""Hidden graders for grads-of-intermediates: random inputs per run, compared with torch.autograd.grad in the judge."""
+"""Hidden graders for grads-of-intermediates: random inputs per run, compared with torch.autograd.grad in the judge;
+inputs with and without requires_grad, outputs that depend on nothing, the inputs' state afterwards."""
 
 import torch
 
-from grader.judge.checks import CheckFailure, expect_close, load_sibling
+from grader.judge import kit
+from grader.judge.checks import CheckFailure, expect_close, load_sibling, summarize
 
 probes = load_sibling(__file__)
+TOL = dict(rtol=1e-10, atol=1e-12)
 
 
-def rand(rng, *shape, device, requires_grad=False):
-    return torch.randn(shape, generator=rng, dtype=torch.float64).to(device).requires_grad_(requires_grad)
+def rand(rng, *shape, device, requires_grad=False, dtype=torch.float64):
+    return kit.adversarial(rng, shape, device=device, dtype=dtype).requires_grad_(requires_grad)
 
 
 def reference_grads(name, *inputs):
@@ -23,77 +26,119 @@ def reference_intermediates(name, *inputs):
     leaves = [x.detach().requires_grad_(True) for x in inputs]
     out, named = probes.INTERMEDIATE[name](*leaves)
     keys = [k for k, t in named.items() if t.requires_grad]
-    found = torch.autograd.grad(out.sum(), [named[k] for k in keys], allow_unused=True, materialize_grads=True)
     want = {k: torch.zeros_like(t).detach() for k, t in named.items()}
-    want.update({k: g.detach() for k, g in zip(keys, found)})
+    total = out.sum()
+    if keys and total.requires_grad:
+        found = torch.autograd.grad(total, [named[k] for k in keys], allow_unused=True, materialize_grads=True)
+        want.update({k: g.detach() for k, g in zip(keys, found)})
     return want
 
 
-def grads(learner, name, *inputs):
-    got = learner.probe("grads", name, *inputs)
-    value = got["value"]
-    if not isinstance(value, (tuple, list)) or len(value) != len(inputs):
-        raise CheckFailure("grads_of must return one gradient per input, as a tuple")
+def grads(learner, name, *inputs, preset=False):
+    got = learner.probe("grads", name, *inputs, preset=preset)
+    value = got.get("value") if isinstance(got, dict) else got
+    if not isinstance(value, tuple):
+        raise CheckFailure("grads_of must return a tuple with one gradient per input", f"received {summarize(value)}")
+    if len(value) != len(inputs):
+        raise CheckFailure(f"grads_of must return one gradient per input ({len(inputs)})",
+                           f"it returned {len(value)}")
     return got, value
 
 
+def left_alone(got, what):
+    for i, (b, a) in enumerate(zip(got["before"], got["after"])):
+        if not isinstance(a.get("values"), torch.Tensor) or not torch.equal(a["values"], b["values"]):
+            raise CheckFailure(f"{what} changed the values of input {i}")
+        if a["requires_grad"] != b["requires_grad"]:
+            raise CheckFailure(f"{what} changed requires_grad of input {i}: differentiate detached copies")
+        if (a["grad"] is None) != (b["grad"] is None) or (a["grad"] is not None and not torch.equal(a["grad"],
+                                                                                                     b["grad"])):
+            raise CheckFailure(f"{what} wrote into input {i}'s .grad: differentiate detached copies with "
+                               "autograd.grad (and leave a gradient the caller had there as it was)")
+
+
 def test_grads_match_autograd(learner, device, rng):
-    """grads_of equals autograd for products, matmuls and the seed's add - sub, inputs with or without grad."""
-    cases = (("add_and_sub", (3, 2), (3, 2)), ("product", (4,), (4,)), ("matmul", (2, 3), (3, 4)))
-    for name, sx, sy in cases:
-        for rg in (False, True):
-            x, y = rand(rng, *sx, device=device, requires_grad=rg), rand(rng, *sy, device=device, requires_grad=rg)
-            _, value = grads(learner, name, x, y)
-            for i, want in enumerate(reference_grads(name, x, y)):
-                expect_close(value[i], want, rtol=1e-10, atol=1e-12,
-                             what=f"grads_of for {name}, input {i}{' (requires_grad=True)' if rg else ''}")
+    """grads_of equals autograd for products, matmuls, the seed's add - sub, one input and three inputs, with all,
+    none or some inputs requiring grad, float32 too."""
+    cases = (("add_and_sub", [(3, 2), (3, 2)]), ("product", [(4,), (4,)]), ("matmul", [(2, 3), (3, 4)]),
+             ("single", [(5,)]), ("three", [(2, 3), (2, 3), (2, 1)]))
+    for name, shapes in cases:
+        for mode in ("none", "all", "some"):
+            inputs = [rand(rng, *s, device=device, requires_grad=(mode == "all" or (mode == "some" and i == 0)))
+                      for i, s in enumerate(shapes)]
+            _, value = grads(learner, name, *inputs)
+            for i, want in enumerate(reference_grads(name, *inputs)):
+                expect_close(value[i], want, **TOL, what=f"grads_of for {name}, input {i} ({mode} requiring grad)")
+    x, y = rand(rng, 3, device=device, dtype=torch.float32), rand(rng, 3, device=device, dtype=torch.float32)
+    _, value = grads(learner, "product", x, y)
+    for i, want in enumerate(reference_grads("product", x, y)):
+        kit.expect_close_in(value[i], want, dtype=torch.float32, what=f"grads_of for product in float32, input {i}")
 
 
 def test_zeros_not_none(learner, device, rng):
-    """An unused input, an input only seen through detach() and a constant output all give zeros, not None."""
-    for name in ("unused", "through_detach", "constant"):
-        x, y = rand(rng, 3, device=device), rand(rng, 3, device=device)
-        _, value = grads(learner, name, x, y)
-        for i, want in enumerate(reference_grads(name, x, y)):
-            expect_close(value[i], want, rtol=1e-10, atol=1e-12, what=f"grads_of for {name}, input {i}")
+    """An unused input, an input only seen through detach(), a constant output and an output that depends only on a
+    parameter all give zeros of the input's shape, not None."""
+    for name in ("unused", "through_detach", "constant", "param_only"):
+        for requires_grad in (False, True):
+            x, y = (rand(rng, 3, device=device, requires_grad=requires_grad),
+                    rand(rng, 3, device=device, requires_grad=requires_grad))
+            _, value = grads(learner, name, x, y)
+            for i, want in enumerate(reference_grads(name, x, y)):
+                expect_close(value[i], want, **TOL, what=f"grads_of for {name}, input {i}")
 
 
 def test_inputs_left_alone(learner, device, rng):
-    """Inputs that require grad keep .grad None: grads_of and intermediate_grads do not accumulate into them."""
-    x, y = rand(rng, 3, device=device, requires_grad=True), rand(rng, 3, device=device, requires_grad=True)
-    got, _ = grads(learner, "product", x, y)
-    if any(g is not None for g in got["input_grads"]):
-        raise CheckFailure("grads_of wrote into the inputs' .grad: differentiate detached copies with autograd.grad")
-    args = (rand(rng, 2, 3, device=device, requires_grad=True), rand(rng, 4, 3, device=device, requires_grad=True),
-            rand(rng, 1, 4, device=device, requires_grad=True))
-    got = learner.probe("intermediates", "mlp", *args)
-    if any(g is not None for g in got["input_grads"]):
-        raise CheckFailure("intermediate_grads wrote into the inputs' .grad")
+    """The inputs keep their values, requires_grad and .grad (None, or a gradient the caller had left there):
+    grads_of and intermediate_grads never accumulate into them."""
+    for preset in (False, True):
+        x, y = rand(rng, 3, device=device, requires_grad=True), rand(rng, 3, device=device)
+        got, value = grads(learner, "product", x, y, preset=preset)
+        left_alone(got, "grads_of" + (" (with .grad already set)" if preset else ""))
+        for i, want in enumerate(reference_grads("product", x, y)):
+            expect_close(value[i], want, **TOL, what=f"grads_of for product, input {i}")
+        args = (rand(rng, 2, 3, device=device, requires_grad=True), rand(rng, 4, 3, device=device),
+                rand(rng, 1, 4, device=device, requires_grad=True))
+        got = learner.probe("intermediates", "mlp", *args, preset=preset)
+        if not isinstance(got, dict):
+            raise CheckFailure("intermediate_grads could not be run", f"received {summarize(got)}")
+        left_alone(got, "intermediate_grads" + (" (with .grad already set)" if preset else ""))
 
 
 def check_intermediates(learner, name, args, keys):
-    got = learner.probe("intermediates", name, *args)["value"]
-    if not isinstance(got, dict):
-        raise CheckFailure("intermediate_grads must return a dict from names to gradients")
+    got = learner.probe("intermediates", name, *args)
+    value = got.get("value") if isinstance(got, dict) else got
+    if not isinstance(value, dict):
+        raise CheckFailure("intermediate_grads must return a dict from names to gradients",
+                           f"received {summarize(value)}")
     want = reference_intermediates(name, *args)
+    if sorted(value) != sorted(want):
+        raise CheckFailure(f"intermediate_grads must return exactly one entry per named tensor ({name})",
+                           f"names: {sorted(want)}; received: {sorted(str(k) for k in value)}")
     for k in keys:
-        expect_close(got.get(k), want[k], rtol=1e-10, atol=1e-12, what=f"the gradient for the intermediate {k!r} "
-                     f"({name})")
+        expect_close(value.get(k), want[k], **TOL, what=f"the gradient for the intermediate {k!r} ({name})")
 
 
 def test_intermediates_match_autograd(learner, device, rng):
-    """Gradients for the MLP's pre-activation, activation and output equal autograd's."""
-    for n in (1, 5):
-        args = (rand(rng, n, 3, device=device), rand(rng, 4, 3, device=device), rand(rng, 2, 4, device=device))
+    """Gradients for the MLP's pre-activation, activation and output equal autograd's, inputs with or without
+    requires_grad."""
+    for n, rg in ((1, False), (5, True)):
+        args = (rand(rng, n, 3, device=device, requires_grad=rg), rand(rng, 4, 3, device=device),
+                rand(rng, 2, 4, device=device, requires_grad=rg))
         check_intermediates(learner, "mlp", args, ("z", "a", "o"))
 
 
 def test_intermediate_not_on_the_path(learner, device, rng):
-    """An intermediate the loss never uses, uses only through detach(), or that does not require grad: zeros."""
+    """An intermediate the loss never uses, uses only through detach(), that does not require grad, or that depends
+    only on a parameter, and every intermediate of an output that does not require grad: zeros."""
     args = (rand(rng, 3, 3, device=device), rand(rng, 4, 3, device=device), rand(rng, 2, 4, device=device))
     check_intermediates(learner, "mlp", args, ("dead", "cut", "frozen"))
+    check_intermediates(learner, "vector_out", (rand(rng, 4, device=device),), ("p",))
+    check_intermediates(learner, "detached_out", (rand(rng, 4, device=device),), ("a",))
+    check_intermediates(learner, "frozen_only", (rand(rng, 4, device=device),), ("f", "g"))
 
 
 def test_shared_intermediate_and_view(learner, device, rng):
-    """An intermediate used twice gets the sum of both paths; a view of it gets its own gradient."""
+    """An intermediate used twice gets the sum of both paths; a view of it gets its own gradient; a non-scalar output
+    is summed, and when it is itself named its gradient is ones."""
     check_intermediates(learner, "shared", (rand(rng, 4, device=device),), ("s", "v"))
+    check_intermediates(learner, "vector_out", (rand(rng, 5, device=device),), ("h", "out"))

@@ -1,6 +1,10 @@
-"""Trusted helpers for hessian-vector-product, run in the worker (and in the judge, for the references)."""
+"""Trusted helpers for hessian-vector-product, run in the worker (and in the judge, for the references). The probes
+only call the learner's functions and report what they returned and x's state around the call."""
 
 import torch
+
+
+_W = torch.tensor(1.5, dtype=torch.float64, requires_grad=True)
 
 
 def _quadratic(A):
@@ -13,6 +17,9 @@ FUNCTIONS = {
     "cubic": lambda x: (x ** 3).sum() + (x.sum()) ** 2,
     "softplus": lambda x: torch.nn.functional.softplus(x).sum() * x.mean(),
     "linear": lambda x: (3.0 * x).sum() + 1.0,
+    # linear in x, through a parameter that requires grad: the gradient (w everywhere) requires grad but does not
+    # depend on x, so the second torch.autograd.grad finds x unused (None)
+    "param_linear": lambda x: (x * _W).sum() + _W ** 2,
 }
 
 
@@ -21,6 +28,22 @@ def function(name, A=None):
 
 
 def run(mod, which, name, x, v=None, A=None):
+    """The learner's hvp or hessian, and x's state before and after the call."""
     f = function(name, A)
+    before = {"values": x.detach().clone(), "requires_grad": bool(x.requires_grad), "grad": x.grad}
     out = getattr(mod, which)(f, x) if v is None else getattr(mod, which)(f, x, v)
-    return {"value": out, "x_grad": x.grad}
+    after = {"values": x.detach().clone(), "requires_grad": bool(x.requires_grad), "grad": x.grad}
+    return {"value": out, "x_grad": x.grad, "before": before, "after": after}
+
+
+def big_inputs(n):
+    """x and v for the memory check: n values each, deterministic (the judge builds the same)."""
+    x = torch.linspace(-1.0, 1.0, n, dtype=torch.float64)
+    v = torch.cos(torch.arange(n, dtype=torch.float64))
+    return x, v
+
+
+def hvp_big(mod, n):
+    """hvp of the "cubic" function (a dense Hessian: diag(6 x) + 2 * ones) at n points; only O(n) memory is needed."""
+    x, v = big_inputs(n)
+    return mod.hvp(FUNCTIONS["cubic"], x, v)

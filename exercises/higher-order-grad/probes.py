@@ -1,6 +1,10 @@
-"""Trusted helpers for higher-order-grad, run in the worker: the functions, by name."""
+"""Trusted helpers for higher-order-grad, run in the worker (and imported by the graders for the closed forms'
+names): the functions, by name. The probe only calls the learner's nth_derivative and reports what it returned and
+the state of x around the call."""
 
 import torch
+
+_W = torch.tensor(2.0, dtype=torch.float64, requires_grad=True)  # a parameter the function closes over
 
 FUNCTIONS = {
     "cube": lambda x: x ** 3,
@@ -9,13 +13,24 @@ FUNCTIONS = {
     "quartic": lambda x: x ** 4 - 2 * x,
     "tanh": torch.tanh,
     "linear": lambda x: 3 * x + 1,  # its first derivative no longer requires grad
+    "square": lambda x: x * x,  # its second derivative is a constant that does not require grad
+    # its first derivative, w = 2, depends on the parameter w but not on x: autograd.grad gives None for x after that
+    "param_linear": lambda x: x * _W.to(x.dtype) + _W.to(x.dtype) ** 2,
 }
 
 
-def derivative(mod, name, x, n):
-    """The learner's n-th derivative, whether it is still differentiable, and x.grad afterwards."""
+def derivative(mod, name, x, n, preset_grad=None):
+    """The learner's n-th derivative, whether it is still differentiable (and the gradient of its sum with respect
+    to x when it is), and x's state before and after the call. With preset_grad, x.grad holds it before the call."""
+    if preset_grad is not None:
+        x.grad = preset_grad.clone()
+    before = {"values": x.detach().clone(), "requires_grad": bool(x.requires_grad), "grad": x.grad}
     d = mod.nth_derivative(FUNCTIONS[name], x, n)
-    out = {"value": d, "x_grad": x.grad, "requires_grad": bool(getattr(d, "requires_grad", False)), "next": None}
+    after = {"values": x.detach().clone(), "requires_grad": bool(x.requires_grad),
+             "grad": None if x.grad is None else x.grad.detach().clone()}
+    out = {"value": d, "x_grad": x.grad, "requires_grad": bool(getattr(d, "requires_grad", False)), "next": None,
+           "before": before, "after": after}
     if isinstance(d, torch.Tensor) and d.requires_grad and x.requires_grad:
-        (out["next"],) = torch.autograd.grad(d.sum(), x, allow_unused=True)
+        (nxt,) = torch.autograd.grad(d.sum(), x, allow_unused=True)
+        out["next"] = torch.zeros_like(x) if nxt is None else nxt
     return out

@@ -1,23 +1,28 @@
-"""Hidden graders for higher-order-grad: random points per run, closed-form derivatives."""
+"""Hidden graders for higher-order-grad: random points per run, closed-form derivatives, chains past a polynomial's
+degree (where autograd stops tracking or gives None), x's state afterwards."""
 
 import math
 
 import torch
 
-from grader.judge.checks import CheckFailure, expect_close, expect_tensor
+from grader.judge.checks import CheckFailure, expect_close, expect_tensor, summarize
 
 
 def analytic(name, x, n):
     """The n-th derivative in closed form (the judge's reference)."""
-    if name == "cube":
-        return [x ** 3, 3 * x ** 2, 6 * x, 6 * torch.ones_like(x)][n] if n < 4 else torch.zeros_like(x)
-    if name == "quartic":
-        forms = [x ** 4 - 2 * x, 4 * x ** 3 - 2, 12 * x ** 2, 24 * x, 24 * torch.ones_like(x)]
-        return forms[n] if n < 5 else torch.zeros_like(x)
+    one = torch.ones_like(x)
+    polys = {"cube": [x ** 3, 3 * x ** 2, 6 * x, 6 * one], "quartic": [x ** 4 - 2 * x, 4 * x ** 3 - 2, 12 * x ** 2,
+                                                                       24 * x, 24 * one],
+             "linear": [3 * x + 1, 3 * one], "square": [x * x, 2 * x, 2 * one], "param_linear": [2 * x + 4, 2 * one]}
+    if name in polys:
+        forms = polys[name]
+        return forms[n] if n < len(forms) else torch.zeros_like(x)
     if name == "sin":
         return torch.sin(x + n * math.pi / 2)
     if name == "x_exp":
         return (x + n) * torch.exp(x)
+    if name == "tanh" and n == 0:
+        return torch.tanh(x)
     raise KeyError(name)
 
 
@@ -25,38 +30,51 @@ def rand(rng, *shape, device, dtype=torch.float64, requires_grad=True):
     return torch.randn(shape, generator=rng, dtype=torch.float64).to(device, dtype).requires_grad_(requires_grad)
 
 
+def derivative(learner, name, x, n, **kw):
+    got = learner.probe("derivative", name, x, n, **kw)
+    if not isinstance(got, dict):
+        raise CheckFailure(f"nth_derivative could not be run for derivative {n} of {name}", f"received {summarize(got)}")
+    return got
+
+
 def test_matches_analytic_derivatives(learner, device, rng):
     """Derivatives 1 to 4 of x**3, x**4 - 2x, sin and x*exp(x) match their closed forms."""
     for name in ("cube", "quartic", "sin", "x_exp"):
         x = rand(rng, 5, device=device)
         for n in (1, 2, 3, 4):
-            out = learner.probe("derivative", name, x, n)
+            out = derivative(learner, name, x, n)
             expect_close(out["value"], analytic(name, x.detach(), n), rtol=1e-9, atol=1e-9,
                          what=f"derivative {n} of {name}")
 
 
 def test_zeroth_derivative_is_f(learner, device, rng):
-    """n = 0 returns f(x) itself."""
-    x = rand(rng, 4, device=device)
-    expect_close(learner.probe("derivative", "tanh", x, 0)["value"], torch.tanh(x.detach()),
-                 what="nth_derivative(torch.tanh, x, 0)")
+    """n = 0 returns f(x) itself, whether or not x requires grad."""
+    for requires_grad in (True, False):
+        x = rand(rng, 4, device=device, requires_grad=requires_grad)
+        expect_close(derivative(learner, "tanh", x, 0)["value"], torch.tanh(x.detach()),
+                     what=f"nth_derivative(torch.tanh, x, 0){'' if requires_grad else ' for x without requires_grad'}")
 
 
 def test_beyond_the_degree_is_zero(learner, device, rng):
-    """Past a polynomial's degree the derivative is zero, also once a derivative stops requiring grad."""
-    x = rand(rng, 3, device=device)
-    expect_close(learner.probe("derivative", "cube", x, 4)["value"], torch.zeros(3, dtype=torch.float64, device=device),
-                 what="derivative 4 of x**3")
-    for n, value in ((1, 3.0), (2, 0.0), (3, 0.0)):
-        expect_close(learner.probe("derivative", "linear", x, n)["value"],
-                     torch.full((3,), value, dtype=torch.float64, device=device), what=f"derivative {n} of 3x + 1")
+    """Past a polynomial's degree the derivative is zeros of x's shape and dtype: once a derivative stops requiring
+    grad (3x + 1, x * x), and once autograd finds it no longer depends on x at all (x * w + w^2 for a parameter w:
+    the first derivative is w)."""
+    for name, degree in (("cube", 3), ("linear", 1), ("square", 2), ("param_linear", 1)):
+        for dtype in (torch.float64, torch.float32):
+            x = rand(rng, 3, device=device, dtype=dtype)
+            for n in range(1, degree + 3):
+                out = derivative(learner, name, x, n)
+                want = analytic(name, x.detach(), n)
+                expect_tensor(out["value"], what=f"derivative {n} of {name} ({dtype})", shape=(3,), dtype=dtype,
+                              device=device)
+                expect_close(out["value"], want, rtol=1e-6, atol=1e-6, what=f"derivative {n} of {name} ({dtype})")
 
 
 def test_stays_differentiable(learner, device, rng):
     """The result is still part of the graph: differentiating it once more gives the next derivative."""
-    for name, n in (("sin", 2), ("x_exp", 1), ("quartic", 2)):
+    for name, n in (("sin", 2), ("x_exp", 1), ("quartic", 2), ("cube", 1), ("sin", 0)):
         x = rand(rng, 4, device=device)
-        out = learner.probe("derivative", name, x, n)
+        out = derivative(learner, name, x, n)
         if not out["requires_grad"] or out["next"] is None:
             raise CheckFailure(f"the derivative {n} of {name} does not require grad: build each derivative with "
                                "create_graph=True and do not detach it")
@@ -64,26 +82,44 @@ def test_stays_differentiable(learner, device, rng):
                      what=f"the gradient of derivative {n} of {name}")
 
 
+def _left_alone(out, what):
+    before, after = out["before"], out["after"]
+    if not isinstance(after.get("values"), torch.Tensor) or not torch.equal(after["values"], before["values"]):
+        raise CheckFailure(f"{what} changed the values of x")
+    if after["requires_grad"] != before["requires_grad"]:
+        raise CheckFailure(f"{what} changed x.requires_grad from {before['requires_grad']} to {after['requires_grad']}: "
+                           "differentiate a detached copy instead of switching it on for the caller's x")
+    b, a = before["grad"], after["grad"]
+    if (a is None) != (b is None) or (a is not None and not torch.equal(a, b)):
+        raise CheckFailure(f"{what} changed x.grad ({'None' if b is None else 'a set gradient'} before): "
+                           "backward() accumulates there, and clearing it erases the caller's gradient; "
+                           "use torch.autograd.grad")
+
+
 def test_leaves_x_grad_alone(learner, device, rng):
-    """x.grad is still None afterwards: use torch.autograd.grad, not backward()."""
+    """x.grad is untouched: still None afterwards, or still the gradient the caller had left there."""
     x = rand(rng, 3, device=device)
-    out = learner.probe("derivative", "sin", x, 2)
-    if out["x_grad"] is not None:
-        raise CheckFailure("nth_derivative wrote into x.grad: backward() accumulates there; use torch.autograd.grad")
+    _left_alone(derivative(learner, "sin", x, 2), "nth_derivative")
+    x = rand(rng, 3, device=device)
+    preset = torch.tensor([1.0, -2.0, 0.5], dtype=torch.float64, device=device)
+    _left_alone(derivative(learner, "cube", x, 2, preset_grad=preset), "nth_derivative (with x.grad already set)")
 
 
 def test_input_without_grad(learner, device, rng):
-    """It works when x does not require grad."""
-    x = rand(rng, 4, device=device, requires_grad=False)
-    expect_close(learner.probe("derivative", "x_exp", x, 2)["value"], analytic("x_exp", x, 2), rtol=1e-9, atol=1e-9,
-                 what="derivative 2 of x*exp(x) for an x without requires_grad")
+    """It works when x does not require grad, and leaves x not requiring grad."""
+    for name, n in (("x_exp", 2), ("cube", 4), ("sin", 1)):
+        x = rand(rng, 4, device=device, requires_grad=False)
+        out = derivative(learner, name, x, n)
+        expect_close(out["value"], analytic(name, x, n), rtol=1e-9, atol=1e-9,
+                     what=f"derivative {n} of {name} for an x without requires_grad")
+        _left_alone(out, "nth_derivative (x without requires_grad)")
 
 
 def test_shape_and_dtype(learner, device, rng):
     """The result has x's shape and dtype: a 0-d tensor, a matrix, and float32."""
     for shape, dtype in (((), torch.float64), ((2, 3), torch.float64), ((4,), torch.float32)):
         x = rand(rng, *shape, device=device, dtype=dtype)
-        out = learner.probe("derivative", "sin", x, 2)
+        out = derivative(learner, "sin", x, 2)
         expect_tensor(out["value"], what=f"derivative 2 of sin for x of shape {shape} and {dtype}", shape=shape,
                       dtype=dtype, device=device)
         expect_close(out["value"], analytic("sin", x.detach(), 2), what=f"derivative 2 of sin ({dtype})")

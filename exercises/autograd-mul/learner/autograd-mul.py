@@ -11,7 +11,7 @@
 # operations so that double backward (`gradgradcheck`) works as well.
 #
 # The interview question behind this one: the graph is built as ops run on tensors that require grad; a custom
-# `autograd.Function` is how you add your own op to it. Note that the seed's answer gets this wrong in several ways:
+# `autograd.Function` is how you add your own op to it. Note that the sample answer gets this wrong in several ways:
 # it returns a single gradient `grad_output * (x + y)` for two inputs, and it instantiates the Function instead of
 # calling `Mul.apply`.
 #

@@ -6,12 +6,17 @@
 # Write three `torch.autograd.Function`s, `Sigmoid`, `Tanh` and `ReLU`, so that `Sigmoid.apply(x)`, `Tanh.apply(x)`
 # and `ReLU.apply(x)` equal `torch.sigmoid`, `torch.tanh` and `torch.relu` (float64 to 1e-10, any shape, empty
 # tensors, non-contiguous inputs, float16 / bfloat16 / float32 / float64 kept) and so do their gradients, including at
-# float32 extremes (|x| up to 1000: finite, no nan) and at exactly 0, where the gradient of ReLU is 0 as in PyTorch
-# (the seed's ReLU'(0) = 1 is not PyTorch's convention). `Sigmoid` and `Tanh` save exactly one tensor for backward,
-# their output. Every backward must support double backward (gradgradcheck).
+# extremes (|x| up to 1000 in float32 and float64: finite, no nan) and at exactly 0, where the gradient of ReLU is 0 as
+# in PyTorch (the sample answer's ReLU'(0) = 1 is not PyTorch's convention). `Sigmoid` and `Tanh` keep only their output for
+# backward: their derivatives are functions of the output, so nothing else of x's size (not the input, not an
+# intermediate) may stay alive with the graph. Every backward must support double backward (gradgradcheck).
 #
 # Use your own formulas: `torch.sigmoid`, `torch.tanh`, `torch.relu`, their `F` / `nn` / Tensor-method forms and
-# `torch.special.expit` are off limits. The seed's textbook tanh, (e^x - e^-x) / (e^x + e^-x), returns nan at
+# `torch.special.expit` are off limits, and so is every built-in that hands one of them back in a call or two:
+# `silu`, `logsigmoid`, `softplus`, `logaddexp`, `logsumexp`, `softmax` / `log_softmax`, `glu`, `mish`,
+# `binary_cross_entropy_with_logits`, `soft_margin_loss`, `tan` (of a complex argument), the RNN / LSTM / GRU layers
+# and cells, ReLU's relatives `threshold`, `leaky_relu`, `hardtanh`, `relu6`, `elu`, `celu`, `prelu`, `rrelu`, and
+# the `tanh` of `math`, `cmath` and NumPy. The sample answer's textbook tanh, (e^x - e^-x) / (e^x + e^-x), returns nan at
 # |x| = 100 in float32.
 #
 # Check your work: `prep check custom-activations`. Stuck? `prep hint custom-activations`.
@@ -22,12 +27,13 @@ from torch.autograd import Function
 
 # %% [markdown]
 # Three activations as `torch.autograd.Function`s, with your own forward formulas
-# (`torch.sigmoid`, `torch.tanh`, `torch.relu` and their `nn` / `F` / method forms are
-# off limits) and your own derivatives:
+# (`torch.sigmoid`, `torch.tanh`, `torch.relu`, their `nn` / `F` / method forms, and the
+# built-ins that hand one of them back, such as `silu`, `softplus` or `softmax`, are off
+# limits) and your own derivatives:
 #
 # * sigmoid'(x) = s (1 - s) and tanh'(x) = 1 - t^2 are functions of the *output*: save the
 #   output with `ctx.save_for_backward` and nothing else (the seed saves the input and
-#   recomputes the sigmoid twice in backward).
+#   recomputes the sigmoid twice in backward): the graders measure what stays in memory.
 # * ReLU is not differentiable at 0; PyTorch's convention is relu'(0) = 0 (the seed says 1).
 # * The textbook tanh (e^x - e^-x) / (e^x + e^-x) is nan at |x| = 100 in float32 (inf / inf).
 #   Pick forms where exp() can only underflow, never overflow into inf / inf.

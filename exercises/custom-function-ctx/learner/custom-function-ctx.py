@@ -8,16 +8,19 @@
 #
 # * `MatMul.apply(a, b)` equals `a @ b` for 2-D tensors. Its backward uses `ctx.needs_input_grad` so that it never
 #   computes the gradient of an input that does not require grad: it returns None for it (the graders call backward
-#   directly to see what it returns).
-# * `Sort.apply(x, dim=-1, descending=False)` returns `(values, indices)` equal to `torch.sort(x, dim=dim,
-#   descending=descending)`; `indices` (int64) is marked non-differentiable, and the gradient of the values flows back
-#   to the positions they came from.
+#   directly to see what it returns, and measure backward's memory with a large input that does not require grad, whose
+#   gradient must never be formed).
+# * `Sort.apply(x, dim, descending)` returns `(values, indices)` equal to `torch.sort(x, dim=dim,
+#   descending=descending)` for x without ties; `dim` defaults to -1 and `descending` to False. `apply` takes its
+#   arguments by position (PyTorch does not fill a skipped default when a later one is given by keyword), so the graders
+#   call `Sort.apply(x)`, `Sort.apply(x, dim)` and `Sort.apply(x, dim, descending)`. `indices` (int64) is marked
+#   non-differentiable, and the gradient of the values flows back to the positions they came from.
 # * `Clamp.apply(x, low, high)` returns `(torch.clamp(x, low, high), clipped)`, where `clipped` is 1.0 where `x` was
-#   below `low` or above `high` and 0.0 elsewhere, with x's dtype. `clipped` is marked non-differentiable (it must not
-#   require grad, and a loss that uses it must not change x's gradient); the gradient of the first output equals
-#   `torch.clamp`'s, 1 at the boundaries themselves.
+#   below `low` or above `high` and 0.0 elsewhere, with x's dtype (`low <= high`; they may be equal, and may be ints).
+#   `clipped` is marked non-differentiable (it must not require grad, and a loss that uses it must not change x's
+#   gradient); the gradient of the first output equals `torch.clamp`'s, 1 at the boundaries themselves.
 #
-# `low`, `high`, `dim` and `descending` are plain Python values: backward returns None for each of them. The seed's
+# `low`, `high`, `dim` and `descending` are plain Python values: backward returns None for each of them. The sample answer's
 # custom op is right, but its demo forgets `requires_grad=True` on the input, so its `backward()` raises.
 #
 # Check your work: `prep check custom-function-ctx`. Stuck? `prep hint custom-function-ctx`.
@@ -31,7 +34,9 @@ from torch.autograd import Function
 # `forward(ctx, *inputs)` computes the result and stores what backward needs on `ctx`;
 # `backward(ctx, *grad_outputs)` gets one incoming gradient per output and returns **one
 # gradient per input of forward** (None for an input that is not a tensor or needs none).
-# Call it with `.apply(...)`. Three tools of `ctx`:
+# Call it with `.apply(...)`, passing arguments by position: `Sort.apply(x, 0, True)`.
+# (`apply` does not fill a skipped default: `Sort.apply(x, descending=True)` raises for a
+# plain Function.) Three tools of `ctx`:
 #
 # * `ctx.save_for_backward(*tensors)` for tensors (read back with `ctx.saved_tensors`); plain
 #   Python values can be stored as attributes (`ctx.dim = dim`).

@@ -1,17 +1,20 @@
 # %% [markdown]
-# # Fix the seed's autograd demo: backward on a non-scalar, vector-Jacobian products and full Jacobians
+# # Fix the sample answer's autograd demo: backward on a non-scalar, vector-Jacobian products and full Jacobians
 #
 # `fix-nonscalar-backward` · fix-bug · easy · about 25 min
 #
-# The stub of `square_grad(x)` is the seed's demo, and it raises. Fix it: `square_grad(x)` returns the gradient of
-# `sum(x ** 2)` at `x` (that is 2x, not the seed's [2, 2, 2]), a tensor of x's shape, for x of any shape, with or
-# without `requires_grad`. It must not write into the caller's `x.grad` or change `x`: calling it twice on the same
-# tensor gives the same answer.
+# The stub of `square_grad(x)` is the sample answer's demo, and it raises. Fix it: `square_grad(x)` returns the gradient of
+# `sum(x ** 2)` at `x` (that is 2x, not the sample answer's [2, 2, 2]), a tensor of x's shape and dtype, for x of any shape,
+# with or without `requires_grad` (a leaf, or an intermediate of the caller's own graph). It must not write into the
+# caller's `x.grad` (None, or whatever gradient the caller left there) or change `x` (its values or its
+# `requires_grad`): calling it twice on the same tensor gives the same answer.
 #
 # Then write `vjp(f, x, v)`, the vector-Jacobian product v^T J of `f` at `x` (x's shape; `v` has the shape of `f(x)`),
-# and `jacobian(f, x)`, the full Jacobian of shape `f(x).shape + x.shape`, zeros if `f(x)` does not depend on `x`.
-# Both leave `x.grad` untouched and work whether or not `x` requires grad. Use `torch.autograd.grad` or `backward`
-# yourself: `torch.autograd.functional` and `torch.func` are off limits.
+# and `jacobian(f, x)`, the full Jacobian of shape `f(x).shape + x.shape` (an empty tensor of that shape when `f(x)`
+# has no elements). Both give zeros when `f(x)` does not depend
+# on `x`, also when `f(x)` requires grad only through a parameter `f` closes over. Both leave `x` as it was and work
+# whether or not `x` requires grad. Use `torch.autograd.grad` or `backward` yourself: `torch.autograd.functional` and
+# torch.func's derivative transforms (`grad`, `vjp`, `jvp`, `jacrev`, `jacfwd`, `hessian`, `linearize`) are off limits.
 #
 # Check your work: `prep check fix-nonscalar-backward`. Stuck? `prep hint fix-nonscalar-backward`.
 
@@ -44,10 +47,12 @@ def square_grad(x):
 # * `vjp(f, x, v)` returns `v^T J` at `x`, with x's shape (`v` has the shape of `f(x)`).
 # * `jacobian(f, x)` returns the full Jacobian, of shape `f(x).shape + x.shape`: one
 #   vector-Jacobian product per output element. A function whose output does not depend
-#   on `x` has a zero Jacobian.
+#   on `x` has a zero Jacobian (and a zero vjp), even if its output requires grad through
+#   a parameter: `torch.autograd.grad` then says x is unused (`allow_unused=True` gives None).
 #
-# Neither may write into `x.grad`, and both must work whether or not `x` requires grad.
-# `torch.autograd.functional.*` and `torch.func.*` are off limits.
+# Neither may write into `x.grad` or change `x`, and both must work whether or not `x`
+# requires grad. `torch.autograd.functional` and torch.func's derivative transforms are
+# off limits.
 
 # %%
 def vjp(f, x, v):

@@ -5,18 +5,21 @@
 #
 # Write two functions.
 #
-# `grads_of(fn, *inputs) -> tuple[Tensor, ...]` returns the gradient of `fn(*inputs).sum()` with respect to each input,
-# one per input with its shape: zeros (never None) for an input that does not contribute (unused, used only through
-# `.detach()`, or cancelled out as in the seed's `add(x, y) - sub(x, y)`, which is 2y), and zeros for all when the
-# output does not depend on the inputs at all. It works whether or not the inputs require grad, and leaves their `.grad`
-# untouched.
+# `grads_of(fn, *inputs) -> tuple[Tensor, ...]` returns a tuple with the gradient of `fn(*inputs).sum()` with respect
+# to each input, one per input with its shape and dtype, for any number of inputs: zeros (never None) for an input that
+# does not contribute (unused, used only through `.detach()`, or cancelled out as in the sample answer's `add(x, y) - sub(x, y)`,
+# which is 2y), and zeros for all when the output does not depend on the inputs at all (a constant, or a tensor that
+# requires grad only through a parameter `fn` closes over). It works whether all, some or none of the inputs require
+# grad, and leaves the inputs as they were: their values, their `requires_grad`, and their `.grad` (None, or whatever
+# gradient the caller had left there).
 #
 # `intermediate_grads(fn, *inputs) -> dict[str, Tensor]`: here `fn(*inputs)` returns `(out, named)`, where `named` is a
-# dict of tensors computed inside `fn` (non-leaf intermediates). Return, for every name, the gradient of `out.sum()` with
-# respect to that intermediate: zeros for one the output does not depend on. Leave the inputs' `.grad` untouched.
+# dict of tensors computed inside `fn` (non-leaf intermediates, possibly `out` itself; `out` need not be a scalar).
+# Return a dict with exactly the same names, each mapped to the gradient of `out.sum()` with respect to that tensor:
+# zeros for one the output does not depend on. Leave the inputs as they were, as above.
 #
 # Note that after `backward()` an intermediate's `.grad` is None unless `retain_grad()` was called on it: only leaves
-# keep gradients. The seed calls outputs leaves; they are not.
+# keep gradients. The sample answer calls outputs leaves; they are not.
 #
 # Check your work: `prep check grads-of-intermediates`. Stuck? `prep hint grads-of-intermediates`.
 

@@ -21,4 +21,6 @@ class Mul(torch.autograd.Function):
     @staticmethod
     def backward(ctx, grad_out):
         x, y = ctx.saved_tensors
-        return reduce_to(grad_out * y, x.shape), reduce_to(grad_out * x, y.shape)
+        need_x, need_y = ctx.needs_input_grad[:2]
+        return (reduce_to(grad_out * y, x.shape) if need_x else None,
+                reduce_to(grad_out * x, y.shape) if need_y else None)

@@ -29,6 +29,7 @@ def jacobian(f, x):
     if y.grad_fn is None or m == 0:
         return torch.zeros(y.shape + x.shape, dtype=x.dtype, device=x.device)
     basis = torch.eye(m, dtype=y.dtype, device=y.device).reshape((m,) + y.shape)
-    (J,) = torch.autograd.grad(y, leaf, grad_outputs=basis, is_grads_batched=True, allow_unused=True,
-                               materialize_grads=True)
+    (J,) = torch.autograd.grad(y, leaf, grad_outputs=basis, is_grads_batched=True, allow_unused=True)
+    if J is None:  # x unused: the output depends only on something else
+        return torch.zeros(y.shape + x.shape, dtype=x.dtype, device=x.device)
     return J.reshape(y.shape + x.shape)

@@ -25,6 +25,7 @@ def hessian(f, x):
     if g.grad_fn is None or n == 0:
         return torch.zeros(x.shape + x.shape, dtype=x.dtype, device=x.device)
     eye = torch.eye(n, dtype=x.dtype, device=x.device).reshape((n,) + x.shape)
-    rows = torch.autograd.grad(g, leaf, grad_outputs=eye, is_grads_batched=True, allow_unused=True,
-                               materialize_grads=True)[0]
+    rows = torch.autograd.grad(g, leaf, grad_outputs=eye, is_grads_batched=True, allow_unused=True)[0]
+    if rows is None:  # x unused: the gradient does not depend on it
+        return torch.zeros(x.shape + x.shape, dtype=x.dtype, device=x.device)
     return rows.reshape(x.shape + x.shape).detach()

@@ -1,4 +1,4 @@
-"""Correct, written differently: softplus(x) = logaddexp(x, 0), derivative 1 / (1 + exp(-x))."""
+"""Channel: a one-call sibling, softplus(x) = -log_sigmoid(-x) through torch._C._nn.log_sigmoid."""
 import torch
 
 
@@ -6,12 +6,12 @@ class Softplus(torch.autograd.Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return torch.logaddexp(x, torch.zeros_like(x))
+        return -torch._C._nn.log_sigmoid(-x)
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx, g):
         (x,) = ctx.saved_tensors
-        return grad / (1 + torch.exp(-x))
+        return g * torch.sigmoid(x)
 
 
 def softplus(x):

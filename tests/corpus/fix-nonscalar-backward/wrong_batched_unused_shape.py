@@ -1,0 +1,34 @@
+"""The Jacobian from one batched grad call with materialize_grads=True: when x is unused (the output requires grad\nonly through a parameter), PyTorch materializes one unbatched zero gradient and the reshape raises."""
+
+import torch
+
+
+def square_grad(x):
+    leaf = x.detach().clone().requires_grad_()
+    with torch.enable_grad():
+        y = leaf * leaf
+    y.backward(gradient=torch.ones_like(y))
+    return leaf.grad
+
+
+def vjp(f, x, v):
+    leaf = x.detach().clone().requires_grad_()
+    with torch.enable_grad():
+        y = f(leaf)
+    if y.grad_fn is None:
+        return torch.zeros_like(x)
+    y.backward(gradient=v)
+    return leaf.grad if leaf.grad is not None else torch.zeros_like(x)
+
+
+def jacobian(f, x):
+    leaf = x.detach().clone().requires_grad_()
+    with torch.enable_grad():
+        y = f(leaf)
+    m = y.numel()
+    if y.grad_fn is None or m == 0:
+        return torch.zeros(y.shape + x.shape, dtype=x.dtype, device=x.device)
+    basis = torch.eye(m, dtype=y.dtype, device=y.device).reshape((m,) + y.shape)
+    (J,) = torch.autograd.grad(y, leaf, grad_outputs=basis, is_grads_batched=True, allow_unused=True,
+                               materialize_grads=True)
+    return J.reshape(y.shape + x.shape)
