@@ -1,6 +1,6 @@
 """Grade corpus files (and ban attacks) under several seeds: a verdict must never depend on the seed.
 
-    .venv/bin/python bench/corpus_seeds.py [EXERCISE_ID ...] [--seeds 5] [--files GLOB]
+    .venv/bin/python bench/corpus_seeds.py [EXERCISE_ID ...] [--seeds 5] [--first-seed 1]
 
 For every tests/corpus/<id>/wrong_*.py the script reports the seeds under which it got full marks
 (a mutant caught only by some seeds is a flaky grader), and for every right_*.py the seeds under

@@ -82,6 +82,25 @@ def _plain_tensor(t: torch.Tensor) -> torch.Tensor:
         return plain.detach().to("cpu", copy=True).contiguous()
 
 
+LAYOUT_ATTR = "_prep_keep_layout"  # set on a tensor whose memory layout must arrive as it is (see keep_layout)
+MAX_LAYOUT_DIMS = 16
+
+
+def keep_layout(t: torch.Tensor) -> torch.Tensor:
+    """Mark a tensor so that it crosses the wire with its strides (transposed, sliced, expanded views):
+    the receiver rebuilds the same view over the same span of memory. Unmarked tensors arrive contiguous."""
+    setattr(t, LAYOUT_ATTR, True)
+    return t
+
+
+def _span(t: torch.Tensor) -> tuple[torch.Tensor, list[int], list[int]]:
+    """The smallest stretch of t's storage that holds every element, as a flat tensor, with t's shape
+    and strides relative to its start (torch strides are never negative)."""
+    extent = 1 + sum((n - 1) * s for n, s in zip(t.shape, t.stride()) if n > 0) if t.numel() else 0
+    flat = t.as_strided((extent,), (1,), t.storage_offset()) if extent else t.reshape(0)
+    return flat, list(t.shape), list(t.stride())
+
+
 def encode(tree: Any, *, on_opaque: Callable[[Any], Opaque] | None = None) -> bytes:
     """Serialise a tree to one frame body (without the frame header)."""
     tensors: dict[str, torch.Tensor] = {}
@@ -107,13 +126,20 @@ def encode(tree: Any, *, on_opaque: Callable[[Any], Opaque] | None = None) -> by
             if v.layout != torch.strided or v.is_complex() or v.device.type == "meta" or v.dtype not in ALLOWED_DTYPES:
                 return opaque(v) if on_opaque else {"$opaque": "torch.Tensor", "summary": f"{v.layout}, {v.dtype}, {v.device}"}
             key = f"t{len(tensors)}"
-            tensors[key] = _plain_tensor(v)
-            return {
+            node = {
                 "$tensor": key,
                 "device": str(v.device),
                 "requires_grad": bool(v.requires_grad),
                 "type": f"{type(v).__module__}.{type(v).__qualname__}",
             }
+            if getattr(v, LAYOUT_ATTR, False) and not v.is_contiguous():
+                with torch._C.DisableTorchFunctionSubclass():
+                    flat, shape, stride = _span(torch.Tensor.as_subclass(v, torch.Tensor).detach())
+                tensors[key] = _plain_tensor(flat)
+                node["layout"] = {"shape": shape, "stride": stride}
+            else:
+                tensors[key] = _plain_tensor(v)
+            return node
         if isinstance(v, torch.dtype):
             return {"$dtype": str(v).removeprefix("torch.")}
         if isinstance(v, tuple):
@@ -131,11 +157,14 @@ def encode(tree: Any, *, on_opaque: Callable[[Any], Opaque] | None = None) -> by
 # ---------------------------------------------------------------- decoding
 
 
-def decode(blob: bytes, *, place: Callable[[torch.Tensor, TensorInfo], torch.Tensor] | None = None) -> Any:
+def decode(blob: bytes, *, place: Callable[[torch.Tensor, TensorInfo], torch.Tensor] | None = None,
+           layouts: bool = False) -> Any:
     """Parse one frame body into a tree of plain values and plain tensors.
 
     ``place`` decides where each received tensor goes (its device, its
-    requires_grad); by default tensors stay on the CPU as received.
+    requires_grad); by default tensors stay on the CPU as received. With ``layouts``
+    (the worker, receiving the judge's inputs) a tensor sent with ``keep_layout`` is rebuilt
+    as the same strided view; otherwise (the judge) layout notes are ignored.
     """
     if len(blob) < 8:
         raise WireError("frame too short for a safetensors header")
@@ -199,10 +228,34 @@ def decode(blob: bytes, *, place: Callable[[torch.Tensor, TensorInfo], torch.Ten
             info = TensorInfo(str(n.get("device", "cpu"))[:64], bool(n.get("requires_grad", False)),
                               str(n.get("type", "torch.Tensor"))[:200])
             t = tensors[key]
-            return place(t, info) if place else t
+            layout = n.get("layout") if layouts else None
+            if layout is None:
+                return place(t, info) if place else t
+            return _rebuild(t, layout, info, place)
         raise WireError("unknown node kind")
 
     return walk(body.get("tree"), 0)
+
+
+def _rebuild(flat: torch.Tensor, layout: Any, info: TensorInfo,
+             place: Callable[[torch.Tensor, TensorInfo], torch.Tensor] | None) -> torch.Tensor:
+    """The strided view the sender described, over the flat span it sent (placed on its device first, so
+    the view survives the move); a view that requires grad becomes a leaf, as the sender's tensor was."""
+    if not isinstance(layout, dict):
+        raise WireError("bad layout note")
+    shape, stride = layout.get("shape"), layout.get("stride")
+    if (not isinstance(shape, list) or not isinstance(stride, list) or len(shape) != len(stride)
+            or len(shape) > MAX_LAYOUT_DIMS
+            or not all(type(v) is int and 0 <= v < 2**40 for v in shape + stride)):
+        raise WireError("bad layout note")
+    base = place(flat, TensorInfo(info.device, False, info.type_name)) if place else flat
+    try:
+        view = base.as_strided(shape, stride, 0)
+    except RuntimeError as e:  # torch refuses strides that reach outside the span
+        raise WireError(f"layout outside the tensor's memory: {str(e)[:200]}") from None
+    if info.requires_grad and view.is_floating_point():
+        view = view.detach().requires_grad_(True)
+    return view
 
 
 # ---------------------------------------------------------------- framing

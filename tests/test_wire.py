@@ -158,3 +158,24 @@ def test_frame_round_trip_through_a_pipe():
     assert torch.equal(wire.decode(wire.read_frame(r))["x"], torch.ones(2))
     os.close(r)
     os.close(w)
+
+
+def test_a_marked_view_arrives_as_the_same_view_and_unmarked_ones_arrive_contiguous():
+    x = torch.arange(24.0, dtype=torch.float64).reshape(2, 3, 4)
+    views = {"transposed": x.transpose(-1, -2), "sliced": x[..., ::2], "expanded": x[:1, 0].expand(5, 4)}
+    for name, view in views.items():
+        got = wire.decode(wire.encode({"v": wire.keep_layout(view)}), layouts=True)["v"]
+        assert got.stride() == view.stride(), name
+        assert torch.equal(got, view), name
+        plain = wire.decode(wire.encode({"v": view[...]}), layouts=True)["v"]  # a fresh, unmarked view
+        assert plain.is_contiguous() and torch.equal(plain, view), name
+
+
+def test_the_judge_ignores_layout_notes_and_a_note_outside_the_memory_is_refused(monkeypatch):
+    view = wire.keep_layout(torch.arange(12.0).reshape(3, 4).t())
+    judged = wire.decode(wire.encode({"v": view}))["v"]  # what the judge does with what a worker sends
+    assert judged.is_contiguous() and judged.shape == (12,)  # the raw span, never a view the sender chose
+    real_span = wire._span
+    monkeypatch.setattr(wire, "_span", lambda t: (real_span(t)[0], [4, 3], [9, 99]))
+    with pytest.raises(wire.WireError, match="layout outside the tensor's memory"):
+        wire.decode(wire.encode({"v": view}), layouts=True)

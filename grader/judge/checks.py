@@ -146,8 +146,9 @@ def check_gradients(fn: Callable[..., Any], inputs: tuple[torch.Tensor, ...], *,
             torch.autograd.gradgradcheck(fn, inputs, eps=eps, atol=atol, rtol=rtol, fast_mode=fast is not False)
         except GradcheckError as e:
             raise CheckFailure(
-                f"the double backward of {what} is wrong: its backward must be built from differentiable "
-                f"tensor operations (inputs of shapes {described})",
+                f"the double backward of {what} disagrees with central differences of its backward (inputs of "
+                f"shapes {described}): check the second derivative, and that backward is built from "
+                "differentiable tensor operations",
                 _gradcheck_detail(str(e)),
             ) from None
         except RuntimeError as e:

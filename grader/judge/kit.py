@@ -27,7 +27,7 @@ from typing import Any, Callable, Sequence
 
 import torch
 
-from grader import drive
+from grader import drive, wire
 from grader.judge.checks import CheckFailure, expect_close, expect_tensor, summarize
 
 # ---------------------------------------------------------------- inputs
@@ -72,15 +72,26 @@ def positive(rng: torch.Generator, shape: Sequence[int], *, low: float = 0.1, hi
 
 def layouts(x: torch.Tensor) -> dict[str, torch.Tensor]:
     """The same values in several memory layouts: contiguous, transposed (non-contiguous), a strided
-    slice, and (for a leading dimension of 1) expanded. A correct function gives the same answer for each."""
+    slice of a wider buffer, and channels-last for 4-D tensors. A correct function gives the same
+    answer for each. The views are marked (``wire.keep_layout``) so that they reach the learner's
+    code as views: any other tensor crosses the wire as a contiguous copy."""
     out = {"contiguous": x.contiguous()}
-    if x.dim() >= 2:
-        out["transposed"] = x.transpose(-1, -2).contiguous().transpose(-1, -2)
-        doubled = torch.cat([x, x], dim=-1)
-        out["strided"] = doubled[..., ::2] if doubled.shape[-1] == 2 * x.shape[-1] else x
-        if x.shape[0] == 1:
-            out["expanded"] = x[:1].expand_as(x)
+    if x.dim() >= 2 and x.shape[-1] > 1 and x.shape[-2] > 1:
+        out["transposed"] = wire.keep_layout(x.transpose(-1, -2).contiguous().transpose(-1, -2))
+    if x.dim() >= 1 and x.shape[-1] > 1:
+        wide = torch.zeros(*x.shape[:-1], 2 * x.shape[-1], dtype=x.dtype, device=x.device)
+        wide[..., ::2] = x
+        out["strided"] = wire.keep_layout(wide[..., ::2])
+    if x.dim() == 4 and x.shape[1] > 1:
+        out["channels_last"] = wire.keep_layout(x.contiguous(memory_format=torch.channels_last))
     return out
+
+
+def expanded(row: torch.Tensor, dim: int, size: int) -> torch.Tensor:
+    """``row`` repeated ``size`` times along a new dimension ``dim`` as a stride-0 view (what
+    ``expand`` gives): code that writes into its input or assumes distinct memory per element shows."""
+    return wire.keep_layout(row.unsqueeze(dim).expand(*[size if i == dim else -1
+                                                        for i in range(row.dim() + 1)]))
 
 
 def awkward_sizes(multiple_of: int = 4, *, largest: int = 13) -> list[int]:

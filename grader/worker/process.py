@@ -116,7 +116,7 @@ def serve(request_fd: int, reply_fd: int, *, warm: bool, modules: list[str] | No
     preload(modules or [])
     while True:
         try:
-            request = wire.decode(wire.read_frame(request_fd), place=place)
+            request = wire.decode(wire.read_frame(request_fd), place=place, layouts=True)
         except (wire.PeerClosed, wire.WireError):
             break
         if not isinstance(request, dict) or request.get("op") == "shutdown":

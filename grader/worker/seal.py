@@ -317,8 +317,19 @@ def _trap_ops(op_names: list[str], say: Callable[[str], str]) -> Any:
     """
     import torch
 
+    import warnings
+
     handle = torch._C._dispatch_library("IMPL", "aten", "", "<prep seal>", 0)
     keys = _dispatch_keys()
+    with warnings.catch_warnings():  # "Overriding a previously registered kernel": exactly the point
+        warnings.simplefilter("ignore")
+        _register_traps(handle, keys, op_names, say)
+    return handle
+
+
+def _register_traps(handle: Any, keys: list[str], op_names: list[str], say: Callable[[str], str]) -> None:
+    import torch
+
     for qualified in op_names:
         message = say(f"{qualified} (with every function, method and alias that runs it)")
 
@@ -329,7 +340,6 @@ def _trap_ops(op_names: list[str], say: Callable[[str], str]) -> Any:
         for key in keys:
             if torch._C._dispatch_has_kernel_for_dispatch_key(qualified, key):
                 handle.impl(name, key, kernel, False)
-    return handle
 
 
 # ---------------------------------------------------------------- the audit hook
