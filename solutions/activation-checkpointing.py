@@ -11,11 +11,11 @@ from torch.utils.checkpoint import checkpoint
 # it, and it is a trade: a checkpointed segment saves only its input during the forward pass, and runs its forward
 # again during backward to rebuild the activations it needs. Same gradients, less saved memory, more compute.
 #
-# Write `checkpointed_forward(blocks, x)`: the same output as `blocks(x)` for an `nn.Sequential` of blocks, where
-# no block keeps its inner activations for backward (each block, or the whole stack, runs under
-# `torch.utils.checkpoint.checkpoint(..., use_reentrant=False)`). Gradients (for `x` when it requires grad, and
-# for every parameter, also when `x` does not require grad) must equal those of `blocks(x)`, Dropout included:
-# the recomputation must draw the same dropout mask as the first run.
+# Write `checkpointed_forward(blocks, x)`: the same output as `blocks(x)` for an `nn.Sequential` of blocks (one or
+# several), computed with `torch.utils.checkpoint.checkpoint(..., use_reentrant=False)` so that the forward pass keeps
+# at most one input-sized tensor per block alive for backward (the graders read the worker's memory from outside).
+# Gradients (for `x` when it requires grad, and for every parameter, also when `x` does not require grad) must equal
+# those of `blocks(x)`, Dropout included: the recomputation must draw the same dropout mask as the first run.
 
 # %%
 def checkpointed_forward(blocks, x):

@@ -12,10 +12,11 @@ import torch
 # graph. That is a **graph break**, and each one costs optimization opportunities.
 #
 # 1. `count_graph_breaks(fn, *args)` returns how many graph breaks `torch.compile` makes when it runs
-#    `fn(*args)`. `torch._dynamo.explain(fn)(*args)` reports it.
+#    `fn(*args)` (a function of one or more tensors), as `torch._dynamo.explain(fn)(*args)` counts them.
 # 2. `debug_step` below has three graph breaks. Write `compile_friendly(x)`, with the same values for
-#    every float tensor `x` (of any shape), that `torch.compile(compile_friendly, fullgraph=True)` accepts:
-#    no graph break at all (leave the print out).
+#    every float tensor `x` (of any shape, 0-d included), that `torch.compile` runs as one graph with no graph break
+#    under default settings (leave the print out; `fullgraph=True` would capture an `.item()`, default settings break
+#    on it).
 
 # %%
 def debug_step(x):

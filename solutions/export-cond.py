@@ -12,11 +12,13 @@ from torch import nn
 # operands)` puts both branches in the graph and picks one at run time.
 #
 # 1. `CondGate`: `forward(x)` returns `x * 2` when `x.sum() > 0` and `x - 10` otherwise, written with
-#    `torch.cond` so that it exports.
+#    `torch.cond` so that it exports (any shape, 0-d included; the exported graph keeps a `cond` node).
 # 2. `export_model(model, example, dynamic_batch=False)` exports `model` for the single input `example`;
 #    with `dynamic_batch=True` the first dimension of the input is dynamic (`torch.export.Dim`), so the exported
-#    program accepts other batch sizes (without it, export specializes to the example's size).
-# 3. `save_exported(ep, path)` / `load_exported(path)`: write an `ExportedProgram` to a file and read it back.
+#    program accepts any batch size, 1 included (without it, export specializes to the example's size and the program
+#    refuses other sizes). A model with a Python `if` on a value must make it raise torch.export's own error.
+# 3. `save_exported(ep, path)` / `load_exported(path)`: write an `ExportedProgram` to the file `path` and read that
+#    file back (a dynamic batch stays dynamic).
 
 # %%
 class CondGate(nn.Module):

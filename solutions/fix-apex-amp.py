@@ -18,7 +18,7 @@ import torch.nn.functional as F
 #
 # Write `amp_step(model, opt, scaler, x, y) -> float`: one training step on the loss `F.mse_loss(model(x), y)`, with the
 # forward pass and the loss under `torch.autocast(device_type=x.device.type, dtype=torch.bfloat16)`, the backward through
-# `scaler`, the step and the scale update through `scaler`; return the loss as a Python float. (On a GPU you would use
+# `scaler`, the step and the scale update through `scaler`; return the (unscaled) loss as a Python float. (On a GPU you would use
 # float16, where the scaler matters most; on a CPU bfloat16 is what autocast supports, and the scaler works the same.)
 
 # %%

@@ -11,14 +11,14 @@ import torch
 # moments, its step count). The seed also never calls `model.eval()`: `torch.no_grad()` stops recording the graph, but
 # Dropout still drops and BatchNorm still uses batch statistics until the model is switched to eval mode.
 #
-# * `save_checkpoint(model, optimizer, epoch, path)`: write model state, optimizer state and epoch to `path`.
-# * `load_for_inference(model, path)`: load the checkpoint's weights into `model` (a freshly built instance of the
-#   same class) and return it ready for inference.
-# * `resume(model, optimizer, path) -> int`: restore model and optimizer so that training continues exactly as if it
-#   had never stopped; return the saved epoch.
-# * `accuracy(model, batches) -> float`: the fraction of samples whose arg-max class equals the label, over
-#   `(x, labels)` batches, computed in inference mode without recording a graph; the model's train/eval mode is the
-#   same afterwards as before.
+# * `save_checkpoint(model, optimizer, epoch, path)`: write model state, optimizer state and epoch to the file `path`.
+# * `load_for_inference(model, path)`: load the weights saved in the file `path` (buffers included) into `model` (a
+#   freshly built instance of the same class) and return `model` ready for inference (every submodule in eval mode).
+# * `resume(model, optimizer, path) -> int`: restore model and optimizer from the file `path` so that training
+#   continues exactly as if it had never stopped (learning rate and Adam's moments included); return the saved epoch.
+# * `accuracy(model, batches) -> float`: the fraction of all samples whose arg-max class equals the label, over
+#   `(x, labels)` batches of any sizes, computed in eval mode without recording a graph (the graders read the worker's
+#   memory from outside); the model's train/eval mode and its state are the same afterwards as before.
 
 # %%
 def save_checkpoint(model, optimizer, epoch, path):

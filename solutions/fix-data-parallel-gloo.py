@@ -16,12 +16,13 @@ import torch.nn.functional as F
 # imported, its member is `SUM`, `all_reduce` takes a tensor (not a dict), and by then every rank has already stepped
 # with its own gradients.
 #
-# The graders start 2 CPU processes with the gloo backend (`torch.distributed` is initialised for you) and call:
+# The graders start 2 or 3 CPU processes with the gloo backend (`torch.distributed` is initialised for you), give
+# each the same model and an equal share of each batch, and call:
 #
 # * `average_gradients(model)`: replace every parameter's `.grad` with the mean over all ranks
 #   (`dist.all_reduce(p.grad, op=dist.ReduceOp.SUM)`, then divide by `dist.get_world_size()`);
 # * `train_step(model, opt, x, y) -> float`: one step on this rank's shard: zero_grad, `F.mse_loss(model(x), y)`,
-#   backward, `average_gradients`, step; return this rank's loss as a float.
+#   backward, `average_gradients`, step; return this rank's loss (on its own shard) as a Python float.
 
 # %%
 def average_gradients(model):

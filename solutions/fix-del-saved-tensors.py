@@ -13,10 +13,14 @@ import torch
 # saves.
 #
 # 1. `saved_bytes(fn, *args) -> int`: run `fn(*args)` and return the bytes of the distinct storages autograd saved
-#    for backward meanwhile (count each storage once, by `t.untyped_storage().data_ptr()`, with its
-#    `untyped_storage().nbytes()`: a saved view keeps its whole storage alive). Parameters count like any tensor.
-# 2. Fix `predict(model, x)`, the seed's pattern: return `model(x)` such that nothing is saved for backward and the
-#    output holds no reference to `x`, so that the caller's `del x` really frees it.
+#    for backward during that call (count each storage once, by `t.untyped_storage().data_ptr()`, with its
+#    `untyped_storage().nbytes()`: a saved view keeps its whole storage alive), as a Python int. Parameters count like
+#    any tensor, and each call counts only what its own `fn(*args)` saved. `fn` may run backward itself, so your
+#    hooks must hand autograd back the tensors it saved.
+# 2. Fix `predict(model, x)`, the seed's pattern: return `model(x)` such that nothing is saved for backward, not even
+#    for a moment (building the graph and detaching afterwards still pays for it), and the output holds no reference
+#    to `x`, so that the caller's `del x` really frees it. Gradient recording must be on again when `predict` returns.
+#    The graders read the worker's memory from outside while `predict` runs and after the caller drops `x`.
 
 # %%
 def saved_bytes(fn, *args):

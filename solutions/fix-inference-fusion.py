@@ -17,11 +17,14 @@ from torch import nn
 # * a `Conv2d` followed by an eval-mode `BatchNorm2d` is one convolution: with `s = gamma / sqrt(running_var + eps)`
 #   per output channel, `W' = W * s` and `b' = (b - running_mean) * s + beta` (b = 0 when the conv has no bias).
 #
-# 1. `fuse_linears(fc1, fc2) -> nn.Linear` with `fuse_linears(fc1, fc2)(x) == fc2(fc1(x))` (either may lack a bias).
+# 1. `fuse_linears(fc1, fc2) -> nn.Linear` with `fuse_linears(fc1, fc2)(x) == fc2(fc1(x))` (either may lack a bias),
+#    on the layers' device and dtype.
 # 2. `fold_conv_bn(conv, bn) -> nn.Conv2d` equal to `bn(conv(x))` with `bn` in eval mode, keeping the conv's stride,
-#    padding, dilation and groups. Write the folding yourself: `torch.nn.utils.fusion` is off limits.
-# 3. `optimized_for_inference(model)`: a `torch.jit.ScriptModule` made by `torch.jit.optimize_for_inference` from
-#    `model`, giving the model's eval-mode outputs.
+#    padding, dilation, groups, kernel shape, device and dtype. Write the folding yourself: `torch.nn.utils.fusion`,
+#    the `torch.ao.quantization` fusers and TorchScript's conv-batchnorm folding passes are switched off.
+# 3. Both build new modules: the layers they are given stay as they were.
+# 4. `optimized_for_inference(model)`: a `torch.jit.ScriptModule` made by `torch.jit.optimize_for_inference` from
+#    `model` (which may come in train mode), giving the model's eval-mode outputs; the result is frozen.
 
 # %%
 def fuse_linears(fc1, fc2):

@@ -12,10 +12,12 @@ import torch
 # TorchScript the tasks can run in parallel on the inter-op thread pool; called from eager Python, fork runs `fn`
 # right away (no parallelism). TorchScript itself is deprecated in torch 2.x.
 #
-# 1. `my_function(x, y)`: a TorchScript function (decorate it with `@torch.jit.script`) returning `(x + y, x * y)`,
-#    where `x + y` runs in a forked task (its graph shows `prim::fork` and `aten::wait`).
+# 1. `my_function(x, y)`: a TorchScript function (decorate it with `@torch.jit.script`) returning the tuple
+#    `(x + y, x * y)` (any tensors that broadcast), where `x + y` runs in a forked task: in its graph, the first output
+#    is the value an `aten::wait` takes from a `prim::fork`.
 # 2. `fork_all(fns, x)`: from eager Python, fork `fn(x)` for every function in the list, then wait for all of them,
-#    and return the list of results in order.
+#    and return the list of results in order. Eagerly, fork runs each function at once; the graders trace a call with
+#    `torch.jit.trace`, which records one `prim::fork` per function, all before the first `aten::wait`.
 
 # %%
 def _add(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:

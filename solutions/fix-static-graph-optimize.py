@@ -17,11 +17,14 @@ import torch.fx
 #
 # * **common-subexpression elimination**: two nodes that call the same operation (same `op`, same `target`) on the
 #   same arguments and keyword arguments compute the same value, so the later one is replaced by the earlier one.
-#   Merging can expose new duplicates (`a = x.sin(); b = x.sin(); a + b` and `a + b` again): walk the nodes in
-#   order and compare arguments *after* earlier merges.
-# * **dead-code elimination**: nodes whose results are never used are removed.
+#   Merging can expose new duplicates: after `a = x.sin(); b = x.sin()`, the calls `a * y` and `b * y` differ until
+#   `b` is merged into `a`, and then they are duplicates too. Walk the nodes in order and compare arguments *after*
+#   earlier merges. Calls that differ in any argument stay (`x + 1` and `x + 1.0`; `torch.sum(x, 0)` and
+#   `torch.sum(x, dim=0)`).
+# * **dead-code elimination**: nodes whose results are never used are removed, and then the nodes only they used.
 #
-# The functions passed in are pure (no random or in-place operations).
+# Recompile the GraphModule so that it runs the optimized graph. The functions passed in are pure (no random or
+# in-place operations).
 
 # %%
 def optimize(fn):

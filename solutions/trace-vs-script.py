@@ -15,10 +15,10 @@ from torch import nn
 #
 # * `to_static(model, example)` returns a `torch.jit.ScriptModule` that is correct for every input,
 #   whichever branch it takes;
-# * `save_static(module, path)` / `load_static(path)` save the captured module to a file and load it back
-#   (the loaded module needs no Python class definition);
-# * `branch_free(x)` computes `Gate()(x)` without Python control flow, so that even `torch.jit.trace` of it
-#   is correct for both signs.
+# * `save_static(module, path)` writes the captured module to the file `path`, and `load_static(path)` reads that
+#   file back (the loaded module needs no Python class definition);
+# * `branch_free(x)` computes `Gate()(x)` for any shape (0-d and empty included) without Python control flow, so
+#   that even `torch.jit.trace` of it is correct for both signs.
 #
 # TorchScript is deprecated in torch 2.x (DeprecationWarning): see the exercises on `torch.compile` and
 # `torch.export` for today's tools. It is still what many deployments run, and the trace pitfall is a classic.

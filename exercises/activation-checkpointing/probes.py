@@ -1,52 +1,73 @@
-"""Trusted helpers for activation-checkpointing, run in the worker: measure saved memory, compare gradients."""
+"""Helpers for activation-checkpointing. In the worker they only drive the learner's code (build the blocks, run
+the forward pass, keep its output alive between requests, run backward) and return raw results. The judge loads
+this file too (load_sibling) and builds the same blocks and inputs from the same seeds to compute the reference."""
 
 import torch
 from torch import nn
 
+STATE = {}
 
-def make(seed, width, depth, dropout, device):
+
+def make(seed, width, depth, dropout, device="cpu", expand=8):
+    """depth blocks Linear(width, expand*width)-GELU-Linear(expand*width, width) [-Dropout(0.3)] in float64."""
     torch.manual_seed(seed)
     layers = []
     for _ in range(depth):
-        block = [nn.Linear(width, 4 * width), nn.GELU(), nn.Linear(4 * width, width)]
+        block = [nn.Linear(width, expand * width), nn.GELU(), nn.Linear(expand * width, width)]
         if dropout:
             block.append(nn.Dropout(0.3))
         layers.append(nn.Sequential(*block))
     return nn.Sequential(*layers).to(device=device, dtype=torch.float64)
 
 
-def _saved_bytes(fn):
-    storages = {}
-    params = set()
-
-    def pack(t):
-        s = t.untyped_storage()
-        storages[s.data_ptr()] = s.nbytes()
-        return t
-
-    with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
-        out = fn()
-    return out, storages
-
-
-def run(mod, seed, width, depth, batch, dropout, x_grad, use_learner, device="cpu"):
-    """Forward (learner's or plain) then backward; saved bytes (parameters excluded), calls per block, gradients."""
-    blocks = make(seed, width, depth, dropout, device)
+def make_input(seed, batch, width, x_grad, device="cpu"):
     g = torch.Generator().manual_seed(seed + 1)
-    x = torch.randn(batch, width, generator=g, dtype=torch.float64).to(device).requires_grad_(x_grad)
-    calls = [0] * depth
-    for i, b in enumerate(blocks):
-        b.register_forward_pre_hook(lambda m, inp, i=i: calls.__setitem__(i, calls[i] + 1))
-    param_ptrs = {p.untyped_storage().data_ptr() for p in blocks.parameters()}
+    return torch.randn(batch, width, generator=g, dtype=torch.float64).to(device).requires_grad_(x_grad)
+
+
+def reference(seed, width, depth, batch, dropout, x_grad, device="cpu", expand=8):
+    """The judge's side: blocks(x) without checkpointing, its gradients after out.pow(2).sum().backward()."""
+    blocks = make(seed, width, depth, dropout, device, expand)
+    x = make_input(seed, batch, width, x_grad, device)
     torch.manual_seed(seed + 2)  # the dropout masks
-    forward = (lambda: mod.checkpointed_forward(blocks, x)) if use_learner else (lambda: blocks(x))
-    out, storages = _saved_bytes(forward)
-    saved = sum(n for ptr, n in storages.items() if ptr not in param_ptrs)
-    forward_calls = list(calls)
-    report = {"saved": saved, "out": out.detach(), "requires_grad": bool(out.requires_grad), "forward_calls": forward_calls}
-    if out.requires_grad:
+    out = blocks(x)
+    out.pow(2).sum().backward()
+    return {"out": out.detach(), "x_grad": None if x.grad is None else x.grad.clone(),
+            "grads": [p.grad.clone() for p in blocks.parameters()]}
+
+
+# ---------------------------------------------------------------- worker side: drive the learner's code
+
+
+def prepare(mod, seed, width, depth, batch, dropout, x_grad, device="cpu", expand=8):
+    """Build the blocks and the input and keep them for the next requests."""
+    STATE.clear()
+    STATE.update(blocks=make(seed, width, depth, dropout, device, expand), x=make_input(seed, batch, width, x_grad, device),
+                 seed=seed)
+
+
+def forward(mod):
+    """The learner's forward pass; its output stays alive (with whatever it saved for backward)."""
+    torch.manual_seed(STATE["seed"] + 2)  # the dropout masks
+    STATE["out"] = mod.checkpointed_forward(STATE["blocks"], STATE["x"])
+
+
+def backward(mod):
+    """out.pow(2).sum().backward() on the output kept by forward; the raw output and gradients."""
+    out = STATE.pop("out", None)
+    report = {"out": out.detach() if isinstance(out, torch.Tensor) else out, "backward": False}
+    if isinstance(out, torch.Tensor) and out.requires_grad:
         out.pow(2).sum().backward()
-    report["calls"] = list(calls)
-    report["x_grad"] = None if x.grad is None else x.grad.clone()
-    report["grads"] = [None if p.grad is None else p.grad.clone() for p in blocks.parameters()]
+        report["backward"] = True
+    x, blocks = STATE["x"], STATE["blocks"]
+    report["x_grad"] = None if x.grad is None else x.grad.detach().clone()
+    report["grads"] = [None if p.grad is None else p.grad.detach().clone() for p in blocks.parameters()]
+    STATE.clear()
     return report
+
+
+def run(mod, seed, width, depth, batch, dropout, x_grad, device="cpu", expand=8):
+    """prepare, forward and backward in one request."""
+    prepare(mod, seed, width, depth, batch, dropout, x_grad, device, expand)
+    forward(mod)
+    return backward(mod)

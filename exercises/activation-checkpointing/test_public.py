@@ -1,18 +1,32 @@
-"""Public graders for activation-checkpointing."""
+"""Public graders for activation-checkpointing. The reference (blocks(x) and its gradients) is computed here, in the
+judge, from the same seeds as the blocks the worker builds."""
 
-from grader.judge.checks import CheckFailure, expect_close
+from grader.judge.checks import CheckFailure, expect_close, load_sibling
+
+P = load_sibling(__file__)
+
+
+def compare(got, want, what, inputs=""):
+    """The learner's output and gradients (raw, from the worker) against the judge's plain forward."""
+    if not isinstance(got, dict):
+        raise CheckFailure("the grader could not read the result of checkpointed_forward")
+    expect_close(got["out"], want["out"], what=f"checkpointed_forward(blocks, x) {what}", inputs=inputs)
+    if not got["backward"]:
+        raise CheckFailure(f"the output of checkpointed_forward carries no graph {what}: backward cannot reach "
+                           "the parameters (a forward under no_grad, or a detached output?)", inputs)
+    if want["x_grad"] is not None:
+        if got["x_grad"] is None:
+            raise CheckFailure(f"x gets no gradient {what}", inputs)
+        expect_close(got["x_grad"], want["x_grad"], what=f"the gradient for x {what}", inputs=inputs)
+    for i, (g, w) in enumerate(zip(got["grads"], want["grads"])):
+        if g is None:
+            raise CheckFailure(f"parameter {i} of the blocks gets no gradient {what}", inputs)
+        expect_close(g, w, what=f"the gradient of parameter {i} of the blocks {what}", inputs=inputs)
 
 
 def test_example(learner, device):
-    """On 3 blocks of Linear(8, 32)-GELU-Linear(32, 8), batch 16: same output, same gradient for x, less saved memory."""
-    args = (0, 8, 3, 16, False, True)
-    got = learner.probe("run", *args, True, str(device))
-    plain = learner.probe("run", *args, False, str(device))
-    inputs = "3 blocks Linear(8, 32)-GELU-Linear(32, 8) in float64, x of shape (16, 8) requiring grad"
-    expect_close(got["out"], plain["out"], what="checkpointed_forward(blocks, x)", inputs=inputs)
-    if got["x_grad"] is None:
-        raise CheckFailure("x gets no gradient through checkpointed_forward", inputs)
-    expect_close(got["x_grad"], plain["x_grad"], what="the gradient for x", inputs=inputs)
-    if got["saved"] >= plain["saved"]:
-        raise CheckFailure("checkpointed_forward saves as much for backward as the plain forward",
-                           f"{got['saved']} bytes against {plain['saved']} (parameters not counted); {inputs}")
+    """3 blocks Linear(4, 32)-GELU-Linear(32, 4), batch 6, x requiring grad: the output and every gradient of blocks(x)."""
+    args = (0, 4, 3, 6, False, True, str(device))
+    inputs = ("seed 0: 3 blocks Linear(4, 32)-GELU-Linear(32, 4) in float64, x of shape (6, 4) requiring grad, "
+              "loss out.pow(2).sum()")
+    compare(learner.probe("run", *args), P.reference(*args), "", inputs)

@@ -1,4 +1,5 @@
-"""Trusted helpers for compile-graph-breaks, run in the worker: functions with known graph breaks, and checks."""
+"""Helpers for compile-graph-breaks. In the worker they only call the learner's functions (on functions with known
+graph breaks, and compile_friendly under torch.compile) and send back raw results; the judge checks them."""
 
 import torch
 
@@ -26,36 +27,63 @@ def item_and_print(x):
     return y.cos()
 
 
+def two_args(x, y):
+    z = x * y
+    print("z", z.shape)
+    return z + y
+
+
+def two_prints(x):
+    a = x + 1
+    print("a")
+    b = a * 2
+    print("b")
+    return b - 1
+
+
+def explicit_break(x):
+    y = x.exp()
+    torch._dynamo.graph_break()
+    return y * 2
+
+
 FUNCTIONS = {"no_break": no_break, "print_break": print_break, "branch_break": branch_break,
-             "item_and_print": item_and_print}
-BREAKS = {"no_break": 0, "print_break": 1, "branch_break": 1, "item_and_print": 2}
+             "item_and_print": item_and_print, "two_args": two_args, "two_prints": two_prints,
+             "explicit_break": explicit_break}
+# torch._dynamo.explain(fn)(*args).graph_break_count on torch 2.13, from a clean cache (the reference solution's
+# answer; selftest grades it, so a torch that counts otherwise fails loudly)
+BREAKS = {"no_break": 0, "print_break": 1, "branch_break": 1, "item_and_print": 2, "two_args": 1, "two_prints": 2,
+          "explicit_break": 1}
+ARITY = {"two_args": 2}
 
 
 def count(mod, name, x):
-    """The learner's count for one of the functions above, from a clean Dynamo cache."""
+    """The learner's count for one of the functions above (called with x, or x and x + 1), from a clean Dynamo cache."""
     torch._dynamo.reset()
-    n = mod.count_graph_breaks(FUNCTIONS[name], x)
-    return int(n) if isinstance(n, int) and not isinstance(n, bool) else repr(n)
+    args = (x, x + 1) if ARITY.get(name, 1) == 2 else (x,)
+    return mod.count_graph_breaks(FUNCTIONS[name], *args)
 
 
-def friendly_explain(mod, x):
-    """Graphs and breaks of the learner's compile_friendly."""
-    torch._dynamo.reset()
-    explained = torch._dynamo.explain(mod.compile_friendly)(x)
-    return {"graphs": explained.graph_count, "breaks": explained.graph_break_count,
-            "reasons": [str(r.reason)[:200] for r in explained.break_reasons]}
+def debug_values(x):
+    """debug_step without its print (the judge's reference)."""
+    y = x * 2 + 1
+    y = y.sin() if y.sum() > 0 else y.cos()
+    return y * y.abs().max()
 
 
 def friendly_fullgraph(mod, inputs):
-    """The learner's compile_friendly under torch.compile(fullgraph=True), on inputs of one shape."""
+    """The learner's compile_friendly under torch.compile(backend="eager") with default settings, inside
+    torch._dynamo.error_on_graph_break(True): any graph break raises instead of splitting the graph (unlike
+    fullgraph=True, this does not switch on the capture of .item()). The error text is sent back as it is."""
     report = {}
     torch._dynamo.reset()
-    compiled = torch.compile(mod.compile_friendly, backend="eager", fullgraph=True, dynamic=False)
+    compiled = torch.compile(mod.compile_friendly, backend="eager", dynamic=False)
     try:
-        report["outputs"] = [compiled(x) for x in inputs]
+        with torch._dynamo.error_on_graph_break(True):
+            report["outputs"] = [compiled(x) for x in inputs]
         report["fullgraph_error"] = None
-    except Exception as e:  # a graph break under fullgraph=True raises: report it, the grader decides
+    except Exception as e:
         report["outputs"] = []
-        report["fullgraph_error"] = f"{type(e).__name__}: {str(e).splitlines()[0][:200]}"
+        report["fullgraph_error"] = f"{type(e).__name__}: {str(e).splitlines()[0][:200] if str(e) else ''}"
     torch._dynamo.reset()
     return report

@@ -1,4 +1,5 @@
-"""Trusted helpers for export-cond, run in the worker: export models, run the exported programs."""
+"""Helpers for export-cond. In the worker they only call the learner's functions (export, save, load) and run the
+programs they return, sending back outputs, graph text and error names; the judge computes every reference."""
 
 import os
 import tempfile
@@ -41,14 +42,28 @@ def _is_program(ep):
     return isinstance(ep, torch.export.ExportedProgram)
 
 
-def cond_gate_exported(mod, example, inputs):
-    """Export the learner's CondGate with the learner's export_model; run the program's module."""
-    ep = mod.export_model(mod.CondGate(), example)
+def _run(program, inputs):
+    """The program's output on each input, or the name of the error it raised there (a program exported for one
+    batch size is expected to refuse another)."""
+    outs = []
+    for x in inputs:
+        try:
+            with torch.no_grad():
+                outs.append(program(x))
+        except Exception as e:
+            outs.append(f"{type(e).__name__}")
+    return outs
+
+
+def _report(ep, inputs):
     if not _is_program(ep):
-        return {"is_program": False, "type": type(ep).__qualname__, "outputs": []}
-    m = ep.module()
-    return {"is_program": True, "type": "ExportedProgram", "outputs": [m(x) for x in inputs],
-            "has_cond": any("cond" in str(n.target) for n in ep.graph.nodes if n.op == "call_function")}
+        return {"is_program": False, "type": type(ep).__qualname__}
+    return {"is_program": True, "type": "ExportedProgram", "graph": str(ep.graph), "outputs": _run(ep.module(), inputs)}
+
+
+def cond_gate_exported(mod, example, inputs):
+    """Export the learner's CondGate with the learner's export_model; run the program on each input."""
+    return _report(mod.export_model(mod.CondGate(), example), inputs)
 
 
 def cond_gate_eager(mod, inputs):
@@ -56,40 +71,44 @@ def cond_gate_eager(mod, inputs):
 
 
 def if_gate_exports(mod, example):
-    """Does the learner's export_model 'export' the Python-if model? Real export must refuse it."""
-    works = _is_program(mod.export_model(mlp(0), torch.zeros(2, 4, device=example.device)))
+    """Does the learner's export_model 'export' the Python-if model? Real export must refuse it: the name of the error
+    it raised, or what it returned."""
     try:
         ep = mod.export_model(IfGate(), example)
     except Exception as e:
-        return {"works": works, "raised": True, "error": type(e).__name__}
-    return {"works": works, "raised": False, "is_program": _is_program(ep)}
+        return {"raised": True, "error": type(e).__name__}
+    return {"raised": False, "type": type(ep).__qualname__}
 
 
 def mlp_exported(mod, seed, example, inputs, dynamic_batch):
-    """Export the probe's MLP; run the program on each input (an error is reported per input)."""
-    ep = mod.export_model(mlp(seed), example, dynamic_batch=dynamic_batch)
-    if not _is_program(ep):
-        return {"is_program": False, "outputs": []}
-    m = ep.module()
-    outs = []
-    for x in inputs:
-        try:
-            with torch.no_grad():
-                outs.append(m(x))
-        except Exception as e:
-            outs.append(f"{type(e).__name__}")
-    return {"is_program": True, "outputs": outs}
+    """Export the probe's MLP; run the program on each input (an error is reported by name, per input)."""
+    return _report(mod.export_model(mlp(seed), example, dynamic_batch=dynamic_batch), inputs)
 
 
-def round_trip(mod, seed, example, inputs):
-    """Export the MLP (dynamic batch), save_exported to a file, load_exported, run the loaded program."""
-    ep = mod.export_model(mlp(seed), example, dynamic_batch=True)
-    path = os.path.join(tempfile.mkdtemp(), "model.pt2")
-    mod.save_exported(ep, path)
-    del ep
-    loaded = mod.load_exported(path)
-    if not _is_program(loaded):
-        return {"is_program": False, "outputs": []}
-    m = loaded.module()
-    with torch.no_grad():
-        return {"is_program": True, "outputs": [m(x) for x in inputs]}
+STATE = {}
+
+
+def save_two(mod, seeds, example):
+    """Export two MLPs (two seeds, dynamic batch) and write each with save_exported to its own new file; the size of
+    each file, or None where there is none."""
+    folder = tempfile.mkdtemp()
+    STATE["paths"] = []
+    sizes = []
+    for i, seed in enumerate(seeds):
+        ep = mod.export_model(mlp(seed), example, dynamic_batch=True)
+        path = os.path.join(folder, f"model_{i}.pt2")
+        mod.save_exported(ep, path)
+        STATE["paths"].append(path)
+        sizes.append(os.path.getsize(path) if os.path.isfile(path) else None)
+    return sizes
+
+
+def load_two(mod, inputs):
+    """Move the two files to new names, load_exported each (the second first), run the loaded programs."""
+    moved = []
+    for path in STATE["paths"]:
+        target = path.replace("model_", "moved_")
+        os.replace(path, target)
+        moved.append(target)
+    loaded = {i: mod.load_exported(moved[i]) for i in (1, 0)}
+    return [_report(loaded[i], inputs) for i in (0, 1)]

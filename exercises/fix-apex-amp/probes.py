@@ -1,11 +1,13 @@
-"""Trusted helpers for fix-apex-amp, run in the worker: a few AMP steps, then one that overflows."""
+"""Helpers for fix-apex-amp. In the worker they only drive the learner's amp_step (build the model, optimizer and
+scaler, feed batches) and record what it leaves after every step: its return value, the parameters, the gradients and
+the scaler's scale. The judge loads this file too (load_sibling) and runs native AMP itself on the same seeds."""
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
 
-def make(seed, device):
+def make(seed, device="cpu"):
     torch.manual_seed(seed)
     model = nn.Sequential(nn.Linear(6, 32), nn.ReLU(), nn.Linear(32, 2)).to(device)
     opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
@@ -13,53 +15,60 @@ def make(seed, device):
     return model, opt, scaler
 
 
-def data(seed, steps, device):
+def data(seed, steps, device="cpu"):
     g = torch.Generator().manual_seed(seed + 1)
     return [(torch.randn(16, 6, generator=g).to(device), torch.randn(16, 2, generator=g).to(device)) for _ in range(steps)]
 
 
-def reference(seed, steps, device):
+def batches(seed, steps, bad_step=None, bad_value=None, device="cpu"):
+    """The batches, with one target entry set to inf or nan at bad_step (that step's gradients are not finite)."""
+    out = data(seed, steps, device)
+    if bad_step is not None:
+        x, y = out[bad_step]
+        y = y.clone()
+        y[0, 0] = float(bad_value)
+        out[bad_step] = (x, y)
+    return out
+
+
+def _record(model, scaler, value):
+    return {"loss": value, "params": [p.detach().clone() for p in model.parameters()],
+            "grads": [None if p.grad is None else p.grad.detach().clone() for p in model.parameters()],
+            "scale": scaler.get_scale()}
+
+
+def native_step(model, opt, scaler, x, y):
+    """torch's own recipe, for the judge's reference."""
+    opt.zero_grad()
+    with torch.autocast(device_type=x.device.type, dtype=torch.bfloat16):
+        loss = F.mse_loss(model(x), y)
+    scaler.scale(loss).backward()
+    scaler.step(opt)
+    scaler.update()
+    return loss.item()
+
+
+def reference(seed, steps, bad_step=None, bad_value=None, device="cpu"):
+    """The judge's trajectory: native AMP, one intra-op thread like the worker."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        model, opt, scaler = make(seed, device)
+        return [_record(model, scaler, native_step(model, opt, scaler, x, y))
+                for x, y in batches(seed, steps, bad_step, bad_value, device)]
+    finally:
+        torch.set_num_threads(threads)
+
+
+def run(mod, seed, steps, bad_step=None, bad_value=None, device="cpu"):
+    """The learner's amp_step on the same batches; what it returned and left behind after every step. autocast's
+    default dtype is set to float16 meanwhile (as on a GPU): the task asks for bfloat16 explicitly."""
     model, opt, scaler = make(seed, device)
-    losses = []
-    for x, y in data(seed, steps, device):
-        opt.zero_grad()
-        with torch.autocast(device_type=x.device.type, dtype=torch.bfloat16):
-            loss = F.mse_loss(model(x), y)
-        scaler.scale(loss).backward()
-        scaler.step(opt)
-        scaler.update()
-        losses.append(loss.item())
-    return {"losses": losses, "params": [p.detach().clone() for p in model.parameters()], "scale": scaler.get_scale()}
-
-
-def run(mod, seed, steps, device="cpu"):
-    model, opt, scaler = make(seed, device)
-    dtypes = []
-    model[0].register_forward_hook(lambda m, i, o: dtypes.append(str(o.dtype)))
-    losses = []
-    for x, y in data(seed, steps, device):
-        value = mod.amp_step(model, opt, scaler, x, y)
-        losses.append(value if type(value) is float else repr(value))
-    return {"losses": losses, "params": [p.detach().clone() for p in model.parameters()],
-            "param_dtypes": sorted({str(p.dtype) for p in model.parameters()}),
-            "grad_dtypes": sorted({str(p.grad.dtype) for p in model.parameters() if p.grad is not None}),
-            "linear_dtypes": sorted(set(dtypes)), "scale": scaler.get_scale()}
-
-
-def overflow(mod, seed, device="cpu"):
-    """Two good steps, then one whose loss is inf: the step must be skipped and the scale halved."""
-    model, opt, scaler = make(seed, device)
-    batches = data(seed, 2, device)
-    for x, y in batches:
-        mod.amp_step(model, opt, scaler, x, y)
-    before = [p.detach().clone() for p in model.parameters()]
-    scale_before = scaler.get_scale()
-    x, y = batches[0]
-    y = y.clone()
-    y[0, 0] = float("inf")
-    mod.amp_step(model, opt, scaler, x, y)
-    unchanged = all(torch.equal(a, p.detach()) for a, p in zip(before, model.parameters()))
-    x, y = batches[1]
-    mod.amp_step(model, opt, scaler, x, y)  # training goes on after the skipped step
-    finite = all(bool(torch.isfinite(p).all()) for p in model.parameters())
-    return {"unchanged": unchanged, "scale_before": scale_before, "scale_after": scaler.get_scale(), "finite": finite}
+    device_type = torch.device(device).type
+    default = torch.get_autocast_dtype(device_type)
+    torch.set_autocast_dtype(device_type, torch.float16)
+    try:
+        return [_record(model, scaler, mod.amp_step(model, opt, scaler, x, y))
+                for x, y in batches(seed, steps, bad_step, bad_value, device)]
+    finally:
+        torch.set_autocast_dtype(device_type, default)

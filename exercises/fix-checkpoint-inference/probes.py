@@ -1,10 +1,14 @@
-"""Trusted helpers for fix-checkpoint-inference, run in the worker: train, save, load, resume, evaluate."""
+"""Helpers for fix-checkpoint-inference. In the worker they only drive the learner's functions (train a model, save,
+load, resume, evaluate) and return raw results: outputs, state dicts, losses, the learner's return values. The judge
+loads this file too (load_sibling) and repeats the same training from the same seeds to compute every reference."""
 
 import os
 import tempfile
 
 import torch
 from torch import nn
+
+STATE = {}
 
 
 class Net(nn.Module):
@@ -16,14 +20,17 @@ class Net(nn.Module):
         return self.body(x)
 
 
-def data(seed, n, device):
+def data(seed, sizes, device="cpu"):
+    """(x, labels) batches of the given sizes."""
     g = torch.Generator().manual_seed(seed)
-    return [(torch.randn(8, 4, generator=g).to(device), torch.randint(0, 3, (8,), generator=g).to(device))
-            for _ in range(n)]
+    return [(torch.randn(n, 4, generator=g).to(device), torch.randint(0, 3, (n,), generator=g).to(device))
+            for n in sizes]
 
 
-def train(model, opt, batches, seed):
-    torch.manual_seed(seed)  # the dropout masks
+def train(model, opt, batches, seed=None):
+    """Adam steps on cross-entropy in train mode; seed (when given) fixes the dropout masks."""
+    if seed is not None:
+        torch.manual_seed(seed)
     model.train()
     losses = []
     for x, y in batches:
@@ -35,68 +42,181 @@ def train(model, opt, batches, seed):
     return losses
 
 
-def fresh(seed, device):
+def fresh(seed, device="cpu"):
     torch.manual_seed(seed)
     model = Net().to(device)
     return model, torch.optim.Adam(model.parameters(), lr=0.01)
 
 
-def _path():
-    return os.path.join(tempfile.mkdtemp(), "ckpt.pt")
-
-
-def inference_report(mod, seed, device="cpu"):
+def trained(seed, device="cpu"):
     model, opt = fresh(seed, device)
-    train(model, opt, data(seed, 4, device), seed)
-    path = _path()
-    mod.save_checkpoint(model, opt, 4, path)
+    train(model, opt, data(seed, [8] * 4, device), seed)
+    return model, opt
+
+
+def _state(model):
+    return {k: v.detach().clone() for k, v in model.state_dict().items()}
+
+
+def _folder():
+    return tempfile.mkdtemp()
+
+
+# ---------------------------------------------------------------- judge side: references
+
+
+def one_thread(fn):
+    """Run a reference with one intra-op thread, as the worker does: Adam turns the last-bit differences of a
+    multi-threaded BatchNorm reduction into visible ones (a step is lr * m / sqrt(v) even for a gradient near 0)."""
+    def run(*args, **kwargs):
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            torch.set_num_threads(threads)
+    run.__name__, run.__doc__ = fn.__name__, fn.__doc__
+    return run
+
+
+@one_thread
+def reference_inference(seed, device="cpu"):
+    model, _ = trained(seed, device)
     model.eval()
-    x = data(seed + 1, 1, device)[0][0]
     with torch.no_grad():
-        want = model(x)
+        return {"state": _state(model), "out": model(data(seed + 1, [8], device)[0][0])}
+
+
+@one_thread
+def reference_resume(seed, lr_after, device="cpu"):
+    """Six uninterrupted steps; after the third the training loop lowers the learning rate (a schedule)."""
+    batches = data(seed, [8] * 6, device)
+    model, opt = fresh(seed, device)
+    train(model, opt, batches[:3], seed)
+    for group in opt.param_groups:
+        group["lr"] = lr_after
+    rest = train(model, opt, batches[3:])
+    return {"losses": rest, "state": _state(model)}
+
+
+def accuracy_batches(seed, device="cpu"):
+    return data(seed + 2, [7, 2, 4, 11], device)  # unequal batch sizes
+
+
+@one_thread
+def reference_accuracy(seed, start_training, device="cpu"):
+    """The eval-mode fraction of hits; the state afterwards (unchanged); the output of one forward pass in the mode
+    the model was in before (the dropout masks fixed by a seed)."""
+    model, _ = trained(seed, device)
+    state = _state(model)
+    model.eval()
+    with torch.no_grad():
+        hits = sum(int((model(x).argmax(1) == y).sum()) for x, y in accuracy_batches(seed, device))
+    model.train(start_training)
+    torch.manual_seed(seed + 5)
+    with torch.no_grad():
+        after = model(data(seed + 3, [6], device)[0][0])
+    return {"value": hits / 24, "state": state, "after": after}
+
+
+# ---------------------------------------------------------------- worker side: drive the learner's code
+
+
+def inference(mod, seed, device="cpu"):
+    """Train, save_checkpoint, then load_for_inference into a fresh model built from another seed; run it twice."""
+    model, opt = trained(seed, device)
+    path = os.path.join(_folder(), "ckpt.pt")
+    mod.save_checkpoint(model, opt, 4, path)
     other, _ = fresh(seed + 100, device)
     loaded = mod.load_for_inference(other, path)
-    all_eval = all(not m.training for m in loaded.modules())
-    with torch.no_grad():
-        outs = [loaded(x), loaded(x)]
-    same_state = all(torch.equal(a, b) for a, b in zip(model.state_dict().values(), loaded.state_dict().values()))
-    return {"all_eval": all_eval, "same_state": same_state, "outs": outs, "want": want}
+    report = {"is_module": isinstance(loaded, nn.Module), "type": type(loaded).__qualname__}
+    if report["is_module"]:
+        report["state"] = _state(loaded)  # before any forward pass (one in train mode would move the statistics)
+        x = data(seed + 1, [8], device)[0][0]
+        with torch.no_grad():
+            report["outs"] = [loaded(x), loaded(x)]
+            report["given_out"] = other(x)  # the model that was passed in
+    return report
 
 
-def resume_report(mod, seed, device="cpu"):
-    batches = data(seed, 6, device)
+def resume(mod, seed, epoch, lr_after, device="cpu"):
+    """Three steps, a learning-rate change, save_checkpoint; a decoy checkpoint saved to another file afterwards;
+    resume from the first file into a fresh model and optimizer; three more steps with the dropout stream where the
+    uninterrupted run has it."""
+    batches = data(seed, [8] * 6, device)
     model, opt = fresh(seed, device)
-    straight = train(model, opt, batches, seed)
-    model, opt = fresh(seed, device)
-    first = train(model, opt, batches[:3], seed)
-    rng_state = torch.get_rng_state()  # the dropout stream where the straight run was after 3 steps
-    path = _path()
-    mod.save_checkpoint(model, opt, 3, path)
+    train(model, opt, batches[:3], seed)
+    for group in opt.param_groups:
+        group["lr"] = lr_after
+    rng_state = torch.get_rng_state()
+    folder = _folder()
+    path = os.path.join(folder, "ckpt.pt")
+    mod.save_checkpoint(model, opt, epoch, path)
+    decoy, decoy_opt = trained(seed + 50, device)
+    mod.save_checkpoint(decoy, decoy_opt, epoch + 7, os.path.join(folder, "other.pt"))
     model2, opt2 = fresh(seed + 100, device)
-    epoch = mod.resume(model2, opt2, path)
-    model2.train()
+    got_epoch = mod.resume(model2, opt2, path)
     torch.set_rng_state(rng_state)
-    rest = []
-    for x, y in batches[3:]:
-        opt2.zero_grad()
-        loss = nn.functional.cross_entropy(model2(x), y)
-        loss.backward()
-        opt2.step()
-        rest.append(loss.item())
-    return {"epoch": epoch, "straight": straight, "resumed": first + rest}
+    rest = train(model2, opt2, batches[3:])
+    return {"epoch": got_epoch, "losses": rest, "state": _state(model2)}
 
 
-def accuracy_report(mod, seed, start_training, device="cpu"):
-    model, opt = fresh(seed, device)
-    train(model, opt, data(seed, 4, device), seed)
-    batches = data(seed + 2, 3, device)
+def accuracy(mod, seed, start_training, device="cpu"):
+    """The learner's accuracy on a trained model in the given mode; then the state and one forward pass."""
+    model, _ = trained(seed, device)
     model.train(start_training)
-    saved = []
-    with torch.autograd.graph.saved_tensors_hooks(lambda t: saved.append(1) or t, lambda t: t):
-        value = mod.accuracy(model, batches)
-    mode_after = model.training
-    model.eval()
+    value = mod.accuracy(model, accuracy_batches(seed, device))
+    state = _state(model)
+    torch.manual_seed(seed + 5)
     with torch.no_grad():
-        correct = sum((model(x).argmax(1) == y).sum().item() for x, y in batches)
-    return {"value": value if isinstance(value, (int, float)) else repr(value), "want": correct / 24,
-            "mode_kept": mode_after == start_training, "saved": len(saved)}
+        after = model(data(seed + 3, [6], device)[0][0])
+    return {"value": value, "state": state, "after": after}
+
+
+# ---------------------------------------------------------------- a large model, to read memory from outside
+
+
+class Scale(nn.Module):
+    def __init__(self, width):
+        super().__init__()
+        self.w = nn.Parameter(torch.rand(width) + 0.5)
+        self.b = nn.Parameter(torch.randn(width) * 0.1)
+
+    def forward(self, x):
+        return x * self.w + self.b
+
+
+def big_model(seed, width=64, depth=12):
+    """depth rounds of Scale-Tanh and a Linear(width, 10): a forward that records a graph saves about one input-sized
+    tensor per round, an inference forward saves nothing."""
+    torch.manual_seed(seed)
+    layers = []
+    for _ in range(depth):
+        layers += [Scale(width), nn.Tanh()]
+    return nn.Sequential(*layers, nn.Linear(width, 10))
+
+
+def big_batches(seed, n=16384, width=64, count=2):
+    g = torch.Generator().manual_seed(seed + 1)
+    return [(torch.randn(n, width, generator=g), torch.randint(0, 10, (n,), generator=g)) for _ in range(count)]
+
+
+@one_thread
+def reference_big_accuracy(seed):
+    model = big_model(seed)
+    with torch.no_grad():
+        batches = big_batches(seed)
+        return sum(int((model(x).argmax(1) == y).sum()) for x, y in batches) / sum(len(y) for _, y in batches)
+
+
+def prepare_big(mod, seed):
+    STATE.clear()
+    STATE.update(model=big_model(seed), batches=big_batches(seed))
+
+
+def big_accuracy(mod):
+    return mod.accuracy(STATE["model"], STATE["batches"])
+
+
+def clear(mod):
+    STATE.clear()

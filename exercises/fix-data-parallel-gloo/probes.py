@@ -1,4 +1,6 @@
-"""Trusted helpers for fix-data-parallel-gloo, run in the worker: two gloo ranks in forked processes."""
+"""Helpers for fix-data-parallel-gloo. In the worker they fork the gloo ranks, call the learner's functions on each,
+and send back what each rank holds (gradients, parameters after every step, returned losses). The judge loads this file
+too and computes the single-process reference itself."""
 
 import os
 import tempfile
@@ -23,35 +25,53 @@ def data(seed, steps, batch):
             for _ in range(steps)]
 
 
-def single_process(seed, steps, batch, lr):
-    """The reference: one process, whole batches, SGD with momentum."""
+def shard(t, rank, world):
+    n = t.shape[0] // world
+    return t[rank * n:(rank + 1) * n]
+
+
+def reference_gradients(seed, batch):
+    """The judge's side: the full-batch gradients."""
+    model = make(seed)
+    x, y = data(seed, 1, batch)[0]
+    nn.functional.mse_loss(model(x), y).backward()
+    return [p.grad.clone() for p in model.parameters()]
+
+
+def reference_training(seed, steps, batch, lr, world):
+    """The judge's side: one process, whole batches, SGD with momentum; the parameters after every step, and for every
+    rank the loss of its shard before every step (what train_step returns there)."""
     model = make(seed)
     opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9)
+    params, losses = [], [[] for _ in range(world)]
     for x, y in data(seed, steps, batch):
+        with torch.no_grad():
+            for r in range(world):
+                losses[r].append(nn.functional.mse_loss(model(shard(x, r, world)), shard(y, r, world)).item())
         opt.zero_grad()
         nn.functional.mse_loss(model(x), y).backward()
         opt.step()
-    return [p.detach().clone() for p in model.parameters()]
+        params.append([p.detach().clone() for p in model.parameters()])
+    return {"params": params, "losses": losses}
 
 
-def _rank(rank, mod, store_path, seed, steps, batch, lr, queue, what):
+def _rank(rank, world, mod, store_path, seed, steps, batch, lr, queue, what):
     try:
-        dist.init_process_group("gloo", store=dist.FileStore(store_path, WORLD), rank=rank, world_size=WORLD)
+        dist.init_process_group("gloo", store=dist.FileStore(store_path, world), rank=rank, world_size=world)
         model = make(seed)
         opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9)
-        shard = batch // WORLD
         if what == "average":
             x, y = data(seed, 1, batch)[0]
-            xs, ys = x[rank * shard:(rank + 1) * shard], y[rank * shard:(rank + 1) * shard]
-            nn.functional.mse_loss(model(xs), ys).backward()
+            nn.functional.mse_loss(model(shard(x, rank, world)), shard(y, rank, world)).backward()
             mod.average_gradients(model)
-            result = [p.grad.tolist() for p in model.parameters()]
+            result = [None if p.grad is None else p.grad.tolist() for p in model.parameters()]
         else:
-            losses = []
+            losses, params = [], []
             for x, y in data(seed, steps, batch):
-                loss = mod.train_step(model, opt, x[rank * shard:(rank + 1) * shard], y[rank * shard:(rank + 1) * shard])
-                losses.append(loss if type(loss) is float else None)
-            result = {"params": [p.detach().tolist() for p in model.parameters()], "losses": losses}
+                loss = mod.train_step(model, opt, shard(x, rank, world), shard(y, rank, world))
+                losses.append(loss if type(loss) is float else repr(loss)[:100])
+                params.append([p.detach().tolist() for p in model.parameters()])
+            result = {"params": params, "losses": losses}
         queue.put((rank, "ok", result))
         dist.destroy_process_group()
     except BaseException as e:  # report the learner's error to the parent instead of hanging it
@@ -67,13 +87,14 @@ def _warm_optimizer():
     opt.step()
 
 
-def run_ranks(mod, seed, steps, batch, lr, what):
-    """Fork 2 ranks, collect what each reports; errors come back as strings."""
+def run_ranks(mod, seed, steps, batch, lr, what, world=WORLD):
+    """Fork `world` ranks, collect what each reports (lists of numbers back to tensors); errors come back as strings."""
     _warm_optimizer()
     ctx = mp.get_context("fork")
     queue = ctx.Queue()
     store = os.path.join(tempfile.mkdtemp(), "store")
-    procs = [ctx.Process(target=_rank, args=(r, mod, store, seed, steps, batch, lr, queue, what)) for r in range(WORLD)]
+    procs = [ctx.Process(target=_rank, args=(r, world, mod, store, seed, steps, batch, lr, queue, what))
+             for r in range(world)]
     for p in procs:
         p.start()
     results = {}
@@ -82,16 +103,17 @@ def run_ranks(mod, seed, steps, batch, lr, what):
             rank, status, value = queue.get(timeout=20)
             results[rank] = _tensors(value) if status == "ok" else {"error": value}
     except Exception as e:
-        results.setdefault("error", f"a rank did not report within 20 s (a collective waiting for the other rank?) {e!r}")
+        results.setdefault("error", f"a rank did not report within 20 s (a collective waiting for the other ranks?) {e!r}")
     for p in procs:
         p.join(timeout=5)
         if p.is_alive():
             p.kill()
-    return [results.get(r, {"error": results.get("error", "no report")}) for r in range(WORLD)]
+    return [results.get(r, {"error": results.get("error", "no report")}) for r in range(world)]
 
 
 def _tensors(value):
     """Lists of numbers (what crossed the process boundary) back to float64 tensors."""
+    as_tensor = lambda v: None if v is None else torch.tensor(v, dtype=torch.float64)  # noqa: E731
     if isinstance(value, dict):
-        return {"params": [torch.tensor(v, dtype=torch.float64) for v in value["params"]], "losses": value["losses"]}
-    return [torch.tensor(v, dtype=torch.float64) for v in value]
+        return {"params": [[as_tensor(v) for v in step] for step in value["params"]], "losses": value["losses"]}
+    return [as_tensor(v) for v in value]

@@ -1,30 +1,60 @@
-"""Trusted helpers for fix-del-saved-tensors, run in the worker: functions whose saved tensors are known."""
-
-import gc
-import weakref
+"""Helpers for fix-del-saved-tensors. In the worker they only drive the learner's code (build a case, call
+saved_bytes or predict, keep or drop tensors between requests) and return raw results; the judge loads this file
+too (load_sibling) to build the same cases from the same seeds and count the saved bytes itself."""
 
 import torch
 from torch import nn
 
+STATE = {}
+
 
 def build(name, n, seed, device="cpu"):
-    """A function of no arguments (its inputs made here, from the seed) for each case."""
+    """(fn, args) for each case, its inputs made here from the seed."""
     g = torch.Generator().manual_seed(seed)
     x = torch.randn(n, 5, generator=g).to(device)
+    other = torch.randn(n, 5, generator=g).to(device)
     torch.manual_seed(seed)
     lin = nn.Linear(5, 3).to(device)
     mlp = nn.Sequential(nn.Linear(5, 8), nn.Tanh(), nn.Linear(8, 2)).to(device)
     cases = {
-        "linear": lambda: lin(x),                                   # saves x only (weight needs no grad path)
-        "linear_input_grad": lambda: lin(x.requires_grad_()),       # saves x and the weight
-        "tanh": lambda: torch.tanh(x.requires_grad_()),              # saves its output
-        "square": lambda: (lambda t: t * t)(x.requires_grad_()),     # saves t twice: one storage
-        "add": lambda: (lambda t: t + t)(x.requires_grad_()),        # saves nothing
-        "no_grad": lambda: _no_grad(lin, x),
-        "slice": lambda: (lambda t: t[0] * t[1])(x.requires_grad_()),  # saves two views of x's storage
-        "mlp": lambda: mlp(x),
+        "linear": lambda: (lambda: lin(x), ()),                              # saves x only (x needs no gradient)
+        "linear_input_grad": lambda: (lambda: lin(x.requires_grad_()), ()),  # saves x and the weight
+        "tanh": lambda: (lambda: torch.tanh(x.requires_grad_()), ()),        # saves its output
+        "square": lambda: (lambda: (lambda t: t * t)(x.requires_grad_()), ()),  # saves t twice: one storage
+        "add": lambda: (lambda: (lambda t: t + t)(x.requires_grad_()), ()),  # saves nothing
+        "no_grad": lambda: (lambda: _no_grad(lin, x), ()),
+        "slice": lambda: (lambda: (lambda t: t[0] * t[1])(x.requires_grad_()), ()),  # two views of x's storage
+        "mlp": lambda: (lambda: mlp(x), ()),
+        # arguments passed through saved_bytes(fn, *args): mul saves the other factor (b for a's gradient)
+        "args": lambda: (torch.mul, (x.requires_grad_(), other)),
+        "args_mixed": lambda: (lambda a, b, scale: torch.tanh(a * scale) * b, (x.requires_grad_(), other, 3.0)),
+        # fn runs backward itself: autograd must get back the tensors it saved
+        "backward_inside": lambda: (lambda: mlp(x).pow(2).sum().backward(), ()),
     }
-    return cases[name]
+    return cases[name]()
+
+
+def build_with_model(name, n, seed, device="cpu"):
+    """The case's (fn, args) and the MLP it uses (for the gradients fn leaves in it)."""
+    g = torch.Generator().manual_seed(seed)
+    x = torch.randn(n, 5, generator=g).to(device)
+    torch.manual_seed(seed)
+    nn.Linear(5, 3)  # the same parameter draws as build()
+    mlp = nn.Sequential(nn.Linear(5, 8), nn.Tanh(), nn.Linear(8, 2)).to(device)
+    return (lambda: mlp(x).pow(2).sum().backward()), mlp
+
+
+def reference_gradients(n, seed, device="cpu"):
+    fn, mlp = build_with_model("backward_inside", n, seed, device)
+    fn()
+    return [p.grad for p in mlp.parameters()]
+
+
+def learner_gradients(mod, n, seed, device="cpu"):
+    """saved_bytes(fn) where fn runs forward and backward; the learner's count and the gradients fn left."""
+    fn, mlp = build_with_model("backward_inside", n, seed, device)
+    count = mod.saved_bytes(fn)
+    return {"count": count, "grads": [None if p.grad is None else p.grad.detach() for p in mlp.parameters()]}
 
 
 def _no_grad(lin, x):
@@ -33,39 +63,90 @@ def _no_grad(lin, x):
 
 
 def reference_bytes(name, n, seed, device="cpu"):
-    """Distinct saved storages, in bytes: the judge computes it the same way, in its own process."""
+    """The judge's count: distinct saved storages, in bytes."""
     storages = {}
 
     def pack(t):
         storages[t.untyped_storage().data_ptr()] = t.untyped_storage().nbytes()
         return t
 
-    fn = build(name, n, seed, device)
+    fn, args = build(name, n, seed, device)
     with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
-        fn()
+        fn(*args)
     return sum(storages.values())
 
 
 def learner_bytes(mod, name, n, seed, device="cpu"):
-    got = mod.saved_bytes(build(name, n, seed, device))
-    return got if isinstance(got, int) and not isinstance(got, bool) else repr(got)
+    """The learner's saved_bytes(fn, *args) for one case, as it returned it."""
+    fn, args = build(name, n, seed, device)
+    return mod.saved_bytes(fn, *args)
 
 
-def predict_report(mod, n, seed, dtype_name, device="cpu"):
-    in_dtype = getattr(torch, dtype_name)
-    """Call the learner's predict; then drop our x and see whether it was freed."""
+# ---------------------------------------------------------------- predict
+
+
+class Scale(nn.Module):
+    """x * w + b per feature: with w requiring grad, the product saves x."""
+
+    def __init__(self, width):
+        super().__init__()
+        self.w = nn.Parameter(torch.rand(width) + 0.5)
+        self.b = nn.Parameter(torch.randn(width) * 0.1)
+
+    def forward(self, x):
+        return x * self.w + self.b
+
+
+def make_model(seed, width, depth, dtype=torch.float32, device="cpu"):
+    """depth rounds of Scale-Tanh, then Linear(width, 2): a training forward saves about one input-sized tensor per
+    round, an inference forward saves nothing."""
     torch.manual_seed(seed)
-    model = nn.Sequential(nn.Linear(5, 16), nn.Tanh(), nn.Linear(16, 2))
-    x = torch.randn(n, 5, dtype=in_dtype).to(device)
-    model = model.to(device=device, dtype=in_dtype)
+    layers = []
+    for _ in range(depth):
+        layers += [Scale(width), nn.Tanh()]
+    return nn.Sequential(*layers, nn.Linear(width, 2)).to(device=device, dtype=dtype)
+
+
+def make_input(seed, n, width, dtype=torch.float32, device="cpu"):
+    g = torch.Generator().manual_seed(seed + 1)
+    return torch.randn(n, width, generator=g, dtype=dtype).to(device)
+
+
+def reference_predict(seed, n, width, depth, dtype_name="float32", device="cpu"):
+    dtype = getattr(torch, dtype_name)
+    model = make_model(seed, width, depth, dtype, device)
     with torch.no_grad():
-        want = model(x)
-    probe = weakref.ref(x)
-    out = mod.predict(model, x)
-    requires_grad = bool(getattr(out, "requires_grad", True))
-    has_graph = getattr(out, "grad_fn", None) is not None
+        return model(make_input(seed, n, width, dtype, device))
+
+
+def predict_values(mod, seed, n, width, depth, dtype_name="float32", device="cpu"):
+    """The learner's predict(model, x), as it returned it."""
+    dtype = getattr(torch, dtype_name)
+    return mod.predict(make_model(seed, width, depth, dtype, device), make_input(seed, n, width, dtype, device))
+
+
+def prepare(mod, seed, width, depth):
+    STATE.clear()
+    STATE.update(model=make_model(seed, width, depth), seed=seed, width=width)
+
+
+def predict_and_drop(mod, n):
+    """x is made here; out = predict(model, x) is kept; then this request drops its own reference to x."""
+    x = make_input(STATE["seed"], n, STATE["width"])
+    STATE["out"] = mod.predict(STATE["model"], x)
     del x
-    gc.collect()
-    return {"x_freed": probe() is None, "requires_grad": requires_grad, "has_graph": has_graph,
-            "out": out.detach() if isinstance(out, torch.Tensor) else repr(out), "want": want,
-            "grad_mode_after": torch.is_grad_enabled()}
+
+
+def forward_after(mod, n):
+    """A plain model(x) after predict returned, kept alive: with gradient recording on, it keeps its graph."""
+    x = make_input(STATE["seed"] + 7, n, STATE["width"])
+    STATE["after"] = STATE["model"](x)
+    del x
+
+
+def take(mod, key):
+    """Hand back a kept value (the learner's output) and drop the kept tensors (the model stays)."""
+    value = STATE.pop(key, None)
+    STATE.pop("out", None)
+    STATE.pop("after", None)
+    return value

@@ -1,11 +1,14 @@
-"""Hidden graders for fix-del-saved-tensors: saved bytes against the judge's own count, predict frees its input."""
+"""Hidden graders for fix-del-saved-tensors: saved bytes against the judge's own count, predict's values, and its
+memory read from outside the worker (nothing saved during the call, grad mode on afterwards)."""
 
 import pytest
 import torch
 
 from grader.judge.checks import CheckFailure, expect_close, load_sibling
+from grader.judge.remote import received_info
 
 P = load_sibling(__file__)
+MB = 2**20
 
 CASES = {
     "linear_input_grad": "a Linear whose input requires grad (input and weight are saved)",
@@ -15,28 +18,96 @@ CASES = {
     "slice": "x[0] * x[1] (two views of one storage)",
     "mlp": "a Linear-Tanh-Linear stack",
     "no_grad": "anything under torch.no_grad()",
+    "args": "saved_bytes(torch.mul, a, b): fn's arguments passed through",
+    "args_mixed": "saved_bytes(fn, a, b, 3.0) with a tensor and a float argument",
 }
+
+
+def sizes(rng):
+    return int(torch.randint(1, 40, (1,), generator=rng)), int(torch.randint(0, 10_000, (1,), generator=rng))
+
+
+def expect_count(got, name, n, seed, device, what):
+    if type(got) is not int:
+        raise CheckFailure(f"saved_bytes must return a Python int ({what})")
+    if got != P.reference_bytes(name, n, seed, device):
+        raise CheckFailure(f"saved_bytes is not right for {what}")
 
 
 @pytest.mark.parametrize("name", list(CASES))
 def test_saved_bytes(learner, device, rng, name):
     """saved_bytes equals the distinct saved storages' bytes for one kind of function, at a random batch size."""
-    n = int(torch.randint(2, 40, (1,), generator=rng))
-    seed = int(torch.randint(0, 10_000, (1,), generator=rng))
-    got = learner.probe("learner_bytes", name, n, seed, str(device))
-    if got != P.reference_bytes(name, n, seed, str(device)):
-        raise CheckFailure(f"saved_bytes is not right for {CASES[name]}")
+    n, seed = sizes(rng)
+    expect_count(learner.probe("learner_bytes", name, n, seed, str(device)), name, n, seed, str(device), CASES[name])
 
 
-def test_predict(learner, device, rng):
-    """predict returns model(x) with no graph, frees x after del, leaves grad mode on, in float32 and float64."""
+def test_saved_bytes_called_twice(learner, device, rng):
+    """Two calls in a row count each call's own storages (nothing carried over from the first call)."""
+    n, seed = sizes(rng)
+    for name in ("tanh", "mlp", "tanh"):
+        got = learner.probe("learner_bytes", name, n, seed + 1, str(device))
+        expect_count(got, name, n, seed + 1, str(device), f"{CASES[name]}, called after another saved_bytes call")
+
+
+def test_predict_values(learner, device, rng):
+    """predict returns model(x) without a graph, in float32 and float64, for batches of 1 and more."""
     for dtype in ("float32", "float64"):
-        n = int(torch.randint(1, 30, (1,), generator=rng))
-        got = learner.probe("predict_report", n, int(torch.randint(0, 10_000, (1,), generator=rng)), dtype, str(device))
-        expect_close(got["out"], got["want"], what=f"predict(model, x) in {dtype}")
-        if got["has_graph"] or got["requires_grad"]:
-            raise CheckFailure("predict's output still carries a graph")
-        if not got["x_freed"]:
-            raise CheckFailure("after del x, the input is still alive")
-        if not got["grad_mode_after"]:
-            raise CheckFailure("predict must not leave gradient recording switched off for the caller")
+        for n in (1, int(torch.randint(2, 30, (1,), generator=rng))):
+            seed = int(torch.randint(0, 10_000, (1,), generator=rng))
+            out = learner.probe("predict_values", seed, n, 6, 3, dtype, str(device))
+            expect_close(out, P.reference_predict(seed, n, 6, 3, dtype, str(device)), what=f"predict(model, x) in {dtype}")
+            info = received_info(out)
+            if info is not None and info.requires_grad:
+                raise CheckFailure("predict's output carries a graph (requires_grad=True)")
+
+
+def test_predict_saves_nothing(learner, rng):
+    """During predict nothing is saved for backward: the worker's peak memory (read from outside) stays at what an
+    inference forward needs, not the 12 activations a training forward keeps (building the graph and detaching
+    afterwards still pays for it)."""
+    seed = int(torch.randint(0, 10_000, (1,), generator=rng))
+    n, width, depth = 16384, 64, 12  # one activation is 4 MB; a training forward saves about 13 of them
+    learner.probe("prepare", seed, width, depth)
+    learner.probe("predict_and_drop", n)  # warm up at this size, off the clock
+    learner.probe("take", "out")
+    learner.probe("prepare", seed, width, depth)
+    with learner.measure() as m:
+        learner.probe("predict_and_drop", n)
+    out = learner.probe("take", "out")
+    expect_close(out, P.reference_predict(seed, n, width, depth), what="predict(model, x) on a 4 MB input")
+    if m.peak_growth > 8 * 4 * MB:
+        raise CheckFailure("while predict ran, the worker's memory rose as if a graph were recorded "
+                           f"({m.peak_growth / MB:.0f} MB at the peak, where an inference forward needs about 16 MB): "
+                           "nothing may be saved for backward, not even for a moment")
+
+
+def test_grad_mode_after_predict(learner, rng):
+    """predict works without a graph, and after it returns gradient recording is on again: a plain model(x) by the
+    caller keeps its graph (the worker's memory, read from outside, grows by the saved activations)."""
+    seed = int(torch.randint(0, 10_000, (1,), generator=rng))
+    n, width, depth = 16384, 64, 12
+    learner.probe("prepare", seed, width, depth)
+    learner.probe("predict_and_drop", 4)
+    with learner.measure() as m:
+        learner.probe("forward_after", n)
+    out = learner.probe("take", "out")  # predict itself must have worked, without a graph
+    expect_close(out, P.reference_predict(seed, 4, width, depth), what="predict(model, x)")
+    info = received_info(out)
+    if info is not None and info.requires_grad:
+        raise CheckFailure("predict's output carries a graph (requires_grad=True)")
+    if m.kept < 6 * 4 * MB:
+        raise CheckFailure("after predict returned, a training forward by the caller recorded no graph: predict left "
+                           "gradient recording switched off")
+
+
+def test_saved_bytes_backward_inside(learner, device, rng):
+    """fn runs forward and backward itself: saved_bytes counts the forward's saved storages, and autograd still gets
+    the saved tensors back (the gradients fn leaves in the model are right)."""
+    n, seed = sizes(rng)
+    got = learner.probe("learner_gradients", n, seed, str(device))
+    expect_count(got["count"], "backward_inside", n, seed, str(device), "a function that runs backward itself")
+    for i, (g, w) in enumerate(zip(got["grads"], P.reference_gradients(n, seed, str(device)))):
+        if g is None:
+            raise CheckFailure("backward inside fn left no gradient: the saved tensors must reach autograd unchanged")
+        expect_close(g, w, what=f"the gradient of parameter {i} computed by backward inside fn (the hooks must hand "
+                     "autograd back the tensors it saved)")

@@ -1,42 +1,109 @@
-"""Trusted helpers for fix-inference-fusion, run in the worker: random layers, folded against unfolded."""
+"""Helpers for fix-inference-fusion. In the worker they only build layers from a seed, call the learner's functions
+and send back what the returned modules hold and compute (their parameters, settings and outputs) and the given
+layers afterwards. The judge loads this file too (load_sibling) to build the same layers and compute every reference."""
 
 import torch
 from torch import nn
 
+DTYPES = {"float64": torch.float64, "float32": torch.float32}
 
-def linears(seed, bias1, bias2, device):
+
+def linears(seed, bias1, bias2, dtype="float64", device="cpu", sizes=(5, 7, 3)):
     torch.manual_seed(seed)
-    fc1 = nn.Linear(5, 7, bias=bias1).to(device).double()
-    fc2 = nn.Linear(7, 3, bias=bias2).to(device).double()
+    fc1 = nn.Linear(sizes[0], sizes[1], bias=bias1).to(device=device, dtype=DTYPES[dtype])
+    fc2 = nn.Linear(sizes[1], sizes[2], bias=bias2).to(device=device, dtype=DTYPES[dtype])
     return fc1, fc2
 
 
-def fused(mod, seed, bias1, bias2, x):
-    fc1, fc2 = linears(seed, bias1, bias2, x.device)
-    f = mod.fuse_linears(fc1, fc2)
-    with torch.no_grad():
-        return {"is_linear": isinstance(f, nn.Linear), "out": f(x) if isinstance(f, nn.Module) else None,
-                "want": fc2(fc1(x))}
-
-
-def conv_bn(seed, conv_bias, groups, stride, device):
+def conv_bn(seed, spec, device="cpu"):
+    """spec: dict with in/out channels, kernel, stride, padding, dilation, groups, bias, eps, dtype (padding_mode)."""
     torch.manual_seed(seed)
-    conv = nn.Conv2d(4, 6, 3, stride=stride, padding=1, groups=groups, bias=conv_bias).to(device).double()
-    bn = nn.BatchNorm2d(6, eps=1e-3).to(device).double()
-    with torch.no_grad():  # non-trivial running statistics and affine parameters
+    conv = nn.Conv2d(spec["cin"], spec["cout"], spec["kernel"], stride=spec["stride"], padding=spec["padding"],
+                     dilation=spec["dilation"], groups=spec["groups"], bias=spec["bias"],
+                     padding_mode=spec.get("padding_mode", "zeros"))
+    bn = nn.BatchNorm2d(spec["cout"], eps=spec["eps"])
+    conv, bn = conv.to(device=device, dtype=DTYPES[spec["dtype"]]), bn.to(device=device, dtype=DTYPES[spec["dtype"]])
+    with torch.no_grad():  # non-trivial running statistics and affine parameters, gamma of both signs
         bn.running_mean.uniform_(-1, 1)
         bn.running_var.uniform_(0.2, 3.0)
-        bn.weight.uniform_(0.5, 2.0)
+        bn.weight.uniform_(-2.0, 2.0)
         bn.bias.uniform_(-1, 1)
     return conv, bn.eval()
 
 
-def folded(mod, seed, conv_bias, groups, stride, x):
-    conv, bn = conv_bn(seed, conv_bias, groups, stride, x.device)
-    f = mod.fold_conv_bn(conv, bn)
+def _params(module):
+    return {name: t.detach().clone() for name, t in module.state_dict().items()}
+
+
+def _linear_facts(f, x):
+    if not isinstance(f, nn.Module):
+        return {"is_module": False, "type": type(f).__qualname__}
     with torch.no_grad():
-        return {"is_conv": type(f) is nn.Conv2d, "out": f(x) if isinstance(f, nn.Module) else None,
-                "want": bn(conv(x))}
+        out = f(x)
+    return {"is_module": True, "type": type(f).__qualname__, "weight": getattr(f, "weight", None),
+            "bias": getattr(f, "bias", None), "out": out}
+
+
+def fused(mod, seed, bias1, bias2, x, dtype="float64"):
+    """The learner's fuse_linears on layers built from the seed; the given layers afterwards."""
+    fc1, fc2 = linears(seed, bias1, bias2, dtype, x.device)
+    facts = _linear_facts(mod.fuse_linears(fc1, fc2), x)
+    facts["given_after"] = [_params(fc1), _params(fc2)]
+    return _detach(facts)
+
+
+def folded(mod, seed, spec, x):
+    """The learner's fold_conv_bn on a conv and an eval BatchNorm built from the seed; the given layers afterwards."""
+    conv, bn = conv_bn(seed, spec, x.device)
+    f = mod.fold_conv_bn(conv, bn)
+    facts = _linear_facts(f, x)
+    if facts["is_module"]:
+        facts["settings"] = {k: _plain(getattr(f, k, None)) for k in
+                             ("in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups",
+                              "padding_mode")}
+    facts["given_after"] = [_params(conv), _params(bn)]
+    return _detach(facts)
+
+
+def _plain(value):
+    if isinstance(value, (tuple, list)):
+        return [v if isinstance(v, (int, str)) else repr(v) for v in value]
+    return value if isinstance(value, (int, str)) else repr(value)
+
+
+def _detach(facts):
+    return {k: v.detach() if isinstance(v, torch.Tensor) else v for k, v in facts.items()}
+
+
+# ---------------------------------------------------------------- judge side: references
+
+
+def reference_fused(seed, bias1, bias2, x, dtype="float64"):
+    fc1, fc2 = linears(seed, bias1, bias2, dtype, x.device)
+    with torch.no_grad():
+        weight = fc2.weight @ fc1.weight
+        bias = torch.zeros(fc2.out_features, dtype=weight.dtype, device=weight.device)
+        if fc1.bias is not None:
+            bias = bias + fc2.weight @ fc1.bias
+        if fc2.bias is not None:
+            bias = bias + fc2.bias
+        return {"weight": weight, "bias": bias, "out": fc2(fc1(x)), "given": [_params(fc1), _params(fc2)]}
+
+
+def reference_folded(seed, spec, x):
+    conv, bn = conv_bn(seed, spec, x.device)
+    with torch.no_grad():
+        scale = bn.weight / torch.sqrt(bn.running_var + bn.eps)
+        b = conv.bias if conv.bias is not None else torch.zeros_like(bn.running_mean)
+        return {"weight": conv.weight * scale.reshape(-1, 1, 1, 1), "bias": (b - bn.running_mean) * scale + bn.bias,
+                "out": bn(conv(x)), "given": [_params(conv), _params(bn)],
+                "settings": {"in_channels": conv.in_channels, "out_channels": conv.out_channels,
+                             "kernel_size": list(conv.kernel_size), "stride": list(conv.stride),
+                             "padding": list(conv.padding), "dilation": list(conv.dilation), "groups": conv.groups,
+                             "padding_mode": conv.padding_mode}}
+
+
+# ---------------------------------------------------------------- optimize_for_inference
 
 
 class Net(nn.Module):
@@ -52,15 +119,40 @@ class Net(nn.Module):
         return self.fc(h.flatten(1))
 
 
-def optimized(mod, seed, x):
+def trained_net(seed, device="cpu"):
     torch.manual_seed(seed)
-    net = Net().to(x.device)
+    net = Net().to(device)
     net.train()
-    net(torch.randn(8, 2, 5, 5, device=x.device))  # move the running statistics away from their defaults
-    m = mod.optimized_for_inference(net)
-    is_script = isinstance(m, torch.jit.ScriptModule)
-    with torch.no_grad():
-        out = [m(x), m(x)] if is_script else []
+    net(torch.randn(8, 2, 5, 5, device=device))  # move the running statistics away from their defaults
+    return net
+
+
+def reference_optimized(seed, x):
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        net = trained_net(seed, x.device)
         net.eval()
-        want = net(x)
-    return {"is_script": is_script, "out": out, "want": want}
+        with torch.no_grad():
+            return net(x)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def optimized(mod, seed, x):
+    """The learner's optimized_for_inference on a net in train mode; its outputs twice; then the original net and the
+    returned module are both switched to train mode and the returned module runs once more (a frozen module has
+    Dropout and BatchNorm's mode baked in, so its outputs stay)."""
+    net = trained_net(seed, x.device)
+    m = mod.optimized_for_inference(net)
+    report = {"is_script": isinstance(m, torch.jit.ScriptModule), "type": type(m).__qualname__}
+    if not callable(m):
+        return report
+    with torch.no_grad():
+        report["out"] = [m(x), m(x)]
+        net.train()
+        if callable(getattr(m, "train", None)):
+            m.train()
+        torch.manual_seed(seed + 1)
+        report["after_train"] = m(x)
+    return report

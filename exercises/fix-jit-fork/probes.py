@@ -1,31 +1,37 @@
-"""Trusted helpers for fix-jit-fork, run in the worker: inspect the scripted graph, count forks."""
+"""Helpers for fix-jit-fork. In the worker they only call the learner's code and send back what it produced: the
+outputs, the text of my_function's TorchScript graph, and the graph torch.jit.trace records for a call of fork_all
+(tracing records a prim::fork for each torch.jit.fork, however it was imported, and an aten::wait for each wait).
+Every check runs in the judge."""
 
 import torch
+
+FNS = {
+    "four": [torch.sin, lambda t: t * 3, lambda t: t.cumsum(0), torch.exp],
+    "one": [lambda t: t - 1],
+    "shapes": [lambda t: t.sum(), torch.cos, lambda t: t[:2] * 2, lambda t: t.flip(0), lambda t: t.max()],
+}
+
+
+def reference_fork_all(which, x):
+    return [fn(x) for fn in FNS[which]]
 
 
 def script_facts(mod, x, y):
     fn = mod.my_function
     is_script = isinstance(fn, torch.jit.ScriptFunction)
-    graph = str(fn.graph) if is_script else ""
-    out = fn(x, y)
-    return {"is_script": is_script, "fork": "prim::fork" in graph, "wait": "aten::wait" in graph,
-            "out": list(out) if isinstance(out, (tuple, list)) else repr(out)}
+    return {"is_script": is_script, "type": type(fn).__qualname__, "graph": str(fn.graph) if is_script else "",
+            "out": fn(x, y)}
 
 
-def forked(mod, x):
-    """Run fork_all with a counting torch.jit.fork; the functions record the order they ran in."""
-    calls = {"fork": 0}
-    original = torch.jit.fork
+def fork_all_eager(mod, which, x):
+    return mod.fork_all(FNS[which], x)
 
-    def counting_fork(fn, *args, **kwargs):
-        calls["fork"] += 1
-        return original(fn, *args, **kwargs)
 
-    fns = [torch.sin, lambda t: t * 3, lambda t: t.cumsum(0), torch.exp]
-    torch.jit.fork = counting_fork
+def fork_all_traced(mod, which, x):
+    """torch.jit.trace of a call of the learner's fork_all; the recorded graph and the trace's outputs."""
+    fns = FNS[which]
     try:
-        out = mod.fork_all(fns, x)
-    finally:
-        torch.jit.fork = original
-    return {"forks": calls["fork"], "out": list(out) if isinstance(out, list) else repr(out),
-            "want": [f(x) for f in fns]}
+        traced = torch.jit.trace(lambda t: list(mod.fork_all(fns, t)), (x,), check_trace=False)
+    except Exception as e:  # the learner's fork_all could not be traced: say why, the grader decides
+        return {"error": f"{type(e).__name__}: {str(e).splitlines()[0][:200] if str(e) else ''}"}
+    return {"graph": str(traced.graph), "out": traced(x)}

@@ -12,7 +12,7 @@ def test_to_static_takes_both_branches(learner, device):
     example = torch.ones(3, device=device)
     inputs = [torch.ones(3, device=device), -torch.ones(3, device=device)]
     got = learner.probe("static_outputs", "Gate", 0, example, inputs)
-    if not got["is_script"]:
+    if not got["is_script"] or not got["callable"]:
         raise CheckFailure("to_static must return a torch.jit.ScriptModule", f"it returned a {got['type']}")
     for x, out, want in zip(("ones(3)", "-ones(3)"), got["outputs"], P.reference("Gate", 0, inputs)):
         expect_close(out, want, what=f"the captured Gate on {x}", inputs=f"captured with example ones(3), run on {x}")

@@ -5,12 +5,16 @@
 #
 # Write
 #
-# * `count_graph_breaks(fn, *args) -> int`: the number of graph breaks `torch.compile` makes when it runs `fn(*args)`
-#   (a function with no break gives 0; one with a `print()` in the middle gives 1).
-# * `compile_friendly(x) -> Tensor`: the same values as the given `debug_step(x)` for every float tensor `x` of any
-#   shape, such that `torch.compile(compile_friendly, fullgraph=True)` works: exactly one graph, no graph break.
+# * `count_graph_breaks(fn, *args) -> int`: the number of graph breaks `torch.compile` makes when it runs `fn(*args)`,
+#   as `torch._dynamo.explain` counts them (a function with no break gives 0; one with a `print()` in the middle gives
+#   1; one with two gives 2), for functions of one or more tensors.
+# * `compile_friendly(x) -> Tensor`: the same values as the given `debug_step(x)` (without its print) for every float
+#   tensor `x` of any shape (0-d included), such that `torch.compile(compile_friendly)` with default settings makes
+#   exactly one graph and no graph break (so `fullgraph=True` works too; note that `fullgraph=True` alone would also
+#   accept an `.item()`, which it captures while default settings break on it).
 #
-# Graders count with a clean Dynamo cache, and run your `compile_friendly` compiled with `backend="eager"`.
+# Graders count with a clean Dynamo cache, and run your `compile_friendly` compiled with `backend="eager"` inside
+# `torch._dynamo.error_on_graph_break(True)`, which raises at any graph break.
 #
 # Check your work: `prep check compile-graph-breaks`. Stuck? `prep hint compile-graph-breaks`.
 
@@ -25,10 +29,11 @@ import torch
 # graph. That is a **graph break**, and each one costs optimization opportunities.
 #
 # 1. `count_graph_breaks(fn, *args)` returns how many graph breaks `torch.compile` makes when it runs
-#    `fn(*args)`. `torch._dynamo.explain(fn)(*args)` reports it.
+#    `fn(*args)` (a function of one or more tensors), as `torch._dynamo.explain(fn)(*args)` counts them.
 # 2. `debug_step` below has three graph breaks. Write `compile_friendly(x)`, with the same values for
-#    every float tensor `x` (of any shape), that `torch.compile(compile_friendly, fullgraph=True)` accepts:
-#    no graph break at all (leave the print out).
+#    every float tensor `x` (of any shape, 0-d included), that `torch.compile` runs as one graph with no graph break
+#    under default settings (leave the print out; `fullgraph=True` would capture an `.item()`, default settings break
+#    on it).
 
 # %%
 def debug_step(x):

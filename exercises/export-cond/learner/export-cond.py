@@ -6,14 +6,16 @@
 # Write
 #
 # * `class CondGate(nn.Module)` whose `forward(x)` returns `x * 2` when `x.sum() > 0` and `x - 10` otherwise, using
-#   `torch.cond` (no Python `if` on a tensor's value), for any shape;
+#   `torch.cond` (no Python `if` on a tensor's value), for any shape (0-d included);
 # * `export_model(model, example, dynamic_batch=False) -> torch.export.ExportedProgram`: `torch.export` of `model` for the
 #   single positional input `example`; with `dynamic_batch=True`, dimension 0 of the input is dynamic so that the program
-#   accepts any batch size (1 included), otherwise it is fixed to the example's;
-# * `save_exported(ep, path)` writes the program to the file `path`; `load_exported(path)` reads it back as an
-#   `ExportedProgram`.
+#   accepts any batch size (1 included), otherwise it is fixed to the example's and the program refuses other batch
+#   sizes;
+# * `save_exported(ep, path)` writes the program to the file `path`; `load_exported(path)` reads that file back as an
+#   `ExportedProgram` (a dynamic batch stays dynamic).
 #
-# `export_model` must really export: for a model with a Python `if` on a tensor's value it raises, as `torch.export` does.
+# `export_model` must really export: for a model with a Python `if` on a tensor's value it raises torch.export's own
+# error, as `torch.export` does. An exported CondGate keeps both branches (a `cond` node in its graph).
 #
 # Check your work: `prep check export-cond`. Stuck? `prep hint export-cond`.
 
@@ -28,11 +30,13 @@ from torch import nn
 # operands)` puts both branches in the graph and picks one at run time.
 #
 # 1. `CondGate`: `forward(x)` returns `x * 2` when `x.sum() > 0` and `x - 10` otherwise, written with
-#    `torch.cond` so that it exports.
+#    `torch.cond` so that it exports (any shape, 0-d included; the exported graph keeps a `cond` node).
 # 2. `export_model(model, example, dynamic_batch=False)` exports `model` for the single input `example`;
 #    with `dynamic_batch=True` the first dimension of the input is dynamic (`torch.export.Dim`), so the exported
-#    program accepts other batch sizes (without it, export specializes to the example's size).
-# 3. `save_exported(ep, path)` / `load_exported(path)`: write an `ExportedProgram` to a file and read it back.
+#    program accepts any batch size, 1 included (without it, export specializes to the example's size and the program
+#    refuses other sizes). A model with a Python `if` on a value must make it raise torch.export's own error.
+# 3. `save_exported(ep, path)` / `load_exported(path)`: write an `ExportedProgram` to the file `path` and read that
+#    file back (a dynamic batch stays dynamic).
 
 # %%
 class CondGate(nn.Module):

@@ -1,14 +1,14 @@
 # %% [markdown]
-# # Replace the seed's apex AMP with autocast and GradScaler: bfloat16 forward, skipped overflow steps
+# # Replace the sample answer's apex AMP with autocast and GradScaler: bfloat16 forward, skipped overflow steps
 #
 # `fix-apex-amp` · fix-bug · medium · about 20 min
 #
-# The stub is the seed's apex code. Replace it with native AMP: `amp_step(model, opt, scaler, x, y) -> float` takes one
+# The stub is the sample answer's apex code. Replace it with native AMP: `amp_step(model, opt, scaler, x, y) -> float` takes one
 # training step on `F.mse_loss(model(x), y)`: zero the gradients, run the forward pass and the loss under
 # `torch.autocast(device_type=x.device.type, dtype=torch.bfloat16)`, back-propagate `scaler.scale(loss)`, step with
-# `scaler.step(opt)` and call `scaler.update()`; return the loss as a Python float. `scaler` is a `torch.amp.GradScaler`.
-# Parameters and gradients stay float32, and a step whose gradients contain inf or NaN must leave the parameters
-# unchanged and halve the scale.
+# `scaler.step(opt)` and call `scaler.update()`; return the (unscaled) loss as a Python float. `scaler` is a
+# `torch.amp.GradScaler`. Parameters and gradients stay float32, and a step whose gradients contain inf or NaN must leave
+# the parameters unchanged and halve the scale; training then goes on normally.
 #
 # Check your work: `prep check fix-apex-amp`. Stuck? `prep hint fix-apex-amp`.
 
@@ -29,7 +29,7 @@ import torch.nn.functional as F
 #
 # Write `amp_step(model, opt, scaler, x, y) -> float`: one training step on the loss `F.mse_loss(model(x), y)`, with the
 # forward pass and the loss under `torch.autocast(device_type=x.device.type, dtype=torch.bfloat16)`, the backward through
-# `scaler`, the step and the scale update through `scaler`; return the loss as a Python float. (On a GPU you would use
+# `scaler`, the step and the scale update through `scaler`; return the (unscaled) loss as a Python float. (On a GPU you would use
 # float16, where the scaler matters most; on a CPU bfloat16 is what autocast supports, and the scaler works the same.)
 
 # %%

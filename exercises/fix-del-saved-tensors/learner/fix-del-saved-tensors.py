@@ -1,18 +1,20 @@
 # %% [markdown]
-# # del does not free what the graph holds: measure saved tensors, and fix the seed's predict
+# # del does not free what the graph holds: measure saved tensors, and fix the sample answer's predict
 #
 # `fix-del-saved-tensors` · fix-bug · medium · about 20 min
 #
 # Write
 #
 # * `saved_bytes(fn, *args) -> int`: call `fn(*args)` and return the total bytes of the distinct storages that autograd
-#   saved for backward during the call (each storage counted once, by its `untyped_storage().data_ptr()`, with its
-#   `untyped_storage().nbytes()`; parameters count like any tensor). Under `torch.no_grad()` the answer is 0.
-# * `predict(model, x) -> Tensor`: `model(x)`, computed so that nothing is saved for backward and the output carries no
-#   graph (`grad_fn is None`), so that once the caller deletes `x` its memory is freed; gradient recording must be on
-#   again when `predict` returns.
+#   saved for backward during that call (each storage counted once, by its `untyped_storage().data_ptr()`, with its
+#   `untyped_storage().nbytes()`; parameters count like any tensor), as a Python int. Each call counts only what its own
+#   `fn(*args)` saved. `fn` may run backward itself: autograd must still get back the tensors it saved. Under
+#   `torch.no_grad()` the answer is 0.
+# * `predict(model, x) -> Tensor`: `model(x)`, computed so that nothing is saved for backward (not even for a moment, as
+#   building a graph and detaching the output afterwards would) and the output carries no graph (`grad_fn is None`), so
+#   that once the caller deletes `x` its memory is freed; gradient recording must be on again when `predict` returns.
 #
-# The stub's `predict` is the seed's idea: `del x` inside the function frees nothing while the output's graph holds it.
+# The stub's `predict` is the sample answer's idea: `del x` inside the function frees nothing while the output's graph holds it.
 #
 # Check your work: `prep check fix-del-saved-tensors`. Stuck? `prep hint fix-del-saved-tensors`.
 
@@ -28,10 +30,14 @@ import torch
 # saves.
 #
 # 1. `saved_bytes(fn, *args) -> int`: run `fn(*args)` and return the bytes of the distinct storages autograd saved
-#    for backward meanwhile (count each storage once, by `t.untyped_storage().data_ptr()`, with its
-#    `untyped_storage().nbytes()`: a saved view keeps its whole storage alive). Parameters count like any tensor.
-# 2. Fix `predict(model, x)`, the seed's pattern: return `model(x)` such that nothing is saved for backward and the
-#    output holds no reference to `x`, so that the caller's `del x` really frees it.
+#    for backward during that call (count each storage once, by `t.untyped_storage().data_ptr()`, with its
+#    `untyped_storage().nbytes()`: a saved view keeps its whole storage alive), as a Python int. Parameters count like
+#    any tensor, and each call counts only what its own `fn(*args)` saved. `fn` may run backward itself, so your
+#    hooks must hand autograd back the tensors it saved.
+# 2. Fix `predict(model, x)`, the seed's pattern: return `model(x)` such that nothing is saved for backward, not even
+#    for a moment (building the graph and detaching afterwards still pays for it), and the output holds no reference
+#    to `x`, so that the caller's `del x` really frees it. Gradient recording must be on again when `predict` returns.
+#    The graders read the worker's memory from outside while `predict` runs and after the caller drops `x`.
 
 # %%
 def saved_bytes(fn, *args):

@@ -1,17 +1,22 @@
 # %% [markdown]
-# # Fix the seed's torch.jit.fuse: fold Linear-Linear and Conv-BatchNorm by hand, optimize_for_inference right
+# # Fix the sample answer's torch.jit.fuse: fold Linear-Linear and Conv-BatchNorm by hand, optimize_for_inference right
 #
 # `fix-inference-fusion` · fix-bug · medium · about 25 min
 #
-# The stubs are the seed's calls. Replace them:
+# The stubs are the sample answer's calls. Replace them:
 #
-# * `fuse_linears(fc1, fc2) -> nn.Linear`: one Linear equal to `fc2(fc1(x))` for every input, whether or not each layer has
-#   a bias, on the layers' device and dtype;
-# * `fold_conv_bn(conv, bn) -> nn.Conv2d`: one convolution equal to `bn(conv(x))` for `bn` an eval-mode `BatchNorm2d`
-#   (its running statistics, affine parameters and eps), for convs with or without bias and with any stride, padding,
-#   dilation and groups; write the folding yourself (`torch.nn.utils.fusion` and `fuse_modules` are off limits);
+# * `fuse_linears(fc1, fc2) -> nn.Linear`: one new Linear equal to `fc2(fc1(x))` for every input, whether or not each
+#   layer has a bias, on the layers' device and dtype: its weight is `W2 @ W1` and its bias `W2 @ b1 + b2` (a missing
+#   bias counts as zeros);
+# * `fold_conv_bn(conv, bn) -> nn.Conv2d`: one new convolution equal to `bn(conv(x))` for `bn` an eval-mode
+#   `BatchNorm2d` (its running statistics, affine parameters and eps), for convs with or without bias and with any
+#   stride, padding, dilation, groups and kernel shape, keeping the conv's settings, device and dtype; write the folding
+#   yourself (`torch.nn.utils.fusion`, the `torch.ao.quantization` fusers and TorchScript's conv-batchnorm folding
+#   passes are switched off);
+# * both leave the layers they are given unchanged;
 # * `optimized_for_inference(model) -> torch.jit.ScriptModule` made with `torch.jit.optimize_for_inference`, giving
-#   `model`'s eval-mode outputs.
+#   `model`'s eval-mode outputs, also when `model` comes in train mode; the result is frozen, so calling `.train()` on
+#   it or on `model` afterwards does not change its outputs.
 #
 # Check your work: `prep check fix-inference-fusion`. Stuck? `prep hint fix-inference-fusion`.
 
@@ -31,11 +36,14 @@ from torch import nn
 # * a `Conv2d` followed by an eval-mode `BatchNorm2d` is one convolution: with `s = gamma / sqrt(running_var + eps)`
 #   per output channel, `W' = W * s` and `b' = (b - running_mean) * s + beta` (b = 0 when the conv has no bias).
 #
-# 1. `fuse_linears(fc1, fc2) -> nn.Linear` with `fuse_linears(fc1, fc2)(x) == fc2(fc1(x))` (either may lack a bias).
+# 1. `fuse_linears(fc1, fc2) -> nn.Linear` with `fuse_linears(fc1, fc2)(x) == fc2(fc1(x))` (either may lack a bias),
+#    on the layers' device and dtype.
 # 2. `fold_conv_bn(conv, bn) -> nn.Conv2d` equal to `bn(conv(x))` with `bn` in eval mode, keeping the conv's stride,
-#    padding, dilation and groups. Write the folding yourself: `torch.nn.utils.fusion` is off limits.
-# 3. `optimized_for_inference(model)`: a `torch.jit.ScriptModule` made by `torch.jit.optimize_for_inference` from
-#    `model`, giving the model's eval-mode outputs.
+#    padding, dilation, groups, kernel shape, device and dtype. Write the folding yourself: `torch.nn.utils.fusion`,
+#    the `torch.ao.quantization` fusers and TorchScript's conv-batchnorm folding passes are switched off.
+# 3. Both build new modules: the layers they are given stay as they were.
+# 4. `optimized_for_inference(model)`: a `torch.jit.ScriptModule` made by `torch.jit.optimize_for_inference` from
+#    `model` (which may come in train mode), giving the model's eval-mode outputs; the result is frozen.
 
 # %%
 def fuse_linears(fc1, fc2):

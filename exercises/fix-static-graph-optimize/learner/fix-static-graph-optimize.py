@@ -1,16 +1,20 @@
 # %% [markdown]
-# # Fix the seed's static-graph optimizer: capture with torch.fx, then CSE and dead-code elimination
+# # Fix the sample answer's static-graph optimizer: capture with torch.fx, then CSE and dead-code elimination
 #
 # `fix-static-graph-optimize` · fix-bug · hard · about 30 min
 #
-# The stub is the seed's code, which imports an API that does not exist. Replace it: `optimize(fn) -> torch.fx.GraphModule`
+# The stub is the sample answer's code, which imports an API that does not exist. Replace it: `optimize(fn) -> torch.fx.GraphModule`
 # captures the pure function `fn` with `torch.fx.symbolic_trace` and returns a GraphModule that computes the same values
 # as `fn` and in which
 #
 # * no two call nodes (`call_function`, `call_method`, `call_module`) have the same op, target, arguments and keyword
-#   arguments, also counting duplicates that appear only once earlier duplicates are merged (common-subexpression
-#   elimination), while calls that differ in any argument or keyword argument are all kept;
-# * no call node's result is unused (dead-code elimination).
+#   arguments (common-subexpression elimination), also counting duplicates that appear only once earlier duplicates are
+#   merged: after `a = x.sin(); b = x.sin()`, the calls `a * y` and `b * y` become duplicates once `b` is merged into
+#   `a`;
+# * calls that differ in any argument or keyword argument are all kept (`x + 1` and `x + 1.0`, `torch.sum(x, 0)` and
+#   `torch.sum(x, dim=0)` included);
+# * no call node's result is unused (dead-code elimination), also when its only users were unused themselves;
+# * the module runs the optimized graph (its generated code matches its graph).
 #
 # Check your work: `prep check fix-static-graph-optimize`. Stuck? `prep hint fix-static-graph-optimize`.
 
@@ -30,11 +34,14 @@ import torch.fx
 #
 # * **common-subexpression elimination**: two nodes that call the same operation (same `op`, same `target`) on the
 #   same arguments and keyword arguments compute the same value, so the later one is replaced by the earlier one.
-#   Merging can expose new duplicates (`a = x.sin(); b = x.sin(); a + b` and `a + b` again): walk the nodes in
-#   order and compare arguments *after* earlier merges.
-# * **dead-code elimination**: nodes whose results are never used are removed.
+#   Merging can expose new duplicates: after `a = x.sin(); b = x.sin()`, the calls `a * y` and `b * y` differ until
+#   `b` is merged into `a`, and then they are duplicates too. Walk the nodes in order and compare arguments *after*
+#   earlier merges. Calls that differ in any argument stay (`x + 1` and `x + 1.0`; `torch.sum(x, 0)` and
+#   `torch.sum(x, dim=0)`).
+# * **dead-code elimination**: nodes whose results are never used are removed, and then the nodes only they used.
 #
-# The functions passed in are pure (no random or in-place operations).
+# Recompile the GraphModule so that it runs the optimized graph. The functions passed in are pure (no random or
+# in-place operations).
 
 # %%
 def optimize(fn):

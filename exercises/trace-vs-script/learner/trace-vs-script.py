@@ -3,17 +3,18 @@
 #
 # `trace-vs-script` · fix-bug · medium · about 20 min
 #
-# The stub is the seed's answer. Fix it:
+# The stub is the sample answer. Fix it:
 #
 # * `to_static(model, example) -> torch.jit.ScriptModule`: a captured graph of `model` that gives `model(x)` for every
 #   input `x` of the example's shape, including inputs that take another branch of data-dependent Python control flow
 #   (an `if` on a tensor's value, a loop count computed from values) than `example` did.
 # * `save_static(module, path)` writes the captured module to the file `path`; `load_static(path)` returns a
-#   `torch.jit.ScriptModule` loaded from it, usable without the model's Python class.
-# * `branch_free(x)`: the same values as `Gate()(x)` (x * 2 if x.sum() > 0, else x - 10) for any shape, written
-#   without Python control flow so that `torch.jit.trace(branch_free, (example,))` is right for inputs of both signs.
+#   `torch.jit.ScriptModule` read from that file, usable without the model's Python class.
+# * `branch_free(x)`: the same values as `Gate()(x)` (x * 2 if x.sum() > 0, else x - 10) for any shape (0-d and empty
+#   included), written without Python control flow so that `torch.jit.trace(branch_free, (example,))` is right for
+#   inputs of both signs.
 #
-# The seed traces a tensor that was already computed (`trace(z)`), which raises; and tracing a model instead still
+# The sample answer traces a tensor that was already computed (`trace(z)`), which raises; and tracing a model instead still
 # silently freezes the branch the example took.
 #
 # Check your work: `prep check trace-vs-script`. Stuck? `prep hint trace-vs-script`.
@@ -32,10 +33,10 @@ from torch import nn
 #
 # * `to_static(model, example)` returns a `torch.jit.ScriptModule` that is correct for every input,
 #   whichever branch it takes;
-# * `save_static(module, path)` / `load_static(path)` save the captured module to a file and load it back
-#   (the loaded module needs no Python class definition);
-# * `branch_free(x)` computes `Gate()(x)` without Python control flow, so that even `torch.jit.trace` of it
-#   is correct for both signs.
+# * `save_static(module, path)` writes the captured module to the file `path`, and `load_static(path)` reads that
+#   file back (the loaded module needs no Python class definition);
+# * `branch_free(x)` computes `Gate()(x)` for any shape (0-d and empty included) without Python control flow, so
+#   that even `torch.jit.trace` of it is correct for both signs.
 #
 # TorchScript is deprecated in torch 2.x (DeprecationWarning): see the exercises on `torch.compile` and
 # `torch.export` for today's tools. It is still what many deployments run, and the trace pitfall is a classic.

