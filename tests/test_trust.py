@@ -198,6 +198,7 @@ def test_grad_mode_clean(learner):
 
 def test_default_dtype_clean(learner):
     learner.call("set_dtype")
+    learner.call("autocast_on")
 
 
 def test_deterministic_clean(learner):
@@ -207,6 +208,7 @@ def test_deterministic_clean(learner):
 def test_fine(learner):
     assert learner.call("grad_enabled") is True, "grad mode leaked from an earlier grader"
     assert learner.call("default_dtype") == torch.float32, "default dtype leaked from an earlier grader"
+    assert learner.call("autocast_state") == [False, torch.bfloat16], "autocast leaked from an earlier grader"
     assert learner.call("deterministic") == [False, False], "deterministic algorithms leaked from an earlier grader"
 '''
 
@@ -244,6 +246,15 @@ def set_deterministic():
 
 def deterministic():
     return [torch.are_deterministic_algorithms_enabled(), torch.is_deterministic_algorithms_warn_only_enabled()]
+
+
+def autocast_on():
+    torch.set_autocast_enabled("cpu", True)
+    torch.set_autocast_dtype("cpu", torch.float16)
+
+
+def autocast_state():
+    return [torch.is_autocast_enabled("cpu"), torch.get_autocast_dtype("cpu")]
 '''
 
 

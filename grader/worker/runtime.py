@@ -200,6 +200,12 @@ def reset_global_state(seed: int) -> None:
     if torch.is_inference_mode_enabled():
         _STATE_GUARDS.append(torch.inference_mode(False))
         _STATE_GUARDS[-1].__enter__()
+    for device, dtype in (("cpu", torch.bfloat16), ("cuda", torch.float16)):  # autocast left on, or retuned
+        try:
+            torch.set_autocast_enabled(device, False)
+            torch.set_autocast_dtype(device, dtype)
+        except (RuntimeError, TypeError, AttributeError):
+            pass
     try:
         while torch._C._autograd._top_saved_tensors_default_hooks(True) is not None:
             torch._C._autograd._pop_saved_tensors_default_hooks()
