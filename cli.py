@@ -119,6 +119,14 @@ def list_command(topic: str | None, kind: str | None, difficulty: str | None, st
                    f"{ex.difficulty:<6}  {ex.topics[0]:<{twidth}}  {_learner_words(ex.title)}")
 
 
+LANG_HELP = ("Language: en, zh or both (default: the interview question in both, everything else in $PREP_LANG, "
+             "else en).")
+
+
+def _lang_option(help_text: str = LANG_HELP) -> Any:
+    return click.option("--lang", type=click.Choice(["en", "zh", "both"]), help=help_text)
+
+
 def _learner_words(text: str) -> str:
     from grader.wording import for_learner
 
@@ -175,29 +183,45 @@ def next_command(topic: str | None, directory: Path | None, no_fetch: bool) -> N
 @cli.command()
 @click.argument("exercise")
 @click.option("--json", "as_json", is_flag=True, help="Print the metadata as JSON.")
-def show(exercise: str, as_json: bool) -> None:
-    """Show an exercise's question, prompt and metadata.
+@_lang_option()
+def show(exercise: str, as_json: bool, lang: str | None) -> None:
+    """Show an exercise's question, task and metadata.
+
+    The interview question is the bank's original (Chinese) with its English translation, the task
+    is English with its Chinese translation: --lang (or PREP_LANG) picks what you read.
 
     \b
     Example:
-        prep show sgd-momentum
+        prep show sgd-momentum --lang zh
     """
-    ex = _run(_api().get_exercise, exercise)
+    api = _api()
+    ex = _run(api.get_exercise, exercise)
     if as_json:
-        data = ex.summary() | {"question_zh": ex.question_zh, "prompt_en": ex.prompt_en, "points": ex.points,
+        data = ex.summary() | {"question_zh": ex.question_zh, "question_en": ex.question_en,
+                               "prompt_en": ex.prompt_en, "task_zh": ex.task_zh, "points": ex.points,
                                "hints": len(ex.hints)}
         _emit_json(data)
         return
-    from grader import wording
+    from grader import authoring, i18n, wording
 
-    prompt = wording.for_learner(ex.prompt_en)
-    click.echo(f"{wording.for_learner(ex.title)}  [{ex.id}: {ex.kind}, {ex.difficulty}, about {ex.time_budget_min} min]")
-    click.echo(f"The interview question, {wording.from_questions(ex.seeds)}; topics: {', '.join(ex.topics)}")
-    click.echo("\n" + "\n".join("> " + ln for ln in ex.question_zh.splitlines()) + "\n")
-    click.echo(prompt)
-    if "sample answer" in prompt:
-        click.echo(f"\n{wording.SAMPLE_ANSWER_NOTE}")
-    click.echo(f"\n{wording.graders_summary(ex)}. Hints: {len(ex.hints)}. Start with: prep fetch {ex.id}")
+    languages = _run(api.language, lang)
+    text = languages.text
+    kind, difficulty, minutes = authoring.facts(ex, text)
+    click.echo(i18n.say("show.head", "en" if text == "both" else text, title=wording.for_learner(ex.title),
+                        id=ex.id, kind=kind, difficulty=difficulty, minutes=minutes))
+    for one in i18n.each(text):
+        click.echo(i18n.say("show.question", one, origin=wording.from_questions(ex.seeds, one),
+                            topics=", ".join(ex.topics)))
+    click.echo("\n" + "\n\n".join(authoring.question_parts(ex, languages, rstrip=False)) + "\n")
+    click.echo("\n\n".join(authoring.task_parts(ex, text)))
+    notes = [i18n.say("sample_answer", one) for one in i18n.each(text)
+             if ("sample answer" in wording.for_learner(ex.prompt_en) if one == "en" or not ex.task_zh
+                 else "示例答案" in ex.task_zh)]
+    for note in dict.fromkeys(notes):
+        click.echo(f"\n{note}")
+    for one in i18n.each(text):
+        click.echo(("\n" if one == i18n.each(text)[0] else "")
+                   + i18n.say("show.tail", one, graders=wording.graders_summary(ex, one), hints=len(ex.hints), id=ex.id))
 
 
 @cli.command()
@@ -205,7 +229,9 @@ def show(exercise: str, as_json: bool) -> None:
 @click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path),
               help="Where to put the files (default: ./EXERCISE, or this folder if it is the exercise's copy).")
 @click.option("--force", is_flag=True, help="Over a copy you edited: move it aside to FOLDER.old-DATE, then fetch.")
-def fetch(exercise: str, directory: Path | None, force: bool) -> None:
+@_lang_option("The language of the README and of the stub's and notebook's texts: en, zh or both (default: the "
+              "interview question in both, the rest in $PREP_LANG, else en).")
+def fetch(exercise: str, directory: Path | None, force: bool, lang: str | None) -> None:
     """Copy an exercise's stub, notebook, README and public graders into a folder.
 
     From a course (`prep course use`), the exercise is downloaded once, checked against the
@@ -217,7 +243,7 @@ def fetch(exercise: str, directory: Path | None, force: bool) -> None:
     Example:
         prep fetch autograd-mul --dir ~/practice/mul
     """
-    report = _run(_api().fetch, exercise, directory, force=force)
+    report = _run(_api().fetch, exercise, directory, force=force, lang=lang)
     if report.version:
         click.echo(f"{exercise}: {report.version}")
     if report.set_aside is not None:
@@ -244,7 +270,9 @@ def _print_fetch_report(report: Any) -> None:
                    "of its .py and .ipynb, the one you saved last).")
 @click.option("--seed", type=int, help="Reuse the random inputs of an earlier run.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
-def check(exercise: str, file: Path | None, seed: int | None, as_json: bool) -> None:
+@_lang_option("The language of the headings and fixed phrases: en, zh or both (default: $PREP_LANG, else en); "
+              "the graders' messages stay as written.")
+def check(exercise: str, file: Path | None, seed: int | None, as_json: bool, lang: str | None) -> None:
     """Grade your solution: a score, and feedback for every grader.
 
     Exit status 0 only for full marks, 1 otherwise, 2 for usage errors.
@@ -253,19 +281,21 @@ def check(exercise: str, file: Path | None, seed: int | None, as_json: bool) -> 
     Example:
         prep check autograd-mul --file my_mul.py
     """
-    checked = _run(_api().check_for_learner, exercise, file, seed=seed)
+    checked = _run(_api().check_for_learner, exercise, file, seed=seed, lang=lang)
     result = checked.result
     if as_json:
         _emit_json(result.to_json())
     else:
-        _print_result(result, graded=checked.graded, solution_available=checked.solution_available)
+        _print_result(result, graded=checked.graded, solution_available=checked.solution_available,
+                      lang=checked.lang)
     _finish(0 if result.full_marks else 1)
 
 
-def _print_result(r: Any, *, graded: str = "", solution_available: bool = True) -> None:
+def _print_result(r: Any, *, graded: str = "", solution_available: bool = True, lang: str | None = None) -> None:
     from grader.feedback import result_lines
 
-    for line in result_lines(r, graded=graded, solution_available=solution_available):
+    lang = lang or _run(_api().language).text
+    for line in result_lines(r, graded=graded, solution_available=solution_available, lang=lang):
         click.echo(line)
 
 
@@ -372,10 +402,10 @@ def review(fetch_due: bool) -> None:
 @cli.command()
 @click.option("--minutes", type=int, default=45, show_default=True, help="The time the set must fit in.")
 @click.option("--topic", help="Draw from this topic only (any case, or its start).")
-@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
-              help="The language of the questions (zh shows the original question first).")
+@_lang_option("The language of the questions and the fetched files: en, zh or both (default: the interview "
+              "question in both, the rest in $PREP_LANG, else en).")
 @click.option("--seed", type=int, help="Draw the same set again (the report names the seed it used).")
-def interview(minutes: int, topic: str | None, lang: str, seed: int | None) -> None:
+def interview(minutes: int, topic: str | None, lang: str | None, seed: int | None) -> None:
     """Rehearse an interview: a timed set of questions, then a graded report.
 
     The set fits the minutes given: a concept quiz and one or two coding or fix-the-bug tasks,
@@ -389,16 +419,18 @@ def interview(minutes: int, topic: str | None, lang: str, seed: int | None) -> N
         prep interview --minutes 45 --topic autograd
     """
     live = sys.stdout.isatty()
+    languages = _run(_api().language, lang)
 
     def show(q: Any) -> None:
+        from grader import authoring
+
         ex = q.exercise
         click.echo("")
         click.echo(f"Question {q.number} of {q.total}: {ex.id} ({ex.kind}, {ex.difficulty}), "
                    f"{q.budget_s / 60:.0f} min on the clock")
         click.echo(f"  {_learner_words(ex.title)}")
-        if lang == "zh":
-            click.echo("\n".join("> " + ln for ln in ex.question_zh.splitlines()))
-        click.echo(_learner_words(ex.prompt_en))
+        click.echo("\n".join(authoring.question_parts(ex, languages, rstrip=False)))
+        click.echo("\n\n".join(authoring.task_parts(ex, languages.text)))
         click.echo(f"Answer in {q.folder / (ex.id + '.py')} (or the .ipynb beside it); "
                    "type done and Enter when you have finished.")
         if live:  # the clock, redrawn by tick(); the learner types after it
@@ -588,6 +620,21 @@ def build(exercises: tuple[str, ...]) -> None:
     click.echo(f"{len(changed)} file(s) changed")
 
 
+@cli.command("i18n")
+@click.argument("exercises", nargs=-1)
+def i18n_command(exercises: tuple[str, ...]) -> None:
+    """Print the hashes each exercise's i18n.toml must record, and whether its translations are fresh.
+
+    \b
+    Example (after editing a task, translate it again, then paste the hashes):
+        prep i18n grad-clipping
+    """
+    for t in _run(_api().translation_hashes, list(exercises) or None):
+        click.echo(f"# {t.exercise}: {t.state}")
+        click.echo(f'question_zh_sha256 = "{t.question_zh_sha256}"')
+        click.echo(f'task_en_sha256 = "{t.task_en_sha256}"')
+
+
 @cli.command()
 @click.argument("submissions", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--exercise", "exercises", multiple=True, required=True,
@@ -690,12 +737,18 @@ def grade_nbgrader(course: Path, assignment: str, exercises: tuple[str, ...], ou
 @cli.command("map")
 @click.option("--check", is_flag=True, help="Only say whether docs/seed-map.md is stale (exit 1 if so).")
 def map_command(check: bool) -> None:
-    """Regenerate docs/seed-map.md: every seed question and the exercises that cover it."""
-    path, fresh = _run(_api().seed_map, write=not check)
+    """Regenerate docs/seed-map.md: every seed question, the exercises that cover it, and whether it is
+    practised by code (a code or fix-bug exercise) or only quizzed; then print the counts."""
+    report = _run(_api().seed_map, write=not check)
     if check:
-        click.echo(f"{path} is {'up to date' if fresh else 'stale: run `prep map`'}")
-        _finish(0 if fresh else 1)
-    click.echo(f"{path} is up to date" if fresh else f"wrote {path}")
+        click.echo(f"{report.path} is {'up to date' if report.fresh else 'stale: run `prep map`'}")
+        _finish(0 if report.fresh else 1)
+    click.echo(f"{report.path} is up to date" if report.fresh else f"wrote {report.path}")
+    total = report.total
+    click.echo(f"{total.questions} catalog questions: {total.code} practised by code, {total.quiz} only quizzed, "
+               f"{total.not_covered} not covered")
+    click.echo("by seed document (practised by code/only quizzed): "
+               + ", ".join(f"{doc} {c.code}/{c.quiz}" for doc, c in report.by_document.items()))
 
 
 @cli.command()

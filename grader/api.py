@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from grader import authoring, bank, course, learning_path
+from grader import authoring, bank, course, i18n, learning_path
 from grader.progress import ExerciseProgress, Progress, data_dir
 
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from grader import review, scaffold
+    from grader import review, scaffold, seedmap
     from grader.judge.result import Result
     from grader.judge.session import Limits
 
@@ -56,7 +56,7 @@ def _from_source(read: Callable[[Any], Any], exercise_id: str | None = None, sou
         hint = f"did you mean '{close[0]}'? " if close else ""
         where = f" in course {source.name}" if isinstance(source, course.Course) else ""
         raise PrepError(f"no exercise '{exercise_id}'{where}: {hint}`prep list` shows them all") from None
-    except (bank.ExerciseFormatError, bank.BankNotFound, course.CourseError) as e:
+    except (bank.ExerciseFormatError, bank.BankNotFound, course.CourseError, i18n.LanguageError) as e:
         raise PrepError(str(e)) from None
 
 
@@ -129,6 +129,15 @@ def topics(progress: Progress | None = None) -> list[TopicSummary]:
     return out
 
 
+def language(flag: str | None = None) -> i18n.Lang:
+    """The learner's languages: ``--lang`` (en, zh or both), else the question in both and the rest in
+    $PREP_LANG, else English (grader/i18n.py)."""
+    try:
+        return i18n.choose(flag)
+    except i18n.LanguageError as e:
+        raise PrepError(str(e)) from None
+
+
 def get_exercise(exercise_id: str) -> bank.Exercise:
     """The exercise as learner commands see it (for a course: the version the learner fetched)."""
     return _from_source(lambda source: source.load(exercise_id), exercise_id)
@@ -157,7 +166,7 @@ learner_files = course.learner_files
 
 
 def fetch(exercise_id: str, directory: Path | None = None, *, force: bool = False,
-          progress: Progress | None = None) -> FetchReport:
+          progress: Progress | None = None, lang: str | None = None) -> FetchReport:
     """Copy the learner's files into ``directory`` (default: see ``default_fetch_dir``).
 
     From a course, the exercise's archive is downloaded once, checked against the index's sha256
@@ -165,8 +174,10 @@ def fetch(exercise_id: str, directory: Path | None = None, *, force: bool = Fals
     holds the learner's work on this exercise (a file that differs from what prep last wrote
     there, per .prep-fetch.json) is refused; with ``force`` that work is first moved aside into
     ``<folder>.old-<date>`` (``report.set_aside``), then a fresh copy is written. A copy nobody
-    edited is simply brought up to date.
+    edited is simply brought up to date. The README, and the headers of the stub and the notebook, are
+    written in the learner's languages (``lang``: see ``language``).
     """
+    languages = language(lang)
     target = Path(directory) if directory is not None else default_fetch_dir(exercise_id)
     source = _source()
     names = set(_from_source(lambda s: learner_files(s.load(exercise_id)), exercise_id, source))
@@ -178,7 +189,7 @@ def fetch(exercise_id: str, directory: Path | None = None, *, force: bool = Fals
                         f"`prep fetch {exercise_id} --force` moves it aside and fetches a fresh one")
     if work:
         set_aside = move_aside(target, names)
-    report = _from_source(lambda s: s.fetch(exercise_id, target), exercise_id, source)
+    report = _from_source(lambda s: s.fetch(exercise_id, target, languages), exercise_id, source)
     report.set_aside = set_aside
     (progress or Progress()).record_fetch(exercise_id, target.resolve())
     return report
@@ -248,7 +259,7 @@ def move_aside(folder: Path, names: set[str]) -> Path:
 def _course_call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     try:
         return fn(*args, **kwargs)
-    except (course.CourseError, bank.BankNotFound, bank.ExerciseFormatError) as e:
+    except (course.CourseError, bank.BankNotFound, bank.ExerciseFormatError, i18n.LanguageError) as e:
         raise PrepError(str(e)) from None
 
 
@@ -304,51 +315,55 @@ class Copy:
 
     directory: Path
     found: str  # "in this folder", "in ./<id>", "beside this folder", "where you last fetched it"
+    phrase: str = "copy.here"  # "your copy <found>", in grader/i18n.py's PHRASES
 
 
 def find_copy(exercise_id: str, progress: Progress) -> Copy | None:
     """The copy in the current folder first (the folder itself, then ./<id>, then beside it), else the last fetch."""
     here = Path.cwd()
-    candidates = [(here, "in this folder"), (here / exercise_id, f"in ./{exercise_id}")]
+    candidates = [(here, "in this folder", "copy.here"), (here / exercise_id, f"in ./{exercise_id}", "copy.sub")]
     if (here / MANIFEST).is_file():
-        candidates.append((here.parent / exercise_id, "beside this folder"))
+        candidates.append((here.parent / exercise_id, "beside this folder", "copy.beside"))
     last = progress.fetched_to(exercise_id)
     if last is not None:
-        candidates.append((last, "where you last fetched it"))
-    for directory, found in candidates:
+        candidates.append((last, "where you last fetched it", "copy.last"))
+    for directory, found, phrase in candidates:
         if is_copy_of(directory, exercise_id):
-            return Copy(directory, found)
+            return Copy(directory, found, phrase)
     return None
 
 
-def choose_submission(ex: bank.Exercise, progress: Progress) -> tuple[Path, str]:
-    """The file to grade in the learner's copy, and why: of its .py and .ipynb, the one the learner saved
-    last; a file still as prep wrote it does not count as saved, so right after ``prep fetch`` it is the .py."""
+def choose_submission(ex: bank.Exercise, progress: Progress, lang: str = "en") -> tuple[Path, str]:
+    """The file to grade in the learner's copy, and why (in ``lang``, en or zh): of its .py and .ipynb, the one
+    the learner saved last; a file still as prep wrote it does not count as saved, so right after ``prep fetch``
+    it is the .py."""
     copy = find_copy(ex.id, progress)
     if copy is None:
         raise PrepError(f"no fetched copy of {ex.id} found: run `prep fetch {ex.id}` first, or pass --file PATH")
-    return pick_in_copy(copy.directory, ex.id, f"your copy {copy.found}")
+    return pick_in_copy(copy.directory, ex.id, i18n.say(copy.phrase, lang, id=ex.id), lang)
 
 
-def pick_in_copy(directory: Path, exercise_id: str, where: str) -> tuple[Path, str]:
-    """Of a copy's .py and .ipynb, the one the learner saved last (see choose_submission), and why."""
+def pick_in_copy(directory: Path, exercise_id: str, where: str, lang: str = "en") -> tuple[Path, str]:
+    """Of a copy's .py and .ipynb, the one the learner saved last (see choose_submission), and why (in ``lang``)."""
     files = [p for p in (directory / f"{exercise_id}.py", directory / f"{exercise_id}.ipynb") if p.is_file()]
     if not files:
         raise PrepError(f"{directory} has neither {exercise_id}.py nor {exercise_id}.ipynb: "
                         f"`prep fetch {exercise_id} --dir {directory}` writes them again")
     manifest = _manifest(directory)
     edited = [p for p in files if manifest.get(p.name) != _sha256(p)]
+    sep = "；" if lang == "zh" else "; "
     if not edited:
         path = files[0]
-        why = "not edited yet" + (f" (nor {files[1].name}); fetch said to edit the .py" if len(files) > 1 else "")
-        return path, f"{where}; {why}"
+        why = (i18n.say("pick.untouched_both", lang, other=files[1].name) if len(files) > 1
+               else i18n.say("pick.untouched", lang))
+        return path, f"{where}{sep}{why}"
     path = max(edited, key=lambda p: p.stat().st_mtime)
     others = [p for p in files if p != path]
     if not others:
-        return path, f"{where}; the only file to grade there"
+        return path, f"{where}{sep}{i18n.say('pick.only', lang)}"
     other = others[0]
-    why = f"saved after {other.name}" if other in edited else f"the one you edited ({other.name} is as fetched)"
-    return path, f"{where}; {why}"
+    why = i18n.say("pick.saved_after" if other in edited else "pick.edited", lang, other=other.name)
+    return path, f"{where}{sep}{why}"
 
 
 def default_submission(ex: bank.Exercise, progress: Progress) -> Path:
@@ -385,21 +400,27 @@ class LearnerCheck:
     """What ``prep check`` shows: the Result, which file was graded and why, and what may come next."""
 
     result: "Result"
-    graded: str  # "graded <file>: <why>", or "" for --file
+    graded: str  # "graded <file>: <why>", or "" for --file; for --lang both, the English line, then the Chinese one
     solution_available: bool  # False in an exam course: there is no reference to suggest
+    lang: str = "en"  # the language of the headings and fixed phrases: en, zh or both
 
 
 def check_for_learner(exercise_id: str, file: Path | None = None, *, seed: int | None = None,
-                      progress: Progress | None = None) -> LearnerCheck:
-    """``prep check``: grade the learner's copy (or ``file``), record the attempt, and say which file was graded."""
+                      progress: Progress | None = None, lang: str | None = None) -> LearnerCheck:
+    """``prep check``: grade the learner's copy (or ``file``), record the attempt, and say which file was graded
+    (in ``lang``: --lang, else $PREP_LANG, else English)."""
+    text = language(lang).text
     progress = progress or Progress()
     graded = ""
     if file is None:
         ex = get_exercise(exercise_id)
-        file, why = choose_submission(ex, progress)
-        graded = f"graded {file}: {why}"
+        lines = []
+        for one in i18n.each(text):
+            file, why = choose_submission(ex, progress, one)
+            lines.append(i18n.say("graded", one, file=file, why=why))
+        graded = "\n".join(lines)
     result = check(exercise_id, file, seed=seed, progress=progress)
-    return LearnerCheck(result, graded, solutions_included(exercise_id))
+    return LearnerCheck(result, graded, solutions_included(exercise_id), text)
 
 
 def solutions_included(exercise_id: str) -> bool:
@@ -572,7 +593,7 @@ def review(*, fetch_due: bool = False, now: "datetime | None" = None,
 # ---------------------------------------------------------------- mock interviews (grader/interview.py)
 
 
-def interview(*, minutes: int = 45, topic: str | None = None, lang: str = "en", seed: int | None = None,
+def interview(*, minutes: int = 45, topic: str | None = None, lang: str | None = None, seed: int | None = None,
               directory: Path | None = None, ask: Callable[[float], bool],
               on_question: Callable[..., None] | None = None, on_tick: Callable[..., None] | None = None,
               on_end: Callable[..., None] | None = None, on_grading: Callable[..., None] | None = None,
@@ -582,8 +603,8 @@ def interview(*, minutes: int = 45, topic: str | None = None, lang: str = "en", 
     question on its own clock (``ask(timeout_s)`` is True once the learner says done), then grade every answer
     with the judge, record it (the time used feeds the review schedule), and write report.html.
 
-    Returns a ``grader.interview.Interview``. ``clock`` and ``today`` are for tests; ``lang`` is passed
-    through (the exercises' texts are English, with the original question in Chinese).
+    Returns a ``grader.interview.Interview``. ``clock`` and ``today`` are for tests; ``lang`` (en, zh or both;
+    default: see ``language``) is the language of the questions and of the fetched files.
     """
     import secrets
     import time
@@ -593,8 +614,9 @@ def interview(*, minutes: int = 45, topic: str | None = None, lang: str = "en", 
 
     if minutes < 1:
         raise PrepError("--minutes must be at least 1")
-    if lang not in mock.LANGS:
+    if lang is not None and lang not in mock.LANGS:
         raise PrepError(f"--lang must be one of {', '.join(mock.LANGS)}")
+    flag, lang = lang, lang or language().text  # fetched with the learner's choice (--lang, else the default)
     progress = progress or Progress()
     exercises = list_exercises(topic=topic)
     passed = {ex.id for ex in exercises if progress.has_passed(ex.id)}
@@ -606,7 +628,7 @@ def interview(*, minutes: int = 45, topic: str | None = None, lang: str = "en", 
     folder = mock.folder_for(Path(directory) if directory is not None else Path.cwd(), today or date.today())
     questions = []
     for number, ex in enumerate(chosen, start=1):
-        fetch(ex.id, folder / ex.id, progress=progress)
+        fetch(ex.id, folder / ex.id, progress=progress, lang=flag)
         questions.append(mock.Question(number, ex, folder / ex.id, ex.time_budget_min * 60.0, len(chosen)))
     session = mock.Interview(folder, minutes, seed, lang, topic, questions)
     graded = 0
@@ -735,6 +757,28 @@ def build(exercise_ids: list[str] | None = None) -> list[Path]:
 
 
 @dataclass
+class TranslationState:
+    exercise: str
+    question_zh_sha256: str  # the hashes an up-to-date i18n.toml records (grader/i18n.py)
+    task_en_sha256: str
+    state: str  # "fresh", "stale: task.zh" (what translates an older text), or "missing"
+
+
+def translation_hashes(exercise_ids: list[str] | None = None) -> list[TranslationState]:
+    """For each exercise, the hashes of its current question and task, and how its i18n.toml stands."""
+    out = []
+    for ex in _select(exercise_ids):
+        if not ex.i18n_path.is_file():
+            state = "missing"
+        elif ex.stale_translations:
+            state = "stale: " + ", ".join(ex.stale_translations)
+        else:
+            state = "fresh"
+        out.append(TranslationState(ex.id, i18n.digest(ex.question_zh), i18n.digest(ex.prompt_en), state))
+    return out
+
+
+@dataclass
 class SelftestLine:
     exercise: str
     check: str
@@ -806,19 +850,33 @@ def mutation_test(exercise_ids: list[str] | None = None, *, max_mutants: int | N
                         on_report=on_report, on_progress=on_progress)
 
 
-def seed_map(*, write: bool) -> tuple[Path, bool]:
+@dataclass(frozen=True)
+class SeedMapReport:
+    """What ``seed_map`` did: the map's path, whether it was already fresh, and how the catalog is practised
+    (``grader.seedmap.Counts``: in all, and per seed document ``000``, ``001``, ...)."""
+
+    path: Path
+    fresh: bool
+    total: seedmap.Counts
+    by_document: dict[str, seedmap.Counts]
+
+
+def seed_map(*, write: bool) -> SeedMapReport:
     """Regenerate docs/seed-map.md (or, with write=False, only say whether it is stale)."""
     from grader import seedmap
 
     index = seedmap.catalog_index()
     if index is None:
         raise PrepError("the seed catalog was not found: put it at ../shared/catalog or set PREP_CATALOG")
-    text = seedmap.render(seedmap.read_index(index), _select(None))  # the bank, whatever course is in use
+    entries, exercises = seedmap.read_index(index), _select(None)  # the bank, whatever course is in use
+    text = seedmap.render(entries, exercises)
     path = seedmap.map_path()
     fresh = path.exists() and path.read_text(encoding="utf-8") == text
     if write and not fresh:
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    return path, fresh
+    total, by_document = seedmap.counts(entries, exercises)
+    return SeedMapReport(path, fresh, total, by_document)
 
 
 def _select(exercise_ids: list[str] | None) -> list[bank.Exercise]:

@@ -24,9 +24,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader import i18n
 from grader.bank import Exercise
 from grader.learner_conftest import conftest_text
-from grader.wording import SAMPLE_ANSWER_NOTE, for_learner, from_questions
+from grader.wording import for_learner, from_questions
 
 BEGIN_SOLUTION = "### BEGIN SOLUTION"
 END_SOLUTION = "### END SOLUTION"
@@ -157,32 +158,97 @@ def answer_cell_id(exercise_id: str, n: int) -> str:
 # ---------------------------------------------------------------- generated files
 
 
-def header_markdown(ex: Exercise) -> str:
+def bank_lang(ex: Exercise) -> i18n.Lang:
+    """The languages of the files in the bank: the question in both, the task in each one the exercise has.
+
+    An exercise without a (fresh) Chinese task keeps the English layout; ``localize`` then writes a
+    learner's fetched copy in the learner's languages (grader/i18n.py).
+    """
+    return i18n.Lang("both", "both" if ex.task_zh else "en")
+
+
+def _say(key: str, lang: str, **fields: object) -> str:
+    return i18n.say(key, lang, **fields)
+
+
+def facts(ex: Exercise, lang: str) -> tuple[str, str, str]:
+    """kind, difficulty and time budget in ``lang``."""
+    return (_say(f"kind.{ex.kind}", lang), _say(f"difficulty.{ex.difficulty}", lang),
+            _say("minutes", lang, n=ex.time_budget_min))
+
+
+def question_parts(ex: Exercise, lang: i18n.Lang, quote: str = "> ", *, rstrip: bool = True) -> list[str]:
+    """The interview question as paragraphs: the original (Chinese), and its English translation under a label."""
+    def quoted(text: str) -> str:
+        lines = (quote + ln for ln in text.splitlines())
+        return "\n".join(ln.rstrip() if rstrip else ln for ln in lines)
+
+    wanted = i18n.each(lang.question)
+    english = "en" in wanted and bool(ex.question_en)
+    parts = []
+    if "zh" in wanted or not english:
+        if "zh" not in wanted:
+            parts.append(_say("question.untranslated", lang.text))
+        parts.append(quoted(ex.question_zh))
+    if english:
+        if parts:
+            parts.append(_say("question.translation", lang.text))
+        parts.append(quoted(ex.question_en))
+    return parts
+
+
+def task_parts(ex: Exercise, lang: str, *, notes: bool = False) -> list[str]:
+    """The task as paragraphs, in ``lang`` (a missing Chinese translation: the English, with a note saying so);
+    ``notes`` adds what "the sample answer" means where the task speaks of it."""
+    parts = []
+    wanted = i18n.each(lang)
+    english = for_learner(ex.prompt_en)
+    for one in wanted:
+        if one == "en" or not ex.task_zh:
+            if one == "zh" and "en" in wanted:
+                continue  # no translation: the English is already there
+            if one == "zh":
+                parts.append(_say("task.untranslated", "zh"))
+            parts.append(english)
+            if notes and "sample answer" in english + for_learner(ex.title):
+                parts.append(_say("sample_answer", "en"))
+        else:
+            parts.append(ex.task_zh)
+            if notes and "示例答案" in ex.task_zh:
+                parts.append(_say("sample_answer", "zh"))
+    return parts
+
+
+def header_markdown(ex: Exercise, lang: i18n.Lang | None = None) -> str:
+    """The notebook's (and the stub's) first text: title, facts, the task, how to check."""
+    text = (lang or bank_lang(ex)).text
+    kind, difficulty, minutes = facts(ex, text)
     return (f"# {for_learner(ex.title)}\n\n"
-            f"`{ex.id}` · {ex.kind} · {ex.difficulty} · about {ex.time_budget_min} min\n\n"
-            f"{for_learner(ex.prompt_en)}\n\n"
-            f"Check your work: `prep check {ex.id}`. Stuck? `prep hint {ex.id}`.")
+            f"`{ex.id}` · {kind} · {difficulty} · {minutes}\n\n"
+            + "\n\n".join(task_parts(ex, text)) + "\n\n"
+            + i18n.say("notebook.check_work", text, sep="\n\n", id=ex.id))
 
 
-def generate_stub(ex: Exercise) -> str:
+def _commented(markdown: str) -> str:
+    return "# %% [markdown]\n" + "\n".join(("# " + ln).rstrip() for ln in markdown.splitlines())
+
+
+def generate_stub(ex: Exercise, lang: i18n.Lang | None = None) -> str:
     source = ex.solution_path.read_text(encoding="utf-8")
     cells = split_cells(source, ex.id, where=str(ex.solution_path))
-    parts = ["# %% [markdown]\n" + "\n".join(("# " + ln).rstrip() for ln in header_markdown(ex).splitlines())]
+    parts = [_commented(header_markdown(ex, lang))]
     for cell in cells:
         if cell.kind == "markdown":
-            parts.append("# %% [markdown]\n" + "\n".join(("# " + ln).rstrip() for ln in cell.learner.splitlines()))
+            parts.append(_commented(cell.learner))
         else:
             parts.append("# %%\n" + cell.learner)
     return "\n\n".join(parts) + "\n"
 
 
-def check_markdown(ex: Exercise) -> str:
-    return ("## Check\n\n"
-            f"Run the cell below (or `%prep check {ex.id}` in any cell: the first cell loaded prep). It grades your "
-            "answer cells as you last ran them in this kernel (so run a cell "
-            "after editing it; saving is not needed), in a separate process, with the same graders as "
-            f"`prep check`. From a terminal, `prep check {ex.id} --file {ex.id}.ipynb` grades the saved notebook. "
-            "Only the answer cells are graded; the other cells are taken from the original exercise.")
+def check_markdown(ex: Exercise, lang: i18n.Lang | None = None) -> str:
+    text = (lang or bank_lang(ex)).text
+    return (f"## {_say('notebook.check', text)}\n\n"
+            + i18n.say("notebook.check.text", text, sep="\n\n", id=ex.id))
 
 
 def check_cell_source(ex: Exercise) -> str:
@@ -196,7 +262,7 @@ def load_cell_source(ex: Exercise) -> str:
     return "%load_ext prep"
 
 
-def generate_notebook(ex: Exercise, *, with_solutions: bool = False) -> str:
+def generate_notebook(ex: Exercise, *, with_solutions: bool = False, lang: i18n.Lang | None = None) -> str:
     """The learner's notebook as nbformat 4.5 JSON text, deterministic so staleness can be checked.
 
     ``with_solutions`` fills the answer cells with the reference (for selftest, never shipped).
@@ -210,7 +276,7 @@ def generate_notebook(ex: Exercise, *, with_solutions: bool = False) -> str:
         "nbgrader": {"grade": False, "grade_id": f"{ex.id}-load", "locked": True,
                      "schema_version": NBGRADER_SCHEMA, "solution": False, "task": False},
         "prep": {"role": "load"},  # grader/submission.py leaves it out of the graded module
-    }), new_markdown_cell(header_markdown(ex), id=f"{ex.id}-prompt")]
+    }), new_markdown_cell(header_markdown(ex, lang), id=f"{ex.id}-prompt")]
     n_answer = n_code = n_md = 0
     for cell in cells:
         if cell.kind == "markdown":
@@ -229,7 +295,7 @@ def generate_notebook(ex: Exercise, *, with_solutions: bool = False) -> str:
                     "solution": False, "task": False}
         text = cell.source if with_solutions else cell.learner
         nb_cells.append(new_code_cell(text, id=cid, metadata={"nbgrader": meta}))
-    nb_cells.append(new_markdown_cell(check_markdown(ex), id=f"{ex.id}-check-text"))
+    nb_cells.append(new_markdown_cell(check_markdown(ex, lang), id=f"{ex.id}-check-text"))
     nb_cells.append(new_code_cell(check_cell_source(ex), id=f"{ex.id}-check", metadata={
         "nbgrader": {"grade": False, "grade_id": f"{ex.id}-check", "locked": True,
                      "schema_version": NBGRADER_SCHEMA, "solution": False, "task": False},
@@ -242,27 +308,73 @@ def generate_notebook(ex: Exercise, *, with_solutions: bool = False) -> str:
     })
     nb.nbformat, nb.nbformat_minor = 4, 5
     nbformat.validate(nb)
+    return _notebook_text(nb)
+
+
+def _notebook_text(nb: dict) -> str:
     return json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def generate_readme(ex: Exercise) -> str:
-    quoted = "\n".join(("> " + ln).rstrip() for ln in ex.question_zh.splitlines())
-    hints = len(ex.hints)
-    task = for_learner(ex.prompt_en)
-    sample = f"\n\n{SAMPLE_ANSWER_NOTE}" if "sample answer" in task + for_learner(ex.title) else ""
+def generate_readme(ex: Exercise, lang: i18n.Lang | None = None) -> str:
+    """The learner's README.md: facts, the interview question, the task, how to work on it."""
+    lang = lang or bank_lang(ex)
+    text = lang.text
+
+    def fact(key: str) -> str:  # each language's label with that language's value
+        lines = []
+        for one in i18n.each(text):
+            kind, difficulty, minutes = facts(ex, one)
+            lines.append(_say(key, one, id=ex.id, kind=kind, difficulty=difficulty, minutes=minutes,
+                              topics=", ".join(ex.topics)))
+        return " / ".join(lines)
+
+    listed = [fact("readme.id"), fact("readme.kind"), fact("readme.difficulty"), fact("readme.time"),
+              fact("readme.topics"), from_questions(ex.seeds, text)]
     return (f"# {for_learner(ex.title)}\n\n"
-            f"- id: `{ex.id}`\n- kind: {ex.kind}\n- difficulty: {ex.difficulty}\n"
-            f"- time budget: about {ex.time_budget_min} min\n- topics: {', '.join(ex.topics)}\n"
-            f"- {from_questions(ex.seeds)}\n\n"
-            f"## The interview question\n\n{quoted}\n\n"
-            f"## Your task\n\n{task}{sample}\n\n"
-            f"## Working on it\n\n"
-            f"Edit `{ex.id}.py` (or `{ex.id}.ipynb` in Jupyter), then run `prep check {ex.id}`.\n"
-            f"In Jupyter, `%prep check {ex.id}` (the notebook's last cell, or any cell: the first one loads prep) "
-            f"grades the answer cells you ran, without saving; `prep watch {ex.id}` re-checks on every save.\n"
-            f"`test_public.py` holds the public graders; hidden graders run too, on random inputs chosen per run. "
-            f"`pytest` in this folder runs the public graders through prep's judge (see conftest.py).\n"
-            f"{hints} hint(s), one more unlocked after each failed check: `prep hint {ex.id}`. After a pass, `prep solution {ex.id}` shows the reference.\n")
+            + "".join(f"- {fact}\n" for fact in listed) + "\n"
+            f"## {_say('readme.question', text)}\n\n" + "\n\n".join(question_parts(ex, lang)) + "\n\n"
+            f"## {_say('readme.task', text)}\n\n" + "\n\n".join(task_parts(ex, text, notes=True)) + "\n\n"
+            f"## {_say('readme.working', text)}\n\n"
+            + i18n.say("readme.working.text", text, sep="\n\n", id=ex.id, hints=len(ex.hints)) + "\n")
+
+
+def localize(ex: Exercise, files: dict[str, bytes], lang: i18n.Lang) -> dict[str, bytes]:
+    """The learner's files (name -> bytes, as in the bank: ``bank_lang``) rewritten in the learner's languages.
+
+    Only the generated texts change (the README; the stub's and the notebook's header; the notebook's
+    check text), and only where they are exactly what this prep generates for the bank, so the result is
+    a function of the files and ``lang``: the same fetch writes the same bytes.
+    """
+    bank = bank_lang(ex)
+    if lang == bank:
+        return files
+    out = dict(files)
+    readme = out.get("README.md")
+    if readme is not None and readme == generate_readme(ex, bank).encode("utf-8"):
+        out["README.md"] = generate_readme(ex, lang).encode("utf-8")
+    stub = out.get(f"{ex.id}.py")
+    head = _commented(header_markdown(ex, bank)).encode("utf-8") + b"\n\n"
+    if stub is not None and stub.startswith(head):
+        out[f"{ex.id}.py"] = _commented(header_markdown(ex, lang)).encode("utf-8") + b"\n\n" + stub[len(head):]
+    notebook = out.get(f"{ex.id}.ipynb")
+    if notebook is not None:
+        try:
+            nb = json.loads(notebook.decode("utf-8"))
+            cells = {c.get("id"): c for c in nb["cells"]}
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return out
+        changed = False
+        for cell_id, make in ((f"{ex.id}-prompt", header_markdown), (f"{ex.id}-check-text", check_markdown)):
+            cell = cells.get(cell_id)
+            source = cell.get("source") if isinstance(cell, dict) else None
+            if isinstance(source, list):
+                source = "".join(source)
+            if source == make(ex, bank):
+                cell["source"] = make(ex, lang)
+                changed = True
+        if changed:
+            out[f"{ex.id}.ipynb"] = _notebook_text(nb).encode("utf-8")
+    return out
 
 
 def generated_files(ex: Exercise) -> dict[Path, str]:

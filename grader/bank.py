@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from grader import i18n
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
@@ -80,9 +82,22 @@ class Exercise:
     seed_defects: str = ""
     preload: tuple[str, ...] = ()  # modules a warm worker pool imports once (e.g. torch._dynamo)
     ban_ops: tuple[str, ...] = ()  # ATen operator patterns trapped at the dispatcher in the worker
+    autograd: bool = True  # false: no operator records a graph in the worker (gradients by hand; grader/worker/seal.py)
     clauses: tuple["Clause", ...] = ()  # each behaviour the task states -> the graders that check it
     context: tuple[str, ...] = ()  # prompt fragments that state no gradable behaviour (background)
     equivalent_mutants: tuple["EquivalentMutant", ...] = ()
+    # translations from i18n.toml (grader/i18n.py): "" when there is none, or when it is stale
+    question_en: str = ""  # question_zh in English
+    task_zh: str = ""  # prompt_en (the task) in Chinese
+    stale_translations: tuple[str, ...] = ()  # "question.en", "task.zh": present, but of an older text
+
+    @property
+    def task_en(self) -> str:
+        return self.prompt_en
+
+    @property
+    def i18n_path(self) -> Path:
+        return self.directory / i18n.FILE
 
     @property
     def max_score(self) -> float:
@@ -205,6 +220,53 @@ def load(exercise_id: str, root: Path | None = None) -> Exercise:
     return parse(data, directory=directory, solution_path=root / "solutions" / f"{exercise_id}.py", where=str(path))
 
 
+def translations(directory: Path, question_zh: str, task_en: str) -> dict[str, Any]:
+    """The Exercise fields that ``directory/i18n.toml`` gives (grader/i18n.py has its format); {} without one.
+
+    A translation is kept only while its hash matches the normalized text it translates; otherwise it is
+    named in ``stale_translations`` and left out, so that no learner reads a translation of an older task.
+    """
+    path = directory / i18n.FILE
+    if not path.is_file():
+        return {}
+    where = str(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as e:
+        raise ExerciseFormatError(f"{where}: not valid TOML: {e}") from None
+    known = {"question_zh_sha256": str, "task_en_sha256": str, "question": dict, "task": dict}
+    for key, value in data.items():
+        if key not in known:
+            raise ExerciseFormatError(f"{where}: field '{key}': is not part of {i18n.FILE} "
+                                      f"(known fields: {', '.join(sorted(known))})")
+        if not isinstance(value, known[key]):
+            raise ExerciseFormatError(f"{where}: field '{key}': must be a {known[key].__name__}, "
+                                      f"got {type(value).__name__}")
+    fields: dict[str, Any] = {}
+    stale = []
+    for table, lang, hash_key, source, field_name in (("question", "en", "question_zh_sha256", question_zh, "question_en"),
+                                                       ("task", "zh", "task_en_sha256", task_en, "task_zh")):
+        entries = data.get(table, {})
+        if set(entries) - {lang}:
+            raise ExerciseFormatError(f"{where}: field '{table}': holds only '{lang}', got {', '.join(sorted(entries))}")
+        if lang not in entries:
+            continue
+        text = entries[lang]
+        if not isinstance(text, str) or not text.strip():
+            raise ExerciseFormatError(f"{where}: field '{table}.{lang}': must be a non-empty string")
+        recorded = data.get(hash_key)
+        if not isinstance(recorded, str) or not re.fullmatch(r"[0-9a-f]{64}", recorded):
+            raise ExerciseFormatError(f"{where}: field '{hash_key}': must be the sha256 (64 hex digits) of the "
+                                      f"text '{table}.{lang}' translates (`prep i18n {directory.name}`)")
+        if recorded == i18n.digest(source):
+            fields[field_name] = text.strip()
+        else:
+            stale.append(f"{table}.{lang}")
+    if stale:
+        fields["stale_translations"] = tuple(stale)
+    return fields
+
+
 def parse(data: dict[str, Any], *, directory: Path, solution_path: Path, where: str) -> Exercise:
     """Validate one exercise's metadata; every error names the file and the field."""
 
@@ -235,7 +297,7 @@ def parse(data: dict[str, Any], *, directory: Path, solution_path: Path, where: 
         return tuple(values)
 
     known = {"schema", "id", "title", "kind", "difficulty", "topics", "seeds", "hints", "time_budget_min",
-             "bans", "question", "points", "limits", "seed_defects", "preload", "ban_ops", "clauses", "context",
+             "bans", "question", "points", "limits", "seed_defects", "preload", "ban_ops", "autograd", "clauses", "context",
              "equivalent_mutants"}
     for key in data:
         if key not in known:
@@ -281,6 +343,9 @@ def parse(data: dict[str, Any], *, directory: Path, solution_path: Path, where: 
     bans = data.get("bans", [])
     if not isinstance(bans, list) or not all(isinstance(b, str) and "." in b for b in bans):
         fail("bans", "must be a list of dotted names such as 'torch.optim.SGD'")
+    autograd = data.get("autograd", True)
+    if not isinstance(autograd, bool):
+        fail("autograd", f"must be true or false, got {autograd!r}")
     ban_ops = data.get("ban_ops", [])
     if not isinstance(ban_ops, list) or not all(isinstance(o, str) and OP_PATTERN.match(o) for o in ban_ops):
         fail("ban_ops", "must be a list of ATen operator patterns such as 'aten::sigmoid' or 'aten::_fused_adam*'")
@@ -331,7 +396,9 @@ def parse(data: dict[str, Any], *, directory: Path, solution_path: Path, where: 
         seed_defects=defects.strip(),
         preload=tuple(preload),
         ban_ops=tuple(ban_ops),
+        autograd=autograd,
         clauses=tuple(clauses),
         context=tuple(" ".join(c.split()) for c in context),
         equivalent_mutants=tuple(equivalent),
+        **translations(directory, zh, en),
     )

@@ -52,7 +52,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urljoin, urlparse
 
-from grader import authoring, bank
+from grader import authoring, bank, i18n
 from grader.progress import Progress, data_dir
 
 if sys.version_info >= (3, 11):
@@ -559,6 +559,12 @@ def learner_files(ex: bank.Exercise) -> dict[str, Path]:
     return files
 
 
+def learner_file_bytes(ex: bank.Exercise, lang: i18n.Lang | None = None) -> dict[str, bytes]:
+    """The learner's files as written into their folder: in their languages (default: --lang unset, $PREP_LANG)."""
+    files = {n: p.read_bytes() for n, p in learner_files(ex).items()}
+    return authoring.localize(ex, files, lang or i18n.choose())
+
+
 @dataclass
 class FetchReport:
     directory: Path
@@ -634,9 +640,9 @@ class LocalBank:
     def exercise_for_grading(self, exercise_id: str) -> tuple[bank.Exercise, str]:
         return self.load(exercise_id), ""
 
-    def fetch(self, exercise_id: str, target: Path) -> FetchReport:
+    def fetch(self, exercise_id: str, target: Path, lang: i18n.Lang | None = None) -> FetchReport:
         ex = self.load(exercise_id)
-        return place_learner_files(target, {n: p.read_bytes() for n, p in learner_files(ex).items()}, tag="new")
+        return place_learner_files(target, learner_file_bytes(ex, lang), tag="new")
 
     def require_solutions(self, exercise_id: str) -> None:
         """A bank on disk keeps its references (a missing file is reported when it is read)."""
@@ -751,10 +757,10 @@ class Course:
         entry = self.entry(exercise_id)
         return self.materialize(entry), self.label(entry.version)
 
-    def fetch(self, exercise_id: str, target: Path) -> FetchReport:
+    def fetch(self, exercise_id: str, target: Path, lang: i18n.Lang | None = None) -> FetchReport:
         entry = self.entry(exercise_id)
         ex = self.materialize(entry)
-        files = {n: p.read_bytes() for n, p in learner_files(ex).items()}
+        files = learner_file_bytes(ex, lang)
         report = place_learner_files(target, files, tag=f"v{entry.version}")
         self._record_fetched(exercise_id, entry)
         report.version = self.label(entry.version)
@@ -831,8 +837,7 @@ def update(name: str | None = None, *, progress: Progress | None = None) -> Upda
         report = None
         if folder is not None and folder.is_dir():
             ex = bank.load(ex_id, course.store(entry.sha256))
-            report = place_learner_files(folder, {n: p.read_bytes() for n, p in learner_files(ex).items()},
-                                         tag=f"v{entry.version}")
+            report = place_learner_files(folder, learner_file_bytes(ex), tag=f"v{entry.version}")
         course._record_fetched(ex_id, entry)
         updated.append(UpdatedExercise(ex_id, int(held[ex_id]["version"]), entry.version, report))
     write_atomic(course.dir / INDEX_NAME, raw)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from grader import i18n
 from grader.wording import for_learner
 
 NOT_IMPLEMENTED = "your code raised NotImplementedError"
@@ -41,11 +42,27 @@ def nothing_ran(r: Any) -> bool:
                                                           for t in r.tests)
 
 
-def nothing_ran_line(r: Any) -> str:
-    return f"none of the {_count(len(r.tests), 'grader')} ran ({r.max_score:g} points): fix that, then check again"
+def _say(key: str, lang: str, **fields: Any) -> list[str]:
+    """A sentence in ``lang``: one line, or for ``both`` the English line, then the Chinese one."""
+    return [i18n.say(key, one, **fields) for one in i18n.each(lang)]
 
 
-def not_implemented(r: Any) -> tuple[list[str], list[Any]]:
+def status_words(status: str, lang: str = "en") -> str:
+    key = f"status.{status}"
+    return i18n.say(key, lang) if key in i18n.PHRASES else status.replace("_", " ")
+
+
+def points(score: float, max_score: float, lang: str = "en") -> str:
+    return i18n.say("points", lang, score=f"{score:g}", max=f"{max_score:g}")
+
+
+def nothing_ran_line(r: Any, lang: str = "en") -> str:
+    """One line per language: "none of the 5 graders ran (9 points): fix that, then check again"."""
+    return "\n".join(_say("nothing_ran", lang, graders=_count(len(r.tests), "grader"), n=len(r.tests),
+                           points=f"{r.max_score:g}"))
+
+
+def not_implemented(r: Any, lang: str = "en") -> tuple[list[str], list[Any]]:
     """Lines that say once that the stub is not filled in yet, and the graders they stand for."""
     waiting = [t for t in r.tests if t.outcome == "failed" and _not_implemented(t.message)]
     if not waiting:
@@ -54,33 +71,45 @@ def not_implemented(r: Any) -> tuple[list[str], list[Any]]:
     if where.startswith("line ") and r.submission:  # a .py: name the file (a notebook's names the cell)
         where = f"{Path(r.submission).name}, {where}"
     hidden = sum(t.hidden for t in waiting)
-    return ["not implemented yet: fill in the parts marked `raise NotImplementedError`"
-            + (f" ({where})" if where else ""),
-            f"{len(waiting)} of {_count(len(r.tests), 'grader')} wait for it ({len(waiting) - hidden} public, "
-            f"{hidden} hidden; {sum(t.max_points for t in waiting):g} points)"], waiting
+    lines = []
+    for one in i18n.each(lang):
+        lines.append(i18n.say("not_implemented", one) + (f" ({where})" if where else ""))
+    lines += _say("waiting", lang, waiting=len(waiting), graders=_count(len(r.tests), "grader"), n=len(r.tests),
+                  public=len(waiting) - hidden, hidden=hidden, points=f"{sum(t.max_points for t in waiting):g}")
+    return lines, waiting
 
 
-def result_lines(r: Any, *, graded: str = "", solution_available: bool = True) -> list[str]:
-    head = f"{r.exercise}: {r.score:g}/{r.max_score:g} points"
+def mark(outcome: str, lang: str = "en") -> str:
+    key = f"mark.{outcome}"
+    return i18n.say(key, lang, sep="/") if key in i18n.PHRASES else "?"
+
+
+def result_lines(r: Any, *, graded: str = "", solution_available: bool = True, lang: str = "en") -> list[str]:
+    """The check as lines of text; headings and fixed phrases in ``lang`` (en, zh or both: grader/i18n.py).
+    Grader messages stay as the graders wrote them."""
+    head = f"{r.exercise}: {points(r.score, r.max_score, lang)}"
     if r.status != "graded":
-        head += f" ({r.status.replace('_', ' ')})"
+        head += f" ({status_words(r.status, lang)})"
     version = f", {r.exercise_version}" if r.exercise_version else ""
-    lines = [f"{head}   [{r.submission}, seed {r.seed}, {r.duration_s:.1f} s{version}]"]
-    if graded:
-        lines.append(f"  {graded}")
+    run = i18n.say("run", "en" if lang == "both" else lang, submission=r.submission, seed=r.seed,
+                   seconds=f"{r.duration_s:.1f}")
+    lines = [f"{head}   [{run}{version}]"]
+    lines.extend(f"  {line}" for line in graded.splitlines())
     if r.message:
         lines.append(f"  {r.message}")
     if nothing_ran(r):
-        lines.append(f"  {nothing_ran_line(r)}")
+        lines.extend(f"  {line}" for line in nothing_ran_line(r, lang).splitlines())
         return lines
-    summary, waiting = not_implemented(r)
+    summary, waiting = not_implemented(r, lang)
     lines.extend(f"  {line}" for line in summary)
     shown = [t for t in r.tests if t not in waiting]
     width = max((len(t.name) for t in shown), default=10)
+    marks = {t.outcome: mark(t.outcome, lang) for t in shown}
+    mark_width = max([5] + [i18n.width(m) for m in marks.values()])
     for t in shown:
-        mark = _MARK.get(t.outcome, "?")
-        tag = "  (hidden)" if t.hidden else ""
-        lines.append(f"  {mark:<5} {t.name:<{width}}  {t.points:g}/{t.max_points:g}{tag}")
+        tag = f"  ({i18n.say('hidden', lang, sep='/')})" if t.hidden else ""
+        lines.append(f"  {i18n.ljust(marks[t.outcome], mark_width)} {t.name:<{width}}  "
+                     f"{t.points:g}/{t.max_points:g}{tag}")
         if t.outcome == "passed":
             explanation = "" if t.message in ("", "ok") else for_learner(t.message)
             lines.extend(f"          {ln}" for ln in explanation.splitlines())
@@ -88,11 +117,14 @@ def result_lines(r: Any, *, graded: str = "", solution_available: bool = True) -
             lines.extend(f"          {ln}" for ln in t.message.splitlines())
     if r.skipped_devices:
         skipped = "; ".join(f"{d} ({why})" for d, why in r.skipped_devices.items())
-        lines.append(f"  ran on: {', '.join(r.devices)}; skipped: {skipped}")
-    if r.full_marks:
-        reference = f" `prep solution {r.exercise}` shows the reference solution." if solution_available else ""
-        lines.append(f"Full marks.{reference} `prep next` picks what comes next.")
-    elif r.status == "graded":
-        lines.append(f"Not there yet. `prep hint {r.exercise}` gives a hint; rerun with --seed {r.seed} "
-                     "to get the same inputs.")
+        lines.extend(f"  {line}" for line in _say("ran_on", lang, devices=", ".join(r.devices), skipped=skipped))
+    for one in i18n.each(lang):
+        gap = "" if one == "zh" else " "
+        if r.full_marks:
+            parts = [i18n.say("full_marks", one)]
+            if solution_available:
+                parts.append(i18n.say("see_reference", one, id=r.exercise))
+            lines.append(gap.join(parts + [i18n.say("what_next", one)]))
+        elif r.status == "graded":
+            lines.append(i18n.say("not_there_yet", one, id=r.exercise, seed=r.seed))
     return lines

@@ -22,7 +22,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable
 
-LANGS = ("en", "zh")
+LANGS = ("en", "zh", "both")  # grader/i18n.py
 
 
 class NothingFits(ValueError):

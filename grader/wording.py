@@ -38,11 +38,17 @@ def for_learner(text: str) -> str:
     return text
 
 
-def from_questions(seeds: Iterable[str]) -> str:
-    """``from question 000-02 of the bank``, ``from questions 000-02, 000-17 and 000-25 of the bank``."""
+def from_questions(seeds: Iterable[str], lang: str = "en") -> str:
+    """``from question 000-02 of the bank``, ``from questions 000-02, 000-17 and 000-25 of the bank``;
+    in Chinese ``出自题库第 000-02、000-17 和 000-25 题``; ``both``: the two, joined by " / "."""
     ids = list(seeds)
     if not ids:
         return ""
+    if lang == "both":
+        return f"{from_questions(ids)} / {from_questions(ids, 'zh')}"
+    if lang == "zh":
+        listed = ids[0] if len(ids) == 1 else f"{'、'.join(ids[:-1])} 和 {ids[-1]}"
+        return f"出自题库第 {listed} 题"
     if len(ids) == 1:
         return f"from question {ids[0]} of the bank"
     return f"from questions {', '.join(ids[:-1])} and {ids[-1]} of the bank"
@@ -55,11 +61,15 @@ def hidden_graders(ex: Any) -> set[str]:
     return {name for name in ex.points if f"def {name.split('[', 1)[0]}(" in text}
 
 
-def graders_summary(ex: Any) -> str:
-    """``10 graders for 16 points: 2 public (test_public.py), 8 hidden (random inputs, chosen per run)``."""
+def graders_summary(ex: Any, lang: str = "en") -> str:
+    """``10 graders for 16 points: 2 public (test_public.py), 8 hidden (random inputs, chosen per run)``
+    (``lang`` zh: the same in Chinese)."""
     hidden = len(hidden_graders(ex))
     public = len(ex.points) - hidden
     total = len(ex.points)
+    if lang == "zh":
+        return (f"共 {total} 个评分项，{ex.max_score:g} 分：公开 {public} 个（test_public.py），"
+                f"隐藏 {hidden} 个（随机输入，每次运行时选取）")
     return (f"{total} grader{'' if total == 1 else 's'} for {ex.max_score:g} points: {public} public "
             f"(test_public.py), {hidden} hidden (random inputs, chosen per run)")
 

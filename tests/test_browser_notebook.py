@@ -135,6 +135,7 @@ def test_check_cell_in_jupyterlab_grades_what_ran(jupyterlab, tmp_path, capsys):
             page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for()
 
             def edit(cell) -> None:
+                _close_dialogs(page)
                 cell.locator(".cm-content").click()
                 expect(cell.locator(".cm-editor.cm-focused")).to_have_count(1)  # edit mode, not command mode
 
@@ -184,6 +185,19 @@ def test_check_cell_in_jupyterlab_grades_what_ran(jupyterlab, tmp_path, capsys):
         print(f"\nbrowser test: {time.monotonic() - started:.1f} s; screenshot: {screenshot}")
 
 
+def _close_dialogs(page) -> None:
+    """JupyterLab may open a dialog over the notebook on a slow machine (a kernel still starting, a file
+    changed on disk); it would swallow the click. Accept it (its default button), and say what it was."""
+    for dialog in page.locator(".jp-Dialog").all():
+        if dialog.is_visible():
+            print("closed a JupyterLab dialog:", " ".join(dialog.inner_text().split())[:200])
+            accept = dialog.locator(".jp-Dialog-button.jp-mod-accept")
+            if accept.count():
+                accept.first.click()
+            else:
+                page.keyboard.press("Escape")
+
+
 def test_a_first_cell_that_runs_prep_check_works_before_the_last_cell_ever_ran(jupyterlab, tmp_path, capsys):
     """The notebook's first cell loads prep, so `%prep check` works there, before any other cell has run: here
     the first cell also checks, and grades the answer as saved (it was never run in the kernel)."""
@@ -214,6 +228,7 @@ def test_a_first_cell_that_runs_prep_check_works_before_the_last_cell_ever_ran(j
             page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for()
             prompt = first.locator(".jp-InputPrompt")
             for _ in range(4):  # right after the page opens, the kernel may not take the request yet: ask again
+                _close_dialogs(page)
                 first.locator(".cm-content").click()
                 expect(first.locator(".cm-editor.cm-focused")).to_have_count(1)
                 page.keyboard.press("Shift+Enter")  # run the first cell: %load_ext prep, %prep check

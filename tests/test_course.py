@@ -79,7 +79,7 @@ def archive_names(path: Path) -> list[str]:
 
 
 def learner_bytes(root: Path, ex_id: str) -> dict[str, bytes]:
-    return {name: p.read_bytes() for name, p in course.learner_files(bank.load(ex_id, root)).items()}
+    return course.learner_file_bytes(bank.load(ex_id, root))  # as fetch writes them, in the default languages
 
 
 def test_a_published_course_is_fetched_over_http_verified_and_cached(tmp_path, bank_copy, serve, isolated_home):

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 from click.testing import CliRunner
 
 import cli
-from grader import api, bank, review
+from grader import api, bank, course, review
 from grader.progress import Attempt, Progress
 
 DAY = 86400.0
@@ -96,4 +96,4 @@ def test_review_fetch_fetches_each_due_exercise_afresh_keeping_the_old_copy_asid
     [aside] = [p for p in tmp_path.iterdir() if p.name.startswith("fix-softplus.old-")]
     assert out[-1] == f"fetched a fresh copy into {tmp_path / 'fix-softplus'} (your old copy is in {aside})"
     assert (aside / "fix-softplus.py").read_text().endswith("# my old answer\n")
-    assert mine.read_bytes() == bank.load("fix-softplus").stub_path.read_bytes()
+    assert mine.read_bytes() == course.learner_file_bytes(bank.load("fix-softplus"))["fix-softplus.py"]

@@ -54,9 +54,11 @@ def test_watch_clears_the_screen_before_each_run_and_ctrl_c_ends_it_with_exit_13
     assert child.exitstatus == 130
 
 
-def test_ctrl_c_during_a_check_prints_one_line_and_exits_130(terminal):
-    child = terminal("check", "autograd-mul", "--file", str(ROOT / "solutions" / "autograd-mul.py"))
-    child.expect(pexpect.TIMEOUT, timeout=2)  # grading has started
+def test_ctrl_c_during_a_check_prints_one_line_and_exits_130(terminal, tmp_path):
+    slow = tmp_path / "autograd-mul.py"  # still being graded when Ctrl-C comes, however fast the machine
+    slow.write_text("import time\ntime.sleep(120)\n" + (ROOT / "solutions" / "autograd-mul.py").read_text())
+    child = terminal("check", "autograd-mul", "--file", str(slow))
+    child.expect(pexpect.TIMEOUT, timeout=3)  # grading has started
     child.sendintr()
     child.expect(pexpect.EOF)
     child.close()

@@ -12,7 +12,7 @@ no learner ``__eq__`` or ``__torch_function__`` can take part in them.
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Sequence
 
 import torch
 from torch.autograd.gradcheck import GradcheckError
@@ -22,7 +22,7 @@ from grader.judge.failure import CheckFailure
 from grader.judge.remote import received_info
 
 __all__ = ["CheckFailure", "summarize", "expect_tensor", "expect_close", "expect_equal", "check_gradients",
-           "compare_trajectories", "expect_subclass", "expect_raises", "load_sibling", "banned_names_used"]
+           "compare_trajectories", "expect_raises", "load_sibling"]
 
 # Every tensor compared here was decoded from bytes, so none is a DTensor. torch's
 # assert_close would otherwise import torch.distributed.tensor on first use (~0.4 s).
@@ -181,15 +181,7 @@ def compare_trajectories(actual: Sequence[Any], expected: Sequence[torch.Tensor]
             raise CheckFailure(failure.prop + f"; {hint}", failure.detail) from None
 
 
-# ---------------------------------------------------------------- modules and types
-
-
-def expect_subclass(facts: dict, base: str, *, what: str) -> None:
-    """The learner's class derives from ``base`` (a qualified name such as 'torch.optim.optimizer.Optimizer')."""
-    if not facts.get("is_class"):
-        raise CheckFailure(f"{what} must be a class", f"it is a {facts.get('type')}")
-    if base not in facts.get("mro", []):
-        raise CheckFailure(f"{what} must subclass {base.rsplit('.', 1)[-1]}", f"its bases are {facts.get('mro')}")
+# ---------------------------------------------------------------- raising, and the trusted files beside a grader
 
 
 def expect_raises(call: Callable[[], Any], error_type: str, *, what: str) -> None:
@@ -220,41 +212,3 @@ def load_sibling(test_file: str, name: str = "probes.py") -> Any:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-def banned_names_used(source: str, banned: Iterable[str]) -> list[str]:
-    """Which banned dotted names the source mentions (``torch.optim.SGD``, ``optim.SGD``, ``SGD`` imports).
-
-    Read from the submitted text on the judge's side, where learner code cannot interfere.
-    """
-    import ast
-
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return []
-    found: set[str] = set()
-    tails = {b: b.split(".") for b in banned}
-    # torch.Tensor.backward and the like are methods: any `.backward` attribute counts
-    methods = {b: b.rsplit(".", 1)[1] for b in banned if b.startswith("torch.Tensor.")}
-    for node in ast.walk(tree):
-        chain: list[str] = []
-        if isinstance(node, ast.Attribute):
-            cur: Any = node
-            while isinstance(cur, ast.Attribute):
-                chain.insert(0, cur.attr)
-                cur = cur.value
-            if isinstance(cur, ast.Name):
-                chain.insert(0, cur.id)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            for alias in node.names:
-                imported = node.module.split(".") + [alias.name]
-                found.update(b for b, parts in tails.items() if imported[-2:] == parts[-2:])
-            continue
-        for b, parts in tails.items():
-            # match the last two components (optim.SGD) so aliases like `import torch.optim as o` still count
-            if len(chain) >= 2 and chain[-2:] == parts[-2:]:
-                found.add(b)
-        if isinstance(node, ast.Attribute):
-            found.update(b for b, m in methods.items() if node.attr == m)
-    return sorted(found)

@@ -78,7 +78,8 @@ def grade(exercise: Exercise, path: Path, *, seed: int | None = None, limits: Li
             probes = pool.visible(probes)
         try:
             session.request({"op": "load", "source": sub.source, "filename": sub.filename,
-                             "probes": probes, "bans": list(exercise.bans), "ban_ops": list(exercise.ban_ops)})
+                             "probes": probes, "bans": list(exercise.bans), "ban_ops": list(exercise.ban_ops),
+                             "autograd": exercise.autograd})
         except LearnerError as e:
             if e.type == "ProbeLoadError" and not e.in_learner_code:
                 raise InfraError(f"the exercise's probes or bans failed to load in the worker: {e.message}") from None

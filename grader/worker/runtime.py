@@ -68,9 +68,10 @@ class Runtime:
 
     def op_load(self, req: dict) -> Any:
         bans, ops = list(req.get("bans") or []), list(req.get("ban_ops") or [])
-        if bans or ops:  # first: nothing loaded after this, probes included, can reach what is banned
+        autograd = req.get("autograd", True) is not False
+        if bans or ops or not autograd:  # first: nothing loaded after this, probes included, can reach what is banned
             try:
-                seal.install(bans, ops, str(req.get("ban_message") or "write it yourself"))
+                seal.install(bans, ops, str(req.get("ban_message") or "write it yourself"), autograd=autograd)
             except seal.SealError as e:
                 raise ProbeLoadError(str(e)) from None
         if req.get("probes"):

@@ -439,10 +439,47 @@ def _install_hook(protected: frozenset[str], suffixes: tuple[str, ...], ancestor
 # ---------------------------------------------------------------- entry point
 
 
-def install(bans: list[str], ops: list[str], message: str = "write it yourself") -> SealReport:
+# With autograd off (exercise.toml ``autograd = false``: gradients by hand) the autograd dispatch keys
+# are excluded in this thread's dispatcher state, so no operator records a graph: there is no
+# grad_fn to walk, no graph for any engine handle (torch._C._ImperativeEngine, Variable's
+# _execution_engine, TorchScript's torch.autograd.grad) to run. What could bring the keys back is
+# switched off too: the dispatcher-state setters, functorch's transform levels (torch.func rebuilt
+# from its C primitives), and new threads, which start with a fresh dispatcher state (so also the
+# fresh copy of ``_thread`` that importlib could build from its spec). torch.jit.fork copies the
+# calling thread's state, keys excluded, to its pool threads. A custom autograd.Function still
+# records its own node, whose backward is the learner's own code.
+AUTOGRAD_OFF_BANS = (
+    "torch._C._dispatch_tls_set_dispatch_key_excluded", "torch._C._dispatch_tls_set_dispatch_key_included",
+    "torch._C._ForceDispatchKeyGuard", "torch._C._SetExcludeDispatchKeyGuard",
+    "torch._C._functorch._grad_increment_nesting", "torch._C._functorch._grad_decrement_nesting",
+    "torch._C._functorch._jvp_increment_nesting", "torch._C._functorch._jvp_decrement_nesting",
+    "torch._C._functorch._func_increment_nesting", "torch._C._functorch._func_decrement_nesting",
+    "torch._C._functorch._wrap_for_grad", "torch._C._functorch.push_dynamic_layer_stack",
+    "torch._C._functorch.pop_dynamic_layer_stack", "torch._C._functorch.pop_dynamic_layer_stack_and_undo_to_depth",
+    "torch._C._functorch._set_dynamic_layer_keys_included", "torch._C._functorch._maybe_unsafe_set_level",
+    "torch._C._functorch.set_inplace_requires_grad_allowed",
+    "torch._C._functorch.set_single_level_autograd_function_allowed",
+    "_thread.start_new_thread", "_thread.start_new", "_imp.create_builtin",
+)
+
+
+def _exclude_autograd_keys() -> None:
+    import torch
+
+    keys = torch._C.DispatchKey
+    for key in (keys.AutogradFunctionality, keys.AutogradOther, keys.AutogradNestedTensor):
+        torch._C._dispatch_tls_set_dispatch_key_excluded(key, True)
+
+
+def install(bans: list[str], ops: list[str], message: str = "write it yourself", *,
+            autograd: bool = True) -> SealReport:
     """Switch off ``bans`` (dotted names: functions, classes, modules, built-ins) and the ATen
-    operators matching ``ops``, then install the audit hook. Call before any learner code runs."""
+    operators matching ``ops`` (and, with ``autograd=False``, autograd itself: see AUTOGRAD_OFF_BANS),
+    then install the audit hook. Call before any learner code runs."""
     sealer = _Sealer(message)
+    if not autograd:
+        _exclude_autograd_keys()
+        bans = list(bans) + [b for b in AUTOGRAD_OFF_BANS if b not in bans]
     for dotted in bans:
         sealer.ban(dotted)
     sealer.replace_builtins()

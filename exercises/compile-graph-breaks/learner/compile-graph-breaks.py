@@ -1,7 +1,7 @@
 # %% [markdown]
 # # torch.compile and graph breaks: count them, then write a function that compiles to one graph
 #
-# `compile-graph-breaks` · code · medium · about 20 min
+# `compile-graph-breaks` · code / 编写代码 · medium / 中等 · about 20 min / 约 20 分钟
 #
 # Write
 #
@@ -16,7 +16,16 @@
 # Graders count with a clean Dynamo cache, and run your `compile_friendly` compiled with `backend="eager"` inside
 # `torch._dynamo.error_on_graph_break(True)`, which raises at any graph break.
 #
+# 编写
+#
+# * `count_graph_breaks(fn, *args) -> int`：`torch.compile` 运行 `fn(*args)` 时产生的 graph break 的数量，按 `torch._dynamo.explain` 的计数方式（没有 break 的函数为 0；中间有一个 `print()` 的函数为 1；有两个的为 2），适用于接受一个或多个张量的函数。
+# * `compile_friendly(x) -> Tensor`：对任意形状（包括 0 维）的每个浮点张量 `x`，给出与所给的 `debug_step(x)`（去掉其中的 print）相同的值，并且在默认设置下 `torch.compile(compile_friendly)` 恰好生成一个计算图、没有 graph break（因此 `fullgraph=True` 也能工作；注意，仅凭 `fullgraph=True` 也会接受 `.item()`，它会捕获 `.item()`，而默认设置会在 `.item()` 处 break）。
+#
+# 评分项在干净的 Dynamo 缓存下计数，并在 `torch._dynamo.error_on_graph_break(True)` 中运行用 `backend="eager"` 编译的 `compile_friendly`，遇到任何 graph break 都会抛出异常。
+#
 # Check your work: `prep check compile-graph-breaks`. Stuck? `prep hint compile-graph-breaks`.
+#
+# 检查你的答案：`prep check compile-graph-breaks`。卡住了？`prep hint compile-graph-breaks`。
 
 # %%
 import torch

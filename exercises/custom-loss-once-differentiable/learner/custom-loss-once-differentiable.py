@@ -1,7 +1,7 @@
 # %% [markdown]
 # # A custom loss Function twice: differentiable backward for gradient penalties, and @once_differentiable
 #
-# `custom-loss-once-differentiable` · code · hard · about 35 min
+# `custom-loss-once-differentiable` · code / 编写代码 · hard / 困难 · about 35 min / 约 35 分钟
 #
 # Write the mean Huber loss twice as a `torch.autograd.Function`, `HuberLoss` and `HuberLossOnce`, each called as
 # `.apply(pred, target, delta=1.0)` (delta a Python float): the value and the gradients for `pred` and `target` equal
@@ -24,7 +24,18 @@
 # The sample answer's custom op is right, but its demo input lacks `requires_grad=True`, and it never says when a custom backward
 # can be differentiated again.
 #
+# 把平均 Huber 损失写成两个 `torch.autograd.Function`：`HuberLoss` 和 `HuberLossOnce`，调用方式都是 `.apply(pred, target, delta=1.0)`（delta 是 Python float）：对任意形状、float32 或 float64（损失是 dtype 与 pred 相同的 0 维张量），损失值以及关于 `pred` 和 `target` 的梯度都等于 `F.huber_loss(pred, target, delta=delta)`（reduction 为 "mean"）的结果，残差达到几千时也是如此。
+#
+# * `HuberLoss` 的 backward 由可微运算构成：二阶反向传播能正常工作（gradgradcheck）。
+# * `HuberLossOnce` 的 backward 用 `@once_differentiable` 装饰。它的一阶导数是对的，用 `create_graph=True` 求导时也是如此（这次调用不会抛出异常），但它的梯度不能再次求导。当传入的梯度是普通梯度时（`torch.autograd.grad(loss, pred, create_graph=True)`），得到的梯度不带计算图（`requires_grad` 为 False）。当传入的梯度本身需要梯度时，得到的梯度的 `grad_fn` 是 PyTorch 的错误节点，对任何由它构造的东西调用 `.backward()` 都会抛出 "trying to differentiate twice a function that was marked with @once_differentiable"（在那次调用中抛出，而不是在第一次反向传播中）。
+#
+# 然后编写 `grad_penalty(pred, target, delta=1.0)`：`HuberLoss` 关于 `pred` 的梯度的 2-范数的平方，以 dtype 与 pred 相同的 0 维张量返回，并且它本身关于 `pred` 可微（无论 `pred` 是否需要梯度都能工作，并保持调用者的 `pred` 原样：从不打开它的 `requires_grad`）。禁止使用 `F.huber_loss`、`F.smooth_l1_loss` 及其 `nn` 模块。
+#
+# 示例答案的自定义运算是对的，但它的演示输入缺少 `requires_grad=True`，而且它从没说明自定义 backward 什么时候可以再次求导。
+#
 # Check your work: `prep check custom-loss-once-differentiable`. Stuck? `prep hint custom-loss-once-differentiable`.
+#
+# 检查你的答案：`prep check custom-loss-once-differentiable`。卡住了？`prep hint custom-loss-once-differentiable`。
 
 # %%
 import torch

@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Debugging with hooks: log each pass's gradient norms, find the first module that outputs NaN or inf
 #
-# `debug-hooks` · code · medium · about 20 min
+# `debug-hooks` · code / 编写代码 · medium / 中等 · about 20 min / 约 20 分钟
 #
 # Write
 #
@@ -15,7 +15,14 @@
 #   submodule's output is finite; no hook you added may remain on any module afterwards, and calling it again on the
 #   same model answers for the new input alone.
 #
+# 编写
+#
+# * `attach_grad_norm_logger(model) -> (log, handles)`：`log` 是一个新字典，把 `model.named_parameters()` 中的每个名字映射到一个列表；每次反向传播时，每个列表得到一个 Python float：这次反向传播为该参数计算的梯度的 L2 范数（而不是累积的 `.grad`，调用者可能不会把它清零）；对 `handles` 中的每个 `h` 调用 `h.remove()` 之后，不再记录任何东西。在同一个模型上调用两次时，每次调用得到的 log 每次反向传播得到一项。
+# * `first_nonfinite_module(model, x) -> str | None`：运行 `model(x)`，返回第一个在前向传播结束时输出的任意位置含有 NaN、inf 或 -inf 的子模块的名字（来自 `model.named_modules()`，不含根模块；嵌套在元组中的张量也算；容器中的子模块先于容器结束），如果每个子模块的输出都是有限值则返回 None；之后你添加的钩子不得残留在任何模块上，并且在同一个模型上再次调用时，只针对新的输入作答。
+#
 # Check your work: `prep check debug-hooks`. Stuck? `prep hint debug-hooks`.
+#
+# 检查你的答案：`prep check debug-hooks`。卡住了？`prep hint debug-hooks`。
 
 # %%
 import torch

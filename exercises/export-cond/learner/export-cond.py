@@ -1,7 +1,7 @@
 # %% [markdown]
 # # torch.export: refuse a data-dependent if, capture torch.cond, dynamic batch, save and load
 #
-# `export-cond` · code · medium · about 25 min
+# `export-cond` · code / 编写代码 · medium / 中等 · about 25 min / 约 25 分钟
 #
 # Write
 #
@@ -17,7 +17,17 @@
 # `export_model` must really export: for a model with a Python `if` on a tensor's value it raises torch.export's own
 # error, as `torch.export` does. An exported CondGate keeps both branches (a `cond` node in its graph).
 #
+# 编写
+#
+# * `class CondGate(nn.Module)`，其 `forward(x)` 在 `x.sum() > 0` 时返回 `x * 2`，否则返回 `x - 10`，使用 `torch.cond` 实现（不对张量的值使用 Python `if`），适用于任意形状（包括 0 维）；
+# * `export_model(model, example, dynamic_batch=False) -> torch.export.ExportedProgram`：用单个位置输入 `example` 对 `model` 做 `torch.export`；`dynamic_batch=True` 时，输入的第 0 维是动态的，使导出的程序接受任意批大小（包括 1），否则它固定为 example 的批大小，程序拒绝其他批大小；
+# * `save_exported(ep, path)` 把程序写入文件 `path`；`load_exported(path)` 把该文件读回为 `ExportedProgram`（动态批大小保持动态）。
+#
+# `export_model` 必须真的做导出：对于含有基于张量值的 Python `if` 的模型，它抛出 torch.export 自己的错误，和 `torch.export` 一样。导出的 CondGate 保留两个分支（其计算图中有一个 `cond` 节点）。
+#
 # Check your work: `prep check export-cond`. Stuck? `prep hint export-cond`.
+#
+# 检查你的答案：`prep check export-cond`。卡住了？`prep hint export-cond`。
 
 # %%
 import torch

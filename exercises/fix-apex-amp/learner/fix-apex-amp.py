@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Replace the sample answer's apex AMP with autocast and GradScaler: bfloat16 forward, skipped overflow steps
 #
-# `fix-apex-amp` · fix-bug · medium · about 20 min
+# `fix-apex-amp` · fix-bug / 修复 bug · medium / 中等 · about 20 min / 约 20 分钟
 #
 # The stub is the sample answer's apex code. Replace it with native AMP: `amp_step(model, opt, scaler, x, y) -> float` takes one
 # training step on `F.mse_loss(model(x), y)`: zero the gradients, run the forward pass and the loss under
@@ -10,7 +10,11 @@
 # `torch.amp.GradScaler`. Parameters and gradients stay float32, and a step whose gradients contain inf or NaN must leave
 # the parameters unchanged and halve the scale; training then goes on normally.
 #
+# 初始代码是示例答案的 apex 代码。把它换成原生 AMP：`amp_step(model, opt, scaler, x, y) -> float` 在 `F.mse_loss(model(x), y)` 上执行一步训练：把梯度清零，在 `torch.autocast(device_type=x.device.type, dtype=torch.bfloat16)` 下运行前向传播和损失计算，对 `scaler.scale(loss)` 做反向传播，用 `scaler.step(opt)` 更新参数并调用 `scaler.update()`；以 Python float 返回（未缩放的）损失。`scaler` 是一个 `torch.amp.GradScaler`。参数和梯度保持 float32；梯度中含有 inf 或 NaN 的那一步必须保持参数不变并把 scale 减半；之后训练照常进行。
+#
 # Check your work: `prep check fix-apex-amp`. Stuck? `prep hint fix-apex-amp`.
+#
+# 检查你的答案：`prep check fix-apex-amp`。卡住了？`prep hint fix-apex-amp`。
 
 # %%
 import torch

@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Why is my gradient wrong or missing? .item(), in-place ops on saved tensors, NumPy, a freed graph
 #
-# `fix-broken-gradients` · fix-bug · easy · about 15 min
+# `fix-broken-gradients` · fix-bug / 修复 bug · easy / 简单 · about 15 min / 约 15 分钟
 #
 # Each stub function gives the right values but a wrong or failing gradient. Fix them so that, for a float64 input `x`
 # (1-D or 2-D) that requires grad, they return the same values and back-propagate the true gradient:
@@ -14,7 +14,17 @@
 #   as a tuple, leaving `x.grad` untouched (None) and giving the same answer when called again. The stub computes both
 #   from one shared `h = torch.exp(x)`, and its second `torch.autograd.grad` finds the graph already freed.
 #
+# 每个初始函数给出的值都正确，但梯度错误或无法计算。修好它们，使得对于一个需要梯度的 float64 输入 `x`（一维或二维），它们返回相同的值，并反向传播真实的梯度：
+#
+# * `unit_vector(x)` = `x / x.norm()`（整个 `x` 的范数）；
+# * `double_sigmoid(x)` = `2 * sigmoid(x)`；
+# * `positive_tanh(x)` = 逐元素的 `max(tanh(x), 0)`；
+# * `square_via_numpy(x)` = `x ** 2`；
+# * `two_gradients(x) -> (ga, gb)`：`a = exp(x).sum()` 和 `b = (exp(x) ** 2).sum()` 关于 `x` 的梯度，以元组返回，不改动 `x.grad`（保持 None），再次调用时给出相同的答案。初始代码从同一个共享的 `h = torch.exp(x)` 计算两者，它的第二次 `torch.autograd.grad` 发现计算图已经被释放。
+#
 # Check your work: `prep check fix-broken-gradients`. Stuck? `prep hint fix-broken-gradients`.
+#
+# 检查你的答案：`prep check fix-broken-gradients`。卡住了？`prep hint fix-broken-gradients`。
 
 # %%
 import torch

@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Fix the sample answer's load_from_checkpoint: state_dicts, eval mode, exact resume, accuracy without a graph
 #
-# `fix-checkpoint-inference` · fix-bug · easy · about 20 min
+# `fix-checkpoint-inference` · fix-bug / 修复 bug · easy / 简单 · about 20 min / 约 20 分钟
 #
 # The stub is the sample answer's code. Replace it with plain PyTorch:
 #
@@ -15,7 +15,16 @@
 #   [0, 1] of all samples whose arg-max over dimension 1 equals the label, computed in eval mode without recording a
 #   graph; the model is left in the train/eval mode it was in, its state unchanged.
 #
+# 初始代码是示例答案的代码。把它换成普通的 PyTorch：
+#
+# * `save_checkpoint(model, optimizer, epoch, path)` 把模型的状态、优化器的状态和 `epoch` 写入文件 `path`。
+# * `load_for_inference(model, path) -> nn.Module` 把保存在文件 `path` 中的权重（包括 buffer）加载到 `model`（同一个类的一个新实例）中，并返回已准备好做推理的 `model`（每个子模块都处于 eval 模式）。
+# * `resume(model, optimizer, path) -> int` 从文件 `path` 恢复模型和优化器，使训练与一次没有中断的训练完全一样地继续下去（包括学习率和 Adam 的矩估计），并返回保存的 epoch。
+# * `accuracy(model, batches) -> float`：在若干 `(x, labels)` 批次上（各批大小不一定相同），返回所有样本中第 1 维上 arg-max 等于标签的样本所占的比例，取值在 [0, 1] 内，在 eval 模式下计算且不记录计算图；模型保持原来的 train/eval 模式，其状态不变。
+#
 # Check your work: `prep check fix-checkpoint-inference`. Stuck? `prep hint fix-checkpoint-inference`.
+#
+# 检查你的答案：`prep check fix-checkpoint-inference`。卡住了？`prep hint fix-checkpoint-inference`。
 
 # %%
 import torch

@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Fix the sample answer's torch.jit.fuse: fold Linear-Linear and Conv-BatchNorm by hand, optimize_for_inference right
 #
-# `fix-inference-fusion` · fix-bug · medium · about 25 min
+# `fix-inference-fusion` · fix-bug / 修复 bug · medium / 中等 · about 25 min / 约 25 分钟
 #
 # The stubs are the sample answer's calls. Replace them:
 #
@@ -18,7 +18,21 @@
 #   `model`'s eval-mode outputs, also when `model` comes in train mode; the result is frozen, so calling `.train()` on
 #   it or on `model` afterwards does not change its outputs.
 #
+# TorchScript is deprecated in torch 2.x: torch.compile replaces it for speed (exercise fx-fold-conv-bn) and
+# torch.export for deployment (exercise export-cond).
+#
+# 初始代码是示例答案中的调用。把它们换掉：
+#
+# * `fuse_linears(fc1, fc2) -> nn.Linear`：一个新的 Linear，对每个输入都等于 `fc2(fc1(x))`，无论每层是否有 bias，位于这些层所在的设备上、使用它们的 dtype：它的权重是 `W2 @ W1`，bias 是 `W2 @ b1 + b2`（缺失的 bias 按零计）；
+# * `fold_conv_bn(conv, bn) -> nn.Conv2d`：一个新的卷积，等于 `bn(conv(x))`，其中 `bn` 是处于 eval 模式的 `BatchNorm2d`（使用它的 running 统计量、仿射参数和 eps），适用于有或没有 bias 的卷积以及任意 stride、padding、dilation、groups 和卷积核形状，保持卷积的设置、设备和 dtype；自己写出折叠的计算（`torch.nn.utils.fusion`、`torch.ao.quantization` 的融合函数以及 TorchScript 的 conv-batchnorm 折叠 pass 都已被禁用）；
+# * 两者都不改变传入的层；
+# * `optimized_for_inference(model) -> torch.jit.ScriptModule`，用 `torch.jit.optimize_for_inference` 生成，给出 `model` 在 eval 模式下的输出，`model` 传入时处于 train 模式也是如此；结果是冻结的，所以之后对它或对 `model` 调用 `.train()` 都不会改变它的输出。
+#
+# TorchScript 在 torch 2.x 中已被弃用：要提速请改用 torch.compile（练习 fx-fold-conv-bn），要部署请改用 torch.export（练习 export-cond）。
+#
 # Check your work: `prep check fix-inference-fusion`. Stuck? `prep hint fix-inference-fusion`.
+#
+# 检查你的答案：`prep check fix-inference-fusion`。卡住了？`prep hint fix-inference-fusion`。
 
 # %%
 import torch

@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Fix the sample answer's torch.jit.fork: a Future, not a context manager (and not graph branches)
 #
-# `fix-jit-fork` · fix-bug · easy · about 15 min
+# `fix-jit-fork` · fix-bug / 修复 bug · easy / 简单 · about 15 min / 约 15 分钟
 #
 # The stub is the sample answer's code, which does not compile. Fix it:
 #
@@ -14,7 +14,19 @@
 #   what shows the forks is a trace: `torch.jit.trace` of a call records one `prim::fork` per function, all of them
 #   before the first `aten::wait`.
 #
+# TorchScript, torch.jit.fork included, is deprecated in torch 2.x: torch.compile replaces it for speed (exercise
+# compile-graph-breaks).
+#
+# 初始代码是示例答案的代码，它无法编译。修好它：
+#
+# * `my_function(x, y)`：一个 TorchScript 函数（`torch.jit.ScriptFunction`，用 `@torch.jit.script` 生成），对任意可广播的张量返回元组 `(x + y, x * y)`，其中 `x + y` 在一个用 `torch.jit.fork` 启动、用 `torch.jit.wait` 收回的任务中计算：在它的计算图中，第一个输出是 `aten::wait` 从 `prim::fork` 取得的值；
+# * `fork_all(fns, x) -> list`：在 eager 模式的 Python 中，对 `fns` 中的每个函数用 `torch.jit.fork` 启动 `fn(x)`，然后逐个等待，并按 `fns` 的顺序返回结果。在 eager 模式下调用时，fork 会立即运行每个函数，所以能显示出 fork 的是 trace：对一次调用做 `torch.jit.trace` 会为每个函数记录一个 `prim::fork`，且全部位于第一个 `aten::wait` 之前。
+#
+# TorchScript（包括 torch.jit.fork）在 torch 2.x 中已被弃用：要提速请改用 torch.compile（练习 compile-graph-breaks）。
+#
 # Check your work: `prep check fix-jit-fork`. Stuck? `prep hint fix-jit-fork`.
+#
+# 检查你的答案：`prep check fix-jit-fork`。卡住了？`prep hint fix-jit-fork`。
 
 # %%
 import torch

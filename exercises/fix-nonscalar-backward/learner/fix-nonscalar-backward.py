@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Fix the sample answer's autograd demo: backward on a non-scalar, vector-Jacobian products and full Jacobians
 #
-# `fix-nonscalar-backward` · fix-bug · easy · about 25 min
+# `fix-nonscalar-backward` · fix-bug / 修复 bug · easy / 简单 · about 25 min / 约 25 分钟
 #
 # The stub of `square_grad(x)` is the sample answer's demo, and it raises. Fix it: `square_grad(x)` returns the gradient of
 # `sum(x ** 2)` at `x` (that is 2x, not the sample answer's [2, 2, 2]), a tensor of x's shape and dtype, for x of any shape,
@@ -16,7 +16,13 @@
 # whether or not `x` requires grad. Use `torch.autograd.grad` or `backward` yourself: `torch.autograd.functional` and
 # torch.func's derivative transforms (`grad`, `vjp`, `jvp`, `jacrev`, `jacfwd`, `hessian`, `linearize`) are off limits.
 #
+# `square_grad(x)` 的初始代码就是示例答案的演示，它会抛出异常。修好它：`square_grad(x)` 返回 `sum(x ** 2)` 在 `x` 处的梯度（即 2x，而不是示例答案的 [2, 2, 2]），一个形状和 dtype 都与 x 相同的张量，x 可以是任意形状，需要或不需要梯度都可以（叶子张量，或调用者自己计算图中的中间张量）。它不能写入调用者的 `x.grad`（None，或调用者留在那里的任何梯度），也不能改变 `x`（它的值或它的 `requires_grad`）：对同一个张量调用两次得到相同的答案。
+#
+# 然后编写 `vjp(f, x, v)`，即 `f` 在 `x` 处的向量-雅可比积 v^T J（形状与 x 相同；`v` 的形状与 `f(x)` 相同），以及 `jacobian(f, x)`，即形状为 `f(x).shape + x.shape` 的完整雅可比矩阵（当 `f(x)` 没有元素时，是这个形状的空张量）。当 `f(x)` 不依赖于 `x` 时两者都给出零，`f(x)` 只是因为 `f` 闭包中的某个参数才需要梯度时也是如此。两者都保持 `x` 原样，无论 `x` 是否需要梯度都能工作。自己使用 `torch.autograd.grad` 或 `backward`：禁止使用 `torch.autograd.functional` 以及 torch.func 的求导变换（`grad`、`vjp`、`jvp`、`jacrev`、`jacfwd`、`hessian`、`linearize`）。
+#
 # Check your work: `prep check fix-nonscalar-backward`. Stuck? `prep hint fix-nonscalar-backward`.
+#
+# 检查你的答案：`prep check fix-nonscalar-backward`。卡住了？`prep hint fix-nonscalar-backward`。
 
 # %%
 import torch

@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Fix the sample answer's softplus: a stable forward and the right backward
 #
-# `fix-softplus` · fix-bug · medium · about 20 min
+# `fix-softplus` · fix-bug / 修复 bug · medium / 中等 · about 20 min / 约 20 分钟
 #
 # The stub is the sample answer. Fix it so that `class Softplus(torch.autograd.Function)` and `softplus(x)` compute
 # softplus(x) = log(1 + exp(x)) stably, in float32 and in float64 alike (the result keeps x's dtype and shape): finite
@@ -15,7 +15,15 @@
 # `torch.logaddexp(x, 0)` (and `logaddexp2`) and `-F.logsigmoid(-x)`: write the stable formula yourself. `torch.sigmoid`
 # is fine in backward.
 #
+# 初始代码就是示例答案。修好它，使 `class Softplus(torch.autograd.Function)` 和 `softplus(x)` 以数值稳定的方式计算 softplus(x) = log(1 + exp(x))，在 float32 和 float64 下都是如此（结果保持 x 的 dtype 和形状）：对每个有限输入，包括 |x| 最大到 1e4 以及该 dtype 的最大值，结果都有限，并精确到浮点精度（相对误差为最后一位的几十个单位，值极小时也是如此，例如 e^-80）。
+#
+# backward 返回 `sigmoid(x)` 乘以传入的梯度，对每个有限输入同样有限并精确到浮点精度。二阶反向传播能正常工作（gradgradcheck），对每个有限输入二阶导数也都是有限的。
+#
+# 禁止使用 `torch.nn.functional.softplus` 和 `nn.Softplus`，也禁止使用它们的一次调用等价形式 `torch.logaddexp(x, 0)`（以及 `logaddexp2`）和 `-F.logsigmoid(-x)`：自己写出稳定的公式。backward 中可以使用 `torch.sigmoid`。
+#
 # Check your work: `prep check fix-softplus`. Stuck? `prep hint fix-softplus`.
+#
+# 检查你的答案：`prep check fix-softplus`。卡住了？`prep hint fix-softplus`。
 
 # %%
 import torch

@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Fix the sample answer's static-graph optimizer: capture with torch.fx, then CSE and dead-code elimination
 #
-# `fix-static-graph-optimize` · fix-bug · hard · about 30 min
+# `fix-static-graph-optimize` · fix-bug / 修复 bug · hard / 困难 · about 30 min / 约 30 分钟
 #
 # The stub is the sample answer's code, which imports an API that does not exist. Replace it: `optimize(fn) -> torch.fx.GraphModule`
 # captures the pure function `fn` with `torch.fx.symbolic_trace` and returns a GraphModule that computes the same values
@@ -16,7 +16,21 @@
 # * no call node's result is unused (dead-code elimination), also when its only users were unused themselves;
 # * the module runs the optimized graph (its generated code matches its graph).
 #
+# TorchScript (torch.jit) is deprecated in torch 2.x: torch.compile replaces it for graph optimization (exercise
+# fx-fold-conv-bn).
+#
+# 初始代码是示例答案的代码，它导入了一个并不存在的 API。把它换掉：`optimize(fn) -> torch.fx.GraphModule` 用 `torch.fx.symbolic_trace` 捕获纯函数 `fn`，并返回一个 GraphModule，它计算的值与 `fn` 相同，并且其中
+#
+# * 没有两个调用节点（`call_function`、`call_method`、`call_module`）具有相同的 op、target、参数和关键字参数（公共子表达式消除），包括那些只有在前面的重复项被合并之后才出现的重复：在 `a = x.sin(); b = x.sin()` 之后，一旦 `b` 被合并到 `a`，调用 `a * y` 和 `b * y` 就成了重复项；
+# * 在任何参数或关键字参数上有差别的调用都全部保留（包括 `x + 1` 和 `x + 1.0`、`torch.sum(x, 0)` 和 `torch.sum(x, dim=0)`）；
+# * 没有任何调用节点的结果未被使用（死代码消除），当它仅有的使用者本身也未被使用时也是如此；
+# * 模块运行的是优化后的计算图（它生成的代码与它的计算图一致）。
+#
+# TorchScript（torch.jit）在 torch 2.x 中已被弃用：计算图优化请改用 torch.compile（练习 fx-fold-conv-bn）。
+#
 # Check your work: `prep check fix-static-graph-optimize`. Stuck? `prep hint fix-static-graph-optimize`.
+#
+# 检查你的答案：`prep check fix-static-graph-optimize`。卡住了？`prep hint fix-static-graph-optimize`。
 
 # %%
 import torch

@@ -1,23 +1,32 @@
 # %% [markdown]
-# # Fix the seed's Transformer text classifier: an encoder, batch_first, positions, a padding mask, pooling
+# # Fix the sample answer's Transformer text classifier: an encoder, batch_first, positions, a padding mask, pooling
 #
-# `fix-transformer-classifier` · fix-bug · medium · about 30 min
+# `fix-transformer-classifier` · fix-bug / 修复 bug · medium / 中等 · about 30 min / 约 30 分钟
 #
-# The stub is the seed's `TextClassifier`. Fix it as
+# The stub is the sample answer's `TextClassifier`. Fix it as
 # `TextClassifier(vocab_size, embedding_dim, hidden_dim, output_dim, nhead=2, num_layers=1, pad_idx=0, max_len=64)`:
 #
 # * layers, named exactly so: `embedding = nn.Embedding(vocab_size, embedding_dim, padding_idx=pad_idx)`,
 #   `position = nn.Embedding(max_len, embedding_dim)`, `encoder = nn.TransformerEncoder(nn.TransformerEncoderLayer(
 #   embedding_dim, nhead, dim_feedforward=hidden_dim, dropout=0.0, batch_first=True), num_layers,
 #   enable_nested_tensor=False)`, `fc = nn.Linear(embedding_dim, output_dim)`;
-# * `forward(x)` takes padded token ids `(B, T)` (pad_idx marks padding) and returns `(B, output_dim)` logits: token
-#   plus position embeddings, the encoder with `src_key_padding_mask` set at the padding, the mean of the outputs over
-#   the real tokens, then `fc`.
+# * `forward(x)` takes padded token ids `(B, T)` (the id `pad_idx`, whatever its value, marks padding; every sentence
+#   has at least one real token) and returns `(B, output_dim)` logits: token plus position embeddings, the encoder with
+#   `src_key_padding_mask` set at the padding, the mean of the outputs over the real tokens, then `fc`.
 #
-# Appending padding must not change the logits, and the given `train` loop must learn a toy task. The seed's model
+# Appending padding must not change the logits, and the given `train` loop must learn a toy task. The sample answer's model
 # cannot even be constructed (`num_heads` is not a parameter of `nn.Transformer`).
 #
+# 初始代码是示例答案的 `TextClassifier`。把它修好，写成 `TextClassifier(vocab_size, embedding_dim, hidden_dim, output_dim, nhead=2, num_layers=1, pad_idx=0, max_len=64)`：
+#
+# * 各层严格按如下命名：`embedding = nn.Embedding(vocab_size, embedding_dim, padding_idx=pad_idx)`、`position = nn.Embedding(max_len, embedding_dim)`、`encoder = nn.TransformerEncoder(nn.TransformerEncoderLayer(embedding_dim, nhead, dim_feedforward=hidden_dim, dropout=0.0, batch_first=True), num_layers, enable_nested_tensor=False)`、`fc = nn.Linear(embedding_dim, output_dim)`；
+# * `forward(x)` 接受填充后的词元 id `(B, T)`（id `pad_idx` 标记填充，无论它的值是多少；每个句子至少有一个真实词元），返回 `(B, output_dim)` 的 logits：词元嵌入加上位置嵌入，经过在填充位置设置了 `src_key_padding_mask` 的编码器，对真实词元上的输出取平均，然后经过 `fc`。
+#
+# 在末尾追加填充不能改变 logits，并且给定的 `train` 循环必须能学会一个玩具任务。示例答案的模型甚至无法构造（`num_heads` 不是 `nn.Transformer` 的参数）。
+#
 # Check your work: `prep check fix-transformer-classifier`. Stuck? `prep hint fix-transformer-classifier`.
+#
+# 检查你的答案：`prep check fix-transformer-classifier`。卡住了？`prep hint fix-transformer-classifier`。
 
 # %%
 import torch

@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Gradient clipping by total norm and by value, exactly as torch.nn.utils does it
 #
-# `grad-clipping` · code · easy · about 20 min
+# `grad-clipping` · code / 编写代码 · easy / 简单 · about 20 min / 约 20 分钟
 #
 # Write `clip_grad_norm(parameters, max_norm, norm_type=2.0) -> Tensor` and `clip_grad_value(parameters, clip_value)`,
 # behaving exactly like `torch.nn.utils.clip_grad_norm_` and `torch.nn.utils.clip_grad_value_`:
@@ -21,7 +21,18 @@
 # The sample answer names gradient clipping as a cure for exploding gradients but its demo never clips (it trains with Adam,
 # which does not stop gradients from vanishing or exploding).
 #
+# 编写 `clip_grad_norm(parameters, max_norm, norm_type=2.0) -> Tensor` 和 `clip_grad_value(parameters, clip_value)`，行为与 `torch.nn.utils.clip_grad_norm_` 和 `torch.nn.utils.clip_grad_value_` 完全相同：
+#
+# * `clip_grad_norm` 把所有梯度放在一起计算一个 `norm_type` 阶的总范数（1、2、3、……，或 `math.inf`：绝对值最大的元素），把每个梯度原地乘以 `min(1, max_norm / (total + 1e-6))`（包括 `max_norm = 0`），并以 0 维张量返回裁剪之前算出的总范数，dtype 与梯度相同（没有任何参数有梯度时返回 `torch.tensor(0.0)`）。
+# * `clip_grad_value` 把每个梯度元素原地截断到 `[-clip_value, clip_value]`（包括 `clip_value = 0`），并返回 None。
+#
+# 两者都跳过 `.grad` 为 None 的参数，原地修改 `.grad`（同一批张量对象），并接受单个张量或任意张量可迭代对象，包括 `model.parameters()` 这样只能遍历一次的生成器。两者都不记录计算图，对本身带有计算图的梯度（在 `backward(create_graph=True)` 之后）也是如此：返回的总范数不需要梯度，原地修改也不进入梯度的计算图。在 float64 下结果必须与 torch 的结果一致到 1e-10。`torch.nn.utils` 的裁剪函数已被禁用。
+#
+# 示例答案把梯度裁剪列为梯度爆炸的解决办法，但它的演示代码从未做过裁剪（它用 Adam 训练，而 Adam 并不能阻止梯度消失或爆炸）。
+#
 # Check your work: `prep check grad-clipping`. Stuck? `prep hint grad-clipping`.
+#
+# 检查你的答案：`prep check grad-clipping`。卡住了？`prep hint grad-clipping`。
 
 # %%
 import math

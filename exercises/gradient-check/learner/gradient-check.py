@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Write a gradient checker: numerical Jacobians by central differences
 #
-# `gradient-check` · code · medium · about 30 min
+# `gradient-check` · code / 编写代码 · medium / 中等 · about 30 min / 约 30 分钟
 #
 # Write two functions.
 #
@@ -21,7 +21,17 @@
 # real check needs an independent, numerical estimate. Use float64 inputs when you try it: in float32, rounding swamps
 # central differences.
 #
+# 编写两个函数。
+#
+# `numerical_jacobian(fn, inputs, eps=1e-6) -> tuple[Tensor, ...]` 返回一个元组，每个输入对应一个雅可比矩阵，形状为 `(out.numel(), inp.numel())`，dtype 与输入相同，用中心差分 `(f(x + eps) - f(x - eps)) / (2 eps)` 一次一个元素地计算，无论输入是否需要梯度。`fn` 返回单个张量。调用者的输入必须保持不变，值和版本计数器都是如此。
+#
+# `check_grad(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3) -> bool` 当且仅当对每个需要梯度的输入和 `fn` 的每个输出（一个张量或张量元组），autograd 计算出的雅可比矩阵与数值雅可比矩阵在 `torch.allclose(analytic, numerical, rtol=rtol, atol=atol)` 意义下一致时返回 True，使用调用者给出的 eps、rtol 和 atol。它必须给出与 `torch.autograd.gradcheck` 相同的结论，并且同样保持调用者的输入原样（值、版本计数器、`.grad`）。禁止使用 `torch.autograd.gradcheck`、`gradgradcheck` 以及它们所在模块中的其余部分（其中计算数值雅可比矩阵和解析雅可比矩阵的辅助函数）。
+#
+# 示例答案拿 autograd 的梯度和 autograd 的梯度比较，这永远发现不了错误的 backward；真正的检查需要一个独立的数值估计。自己尝试时请用 float64 输入：在 float32 下，舍入误差会淹没中心差分。
+#
 # Check your work: `prep check gradient-check`. Stuck? `prep hint gradient-check`.
+#
+# 检查你的答案：`prep check gradient-check`。卡住了？`prep hint gradient-check`。
 
 # %%
 import torch

@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Gradient hooks: log per-backward gradient norms, clamp a gradient in flight, scale what a module passes back
 #
-# `gradient-hooks` · code · medium · about 25 min
+# `gradient-hooks` · code / 编写代码 · medium / 中等 · about 25 min / 约 25 分钟
 #
 # Write three functions with hooks:
 #
@@ -22,7 +22,17 @@
 #
 # The sample answer's idea of a numerical check is to print gradients; hooks do it during backward, for every parameter.
 #
+# 用钩子（hook）编写三个函数：
+#
+# * `log_grad_norms(model) -> (log, handles)`：`log` 是一个字典，把每个参数名（与 `named_parameters()` 中一致，不含 `requires_grad=False` 的参数）映射到一个列表；每次经过该模型的反向传播都会为每个参数追加一个值：这次反向传播为它计算的梯度的 2-范数（Python float），而不是累积的 `.grad` 的范数（评分项会在不调用 zero_grad 的情况下做三次反向传播）。`handles` 是钩子句柄的列表：把它们全部移除即停止记录。每次调用都返回一个新的 log：在同一个模型上调用两次时，每个 log 在它自己的钩子存在期间，每次反向传播得到一项。
+# * `clamp_grad(t, bound)`：注册一个钩子，使得在每次反向传播中（包括 `bound = 0`），流经张量 `t` 的每个梯度（即从 `t` 的所有使用处传回 `t` 的梯度之和）在继续传向计算出 `t` 的那些输入之前，被截断到 `[-bound, bound]`；返回句柄：移除它即停止截断。钩子返回一个新张量：它收到的梯度可能就是调用者自己的张量（`t.backward(g)`），其值必须保持不变。
+# * `scale_grad_to_inputs(module, factor)`：注册一个模块反向钩子，在每次反向传播中把该模块传回给它每个输入的梯度乘以 `factor`，只乘一次（包括 0 和负数）；不需要梯度的输入在 `grad_input` 中对应的项为 None，且保持为 None。模块自身参数的梯度不变。返回句柄：移除它即停止缩放。
+#
+# 示例答案所说的数值检查就是打印梯度；钩子能在反向传播过程中对每个参数做这件事。
+#
 # Check your work: `prep check gradient-hooks`. Stuck? `prep hint gradient-hooks`.
+#
+# 检查你的答案：`prep check gradient-hooks`。卡住了？`prep hint gradient-hooks`。
 
 # %%
 import torch

@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Leaves, intermediates and zeros: gradients for every input and every named intermediate
 #
-# `grads-of-intermediates` · code · easy · about 20 min
+# `grads-of-intermediates` · code / 编写代码 · easy / 简单 · about 20 min / 约 20 分钟
 #
 # Write two functions.
 #
@@ -21,7 +21,17 @@
 # Note that after `backward()` an intermediate's `.grad` is None unless `retain_grad()` was called on it: only leaves
 # keep gradients. The sample answer calls outputs leaves; they are not.
 #
+# 编写两个函数。
+#
+# `grads_of(fn, *inputs) -> tuple[Tensor, ...]` 返回一个元组，包含 `fn(*inputs).sum()` 关于每个输入的梯度，每个输入一个，形状和 dtype 与该输入相同，输入的个数任意：对没有贡献的输入（未使用、只通过 `.detach()` 使用，或者像示例答案的 `add(x, y) - sub(x, y)` 那样被抵消掉，它等于 2y）返回零（绝不返回 None），当输出完全不依赖于输入时（一个常量，或者只是因为 `fn` 闭包中的某个参数才需要梯度的张量）全部返回零。无论全部、部分还是没有输入需要梯度都能工作，并保持输入原样：它们的值、它们的 `requires_grad` 以及它们的 `.grad`（None，或调用者留在那里的任何梯度）。
+#
+# `intermediate_grads(fn, *inputs) -> dict[str, Tensor]`：这里 `fn(*inputs)` 返回 `(out, named)`，其中 `named` 是在 `fn` 内部计算出的张量组成的字典（非叶子的中间张量，可能包括 `out` 本身；`out` 不一定是标量）。返回一个名字完全相同的字典，每个名字映射到 `out.sum()` 关于该张量的梯度：输出不依赖的张量对应零。与上面一样，保持输入原样。
+#
+# 请注意，`backward()` 之后，中间张量的 `.grad` 是 None，除非对它调用过 `retain_grad()`：只有叶子张量会保留梯度。示例答案把输出称为叶子；它们不是。
+#
 # Check your work: `prep check grads-of-intermediates`. Stuck? `prep hint grads-of-intermediates`.
+#
+# 检查你的答案：`prep check grads-of-intermediates`。卡住了？`prep hint grads-of-intermediates`。
 
 # %%
 import torch

@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Walk the autograd graph: grad_fn, next_functions, AccumulateGrad, and a graph whose size follows the data
 #
-# `graph-walk` · code · medium · about 30 min
+# `graph-walk` · code / 编写代码 · medium / 中等 · about 30 min / 约 30 分钟
 #
 # Write three functions that read the autograd graph behind a tensor `t`:
 #
@@ -22,7 +22,19 @@
 # The sample answer has the direction backwards: nodes do not list the nodes that depend on them; each node's
 # `next_functions` points to the nodes its inputs came from. And `torch.tensor(2) + torch.tensor(3)` creates no node.
 #
+# 编写三个函数，读取张量 `t` 背后的 autograd 计算图：
+#
+# * `graph_nodes(t) -> list`：从 `t.grad_fn` 出发、沿 `next_functions` 可达的每个反向节点（节点对象本身，例如 `SigmoidBackward0` 或 `AccumulateGrad` 实例），每个恰好出现一次（按对象身份区分：两个不同的节点可能同名），并按拓扑顺序排列：一个节点排在它的 `next_functions` 中每个节点之前。`t.grad_fn` 为 None 时返回 `[]`。
+# * `leaf_tensors(t) -> list[Tensor]`：从 `t` 做反向传播时会填充其 `.grad` 的那些张量，每个一次，顺序任意：如果 `t` 本身是需要梯度的叶子张量，就是 `t`；否则是从 `t.grad_fn` 可达的每个 `AccumulateGrad` 节点的 `.variable`。
+# * `depends_on(t, u) -> bool`：当且仅当从 `t` 做反向传播会为 `u`（叶子张量或中间张量）计算梯度时返回 True（即 `u` 就是 `t` 且需要梯度，或者 `u` 的节点从 `t.grad_fn` 可达）。
+#
+# 评分项构造的计算图包括：共享的输入、一个既被直接使用又经过另一个运算使用的值、同名节点、重复使用的权重、自定义 Function、`.detach()`、`torch.no_grad()`、整数张量，以及迭代次数取决于数据的 Python 循环。
+#
+# 示例答案把方向弄反了：节点并不列出依赖于它的节点；每个节点的 `next_functions` 指向它的输入所来自的节点。另外，`torch.tensor(2) + torch.tensor(3)` 不会创建任何节点。
+#
 # Check your work: `prep check graph-walk`. Stuck? `prep hint graph-walk`.
+#
+# 检查你的答案：`prep check graph-walk`。卡住了？`prep hint graph-walk`。
 
 # %%
 import torch

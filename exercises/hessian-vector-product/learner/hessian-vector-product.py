@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Hessian-vector products without the Hessian: double backward, and the full Hessian from them
 #
-# `hessian-vector-product` · code · medium · about 25 min
+# `hessian-vector-product` · code / 编写代码 · medium / 中等 · about 25 min / 约 25 分钟
 #
 # For a scalar function `f` of a tensor `x` (any shape, a 0-d x and an x with no elements included), write:
 #
@@ -20,7 +20,18 @@
 # The sample answer's description of autograd stops at `.backward()` on a scalar; the backward pass can itself be recorded and
 # differentiated again.
 #
+# 对于张量 `x`（任意形状，包括 0 维的 x 和没有元素的 x）的标量函数 `f`，编写：
+#
+# * `hvp(f, x, v)`：通过二阶反向传播（带 `create_graph=True` 的 `torch.autograd.grad`）计算海森矩阵-向量积 H(x) v（形状与 x 相同），从不构造 H：评分项在 n = 2048 时测量 hvp 的内存，此时 H 会占用 32 MiB；
+# * `hessian(f, x)`：完整的海森矩阵，形状为 `x.shape + x.shape`（第 i 列是 H e_i，所以对每个基向量做一次 hvp 就能得到它）。
+#
+# 在 float64 下结果必须与 `torch.autograd.functional` 的结果一致到 1e-9（对于没有元素的 x，它会抛出异常，而你的结果是这些形状的空张量）。对线性的 `f`，海森矩阵为零：返回零而不是报错，当梯度来自 `f` 闭包中的某个参数时也是如此（此时 autograd 会发现 x 未被使用）。两者无论 `x` 是否需要梯度都必须能工作，并保持 `x` 原样：它的值、它的 `requires_grad` 以及 `x.grad`（两者都不能写入它）。禁止使用 `torch.autograd.functional`（`hessian`、`hvp`、`vhp`、`jacobian`、`vjp`、`jvp`）以及 torch.func 的求导变换（`hessian`、`jacfwd`、`jacrev`、`grad`、`vjp`、`jvp`、`linearize`）。
+#
+# 示例答案对 autograd 的描述止步于对标量调用 `.backward()`；反向传播本身也可以被记录下来，再次求导。
+#
 # Check your work: `prep check hessian-vector-product`. Stuck? `prep hint hessian-vector-product`.
+#
+# 检查你的答案：`prep check hessian-vector-product`。卡住了？`prep hint hessian-vector-product`。
 
 # %%
 import torch

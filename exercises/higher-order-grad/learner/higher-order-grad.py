@@ -1,7 +1,7 @@
 # %% [markdown]
 # # n-th derivatives with torch.autograd.grad(create_graph=True)
 #
-# `higher-order-grad` · code · medium · about 20 min
+# `higher-order-grad` · code / 编写代码 · medium / 中等 · about 20 min / 约 20 分钟
 #
 # Write `nth_derivative(f, x, n) -> Tensor` for an elementwise function `f`: it returns the n-th derivative of f at x,
 # with the same shape and dtype as x. `n = 0` gives `f(x)`. The result stays differentiable with respect to x (so that
@@ -15,7 +15,13 @@
 # not by finite differences as the sample answer claims. Higher derivatives come from differentiating a derivative that was built
 # with `create_graph=True`; calling `backward()` twice only adds the first derivative into `x.grad` twice.
 #
+# 为逐元素函数 `f` 编写 `nth_derivative(f, x, n) -> Tensor`：返回 f 在 x 处的 n 阶导数，形状和 dtype 与 x 相同。`n = 0` 时返回 `f(x)`。只要导数仍依赖于 x，结果就保持关于 x 可微（这样再求一次导就得到 n+1 阶导数）。超过这一点之后（x**3 求四次导，或 3x + 1 求两次导），导数是形状和 dtype 与 x 相同的零，即使 autograd 不再追踪它（一个不需要梯度的常量），或者报告它完全不依赖于 x（`torch.autograd.grad` 返回 `None`）也是如此。无论 x 是否需要梯度都能工作，并保持 x 原样：它的值、它的 `requires_grad` 以及它的 `.grad`（None，或调用者留在那里的任何梯度）。
+#
+# PyTorch 通过在前向传播中记录的计算图上做反向模式自动微分来计算梯度，而不是像示例答案所说的那样用有限差分。高阶导数来自对一个用 `create_graph=True` 构造的导数再次求导；调用两次 `backward()` 只会把一阶导数两次累加到 `x.grad` 中。
+#
 # Check your work: `prep check higher-order-grad`. Stuck? `prep hint higher-order-grad`.
+#
+# 检查你的答案：`prep check higher-order-grad`。卡住了？`prep hint higher-order-grad`。
 
 # %%
 import torch

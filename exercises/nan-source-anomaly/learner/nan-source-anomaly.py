@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Find where a NaN or inf comes from: hooks on backward nodes for gradients, forward hooks for activations
 #
-# `nan-source-anomaly` · code · medium · about 25 min
+# `nan-source-anomaly` · code / 编写代码 · medium / 中等 · about 25 min / 约 25 分钟
 #
 # Write two debugging helpers that check numbers as they are computed.
 #
@@ -22,7 +22,17 @@
 # to the backward check: that is what the forward hooks are for. The sample answer to numerical problems is to print
 # gradients.
 #
+# 编写两个调试辅助函数，在数值计算的过程中检查它们。
+#
+# `first_nonfinite_grad(fn, *inputs) -> str | None` 在（浮点）输入的需要梯度的副本上运行 `fn(*inputs).sum().backward()`，并返回第一个（按反向传播执行节点的顺序）计算出的梯度（即它为其输入返回的梯度）含有 NaN、inf 或 -inf 的反向节点的类名，例如 `torch.sqrt` 在 0 处的 "SqrtBackward0"，其梯度为 inf；如果每个梯度都是有限值则返回 None。`fn` 或反向传播抛出的任何错误都照常传出。调用者的输入不会得到 `.grad`。在一个长循环的每一步都重复使用同一个值的计算图（数十亿条路径、一百个节点）必须在限定时间内处理完：每个节点只访问一次。
+#
+# `first_nonfinite_module(model, x) -> str | None` 运行 `model(x)`，按输出产生的顺序（子模块先于包含它的模块；模型本身为 ""），返回第一个输出含有 NaN、inf 或 -inf 的模块的名字（与 `model.named_modules()` 中一致），如果每个输出都是有限值则返回 None。它注册的每个钩子都在返回前移除。
+#
+# 异常检测（`torch.autograd.detect_anomaly()`）只报告反向传播中产生的 NaN，从不报告 inf，所以它回答不了第一个问题。只在前向传播中产生、而梯度有限的 NaN（`log(x - 1)` 在 x = 0.5 处）对反向检查是不可见的：这正是前向钩子的用处。示例答案对数值问题的解决办法是打印梯度。
+#
 # Check your work: `prep check nan-source-anomaly`. Stuck? `prep hint nan-source-anomaly`.
+#
+# 检查你的答案：`prep check nan-source-anomaly`。卡住了？`prep hint nan-source-anomaly`。
 
 # %%
 import torch

@@ -1,13 +1,17 @@
 # %% [markdown]
 # # Quiz: debugging autograd with the tools PyTorch really has
 #
-# `quiz-autograd-debugging` · quiz · easy · about 15 min
+# `quiz-autograd-debugging` · quiz / 测验 · easy / 简单 · about 15 min / 约 15 分钟
 #
 # Ten questions on finding autograd problems with the tools PyTorch provides, answered per real PyTorch 2.13. Fill in the
 # `ANSWERS` dict: a letter for multiple choice, True or False, or a number. Each item is graded on its own, with an
 # explanation once right.
 #
+# 十道题，关于用 PyTorch 提供的工具查找 autograd 问题，按真实的 PyTorch 2.13 作答。填写 `ANSWERS` 字典：选择题填一个字母，判断题填 True 或 False，或者填一个数字。每道题单独评分，答对后会显示解释。
+#
 # Check your work: `prep check quiz-autograd-debugging`. Stuck? `prep hint quiz-autograd-debugging`.
+#
+# 检查你的答案：`prep check quiz-autograd-debugging`。卡住了？`prep hint quiz-autograd-debugging`。
 
 # %% [markdown]
 # Debugging autograd: the real tools and the real causes.

@@ -1,14 +1,18 @@
 # %% [markdown]
 # # Quiz: leaves, grad_fn and next_functions, backward's argument, what backprop really does
 #
-# `quiz-autograd-graph` · quiz · easy · about 15 min
+# `quiz-autograd-graph` · quiz / 测验 · easy / 简单 · about 15 min / 约 15 分钟
 #
 # Fourteen questions on the autograd graph: leaves and intermediates, grad_fn and next_functions, what backward takes
 # and accumulates, and what back-propagation does, answered per real PyTorch 2.13 (several sample answers are wrong).
 # Fill in the `ANSWERS` dict: a letter for multiple choice, True or False, or a number. Each item is graded on its
 # own, and its explanation is shown once you get it right.
 #
+# 十四道题，关于 autograd 计算图：叶子张量与中间张量、grad_fn 与 next_functions、backward 接受什么以及累积什么、反向传播做了什么，按真实的 PyTorch 2.13 作答（有几个示例答案是错的）。填写 `ANSWERS` 字典：选择题填一个字母，判断题填 True 或 False，或者填一个数字。每道题单独评分，答对后会显示它的解释。
+#
 # Check your work: `prep check quiz-autograd-graph`. Stuck? `prep hint quiz-autograd-graph`.
+#
+# 检查你的答案：`prep check quiz-autograd-graph`。卡住了？`prep hint quiz-autograd-graph`。
 
 # %% [markdown]
 # Answer each question in the `ANSWERS` dict below:

@@ -1,13 +1,17 @@
 # %% [markdown]
 # # Quiz: building, training, loading and shipping models, and what the sample answers' recipes miss
 #
-# `quiz-building-and-deploying` · quiz · easy · about 15 min
+# `quiz-building-and-deploying` · quiz / 测验 · easy / 简单 · about 15 min / 约 15 分钟
 #
 # Thirteen questions on building and training models, loading them for inference and shipping them, answered per real
 # PyTorch 2.13. Fill in the `ANSWERS` dict: a letter for multiple choice, True or False, or a number. Each item is graded
 # on its own, with an explanation once right.
 #
+# 十三道题，关于构建和训练模型、加载模型做推理以及部署模型，按真实的 PyTorch 2.13 作答。填写 `ANSWERS` 字典：选择题填一个字母，判断题填 True 或 False，或者填一个数字。每道题单独评分，答对后会显示解释。
+#
 # Check your work: `prep check quiz-building-and-deploying`. Stuck? `prep hint quiz-building-and-deploying`.
+#
+# 检查你的答案：`prep check quiz-building-and-deploying`。卡住了？`prep hint quiz-building-and-deploying`。
 
 # %% [markdown]
 # Building, training, loading and shipping: what the seeds' recipes leave out.

@@ -1,13 +1,17 @@
 # %% [markdown]
 # # Quiz: what convolution and pooling compute, their output sizes and what they are (not) invariant to
 #
-# `quiz-cnn-pooling` · quiz · easy · about 10 min
+# `quiz-cnn-pooling` · quiz / 测验 · easy / 简单 · about 10 min / 约 10 分钟
 #
 # Nine questions on what `nn.Conv2d` and pooling compute, answered per real PyTorch (the sample answers' formulas and
 # invariance claims are wrong). Fill in the `ANSWERS` dict: a letter for multiple choice, True or False, or a number.
 # Each item is graded on its own, and its explanation is shown once you get it right.
 #
+# 九道题，关于 `nn.Conv2d` 和池化计算的是什么，按真实的 PyTorch 作答（示例答案中的公式和关于不变性的说法是错的）。填写 `ANSWERS` 字典：选择题填一个字母，判断题填 True 或 False，或者填一个数字。每道题单独评分，答对后会显示它的解释。
+#
 # Check your work: `prep check quiz-cnn-pooling`. Stuck? `prep hint quiz-cnn-pooling`.
+#
+# 检查你的答案：`prep check quiz-cnn-pooling`。卡住了？`prep hint quiz-cnn-pooling`。
 
 # %% [markdown]
 # Answer each question in the `ANSWERS` dict below:

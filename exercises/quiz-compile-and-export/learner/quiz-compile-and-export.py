@@ -1,13 +1,17 @@
 # %% [markdown]
 # # Quiz: graph capture in PyTorch 2.x: torch.compile's graph breaks and guards, torch.export, TorchScript
 #
-# `quiz-compile-and-export` · quiz · easy · about 15 min
+# `quiz-compile-and-export` · quiz / 测验 · easy / 简单 · about 15 min / 约 15 分钟
 #
 # Fourteen questions on graph capture in PyTorch 2.x (torch.compile's graph breaks, guards and recompiles, torch.export,
 # the deprecated TorchScript), answered per real PyTorch 2.13. Fill in the `ANSWERS` dict: a letter for multiple choice,
 # True or False, or a number. Each item is graded on its own, with an explanation once right.
 #
+# 十四道题，关于 PyTorch 2.x 中的计算图捕获（torch.compile 的 graph break、guard 与重新编译，torch.export，已弃用的 TorchScript），按真实的 PyTorch 2.13 作答。填写 `ANSWERS` 字典：选择题填一个字母，判断题填 True 或 False，或者填一个数字。每道题单独评分，答对后会显示解释。
+#
 # Check your work: `prep check quiz-compile-and-export`. Stuck? `prep hint quiz-compile-and-export`.
+#
+# 检查你的答案：`prep check quiz-compile-and-export`。卡住了？`prep hint quiz-compile-and-export`。
 
 # %% [markdown]
 # Graph capture today: torch.compile, torch.export, TorchScript, and the seeds' invented APIs.

@@ -1,13 +1,17 @@
 # %% [markdown]
 # # Quiz: the real limitations and challenges of eager PyTorch, and the sample answers' wrong ones
 #
-# `quiz-dynamic-graph-limits` · quiz · easy · about 15 min
+# `quiz-dynamic-graph-limits` · quiz / 测验 · easy / 简单 · about 15 min / 约 15 分钟
 #
 # Eleven questions on the real costs and challenges of eager PyTorch, and on the sample answers' claims about them, answered per
 # real PyTorch 2.x. Fill in the `ANSWERS` dict: a letter for multiple choice, True or False, or a number. Each item is
 # graded on its own, and its explanation is shown once you get it right.
 #
+# 十一道题，关于 eager 模式 PyTorch 的真实代价与挑战，以及示例答案对它们的说法，按真实的 PyTorch 2.x 作答。填写 `ANSWERS` 字典：选择题填一个字母，判断题填 True 或 False，或者填一个数字。每道题单独评分，答对后会显示它的解释。
+#
 # Check your work: `prep check quiz-dynamic-graph-limits`. Stuck? `prep hint quiz-dynamic-graph-limits`.
+#
+# 检查你的答案：`prep check quiz-dynamic-graph-limits`。卡住了？`prep hint quiz-dynamic-graph-limits`。
 
 # %% [markdown]
 # Limitations and challenges of dynamic graphs: which are real, which are myths.

@@ -1,13 +1,17 @@
 # %% [markdown]
 # # Quiz: what define-by-run is, where it really helps, and what it does not do
 #
-# `quiz-dynamic-graph-uses` · quiz · easy · about 15 min
+# `quiz-dynamic-graph-uses` · quiz / 测验 · easy / 简单 · about 15 min / 约 15 分钟
 #
 # Eleven questions on what a define-by-run graph is, where it genuinely helps and which claims of the sample answers are wrong,
 # answered per real PyTorch 2.x. Fill in the `ANSWERS` dict: a letter for multiple choice, True or False, or a number.
 # Each item is graded on its own, and its explanation is shown once you get it right.
 #
+# 十一道题，关于什么是 define-by-run（运行即定义）计算图、它在哪些地方真正有帮助、示例答案的哪些说法是错的，按真实的 PyTorch 2.x 作答。填写 `ANSWERS` 字典：选择题填一个字母，判断题填 True 或 False，或者填一个数字。每道题单独评分，答对后会显示它的解释。
+#
 # Check your work: `prep check quiz-dynamic-graph-uses`. Stuck? `prep hint quiz-dynamic-graph-uses`.
+#
+# 检查你的答案：`prep check quiz-dynamic-graph-uses`。卡住了？`prep hint quiz-dynamic-graph-uses`。
 
 # %% [markdown]
 # Define-by-run graphs: what they are, where they help, and what they do not do.

@@ -1,13 +1,17 @@
 # %% [markdown]
 # # Quiz: dynamic versus static computation graphs, per real PyTorch
 #
-# `quiz-dynamic-graphs` · quiz · easy · about 10 min
+# `quiz-dynamic-graphs` · quiz / 测验 · easy / 简单 · about 10 min / 约 10 分钟
 #
 # Twelve questions on define-by-run graphs against static ones, answered per real PyTorch 2.x (several sample answers are
 # wrong or out of date). Fill in the `ANSWERS` dict: a letter for multiple choice, True or False, or a number. Each item
 # is graded on its own, and its explanation is shown once you get it right.
 #
+# 十二道题，关于 define-by-run（运行即定义）计算图与静态计算图的对比，按真实的 PyTorch 2.x 作答（有几个示例答案是错的或已过时）。填写 `ANSWERS` 字典：选择题填一个字母，判断题填 True 或 False，或者填一个数字。每道题单独评分，答对后会显示它的解释。
+#
 # Check your work: `prep check quiz-dynamic-graphs`. Stuck? `prep hint quiz-dynamic-graphs`.
+#
+# 检查你的答案：`prep check quiz-dynamic-graphs`。卡住了？`prep hint quiz-dynamic-graphs`。
 
 # %% [markdown]
 # Answer each question in the `ANSWERS` dict below:

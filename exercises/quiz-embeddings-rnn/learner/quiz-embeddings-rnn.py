@@ -1,13 +1,17 @@
 # %% [markdown]
 # # Quiz: what nn.Embedding and nn.RNN compute, and what the sample answers get wrong about them
 #
-# `quiz-embeddings-rnn` · quiz · easy · about 12 min
+# `quiz-embeddings-rnn` · quiz / 测验 · easy / 简单 · about 12 min / 约 12 分钟
 #
 # Twelve questions on word embeddings and recurrent layers, answered per real PyTorch (several sample answers are
 # wrong). Fill in the `ANSWERS` dict: a letter for multiple choice, True or False, or a number. Each item is graded on
 # its own, and its explanation is shown once you get it right.
 #
+# 十二道题，关于词嵌入和循环层，按真实的 PyTorch 作答（有几个示例答案是错的）。填写 `ANSWERS` 字典：选择题填一个字母，判断题填 True 或 False，或者填一个数字。每道题单独评分，答对后会显示它的解释。
+#
 # Check your work: `prep check quiz-embeddings-rnn`. Stuck? `prep hint quiz-embeddings-rnn`.
+#
+# 检查你的答案：`prep check quiz-embeddings-rnn`。卡住了？`prep hint quiz-embeddings-rnn`。
 
 # %% [markdown]
 # Answer each question in the `ANSWERS` dict below:

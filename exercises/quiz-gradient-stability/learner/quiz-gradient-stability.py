@@ -1,14 +1,18 @@
 # %% [markdown]
 # # Quiz: vanishing and exploding gradients, clipping and NaNs, per real PyTorch
 #
-# `quiz-gradient-stability` · quiz · easy · about 15 min
+# `quiz-gradient-stability` · quiz / 测验 · easy / 简单 · about 15 min / 约 15 分钟
 #
 # Thirteen questions on vanishing and exploding gradients, gradient clipping and NaNs, answered per real PyTorch 2.13
 # (the sample answer's remedies are mostly not remedies). Fill in the `ANSWERS` dict: a letter for multiple choice, True or
 # False, or a number. Each item is graded on its own, and its explanation is shown once you get it right. The code
 # exercises grad-clipping and vanishing-gradients let you measure the same things.
 #
+# 十三道题，关于梯度消失与梯度爆炸、梯度裁剪和 NaN，按真实的 PyTorch 2.13 作答（示例答案给出的办法大多算不上办法）。填写 `ANSWERS` 字典：选择题填一个字母，判断题填 True 或 False，或者填一个数字。每道题单独评分，答对后会显示它的解释。编程练习 grad-clipping 和 vanishing-gradients 让你亲手测量同样的现象。
+#
 # Check your work: `prep check quiz-gradient-stability`. Stuck? `prep hint quiz-gradient-stability`.
+#
+# 检查你的答案：`prep check quiz-gradient-stability`。卡住了？`prep hint quiz-gradient-stability`。
 
 # %% [markdown]
 # Answer each question in the `ANSWERS` dict below:

@@ -1,14 +1,18 @@
 # %% [markdown]
 # # Quiz: memory and speed in PyTorch: what frees memory, what only looks like it does
 #
-# `quiz-memory-performance` · quiz · easy · about 15 min
+# `quiz-memory-performance` · quiz / 测验 · easy / 简单 · about 15 min / 约 15 分钟
 #
 # Fifteen questions on memory and performance in PyTorch (saved tensors and views, checkpointing, gradient
 # accumulation, optimizer state, the CUDA caching allocator, autocast and GradScaler, data loading and data parallelism),
 # answered per real PyTorch 2.13. Fill in the `ANSWERS` dict: a letter for multiple choice, True or False, or a
 # number. Each item is graded on its own, with an explanation once right.
 #
+# 十五道题，关于 PyTorch 中的内存与性能（保存的张量与视图、checkpointing、梯度累积、优化器状态、CUDA 缓存分配器、autocast 与 GradScaler、数据加载与数据并行），按真实的 PyTorch 2.13 作答。填写 `ANSWERS` 字典：选择题填一个字母，判断题填 True 或 False，或者填一个数字。每道题单独评分，答对后会显示解释。
+#
 # Check your work: `prep check quiz-memory-performance`. Stuck? `prep hint quiz-memory-performance`.
+#
+# 检查你的答案：`prep check quiz-memory-performance`。卡住了？`prep hint quiz-memory-performance`。
 
 # %% [markdown]
 # Memory and performance: which tools change what.

@@ -1,22 +1,37 @@
 # %% [markdown]
 # # A small seq2seq with attention: teacher forcing without target leakage, and greedy decoding
 #
-# `seq2seq-attention` · code · hard · about 40 min
+# `seq2seq-attention` · code / 编写代码 · hard / 困难 · about 40 min / 约 40 分钟
 #
 # `Seq2Seq(vocab_size, emb_dim, hidden_dim, bos_idx)` has its layers given (`src_emb`, `tgt_emb`, a GRU `encoder`, a
 # GRUCell `decoder` whose input is a target embedding concatenated with the previous context, and `out`). Write:
 #
-# * `decode_step(prev, h, ctx, enc)`: one decoder step as defined in the notebook (scaled dot-product attention of
-#   the new state `h` over the encoder outputs `enc (B, S, H)`), returning `(logits (B, V), h, ctx)`;
-# * `forward(src, tgt)`: teacher-forced logits `(B, T, V)` for the target `tgt (B, T)`: step 0 is fed `bos_idx`,
-#   step t the true token `tgt[:, t - 1]`, so that step t never sees `tgt[:, t]`;
-# * `greedy(src, steps)`: `(B, steps)` int64 tokens, each step fed the previous step's argmax (BOS first).
+# * `decode_step(prev, h, ctx, enc)`: one decoder step for the previous tokens `prev (B,)`, the state `h (B, H)`, the
+#   context `ctx (B, H)` and the encoder outputs `enc (B, S, H)`. It computes `h = decoder(cat(tgt_emb(prev), ctx), h)`,
+#   then the new `ctx` by scaled dot-product attention of that new `h` over `enc` (scores `enc[:, s] . h / sqrt(H)`,
+#   softmax over s, weighted sum of `enc`), and `logits = out(cat(h, ctx))`; it returns `(logits (B, V), h, ctx)`.
+# * `forward(src, tgt)`: teacher-forced logits `(B, T, V)` for the target `tgt (B, T)`. It encodes `src (B, S)` once
+#   and starts the decoder from the encoder's final state and a zero context; step 0 is fed `bos_idx`, step t the true
+#   token `tgt[:, t - 1]`, so that step t never sees `tgt[:, t]`.
+# * `greedy(src, steps)`: `(B, steps)` int64 tokens, started as in `forward`, each step fed the previous step's argmax
+#   (BOS first).
 #
-# With copied weights the logits must match the reference exactly (float64, 1e-9). Trained with the given `train`
-# loop on a reversal task, greedy decoding must reverse fresh sequences. The seed feeds the decoder the very target
-# its loss is computed on, so the target leaks into the input.
+# With copied weights the logits must match the reference exactly (float64, 1e-9) for any batch size, any `bos_idx` and
+# source and target lengths that differ. Trained with the given `train` loop on a reversal task, greedy decoding must
+# reverse fresh sequences. The sample answer feeds the decoder the very target its loss is computed on, so the target leaks into
+# the input.
+#
+# `Seq2Seq(vocab_size, emb_dim, hidden_dim, bos_idx)` 的各层已经给出：`src_emb`、`tgt_emb`、一个 GRU `encoder`、一个 GRUCell `decoder`（它的输入是目标端嵌入与上一个上下文拼接而成的向量）以及 `out`。编写：
+#
+# * `decode_step(prev, h, ctx, enc)`：解码器的一步，输入为上一步的 token `prev (B,)`、状态 `h (B, H)`、上下文 `ctx (B, H)` 和编码器输出 `enc (B, S, H)`。它计算 `h = decoder(cat(tgt_emb(prev), ctx), h)`，然后用这个新的 `h` 在 `enc` 上做缩放点积注意力，得到新的 `ctx`（分数为 `enc[:, s] . h / sqrt(H)`，在 s 上做 softmax，再对 `enc` 加权求和），并计算 `logits = out(cat(h, ctx))`；它返回 `(logits (B, V), h, ctx)`。
+# * `forward(src, tgt)`：对目标 `tgt (B, T)` 用 teacher forcing 得到的 logits `(B, T, V)`。它只对 `src (B, S)` 编码一次，解码器从编码器的最终状态和全零上下文开始；第 0 步输入 `bos_idx`，第 t 步输入真实 token `tgt[:, t - 1]`，这样第 t 步永远看不到 `tgt[:, t]`。
+# * `greedy(src, steps)`：形状为 `(B, steps)` 的 int64 token，起始方式与 `forward` 相同，每一步输入上一步的 argmax（第一步输入 BOS）。
+#
+# 在权重复制自参考实现的情况下，对于任意批次大小、任意 `bos_idx`，以及长度不同的源序列和目标序列，logits 都必须与参考实现完全一致（float64，1e-9）。用给定的 `train` 循环在反转任务上训练之后，贪心解码必须能反转新的序列。示例答案把计算损失所用的那个目标序列本身喂给解码器，因此目标泄漏到了输入中。
 #
 # Check your work: `prep check seq2seq-attention`. Stuck? `prep hint seq2seq-attention`.
+#
+# 检查你的答案：`prep check seq2seq-attention`。卡住了？`prep hint seq2seq-attention`。
 
 # %%
 import torch

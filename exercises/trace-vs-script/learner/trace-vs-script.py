@@ -1,7 +1,7 @@
 # %% [markdown]
 # # From eager to a static graph: why torch.jit.trace freezes your if, and what to use instead
 #
-# `trace-vs-script` · fix-bug · medium · about 20 min
+# `trace-vs-script` · fix-bug / 修复 bug · medium / 中等 · about 20 min / 约 20 分钟
 #
 # The stub is the sample answer. Fix it:
 #
@@ -17,7 +17,22 @@
 # The sample answer traces a tensor that was already computed (`trace(z)`), which raises; and tracing a model instead still
 # silently freezes the branch the example took.
 #
+# TorchScript is deprecated in torch 2.x: torch.export replaces it for deployment (exercise export-cond) and
+# torch.compile for speed.
+#
+# 初始代码就是示例答案。修好它：
+#
+# * `to_static(model, example) -> torch.jit.ScriptModule`：`model` 的一个捕获下来的计算图，对与 example 形状相同的每个输入 `x` 都给出 `model(x)`，包括那些在依赖数据的 Python 控制流（基于张量值的 `if`、由数值算出的循环次数）中走了与 `example` 不同分支的输入。
+# * `save_static(module, path)` 把捕获的模块写入文件 `path`；`load_static(path)` 返回从该文件读出的 `torch.jit.ScriptModule`，没有模型的 Python 类也能使用。
+# * `branch_free(x)`：对任意形状（包括 0 维和空张量）给出与 `Gate()(x)` 相同的值（x.sum() > 0 时为 x * 2，否则为 x - 10），写法中不含 Python 控制流，使 `torch.jit.trace(branch_free, (example,))` 对正负两种符号的输入都正确。
+#
+# 示例答案对一个已经算出来的张量做 trace（`trace(z)`），这会抛出异常；而改为对模型做 trace，仍会悄无声息地把 example 走过的分支固定下来。
+#
+# TorchScript 在 torch 2.x 中已被弃用：要部署请改用 torch.export（练习 export-cond），要提速请改用 torch.compile。
+#
 # Check your work: `prep check trace-vs-script`. Stuck? `prep hint trace-vs-script`.
+#
+# 检查你的答案：`prep check trace-vs-script`。卡住了？`prep hint trace-vs-script`。
 
 # %%
 import torch
