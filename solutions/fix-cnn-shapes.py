@@ -15,6 +15,10 @@ import torch.nn.functional as F
 #     conv:     out = floor((size + 2 * padding - dilation * (kernel_size - 1) - 1) / stride) + 1
 #     max pool: the same with stride defaulting to kernel_size; with ceil_mode=True, ceil
 #               instead of floor, minus one if the last window would start beyond size + padding.
+#
+# Both return a Python int, whether the arguments come by position, by keyword or are left at
+# their defaults. SimpleCNN keeps the seed's layers, sizes fc1 from `input_size` (an int or
+# `(H, W)`), keeps the batch dimension and returns raw logits `(B, n_classes)`.
 
 # %%
 def conv2d_out(size, kernel_size, stride=1, padding=0, dilation=1):

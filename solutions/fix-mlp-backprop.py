@@ -18,6 +18,9 @@ import torch
 #
 # Write every gradient with plain tensor operations: `torch.autograd`, `.backward()` and
 # `torch.func` are off limits here (the graders call your function under `torch.no_grad()`).
+# Helpers of your own are fine whatever their names, layer classes with a `backward` method included.
+# `grads` holds exactly the keys "W1", "b1", "W2", "b2", "x", each with its tensor's exact shape and
+# dtype; any N, D, H, K (1 included) and non-contiguous inputs must work, and the inputs must stay unchanged.
 
 # %%
 def mlp_forward_backward(x, W1, b1, W2, b2, t):

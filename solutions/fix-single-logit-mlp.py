@@ -10,8 +10,15 @@ import torch.nn.functional as F
 # The seeds train an MLP with `output_size=1` and `nn.CrossEntropyLoss`. Softmax over a
 # single logit is always 1, so that loss is always 0 and every gradient is 0: nothing is
 # ever learned (and a target of 1 is out of range). One logit means a binary problem whose
-# logit is the log-odds of class 1: use a binary cross-entropy on it. Also try
-# `MultiLayerNN(10, [], 3)`.
+# logit is the log-odds of class 1: use a binary cross-entropy on it, computed stably (exact
+# for logits of +-40, where a sigmoid rounds to 0 or 1). Also try `MultiLayerNN(10, [], 3)`.
+#
+# The contract: the loss is a 0-d tensor of the logits' dtype, and shapes other than logits
+# `(N, C)` with targets `(N,)` raise `ValueError`. `predict` returns int64 class indices `(N,)`:
+# `logit > 0` for one logit (exactly 0 is class 0), else the argmax (the first of tied maxima).
+# `train_classifier` takes one full-batch Adam step per epoch and returns the epochs' losses as
+# Python floats, each the loss its step was computed from; gradients the model arrives with
+# must not leak into the first step.
 
 # %%
 class MultiLayerNN(nn.Module):

@@ -13,6 +13,8 @@ from torch import nn
 # Write `grow(model, opt, layer, lr=None)`: append `layer` to the `nn.Sequential` `model` and register its parameters
 # with `opt` as a new parameter group (using `lr` for that group when it is given, the optimizer's defaults otherwise),
 # without touching the state the optimizer keeps for the old parameters (Adam's moments and step counts).
+# An explicit `lr=0.0` is a learning rate like any other; without `lr` the new group takes `opt.defaults`
+# (not the old group's lr, which a scheduler may have changed). `grow` returns None.
 
 # %%
 def grow(model, opt, layer, lr=None):

@@ -11,14 +11,21 @@ import torch.nn as nn
 # `weight = weight_orig * weight_mask` before every forward, so pruned entries stay zero
 # while training goes on. Making it permanent folds the mask in and removes the hook.
 # (The zeros save nothing by themselves: dense kernels still multiply them.)
+#
+# Ties: when several entries share |w| at the cut, prune them in row-major (flat index) order,
+# lowest first (a stable sort does; `torch.topk` leaves the order of ties unspecified). In
+# `global_l1_masks` the order is the list's, then row-major within each tensor. `weight_orig` must
+# be the module's original Parameter (an optimizer built before pruning keeps training it);
+# `module.weight` is set right away, and both prune_linear and remove_pruning return the module.
 
 # %%
 def l1_unstructured_mask(weight, amount):
     ### BEGIN SOLUTION
     k = amount if isinstance(amount, int) else round(amount * weight.numel())
-    mask = torch.ones_like(weight)
-    if k > 0:
-        mask.view(-1)[torch.topk(weight.detach().abs().reshape(-1), k, largest=False).indices] = 0
+    mask = torch.ones(weight.shape, dtype=weight.dtype, device=weight.device)
+    # a stable sort puts tied magnitudes in row-major order (torch.topk leaves their order unspecified)
+    order = torch.sort(weight.detach().abs().reshape(-1), stable=True).indices
+    mask.view(-1)[order[:k]] = 0
     return mask
     ### END SOLUTION
 
@@ -56,7 +63,6 @@ def global_l1_masks(tensors, amount):
     scores = torch.cat([t.detach().abs().reshape(-1) for t in tensors])
     k = amount if isinstance(amount, int) else round(amount * scores.numel())
     keep = torch.ones_like(scores)
-    if k > 0:
-        keep[torch.topk(scores, k, largest=False).indices] = 0
+    keep[torch.sort(scores, stable=True).indices[:k]] = 0
     return [m.view_as(t) for m, t in zip(keep.split([t.numel() for t in tensors]), tensors)]
     ### END SOLUTION

@@ -67,6 +67,11 @@ class Adagrad(torch.optim.Optimizer):
             if value < 0.0:
                 raise ValueError(f"Invalid {name} value: {value}")
         super().__init__(params, defaults)
+        # as torch does: every sum starts at the constructor's value (a group's own value is not read)
+        for group in self.param_groups:
+            for p in group["params"]:
+                self.state[p]["step"] = 0
+                self.state[p]["sum"] = torch.full_like(p, initial_accumulator_value)
         ### END SOLUTION
 
     @torch.no_grad()
@@ -81,9 +86,6 @@ class Adagrad(torch.optim.Optimizer):
                 if p.grad is None:
                     continue
                 state = self.state[p]
-                if not state:
-                    state["step"] = 0
-                    state["sum"] = torch.full_like(p, group["initial_accumulator_value"])
                 state["step"] += 1
                 g = p.grad
                 if group["weight_decay"] != 0:

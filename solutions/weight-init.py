@@ -12,6 +12,13 @@ import torch.nn as nn
 # fan_in is the second dimension; a conv weight (out, in, kh, kw) has fan_in = in * kh * kw
 # and fan_out = out * kh * kw. Initialisers scale the weights by the fans so that
 # activations keep their variance through the layers.
+#
+# The details the graders hold you to: `fans` returns a tuple of two Python ints and, like
+# torch, raises `ValueError` for fewer than 2 dimensions; `gain("leaky_relu", 0)` is a slope of
+# 0 (only None means 0.01); the initialisers fill the tensor in place, return that same tensor and
+# use the global generator when `generator` is None; a bias must be exactly `(out,)`; a unit is
+# dead when its input is <= 0 (exactly 0 included) for every sample. `torch.nn.init` is switched
+# off as a whole, so a new `nn.Linear` cannot be built here (its constructor initialises itself).
 
 # %%
 def dense_forward(x, W, b, activation="identity"):

@@ -1,12 +1,15 @@
-"""Hidden graders for attention-sdpa: random shapes, masks and magnitudes, against F.scaled_dot_product_attention."""
+"""Hidden graders for attention-sdpa: random shapes, masks and magnitudes, against F.scaled_dot_product_attention.
+
+Every reference is torch's own attention, computed here in the judge. The functions are called with
+plain tensors; gradients come from ``learner.function`` (the learner's backward, run in the worker).
+"""
 
 import torch
 import torch.nn.functional as F
 
-from grader.judge.checks import CheckFailure, banned_names_used, check_gradients, expect_close
+from grader.judge.checks import CheckFailure, check_gradients, expect_close, expect_raises, expect_tensor
 
-BANNED = ["torch.nn.functional.scaled_dot_product_attention", "torch.nn.functional.multi_head_attention_forward",
-          "torch.nn.MultiheadAttention", "torch._C._nn.scaled_dot_product_attention"]
+NEG_INF = float("-inf")
 
 
 def qkv(rng, device, batch=(2, 3), L=4, S=6, E=5, Ev=3, dtype=torch.float64, scale=1.0):
@@ -14,94 +17,168 @@ def qkv(rng, device, batch=(2, 3), L=4, S=6, E=5, Ev=3, dtype=torch.float64, sca
     return g(*batch, L, E), g(*batch, S, E), g(*batch, S, Ev)
 
 
+def bool_mask(rng, device, shape, p=0.4):
+    """A random boolean mask whose every row keeps at least one key (all-masked rows are tested on their own)."""
+    mask = torch.rand(*shape, generator=rng) > p
+    mask[..., int(torch.randint(0, shape[-1], (), generator=rng))] = True
+    return mask.to(device)
+
+
 def sdpa(learner, *args, **kwargs):
     return learner.call("scaled_dot_product_attention", *args, **kwargs)
 
 
+def same(learner, q, k, v, what, rtol=1e-11, atol=1e-12, **kwargs):
+    expect_close(sdpa(learner, q, k, v, **kwargs), F.scaled_dot_product_attention(q, k, v, **kwargs), rtol=rtol,
+                 atol=atol, what=what)
+
+
 def test_matches_sdpa_without_mask(learner, device, rng):
-    """Without a mask the output equals F.scaled_dot_product_attention, any batch dims, float32 and float64."""
-    for batch, L, S in (((2, 3), 4, 6), ((5,), 1, 7), ((), 3, 3)):
+    """Without a mask the output equals F.scaled_dot_product_attention, for any batch dims, float32 and float64,
+    and for non-contiguous inputs."""
+    for batch, L, S in (((2, 3), 4, 6), ((5,), 1, 7), ((), 3, 3), ((1, 2, 1), 5, 2)):
         q, k, v = qkv(rng, device, batch, L, S)
-        expect_close(sdpa(learner, q, k, v), F.scaled_dot_product_attention(q, k, v), rtol=1e-11, atol=1e-12,
-                     what=f"attention for q {tuple(q.shape)}, k {tuple(k.shape)}")
+        same(learner, q, k, v, f"attention for q {tuple(q.shape)}, k {tuple(k.shape)}")
     q, k, v = qkv(rng, device, dtype=torch.float32)
-    expect_close(sdpa(learner, q, k, v), F.scaled_dot_product_attention(q, k, v), what="attention in float32")
+    same(learner, q, k, v, "attention in float32", rtol=1e-5, atol=1e-6)
+    q, k, v = qkv(rng, device)
+    kt = k.transpose(-1, -2).contiguous().transpose(-1, -2)  # same values, non-contiguous storage
+    same(learner, q[..., ::1, :], kt, v.transpose(-1, -2).contiguous().transpose(-1, -2),
+         "attention for non-contiguous k and v")
 
 
 def test_boolean_mask(learner, device, rng):
-    """A boolean mask keeps the True positions; it broadcasts from (L, S) or (B, 1, L, S)."""
+    """A boolean mask keeps the True positions; it broadcasts from (L, S), (1, L, S), (B, 1, L, S) and a key-padding
+    mask (B, 1, 1, S)."""
     q, k, v = qkv(rng, device)
-    for mask in (torch.rand(4, 6, generator=rng) > 0.4, torch.rand(2, 1, 4, 6, generator=rng) > 0.4):
-        mask[..., 0] = True
-        mask = mask.to(device)
-        expect_close(sdpa(learner, q, k, v, attn_mask=mask), F.scaled_dot_product_attention(q, k, v, attn_mask=mask),
-                     rtol=1e-11, atol=1e-12, what=f"attention with a boolean mask of shape {tuple(mask.shape)}")
+    for shape in ((4, 6), (1, 4, 6), (2, 1, 4, 6), (2, 1, 1, 6), (4, 1)):
+        mask = bool_mask(rng, device, shape)
+        same(learner, q, k, v, f"attention with a boolean mask of shape {shape}", attn_mask=mask)
+    mask = torch.tensor([[True, False, True, False, False, True]] * 4, device=device)  # fixed: half the keys gone
+    same(learner, q, k, v, "attention with a fixed boolean mask", attn_mask=mask)
 
 
 def test_float_mask_is_added(learner, device, rng):
-    """A float mask is added to the scores (-inf entries remove a key)."""
+    """A float mask is added to the scores: -inf entries remove a key, finite ones (even very negative) shift it."""
     q, k, v = qkv(rng, device)
     mask = torch.randn(3, 4, 6, generator=rng, dtype=torch.float64).to(device)
-    mask[0, :, 2] = float("-inf")
-    expect_close(sdpa(learner, q, k, v, attn_mask=mask), F.scaled_dot_product_attention(q, k, v, attn_mask=mask),
-                 rtol=1e-11, atol=1e-12, what="attention with an additive float mask")
+    mask[0, :, 2] = NEG_INF
+    mask[1, 1] = -1e4  # a whole row very negative but finite: the same shift everywhere changes nothing
+    same(learner, q, k, v, "attention with an additive float mask", attn_mask=mask)
+    q, k, v = qkv(rng, device, (2,), 3, 5, dtype=torch.float32)
+    mask = torch.randn(3, 5, generator=rng).to(device) * 3
+    same(learner, q, k, v, "attention with an additive float mask in float32", rtol=1e-5, atol=1e-6, attn_mask=mask)
 
 
 def test_causal(learner, device, rng):
-    """is_causal keeps key j for query i only when j <= i, for square and non-square score matrices."""
-    for L, S in ((5, 5), (3, 6), (6, 4)):
+    """is_causal keeps key j for query i only when j <= i (tril of L x S, top-left aligned), square or not."""
+    for L, S in ((5, 5), (3, 6), (6, 4), (1, 3)):
         q, k, v = qkv(rng, device, (2,), L, S)
-        expect_close(sdpa(learner, q, k, v, is_causal=True), F.scaled_dot_product_attention(q, k, v, is_causal=True),
-                     rtol=1e-11, atol=1e-12, what=f"causal attention with L = {L}, S = {S}")
+        same(learner, q, k, v, f"causal attention with L = {L}, S = {S}", is_causal=True)
+    q, k, v = qkv(rng, device, (), 4, 4, dtype=torch.float32)
+    same(learner, q, k, v, "causal attention in float32 without batch dims", rtol=1e-5, atol=1e-6, is_causal=True)
 
 
 def test_scale(learner, device, rng):
-    """scale replaces the default 1 / sqrt(E)."""
+    """scale replaces 1 / sqrt(E) whatever its value: 0.37, 2.0, a negative scale, and an explicit scale=0.0
+    (every allowed key then gets the same weight)."""
     q, k, v = qkv(rng, device)
-    expect_close(sdpa(learner, q, k, v, scale=0.37), F.scaled_dot_product_attention(q, k, v, scale=0.37),
-                 rtol=1e-11, atol=1e-12, what="attention with scale=0.37")
+    for scale in (0.37, 2.0, -1.5, 0.0):
+        same(learner, q, k, v, f"attention with scale={scale}", scale=scale)
+    mask = bool_mask(rng, device, (4, 6))
+    same(learner, q, k, v, "attention with scale=0.0 and a boolean mask", scale=0.0, attn_mask=mask)
+
+
+def masked_rows(rng, device):
+    """q, k, v with a boolean mask whose rows 0 and 2 keep no key, and the same mask as a float -inf mask."""
+    q, k, v = qkv(rng, device)
+    mask = bool_mask(rng, device, (4, 6))
+    mask[0], mask[2] = False, False
+    fmask = torch.zeros(4, 6, dtype=torch.float64, device=device).masked_fill(~mask, NEG_INF)
+    return (q, k, v), mask, fmask
 
 
 def test_fully_masked_rows_are_zero(learner, device, rng):
-    """A query whose keys are all masked gets a zero output, as torch 2.13 returns, never nan."""
-    q, k, v = qkv(rng, device)
-    mask = torch.rand(4, 6, generator=rng).to(device) > 0.5
-    mask[0], mask[1, 0] = False, True
-    fmask = torch.zeros(4, 6, dtype=torch.float64, device=device).masked_fill(~mask, float("-inf"))
+    """A query whose keys are all masked (boolean False or float -inf) gets all-zero weights and a zero output, as
+    torch 2.13 returns, never nan; so does every query of a batch element whose key-padding mask is all False."""
+    (q, k, v), mask, fmask = masked_rows(rng, device)
     for m in (mask, fmask):
-        expect_close(sdpa(learner, q, k, v, attn_mask=m), F.scaled_dot_product_attention(q, k, v, attn_mask=m),
-                     rtol=1e-11, atol=1e-12, what=f"attention with an all-masked row ({m.dtype} mask)")
-    q, k, v = qkv(rng, device, (2,), 6, 4)
-    expect_close(sdpa(learner, q, k, v, is_causal=True), F.scaled_dot_product_attention(q, k, v, is_causal=True),
-                 rtol=1e-11, atol=1e-12, what="causal attention when some queries have no allowed key")
+        kind = "boolean" if m.dtype == torch.bool else "float -inf"
+        same(learner, q, k, v, f"attention with all-masked rows ({kind} mask)", attn_mask=m)
+        w = expect_tensor(learner.call("attention_weights", q, k, attn_mask=m), what=f"attention_weights ({kind})",
+                          shape=(2, 3, 4, 6), dtype=torch.float64)
+        if not bool((w[..., [0, 2], :] == 0).all()):
+            raise CheckFailure(f"attention_weights must be exactly 0 on a row whose keys are all masked ({kind} mask)")
+    padding = bool_mask(rng, device, (2, 1, 1, 6))
+    padding[1] = False  # the second batch element has no key at all
+    same(learner, q, k, v, "attention with a key-padding mask that removes every key of one batch element",
+         attn_mask=padding)
+
+
+def grads(fn, inputs, cotangent):
+    leaves = [x.detach().clone().requires_grad_() for x in inputs]
+    out = fn(*leaves)
+    if not isinstance(out, torch.Tensor):
+        raise CheckFailure("scaled_dot_product_attention must return a tensor")
+    return torch.autograd.grad(out, leaves, cotangent, allow_unused=True)
+
+
+def test_fully_masked_rows_gradient(learner, device, rng):
+    """Gradients with all-masked rows are finite and equal torch's: such a query's output is constant zero, so it
+    sends no gradient into q, k or v (a softmax that makes nan and then hides it does not)."""
+    (q, k, v), mask, fmask = masked_rows(rng, device)
+    cot = torch.randn(2, 3, 4, 3, generator=rng, dtype=torch.float64).to(device)
+    fn = learner.function("scaled_dot_product_attention")
+    for m in (mask, fmask):
+        kind = "boolean" if m.dtype == torch.bool else "float -inf"
+        got = grads(lambda a, b, c: fn(a, b, c, m), (q, k, v), cot)
+        want = grads(lambda a, b, c: F.scaled_dot_product_attention(a, b, c, attn_mask=m), (q, k, v), cot)
+        for name, g, w in zip("qkv", got, want):
+            if g is None:
+                raise CheckFailure(f"no gradient reaches {name} ({kind} mask with all-masked rows)")
+            expect_close(g, w, rtol=1e-9, atol=1e-12,
+                         what=f"the gradient for {name} with all-masked rows ({kind} mask)")
+    small = [t[:1, :1, :3] for t in (q, k, v)]
+    m = torch.tensor([[False, False, False], [True, False, True], [False, True, True]], device=device)
+    check_gradients(lambda a, b, c: fn(a, b, c, m), tuple(t.clone().requires_grad_() for t in small),
+                    what="scaled_dot_product_attention with an all-masked row", fast=True)
 
 
 def test_large_scores_are_stable(learner, device, rng):
-    """Scores in the thousands (float32) must not overflow: the softmax subtracts each row's maximum."""
+    """Scores in the thousands must not overflow: in float32 and in float64 (scores near 1e5), with a mask."""
     q, k, v = qkv(rng, device, (3,), dtype=torch.float32, scale=40.0)
-    expect_close(sdpa(learner, q, k, v), F.scaled_dot_product_attention(q, k, v), rtol=1e-4, atol=1e-4,
-                 what="attention with very large scores (float32)")
+    same(learner, q, k, v, "attention with very large scores (float32)", rtol=1e-4, atol=1e-4)
+    q, k, v = qkv(rng, device, (2,), 3, 5, E=4, scale=150.0)
+    q[0, 0] = torch.tensor([300.0, 300.0, 300.0, 300.0], dtype=torch.float64)
+    k[0, 1] = torch.tensor([300.0, 300.0, 300.0, 300.0], dtype=torch.float64)  # one score of 180000
+    mask = bool_mask(rng, device, (3, 5))
+    same(learner, q, k, v, "attention with scores near 1e5 (float64)", rtol=1e-9, atol=1e-9)
+    same(learner, q, k, v, "attention with scores near 1e5 and a mask (float64)", rtol=1e-9, atol=1e-9,
+         attn_mask=mask)
 
 
 def test_weights_are_a_masked_distribution(learner, device, rng):
-    """attention_weights: each row sums to 1 over its allowed keys, and masked keys get exactly 0."""
+    """attention_weights equals torch's weights (attention applied to the identity), each row sums to 1 over its
+    allowed keys, and masked keys get exactly 0."""
     q, k, _ = qkv(rng, device)
-    mask = (torch.rand(4, 6, generator=rng) > 0.5).to(device)
-    mask[:, 1] = True
-    w = learner.call("attention_weights", q, k, attn_mask=mask)
-    expect_close(w.sum(-1), torch.ones(2, 3, 4, dtype=torch.float64, device=device), rtol=1e-12, atol=1e-12,
-                 what="the weights' row sums")
-    if not bool((w[..., ~mask] == 0).all()):
-        raise CheckFailure("masked keys must get a weight of exactly 0")
+    eye = torch.eye(6, dtype=torch.float64, device=device)
+    for kwargs in ({"attn_mask": bool_mask(rng, device, (4, 6), p=0.5)}, {"is_causal": True}, {"scale": 0.8}):
+        w = learner.call("attention_weights", q, k, **kwargs)
+        expect_close(w, F.scaled_dot_product_attention(q, k, eye.expand(2, 3, 6, 6), **kwargs), rtol=1e-11,
+                     atol=1e-12, what=f"attention_weights with {', '.join(kwargs)}")
+        allowed = kwargs["attn_mask"] if "attn_mask" in kwargs else (
+            torch.ones(4, 6, dtype=torch.bool, device=device).tril() if "is_causal" in kwargs else None)
+        if allowed is not None and not bool((w[..., ~allowed] == 0).all()):
+            raise CheckFailure(f"masked keys must get a weight of exactly 0 ({', '.join(kwargs)})")
 
 
 def test_permutation_properties(learner, device, rng):
     """Permuting keys and values together changes nothing; permuting the queries permutes the outputs."""
     q, k, v = qkv(rng, device)
-    mask = (torch.rand(4, 6, generator=rng) > 0.3).to(device)
-    mask[:, 0] = True
+    mask = bool_mask(rng, device, (4, 6), p=0.3)
     out = sdpa(learner, q, k, v, attn_mask=mask)
     pk, pq = torch.randperm(6, generator=rng).to(device), torch.randperm(4, generator=rng).to(device)
+    expect_tensor(out, what="the attention output", shape=(2, 3, 4, 3), dtype=torch.float64)
     expect_close(sdpa(learner, q, k[..., pk, :], v[..., pk, :], attn_mask=mask[:, pk]), out, rtol=1e-11, atol=1e-12,
                  what="the output after permuting keys and values (with the mask's columns)")
     expect_close(sdpa(learner, q[..., pq, :], k, v, attn_mask=mask[pq]), out[..., pq, :], rtol=1e-11, atol=1e-12,
@@ -109,20 +186,41 @@ def test_permutation_properties(learner, device, rng):
 
 
 def test_gradcheck(learner, device, rng):
-    """The backward through q, k and v is right (float64 gradcheck, with a mask)."""
+    """The backward through q, k and v passes float64 gradcheck: with a boolean mask, a float mask, and causally."""
     q, k, v = qkv(rng, device, (2,), 3, 4, 3, 2)
     mask = torch.tensor([[True, False, True, True], [True, True, False, False], [False, True, True, True]],
                         device=device)
+    fmask = torch.randn(3, 4, generator=rng, dtype=torch.float64).to(device)
     fn = learner.function("scaled_dot_product_attention")
-    check_gradients(lambda a, b, c: fn(a, b, c, mask), (q.requires_grad_(), k.requires_grad_(), v.requires_grad_()),
-                    what="scaled_dot_product_attention", fast=True)
+    leaves = lambda: (q.clone().requires_grad_(), k.clone().requires_grad_(), v.clone().requires_grad_())
+    check_gradients(lambda a, b, c: fn(a, b, c, mask), leaves(), what="attention with a boolean mask", fast=True)
+    check_gradients(lambda a, b, c: fn(a, b, c, fmask), leaves(), what="attention with a float mask", fast=True)
+    check_gradients(lambda a, b, c: fn(a, b, c, None, True), leaves(), what="causal attention", fast=True)
 
 
-def test_no_builtin_attention(learner, source, device, rng):
-    """The attention is your own: F.scaled_dot_product_attention and nn.MultiheadAttention are not used."""
-    used = banned_names_used(source, BANNED)
-    if used:
-        raise CheckFailure(f"your code uses {', '.join(used)}: write the attention yourself")
+def test_mask_with_causal_raises(learner, device, rng):
+    """attn_mask together with is_causal=True raises RuntimeError, as torch does (whether boolean or float)."""
     q, k, v = qkv(rng, device)
-    expect_close(sdpa(learner, q, k, v), F.scaled_dot_product_attention(q, k, v), rtol=1e-11, atol=1e-12,
-                 what="the attention output")
+    same(learner, q, k, v, "attention with a boolean mask", attn_mask=bool_mask(rng, device, (4, 6)))
+    for mask in (bool_mask(rng, device, (4, 6)), torch.zeros(4, 6, dtype=torch.float64, device=device)):
+        kind = "a boolean" if mask.dtype == torch.bool else "a float"
+        expect_raises(lambda: sdpa(learner, q, k, v, attn_mask=mask, is_causal=True), "RuntimeError",
+                      what=f"scaled_dot_product_attention with {kind} attn_mask and is_causal=True")
+        expect_raises(lambda: learner.call("attention_weights", q, k, attn_mask=mask, is_causal=True), "RuntimeError",
+                      what=f"attention_weights with {kind} attn_mask and is_causal=True")
+
+
+def test_mask_that_adds_dimensions_raises(learner, device, rng):
+    """A mask that does not broadcast to the scores' shape (..., L, S), such as one with more batch dimensions than
+    q, raises RuntimeError, as torch does: the output never grows extra dimensions."""
+    q, k, v = qkv(rng, device)
+    same(learner, q, k, v, "attention with a (2, 3, 4, 6) mask", attn_mask=bool_mask(rng, device, (2, 3, 4, 6)))
+    for mask in (bool_mask(rng, device, (5, 2, 3, 4, 6)), torch.zeros(3, 2, 3, 4, 6, dtype=torch.float64,
+                                                                      device=device)):
+        expect_raises(lambda: sdpa(learner, q, k, v, attn_mask=mask), "RuntimeError",
+                      what=f"scaled_dot_product_attention with a mask of shape {tuple(mask.shape)} for q of shape "
+                           f"{tuple(q.shape)}")
+    q, k, v = qkv(rng, device, (), 4, 6)
+    mask = bool_mask(rng, device, (2, 4, 6))
+    expect_raises(lambda: learner.call("attention_weights", q, k, attn_mask=mask), "RuntimeError",
+                  what="attention_weights with a (2, 4, 6) mask for q of shape (4, 5)")

@@ -27,3 +27,17 @@ def test_causal_example(learner, device):
     expect_close(learner.call("scaled_dot_product_attention", q, k, v, is_causal=True),
                  F.scaled_dot_product_attention(q, k, v, is_causal=True), rtol=1e-12, atol=1e-12,
                  what="the causal attention output", inputs="the same q, k, v, is_causal=True")
+
+
+def test_all_masked_row_example(learner, device):
+    """A query whose boolean mask row is all False gets all-zero weights and a zero output, not nan."""
+    q, k, v = example(device)
+    mask = torch.tensor([[False, False, False], [True, False, True], [True, True, True]], device=device)
+    inputs = "the same q, k, v, attn_mask [[F, F, F], [T, F, T], [T, T, T]]"
+    expect_close(learner.call("attention_weights", q, k, attn_mask=mask),
+                 torch.softmax((q @ k.transpose(-2, -1)) / 2 ** 0.5 + torch.zeros(3, 3, dtype=torch.float64,
+                               device=device).masked_fill(~mask, float("-inf")), -1).nan_to_num(0.0),
+                 rtol=1e-12, atol=1e-12, what="attention_weights with an all-masked first row", inputs=inputs)
+    expect_close(learner.call("scaled_dot_product_attention", q, k, v, attn_mask=mask),
+                 F.scaled_dot_product_attention(q, k, v, attn_mask=mask), rtol=1e-12, atol=1e-12,
+                 what="the attention output with an all-masked first row", inputs=inputs)

@@ -1,22 +1,69 @@
-"""Trusted helpers for batchnorm-train-eval, run in the worker: drive the learner's MyBatchNorm2d through batches."""
+"""Trusted helpers for batchnorm-train-eval, run in the worker: drive the learner's MyBatchNorm2d through batches.
+
+They hand back what the module produced (outputs, its buffers as they are after each batch, gradients, its state
+dict); every reference and comparison is in the judge. Buffers come back cloned but not detached, so the judge sees
+whether they still require grad (a graph kept in the running statistics)."""
 
 import torch
 
+_KEPT = []  # modules kept alive between requests, for the judge's memory measurement
 
-def run(mod, args, kwargs, state, batches, modes, grad_outputs=None):
-    """Forward each batch in the given mode; record outputs and buffers, and gradients for the given grad_outputs."""
+
+def _layout(x, layout):
+    if layout == "channels_last":
+        return x.contiguous(memory_format=torch.channels_last)
+    if layout == "strided":
+        return torch.stack([x, x], dim=-1)[..., 0]
+    return x
+
+
+def run(mod, args, kwargs, state, batches, modes, grad_outputs=None, layout="contiguous"):
+    """Forward each batch in the given mode ("train" or "eval"); after each, the output, the buffers and (with
+    grad_outputs) the gradients for the input and the parameters in named_parameters() order."""
     bn = mod.MyBatchNorm2d(*args, **kwargs).to(batches[0].device, batches[0].dtype)
     if state is not None:
         bn.load_state_dict(state)
     outs, buffers, grads = [], [], []
     for k, (x, mode) in enumerate(zip(batches, modes)):
         bn.train(mode == "train")
-        x = x.detach().requires_grad_()
+        x = _layout(x.detach(), layout).requires_grad_()
         y = bn(x)
         outs.append(y.detach().clone())
-        buffers.append({n: b.detach().clone() for n, b in bn.named_buffers()})
+        buffers.append({n: b.clone() for n, b in bn.named_buffers()})
         if grad_outputs is not None:
             params = [p for _, p in bn.named_parameters()]
-            g = torch.autograd.grad(y, [x] + params, grad_outputs[k])
-            grads.append(list(g))
-    return {"outs": outs, "buffers": buffers, "grads": grads, "keys": list(bn.state_dict())}
+            grads.append(list(torch.autograd.grad(y, [x] + params, grad_outputs[k])))
+    return {"outs": outs, "buffers": buffers, "grads": grads, "state": dict(bn.state_dict())}
+
+
+def fresh_state(mod, args, kwargs):
+    """The state_dict of a freshly built module (its tensors as they are) and its keys in order."""
+    bn = mod.MyBatchNorm2d(*args, **kwargs)
+    state = bn.state_dict()
+    return {"keys": list(state), "state": {k: v.clone() for k, v in state.items()}}
+
+
+def forward_passes(mod, channels, shape, steps, seed):
+    """`steps` forward passes in train mode (no backward, grad mode on), the module kept alive afterwards."""
+    gen = torch.Generator().manual_seed(seed)
+    bn = mod.MyBatchNorm2d(channels).double()
+    _KEPT.append(bn)
+    for _ in range(steps):
+        x = torch.randn(shape, generator=gen, dtype=torch.float64).requires_grad_()
+        bn(x)
+    return int(bn.num_batches_tracked)
+
+
+def release(mod):
+    _KEPT.clear()
+    return None
+
+
+def infer(mod, state, x):
+    """Eval mode under torch.no_grad() on a plain input (as at inference): the output and the input afterwards."""
+    bn = mod.MyBatchNorm2d(state["running_mean"].shape[0]).to(x.device, x.dtype)
+    bn.load_state_dict(state)
+    bn.eval()
+    with torch.no_grad():
+        y = bn(x)
+    return {"out": y, "input_after": x}

@@ -1,4 +1,7 @@
-"""Trusted helpers for dynamic-depth-net, run in the worker: build the learner's DynamicNN and inspect its graph."""
+"""Trusted helpers for dynamic-depth-net, run in the worker: build the learner's DynamicNN and drive it.
+
+They hand back what the learner's code produced (outputs, depths, gradients as they are, None included, losses,
+predictions); every reference and comparison is in the judge."""
 
 import torch
 
@@ -11,37 +14,45 @@ def build(mod, dims, weights):
     return model
 
 
-def graph_size(t):
-    """Number of distinct autograd nodes reachable from t.grad_fn."""
-    seen, stack = set(), [t.grad_fn]
-    while stack:
-        node = stack.pop()
-        if node is None or node in seen:
-            continue
-        seen.add(node)
-        stack.extend(n for n, _ in node.next_functions)
-    return len(seen)
+def _grads(model):
+    return {name: None if p.grad is None else p.grad.clone() for name, p in model.named_parameters()}
 
 
 def run(mod, dims, weights, x, depth):
-    """Output, graph size and the gradients of out.sum() with respect to x and every parameter (None if unused)."""
+    """Output and the gradients of out.sum() with respect to x and every parameter (None if it got none)."""
     model = build(mod, dims, weights)
     x = x.detach().requires_grad_()
     out = model(x, depth)
     out.sum().backward()
-    grads = {name: None if p.grad is None else p.grad.clone() for name, p in model.named_parameters()}
-    return {"out": out.detach(), "nodes": graph_size(out), "x_grad": x.grad, "grads": grads}
+    return {"out": out.detach(), "x_grad": x.grad, "grads": _grads(model)}
+
+
+def run_sequence(mod, dims, weights, x, depths):
+    """One model, several forward calls with the given depths (no backward in between), then backward of the sum of
+    all outputs: the outputs and the accumulated gradients."""
+    model = build(mod, dims, weights)
+    outs = [model(x, d) for d in depths]
+    sum(o.sum() for o in outs).backward()
+    return {"outs": [o.detach() for o in outs], "grads": _grads(model)}
 
 
 def run_until(mod, dims, weights, x, threshold, max_depth):
     model = build(mod, dims, weights)
-    out, depth = model.forward_until(x, threshold, max_depth)
-    return {"out": out.detach(), "depth": depth, "nodes": graph_size(out)}
+    result = model.forward_until(x, threshold, max_depth)
+    if isinstance(result, tuple) and len(result) == 2 and isinstance(result[0], torch.Tensor):
+        return {"out": result[0].detach(), "depth": result[1]}
+    return {"result": result}
 
 
-def train(mod, dims, weights, x, y, steps, lr, max_depth, seed):
+def train(mod, dims, weights, x, y, steps, lr, max_depth, seed, stale_grads=None):
+    """train_dynamic on a model built from weights (arriving with stale .grad if given); what it returned, the
+    parameters afterwards and the model's predictions at every depth 0..max_depth."""
     model = build(mod, dims, weights)
+    if stale_grads is not None:
+        for name, p in model.named_parameters():
+            p.grad = stale_grads[name].clone()
     got = mod.train_dynamic(model, x, y, steps, lr, max_depth, seed)
     with torch.no_grad():
-        got["mse_by_depth"] = [torch.nn.functional.mse_loss(model(x, d), y) for d in range(max_depth + 1)]
-    return got
+        predictions = [model(x, d) for d in range(max_depth + 1)]
+    return {"returned": got, "params": {k: v.detach().clone() for k, v in model.named_parameters()},
+            "predictions": predictions}

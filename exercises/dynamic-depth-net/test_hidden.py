@@ -4,7 +4,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from grader.judge.checks import CheckFailure, expect_close
+from grader.judge.checks import CheckFailure, expect_close, summarize
+from grader.judge.kit import adversarial, expect_float
 
 DIMS = [3, 5, 2]
 
@@ -34,7 +35,7 @@ def reference(rng, device, dims=DIMS, scale=0.8):
 def test_forward_with_copied_weights(learner, device, rng):
     """With copied weights, forward(x, depth) equals the reference for depths 0, 1, 3 and 5."""
     model, weights = reference(rng, device)
-    x = torch.randn(6, 3, generator=rng, dtype=torch.float64).to(device)
+    x = adversarial(rng, (6, 3)).to(device)
     for depth in (0, 1, 3, 5):
         with torch.no_grad():
             want = model(x, depth)
@@ -45,7 +46,7 @@ def test_forward_with_copied_weights(learner, device, rng):
 def test_shared_layer_gradients(learner, device, rng):
     """mid is one shared layer: its gradient sums over all its uses; at depth 0 it gets no gradient at all."""
     model, weights = reference(rng, device)
-    x = torch.randn(4, 3, generator=rng, dtype=torch.float64).to(device)
+    x = adversarial(rng, (4, 3)).to(device)
     for depth in (0, 1, 3):
         got = learner.probe("run", DIMS, weights, x, depth)
         model.zero_grad(set_to_none=True)
@@ -63,35 +64,59 @@ def test_shared_layer_gradients(learner, device, rng):
         expect_close(got["x_grad"], xr.grad, rtol=1e-10, atol=1e-12, what=f"the gradient of x at depth {depth}")
 
 
-def test_graph_grows_with_depth(learner, device, rng):
-    """The autograd graph is rebuilt on every call: its node count grows by the same amount with each extra layer."""
-    _, weights = reference(rng, device)
-    x = torch.randn(2, 3, generator=rng, dtype=torch.float64).to(device)
-    sizes = [learner.probe("run", DIMS, weights, x, d)["nodes"] for d in range(5)]
-    steps = [b - a for a, b in zip(sizes, sizes[1:])]
-    # the first use of mid also adds its parameters' AccumulateGrad nodes; later uses add only Linear + ReLU
-    if not (min(steps) > 0 and len(set(steps[1:])) == 1):
-        raise CheckFailure("each extra depth should add the same nodes (Linear + ReLU) to the graph")
+def test_each_call_records_its_own_graph(learner, device, rng):
+    """Every call records its own graph for its own depth: several calls on one model (depths 3, 0, 1, 3) with one
+    backward over all their outputs give each call's output and the sum of all their gradients."""
+    model, weights = reference(rng, device)
+    x = adversarial(rng, (4, 3)).to(device)
+    depths = [3, 0, 1, 3]
+    got = learner.probe("run_sequence", DIMS, weights, x, depths)
+    model.zero_grad(set_to_none=True)
+    outs = [model(x, d) for d in depths]
+    sum(o.sum() for o in outs).backward()
+    for k, (d, o) in enumerate(zip(depths, outs)):
+        expect_close(got["outs"][k], o.detach(), rtol=1e-10, atol=1e-12, what=f"call {k + 1} (depth {d})'s output")
+    for name, p in model.named_parameters():
+        g = got["grads"].get(name) if isinstance(got.get("grads"), dict) else None
+        if g is None:
+            raise CheckFailure(f"{name} received no gradient from calls at depths {depths}: every call must use the "
+                               "model's own layers (mid shared, not copied)")
+        expect_close(g, p.grad, rtol=1e-10, atol=1e-12,
+                     what=f"the gradient of {name} summed over calls at depths {depths}")
 
 
 def test_forward_until_lets_the_input_choose_the_depth(learner, device, rng):
     """forward_until applies mid while mean |h| > threshold (at most max_depth times) and returns (out, depth)."""
     model, weights = reference(rng, device, scale=0.45)
-    for k in range(5):
+    for k in range(7):
         x = torch.randn(3, 3, generator=rng, dtype=torch.float64).to(device) * float(torch.rand((), generator=rng) * 4)
         threshold = float(torch.rand((), generator=rng)) + 0.3 if k else 1e3  # k = 0: small from the start, depth 0
+        with torch.no_grad():
+            h0 = F.relu(model.fc1(x))
+        max_depth = 6
         if k == 1:  # between mean |h| and the norm of h: only the mean stops at once
-            with torch.no_grad():
-                h0 = F.relu(model.fc1(x))
             threshold = (h0.abs().mean().item() + h0.norm().item()) / 2
+        if k == 2:  # exactly mean |h|: it does not exceed the threshold, so depth 0
+            threshold = h0.abs().mean().item()
+        if k == 3:  # a tiny threshold: only max_depth stops it
+            threshold = 0.0
+        if k == 4:  # max_depth 0: never apply mid
+            threshold, max_depth = 0.0, 0
         with torch.no_grad():
             h, depth = F.relu(model.fc1(x)), 0
-            while depth < 6 and h.abs().mean().item() > threshold:
+            while depth < max_depth and h.abs().mean().item() > threshold:
                 h, depth = F.relu(model.mid(h)), depth + 1
             want = model.fc2(h)
-        got = learner.probe("run_until", DIMS, weights, x, threshold, 6)
+        got = learner.probe("run_until", DIMS, weights, x, threshold, max_depth)
+        if "depth" not in got:
+            raise CheckFailure("forward_until must return a pair (output tensor, depth used)",
+                               f"received {summarize(got.get('result'))}")
+        if type(got["depth"]) is not int:
+            raise CheckFailure("forward_until's depth must be a Python int", f"received {summarize(got['depth'])}")
         if got["depth"] != depth:
-            raise CheckFailure("forward_until stopped at the wrong depth")
+            raise CheckFailure(f"forward_until stopped at the wrong depth (threshold case {k + 1}, max_depth {max_depth}): "
+                               "apply mid while mean |h| is strictly above the threshold and fewer than max_depth "
+                               "layers have run")
         expect_close(got["out"], want, rtol=1e-10, atol=1e-12, what="forward_until's output")
 
 
@@ -100,26 +125,64 @@ def data(rng, device, n=256):
     return x, torch.sin(x.sum(1, keepdim=True)) * torch.tensor([[1.0, -1.0]], dtype=torch.float64, device=device)
 
 
-def test_training_draws_a_depth_per_step(learner, device, rng):
-    """train_dynamic draws depth = randint(0, max_depth + 1) from its own seeded generator each step, then one Adam step."""
-    model, weights = reference(rng, device)
-    x, y = data(rng, device, 64)
-    seed = int(torch.randint(0, 10_000, (), generator=rng))
-    got = learner.probe("train", DIMS, weights, x, y, 12, 0.01, 3, seed)
+def seed_with_a_depth_zero_step(rng, steps, max_depth):
+    """A seed whose draws have a depth-0 step after a deeper one (where zero_grad's set_to_none matters for Adam)."""
+    while True:
+        seed = int(torch.randint(0, 10_000, (), generator=rng))
+        g = torch.Generator().manual_seed(seed)
+        ds = [int(torch.randint(0, max_depth + 1, (1,), generator=g)) for _ in range(steps)]
+        if 0 in ds[1:] and ds[0] > 0 and max(ds[: ds.index(0, 1)]) > 0:
+            return seed
+
+
+def replay(model, x, y, steps, lr, max_depth, seed):
     g = torch.Generator().manual_seed(seed)
-    opt = torch.optim.Adam(model.parameters(), lr=0.01)
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
     depths, losses = [], []
-    for _ in range(12):
-        depths.append(int(torch.randint(0, 4, (1,), generator=g)))
+    for _ in range(steps):
+        depths.append(int(torch.randint(0, max_depth + 1, (1,), generator=g)))
         opt.zero_grad()
         loss = F.mse_loss(model(x, depths[-1]), y)
         loss.backward()
         opt.step()
         losses.append(loss.item())
-    if got.get("depths") != depths:
-        raise CheckFailure("the depths drawn per step are not the ones torch.Generator().manual_seed(seed) gives")
-    expect_close(torch.tensor(got["losses"], dtype=torch.float64), torch.tensor(losses, dtype=torch.float64),
-                 rtol=1e-8, atol=1e-12, what="the losses of 12 training steps")
+    return depths, losses
+
+
+def expect_history(got, steps):
+    if not isinstance(got, dict) or sorted(map(str, got)) != ["depths", "losses"]:
+        raise CheckFailure('train_dynamic must return {"losses": [...], "depths": [...]}', f"received {summarize(got)}")
+    if not isinstance(got["depths"], list) or len(got["depths"]) != steps or not all(type(d) is int for d in got["depths"]):
+        raise CheckFailure(f"depths must be a list of {steps} Python ints", f"received {summarize(got['depths'])}")
+    if not isinstance(got["losses"], list) or len(got["losses"]) != steps:
+        raise CheckFailure(f"losses must be a list of {steps} Python floats", f"received {summarize(got['losses'])}")
+    for v in got["losses"]:
+        expect_float(v, what="each loss")
+
+
+def test_training_draws_a_depth_per_step(learner, device, rng):
+    """train_dynamic draws depth = randint(0, max_depth + 1) from its own seeded generator each step, then zero_grad
+    (to None), the loss, backward and one Adam step: depths, losses and the final parameters match a replay, with a
+    depth-0 step (mid has no gradient: Adam leaves it alone) and a model arriving with stale gradients."""
+    for stale in (False, True):
+        model, weights = reference(rng, device)
+        x, y = data(rng, device, 64)
+        seed = seed_with_a_depth_zero_step(rng, 12, 3)
+        stale_grads = {k: adversarial(rng, tuple(v.shape)).to(device) for k, v in weights.items()} if stale else None
+        got = learner.probe("train", DIMS, weights, x, y, 12, 0.01, 3, seed, stale_grads=stale_grads)
+        returned = got.get("returned") if isinstance(got, dict) else got
+        expect_history(returned, 12)
+        depths, losses = replay(model, x, y, 12, 0.01, 3, seed)
+        what = " (the model arriving with stale gradients)" if stale else ""
+        if returned["depths"] != depths:
+            raise CheckFailure("the depths drawn per step are not the ones torch.Generator().manual_seed(seed) gives")
+        expect_close(torch.tensor(returned["losses"], dtype=torch.float64), torch.tensor(losses, dtype=torch.float64),
+                     rtol=1e-8, atol=1e-12, what=f"the losses of 12 training steps{what} (each step: zero_grad() to "
+                                                 "None, the loss it records, backward, one Adam step)")
+        for name, p in model.named_parameters():
+            expect_close(got["params"].get(name), p.detach(), rtol=1e-8, atol=1e-12,
+                         what=f"{name} after 12 training steps{what} (at a depth-0 step mid has no gradient and Adam "
+                              "must leave it alone: zero_grad() sets gradients to None)")
 
 
 def test_learns_at_every_depth(learner, device, rng):
@@ -129,7 +192,14 @@ def test_learns_at_every_depth(learner, device, rng):
     weights = {k: v.detach().clone() for k, v in model.state_dict().items()}
     x, y = data(rng, device)
     got = learner.probe("train", [3, 32, 2], weights, x, y, 400, 0.02, 3, int(torch.randint(0, 10_000, (), generator=rng)))
-    worst = max(float(m) for m in got["mse_by_depth"])
+    predictions = got.get("predictions") if isinstance(got, dict) else None
+    if not isinstance(predictions, list) or len(predictions) != 4:
+        raise CheckFailure("the trained model could not be evaluated at depths 0..3", f"received {summarize(predictions)}")
+    worst = 0.0
+    for d, pred in enumerate(predictions):
+        if not isinstance(pred, torch.Tensor) or tuple(pred.shape) != tuple(y.shape):
+            raise CheckFailure(f"the trained model's output at depth {d} has the wrong form", f"received {summarize(pred)}")
+        worst = max(worst, float(F.mse_loss(pred.to(y.dtype), y)))
     # var(y) is about 0.4: trained at one depth only, the other depths stay above 0.4
     if not worst < 0.15:
         raise CheckFailure("after training, the MSE at every depth 0..3 should be below 0.15")

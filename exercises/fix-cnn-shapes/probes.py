@@ -1,16 +1,21 @@
-"""Trusted helpers for fix-cnn-shapes, run in the worker: evaluate the formulas and build the learner's CNN."""
+"""Trusted helpers for fix-cnn-shapes, run in the worker: evaluate the learner's formulas and drive its CNN.
+
+They hand back raw results (formula values, parameters, logits); every count, size, accuracy and comparison is
+computed in the judge."""
 
 import torch
 
 
 def formulas(mod, conv_cfgs, pool_cfgs):
-    return {"conv": [mod.conv2d_out(*c) for c in conv_cfgs], "pool": [mod.pool2d_out(*c) for c in pool_cfgs]}
+    """Each configuration is (positional args, keyword args)."""
+    return {"conv": [mod.conv2d_out(*a, **k) for a, k in conv_cfgs],
+            "pool": [mod.pool2d_out(*a, **k) for a, k in pool_cfgs]}
 
 
-def describe(mod, in_channels, n_classes, input_size):
+def parameters(mod, in_channels, n_classes, input_size):
+    """The named parameters of SimpleCNN(in_channels, n_classes, input_size)."""
     model = mod.SimpleCNN(in_channels, n_classes, input_size)
-    return {"in_features": model.fc1.in_features, "count": sum(p.numel() for p in model.parameters()),
-            "shapes": {k: list(v.shape) for k, v in model.state_dict().items()}}
+    return {k: v.detach().clone() for k, v in model.named_parameters()}
 
 
 def forward(mod, in_channels, n_classes, input_size, weights, x):
@@ -20,10 +25,10 @@ def forward(mod, in_channels, n_classes, input_size, weights, x):
     return model(x)
 
 
-def learn(mod, in_channels, n_classes, input_size, x, y, x_test, y_test, epochs, batch_size, init_seed):
+def learn(mod, in_channels, n_classes, input_size, x, y, x_test, epochs, batch_size, init_seed):
+    """Train with the module's train loop from a seeded initialisation; return the test logits."""
     torch.manual_seed(init_seed)
     model = mod.SimpleCNN(in_channels, n_classes, input_size).to(x.device)
     mod.train(model, x, y, epochs, batch_size)
     with torch.no_grad():
-        logits = model(x_test)
-    return {"accuracy": (logits.argmax(1) == y_test).double().mean(), "min_logit": logits.min()}
+        return model(x_test)

@@ -1,25 +1,30 @@
-"""Trusted helpers for fix-mlp-backprop, run in the worker: call the learner's backprop with autograd switched off."""
+"""Trusted helpers for fix-mlp-backprop, run in the worker: call the learner's backprop under torch.no_grad().
+
+They only drive the learner's function and hand back what it returned, plus the inputs as they are
+after the call (the judge compares them with what it sent). Every reference is computed in the judge.
+"""
 
 import torch
 
 NAMES = ("x", "W1", "b1", "W2", "b2", "t")
 
 
-def run(mod, x, W1, b1, W2, b2, t, noncontiguous=False):
-    """The learner's (loss, grads) under torch.no_grad(), plus whether it touched its inputs or the graph.
+def _layout(a, layout):
+    """The same values in another memory layout: transposed matrices, every-other-element slices, or
+    (for x and t, whose rows the grader makes equal) one row expanded to N rows."""
+    if layout == "transposed" and a.dim() == 2:
+        return a.T.contiguous().T
+    if layout == "strided":
+        return torch.stack([a, a], dim=-1)[..., 0]
+    return a
 
-    With noncontiguous=True the matrices are handed over as transposed views (same values, other strides).
-    """
-    args = [x, W1, b1, W2, b2, t]
-    if noncontiguous:
-        args = [a.T.contiguous().T if a.dim() == 2 else a for a in args]
-    before = [a.clone() for a in args]
+
+def run(mod, x, W1, b1, W2, b2, t, layout="contiguous"):
+    """The learner's (loss, grads) for these inputs, called under torch.no_grad(), and the inputs afterwards."""
+    args = [_layout(a, layout) for a in (x, W1, b1, W2, b2, t)]
+    if layout == "expanded":
+        args[0] = x[:1].expand(x.shape[0], x.shape[1])
+        args[5] = t[:1].expand(t.shape[0], t.shape[1])
     with torch.no_grad():
-        loss, grads = mod.mlp_forward_backward(*args)
-    outs = [loss] + (list(grads.values()) if isinstance(grads, dict) else [])
-    return {
-        "loss": loss,
-        "grads": grads,
-        "inputs_changed": any(not torch.equal(a, b) for a, b in zip(args, before)),
-        "requires_grad": any(isinstance(o, torch.Tensor) and o.requires_grad for o in outs),
-    }
+        result = mod.mlp_forward_backward(*args)
+    return {"result": result, "inputs_after": list(args)}

@@ -1,30 +1,40 @@
-"""Trusted helpers for fix-regression-project, run in the worker: feed the learner's code numpy or torch data."""
+"""Trusted helpers for fix-regression-project, run in the worker: feed the learner's code numpy or torch data in the
+form asked for, and return raw results (the graders replay the training in the judge)."""
 
+import numpy as np
 import torch
 
 
-def _data(x, y, as_numpy):
-    if as_numpy:  # what the seed's make_line hands over: float64 arrays, y flat
-        return x.cpu().double().numpy(), y.cpu().double().reshape(-1).numpy()
-    return x, y
+def _data(x, y, as_numpy, dtype="float64", flat_y=True):
+    """x and y as numpy arrays or tensors of `dtype`, y flat (n,) or a column (n, 1); x stays (n, 1)."""
+    if as_numpy:
+        x, y = x.cpu().double().numpy().astype(dtype), y.cpu().double().numpy().astype(dtype)
+    else:
+        x, y = x.to(getattr(torch, dtype)), y.to(getattr(torch, dtype))
+    return x, (y.reshape(-1) if flat_y else y.reshape(-1, 1))
 
 
 def make(mod, **kwargs):
     return mod.make_line(**kwargs)
 
 
-def fit(mod, x, y, as_numpy, init_seed, values, **kwargs):
+def fit(mod, x, y, as_numpy, init_seed, values, dtype="float64", flat_y=True, **kwargs):
     """Fit with the learner's fit_line (torch.manual_seed(init_seed) first); report the model and predictions."""
     torch.manual_seed(init_seed)
-    model = mod.fit_line(*_data(x, y, as_numpy), **kwargs)
+    model = mod.fit_line(*_data(x, y, as_numpy, dtype, flat_y), **kwargs)
     if not isinstance(model, torch.nn.Module):
         return {"is_module": False}
     params = dict(model.named_parameters())
+    if "linear.weight" not in params or "linear.bias" not in params:
+        return {"is_module": True, "names": sorted(params)}
     with torch.no_grad():
         pred = model(torch.tensor(values, dtype=torch.float32).reshape(-1, 1))
     return {"is_module": True, "names": sorted(params), "weight": params["linear.weight"].detach().clone(),
             "bias": params["linear.bias"].detach().clone(), "pred": pred}
 
 
-def lsq(mod, x, y, as_numpy):
-    return mod.least_squares(*_data(x, y, as_numpy))
+def lsq(mod, x, y, as_numpy, dtype="float64", flat_y=True):
+    return mod.least_squares(*_data(x, y, as_numpy, dtype, flat_y))
+
+
+_ = np  # numpy is what the seed's project hands over

@@ -3,7 +3,8 @@
 import torch
 import torch.nn.functional as F
 
-from grader.judge.checks import CheckFailure, expect_close, expect_raises
+from grader.judge import kit
+from grader.judge.checks import CheckFailure, expect_close, expect_raises, expect_tensor
 
 
 def line(rng, n=100, f=2.0, noise=1.0):
@@ -45,25 +46,47 @@ def test_checked_mse_refuses_mismatched_shapes(learner, device, rng):
     expect_close(grad, 2 * (p.detach() - t) / 10, rtol=1e-10, atol=1e-14, what="the gradient of checked_mse")
 
 
+def replay(x, y, lr, epochs, init_seed):
+    """fit_line as the task states it, in the judge: LinearModel's default initialisation right after
+    torch.manual_seed(init_seed), float32 (n, 1) data, `epochs` full-batch SGD steps on the MSE."""
+    torch.manual_seed(init_seed)
+    model = torch.nn.Linear(1, 1)  # what LinearModel() holds, drawn the same way
+    X = torch.as_tensor(x, dtype=torch.float32).reshape(-1, 1)
+    Y = torch.as_tensor(y, dtype=torch.float32).reshape(-1, 1)
+    opt = torch.optim.SGD(model.parameters(), lr=lr)
+    for _ in range(epochs):
+        opt.zero_grad()
+        F.mse_loss(model(X), Y).backward()
+        opt.step()
+    return model.weight.detach(), model.bias.detach()
+
+
+def fitted(learner, x, y, as_numpy, init_seed, where, **kw):
+    got = learner.probe("fit", x, y, as_numpy, init_seed, [0.0, 5.0], **kw)
+    if not isinstance(got, dict) or not got.get("is_module"):
+        raise CheckFailure(f"fit_line must return the trained nn.Module ({where})")
+    if got.get("names") != ["linear.bias", "linear.weight"]:
+        raise CheckFailure("fit_line must train the seed's LinearModel (parameters linear.weight and linear.bias)")
+    w, b = got["weight"], got["bias"]
+    expect_tensor(w, what="the trained model's linear.weight (a float32 Linear(1, 1))", shape=(1, 1),
+                  dtype=torch.float32)
+    expect_tensor(b, what="the trained model's linear.bias", shape=(1,), dtype=torch.float32)
+    expect_close(got["pred"], torch.tensor([[float(b)], [5 * float(w) + float(b)]]), rtol=1e-5, atol=1e-5,
+                 what=f"the model's predictions at 0 and 5 ({where})")
+    return w, b
+
+
 def check_fit(learner, rng, as_numpy):
     x, y = line(rng)
     # the tensor case also hands over y of shape (n,): nn.MSELoss would broadcast it against (n, 1) predictions
-    got = learner.probe("fit", x, y if as_numpy else y.reshape(-1), as_numpy, int(torch.randint(0, 1000, (), generator=rng)), [0.0, 5.0])
-    if not got.get("is_module"):
-        raise CheckFailure("fit_line must return the trained nn.Module")
-    if got["names"] != ["linear.bias", "linear.weight"]:
-        raise CheckFailure("fit_line must train the seed's LinearModel (parameters linear.weight and linear.bias)")
-    w, b = got["weight"], got["bias"]
-    if w.dtype != torch.float32 or w.shape != (1, 1):
-        raise CheckFailure("the trained model must be a float32 Linear(1, 1)")
-    ref = lstsq(x, y)
-    fitted = F.mse_loss(x.double() * float(w) + float(b), y.double())
-    best = F.mse_loss(x.double() * ref[0] + ref[1], y.double())
     where = "numpy float64 data with y of shape (n,)" if as_numpy else "float32 tensors with y of shape (n,)"
-    if not float(fitted) <= 1.01 * float(best) or abs(float(w) - 2.0) > 0.15:
+    w, b = fitted(learner, x, y, as_numpy, int(torch.randint(0, 1000, (), generator=rng)), where,
+                  dtype="float64" if as_numpy else "float32")
+    ref = lstsq(x, y)
+    fit_loss = F.mse_loss(x.double() * float(w) + float(b), y.double())
+    best = F.mse_loss(x.double() * ref[0] + ref[1], y.double())
+    if not float(fit_loss) <= 1.01 * float(best) or abs(float(w) - 2.0) > 0.15:
         raise CheckFailure(f"fit_line on {where} should get within 1% of the least-squares loss")
-    expect_close(got["pred"], torch.tensor([[float(b)], [5 * float(w) + float(b)]]), rtol=1e-5, atol=1e-5,
-                 what="the model's predictions at 0 and 5")
 
 
 def test_fit_line_on_tensors(learner, rng):
@@ -76,12 +99,36 @@ def test_fit_line_on_numpy_arrays(learner, rng):
     check_fit(learner, rng, as_numpy=True)
 
 
+def test_fit_line_is_full_batch_sgd(learner, rng):
+    """fit_line takes exactly `epochs` full-batch SGD steps with lr `lr` from LinearModel's initialisation, on data of
+    any float dtype and either y shape: a few epochs, replayed in the judge, land on the same weights."""
+    x, y = line(rng, n=40)
+    cases = ((False, "float64", False, 5, 0.01), (True, "float32", False, 3, 0.02), (True, "float16", True, 4, 0.01),
+             (False, "float32", True, 1, 0.03))
+    for as_numpy, dtype, flat_y, epochs, lr in cases:
+        where = (f"{'numpy' if as_numpy else 'torch'} {dtype} data, y of shape {'(n,)' if flat_y else '(n, 1)'}, "
+                 f"{epochs} epochs at lr {lr}")
+        seed = int(torch.randint(0, 1000, (), generator=rng))
+        w, b = fitted(learner, x, y, as_numpy, seed, where, dtype=dtype, flat_y=flat_y, lr=lr, epochs=epochs)
+        xs = x.double().numpy().astype(dtype) if as_numpy else x.to(getattr(torch, dtype))
+        ys = y.double().numpy().astype(dtype) if as_numpy else y.to(getattr(torch, dtype))
+        rw, rb = replay(xs, ys, lr, epochs, seed)
+        expect_close(w, rw, rtol=1e-5, atol=1e-6, what=f"the weight after fit_line ({where})")
+        expect_close(b, rb, rtol=1e-5, atol=1e-6, what=f"the bias after fit_line ({where})")
+
+
 def test_least_squares(learner, rng):
-    """least_squares returns the exact (w, b) of the line fit, as floats, from tensors or numpy arrays."""
-    for as_numpy in (False, True):
+    """least_squares returns the exact (w, b) of the line fit, as floats, from tensors or numpy arrays of any float
+    dtype, y flat or a column."""
+    for as_numpy, dtype, flat_y in ((False, "float32", False), (True, "float64", True), (True, "float32", False),
+                                    (False, "float64", True)):
         x, y = line(rng, n=30, f=float(torch.randn((), generator=rng)))
-        got = learner.probe("lsq", x, y, as_numpy)
-        if not isinstance(got, (tuple, list)) or len(got) != 2 or not all(isinstance(v, float) for v in got):
-            raise CheckFailure("least_squares must return (w, b) as two floats")
-        expect_close(torch.tensor(got, dtype=torch.float64), lstsq(x, y), rtol=1e-9, atol=1e-9,
-                     what="least_squares' (w, b)" + (" from numpy arrays" if as_numpy else ""))
+        xs = x.to(getattr(torch, dtype))
+        ys = y.to(getattr(torch, dtype))
+        got = learner.probe("lsq", x, y, as_numpy, dtype, flat_y)
+        if not isinstance(got, (tuple, list)) or len(got) != 2:
+            raise CheckFailure("least_squares must return (w, b)")
+        for name, v in zip(("w", "b"), got):
+            kit.expect_float(v, what=f"least_squares' {name}")
+        expect_close(torch.tensor(list(got), dtype=torch.float64), lstsq(xs, ys), rtol=1e-9, atol=1e-9,
+                     what=f"least_squares' (w, b) from {'numpy' if as_numpy else 'torch'} {dtype} data")

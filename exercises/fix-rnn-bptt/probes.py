@@ -1,4 +1,8 @@
-"""Trusted helpers for fix-rnn-bptt, run in the worker: the learner's ElmanRNN, a Linear head, TBPTT with SGD."""
+"""Trusted helpers for fix-rnn-bptt, run in the worker: the learner's ElmanRNN, a Linear head, TBPTT with SGD.
+
+They only drive the learner's code (build, load weights, run, back-propagate a fixed sum) and return what came out;
+every reference is computed in the judge.
+"""
 
 import torch
 
@@ -20,10 +24,14 @@ def forward(mod, sizes, weights, x, h0=None):
             "grads": {n: p.grad for n, p in model.named_parameters()}}
 
 
-def describe(mod, sizes):
+def fresh(mod, sizes, x):
+    """A freshly built ElmanRNN: its parameters (name -> tensor), as the learner's __init__ made them, and its output
+    on x."""
     model = mod.ElmanRNN(*sizes)
-    return {"names": sorted(n for n, _ in model.named_parameters()),
-            "max_abs": max(float(p.abs().max()) for p in model.parameters())}
+    with torch.no_grad():
+        out = model(x)
+    return {"params": {n: p.detach().clone() for n, p in model.named_parameters()},
+            "out": list(out) if isinstance(out, tuple) else out}
 
 
 def tbptt(mod, sizes, weights, head_weights, xs, ys, k, lr):
@@ -32,7 +40,8 @@ def tbptt(mod, sizes, weights, head_weights, xs, ys, k, lr):
     head.load_state_dict(head_weights)
     opt = torch.optim.SGD(list(model.parameters()) + list(head.parameters()), lr=lr)
     losses = mod.train_tbptt(model, head, xs, ys, k, opt)
-    return {"losses": losses, "state": {n: p.detach().clone() for n, p in model.named_parameters()}}
+    return {"losses": losses, "state": {n: p.detach().clone() for n, p in model.named_parameters()},
+            "head": {n: p.detach().clone() for n, p in head.named_parameters()}}
 
 
 def accuracy(mod, sizes, weights, head_weights, xs, ys):

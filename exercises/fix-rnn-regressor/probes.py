@@ -1,4 +1,7 @@
-"""Trusted helpers for fix-rnn-regressor, run in the worker: build the learner's RNN regressor and run it."""
+"""Trusted helpers for fix-rnn-regressor, run in the worker: build the learner's RNN regressor and run it.
+
+They only drive the learner's code and return what it gave; every reference is computed in the judge.
+"""
 
 import torch
 
@@ -15,12 +18,14 @@ def forward(mod, args, weights, x):
     return build(mod, args, weights, x)(x)
 
 
-def state_keys(mod, args):
-    return sorted(mod.SimpleRNN(*args).state_dict())
+def state(mod, args):
+    """The learner's freshly built state_dict: names with shapes and dtypes."""
+    return [[k, list(v.shape), v.dtype] for k, v in sorted(mod.SimpleRNN(*args).state_dict().items())]
 
 
 def fit_and_predict(mod, args, weights, x, y, x_test, steps, lr):
     model = build(mod, args, weights, x)
     losses = mod.fit(model, x, y, steps, lr)
     with torch.no_grad():
-        return {"losses": losses, "pred": model(x_test)}
+        return {"losses": losses, "pred": model(x_test),
+                "state": {k: v.detach().clone() for k, v in model.state_dict().items()}}

@@ -4,6 +4,7 @@ import torch
 import torch.nn as nn
 
 from grader.judge.checks import CheckFailure, expect_close, expect_tensor
+from grader.judge.kit import expect_float
 
 
 class Reference(nn.Module):
@@ -25,18 +26,25 @@ def reference(args, rng, device):
 
 
 def test_layers_are_rnn_and_fc(learner):
-    """The model keeps the seed's rnn (nn.RNN, batch_first) and adds a Linear head named fc."""
-    got = learner.probe("state_keys", [3, 4, 2, 2])
-    want = sorted(Reference(3, 4, 2, 2).state_dict())
-    if got != want:
-        raise CheckFailure("SimpleRNN's parameters should be rnn.* (an nn.RNN) and fc.weight / fc.bias (the head)")
+    """The model keeps the seed's rnn (nn.RNN) and adds a Linear head named fc, with exactly nn.RNN's and
+    nn.Linear(hidden_size, output_size)'s parameter names and shapes."""
+    for args in ([3, 4, 2, 2], [5, 7, 1, 1], [2, 3, 3, 4]):
+        got = learner.probe("state", args)
+        want = [[k, list(v.shape), v.dtype] for k, v in sorted(Reference(*args).state_dict().items())]
+        if not isinstance(got, list) or [g[0] for g in got if isinstance(g, list)] != [w[0] for w in want]:
+            raise CheckFailure(f"SimpleRNN{tuple(args)}'s parameters should be rnn.* (an nn.RNN) and fc.weight / "
+                               "fc.bias (the head)")
+        for g, w in zip(got, want):
+            if g != w:
+                raise CheckFailure(f"SimpleRNN{tuple(args)}'s parameter {w[0]} has the wrong shape or dtype")
 
 
 def test_output_is_the_head_of_the_last_step(learner, device, rng):
-    """With copied weights the output is fc(out[:, -1]) for 1 or 2 layers, 1 or 6 steps, batches of 1 or 7."""
-    for args in ([3, 8, 1, 1], [5, 6, 2, 2]):
+    """With copied weights the output is fc(out[:, -1]), (B, output_size), for 1 to 3 layers, 1 to 6 steps, batches of
+    1 to 10, output sizes 1 to 3."""
+    for args in ([3, 8, 1, 1], [5, 6, 2, 2], [2, 4, 3, 3]):
         model, weights = reference(args, rng, device)
-        for batch, steps in ((7, 6), (1, 6), (7, 1)):
+        for batch, steps in ((7, 6), (1, 6), (7, 1), (10, 3)):
             x = torch.randn(batch, steps, args[0], generator=rng, dtype=torch.float64).to(device)
             with torch.no_grad():
                 want = model(x)
@@ -60,6 +68,9 @@ def test_follows_the_input_dtype(learner, device, rng):
     x = torch.randn(3, 4, 2, generator=rng, dtype=torch.float64).to(device)
     expect_tensor(learner.probe("forward", [2, 5, 2], None, x), what="the output for float64 input", shape=(3, 1),
                   dtype=torch.float64, device=device)
+    x = torch.randn(5, 2, 3, generator=rng).to(device)
+    expect_tensor(learner.probe("forward", [3, 4, 1, 2], None, x), what="the output for float32 input", shape=(5, 2),
+                  dtype=torch.float32, device=device)
 
 
 def windows(rng, n, device, steps=20):
@@ -70,12 +81,25 @@ def windows(rng, n, device, steps=20):
     return s[:, :steps, None].to(device), s[:, steps:].to(device)
 
 
+def float_losses(got, steps):
+    losses = got.get("losses") if isinstance(got, dict) else None
+    if not isinstance(losses, list):
+        raise CheckFailure("fit() must return a list of the losses")
+    if len(losses) != steps:
+        raise CheckFailure(f"fit() must return one loss per step ({steps} steps), it returned {len(losses)}")
+    for i, v in enumerate(losses):
+        expect_float(v, what=f"fit()'s loss {i}")
+    return losses
+
+
 def test_fit_takes_full_batch_adam_steps(learner, device, rng):
-    """fit() is full-batch Adam on the MSE: its losses match a replay in the judge, step by step."""
-    args = [1, 6, 1, 1]
+    """fit() is full-batch Adam on the MSE (a batch of 29, 2 layers): its losses and the parameters after the last step
+    match a replay in the judge, step by step."""
+    args = [1, 6, 2, 1]
     model, weights = reference(args, rng, device)
-    x, y = windows(rng, 32, device, steps=8)
-    got = learner.probe("fit_and_predict", args, weights, x, y, x, 10, 0.01)["losses"]
+    x, y = windows(rng, 29, device, steps=8)
+    got = learner.probe("fit_and_predict", args, weights, x, y, x, 10, 0.01)
+    losses = float_losses(got, 10)
     opt = torch.optim.Adam(model.parameters(), lr=0.01)
     want = []
     for _ in range(10):
@@ -84,10 +108,14 @@ def test_fit_takes_full_batch_adam_steps(learner, device, rng):
         loss.backward()
         opt.step()
         want.append(loss.item())
-    if not isinstance(got, list) or len(got) != 10 or not all(isinstance(v, float) for v in got):
-        raise CheckFailure("fit() must return one float loss per step")
-    expect_close(torch.tensor(got, dtype=torch.float64), torch.tensor(want, dtype=torch.float64), rtol=1e-8,
+    expect_close(torch.tensor(losses, dtype=torch.float64), torch.tensor(want, dtype=torch.float64), rtol=1e-8,
                  atol=1e-12, what="the losses of 10 Adam steps")
+    state = got["state"] if isinstance(got.get("state"), dict) else {}
+    for name, p in model.state_dict().items():
+        if name not in state:
+            raise CheckFailure(f"the trained model has no parameter {name}")
+        expect_close(state[name], p.detach(), rtol=1e-8, atol=1e-12,
+                     what=f"{name} after 10 steps (the last step must be applied too)")
 
 
 def test_learns_to_predict_a_sine(learner, device, rng):

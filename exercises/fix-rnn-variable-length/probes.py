@@ -1,4 +1,10 @@
-"""Trusted helpers for fix-rnn-variable-length, run in the worker: a ragged data set, a DataLoader, an RNN model."""
+"""Trusted helpers for fix-rnn-variable-length: a ragged data set, a DataLoader, an RNN model.
+
+The probes (functions taking the learner's module first) run in the worker and only drive the learner's code:
+they build data and models from the judge's arguments, call pad_collate / last_outputs / train_epoch, and return
+what came back. The judge imports this file too (``load_sibling``) to build the same data and to replay training
+with ``reference_train``; every reference is computed there.
+"""
 
 import torch
 import torch.nn.functional as F
@@ -7,12 +13,14 @@ from torch.nn.utils.rnn import pack_padded_sequence
 from torch.utils.data import DataLoader
 
 
-def samples(seed, n, features=3, max_len=7):
+def samples(seed, n, features=3, max_len=7, lengths=None, dtype=torch.float32):
+    """n samples (seq (length_i, features), label 0-d int64); `lengths` fixes the lengths (else random)."""
     g = torch.Generator().manual_seed(seed)
     out = []
-    for _ in range(n):
-        length = int(torch.randint(1, max_len + 1, (1,), generator=g))
-        out.append((torch.randn(length, features, generator=g), torch.randint(0, 3, (), generator=g)))
+    for i in range(n):
+        length = int(torch.randint(1, max_len + 1, (1,), generator=g)) if lengths is None else int(lengths[i])
+        out.append((torch.randn(length, features, generator=g, dtype=torch.float64).to(dtype),
+                    torch.randint(0, 3, (), generator=g)))
     return out
 
 
@@ -28,39 +36,23 @@ class SeqClassifier(nn.Module):
         return self.fc(h_n[-1]), h_n
 
 
-def collated(mod, seed, n, batch_size):
+def collated(mod, seed, n, batch_size, lengths=None, dtype=torch.float32):
     """Batches from a DataLoader that uses the learner's pad_collate."""
-    loader = DataLoader(samples(seed, n), batch_size=batch_size, shuffle=False, collate_fn=mod.pad_collate)
-    return [list(b) for b in loader]
+    loader = DataLoader(samples(seed, n, lengths=lengths, dtype=dtype), batch_size=batch_size, shuffle=False,
+                        collate_fn=mod.pad_collate)
+    return [list(b) if isinstance(b, (tuple, list)) else b for b in loader]
 
 
-def last_outputs(mod, seed, n, gru, device="cpu"):
-    torch.manual_seed(seed)
-    rnn = (nn.GRU if gru else nn.RNN)(3, 5, num_layers=2, batch_first=True).to(device).double()
-    data = samples(seed, n)
-    lengths = torch.tensor([len(s) for s, _ in data])
-    padded = nn.utils.rnn.pad_sequence([s for s, _ in data], batch_first=True).to(device).double()
-    padded[torch.arange(padded.shape[1]).expand(n, -1) >= lengths[:, None]] = 1e3  # garbage after the ends
-    got = mod.last_outputs(rnn, padded, lengths.to(device))
+def last_outputs(mod, gru, weights, padded, lengths):
+    """The learner's last_outputs for an nn.RNN / nn.GRU holding the judge's weights."""
+    layers = sum(1 for k in weights if k.startswith("weight_ih_l"))
+    hidden, features = weights["weight_hh_l0"].shape[1], weights["weight_ih_l0"].shape[1]
+    rnn = (nn.GRU if gru else nn.RNN)(features, hidden, num_layers=layers, batch_first=True)
+    rnn = rnn.to(padded.device, padded.dtype)
+    rnn.load_state_dict(weights)
     with torch.no_grad():
-        want = torch.cat([rnn(s[None].to(device).double())[1][-1] for s, _ in data])
-    return {"got": got.detach() if isinstance(got, torch.Tensor) else repr(got), "want": want}
-
-
-def reference_train(seed, n, batch_size, epochs):
-    torch.manual_seed(seed)
-    model = SeqClassifier()
-    opt = torch.optim.Adam(model.parameters(), lr=0.01)
-    loader = DataLoader(samples(seed, n), batch_size=batch_size, collate_fn=_collate)
-    losses = []
-    for _ in range(epochs):
-        for x, lengths, y in loader:
-            opt.zero_grad()
-            loss = F.cross_entropy(model(x, lengths)[0], y)
-            loss.backward()
-            opt.step()
-            losses.append(loss.item())
-    return losses
+        got = mod.last_outputs(rnn, padded, lengths)
+    return got
 
 
 def _collate(batch):
@@ -69,16 +61,32 @@ def _collate(batch):
             torch.stack([y for _, y in batch]))
 
 
-def learner_train(mod, seed, n, batch_size, epochs):
-    """The learner's train_epoch, on batches from the trusted collate (so a collate bug does not count twice)."""
+def _setup(seed, n, batch_size, lengths):
     torch.manual_seed(seed)
     model = SeqClassifier()
     opt = torch.optim.Adam(model.parameters(), lr=0.01)
-    loader = DataLoader(samples(seed, n), batch_size=batch_size, collate_fn=_collate)
+    loader = DataLoader(samples(seed, n, lengths=lengths), batch_size=batch_size, collate_fn=_collate)
+    return model, opt, loader
+
+
+def reference_train(seed, n, batch_size, epochs, lengths=None):
+    """Judge side: fresh-state training; the losses of every epoch and the parameters afterwards."""
+    model, opt, loader = _setup(seed, n, batch_size, lengths)
     losses = []
     for _ in range(epochs):
-        got = mod.train_epoch(model, opt, loader)
-        if not isinstance(got, list) or not all(type(v) is float for v in got):
-            return repr(got)[:100]
-        losses += got
-    return losses
+        epoch = []
+        for x, lens, y in loader:
+            opt.zero_grad()
+            loss = F.cross_entropy(model(x, lens)[0], y)
+            loss.backward()
+            opt.step()
+            epoch.append(loss.item())
+        losses.append(epoch)
+    return {"losses": losses, "state": {k: v.detach().clone() for k, v in model.state_dict().items()}}
+
+
+def learner_train(mod, seed, n, batch_size, epochs, lengths=None):
+    """The learner's train_epoch, on batches from the trusted collate (so a collate bug does not count twice)."""
+    model, opt, loader = _setup(seed, n, batch_size, lengths)
+    losses = [mod.train_epoch(model, opt, loader) for _ in range(epochs)]
+    return {"losses": losses, "state": {k: v.detach().clone() for k, v in model.state_dict().items()}}

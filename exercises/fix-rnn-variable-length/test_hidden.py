@@ -1,44 +1,95 @@
-"""Hidden graders for fix-rnn-variable-length: a ragged DataLoader, padding ignored, a final small batch."""
+"""Hidden graders for fix-rnn-variable-length: a ragged DataLoader, padding ignored, a final small batch.
+
+Data comes from the trusted probes module, loaded here too; every reference (padding, RNN outputs, the training
+replay) is computed in the judge. Lengths are never sorted (fixed unsorted cases always come with random ones).
+"""
 
 import math
 
 import torch
+from torch import nn
 
-from grader.judge.checks import CheckFailure, expect_close, load_sibling
+from grader.judge.checks import CheckFailure, expect_close, expect_tensor, load_sibling
+from grader.judge.kit import expect_float
 
 P = load_sibling(__file__)
 
+UNSORTED = [3, 7, 1, 5, 2, 6, 4, 7, 1, 2]  # ties, the longest first and in the middle, the shortest in the middle
+
 
 def test_collate_all_batches(learner, rng):
-    """Every batch of a DataLoader with pad_collate (the last one smaller) is padded with zeros, with lengths and labels."""
-    seed = int(torch.randint(0, 10_000, (1,), generator=rng))
-    data = P.samples(seed, 10)
-    batches = learner.probe("collated", seed, 10, 4)
-    if len(batches) != 3:
-        raise CheckFailure("the DataLoader should yield 3 batches for 10 samples at batch size 4")
-    for i, (padded, lengths, labels) in enumerate(batches):
-        chunk = data[4 * i:4 * i + 4]
-        expect_close(padded, torch.nn.utils.rnn.pad_sequence([s for s, _ in chunk], batch_first=True),
-                     what=f"padded, batch {i}")
-        expect_close(lengths, torch.tensor([len(s) for s, _ in chunk]), what=f"lengths, batch {i}")
-        expect_close(labels, torch.stack([y for _, y in chunk]), what=f"labels, batch {i}")
+    """Every batch of a DataLoader with pad_collate (the last one smaller) is padded with zeros to its own longest
+    sequence, with int64 lengths and labels in the samples' order, in float32 and float64, batch size 1 included."""
+    for n, bs, lengths, dtype in ((10, 4, UNSORTED, torch.float32), (10, 4, None, torch.float32),
+                                  (5, 3, [2, 6, 6, 1, 3], torch.float64), (2, 1, [4, 2], torch.float32)):
+        seed = int(torch.randint(0, 10_000, (1,), generator=rng))
+        data = P.samples(seed, n, lengths=lengths, dtype=dtype)
+        batches = learner.probe("collated", seed, n, bs, lengths, dtype)
+        count = math.ceil(n / bs)
+        if not isinstance(batches, list) or len(batches) != count:
+            raise CheckFailure(f"the DataLoader should yield {count} batches for {n} samples at batch size {bs}")
+        for i, batch in enumerate(batches):
+            if not isinstance(batch, list) or len(batch) != 3:
+                raise CheckFailure("pad_collate must return three things: (padded, lengths, labels)")
+            padded, lens, labels = batch
+            chunk = data[bs * i:bs * i + bs]
+            what = f"batch {i} of {count} (batch size {bs}, {str(dtype)[6:]})"
+            expect_close(padded, nn.utils.rnn.pad_sequence([s for s, _ in chunk], batch_first=True),
+                         what=f"padded, {what}")
+            expect_close(lens, torch.tensor([len(s) for s, _ in chunk]), what=f"lengths, {what}")
+            expect_close(labels, torch.stack([y for _, y in chunk]), what=f"labels, {what}")
+
+
+def rnn_weights(rng, gru, layers, features=3, hidden=5):
+    ref = (nn.GRU if gru else nn.RNN)(features, hidden, num_layers=layers, batch_first=True).double()
+    with torch.no_grad():
+        for p in ref.parameters():
+            p.copy_(torch.randn(p.shape, generator=rng, dtype=torch.float64) * 0.5)
+    return ref, {k: v.detach().clone() for k, v in ref.state_dict().items()}
 
 
 def test_last_outputs(learner, device, rng):
-    """last_outputs equals running each sequence alone (2-layer RNN and GRU), whatever the padding holds."""
-    for gru in (False, True):
-        got = learner.probe("last_outputs", int(torch.randint(0, 10_000, (1,), generator=rng)), 5, gru, str(device))
-        expect_close(got["got"], got["want"], what=f"last_outputs for a 2-layer {'GRU' if gru else 'RNN'}")
+    """last_outputs equals running each sequence alone from a zero state (RNN of 1 and 2 layers, a 2-layer GRU),
+    whatever the padding holds (huge values, nan), for unsorted lengths and a batch of 1; shape (batch, hidden)."""
+    cases = ((False, 1, UNSORTED[:6], 1e3), (False, 2, UNSORTED[3:8], float("nan")), (True, 2, UNSORTED[:5], -1e3),
+             (True, 1, [4], 1e3))
+    for gru, layers, lengths, junk in cases:
+        ref, weights = rnn_weights(rng, gru, layers)
+        data = P.samples(int(torch.randint(0, 10_000, (1,), generator=rng)), len(lengths), lengths=lengths,
+                         dtype=torch.float64)
+        lens = torch.tensor(lengths)
+        padded = nn.utils.rnn.pad_sequence([s for s, _ in data], batch_first=True)
+        padded[torch.arange(padded.shape[1]).expand(len(lengths), -1) >= lens[:, None]] = junk
+        with torch.no_grad():
+            want = torch.cat([ref(s[None])[1][-1] for s, _ in data])
+        kind = f"a {layers}-layer {'GRU' if gru else 'RNN'}, {len(lengths)} sequence(s), padding {junk}"
+        got = learner.probe("last_outputs", gru, {k: v.to(device) for k, v in weights.items()}, padded.to(device),
+                            lens.to(device))
+        expect_tensor(got, what=f"last_outputs for {kind}", shape=(len(lengths), 5), dtype=torch.float64,
+                      device=device)
+        expect_close(got, want.to(device), rtol=1e-10, atol=1e-12, what=f"last_outputs for {kind}")
 
 
 def test_train_epochs(learner, rng):
-    """Two epochs over 10 samples at batch size 4 (last batch 2): losses equal fresh-state training, as floats."""
+    """Two epochs over 10 samples at batch size 4 (last batch 2): per epoch a list of Python floats, one per batch,
+    equal to fresh-state training replayed in the judge, and the same parameters afterwards."""
     seed = int(torch.randint(0, 10_000, (1,), generator=rng))
-    got = learner.probe("learner_train", seed, 10, 4, 2)
-    if isinstance(got, str):
-        raise CheckFailure("train_epoch must return a list of Python floats, one per batch")
-    want = P.reference_train(seed, 10, 4, 2)
-    if len(got) != len(want):
-        raise CheckFailure(f"train_epoch must take one step per batch ({len(want) // 2} per epoch)")
-    if not all(math.isclose(a, b, rel_tol=1e-5, abs_tol=1e-7) for a, b in zip(got, want)):
-        raise CheckFailure("the losses differ from training where every batch starts from a fresh zero state")
+    got = learner.probe("learner_train", seed, 10, 4, 2, UNSORTED)
+    want = P.reference_train(seed, 10, 4, 2, UNSORTED)
+    epochs = got.get("losses") if isinstance(got, dict) else None
+    for e, (g, w) in enumerate(zip(epochs or [], want["losses"])):
+        if not isinstance(g, list):
+            raise CheckFailure("train_epoch must return a list of the batch losses")
+        if len(g) != len(w):
+            raise CheckFailure(f"train_epoch must take one step per batch ({len(w)} per epoch, the last batch "
+                               f"smaller), it returned {len(g)} loss(es)")
+        for i, v in enumerate(g):
+            expect_float(v, what=f"train_epoch's loss {i}")
+        for i, (a, b) in enumerate(zip(g, w)):
+            if not math.isclose(a, b, rel_tol=1e-5, abs_tol=1e-7):
+                raise CheckFailure(f"the loss of batch {i} in epoch {e} differs from training where every batch starts "
+                                   "from a fresh zero state (zero_grad, forward with h=None, cross-entropy, backward, "
+                                   "step)")
+    state = got.get("state") if isinstance(got, dict) and isinstance(got.get("state"), dict) else {}
+    for name, p in want["state"].items():
+        expect_close(state.get(name), p, rtol=1e-5, atol=1e-6, what=f"the model's {name} after two epochs")

@@ -1,4 +1,6 @@
-"""Trusted helpers for fix-single-logit-mlp, run in the worker: build the learner's MLP and report on it."""
+"""Trusted helpers for fix-single-logit-mlp, run in the worker: build the learner's MLP, drive its functions,
+and hand back what they produced (layer names, parameters, losses, gradients, predictions). Every reference
+and every comparison is in the judge."""
 
 import torch
 
@@ -11,30 +13,34 @@ def build(mod, input_size, hidden_sizes, output_size, weights=None, dtype=torch.
 
 
 def describe(mod, input_size, hidden_sizes, output_size):
-    """Layer types of model.model in order, parameter shapes by name, and the parameter count."""
+    """The type names of model.model's layers in order, and the parameters by name."""
     model = mod.MultiLayerNN(input_size, hidden_sizes, output_size)
     return {"layers": [type(m).__name__ for m in model.model],
-            "shapes": {k: list(v.shape) for k, v in model.state_dict().items()},
-            "count": sum(p.numel() for p in model.parameters())}
+            "params": {k: v.detach().clone() for k, v in model.named_parameters()}}
 
 
 def forward(mod, input_size, hidden_sizes, output_size, weights, x):
     return build(mod, input_size, hidden_sizes, output_size, weights, x.dtype, x.device)(x)
 
 
-def first_step_grad_norm(mod, input_size, hidden_sizes, weights, x, y):
-    """The loss and the total gradient norm of classification_loss at the given weights."""
-    model = build(mod, input_size, hidden_sizes, weights["model.%d.weight" % (2 * len(hidden_sizes))].shape[0],
-                  weights, x.dtype, x.device)
+def first_step_grads(mod, input_size, hidden_sizes, output_size, weights, x, y):
+    """classification_loss of the model at the given weights, and every parameter's gradient after backward()."""
+    model = build(mod, input_size, hidden_sizes, output_size, weights, x.dtype, x.device)
     loss = mod.classification_loss(model(x), y)
     loss.backward()
-    return {"loss": loss.detach(), "norm": torch.sqrt(sum((p.grad ** 2).sum() for p in model.parameters()))}
+    return {"loss": loss.detach(), "grads": {k: p.grad for k, p in model.named_parameters()}}
 
 
-def train_and_score(mod, input_size, hidden_sizes, output_size, weights, x, y, x_test, y_test, epochs, lr):
-    """Train with the learner's train_classifier, then score its predict() on held-out data."""
+def train(mod, input_size, hidden_sizes, output_size, weights, x, y, x_test, epochs, lr, stale_grads=None):
+    """Train with the learner's train_classifier (the model may arrive with stale .grad), then its predict() on x_test.
+
+    Returns the losses it returned, the parameters afterwards, and the predictions."""
     model = build(mod, input_size, hidden_sizes, output_size, weights, x.dtype, x.device)
+    if stale_grads is not None:
+        for k, p in model.named_parameters():
+            p.grad = stale_grads[k].clone()
     losses = mod.train_classifier(model, x, y, epochs, lr)
     with torch.no_grad():
         pred = mod.predict(model(x_test))
-    return {"losses": losses, "accuracy": (pred == y_test).double().mean()}
+    return {"losses": losses, "params": {k: v.detach().clone() for k, v in model.named_parameters()},
+            "pred": pred}

@@ -1,99 +1,154 @@
-"""Hidden graders for fix-single-logit-mlp: random weights, logits and blobs per run."""
+"""Hidden graders for fix-single-logit-mlp: random weights, logits and blobs per run, with fixed separating
+cases next to them (logits of +-40 where a sigmoid saturates, logits of exactly 0, tied maxima, stale gradients).
+Every reference (losses, gradients, Adam replays, accuracies) is computed here, in the judge."""
 
 import torch
 import torch.nn.functional as F
 
-from grader.judge.checks import CheckFailure, expect_close, expect_raises
+from grader.judge.checks import CheckFailure, expect_close, expect_raises, expect_tensor, summarize
+from grader.judge.kit import adversarial
 
 CONFIGS = [(10, [50, 100], 3), (10, [], 3), (7, [5], 1), (6, [], 1), (5, [8, 4, 6], 2)]
 
 
-def count(i, hidden, o):
-    sizes = [i] + hidden + [o]
-    return sum(a * b + b for a, b in zip(sizes, sizes[1:]))
+def param_shapes(i, hidden, o):
+    sizes, out = [i] + hidden + [o], {}
+    for k, (a, b) in enumerate(zip(sizes, sizes[1:])):
+        out[f"model.{2 * k}.weight"], out[f"model.{2 * k}.bias"] = (b, a), (b,)
+    return out
 
 
 def random_weights(rng, i, hidden, o, device):
     sizes, out = [i] + hidden + [o], {}
     for k, (a, b) in enumerate(zip(sizes, sizes[1:])):
-        out[f"model.{2 * k}.weight"] = torch.randn(b, a, generator=rng, dtype=torch.float64).to(device) / a ** 0.5
-        out[f"model.{2 * k}.bias"] = torch.randn(b, generator=rng, dtype=torch.float64).to(device)
+        out[f"model.{2 * k}.weight"] = adversarial(rng, (b, a), scale=1.0).to(device) / a ** 0.5
+        out[f"model.{2 * k}.bias"] = adversarial(rng, (b,), scale=1.0).to(device)
     return out
 
 
-def reference_forward(weights, n_layers, x):
-    for k in range(n_layers):
-        x = F.linear(x, weights[f"model.{2 * k}.weight"], weights[f"model.{2 * k}.bias"])
-        if k < n_layers - 1:
-            x = F.relu(x)
-    return x
+def reference_model(weights, i, hidden, o, device):
+    sizes, layers = [i] + hidden + [o], []
+    for a, b in zip(sizes, sizes[1:]):
+        layers += [torch.nn.Linear(a, b), torch.nn.ReLU()]
+    model = torch.nn.Sequential(*layers[:-1]).to(device, torch.float64)
+    model.load_state_dict({k[len("model."):]: v for k, v in weights.items()})
+    return model
+
+
+def reference_loss(logits, y):
+    if logits.shape[1] == 1:
+        return F.binary_cross_entropy_with_logits(logits[:, 0], y.to(logits.dtype))
+    return F.cross_entropy(logits, y)
+
+
+def expect_params(got, want, *, what):
+    if not isinstance(got, dict) or sorted(map(str, got)) != sorted(want):
+        raise CheckFailure(f"{what}: the parameters should be exactly {sorted(want)}",
+                           f"received {sorted(map(str, got)) if isinstance(got, dict) else summarize(got)}")
 
 
 def test_structure_and_parameter_count(learner):
-    """Linear and ReLU alternate, no ReLU after the last Linear, and the parameter count is exact, hidden_sizes=[] too."""
+    """model.model is Linear, ReLU, ..., Linear (no ReLU after the last), with exactly Linear's parameters, hidden_sizes=[] too."""
     for i, hidden, o in CONFIGS:
         got = learner.probe("describe", i, hidden, o)
         layers = ["Linear", "ReLU"] * len(hidden) + ["Linear"]
-        if got["layers"] != layers:
+        if got.get("layers") != layers:
             raise CheckFailure(f"MultiLayerNN({i}, {hidden}, {o}).model should be {layers}")
-        if got["count"] != count(i, hidden, o):
-            raise CheckFailure(f"MultiLayerNN({i}, {hidden}, {o}) has the wrong number of parameters")
+        want = param_shapes(i, hidden, o)
+        expect_params(got.get("params"), want, what=f"MultiLayerNN({i}, {hidden}, {o})")
+        for k, shape in want.items():
+            expect_tensor(got["params"][k], what=f"MultiLayerNN({i}, {hidden}, {o}) parameter {k}", shape=shape)
 
 
 def test_forward_with_copied_weights(learner, device, rng):
-    """With given weights the forward pass equals relu(linear(...)) layer by layer, returning raw logits."""
+    """With given weights the forward pass equals relu(linear(...)) layer by layer, returning raw logits (N, output_size)."""
     for i, hidden, o in CONFIGS:
         weights = random_weights(rng, i, hidden, o, device)
-        x = torch.randn(9, i, generator=rng, dtype=torch.float64).to(device)
-        expect_close(learner.probe("forward", i, hidden, o, weights, x), reference_forward(weights, len(hidden) + 1, x),
-                     rtol=1e-10, atol=1e-12, what=f"MultiLayerNN({i}, {hidden}, {o})(x)")
+        x = adversarial(rng, (9, i)).to(device)
+        want = reference_model(weights, i, hidden, o, device)(x).detach()
+        expect_close(learner.probe("forward", i, hidden, o, weights, x), want, rtol=1e-10, atol=1e-12,
+                     what=f"MultiLayerNN({i}, {hidden}, {o})(x), raw logits of shape (N, {o})")
 
 
 def test_single_logit_loss_is_binary_cross_entropy(learner, device, rng):
-    """For (N, 1) logits the loss is mean binary cross-entropy with logits, and its gradient is (sigmoid - y) / N."""
-    logits = (torch.randn(12, 1, generator=rng, dtype=torch.float64) * 3).to(device).requires_grad_()
-    y = torch.randint(0, 2, (12,), generator=rng).to(device)
-    want = F.binary_cross_entropy_with_logits(logits.detach()[:, 0], y.double())
-    fn = learner.function("classification_loss")
-    got = fn(logits, y)
-    expect_close(got, want, rtol=1e-10, atol=1e-12, what="classification_loss for one logit per sample")
-    (grad,) = torch.autograd.grad(got, logits)
-    expect_close(grad, (torch.sigmoid(logits.detach()) - y.double()[:, None]) / 12, rtol=1e-9, atol=1e-12,
-                 what="the gradient of the single-logit loss")
+    """For (N, 1) logits the loss is the mean binary cross-entropy with logits (stable at logits of +-40, where a
+    sigmoid rounds to 0 or 1), a 0-d tensor of the logits' dtype, with gradient (sigmoid - y) / N."""
+    fixed = torch.tensor([[40.0], [-40.0], [0.0], [3.0]], dtype=torch.float64)
+    fixed_y = torch.tensor([0, 1, 1, 0])
+    random = adversarial(rng, (12, 1), scale=3.0)
+    random_y = torch.randint(0, 2, (12,), generator=rng)
+    for logits, y, what in ((fixed, fixed_y, "logits [[40], [-40], [0], [3]] with y [0, 1, 1, 0]"),
+                            (random, random_y, "random logits")):
+        logits, y = logits.to(device), y.to(device)
+        n = logits.shape[0]
+        want = F.binary_cross_entropy_with_logits(logits[:, 0], y.double())
+        fn = learner.function("classification_loss")
+        leaf = logits.clone().requires_grad_()
+        got = fn(leaf, y)
+        expect_close(got, want, rtol=1e-10, atol=1e-12, what=f"classification_loss for one logit per sample ({what})")
+        (grad,) = torch.autograd.grad(got, leaf)
+        expect_close(grad, (torch.sigmoid(logits) - y.double()[:, None]) / n, rtol=1e-9, atol=1e-12,
+                     what=f"the gradient of the single-logit loss ({what})")
+    logits32 = random.to(device, torch.float32)
+    expect_close(learner.call("classification_loss", logits32, random_y.to(device)),
+                 F.binary_cross_entropy_with_logits(logits32[:, 0], random_y.to(device).float()), rtol=1e-5,
+                 atol=1e-6, what="classification_loss for float32 logits (a float32 0-d tensor)")
 
 
 def test_multi_class_loss_and_shape_checks(learner, device, rng):
-    """For C >= 2 logits the loss is cross-entropy; wrong shapes (targets (N, 1), 1-D logits) raise ValueError."""
-    logits = torch.randn(10, 4, generator=rng, dtype=torch.float64).to(device)
-    y = torch.randint(0, 4, (10,), generator=rng).to(device)
-    expect_close(learner.call("classification_loss", logits, y), F.cross_entropy(logits, y), rtol=1e-10, atol=1e-12,
-                 what="classification_loss for 4 classes")
-    one = torch.randn(10, 1, dtype=torch.float64, device=device)
+    """For C >= 2 the loss is F.cross_entropy; any other shapes (targets (N, 1), 1-D or 3-D logits, too few targets,
+    scalar targets) raise ValueError."""
+    for c in (2, 4):
+        logits = adversarial(rng, (10, c), scale=3.0).to(device)
+        y = torch.randint(0, c, (10,), generator=rng).to(device)
+        expect_close(learner.call("classification_loss", logits, y), F.cross_entropy(logits, y), rtol=1e-10,
+                     atol=1e-12, what=f"classification_loss for {c} classes")
+    one = adversarial(rng, (10, 1)).to(device)
+    four = adversarial(rng, (10, 4)).to(device)
     labels = torch.randint(0, 2, (10,), generator=rng).to(device)
-    for args, what in (((one, labels[:, None]), "targets of shape (N, 1)"), ((one[:, 0], labels), "1-D logits"),
-                       ((logits, y[:5]), "5 targets for 10 samples")):
+    cases = (((one, labels[:, None]), "one logit per sample and targets of shape (N, 1)"),
+             ((four, labels[:, None]), "4 classes and targets of shape (N, 1)"),
+             ((one[:, 0], labels), "1-D logits"),
+             ((four, labels[:5]), "5 targets for 10 samples"),
+             ((four.reshape(5, 4, 2), labels.reshape(5, 2)), "3-D logits (N, C, 2) with targets (N, 2)"),
+             ((one[:1], labels[0]), "a single sample with a 0-d target"))
+    for args, what in cases:
         expect_raises(lambda: learner.call("classification_loss", *args), "ValueError",
                       what=f"classification_loss with {what}")
 
 
 def test_nonzero_gradient_at_step_zero(learner, device, rng):
-    """A single-logit MLP gets a non-zero loss and gradient at its first step (the seed's loss is 0, its gradient 0)."""
-    weights = random_weights(rng, 10, [16], 1, device)
-    x = torch.randn(20, 10, generator=rng, dtype=torch.float64).to(device)
-    y = torch.randint(0, 2, (20,), generator=rng).to(device)
-    got = learner.probe("first_step_grad_norm", 10, [16], weights, x, y)
-    if not float(got["loss"]) > 0.01 or not float(got["norm"]) > 1e-6:
-        raise CheckFailure("the first step's loss and gradient must not be zero")
+    """At the first step the loss and every parameter's gradient equal the reference's (the seed's are 0)."""
+    for o in (1, 3):
+        weights = random_weights(rng, 10, [16], o, device)
+        x = adversarial(rng, (20, 10)).to(device)
+        y = torch.randint(0, max(o, 2), (20,), generator=rng).to(device)
+        got = learner.probe("first_step_grads", 10, [16], o, weights, x, y)
+        model = reference_model(weights, 10, [16], o, device)
+        loss = reference_loss(model(x), y)
+        loss.backward()
+        expect_close(got.get("loss"), loss.detach(), rtol=1e-10, atol=1e-12, what=f"the first step's loss ({o} output(s))")
+        want = {"model." + k: p.grad for k, p in model.named_parameters()}
+        expect_params(got.get("grads"), want, what=f"the gradients ({o} output(s))")
+        for k, g in want.items():
+            expect_close(got["grads"][k], g, rtol=1e-9, atol=1e-12,
+                         what=f"the first step's gradient of {k} ({o} output(s))")
 
 
 def test_predict(learner, device, rng):
-    """predict: class 1 where the single logit is > 0; argmax over classes otherwise."""
-    one = torch.randn(30, 1, generator=rng, dtype=torch.float64).to(device)
-    many = torch.randn(30, 3, generator=rng, dtype=torch.float64).to(device)
-    for logits, want in ((one, (one[:, 0] > 0).long()), (many, many.argmax(1))):
+    """predict gives int64 class indices (N,): class 1 where the single logit is > 0 (exactly 0 is class 0);
+    the argmax otherwise, the first of tied maxima."""
+    one = torch.cat([torch.tensor([[0.0], [1e-9], [-1e-9]]), adversarial(rng, (30, 1))]).double()
+    many = torch.cat([torch.tensor([[1.0, 1.0, 0.0], [0.0, 2.0, 2.0], [-1.0, -1.0, -1.0]]),
+                      adversarial(rng, (30, 3))]).double()
+    for logits in (one, many, one.float(), many.float()):
+        logits = logits.to(device)
+        want = (logits[:, 0] > 0).long() if logits.shape[1] == 1 else logits.argmax(1)
         got = learner.call("predict", logits)
-        if not isinstance(got, torch.Tensor) or got.shape != want.shape or not torch.equal(got.long(), want):
-            raise CheckFailure(f"predict is wrong for logits with {logits.shape[1]} column(s)")
+        expect_tensor(got, what=f"predict for logits with {logits.shape[1]} column(s)", shape=want.shape,
+                      dtype=torch.int64)
+        if not torch.equal(got, want):
+            raise CheckFailure(f"predict is wrong for logits with {logits.shape[1]} column(s) (ties, zeros, or signs)")
 
 
 def blobs(rng, n, classes, device):
@@ -103,37 +158,53 @@ def blobs(rng, n, classes, device):
     return x[:n].to(device), y[:n].to(device), x[n:].to(device), y[n:].to(device)
 
 
+def float_losses(got, epochs):
+    if not isinstance(got, list) or len(got) != epochs or not all(type(v) is float for v in got):
+        raise CheckFailure(f"train_classifier must return a list of {epochs} Python floats, one loss per epoch",
+                           f"received {summarize(got)}")
+    return got
+
+
 def test_trains_single_logit_and_multiclass(learner, device, rng):
     """train_classifier learns: a 1-logit binary MLP and a 3-class MLP both reach 95% held-out accuracy."""
     for classes, out in ((2, 1), (3, 3)):
         x, y, xt, yt = blobs(rng, 200, classes, device)
-        got = learner.probe("train_and_score", 10, [32], out, random_weights(rng, 10, [32], out, device),
-                            x, y, xt, yt, 150, 0.01)
-        losses = got["losses"]
-        if not isinstance(losses, list) or len(losses) != 150 or not all(isinstance(v, float) for v in losses):
-            raise CheckFailure("train_classifier must return one float loss per epoch")
+        got = learner.probe("train", 10, [32], out, random_weights(rng, 10, [32], out, device), x, y, xt, 150, 0.01)
+        losses = float_losses(got.get("losses"), 150)
         if not losses[-1] < 0.5 * losses[0]:
             raise CheckFailure(f"the loss should fall during training ({out} output(s))")
-        if not float(got["accuracy"]) >= 0.95:
+        pred = expect_tensor(got.get("pred"), what=f"predict after training ({out} output(s))", shape=yt.shape)
+        if not float((pred.long() == yt).double().mean()) >= 0.95:
             raise CheckFailure(f"held-out accuracy with {out} output(s) should reach 95%")
 
 
-def test_training_takes_plain_adam_steps(learner, device, rng):
-    """Each epoch is one zero_grad / forward / loss / backward / Adam step: the losses match a replay in the judge."""
-    x, y, xt, yt = blobs(rng, 60, 2, device)
-    weights = random_weights(rng, 10, [8], 1, device)
-    got = learner.probe("train_and_score", 10, [8], 1, weights, x, y, xt, yt, 12, 0.05)["losses"]
-    model = torch.nn.Sequential(torch.nn.Linear(10, 8), torch.nn.ReLU(), torch.nn.Linear(8, 1)).to(device, torch.float64)
-    model.load_state_dict({k[len("model."):]: v for k, v in weights.items()})
-    opt = torch.optim.Adam(model.parameters(), lr=0.05)
-    want = []
-    for _ in range(12):
+def adam_replay(weights, i, hidden, o, x, y, epochs, lr, device):
+    model = reference_model(weights, i, hidden, o, device)
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    losses = []
+    for _ in range(epochs):
         opt.zero_grad()
-        loss = F.binary_cross_entropy_with_logits(model(x)[:, 0], y.double())
+        loss = reference_loss(model(x), y)
         loss.backward()
         opt.step()
-        want.append(loss.item())
-    if not isinstance(got, list) or len(got) != 12 or not all(isinstance(v, float) for v in got):
-        raise CheckFailure("train_classifier must return one float loss per epoch")
-    expect_close(torch.tensor(got, dtype=torch.float64), torch.tensor(want, dtype=torch.float64), rtol=1e-8,
-                 atol=1e-10, what="the losses of 12 epochs of full-batch Adam")
+        losses.append(loss.item())
+    return losses, {"model." + k: p.detach() for k, p in model.named_parameters()}
+
+
+def test_training_takes_plain_adam_steps(learner, device, rng):
+    """Each epoch is one zero_grad / forward / loss / backward / Adam(lr) step, gradients the model arrived with
+    play no part, and each recorded loss is the one its step was computed from: losses and final parameters
+    match a replay in the judge."""
+    for classes, out, lr, stale in ((2, 1, 0.05, False), (3, 3, 0.02, True), (2, 1, 0.03, True)):
+        x, y, xt, _ = blobs(rng, 60, classes, device)
+        weights = random_weights(rng, 10, [8], out, device)
+        stale_grads = {k: adversarial(rng, tuple(v.shape)).to(device) for k, v in weights.items()} if stale else None
+        got = learner.probe("train", 10, [8], out, weights, x, y, xt, 12, lr, stale_grads=stale_grads)
+        losses = float_losses(got.get("losses"), 12)
+        want_losses, want_params = adam_replay(weights, 10, [8], out, x, y, 12, lr, device)
+        what = f"{out} output(s), lr {lr}" + (", the model arriving with stale gradients" if stale else "")
+        expect_close(torch.tensor(losses, dtype=torch.float64), torch.tensor(want_losses, dtype=torch.float64),
+                     rtol=1e-8, atol=1e-10, what=f"the losses of 12 epochs of full-batch Adam ({what})")
+        expect_params(got.get("params"), want_params, what=f"the model after training ({what})")
+        for k, w in want_params.items():
+            expect_close(got["params"][k], w, rtol=1e-8, atol=1e-10, what=f"{k} after 12 epochs ({what})")

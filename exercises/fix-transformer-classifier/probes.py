@@ -1,4 +1,7 @@
-"""Trusted helpers for fix-transformer-classifier, run in the worker: build the learner's classifier and run it."""
+"""Trusted helpers for fix-transformer-classifier, run in the worker: build the learner's classifier and run it.
+
+They only drive the learner's code and return what it gave; references are computed in the judge.
+"""
 
 import warnings
 
@@ -14,14 +17,20 @@ def build(mod, args, weights):
     return model.eval()
 
 
-def forward(mod, args, weights, x):
+def forward(mod, args, weights, x, train=False):
     with warnings.catch_warnings(), torch.no_grad():
         warnings.simplefilter("ignore")  # the nested-tensor fast-path notice is not the learner's concern
-        return build(mod, args, weights)(x)
+        return build(mod, args, weights).train(train)(x)
 
 
-def keys(mod, args):
-    return list(mod.TextClassifier(*args).state_dict())
+def state(mod, args):
+    """The learner's freshly built state_dict: names with their shapes and dtypes, and the embedding's row pad_idx."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sd = mod.TextClassifier(*args).state_dict()
+    pad = args[6] if len(args) > 6 else 0
+    row = sd["embedding.weight"][pad].clone() if "embedding.weight" in sd else None
+    return {"shapes": [[k, list(v.shape), v.dtype] for k, v in sd.items()], "pad_row": row}
 
 
 def learn(mod, args, x, y, x_test, steps, init_seed):

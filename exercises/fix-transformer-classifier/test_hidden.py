@@ -1,4 +1,8 @@
-"""Hidden graders for fix-transformer-classifier: copied weights, padding invariance, a toy task."""
+"""Hidden graders for fix-transformer-classifier: copied weights, padding invariance, a toy task.
+
+References are computed here, in the judge, with torch's own layers. Padding ids other than 0, batch sizes from 1,
+unequal lengths and a max_len other than the default are all used.
+"""
 
 import warnings
 
@@ -7,7 +11,9 @@ import torch.nn as nn
 
 from grader.judge.checks import CheckFailure, expect_close, expect_tensor
 
-ARGS = [20, 8, 16, 3, 2, 2]  # vocab, embedding, feed-forward width, classes, heads, layers
+V = 20
+# vocab, embedding, feed-forward width, classes, heads, layers[, pad_idx, max_len]
+CONFIGS = ([V, 8, 16, 3, 2, 2], [V, 8, 12, 4, 4, 1, 3, 16], [V, 6, 10, 2, 1, 2, 19, 30])
 
 
 class Reference(nn.Module):
@@ -30,59 +36,102 @@ class Reference(nn.Module):
         return self.fc((h * keep).sum(1) / keep.sum(1))
 
 
-def reference(rng, device):
+def build_reference(args):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        model = Reference(*ARGS).to(device, torch.float64).eval()
+        return Reference(*args)
+
+
+def reference(args, rng, device):
+    model = build_reference(args).to(device, torch.float64).eval()
     with torch.no_grad():
         for p in model.parameters():
             p.copy_(torch.randn(p.shape, generator=rng, dtype=torch.float64) * 0.3)
     return model, {k: v.detach().clone() for k, v in model.state_dict().items()}
 
 
-def padded(rng, device, n=5, T=9, V=20):
-    lengths = torch.randint(2, T + 1, (n,), generator=rng)
-    x = torch.randint(1, V, (n, T), generator=rng)
-    x[torch.arange(T)[None] >= lengths[:, None]] = 0
+def pad_of(args):
+    return args[6] if len(args) > 6 else 0
+
+
+def padded(rng, device, pad, n=5, T=9):
+    """n sentences of 1..T real tokens (the first one full), any id but pad (0 included when pad != 0), then pad."""
+    lengths = torch.randint(1, T + 1, (n,), generator=rng)
+    lengths[0] = T
+    if n > 1:
+        lengths[1] = 1  # a one-token sentence: its mean is that token's output
+    x = torch.randint(0, V - 1, (n, T), generator=rng)
+    x = x + (x >= pad).long()  # every id except pad
+    x[torch.arange(T)[None] >= lengths[:, None]] = pad
     return x.to(device)
 
 
+def logits(learner, args, weights, x, what, train=False):
+    got = learner.probe("forward", args, weights, x, train)
+    return expect_tensor(got, what=what, shape=(x.shape[0], args[3]), dtype=torch.float64)
+
+
 def test_layers_and_names(learner):
-    """The layers are embedding, position, encoder (a TransformerEncoder) and fc, so that weights can be copied in."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        want = list(Reference(*ARGS).state_dict())
-    if learner.probe("keys", ARGS) != want:
-        raise CheckFailure("the state_dict keys differ from embedding / position / encoder (TransformerEncoder) / fc")
+    """The layers are embedding (with padding_idx=pad_idx: its pad row starts at zero), position, encoder (a
+    TransformerEncoder) and fc, with exactly the reference's parameter names, shapes and dtypes, for pad_idx and
+    max_len other than the defaults too."""
+    for args in CONFIGS:
+        want = [[k, list(v.shape), v.dtype] for k, v in build_reference(args).state_dict().items()]
+        got = learner.probe("state", args)
+        if not isinstance(got, dict) or not isinstance(got.get("shapes"), list) or \
+                [g[0] for g in got["shapes"] if isinstance(g, list)] != [w[0] for w in want]:
+            raise CheckFailure(f"the state_dict keys of TextClassifier{tuple(args)} differ from embedding / position / "
+                               "encoder (TransformerEncoder) / fc")
+        for g, w in zip(got["shapes"], want):
+            if g != w:
+                raise CheckFailure(f"the parameter {w[0]} of TextClassifier{tuple(args)} has the wrong shape or dtype")
+        row = expect_tensor(got.get("pad_row"), what="embedding.weight[pad_idx]", shape=(args[1],), finite=False)
+        if not bool((row == 0).all()):
+            raise CheckFailure(f"a fresh TextClassifier{tuple(args)}'s embedding row pad_idx = {pad_of(args)} should be "
+                               "zero: build the embedding with padding_idx=pad_idx")
 
 
 def test_logits_with_copied_weights(learner, device, rng):
-    """With copied weights (eval mode) the logits equal the reference: positions, padding mask, masked mean, fc."""
-    for _ in range(2):
-        model, weights = reference(rng, device)
-        x = padded(rng, device)
+    """With copied weights the logits equal the reference: positions, padding mask at pad_idx, masked mean, fc; for
+    pad_idx 0, 3 and 19, batches of 1 to 5 sentences of unequal lengths (a one-token sentence included), in eval mode
+    and in training mode (dropout 0)."""
+    for args, n, T in zip(CONFIGS, (5, 1, 4), (9, 6, 12)):
+        model, weights = reference(args, rng, device)
+        x = padded(rng, device, pad_of(args), n, T)
         with torch.no_grad():
             want = model(x)
-        got = expect_tensor(learner.probe("forward", ARGS, weights, x), what="the logits", shape=(5, 3),
-                            dtype=torch.float64, device=device)
-        expect_close(got, want, rtol=1e-8, atol=1e-10, what="the logits with copied weights")
+        expect_close(logits(learner, args, weights, x, "the logits"), want, rtol=1e-8, atol=1e-10,
+                     what=f"the logits with copied weights (pad_idx {pad_of(args)}, batch of {n})")
+    # in training mode too: dropout=0.0, so the same logits, and the same again on a second call
+    args = CONFIGS[0]
+    model, weights = reference(args, rng, device)
+    x = padded(rng, device, 0, 4, 8)
+    with torch.no_grad():
+        want = model(x)
+    for call in ("a first", "a second"):
+        expect_close(logits(learner, args, weights, x, "the logits", train=True), want, rtol=1e-8, atol=1e-10,
+                     what=f"the logits in training mode, {call} call (dropout=0.0)")
 
 
 def test_padding_changes_nothing(learner, device, rng):
-    """Appending padding tokens leaves every sentence's logits unchanged."""
-    _, weights = reference(rng, device)
-    x = padded(rng, device)
-    longer = torch.cat([x, torch.zeros(5, 6, dtype=x.dtype, device=device)], dim=1)
-    expect_close(learner.probe("forward", ARGS, weights, longer), learner.probe("forward", ARGS, weights, x),
-                 rtol=1e-9, atol=1e-10, what="the logits after appending 6 padding tokens")
+    """Appending padding tokens (pad_idx, whatever its value) leaves every sentence's logits unchanged."""
+    for args in (CONFIGS[0], CONFIGS[1]):
+        pad = pad_of(args)
+        _, weights = reference(args, rng, device)
+        x = padded(rng, device, pad, 5, 7)
+        longer = torch.cat([x, torch.full((5, 6), pad, dtype=x.dtype, device=device)], dim=1)
+        expect_close(logits(learner, args, weights, longer, "the logits"),
+                     logits(learner, args, weights, x, "the logits"), rtol=1e-9, atol=1e-10,
+                     what=f"the logits after appending 6 padding tokens (pad_idx {pad})")
 
 
 def test_word_order_reaches_the_model(learner, device, rng):
     """Positions are encoded: swapping two different tokens of a sentence changes its logits."""
-    _, weights = reference(rng, device)
+    _, weights = reference(CONFIGS[0], rng, device)
     x = torch.tensor([[3, 5, 8, 11, 2, 0, 0]], device=device)
     swapped = torch.tensor([[5, 3, 8, 11, 2, 0, 0]], device=device)
-    a, b = learner.probe("forward", ARGS, weights, x), learner.probe("forward", ARGS, weights, swapped)
+    a = logits(learner, CONFIGS[0], weights, x, "the logits")
+    b = logits(learner, CONFIGS[0], weights, swapped, "the logits")
     if torch.allclose(a, b):
         raise CheckFailure("the logits do not depend on word order: add position embeddings")
 
@@ -90,7 +139,7 @@ def test_word_order_reaches_the_model(learner, device, rng):
 def test_learns_whether_a_sentence_contains_token_7(learner, device, rng):
     """Trained with the given loop, it tells sentences that contain token 7 from those that do not (95%)."""
     def data(n):
-        x = padded(rng, device, n, 12)
+        x = padded(rng, device, 0, n, 12)
         return x, (x == 7).any(1).long()
 
     (x, y), (xt, yt) = data(256), data(256)

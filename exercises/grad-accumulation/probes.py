@@ -1,4 +1,5 @@
-"""Trusted helpers for grad-accumulation, run in the worker (and in the judge, for the references)."""
+"""Trusted helpers for grad-accumulation, run in the worker (and loaded in the judge, where the graders compute every
+reference with the same builders). In the worker they only drive the learner's functions and return raw results."""
 
 import torch
 import torch.nn as nn
@@ -10,6 +11,22 @@ def model(seed, device):
     return nn.Sequential(nn.Linear(3, 8), nn.Tanh(), nn.Linear(8, 2)).double().to(device)
 
 
+def wide_model(seed, hidden):
+    """Linear(3, hidden) -> Tanh -> Tanh -> Linear(hidden, 2) in float64: an (n, hidden) activation is n * hidden * 8
+    bytes, and a graph keeps two of them (the Tanh outputs) until its backward."""
+    g = torch.Generator().manual_seed(seed)
+    m = nn.Sequential(nn.Linear(3, hidden), nn.Tanh(), nn.Tanh(), nn.Linear(hidden, 2)).double()
+    with torch.no_grad():
+        for p in m.parameters():
+            p.copy_(torch.randn(p.shape, generator=g, dtype=torch.float64) * 0.3)
+    return m
+
+
+def wide_data(seed, n):
+    g = torch.Generator().manual_seed(seed + 1)
+    return torch.randn(n, 3, generator=g, dtype=torch.float64), torch.randn(n, 2, generator=g, dtype=torch.float64)
+
+
 def grads(mod, seed, x, y, micro_batch_size, stale=False):
     m = model(seed, x.device)
     if stale:
@@ -17,6 +34,12 @@ def grads(mod, seed, x, y, micro_batch_size, stale=False):
             p.grad = torch.randn_like(p)
     got = mod.accumulated_grads(m, x, y, micro_batch_size)
     return {"value": got, "left": {n: p.grad for n, p in m.named_parameters()}}
+
+
+def wide_grads(mod, seed, n, hidden, micro_batch_size):
+    """accumulated_grads on the wide model (the graders measure the worker's memory from outside around this)."""
+    x, y = wide_data(seed, n)
+    return mod.accumulated_grads(wide_model(seed, hidden), x, y, micro_batch_size)
 
 
 def full_batch_grads(seed, x, y):
@@ -59,17 +82,29 @@ def _optimizer(m, kind):
     return SGD(m.parameters(), lr=0.05, momentum=0.9)
 
 
-def train(mod, seed, batches, accum_steps, kind="sgd"):
+def train(mod, seed, batches, accum_steps, kind="sgd", stale=False):
     m = model(seed, batches[0][0].device)
+    if stale:
+        for p in m.parameters():
+            p.grad = torch.randn_like(p)
     opt = _optimizer(m, kind)
     steps = mod.train_accumulated(m, opt, batches, accum_steps)
     return {"steps": steps, "params": [p.detach() for p in m.parameters()]}
 
 
-def train_reference(seed, batches, accum_steps, kind="sgd"):
-    """Trusted: one optimizer step per group on the group's samples concatenated into one batch."""
-    m = model(seed, batches[0][0].device)
-    opt = _optimizer(m, kind)
+def wide_train(mod, seed, n, hidden, micro, accum_steps):
+    """train_accumulated on the wide model with micro-batches of `micro` samples (measured from outside)."""
+    m = wide_model(seed, hidden)
+    x, y = wide_data(seed, n)
+    steps = mod.train_accumulated(m, SGD(m.parameters(), lr=0.05), list(zip(x.split(micro), y.split(micro))),
+                                  accum_steps)
+    return {"steps": steps, "params": [p.detach() for p in m.parameters()]}
+
+
+def train_reference(seed, batches, accum_steps, kind="sgd", make=None):
+    """One optimizer step per group on the group's samples concatenated into one batch (judge side only)."""
+    m = make() if make is not None else model(seed, batches[0][0].device)
+    opt = _optimizer(m, kind) if make is None else SGD(m.parameters(), lr=0.05)
     steps = 0
     for start in range(0, len(batches), accum_steps):
         group = batches[start:start + accum_steps]

@@ -1,10 +1,18 @@
-"""Hidden graders for grad-accumulation: random data and seeds per run, compared with full-batch references."""
+"""Hidden graders for grad-accumulation: random data and seeds per run, compared with full-batch references computed
+in the judge; the micro-batching itself is measured from outside the worker (its memory peak)."""
 
 import torch
 
-from grader.judge.checks import CheckFailure, compare_trajectories, expect_close, load_sibling
+from grader.judge import kit
+from grader.judge.checks import CheckFailure, expect_close, load_sibling
 
 probes = load_sibling(__file__)
+# The wide model: Linear(3, 1024) -> Tanh -> Tanh -> Linear(1024, 2) in float64. One (4096, 1024) activation is
+# 32 MB: the full batch at once peaks near 130 MB, one backward after all the micro-batches near 70 MB (every
+# micro-batch's graph alive until then), micro-batches of 256 one at a time near 10 MB. The limit sits far from all
+# three (allocator noise is a few MB).
+WIDE_N, WIDE_H, WIDE_MICRO = 4096, 1024, 256
+WIDE_PEAK_LIMIT = 40 * 2**20
 
 
 def data(rng, device, n):
@@ -23,53 +31,101 @@ def check_grads(got, want, what):
         expect_close(got[name], w.detach(), rtol=1e-10, atol=1e-12, what=f"the gradient of {name} ({what})")
 
 
+def value(got):
+    return got.get("value") if isinstance(got, dict) else None
+
+
 def test_equal_chunks(learner, device, rng):
     """Micro-batches of equal size (and of size 1) add up to the full-batch gradient."""
-    for n, size in ((8, 2), (5, 1), (6, 6)):
+    for n, size in ((8, 2), (5, 1), (6, 6), (4, 10)):
         seed, (x, y) = seed_of(rng), data(rng, device, n)
-        check_grads(learner.probe("grads", seed, x, y, size)["value"], probes.full_batch_grads(seed, x, y),
+        check_grads(value(learner.probe("grads", seed, x, y, size)), probes.full_batch_grads(seed, x, y),
                     f"{n} samples in micro-batches of {size}")
 
 
 def test_unequal_chunks(learner, device, rng):
     """A shorter last micro-batch is weighted by its number of samples, not by 1 / (number of micro-batches)."""
-    for n, size in ((7, 3), (10, 4)):
+    for n, size in ((7, 3), (10, 4), (13, 12)):
         seed, (x, y) = seed_of(rng), data(rng, device, n)
-        check_grads(learner.probe("grads", seed, x, y, size)["value"], probes.full_batch_grads(seed, x, y),
+        check_grads(value(learner.probe("grads", seed, x, y, size)), probes.full_batch_grads(seed, x, y),
                     f"{n} samples in micro-batches of {size}")
 
 
 def test_stale_gradients_cleared(learner, device, rng):
     """Gradients already in .grad do not count, and afterwards .grad holds the full-batch gradient."""
-    seed, (x, y) = seed_of(rng), data(rng, device, 6)
-    got = learner.probe("grads", seed, x, y, 2, stale=True)
+    seed, (x, y) = seed_of(rng), data(rng, device, 7)
+    got = learner.probe("grads", seed, x, y, 3, stale=True)
     want = probes.full_batch_grads(seed, x, y)
-    check_grads(got["value"], want, "with stale gradients in .grad")
-    check_grads(got["left"], want, "what is left in .grad")
+    check_grads(value(got), want, "with stale gradients in .grad")
+    check_grads(got.get("left"), want, "what is left in .grad")
+
+
+def test_runs_one_micro_batch_at_a_time(learner, rng):
+    """accumulated_grads holds one micro-batch's activations at a time (one backward per micro-batch): its memory peak
+    on 4096 samples of a wide model stays far below what the full batch at once needs."""
+    seed = seed_of(rng)
+    with learner.measure() as m:
+        got = learner.probe("wide_grads", seed, WIDE_N, WIDE_H, WIDE_MICRO)
+    model = probes.wide_model(seed, WIDE_H)
+    x, y = probes.wide_data(seed, WIDE_N)
+    names = [n for n, _ in model.named_parameters()]
+    want = dict(zip(names, torch.autograd.grad(torch.nn.functional.mse_loss(model(x), y), list(model.parameters()))))
+    check_grads(got, want, "4096 samples in micro-batches of 256, a wide model")
+    if m.peak_growth > WIDE_PEAK_LIMIT:
+        raise CheckFailure(f"accumulated_grads ran more than one micro-batch at a time: on 4096 samples in "
+                           f"micro-batches of 256 the worker's memory rose by {m.peak_growth / 2**20:.0f} MB, about what "
+                           "the whole batch at once needs (forward and backward each micro-batch in turn)")
+
+
+def expect_params(got, want, what):
+    params = kit.expect_tensors(got, len(want), what=f"the parameters after training ({what})")
+    for i, (a, b) in enumerate(zip(params, want)):
+        expect_close(a, b, rtol=1e-9, atol=1e-11, what=f"parameter {i} after training ({what})")
 
 
 def batches_of(rng, device, sizes):
     return [data(rng, device, s) for s in sizes]
 
 
-def check_training(learner, rng, device, sizes, accum, kind="sgd"):
+def check_training(learner, rng, device, sizes, accum, kind="sgd", stale=False):
     seed = seed_of(rng)
     batches = batches_of(rng, device, sizes)
-    got = learner.probe("train", seed, batches, accum, kind)
+    got = learner.probe("train", seed, batches, accum, kind, stale)
     want = probes.train_reference(seed, batches, accum, kind)
-    what = f"{len(sizes)} micro-batches, accum_steps {accum}, {kind}"
-    if got["steps"] != want["steps"]:
-        raise CheckFailure(f"train_accumulated should take {want['steps']} optimizer steps ({what})")
-    for i, (a, b) in enumerate(zip(got["params"], want["params"])):
-        compare_trajectories([a], [b], what=f"parameter {i} after training ({what})", rtol=1e-9, atol=1e-11)
+    what = f"{len(sizes)} micro-batches, accum_steps {accum}, {kind}" + (", stale .grad before" if stale else "")
+    if not isinstance(got, dict) or type(got.get("steps")) is not int or got["steps"] != want["steps"]:
+        raise CheckFailure(f"train_accumulated must take (and return, as an int) one optimizer step per group of "
+                           f"accum_steps micro-batches, a last shorter group included ({what})")
+    expect_params(got.get("params"), want["params"], what)
 
 
 def test_training_matches_large_batches(learner, device, rng):
     """Training with accumulation equals training on each group concatenated into one batch."""
     check_training(learner, rng, device, [4, 4, 4, 4, 4, 4], 3)
     check_training(learner, rng, device, [2, 2, 2, 2], 1)
+    check_training(learner, rng, device, [3, 3, 3], 5)  # one group, shorter than accum_steps
+    check_training(learner, rng, device, [4, 4, 4, 4], 2, stale=True)
 
 
 def test_training_with_momentum_and_unequal_groups(learner, device, rng):
     """With momentum (state carried across steps), unequal micro-batches and a shorter last group."""
     check_training(learner, rng, device, [4, 2, 3, 4, 1], 2, kind="momentum")
+    check_training(learner, rng, device, [1, 5, 2, 2, 3, 1, 4], 3, kind="momentum")
+
+
+def test_training_runs_one_micro_batch_at_a_time(learner, rng):
+    """train_accumulated runs the model on one micro-batch at a time: its memory peak on groups of 16 micro-batches
+    of 256 samples stays far below what a whole group at once needs."""
+    seed = seed_of(rng)
+    with learner.measure() as m:
+        got = learner.probe("wide_train", seed, WIDE_N, WIDE_H, WIDE_MICRO, 16)
+    x, y = probes.wide_data(seed, WIDE_N)
+    want = probes.train_reference(seed, list(zip(x.split(WIDE_MICRO), y.split(WIDE_MICRO))), 16,
+                                  make=lambda: probes.wide_model(seed, WIDE_H))
+    if not isinstance(got, dict) or got.get("steps") != want["steps"]:
+        raise CheckFailure("train_accumulated should take one step for the 16 micro-batches of the wide model")
+    expect_params(got.get("params"), want["params"], "the wide model, 16 micro-batches of 256")
+    if m.peak_growth > WIDE_PEAK_LIMIT:
+        raise CheckFailure(f"train_accumulated ran a whole group at once: on 16 micro-batches of 256 samples the "
+                           f"worker's memory rose by {m.peak_growth / 2**20:.0f} MB, about what the group as one batch "
+                           "needs (forward and backward each micro-batch in turn)")

@@ -1,43 +1,78 @@
-"""Trusted helpers for grow-network, run in the worker: train, grow mid-training, train on."""
+"""The grow-network harness: train, grow mid-training, train on, and record everything raw.
+
+Used on both sides with the same code: the probe `run` drives the learner's `grow` in the worker; the graders load
+this file in the judge (load_sibling) and drive a reference grow built on `opt.add_param_group` with the very same
+`drive`, so the protocol cannot drift. Only the judge's run is trusted; the worker's is the learner's output.
+"""
 
 import torch
 from torch import nn
 
 
-def _setup(seed, device):
-    torch.manual_seed(seed)
-    model = nn.Sequential(nn.Linear(4, 8), nn.Tanh()).to(device).double()
-    opt = torch.optim.Adam(model.parameters(), lr=0.01)
-    new = nn.Linear(8, 2).to(device).double()
-    g = torch.Generator().manual_seed(seed + 1)
-    data = [(torch.randn(6, 4, generator=g, dtype=torch.float64).to(device),
-             torch.randn(6, 2, generator=g, dtype=torch.float64).to(device)) for _ in range(4)]
-    return model, opt, new, data
+def _scenario(seed, optimizer, nested):
+    gen = torch.Generator().manual_seed(seed)
+    with torch.random.fork_rng():
+        torch.manual_seed(seed)
+        model = nn.Sequential(nn.Linear(4, 8), nn.Tanh()).double()
+        if nested:
+            first = nn.Sequential(nn.Linear(8, 3), nn.Tanh(), nn.Linear(3, 2)).double()
+        else:
+            first = nn.Linear(8, 2).double()
+        second = nn.Linear(2, 2, bias=False).double()
+    if optimizer == "adam":
+        opt = torch.optim.Adam(model.parameters(), lr=0.01)
+    else:
+        opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+    data = [(torch.randn(6, 4, generator=gen, dtype=torch.float64), torch.randn(6, 2, generator=gen, dtype=torch.float64))
+            for _ in range(6)]
+    return model, opt, first, second, data
 
 
 def _step(model, opt, x, y):
     opt.zero_grad()
     out = model(x)
-    loss = ((out[:, :2] - y) ** 2).mean() if out.shape[1] != 2 else ((out - y) ** 2).mean()
+    loss = ((out[:, :2] - y) ** 2).mean()
     loss.backward()
     opt.step()
 
 
-def run(mod, seed, lr, device="cpu", use_learner=True):
-    model, opt, new, data = _setup(seed, device)
+def _groups(opt):
+    return [{**{k: v for k, v in g.items() if k != "params"}, "n_params": len(g["params"])} for g in opt.param_groups]
+
+
+def _state(opt, params):
+    """The optimizer's state for these parameters: {index: {key: value}} (tensors cloned, numbers as they are)."""
+    out = {}
+    for i, p in enumerate(params):
+        if p in opt.state:
+            out[str(i)] = {k: v.clone() if isinstance(v, torch.Tensor) else v for k, v in opt.state[p].items()}
+    return out
+
+
+def drive(grow, seed, lr, optimizer="adam", nested=False, twice=False, scheduled_lr=None):
+    """Two steps, (optionally change group 0's lr, as a scheduler would), grow, two steps, (grow a second layer and
+    take one more step), then record: what grow returned, the groups' hyper-parameters, the state of the old
+    parameters right after the (first) grow and at the end, every parameter of the model and of the new layers."""
+    model, opt, first, second, data = _scenario(seed, optimizer, nested)
     for x, y in data[:2]:
         _step(model, opt, x, y)
+    if scheduled_lr is not None:
+        opt.param_groups[0]["lr"] = scheduled_lr
     old = list(model.parameters())
-    before = {k: v.clone() for k, v in opt.state[old[0]].items()}
-    new_before = new.weight.detach().clone()
-    if use_learner:
-        mod.grow(model, opt, new, lr)
-    else:
-        model.append(new)
-        opt.add_param_group({"params": list(new.parameters()), **({} if lr is None else {"lr": lr})})
-    state_kept = all(torch.equal(before[k], opt.state[old[0]][k]) for k in before) if old[0] in opt.state else False
-    for x, y in data[2:]:
+    returned = grow(model, opt, first, lr)
+    state_after_grow = _state(opt, old)
+    for x, y in data[2:4]:
         _step(model, opt, x, y)
-    return {"state_kept": state_kept, "groups": len(opt.param_groups),
-            "group_lrs": [g["lr"] for g in opt.param_groups], "new_changed": not torch.equal(new_before, new.weight.detach()),
-            "params": [p.detach().clone() for p in model.parameters()], "modules": len(model)}
+    if twice:
+        returned = [returned, grow(model, opt, second, lr)]
+        _step(model, opt, *data[4])
+    return {"returned": returned, "groups": _groups(opt), "state_after_grow": state_after_grow,
+            "state": _state(opt, old), "modules": len(model),
+            "params": [p.detach().clone() for p in model.parameters()],
+            "layer_params": [p.detach().clone() for p in first.parameters()] + (
+                [p.detach().clone() for p in second.parameters()] if twice else [])}
+
+
+def run(mod, seed, lr, optimizer="adam", nested=False, twice=False, scheduled_lr=None):
+    """The harness with the learner's grow."""
+    return drive(mod.grow, seed, lr, optimizer, nested, twice, scheduled_lr)

@@ -1,29 +1,96 @@
-"""Hidden graders for grow-network: the old state is kept, the trajectory equals add_param_group's, lr honoured."""
+"""Hidden graders for grow-network: the learner's grow and a reference grow (opt.add_param_group) run through the
+same harness (probes.py): in the worker for the learner, here in the judge for the reference. Adam and SGD with
+momentum, a nested layer, a layer without bias, two grows, an explicit lr of 0.0, a scheduler-changed lr."""
 
 import torch
 
-from grader.judge.checks import CheckFailure, expect_close
+from grader.judge.checks import CheckFailure, expect_close, load_sibling, summarize
+
+HARNESS = load_sibling(__file__)
 
 
-def test_trajectory_and_state(learner, device, rng):
-    """Adam's state for the old parameters survives grow, and training continues exactly like add_param_group."""
-    seed = int(torch.randint(0, 10_000, (1,), generator=rng))
-    got = learner.probe("run", seed, None, str(device))
-    want = learner.probe("run", seed, None, str(device), False)
-    if not got["state_kept"]:
-        raise CheckFailure("grow reset or changed the optimizer's state for the old parameters")
-    if len(got["params"]) != len(want["params"]):
-        raise CheckFailure("the grown model has the wrong parameters")
-    for i, (a, b) in enumerate(zip(got["params"], want["params"])):
-        expect_close(a, b, what=f"parameter {i} two steps after grow", rtol=1e-10, atol=1e-12)
+def reference_grow(model, opt, layer, lr=None):
+    model.append(layer)
+    opt.add_param_group({"params": list(layer.parameters()), **({} if lr is None else {"lr": lr})})
 
 
-def test_group_lr(learner, device, rng):
-    """With lr given, the new group uses it and the old group keeps the optimizer's lr."""
-    seed = int(torch.randint(0, 10_000, (1,), generator=rng))
-    got = learner.probe("run", seed, 0.05, str(device))
-    if got["group_lrs"] != [0.01, 0.05]:
-        raise CheckFailure("the new param group must use the given lr, the old one keep its own")
-    want = learner.probe("run", seed, 0.05, str(device), False)
-    for i, (a, b) in enumerate(zip(got["params"], want["params"])):
-        expect_close(a, b, what=f"parameter {i} after training with the new group's lr", rtol=1e-10, atol=1e-12)
+def seed_of(rng):
+    return int(torch.randint(0, 10_000, (1,), generator=rng))
+
+
+def compare_state(got, want, what):
+    if not isinstance(got, dict) or sorted(got) != sorted(want):
+        raise CheckFailure(f"{what}: the optimizer's state for the old parameters is gone or has other entries",
+                           f"expected entries for parameters {sorted(want)}, received {summarize(got)}")
+    for i, entries in want.items():
+        mine = got[i] if isinstance(got[i], dict) else {}
+        if sorted(mine) != sorted(entries):
+            raise CheckFailure(f"{what}: the state of old parameter {i} has the keys {sorted(mine)}, "
+                               f"expected {sorted(entries)}")
+        for k, v in entries.items():
+            if isinstance(v, torch.Tensor):
+                expect_close(mine[k], v, rtol=1e-10, atol=1e-12, what=f"{what}: {k} of old parameter {i}")
+            elif mine[k] != v:
+                raise CheckFailure(f"{what}: {k} of old parameter {i} is {mine[k]!r}, expected {v!r}")
+
+
+def compare(learner, seed, lr, what, **kw):
+    got = learner.probe("run", seed, lr, **kw)
+    want = HARNESS.drive(reference_grow, seed, lr, **kw)
+    twice = kw.get("twice", False)
+    if got.get("returned") != ([None, None] if twice else None):
+        raise CheckFailure(f"grow must return None ({what})", f"received {summarize(got.get('returned'))}")
+    if got.get("modules") != want["modules"]:
+        raise CheckFailure(f"grow must append the layer to the Sequential ({what})",
+                           f"expected {want['modules']} modules, received {summarize(got.get('modules'))}")
+    expect_groups(got, want, what)
+    compare_state(got.get("state_after_grow"), want["state_after_grow"], f"right after grow ({what})")
+    compare_state(got.get("state"), want["state"], f"at the end ({what})")
+    params = got.get("params")
+    if not isinstance(params, list) or len(params) != len(want["params"]):
+        raise CheckFailure(f"the grown model has the wrong parameters ({what})", f"received {summarize(params)}")
+    for i, (a, b) in enumerate(zip(params, want["params"])):
+        expect_close(a, b, rtol=1e-10, atol=1e-12, what=f"parameter {i} of the model at the end ({what})")
+    for i, (a, b) in enumerate(zip(got.get("layer_params", []), want["layer_params"])):
+        expect_close(a, b, rtol=1e-10, atol=1e-12, what=f"parameter {i} of the layers passed to grow ({what})")
+    return got, want
+
+
+def test_trajectory_and_state(learner, rng):
+    """The optimizer's state for the old parameters survives grow untouched, and training continues exactly as with
+    add_param_group: Adam and SGD with momentum, a nested layer (all its parameters), two grows in a row."""
+    compare(learner, seed_of(rng), None, "Adam, grow(model, opt, nn.Linear(8, 2))")
+    compare(learner, seed_of(rng), None, "SGD with momentum, a nested layer", optimizer="sgd", nested=True)
+    compare(learner, seed_of(rng), None, "Adam, a nested layer, then a second grow with a layer without bias",
+            nested=True, twice=True)
+
+
+def expect_groups(got, want, what):
+    groups = got.get("groups")
+    if not isinstance(groups, list) or len(groups) != len(want["groups"]):
+        raise CheckFailure(f"the optimizer should have {len(want['groups'])} param groups ({what})",
+                           f"received {summarize(groups)}")
+    for i, (g, w) in enumerate(zip(groups, want["groups"])):
+        if not isinstance(g, dict):
+            raise CheckFailure(f"param group {i} could not be read ({what})")
+        for k, v in w.items():
+            if g.get(k) != v or type(g.get(k)) is not type(v):
+                raise CheckFailure(f"param group {i}'s {k} is {g.get(k)!r}, expected {v!r} ({what}): one new group "
+                                   "with all the layer's parameters, lr as given or else the optimizer's default, the "
+                                   "other hyper-parameters the optimizer's defaults, the old groups untouched")
+
+
+def test_group_lr(learner, rng):
+    """With lr given (0.05, and an explicit 0.0 that freezes the new layer) the new group uses it and the old group
+    keeps its own; training follows add_param_group's."""
+    for lr, optimizer in ((0.05, "adam"), (0.0, "adam"), (0.2, "sgd")):
+        what = f"{optimizer}, lr={lr}"
+        compare(learner, seed_of(rng), lr, what, optimizer=optimizer)
+
+
+def test_default_lr_is_the_optimizers_default(learner, rng):
+    """Without lr the new group takes the optimizer's defaults (opt.defaults), even after a scheduler changed the old
+    group's lr; every other hyper-parameter of the new group is the optimizer's default too."""
+    for optimizer, scheduled in (("adam", 0.003), ("sgd", 0.011)):
+        what = f"{optimizer}, group 0's lr changed to {scheduled} before grow"
+        compare(learner, seed_of(rng), None, what, optimizer=optimizer, scheduled_lr=scheduled)

@@ -1,4 +1,8 @@
-"""Trusted helpers for int8-weight-quantization, run in the worker: quantize, measure, build QuantLinear."""
+"""Trusted helpers for int8-weight-quantization, run in the worker: call the learner's functions, build QuantLinear.
+
+They only drive the learner's code with the judge's tensors and return what it gave; every reference (scales,
+int8 values, the dequantized Linear's output) is computed in the judge.
+"""
 
 import torch
 from torch import nn
@@ -10,15 +14,23 @@ def roundtrip(mod, w, per_channel):
     return {"q": q, "scale": scale, "deq": deq}
 
 
-def quant_linear(mod, seed, per_channel, x):
-    torch.manual_seed(seed)
-    lin = nn.Linear(32, 16).to(x.device)
+def quant_linear(mod, weight, bias, per_channel, x):
+    """QuantLinear.from_float on an nn.Linear holding the judge's weight and bias: its output on x (under no_grad, and
+    with grad mode on, as returned), its state_dict, and its output again after the original Linear's weight and bias
+    have been overwritten in place (it must not matter)."""
+    lin = nn.Linear(weight.shape[1], weight.shape[0], bias=bias is not None).to(weight.device, weight.dtype)
     with torch.no_grad():
-        lin.weight.mul_(torch.logspace(-2, 1, 16, device=x.device)[:, None])  # rows of very different sizes
+        lin.weight.copy_(weight)
+        if bias is not None:
+            lin.bias.copy_(bias)
     ql = mod.QuantLinear.from_float(lin, per_channel=per_channel)
     with torch.no_grad():
-        out, want = ql(x), lin(x)
-    state = ql.state_dict()
-    int8 = [k for k, v in state.items() if v.dtype == torch.int8 and tuple(v.shape) == (16, 32)]
-    float_weights = [k for k, v in state.items() if v.is_floating_point() and tuple(v.shape) == (16, 32)]
-    return {"out": out, "want": want, "int8": int8, "float_weights": float_weights}
+        out = ql(x)
+    graded = ql(x)  # grad mode on: returned as it is (does it require grad?)
+    with torch.no_grad():
+        lin.weight.fill_(1000.0)  # the float Linear changes: a QuantLinear that still reads it now gives other values
+        if lin.bias is not None:
+            lin.bias.fill_(-1000.0)
+        again = ql(x)
+    state = {k: v.detach().clone() for k, v in ql.state_dict().items()}
+    return {"out": out, "graded": graded, "again": again, "state": state}

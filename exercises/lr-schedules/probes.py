@@ -1,29 +1,35 @@
-"""Trusted helpers for lr-schedules, run in the worker: evaluate the learner's schedules and training loop."""
+"""Trusted helpers for lr-schedules, run in the worker: evaluate the learner's schedules, drive its WarmupCosine with
+the shared harness grader.drive.lr_trajectory (the graders drive torch's SequentialLR with the same function in the
+judge), and hand its train() a model. They return raw results."""
 
 import torch
 
+from grader import drive
+
 
 def sequence(mod, name, n, kwargs):
-    """The learner's closed-form schedule at t = 0 .. n-1, as returned (floats expected)."""
+    """The learner's closed-form schedule at t = 0 .. n-1, as returned (Python floats expected)."""
     fn = getattr(mod, name)
     return [fn(t, **kwargs) for t in range(n)]
 
 
 def scheduler_run(mod, lrs, steps, kwargs):
-    """Drive the learner's WarmupCosine over an SGD with one param group per lr.
+    """Drive the learner's WarmupCosine over an SGD with one param group per lr (drive.lr_trajectory).
 
-    Returns the groups' lrs at construction and after every step, and get_last_lr() after every step.
+    Returns the groups' lrs at construction and after every step(), and what get_last_lr() returned at those times.
     """
-    groups = [{"params": [torch.nn.Parameter(torch.zeros(1))], "lr": lr} for lr in lrs]
-    opt = torch.optim.SGD(groups, lr=lrs[0])
-    sched = mod.WarmupCosine(opt, **kwargs)
-    seen = [[g["lr"] for g in opt.param_groups]]
     last = []
-    for _ in range(steps):
-        opt.step()
-        sched.step()
-        seen.append([g["lr"] for g in opt.param_groups])
-        last.append(sched.get_last_lr())
+
+    class Recorder:
+        def __init__(self, opt):
+            self.inner = mod.WarmupCosine(opt, **kwargs)
+            last.append(self.inner.get_last_lr())
+
+        def step(self):
+            self.inner.step()
+            last.append(self.inner.get_last_lr())
+
+    seen = drive.lr_trajectory(lambda groups: torch.optim.SGD(groups), Recorder, steps, lrs)
     return {"group_lrs": seen, "last_lr": last}
 
 

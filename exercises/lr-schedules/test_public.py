@@ -1,33 +1,34 @@
-"""Public graders for lr-schedules."""
+"""Public graders for lr-schedules: fixed configurations, each value against torch's scheduler run in the judge."""
 
 import warnings
 
 import torch
 from torch.optim.lr_scheduler import CosineAnnealingLR, ExponentialLR, LinearLR, SequentialLR, StepLR
 
-from grader.judge.checks import CheckFailure, expect_close
+from grader import drive
+from grader.judge import kit
+from grader.judge.checks import CheckFailure
 
 
 def torch_lrs(make, base_lr, n):
     """The lr of a one-group SGD at t = 0 .. n-1 under the torch scheduler make(optimizer)."""
-    opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=base_lr)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        sched = make(opt)
-        out = []
-        for _ in range(n):
-            out.append(opt.param_groups[0]["lr"])
-            opt.step()
-            sched.step()
-    return torch.tensor(out, dtype=torch.float64)
+        seen = drive.lr_trajectory(lambda groups: torch.optim.SGD(groups), make, n - 1, lrs=(base_lr,))
+    return [step[0] for step in seen]
 
 
 def check(learner, name, n, kwargs, want):
     got = learner.probe("sequence", name, n, kwargs)
-    if not isinstance(got, list) or not all(isinstance(v, float) for v in got):
-        raise CheckFailure(f"{name} must return a Python float", f"received {got!r:.120}")
-    expect_close(torch.tensor(got, dtype=torch.float64), want, rtol=1e-12, atol=1e-15,
-                 what=f"{name} for t = 0..{n - 1}", inputs=", ".join(f"{k} = {v}" for k, v in kwargs.items()))
+    shown = ", ".join(f"{k} = {v}" for k, v in kwargs.items())
+    try:
+        if not isinstance(got, list) or len(got) != n:
+            raise CheckFailure(f"{name} must return one value per t", f"received {got!r:.120}")
+        for t, value in enumerate(got):
+            kit.expect_float(value, what=f"{name}(t={t}, ...)")
+        kit.expect_same_values(got, want, what=f"{name}", first_step=0, label="t")
+    except CheckFailure as failure:
+        raise CheckFailure(failure.prop, f"inputs: {shown}, t = 0..{n - 1}\n{failure.detail}") from None
 
 
 def test_step_and_exponential_examples(learner):

@@ -1,4 +1,7 @@
-"""Trusted helpers for magnitude-pruning, run in the worker: prune a Linear with the learner's code and train it."""
+"""Trusted helpers for magnitude-pruning, run in the worker: prune a Linear with the learner's code and train it.
+
+They hand back what the learner's code produced (masks, names, outputs, gradients as they are, None included);
+every reference (torch.nn.utils.prune with the same mask) and every comparison is in the judge."""
 
 import torch
 import torch.nn.functional as F
@@ -12,35 +15,74 @@ def linear(weight, bias):
     return m
 
 
+def _returned(value, name):
+    """The probes go on with what the learner's function returned (the task says it returns the module)."""
+    if not isinstance(value, torch.nn.Module):
+        raise TypeError(f"{name} returned {type(value).__name__}: it must return the module, as torch's pruning "
+                        "functions do")
+    return value
+
+
 def names(m):
     return {"params": sorted(n for n, _ in m.named_parameters()), "buffers": sorted(n for n, _ in m.named_buffers())}
 
 
-def prune_and_train(mod, weight, bias, amount, x, y, steps, lr):
-    """Prune, take SGD steps on module.parameters(), and report the effective weight, the mask and the output."""
+def mask(mod, weight, amount, parameter=False):
+    """The learner's mask (as returned: a mask that requires grad shows as such) and the weight afterwards; with
+    parameter=True the weight is handed over as an nn.Parameter."""
+    if parameter:
+        weight = torch.nn.Parameter(weight)
+    got = mod.l1_unstructured_mask(weight, amount)
+    return {"mask": got, "weight_after": weight.detach()}
+
+
+def global_masks(mod, tensors, amount):
+    got = mod.global_l1_masks(tensors, amount)
+    return {"masks": got, "tensors_after": tensors}
+
+
+def prune_and_train(mod, weight, bias, amount, x, y, steps, lr, optimizer_first=False):
+    """Prune, then take SGD steps (momentum 0.9) on the module's parameters; with optimizer_first the optimizer is
+    built before pruning, over the Parameter the module had then. After each step: the output on x (a forward pass
+    recomputes the weight), and the gradient weight_orig had at that step (None if it had none)."""
     m = linear(weight, bias)
-    mod.prune_linear(m, amount)
-    opt = torch.optim.SGD(m.parameters(), lr=lr)
-    grads = []
+    opt = torch.optim.SGD(m.parameters(), lr=lr, momentum=0.9) if optimizer_first else None
+    m = _returned(mod.prune_linear(m, amount), "prune_linear")
+    weight_now = m.__dict__.get("weight", getattr(m, "weight", None))
+    weight_now = weight_now.detach().clone() if isinstance(weight_now, torch.Tensor) else weight_now
+    if opt is None:
+        opt = torch.optim.SGD(m.parameters(), lr=lr, momentum=0.9)
+    with torch.no_grad():
+        first = m(x)
+    outs, grads = [], []
     for _ in range(steps):
         opt.zero_grad()
         F.mse_loss(m(x), y).backward()
-        grads.append(m.weight_orig.grad.clone())
+        g = getattr(m, "weight_orig", None)
+        grads.append(None if g is None or g.grad is None else g.grad.clone())
         opt.step()
-    with torch.no_grad():
-        out = m(x)
-    return {"weight": m.weight.detach().clone(), "weight_orig": m.weight_orig.detach().clone(),
-            "mask": m.weight_mask.clone(), "grads": grads, "out": out, **names(m)}
+        with torch.no_grad():
+            outs.append(m(x))
+    return {"first_out": first, "outs": outs, "grads": grads, "mask": getattr(m, "weight_mask", None),
+            "weight": m.weight, "weight_after_pruning": weight_now, **names(m)}
 
 
-def prune_then_remove(mod, weight, bias, amount, x):
+def prune_then_remove(mod, weight, bias, amount, x, y, lr):
+    """Prune, make it permanent, then: the names, the weight's values, the output after doubling the weight in place
+    (a hook left behind would recompute it), and the output after one SGD step on module.parameters()."""
     m = linear(weight, bias)
-    mod.prune_linear(m, amount)
-    mod.remove_pruning(m)
+    m = _returned(mod.prune_linear(m, amount), "prune_linear")
+    m = _returned(mod.remove_pruning(m), "remove_pruning")
     report = names(m)
     report["weight"] = m.weight.detach().clone()
-    report["is_parameter"] = isinstance(m.weight, torch.nn.Parameter)
     with torch.no_grad():
-        m.weight.mul_(2)  # a leftover hook would overwrite this from weight_orig * weight_mask
+        m.weight.mul_(2)
         report["out_after_doubling"] = m(x)
+        m.weight.div_(2)
+    opt = torch.optim.SGD(m.parameters(), lr=lr)
+    opt.zero_grad()
+    F.mse_loss(m(x), y).backward()
+    opt.step()
+    with torch.no_grad():
+        report["out_after_step"] = m(x)
     return report

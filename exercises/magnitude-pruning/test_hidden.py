@@ -1,97 +1,201 @@
-"""Hidden graders for magnitude-pruning: random weights, against torch.nn.utils.prune."""
+"""Hidden graders for magnitude-pruning: random weights (both signs, exact zeros, ties), fixed tie cases and
+roundings, against references computed here, in the judge: torch.nn.utils.prune reparametrising with the mask of the
+task's rule (the smallest |w| first, ties in row-major order, as a stable sort gives them).
+
+torch.nn.utils.prune is not checked here by name: the exercise's bans switch it off in the worker, so code that
+leans on it fails every grader that runs it."""
 
 import torch
+import torch.nn.functional as F
 import torch.nn.utils.prune as prune
 
-from grader.judge.checks import CheckFailure, banned_names_used, expect_close
-
-BANNED = ["torch.nn.utils.prune.l1_unstructured", "torch.nn.utils.prune.global_unstructured",
-          "torch.nn.utils.prune.L1Unstructured", "torch.nn.utils.prune.remove", "torch.nn.utils.prune.custom_from_mask"]
-
-
-def weights(rng, device, out=4, inp=5):
-    return (torch.randn(out, inp, generator=rng, dtype=torch.float64).to(device),
-            torch.randn(out, generator=rng, dtype=torch.float64).to(device))
+from grader.judge.checks import CheckFailure, expect_close, expect_tensor, summarize
+from grader.judge.kit import adversarial, expect_tensors
+from grader.judge.remote import received_info
 
 
-def torch_mask(w, amount):
-    m = torch.nn.Linear(w.shape[1], w.shape[0]).to(w.device, w.dtype)
-    with torch.no_grad():
-        m.weight.copy_(w)
-    prune.l1_unstructured(m, "weight", amount=amount)
-    return m.weight_mask
+def count(amount, n):
+    return amount if isinstance(amount, int) else round(amount * n)
+
+
+def reference_mask(w, amount):
+    """0 at the k entries of smallest |w|, ties in row-major order (a stable sort), 1 elsewhere."""
+    k = count(amount, w.numel())
+    mask = torch.ones(w.numel(), dtype=w.dtype, device=w.device)
+    mask[torch.sort(w.detach().abs().flatten(), stable=True).indices[:k]] = 0
+    return mask.reshape(w.shape)
+
+
+def with_ties(rng, shape, device, dtype=torch.float64):
+    """Random values of both signs where many entries share a magnitude (a tie at any cut is likely)."""
+    levels = torch.tensor([0.0, 0.5, 1.0, 2.0], dtype=torch.float64)
+    w = levels[torch.randint(0, 4, shape, generator=rng)] * torch.where(torch.rand(shape, generator=rng) < 0.5, -1.0, 1.0)
+    return w.to(device, dtype)
+
+
+def learner_mask(learner, w, amount, what, parameter=False):
+    got = learner.probe("mask", w, amount, parameter)
+    mask = got.get("mask") if isinstance(got, dict) else None
+    expect_close(mask, reference_mask(w, amount), rtol=0, atol=0, what=what)
+    info = received_info(mask)
+    if info is not None and info.requires_grad:
+        raise CheckFailure(f"{what} requires grad: a mask is a plain 0/1 tensor (compute it from weight.detach())")
+    expect_close(got.get("weight_after"), w, rtol=0, atol=0, what="the weight after l1_unstructured_mask (it must not change)")
 
 
 def test_mask_matches_torch(learner, device, rng):
-    """The mask equals prune.l1_unstructured's, for fractions, counts, 0 and 1 (k rounds as Python: 2.5 -> 2, 7.5 -> 8)."""
-    for shape, amount in (((4, 5), 0.3), ((6, 7), 0.5), ((2, 5), 0.25), ((3, 3), 0.0), ((3, 4), 1.0), ((5, 5), 7),
-                          ((3, 5), 0.5), ((2, 3, 4), 0.6)):
-        w = torch.randn(shape, generator=rng, dtype=torch.float64).to(device)
-        want = torch_mask(w.reshape(shape[0], -1), amount).reshape(shape)
-        expect_close(learner.call("l1_unstructured_mask", w, amount), want,
-                     what=f"the mask of a {shape} weight with amount {amount}")
+    """The mask has the weight's shape and dtype; for fractions, counts, 0 and 1, k rounds as Python (2.5 -> 2,
+    7.5 -> 8); ties in |w| (of either sign) at the cut go in row-major order; the weight is left alone."""
+    cases = [((4, 5), 0.3), ((6, 7), 0.5), ((2, 5), 0.25), ((3, 3), 0.0), ((3, 4), 1.0), ((5, 5), 7), ((3, 5), 0.5),
+             ((2, 3, 4), 0.6), ((4, 4), 0), ((3, 3), 9)]
+    for shape, amount in cases:
+        w = adversarial(rng, shape).to(device)
+        learner_mask(learner, w, amount, f"the mask of a {shape} weight with amount {amount!r}")
+    for shape, amount in (((5, 6), 0.4), ((4, 4, 2), 11), ((7, 3), 0.5)):
+        learner_mask(learner, with_ties(rng, shape, device), amount,
+                     f"the mask of a {shape} weight with many tied magnitudes and amount {amount!r}")
+    w = adversarial(rng, (4, 6)).to(device, torch.float32)
+    learner_mask(learner, w, 0.5, "the mask of a float32 weight (float32 too)")
+    learner_mask(learner, adversarial(rng, (3, 5)).to(device), 0.4, "the mask of an nn.Parameter weight", parameter=True)
+
+
+def torch_pruned(weight, bias, mask):
+    """nn.Linear reparametrised by torch.nn.utils.prune with exactly this mask."""
+    m = torch.nn.Linear(weight.shape[1], weight.shape[0]).to(weight.device, weight.dtype)
+    with torch.no_grad():
+        m.weight.copy_(weight)
+        m.bias.copy_(bias)
+    prune.custom_from_mask(m, "weight", mask)
+    return m
+
+
+def reference_training(weight, bias, amount, x, y, steps, lr):
+    m = torch_pruned(weight, bias, reference_mask(weight, amount))
+    opt = torch.optim.SGD(m.parameters(), lr=lr, momentum=0.9)
+    with torch.no_grad():
+        first = m(x)
+    outs, grads = [], []
+    for _ in range(steps):
+        opt.zero_grad()
+        F.mse_loss(m(x), y).backward()
+        grads.append(m.weight_orig.grad.clone())
+        opt.step()
+        with torch.no_grad():
+            outs.append(m(x))
+    return first, outs, grads
+
+
+def expect_pruned_names(got, what):
+    if got.get("params") != ["bias", "weight_orig"] or got.get("buffers") != ["weight_mask"]:
+        raise CheckFailure(f"{what}: a pruned Linear should have exactly the parameters bias and weight_orig and the "
+                           "buffer weight_mask (weight itself becomes a plain attribute)",
+                           f"received parameters {summarize(got.get('params'))}, buffers {summarize(got.get('buffers'))}")
+
+
+def problem(rng, device, out=4, inp=5, n=8):
+    return (adversarial(rng, (out, inp)).to(device), adversarial(rng, (out,)).to(device),
+            adversarial(rng, (n, inp)).to(device), adversarial(rng, (n, out)).to(device))
 
 
 def test_pruned_linear_forward(learner, device, rng):
-    """After prune_linear the module computes x @ (weight_orig * weight_mask).T + b, and keeps torch's names."""
-    w, b = weights(rng, device)
-    x = torch.randn(6, 5, generator=rng, dtype=torch.float64).to(device)
-    got = learner.probe("prune_and_train", w, b, 0.4, x, x[:, :4], 0, 0.1)
-    if got["params"] != ["bias", "weight_orig"] or got["buffers"] != ["weight_mask"]:
-        raise CheckFailure("a pruned Linear should have parameters bias and weight_orig and the buffer weight_mask")
-    mask = torch_mask(w, 0.4)
-    expect_close(got["mask"], mask, what="weight_mask")
-    expect_close(got["out"], x @ (w * mask).T + b, rtol=1e-12, atol=1e-12, what="the pruned layer's output")
+    """prune_linear returns the module, which computes x @ (weight_orig * weight_mask).T + b, with torch's names, the
+    mask as a plain buffer of the weight's dtype, module.weight a plain tensor (not a Parameter) set right away."""
+    for amount, ties in ((0.4, False), (7, True)):
+        w, b, x, y = problem(rng, device)
+        if ties:
+            w = with_ties(rng, tuple(w.shape), device)
+        got = learner.probe("prune_and_train", w, b, amount, x, y, 0, 0.1)
+        expect_pruned_names(got, f"after prune_linear(module, {amount!r})")
+        mask = reference_mask(w, amount)
+        expect_close(got.get("mask"), mask, rtol=0, atol=0, what=f"weight_mask (amount {amount!r})")
+        expect_close(got.get("first_out"), x @ (w * mask).T + b, rtol=1e-12, atol=1e-12,
+                     what=f"the pruned layer's output (amount {amount!r})")
+        expect_close(got.get("weight_after_pruning"), w * mask, rtol=0, atol=0,
+                     what="module.weight right after prune_linear, before any forward (weight_orig * weight_mask)")
+        info = received_info(got.get("weight"))
+        if info is not None and not info.type_name == "torch.Tensor":
+            raise CheckFailure("module.weight must be a plain tensor computed from weight_orig * weight_mask, "
+                               f"not a {info.type_name}")
+
+
+def compare_training(learner, got, want, what, hint="the forward must use the freshly masked weight"):
+    first, outs, grads = want
+    if not isinstance(got.get("grads"), list) or len(got["grads"]) != len(grads):
+        raise CheckFailure(f"{what}: the training steps could not be recorded", f"received {summarize(got.get('grads'))}")
+    for k, (g, w) in enumerate(zip(got["grads"], grads)):
+        if g is None:
+            raise CheckFailure(f"{what}: weight_orig received no gradient at step {k + 1}: module.weight must be "
+                               "computed from weight_orig (weight_orig * weight_mask) before every forward, so that "
+                               "the loss reaches weight_orig")
+        expect_close(g, w, rtol=1e-10, atol=1e-12,
+                     what=f"{what}: weight_orig's gradient at step {k + 1} (0 at pruned entries)")
+        expect_close(got["outs"][k], outs[k], rtol=1e-10, atol=1e-12,
+                     what=f"{what}: the output after step {k + 1} ({hint})")
 
 
 def test_pruned_entries_stay_zero_while_training(learner, device, rng):
-    """Through 5 SGD steps the pruned entries stay exactly 0 (their gradient is 0) while the others train."""
-    w, b = weights(rng, device)
-    x = torch.randn(8, 5, generator=rng, dtype=torch.float64).to(device)
-    y = torch.randn(8, 4, generator=rng, dtype=torch.float64).to(device)
+    """Through 5 SGD steps (momentum 0.9) the pruned entries stay exactly 0 (their gradient is 0) while the others
+    train, and every forward uses weight_orig * weight_mask as it is now: outputs and gradients match torch's."""
+    w, b, x, y = problem(rng, device)
     got = learner.probe("prune_and_train", w, b, 0.5, x, y, 5, 0.1)
-    mask = torch_mask(w, 0.5)
-    if not bool((got["weight"][mask == 0] == 0).all()):
-        raise CheckFailure("pruned entries of module.weight must stay exactly 0 during training")
-    if not all(bool((g[mask == 0] == 0).all()) for g in got["grads"]):
-        raise CheckFailure("the gradient of weight_orig must be 0 at pruned entries")
-    if torch.allclose(got["weight_orig"][mask == 1], w[mask == 1]):
-        raise CheckFailure("the unpruned weights should still train")
-    expect_close(got["weight"], got["weight_orig"] * mask, rtol=1e-12, atol=0, what="weight after training")
+    expect_pruned_names(got, "after prune_linear(module, 0.5)")
+    compare_training(learner, got, reference_training(w, b, 0.5, x, y, 5, 0.1), "training after pruning")
+
+
+def test_optimizer_built_before_pruning_keeps_training(learner, device, rng):
+    """weight_orig is the module's original Parameter (not a copy): an optimizer built before prune_linear still
+    trains the pruned layer."""
+    w, b, x, y = problem(rng, device)
+    got = learner.probe("prune_and_train", w, b, 0.3, x, y, 4, 0.1, optimizer_first=True)
+    expect_pruned_names(got, "after prune_linear(module, 0.3)")
+    compare_training(learner, got, reference_training(w, b, 0.3, x, y, 4, 0.1),
+                     "training with an optimizer built before pruning",
+                     hint="weight_orig must be the module's original Parameter, the one that optimizer updates")
 
 
 def test_remove_pruning_makes_it_permanent(learner, device, rng):
-    """remove_pruning folds the mask into a plain weight Parameter and removes weight_orig, weight_mask and the hook."""
-    w, b = weights(rng, device)
-    x = torch.randn(3, 5, generator=rng, dtype=torch.float64).to(device)
-    got = learner.probe("prune_then_remove", w, b, 0.3, x)
-    if got["params"] != ["bias", "weight"] or got["buffers"] != [] or not got["is_parameter"]:
-        raise CheckFailure("after remove_pruning the Linear should have parameters weight and bias and no buffers")
-    masked = w * torch_mask(w, 0.3)
-    expect_close(got["weight"], masked, what="the permanent weight")
-    expect_close(got["out_after_doubling"], x @ (2 * masked).T + b, rtol=1e-12, atol=1e-12,
-                 what="the output after doubling the weight (no hook may recompute it)")
+    """remove_pruning folds the mask into a plain weight Parameter and removes weight_orig, weight_mask and the hook;
+    the layer then trains like any Linear (pruned entries may move again)."""
+    w, b, x, y = problem(rng, device, n=6)
+    got = learner.probe("prune_then_remove", w, b, 0.3, x, y, 0.1)
+    if got.get("params") != ["bias", "weight"] or got.get("buffers") != []:
+        raise CheckFailure("after remove_pruning the Linear should have exactly the parameters weight and bias and "
+                           "no buffers", f"received parameters {summarize(got.get('params'))}, buffers "
+                                         f"{summarize(got.get('buffers'))}")
+    masked = w * reference_mask(w, 0.3)
+    expect_close(got.get("weight"), masked, rtol=0, atol=0, what="the permanent weight")
+    expect_close(got.get("out_after_doubling"), x @ (2 * masked).T + b, rtol=1e-12, atol=1e-12,
+                 what="the output after doubling the weight in place (no hook may recompute it)")
+    ref = torch.nn.Linear(5, 4).to(device, torch.float64)
+    with torch.no_grad():
+        ref.weight.copy_(masked)
+        ref.bias.copy_(b)
+    opt = torch.optim.SGD(ref.parameters(), lr=0.1)
+    F.mse_loss(ref(x), y).backward()
+    opt.step()
+    expect_close(got.get("out_after_step"), ref(x).detach(), rtol=1e-10, atol=1e-12,
+                 what="the output after one SGD step on the permanent layer (it trains like any Linear)")
+
+
+def reference_global(tensors, amount):
+    flat = torch.cat([t.abs().flatten() for t in tensors])
+    keep = reference_mask(flat, amount)
+    return [m.reshape(t.shape) for m, t in zip(keep.split([t.numel() for t in tensors]), tensors)]
 
 
 def test_global_masks_match_torch(learner, device, rng):
-    """global_l1_masks prunes the smallest entries across all tensors together, as prune.global_unstructured does."""
-    layers = [torch.nn.Linear(6, 4), torch.nn.Linear(4, 5), torch.nn.Linear(5, 3)]
-    for layer in layers:
-        with torch.no_grad():
-            layer.weight.copy_(torch.randn(layer.weight.shape, generator=rng) * float(torch.rand((), generator=rng) * 3))
-    tensors = [layer.weight.detach().clone().double().to(device) for layer in layers]
-    prune.global_unstructured([(layer, "weight") for layer in layers], pruning_method=prune.L1Unstructured, amount=0.45)
-    got = learner.call("global_l1_masks", tensors, 0.45)
-    if not isinstance(got, list) or len(got) != 3:
-        raise CheckFailure("global_l1_masks must return one mask per tensor")
-    for i, (g, layer) in enumerate(zip(got, layers)):
-        expect_close(g, layer.weight_mask.double().to(device), what=f"the global mask of tensor {i}")
-
-
-def test_no_torch_prune(learner, source, device, rng):
-    """The pruning is your own: torch.nn.utils.prune is not used."""
-    used = banned_names_used(source, BANNED)
-    if used:
-        raise CheckFailure(f"your code uses {', '.join(used)}: write the pruning yourself")
-    w = torch.randn(3, 4, generator=rng, dtype=torch.float64).to(device)
-    expect_close(learner.call("l1_unstructured_mask", w, 0.5), torch_mask(w, 0.5), what="the mask")
+    """global_l1_masks prunes the smallest entries across all tensors together (prune.global_unstructured with
+    L1Unstructured): tensors of different sizes and scales, fractions and counts, ties in list order then row-major
+    order; one mask per tensor, each of its tensor's shape and dtype; the tensors are left alone."""
+    scales = [float(torch.rand((), generator=rng) * 3 + 0.1) for _ in range(3)]
+    tensors = [(adversarial(rng, shape) * c).to(device) for shape, c in zip(((4, 6), (5, 4), (3, 5)), scales)]
+    tied = [with_ties(rng, (3, 4), device), with_ties(rng, (5,), device), with_ties(rng, (2, 2, 3), device)]
+    for ts, amount in ((tensors, 0.45), (tensors, 17), (tied, 0.5), (tied, 9)):
+        want = reference_global(ts, amount)
+        got = learner.probe("global_masks", ts, amount)
+        masks = expect_tensors(got.get("masks") if isinstance(got, dict) else got, len(ts),
+                               what=f"global_l1_masks(..., {amount!r})")
+        for i, (g, w) in enumerate(zip(masks, want)):
+            expect_close(g, w, rtol=0, atol=0, what=f"the global mask of tensor {i} (amount {amount!r})")
+        for i, (a, t) in enumerate(zip(got.get("tensors_after", []), ts)):
+            expect_close(a, t, rtol=0, atol=0, what=f"tensor {i} after global_l1_masks (it must not change)")

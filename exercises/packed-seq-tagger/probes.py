@@ -1,4 +1,7 @@
-"""Trusted helpers for packed-seq-tagger, run in the worker: build the learner's tagger and run it."""
+"""Trusted helpers for packed-seq-tagger, run in the worker: build the learner's tagger and run it.
+
+They only drive the learner's code and return what it gave back; every reference is computed in the judge.
+"""
 
 import torch
 
@@ -14,13 +17,11 @@ def forward(mod, args, weights, tokens, lengths, dtype=torch.float64):
     return build(mod, args, weights, dtype, tokens.device)(tokens, lengths)
 
 
-def keys(mod, args):
-    return sorted(mod.SeqTagger(*args).state_dict())
-
-
-def train_and_score(mod, args, weights, data, test, steps, lr):
-    model = build(mod, args, weights, torch.float32, data[0].device)
+def train_and_score(mod, args, weights, data, test, steps, lr, dtype=torch.float32):
+    """train_tagger on `data`, then the trained model's logits on `test` and its parameters afterwards."""
+    model = build(mod, args, weights, dtype, data[0].device)
     losses = mod.train_tagger(model, *data, steps, lr)
     with torch.no_grad():
         logits = model(test[0], test[1])
-    return {"losses": losses, "logits": logits}
+    return {"losses": losses, "logits": logits,
+            "state": {k: v.detach().clone() for k, v in model.state_dict().items()}}

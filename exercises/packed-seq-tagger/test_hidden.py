@@ -1,4 +1,10 @@
-"""Hidden graders for packed-seq-tagger: random weights, padded batches and a context-dependent tagging task."""
+"""Hidden graders for packed-seq-tagger: random weights, padded batches and a context-dependent tagging task.
+
+References are computed here, in the judge. Batches have unequal, unsorted lengths (a fixed unsorted case is always
+present), sizes from 1, padding ids other than 0, and junk after each length that must never be read.
+"""
+
+import math
 
 import torch
 import torch.nn as nn
@@ -6,6 +12,7 @@ import torch.nn.functional as F
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from grader.judge.checks import CheckFailure, expect_close, expect_tensor
+from grader.judge.kit import expect_float
 
 V, E, H, C = 12, 5, 6, 4
 
@@ -32,10 +39,18 @@ def reference(args, rng, device):
     return model, {k: v.detach().clone() for k, v in model.state_dict().items()}
 
 
-def padded_batch(rng, device, n=5, T=9, low=1, longest=None):
-    lengths = torch.randint(low, (longest or T) + 1, (n,), generator=rng)
-    lengths[0] = longest or T
-    tokens = torch.randint(1, V, (n, T), generator=rng)  # non-zero junk after each length: it must not be read
+def padded_batch(rng, device, n=5, T=9, low=1, longest=None, pad=None):
+    """n sentences, lengths in [low, longest or T], never sorted (sentence 1 is the shortest, the last the longest).
+    After each length: junk ids (or `pad`), which must never be read."""
+    top = longest or T
+    lengths = torch.randint(low, top + 1, (n,), generator=rng)
+    if n >= 3:
+        lengths[0], lengths[1], lengths[-1] = top, low, top
+    else:
+        lengths[0] = top
+    tokens = torch.randint(0, V, (n, T), generator=rng)  # 0 is a real token unless pad is 0
+    if pad is not None:
+        tokens[~real(lengths, T)] = pad
     return tokens.to(device), lengths.to(device)
 
 
@@ -44,71 +59,106 @@ def real(lengths, T):
 
 
 def test_logits_with_copied_weights(learner, device, rng):
-    """With copied weights (emb, rnn, fc kept as given), the logits of every real token equal the packed reference."""
-    for cell, bi in (("rnn", False), ("gru", False), ("lstm", False), ("gru", True), ("lstm", True)):
-        args = [V, E, H, C, cell, bi]
+    """With copied weights (emb, rnn, fc kept as given), the logits of every real token equal the packed reference:
+    RNN, GRU and LSTM, bidirectional or not, batches of 1 to 7 with unsorted lengths, pad_idx 0 or not."""
+    cases = (("rnn", False, 5, 0), ("gru", False, 1, 0), ("lstm", False, 7, 3), ("gru", True, 2, 11),
+             ("lstm", True, 6, 0))
+    for cell, bi, n, pad in cases:
+        args = [V, E, H, C, cell, bi, pad]
         model, weights = reference(args, rng, device)
         # in the last case no sentence fills the batch: the logits must still cover all T positions
-        tokens, lengths = padded_batch(rng, device, longest=7 if bi and cell == "lstm" else None)
+        tokens, lengths = padded_batch(rng, device, n=n, longest=7 if bi and cell == "lstm" else None,
+                                       pad=pad if pad else None)
         with torch.no_grad():
             want = model(tokens, lengths)
+        what = f"the logits ({cell}, bidirectional={bi}, a batch of {n}, pad_idx {pad})"
         got = expect_tensor(learner.probe("forward", args, weights, tokens, lengths), shape=tuple(want.shape),
-                            dtype=torch.float64, device=device, what=f"the logits ({cell}, bidirectional={bi})")
+                            dtype=torch.float64, device=device, what=what, finite=False)
         mask = real(lengths, tokens.shape[1])
-        expect_close(got[mask], want[mask], rtol=1e-9, atol=1e-12,
-                     what=f"the logits of the real tokens ({cell}, bidirectional={bi})")
+        expect_close(got[mask], want[mask], rtol=1e-9, atol=1e-12, what=f"{what} at the real tokens")
 
 
 def test_padding_does_not_leak(learner, device, rng):
-    """A sentence tagged inside a padded batch gets the same logits as when it is tagged alone (bidirectional too)."""
+    """A sentence tagged inside a padded batch gets the same logits as when it is tagged alone (bidirectional too),
+    with lengths on the CPU or on the tokens' device."""
     for cell in ("lstm", "gru"):
         args = [V, E, H, C, cell, True]
         _, weights = reference(args, rng, device)
-        tokens, lengths = padded_batch(rng, device, low=2)
-        batch = learner.probe("forward", args, weights, tokens, lengths)
+        tokens, lengths = padded_batch(rng, device, n=5, low=2)
+        batch = expect_tensor(learner.probe("forward", args, weights, tokens, lengths.cpu()), shape=(5, 9, C),
+                              dtype=torch.float64, what="the logits of a padded batch", finite=False)
         for b in range(1, 4):
             n = int(lengths[b])
             alone = learner.probe("forward", args, weights, tokens[b:b + 1, :n], lengths[b:b + 1])
+            expect_tensor(alone, shape=(1, n, C), dtype=torch.float64, what=f"the logits of a {n}-token sentence alone")
             expect_close(batch[b, :n], alone[0], rtol=1e-9, atol=1e-12,
                          what=f"the logits of a {n}-token sentence in a padded batch against alone ({cell})")
 
 
+def padded_tags(rng, device, B, T, lengths, dtype=torch.float64):
+    logits = (torch.randn(B, T, C, generator=rng, dtype=torch.float64) * 2).to(device, dtype)
+    tags = torch.randint(0, C, (B, T), generator=rng).to(device)
+    tags[~real(torch.tensor(lengths, device=device), T)] = -100
+    return logits, tags
+
+
 def test_tagging_loss_ignores_padding(learner, device, rng):
-    """tagging_loss is the mean cross-entropy over tags != -100, and padded positions get exactly zero gradient."""
-    logits = torch.randn(4, 7, C, generator=rng, dtype=torch.float64).to(device).requires_grad_()
-    tags = torch.randint(0, C, (4, 7), generator=rng).to(device)
-    tags[real(torch.tensor([7, 3, 5, 1], device=device), 7).logical_not()] = -100
+    """tagging_loss is the mean cross-entropy over tags != -100 (a 0-d tensor in the logits' dtype), for float64 and
+    float32, batches of unequal lengths (a one-sentence batch included)."""
     fn = learner.function("tagging_loss")
-    got = fn(logits, tags)
-    want = F.cross_entropy(logits.detach().reshape(-1, C), tags.reshape(-1), ignore_index=-100)
-    expect_close(got, want, rtol=1e-10, atol=1e-12, what="tagging_loss on a padded batch")
-    (grad,) = torch.autograd.grad(got, logits)
+    for B, T, lengths, dtype in ((4, 7, [7, 3, 5, 1], torch.float64), (1, 5, [2], torch.float64),
+                                 (3, 6, [6, 1, 4], torch.float32)):
+        logits, tags = padded_tags(rng, device, B, T, lengths, dtype)
+        want = F.cross_entropy(logits.reshape(-1, C), tags.reshape(-1), ignore_index=-100)
+        got = learner.call("tagging_loss", logits, tags)
+        expect_close(got, want, rtol=1e-10 if dtype == torch.float64 else 1e-5, atol=1e-12 if dtype == torch.float64
+                     else 1e-6, what=f"tagging_loss on a padded batch of {B} ({str(dtype)[6:]})")
+    logits, tags = padded_tags(rng, device, 4, 7, [7, 3, 5, 1])
+    leaf = logits.clone().requires_grad_()
+    (grad,) = torch.autograd.grad(fn(leaf, tags), leaf)
+    leaf2 = logits.clone().requires_grad_()
+    (want,) = torch.autograd.grad(F.cross_entropy(leaf2.reshape(-1, C), tags.reshape(-1), ignore_index=-100), leaf2)
     pad = tags == -100
-    if not bool((grad[pad] == 0).all()) or not bool((grad[~pad].abs().sum(-1) > 0).all()):
-        raise CheckFailure("the gradient must be zero exactly at padded positions, and only there")
+    if not bool((grad[pad] == 0).all()):
+        raise CheckFailure("the gradient of tagging_loss must be exactly zero at padded positions (tag -100)")
+    expect_close(grad, want, rtol=1e-9, atol=1e-12, what="the gradient of tagging_loss at the real tokens")
 
 
 def test_token_accuracy(learner, device, rng):
-    """token_accuracy is correct real tokens / real tokens, as a float (never above 1, unlike the seed's)."""
-    for _ in range(3):
-        logits = torch.randn(6, 8, C, generator=rng, dtype=torch.float64).to(device)
-        tags = torch.randint(0, C, (6, 8), generator=rng).to(device)
-        tags[real(torch.randint(0, 9, (6,), generator=rng).to(device), 8).logical_not()] = -100
-        tags[0, 0] = 1
+    """token_accuracy is correct real tokens / real tokens as a Python float (never above 1, unlike the seed's)."""
+    for B, T in ((6, 8), (1, 5), (3, 4)):
+        logits = torch.randn(B, T, C, generator=rng, dtype=torch.float64).to(device)
+        tags = torch.randint(0, C, (B, T), generator=rng).to(device)
+        tags[real(torch.randint(0, T + 1, (B,), generator=rng).to(device), T).logical_not()] = -100
+        tags[0, 0] = int(logits[0, 0].argmax())  # at least one real token, and one correct one
+        tags[-1, -1] = -100  # at least one padded token
         keep = tags != -100
         want = ((logits.argmax(-1) == tags) & keep).sum().item() / keep.sum().item()
-        got = learner.call("token_accuracy", logits, tags)
-        if not isinstance(got, float) or abs(got - want) > 1e-12:
-            raise CheckFailure("token_accuracy is not right (it must be a float over the real tokens only)")
+        got = expect_float(learner.call("token_accuracy", logits, tags), what="token_accuracy")
+        if abs(got - want) > 1e-6:  # a float32 ratio rounds in the 8th digit: fine
+            raise CheckFailure(f"token_accuracy has the wrong value for a batch of {B}: it must count correct "
+                               "predictions at the real tokens (tags != -100) and divide by the number of real tokens")
 
 
-def tagging_data(rng, n, device, T=10):
+def tagging_data(rng, n, device, T=10, pad=0):
     lengths = torch.randint(3, T + 1, (n,), generator=rng)
-    tokens = torch.randint(1, 10, (n, T), generator=rng) * real(lengths, T)
+    tokens = torch.randint(1, 10, (n, T), generator=rng)
+    tokens[~real(lengths, T)] = pad
     prev = torch.cat([torch.zeros(n, 1, dtype=torch.long), tokens[:, :-1]], 1)
     tags = (tokens + prev) % 5
     tags[~real(lengths, T)] = -100
     return tokens.to(device), lengths.to(device), tags.to(device)
+
+
+def float_losses(got, steps):
+    losses = got.get("losses") if isinstance(got, dict) else None
+    if not isinstance(losses, list):
+        raise CheckFailure("train_tagger must return a list of the losses")
+    if len(losses) != steps:
+        raise CheckFailure(f"train_tagger must return one loss per step ({steps} steps), it returned {len(losses)}")
+    for i, v in enumerate(losses):
+        expect_float(v, what=f"train_tagger's loss {i}")
+    return losses
 
 
 def test_learns_context_dependent_tags(learner, device, rng):
@@ -118,23 +168,22 @@ def test_learns_context_dependent_tags(learner, device, rng):
     weights = {k: v.to(device) for k, v in Reference(*args).state_dict().items()}
     data, test = tagging_data(rng, 200, device), tagging_data(rng, 200, device)
     got = learner.probe("train_and_score", args, weights, list(data), list(test[:2]), 80, 0.03)
-    losses = got["losses"]
-    if not isinstance(losses, list) or len(losses) != 80 or not all(isinstance(v, float) for v in losses):
-        raise CheckFailure("train_tagger must return one float loss per step")
-    pred, tags = got["logits"].argmax(-1), test[2]
+    float_losses(got, 80)
+    logits = expect_tensor(got["logits"], what="the trained tagger's logits", shape=(200, 10, 5), finite=False)
+    pred, tags = logits.argmax(-1), test[2]
     keep = tags != -100
     if not ((pred == tags) & keep).sum().item() / keep.sum().item() >= 0.95:
         raise CheckFailure("after 80 Adam steps the held-out token accuracy should reach 95%")
 
 
 def test_train_takes_full_batch_adam_steps(learner, device, rng):
-    """train_tagger is one zero_grad / forward / tagging_loss / backward / Adam step per step: replayed in the judge."""
-    args = [10, 6, 8, 5, "gru", False]
+    """train_tagger is one zero_grad / forward / tagging_loss / backward / Adam step per step, on the whole batch:
+    the losses and the parameters after the last step equal a replay in the judge (a batch of 13, pad_idx 2)."""
+    args = [10, 6, 8, 5, "gru", False, 2]
     model, weights = reference(args, rng, device)
-    model.float()
-    data = tagging_data(rng, 16, device)
-    got = learner.probe("train_and_score", args, {k: v.float() for k, v in weights.items()}, list(data),
-                        list(data[:2]), 6, 0.05)["losses"]
+    data = tagging_data(rng, 13, device, pad=2)
+    got = learner.probe("train_and_score", args, weights, list(data), list(data[:2]), 6, 0.05, torch.float64)
+    losses = float_losses(got, 6)
     opt = torch.optim.Adam(model.parameters(), lr=0.05)
     want = []
     for _ in range(6):
@@ -143,7 +192,14 @@ def test_train_takes_full_batch_adam_steps(learner, device, rng):
         loss.backward()
         opt.step()
         want.append(loss.item())
-    if not isinstance(got, list) or len(got) != 6 or not all(isinstance(v, float) for v in got):
-        raise CheckFailure("train_tagger must return one float loss per step")
-    expect_close(torch.tensor(got, dtype=torch.float64), torch.tensor(want, dtype=torch.float64), rtol=1e-4,
-                 atol=1e-6, what="the losses of 6 Adam steps")
+    for i, (g, w) in enumerate(zip(losses, want)):
+        if not math.isclose(g, w, rel_tol=1e-8, abs_tol=1e-10):
+            raise CheckFailure(f"the loss of step {i} differs from full-batch Adam on tagging_loss"
+                               + (" (the first step is already off: check the loss itself, on the whole batch)" if i == 0 else
+                                  " (the earlier steps match: check zero_grad and what each step updates)"))
+    state = got["state"] if isinstance(got.get("state"), dict) else {}
+    for name, p in model.state_dict().items():
+        if name not in state:
+            raise CheckFailure(f"the trained model has no parameter {name}")
+        expect_close(state[name], p.detach(), rtol=1e-8, atol=1e-10,
+                     what=f"{name} after the 6 steps (the last step must be applied too)")

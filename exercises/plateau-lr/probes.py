@@ -1,19 +1,26 @@
-"""Trusted helpers for plateau-lr, run in the worker: drive the learner's PlateauLR with a metric sequence."""
+"""Trusted helpers for plateau-lr, run in the worker: drive the learner's PlateauLR with a metric sequence through
+the shared harness grader.drive.lr_trajectory (the graders drive torch's ReduceLROnPlateau with the same function in
+the judge). They return raw results."""
 
 import torch
 
+from grader import drive
+
 
 def run(mod, lrs, kwargs, metrics):
-    """get_last_lr() and the groups' lrs after each step(metric), for an SGD with one group per lr."""
-    groups = [{"params": [torch.nn.Parameter(torch.zeros(1))], "lr": lr} for lr in lrs]
-    opt = torch.optim.SGD(groups, lr=lrs[0])
-    sched = mod.PlateauLR(opt, **kwargs)
-    last, seen = [], []
-    for m in metrics:
-        sched.step(m)
-        last.append(sched.get_last_lr())
-        seen.append([g["lr"] for g in opt.param_groups])
-    return {"last_lr": last, "group_lrs": seen}
+    """The groups' lrs after each step(metric), and what get_last_lr() returned then, for an SGD with one group per lr."""
+    last = []
+
+    class Recorder:
+        def __init__(self, opt):
+            self.inner = mod.PlateauLR(opt, **kwargs)
+
+        def step(self, metric):
+            self.inner.step(metric)
+            last.append(self.inner.get_last_lr())
+
+    seen = drive.lr_trajectory(lambda groups: torch.optim.SGD(groups), Recorder, len(metrics), lrs, metrics)
+    return {"group_lrs": seen[1:], "last_lr": last}
 
 
 def construct(mod, n_groups, **kwargs):

@@ -1,25 +1,30 @@
-"""Public graders for plateau-lr."""
+"""Public graders for plateau-lr: fixed metric sequences, against torch's ReduceLROnPlateau run in the judge through
+the same harness (grader.drive.lr_trajectory) as the learner's PlateauLR."""
 
 import torch
 from torch.optim.lr_scheduler import ReduceLROnPlateau
 
-from grader.judge.checks import compare_trajectories
-
-
-def torch_lrs(lrs, kwargs, metrics):
-    opt = torch.optim.SGD([{"params": [torch.nn.Parameter(torch.zeros(1))], "lr": lr} for lr in lrs], lr=lrs[0])
-    sched = ReduceLROnPlateau(opt, **kwargs)
-    out = []
-    for m in metrics:
-        sched.step(m)
-        out.append(torch.tensor(sched.get_last_lr(), dtype=torch.float64))
-    return out
+from grader import drive
+from grader.judge import kit
+from grader.judge.checks import CheckFailure
 
 
 def check(learner, lrs, kwargs, metrics, inputs):
-    got = learner.probe("run", lrs, kwargs, metrics)["last_lr"]
-    compare_trajectories([torch.tensor(g, dtype=torch.float64) if isinstance(g, list) else g for g in got],
-                         torch_lrs(lrs, kwargs, metrics), what="get_last_lr()", rtol=1e-12, atol=0.0, inputs=inputs)
+    got = learner.probe("run", lrs, kwargs, metrics)
+    want = drive.lr_trajectory(lambda groups: torch.optim.SGD(groups), lambda o: ReduceLROnPlateau(o, **kwargs),
+                               len(metrics), lrs, metrics)[1:]
+    try:
+        last = got.get("last_lr") if isinstance(got, dict) else None
+        if not isinstance(last, list) or len(last) != len(metrics):
+            raise CheckFailure("get_last_lr() must be callable after every step()", f"received {last!r:.120}")
+        for k, (g, w) in enumerate(zip(last, want), start=1):
+            if not isinstance(g, list):
+                raise CheckFailure(f"get_last_lr() after step {k} must be a list of floats", f"received {g!r:.80}")
+            for value in g:
+                kit.expect_float(value, what=f"get_last_lr() after step {k}")
+            kit.expect_same_values(g, w, what=f"get_last_lr() after step {k}", label="group")
+    except CheckFailure as failure:
+        raise CheckFailure(failure.prop, f"inputs: {inputs}\n{failure.detail}") from None
 
 
 def test_patience_example(learner):

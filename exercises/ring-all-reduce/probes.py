@@ -1,26 +1,33 @@
-"""Trusted helpers for ring-all-reduce, run in the worker: a counting send channel."""
+"""Trusted helpers for ring-all-reduce, run in the worker: a send channel that records every message.
+
+The probe only drives the learner's function: it hands it a ``send`` that records what each rank sent (a copy) and
+returns what the link delivers, then returns the result, the message log and the inputs as they are afterwards.
+Every check (sums, the exact message schedule, traffic, untouched inputs) is computed in the judge, which imports
+this file too for ``link`` (the same delivery rule on both sides).
+"""
 
 import torch
 
 
-def run(mod, tensors):
+def link(chunk, kind):
+    """What the destination receives: the chunk itself, or (kind "float32") its values rounded to float32, as a
+    lower-precision link delivers them, in the chunk's dtype."""
+    if kind == "float32" and chunk.is_floating_point():
+        return chunk.to(torch.float32).to(chunk.dtype)
+    return chunk.detach().clone()
+
+
+def run(mod, tensors, kind="exact"):
     world = len(tensors)
-    originals = [t.clone() for t in tensors]
-    log = {"sends": 0, "elements": 0, "bad": [], "per_rank": [0] * world}
+    log = []
 
     def send(src, dst, chunk):
         if not isinstance(chunk, torch.Tensor):
-            log["bad"].append(f"sent a {type(chunk).__name__}")
+            log.append([src, dst, repr(type(chunk).__name__)])
             return chunk
-        if dst != (src + 1) % world:
-            log["bad"].append(f"rank {src} sent to rank {dst}")
-        log["sends"] += 1
-        log["elements"] += chunk.numel()
-        log["per_rank"][src] += 1
-        return chunk.detach().clone()  # what arrives is a copy, as over a network
+        log.append([src, dst, chunk.detach().clone()])
+        return link(chunk, kind)  # what arrives is a copy, as over a network
 
     out = mod.ring_all_reduce(tensors, send)
-    modified = any(not torch.equal(a, b) for a, b in zip(originals, tensors))
-    outs = [o for o in out] if isinstance(out, (list, tuple)) else []
-    return {"out": outs, "sends": log["sends"], "elements": log["elements"], "bad": log["bad"][:3],
-            "per_rank": log["per_rank"], "modified": modified}
+    return {"out": list(out) if isinstance(out, (list, tuple)) else out, "log": log,
+            "inputs_after": [t.detach().clone() for t in tensors], "world": world}

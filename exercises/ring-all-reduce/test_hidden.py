@@ -1,47 +1,120 @@
-"""Hidden graders for ring-all-reduce: sums for 1 to 6 ranks, uneven and tiny sizes, message counts and volume."""
+"""Hidden graders for ring-all-reduce: sums for 1 to 6 ranks, uneven and tiny sizes, the exact message schedule,
+a link that rounds what it delivers, traffic, untouched inputs.
+
+The judge replays the prescribed ring itself (``simulate``) with the same delivery rule as the probe's ``send``, so
+it knows exactly which chunk, with which values, each rank must send at each step: an empty chunk included.
+"""
 
 import torch
 
-from grader.judge.checks import CheckFailure, expect_close
+from grader.judge.checks import CheckFailure, expect_close, load_sibling, summarize
+
+P = load_sibling(__file__)
 
 
-def case(learner, device, rng, world, n):
-    tensors = [torch.randn(n, generator=rng, dtype=torch.float64).to(device) for _ in range(world)]
-    got = learner.probe("run", tensors)
-    what = f"{world} rank(s) of {n} elements"
-    if got["bad"]:
+def simulate(tensors, kind="exact"):
+    """The ring the task prescribes: the messages each rank sends, in order, and every rank's result."""
+    world = len(tensors)
+    chunks = [[c.clone() for c in torch.tensor_split(t, world)] for t in tensors]
+    sent = [[] for _ in range(world)]
+    for step in range(world - 1):  # reduce-scatter
+        msgs = [(r, (r - step) % world, chunks[r][(r - step) % world].clone()) for r in range(world)]
+        for r, idx, m in msgs:
+            sent[r].append(m)
+            chunks[(r + 1) % world][idx] = chunks[(r + 1) % world][idx] + P.link(m, kind)
+    for step in range(world - 1):  # all-gather
+        msgs = [(r, (r + 1 - step) % world, chunks[r][(r + 1 - step) % world].clone()) for r in range(world)]
+        for r, idx, m in msgs:
+            sent[r].append(m)
+            chunks[(r + 1) % world][idx] = P.link(m, kind)
+    return sent, [torch.cat(c) for c in chunks]
+
+
+def tensors_for(rng, device, world, n, dtype=torch.float64):
+    if dtype.is_floating_point:
+        return [torch.randn(n, generator=rng, dtype=torch.float64).to(device, dtype) for _ in range(world)]
+    return [torch.randint(-50, 50, (n,), generator=rng).to(device, dtype) for _ in range(world)]
+
+
+def case(learner, rng, device, world, n, dtype=torch.float64, kind="exact", messages=False):
+    tensors = tensors_for(rng, device, world, n, dtype)
+    what = f"{world} rank(s) of {n} element(s), {str(dtype)[6:]}" + (", a rounding link" if kind != "exact" else "")
+    got = learner.probe("run", tensors, kind)
+    log = got["log"] if isinstance(got.get("log"), list) else []
+    bad = [(s, d) for s, d, _ in log if d != (s + 1) % world]
+    if bad:
         raise CheckFailure(f"only sends to the right-hand neighbour are allowed ({what})")
-    if got["modified"]:
-        raise CheckFailure(f"ring_all_reduce modified its input tensors ({what})")
-    if len(got["out"]) != world:
-        raise CheckFailure(f"ring_all_reduce must return one tensor per rank ({what})")
-    total = torch.stack(tensors).sum(0)
-    for r, out in enumerate(got["out"]):
-        expect_close(out, total, what=f"rank {r}'s result for {what}", rtol=1e-12, atol=1e-12)
+    for s, d, chunk in log:
+        if not isinstance(chunk, torch.Tensor):
+            raise CheckFailure(f"send must be given a tensor chunk ({what})", f"received {summarize(chunk)}")
+    for before, after in zip(tensors, got["inputs_after"]):
+        if not torch.equal(before, after):
+            raise CheckFailure(f"ring_all_reduce modified its input tensors ({what})")
+    out = got["out"]
+    if not isinstance(out, list) or len(out) != world:
+        raise CheckFailure(f"ring_all_reduce must return a list with one tensor per rank ({what})")
+    want_msgs, want_out = simulate(tensors, kind)
+    tol = dict(rtol=1e-12, atol=1e-12) if dtype == torch.float64 else dict(rtol=1e-6, atol=1e-6)
+    if not dtype.is_floating_point:
+        tol = dict(rtol=0, atol=0)
+    for r, o in enumerate(out):
+        expect_close(o, want_out[r], **tol, what=f"rank {r}'s result ({what})")
+    if messages:
+        for r in range(world):
+            mine = [c for s, _, c in log if s == r]
+            if len(mine) != len(want_msgs[r]):
+                raise CheckFailure(f"rank {r} must send exactly 2 (W - 1) = {2 * (world - 1)} chunks, one per step, "
+                                   f"an empty chunk included ({what}); it sent {len(mine)}")
+            for i, (g, w) in enumerate(zip(mine, want_msgs[r])):
+                phase = f"reduce-scatter step {i}" if i < world - 1 else f"all-gather step {i - world + 1}"
+                expect_close(g, w, **tol, what=f"the chunk rank {r} sends at {phase} ({what}): see which chunk the "
+                             "schedule names and what it must hold by then")
     return got
 
 
 def test_sums(learner, device, rng):
-    """Every rank gets the elementwise sum, for 2 to 6 ranks and lengths that do not divide evenly."""
-    for world in (2, 4, 5, 6):
-        case(learner, device, rng, world, int(torch.randint(world + 1, 40, (1,), generator=rng)))
+    """Every rank gets the elementwise sum (shape (n,), the inputs' dtype) for 2 to 6 ranks and lengths that do not
+    divide evenly, in float64, float32 and int64."""
+    for world, n in ((2, 7), (4, 37), (5, 23), (6, 60)):
+        case(learner, rng, device, world, n)
+    case(learner, rng, device, 3, 10, torch.float32)
+    case(learner, rng, device, 4, 9, torch.int64)
 
 
 def test_edge_sizes(learner, device, rng):
-    """One rank (nothing to send), fewer elements than ranks (empty chunks), and a single element."""
-    got = case(learner, device, rng, 1, 5)
-    if got["sends"] != 0:
+    """One rank (nothing to send, the result equals the input), fewer elements than ranks (empty chunks), a single
+    element, and n equal to W."""
+    got = case(learner, rng, device, 1, 5)
+    if got["log"]:
         raise CheckFailure("with a single rank there is nothing to send")
-    case(learner, device, rng, 5, 3)
-    case(learner, device, rng, 4, 1)
+    case(learner, rng, device, 5, 3)
+    case(learner, rng, device, 4, 1)
+    case(learner, rng, device, 3, 3)
+
+
+def test_message_schedule(learner, device, rng):
+    """Each rank sends, step by step, exactly the chunk the schedule names with the values it holds by then: chunk
+    (r - s) % W in reduce-scatter step s, chunk (r + 1 - s) % W in all-gather step s; empty chunks are sent too."""
+    for world, n in ((3, 8), (4, 2), (5, 3), (2, 1), (4, 13)):
+        case(learner, rng, device, world, n, messages=True)
+
+
+def test_uses_what_send_returns(learner, device, rng):
+    """Through a link that rounds what it delivers to float32, every message and every result equals the ring built
+    on what send returned (not on the sender's own chunk)."""
+    for world, n in ((3, 11), (4, 4), (5, 2)):
+        case(learner, rng, device, world, n, kind="float32", messages=True)
 
 
 def test_ring_traffic(learner, device, rng):
     """Each rank sends exactly 2 (W - 1) chunks, and all ranks together send 2 (W - 1) n elements."""
-    for world, n in ((4, 37), (6, 60)):
-        got = case(learner, device, rng, world, n)
-        if got["per_rank"] != [2 * (world - 1)] * world:
-            raise CheckFailure(f"with {world} ranks each rank must send 2 * (W - 1) = {2 * (world - 1)} chunks")
-        if got["elements"] != 2 * (world - 1) * n:
+    for world, n in ((4, 37), (6, 60), (5, 3)):
+        got = case(learner, rng, device, world, n)
+        log = got["log"]
+        per_rank = [sum(1 for s, _, _ in log if s == r) for r in range(world)]
+        if per_rank != [2 * (world - 1)] * world:
+            raise CheckFailure(f"with {world} ranks each rank must send 2 * (W - 1) = {2 * (world - 1)} chunks, an empty "
+                               "one included")
+        if sum(c.numel() for _, _, c in log) != 2 * (world - 1) * n:
             raise CheckFailure(f"with {world} ranks the ring moves 2 (W - 1) n elements in all; "
                                "send one chunk (a 1/W slice) per step, not whole tensors")

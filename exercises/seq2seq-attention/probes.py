@@ -1,10 +1,14 @@
-"""Trusted helpers for seq2seq-attention, run in the worker: build the learner's Seq2Seq and run it."""
+"""Trusted helpers for seq2seq-attention, run in the worker: build the learner's Seq2Seq and run it.
+
+They only drive the learner's code (build the model with the judge's weights, call one method) and return
+what it returned; every reference is computed in the judge.
+"""
 
 import torch
 
 
 def build(mod, args, weights):
-    """The learner's model holding the given (float64) weights, on their device."""
+    """The learner's model holding the given weights, on their device and in their dtype."""
     model = mod.Seq2Seq(*args)
     w = weights["out.weight"]
     model.to(w.device, w.dtype)
@@ -14,6 +18,11 @@ def build(mod, args, weights):
 
 def forward(mod, args, weights, src, tgt):
     return build(mod, args, weights)(src, tgt)
+
+
+def decode_step(mod, args, weights, prev, h, ctx, enc):
+    out = build(mod, args, weights).decode_step(prev, h, ctx, enc)
+    return list(out) if isinstance(out, tuple) else out
 
 
 def greedy(mod, args, weights, src, steps):

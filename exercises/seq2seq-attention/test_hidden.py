@@ -1,39 +1,47 @@
-"""Hidden graders for seq2seq-attention: copied weights against a reference, leakage, greedy decoding, learning."""
+"""Hidden graders for seq2seq-attention: copied weights against a judge-side reference, leakage, greedy decoding,
+learning. Every reference is computed here, in the judge."""
 
 import torch
 import torch.nn as nn
 
 from grader.judge.checks import CheckFailure, expect_close, expect_tensor
+from grader.judge.kit import expect_tensors
 
-V, E, H, BOS = 7, 5, 6, 6
-ARGS = [V, E, H, BOS]
+V, E, H = 7, 5, 6
 
 
 class Reference(nn.Module):
-    def __init__(self):
+    def __init__(self, bos, vocab=V):
         super().__init__()
-        self.src_emb, self.tgt_emb = nn.Embedding(V, E), nn.Embedding(V, E)
+        self.bos = bos
+        self.src_emb, self.tgt_emb = nn.Embedding(vocab, E), nn.Embedding(vocab, E)
         self.encoder = nn.GRU(E, H, batch_first=True)
         self.decoder = nn.GRUCell(E + H, H)
-        self.out = nn.Linear(2 * H, V)
+        self.out = nn.Linear(2 * H, vocab)
 
-    def run(self, src, tgt=None, steps=None):
+    def step(self, prev, h, ctx, enc):
+        h = self.decoder(torch.cat([self.tgt_emb(prev), ctx], -1), h)
+        w = torch.softmax((enc @ h.unsqueeze(-1)).squeeze(-1) / H ** 0.5, -1)
+        ctx = (w.unsqueeze(-1) * enc).sum(1)
+        return self.out(torch.cat([h, ctx], -1)), h, ctx
+
+    def run(self, src, tgt=None, steps=None, feed_back=True):
         enc, h_n = self.encoder(self.src_emb(src))
         h, ctx = h_n[0], enc.new_zeros(enc.shape[0], H)
-        prev = torch.full_like(src[:, 0], BOS)
+        prev = torch.full_like(src[:, 0], self.bos)
         logits, tokens = [], []
         for t in range(tgt.shape[1] if tgt is not None else steps):
-            h = self.decoder(torch.cat([self.tgt_emb(prev), ctx], -1), h)
-            w = torch.softmax((enc @ h.unsqueeze(-1)).squeeze(-1) / H ** 0.5, -1)
-            ctx = (w.unsqueeze(-1) * enc).sum(1)
-            logits.append(self.out(torch.cat([h, ctx], -1)))
-            prev = tgt[:, t] if tgt is not None else logits[-1].argmax(-1)
+            out, h, ctx = self.step(prev, h, ctx, enc)
+            logits.append(out)
+            prev = tgt[:, t] if tgt is not None else out.argmax(-1)
             tokens.append(prev)
+            if not feed_back:  # the mistake of feeding BOS at every step, kept to pick separating cases
+                prev = torch.full_like(prev, self.bos)
         return torch.stack(logits, 1) if tgt is not None else torch.stack(tokens, 1)
 
 
-def reference(rng, device):
-    model = Reference().to(device, torch.float64)
+def reference(rng, device, bos, dtype=torch.float64):
+    model = Reference(bos).to(device, dtype)
     with torch.no_grad():
         for p in model.parameters():
             p.copy_(torch.randn(p.shape, generator=rng, dtype=torch.float64))
@@ -41,29 +49,54 @@ def reference(rng, device):
 
 
 def tokens(rng, device, *shape):
-    return torch.randint(0, BOS, shape, generator=rng).to(device)
+    return torch.randint(0, V, shape, generator=rng).to(device)
+
+
+def test_decode_step(learner, device, rng):
+    """decode_step(prev, h, ctx, enc) is one step: the GRUCell on cat(tgt_emb(prev), ctx), attention of the new h
+    over enc scaled by 1/sqrt(H), logits = out(cat(h, ctx)); it returns (logits, h, ctx), all three right."""
+    for B, S in ((4, 5), (1, 1), (3, 7)):
+        model, weights = reference(rng, device, bos=int(torch.randint(0, V, (), generator=rng)))
+        prev = tokens(rng, device, B)
+        h, ctx = (torch.randn(B, H, generator=rng, dtype=torch.float64).to(device) for _ in range(2))
+        enc = torch.randn(B, S, H, generator=rng, dtype=torch.float64).to(device)
+        with torch.no_grad():
+            want = model.step(prev, h, ctx, enc)
+        got = learner.probe("decode_step", [V, E, H, model.bos], weights, prev, h, ctx, enc)
+        got = expect_tensors(got, 3, what=f"decode_step's result (logits, h, ctx) for B = {B}, S = {S}")
+        for name, g, w in zip(("logits", "h", "ctx"), got, want):
+            expect_close(g, w, rtol=1e-9, atol=1e-12, what=f"the {name} decode_step returns (B = {B}, S = {S})")
 
 
 def test_teacher_forced_logits_with_copied_weights(learner, device, rng):
-    """With copied weights, forward(src, tgt) equals the reference decoder with attention, step by step."""
-    for S, T in ((5, 4), (3, 6), (1, 1)):
-        model, weights = reference(rng, device)
-        src, tgt = tokens(rng, device, 3, S), tokens(rng, device, 3, T)
+    """With copied weights, forward(src, tgt) equals the reference decoder with attention, step by step, for batch
+    sizes 1 to 5, source and target lengths that differ (1 included), any bos_idx, float64 and float32."""
+    for B, S, T, bos in ((3, 5, 4, V - 1), (1, 3, 6, 0), (5, 1, 1, 3), (2, 6, 3, 2)):
+        model, weights = reference(rng, device, bos)
+        src, tgt = tokens(rng, device, B, S), tokens(rng, device, B, T)
         with torch.no_grad():
             want = model.run(src, tgt)
-        expect_close(learner.probe("forward", ARGS, weights, src, tgt), want, rtol=1e-9, atol=1e-12,
-                     what=f"the logits for a {S}-token source and a {T}-token target")
+        expect_close(learner.probe("forward", [V, E, H, bos], weights, src, tgt), want, rtol=1e-9, atol=1e-12,
+                     what=f"the logits for a batch of {B}, a {S}-token source, a {T}-token target, bos_idx {bos}")
+    model, weights = reference(rng, device, 1, dtype=torch.float32)
+    src, tgt = tokens(rng, device, 3, 4), tokens(rng, device, 3, 5)
+    with torch.no_grad():
+        want = model.run(src, tgt)
+    expect_close(learner.probe("forward", [V, E, H, 1], weights, src, tgt), want, rtol=1e-4, atol=1e-5,
+                 what="the logits of a float32 model")
 
 
 def test_no_target_leakage(learner, device, rng):
     """Changing target token t leaves the logits of steps 0..t unchanged and changes step t + 1."""
-    _, weights = reference(rng, device)
+    _, weights = reference(rng, device, V - 1)
     src, tgt = tokens(rng, device, 4, 5), tokens(rng, device, 4, 6)
-    base = learner.probe("forward", ARGS, weights, src, tgt)
+    base = expect_tensor(learner.probe("forward", [V, E, H, V - 1], weights, src, tgt), what="the logits",
+                         shape=(4, 6, V), dtype=torch.float64)
     for t in (0, 2, 4):
         changed = tgt.clone()
-        changed[:, t] = (changed[:, t] + 1 + torch.randint(0, BOS - 1, (4,), generator=rng).to(device)) % BOS
-        out = learner.probe("forward", ARGS, weights, src, changed)
+        changed[:, t] = (changed[:, t] + 1 + torch.randint(0, V - 1, (4,), generator=rng).to(device)) % V
+        out = expect_tensor(learner.probe("forward", [V, E, H, V - 1], weights, src, changed), what="the logits",
+                            shape=(4, 6, V), dtype=torch.float64)
         expect_close(out[:, :t + 1], base[:, :t + 1], rtol=1e-12, atol=1e-12,
                      what=f"the logits of steps 0..{t} after changing target token {t} (they must not see it)")
         if torch.allclose(out[:, t + 1], base[:, t + 1]):
@@ -72,27 +105,35 @@ def test_no_target_leakage(learner, device, rng):
 
 def test_uses_the_source_through_attention(learner, device, rng):
     """Every source position matters: changing any one source token changes the last step's logits."""
-    _, weights = reference(rng, device)
+    _, weights = reference(rng, device, V - 1)
     src, tgt = tokens(rng, device, 2, 5), tokens(rng, device, 2, 3)
-    base = learner.probe("forward", ARGS, weights, src, tgt)
+    base = learner.probe("forward", [V, E, H, V - 1], weights, src, tgt)
+    expect_tensor(base, what="the logits", shape=(2, 3, V), dtype=torch.float64)
     for s in range(5):
         changed = src.clone()
-        changed[:, s] = (changed[:, s] + 1) % BOS
-        if torch.allclose(learner.probe("forward", ARGS, weights, changed, tgt)[:, -1], base[:, -1]):
+        changed[:, s] = (changed[:, s] + 1) % V
+        out = expect_tensor(learner.probe("forward", [V, E, H, V - 1], weights, changed, tgt), what="the logits",
+                            shape=(2, 3, V), dtype=torch.float64)
+        if torch.allclose(out[:, -1], base[:, -1]):
             raise CheckFailure(f"the output does not depend on source position {s}")
 
 
 def test_greedy_decoding(learner, device, rng):
-    """greedy(src, steps) feeds back its own argmax from BOS: it equals the reference's tokens (int64)."""
-    for steps in (1, 6):
-        model, weights = reference(rng, device)
-        src = tokens(rng, device, 5, 4)
-        with torch.no_grad():
-            want = model.run(src, steps=steps)
-        got = expect_tensor(learner.probe("greedy", ARGS, weights, src, steps), what="the greedy tokens",
-                            shape=(5, steps), dtype=torch.int64, device=device)
+    """greedy(src, steps) feeds back its own argmax from BOS: it equals the reference's tokens (int64), for any
+    bos_idx, batch size and source length (1 included)."""
+    for B, steps, bos, S in ((5, 1, V - 1, 4), (5, 6, V - 1, 4), (1, 4, 0, 3), (3, 5, 2, 1)):
+        for _ in range(50):  # beyond one step, a case where feeding back the argmax matters (never left to the seed)
+            model, weights = reference(rng, device, bos)
+            src = tokens(rng, device, B, S)
+            with torch.no_grad():
+                want = model.run(src, steps=steps)
+                if steps == 1 or not torch.equal(want, model.run(src, steps=steps, feed_back=False)):
+                    break
+        got = expect_tensor(learner.probe("greedy", [V, E, H, bos], weights, src, steps), what="the greedy tokens",
+                            shape=(B, steps), dtype=torch.int64, device=device)
         if not torch.equal(got, want):
-            raise CheckFailure(f"greedy decoding for {steps} step(s) differs from feeding back the argmax")
+            raise CheckFailure(f"greedy decoding for {steps} step(s) (bos_idx {bos}, batch {B}, a {S}-token source) "
+                               "differs from feeding back the argmax")
 
 
 def test_learns_to_reverse(learner, device, rng):

@@ -1,66 +1,41 @@
-"""Trusted helpers for sgd-momentum, run in the worker: drive the learner's optimizer with given gradients."""
+"""Trusted helpers for sgd-momentum, run in the worker: drive the learner's SGD with the shared harnesses of
+grader.drive, the very functions the graders run torch.optim.SGD through in the judge. They return raw results.
+The graders also run ``in_place_trajectory`` themselves, on torch's SGD, for the reference."""
 
 import torch
 
-
-def _groups(params, groups):
-    """Split the parameter list into param groups: groups is a list of (count, hyper-parameters)."""
-    if groups is None:
-        return params
-    out, i = [], 0
-    for count, hyper in groups:
-        out.append({"params": params[i:i + count], **hyper})
-        i += count
-    return out
+from grader import drive
 
 
 def trajectory(mod, initial, grads, options, groups=None, resume_at=None):
-    """Run steps with the given gradients; return the parameters after each step.
+    """The parameters after each step of mod.SGD fed the given gradients (see drive.optimizer_trajectory)."""
+    return drive.optimizer_trajectory(mod.SGD, initial, grads, options, groups=groups, resume_at=resume_at)
 
-    With resume_at=k, after k steps the optimizer's state_dict is loaded into a
-    new optimizer over copies of the parameters, which takes the remaining steps.
-    """
-    params = [torch.nn.Parameter(p.clone()) for p in initial]
-    opt = mod.SGD(_groups(params, groups), **options)
+
+def in_place_trajectory(mod, initial, grads, options):
+    """Like trajectory, but each step's gradient is written into the same .grad tensor in place, as a loop with
+    zero_grad(set_to_none=False) and backward() does. An optimizer that keeps .grad itself as its momentum buffer
+    sees that buffer overwritten."""
+    params = [torch.nn.Parameter(p.detach().clone()) for p in initial]
+    opt = mod.SGD(params, **options)
     history = []
-    for step, step_grads in enumerate(grads):
-        if resume_at is not None and step == resume_at:
-            saved = opt.state_dict()
-            params = [torch.nn.Parameter(p.detach().clone()) for p in params]
-            opt = mod.SGD(_groups(params, groups), **options)
-            opt.load_state_dict(saved)
+    for step_grads in grads:
+        opt.zero_grad(set_to_none=False)
         for p, g in zip(params, step_grads):
-            p.grad = None if g is None else g.clone()
+            if p.grad is None:
+                p.grad = torch.zeros_like(p)
+            p.grad.add_(g)
         opt.step()
         history.append([p.detach().clone() for p in params])
     return history
 
 
-def closure_run(mod, initial, targets, options, steps, under_no_grad):
-    """Minimise sum((p - t)**2) with step(closure); return losses returned by step and the parameters."""
-    params = [torch.nn.Parameter(p.clone()) for p in initial]
-    opt = mod.SGD(params, **options)
-    calls = []
-
-    def closure():
-        opt.zero_grad()
-        loss = sum(((p - t) ** 2).sum() for p, t in zip(params, targets))
-        loss.backward()
-        calls.append(1)
-        return loss
-
-    losses = []
-    for _ in range(steps):
-        if under_no_grad:
-            with torch.no_grad():
-                loss = opt.step(closure)
-        else:
-            loss = opt.step(closure)
-        losses.append(None if loss is None else loss.detach().clone())
-    return {"losses": losses, "params": [p.detach().clone() for p in params], "calls": len(calls)}
+def closure_run(mod, initial, targets, options, under_no_grad):
+    """What step(closure) returned and the parameters after each step (see drive.closure_trajectory)."""
+    return drive.closure_trajectory(mod.SGD, initial, targets, options, under_no_grad=under_no_grad)
 
 
 def construct(mod, **options):
     """Build the optimizer over one parameter; raises what the constructor raises."""
-    mod.SGD([torch.nn.Parameter(torch.zeros(2))], **options)
+    mod.SGD([torch.nn.Parameter(torch.zeros(2, dtype=torch.float64))], **options)
     return "constructed"

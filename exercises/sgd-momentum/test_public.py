@@ -1,40 +1,29 @@
-"""Public graders for sgd-momentum."""
+"""Public graders for sgd-momentum: two fixed steps, the learner's SGD and torch's driven by the same harness."""
 
 import torch
 
-from grader.judge.checks import compare_trajectories
+from grader.judge import kit
+from grader.judge.checks import CheckFailure
+
+SHOWN = "p0 = [1, -2], gradients [0.5, 0.5] then [-1, 2] (float64)"
 
 
-def torch_trajectory(initial, grads, options):
-    params = [torch.nn.Parameter(p.clone()) for p in initial]
-    opt = torch.optim.SGD(params, **options)
-    history = []
-    for step_grads in grads:
-        for p, g in zip(params, step_grads):
-            p.grad = g.clone()
-        opt.step()
-        history.append(params[0].detach().clone())
-    return history
-
-
-def run(learner, initial, grads, options):
-    return [step[0] for step in learner.probe("trajectory", initial, grads, options)]
+def same(learner, options, device):
+    p0 = torch.tensor([1.0, -2.0], dtype=torch.float64, device=device)
+    grads = [[torch.tensor(g, dtype=torch.float64, device=device)] for g in ([0.5, 0.5], [-1.0, 2.0])]
+    got = learner.probe("trajectory", [p0], grads, options)
+    want = kit.reference_trajectory(torch.optim.SGD, [p0], grads, options)
+    try:
+        kit.expect_same_trajectory(got, want, what=f"SGD({', '.join(f'{k}={v}' for k, v in options.items())})")
+    except CheckFailure as failure:
+        raise CheckFailure(failure.prop, f"inputs: {SHOWN}\n{failure.detail}") from None
 
 
 def test_plain_sgd_example(learner, device):
     """Without momentum, each step is p = p - lr * grad."""
-    p0 = torch.tensor([1.0, -2.0], dtype=torch.float64, device=device)
-    grads = [[torch.tensor([0.5, 0.5], dtype=torch.float64, device=device)],
-             [torch.tensor([-1.0, 2.0], dtype=torch.float64, device=device)]]
-    compare_trajectories(run(learner, [p0], grads, {"lr": 0.1}), torch_trajectory([p0], grads, {"lr": 0.1}),
-                         what="the parameter", inputs="p0 = [1, -2], lr = 0.1, grads [0.5, 0.5] then [-1, 2]")
+    same(learner, {"lr": 0.1}, device)
 
 
 def test_momentum_example(learner, device):
     """With momentum 0.9 the second step moves by lr * (0.9 * g1 + g2)."""
-    p0 = torch.tensor([1.0, -2.0], dtype=torch.float64, device=device)
-    grads = [[torch.tensor([0.5, 0.5], dtype=torch.float64, device=device)],
-             [torch.tensor([-1.0, 2.0], dtype=torch.float64, device=device)]]
-    opts = {"lr": 0.1, "momentum": 0.9}
-    compare_trajectories(run(learner, [p0], grads, opts), torch_trajectory([p0], grads, opts),
-                         what="the parameter", inputs="p0 = [1, -2], lr = 0.1, momentum = 0.9")
+    same(learner, {"lr": 0.1, "momentum": 0.9}, device)

@@ -1,27 +1,59 @@
-"""Trusted helpers for tensor-augmentation, run in the worker: seeded generators and a DataLoader around the learner's code."""
+"""Trusted helpers for tensor-augmentation, run in the worker: seeded generators, memory layouts and a DataLoader
+around the learner's code. They hand back what the learner's code produced (and its inputs afterwards); every
+reference is computed in the judge."""
 
 import torch
 from torch.utils.data import DataLoader
 
 
-def crop(mod, img, size, padding, seed, times=1):
-    g = torch.Generator().manual_seed(seed)
-    return [mod.random_crop(img, size, padding, g) for _ in range(times)]
+def _layout(x, layout):
+    """The same values in another memory layout: the last two axes transposed in memory, or a strided slice."""
+    if layout == "transposed" and x.dim() >= 2:
+        return x.transpose(-1, -2).contiguous().transpose(-1, -2)
+    if layout == "strided":
+        return torch.stack([x, x], dim=-1)[..., 0]
+    return x
 
 
-def flip(mod, img, p, seed, times=1):
+def call(mod, name, x, *args, layout="contiguous"):
+    """mod.<name>(x in the given layout, *args), and x afterwards."""
+    x = _layout(x, layout)
+    return {"out": getattr(mod, name)(x, *args), "input_after": x}
+
+
+def crop(mod, img, size, padding, seed, times=1, layout="contiguous", with_input=False):
+    """`times` crops from one generator seeded with `seed` (and, with_input, the image afterwards)."""
     g = torch.Generator().manual_seed(seed)
+    img = _layout(img, layout)
+    crops = [mod.random_crop(img, size, padding, g) for _ in range(times)]
+    return {"crops": crops, "input_after": img} if with_input else crops
+
+
+def flip(mod, img, p, seed, times=1, layout="contiguous"):
+    g = torch.Generator().manual_seed(seed)
+    img = _layout(img, layout)
     return [mod.random_hflip(img, p, g) for _ in range(times)]
+
+
+def _make(mod, images, labels, size, padding, p, seed):
+    if p is None and seed is None:  # the defaults of p and seed
+        return mod.AugmentedDataset(images, labels, size, padding)
+    return mod.AugmentedDataset(images, labels, size, padding, p, seed)
 
 
 def dataset(mod, images, labels, size, padding, p, seed, batch_size):
     """len(), one item, and two passes of a DataLoader (no shuffling) over a fresh dataset each time."""
     out = {}
-    ds = mod.AugmentedDataset(images, labels, size, padding, p, seed)
+    ds = _make(mod, images, labels, size, padding, p, seed)
     out["len"] = len(ds)
-    item = ds[0]
-    out["item"] = list(item) if isinstance(item, tuple) else item
+    out["item"] = ds[0]
     for run in ("first", "second"):
-        ds = mod.AugmentedDataset(images, labels, size, padding, p, seed)
+        ds = _make(mod, images, labels, size, padding, p, seed)
         out[run] = [[x, y] for x, y in DataLoader(ds, batch_size=batch_size)]
     return out
+
+
+def interleaved(mod, images, labels, size, padding, p, seeds, order):
+    """Two datasets alive at once, accessed in the given order of (dataset, index) pairs: the items' images."""
+    sets = [mod.AugmentedDataset(images, labels, size, padding, p, s) for s in seeds]
+    return [sets[d][i][0] for d, i in order]

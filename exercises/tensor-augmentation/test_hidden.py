@@ -1,9 +1,12 @@
-"""Hidden graders for tensor-augmentation: random images and seeds, against reference augmentations."""
+"""Hidden graders for tensor-augmentation: random images of both signs (so zero padding shows), sizes that are odd,
+unequal and larger than the image, other memory layouts, random access orders, and a fixed tie for the flip (p equal
+to the number drawn); every reference is computed here, in the judge, drawing the same numbers."""
 
 import torch
 import torch.nn.functional as F
 
-from grader.judge.checks import CheckFailure, expect_close, expect_tensor
+from grader.judge.checks import CheckFailure, expect_close, expect_tensor, summarize
+from grader.judge.kit import adversarial
 
 
 def ref_crop(img, size, padding, g):
@@ -17,76 +20,138 @@ def ref_flip(img, p, g):
     return img.flip(-1) if float(torch.rand(1, generator=g)) < p else img
 
 
-def image(rng, device, c=3, h=8, w=8):
-    return torch.rand(c, h, w, generator=rng).to(device)
+def image(rng, device, c=3, h=8, w=8, dtype=torch.float32):
+    return adversarial(rng, (c, h, w)).to(device, dtype)
+
+
+def seed_of(rng):
+    return int(torch.randint(0, 10_000, (), generator=rng))
 
 
 def test_to_tensor(learner, device, rng):
-    """to_tensor turns (H, W, C) uint8 into float32 (C, H, W) in [0, 1], for any size and channel count."""
-    for shape in ((5, 7, 3), (4, 4, 1), (1, 9, 4)):
-        img = torch.randint(0, 256, shape, generator=rng, dtype=torch.uint8).to(device)
-        expect_close(learner.call("to_tensor", img), img.permute(2, 0, 1).float() / 255, rtol=1e-6, atol=1e-7,
-                     what=f"to_tensor on an image of shape {shape}")
+    """to_tensor turns (H, W, C) uint8 into float32 (C, H, W) in [0, 1] (0 and 255 included), for any size and
+    channel count and any memory layout, leaving the image unchanged."""
+    for shape, layout in (((5, 7, 3), "contiguous"), ((4, 4, 1), "contiguous"), ((1, 9, 4), "contiguous"),
+                          ((6, 3, 3), "transposed"), ((3, 5, 2), "strided")):
+        img = torch.randint(0, 256, shape, generator=rng, dtype=torch.uint8)
+        img.view(-1)[:2] = torch.tensor([0, 255], dtype=torch.uint8)
+        img = img.to(device)
+        got = learner.probe("call", "to_tensor", img, layout=layout)
+        expect_close(got.get("out"), img.permute(2, 0, 1).float() / 255, rtol=1e-6, atol=1e-7,
+                     what=f"to_tensor on a {layout} uint8 image of shape {shape}")
+        expect_close(got.get("input_after"), img, rtol=0, atol=0, what="the image after to_tensor (it must not change)")
 
 
 def test_normalize(learner, device, rng):
-    """normalize subtracts and divides per channel (lists or tensors), also on an (N, C, H, W) batch."""
-    x = torch.rand(2, 3, 4, 5, generator=rng, dtype=torch.float64).to(device)
-    mean, std = [0.4914, 0.4822, 0.4465], [0.247, 0.243, 0.261]
-    want = (x - torch.tensor(mean, dtype=torch.float64, device=device)[:, None, None]) / torch.tensor(
-        std, dtype=torch.float64, device=device)[:, None, None]
-    expect_close(learner.call("normalize", x, mean, std), want, rtol=1e-12, atol=1e-12, what="normalize on a batch")
-    expect_close(learner.call("normalize", x[0], torch.tensor(mean), torch.tensor(std)), want[0], rtol=1e-6,
-                 atol=1e-6, what="normalize on one image with tensor statistics")
+    """normalize subtracts and divides per channel (lists, tuples or tensors of any dtype), on (C, H, W) and
+    (N, C, H, W), any layout; the result keeps x's dtype; x is left unchanged."""
+    x = adversarial(rng, (2, 3, 4, 5)).to(device)
+    mean = [float(v) for v in adversarial(rng, (3,))]
+    std = [float(v) for v in torch.rand(3, generator=rng, dtype=torch.float64) + 0.1]
+    m64 = torch.tensor(mean, dtype=torch.float64, device=device)[:, None, None]
+    s64 = torch.tensor(std, dtype=torch.float64, device=device)[:, None, None]
+    want = (x - m64) / s64
+    cases = ((x, mean, std, want, "a float64 batch with list statistics", "contiguous"),
+             (x[0], tuple(mean), tuple(std), want[0], "one float64 image with tuple statistics", "transposed"),
+             (x, torch.tensor(mean, dtype=torch.float64), torch.tensor(std, dtype=torch.float64), want,
+              "a float64 batch with float64 tensor statistics", "strided"))
+    for xi, m, s, w, what, layout in cases:
+        got = learner.probe("call", "normalize", xi, m, s, layout=layout)
+        expect_close(got.get("out"), w, rtol=1e-12, atol=1e-12, what=f"normalize on {what} ({layout})")
+        expect_close(got.get("input_after"), xi, rtol=0, atol=0, what="x after normalize (it must not change)")
+    x32 = x[1].float()
+    got = learner.probe("call", "normalize", x32, torch.tensor(mean, dtype=torch.float64),
+                        torch.tensor(std, dtype=torch.float64))
+    expect_close(got.get("out"), ((x32.double() - m64) / s64).float(), rtol=1e-6, atol=1e-6,
+                 what="normalize on a float32 image with float64 tensor statistics (the result stays float32)")
 
 
 def test_crop_follows_the_generator(learner, device, rng):
-    """random_crop pads with zeros, then draws top and then left with torch.randint from the generator."""
-    for size, padding, shape in ((8, 4, (3, 8, 8)), (5, 0, (1, 9, 7)), (6, 2, (2, 6, 10))):
-        img, seed = image(rng, device, *shape), int(torch.randint(0, 10_000, (), generator=rng))
-        got = learner.probe("crop", img, size, padding, seed, 5)
+    """random_crop pads with zeros, then draws top and then left with torch.randint from the generator: square and
+    unequal sides, odd sizes, a crop larger than the image, other memory layouts and dtypes."""
+    cases = (((3, 8, 8), 8, 4, "contiguous", torch.float32), ((1, 9, 7), 5, 0, "contiguous", torch.float32),
+             ((2, 6, 10), 6, 2, "transposed", torch.float64), ((3, 5, 5), 7, 2, "strided", torch.float32),
+             ((2, 7, 4), 3, 1, "contiguous", torch.float16))
+    for shape, size, padding, layout, dtype in cases:
+        img, seed = image(rng, device, *shape, dtype=dtype), seed_of(rng)
+        got = learner.probe("crop", img, size, padding, seed, 5, layout=layout)
+        if not isinstance(got, list) or len(got) != 5:
+            raise CheckFailure("random_crop could not be called 5 times", f"received {summarize(got)}")
         g = torch.Generator().manual_seed(seed)
         for k, crop in enumerate(got):
-            expect_close(crop, ref_crop(img, size, padding, g), what=f"crop {k + 1} of 5 (size {size}, padding {padding})")
+            expect_close(crop, ref_crop(img, size, padding, g), rtol=0, atol=0,
+                         what=f"crop {k + 1} of 5 (image {shape}, {layout}, size {size}, padding {padding})")
 
 
 def test_crop_edge_cases(learner, device, rng):
-    """padding 0 with the full size is the identity; crops have shape (C, size, size) and keep the dtype."""
+    """padding 0 with the full size is the identity; crops have shape (C, size, size) and keep the dtype; the image
+    is left unchanged."""
     img = image(rng, device)
-    (same,) = learner.probe("crop", img, 8, 0, 1)
-    expect_close(same, img, what="random_crop(img, 8, 0) on an 8 x 8 image")
+    got = learner.probe("crop", img, 8, 0, 1, 2, with_input=True)
+    for k, same in enumerate(got.get("crops", [None, None]) if isinstance(got, dict) else [got]):
+        expect_close(same, img, rtol=0, atol=0, what=f"random_crop(img, 8, 0) on an 8 x 8 image (call {k + 1})")
+    big = image(rng, device, 2, 5, 6)
+    got = learner.probe("crop", big, 4, 2, 3, 3, with_input=True)
+    expect_close(got.get("input_after"), big, rtol=0, atol=0, what="the image after random_crop (it must not change)")
     (small,) = learner.probe("crop", img.double(), 3, 2, 2)
-    expect_tensor(small, what="a 3 x 3 crop", shape=(3, 3, 3), dtype=torch.float64, device=device)
+    expect_tensor(small, what="a 3 x 3 crop of a float64 image", shape=(3, 3, 3), dtype=torch.float64, device=device)
+    big = image(rng, device, 2, 5, 6)
+    (crop,) = learner.probe("crop", big, 9, 3, 5)
+    expect_tensor(crop, what="a 9 x 9 crop of a 5 x 6 image padded by 3", shape=(2, 9, 9), dtype=torch.float32,
+                  device=device)
 
 
 def test_flip(learner, device, rng):
-    """random_hflip flips the last axis when torch.rand(1, generator) < p: p = 1 always, p = 0 never."""
-    img = image(rng, device)
-    for p in (0.0, 1.0, 0.5, 0.3):
-        seed = int(torch.randint(0, 10_000, (), generator=rng))
-        got = learner.probe("flip", img, p, seed, 6)
+    """random_hflip draws torch.rand(1, generator) every call and flips the last axis when it is strictly below p:
+    p = 1 always, p = 0 never, and p equal to the number drawn does not flip."""
+    img = image(rng, device, 3, 5, 7)
+    seed = seed_of(rng)
+    tie = float(torch.rand(1, generator=torch.Generator().manual_seed(seed)))  # exactly the first number drawn
+    for p in (0.0, 1.0, 0.5, 0.3, tie):
+        got = learner.probe("flip", img, p, seed, 6, layout="transposed" if p == 0.3 else "contiguous")
         g = torch.Generator().manual_seed(seed)
         for k, out in enumerate(got):
-            expect_close(out, ref_flip(img, p, g), what=f"flip {k + 1} of 6 with p = {p}")
+            what = f"flip {k + 1} of 6 with p = {p}" + (" (p equals the number drawn: not below p)" if p == tie else "")
+            expect_close(out, ref_flip(img, p, g), rtol=0, atol=0, what=what)
 
 
 def test_dataset_and_loader(learner, device, rng):
-    """AugmentedDataset crops then flips each image with one generator seeded once; a DataLoader batches it reproducibly."""
-    images = torch.rand(10, 3, 6, 6, generator=rng)
+    """AugmentedDataset crops then flips each image with its own generator seeded once in __init__ (defaults p=0.5,
+    seed=0): items are (image, label) tuples, a DataLoader batches them reproducibly (10 images in batches of 4),
+    any access order continues the same generator, and two datasets alive at once do not disturb each other."""
+    images = adversarial(rng, (10, 3, 6, 5)).float()
     labels = torch.randint(0, 4, (10,), generator=rng)
-    seed = int(torch.randint(0, 10_000, (), generator=rng))
-    got = learner.probe("dataset", images, labels, 6, 2, 0.5, seed, 4)
-    if got["len"] != 10:
-        raise CheckFailure("len(dataset) must be the number of images")
-    g = torch.Generator().manual_seed(seed)
-    first = ref_flip(ref_crop(images[0], 6, 2, g), 0.5, g)
-    expect_close(got["item"][0], first, what="dataset[0]'s image")
-    g = torch.Generator().manual_seed(seed)
-    want = [ref_flip(ref_crop(images[i], 6, 2, g), 0.5, g) for i in range(10)]
-    batches = got["first"]
-    if [tuple(b[0].shape) for b in batches] != [(4, 3, 6, 6), (4, 3, 6, 6), (2, 3, 6, 6)]:
-        raise CheckFailure("the DataLoader should give batches of shape (4, 3, 6, 6), (4, 3, 6, 6), (2, 3, 6, 6)")
-    expect_close(torch.cat([b[0] for b in batches]), torch.stack(want), what="the augmented images, in loader order")
-    expect_close(torch.cat([b[1] for b in batches]), labels, what="the labels, in loader order")
-    expect_close(torch.cat([b[0] for b in got["second"]]), torch.stack(want),
-                 what="a second dataset with the same seed (same augmentations)")
+    for p, seed, padding in ((0.5, seed_of(rng), 2), (None, None, 1)):
+        got = learner.probe("dataset", images, labels, 6, padding, p, seed, 4)
+        label = "the defaults p=0.5, seed=0" if p is None else f"p {p}, seed {seed}"
+        p, seed = (0.5, 0) if p is None else (p, seed)
+        if got.get("len") != 10:
+            raise CheckFailure("len(dataset) must be the number of images", f"received {summarize(got.get('len'))}")
+        item = got.get("item")
+        if type(item) is not tuple or len(item) != 2:
+            raise CheckFailure("dataset[i] must be a tuple (image, label)", f"received {summarize(item)}")
+        g = torch.Generator().manual_seed(seed)
+        expect_close(item[0], ref_flip(ref_crop(images[0], 6, padding, g), p, g), rtol=0, atol=0,
+                     what=f"dataset[0]'s image ({label})")
+        g = torch.Generator().manual_seed(seed)
+        want = torch.stack([ref_flip(ref_crop(images[i], 6, padding, g), p, g) for i in range(10)])
+        batches = got.get("first")
+        shapes = [tuple(b[0].shape) for b in batches] if isinstance(batches, list) else batches
+        if shapes != [(4, 3, 6, 6), (4, 3, 6, 6), (2, 3, 6, 6)]:
+            raise CheckFailure("the DataLoader should give batches of shape (4, 3, 6, 6), (4, 3, 6, 6), (2, 3, 6, 6)",
+                               f"received {summarize(shapes)}")
+        expect_close(torch.cat([b[0] for b in batches]), want, rtol=0, atol=0,
+                     what=f"the augmented images, in loader order ({label})")
+        expect_close(torch.cat([b[1] for b in batches]), labels, rtol=0, atol=0, what="the labels, in loader order")
+        expect_close(torch.cat([b[0] for b in got["second"]]), want, rtol=0, atol=0,
+                     what=f"a second dataset with the same seed ({label}): the same augmentations")
+    seeds = [seed_of(rng), seed_of(rng) + 1]
+    order = [(0, 3), (1, 0), (0, 0), (1, 7), (0, 3), (1, 1)]
+    got = learner.probe("interleaved", images, labels, 6, 2, 0.5, seeds, order)
+    gens = [torch.Generator().manual_seed(s) for s in seeds]
+    if not isinstance(got, list) or len(got) != len(order):
+        raise CheckFailure("the interleaved accesses gave no images", f"received {summarize(got)}")
+    for k, ((d, i), out) in enumerate(zip(order, got)):
+        want = ref_flip(ref_crop(images[i], 6, 2, gens[d]), 0.5, gens[d])
+        expect_close(out, want, rtol=0, atol=0, what=f"access {k + 1} (dataset {d + 1}, item {i}) with two datasets "
+                                                     "alive at once, each with its own generator")

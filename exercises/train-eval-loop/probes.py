@@ -1,7 +1,22 @@
-"""Trusted helpers for train-eval-loop, run in the worker: build the model, hand it to the learner's loop, record."""
+"""Trusted helpers for train-eval-loop, run in the worker: build the model, hand it to the learner's loop, record.
+
+They only drive the learner's functions and return raw results (what was returned, the state afterwards, the
+gradients each optimizer.step() was handed). The graders load this file in the judge too (load_sibling), to build the
+same models and compute every reference there.
+"""
 
 import torch
 import torch.nn.functional as F
+
+
+class Loader:
+    """An iterable of (x, y) batches and nothing more: no len(), no indexing (the task's "any iterable")."""
+
+    def __init__(self, batches):
+        self._batches = list(batches)
+
+    def __iter__(self):
+        return iter(self._batches)
 
 
 def make_model(weights):
@@ -14,47 +29,75 @@ def make_model(weights):
     return model
 
 
+def make_wide_model(seed, d, h, c, depth):
+    """Linear(d, h) -> BatchNorm1d(h) -> depth x Tanh -> Linear(h, c), float32, weights from a seeded generator: an
+    evaluation that records a graph keeps one (n, h) activation per Tanh alive until the forward ends."""
+    g = torch.Generator().manual_seed(seed)
+    layers = [torch.nn.Linear(d, h), torch.nn.BatchNorm1d(h)] + [torch.nn.Tanh() for _ in range(depth)]
+    model = torch.nn.Sequential(*layers, torch.nn.Linear(h, c))
+    with torch.no_grad():
+        for p in model.parameters():
+            p.copy_(torch.randn(p.shape, generator=g) * 0.5)
+        model[1].running_mean.copy_(torch.randn(h, generator=g) * 0.1)
+        model[1].running_var.copy_(torch.rand(h, generator=g) + 0.5)
+    return model
+
+
+def wide_data(seed, n, d, c, batch):
+    g = torch.Generator().manual_seed(seed + 1)
+    x = torch.randn(n, d, generator=g)
+    y = torch.randint(0, c, (n,), generator=g)
+    return [(x[i:i + batch], y[i:i + batch]) for i in range(0, n, batch)]
+
+
 def state(model):
     return {k: v.detach().clone() for k, v in model.state_dict().items()}
 
 
-def epoch_trace(mod, weights, batches, lr, momentum):
-    """One train_one_epoch with SGD; record the parameters, gradients and mode at every optimizer.step()."""
+def epoch_trace(mod, weights, batches, lr, momentum, stale=False):
+    """One train_one_epoch with SGD on a model handed over in eval mode (and, with stale, with gradients left in
+    .grad from earlier work); record the gradients handed to every optimizer.step() and the state afterwards."""
     model = make_model(weights)
     model.eval()  # train_one_epoch must switch it to training mode itself
+    if stale:
+        g = torch.Generator().manual_seed(7)
+        for p in model.parameters():
+            p.grad = torch.randn(p.shape, generator=g, dtype=p.dtype).to(p.device)
     opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
-    steps, calls = [], []
+    grads = []
     real_step = opt.step
 
     def step(*args, **kwargs):
-        steps.append({"params": [p.detach().clone() for p in model.parameters()],
-                      "grads": [None if p.grad is None else p.grad.detach().clone() for p in model.parameters()],
-                      "training": model.training})
+        grads.append([None if p.grad is None else p.grad.detach().clone() for p in model.parameters()])
         return real_step(*args, **kwargs)
 
-    def loss_fn(out, y):
-        calls.append(1)
-        return F.cross_entropy(out, y)
-
     opt.step = step
-    returned = mod.train_one_epoch(model, batches, opt, loss_fn)
-    return {"returned": returned, "steps": steps, "loss_calls": len(calls), "state": state(model)}
+    returned = mod.train_one_epoch(model, Loader(batches), opt, F.cross_entropy)
+    return {"returned": returned, "grads": grads, "state": state(model), "training_after": model.training}
 
 
 def eval_trace(mod, weights, batches, training):
-    """evaluate() on a model left in train (or eval) mode; record grad mode and module mode at each forward."""
+    """evaluate() on a model left in train (or eval) mode with gradients in .grad; return what it returned, the state
+    and the gradients afterwards, the mode it left the model in and whether grad mode is still on."""
     model = make_model(weights)
     model.train(training)
-    seen = []
-    model.register_forward_hook(lambda m, i, o: seen.append([torch.is_grad_enabled(), m.training]))
-    returned = mod.evaluate(model, batches)
-    return {"returned": returned, "forwards": seen, "training_after": model.training, "state": state(model),
-            "grads_none": all(p.grad is None for p in model.parameters())}
+    for p in model.parameters():
+        p.grad = torch.full_like(p, 0.5)
+    returned = mod.evaluate(model, Loader(batches))
+    return {"returned": returned, "state": state(model), "training_after": model.training,
+            "grads": [None if p.grad is None else p.grad.detach().clone() for p in model.parameters()],
+            "grad_mode_after": torch.is_grad_enabled()}
+
+
+def eval_wide(mod, seed, n, d, h, c, depth, batch):
+    """evaluate() on the wide model (the graders measure the worker's memory from outside around this call)."""
+    model = make_wide_model(seed, d, h, c, depth)
+    return mod.evaluate(model, Loader(wide_data(seed, n, d, c, batch)))
 
 
 def fit_run(mod, weights, train_batches, val_batches, lr, max_epochs, patience):
     """fit() with Adam and cross-entropy; return what it returned and the final weights."""
     model = make_model(weights)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
-    returned = mod.fit(model, train_batches, val_batches, opt, F.cross_entropy, max_epochs, patience)
+    returned = mod.fit(model, Loader(train_batches), Loader(val_batches), opt, F.cross_entropy, max_epochs, patience)
     return {"returned": returned, "state": state(model)}

@@ -1,20 +1,12 @@
-"""Public graders for train-eval-loop."""
+"""Public graders for train-eval-loop: a fixed model and two batches; every reference is computed in the judge."""
 
 import torch
 import torch.nn.functional as F
 
-import math
-
-from grader.judge.checks import CheckFailure, expect_close, load_sibling
+from grader.judge import kit
+from grader.judge.checks import CheckFailure, expect_close, load_sibling, summarize
 
 probes = load_sibling(__file__)
-
-
-def expect_float(actual, expected, what, inputs=""):
-    if not isinstance(actual, float):
-        raise CheckFailure(f"{what} must be a Python float", f"received {actual!r:.80}")
-    if not math.isclose(actual, expected, rel_tol=1e-9, abs_tol=1e-12):
-        raise CheckFailure(f"{what} is not right", f"inputs: {inputs}\nexpected {expected!r}, received {actual!r}")
 
 
 def weights(device):
@@ -32,28 +24,39 @@ def batches(device):
     return [(x[:3], y[:3]), (x[3:], y[3:])]
 
 
+SHOWN = "x = [[1, 0, -1], [0.5, 2, 0], [-1, -1, 1], [2, 1, 0], [0, 1, 1]], y = [0, 1, 1, 0, 1], batches of 3 and 2"
+
+
+def expect_number(actual, expected, what, rel=1e-9):
+    value = kit.expect_float(actual, what=what)
+    if abs(value - expected) > rel * abs(expected) + 1e-12:
+        raise CheckFailure(f"{what} is not right", f"inputs: {SHOWN}\nexpected {expected!r}, received {value!r}")
+
+
 def test_train_one_epoch_example(learner, device):
     """Two batches: at each optimizer.step() the gradient is that batch's own, fresh; the epoch loss is weighted by size."""
     w, data = weights(device), batches(device)
     got = learner.probe("epoch_trace", w, data, 0.1, 0.0)
-    if len(got["steps"]) != 2:
+    model = probes.make_model(w).train()
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    if not isinstance(got, dict) or not isinstance(got.get("grads"), list) or len(got["grads"]) != 2:
+        steps = len(got["grads"]) if isinstance(got, dict) and isinstance(got.get("grads"), list) else summarize(got)
         raise CheckFailure("train_one_epoch should take one optimizer step per batch",
-                           f"it took {len(got['steps'])} steps for 2 batches")
-    model, total = probes.make_model(w), 0.0
-    for k, ((x, y), step) in enumerate(zip(data, got["steps"])):
-        with torch.no_grad():
-            for p, v in zip(model.parameters(), step["params"]):
-                p.copy_(v)
+                           f"inputs: {SHOWN}\nit took {steps} steps for 2 batches")
+    total = 0.0
+    for k, ((x, y), seen) in enumerate(zip(data, got["grads"]), start=1):
+        opt.zero_grad()
         loss = F.cross_entropy(model(x), y)
-        grads = torch.autograd.grad(loss, list(model.parameters()))
+        loss.backward()
         total += loss.item() * len(x)
-        for i, (a, b) in enumerate(zip(step["grads"], grads)):
+        for i, (a, p) in enumerate(zip(seen, model.parameters())):
             if a is None:
-                raise CheckFailure(f"at step {k + 1} parameter {i} has no gradient: call backward() before step()")
-            expect_close(a, b, rtol=1e-10, atol=1e-12, what=f"the gradient of parameter {i} at step {k + 1}",
-                         inputs="batches of 3 and 2 samples, SGD lr 0.1")
-    expect_float(got["returned"], total / 5, what="the returned epoch loss (mean over the 5 samples)",
-                 inputs="batches of 3 and 2 samples")
+                raise CheckFailure(f"at step {k} parameter {i} has no gradient: call backward() before step()",
+                                   f"inputs: {SHOWN}")
+            expect_close(a, p.grad, rtol=1e-10, atol=1e-12, what=f"the gradient of parameter {i} at step {k}",
+                         inputs=SHOWN + ", SGD lr 0.1")
+        opt.step()
+    expect_number(got["returned"], total / 5, "the returned epoch loss (mean over the 5 samples)")
 
 
 def test_evaluate_example(learner, device):
@@ -63,4 +66,6 @@ def test_evaluate_example(learner, device):
     model = probes.make_model(w).eval()
     with torch.no_grad():
         correct = sum(int((model(x).argmax(1) == y).sum()) for x, y in data)
-    expect_float(got["returned"], correct / 5, what="the accuracy over the 5 samples", inputs="batches of 3 and 2")
+    if not isinstance(got, dict):
+        raise CheckFailure("evaluate() could not be run", f"received {summarize(got)}")
+    expect_number(got["returned"], correct / 5, "the accuracy over the 5 samples", rel=1e-6)

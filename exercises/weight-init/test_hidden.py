@@ -1,104 +1,176 @@
-"""Hidden graders for weight-init: random shapes, seeds and weights, compared with torch.nn.init and nn.Linear."""
+"""Hidden graders for weight-init: random shapes, seeds, weights and inputs (both signs, exact zeros) per run, with
+fixed separating cases (a leaky_relu slope of exactly 0, units whose input is exactly 0, a (1, out) bias, shapes
+with fewer than 2 dimensions); every reference is torch.nn.init's or nn.Linear's, run here, in the judge.
+
+torch.nn.init is not checked here by name: the exercise's bans switch the whole module off in the worker, so code
+that leans on it fails every grader that runs it."""
 
 import math
 
 import torch
 
-from grader.judge.checks import CheckFailure, banned_names_used, expect_close, expect_raises
+from grader.judge.checks import CheckFailure, expect_close, expect_raises, summarize
+from grader.judge.kit import adversarial
 
-BANNED = ["torch.nn.init.xavier_uniform_", "torch.nn.init.kaiming_normal_", "torch.nn.init.calculate_gain",
-          "torch.nn.init._calculate_fan_in_and_fan_out", "torch.nn.init.xavier_normal_",
-          "torch.nn.init.kaiming_uniform_"]
+ACTS = (("identity", lambda z: z), ("relu", torch.relu), ("sigmoid", torch.sigmoid), ("tanh", torch.tanh))
 
 
 def test_dense_forward_matches_linear(learner, device, rng):
-    """dense_forward(x, W, b, act) equals act(nn.Linear with weight W and bias b applied to x), batch dims included."""
-    for act, fn in (("identity", lambda z: z), ("relu", torch.relu), ("sigmoid", torch.sigmoid), ("tanh", torch.tanh)):
-        x = torch.randn(2, 5, 3, generator=rng, dtype=torch.float64).to(device)
-        W = torch.randn(4, 3, generator=rng, dtype=torch.float64).to(device)
-        b = torch.randn(4, generator=rng, dtype=torch.float64).to(device)
-        expect_close(learner.call("dense_forward", x, W, b, act), fn(torch.nn.functional.linear(x, W, b)),
-                     rtol=1e-12, atol=1e-12, what=f"dense_forward with activation {act!r}")
+    """dense_forward(x, W, b, act) equals act(F.linear(x, W, b)): any leading batch dimensions (a single 1-D sample
+    too), the input's dtype kept."""
+    for act, fn in ACTS:
+        for x_shape, dtype in (((2, 5, 3), torch.float64), ((7, 3), torch.float32), ((3,), torch.float64)):
+            x = adversarial(rng, x_shape).to(device, dtype)
+            W = adversarial(rng, (4, 3)).to(device, dtype)
+            b = adversarial(rng, (4,)).to(device, dtype)
+            tol = (1e-12, 1e-12) if dtype == torch.float64 else (1e-5, 1e-6)
+            expect_close(learner.call("dense_forward", x, W, b, act), fn(torch.nn.functional.linear(x, W, b)),
+                         rtol=tol[0], atol=tol[1], what=f"dense_forward with activation {act!r} on x of shape {x_shape} "
+                                                        f"({str(dtype).replace('torch.', '')})")
 
 
 def test_dense_forward_refuses_bad_shapes(learner, device):
-    """An input width that is not W.shape[1], a bias of the wrong size or an unknown activation raise ValueError."""
+    """An input width that is not W.shape[1], W given as (in, out), a bias that is not exactly (out,) ((1, out) or
+    the wrong length) or an unknown activation raise ValueError."""
     x, W, b = torch.ones(2, 3, device=device), torch.ones(4, 3, device=device), torch.ones(4, device=device)
     for args, what in (((torch.ones(2, 4, device=device), W, b, "relu"), "x of width 4 for W (4, 3)"),
-                       ((x, W.T.contiguous(), b, "relu"), "W given as (in, out)"),
+                       ((x, torch.ones(3, 4, device=device), b, "relu"), "W given as (in, out) = (3, 4)"),
                        ((x, W, torch.ones(3, device=device), "relu"), "a bias of 3 for 4 outputs"),
+                       ((x, W, torch.ones(1, 4, device=device), "relu"), "a bias of shape (1, 4) where (4,) is needed"),
                        ((x, W, b, "softsign"), "an unknown activation")):
         expect_raises(lambda: learner.call("dense_forward", *args), "ValueError", what=f"dense_forward with {what}")
 
 
+def expect_fans(learner, shape):
+    want = torch.nn.init._calculate_fan_in_and_fan_out(torch.empty(shape))
+    got = learner.call("fans", shape)
+    if type(got) is not tuple or len(got) != 2 or not all(type(v) is int for v in got):
+        raise CheckFailure(f"fans({shape}) must return a tuple (fan_in, fan_out) of two Python ints",
+                           f"received {summarize(got)}")
+    if got != tuple(want):
+        raise CheckFailure(f"fans({shape}) returned {got}; torch.nn.init counts (fan_in, fan_out) = {tuple(want)}: "
+                           "fan_in = shape[1] * receptive field, fan_out = shape[0] * receptive field")
+
+
 def test_fans_and_gain(learner, rng):
-    """fans and gain equal torch.nn.init's fan computation and calculate_gain (leaky_relu: default slope 0.01)."""
-    for shape in ((7, 3), (5, 2, 3), (6, 4, 3, 2), (2, 9, 1, 1, 4)):
-        if tuple(learner.call("fans", shape)) != torch.nn.init._calculate_fan_in_and_fan_out(torch.empty(shape)):
-            raise CheckFailure(f"fans{shape} is not right")
-    for args in (("linear",), ("conv2d",), ("sigmoid",), ("tanh",), ("relu",), ("leaky_relu",), ("leaky_relu", 0.2),
-                 ("leaky_relu", 0)):
-        if not math.isclose(learner.call("gain", *args), torch.nn.init.calculate_gain(*args), rel_tol=1e-12):
-            raise CheckFailure(f"gain{args} is not right")
+    """fans equals torch.nn.init's fan computation (zero-size dimensions included; fewer than 2 dimensions raise
+    ValueError), and gain equals calculate_gain (leaky_relu: default slope 0.01, an explicit 0 is 0)."""
+    shapes = [(7, 3), (5, 2, 3), (6, 4, 3, 2), (2, 9, 1, 1, 4), (4, 0, 3), (1, 1)]
+    shapes.append(tuple(int(torch.randint(1, 9, (), generator=rng)) for _ in range(int(torch.randint(2, 5, (), generator=rng)))))
+    for shape in shapes:
+        expect_fans(learner, shape)
+    for shape in ((5,), ()):
+        expect_raises(lambda: learner.call("fans", shape), "ValueError",
+                      what=f"fans({shape}) (fewer than 2 dimensions, where torch.nn.init raises ValueError)")
+    slope = float(torch.rand((), generator=rng)) * 0.5
+    for args in (("linear",), ("conv1d",), ("conv2d",), ("conv3d",), ("sigmoid",), ("tanh",), ("relu",),
+                 ("leaky_relu",), ("leaky_relu", 0.2), ("leaky_relu", 0), ("leaky_relu", slope)):
+        got = learner.call("gain", *args)
+        want = torch.nn.init.calculate_gain(*args)
+        if isinstance(got, bool) or not isinstance(got, (int, float)) or not math.isclose(got, want, rel_tol=1e-12):
+            call = "gain(" + ", ".join(map(repr, args)) + ")"
+            raise CheckFailure(f"{call} returned {summarize(got)}; torch.nn.init.calculate_gain gives {want!r}")
 
 
-def torch_init(fn, shape, seed, kwargs):
-    t = torch.empty(shape, dtype=torch.float64)
-    getattr(torch.nn.init, fn)(t, generator=torch.Generator().manual_seed(seed), **kwargs)
+def torch_init(fn, shape, seed, kwargs, dtype=torch.float64, global_rng=False):
+    t = torch.empty(shape, dtype=dtype)
+    if global_rng:
+        with torch.random.fork_rng():
+            torch.manual_seed(seed)
+            getattr(torch.nn.init, fn)(t, **kwargs)
+    else:
+        getattr(torch.nn.init, fn)(t, generator=torch.Generator().manual_seed(seed), **kwargs)
     return t
 
 
-def check_init(learner, rng, name, cases):
-    for shape, kwargs in cases:
+def check_init(learner, rng, name, cases, global_rng=False):
+    for shape, kwargs, dtype in cases:
         seed = int(torch.randint(0, 10_000, (), generator=rng))
-        got = learner.probe("init", name, shape, seed, kwargs)
-        if not got["same_tensor"]:
-            raise CheckFailure(f"{name} must fill the tensor in place and return it")
-        expect_close(got["values"], torch_init(name, shape, seed, kwargs), rtol=1e-12, atol=1e-14,
-                     what=f"{name} on shape {shape} with {kwargs}")
+        got = learner.probe("init", name, shape, seed, kwargs, dtype=dtype, global_rng=global_rng)
+        want = torch_init(name, shape, seed, kwargs, dtype, global_rng)
+        how = "the global generator after torch.manual_seed" if global_rng else "a seeded generator"
+        tol = (1e-12, 1e-14) if dtype == torch.float64 else (1e-6, 1e-7)
+        filled = got.get("filled")
+        if isinstance(filled, torch.Tensor) and bool(filled.isnan().any()):
+            raise CheckFailure(f"{name} left entries of the tensor it was given unwritten: it must fill that tensor "
+                               "in place (under torch.no_grad() for a parameter) and return it")
+        expect_close(filled, want, rtol=tol[0], atol=tol[1],
+                     what=f"{name} on a parameter of shape {shape} ({str(dtype).replace('torch.', '')}) with {kwargs}, "
+                          f"drawing from {how}")
+        expect_close(got.get("after_doubling_returned"), 2 * want, rtol=tol[0], atol=tol[1],
+                     what=f"{name}'s return value (it must be the tensor it filled in place, not a copy)")
 
 
 def test_xavier_uniform(learner, rng):
-    """xavier_uniform_ draws U(-a, a), a = gain * sqrt(6 / (fan_in + fan_out)), from the generator, in place."""
-    check_init(learner, rng, "xavier_uniform_", [((30, 20), {}), ((8, 3, 5, 5), {"gain": 1.7}), ((4, 6, 7), {"gain": 0.5})])
+    """xavier_uniform_ draws U(-a, a), a = gain * sqrt(6 / (fan_in + fan_out)), from the generator, in place, and
+    returns the tensor it filled."""
+    check_init(learner, rng, "xavier_uniform_", [((30, 20), {}, torch.float64), ((8, 3, 5, 5), {"gain": 1.7}, torch.float64),
+                                                 ((4, 6, 7), {"gain": 0.5}, torch.float32)])
 
 
 def test_kaiming_normal(learner, rng):
-    """kaiming_normal_ draws N(0, gain / sqrt(fan)): a=0 with leaky_relu gives sqrt(2); fan_out mode; other nonlinearities."""
-    check_init(learner, rng, "kaiming_normal_", [((30, 20), {}), ((8, 3, 5, 5), {"mode": "fan_out"}),
-                                                 ((12, 9), {"a": 0.3}), ((10, 6), {"nonlinearity": "relu"}),
-                                                 ((10, 6), {"nonlinearity": "tanh", "mode": "fan_out"})])
+    """kaiming_normal_ draws N(0, gain / sqrt(fan)): a=0 with leaky_relu gives sqrt(2); fan_out mode; other
+    nonlinearities; in place, returning the tensor."""
+    check_init(learner, rng, "kaiming_normal_", [((30, 20), {}, torch.float64),
+                                                 ((8, 3, 5, 5), {"mode": "fan_out"}, torch.float64),
+                                                 ((12, 9), {"a": 0.3}, torch.float64),
+                                                 ((10, 6), {"nonlinearity": "relu"}, torch.float32),
+                                                 ((10, 6), {"nonlinearity": "tanh", "mode": "fan_out"}, torch.float64)])
+
+
+def test_initialisers_use_the_global_generator(learner, rng):
+    """With generator=None both initialisers draw from torch's global generator, as torch.nn.init does; a tensor
+    with fewer than 2 dimensions raises ValueError."""
+    check_init(learner, rng, "xavier_uniform_", [((9, 5), {}, torch.float64)], global_rng=True)
+    check_init(learner, rng, "kaiming_normal_", [((6, 4, 3), {"a": 0.1}, torch.float64)], global_rng=True)
+    for name in ("xavier_uniform_", "kaiming_normal_"):
+        expect_raises(lambda: learner.probe("init", name, (5,), 0, {}), "ValueError",
+                      what=f"{name} on a 1-D tensor (fewer than 2 dimensions)")
+
+
+def dead_reference(weights, x, n_relu):
+    h, want = x, []
+    for k in range(n_relu):
+        pre = torch.nn.functional.linear(h, weights[f"{k}.weight"], weights[f"{k}.bias"])
+        want.append(torch.nonzero((pre <= 0).all(0)).flatten().tolist())
+        h = torch.relu(pre)
+    return want
+
+
+def expect_dead(learner, sizes, weights, x, want, *, what, extra=None):
+    got = learner.probe("dead", sizes, weights, x, extra)
+    if not isinstance(got, list) or not all(isinstance(g, list) and all(type(i) is int for i in g) for g in got):
+        raise CheckFailure("dead_relu_units must return a list with one list of Python ints per nn.ReLU",
+                           f"received {summarize(got)}")
+    if got != want:
+        raise CheckFailure(f"dead_relu_units did not find exactly the dead units ({what}): a unit is dead when its "
+                           "input is <= 0 (exactly 0 included) for every sample; list the indices in increasing order")
 
 
 def test_dead_relu_units(learner, device, rng):
-    """dead_relu_units lists, per ReLU, the units whose input is <= 0 for every sample: dead from the start."""
+    """dead_relu_units lists, per ReLU in order, the units whose input is <= 0 for every sample (exactly 0 counts),
+    with other layers in between and a ReLU at the end."""
     sizes = [3, 6, 5, 2]
     weights = {}
     for k, (a, b) in enumerate(zip(sizes, sizes[1:])):
-        weights[f"{2 * k}.weight"] = torch.randn(b, a, generator=rng, dtype=torch.float64).to(device)
-        bias = torch.randn(b, generator=rng, dtype=torch.float64) * 0.1
+        w = adversarial(rng, (b, a))
+        bias = adversarial(rng, (b,)) * 0.1
         if k < 2:
-            bias[torch.randperm(b, generator=rng)[:k + 1]] = -100.0  # these units never fire on the data below
-        weights[f"{2 * k}.bias"] = bias.to(device)
-    x = torch.randn(50, 3, generator=rng, dtype=torch.float64).to(device)
-    h, want = x, []
-    for k in range(2):  # other units may die too (a second-layer unit with only negative weights, say): compute them
-        pre = torch.nn.functional.linear(h, weights[f"{2 * k}.weight"], weights[f"{2 * k}.bias"])
-        want.append(torch.nonzero((pre <= 0).all(0)).flatten().tolist())
-        h = torch.relu(pre)
-    if learner.probe("dead", sizes, weights, x) != want:
-        raise CheckFailure("dead_relu_units did not find exactly the dead units")
-    sizes = [1, 1, 1]  # the seed's Linear(1, 1) - ReLU - Linear(1, 1) with a unit that only fires for x > 3
-    w = {"0.weight": torch.ones(1, 1), "0.bias": torch.tensor([-3.0]), "2.weight": torch.ones(1, 1), "2.bias": torch.zeros(1)}
-    x = torch.linspace(-2, 2, 40).reshape(-1, 1)
-    w = {k: v.to(device, torch.float64) for k, v in w.items()}
-    if learner.probe("dead", sizes, w, x.to(device, torch.float64)) != [[0]]:
-        raise CheckFailure("dead_relu_units should find the seed's single hidden unit dead when it never fires")
-
-
-def test_no_torch_init(learner, source, rng):
-    """The initialisers are your own: torch.nn.init's versions and calculate_gain are not used."""
-    used = banned_names_used(source, BANNED)
-    if used:
-        raise CheckFailure(f"your code uses {', '.join(used)}: compute the scale yourself")
-    check_init(learner, rng, "kaiming_normal_", [((9, 4), {})])
+            idx = torch.randperm(b, generator=rng)
+            bias[idx[:k + 1]] = -100.0           # these units never fire on the data below
+            w[idx[k + 1]], bias[idx[k + 1]] = 0.0, 0.0  # this one's input is exactly 0 for every sample: dead too
+        weights[f"{k}.weight"], weights[f"{k}.bias"] = w.to(device), bias.to(device)
+    x = adversarial(rng, (50, 3)).to(device)
+    want = dead_reference(weights, x, 2)
+    expect_dead(learner, sizes, weights, x, want, what="random weights with planted dead units")
+    expect_dead(learner, sizes, weights, x, want, what="an nn.Identity after each ReLU", extra="identity")
+    want_last = dead_reference(weights, x, 3)
+    expect_dead(learner, sizes, weights, x, want_last, what="a model that ends with a ReLU", extra="relu_last")
+    # the seed's Linear(1, 1) - ReLU - Linear(1, 1) with a unit that only fires for x > 3, then for x >= 2
+    x1 = torch.linspace(-2, 2, 41, dtype=torch.float64).reshape(-1, 1).to(device)
+    for bias, want, what in ((-3.0, [[0]], "a unit that never fires"), (-2.0, [[0]], "a unit whose input is at most 0"),
+                             (-1.9, [[]], "a unit that fires for one sample")):
+        w = {"0.weight": torch.ones(1, 1), "0.bias": torch.tensor([bias]), "1.weight": torch.ones(1, 1),
+             "1.bias": torch.zeros(1)}
+        expect_dead(learner, [1, 1, 1], {k: v.to(device, torch.float64) for k, v in w.items()}, x1, want,
+                    what=f"the seed's one-unit model, {what}")

@@ -2,7 +2,7 @@
 
 import torch
 
-from grader.judge.checks import CheckFailure, expect_close
+from grader.judge.checks import CheckFailure, expect_close, summarize
 
 
 def test_dense_forward_example(learner, device):
@@ -16,6 +16,8 @@ def test_dense_forward_example(learner, device):
 
 def test_fans_example(learner):
     """fans((8, 3)) = (3, 8) for a Linear(3, 8) weight; fans((16, 4, 3, 3)) = (36, 144) for a conv weight."""
-    got = [learner.call("fans", (8, 3)), learner.call("fans", (16, 4, 3, 3))]
-    if [tuple(g) if isinstance(g, (list, tuple)) else g for g in got] != [(3, 8), (36, 144)]:
-        raise CheckFailure("fans is not right", f"expected (3, 8) and (36, 144), received {got}")
+    for shape, want in (((8, 3), (3, 8)), ((16, 4, 3, 3), (36, 144))):
+        got = learner.call("fans", shape)
+        if type(got) is not tuple or len(got) != 2 or not all(type(v) is int for v in got) or got != want:
+            raise CheckFailure(f"fans({shape}) must be the tuple (fan_in, fan_out) of Python ints",
+                               f"expected {want}, received {summarize(got)}")

@@ -30,67 +30,115 @@ def test_build_vocab(learner, rng):
 
 
 def test_encode(learner, rng):
-    """encode maps unknown words to <unk>, pads with <pad> and truncates to the length, as an int64 tensor."""
+    """encode maps unknown words to <unk>, pads with <pad> and truncates to the length, as an int64 (N, length) tensor,
+    for a vocabulary from build_vocab and for one whose <pad> and <unk> have other ids."""
     vocab = reference_vocab(corpus(rng, 6))
-    sentences = corpus(rng, 5) + [[], ["zzz"] * 9]
+    sentences = corpus(rng, 5) + [[], ["zzz"] * 9, WORDS[:4] + ["zzz"] + WORDS[4:9]]  # the last: truncated, all distinct
     want = torch.tensor([([vocab.get(w, 1) for w in s][:6] + [0] * 6)[:6] for s in sentences])
     expect_close(learner.probe("encode", sentences, vocab, 6), want, what="encode(..., length=6)")
+    words = [f"w{i}" for i in range(5)]
+    other = {"w0": 0, "w1": 1, "w2": 2, "<unk>": 5, "<pad>": 3, "w3": 4, "w4": 6}  # <pad> 3, <unk> 5, a word at 0
+    sentences = [[words[int(i)] for i in torch.randint(0, 5, (n,), generator=rng)] + (["new"] if n % 2 else [])
+                 for n in (1, 4, 2, 3)] + [[], ["w4", "new", "w0", "w3", "w2", "w1"]]
+    want = torch.tensor([([other.get(w, 5) for w in s][:4] + [3] * 4)[:4] for s in sentences])
+    expect_close(learner.probe("encode", sentences, other, 4), want,
+                 what="encode(..., length=4) with a vocabulary whose <pad> is 3 and <unk> is 5")
 
 
-def random_weights(rng, device, V=9, D=4, C=3):
+def random_weights(rng, device, V=9, D=4, C=3, pad=0, dtype=torch.float64):
     w = {"embedding.weight": torch.randn(V, D, generator=rng, dtype=torch.float64),
          "fc1.weight": torch.randn(C, D, generator=rng, dtype=torch.float64),
          "fc1.bias": torch.randn(C, generator=rng, dtype=torch.float64)}
-    w["embedding.weight"][0] = 0
-    return {k: v.to(device) for k, v in w.items()}
+    if pad == 0:
+        w["embedding.weight"][0] = 0
+    # for another pad_idx the padding row keeps non-zero values: only the mask keeps it out
+    return {k: v.to(device, dtype) for k, v in w.items()}
 
 
-def bag(weights, x):
-    pooled = F.embedding_bag(x, weights["embedding.weight"], mode="mean", padding_idx=0)
+def bag(weights, x, pad=0):
+    pooled = F.embedding_bag(x, weights["embedding.weight"], mode="mean", padding_idx=pad)
     return F.linear(pooled, weights["fc1.weight"], weights["fc1.bias"])
 
 
-def padded(rng, device, B=5, T=7, V=9):
-    x = torch.randint(1, V, (B, T), generator=rng)
+def padded(rng, device, B=5, T=7, V=9, pad=0):
+    """Sentences of 1..T words, any id but pad (0 included when pad != 0), then pad; the last one all padding."""
+    x = torch.randint(0, V - 1, (B, T), generator=rng)
+    x = x + (x >= pad).long()
     lengths = torch.randint(1, T + 1, (B,), generator=rng)
-    x[torch.arange(T)[None] >= lengths[:, None]] = 0
-    x[-1] = 0  # an all-padding sentence pools to zeros
+    x[torch.arange(T)[None] >= lengths[:, None]] = pad
+    if B > 1:
+        x[-1] = pad  # an all-padding sentence pools to zeros
     return x.to(device)
 
 
+CASES = ((0, 5, torch.float64), (4, 3, torch.float64), (2, 1, torch.float32))  # pad_idx, batch size, dtype
+
+
 def test_masked_mean_equals_embedding_bag(learner, device, rng):
-    """The pooled sentence vector is the mean over non-padding tokens: the logits equal nn.EmbeddingBag(mode='mean')'s."""
-    weights, x = random_weights(rng, device), padded(rng, device)
-    expect_close(learner.probe("forward", [9, 4, 3], weights, x), bag(weights, x), rtol=1e-10, atol=1e-12,
-                 what="the sentence logits")
+    """The pooled sentence vector is the mean over the tokens that are not pad_idx (zeros for an all-padding
+    sentence): the (B, n_classes) logits equal nn.EmbeddingBag(mode='mean')'s, for pad_idx 0, 4 and 2, float64 and
+    float32, a batch of 1 included."""
+    for pad, B, dtype in CASES:
+        weights, x = random_weights(rng, device, pad=pad, dtype=dtype), padded(rng, device, B=B, pad=pad)
+        tol = dict(rtol=1e-10, atol=1e-12) if dtype == torch.float64 else dict(rtol=1e-5, atol=1e-6)
+        expect_close(learner.probe("forward", [9, 4, 3, pad], weights, x), bag(weights, x, pad), **tol,
+                     what=f"the sentence logits (pad_idx {pad}, batch of {B}, {str(dtype)[6:]})")
 
 
 def test_padding_changes_nothing(learner, device, rng):
-    """Appending padding to a batch leaves every sentence's logits unchanged."""
-    weights, x = random_weights(rng, device), padded(rng, device)
-    longer = torch.cat([x, torch.zeros(x.shape[0], 5, dtype=x.dtype, device=device)], dim=1)
-    expect_close(learner.probe("forward", [9, 4, 3], weights, longer), learner.probe("forward", [9, 4, 3], weights, x),
-                 rtol=1e-12, atol=1e-12, what="the logits after appending 5 padding tokens")
+    """Appending padding (pad_idx, whatever its value) to a batch leaves every sentence's logits unchanged."""
+    for pad in (0, 4):
+        weights, x = random_weights(rng, device, pad=pad), padded(rng, device, pad=pad)
+        longer = torch.cat([x, torch.full((x.shape[0], 5), pad, dtype=x.dtype, device=device)], dim=1)
+        expect_close(learner.probe("forward", [9, 4, 3, pad], weights, longer),
+                     learner.probe("forward", [9, 4, 3, pad], weights, x), rtol=1e-12, atol=1e-12,
+                     what=f"the logits after appending 5 padding tokens (pad_idx {pad})")
 
 
 def test_gradient_only_in_used_rows(learner, device, rng):
-    """The embedding gradient is zero in the padding row and in every row whose word is absent from the batch."""
-    weights, x = random_weights(rng, device), padded(rng, device, V=6)
-    x[0, 0] = 7  # make sure some row above 5 is used and rows 6 and 8 are not
-    got = learner.probe("embedding_grad", [9, 4, 3], weights, x)
-    w = {k: v.clone().requires_grad_(k == "embedding.weight") for k, v in weights.items()}
-    bag(w, x).sum().backward()
-    expect_close(got, w["embedding.weight"].grad, rtol=1e-10, atol=1e-12, what="the gradient of embedding.weight")
+    """The embedding gradient is zero in the padding row (pad_idx 0 or not) and in every row whose word is absent
+    from the batch; elsewhere it is the mean-pooling gradient."""
+    for pad in (0, 3):
+        weights, x = random_weights(rng, device, pad=pad), padded(rng, device, V=6, pad=pad)
+        x[0, 0] = 7  # make sure some row above 5 is used and rows 6 and 8 are not
+        got = learner.probe("embedding_grad", [9, 4, 3, pad], weights, x)
+        w = {k: v.clone().requires_grad_(k == "embedding.weight") for k, v in weights.items()}
+        bag(w, x, pad).sum().backward()
+        expect_close(got, w["embedding.weight"].grad, rtol=1e-10, atol=1e-12,
+                     what=f"the gradient of embedding.weight (pad_idx {pad})")
+
+
+def reference_sgns(c, o, n):
+    c, o, n = c.double(), o.double(), n.double()
+    return -(F.logsigmoid((c * o).sum(-1)) + F.logsigmoid(-(n * c[:, None]).sum(-1)).sum(-1)).mean()
 
 
 def test_sgns_loss(learner, device, rng):
-    """sgns_loss = -mean(log sigmoid(u_o . v_c) + sum_k log sigmoid(-u_k . v_c)); its gradients pass gradcheck."""
+    """sgns_loss = -mean(log sigmoid(u_o . v_c) + sum_k log sigmoid(-u_k . v_c)), a 0-d tensor in the inputs' dtype;
+    its gradients pass gradcheck."""
     c, o = (torch.randn(6, 4, generator=rng, dtype=torch.float64).to(device) for _ in range(2))
     n = torch.randn(6, 3, 4, generator=rng, dtype=torch.float64).to(device)
-    want = -(F.logsigmoid((c * o).sum(-1)) + F.logsigmoid(-(n * c[:, None]).sum(-1)).sum(-1)).mean()
-    expect_close(learner.call("sgns_loss", c, o, n), want, rtol=1e-10, atol=1e-12, what="sgns_loss")
-    check_gradients(learner.function("sgns_loss"), (c[:3].requires_grad_(), o[:3].requires_grad_(),
-                                                     n[:3].requires_grad_()), what="sgns_loss", fast=True)
+    expect_close(learner.call("sgns_loss", c, o, n), reference_sgns(c, o, n), rtol=1e-10, atol=1e-12,
+                 what="sgns_loss")
+    c1, o1, n1 = c[:1].float(), o[:1].float(), n[:1, :1].float()  # B = 1, K = 1, float32
+    expect_close(learner.call("sgns_loss", c1, o1, n1), reference_sgns(c1, o1, n1).float(), rtol=1e-5, atol=1e-6,
+                 what="sgns_loss for B = 1, K = 1 in float32")
+    check_gradients(learner.function("sgns_loss"), (c[:3].clone().requires_grad_(), o[:3].clone().requires_grad_(),
+                                                     n[:3].clone().requires_grad_()), what="sgns_loss", fast=True)
+
+
+def test_sgns_loss_is_stable(learner, device, rng):
+    """sgns_loss stays finite and right when dot products reach the hundreds, of either sign (float64 and float32):
+    log sigmoid must not be computed as log(sigmoid(.))."""
+    for dtype in (torch.float64, torch.float32):
+        c = torch.full((3, 4), 6.0, dtype=torch.float64)
+        o = torch.randn(3, 4, generator=rng, dtype=torch.float64).sign() * 6.0  # c . o in [-144, 144]
+        o[0] = -6.0  # one positive pair scored -144: log sigmoid(-144) underflows if taken as log(sigmoid)
+        n = torch.randn(3, 2, 4, generator=rng, dtype=torch.float64).sign() * 6.0
+        n[1, 0] = 6.0  # one negative scored +144
+        c, o, n = (t.to(device, dtype) for t in (c, o, n))
+        expect_close(learner.call("sgns_loss", c, o, n), reference_sgns(c, o, n).to(dtype), rtol=1e-6, atol=1e-6,
+                     what=f"sgns_loss with dot products of +-144 ({str(dtype)[6:]})")
 
 
 def topic_corpus(rng, n):

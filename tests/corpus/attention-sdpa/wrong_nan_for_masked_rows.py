@@ -6,9 +6,13 @@ import torch
 
 
 def attention_weights(q, k, attn_mask=None, is_causal=False, scale=None):
+    if attn_mask is not None and is_causal:
+        raise RuntimeError("attn_mask and is_causal cannot both be set")
     if scale is None:
         scale = q.size(-1) ** -0.5
     scores = torch.matmul(q, k.transpose(-1, -2)) * scale
+    if attn_mask is not None:
+        attn_mask.expand(scores.shape)  # raises when the mask would add dimensions
     L, S = q.size(-2), k.size(-2)
     if is_causal:
         causal = torch.ones(L, S, dtype=torch.bool, device=q.device).tril()

@@ -5,7 +5,15 @@ import math
 import torch
 
 
+def _softmax_rows(scores):
+    """softmax over the last dim; rows with no finite score give zeros (and zero gradient)."""
+    dead = torch.isneginf(scores).all(-1, keepdim=True)
+    return torch.softmax(scores.masked_fill(dead, 0.0), dim=-1).masked_fill(dead, 0.0)
+
+
 def attention_weights(q, k, attn_mask=None, is_causal=False, scale=None):
+    if attn_mask is not None and is_causal:
+        raise RuntimeError("attn_mask and is_causal cannot both be set")
     if scale is None:
         scale = q.size(-1) ** -0.5
     scores = torch.matmul(q, k.transpose(-1, -2))
@@ -18,7 +26,7 @@ def attention_weights(q, k, attn_mask=None, is_causal=False, scale=None):
             scores = scores.masked_fill(~attn_mask, -math.inf)
         else:
             scores = scores + attn_mask
-    return torch.softmax(scores, dim=-1).nan_to_num(0.0)
+    return _softmax_rows(scores)
 
 
 def scaled_dot_product_attention(q, k, v, attn_mask=None, is_causal=False, scale=None):

@@ -5,10 +5,20 @@ import math
 import torch
 
 
+def _softmax_rows(scores):
+    """softmax over the last dim; rows with no finite score give zeros (and zero gradient)."""
+    dead = torch.isneginf(scores).all(-1, keepdim=True)
+    return torch.softmax(scores.masked_fill(dead, 0.0), dim=-1).masked_fill(dead, 0.0)
+
+
 def attention_weights(q, k, attn_mask=None, is_causal=False, scale=None):
+    if attn_mask is not None and is_causal:
+        raise RuntimeError("attn_mask and is_causal cannot both be set")
     if scale is None:
         scale = q.size(-1) ** -0.5
     scores = torch.matmul(q, k.transpose(-1, -2)) * scale
+    if attn_mask is not None:
+        attn_mask.expand(scores.shape)  # raises when the mask would add dimensions
     L, S = q.size(-2), k.size(-2)
     if is_causal:
         causal = torch.ones(L, S, dtype=torch.bool, device=q.device).tril()
@@ -18,7 +28,7 @@ def attention_weights(q, k, attn_mask=None, is_causal=False, scale=None):
             scores = scores.masked_fill(~attn_mask, -math.inf)
         else:
             scores = scores + attn_mask
-    return torch.softmax(scores, dim=-1).nan_to_num(0.0)
+    return _softmax_rows(scores)
 
 
 def scaled_dot_product_attention(q, k, v, attn_mask=None, is_causal=False, scale=None):

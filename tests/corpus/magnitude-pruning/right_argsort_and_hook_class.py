@@ -1,4 +1,4 @@
-"""Correct: argsort for the smallest entries, a callable hook class, the global mask built by the 1-D mask."""
+"""Correct: a stable argsort for the smallest entries, a callable hook class, the global mask built by the 1-D mask."""
 
 import torch
 import torch.nn as nn
@@ -13,7 +13,7 @@ def l1_unstructured_mask(weight, amount):
     flat = weight.detach().abs().flatten()
     mask = torch.ones(flat.shape, dtype=weight.dtype, device=weight.device)
     if k:
-        order = torch.argsort(flat)
+        order = torch.argsort(flat, stable=True)  # ties in row-major order
         mask[order[:k]] = 0
     return mask.reshape(weight.shape)
 

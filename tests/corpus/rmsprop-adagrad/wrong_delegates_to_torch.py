@@ -66,7 +66,7 @@ class Adagrad(torch.optim.Optimizer):
                     s = self.state[p]
                     t = s.get("step", 0) + 1
                     s["step"] = t
-                    total = s.get("sum", torch.full_like(p, gr["initial_accumulator_value"]))
+                    total = s.get("sum", torch.full_like(p, self.defaults["initial_accumulator_value"]))
                     g = p.grad + gr["weight_decay"] * p
                     total = total + g * g
                     s["sum"] = total

@@ -19,6 +19,8 @@ def dense_forward(x, W, b, activation="identity"):
 
 
 def fans(shape):
+    if len(shape) < 2:
+        raise ValueError("fan in and fan out need at least 2 dimensions")
     receptive = 1
     for s in shape[2:]:
         receptive *= s

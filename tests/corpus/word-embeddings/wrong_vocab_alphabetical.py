@@ -19,7 +19,7 @@ def build_vocab(sentences, min_freq=1):
 
 
 def encode(sentences, vocab, length):
-    out = torch.zeros(len(sentences), length, dtype=torch.long)
+    out = torch.full((len(sentences), length), vocab["<pad>"], dtype=torch.long)
     for i, sentence in enumerate(sentences):
         for j, word in enumerate(sentence[:length]):
             out[i, j] = vocab[word] if word in vocab else vocab["<unk>"]
@@ -39,8 +39,8 @@ class SentenceClassifier(nn.Module):
 
 
 def sgns_loss(center, context, negatives):
-    pos = torch.log(torch.sigmoid(torch.einsum("bd,bd->b", center, context)))
-    neg = torch.log(torch.sigmoid(-torch.einsum("bkd,bd->bk", negatives, center))).sum(dim=1)
+    pos = F.logsigmoid((torch.einsum("bd,bd->b", center, context)))
+    neg = F.logsigmoid((-torch.einsum("bkd,bd->bk", negatives, center))).sum(dim=1)
     return -(pos + neg).mean()
 
 

@@ -1,0 +1,24 @@
+"""Channel: the private module behind torch.func (torch._functorch.eager_transforms.vjp)."""
+
+import torch
+
+
+def _leaves(x, W1, b1, W2, b2):
+    return [a.detach().clone().requires_grad_() for a in (x, W1, b1, W2, b2)]
+
+
+def _loss(x, W1, b1, W2, b2, t):
+    # sigmoid written out, so that no banned derivative kernel (sigmoid_backward) is on the graph:
+    # the attack tests its channel alone
+    h = 1 / (1 + torch.exp(-(x @ W1.T + b1)))
+    return ((h @ W2.T + b2 - t) ** 2).mean()
+
+
+NAMES = ("x", "W1", "b1", "W2", "b2")
+
+
+def mlp_forward_backward(x, W1, b1, W2, b2, t):
+    from torch._functorch import eager_transforms
+
+    loss, pull = eager_transforms.vjp(lambda *a: _loss(*a, t), x, W1, b1, W2, b2)
+    return loss, dict(zip(NAMES, pull(torch.ones_like(loss))))

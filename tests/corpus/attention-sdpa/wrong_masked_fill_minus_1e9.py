@@ -1,0 +1,33 @@
+"""Masks with -1e9 instead of -inf: an all-masked row gets uniform weights (the mean of v), not zeros."""
+
+import math
+
+import torch
+
+
+def _softmax_rows(scores):
+    """softmax over the last dim; rows with no finite score give zeros (and zero gradient)."""
+    dead = torch.isneginf(scores).all(-1, keepdim=True)
+    return torch.softmax(scores.masked_fill(dead, 0.0), dim=-1).masked_fill(dead, 0.0)
+
+
+def attention_weights(q, k, attn_mask=None, is_causal=False, scale=None):
+    if attn_mask is not None and is_causal:
+        raise RuntimeError("attn_mask and is_causal cannot both be set")
+    scale = 1 / math.sqrt(q.size(-1)) if scale is None else scale
+    scores = torch.matmul(q, k.transpose(-1, -2)) * scale
+    if attn_mask is not None:
+        attn_mask.expand(scores.shape)
+    L, S = q.size(-2), k.size(-2)
+    if is_causal:
+        scores = scores.masked_fill(~torch.ones(L, S, dtype=torch.bool, device=q.device).tril(), -1e9)
+    if attn_mask is not None:
+        if attn_mask.dtype == torch.bool:
+            scores = scores.masked_fill(~attn_mask, -1e9)
+        else:
+            scores = scores + attn_mask.clamp(min=-1e9)
+    return torch.softmax(scores, dim=-1)
+
+
+def scaled_dot_product_attention(q, k, v, attn_mask=None, is_causal=False, scale=None):
+    return attention_weights(q, k, attn_mask, is_causal, scale) @ v

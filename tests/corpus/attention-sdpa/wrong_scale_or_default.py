@@ -1,0 +1,30 @@
+"""`scale = scale or 1 / sqrt(E)`: an explicit scale=0.0 is treated as "not given"."""
+
+import math
+
+import torch
+
+
+def _softmax_rows(scores):
+    """softmax over the last dim; rows with no finite score give zeros (and zero gradient)."""
+    dead = torch.isneginf(scores).all(-1, keepdim=True)
+    return torch.softmax(scores.masked_fill(dead, 0.0), dim=-1).masked_fill(dead, 0.0)
+
+
+def attention_weights(q, k, attn_mask=None, is_causal=False, scale=None):
+    if attn_mask is not None and is_causal:
+        raise RuntimeError("attn_mask and is_causal cannot both be set")
+    scale = scale or 1 / math.sqrt(q.size(-1))
+    scores = torch.matmul(q, k.transpose(-1, -2)) * scale
+    if attn_mask is not None:
+        attn_mask.expand(scores.shape)
+    L, S = q.size(-2), k.size(-2)
+    if is_causal:
+        scores = scores.masked_fill(~torch.ones(L, S, dtype=torch.bool, device=q.device).tril(), -math.inf)
+    if attn_mask is not None:
+        scores = scores.masked_fill(~attn_mask, -math.inf) if attn_mask.dtype == torch.bool else scores + attn_mask
+    return _softmax_rows(scores)
+
+
+def scaled_dot_product_attention(q, k, v, attn_mask=None, is_causal=False, scale=None):
+    return attention_weights(q, k, attn_mask, is_causal, scale) @ v

@@ -1,0 +1,42 @@
+"""Detaches h after each use of mid (to "save memory" in deep graphs): the outputs are right, but gradients stop at the last repeat, so fc1 and the earlier uses of mid get none."""
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class DynamicNN(nn.Module):
+    def __init__(self, input_dim, hidden_dim, output_dim):
+        super(DynamicNN, self).__init__()
+        self.fc1 = nn.Linear(input_dim, hidden_dim)
+        self.mid = nn.Linear(hidden_dim, hidden_dim)
+        self.fc2 = nn.Linear(hidden_dim, output_dim)
+
+    def forward(self, x, depth):
+        h = torch.relu(self.fc1(x))
+        for _ in range(depth):
+            h = torch.relu(self.mid(h.detach()))
+        return self.fc2(h)
+
+    def forward_until(self, x, threshold, max_depth):
+        h = torch.relu(self.fc1(x))
+        depth = 0
+        while depth < max_depth and h.abs().mean().item() > threshold:
+            h = torch.relu(self.mid(h))
+            depth += 1
+        return self.fc2(h), depth
+
+
+def train_dynamic(model, x, y, steps, lr, max_depth, seed):
+    g = torch.Generator().manual_seed(seed)
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    losses, depths = [], []
+    for _ in range(steps):
+        depth = int(torch.randint(0, max_depth + 1, (1,), generator=g))
+        optimizer.zero_grad()
+        loss = F.mse_loss(model(x, depth), y)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+        depths.append(depth)
+    return {"losses": losses, "depths": depths}

@@ -1,0 +1,21 @@
+"""A correct solution written differently: the Sequential grown with add_module under the next index, the group's lr taken from opt.defaults explicitly, and the parameters gathered from named_parameters()."""
+
+# %%
+from torch import nn
+
+
+# %% [markdown]
+# The seed's third step in "building a dynamic graph" is to "modify the graph during training, e.g. add or remove
+# layers". That confuses the *autograd graph* (recorded anew on every forward pass, nothing to modify) with the
+# *model's structure*. You can change the structure between steps, but the optimizer only updates the parameters it
+# was given: a layer appended after `optimizer = Adam(model.parameters())` gets a `.grad` and is never updated.
+#
+# Write `grow(model, opt, layer, lr=None)`: append `layer` to the `nn.Sequential` `model` and register its parameters
+# with `opt` as a new parameter group (using `lr` for that group when it is given, the optimizer's defaults otherwise),
+# without touching the state the optimizer keeps for the old parameters (Adam's moments and step counts).
+
+# %%
+def grow(model, opt, layer, lr=None):
+    model.add_module(str(len(model)), layer)
+    params = [p for _, p in layer.named_parameters()]
+    opt.add_param_group({"params": params, "lr": opt.defaults["lr"] if lr is None else lr})

@@ -1,0 +1,17 @@
+"""Bias gradients summed with keepdim=True: shapes (1, H) and (1, C) where b1 is (H,) and b2 is (C,)."""
+
+import torch
+
+
+def tanh_mlp_ce_backward(x, y, W1, b1, W2, b2):
+    n = x.shape[0]
+    h = torch.tanh(x @ W1.T + b1)
+    z2 = h @ W2.T + b2
+    log_p = z2 - torch.logsumexp(z2, dim=1, keepdim=True)
+    loss = -log_p[torch.arange(n), y].mean()
+    d_z2 = torch.exp(log_p)
+    d_z2[torch.arange(n), y] -= 1.0
+    d_z2 = d_z2 / n
+    d_z1 = (d_z2 @ W2) * (1 - h * h)
+    return loss, {"W1": d_z1.T @ x, "b1": d_z1.sum(0, keepdim=True), "W2": d_z2.T @ h,
+                  "b2": d_z2.sum(0, keepdim=True), "x": d_z1 @ W1}

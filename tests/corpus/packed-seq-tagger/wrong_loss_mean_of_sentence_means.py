@@ -1,0 +1,49 @@
+"""Averages each sentence's mean cross-entropy: with unequal lengths, short sentences weigh as much as long ones."""
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+
+class SeqTagger(nn.Module):
+    def __init__(self, vocab_size, emb_dim, hidden_dim, num_tags, cell="lstm", bidirectional=False, pad_idx=0):
+        super().__init__()
+        self.emb = nn.Embedding(vocab_size, emb_dim, padding_idx=pad_idx)
+        rnn = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}[cell]
+        self.rnn = rnn(emb_dim, hidden_dim, batch_first=True, bidirectional=bidirectional)
+        self.fc = nn.Linear(hidden_dim * (2 if bidirectional else 1), num_tags)
+
+    def forward(self, tokens, lengths):
+        lengths = torch.as_tensor(lengths).cpu()
+        order = torch.argsort(lengths, descending=True)
+        packed = pack_padded_sequence(self.emb(tokens[order.to(tokens.device)]), lengths[order], batch_first=True)
+        out, _ = self.rnn(packed)
+        out, _ = pad_packed_sequence(out, batch_first=True, total_length=tokens.shape[1])
+        undo = torch.argsort(order).to(tokens.device)
+        return self.fc(out[undo])
+
+
+def tagging_loss(logits, tags):
+    keep = tags != -100
+    nll = -F.log_softmax(logits, dim=-1).gather(-1, tags.clamp(min=0).unsqueeze(-1)).squeeze(-1)
+    per_sentence = (nll * keep).sum(dim=1) / keep.sum(dim=1).clamp(min=1)
+    return per_sentence[keep.any(dim=1)].mean()
+
+
+def token_accuracy(logits, tags):
+    keep = tags != -100
+    hits = (logits.argmax(dim=-1) == tags) & keep
+    return float(hits.sum()) / float(keep.sum())
+
+
+def train_tagger(model, tokens, lengths, tags, steps, lr):
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    history = []
+    for _ in range(steps):
+        loss = tagging_loss(model(tokens, lengths), tags)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        history.append(loss.item())
+    return history

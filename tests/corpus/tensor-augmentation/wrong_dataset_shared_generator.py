@@ -1,0 +1,41 @@
+"""Keeps the generator as a class attribute reseeded in __init__: every dataset shares it, so two datasets alive at once disturb each other."""
+
+import torch
+import torch.nn.functional as F
+from torch.utils.data import Dataset
+
+
+def to_tensor(img):
+    return img.permute(2, 0, 1).to(torch.float32) / 255.0  # (H, W, C) uint8 -> (C, H, W) in [0, 1]
+
+
+def normalize(x, mean, std):
+    mean = torch.as_tensor(mean, dtype=x.dtype, device=x.device).reshape(-1, 1, 1)
+    std = torch.as_tensor(std, dtype=x.dtype, device=x.device).reshape(-1, 1, 1)
+    return (x - mean) / std
+
+
+def random_crop(img, size, padding, generator):
+    img = F.pad(img, (padding, padding, padding, padding))
+    top = int(torch.randint(0, img.shape[-2] - size + 1, (1,), generator=generator))
+    left = int(torch.randint(0, img.shape[-1] - size + 1, (1,), generator=generator))
+    return img[..., top:top + size, left:left + size]
+
+
+def random_hflip(img, p, generator):
+    return img.flip(-1) if float(torch.rand(1, generator=generator)) < p else img
+
+
+class AugmentedDataset(Dataset):
+    generator = torch.Generator()
+
+    def __init__(self, images, labels, size, padding, p=0.5, seed=0):
+        self.images, self.labels, self.size, self.padding, self.p = images, labels, size, padding, p
+        AugmentedDataset.generator.manual_seed(seed)
+
+    def __len__(self):
+        return len(self.images)
+
+    def __getitem__(self, i):
+        img = random_crop(self.images[i], self.size, self.padding, self.generator)
+        return random_hflip(img, self.p, self.generator), self.labels[i]
