@@ -1,0 +1,55 @@
+"""Returns each item as a list [x, y] instead of a tuple (x, y)."""
+
+import torch
+import torch.nn.functional as F
+from torch.utils.data import DataLoader, Dataset
+
+
+class ImageDataset(Dataset):
+    def __init__(self, images, labels, mean, std, generator=None):
+        self.images, self.labels, self.generator = images, labels, generator
+        channels = images.shape[1]
+        self.mean = torch.tensor([float(m) for m in mean], dtype=images.dtype).view(channels, 1, 1)
+        self.std = torch.tensor([float(s) for s in std], dtype=images.dtype).view(channels, 1, 1)
+
+    def __len__(self):
+        return self.images.shape[0]
+
+    def __getitem__(self, i):
+        x = (self.images[i] - self.mean) / self.std
+        if self.generator is not None and torch.rand(1, generator=self.generator).item() < 0.5:
+            x = x.flip(-1)
+        return [x, int(self.labels[i])]
+
+
+def make_loader(dataset, batch_size, train, seed=0):
+    if train:
+        return DataLoader(dataset, batch_size=batch_size, shuffle=True, generator=torch.Generator().manual_seed(seed))
+    return DataLoader(dataset, batch_size=batch_size)
+
+
+def evaluate(model, loader):
+    was_training = model.training
+    model.eval()
+    correct, loss_sum, count = 0, 0.0, 0
+    with torch.no_grad():
+        for x, y in loader:
+            logits = model(x)
+            loss_sum += F.cross_entropy(logits, y, reduction="sum").item()
+            correct += int((logits.argmax(dim=1) == y).sum())
+            count += len(y)
+    model.train(was_training)
+    return {"accuracy": correct / count, "loss": loss_sum / count}
+
+
+def train_one_epoch(model, loader, optimizer, loss_fn):
+    model.train()
+    total, count = 0.0, 0
+    for x, y in loader:
+        optimizer.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        optimizer.step()
+        total += loss.item() * len(y)
+        count += len(y)
+    return total / count
