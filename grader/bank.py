@@ -38,7 +38,7 @@ SEED_PATTERN = re.compile(r"^\d{3}-\d{2}$")
 GRADER_PATTERN = re.compile(r"^test_[A-Za-z0-9_]+(\[[A-Za-z0-9_.]+\])?$")
 MODULE_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 # an ATen operator name, optionally with an overload and '*' wildcards: aten::sigmoid, aten::_fused_adam*
-OP_PATTERN = re.compile(r"^aten::[A-Za-z0-9_*]+(\.[A-Za-z0-9_*]+)?$")
+OP_PATTERN = re.compile(r"^[a-z][a-z0-9_]*::[A-Za-z0-9_*]+(\.[A-Za-z0-9_*]+)?$")  # aten::, mkldnn::, ...
 LIMIT_FIELDS = {"wall_s": float, "call_s": float, "memory_mb": int, "cpu_s": int}
 
 
@@ -348,7 +348,7 @@ def parse(data: dict[str, Any], *, directory: Path, solution_path: Path, where: 
         fail("autograd", f"must be true or false, got {autograd!r}")
     ban_ops = data.get("ban_ops", [])
     if not isinstance(ban_ops, list) or not all(isinstance(o, str) and OP_PATTERN.match(o) for o in ban_ops):
-        fail("ban_ops", "must be a list of ATen operator patterns such as 'aten::sigmoid' or 'aten::_fused_adam*'")
+        fail("ban_ops", "must be a list of operator patterns such as 'aten::sigmoid', 'aten::_fused_adam*' or 'mkldnn::_linear_pointwise*'")
     clauses = []
     for i, entry in enumerate(data.get("clauses", [])):
         if not isinstance(entry, dict) or set(entry) != {"says", "graders"}:

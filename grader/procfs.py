@@ -281,6 +281,56 @@ def folder_bytes(folder: str) -> int:
     return total
 
 
+def hidden_file_bytes(tree: set[int]) -> int:
+    """Bytes in files the tree holds that no folder shows: memfds (``memfd_create``) and deleted
+    files, open or mapped. Their pages are memory (or disk the worker fills) that resident-set
+    figures miss when they are never touched through a mapping, so a worker could park data there
+    between two measurements. Each file is counted once, whoever holds it: the size of an open one,
+    and of a mapped one the mapped length (its inode cannot be stat'ed from the map)."""
+    seen: set[tuple[int, int]] = set()
+    total = 0
+    for pid in tree:
+        fd_dir = f"/proc/{pid}/fd"
+        try:
+            fds = os.listdir(fd_dir)
+        except OSError:
+            continue
+        for fd in fds:
+            try:
+                link = os.readlink(f"{fd_dir}/{fd}")
+                if not (link.startswith("/memfd:") or link.endswith(" (deleted)")):
+                    continue
+                st = os.stat(f"{fd_dir}/{fd}")
+            except OSError:
+                continue
+            if stat.S_ISREG(st.st_mode) and (st.st_dev, st.st_ino) not in seen:
+                seen.add((st.st_dev, st.st_ino))
+                total += max(st.st_blocks * 512, st.st_size)
+        try:
+            with open(f"/proc/{pid}/maps", "rb") as f:
+                maps = f.read().decode("ascii", "replace").splitlines()
+        except OSError:
+            continue
+        mapped: dict[tuple[int, int], int] = {}
+        for line in maps:
+            parts = line.split(None, 5)
+            if len(parts) < 6:
+                continue
+            path = parts[5]
+            if not (path.startswith("/memfd:") or path.endswith(" (deleted)")):
+                continue
+            major, minor = (int(v, 16) for v in parts[3].split(":"))
+            key = (os.makedev(major, minor), int(parts[4]))
+            if key in seen:
+                continue
+            start, end = (int(v, 16) for v in parts[0].split("-"))
+            mapped[key] = mapped.get(key, 0) + (end - start)
+        for key, size in mapped.items():
+            seen.add(key)
+            total += size
+    return total
+
+
 def tmpfs_used(folder: str) -> int:
     """Bytes in use on the filesystem holding ``folder`` (for a private tmpfs: what was written there)."""
     try:

@@ -147,6 +147,34 @@ def test_patching_the_probes_forges_nothing(tmp_path, grade_file):
     assert forged.score <= plain.score
 
 
+FORGED_PREP_FAILURE = textwrap.dedent('''
+    import fcntl, os
+    from grader import wire
+    # a reply of the learner's own making, written before the worker answers: "prep failed, not your code"
+    for name in os.listdir("/proc/self/fd"):
+        fd = int(name)
+        try:
+            if not os.readlink(f"/proc/self/fd/{fd}").startswith("pipe:"):
+                continue
+            if fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_ACCMODE != os.O_WRONLY:
+                continue
+        except OSError:
+            continue
+        wire.write_frame(fd, wire.encode({"ok": False, "error": {"type": "ProbeLoadError", "message": "probes.py: boom",
+                                                                 "where": "", "in_learner_code": False}}))
+        break
+    ''')
+
+
+def test_a_forged_reply_cannot_turn_the_learner_s_failure_into_prep_s(tmp_path, grade_file):
+    """Only the reply to `prepare` (sent before any learner code exists) can say that prep failed."""
+    wrong = (CORPUS / "autograd-mul" / "wrong_unreduced_broadcast.py").read_text()
+    forged = grade_file("autograd-mul", write(tmp_path, "forged.py", FORGED_PREP_FAILURE + wrong), seed=3)
+    assert forged.status != "infra_error", forged.message
+    assert forged.score <= grade_file("autograd-mul", CORPUS / "autograd-mul" / "wrong_unreduced_broadcast.py",
+                                      seed=3).score
+
+
 # ---------------------------------------------------------------- the learner's error is the learner's
 
 FAKE_TOML = '''schema = 1
@@ -471,3 +499,13 @@ def test_worker_and_judge_share_only_leaf_modules():
             assert not {d for d in deps if d.startswith("grader.worker")}, f"{name} imports the worker"
     for leaf in ("grader.wire", "grader.procfs", "grader.drive"):
         assert graph[leaf] <= {"grader"}, f"{leaf} must stay a leaf, imports {graph[leaf]}"
+
+
+def test_memory_parked_in_a_memfd_is_measured(grade_file):
+    """A plain forward that parks every saved tensor in a memfd (pages no resident-set figure shows, in no
+    folder) keeps as much as one that keeps them in RAM: the measurement counts memfds and deleted files."""
+    attacks = ROOT / "tests" / "measure_attacks"
+    plain = grade_file("activation-checkpointing", attacks / "activation_checkpointing_plain.py", seed=5)
+    parked = grade_file("activation-checkpointing", attacks / "activation_checkpointing_memfd.py", seed=5)
+    assert not plain.full_marks
+    assert parked.score <= plain.score, [(t.name, t.outcome) for t in parked.tests]

@@ -76,13 +76,17 @@ def grade(exercise: Exercise, path: Path, *, seed: int | None = None, limits: Li
         probes = str(exercise.probes_path) if exercise.probes_path else None
         if probes and pool is not None:
             probes = pool.visible(probes)
+        # Two steps: the seal and the probes first, while no learner code exists in the worker, so that
+        # only that reply can say "prep failed"; from the learner's source on, every error is the learner's
+        # (learner code can write a forged reply to the pipe, so a reply cannot vouch for itself).
         try:
-            session.request({"op": "load", "source": sub.source, "filename": sub.filename,
-                             "probes": probes, "bans": list(exercise.bans), "ban_ops": list(exercise.ban_ops),
-                             "autograd": exercise.autograd})
+            session.request({"op": "prepare", "probes": probes, "bans": list(exercise.bans),
+                             "ban_ops": list(exercise.ban_ops), "autograd": exercise.autograd})
         except LearnerError as e:
-            if e.type == "ProbeLoadError" and not e.in_learner_code:
-                raise InfraError(f"the exercise's probes or bans failed to load in the worker: {e.message}") from None
+            raise InfraError(f"the exercise's probes or bans failed to load in the worker: {e.message}") from None
+        try:
+            session.request({"op": "load", "source": sub.source, "filename": sub.filename})
+        except LearnerError as e:
             if e.type == "BannedCallError":
                 return early("not_gradable", sub.name_cells(f"while it was being loaded, your code used something "
                                                             f"this exercise rules out: {e.message}{_where(e)}"))

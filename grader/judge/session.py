@@ -261,7 +261,7 @@ class WorkerSession:
 
     def _memory_in_use(self) -> int:
         tree = {self.pid, *procfs.descendants(self.pid)}
-        used = sum(procfs.rss(p) for p in tree) + self._ledger.bytes(tree)
+        used = sum(procfs.rss(p) for p in tree) + self._ledger.bytes(tree) + procfs.hidden_file_bytes(tree)
         if self._scratch is not None:
             used += procfs.folder_bytes(self._scratch.name)
         return used

@@ -2,7 +2,9 @@
 
 Requests (each a wire tree, a dict with an ``op``):
 
-* ``load``   source, filename, probes (path or None), bans (dotted names), ban_ops (ATen patterns)
+* ``prepare`` probes (path or None), bans (dotted names), ban_ops (operator patterns), autograd (bool):
+  the seal and the probes, before any learner code exists (the only reply that may report prep's failure)
+* ``load``   source, filename: the learner's module (with prepare's fields too, it prepares first)
 * ``reset``  seed: torch's global state back to the defaults every grader starts from
 * ``call``   target (dotted path in the learner module), args, kwargs, order, splits
 * ``get``    target: the value of a module attribute (e.g. a quiz's ANSWERS dict)
@@ -66,7 +68,9 @@ class Runtime:
 
     # ------------------------------------------------------------ ops
 
-    def op_load(self, req: dict) -> Any:
+    def op_prepare(self, req: dict) -> Any:
+        """Seal what the exercise bans and load its probes: before any learner code exists in this
+        process, so the judge can trust this reply's verdict (a failure here is prep's, never the learner's)."""
         bans, ops = list(req.get("bans") or []), list(req.get("ban_ops") or [])
         autograd = req.get("autograd", True) is not False
         if bans or ops or not autograd:  # first: nothing loaded after this, probes included, can reach what is banned
@@ -79,6 +83,13 @@ class Runtime:
                 self.probes = _load_module(PROBES_MODULE, path=req["probes"])
             except Exception as e:  # before any learner code has run
                 raise ProbeLoadError(f"{type(e).__name__}: {e}") from None
+        return None
+
+    def op_load(self, req: dict) -> Any:
+        """Run the learner's source as a module. (A request that also names probes or bans prepares first,
+        in one step: for tools and tests; the judge sends ``prepare`` on its own, see grading.py.)"""
+        if any(k in req for k in ("probes", "bans", "ban_ops", "autograd")):
+            self.op_prepare(req)
         self.filename = req.get("filename") or "<submission>"
         self.learner = _load_module(LEARNER_MODULE, source=req["source"], filename=self.filename)
         return None

@@ -319,12 +319,17 @@ def _trap_ops(op_names: list[str], say: Callable[[str], str]) -> Any:
 
     import warnings
 
-    handle = torch._C._dispatch_library("IMPL", "aten", "", "<prep seal>", 0)
     keys = _dispatch_keys()
-    with warnings.catch_warnings():  # "Overriding a previously registered kernel": exactly the point
-        warnings.simplefilter("ignore")
-        _register_traps(handle, keys, op_names, say)
-    return handle
+    handles = []
+    # one library per operator namespace: aten, and the fused back ends' (mkldnn::_linear_pointwise
+    # computes sigmoid, tanh or relu after a matmul; onednn, quantized, ...)
+    for namespace in sorted({q.split("::", 1)[0] for q in op_names}):
+        handle = torch._C._dispatch_library("IMPL", namespace, "", "<prep seal>", 0)
+        with warnings.catch_warnings():  # "Overriding a previously registered kernel": exactly the point
+            warnings.simplefilter("ignore")
+            _register_traps(handle, keys, [q for q in op_names if q.startswith(namespace + "::")], say)
+        handles.append(handle)
+    return tuple(handles)
 
 
 def _register_traps(handle: Any, keys: list[str], op_names: list[str], say: Callable[[str], str]) -> None:
@@ -369,6 +374,7 @@ def _install_hook(protected: frozenset[str], suffixes: tuple[str, ...], ancestor
     s_islnk, s_isdir = _stat_module.S_ISLNK, _stat_module.S_ISDIR
     str_type, bytes_type, int_type = str, bytes, int
     permission_error, denied = PermissionError, DENIED_EVENTS
+    archives = (".whl", ".zip", ".egg", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".conda")
     busy = [False]
     own_pid = getpid()
 
@@ -417,6 +423,15 @@ def _install_hook(protected: frozenset[str], suffixes: tuple[str, ...], ancestor
         busy[0] = True
         try:
             text = path.decode("utf-8", "surrogateescape") if type(path) is bytes_type else path
+            if not text.startswith("/"):
+                # The event does not say whether the path is relative to the working folder or to a
+                # folder handle (os.open(..., dir_fd=...)), so a relative path cannot be checked: refused.
+                raise permission_error(f"{text}: open files by their absolute path while grading an exercise "
+                                       "with bans")
+            if text.endswith(archives) or "/.cache/pip/" in text:
+                # a wheel or an archive holds torch's source too, read without opening the protected files
+                raise permission_error(f"{text}: archives and package caches cannot be opened while grading "
+                                       "an exercise with bans")
             real = resolve(text)
             if real in protected or real.endswith(suffixes):
                 raise permission_error(f"{text}: the source of a banned part of torch cannot be opened")
@@ -444,8 +459,9 @@ def _install_hook(protected: frozenset[str], suffixes: tuple[str, ...], ancestor
 # grad_fn to walk, no graph for any engine handle (torch._C._ImperativeEngine, Variable's
 # _execution_engine, TorchScript's torch.autograd.grad) to run. What could bring the keys back is
 # switched off too: the dispatcher-state setters, functorch's transform levels (torch.func rebuilt
-# from its C primitives), and new threads, which start with a fresh dispatcher state (so also the
-# fresh copy of ``_thread`` that importlib could build from its spec). torch.jit.fork copies the
+# from its C primitives), inference mode (whose guard rewrites the whole key set), and new threads,
+# which start with a fresh dispatcher state (so also the fresh copy of ``_thread`` that importlib
+# could build from its spec). torch.jit.fork copies the
 # calling thread's state, keys excluded, to its pool threads. A custom autograd.Function still
 # records its own node, whose backward is the learner's own code.
 AUTOGRAD_OFF_BANS = (
@@ -460,6 +476,9 @@ AUTOGRAD_OFF_BANS = (
     "torch._C._functorch.set_inplace_requires_grad_allowed",
     "torch._C._functorch.set_single_level_autograd_function_allowed",
     "_thread.start_new_thread", "_thread.start_new", "_imp.create_builtin",
+    # InferenceMode(False) rewrites the thread's whole key set, the autograd keys put back: so no
+    # inference_mode at all in these exercises (True included: the same C guard)
+    "torch._C._InferenceMode",
 )
 
 

@@ -114,6 +114,7 @@ class Zygote:
         self.drop_uid = drop_uid
         self.shm_mb = shm_mb
         self.scratch: dict[int, str] = {}
+        self.tmp_baseline: dict[int, int] = {}  # bytes in use on /tmp when each sandboxed worker was forked
         self.ledgers: dict[int, procfs.SharedMemoryLedger] = {}
         self.counter = 0
         self.live: set[int] = set()
@@ -200,6 +201,9 @@ class Zygote:
         self.ledgers[pid] = procfs.SharedMemoryLedger(self.worker_uid, started)
         if msg.get("cwd") is None:
             self.scratch[pid] = cwd
+            # the sandbox's /tmp is the slot's own tmpfs: what grows there beyond the scratch folder (files
+            # written anywhere in /tmp and closed) is this worker's too
+            self.tmp_baseline[pid] = procfs.tmpfs_used("/tmp")
         return {"pid": pid}
 
     def memory(self, pid: int) -> int:
@@ -208,7 +212,7 @@ class Zygote:
         tree = {pid, *procfs.descendants(pid)}
         if self.drop_uid is not None:  # its escaped processes run as its uid
             tree |= set(procfs.pids_of_uid(self.drop_uid))
-        used = sum(procfs.rss(p) for p in tree)
+        used = sum(procfs.rss(p) for p in tree) + procfs.hidden_file_bytes(tree)
         ledger = self.ledgers.get(pid)
         if ledger is not None:
             used += ledger.bytes(tree)
@@ -216,7 +220,8 @@ class Zygote:
             used += _private_shared_memory(pid)
         folder = self.scratch.get(pid)
         if folder:
-            used += procfs.folder_bytes(folder)
+            grown = procfs.tmpfs_used("/tmp") - self.tmp_baseline.get(pid, 0)
+            used += max(procfs.folder_bytes(folder), grown)
         return used
 
     def release(self, pid: int) -> int | None:
@@ -251,10 +256,19 @@ class Zygote:
                 break
         self.live.discard(pid)
         folder = self.scratch.pop(pid, None)
+        self.tmp_baseline.pop(pid, None)
         if folder:
             import shutil
 
             shutil.rmtree(folder, ignore_errors=True)
+            if self.drop_uid is not None:  # what it wrote elsewhere in the slot's /tmp goes too
+                for entry in os.scandir("/tmp"):
+                    try:
+                        if entry.stat(follow_symlinks=False).st_uid == self.drop_uid:
+                            (shutil.rmtree(entry.path, ignore_errors=True) if entry.is_dir(follow_symlinks=False)
+                             else os.unlink(entry.path))
+                    except OSError:
+                        pass
         # System V objects and /dev/shm files it created outlive it unless removed (in a private IPC
         # namespace they are gone already; this covers the shared one).
         ledger = self.ledgers.pop(pid, None)
