@@ -1,46 +1,74 @@
-"""Hidden graders for anomaly-nan-source: the node anomaly mode names, forward-only NaN, inf, clean runs, errors that
-must propagate; row norms in two dtypes and layouts, zero and small rows. Expected answers are fixed here."""
+"""Hidden graders for anomaly-nan-source: every find_nan_backward case is a random computation drawn per run (random
+operations, shapes, values, and a random node where the first NaN appears, or none), sent to the worker as a spec;
+the expected answer is found in the judge by running anomaly mode on the same computation built from the trusted
+probes.py. Each grader mixes kinds in a random order, so no fixed answer (a name, None, an error) passes it. Row norms
+in two dtypes and layouts, zero and small rows."""
 
 import pytest
 import torch
 
-from grader.judge.checks import CheckFailure, expect_close
+from grader.judge.checks import CheckFailure, expect_close, load_sibling
 from grader.judge.kit import layouts
 
-EXPECTED = {
-    "zero_over_zero": ("DivBackward0", "0 / 0 (its backward returns NaN)"),
-    "norm_of_zero_row": ("MulBackward0", "sqrt((x * x).sum(-1)) at a zero row (the NaN first appears in the Mul after "
-                                         "the sqrt)"),
-    "pow_norm_of_zero_row": ("PowBackward0", "x.pow(2).sum(1).sqrt() at a zero row (the NaN first appears in the Pow "
-                                             "after the sqrt)"),
-    "nan_in_forward_only": (None, "a NaN in the forward pass whose gradient is finite"),
-    "inf_gradient": (None, "an infinite but not NaN gradient (x ** 0.5 at 0)"),
-    "clean": (None, "a function whose backward is finite"),
+T = load_sibling(__file__, "test_public.py")
+
+BATCHES = {
+    # grader id: (kinds drawn, what they are, for messages)
+    "nan_at_random_node": (["nan", "nan", "nan", "clean"],
+                           "computations whose backward makes a NaN at a random node (and one whose backward is "
+                           "finite)"),
+    "nan_after_inf": (["nan_after_inf", "nan_after_inf", "inf_only"],
+                      "computations where a node's gradient is inf and the NaN first appears at a later node (inf * "
+                      "0), and one where the inf never meets a 0"),
+    "nan_in_forward_only": (["forward_only", "forward_only", "forward_leak"],
+                            "a NaN made in the forward pass whose gradient is finite (None), and one that a later "
+                            "node's backward turns into a NaN gradient"),
+    "inf_gradient": (["inf_only", "inf_only", "nan"],
+                     "infinite but not NaN gradients (None), and a NaN gradient"),
+    "clean": (["clean", "clean", "nan"], "functions whose backward is finite, and a NaN gradient"),
 }
 
 
-@pytest.mark.parametrize("name", list(EXPECTED))
+def draw_batch(rng, kinds):
+    specs, answers = [], []
+    for kind in kinds:
+        avoid = answers if kind == "nan" else ()  # the NaN cases name different nodes
+        spec, outcome = T.draw_case(rng, kind, avoid=avoid)
+        specs.append(spec)
+        answers.append(outcome)
+    order = torch.randperm(len(specs), generator=rng).tolist()
+    return [specs[i] for i in order]
+
+
+def check_batch(learner, device, specs, what):
+    for spec in specs:
+        want = T.reference(spec, str(device))
+        got = learner.probe("find", spec, str(device))
+        if not T.matches(got, want):
+            if want[0] == "raises":
+                raise CheckFailure(f"find_nan_backward must let an error that is not anomaly mode's NaN report "
+                                   f"propagate ({what})")
+            raise CheckFailure(f"find_nan_backward is wrong for {what}")
+        if got["anomaly_on"]:
+            raise CheckFailure(f"anomaly detection is still switched on after find_nan_backward "
+                               f"{'raised' if got['raised'] else 'returned'} ({what}): use the context manager, "
+                               "which restores the mode whatever happens")
+
+
+@pytest.mark.parametrize("name", list(BATCHES))
 def test_find(learner, device, rng, name):
-    """find_nan_backward on one kind of function, and anomaly mode is off afterwards."""
-    want, what = EXPECTED[name]
-    got = learner.probe("find", name, float(torch.rand(1, generator=rng)), str(device))
-    if got["got"] != want:
-        raise CheckFailure(f"find_nan_backward is wrong for {what}")
-    if got["anomaly_on"]:
-        raise CheckFailure("anomaly detection is still switched on after find_nan_backward")
+    """find_nan_backward on random computations of one kind mixed with another, and anomaly mode is off afterwards."""
+    kinds, what = BATCHES[name]
+    check_batch(learner, device, draw_batch(rng, kinds), what)
 
 
 def test_other_errors_propagate(learner, device, rng):
-    """A ValueError raised by fn and a backward RuntimeError that is not anomaly mode's NaN report propagate, and
-    anomaly detection is off afterwards all the same."""
-    for name, error, what in (("refuses", "ValueError", "a function that raises ValueError"),
-                              ("no_graph", "RuntimeError", "a loss without a graph (backward raises RuntimeError)")):
-        got = learner.probe("find_raising", name, float(torch.rand(1, generator=rng)), str(device))
-        if got["raised"] != error:
-            raise CheckFailure(f"find_nan_backward on {what} must let the {error} propagate")
-        if got["anomaly_on"]:
-            raise CheckFailure(f"anomaly detection is still switched on after find_nan_backward raised ({what}): "
-                               "use the context manager, which restores the mode whatever happens")
+    """A ValueError raised by fn (for some inputs) and a RuntimeError raised by a backward node that is not anomaly
+    mode's NaN report propagate, and anomaly detection is off afterwards all the same; a NaN and a clean case
+    alongside."""
+    specs = draw_batch(rng, ["raises_value", "raises_runtime", "nan", "clean"])
+    check_batch(learner, device, specs, "a function that raises ValueError for its inputs, a backward node that "
+                                        "raises RuntimeError, a NaN gradient, a finite backward")
 
 
 def norm_case(rng, dtype):

@@ -1,24 +1,230 @@
-"""Public graders for anomaly-nan-source."""
+"""Public graders for anomaly-nan-source, and the judge's side of every find_nan_backward case.
+
+Each case is drawn per run: a random computation (a few differentiable operations on random inputs, some of them
+exact zeros or negatives), sent to the worker as a spec; the expected answer is found here, in the judge, by building
+the same function from the trusted probes.py and running anomaly mode on it."""
+
+import re
+import warnings
 
 import torch
 
-from grader.judge.checks import CheckFailure, expect_close
+from grader.judge.checks import CheckFailure, expect_close, load_sibling
+
+P = load_sibling(__file__)
+
+UNARY = ["sqrt", "log", "exp", "tanh", "sin", "pow", "scale", "shift", "relu", "sum", "rowsum", "detach", "check",
+         "guard"]
+WEIGHTS = [5, 4, 1, 1, 1, 3, 4, 2, 2, 1, 1, 1, 1, 1]
+BINARY = ["add", "sub", "mul", "div", "where"]
+BWEIGHTS = [2, 1, 4, 3, 2]
+CONSTANTS = {"pow": [0.5, 2.0, 3.0, -1.0, 1.5], "scale": [0.0, 0.0, 2.0, -0.5, 0.5], "shift": [-1.0, 1.0, 0.5]}
 
 
-def test_sqrt_example(learner, device):
-    """For (sqrt(x) * 0).sum() at x = [0, 1], anomaly mode names SqrtBackward0."""
-    got = learner.probe("find", "sqrt_at_zero", 0.0, str(device))
-    if got["got"] != "SqrtBackward0":
-        raise CheckFailure("find_nan_backward should return 'SqrtBackward0'",
-                           f"inputs: fn = lambda x: (torch.sqrt(x) * 0).sum(), x = [0, 1]\nexpected 'SqrtBackward0'\n"
-                           f"received {got['got']!r}")
+def _int(rng, low, high):
+    return int(torch.randint(low, high + 1, (1,), generator=rng))
 
 
-def test_row_norms_example(learner, device):
-    """row_norms of [[0, 0], [3, 4]] is [0, 5] with gradient [[0, 0], [0.6, 0.8]]."""
-    x = torch.tensor([[0.0, 0.0], [3.0, 4.0]], dtype=torch.float64, device=device)
+def _pick(rng, items, weights=None):
+    w = torch.tensor(weights if weights is not None else [1.0] * len(items), dtype=torch.float64)
+    return items[int(torch.multinomial(w, 1, generator=rng))]
+
+
+def draw(rng, reduce=True):
+    """A random spec: 1 to 3 input tensors of a random shape, values in +-[0.5, 2] with exact zeros and negatives at
+    random places, and 3 to 7 operations on them; every value computed feeds the result."""
+    shape = (_int(rng, 2, 5),) if _int(rng, 0, 1) else (_int(rng, 2, 4), _int(rng, 2, 4))
+    inputs = []
+    for _ in range(_int(rng, 1, 3)):
+        x = torch.rand(shape, generator=rng, dtype=torch.float64) * 1.5 + 0.5
+        x = torch.where(torch.rand(shape, generator=rng) < 0.2, -x, x)
+        if _int(rng, 0, 1):
+            x.view(-1)[_int(rng, 0, x.numel() - 1)] = 0.0
+        inputs.append(x)
+    ops, count, used = [], len(inputs), set()
+
+    def arg():
+        i = count - 1 - min(_int(rng, 0, 3), count - 1) if _int(rng, 0, 2) else _int(rng, 0, count - 1)
+        used.add(i)
+        return i
+
+    for _ in range(_int(rng, 3, 7)):
+        if _int(rng, 0, 2):
+            name = _pick(rng, UNARY, WEIGHTS)
+            op = [name, arg()] + ([_pick(rng, CONSTANTS[name])] if name in CONSTANTS else [])
+        else:
+            name = _pick(rng, BINARY, BWEIGHTS)
+            op = [name] + [arg() for _ in range(3 if name == "where" else 2)]
+        ops.append(op)
+        count += 1
+    for i in range(count - 1):  # fold every value nothing used into the result
+        if i not in used:
+            ops.append(["add", count - 1, i] if _int(rng, 0, 1) else ["add", i, count - 1])
+            used.add(count - 1)
+            count += 1
+    return {"inputs": inputs, "ops": ops, "reduce": reduce}
+
+
+def reference(spec, device="cpu"):
+    """What find_nan_backward must give for spec, found here: ("nan", node name), ("none", None) or ("raises", type)."""
+    fn = P.build(spec)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            with torch.autograd.detect_anomaly():
+                fn(*P.inputs_of(spec, device)).backward()
+        except RuntimeError as e:
+            match = re.search(r"Function '(\w+)' returned nan values", str(e))
+            return ("nan", match.group(1)) if match else ("raises", "RuntimeError")
+        except ValueError:
+            return ("raises", "ValueError")
+    return ("none", None)
+
+
+def features(spec):
+    """Facts about spec's computation on the CPU, for drawing cases of a kind (None if its numbers are extreme):
+    outcome, whether the forward pass makes a NaN, the nodes whose computed gradients are not finite (in the order
+    backward runs them, without anomaly mode), and the loss's node."""
+    outcome = reference(spec)
+    trace, seen, bad = [], set(), []
+    fn = P.build(spec, trace)
+    try:
+        loss = fn(*P.inputs_of(spec))
+    except ValueError:
+        return {"outcome": outcome, "fwd_nan": False, "bad": [], "loss_node": None}
+    values = torch.cat([t.detach().reshape(-1) for t in trace])
+    finite = values[torch.isfinite(values)].abs()
+    if bool((finite > 1e6).any()) or bool(((finite > 0) & (finite < 1e-6)).any()):
+        return None
+    handles, stack = [], [loss.grad_fn]
+    while stack:
+        node = stack.pop()
+        if node is None or node in seen:
+            continue
+        seen.add(node)
+
+        def hook(grad_inputs, grad_outputs, node=node):
+            gs = [g for g in grad_inputs if g is not None]
+            if any(not bool(torch.isfinite(g).all()) for g in gs):
+                bad.append(type(node).__name__)
+            if any(bool(((g.abs() > 1e6) & torch.isfinite(g)).any()) for g in gs):
+                bad.append("(extreme)")
+        handles.append(node.register_hook(hook))
+        stack.extend(child for child, _ in node.next_functions)
+    try:
+        loss.backward()
+    except RuntimeError:
+        pass
+    for h in handles:
+        h.remove()
+    if "(extreme)" in bad:
+        return None
+    return {"outcome": outcome, "fwd_nan": bool(values.isnan().any()), "bad": bad,
+            "loss_node": type(loss.grad_fn).__name__ if loss.grad_fn is not None else None}
+
+
+KINDS = {
+    # kind: does a drawn computation's features make it one
+    "nan": lambda f: f["outcome"][0] == "nan",
+    "nan_after_inf": lambda f: f["outcome"][0] == "nan" and bool(f["bad"]) and f["bad"][0] != f["outcome"][1],
+    "inf_only": lambda f: f["outcome"][0] == "none" and bool(f["bad"]),
+    "forward_only": lambda f: f["outcome"][0] == "none" and f["fwd_nan"],
+    "forward_leak": lambda f: f["outcome"][0] == "nan" and f["fwd_nan"],
+    "clean": lambda f: f["outcome"][0] == "none" and not f["bad"] and not f["fwd_nan"],
+    "raises_value": lambda f: f["outcome"] == ("raises", "ValueError"),
+    "raises_runtime": lambda f: f["outcome"] == ("raises", "RuntimeError"),
+}
+
+
+def draw_case(rng, kind, avoid=()):
+    """A random spec of the given kind whose answer is not in avoid (answers already drawn, to vary them), and its
+    outcome on the CPU."""
+    for _ in range(5000):
+        spec = draw(rng)
+        f = features(spec)
+        if f is not None and KINDS[kind](f) and f["outcome"] not in avoid:
+            return spec, f["outcome"]
+    raise AssertionError(f"prep could not draw a case of kind {kind}")  # the grader's bug, never the learner's
+
+
+def describe(spec):
+    """spec as Python-like text, for messages."""
+    names = [f"x{i}" for i in range(len(spec["inputs"]))]
+    lines = [f"{n} = {x.tolist()}" for n, x in zip(names, spec["inputs"])]
+    infix = {"add": "+", "sub": "-", "mul": "*", "div": "/"}
+    for op in spec["ops"]:
+        name, k = op[0], P.OPS[op[0]]
+        a = [names[i] for i in op[1:1 + k]]
+        c = op[1 + k:]
+        if name in infix:
+            text = f"{a[0]} {infix[name]} {a[1]}"
+        elif name == "where":
+            text = f"torch.where({a[0]} > 0, {a[1]}, {a[2]})"
+        elif name == "pow":
+            text = f"{a[0]} ** {c[0]}"
+        elif name == "scale":
+            text = f"{a[0]} * {c[0]}"
+        elif name == "shift":
+            text = f"{a[0]} + {c[0]}"
+        elif name == "relu":
+            text = f"{a[0]}.clamp(min=0.0)"
+        elif name == "rowsum":
+            text = f"{a[0]}.sum(-1, keepdim=True)"
+        elif name == "check":
+            text = f"{a[0]}  # raises ValueError unless every entry is > 0"
+        elif name == "guard":
+            text = f"guard({a[0]})  # identity; its backward raises RuntimeError on a negative gradient"
+        elif name in ("sum", "detach"):
+            text = f"{a[0]}.{name}()"
+        else:
+            text = f"torch.{name}({a[0]})"
+        names.append(f"v{len(names)}")
+        lines.append(f"{names[-1]} = {text}")
+    lines.append(f"loss = {names[-1]}.sum()")
+    return "def fn(" + ", ".join(f"x{i}" for i in range(len(spec["inputs"]))) + "):  # float64 inputs that " \
+        "require grad\n    " + "\n    ".join(lines)
+
+
+def answer_text(outcome):
+    return {"nan": repr(outcome[1]), "none": "None", "raises": f"raises {outcome[1]}"}[outcome[0]]
+
+
+def received_text(got):
+    return f"raises {got['raised']}" if got["raised"] else repr(got["got"])
+
+
+def matches(got, outcome):
+    if outcome[0] == "raises":
+        return got["raised"] == outcome[1]
+    return got["raised"] is None and type(got["got"]) is (str if outcome[0] == "nan" else type(None)) \
+        and got["got"] == outcome[1]
+
+
+def test_find_example(learner, device, rng):
+    """find_nan_backward on a random small computation in which anomaly mode reports a node (drawn per run)."""
+    spec, _ = draw_case(rng, "nan")
+    want = reference(spec, str(device))
+    got = learner.probe("find", spec, str(device))
+    if not matches(got, want):
+        raise CheckFailure(f"find_nan_backward should return {answer_text(want)}",
+                           f"inputs: {describe(spec)}\nexpected {answer_text(want)}\nreceived {received_text(got)}")
+    if got["anomaly_on"]:
+        raise CheckFailure("anomaly detection is still switched on after find_nan_backward",
+                           f"inputs: {describe(spec)}")
+
+
+def test_row_norms_example(learner, device, rng):
+    """row_norms of a small matrix with a zero row (rows drawn per run): the norms, and the gradient 0 for the zero
+    row and x / norm for the others."""
+    triples = [(3.0, 4.0), (5.0, 12.0), (8.0, 6.0), (0.0, 2.0), (7.0, 24.0)]
+    n = _int(rng, 2, 4)
+    rows = [list(triples[_int(rng, 0, len(triples) - 1)]) for _ in range(n)]
+    rows = [[v if _int(rng, 0, 1) else -v for v in r] for r in rows]
+    rows[_int(rng, 0, n - 1)] = [0.0, 0.0]
+    x = torch.tensor(rows, dtype=torch.float64, device=device)
+    norm = torch.tensor([(a * a + b * b) ** 0.5 for a, b in rows], dtype=torch.float64, device=device)
+    grad = torch.tensor([[a / m, b / m] if m else [0.0, 0.0] for (a, b), m in zip(rows, norm.tolist())],
+                        dtype=torch.float64, device=device)
     got = learner.probe("norm_grad", x)
-    expect_close(got["out"], torch.tensor([0.0, 5.0], dtype=torch.float64, device=device), what="row_norms(x)",
-                 inputs="x = [[0, 0], [3, 4]]")
-    expect_close(got["grad"], torch.tensor([[0.0, 0.0], [0.6, 0.8]], dtype=torch.float64, device=device),
-                 what="the gradient of row_norms(x).sum()", inputs="x = [[0, 0], [3, 4]]")
+    expect_close(got["out"], norm, what="row_norms(x)", inputs=f"x = {rows}")
+    expect_close(got["grad"], grad, what="the gradient of row_norms(x).sum()", inputs=f"x = {rows}")

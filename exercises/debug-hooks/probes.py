@@ -1,6 +1,14 @@
-"""Helpers for debug-hooks. In the worker they only drive the learner's functions (backward passes with its hooks,
-broken models, repeated calls) and return raw results: its logs, its answers, the model's outputs and the hooks left
-on the model afterwards. The judge loads this file too and computes every reference itself."""
+"""Helpers for debug-hooks, run in the worker and (a trusted copy) in the judge. In the worker they only drive the
+learner's functions (backward passes with its hooks, models, repeated calls) and return raw results: its logs, its
+answers, the model's outputs and the hooks left on the model afterwards.
+
+Every model first_nonfinite_module is graded on is drawn per run: the judge draws a *spec* (plain data: nested blocks
+with random names, layers with their float64 weights, maybe a NaN made by the root's own forward) and an input, the
+probe builds the model with `model(spec)` (the one builder, so no code object or class says where the answer is) and
+hands it to the learner, and the judge builds its own copy from the same spec and finds the answer with forward hooks
+itself."""
+
+from collections import OrderedDict
 
 import torch
 from torch import nn
@@ -16,15 +24,31 @@ class Exp(nn.Module):
         return torch.exp(x)
 
 
-class Pair(nn.Module):
-    """Returns (x, (x, exp(|x| + scale))): with scale 1000, an inf only deep inside a nested tuple."""
+class Sqrt(nn.Module):
+    def forward(self, x):
+        return torch.sqrt(x)
 
-    def __init__(self, scale):
+
+class Scale(nn.Module):
+    def __init__(self, c):
         super().__init__()
-        self.scale = scale
+        self.c = c
 
     def forward(self, x):
-        return x, (x, torch.exp(x.abs() + self.scale))
+        return x * self.c
+
+
+class Pair(nn.Module):
+    """Returns (x, (x, exp(|x| + c))) (or with the inner pair swapped): an inf, when exp overflows, only deep inside
+    a nested tuple."""
+
+    def __init__(self, c, swap):
+        super().__init__()
+        self.c, self.swap = c, swap
+
+    def forward(self, x):
+        big = torch.exp(x.abs() + self.c)
+        return x, ((big, x) if self.swap else (x, big))
 
 
 class First(nn.Module):
@@ -32,15 +56,46 @@ class First(nn.Module):
         return pair[0]
 
 
-class RootLog(nn.Module):
-    """The NaN is made in the root's own forward, by no submodule."""
+class Net(nn.Sequential):
+    """A Sequential whose own forward may end with log(out - shift): a NaN made by the root itself, by no submodule."""
 
-    def __init__(self):
-        super().__init__()
-        self.lin = nn.Linear(3, 4)
+    def __init__(self, blocks, shift=None):
+        super().__init__(blocks)
+        self.shift = shift
 
     def forward(self, x):
-        return torch.log(self.lin(x) - 100.0)
+        out = super().forward(x)
+        return out if self.shift is None else torch.log(out - self.shift)
+
+
+def layer(spec):
+    kind = spec[0]
+    if kind == "linear":
+        weight, bias = spec[1], spec[2]
+        m = nn.Linear(weight.shape[1], weight.shape[0])
+        with torch.no_grad():
+            m.weight.copy_(weight)
+            m.bias.copy_(bias)
+        return m
+    if kind == "scale":
+        return Scale(spec[1])
+    if kind == "pair":
+        return Pair(spec[1], bool(spec[2]))
+    return {"tanh": nn.Tanh, "relu": nn.ReLU, "log": Log, "exp": Exp, "sqrt": Sqrt, "first": First}[kind]()
+
+
+def block(items):
+    """[[name, item], ...] -> OrderedDict of modules; an item is a layer spec (a list starting with its kind) or
+    ["seq", [[name, item], ...]] for a nested Sequential."""
+    out = OrderedDict()
+    for name, item in items:
+        out[name] = nn.Sequential(block(item[1])) if item[0] == "seq" else layer(item)
+    return out
+
+
+def model(spec):
+    """The model spec describes: {"blocks": [[name, item], ...], "shift": None or a float}, in float64."""
+    return Net(block(spec["blocks"]), spec["shift"]).double()
 
 
 def mlp(seed, device):
@@ -83,39 +138,6 @@ def grad_log_twice(mod, seed, device="cpu"):
     return {"first": copy(log1), "second": copy(log2)}
 
 
-BROKEN = {
-    # name -> builder; the graders know the expected answer for each
-    "log_of_negative": lambda: nn.Sequential(nn.Linear(3, 4), nn.Tanh(), Log(), nn.Linear(4, 2)),
-    "nested_exp_overflow": lambda: nn.Sequential(nn.Linear(3, 4), nn.Sequential(nn.ReLU(), Exp(), nn.Linear(4, 4)),
-                                                 nn.Linear(4, 2)),
-    "log_of_zero": lambda: nn.Sequential(nn.Linear(3, 4), nn.ReLU(), Log(), nn.Tanh()),
-    "nested_tuple": lambda: nn.Sequential(nn.Linear(3, 4), Pair(1000.0), First(), nn.Linear(4, 2)),
-    "root_only": RootLog,
-    "all_finite": lambda: nn.Sequential(nn.Linear(3, 4), nn.Sigmoid(), nn.Sequential(nn.Linear(4, 4)), nn.Tanh()),
-}
-
-
-def broken_model(name, seed, device):
-    torch.manual_seed(seed)
-    model = BROKEN[name]().to(device)
-    if name == "log_of_zero":  # a ReLU that outputs exact zeros somewhere in every row: log(0) = -inf, no NaN
-        with torch.no_grad():
-            model[0].weight[0].fill_(-1.0)
-            model[0].weight[0, 0] = 0.0
-            model[0].bias[0] = -50.0
-    return model
-
-
-def broken_input(name, seed, device, scale=1.0):
-    g = torch.Generator().manual_seed(seed)
-    x = torch.randn(8, 3, generator=g).to(device)
-    if name == "nested_exp_overflow":
-        x = x * 1e3  # relu then exp of values near 1e3 overflows to inf (no nan anywhere)
-    if name == "log_of_negative":
-        x[0] = torch.tensor([30.0, -30.0, 30.0])  # some row certainly reaches a negative tanh
-        x[1] = -x[0]
-    return x * scale
-
 
 def hooks_on(model):
     """The hooks attached to each module of the model (by name) and the global module hooks, right now."""
@@ -133,19 +155,18 @@ def hooks_on(model):
     return per_module
 
 
-def nonfinite(mod, name, seed, device="cpu"):
-    model = broken_model(name, seed, device)
-    got = mod.first_nonfinite_module(model, broken_input(name, seed, device))
-    return {"got": got, "hooks_left": hooks_on(model)}
+def nonfinite(mod, spec, x):
+    """The learner's answer for the model spec describes on input x, and the hooks left on the model afterwards."""
+    m = model(spec).to(x.device)
+    got = mod.first_nonfinite_module(m, x)
+    return {"got": got, "hooks_left": hooks_on(m)}
 
 
-def nonfinite_repeated(mod, seed, device="cpu"):
-    """One model, three calls: overflowing input, small input (all finite), overflowing again; then a plain forward
-    of each input. Returns the three answers, the plain outputs and the hooks left."""
-    model = broken_model("nested_exp_overflow", seed, device)
-    big = broken_input("nested_exp_overflow", seed, device)
-    small = big * 1e-3
-    answers = [mod.first_nonfinite_module(model, x) for x in (big, small, big)]
+def nonfinite_repeated(mod, spec, xs):
+    """One model, one call per input of xs in that order; then a plain forward pass of each input. Returns the
+    answers, the plain outputs and the hooks left."""
+    m = model(spec).to(xs[0].device)
+    answers = [mod.first_nonfinite_module(m, x) for x in xs]
     with torch.no_grad():
-        plain = [model(small), model(big)]
-    return {"answers": answers, "plain": plain, "hooks_left": hooks_on(model)}
+        plain = [m(x) for x in xs]
+    return {"answers": answers, "plain": plain, "hooks_left": hooks_on(m)}

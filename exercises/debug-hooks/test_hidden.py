@@ -1,5 +1,8 @@
 """Hidden graders for debug-hooks: per-pass gradient norms (references computed here, in the judge), removable
-hooks, NaN / inf / -inf sources, nested outputs, the root excluded, repeated calls and no leftovers."""
+hooks; for first_nonfinite_module, random models drawn per run (nested Sequentials with random names and traps at
+random places: NaN, inf or -inf, an inf only inside a nested tuple, a NaN made by the root itself, none), sent to the
+worker as specs, whose answers are found here on the judge's own copy. Each grader mixes kinds in a random order, so
+no fixed answer passes it, and each includes a case that separates the near-miss methods it is about."""
 
 import math
 
@@ -8,6 +11,7 @@ import torch
 from grader.judge.checks import CheckFailure, load_sibling
 
 probes = load_sibling(__file__)
+T = load_sibling(__file__, "test_public.py")
 
 
 def seed_of(rng):
@@ -67,40 +71,43 @@ def test_logger_called_twice(learner, device, rng):
 
 
 def hooks_check(got, what):
-    if got["hooks_left"]:
+    if not isinstance(got, dict) or got.get("hooks_left"):
         raise CheckFailure(f"first_nonfinite_module left hooks attached afterwards ({what}): keep every handle and "
                            "remove it in a finally block")
 
 
+def check_models(learner, device, rng, kinds, prop):
+    cases = []
+    for kind in kinds:  # the broken cases name different modules where they can
+        cases.append(T.draw_case(rng, kind, avoid=[T.answer(s, x) for s, x in cases]))
+    for i in torch.randperm(len(cases), generator=rng).tolist():
+        spec, x = cases[i]
+        x = x.to(device)
+        got = learner.probe("nonfinite", spec, x)
+        T.expect_answer(got, T.answer(spec, x), prop)
+        hooks_check(got, "random models")
+
+
 def test_first_nonfinite(learner, device, rng):
-    """NaN from a log, inf from an exp inside a nested container (inner name), -inf from log(0), None when all is
-    finite; no hooks left."""
-    seed = seed_of(rng)
-    for name, want in (("log_of_negative", "2"), ("nested_exp_overflow", "1.1"), ("log_of_zero", "2"),
-                       ("all_finite", None)):
-        got = learner.probe("nonfinite", name, seed, str(device))
-        if got["got"] != want:
-            raise CheckFailure(f"first_nonfinite_module is wrong for a model with {name.replace('_', ' ')}")
-        hooks_check(got, f"a model with {name.replace('_', ' ')}")
+    """Random models (drawn per run, in a random order): the first culprit inside a nested block (the container and
+    later modules are non-finite too), a top-level one, one whose first non-finite output is an inf (a NaN comes
+    later or never), one whose first is a -inf (log of an exact zero), and an all-finite one (None); no hooks left."""
+    check_models(learner, device, rng, ["nested", "top", "inf_only", "neg_inf", "finite"],
+                 "first_nonfinite_module is wrong for random models (the first module, in the order forward passes "
+                 "finish, whose output holds a NaN, inf or -inf, the root excluded; None when all are finite)")
 
 
 def test_nested_outputs_and_root(learner, device, rng):
-    """An inf only inside a nested tuple output is found; a NaN made by the root's own forward (no submodule's) gives
-    None, since the root is excluded."""
-    seed = seed_of(rng)
-    got = learner.probe("nonfinite", "nested_tuple", seed, str(device))
-    if got["got"] != "1":
-        raise CheckFailure("first_nonfinite_module must look at every tensor of an output, also inside nested tuples")
-    hooks_check(got, "a module returning a nested tuple")
-    got = learner.probe("nonfinite", "root_only", seed, str(device))
-    if got["got"] is not None:
-        raise CheckFailure("first_nonfinite_module must exclude the root: when only the model's own forward makes a "
-                           "NaN and every submodule's output is finite, the answer is None")
-    hooks_check(got, "a model whose root makes the NaN")
+    """Random models (drawn per run, in a random order): one whose first non-finite output is an inf only inside a
+    nested tuple, one whose root alone makes a NaN in its own forward (None: the root is excluded), and one more
+    broken one."""
+    check_models(learner, device, rng, ["tuple", "root", "top"],
+                 "first_nonfinite_module is wrong for random models: look at every tensor of an output, also inside "
+                 "nested tuples, and exclude the root (a NaN made only by the model's own forward gives None)")
 
 
 def same_values(a, b):
-    """Same shape and dtype, NaN and +-inf at the same places, finite values equal to float32 rounding."""
+    """Same shape and dtype, NaN and +-inf at the same places, finite values equal to float64 rounding."""
     if not isinstance(a, torch.Tensor) or a.shape != b.shape or a.dtype != b.dtype:
         return False
     a, b = a.cpu(), b.cpu()
@@ -108,23 +115,48 @@ def same_values(a, b):
             and torch.equal(a == -math.inf, b == -math.inf)):
         return False
     finite = a.isfinite()
-    return bool(torch.allclose(a[finite], b[finite], rtol=1e-5, atol=1e-6))
+    return bool(torch.allclose(a[finite], b[finite], rtol=1e-9, atol=1e-12))
+
+
+PATTERNS = ["BFB", "FBFB", "BBFB", "BFBF"]
+
+
+def draw_repeated(rng):
+    """A random model, and inputs for it in a random order: some whose forward breaks (at a module found here), a
+    finite one after a broken one and a broken one after a finite one."""
+    for _ in range(5000):
+        spec = T.draw_model(rng)
+        xs = [torch.randn(T._int(rng, 2, 5), 4, generator=rng, dtype=torch.float64) * s
+              for s in (0.05, 0.5, 2.0, 20.0)]
+        fs = [T.analyse(spec, x) for x in xs]
+        if any(f["extreme"] for f in fs):
+            continue
+        bad = [x for x, f in zip(xs, fs) if f["answer"] is not None]
+        fine = [x for x, f in zip(xs, fs) if f["answer"] is None]
+        if bad and fine:
+            pattern = T._pick(rng, PATTERNS)
+            picks = {"B": bad, "F": fine}
+            return spec, [picks[c][T._int(rng, 0, len(picks[c]) - 1)] for c in pattern]
+    raise AssertionError("prep could not draw a model for repeated calls")  # the grader's bug, never the learner's
 
 
 def test_no_hooks_left_and_repeatable(learner, device, rng):
-    """Three calls on one model (overflowing, finite, overflowing input) answer for their own input; afterwards no
-    hook is attached and plain forward passes give the model's own outputs."""
-    seed = seed_of(rng)
-    got = learner.probe("nonfinite_repeated", seed, str(device))
-    if got["answers"] != ["1.1", None, "1.1"]:
+    """Several calls on one random model (inputs drawn per run, broken and finite ones in a random pattern) answer for
+    their own input; afterwards no hook is attached and plain forward passes give the model's own outputs."""
+    spec, xs = draw_repeated(rng)
+    xs = [x.to(device) for x in xs]
+    got = learner.probe("nonfinite_repeated", spec, xs)
+    want = [T.answer(spec, x) for x in xs]
+    answers = got.get("answers") if isinstance(got, dict) else None
+    if not isinstance(answers, list) or len(answers) != len(want) or any(
+            type(a) is not type(w) or a != w for a, w in zip(answers, want)):
         raise CheckFailure("called again on the same model, first_nonfinite_module must answer for the new input alone "
-                           "(an overflowing input, then a finite one, then the overflowing one again)")
-    hooks_check(got, "after three calls on one model")
-    model = probes.broken_model("nested_exp_overflow", seed, device)
-    big = probes.broken_input("nested_exp_overflow", seed, device)
+                           "(inputs that break the forward pass and finite ones, in a random order)")
+    hooks_check(got, f"after {len(xs)} calls on one model")
+    model = probes.model(spec).to(device)
     with torch.no_grad():
-        want = [model(big * 1e-3), model(big)]
-    if not isinstance(got["plain"], list) or len(got["plain"]) != 2 or not all(
-            same_values(a, b) for a, b in zip(got["plain"], want)):
+        plain = [model(x) for x in xs]
+    if not isinstance(got["plain"], list) or len(got["plain"]) != len(plain) or not all(
+            same_values(a, b) for a, b in zip(got["plain"], plain)):
         raise CheckFailure("after first_nonfinite_module returned, a plain forward pass of the model no longer gives "
                            "its own output")

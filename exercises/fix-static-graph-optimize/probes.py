@@ -1,68 +1,63 @@
-"""Helpers for fix-static-graph-optimize. In the worker they only call the learner's optimize on the functions below and
-send back what it returned: each node of the GraphModule's graph (op, target, arguments as text, number of users),
-the Python code the GraphModule runs, and its outputs. Every check (duplicates, dead nodes, counts, values) runs in the
-judge, which loads this file too for the functions themselves."""
+"""Helpers for fix-static-graph-optimize, run in the worker and (a trusted copy) in the judge.
+
+Every function handed to the learner's optimize is drawn per run: the judge draws a *spec* (plain data: a list of
+operations with argument indices and constants), and `build(spec)` turns it into a pure function fn(x, y), the same
+code for every spec, so neither fn's code nor its name says what the optimized graph should be. In the worker the
+probe only calls the learner's optimize on it and sends back what it returned: each node of the GraphModule's graph
+(op, target, arguments as text, number of users), the Python code the GraphModule runs, and its outputs. Every check
+(duplicates, dead nodes, counts, values) runs in the judge, which builds the same function from the same spec."""
 
 import torch
 import torch.fx
 from torch.fx.node import _get_qualified_name
 
-
-def seed_example(x, y):
-    z = x * y
-    w = z + y
-    u = x * y  # the same product again
-    return w + u
+# name: number of value arguments (then constants)
+OPS = {"sin": 1, "tanh": 1, "cos_method": 1, "exp_method": 1, "count": 1, "sum_pos": 1, "sum_kw": 1, "addc": 1,
+       "mulc": 1, "add": 2, "mul": 2, "sub": 2, "cat": 2}
 
 
-def nested(x, y):
-    a = x.sin()
-    b = x.sin()  # a duplicate of a
-    c = a * y
-    d = b * y  # a duplicate of c only once b is merged into a
-    e = c + 1
-    f = d + 1  # a duplicate of e only once d is merged into c
-    return e * f + c
+def build(spec):
+    """The pure function spec describes, fn(x, y): values 0 and 1 are x and y, each operation appends one value; it
+    returns the value spec["out"] names, or a tuple of them."""
+    ops = [list(op) for op in spec["ops"]]
+    out = spec["out"]
 
+    def fn(x, y):
+        v = [x, y]
+        for op in ops:
+            name, k = op[0], OPS[op[0]]
+            a = [v[i] for i in op[1:1 + k]]
+            c = op[1 + k:]
+            if name == "sin":
+                r = torch.sin(a[0])
+            elif name == "tanh":
+                r = torch.tanh(a[0])
+            elif name == "cos_method":
+                r = a[0].cos()
+            elif name == "exp_method":
+                r = a[0].exp()
+            elif name == "count":
+                r = (a[0] > 0).sum()
+            elif name == "sum_pos":
+                r = torch.sum(a[0], c[0], keepdim=True)
+            elif name == "sum_kw":
+                r = torch.sum(a[0], dim=c[0], keepdim=True)
+            elif name == "addc":
+                r = a[0] + c[0]
+            elif name == "mulc":
+                r = a[0] * c[0]
+            elif name == "add":
+                r = a[0] + a[1]
+            elif name == "mul":
+                r = a[0] * a[1]
+            elif name == "sub":
+                r = a[0] - a[1]
+            else:  # cat
+                r = torch.cat([a[0], a[1]]).sum(0, keepdim=True)
+            v.append(r)
+        return tuple(v[i] for i in out) if isinstance(out, list) else v[out]
 
-def dead(x, y):
-    unused = torch.exp(x)
-    also_unused = unused.cos()  # noqa: F841  dead, and with it the exp it uses
-    t = x * 2
-    never = t * y  # noqa: F841
-    return t + 1
-
-
-def different_arguments(x, y):
-    s0 = torch.sum(x, dim=0)
-    s1 = torch.sum(x, dim=1)  # same function, other keyword argument: not a duplicate
-    a = x + 1
-    b = x + 2  # other constant: not a duplicate
-    return s0.sum() + s1.sum() + a.mean() + b.mean() + y.mean()
-
-
-def constants(x, y):
-    n = (x > 0).sum()
-    as_int = n + 1
-    as_float = n + 1.0  # 1 == 1.0 in Python, but an int64 and a float result: not a duplicate
-    by_position = torch.sum(x, 0)
-    by_keyword = torch.sum(x, dim=0)  # the same sum, written with a keyword argument: not a duplicate by the rule
-    return as_int, as_float, by_position + by_keyword + y.mean()
-
-
-def lists_and_methods(x, y):
-    c1 = torch.cat([x, y])
-    c2 = torch.cat([x, y])
-    v1 = c1.view(-1)
-    v2 = c2.view(-1)
-    return v1 * v2 + torch.cat([y, x]).view(-1)
-
-
-FUNCTIONS = {f.__name__: f for f in (seed_example, nested, dead, different_arguments, constants, lists_and_methods)}
-
-
-def values(name, inputs):
-    return [FUNCTIONS[name](*xs) for xs in inputs]
+    return fn
 
 
 def _target(node):
@@ -75,9 +70,10 @@ def _target(node):
         return repr(t)
 
 
-def report(mod, name, inputs):
-    """The learner's optimize(fn): its graph as plain data, the code it runs, and its values on the inputs."""
-    gm = mod.optimize(FUNCTIONS[name])
+def report(mod, spec, inputs):
+    """The learner's optimize(fn) for the function spec describes: its graph as plain data, the code it runs, and its
+    values on the inputs."""
+    gm = mod.optimize(build(spec))
     if not isinstance(gm, torch.fx.GraphModule):
         return {"is_gm": False, "type": type(gm).__qualname__}
     nodes = [{"name": n.name, "op": n.op, "target": _target(n), "args": repr(n.args), "kwargs": repr(n.kwargs),

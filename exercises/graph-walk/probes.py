@@ -1,10 +1,19 @@
-"""Helpers for graph-walk: build named expressions (the judge builds the same ones to know their graphs), call the
-learner's functions on them in the worker and describe its answers as plain data; every comparison is the judge's."""
+"""Helpers for graph-walk, run in the worker and (a trusted copy) in the judge.
+
+Every graph is drawn per run: the judge draws a *spec* (plain data: a list of steps, each a leaf with its value and
+whether it requires grad, or an operation on earlier values), the probe builds the expression from it with the one
+builder below and hands its output to the learner, and the judge builds the same expression from the same spec and
+walks its own copy. No case has a name, no code object differs between cases, and the probe never holds an answer:
+it describes what the learner returned as positions in the list of values the spec builds (the judge builds the
+same list), and every comparison is the judge's."""
 
 import torch
+import torch.nn.functional as F
 
 
 class Square(torch.autograd.Function):
+    """x * x as a custom Function (its node is a SquareBackward)."""
+
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
@@ -16,77 +25,74 @@ class Square(torch.autograd.Function):
         return 2 * x * g
 
 
-def _leaf(t, grad=True):
-    return t.detach().clone().requires_grad_(grad)
-
-
-def _linear(x, W, b):
-    lin = torch.nn.Linear(W.shape[1], W.shape[0], dtype=W.dtype, device=W.device)
-    with torch.no_grad():
-        lin.weight.copy_(W)
-        lin.bias.copy_(b)
-    return lin
-
-
-def build(name, *args):
-    """(output, named tensors) for one expression; names are what the judge asks about."""
-    if name == "linear_sigmoid":  # 003-15: x requires grad
-        x = _leaf(args[0])
-        lin = _linear(x, args[1], args[2])
-        return torch.sigmoid(lin(x)), {"x": x, "weight": lin.weight, "bias": lin.bias}
-    if name == "frozen_input":  # 003-02: only the layer's parameters require grad
-        x = _leaf(args[0], grad=False)
-        lin = _linear(x, args[1], args[2])
-        return lin(x), {"x": x, "weight": lin.weight, "bias": lin.bias}
-    if name == "shared":  # 000-31: a appears twice
-        a, b = _leaf(args[0]), _leaf(args[1])
-        ab = a * b
-        return (ab + a).sum(), {"a": a, "b": b, "ab": ab}
-    if name == "diamond":  # y feeds the sum directly and through sin: breadth-first order lists y's node too early
-        x = _leaf(args[0])
-        y = x.exp()
-        return y + y.sin(), {"x": x, "y": y}
-    if name == "exp_twice":  # two distinct nodes with the same name
-        x = _leaf(args[0])
-        e1 = x.exp()
-        return e1 + x.exp(), {"x": x, "e1": e1}
-    if name == "reuse":  # one weight used by two matmuls
-        W, x = _leaf(args[0]), _leaf(args[1], grad=False)
-        h = torch.tanh(W @ x)
-        return (W @ h).sum(), {"W": W, "x": x, "h": h}
-    if name == "custom":
-        x = _leaf(args[0])
-        return Square.apply(x) + x, {"x": x}
-    if name == "detached":
-        x, y = _leaf(args[0]), _leaf(args[1])
-        u = x * 2
-        return (u.detach() * y).sum(), {"x": x, "y": y, "u": u}
+def _step(step, v, device):
+    name, a = step[0], step[1:]
+    if name == "leaf":  # ["leaf", value, requires_grad]
+        return a[0].detach().to(device).clone().requires_grad_(bool(a[1]))
+    x = v[a[0]]
+    if name == "exp":
+        return x.exp()
+    if name == "sin":
+        return torch.sin(x)
+    if name == "tanh":
+        return x.tanh()
+    if name == "sigmoid":
+        return torch.sigmoid(x)
+    if name == "square":
+        return Square.apply(x)
+    if name == "scale":
+        return x * a[1]
+    if name == "view":
+        return x.view(x.shape)
+    if name == "t":
+        return x.t()
+    if name == "sum":
+        return x.sum()
+    if name == "detach":
+        return x.detach()
+    if name == "regrad":  # a new leaf that requires grad, cut from x's graph
+        return x.detach().requires_grad_(True)
+    if name == "nograd":
+        with torch.no_grad():
+            return x * a[1]
     if name == "loop":  # the number of iterations, hence the graph, depends on the values
-        x = _leaf(args[0])
         y, steps = x, 0
-        while float(y.detach().norm()) < float(args[1]) and steps < 40:
+        while float(y.detach().norm()) < float(a[1]) and steps < 40:
             y = y * 1.5 + 0.1
             steps += 1
-        return y.sum(), {"x": x}
-    if name == "leaf":
-        x = _leaf(args[0])
-        return x, {"x": x}
-    if name == "no_grad":
-        x = _leaf(args[0])
-        with torch.no_grad():
-            y = x * 2
-        return y, {"x": x}
-    if name == "int_add":  # 001-10: integer tensors never record a node
-        a, b = torch.tensor(2), torch.tensor(3)
-        return a + b, {"a": a, "b": b}
+        return y
+    y = v[a[1]]
+    if name == "add":
+        return x + y
+    if name == "sub":
+        return x - y
+    if name == "mul":
+        return x * y
+    if name == "matmul":
+        return x @ y
+    if name == "linear":  # ["linear", x, weight, bias or -1]
+        return F.linear(x, y, None if a[2] < 0 else v[a[2]])
     raise KeyError(name)
 
 
-def describe(items, out, named):
+def build(spec, device="cpu"):
+    """(output, values): every value the spec's steps make, in order, and the one it names as the output."""
+    v = []
+    for step in spec["steps"]:
+        v.append(_step(step, v, device))
+    return v[spec.get("out", -1)], v
+
+
+def _position(values, x):
+    return next((i for i, y in enumerate(values) if y is x), -1)
+
+
+def describe(items, out, values):
     """The learner's list of nodes as plain data: for each entry, its class name (None if it is not a node), the
     position in the list of each of its next_functions (None where that child is None, -1 where the child is not in
-    the list), the first position holding the same object, and, for an AccumulateGrad, the name of its variable.
-    Plus the position of out.grad_fn. Nothing here is a reference: the judge compares this with its own graph."""
+    the list), the first position holding the same object, and, for an AccumulateGrad, the position of its variable
+    among the spec's values (-1 if none). Plus the position of out.grad_fn. Nothing here is a reference: the judge
+    compares this with its own graph."""
     items = list(items)
     position = {}
     for i, item in enumerate(items):
@@ -99,29 +105,34 @@ def describe(items, out, named):
         children = [None if child is None else position.get(id(child), -1) for child, _ in item.next_functions]
         variable = getattr(item, "variable", None)
         entries.append({"name": type(item).__name__, "children": children, "same_as": position[id(item)],
-                        "variable": None if variable is None else next((k for k, v in named.items() if v is variable),
-                                                                       "?")})
+                        "variable": None if variable is None else _position(values, variable)})
     root = None if out.grad_fn is None else position.get(id(out.grad_fn), -1)
     return {"type": "list", "entries": entries, "root": root}
 
 
-def nodes(mod, name, *args):
-    out, named = build(name, *args)
+def nodes(mod, spec, device="cpu"):
+    out, values = build(spec, device)
     got = mod.graph_nodes(out)
     if not isinstance(got, (list, tuple)):
         return {"type": type(got).__name__}
-    return describe(got, out, named)
+    return describe(got, out, values)
 
 
-def leaves(mod, name, *args):
-    out, named = build(name, *args)
+def leaves(mod, spec, device="cpu"):
+    """Each tensor the learner returned as its position among the spec's values (-1: a tensor that is none of them,
+    -2: not a tensor)."""
+    out, values = build(spec, device)
     got = mod.leaf_tensors(out)
     if not isinstance(got, (list, tuple)):
         return {"type": type(got).__name__}
-    return {"type": "list", "names": [next((k for k, v in named.items() if v is t), "?") for t in got]}
+    return {"type": "list", "items": [_position(values, t) if isinstance(t, torch.Tensor) else -2 for t in got]}
 
 
-def depends(mod, name, *args):
-    out, named = build(name, *args)
-    asked = {**named, "out": out}
-    return {k: mod.depends_on(out, v) for k, v in asked.items()}
+def depends(mod, spec, device="cpu", asked=()):
+    """depends_on(out, u) for u the spec's values at the positions asked (a bool, or the type name of what came)."""
+    out, values = build(spec, device)
+    found = []
+    for i in asked:
+        got = mod.depends_on(out, values[i])
+        found.append(got if isinstance(got, bool) else type(got).__name__)
+    return found

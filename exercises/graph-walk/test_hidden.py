@@ -1,112 +1,112 @@
-"""Hidden graders for graph-walk: many graph shapes, random values per run, a graph whose size follows the data. The
-judge builds every graph itself and checks the learner's answers, described as plain data, against it."""
+"""Hidden graders for graph-walk: every graph is drawn per run as a spec (random ops over random leaves, some
+requiring grad and some not, detached branches, reused values, views, a custom Function), built in the worker and, a
+trusted copy, in the judge, which walks its own graph for the expected answer. Each grader always has a graph that
+separates the near-miss walks (same-named nodes, a value used directly and through another op, None children, a
+leaf reached only through .detach()) beside random ones, and mixes answer kinds in a random order, so no fixed
+answer or table passes it."""
 
 import torch
 
 from grader.judge.checks import CheckFailure, load_sibling
 
-probes = load_sibling(__file__)
-public = load_sibling(__file__, "test_public.py")
+P = load_sibling(__file__)
+T = load_sibling(__file__, "test_public.py")
 
 
-def rand(rng, *shape, device, scale=1.0):
-    return (torch.randn(shape, generator=rng, dtype=torch.float64) * scale).to(device)
+def graphs(rng, random=2):
+    """The separating spec and `random` random ones."""
+    return [T.draw_separating(rng)] + [T.draw(rng) for _ in range(random)]
 
 
-def cases(rng, device):
-    """(expression name, its arguments): shared inputs, a diamond, same-named nodes, a reused weight, a custom
-    Function, frozen and detached inputs, a data-dependent loop."""
-    r = lambda *s: rand(rng, *s, device=device)  # noqa: E731
-    return [("shared", (r(3), r(3))), ("diamond", (r(3),)), ("exp_twice", (r(2, 2),)), ("reuse", (r(3, 3), r(3))),
-            ("custom", (r(4),)), ("frozen_input", (r(4, 5), r(3, 5), r(3))),
-            ("linear_sigmoid", (r(2, 2), r(1, 2), r(1))), ("detached", (r(3), r(3))), ("loop", (r(3), 30.0))]
+def no_graphs(rng, count):
+    """`count` specs without a graph: always the integer sum and a leaf that requires grad, then other kinds."""
+    kinds = ["int", "leaf_grad"] + T.shuffled(rng, ["leaf_frozen", "frozen", "no_grad", "detach"])
+    return [T.draw_no_graph(rng, kind) for kind in kinds[:count]]
 
 
-def listed(learner, name, args):
-    """The learner's list for one expression, checked to be every node of the judge's copy exactly once."""
-    got = learner.probe("nodes", name, *args)
-    out, named = probes.build(name, *args)
-    return public.match(got, out, named, f"the {name} graph")
+def listed(learner, device, spec, what):
+    """The learner's list for one spec, checked to be every node of the judge's copy exactly once."""
+    got = learner.probe("nodes", spec, str(device))
+    out, values = P.build(spec, str(device))
+    return T.match(got, out, values, what)
 
 
 def test_each_node_once(learner, device, rng):
-    """Every reachable node appears exactly once: same-named distinct nodes twice, a shared node once, no None."""
-    for name, args in cases(rng, device):
-        listed(learner, name, args)
+    """Every reachable node appears exactly once: same-named distinct nodes each, a shared node once, no None."""
+    for spec in T.shuffled(rng, graphs(rng)):
+        listed(learner, device, spec, "a random graph with shared inputs, same-named nodes and frozen inputs")
 
 
 def test_topological_order(learner, device, rng):
-    """Each node comes before every node in its next_functions (a diamond, a reused weight, a loop...)."""
-    for name, args in cases(rng, device):
-        if public.order_problem(listed(learner, name, args)):
-            raise CheckFailure(f"in the {name} graph a node is listed after one of its next_functions: list a node "
-                               "only after everything that leads to it (reverse post-order)")
+    """Each node comes before every node in its next_functions (a value used directly and through another op...)."""
+    for spec in T.shuffled(rng, graphs(rng)):
+        problem = T.order_problem(listed(learner, device, spec, "a random graph"))
+        if problem:
+            raise CheckFailure(f"a {problem[0]} node is listed after {problem[1]}, one of its next_functions: list a "
+                               "node only after everything that leads to it (reverse post-order); breadth-first "
+                               "and pre-order are not enough when a value is used both directly and through "
+                               "another op")
 
 
 def test_no_graph(learner, device, rng):
-    """A leaf, a result computed under torch.no_grad() and an integer sum have no grad_fn: []."""
-    for name, args in (("leaf", (rand(rng, 3, device=device),)), ("no_grad", (rand(rng, 3, device=device),)),
-                       ("int_add", ())):
-        got = learner.probe("nodes", name, *args)
-        if not isinstance(got, dict) or got.get("type") != "list" or got["entries"]:
-            raise CheckFailure(f"graph_nodes must be [] for a tensor without grad_fn ({name})")
-
-
-EXPECTED_LEAVES = {"shared": ["a", "b"], "diamond": ["x"], "exp_twice": ["x"], "reuse": ["W"], "custom": ["x"],
-                   "frozen_input": ["bias", "weight"], "linear_sigmoid": ["bias", "weight", "x"], "detached": ["y"],
-                   "loop": ["x"], "leaf": ["x"], "no_grad": [], "int_add": []}
+    """A leaf, a frozen or detached result, a result computed under torch.no_grad() and an integer sum have no
+    grad_fn: []; a tensor with a grad_fn among them (random order) must get a list holding t.grad_fn (the rest of
+    its graph is for the other graders)."""
+    specs = [(s, True) for s in no_graphs(rng, 3)] + [(T.draw(rng), False)]
+    for spec, empty in T.shuffled(rng, specs):
+        got = learner.probe("nodes", spec, str(device))
+        out, values = P.build(spec, str(device))
+        if empty:
+            if not isinstance(got, dict) or got.get("type") != "list" or got["entries"]:
+                raise CheckFailure("graph_nodes must be [] for a tensor without grad_fn (a leaf, a result computed "
+                                   "without grad, integer tensors)")
+        elif not isinstance(got, dict) or got.get("type") != "list" or got["root"] is None or got["root"] < 0:
+            raise CheckFailure("graph_nodes must not be [] for a tensor that has a grad_fn: the list starts from "
+                               "t.grad_fn (checked among tensors that have none)")
 
 
 def test_leaf_tensors(learner, device, rng):
-    """leaf_tensors gives the tensors whose .grad backward fills, once each: not detached or frozen inputs."""
-    extra = [("leaf", (rand(rng, 3, device=device),)), ("no_grad", (rand(rng, 3, device=device),)), ("int_add", ())]
-    for name, args in cases(rng, device) + extra:
-        got = learner.probe("leaves", name, *args)
-        if got.get("type") != "list":
-            raise CheckFailure("leaf_tensors must return a list of tensors")
-        if sorted(got["names"]) != EXPECTED_LEAVES[name]:
-            raise CheckFailure(f"leaf_tensors is wrong for the {name} graph (each leaf once; a leaf that requires "
-                               "grad is its own leaf; no tensor without requires_grad)")
-
-
-EXPECTED_DEPENDS = {"shared": {"a": True, "b": True, "ab": True, "out": True},
-                    "diamond": {"x": True, "y": True, "out": True},
-                    "detached": {"x": False, "y": True, "u": False, "out": True},
-                    "reuse": {"W": True, "x": False, "h": True, "out": True},
-                    "frozen_input": {"x": False, "weight": True, "bias": True, "out": True},
-                    "exp_twice": {"x": True, "e1": True, "out": True},
-                    "linear_sigmoid": {"x": True, "weight": True, "bias": True, "out": True},
-                    "leaf": {"x": True, "out": True}, "no_grad": {"x": False, "out": False},
-                    "int_add": {"a": False, "b": False, "out": False}}
+    """leaf_tensors gives the tensors whose .grad backward fills, once each: not detached, frozen or unused inputs;
+    t itself for a leaf that requires grad, [] for a tensor that does not require grad."""
+    specs = graphs(rng) + no_graphs(rng, 3)
+    for spec in T.shuffled(rng, specs):
+        got = learner.probe("leaves", spec, str(device))
+        out, values = P.build(spec, str(device))
+        T.check_leaves(got, out, values, "a random graph" if out.grad_fn is not None else
+                       "a tensor without grad_fn")
 
 
 def test_depends_on(learner, device, rng):
     """depends_on follows next_functions: leaves and intermediates reached by backward, t itself only when it requires
-    grad, not detached or same-named but unrelated tensors."""
-    r = lambda *s: rand(rng, *s, device=device)  # noqa: E731
-    args = {"shared": (r(3), r(3)), "diamond": (r(3),), "detached": (r(3), r(3)), "reuse": (r(3, 3), r(3)),
-            "frozen_input": (r(4, 5), r(3, 5), r(3)), "exp_twice": (r(2),),
-            "linear_sigmoid": (r(2, 2), r(1, 2), r(1)), "leaf": (r(2),), "no_grad": (r(2),), "int_add": ()}
-    for name, want in EXPECTED_DEPENDS.items():
-        got = learner.probe("depends", name, *args[name])
-        for tensor, answer in want.items():
-            value = got.get(tensor) if isinstance(got, dict) else None
+    grad; not detached, frozen or unused tensors, nor an unused node with the same name as a used one."""
+    specs = graphs(rng) + no_graphs(rng, 2)
+    for spec in T.shuffled(rng, specs):
+        out, values = P.build(spec, str(device))
+        want = T.expected_depends(out, values)
+        asked = T.shuffled(rng, list(range(len(values))))
+        got = learner.probe("depends", spec, str(device), asked)
+        if not isinstance(got, list) or len(got) != len(asked):
+            raise CheckFailure("depends_on must return a bool")
+        for i, value in zip(asked, got):
             if type(value) is not bool:
-                raise CheckFailure(f"depends_on must return a bool (the {name} graph)")
-            if value is not answer:
-                what = "t itself" if tensor == "out" else tensor
-                raise CheckFailure(f"depends_on(t, {what}) is wrong for the {name} graph")
+                raise CheckFailure(f"depends_on must return a bool, it returned a {value}")
+            if value is not want[i]:
+                what = T.kind_of(values[i], out)
+                raise CheckFailure(f"depends_on(t, u) is wrong where {what} and "
+                                   f"{'a backward from t reaches it' if want[i] else 'a backward from t does not compute a gradient for it'}")
 
 
 def test_graph_size_follows_data(learner, device, rng):
     """A data-dependent Python loop records one Mul and one Add per iteration: the node count follows the values."""
     counts = set()
-    for scale in (0.05, 3.0, 40.0):
-        x = rand(rng, 3, device=device, scale=scale)
-        out, _ = probes.build("loop", x, 30.0)
-        entries = listed(learner, "loop", (x, 30.0))
+    for scale in T.shuffled(rng, [0.05, 3.0, 40.0]):
+        steps = [T.leaf(rng, (3,), True, scale)]
+        if torch.rand((), generator=rng) < 0.5:
+            steps.append([T._pick(rng, T.UNARY), 0])
+        steps += [["loop", len(steps) - 1, 30.0], ["sum", len(steps)]]
+        entries = listed(learner, device, {"steps": steps}, "a loop whose number of iterations depends on the data")
         counts.add(len(entries))
-        if public.order_problem(entries):
+        if T.order_problem(entries):
             raise CheckFailure("in a loop graph a node is listed after one of its next_functions")
     if len(counts) < 2:
         raise CheckFailure("graph_nodes gave the same size for loops that ran a different number of times")

@@ -1,68 +1,117 @@
-"""Helpers for nan-source-anomaly, run in the worker: the functions and models, by name. They only call the
-learner's code and return raw results (its answers, the caller's tensors' .grad afterwards, the hooks left on a
-model); the expected answers live in the graders, in the judge."""
+"""Helpers for nan-source-anomaly, run in the worker and (a trusted copy) in the judge.
+
+Every graded function and model is drawn per run: the judge draws a *spec* (plain data: input tensors and a list of
+operations with argument indices and constants; for models, a list of layers with their weights), the probe builds
+the function or model from it and hands it to the learner, and the judge builds the same one from the same spec and
+finds the expected answer itself. No case has a name, and neither the code nor the shapes say what the answer is:
+only running the backward (or forward) pass does. The probes only call the learner's code and return raw results (its
+answers, the caller's tensors' .grad afterwards, the hooks left on a model)."""
 
 from collections import OrderedDict
 
 import torch
 import torch.nn as nn
 
-
-def _bad_input(x):
-    raise ValueError("this function refuses its input")
-
-
-def _no_graph(x):
-    return x.detach() * 2  # backward then raises a RuntimeError that is not about NaN or inf
-
-
-def _sqrt_then_log(x, y):
-    s, lg = torch.sqrt(x), torch.log(y)  # the log's node is created last, so backward runs it first
-    return s + lg
-
-
-def _sqrt_then_log_swapped(x, y):
-    s, lg = torch.sqrt(x), torch.log(y)
-    return lg + s
-
-
-def _log_then_sqrt(x, y):
-    lg, s = torch.log(y), torch.sqrt(x)  # now the sqrt's node is the last created
-    return lg + s
-
-
-def _reused_in_a_loop(x):
-    y = x
-    for _ in range(40):  # every step uses y twice: 2 ** 40 paths through the graph, 123 nodes
-        y = y * 0.5 + y * 0.5
-    return torch.sqrt(y)
-
-
-FUNCTIONS = {
-    "sqrt": lambda x: torch.sqrt(x),
-    "sqrt_times_zero": lambda x: torch.sqrt(x) * 0,
-    "pow_half": lambda x: x ** 0.5,
-    "log": lambda x: torch.log(x),
-    "exp": lambda x: torch.exp(x),
-    "scaled_sqrt": lambda x: (x * 2).sqrt(),
-    "where_sqrt": lambda x: torch.where(x > 0, torch.sqrt(x), torch.zeros_like(x)),
-    "div_by_itself": lambda x: x / x,
-    "sqrt_then_log": _sqrt_then_log,
-    "sqrt_then_log_swapped": _sqrt_then_log_swapped,
-    "log_then_sqrt": _log_then_sqrt,
-    "log_forward_only": lambda x: torch.log(x - 1),
-    "norm_at_zero": lambda x, y: torch.linalg.vector_norm(x - y),
-    "reused_in_a_loop": _reused_in_a_loop,
-    "safe": lambda x: torch.tanh(x) * x,
-    "refuses": _bad_input,
-    "no_graph": _no_graph,
+# name: number of value arguments (then constants)
+OPS = {
+    "sqrt": 1, "log": 1, "exp": 1, "tanh": 1, "sin": 1, "pow": 1, "scale": 1, "shift": 1, "relu": 1,
+    "sum": 1, "rowsum": 1, "detach": 1, "check": 1, "guard": 1, "loop": 1,
+    "add": 2, "sub": 2, "mul": 2, "div": 2, "where": 3,
 }
 
 
-def nonfinite_grad(mod, name, *inputs):
-    """The learner's answer for FUNCTIONS[name], and the .grad of the caller's inputs afterwards."""
-    out = mod.first_nonfinite_grad(FUNCTIONS[name], *inputs)
-    return {"value": out, "input_grads": [x.grad for x in inputs]}
+class Guard(torch.autograd.Function):
+    """The identity, whose backward refuses a negative incoming gradient (a backward error that is not about NaN)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        return x.view_as(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        if bool((grad < 0).any()):
+            raise RuntimeError("guard: this function refuses a negative gradient")
+        return grad
+
+
+def build(spec, trace=None):
+    """The function spec describes, as fn(*inputs) -> loss (its last value, summed when spec["reduce"]); every
+    value it computes is appended to trace (a list) when one is given."""
+    ops = [list(op) for op in spec["ops"]]
+    reduce = bool(spec.get("reduce", False))
+
+    def fn(*inputs):
+        v = list(inputs)
+        for op in ops:
+            name, k = op[0], OPS[op[0]]
+            a = [v[i] for i in op[1:1 + k]]
+            c = op[1 + k:]
+            if name == "sqrt":
+                r = torch.sqrt(a[0])
+            elif name == "log":
+                r = torch.log(a[0])
+            elif name == "exp":
+                r = torch.exp(a[0])
+            elif name == "tanh":
+                r = torch.tanh(a[0])
+            elif name == "sin":
+                r = torch.sin(a[0])
+            elif name == "pow":
+                r = a[0] ** c[0]
+            elif name == "scale":
+                r = a[0] * c[0]
+            elif name == "shift":
+                r = a[0] + c[0]
+            elif name == "relu":
+                r = a[0].clamp(min=0.0)
+            elif name == "sum":
+                r = a[0].sum()
+            elif name == "rowsum":
+                r = a[0].sum(-1, keepdim=True)
+            elif name == "detach":
+                r = a[0].detach()
+            elif name == "check":
+                if not bool((a[0] > 0).all()):
+                    raise ValueError("this function refuses an input that is not positive")
+                r = a[0]
+            elif name == "loop":
+                r = a[0]
+                for _ in range(int(c[0])):  # every step uses r twice: 2 ** steps paths through the graph
+                    r = r * 0.5 + r * 0.5
+            elif name == "guard":
+                r = Guard.apply(a[0])
+            elif name == "add":
+                r = a[0] + a[1]
+            elif name == "sub":
+                r = a[0] - a[1]
+            elif name == "mul":
+                r = a[0] * a[1]
+            elif name == "div":
+                r = a[0] / a[1]
+            else:  # where
+                r = torch.where(a[0] > 0, a[1], a[2])
+            v.append(r)
+            if trace is not None:
+                trace.append(r)
+        return v[-1].sum() if reduce else v[-1]
+
+    return fn
+
+
+def inputs_of(spec, device="cpu", requires_grad=False):
+    """Fresh copies of spec's input tensors on device."""
+    return [x.detach().to(device).clone().requires_grad_(requires_grad) for x in spec["inputs"]]
+
+
+def nonfinite_grad(mod, spec, device="cpu", requires_grad=False):
+    """The learner's answer for the function spec describes (what it returned, or the type name of what it raised),
+    and the .grad of the caller's inputs afterwards."""
+    inputs = inputs_of(spec, device, requires_grad)
+    try:
+        out = mod.first_nonfinite_grad(build(spec), *inputs)
+    except Exception as e:  # the learner's error is the result here
+        return {"raised": type(e).__name__, "value": None, "input_grads": [x.grad for x in inputs]}
+    return {"raised": None, "value": out, "input_grads": [x.grad for x in inputs]}
 
 
 class Log(nn.Module):
@@ -75,43 +124,55 @@ class Exp(nn.Module):
         return torch.exp(x)
 
 
-class RootLog(nn.Module):
-    """The NaN is made in the model's own forward, not in a submodule."""
+class Sqrt(nn.Module):
+    def forward(self, x):
+        return torch.sqrt(x)
 
-    def __init__(self):
+
+class Scale(nn.Module):
+    def __init__(self, c):
         super().__init__()
-        self.lin = nn.Linear(4, 3)
+        self.c = c
 
     def forward(self, x):
-        return torch.log(self.lin(x) - 100.0)
+        return x * self.c
 
 
-def model(name):
-    torch.manual_seed(0)
-    if name == "tanh_log":  # tanh gives negatives, log of a negative is NaN
-        return nn.Sequential(nn.Linear(4, 8), nn.Tanh(), Log(), nn.Linear(8, 2))
-    if name == "relu_log":  # relu gives exact zeros, log(0) is -inf (no NaN)
-        m = nn.Sequential(nn.Linear(4, 3), nn.ReLU(), Log(), nn.Tanh())
+class Net(nn.Sequential):
+    """A Sequential whose own forward may end with log(out - shift): a NaN made by the model itself."""
+
+    def __init__(self, blocks, shift=None):
+        super().__init__(blocks)
+        self.shift = shift
+
+    def forward(self, x):
+        out = super().forward(x)
+        return out if self.shift is None else torch.log(out - self.shift)
+
+
+def layer(spec):
+    kind = spec[0]
+    if kind == "linear":
+        weight, bias = spec[1], spec[2]
+        m = nn.Linear(weight.shape[1], weight.shape[0])
         with torch.no_grad():
-            m[0].weight[0].fill_(0.0)
-            m[0].bias[0] = -1.0
+            m.weight.copy_(weight)
+            m.bias.copy_(bias)
         return m
-    if name == "nested_exp":  # exp overflows to inf in the head
-        m = nn.Sequential(OrderedDict(enc=nn.Sequential(nn.Linear(4, 6), nn.ReLU()),
-                                      head=nn.Sequential(nn.Linear(6, 3), Exp(), nn.Linear(3, 1))))
-        with torch.no_grad():
-            m.head[0].weight.fill_(40.0)
-            m.head[0].bias.fill_(60.0)
-        return m
-    if name == "finite":
-        return nn.Sequential(nn.Linear(4, 8), nn.Tanh(), nn.Linear(8, 2))
-    if name == "root":
-        return RootLog()
-    raise KeyError(name)
+    return {"tanh": nn.Tanh, "relu": nn.ReLU, "log": Log, "exp": Exp, "sqrt": Sqrt}[kind]() if kind != "scale" \
+        else Scale(spec[1])
 
 
-def nonfinite(mod, name, x):
-    m = model(name).to(x.device)
+def model(spec):
+    """The model spec describes: {"blocks": [[name, layer] or [name, [layer, ...]]], "shift": None or a float}."""
+    blocks = OrderedDict()
+    for name, item in spec["blocks"]:
+        blocks[name] = layer(item) if isinstance(item[0], str) else nn.Sequential(*[layer(s) for s in item])
+    return Net(blocks, spec["shift"]).double()
+
+
+def nonfinite(mod, spec, x):
+    m = model(spec).to(x.device)
     out = mod.first_nonfinite_module(m, x)
     left = {}
     for sub_name, sub in m.named_modules():

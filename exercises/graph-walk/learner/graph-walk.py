@@ -15,8 +15,8 @@
 # * `depends_on(t, u) -> bool`: True iff a backward from `t` would compute a gradient for `u`, a leaf or an intermediate
 #   tensor (`u` is `t` and requires grad, or `u`'s node is reachable from `t.grad_fn`).
 #
-# The graders build graphs with shared inputs, a value used both directly and through another op, same-named nodes,
-# reused weights, a custom Function, `.detach()`, `torch.no_grad()`, integer tensors, and a Python loop whose number
+# The graders build random graphs with shared inputs, views, a value used both directly and through another op,
+# same-named nodes, reused weights, a custom Function, `.detach()`, `torch.no_grad()`, integer tensors, and a Python loop whose number
 # of iterations depends on the data.
 #
 # The sample answer has the direction backwards: nodes do not list the nodes that depend on them; each node's
@@ -28,7 +28,7 @@
 # * `leaf_tensors(t) -> list[Tensor]`：从 `t` 做反向传播时会填充其 `.grad` 的那些张量，每个一次，顺序任意：如果 `t` 本身是需要梯度的叶子张量，就是 `t`；否则是从 `t.grad_fn` 可达的每个 `AccumulateGrad` 节点的 `.variable`。
 # * `depends_on(t, u) -> bool`：当且仅当从 `t` 做反向传播会为 `u`（叶子张量或中间张量）计算梯度时返回 True（即 `u` 就是 `t` 且需要梯度，或者 `u` 的节点从 `t.grad_fn` 可达）。
 #
-# 评分项构造的计算图包括：共享的输入、一个既被直接使用又经过另一个运算使用的值、同名节点、重复使用的权重、自定义 Function、`.detach()`、`torch.no_grad()`、整数张量，以及迭代次数取决于数据的 Python 循环。
+# 评分项构造随机的计算图，包括：共享的输入、视图、一个既被直接使用又经过另一个运算使用的值、同名节点、重复使用的权重、自定义 Function、`.detach()`、`torch.no_grad()`、整数张量，以及迭代次数取决于数据的 Python 循环。
 #
 # 示例答案把方向弄反了：节点并不列出依赖于它的节点；每个节点的 `next_functions` 指向它的输入所来自的节点。另外，`torch.tensor(2) + torch.tensor(3)` 不会创建任何节点。
 #

@@ -5,7 +5,7 @@
 #
 # For data `X (n, d)` and labels `y (n,)` in {0, 1} (float), weights `w (d,)` and a 0-d bias `b`, write without
 # autograd and without `torch.optim` (both are switched off while grading, and the functions must also work inside
-# `torch.inference_mode()`, where no graph can be recorded):
+# `torch.no_grad()`, where no graph can be recorded):
 #
 # * `predict_proba(X, w, b)`: `sigmoid(X @ w + b)`, shape `(n,)`;
 # * `loss_and_grad(X, y, w, b)`: `(loss, dloss/dw, dloss/db)` for the mean binary cross-entropy (a 0-d loss, a `(d,)`
@@ -17,7 +17,7 @@
 # The gradients are compared with the exact ones and the descent is replayed step by step. The sample answer's sigmoid unit is
 # written as a formula, but its code never applies the sigmoid.
 #
-# 对于数据 `X (n, d)` 和取值于 {0, 1} 的标签 `y (n,)`（浮点型）、权重 `w (d,)` 和 0 维偏置 `b`，在不使用 autograd、也不使用 `torch.optim` 的情况下编写以下函数（评分时两者都被禁用，而且这些函数还必须能在 `torch.inference_mode()` 中工作，那里无法记录计算图）：
+# 对于数据 `X (n, d)` 和取值于 {0, 1} 的标签 `y (n,)`（浮点型）、权重 `w (d,)` 和 0 维偏置 `b`，在不使用 autograd、也不使用 `torch.optim` 的情况下编写以下函数（评分时两者都被禁用，而且这些函数还必须能在 `torch.no_grad()` 中工作，那里无法记录计算图）：
 #
 # * `predict_proba(X, w, b)`：`sigmoid(X @ w + b)`，形状为 `(n,)`；
 # * `loss_and_grad(X, y, w, b)`：平均二元交叉熵的 `(loss, dloss/dw, dloss/db)`（0 维的 loss、形状为 `(d,)` 的梯度和 0 维的梯度，dtype 与输入相同），在 float64 下精确，在 float32 下达到 float32 的精度，并且即使 logits 达到数百（此时 `exp` 会溢出）也保持有限；

@@ -1,0 +1,242 @@
+"""Hidden graders for pool-functions: fixed configurations (non-square kernels and strides, padding, overlapping
+windows, windows that leave the last rows uncovered, stride=None) with random values (zeros, ties and both signs
+planted), fixed tie and overlap cases next to them; every reference is torch's pooling and its gradient, computed
+here in the judge."""
+
+import torch
+import torch.nn.functional as F
+
+from grader.judge import kit
+from grader.judge.checks import CheckFailure, check_gradients, expect_close, expect_tensor, summarize
+
+TORCH = {"max_pool2d": F.max_pool2d, "avg_pool2d": F.avg_pool2d}
+FUNCTIONS = {"max_pool2d": "MaxPool2d", "avg_pool2d": "AvgPool2d"}
+EXACT = dict(rtol=0, atol=0)
+F64 = dict(rtol=1e-12, atol=1e-12)
+F32 = dict(rtol=1e-5, atol=1e-5)
+# forward: a maximum is one of the inputs (exact); an average is a rounded sum (1e-12 in float64)
+TOL = {"max_pool2d": EXACT, "avg_pool2d": F64}
+# gradients: where windows overlap, an element's gradient is a sum of shares, and the task leaves the order of those
+# additions to the learner (scatter_add_, fold, index_add_ or a loop round differently): 1e-12 in float64, 1e-5 in
+# float32, for both poolings, never bit-for-bit
+GRAD = {torch.float64: F64, torch.float32: F32}
+
+# (batch, channels, H, W, kernel_size, stride, padding)
+CONFIGS = [
+    (2, 3, 6, 8, 2, None, 0),  # the default stride: the kernel size
+    (1, 2, 7, 5, (3, 2), (2, 1), (1, 0)),
+    (2, 1, 5, 6, 3, 1, 1),  # overlapping windows, padding on every side
+    (1, 3, 6, 9, (2, 4), (1, 3), (1, 2)),
+    (3, 2, 8, 7, 3, 2, 0),  # the last row and column belong to no window
+    (1, 1, 3, 4, 1, 1, 0),
+    (2, 2, 9, 7, (4, 3), None, (2, 1)),
+    (1, 2, 10, 11, 5, (2, 3), 2),
+]
+
+
+def describe(cfg):
+    n, c, h, w, k, s, p = cfg
+    return f"x ({n}, {c}, {h}, {w}), kernel_size={k}, stride={s}, padding={p}"
+
+
+def draw(rng, cfg, device, dtype=torch.float64):
+    n, c, h, w = cfg[:4]
+    return kit.adversarial(rng, (n, c, h, w), device=device, dtype=dtype)
+
+
+def distinct(rng, shape, device):
+    """Values at least 0.05 apart (no ties, so a finite-difference step never changes which element is largest)."""
+    numel = 1
+    for s in shape:
+        numel *= s
+    order = torch.randperm(numel, generator=rng).to(torch.float64)
+    noise = torch.rand(numel, generator=rng, dtype=torch.float64) * 0.01
+    return ((order - numel / 2) * 0.06 + noise).reshape(shape).to(device)
+
+
+def grad_of(fn, x, g, *args):
+    leaf = x.detach().clone().requires_grad_()
+    out = fn(leaf, *args)
+    if not isinstance(out, torch.Tensor) or out.grad_fn is None:
+        raise CheckFailure("the pooling function must return a tensor that is part of the graph when x requires grad",
+                           f"it returned {summarize(out)}")
+    (grad,) = torch.autograd.grad(out, leaf, g, allow_unused=True)
+    if grad is None:
+        raise CheckFailure("no gradient reaches x: backward must return the gradient for x first")
+    return grad
+
+
+def forward_matches(learner, name, x, cfg, what=""):
+    k, s, p = cfg[4:]
+    expect_close(learner.call(name, x, k, s, p), TORCH[name](x, k, s, p), **TOL[name],
+                 what=f"{name}({what or describe(cfg)})")
+
+
+def backward_matches(learner, name, x, g, cfg, what=""):
+    k, s, p = cfg[4:]
+    expect_close(grad_of(learner.function(name), x, g, k, s, p), grad_of(TORCH[name], x, g, k, s, p),
+                 **GRAD[x.dtype], what=f"the gradient of {name} for x ({what or describe(cfg)})")
+
+
+def _outputs(cfg):
+    k, s, p = cfg[4:]
+    return F.max_pool2d(torch.zeros(cfg[:4], device="meta"), k, s, p).numel()
+
+
+def incoming(rng, x, cfg, device):
+    k, s, p = cfg[4:]
+    shape = tuple(F.max_pool2d(torch.zeros(x.shape, device="meta"), k, s, p).shape)
+    return kit.adversarial(rng, shape, device=device)
+
+
+def test_max_forward(learner, device, rng):
+    """max_pool2d equals F.max_pool2d exactly: non-square kernels and strides, padding, stride=None (the kernel
+    size), overlapping windows, windows that leave the last rows uncovered, batches of one."""
+    for cfg in CONFIGS:
+        forward_matches(learner, "max_pool2d", draw(rng, cfg, device), cfg)
+
+
+def test_max_padding_is_never_the_maximum(learner, device, rng):
+    """Max pooling pads with -inf: on an all-negative input a window that overlaps the padding still returns its
+    largest real value (never the 0 of zero padding), for every padded configuration."""
+    for cfg in [c for c in CONFIGS if c[6] != 0]:
+        x = -kit.positive(rng, cfg[:4], low=0.5, high=4.0, device=device)
+        forward_matches(learner, "max_pool2d", x, cfg, f"an all-negative {describe(cfg)}")
+        g = incoming(rng, x, cfg, device)
+        backward_matches(learner, "max_pool2d", x, g, cfg, f"an all-negative {describe(cfg)}")
+
+
+def test_avg_forward(learner, device, rng):
+    """avg_pool2d equals F.avg_pool2d (float64, 1e-12) on the same configurations."""
+    for cfg in CONFIGS:
+        forward_matches(learner, "avg_pool2d", draw(rng, cfg, device), cfg)
+
+
+def test_avg_divides_by_the_window_area(learner, device, rng):
+    """Every average divides by kH*kW, padded zeros included (count_include_pad=True), for non-square kernels and
+    strides: a constant input c gives c inside and c * (real elements) / (kH*kW) at padded borders (the seed's
+    formula divides by one side of the window and sums one axis)."""
+    for cfg in [c for c in CONFIGS if c[6] != 0] + [(1, 1, 5, 9, (2, 3), (1, 2), 0)]:
+        x = torch.full(cfg[:4], 1.5, dtype=torch.float64, device=device)
+        forward_matches(learner, "avg_pool2d", x, cfg, f"a constant 1.5 {describe(cfg)}")
+
+
+def test_max_backward_routes_to_the_maximum(learner, device, rng):
+    """The gradient of max_pool2d goes to each window's maximum, scaled by the incoming gradient (zeros and
+    negative values included), and nowhere else."""
+    for cfg in CONFIGS:
+        x = distinct(rng, cfg[:4], device)
+        backward_matches(learner, "max_pool2d", x, incoming(rng, x, cfg, device), cfg)
+
+
+def test_max_backward_ties_go_to_the_first(learner, device, rng):
+    """Tied maxima: the whole gradient goes to the first maximal element of the window in row-major order (top row
+    first, then leftmost), as torch does; checked on a constant input with overlapping padded windows and on inputs
+    of a few integer values (many ties)."""
+    cfg = (1, 1, 4, 5, 3, 1, 1)
+    x = torch.full((1, 1, 4, 5), -2.0, dtype=torch.float64, device=device)  # every real element ties
+    g = torch.arange(1.0, 21.0, dtype=torch.float64, device=device).reshape(1, 1, 4, 5)
+    backward_matches(learner, "max_pool2d", x, g, cfg, "a constant input, 3x3 windows, stride 1, padding 1")
+    # 2x2 windows whose tied maxima sit where row-major, column-major, last-first and anti-diagonal orders disagree:
+    # [[0, 5], [5, 0]] (row-major: top right; column-major: bottom left), [[5, 0], [0, 5]], [[0, 0], [5, 5]],
+    # [[0, 5], [0, 5]]; then the same rows in 2x3 windows, and with stride 1 (overlapping windows)
+    fixed = torch.tensor([[0.0, 5, 5, 0, 0, 5], [5, 0, 0, 5, 0, 5], [0, 0, 0, 5, 1, 1], [5, 5, 0, 5, 5, 1]],
+                         dtype=torch.float64, device=device).reshape(1, 1, 4, 6)
+    for cfg in ((1, 1, 4, 6, 2, 2, 0), (1, 1, 4, 6, (2, 3), (2, 3), 0), (1, 1, 4, 6, 2, 1, 0),
+                (1, 1, 4, 6, (2, 3), 1, (1, 1))):
+        g = torch.arange(1.0, 1.0 + _outputs(cfg), dtype=torch.float64, device=device).reshape(
+            incoming(rng, fixed, cfg, device).shape)
+        backward_matches(learner, "max_pool2d", fixed, g, cfg, f"windows with tied maxima, {describe(cfg)}")
+    for cfg in CONFIGS:
+        x = torch.randint(-1, 2, cfg[:4], generator=rng).to(device, torch.float64)
+        x[0, 0, :2, :2] = 1.0  # at least one window with a tie for its maximum
+        backward_matches(learner, "max_pool2d", x, incoming(rng, x, cfg, device), cfg,
+                         f"values in {{-1, 0, 1}}, {describe(cfg)}")
+
+
+def test_overlapping_windows_accumulate(learner, device, rng):
+    """Where windows overlap, an element's gradient is the sum over every window it serves: the one large value in
+    the middle of a 5x5 input is the maximum of all nine 3x3 stride-1 windows; average pooling with overlaps too."""
+    x = distinct(rng, (1, 1, 5, 5), device)
+    x[0, 0, 2, 2] = 100.0
+    g = kit.adversarial(rng, (1, 1, 3, 3), device=device)
+    got = grad_of(learner.function("max_pool2d"), x, g, 3, 1, 0)
+    expect_close(got, grad_of(F.max_pool2d, x, g, 3, 1, 0), **F64,
+                 what="the gradient of max_pool2d for an element that is the maximum of nine overlapping windows")
+    for cfg in [(1, 2, 6, 7, 3, 1, 1), (2, 1, 7, 6, (3, 4), (2, 1), (1, 2))]:
+        x = draw(rng, cfg, device)
+        backward_matches(learner, "avg_pool2d", x, incoming(rng, x, cfg, device), cfg)
+
+
+def test_avg_backward_spreads_evenly(learner, device, rng):
+    """The gradient of avg_pool2d gives every element of a window 1/(kH*kW) of that window's gradient, summed over
+    its windows; padded positions' shares are dropped, uncovered elements get 0."""
+    for cfg in CONFIGS:
+        x = draw(rng, cfg, device)
+        backward_matches(learner, "avg_pool2d", x, incoming(rng, x, cfg, device), cfg)
+
+
+def test_backward_returns_the_input_gradient_and_nones(learner, device, rng):
+    """backward itself returns four values: the gradient for x (x's shape and dtype) and None for kernel_size,
+    stride and padding."""
+    cfg = (2, 2, 7, 6, (3, 2), (2, 1), (1, 1))
+    x = distinct(rng, cfg[:4], device)
+    g = incoming(rng, x, cfg, device)
+    for name, cls in FUNCTIONS.items():
+        got = learner.probe("raw_backward", cls, x, *cfg[4:], g)
+        if isinstance(got, str):
+            raise CheckFailure(f"{cls}.apply(x, ...) must return a tensor that is part of the graph when x requires "
+                               "grad (it has no grad_fn)")
+        if not isinstance(got, list) or len(got) != 4:
+            raise CheckFailure(f"{cls}.backward must return four values, one per input of forward (x, kernel_size, "
+                               "stride, padding)", f"it returned {summarize(got)}")
+        if any(v is not None for v in got[1:]):
+            raise CheckFailure(f"{cls}.backward must return None for kernel_size, stride and padding",
+                               f"it returned {summarize(got[1:])}")
+        expect_tensor(got[0], what=f"the gradient {cls}.backward returns for x", shape=x.shape, dtype=x.dtype)
+        expect_close(got[0], grad_of(TORCH[name], x, g, *cfg[4:]), **F64,
+                     what=f"the gradient {cls}.backward returns for x")
+
+
+def test_gradcheck(learner, device, rng):
+    """torch.autograd.gradcheck passes for both (float64; max pooling on inputs without ties)."""
+    for name in TORCH:
+        for k, s, p in (((3, 2), (2, 1), 1), (2, 1, 0)):
+            x = distinct(rng, (1, 2, 5, 4), device).requires_grad_()
+            fn = learner.function(name)
+            check_gradients(lambda t: fn(t, k, s, p), (x,), fast=True, reference=lambda t: TORCH[name](t, k, s, p),
+                            what=f"{name}(x, kernel_size={k}, stride={s}, padding={p})")
+
+
+def test_dtypes(learner, device, rng):
+    """float32 inputs give float32 outputs and gradients, float64 stays float64: max pooling's output exact, average
+    pooling's within 1e-5 (float32) and 1e-12 (float64), gradients within the same tolerances (overlapping windows)."""
+    cfg = (2, 3, 7, 6, 3, 2, 1)
+    for name in TORCH:
+        for dtype in (torch.float32, torch.float64):
+            x = draw(rng, cfg, device, dtype)
+            g = incoming(rng, x, cfg, device).to(dtype)
+            tol = EXACT if name == "max_pool2d" else GRAD[dtype]
+            expect_close(learner.call(name, x, *cfg[4:]), TORCH[name](x, *cfg[4:]), **tol,
+                         what=f"{name} in {dtype}")
+            expect_close(grad_of(learner.function(name), x, g, *cfg[4:]), grad_of(TORCH[name], x, g, *cfg[4:]),
+                         **GRAD[dtype], what=f"the gradient of {name} in {dtype}")
+
+
+def test_noncontiguous_inputs(learner, device, rng):
+    """Transposed, strided and channels-last views of the same values (and a non-contiguous incoming gradient)
+    give the same outputs and gradients."""
+    cfg = (2, 3, 6, 5, (3, 2), (2, 1), (1, 0))
+    x = distinct(rng, cfg[:4], device)
+    g = incoming(rng, x, cfg, device)
+    for name in TORCH:
+        found = learner.probe("noncontiguous", name, x, *cfg[4:], g)
+        if not isinstance(found, dict):
+            raise CheckFailure(f"{name} could not be run on non-contiguous inputs", f"received {summarize(found)}")
+        want_out, want_grad = TORCH[name](x, *cfg[4:]), grad_of(TORCH[name], x, g, *cfg[4:])
+        for layout in ("transposed", "strided", "channels-last"):
+            pair = found.get(layout)
+            if not isinstance(pair, list) or len(pair) != 2:
+                raise CheckFailure(f"{name} on a {layout} input returned {summarize(pair)}")
+            expect_close(pair[0], want_out, **TOL[name], what=f"{name} of a {layout} (non-contiguous) x")
+            expect_close(pair[1], want_grad, **F64, what=f"the gradient of {name} for a {layout} x")

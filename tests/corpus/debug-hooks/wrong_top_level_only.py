@@ -1,0 +1,38 @@
+"""Hooks only the model's direct children (named_children): a culprit inside a nested block is reported as the
+top-level block that holds it."""
+
+import torch
+
+
+def attach_grad_norm_logger(model):
+    log = {name: [] for name, _ in model.named_parameters()}
+    handles = [p.register_hook(lambda g, values=log[name]: values.append(float(g.norm())))
+               for name, p in model.named_parameters()]
+    return log, handles
+
+
+def _leaves(value):
+    if isinstance(value, torch.Tensor):
+        return [value]
+    if isinstance(value, (tuple, list)):
+        return [t for v in value for t in _leaves(v)]
+    return []
+
+
+def first_nonfinite_module(model, x):
+    found = []
+
+    def hook(name):
+        def watch(module, args, output):
+            if not found and any(not bool(torch.isfinite(t).all()) for t in _leaves(output)):
+                found.append(name)
+        return watch
+
+    handles = [m.register_forward_hook(hook(n)) for n, m in model.named_children()]
+    try:
+        with torch.no_grad():
+            model(x)
+    finally:
+        for h in handles:
+            h.remove()
+    return found[0] if found else None

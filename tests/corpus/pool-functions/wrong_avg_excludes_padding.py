@@ -1,0 +1,74 @@
+"""Average pooling divides each window by the number of real (unpadded) elements it covers, torch's
+count_include_pad=False, where the task (and torch's default) always divides by kH*kW: the borders come out too
+large when padding > 0, forward and backward."""
+
+import torch
+import torch.nn.functional as F
+
+
+def _pair(v):
+    return (v, v) if isinstance(v, int) else (int(v[0]), int(v[1]))
+
+
+def _geometry(kernel_size, stride, padding):
+    """(kH, kW), (sH, sW), (pH, pW); stride None means the kernel size."""
+    k = _pair(kernel_size)
+    return k, (k if stride is None else _pair(stride)), _pair(padding)
+
+
+class MaxPool2d(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x, kernel_size, stride, padding):
+        (kh, kw), (sh, sw), (ph, pw) = _geometry(kernel_size, stride, padding)
+        n, c, h, w = x.shape
+        xp = F.pad(x, (pw, pw, ph, ph), value=float("-inf"))  # a padded position is never the maximum
+        windows = xp.unfold(2, kh, sh).unfold(3, kw, sw)  # (N, C, oH, oW, kH, kW)
+        oh, ow = windows.shape[2], windows.shape[3]
+        out, pos = windows.reshape(n, c, oh, ow, kh * kw).max(dim=-1)  # ties: the first in row-major order
+        rows = torch.arange(oh, device=x.device).view(oh, 1) * sh + pos // kw - ph  # in the unpadded input
+        cols = torch.arange(ow, device=x.device) * sw + pos % kw - pw
+        ctx.save_for_backward(rows * w + cols)
+        ctx.input_shape = x.shape
+        return out
+
+    @staticmethod
+    def backward(ctx, grad_out):
+        (index,) = ctx.saved_tensors
+        n, c, h, w = ctx.input_shape
+        grad_x = grad_out.new_zeros(n, c, h * w)
+        # scatter_add_: an element that is the maximum of several (overlapping) windows gets the sum of their gradients
+        grad_x.scatter_add_(2, index.reshape(n, c, -1), grad_out.reshape(n, c, -1))
+        return grad_x.reshape(n, c, h, w), None, None, None
+
+
+class AvgPool2d(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x, kernel_size, stride, padding):
+        (kh, kw), (sh, sw), (ph, pw) = _geometry(kernel_size, stride, padding)
+        xp = F.pad(x, (pw, pw, ph, ph))
+        windows = xp.unfold(2, kh, sh).unfold(3, kw, sw)
+        ones = F.pad(torch.ones_like(x[:1, :1]), (pw, pw, ph, ph))
+        count = ones.unfold(2, kh, sh).unfold(3, kw, sw).sum(dim=(-2, -1))  # real elements per window
+        ctx.geometry = ((kh, kw), (sh, sw), (ph, pw))
+        ctx.input_shape = x.shape
+        ctx.save_for_backward(count)
+        return windows.sum(dim=(-2, -1)) / count
+
+    @staticmethod
+    def backward(ctx, grad_out):
+        (kh, kw), (sh, sw), (ph, pw) = ctx.geometry
+        (count,) = ctx.saved_tensors
+        n, c, h, w = ctx.input_shape
+        oh, ow = grad_out.shape[-2:]
+        share = (grad_out / count).reshape(n, c, 1, oh * ow).expand(n, c, kh * kw, oh * ow)
+        # fold is unfold's adjoint: it adds every window's column back onto the input, overlaps summed, padding cut off
+        grad_x = F.fold(share.reshape(n, c * kh * kw, oh * ow), (h, w), (kh, kw), padding=(ph, pw), stride=(sh, sw))
+        return grad_x, None, None, None
+
+
+def max_pool2d(x, kernel_size, stride=None, padding=0):
+    return MaxPool2d.apply(x, kernel_size, stride, padding)
+
+
+def avg_pool2d(x, kernel_size, stride=None, padding=0):
+    return AvgPool2d.apply(x, kernel_size, stride, padding)
