@@ -1,12 +1,21 @@
-"""Hidden graders for gradient-check: random inputs per run, every verdict compared with torch's gradcheck (run here,
-in the judge), fixed separating cases alongside (a backward off by just over rtol, a wrong second output, a wrong
-second input, a backward right only for an all-ones incoming gradient)."""
+"""Hidden graders for gradient-check. numerical_jacobian: random inputs per run, compared with the judge's own
+central differences. check_grad: every case is a random function drawn per run (random inputs, outputs,
+activations, coefficients, matrices and tolerances, and a random mistake in its backward or none), built in the worker
+by the one generic builder of probes.py, so neither a name nor the function's code tells the verdict; each verdict is
+torch.autograd.gradcheck's on the judge's own copy of the function. Every grader mixes True and False verdicts in a
+random order, and always holds the separating cases it is about (a backward off by just over or just under rtol, a
+wrong second output, a wrong later input, a backward right only for an all-ones incoming gradient, a wrong backward
+for an input without grad, an unused input, empty outputs and inputs, kinks, a large eps), each with random
+content."""
+
+import copy
 
 import torch
 
-from grader.judge.checks import CheckFailure, expect_close, expect_equal, expect_tensor, load_sibling, summarize
+from grader.judge.checks import CheckFailure, expect_close, expect_tensor, load_sibling, summarize
 
 probes = load_sibling(__file__)
+T = load_sibling(__file__, "test_public.py")
 F = probes.FUNCTIONS
 
 
@@ -97,65 +106,89 @@ def _unchanged(got, what):
         raise CheckFailure(f"{what} changed the inputs' requires_grad")
 
 
+
+WHAT = {
+    "right": "a correct backward",
+    "err_above": "a backward off by a little more than rtol",
+    "err_below": "a backward off by a little less than rtol",
+    "big_error": "a plainly wrong backward",
+    "second_output": "a function whose later output has a wrong backward",
+    "second_input": "a function whose backward is wrong for a later input that requires grad",
+    "mean": "a backward right only for an all-ones incoming gradient",
+    "no_grad_error": "a backward wrong only for an input that does not require grad",
+    "unused": "an input that requires grad but is never used",
+    "empty_output": "a function with an output that has no elements",
+    "empty_input": "an input with no elements that requires grad",
+    "kink_relu": "relu at exact zeros",
+    "kink_abs": "abs at exact zeros",
+    "swap": "a backward off by just over rtol at atol=0 (rtol is relative to the numerical side)",
+    "swap_looser": "a backward off by just over half the rtol, at atol=0",
+    "atol_absorbs": "a backward error smaller than atol",
+    "atol_too_small": "a backward error larger than atol and rtol",
+    "eps_curved": "a cube at a large eps (central differences off by eps**2)",
+    "eps_quadratic": "a quadratic at a large eps (central differences exact)",
+    "all_need_grad": "the same function with every input requiring grad (its wrong backward now counts)",
+}
+
+
+def check_verdict(learner, device, kind, spec, tol, probe="verdict"):
+    """The learner's verdict equals gradcheck's on the judge's own copy; returns what the probe returned."""
+    want = T.reference(spec, tol, str(device))
+    got = T.verdict_of(learner, spec, tol, device, probe)
+    verdict = got.get("verdict") if probe == "verdict_and_state" and isinstance(got, dict) else got
+    if type(verdict) is not bool:
+        raise CheckFailure(f"check_grad must return a bool (for {WHAT[kind]})", f"received {summarize(verdict)}")
+    if verdict != want:
+        raise CheckFailure(f"check_grad's verdict is not gradcheck's for {WHAT[kind]} (it should be {want})")
+    return got
+
+
+def check_batch(learner, device, rng, kinds):
+    for kind, spec, tol, _ in T.draw_batch(rng, kinds):
+        check_verdict(learner, device, kind, spec, tol)
+
+
 def test_inputs_unchanged(learner, device, rng):
     """numerical_jacobian and check_grad leave the caller's inputs as they were: same values, same version counters
-    (no in-place writes, even ones undone afterwards), no .grad written."""
+    (no in-place writes, even ones undone afterwards), no .grad written; check_grad's verdicts (a right and a wrong
+    backward, in a random order) are gradcheck's."""
     inputs = [rand(rng, 2, 3, device=device, requires_grad=True), rand(rng, 3, 2, device=device)]
     got = learner.probe("jacobian", "tanh_matmul", inputs, 1e-3)
     _unchanged(got, "numerical_jacobian")
-    got = learner.probe("verdict_and_state", "tanh_matmul", inputs, 1e-6, 1e-5, 1e-3)
-    _unchanged(got, "check_grad")
-    expect_equal(got["verdict"], True, what="check_grad's verdict for tanh(a @ b)")
-
-
-VERDICT_CASES = ["tanh_matmul", "two_outputs", "square", "square_missing_two", "sin_wrong_sign", "exp_slightly_off",
-                 "relu", "abs", "matmul", "a_plus_bad_square_b", "second_output_wrong", "double_mean_backward",
-                 "ignores_b", "empty_second_output"]
+    for kind, spec, tol, _ in T.draw_batch(rng, ["right", "big_error"]):
+        got = check_verdict(learner, device, kind, spec, tol, probe="verdict_and_state")
+        _unchanged(got, "check_grad")
 
 
 def test_verdicts_match_gradcheck(learner, device, rng):
-    """check_grad gives torch.autograd.gradcheck's verdict on correct and subtly wrong backwards: a wrong second
-    output, a wrong second input, a backward right only for an all-ones incoming gradient, kinks, 1 % errors, an input
-    that requires grad but is never used, an output with no elements."""
-    kink = torch.tensor([0.0, 1.0, -2.0], dtype=torch.float64, device=device, requires_grad=True)
-    inputs = {
-        "tanh_matmul": [rand(rng, 2, 3, device=device, requires_grad=True),
-                        rand(rng, 3, 2, device=device, requires_grad=True)],
-        "relu": [kink], "abs": [kink],
-        "matmul": [rand(rng, 2, 3, device=device, requires_grad=True), rand(rng, 3, 2, device=device)],
-        "a_plus_bad_square_b": [rand(rng, 3, device=device, requires_grad=True),
-                                rand(rng, 3, device=device, requires_grad=True)],
-        "ignores_b": [rand(rng, 3, device=device, requires_grad=True), rand(rng, 2, device=device, requires_grad=True)],
-    }
-    for name in VERDICT_CASES:
-        args = inputs.get(name) or [rand(rng, 4, device=device, requires_grad=True)]
-        want = torch.autograd.gradcheck(F[name], tuple(args), eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=False)
-        got = learner.probe("verdict", name, args, 1e-6, 1e-5, 1e-3)
-        expect_equal(got, bool(want), what=f"check_grad's verdict for {name}")
+    """check_grad gives torch.autograd.gradcheck's verdict on random functions with correct and subtly wrong
+    backwards: a wrong later output, a wrong later input, a backward right only for an all-ones incoming gradient,
+    errors just above and just below rtol, kinks, an input that requires grad but is never used, an output and an
+    input with no elements, a wrong backward for an input without grad."""
+    check_batch(learner, device, rng, ["right", "right", "err_above", "err_below", "big_error", "second_output",
+                                       "second_input", "mean", "no_grad_error", "unused", "empty_output", "empty_input",
+                                       "kink_relu", "kink_abs"])
 
 
 def test_tolerances_as_given(learner, device, rng):
-    """check_grad uses the caller's rtol and atol in torch.allclose(analytic, numerical, rtol, atol): a backward off
-    by 1.0005e-3 fails at rtol=1e-3, atol=0 and passes at rtol=2e-3; its eps is used too."""
-    x = rand(rng, 4, device=device, requires_grad=True)
-    for rtol, atol in ((1e-3, 0.0), (2e-3, 0.0), (1e-3, 1e-5)):
-        want = torch.autograd.gradcheck(F["exp_off_by_rtol"], (x,), eps=1e-6, atol=atol, rtol=rtol,
-                                        raise_exception=False)
-        got = learner.probe("verdict", "exp_off_by_rtol", [x], 1e-6, atol, rtol)
-        expect_equal(got, bool(want), what=f"check_grad's verdict for a backward off by 1.0005e-3 at rtol={rtol:g}, "
-                     f"atol={atol:g}")
-    # a huge eps makes the central difference of x ** 3 * b wrong by eps^2 * b: gradcheck fails it, as must check_grad
-    args = [torch.tensor([0.5, -1.0, 0.2], dtype=torch.float64, device=device, requires_grad=True),
-            torch.full((3,), 1.0, dtype=torch.float64, device=device)]
-    want = torch.autograd.gradcheck(F["cube_times"], tuple(args), eps=0.1, atol=1e-5, rtol=1e-3,
-                                    raise_exception=False)
-    got = learner.probe("verdict", "cube_times", args, 0.1, 1e-5, 1e-3)
-    expect_equal(got, bool(want), what="check_grad's verdict for x ** 3 * b at eps=0.1 (the caller's eps)")
+    """check_grad uses the caller's eps, rtol and atol in torch.allclose(analytic, numerical, rtol, atol): a backward
+    off by just over rtol fails at atol=0 and passes at twice the rtol; an error under atol passes and one over it
+    fails; at a large eps a cube fails and a quadratic passes."""
+    check_batch(learner, device, rng, ["swap", "swap_looser", "atol_absorbs", "atol_too_small", "eps_curved",
+                                       "eps_quadratic", "err_below", "err_above"])
 
 
 def test_skips_inputs_without_grad(learner, device, rng):
-    """Only inputs that require grad are checked (a wrong backward for an input without grad is not a failure)."""
-    a = rand(rng, 3, device=device, requires_grad=True)
-    b = rand(rng, 3, device=device)
-    expect_equal(learner.probe("verdict", "a_plus_bad_square_b", [a, b], 1e-6, 1e-5, 1e-3), True,
-                 what="check_grad when only the first input requires grad")
+    """Only inputs that require grad are checked: a wrong backward for an input without grad is not a failure, and
+    the same function with every input requiring grad fails; a correct function alongside, in a random order."""
+    for _ in range(100):
+        kind, spec, tol, _ = T.draw_batch(rng, ["no_grad_error"])[0]
+        every = copy.deepcopy(spec)
+        every["requires_grad"] = [True] * len(spec["requires_grad"])
+        if not T.reference(every, tol):
+            break
+    else:
+        raise AssertionError("no separating case could be drawn")
+    cases = [(kind, spec, tol), ("all_need_grad", every, tol), T.draw_batch(rng, ["right"])[0][:3]]
+    for i in torch.randperm(3, generator=rng).tolist():
+        check_verdict(learner, device, *cases[i])
