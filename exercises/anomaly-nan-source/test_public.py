@@ -9,61 +9,10 @@ import warnings
 
 import torch
 
+from grader.drawn import describe, draw, pick, randint
 from grader.judge.checks import CheckFailure, expect_close, load_sibling
 
 P = load_sibling(__file__)
-
-UNARY = ["sqrt", "log", "exp", "tanh", "sin", "pow", "scale", "shift", "relu", "sum", "rowsum", "detach", "check",
-         "guard"]
-WEIGHTS = [5, 4, 1, 1, 1, 3, 4, 2, 2, 1, 1, 1, 1, 1]
-BINARY = ["add", "sub", "mul", "div", "where"]
-BWEIGHTS = [2, 1, 4, 3, 2]
-CONSTANTS = {"pow": [0.5, 2.0, 3.0, -1.0, 1.5], "scale": [0.0, 0.0, 2.0, -0.5, 0.5], "shift": [-1.0, 1.0, 0.5]}
-
-
-def _int(rng, low, high):
-    return int(torch.randint(low, high + 1, (1,), generator=rng))
-
-
-def _pick(rng, items, weights=None):
-    w = torch.tensor(weights if weights is not None else [1.0] * len(items), dtype=torch.float64)
-    return items[int(torch.multinomial(w, 1, generator=rng))]
-
-
-def draw(rng, reduce=True):
-    """A random spec: 1 to 3 input tensors of a random shape, values in +-[0.5, 2] with exact zeros and negatives at
-    random places, and 3 to 7 operations on them; every value computed feeds the result."""
-    shape = (_int(rng, 2, 5),) if _int(rng, 0, 1) else (_int(rng, 2, 4), _int(rng, 2, 4))
-    inputs = []
-    for _ in range(_int(rng, 1, 3)):
-        x = torch.rand(shape, generator=rng, dtype=torch.float64) * 1.5 + 0.5
-        x = torch.where(torch.rand(shape, generator=rng) < 0.2, -x, x)
-        if _int(rng, 0, 1):
-            x.view(-1)[_int(rng, 0, x.numel() - 1)] = 0.0
-        inputs.append(x)
-    ops, count, used = [], len(inputs), set()
-
-    def arg():
-        i = count - 1 - min(_int(rng, 0, 3), count - 1) if _int(rng, 0, 2) else _int(rng, 0, count - 1)
-        used.add(i)
-        return i
-
-    for _ in range(_int(rng, 3, 7)):
-        if _int(rng, 0, 2):
-            name = _pick(rng, UNARY, WEIGHTS)
-            op = [name, arg()] + ([_pick(rng, CONSTANTS[name])] if name in CONSTANTS else [])
-        else:
-            name = _pick(rng, BINARY, BWEIGHTS)
-            op = [name] + [arg() for _ in range(3 if name == "where" else 2)]
-        ops.append(op)
-        count += 1
-    for i in range(count - 1):  # fold every value nothing used into the result
-        if i not in used:
-            ops.append(["add", count - 1, i] if _int(rng, 0, 1) else ["add", i, count - 1])
-            used.add(count - 1)
-            count += 1
-    return {"inputs": inputs, "ops": ops, "reduce": reduce}
-
 
 def reference(spec, device="cpu"):
     """What find_nan_backward must give for spec, found here: ("nan", node name), ("none", None) or ("raises", type)."""
@@ -140,49 +89,11 @@ def draw_case(rng, kind, avoid=()):
     """A random spec of the given kind whose answer is not in avoid (answers already drawn, to vary them), and its
     outcome on the CPU."""
     for _ in range(5000):
-        spec = draw(rng)
+        spec = draw(rng, reduce=True)
         f = features(spec)
         if f is not None and KINDS[kind](f) and f["outcome"] not in avoid:
             return spec, f["outcome"]
     raise AssertionError(f"prep could not draw a case of kind {kind}")  # the grader's bug, never the learner's
-
-
-def describe(spec):
-    """spec as Python-like text, for messages."""
-    names = [f"x{i}" for i in range(len(spec["inputs"]))]
-    lines = [f"{n} = {x.tolist()}" for n, x in zip(names, spec["inputs"])]
-    infix = {"add": "+", "sub": "-", "mul": "*", "div": "/"}
-    for op in spec["ops"]:
-        name, k = op[0], P.OPS[op[0]]
-        a = [names[i] for i in op[1:1 + k]]
-        c = op[1 + k:]
-        if name in infix:
-            text = f"{a[0]} {infix[name]} {a[1]}"
-        elif name == "where":
-            text = f"torch.where({a[0]} > 0, {a[1]}, {a[2]})"
-        elif name == "pow":
-            text = f"{a[0]} ** {c[0]}"
-        elif name == "scale":
-            text = f"{a[0]} * {c[0]}"
-        elif name == "shift":
-            text = f"{a[0]} + {c[0]}"
-        elif name == "relu":
-            text = f"{a[0]}.clamp(min=0.0)"
-        elif name == "rowsum":
-            text = f"{a[0]}.sum(-1, keepdim=True)"
-        elif name == "check":
-            text = f"{a[0]}  # raises ValueError unless every entry is > 0"
-        elif name == "guard":
-            text = f"guard({a[0]})  # identity; its backward raises RuntimeError on a negative gradient"
-        elif name in ("sum", "detach"):
-            text = f"{a[0]}.{name}()"
-        else:
-            text = f"torch.{name}({a[0]})"
-        names.append(f"v{len(names)}")
-        lines.append(f"{names[-1]} = {text}")
-    lines.append(f"loss = {names[-1]}.sum()")
-    return "def fn(" + ", ".join(f"x{i}" for i in range(len(spec["inputs"]))) + "):  # float64 inputs that " \
-        "require grad\n    " + "\n    ".join(lines)
 
 
 def answer_text(outcome):
@@ -217,10 +128,10 @@ def test_row_norms_example(learner, device, rng):
     """row_norms of a small matrix with a zero row (rows drawn per run): the norms, and the gradient 0 for the zero
     row and x / norm for the others."""
     triples = [(3.0, 4.0), (5.0, 12.0), (8.0, 6.0), (0.0, 2.0), (7.0, 24.0)]
-    n = _int(rng, 2, 4)
-    rows = [list(triples[_int(rng, 0, len(triples) - 1)]) for _ in range(n)]
-    rows = [[v if _int(rng, 0, 1) else -v for v in r] for r in rows]
-    rows[_int(rng, 0, n - 1)] = [0.0, 0.0]
+    n = randint(rng, 2, 4)
+    rows = [list(triples[randint(rng, 0, len(triples) - 1)]) for _ in range(n)]
+    rows = [[v if randint(rng, 0, 1) else -v for v in r] for r in rows]
+    rows[randint(rng, 0, n - 1)] = [0.0, 0.0]
     x = torch.tensor(rows, dtype=torch.float64, device=device)
     norm = torch.tensor([(a * a + b * b) ** 0.5 for a, b in rows], dtype=torch.float64, device=device)
     grad = torch.tensor([[a / m, b / m] if m else [0.0, 0.0] for (a, b), m in zip(rows, norm.tolist())],

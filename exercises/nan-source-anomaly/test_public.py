@@ -7,66 +7,10 @@ modules' outputs) with hooks."""
 
 import torch
 
+from grader.drawn import describe, draw, pick, randint
 from grader.judge.checks import CheckFailure, load_sibling
 
 P = load_sibling(__file__)
-
-UNARY = ["sqrt", "log", "exp", "tanh", "sin", "pow", "scale", "shift", "relu", "sum", "rowsum", "detach", "check",
-         "guard"]
-WEIGHTS = [5, 4, 1, 1, 1, 3, 4, 2, 2, 1, 1, 1, 1, 1]
-BINARY = ["add", "sub", "mul", "div", "where"]
-BWEIGHTS = [2, 1, 4, 3, 2]
-CONSTANTS = {"pow": [0.5, 2.0, 3.0, -1.0, 1.5], "scale": [0.0, 0.0, 2.0, -0.5, 0.5], "shift": [-1.0, 1.0, 0.5]}
-
-
-def _int(rng, low, high):
-    return int(torch.randint(low, high + 1, (1,), generator=rng))
-
-
-def _pick(rng, items, weights=None):
-    w = torch.tensor(weights if weights is not None else [1.0] * len(items), dtype=torch.float64)
-    return items[int(torch.multinomial(w, 1, generator=rng))]
-
-
-def draw(rng, loop=False):
-    """A random spec: 1 to 3 input tensors of a random shape, values in +-[0.5, 2] with exact zeros and negatives at
-    random places, and 3 to 7 operations on them; every value computed feeds the result. With loop, the first
-    operation reuses a value at every step of a 40-step loop (2 ** 40 paths, over a hundred nodes)."""
-    shape = (_int(rng, 2, 5),) if _int(rng, 0, 1) else (_int(rng, 2, 4), _int(rng, 2, 4))
-    inputs = []
-    for _ in range(_int(rng, 1, 3)):
-        x = torch.rand(shape, generator=rng, dtype=torch.float64) * 1.5 + 0.5
-        x = torch.where(torch.rand(shape, generator=rng) < 0.2, -x, x)
-        if _int(rng, 0, 1):
-            x.view(-1)[_int(rng, 0, x.numel() - 1)] = 0.0
-        inputs.append(x)
-    ops, count, used = [], len(inputs), set()
-    if loop:
-        ops.append(["loop", _int(rng, 0, count - 1), 40])
-        used.add(ops[0][1])
-        count += 1
-
-    def arg():
-        i = count - 1 - min(_int(rng, 0, 3), count - 1) if _int(rng, 0, 2) else _int(rng, 0, count - 1)
-        used.add(i)
-        return i
-
-    for _ in range(_int(rng, 3, 7)):
-        if _int(rng, 0, 2):
-            name = _pick(rng, UNARY, WEIGHTS)
-            op = [name, arg()] + ([_pick(rng, CONSTANTS[name])] if name in CONSTANTS else [])
-        else:
-            name = _pick(rng, BINARY, BWEIGHTS)
-            op = [name] + [arg() for _ in range(3 if name == "where" else 2)]
-        ops.append(op)
-        count += 1
-    for i in range(count - 1):  # fold every value nothing used into the result
-        if i not in used:
-            ops.append(["add", count - 1, i] if _int(rng, 0, 1) else ["add", i, count - 1])
-            used.add(count - 1)
-            count += 1
-    return {"inputs": inputs, "ops": ops, "reduce": False}
-
 
 def analyse(spec, device="cpu"):
     """Everything about spec's computation the graders need, found here: the outcome (("bad", first node whose
@@ -140,50 +84,11 @@ def draw_case(rng, kind, avoid=(), loop=False):
     """A random spec of the given kind whose answer is not in avoid (answers already drawn, to vary them), and its
     outcome on the CPU."""
     for _ in range(5000):
-        spec = draw(rng, loop)
+        spec = draw(rng, reduce=False, loop=loop)
         f = analyse(spec)
         if f is not None and KINDS[kind](f) and f["outcome"] not in avoid:
             return spec, f["outcome"]
     raise AssertionError(f"prep could not draw a case of kind {kind}")  # the grader's bug, never the learner's
-
-
-def describe(spec):
-    """spec as Python-like text, for messages."""
-    names = [f"x{i}" for i in range(len(spec["inputs"]))]
-    lines = [f"{n} = {x.tolist()}" for n, x in zip(names, spec["inputs"])]
-    infix = {"add": "+", "sub": "-", "mul": "*", "div": "/"}
-    for op in spec["ops"]:
-        name, k = op[0], P.OPS[op[0]]
-        a = [names[i] for i in op[1:1 + k]]
-        c = op[1 + k:]
-        if name in infix:
-            text = f"{a[0]} {infix[name]} {a[1]}"
-        elif name == "where":
-            text = f"torch.where({a[0]} > 0, {a[1]}, {a[2]})"
-        elif name == "pow":
-            text = f"{a[0]} ** {c[0]}"
-        elif name == "scale":
-            text = f"{a[0]} * {c[0]}"
-        elif name == "shift":
-            text = f"{a[0]} + {c[0]}"
-        elif name == "relu":
-            text = f"{a[0]}.clamp(min=0.0)"
-        elif name == "rowsum":
-            text = f"{a[0]}.sum(-1, keepdim=True)"
-        elif name == "loop":
-            text = f"repeat({a[0]})  # y = {a[0]}, then {int(c[0])} times y = y * 0.5 + y * 0.5"
-        elif name == "check":
-            text = f"{a[0]}  # raises ValueError unless every entry is > 0"
-        elif name == "guard":
-            text = f"guard({a[0]})  # identity; its backward raises RuntimeError on a negative gradient"
-        elif name in ("sum", "detach"):
-            text = f"{a[0]}.{name}()"
-        else:
-            text = f"torch.{name}({a[0]})"
-        names.append(f"v{len(names)}")
-        lines.append(f"{names[-1]} = {text}")
-    lines.append(f"return {names[-1]}")
-    return "def fn(" + ", ".join(f"x{i}" for i in range(len(spec["inputs"]))) + "):  # float64 inputs\n    " + "\n    ".join(lines)
 
 
 def draw_model(rng):
@@ -191,31 +96,31 @@ def draw_model(rng):
     4 to 6, and traps in random places: log or sqrt after tanh (NaN), log after relu (-inf at exact zeros), exp of
     large values (inf); sometimes log(out - shift) in the model's own forward."""
     width = 4
-    blocks, names = [], iter(["enc", "mid", "head", "block", "body"][_int(rng, 0, 1):])
+    blocks, names = [], iter(["enc", "mid", "head", "block", "body"][randint(rng, 0, 1):])
 
     def one():
         nonlocal width
-        kind = _pick(rng, ["linear", "tanh", "relu", "log", "exp", "sqrt", "scale"], [4, 2, 2, 2, 1, 1, 1])
+        kind = pick(rng, ["linear", "tanh", "relu", "log", "exp", "sqrt", "scale"], [4, 2, 2, 2, 1, 1, 1])
         if kind == "linear":
-            out = _int(rng, 3, 6)
-            scale = _pick(rng, [0.5, 1.0, 40.0], [3, 3, 1])
+            out = randint(rng, 3, 6)
+            scale = pick(rng, [0.5, 1.0, 40.0], [3, 3, 1])
             w = torch.randn(out, width, generator=rng, dtype=torch.float64) * scale
             b = torch.randn(out, generator=rng, dtype=torch.float64) * scale
-            if _int(rng, 0, 2) == 0:
-                w[_int(rng, 0, out - 1)] = 0.0
-                b[_int(rng, 0, out - 1)] = -1.0
+            if randint(rng, 0, 2) == 0:
+                w[randint(rng, 0, out - 1)] = 0.0
+                b[randint(rng, 0, out - 1)] = -1.0
             width = out
             return ["linear", w, b]
         if kind == "scale":
-            return ["scale", _pick(rng, [0.5, 2.0, -1.0])]
+            return ["scale", pick(rng, [0.5, 2.0, -1.0])]
         return [kind]
 
-    for i in range(_int(rng, 2, 4)):
-        if _int(rng, 0, 2) == 0:
-            blocks.append([next(names), [one() for _ in range(_int(rng, 2, 3))]])
+    for i in range(randint(rng, 2, 4)):
+        if randint(rng, 0, 2) == 0:
+            blocks.append([next(names), [one() for _ in range(randint(rng, 2, 3))]])
         else:
             blocks.append([str(i), one()])
-    shift = _pick(rng, [None, 100.0], [3, 1])
+    shift = pick(rng, [None, 100.0], [3, 1])
     return {"blocks": blocks, "shift": shift}, width
 
 
@@ -248,7 +153,7 @@ def draw_model_case(rng, kind):
     """A random model spec of the given kind, and an input batch x (float64) for it."""
     for _ in range(5000):
         spec, _ = draw_model(rng)
-        x = torch.randn(_int(rng, 2, 5), 4, generator=rng, dtype=torch.float64) * 2
+        x = torch.randn(randint(rng, 2, 5), 4, generator=rng, dtype=torch.float64) * 2
         if MODEL_KINDS[kind](module_outcome(spec, x)):
             return spec, x
     raise AssertionError(f"prep could not draw a model of kind {kind}")  # the grader's bug, never the learner's
