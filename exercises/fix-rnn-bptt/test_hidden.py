@@ -68,7 +68,10 @@ def test_forward_and_gradients_match_nn_rnn(learner, device, rng):
     for B, T, dtype in ((4, 6, torch.float64), (1, 1, torch.float64), (3, 5, torch.float32)):
         rnn, _ = reference(rng, device, dtype=dtype)
         x = torch.randn(B, T, D, generator=rng, dtype=torch.float64).to(device, dtype)
-        tol = dict(rtol=1e-10, atol=1e-12) if dtype == torch.float64 else dict(rtol=1e-5, atol=1e-6)
+        # float32: parameter gradients sum B*T products and our kernel sums in another order than nn.RNN's, so
+        # 1e-5/1e-6 failed a right answer about once in 100 draws; 1e-4/1e-5 leaves 3.5x margin over 6000 draws
+        # (the float64 cases, at 1e-10, are where wrong arithmetic is caught).
+        tol = dict(rtol=1e-10, atol=1e-12) if dtype == torch.float64 else dict(rtol=1e-4, atol=1e-5)
         for h0 in (None, torch.randn(1, B, H, generator=rng, dtype=torch.float64).to(device, dtype)):
             got = learner.probe("forward", [D, H], state(rnn), x, h0)
             rnn.zero_grad()
