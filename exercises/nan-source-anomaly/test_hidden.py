@@ -37,10 +37,26 @@ def check_batch(learner, device, specs, what, requires_grad=False):
 def test_names_the_first_nonfinite_node(learner, device, rng):
     """Random computations whose gradient breaks (NaN or inf) at a random node, among them one where two nodes break
     and the first one backward runs is not the first one a walk of the graph meets, and one where the node that
-    receives the broken gradient has another name; a finite one alongside."""
+    receives the broken gradient has another name; a finite one alongside; and one whose gradient overflows only at
+    the scale of fn(*inputs).sum() (a mean, or any other starting gradient, misses it)."""
     specs = draw_batch(rng, ["bad", "bad", "order", "outputs", "clean"])
     check_batch(learner, device, specs, "random computations whose gradient breaks at a random node (the first node "
                                         "in the order backward runs them, whose own computed gradients break)")
+    check_batch(learner, device, [overflow_at_sum_scale(rng)],
+                "a computation whose gradient overflows only when backward starts from fn(*inputs).sum() (a gradient "
+                "of 1 for every entry; a mean or another scale gives different gradients)")
+
+
+def overflow_at_sum_scale(rng):
+    """A computation whose gradient overflows only at the scale of fn(*inputs).sum(): the gradient reaching the first
+    multiplication is c * 1e200 with c in [2.5e108, 3.4e108], inf when every entry's upstream gradient is 1 (a sum),
+    finite when it is 1 / n (a mean, n >= 2) or smaller."""
+    n = int(torch.randint(2, 6, (1,), generator=rng))
+    x = (torch.rand(n, generator=rng, dtype=torch.float64) + 0.5) * 1e-300
+    c = 2.5e108 + float(torch.rand((), generator=rng, dtype=torch.float64)) * 0.9e108
+    spec = {"inputs": [x], "ops": [["scale", 0, 1e200], ["scale", 1, c]], "reduce": False}
+    assert T.reference(spec)[0] == "bad", "prep's overflow case no longer overflows"  # the grader's bug
+    return spec
 
 
 def test_inf_gradients_count(learner, device, rng):
