@@ -64,11 +64,16 @@ def test_find(learner, device, rng, name):
 
 def test_other_errors_propagate(learner, device, rng):
     """A ValueError raised by fn (for some inputs) and a RuntimeError raised by a backward node that is not anomaly
-    mode's NaN report propagate, and anomaly detection is off afterwards all the same; a NaN and a clean case
-    alongside."""
+    mode's NaN report propagate, and so does backward's own RuntimeError for a loss without a graph; anomaly detection
+    is off afterwards all the same; a NaN and a clean case alongside."""
     specs = draw_batch(rng, ["raises_value", "raises_runtime", "nan", "clean"])
     check_batch(learner, device, specs, "a function that raises ValueError for its inputs, a backward node that "
                                         "raises RuntimeError, a NaN gradient, a finite backward")
+    spec, _ = T.draw_case(rng, "nan")  # then detached at the end: the loss has no graph, backward raises
+    spec = {**spec, "ops": spec["ops"] + [["detach", len(spec["inputs"]) + len(spec["ops"]) - 1]]}
+    assert T.reference(spec) == ("raises", "RuntimeError"), "prep's detached case no longer raises"  # grader's bug
+    check_batch(learner, device, [spec], "a loss that does not require grad (every path detached): backward's "
+                                         "RuntimeError must propagate, not be skipped")
 
 
 def norm_case(rng, dtype):

@@ -85,11 +85,30 @@ def bilinear(seed):
     return nn.Bilinear(3, 4, 2)
 
 
+class SharedInput(nn.Module):
+    """Its Linear `lin` is called twice on the same input, and the input also skips past it: the gradient `lin` passes
+    back is only part of what reaches x. `wrap` (the judge's) sees lin's input at each call."""
+
+    def __init__(self):
+        super().__init__()
+        self.lin = nn.Linear(3, 3)
+        self.head = nn.Linear(3, 2)
+
+    def forward(self, x, wrap=None):
+        wrap = wrap or (lambda t: t)
+        h = torch.tanh(self.lin(wrap(x))) + torch.sin(self.lin(wrap(x)))
+        return self.head(h) + x[:, :2]
+
+
 def scale_model(kind, seed, device):
     """(model, the module the learner's hook goes on) for a scaling case."""
     if kind == "bilinear":
         model = bilinear(seed).to(device)
         return model, model
+    if kind == "shared":
+        torch.manual_seed(seed)
+        model = SharedInput().to(device)
+        return model, model.lin
     model = mlp(seed).to(device)
     return model, (model[2] if kind == "second" else model[0])
 
@@ -97,7 +116,7 @@ def scale_model(kind, seed, device):
 def scale_run(mod, kind, seed, x, y, factor, x2=None, x_grad=True, remove=False, passes=1):
     """Scale what one module passes back to its inputs: kind "second" (the MLP's second Linear, whose input needs a
     gradient), "first" (the first Linear: with x_grad=False nothing before it needs one, grad_input is (None,)),
-    "bilinear" (two inputs). `passes` forward/backward passes; with `remove` the handle is removed before the last.
+    "bilinear" (two inputs), "shared" (a Linear called twice on an input that also skips past it). `passes` forward/backward passes; with `remove` the handle is removed before the last.
     Returns the inputs' and parameters' .grad."""
     x = x.detach().clone().requires_grad_(x_grad)
     x2 = None if x2 is None else x2.detach().clone().requires_grad_(True)

@@ -62,7 +62,13 @@ def scale_reference(kind, seed, x, y, factor, x2=None, x_grad=True, remove=False
     model.zero_grad(set_to_none=True)
     for i in range(passes):
         f = 1.0 if remove and i == passes - 1 else factor
-        if kind == "bilinear":
+        if kind == "shared":
+            def hooked(t, f=f):  # each call's input gets its own copy: only what lin passes back is scaled
+                t = t * 1.0
+                t.register_hook(lambda g, f=f: g * f)
+                return t
+            out = model(x, wrap=hooked)
+        elif kind == "bilinear":
             a, b = x * 1.0, x2 * 1.0
             a.register_hook(lambda g, f=f: g * f)
             b.register_hook(lambda g, f=f: g * f)
@@ -172,7 +178,8 @@ def compare_scaled(got, want, what):
 
 def test_scale_grad_to_inputs(learner, device, rng):
     """The gradient reaching the module's input (and everything before it) is scaled, for factors 0, -1 and 3.5; its
-    own parameters' are not; a module with two inputs scales both."""
+    own parameters' are not; a module with two inputs scales both; a module called twice on an input that also skips
+    past it scales what it passes back at each call, and nothing else."""
     for factor in (0.0, -1.0, 3.5):
         seed, (x, y) = seed_of(rng), scale_case(rng, device)
         compare_scaled(learner.probe("scale_run", "second", seed, x, y, factor),
@@ -183,6 +190,11 @@ def test_scale_grad_to_inputs(learner, device, rng):
     compare_scaled(learner.probe("scale_run", "bilinear", seed, x, y, -2.5, x2=x2),
                    scale_reference("bilinear", seed, x, y, -2.5, x2=x2),
                    "nn.Bilinear: the gradients to both of its inputs scaled by -2.5")
+    seed, (x, y) = seed_of(rng), scale_case(rng, device)
+    compare_scaled(learner.probe("scale_run", "shared", seed, x, y, 3.0),
+                   scale_reference("shared", seed, x, y, 3.0),
+                   "a Linear called twice on an input that also skips past it: only what the module passes back is "
+                   "scaled, once per call (not the input's whole gradient)")
 
 
 def test_scale_none_grad_input(learner, device, rng):

@@ -59,6 +59,15 @@ def overflow_at_sum_scale(rng):
     return spec
 
 
+def without_graph(rng):
+    """A drawn computation (broken somewhere) whose result is detached at the end: fn(*inputs).sum() has no grad_fn,
+    so backward raises RuntimeError."""
+    spec, _ = T.draw_case(rng, "bad")
+    spec = {**spec, "ops": spec["ops"] + [["detach", len(spec["inputs"]) + len(spec["ops"]) - 1]]}
+    assert T.reference(spec) == ("raises", "RuntimeError"), "prep's detached case no longer raises"  # grader's bug
+    return spec
+
+
 def test_inf_gradients_count(learner, device, rng):
     """An inf (not NaN) gradient counts: computations whose first broken gradient is inf (anomaly mode and a NaN-only
     check miss it or name a later node), and one more broken one."""
@@ -90,10 +99,14 @@ def test_shared_graph_in_time(learner, device, rng):
 
 def test_other_errors_propagate(learner, device, rng):
     """An error that is not about a non-finite gradient is not swallowed: a ValueError from fn (for some inputs), a
-    RuntimeError from a backward node; a broken and a clean computation alongside."""
+    RuntimeError from a backward node, backward's own RuntimeError for a result without a graph; a broken and a clean
+    computation alongside."""
     specs = draw_batch(rng, ["raises_value", "raises_runtime", "bad", "clean"])
     check_batch(learner, device, specs, "a function that raises ValueError for its inputs, a backward node that "
                                         "raises RuntimeError, a broken and a finite backward")
+    check_batch(learner, device, [without_graph(rng)],
+                "a function whose result does not require grad (every path detached): backward's RuntimeError must "
+                "propagate, not be skipped")
 
 
 def check_models(learner, device, rng, kinds, hooks):

@@ -49,7 +49,27 @@ def mixed(depth, width):
                          nn.Linear(width, 1))
 
 
-BUILDERS = {"sigmoid": sigmoid_mlp, "residual": residual_tanh, "mixed": mixed}
+class SelfBilinear(nn.Module):
+    """nn.Bilinear(x, x): its class is named like a Linear, but it is not one."""
+
+    def __init__(self, width):
+        super().__init__()
+        self.bilinear = nn.Bilinear(width, width, width)
+
+    def forward(self, x):
+        return self.bilinear(x, x) / x.shape[-1]
+
+
+def shared(depth, width):
+    """One nn.Linear used at two places (model.modules() lists it once; its gradient sums both uses) and an
+    nn.Bilinear, which is no nn.Linear."""
+    twice = nn.Linear(width, width)
+    return nn.Sequential(twice, nn.Tanh(), SelfBilinear(width), nn.Tanh(), twice, nn.Tanh(),
+                         *[nn.Sequential(nn.Linear(width, width), nn.Tanh()) for _ in range(max(0, depth - 3))],
+                         nn.Linear(width, 1))
+
+
+BUILDERS = {"sigmoid": sigmoid_mlp, "residual": residual_tanh, "mixed": mixed, "shared": shared}
 
 
 def data(seed, width, device, batch=32):

@@ -54,9 +54,12 @@ def test_norms_residual_model(learner, device, rng):
 
 def test_norms_only_linear_weights(learner, device, rng):
     """Every nn.Linear counts (a subclass and one without bias included) and nothing else does (another module's
-    2-D parameter called `weight`)."""
+    2-D parameter called `weight`, an nn.Bilinear); a Linear used at two places is one module, listed once."""
     check_norms(learner, "mixed", 5, 6, seeds(rng, 1)[0], device,
                 "a network with a bias-free Linear, a Linear subclass and a non-Linear 2-D weight")
+    check_norms(learner, "shared", 4, 6, seeds(rng, 1)[0], device,
+                "a network with one Linear used at two places (it is one module) and an nn.Bilinear (which is no "
+                "nn.Linear)")
 
 
 def test_stale_gradients_ignored(learner, device, rng):
