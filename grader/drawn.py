@@ -16,7 +16,7 @@ import torch
 # name: number of value arguments (constants follow them)
 OPS = {
     "sqrt": 1, "log": 1, "exp": 1, "tanh": 1, "sin": 1, "pow": 1, "scale": 1, "shift": 1, "relu": 1,
-    "sum": 1, "rowsum": 1, "detach": 1, "check": 1, "guard": 1, "loop": 1,
+    "sum": 1, "rowsum": 1, "detach": 1, "check": 1, "guard": 1, "loop": 1, "misshape": 1,
     "add": 2, "sub": 2, "mul": 2, "div": 2, "where": 3,
 }
 
@@ -41,6 +41,20 @@ class Guard(torch.autograd.Function):
         if bool((grad < 0).any()):
             raise RuntimeError("guard: this function refuses a negative gradient")
         return grad
+
+
+class Misshape(torch.autograd.Function):
+    """The identity, whose backward returns a gradient of the wrong shape: autograd itself then raises
+    "Function MisshapeBackward returned an invalid gradient at index 0 - got ... but expected shape ...", an error
+    whose text starts like anomaly mode's NaN report but is not one."""
+
+    @staticmethod
+    def forward(ctx: Any, x: torch.Tensor) -> torch.Tensor:
+        return x.view_as(x)
+
+    @staticmethod
+    def backward(ctx: Any, grad: torch.Tensor) -> torch.Tensor:
+        return torch.cat([grad.reshape(-1), grad.reshape(-1)[:1]])
 
 
 def _apply(name: str, a: list[torch.Tensor], c: list[Any]) -> torch.Tensor:
@@ -74,6 +88,8 @@ def _apply(name: str, a: list[torch.Tensor], c: list[Any]) -> torch.Tensor:
         return a[0]
     if name == "guard":
         return Guard.apply(a[0])
+    if name == "misshape":
+        return Misshape.apply(a[0])
     if name == "loop":
         r = a[0]
         for _ in range(int(c[0])):  # every step uses r twice: 2 ** steps paths through the graph
@@ -174,6 +190,7 @@ _TEMPLATES = {
     "loop": "repeat({0})  # y = {0}, then {c0} times y = y * 0.5 + y * 0.5",
     "check": "{0}  # raises ValueError unless every entry is > 0",
     "guard": "guard({0})  # identity; its backward raises RuntimeError on a negative gradient",
+    "misshape": "misshape({0})  # identity; its backward returns a gradient of the wrong shape (autograd raises)",
 }
 
 

@@ -64,7 +64,8 @@ def test_find(learner, device, rng, name):
 
 def test_other_errors_propagate(learner, device, rng):
     """A ValueError raised by fn (for some inputs) and a RuntimeError raised by a backward node that is not anomaly
-    mode's NaN report propagate, and so does backward's own RuntimeError for a loss without a graph; anomaly detection
+    mode's NaN report propagate, and so do backward's own RuntimeErrors (a loss without a graph, a node returning a
+    gradient of the wrong shape, whose message also starts with "Function"); anomaly detection
     is off afterwards all the same; a NaN and a clean case alongside."""
     specs = draw_batch(rng, ["raises_value", "raises_runtime", "nan", "clean"])
     check_batch(learner, device, specs, "a function that raises ValueError for its inputs, a backward node that "
@@ -74,6 +75,12 @@ def test_other_errors_propagate(learner, device, rng):
     assert T.reference(spec) == ("raises", "RuntimeError"), "prep's detached case no longer raises"  # grader's bug
     check_batch(learner, device, [spec], "a loss that does not require grad (every path detached): backward's "
                                          "RuntimeError must propagate, not be skipped")
+    spec, _ = T.draw_case(rng, "nan")  # then through a node whose backward returns a wrongly shaped gradient
+    spec = {**spec, "ops": spec["ops"] + [["misshape", len(spec["inputs"]) + len(spec["ops"]) - 1]]}
+    assert T.reference(spec) == ("raises", "RuntimeError"), "prep's misshape case no longer raises"  # grader's bug
+    check_batch(learner, device, [spec], "a backward node that returns a gradient of the wrong shape: autograd's "
+                                         "RuntimeError (\"Function ... returned an invalid gradient\") is not anomaly "
+                                         "mode's NaN report and must propagate")
 
 
 def norm_case(rng, dtype):

@@ -107,6 +107,11 @@ def test_other_errors_propagate(learner, device, rng):
     check_batch(learner, device, [without_graph(rng)],
                 "a function whose result does not require grad (every path detached): backward's RuntimeError must "
                 "propagate, not be skipped")
+    spec, _ = T.draw_case(rng, "bad")
+    spec = {**spec, "ops": spec["ops"] + [["misshape", len(spec["inputs"]) + len(spec["ops"]) - 1]]}
+    assert T.reference(spec) == ("raises", "RuntimeError"), "prep's misshape case no longer raises"  # grader's bug
+    check_batch(learner, device, [spec], "a backward node that returns a gradient of the wrong shape: autograd's "
+                                         "RuntimeError must propagate")
 
 
 def check_models(learner, device, rng, kinds, hooks):
