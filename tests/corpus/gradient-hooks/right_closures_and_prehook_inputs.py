@@ -1,4 +1,4 @@
-"""A correct solution written differently: a factory of named hooks, torch.clamp, and a tensor hook on the module input."""
+"""A correct solution written differently: a factory of named hooks, torch.clamp, and a tensor hook on an alias of each module input that a forward pre-hook hands the module."""
 
 import torch
 
@@ -40,9 +40,15 @@ def scale_grad_to_inputs(module, factor):
     handles = _Handles()
 
     def pre(mod, args):
+        # The module gets its own alias of each input (view_as: a new node), and the hook goes on that alias: only
+        # the gradient this call passes back is scaled, not what reaches the input from its other uses.
+        out = []
         for a in args:
             if torch.is_tensor(a) and a.requires_grad:
-                handles.items.append(a.register_hook(lambda g: g * factor))
+                a = a.view_as(a)
+                a.register_hook(lambda g: g * factor)
+            out.append(a)
+        return tuple(out)
 
     handles.items.append(module.register_forward_pre_hook(pre))
     return handles
