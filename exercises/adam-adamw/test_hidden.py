@@ -95,7 +95,8 @@ def test_param_groups(learner, device, rng):
 
 
 def test_skips_params_without_grad(learner, device, rng):
-    """A parameter whose .grad is None is left alone, and its own step count is not advanced."""
+    """A parameter whose .grad is None is left alone, and its own step count is not advanced; only None is skipped:
+    a gradient of zeros (all of them, or some entries) is a gradient, and the step runs (count, moments, decay)."""
     initial, grads = problem(rng, device, steps=7)
     for step in (0, 2, 3):
         grads[step][1] = None
@@ -103,6 +104,19 @@ def test_skips_params_without_grad(learner, device, rng):
             "Adam when a parameter has no gradient at some steps")
     compare(learner, "AdamW", initial, grads, {"lr": 0.05, "weight_decay": 0.1},
             "AdamW when a parameter has no gradient at some steps")
+    # Zero gradients are not None: torch advances the count, decays m and v, applies the decay. An all-zero gradient
+    # at the first and a later step, and one with exact zeros in some entries after nonzero steps (m is nonzero there,
+    # so those entries still move): skipping or masking zeros changes the trajectory for every draw.
+    initial, grads = problem(rng, device, steps=7)
+    for step in (0, 3):
+        grads[step][0] = torch.zeros_like(grads[step][0])
+    grads[5][0] = grads[5][0] * (torch.arange(grads[5][0].numel(), device=device) % 2).reshape(grads[5][0].shape)
+    grads[2][1] = torch.zeros_like(grads[2][1])
+    for cls, options in (("Adam", {"lr": 0.05, "weight_decay": 0.1}), ("Adam", {"lr": 0.05}),
+                         ("AdamW", {"lr": 0.05, "weight_decay": 0.1})):
+        compare(learner, cls, initial, grads, options,
+                f"{cls} with {options} when a gradient is all zeros or has zero entries (zeros are not None: "
+                "only a .grad of None is skipped)")
 
 
 def test_closure(learner, device, rng):

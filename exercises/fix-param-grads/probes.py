@@ -6,8 +6,14 @@ import torch.nn as nn
 
 
 def make_layer(kind, params):
-    """An nn.Linear(5, 3) or a small Sequential, with the given parameter values."""
-    layer = nn.Linear(5, 3) if kind == "linear" else nn.Sequential(nn.Linear(4, 6), nn.Tanh(), nn.Linear(6, 2))
+    """An nn.Linear(5, 3) or a small Sequential ("norm": with a BatchNorm1d, whose running statistics are buffers, not
+    parameters; in eval mode, so that a forward leaves them as they are), with the given parameter values."""
+    if kind == "linear":
+        layer = nn.Linear(5, 3)
+    elif kind == "norm":
+        layer = nn.Sequential(nn.Linear(4, 6), nn.BatchNorm1d(6), nn.Tanh(), nn.Linear(6, 2)).eval()
+    else:
+        layer = nn.Sequential(nn.Linear(4, 6), nn.Tanh(), nn.Linear(6, 2))
     layer = layer.to(dtype=params[0].dtype, device=params[0].device)
     with torch.no_grad():
         for p, v in zip(layer.parameters(), params):

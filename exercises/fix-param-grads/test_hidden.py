@@ -12,7 +12,8 @@ def rand(rng, *shape, device):
 
 
 def problem(rng, device, kind="linear", n=10):
-    shapes = [(3, 5), (3,)] if kind == "linear" else [(6, 4), (6,), (2, 6), (2,)]
+    shapes = {"linear": [(3, 5), (3,)], "sequential": [(6, 4), (6,), (2, 6), (2,)],
+              "norm": [(6, 4), (6,), (6,), (6,), (2, 6), (2,)]}[kind]
     params = [rand(rng, *s, device=device) for s in shapes]
     din, dout = (5, 3) if kind == "linear" else (4, 2)
     return params, rand(rng, n, din, device=device), rand(rng, n, dout, device=device)
@@ -26,15 +27,17 @@ def reference(kind, params, x, t):
 
 
 def check(got, want, what):
-    if not isinstance(got, dict) or sorted(got) != sorted(want):
-        raise CheckFailure(f"param_grads must return a dict keyed by the parameter names ({what})")
+    if not isinstance(got, dict) or sorted(map(str, got)) != sorted(want):
+        raise CheckFailure(f"param_grads must return a dict keyed by the parameter names, one entry per "
+                           f"layer.named_parameters() and nothing else: no buffers ({what})")
     for name, w in want.items():
         expect_close(got[name], w, rtol=1e-10, atol=1e-12, what=f"the gradient of {name} ({what})")
 
 
 def test_param_grads_match_autograd(learner, device, rng):
-    """For nn.Linear(5, 3) and a Sequential of two Linear layers, every parameter's gradient equals autograd's."""
-    for kind, n in (("linear", 10), ("linear", 1), ("sequential", 7)):
+    """For nn.Linear(5, 3), a Sequential of two Linear layers and one with a BatchNorm1d (whose running statistics
+    are buffers: no entry for them), every parameter's gradient equals autograd's, one entry per named parameter."""
+    for kind, n in (("linear", 10), ("linear", 1), ("sequential", 7), ("norm", 8)):
         params, x, t = problem(rng, device, kind, n)
         got = learner.probe("param_grads", kind, params, x, t)
         check(got["value"], reference(kind, params, x, t), f"{kind}, batch {n}")

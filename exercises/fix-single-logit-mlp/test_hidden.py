@@ -61,24 +61,27 @@ def test_structure_and_parameter_count(learner):
 
 
 def test_forward_with_copied_weights(learner, device, rng):
-    """With given weights the forward pass equals relu(linear(...)) layer by layer, returning raw logits (N, output_size)."""
+    """With given weights the forward pass equals relu(linear(...)) layer by layer, returning raw logits (N, output_size),
+    N == 1 included."""
     for i, hidden, o in CONFIGS:
         weights = random_weights(rng, i, hidden, o, device)
         x = adversarial(rng, (9, i)).to(device)
-        want = reference_model(weights, i, hidden, o, device)(x).detach()
-        expect_close(learner.probe("forward", i, hidden, o, weights, x), want, rtol=1e-10, atol=1e-12,
-                     what=f"MultiLayerNN({i}, {hidden}, {o})(x), raw logits of shape (N, {o})")
+        for rows in (x, x[:1]):  # N == 1 too: still (1, output_size)
+            want = reference_model(weights, i, hidden, o, device)(rows).detach()
+            expect_close(learner.probe("forward", i, hidden, o, weights, rows), want, rtol=1e-10, atol=1e-12,
+                         what=f"MultiLayerNN({i}, {hidden}, {o})(x) for N = {rows.shape[0]}, raw logits of shape (N, {o})")
 
 
 def test_single_logit_loss_is_binary_cross_entropy(learner, device, rng):
     """For (N, 1) logits the loss is the mean binary cross-entropy with logits (stable at logits of +-40, where a
-    sigmoid rounds to 0 or 1), a 0-d tensor of the logits' dtype, with gradient (sigmoid - y) / N."""
+    sigmoid rounds to 0 or 1), a 0-d tensor of the logits' dtype, with gradient (sigmoid - y) / N, N == 1 included."""
     fixed = torch.tensor([[40.0], [-40.0], [0.0], [3.0]], dtype=torch.float64)
     fixed_y = torch.tensor([0, 1, 1, 0])
     random = adversarial(rng, (12, 1), scale=3.0)
     random_y = torch.randint(0, 2, (12,), generator=rng)
     for logits, y, what in ((fixed, fixed_y, "logits [[40], [-40], [0], [3]] with y [0, 1, 1, 0]"),
-                            (random, random_y, "random logits")):
+                            (random, random_y, "random logits"), (random[:1], random_y[:1], "a single sample, N == 1"),
+                            (fixed[:1], fixed_y[:1], "a single sample, N == 1, logit 40 with y 0")):
         logits, y = logits.to(device), y.to(device)
         n = logits.shape[0]
         want = F.binary_cross_entropy_with_logits(logits[:, 0], y.double())
@@ -103,6 +106,8 @@ def test_multi_class_loss_and_shape_checks(learner, device, rng):
         y = torch.randint(0, c, (10,), generator=rng).to(device)
         expect_close(learner.call("classification_loss", logits, y), F.cross_entropy(logits, y), rtol=1e-10,
                      atol=1e-12, what=f"classification_loss for {c} classes")
+        expect_close(learner.call("classification_loss", logits[:1], y[:1]), F.cross_entropy(logits[:1], y[:1]),
+                     rtol=1e-10, atol=1e-12, what=f"classification_loss for {c} classes and a single sample (N == 1)")
     one = adversarial(rng, (10, 1)).to(device)
     four = adversarial(rng, (10, 4)).to(device)
     labels = torch.randint(0, 2, (10,), generator=rng).to(device)
@@ -137,16 +142,17 @@ def test_nonzero_gradient_at_step_zero(learner, device, rng):
 
 def test_predict(learner, device, rng):
     """predict gives int64 class indices (N,): class 1 where the single logit is > 0 (exactly 0 is class 0);
-    the argmax otherwise, the first of tied maxima."""
+    the argmax otherwise, the first of tied maxima. A batch of one sample (N == 1) still gives shape (1,)."""
     one = torch.cat([torch.tensor([[0.0], [1e-9], [-1e-9]]), adversarial(rng, (30, 1))]).double()
     many = torch.cat([torch.tensor([[1.0, 1.0, 0.0], [0.0, 2.0, 2.0], [-1.0, -1.0, -1.0]]),
                       adversarial(rng, (30, 3))]).double()
-    for logits in (one, many, one.float(), many.float()):
+    singles = [one[i:i + 1] for i in range(3)] + [many[i:i + 1] for i in range(3)] + [many[:1, :2], one[3:4]]
+    for logits in (one, many, one.float(), many.float(), *singles):
         logits = logits.to(device)
         want = (logits[:, 0] > 0).long() if logits.shape[1] == 1 else logits.argmax(1)
         got = learner.call("predict", logits)
-        expect_tensor(got, what=f"predict for logits with {logits.shape[1]} column(s)", shape=want.shape,
-                      dtype=torch.int64)
+        expect_tensor(got, what=f"predict for {logits.shape[0]} sample(s) with {logits.shape[1]} column(s): int64 "
+                      "of shape (N,), N == 1 included", shape=want.shape, dtype=torch.int64)
         if not torch.equal(got, want):
             raise CheckFailure(f"predict is wrong for logits with {logits.shape[1]} column(s) (ties, zeros, or signs)")
 

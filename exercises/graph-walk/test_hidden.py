@@ -66,8 +66,9 @@ def test_no_graph(learner, device, rng):
 
 
 def test_leaf_tensors(learner, device, rng):
-    """leaf_tensors gives the tensors whose .grad backward fills, once each: not detached, frozen or unused inputs;
-    t itself for a leaf that requires grad, [] for a tensor that does not require grad."""
+    """leaf_tensors gives the tensors whose .grad backward fills, once each (by identity: leaves equal in values or
+    storage are each listed): not detached, frozen or unused inputs; t itself for a leaf that requires grad, [] for a
+    tensor that does not require grad."""
     specs = graphs(rng) + no_graphs(rng, 3)
     for spec in T.shuffled(rng, specs):
         got = learner.probe("leaves", spec, str(device))
@@ -78,7 +79,8 @@ def test_leaf_tensors(learner, device, rng):
 
 def test_depends_on(learner, device, rng):
     """depends_on follows next_functions: leaves and intermediates reached by backward, t itself only when it requires
-    grad; not detached, frozen or unused tensors, nor an unused node with the same name as a used one."""
+    grad; not detached, frozen or unused tensors, nor an unused node with the same name as a used one, nor an unused
+    leaf equal to a used one (same values, or the same storage through .detach().requires_grad_())."""
     specs = graphs(rng) + no_graphs(rng, 2)
     for spec in T.shuffled(rng, specs):
         out, values = P.build(spec, str(device))
@@ -92,19 +94,48 @@ def test_depends_on(learner, device, rng):
                 raise CheckFailure(f"depends_on must return a bool, it returned a {value}")
             if value is not want[i]:
                 what = T.kind_of(values[i], out)
+                hint = ""
+                if not want[i] and values[i].requires_grad and values[i].grad_fn is None and values[i] is not out:
+                    hint = (": it is none of the AccumulateGrad .variable tensors reached from t.grad_fn (nothing is "
+                            "reached through .detach(), and a tensor equal to one of them, by values or even by "
+                            "storage, is another tensor: compare with `is`)")
                 raise CheckFailure(f"depends_on(t, u) is wrong where {what} and "
-                                   f"{'a backward from t reaches it' if want[i] else 'a backward from t does not compute a gradient for it'}")
+                                   f"{'a backward from t reaches it' if want[i] else 'a backward from t does not compute a gradient for it'}"
+                                   f"{hint}")
+
+
+def judge_node_count(spec, device):
+    """How many distinct nodes the judge's own copy of spec's graph has."""
+    out, _ = P.build(spec, device)
+    seen, stack = set(), [out.grad_fn]
+    while stack:
+        node = stack.pop()
+        if node is not None and node not in seen:
+            seen.add(node)
+            stack.extend(child for child, _ in node.next_functions)
+    return len(seen)
+
+
+def loop_spec(rng, scale):
+    steps = [T.leaf(rng, (3,), True, scale)]
+    if torch.rand((), generator=rng) < 0.5:
+        steps.append([T._pick(rng, T.UNARY), 0])
+    steps += [["loop", len(steps) - 1, 30.0], ["sum", len(steps)]]
+    return {"steps": steps}
 
 
 def test_graph_size_follows_data(learner, device, rng):
-    """A data-dependent Python loop records one Mul and one Add per iteration: the node count follows the values."""
+    """A data-dependent Python loop records one Mul and one Add per iteration: the node count follows the values
+    (three loops, at least two of whose graphs differ in size in the judge's own copy)."""
+    for _ in range(100):  # redrawn until the judge's graphs differ in size: the verdict never depends on the seed
+        specs = [loop_spec(rng, scale) for scale in T.shuffled(rng, [0.05, 3.0, 40.0])]
+        if len({judge_node_count(spec, str(device)) for spec in specs}) >= 2:
+            break
+    else:
+        raise AssertionError("prep could not draw loops of different sizes")  # the grader's bug, never the learner's
     counts = set()
-    for scale in T.shuffled(rng, [0.05, 3.0, 40.0]):
-        steps = [T.leaf(rng, (3,), True, scale)]
-        if torch.rand((), generator=rng) < 0.5:
-            steps.append([T._pick(rng, T.UNARY), 0])
-        steps += [["loop", len(steps) - 1, 30.0], ["sum", len(steps)]]
-        entries = listed(learner, device, {"steps": steps}, "a loop whose number of iterations depends on the data")
+    for spec in specs:
+        entries = listed(learner, device, spec, "a loop whose number of iterations depends on the data")
         counts.add(len(entries))
         if T.order_problem(entries):
             raise CheckFailure("in a loop graph a node is listed after one of its next_functions")

@@ -64,13 +64,16 @@ def ema_pair(seed_target, seed_online, x):
     return target, online
 
 
-def run_ema(mod, seed_target, seed_online, decay, x, steps=1, x_after=None):
+def run_ema(mod, seed_target, seed_online, decay, x, steps=1, x_after=None, frozen=()):
     """ema_update `steps` times with grad mode on. Everything is read through the tensor objects target and online
     held *before* the call: their values, target's buffers, and the .grad of every parameter after a backward
     through target. With x_after, online then trains on another batch (its buffers change in place) before target's
-    buffers are read."""
+    buffers are read. `frozen`: the indices of target's parameters set to
+    requires_grad=False before the call (a frozen target, as in BYOL or MoCo)."""
     target, online = ema_pair(seed_target, seed_online, x)
     params, buffers = list(target.parameters()), list(target.buffers())
+    for i in frozen:
+        params[i].requires_grad_(False)
     online_params = list(online.parameters())
     with torch.enable_grad():
         for _ in range(steps):
@@ -79,7 +82,9 @@ def run_ema(mod, seed_target, seed_online, decay, x, steps=1, x_after=None):
         online.train()
         online(x_after)
     target.eval()
-    target(x).sum().backward()  # a graph from target into online would put gradients into online
+    out = target(x).sum()
+    if out.requires_grad:  # with every parameter frozen there is nothing to back-propagate
+        out.backward()  # a graph from target into online would put gradients into online
     return {"params": [p.detach().clone() for p in params], "buffers": [b.clone() for b in buffers],
             "grads": [p.grad for p in params], "requires_grad": [p.requires_grad for p in params],
             "online_params": [p.detach().clone() for p in online_params],

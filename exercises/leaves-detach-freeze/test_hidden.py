@@ -103,26 +103,36 @@ def test_freeze_leaves_others_untouched(learner, device, rng):
 
 
 def ema_case(rng, device):
-    return seed_of(rng), seed_of(rng), torch.randn(6, 3, generator=rng).to(device)
+    seed_target, seed_online = seed_of(rng), seed_of(rng)
+    if seed_online == seed_target:  # two different models for every draw: the average must move target
+        seed_online = (seed_target + 1) % 10_000
+    return seed_target, seed_online, torch.randn(6, 3, generator=rng).to(device)
 
 
 def test_ema_values(learner, device, rng):
-    """Parameters become decay * target + (1 - decay) * online (decay 0.9, 0.5 three times, and both ends 0 and 1);
-    buffers (BatchNorm statistics) are copied."""
-    for decay, steps in ((0.9, 1), (0.5, 3), (0.0, 1), (1.0, 1)):
+    """Parameters become decay * target + (1 - decay) * online (decay 0.9, 0.5 three times, and both ends 0 and 1),
+    every one of them, also those of a target frozen with requires_grad=False (wholly or in part); buffers
+    (BatchNorm statistics) are copied."""
+    n_params = len(list(probes.ema_model(0, "cpu").parameters()))
+    for decay, steps, frozen in ((0.9, 1, ()), (0.5, 3, ()), (0.0, 1, ()), (1.0, 1, ()), (0.6, 2, (0, 3)),
+                                 (0.7, 1, tuple(range(n_params)))):
         st, so, x = ema_case(rng, device)
-        got = learner.probe("run_ema", st, so, decay, x, steps)
+        got = learner.probe("run_ema", st, so, decay, x, steps, frozen=frozen)
         want = ema_reference(st, so, decay, x, steps)
+        where = (" (every parameter of target frozen: requires_grad=False)" if len(frozen) == n_params else
+                 " (some parameters of target frozen: requires_grad=False)" if frozen else "")
         for i, (a, b) in enumerate(zip(got["params"], want["params"])):
             expect_close(a, b, rtol=1e-6, atol=1e-7,
-                         what=f"parameter {i} of target after {steps} EMA step(s) with decay {decay}")
+                         what=f"parameter {i} of target after {steps} EMA step(s) with decay {decay}{where}: every "
+                              "parameter of target is averaged, whether or not it requires grad")
         for i, (a, b) in enumerate(zip(got["buffers"], want["buffers"])):
             expect_close(a, b, rtol=1e-6, atol=1e-7, what=f"buffer {i} of target after the EMA update")
 
 
 def test_ema_keeps_leaves(learner, device, rng):
     """The update is in place and unrecorded: target's original parameter objects hold the new values, stay leaves
-    that require grad (a backward fills their .grad), no gradient reaches online, and online is unchanged."""
+    that require grad (a backward fills their .grad), no gradient reaches online, and online is unchanged. (Assigning
+    a new tensor to a parameter's .data keeps the object, which is what the task asks; it is accepted.)"""
     st, so, x = ema_case(rng, device)
     got = learner.probe("run_ema", st, so, 0.7, x)
     want = ema_reference(st, so, 0.7, x)

@@ -23,6 +23,11 @@ def _returned(value, name):
     return value
 
 
+def _values(t):
+    """A detached copy of a tensor's values as they are now (anything else as it is)."""
+    return t.detach().clone() if isinstance(t, torch.Tensor) else t
+
+
 def names(m):
     return {"params": sorted(n for n, _ in m.named_parameters()), "buffers": sorted(n for n, _ in m.named_buffers())}
 
@@ -44,12 +49,14 @@ def global_masks(mod, tensors, amount):
 def prune_and_train(mod, weight, bias, amount, x, y, steps, lr, optimizer_first=False):
     """Prune, then take SGD steps (momentum 0.9) on the module's parameters; with optimizer_first the optimizer is
     built before pruning, over the Parameter the module had then. After each step: the output on x (a forward pass
-    recomputes the weight), and the gradient weight_orig had at that step (None if it had none)."""
+    recomputes the weight), and the gradient weight_orig had at that step (None if it had none); weight_orig's values
+    right after pruning and after the last step."""
     m = linear(weight, bias)
     opt = torch.optim.SGD(m.parameters(), lr=lr, momentum=0.9) if optimizer_first else None
     m = _returned(mod.prune_linear(m, amount), "prune_linear")
     weight_now = m.__dict__.get("weight", getattr(m, "weight", None))
     weight_now = weight_now.detach().clone() if isinstance(weight_now, torch.Tensor) else weight_now
+    orig_now = _values(getattr(m, "weight_orig", None))
     if opt is None:
         opt = torch.optim.SGD(m.parameters(), lr=lr, momentum=0.9)
     with torch.no_grad():
@@ -64,7 +71,8 @@ def prune_and_train(mod, weight, bias, amount, x, y, steps, lr, optimizer_first=
         with torch.no_grad():
             outs.append(m(x))
     return {"first_out": first, "outs": outs, "grads": grads, "mask": getattr(m, "weight_mask", None),
-            "weight": m.weight, "weight_after_pruning": weight_now, **names(m)}
+            "weight": m.weight, "weight_after_pruning": weight_now, "orig_after_pruning": orig_now,
+            "orig_after_training": _values(getattr(m, "weight_orig", None)), **names(m)}
 
 
 def prune_then_remove(mod, weight, bias, amount, x, y, lr):

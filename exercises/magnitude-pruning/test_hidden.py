@@ -44,10 +44,10 @@ def learner_mask(learner, w, amount, what, parameter=False):
 
 
 def test_mask_matches_torch(learner, device, rng):
-    """The mask has the weight's shape and dtype; for fractions, counts, 0 and 1, k rounds as Python (2.5 -> 2,
-    7.5 -> 8); ties in |w| (of either sign) at the cut go in row-major order; the weight is left alone."""
+    """The mask has the weight's shape and dtype; for fractions, counts, 0 and 1 (the int 1 prunes one entry, the
+    float 1.0 all), k rounds as Python (2.5 -> 2, 7.5 -> 8); ties in |w| (of either sign) at the cut go in row-major order; the weight is left alone."""
     cases = [((4, 5), 0.3), ((6, 7), 0.5), ((2, 5), 0.25), ((3, 3), 0.0), ((3, 4), 1.0), ((5, 5), 7), ((3, 5), 0.5),
-             ((2, 3, 4), 0.6), ((4, 4), 0), ((3, 3), 9)]
+             ((2, 3, 4), 0.6), ((4, 4), 0), ((3, 3), 9), ((3, 4), 1), ((2, 5), 2)]  # the int 1 prunes one entry
     for shape, amount in cases:
         w = adversarial(rng, shape).to(device)
         learner_mask(learner, w, amount, f"the mask of a {shape} weight with amount {amount!r}")
@@ -82,7 +82,7 @@ def reference_training(weight, bias, amount, x, y, steps, lr):
         opt.step()
         with torch.no_grad():
             outs.append(m(x))
-    return first, outs, grads
+    return first, outs, grads, m.weight_orig.detach().clone()
 
 
 def expect_pruned_names(got, what):
@@ -99,8 +99,9 @@ def problem(rng, device, out=4, inp=5, n=8):
 
 def test_pruned_linear_forward(learner, device, rng):
     """prune_linear returns the module, which computes x @ (weight_orig * weight_mask).T + b, with torch's names, the
-    mask as a plain buffer of the weight's dtype, module.weight a plain tensor (not a Parameter) set right away."""
-    for amount, ties in ((0.4, False), (7, True)):
+    mask as a plain buffer of the weight's dtype, module.weight a plain tensor (not a Parameter) set right away, and
+    weight_orig holding the original values, pruned entries included (for a fraction, a count, the int 1)."""
+    for amount, ties in ((0.4, False), (7, True), (1, False)):
         w, b, x, y = problem(rng, device)
         if ties:
             w = with_ties(rng, tuple(w.shape), device)
@@ -112,6 +113,9 @@ def test_pruned_linear_forward(learner, device, rng):
                      what=f"the pruned layer's output (amount {amount!r})")
         expect_close(got.get("weight_after_pruning"), w * mask, rtol=0, atol=0,
                      what="module.weight right after prune_linear, before any forward (weight_orig * weight_mask)")
+        expect_close(got.get("orig_after_pruning"), w, rtol=0, atol=0,
+                     what="weight_orig right after prune_linear: it keeps every original value, the pruned ones "
+                          "included, as prune.l1_unstructured leaves it (only module.weight is masked)")
         info = received_info(got.get("weight"))
         if info is not None and not info.type_name == "torch.Tensor":
             raise CheckFailure("module.weight must be a plain tensor computed from weight_orig * weight_mask, "
@@ -119,7 +123,7 @@ def test_pruned_linear_forward(learner, device, rng):
 
 
 def compare_training(learner, got, want, what, hint="the forward must use the freshly masked weight"):
-    first, outs, grads = want
+    first, outs, grads, orig = want
     if not isinstance(got.get("grads"), list) or len(got["grads"]) != len(grads):
         raise CheckFailure(f"{what}: the training steps could not be recorded", f"received {summarize(got.get('grads'))}")
     for k, (g, w) in enumerate(zip(got["grads"], grads)):
@@ -131,11 +135,15 @@ def compare_training(learner, got, want, what, hint="the forward must use the fr
                      what=f"{what}: weight_orig's gradient at step {k + 1} (0 at pruned entries)")
         expect_close(got["outs"][k], outs[k], rtol=1e-10, atol=1e-12,
                      what=f"{what}: the output after step {k + 1} ({hint})")
+    expect_close(got.get("orig_after_training"), orig, rtol=1e-10, atol=1e-12,
+                 what=f"{what}: weight_orig after the last step (pruned entries keep their original values, which "
+                      "their zero gradient never moves; the others train)")
 
 
 def test_pruned_entries_stay_zero_while_training(learner, device, rng):
     """Through 5 SGD steps (momentum 0.9) the pruned entries stay exactly 0 (their gradient is 0) while the others
-    train, and every forward uses weight_orig * weight_mask as it is now: outputs and gradients match torch's."""
+    train, and every forward uses weight_orig * weight_mask as it is now: outputs, gradients and weight_orig (whose
+    pruned entries keep their original values) match torch's."""
     w, b, x, y = problem(rng, device)
     got = learner.probe("prune_and_train", w, b, 0.5, x, y, 5, 0.1)
     expect_pruned_names(got, "after prune_linear(module, 0.5)")
@@ -186,11 +194,11 @@ def reference_global(tensors, amount):
 def test_global_masks_match_torch(learner, device, rng):
     """global_l1_masks prunes the smallest entries across all tensors together (prune.global_unstructured with
     L1Unstructured): tensors of different sizes and scales, fractions and counts, ties in list order then row-major
-    order; one mask per tensor, each of its tensor's shape and dtype; the tensors are left alone."""
+    order (the int 1 prunes one entry, the float 1.0 all); one mask per tensor, each of its tensor's shape and dtype; the tensors are left alone."""
     scales = [float(torch.rand((), generator=rng) * 3 + 0.1) for _ in range(3)]
     tensors = [(adversarial(rng, shape) * c).to(device) for shape, c in zip(((4, 6), (5, 4), (3, 5)), scales)]
     tied = [with_ties(rng, (3, 4), device), with_ties(rng, (5,), device), with_ties(rng, (2, 2, 3), device)]
-    for ts, amount in ((tensors, 0.45), (tensors, 17), (tied, 0.5), (tied, 9)):
+    for ts, amount in ((tensors, 0.45), (tensors, 17), (tied, 0.5), (tied, 9), (tensors, 1), (tensors, 1.0)):
         want = reference_global(ts, amount)
         got = learner.probe("global_masks", ts, amount)
         masks = expect_tensors(got.get("masks") if isinstance(got, dict) else got, len(ts),

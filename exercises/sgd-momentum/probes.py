@@ -30,6 +30,30 @@ def in_place_trajectory(mod, initial, grads, options):
     return history
 
 
+def retuned_trajectory(mod, initial, grads, options, groups=None, changes=(), resume_at=None, resume_options=None):
+    """Like trajectory, but the hyper-parameters move during training, as a scheduler or a resumed run moves them:
+    ``changes`` is a list of (step, group index, {hyper-parameter: value}) written into ``param_groups`` just before
+    that step (counting from 0); with ``resume_at=k``, after k steps the state_dict is loaded into a new optimizer
+    built with ``resume_options`` (other hyper-parameters: the loaded param_groups replace them, as in torch)."""
+    params = [torch.nn.Parameter(p.detach().clone()) for p in initial]
+    opt = mod.SGD(drive.split_groups(params, groups), **options)
+    history = []
+    for step, step_grads in enumerate(grads):
+        if resume_at is not None and step == resume_at:
+            saved = opt.state_dict()
+            params = [torch.nn.Parameter(p.detach().clone()) for p in params]
+            opt = mod.SGD(drive.split_groups(params, groups), **(options if resume_options is None else resume_options))
+            opt.load_state_dict(saved)
+        for when, index, hyper in changes:
+            if when == step:
+                opt.param_groups[index].update(hyper)
+        for p, g in zip(params, step_grads):
+            p.grad = None if g is None else g.detach().clone()
+        opt.step()
+        history.append([p.detach().clone() for p in params])
+    return history
+
+
 def closure_run(mod, initial, targets, options, under_no_grad):
     """What step(closure) returned and the parameters after each step (see drive.closure_trajectory)."""
     return drive.closure_trajectory(mod.SGD, initial, targets, options, under_no_grad=under_no_grad)

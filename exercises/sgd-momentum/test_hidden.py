@@ -64,8 +64,15 @@ def test_dampening_first_step(learner, device, rng):
     compare(learner, initial, grads, {"lr": 0.1, "momentum": 0.9, "dampening": 0.5}, "SGD with dampening 0.5")
 
 
+def compare_retuned(learner, initial, grads, options, what, **kw):
+    got = learner.probe("retuned_trajectory", initial, grads, options, **kw)
+    want = probes.retuned_trajectory(TORCH, initial, grads, options, **kw)
+    kit.expect_same_trajectory(got, want, what=what)
+
+
 def test_param_groups(learner, device, rng):
-    """Each param group uses its own hyper-parameters, falling back to the constructor's."""
+    """Each param group uses its own hyper-parameters, falling back to the constructor's, read from param_groups at
+    every step: a value changed there between steps (as a scheduler does) applies from the next step on."""
     initial, grads = problem(rng, device, shapes=((3,), (2, 2), (5,), (2,), (3,)))
     groups = [(1, {"lr": 0.1}), (1, {"momentum": 0.9, "nesterov": True}), (1, {"lr": 0.01, "weight_decay": 0.1}),
               (1, {"dampening": 0.4}), (1, {})]
@@ -73,6 +80,11 @@ def test_param_groups(learner, device, rng):
     groups = [(2, {"momentum": 0.8}), (3, {"nesterov": False})]
     compare(learner, initial, grads, {"lr": 0.05, "momentum": 0.9, "nesterov": True, "weight_decay": 0.1},
             "SGD with Nesterov off in one of two groups", groups=groups)
+    changes = [(2, 0, {"lr": 0.3}), (2, 1, {"momentum": 0.2}), (3, 1, {"weight_decay": 0.5}), (3, 0, {"dampening": 0.6}),
+               (4, 0, {"lr": 0.01, "momentum": 0.0}), (4, 1, {"momentum": 0.95, "lr": 0.2})]
+    compare_retuned(learner, initial, grads, {"lr": 0.05, "momentum": 0.5}, "SGD whose param_groups' lr, momentum, "
+                    "dampening and weight_decay are changed between steps (read them from param_groups at every step, "
+                    "never a copy made at construction)", groups=[(2, {}), (3, {"weight_decay": 0.1})], changes=changes)
 
 
 def test_skips_params_without_grad(learner, device, rng):
@@ -108,7 +120,8 @@ def test_closure(learner, device, rng):
 
 
 def test_state_dict_round_trip(learner, device, rng):
-    """Saving state_dict() after 3 steps and loading it into a new optimizer continues the same trajectory."""
+    """Saving state_dict() after 3 steps and loading it into a new optimizer continues the same trajectory, also when
+    the new optimizer was built with other hyper-parameters (the loaded param_groups replace them, as in torch)."""
     initial, grads = problem(rng, device, steps=7)
     grads[0][1] = None  # no buffer yet for this parameter at the round trip... until step 2
     compare(learner, initial, grads, {"lr": 0.05, "momentum": 0.9, "dampening": 0.1},
@@ -116,6 +129,11 @@ def test_state_dict_round_trip(learner, device, rng):
     grads[1][1] = grads[2][1] = None  # ...and here none at all when the state is saved
     compare(learner, initial, grads, {"lr": 0.05, "momentum": 0.8, "nesterov": True},
             "SGD across a state_dict round trip after step 3, one parameter without a buffer yet", resume_at=3)
+    initial, grads = problem(rng, device, steps=6)
+    compare_retuned(learner, initial, grads, {"lr": 0.05, "momentum": 0.9, "dampening": 0.1, "weight_decay": 0.05},
+                    "SGD across a state_dict round trip after step 3 into an optimizer built with other "
+                    "hyper-parameters (the loaded param_groups' values must be the ones used)", resume_at=3,
+                    resume_options={"lr": 0.4, "momentum": 0.3, "weight_decay": 0.0}, groups=[(1, {"lr": 0.02}), (1, {})])
 
 
 def test_invalid_values_raise(learner, device, rng):
