@@ -15,7 +15,8 @@ from torch import nn
 # * two `nn.Linear` in a row with nothing between them (the seed's `fc2(fc1(x))`) are one affine map:
 #   `W = W2 W1`, `b = W2 b1 + b2`;
 # * a `Conv2d` followed by an eval-mode `BatchNorm2d` is one convolution: with `s = gamma / sqrt(running_var + eps)`
-#   per output channel, `W' = W * s` and `b' = (b - running_mean) * s + beta` (b = 0 when the conv has no bias).
+#   per output channel, `W' = W * s` and `b' = (b - running_mean) * s + beta` (b = 0 when the conv has no bias;
+#   a `BatchNorm2d(affine=False)` has no weight or bias: gamma = 1, beta = 0).
 #
 # 1. `fuse_linears(fc1, fc2) -> nn.Linear` with `fuse_linears(fc1, fc2)(x) == fc2(fc1(x))` (either may lack a bias),
 #    on the layers' device and dtype.
@@ -52,11 +53,13 @@ def fold_conv_bn(conv, bn):
     folded = nn.Conv2d(conv.in_channels, conv.out_channels, conv.kernel_size, stride=conv.stride,
                        padding=conv.padding, dilation=conv.dilation, groups=conv.groups, bias=True,
                        padding_mode=conv.padding_mode).to(device=conv.weight.device, dtype=conv.weight.dtype)
-    scale = bn.weight / torch.sqrt(bn.running_var + bn.eps)
+    gamma = bn.weight if bn.weight is not None else torch.ones_like(bn.running_mean)  # affine=False: gamma 1
+    beta = bn.bias if bn.bias is not None else torch.zeros_like(bn.running_mean)  # and beta 0
+    scale = gamma / torch.sqrt(bn.running_var + bn.eps)
     bias = conv.bias if conv.bias is not None else torch.zeros_like(bn.running_mean)
     with torch.no_grad():
         folded.weight.copy_(conv.weight * scale.reshape(-1, 1, 1, 1))
-        folded.bias.copy_((bias - bn.running_mean) * scale + bn.bias)
+        folded.bias.copy_((bias - bn.running_mean) * scale + beta)
     return folded
     ### END SOLUTION
 

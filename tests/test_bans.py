@@ -51,3 +51,14 @@ def test_every_exercise_with_bans_has_attacks_and_every_attack_says_its_channel(
     for path in FILES:
         assert path.parent.name in banned, f"{_id(path)}: {path.parent.name} bans nothing"
         assert ast.get_docstring(ast.parse(path.read_text())), f"{path} needs a docstring naming its channel"
+
+
+def test_autograd_off_feedback_names_the_cause(grade_file):
+    """With autograd off (exercise.toml autograd = false), autograd's own complaint ("does not require grad and does
+    not have a grad_fn") would point the learner at their tensors; the feedback says autograd is off instead."""
+    result = grade_file("fix-mlp-backprop", BANS / "fix-mlp-backprop" / "execution_engine_under_enable_grad.py")
+    messages = [t.message for t in result.tests if t.outcome != "passed"]
+    assert messages and not result.full_marks
+    assert any("autograd is switched off in this exercise" in m and "compute the gradients by hand" in m
+               for m in messages), messages
+    assert not any("does not have a grad_fn" in m and "autograd is switched off" not in m for m in messages), messages

@@ -27,6 +27,17 @@ class MLP(nn.Module):
         return self.b(torch.tanh(self.a(x)))
 
 
+class Elementwise(nn.Module):
+    """Works on any shape: nothing in it fixes a non-batch dimension, so only the export's dynamic_shapes do."""
+
+    def forward(self, x):
+        return torch.tanh(x) * 3 - 1
+
+
+def elementwise_reference(inputs):
+    return [torch.tanh(x) * 3 - 1 for x in inputs]
+
+
 def mlp(seed):
     torch.manual_seed(seed)
     return MLP()
@@ -58,7 +69,16 @@ def _run(program, inputs):
 def _report(ep, inputs):
     if not _is_program(ep):
         return {"is_program": False, "type": type(ep).__qualname__}
-    return {"is_program": True, "type": "ExportedProgram", "graph": str(ep.graph), "outputs": _run(ep.module(), inputs)}
+    return {"is_program": True, "type": "ExportedProgram", "graph": str(ep.graph), "outputs": _run(ep.module(), inputs),
+            "upper_bounds": _upper_bounds(ep)}
+
+
+def _upper_bounds(ep):
+    """The upper bound of each symbolic size's range in the program, as text ("int_oo" when it has none)."""
+    try:
+        return [str(r.upper) for r in ep.range_constraints.values()]
+    except Exception as e:
+        return f"{type(e).__name__}"
 
 
 def cond_gate_exported(mod, example, inputs):
@@ -83,6 +103,12 @@ def if_gate_exports(mod, example):
 def mlp_exported(mod, seed, example, inputs, dynamic_batch):
     """Export the probe's MLP; run the program on each input (an error is reported by name, per input)."""
     return _report(mod.export_model(mlp(seed), example, dynamic_batch=dynamic_batch), inputs)
+
+
+def elementwise_exported(mod, example, inputs):
+    """Export the probe's Elementwise model with dynamic_batch=True; run the program on each input (an error is
+    reported by name, per input)."""
+    return _report(mod.export_model(Elementwise(), example, dynamic_batch=True), inputs)
 
 
 STATE = {}

@@ -83,14 +83,43 @@ def test_static_batch_is_specialized(learner, device, rng):
                                f"accepted a batch of {x.shape[0]}")
 
 
+def unbounded(bound):
+    """A range's upper bound as the program states it: int_oo (sympy's oo, or sys.maxsize - 1 in older torch) when
+    the size may grow without limit."""
+    if bound in ("int_oo", "oo"):
+        return True
+    return bound.isdigit() and int(bound) >= 2 ** 62
+
+
 def test_dynamic_batch(learner, device, rng):
-    """With dynamic_batch=True, the program exported at batch 2 runs exactly at batch 1, 5, 7 and 33."""
+    """With dynamic_batch=True, the program exported at batch 2 runs exactly at batch 1, 5, 7, 33, 300 and 1000, and
+    its batch size has no upper bound (any batch size: no max= on the Dim); only dimension 0 is dynamic: a program
+    exported from a model that works on any shape, at example size (2, 5, 3), accepts another batch size but refuses
+    another size of dimension 1 or 2."""
     seed = int(torch.randint(0, 10_000, (1,), generator=rng))
-    xs = [torch.randn(b, 4, generator=rng).to(device) for b in (2, 5, 1, 7, 33)]
+    xs = [torch.randn(b, 4, generator=rng).to(device) for b in (2, 5, 1, 7, 33, 300, 1000)]
     got = learner.probe("mlp_exported", seed, xs[0], xs, True)
     if not got["is_program"]:
         raise CheckFailure("export_model must return a torch.export.ExportedProgram")
     expect_outputs(got["outputs"], xs, P.mlp_reference(seed, xs), "exported with dynamic_batch=True")
+    bounds = got.get("upper_bounds")
+    if not isinstance(bounds, list) or not all(isinstance(b, str) for b in bounds):
+        raise CheckFailure("the grader could not read the size ranges of the program exported with dynamic_batch=True")
+    if not all(unbounded(b) for b in bounds):
+        raise CheckFailure("with dynamic_batch=True the program must accept any batch size: its batch dimension has an "
+                           "upper bound (leave max= off the Dim)")
+    accepted = [torch.randn(b, 5, 3, generator=rng).to(device) for b in (2, 6)]
+    refused = [torch.randn(*shape, generator=rng).to(device) for shape in ((2, 6, 3), (6, 5, 4), (6, 7, 2))]
+    got = learner.probe("elementwise_exported", accepted[0], accepted + refused)
+    if not got["is_program"]:
+        raise CheckFailure("export_model must return a torch.export.ExportedProgram")
+    expect_outputs(got["outputs"][:2], accepted, P.elementwise_reference(accepted),
+                   "exported with dynamic_batch=True from a model that works on any shape")
+    for x, out in zip(refused, got["outputs"][2:]):
+        if not isinstance(out, str):
+            raise CheckFailure("with dynamic_batch=True only dimension 0 is dynamic: the other dimensions stay fixed "
+                               "to the example's, but the program exported at shape (2, 5, 3) accepted "
+                               f"{tuple(x.shape)}")
 
 
 def test_save_and_load(learner, device, rng):

@@ -21,13 +21,14 @@ def conv_bn(seed, spec, device="cpu"):
     conv = nn.Conv2d(spec["cin"], spec["cout"], spec["kernel"], stride=spec["stride"], padding=spec["padding"],
                      dilation=spec["dilation"], groups=spec["groups"], bias=spec["bias"],
                      padding_mode=spec.get("padding_mode", "zeros"))
-    bn = nn.BatchNorm2d(spec["cout"], eps=spec["eps"])
+    bn = nn.BatchNorm2d(spec["cout"], eps=spec["eps"], affine=spec.get("affine", True))
     conv, bn = conv.to(device=device, dtype=DTYPES[spec["dtype"]]), bn.to(device=device, dtype=DTYPES[spec["dtype"]])
     with torch.no_grad():  # non-trivial running statistics and affine parameters, gamma of both signs
         bn.running_mean.uniform_(-1, 1)
         bn.running_var.uniform_(0.2, 3.0)
-        bn.weight.uniform_(-2.0, 2.0)
-        bn.bias.uniform_(-1, 1)
+        if bn.affine:  # affine=False: no weight or bias (gamma 1, beta 0)
+            bn.weight.uniform_(-2.0, 2.0)
+            bn.bias.uniform_(-1, 1)
     return conv, bn.eval()
 
 
@@ -93,9 +94,11 @@ def reference_fused(seed, bias1, bias2, x, dtype="float64"):
 def reference_folded(seed, spec, x):
     conv, bn = conv_bn(seed, spec, x.device)
     with torch.no_grad():
-        scale = bn.weight / torch.sqrt(bn.running_var + bn.eps)
+        gamma = bn.weight if bn.weight is not None else torch.ones_like(bn.running_mean)
+        beta = bn.bias if bn.bias is not None else torch.zeros_like(bn.running_mean)
+        scale = gamma / torch.sqrt(bn.running_var + bn.eps)
         b = conv.bias if conv.bias is not None else torch.zeros_like(bn.running_mean)
-        return {"weight": conv.weight * scale.reshape(-1, 1, 1, 1), "bias": (b - bn.running_mean) * scale + bn.bias,
+        return {"weight": conv.weight * scale.reshape(-1, 1, 1, 1), "bias": (b - bn.running_mean) * scale + beta,
                 "out": bn(conv(x)), "given": [_params(conv), _params(bn)],
                 "settings": {"in_channels": conv.in_channels, "out_channels": conv.out_channels,
                              "kernel_size": list(conv.kernel_size), "stride": list(conv.stride),
@@ -139,13 +142,34 @@ def reference_optimized(seed, x):
         torch.set_num_threads(threads)
 
 
+def graph_kinds(m):
+    """The operator kinds of a ScriptModule's forward graph, sorted, once each (None when it has no graph)."""
+    try:
+        return sorted({node.kind() for node in m.graph.nodes()})
+    except Exception:
+        return None
+
+
+def reference_graph_kinds(device="cpu"):
+    """Judge side: the operator kinds of Net's graph frozen by torch.jit.freeze alone and by
+    torch.jit.optimize_for_inference, on this torch build and device."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # optimize_for_inference's deprecation warning
+        frozen = torch.jit.freeze(torch.jit.script(trained_net(0, device).eval()))
+        optimized_ = torch.jit.optimize_for_inference(torch.jit.script(trained_net(0, device).eval()))
+    return {"freeze": graph_kinds(frozen), "optimize_for_inference": graph_kinds(optimized_)}
+
+
 def optimized(mod, seed, x):
-    """The learner's optimized_for_inference on a net in train mode; its outputs twice; then the original net and the
-    returned module are both switched to train mode and the returned module runs once more (a frozen module has
-    Dropout and BatchNorm's mode baked in, so its outputs stay)."""
+    """The learner's optimized_for_inference on a net in train mode; the operator kinds of its graph; its outputs
+    twice; then the original net and the returned module are both switched to train mode and the returned module runs
+    once more (a frozen module has Dropout and BatchNorm's mode baked in, so its outputs stay)."""
     net = trained_net(seed, x.device)
     m = mod.optimized_for_inference(net)
-    report = {"is_script": isinstance(m, torch.jit.ScriptModule), "type": type(m).__qualname__}
+    report = {"is_script": isinstance(m, torch.jit.ScriptModule), "type": type(m).__qualname__,
+              "kinds": graph_kinds(m)}
     if not callable(m):
         return report
     with torch.no_grad():

@@ -24,6 +24,9 @@ CONVS = [
      "bias": False},
     {"cin": 4, "cout": 6, "kernel": 3, "stride": 1, "padding": 1, "dilation": 1, "groups": 1, "bias": True,
      "padding_mode": "reflect"},
+    # BatchNorm2d(affine=False): no weight or bias, so gamma is 1 and beta 0
+    {"cin": 4, "cout": 6, "kernel": 3, "stride": 2, "padding": 1, "dilation": 1, "groups": 2, "bias": True,
+     "affine": False},
 ]
 
 
@@ -49,7 +52,7 @@ def check_folded(learner, rng, device, spec, dtype="float64"):
     x = torch.randn(2, spec["cin"], 7, 6, generator=rng, dtype=P.DTYPES[dtype]).to(device)
     what = (f"the folded conv (kernel {spec['kernel']}, stride {spec['stride']}, padding {spec['padding']}, dilation "
             f"{spec['dilation']}, groups {spec['groups']}, bias {spec['bias']}, padding_mode "
-            f"{spec.get('padding_mode', 'zeros')}, {dtype})")
+            f"{spec.get('padding_mode', 'zeros')}, BatchNorm2d affine={spec.get('affine', True)}, {dtype})")
     got = learner.probe("folded", seed, spec, x)
     want = P.reference_folded(seed, spec, x)
     if not got["is_module"] or got["type"] != "Conv2d":
@@ -76,8 +79,9 @@ def test_fuse_linears(learner, device, rng):
 
 def test_fold_conv_bn(learner, device, rng):
     """The folded conv equals eval-mode bn(conv(x)) (its own eps, negative gammas included) with or without conv bias,
-    for strides, paddings, dilations, groups, a rectangular kernel and reflect padding, keeping the conv's settings and dtype; the
-    folding's own utilities are switched off, so this runs your folding."""
+    for strides, paddings, dilations, groups, a rectangular kernel and reflect padding, and for a BatchNorm2d made with
+    affine=False (no weight or bias: gamma 1, beta 0), keeping the conv's settings and dtype; the folding's own
+    utilities are switched off, so this runs your folding."""
     for spec in CONVS:
         check_folded(learner, rng, device, spec)
     check_folded(learner, rng, device, CONVS[2], "float32")
@@ -95,10 +99,25 @@ def test_given_layers_unchanged(learner, device, rng):
             expect_close(g[key], w[key], what=f"{name}.{key} after fold_conv_bn (it must not change the given layers)")
 
 
+_KINDS = {}
+
+
+def replaced_by_optimize_for_inference(device):
+    """Operator kinds that torch.jit.freeze alone leaves in the probe's Net and torch.jit.optimize_for_inference
+    replaces, on this torch build and device (e.g. aten::linear, made a matmul with a pre-transposed weight; on builds
+    with MKLDNN, aten::conv2d). Empty where the build's optimize_for_inference adds nothing to freezing."""
+    key = str(device)
+    if key not in _KINDS:
+        kinds = P.reference_graph_kinds(device)
+        _KINDS[key] = sorted(set(kinds["freeze"]) - set(kinds["optimize_for_inference"]))
+    return _KINDS[key]
+
+
 def test_optimized_for_inference(learner, device, rng):
-    """optimized_for_inference of a model in train mode gives a ScriptModule with the model's eval-mode outputs
-    (BatchNorm's running statistics, no dropout), the same twice, and frozen: switching it or the model to train mode
-    afterwards does not change it."""
+    """optimized_for_inference of a model in train mode gives a ScriptModule made by torch.jit.optimize_for_inference
+    (its graph has none of the operators that optimize_for_inference replaces and freezing alone keeps), with the
+    model's eval-mode outputs (BatchNorm's running statistics, no dropout), the same twice, and frozen: switching it
+    or the model to train mode afterwards does not change it."""
     seed = seed_of(rng)
     x = torch.randn(3, 2, 5, 5, generator=rng).to(device)
     got = learner.probe("optimized", seed, x)
@@ -110,3 +129,10 @@ def test_optimized_for_inference(learner, device, rng):
     expect_close(got["after_train"], want, what="the optimized model's output after .train() was called on it and on "
                  "the model (a module frozen by torch.jit.optimize_for_inference keeps eval-mode behaviour)",
                  rtol=1e-4, atol=1e-5)
+    kinds = got.get("kinds")
+    if not isinstance(kinds, list) or not all(isinstance(k, str) for k in kinds):
+        raise CheckFailure("optimized_for_inference must return a ScriptModule with a forward graph")
+    if set(kinds) & set(replaced_by_optimize_for_inference(device)):
+        raise CheckFailure("the returned module's graph keeps operators that torch.jit.optimize_for_inference "
+                           "replaces (torch.jit.freeze alone, or a plain script, keeps them): make it with "
+                           "torch.jit.optimize_for_inference")

@@ -117,14 +117,11 @@ def test_float32(learner, device, rng):
 
 
 def test_inputs_unchanged(learner, device, rng):
-    """tanh_mlp_ce_backward leaves every input as it was (y and the weights included), and is right."""
+    """tanh_mlp_ce_backward leaves every input as it was (y and the weights included), on a random problem and on
+    logits in the hundreds. Only the inputs are checked here: the loss and the gradients have their own graders."""
     for args in (problem(rng, device, SHAPES[0]), far_apart_logits(device)):
         sent = [a.clone() for a in args]
-        loss, grads, after = learner_result(learner, args)
-        want_loss, want = reference(*sent)
-        expect_close(loss, want_loss, rtol=1e-9, atol=1e-10, what="the loss")
-        for name in NAMES:
-            expect_close(grads[name], want[name], rtol=1e-9, atol=1e-10, what=f'grads["{name}"]')
+        _, _, after = learner_result(learner, args)
         if not isinstance(after, list) or len(after) != 6:
             raise CheckFailure("the inputs could not be read back after your call", f"received {summarize(after)}")
         for name, a, b in zip(ALL, after, sent):

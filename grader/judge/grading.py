@@ -186,7 +186,7 @@ def aggregate(exercise: Exercise, plugin: Any, session: WorkerSession) -> Result
         if not ran:
             outcome, message = "error", "this grader ran on no device"
         elif failed:
-            outcome, message = _explain(failed[0], hidden)
+            outcome, message = _explain(failed[0], hidden, autograd=exercise.autograd)
         else:
             outcome, message = "passed", next((r.note for r in ran if r.note), "ok")
         if outcome == "error":
@@ -206,7 +206,7 @@ def aggregate(exercise: Exercise, plugin: Any, session: WorkerSession) -> Result
                   devices=[d for d, why in plugin.availability.items() if not why], skipped_devices=skipped_devices)
 
 
-def _explain(rec: Any, hidden: bool) -> tuple[str, str]:
+def _explain(rec: Any, hidden: bool, autograd: bool = True) -> tuple[str, str]:
     """A failure message that teaches; for hidden graders, the property only.
 
     Whatever a grader raises while it handles the learner's code or results is a failed grader,
@@ -219,7 +219,7 @@ def _explain(rec: Any, hidden: bool) -> tuple[str, str]:
     if isinstance(exc, WorkerDied):
         return "failed", f"{on}not graded: {exc.message}"
     if isinstance(exc, LearnerError):
-        return "failed", on + learner_error_message(exc)
+        return "failed", on + learner_error_message(exc, autograd=autograd)
     if isinstance(exc, InfraError):
         return "error", f"{on}prep could not run this grader ({exc}); this is prep's fault, not yours"
     if isinstance(exc, CheckFailure):
@@ -235,10 +235,19 @@ def _explain(rec: Any, hidden: bool) -> tuple[str, str]:
     return "failed", f"{on}this grader could not use what your code returned ({name}{': ' + first if first else ''})"
 
 
-def learner_error_message(e: LearnerError) -> str:
+# what autograd's engine says when asked to differentiate a graph that was never recorded
+AUTOGRAD_OFF_SYMPTOMS = ("does not require grad and does not have a grad_fn",
+                         "appears to not have been used in the graph")
+
+
+def learner_error_message(e: LearnerError, autograd: bool = True) -> str:
     """What to tell the learner about an exception raised in the worker while a grader ran."""
     if e.type == "BannedCallError":
         return f"your code uses something this exercise rules out: {e.message}{_where(e)}"
+    if not autograd and any(s in e.message for s in AUTOGRAD_OFF_SYMPTOMS):
+        return ("autograd is switched off in this exercise: no operation records a graph, so nothing can "
+                f"differentiate it for you (torch.autograd, .backward(), autograd's engine); compute the gradients "
+                f"by hand{_where(e)} [{e.type}: {e.message}]")
     if e.in_learner_code:
         return f"your code raised {e.summary()}"
     text = f"{e.type}: {e.message}" if e.message else e.type

@@ -48,7 +48,8 @@ from torch import nn
 # * two `nn.Linear` in a row with nothing between them (the seed's `fc2(fc1(x))`) are one affine map:
 #   `W = W2 W1`, `b = W2 b1 + b2`;
 # * a `Conv2d` followed by an eval-mode `BatchNorm2d` is one convolution: with `s = gamma / sqrt(running_var + eps)`
-#   per output channel, `W' = W * s` and `b' = (b - running_mean) * s + beta` (b = 0 when the conv has no bias).
+#   per output channel, `W' = W * s` and `b' = (b - running_mean) * s + beta` (b = 0 when the conv has no bias;
+#   a `BatchNorm2d(affine=False)` has no weight or bias: gamma = 1, beta = 0).
 #
 # 1. `fuse_linears(fc1, fc2) -> nn.Linear` with `fuse_linears(fc1, fc2)(x) == fc2(fc1(x))` (either may lack a bias),
 #    on the layers' device and dtype.

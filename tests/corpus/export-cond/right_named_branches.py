@@ -1,4 +1,5 @@
-"""Named branch methods, dynamic_shapes by argument name with a bounded Dim, save via a file object."""
+"""Named branch methods, dynamic_shapes by argument name with a Dim bounded below only (min=1), save via a file
+object."""
 
 # %%
 import torch
@@ -34,7 +35,7 @@ def export_model(model, example, dynamic_batch=False):
     shapes = None
     if dynamic_batch:
         name = list(__import__('inspect').signature(model.forward).parameters)[0]
-        shapes = {name: {0: torch.export.Dim('n', min=1, max=4096)}}
+        shapes = {name: {0: torch.export.Dim('n', min=1)}}
     return torch.export.export(model, (example,), dynamic_shapes=shapes)
 
 

@@ -19,10 +19,11 @@ def fuse_linears(fc1, fc2):
 def fold_conv_bn(conv, bn):
     out = copy.deepcopy(conv)
     inv_std = torch.rsqrt(bn.running_var + bn.eps)
-    gamma = bn.weight.detach() * inv_std
+    gamma = bn.weight.detach() * inv_std if bn.affine else inv_std
     conv_bias = conv.bias.detach() if conv.bias is not None else torch.zeros_like(bn.running_mean)
     out.weight = nn.Parameter(conv.weight.detach() * gamma[:, None, None, None])
-    out.bias = nn.Parameter(bn.bias.detach() + (conv_bias - bn.running_mean) * gamma)
+    shift = (conv_bias - bn.running_mean) * gamma
+    out.bias = nn.Parameter(bn.bias.detach() + shift if bn.affine else shift)
     return out
 
 

@@ -43,11 +43,13 @@ def fold_conv_bn(conv, bn):
     folded = nn.Conv2d(conv.in_channels, conv.out_channels, conv.kernel_size, stride=conv.stride,
                        padding=conv.padding, dilation=conv.dilation, groups=conv.groups, bias=True,
                        padding_mode=conv.padding_mode).to(device=conv.weight.device, dtype=conv.weight.dtype)
-    scale = bn.weight / torch.sqrt(bn.running_var + bn.eps)
+    gamma = bn.weight if bn.weight is not None else torch.ones_like(bn.running_mean)  # affine=False: gamma 1
+    beta = bn.bias if bn.bias is not None else torch.zeros_like(bn.running_mean)  # and beta 0
+    scale = gamma / torch.sqrt(bn.running_var + bn.eps)
     bias = conv.bias if conv.bias is not None else torch.zeros_like(bn.running_mean)
     with torch.no_grad():
         folded.weight.copy_(conv.weight * scale.reshape(-1, 1, 1, 1))
-        folded.bias.copy_((bias - bn.running_mean) * scale + bn.bias)
+        folded.bias.copy_((bias - bn.running_mean) * scale + beta)
     return folded
 
 
