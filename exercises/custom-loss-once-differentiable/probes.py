@@ -40,13 +40,17 @@ def double_backward(mod, name, pred, target, g_out):
     return {"first": first, "second": second}
 
 
-def penalty(mod, pred, target, delta, pred_requires_grad=True):
-    """The learner's penalty, (when pred requires grad) its gradient with respect to pred, and whether pred still
-    has the requires_grad it was given."""
+def penalty(mod, pred, target, delta, pred_requires_grad=True, grad=None):
+    """The learner's penalty, (when pred requires grad) its gradient with respect to pred, whether pred still has
+    the requires_grad it was given, and (when a .grad is preset on pred: the caller's earlier gradient) pred.grad
+    after the call, as it is then."""
     p = pred.detach().requires_grad_(pred_requires_grad)
+    if grad is not None:
+        p.grad = grad.detach().clone()
     value = mod.grad_penalty(p, target) if delta is None else mod.grad_penalty(p, target, delta)
     unchanged = bool(p.requires_grad) == pred_requires_grad
+    after = None if p.grad is None else p.grad.detach().clone()
     if not pred_requires_grad or not (isinstance(value, torch.Tensor) and value.requires_grad):
-        return {"value": value, "grad": None, "pred_unchanged": unchanged}
+        return {"value": value, "grad": None, "pred_unchanged": unchanged, "grad_after": after}
     (g,) = torch.autograd.grad(value, p)
-    return {"value": value, "grad": g, "pred_unchanged": unchanged}
+    return {"value": value, "grad": g, "pred_unchanged": unchanged, "grad_after": after}

@@ -38,9 +38,28 @@ def check_run(learner, name, pred, target, delta, what, dtype=torch.float64):
     kit.expect_close_in(got["grad_target"], gt, dtype=dtype, what=f"the gradient for target of {what}")
 
 
+def thousands_float32(rng, device):
+    """float32 pred and target (delta 1) whose residuals are mostly in the thousands, r = +-m / 4 in [2900, 4000] with
+    m = 8k +- 1 (exact in float32, pred - target exact too), plus up to two inside delta. r * r then lies 1/16 above
+    a float32 grid point and (|r| - 1)^2 lies 9/16 above one, so a form that subtracts two squares (r^2/2 -
+    (|r| - delta)^2/2) is off by 0.25 per large residual, over 6e-5 relative to the loss on every draw, while
+    delta * (|r| - delta/2) is exact."""
+    n = int(torch.randint(2, 7, (1,), generator=rng))
+    k = torch.randint(1451, 2000, (n,), generator=rng)
+    m = 8 * k + torch.where(torch.rand(n, generator=rng) < 0.5, -1, 1)
+    r = m.double() / 4 * torch.where(torch.rand(n, generator=rng) < 0.5, -1.0, 1.0)
+    small = (torch.rand(int(torch.randint(0, 3, (1,), generator=rng)), generator=rng, dtype=torch.float64) - 0.5)
+    r = torch.cat([r, (small * 64).round() / 64])
+    r = r[torch.randperm(r.numel(), generator=rng)]
+    target = torch.randint(-3, 4, r.shape, generator=rng).double()
+    return (r + target).float().to(device), target.float().to(device)
+
+
 def test_values_and_gradients_match_torch(learner, device, rng):
     """Values and gradients equal F.huber_loss's for several shapes and deltas, residuals on both sides of delta and
-    in the thousands, exact boundary residuals, float32 and float64."""
+    in the thousands, exact boundary residuals, float32 and float64; in float32 also residuals in the thousands
+    (random ones, and ones where subtracting two squares loses the low digits), against the float64 loss rounded to
+    float32."""
     cases = (((7,), 1.0), ((3, 4), 0.5), ((), 2.0), ((5,), 1.0), ((2, 3, 2), 3.0))
     for name in NAMES:
         for k, (shape, delta) in enumerate(cases):
@@ -55,6 +74,15 @@ def test_values_and_gradients_match_torch(learner, device, rng):
         pred32, target32 = rand(rng, 9, device=device, dtype=torch.float32), rand(rng, 9, device=device,
                                                                                      dtype=torch.float32)
         check_run(learner, name, pred32, target32, 0.8, f"{name} in float32", dtype=torch.float32)
+        pred32, target32 = (rand(rng, 7, device=device, dtype=torch.float32) * 3e3,
+                            rand(rng, 7, device=device, dtype=torch.float32))
+        delta = float(torch.empty((), dtype=torch.float64).uniform_(0.5, 3.0, generator=rng))
+        check_run(learner, name, pred32, target32, delta, f"{name} in float32 for residuals in the thousands",
+                  dtype=torch.float32)
+        pred32, target32 = thousands_float32(rng, device)
+        check_run(learner, name, pred32, target32, 1.0, f"{name} in float32 for residuals in the thousands (compute "
+                  "delta * (|r| - delta / 2) outside delta: r^2 / 2 minus another square loses the low digits)",
+                  dtype=torch.float32)
 
 
 def test_only_one_input_requires_grad(learner, device, rng):
@@ -159,14 +187,23 @@ def want_penalty(pred, target, delta):
 
 def test_grad_penalty(learner, device, rng):
     """grad_penalty is ||d loss / d pred||^2 and its own gradient with respect to pred is right (residuals on both
-    sides of delta)."""
-    for delta in (1.0, 0.7):
+    sides of delta). In the second case the caller's pred already has a .grad: the penalty ignores it, and pred.grad
+    is left exactly as it was (take the gradient with torch.autograd.grad, never .backward(), which writes
+    pred.grad)."""
+    for delta, preset in ((1.0, False), (0.7, True)):
         pred, target = rand(rng, 6, device=device), rand(rng, 6, device=device)
+        grad = rand(rng, 6, device=device, zeros=False) if preset else None
         want, want_grad = want_penalty(pred, target, delta)
-        got = learner.probe("penalty", pred, target, delta)
+        got = learner.probe("penalty", pred, target, delta, True, grad)
         if not isinstance(got, dict):
             raise CheckFailure("grad_penalty could not be run", f"received {summarize(got)}")
-        expect_close(got["value"], want, rtol=1e-12, atol=1e-14, what=f"grad_penalty (delta {delta})")
+        with_grad = " with a .grad already on pred" if preset else ""
+        expect_close(got["value"], want, rtol=1e-12, atol=1e-14, what=f"grad_penalty (delta {delta}){with_grad}")
+        if preset:
+            after = got.get("grad_after")
+            if not isinstance(after, torch.Tensor) or after.shape != grad.shape or not torch.equal(after, grad):
+                raise CheckFailure("grad_penalty changed the caller's pred.grad: leave pred as it was (take the "
+                                   "gradient with torch.autograd.grad(..., create_graph=True), not .backward())")
         if got["grad"] is None:
             raise CheckFailure("grad_penalty must stay differentiable with respect to pred (create_graph=True)")
         expect_close(got["grad"], want_grad, rtol=1e-10, atol=1e-14,

@@ -39,15 +39,24 @@ def test_function(learner, device, rng, name):
 
 def test_two_gradients(learner, device, rng):
     """two_gradients returns (exp(x), 2 exp(2x)), the gradients of both losses, the same when called again on the same
-    x, and leaves x.grad None."""
+    x, and leaves x.grad None. Then on an x whose .grad the caller already set: the same gradients (x.grad plays no
+    part in them), and x.grad left exactly as it was (not accumulated into, not reset to None)."""
     x = rand(rng, device)
-    got = learner.probe("two_gradients", x)
-    for k, answer in enumerate(got["answers"]):
-        call = "the first call" if k == 0 else "a second call on the same x"
-        if not isinstance(answer, list) or len(answer) != 2:
-            raise CheckFailure(f"two_gradients must return a tuple of two gradients ({call})")
-        expect_close(answer[0], torch.exp(x), what=f"the gradient of exp(x).sum() ({call})")
-        expect_close(answer[1], 2 * torch.exp(2 * x), what=f"the gradient of (exp(x) ** 2).sum() ({call})")
-    if got["x_grad"] is not None:
-        raise CheckFailure("two_gradients must leave x.grad untouched (None): torch.autograd.grad returns the "
-                           "gradients without accumulating them into .grad")
+    preset = torch.randn(x.shape, generator=rng, dtype=torch.float64).to(device) + 3.0
+    for grad in (None, preset):
+        got = learner.probe("two_gradients", x, 2, grad)
+        before = "" if grad is None else ", on an x whose .grad was already set"
+        for k, answer in enumerate(got["answers"]):
+            call = ("the first call" if k == 0 else "a second call on the same x") + before
+            if not isinstance(answer, list) or len(answer) != 2:
+                raise CheckFailure(f"two_gradients must return a tuple of two gradients ({call})")
+            expect_close(answer[0], torch.exp(x), what=f"the gradient of exp(x).sum() ({call})")
+            expect_close(answer[1], 2 * torch.exp(2 * x), what=f"the gradient of (exp(x) ** 2).sum() ({call})")
+        if grad is None and got["x_grad"] is not None:
+            raise CheckFailure("two_gradients must leave x.grad untouched (None): torch.autograd.grad returns the "
+                               "gradients without accumulating them into .grad")
+        after = got["x_grad"]
+        if grad is not None and (not isinstance(after, torch.Tensor) or after.shape != grad.shape
+                                 or not torch.equal(after, grad)):
+            raise CheckFailure("two_gradients must leave x.grad untouched: an x.grad the caller had set must be "
+                               "exactly as it was afterwards (use torch.autograd.grad, which never writes .grad)")

@@ -13,6 +13,7 @@ def build(name, n, seed, device="cpu"):
     g = torch.Generator().manual_seed(seed)
     x = torch.randn(n, 5, generator=g).to(device)
     other = torch.randn(n, 5, generator=g).to(device)
+    w = nn.Parameter(torch.randn(5, generator=g).to(device))
     torch.manual_seed(seed)
     lin = nn.Linear(5, 3).to(device)
     mlp = nn.Sequential(nn.Linear(5, 8), nn.Tanh(), nn.Linear(8, 2)).to(device)
@@ -25,34 +26,57 @@ def build(name, n, seed, device="cpu"):
         "no_grad": lambda: (lambda: _no_grad(lin, x), ()),
         "slice": lambda: (lambda: (lambda t: t[0] * t[1])(x.requires_grad_()), ()),  # two views of x's storage
         "mlp": lambda: (lambda: mlp(x), ()),
+        # x * w with w an nn.Parameter: mul saves x (for w's gradient) and the Parameter itself (for x's)
+        "param": lambda: (lambda: x.requires_grad_() * w, ()),
         # arguments passed through saved_bytes(fn, *args): mul saves the other factor (b for a's gradient)
         "args": lambda: (torch.mul, (x.requires_grad_(), other)),
         "args_mixed": lambda: (lambda a, b, scale: torch.tanh(a * scale) * b, (x.requires_grad_(), other, 3.0)),
         # fn runs backward itself: autograd must get back the tensors it saved
         "backward_inside": lambda: (lambda: mlp(x).pow(2).sum().backward(), ()),
+        # fn edits the parameters in place (under no_grad) between its forward and its backward: the saved weights
+        # are views of them, so autograd, given back the very tensors it saved, sees the edit; copies would not
+        "backward_edit": lambda: (lambda: _backward_edit(mlp, x, edit_scale(seed)), ()),
     }
     return cases[name]()
 
 
+def edit_scale(seed):
+    """The factor backward_edit scales the parameters by: 1.5 to 3, never 1."""
+    return 1.5 + 0.25 * (seed % 7)
+
+
+def _backward_edit(mlp, x, scale):
+    loss = mlp(x).pow(2).sum()
+    with torch.no_grad():
+        for p in mlp.parameters():
+            p.mul_(scale)
+    loss.backward()
+
+
 def build_with_model(name, n, seed, device="cpu"):
-    """The case's (fn, args) and the MLP it uses (for the gradients fn leaves in it)."""
+    """The case's fn (backward_inside or backward_edit) and the MLP it uses (for the gradients fn leaves in it)."""
     g = torch.Generator().manual_seed(seed)
     x = torch.randn(n, 5, generator=g).to(device)
     torch.manual_seed(seed)
     nn.Linear(5, 3)  # the same parameter draws as build()
     mlp = nn.Sequential(nn.Linear(5, 8), nn.Tanh(), nn.Linear(8, 2)).to(device)
+    if name == "backward_edit":
+        return (lambda: _backward_edit(mlp, x, edit_scale(seed))), mlp
     return (lambda: mlp(x).pow(2).sum().backward()), mlp
 
 
-def reference_gradients(n, seed, device="cpu"):
-    fn, mlp = build_with_model("backward_inside", n, seed, device)
-    fn()
+def reference_gradients(n, seed, device="cpu", name="backward_inside"):
+    """The gradients fn leaves when autograd gets back the very tensors it saved (hooks that hand them back as they
+    are; with hooks torch skips its version-counter check, so backward_edit's backward sees the edited weights)."""
+    fn, mlp = build_with_model(name, n, seed, device)
+    with torch.autograd.graph.saved_tensors_hooks(lambda t: t, lambda t: t):
+        fn()
     return [p.grad for p in mlp.parameters()]
 
 
-def learner_gradients(mod, n, seed, device="cpu"):
+def learner_gradients(mod, n, seed, device="cpu", name="backward_inside"):
     """saved_bytes(fn) where fn runs forward and backward; the learner's count and the gradients fn left."""
-    fn, mlp = build_with_model("backward_inside", n, seed, device)
+    fn, mlp = build_with_model(name, n, seed, device)
     count = mod.saved_bytes(fn)
     return {"count": count, "grads": [None if p.grad is None else p.grad.detach() for p in mlp.parameters()]}
 

@@ -17,6 +17,7 @@ CASES = {
     "add": "x + x (saves nothing)",
     "slice": "x[0] * x[1] (two views of one storage)",
     "mlp": "a Linear-Tanh-Linear stack",
+    "param": "x * w with w an nn.Parameter (the Parameter itself is saved, and counts like any tensor)",
     "no_grad": "anything under torch.no_grad()",
     "args": "saved_bytes(torch.mul, a, b): fn's arguments passed through",
     "args_mixed": "saved_bytes(fn, a, b, 3.0) with a tensor and a float argument",
@@ -102,12 +103,22 @@ def test_grad_mode_after_predict(learner, rng):
 
 def test_saved_bytes_backward_inside(learner, device, rng):
     """fn runs forward and backward itself: saved_bytes counts the forward's saved storages, and autograd still gets
-    the saved tensors back (the gradients fn leaves in the model are right)."""
+    the saved tensors back (the gradients fn leaves in the model are right). Then fn scales the parameters in place
+    (under no_grad) between its forward and its backward: given back the very tensors it saved (the saved weights
+    are views of the parameters), autograd's backward sees the edited weights; given copies made when they were
+    saved, it would silently use the old ones."""
     n, seed = sizes(rng)
-    got = learner.probe("learner_gradients", n, seed, str(device))
-    expect_count(got["count"], "backward_inside", n, seed, str(device), "a function that runs backward itself")
-    for i, (g, w) in enumerate(zip(got["grads"], P.reference_gradients(n, seed, str(device)))):
-        if g is None:
-            raise CheckFailure("backward inside fn left no gradient: the saved tensors must reach autograd unchanged")
-        expect_close(g, w, what=f"the gradient of parameter {i} computed by backward inside fn (the hooks must hand "
-                     "autograd back the tensors it saved)")
+    for name, what, hint in (
+            ("backward_inside", "a function that runs backward itself",
+             "the hooks must hand autograd back the tensors it saved"),
+            ("backward_edit", "a function that edits its parameters in place and then runs backward",
+             "the hooks must hand autograd back the very tensors it saved, not copies")):
+        got = learner.probe("learner_gradients", n, seed, str(device), name)
+        if not isinstance(got, dict):
+            raise CheckFailure(f"saved_bytes could not be run on {what}")
+        expect_count(got["count"], name, n, seed, str(device), what)
+        for i, (g, w) in enumerate(zip(got["grads"], P.reference_gradients(n, seed, str(device), name))):
+            if g is None:
+                raise CheckFailure(f"backward inside fn left no gradient ({what}): the saved tensors must reach "
+                                   "autograd unchanged")
+            expect_close(g, w, what=f"the gradient of parameter {i} computed by backward inside fn, for {what} ({hint})")

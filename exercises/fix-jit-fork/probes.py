@@ -5,10 +5,16 @@ Every check runs in the judge."""
 
 import torch
 
+def _double(t):
+    return t * 2
+
+
 FNS = {
     "four": [torch.sin, lambda t: t * 3, lambda t: t.cumsum(0), torch.exp],
     "one": [lambda t: t - 1],
     "shapes": [lambda t: t.sum(), torch.cos, lambda t: t[:2] * 2, lambda t: t.flip(0), lambda t: t.max()],
+    # the same function objects listed more than once: each entry is its own fork (and its own result)
+    "repeated": [torch.sin, _double, torch.sin, lambda t: t + 1, _double, torch.sin],
 }
 
 

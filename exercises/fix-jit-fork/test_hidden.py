@@ -9,14 +9,26 @@ P = load_sibling(__file__)
 G = load_sibling(__file__, "test_public.py")
 
 
+def _tensor(rng, shape, dtype, device):
+    if dtype.is_floating_point:
+        return torch.randn(shape, generator=rng, dtype=torch.float64).to(device=device, dtype=dtype)
+    return torch.randint(-50, 50, shape, generator=rng).to(device=device, dtype=dtype)
+
+
 def test_script_values(learner, device, rng):
-    """my_function returns the tuple (x + y, x * y) for random inputs of several shapes, broadcasting included."""
-    for xs, ys in (((3,), (3,)), ((2, 4), (2, 4)), ((3, 1), (4,))):
-        x = torch.randn(xs, generator=rng).to(device)
-        y = torch.randn(ys, generator=rng).to(device)
+    """my_function returns the tuple (x + y, x * y) for random inputs of several shapes, broadcasting included, and
+    of several dtypes (float32, float64, integers, mixed): each output has the dtype torch's x + y and x * y have,
+    with their values (no cast, no loss of precision)."""
+    f32, f64, i64, i32 = torch.float32, torch.float64, torch.int64, torch.int32
+    for (xs, xd), (ys, yd) in ((((3,), f32), ((3,), f32)), (((2, 4), f32), ((2, 4), f32)),
+                               (((3, 1), f32), ((4,), f32)), (((2, 3), f64), ((3,), f64)),
+                               (((4,), i64), ((2, 4), i64)), (((3, 1), i32), ((3,), f64)),
+                               (((2, 2), i64), ((2, 2), f32))):
+        x, y = _tensor(rng, xs, xd, device), _tensor(rng, ys, yd, device)
+        what = f"for shapes {xs} and {ys}, dtypes {xd} and {yd}"
         got = learner.probe("script_facts", x, y)
-        G.script_structure(got, f"shapes {xs} and {ys}")
-        G.expect_pair(got["out"], x, y, f"for shapes {xs} and {ys}")
+        G.script_structure(got, what)
+        G.expect_pair(got["out"], x, y, what)
 
 
 def test_script_forks_the_sum(learner, device, rng):
@@ -25,20 +37,26 @@ def test_script_forks_the_sum(learner, device, rng):
     G.script_structure(learner.probe("script_facts", x, y), "random inputs")
 
 
+def _count(which):
+    repeated = ", some of them listed more than once (fork each entry)" if which == "repeated" else ""
+    return f"for {len(P.FNS[which])} function(s){repeated}"
+
+
 def test_fork_all(learner, device, rng):
-    """fork_all returns a list of the waited results in the order of fns, for one function, four, and five with
-    results of different shapes."""
-    for which in ("one", "four", "shapes"):
+    """fork_all returns a list of the waited results in the order of fns, for one function, four, five with
+    results of different shapes, and six where the same functions are listed more than once (one result per
+    entry)."""
+    for which in ("one", "four", "shapes", "repeated"):
         x = torch.randn(6, generator=rng).to(device)
         G.expect_results(learner.probe("fork_all_eager", which, x), P.reference_fork_all(which, x),
-                         f"for {len(P.FNS[which])} function(s)")
+                         _count(which))
 
 
 def test_fork_all_forks_each(learner, device, rng):
     """Traced, fork_all records one prim::fork per function, all before the first aten::wait, and the trace gives the
-    same results."""
-    for which in ("one", "shapes"):
+    same results; a function listed more than once in fns is forked once per entry."""
+    for which in ("one", "shapes", "repeated"):
         x = torch.randn(6, generator=rng).to(device)
         traced = learner.probe("fork_all_traced", which, x)
-        G.fork_structure(traced, len(P.FNS[which]), f"for {len(P.FNS[which])} function(s)")
-        G.expect_results(traced["out"], P.reference_fork_all(which, x), f"traced, for {len(P.FNS[which])} function(s)")
+        G.fork_structure(traced, len(P.FNS[which]), _count(which))
+        G.expect_results(traced["out"], P.reference_fork_all(which, x), f"traced, {_count(which)}")

@@ -32,8 +32,10 @@ ACTS = {
 class Layer(torch.autograd.Function):
     """One output of a built function: y = act(z), z = the sum over the inputs it uses of coef * x (elementwise, when
     no matrix is given) or coef * (x.flatten() @ M).reshape(shape). Its backward is act'(z) * g pushed back through
-    the same sums, except that, as the output's spec says, the gradient of one input is scaled by (1 + err), or the
-    incoming gradient is replaced by its mean (right only for an all-ones incoming gradient)."""
+    the same sums, except that, as the output's spec says, the gradient of one input is scaled by (1 + err), or gets
+    value * g.flatten()[row] added at its flat position col (err_entry = [row, col, value]: the analytic Jacobian is
+    off by value at that one entry), or the incoming gradient is replaced by its mean (right only for an all-ones
+    incoming gradient)."""
 
     @staticmethod
     def pre(out, xs):
@@ -60,6 +62,11 @@ class Layer(torch.autograd.Function):
             gk = c * gz if m is None else c * (gz.reshape(-1) @ m.T).reshape(x.shape)
             if k == out["err_at"]:
                 gk = gk * (1.0 + out["err"])
+                if out.get("err_entry") is not None:
+                    row, col, value = out["err_entry"]
+                    flat = gk.reshape(-1).clone()
+                    flat[int(col)] = flat[int(col)] + value * g.reshape(-1)[int(row)]
+                    gk = flat.reshape(x.shape)
             grads.append(gk)
         return (None, *grads)
 
@@ -80,9 +87,14 @@ def build(spec, device="cpu"):
 
 
 def inputs_of(spec, device="cpu"):
-    """Fresh float64 leaves on device, requiring grad as the spec says."""
-    return [x.detach().to(device=device, dtype=torch.float64).clone().requires_grad_(bool(r))
-            for x, r in zip(spec["inputs"], spec["requires_grad"])]
+    """Fresh float64 leaves on device, requiring grad as the spec says, with the .grad the spec presets (if any: a
+    caller's earlier gradient, which check_grad must leave as it is)."""
+    leaves = [x.detach().to(device=device, dtype=torch.float64).clone().requires_grad_(bool(r))
+              for x, r in zip(spec["inputs"], spec["requires_grad"])]
+    for x, g in zip(leaves, spec.get("grads") or []):
+        if g is not None:
+            x.grad = g.detach().to(device=device, dtype=torch.float64).clone()
+    return leaves
 
 
 FUNCTIONS = {
@@ -98,7 +110,7 @@ FUNCTIONS = {
 
 def _state(inputs):
     return {"values": [x.detach().clone() for x in inputs], "versions": [x._version for x in inputs],
-            "grads": [x.grad for x in inputs], "requires_grad": [bool(x.requires_grad) for x in inputs]}
+            "grads": [None if x.grad is None else x.grad.detach().clone() for x in inputs], "requires_grad": [bool(x.requires_grad) for x in inputs]}
 
 
 def jacobian(mod, name, inputs, eps):

@@ -1,12 +1,12 @@
-"""Hidden graders for gradient-check. numerical_jacobian: random inputs per run, compared with the judge's own
-central differences. check_grad: every case is a random function drawn per run (random inputs, outputs,
+"""Hidden graders for gradient-check. numerical_jacobian: random inputs per run (float64, and float32 for the
+Jacobians' dtype), compared with the judge's own central differences. check_grad: every case is a random function drawn per run (random inputs, outputs,
 activations, coefficients, matrices and tolerances, and a random mistake in its backward or none), built in the worker
 by the one generic builder of probes.py, so neither a name nor the function's code tells the verdict; each verdict is
 torch.autograd.gradcheck's on the judge's own copy of the function. Every grader mixes True and False verdicts in a
 random order, and always holds the separating cases it is about (a backward off by just over or just under rtol, a
 wrong second output, a wrong later input, a backward right only for an all-ones incoming gradient, a wrong backward
-for an input without grad, an unused input, empty outputs and inputs, kinks, a large eps), each with random
-content."""
+for an input without grad, an unused input, empty outputs and inputs, kinks, a large eps, an error beyond atol at one
+zero entry beside large ones, inputs with a .grad the caller set), each with random content."""
 
 import copy
 
@@ -75,16 +75,21 @@ def test_jacobian_central_differences(learner, device, rng):
 
 def test_jacobian_shapes(learner, device, rng):
     """Each Jacobian has shape (out.numel(), inp.numel()) and the inputs' dtype, for matrices, scalars and scalar
-    outputs, an input with no elements, inputs with and without requires_grad."""
+    outputs, an input with no elements, inputs with and without requires_grad, and float32 inputs (float32
+    Jacobians, not float64 ones)."""
+    f32 = torch.float32
     cases = [("tanh_matmul", [rand(rng, 2, 3, device=device), rand(rng, 3, 4, device=device, requires_grad=True)],
-              [(8, 6), (8, 12)]),
-             ("cube_sum", [rand(rng, 5, device=device, requires_grad=True)], [(1, 5)]),
-             ("exp_3x", [rand(rng, device=device)], [(1, 1)]),
-             ("cat_empty", [rand(rng, 3, device=device), rand(rng, 0, device=device)], [(3, 3), (3, 0)])]
-    for name, inputs, shapes in cases:
-        _, got = jacobians(learner, name, inputs, 1e-6)
-        for j, (g, shape) in enumerate(zip(got, shapes)):
-            expect_tensor(g, what=f"the Jacobian of {name} for input {j}", shape=shape, dtype=torch.float64,
+              [(8, 6), (8, 12)], 1e-6),
+             ("cube_sum", [rand(rng, 5, device=device, requires_grad=True)], [(1, 5)], 1e-6),
+             ("exp_3x", [rand(rng, device=device)], [(1, 1)], 1e-6),
+             ("cat_empty", [rand(rng, 3, device=device), rand(rng, 0, device=device)], [(3, 3), (3, 0)], 1e-6),
+             ("tanh_matmul", [rand(rng, 3, 2, device=device).to(f32),
+                              rand(rng, 2, 2, device=device).to(f32).requires_grad_()], [(6, 6), (6, 4)], 1e-3),
+             ("exp_3x", [rand(rng, 4, device=device).to(f32)], [(4, 4)], 1e-3)]
+    for name, inputs, shapes, eps in cases:
+        _, got = jacobians(learner, name, inputs, eps)
+        for j, (g, x, shape) in enumerate(zip(got, inputs, shapes)):
+            expect_tensor(g, what=f"the Jacobian of {name} for a {x.dtype} input {j}", shape=shape, dtype=x.dtype,
                           device=device)
 
 
@@ -101,7 +106,8 @@ def _unchanged(got, what):
                                "perturb clones instead")
     for j, (b, a) in enumerate(zip(before["grads"], after["grads"])):
         if (a is None) != (b is None) or (a is not None and not torch.equal(a, b)):
-            raise CheckFailure(f"{what} wrote into input {j}'s .grad: use torch.autograd.grad on copies")
+            raise CheckFailure(f"{what} changed input {j}'s .grad (set, cleared, zeroed or accumulated into it): "
+                               "leave the caller's .grad as it was, use torch.autograd.grad on copies")
     if before["requires_grad"] != after["requires_grad"]:
         raise CheckFailure(f"{what} changed the inputs' requires_grad")
 
@@ -128,6 +134,8 @@ WHAT = {
     "eps_curved": "a cube at a large eps (central differences off by eps**2)",
     "eps_quadratic": "a quadratic at a large eps (central differences exact)",
     "all_need_grad": "the same function with every input requiring grad (its wrong backward now counts)",
+    "small_entry": "a backward off beyond atol at one small Jacobian entry, beside large ones (allclose is "
+                   "elementwise: compare each entry with its own tolerance, not a maximum or a norm over the block)",
 }
 
 
@@ -151,12 +159,14 @@ def check_batch(learner, device, rng, kinds):
 def test_inputs_unchanged(learner, device, rng):
     """numerical_jacobian and check_grad leave the caller's inputs as they were: same values, same version counters
     (no in-place writes, even ones undone afterwards), no .grad written; check_grad's verdicts (a right and a wrong
-    backward, in a random order) are gradcheck's."""
+    backward, in a random order) are gradcheck's. In the check_grad cases the inputs that require grad come with a
+    .grad already set (a caller's earlier gradient): it must be left exactly as it was (not cleared, not zeroed,
+    not accumulated into) and must not leak into the verdict."""
     inputs = [rand(rng, 2, 3, device=device, requires_grad=True), rand(rng, 3, 2, device=device)]
     got = learner.probe("jacobian", "tanh_matmul", inputs, 1e-3)
     _unchanged(got, "numerical_jacobian")
     for kind, spec, tol, _ in T.draw_batch(rng, ["right", "big_error"]):
-        got = check_verdict(learner, device, kind, spec, tol, probe="verdict_and_state")
+        got = check_verdict(learner, device, kind, T.with_grads(rng, spec), tol, probe="verdict_and_state")
         _unchanged(got, "check_grad")
 
 
@@ -173,9 +183,11 @@ def test_verdicts_match_gradcheck(learner, device, rng):
 def test_tolerances_as_given(learner, device, rng):
     """check_grad uses the caller's eps, rtol and atol in torch.allclose(analytic, numerical, rtol, atol): a backward
     off by just over rtol fails at atol=0 and passes at twice the rtol; an error under atol passes and one over it
-    fails; at a large eps a cube fails and a quadratic passes."""
+    fails; at a large eps a cube fails and a quadratic passes; the test is elementwise, so an error beyond atol at
+    one zero entry of a Jacobian whose other entries are large fails (a maximum or a norm over the block lets it
+    pass)."""
     check_batch(learner, device, rng, ["swap", "swap_looser", "atol_absorbs", "atol_too_small", "eps_curved",
-                                       "eps_quadratic", "err_below", "err_above"])
+                                       "eps_quadratic", "err_below", "err_above", "small_entry"])
 
 
 def test_skips_inputs_without_grad(learner, device, rng):

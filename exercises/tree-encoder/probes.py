@@ -107,10 +107,13 @@ def batch(mod, vocab_size, dim, weights, codes, cotangent=None):
     return {"out": _plain(out), "grads": grads}
 
 
-def calls_in_a_row(mod, vocab_size, dim, weights, code_a, code_b, cot_a, cot_b, delta):
+def calls_in_a_row(mod, vocab_size, dim, weights, code_a, code_b, cot_a, cot_b, delta, twice=None):
     """One model used as a training loop would use it: forward(A) and backward; gradients reset to None and the
     weights moved in place by delta (an optimizer step); forward(A) twice, forward(B), then one backward of
-    (second A * cot_a).sum() + (B * cot_b).sum(); then node_states(B) and encode_batch([A, B]) twice each."""
+    (second A * cot_a).sum() + (B * cot_b).sum(); then node_states(B) and encode_batch([A, B]) twice each. Then, for
+    each of forward(A), node_states(B) and encode_batch([A, B]) (twice: {kind: [cotangents 1, cotangents 2]}):
+    gradients reset to None, two calls with no update in between, and each call's outputs back-propagated on their
+    own (two backward calls, no retain_graph); the gradients after both."""
     model = build(mod, vocab_size, dim, weights)
     a, b = from_code(code_a), from_code(code_b)
     first = model(a)
@@ -126,8 +129,17 @@ def calls_in_a_row(mod, vocab_size, dim, weights, code_a, code_b, cot_a, cot_b, 
     grads_second = _backward(model, [second, out_b], [cot_a, cot_b], catch=True)
     states_b = [model.node_states(b) for _ in range(2)]
     batches = [model.encode_batch([a, b]) for _ in range(2)]
+    calls = {"forward": lambda: [model(a)], "states": lambda: list(model.node_states(b)),
+             "batch": lambda: [model.encode_batch([a, b])]}
+    grads_twice = {}
+    for kind, cots in (twice or {}).items():
+        for p in model.parameters():
+            p.grad = None
+        outs = [calls[kind](), calls[kind]()]
+        got = _backward(model, outs[0], cots[0], catch=True)
+        grads_twice[kind] = _backward(model, outs[1], cots[1], catch=True) if isinstance(got, dict) else got
     return {"first": _plain(first), "grads_first": grads_first, "second": _plain(second), "b": _plain(out_b),
-            "grads_second": grads_second,
+            "grads_second": grads_second, "grads_twice": grads_twice,
             "states_b": [type(st)(_plain(s) for s in st) if isinstance(st, (list, tuple)) else _plain(st)
                          for st in states_b],
             "batches": [_plain(x) for x in batches]}

@@ -309,7 +309,9 @@ def test_each_call_builds_its_own_graph(learner, device, rng):
     """One model used as training uses it: forward and backward; gradients reset and the weights moved in place (an
     optimizer step); then forward again (plus a call nobody uses) and backward: every value follows the current
     weights, every gradient comes from that call's graph only; node_states and encode_batch called twice give the
-    same results."""
+    same results. Then forward, node_states and encode_batch are each called twice with no update in between and
+    each call's result is back-propagated on its own: each call has its own graph (none shared with, or freed by,
+    the other call's backward), and the gradients add up over both calls."""
     w = random_weights(rng, device)
     a, b = distinct_pair(rng)
     tree_a = ((a, random_tree(rng, 4)), (b, a))
@@ -317,8 +319,13 @@ def test_each_call_builds_its_own_graph(learner, device, rng):
     cot_a, cot_b = (kit.adversarial(rng, (DIM,), device=device) for _ in range(2))
     delta = {k: torch.randn(v.shape, generator=rng, dtype=torch.float64).to(device) * 0.3 for k, v in w.items()}
     moved = {k: w[k] + delta[k] for k in w}
+    n_b = len(ref_states(tree_b, w))
+    twice = {"forward": [[kit.adversarial(rng, (DIM,), device=device)] for _ in range(2)],
+             "states": [[torch.randn(DIM, generator=rng, dtype=torch.float64).to(device) for _ in range(n_b)]
+                        for _ in range(2)],
+             "batch": [[torch.randn(2, DIM, generator=rng, dtype=torch.float64).to(device)] for _ in range(2)]}
     got = learner.probe("calls_in_a_row", VOCAB, DIM, w, probes.to_code(tree_a), probes.to_code(tree_b), cot_a, cot_b,
-                        delta)
+                        delta, twice)
     expect_close(got["first"], ref_root(tree_a, w), **TOL, what="the first forward")
     expect_grads(got["grads_first"], ref_grads(w, lambda p: (ref_root(tree_a, p) * cot_a).sum()),
                  what="the first backward")
@@ -337,6 +344,17 @@ def test_each_call_builds_its_own_graph(learner, device, rng):
     want_batch = torch.stack([ref_root(tree_a, moved), ref_root(tree_b, moved)])
     for call, out in enumerate(got["batches"], start=1):
         expect_close(out, want_batch, **TOL, what=f"encode_batch, call {call} with the same trees")
+    results = {"forward": lambda p: [ref_root(tree_a, p)], "states": lambda p: ref_states(tree_b, p),
+               "batch": lambda p: [torch.stack([ref_root(tree_a, p), ref_root(tree_b, p)])]}
+    described = {"forward": "forward on the same tree", "states": "node_states on the same tree",
+                 "batch": "encode_batch with the same trees"}
+    grads_twice = got.get("grads_twice") if isinstance(got.get("grads_twice"), dict) else {}
+    for kind, cots in twice.items():
+        want = ref_grads(moved, lambda p, kind=kind, cots=cots: sum(
+            (o * c).sum() for cot in cots for o, c in zip(results[kind](p), cot)))
+        expect_grads(grads_twice.get(kind), want,
+                     what=f"{described[kind]} called twice with no update in between, each call back-propagated on "
+                          "its own (each call builds its own graph: none is shared between calls)")
 
 
 class _Encoded(torch.autograd.Function):
