@@ -25,6 +25,8 @@ def attach_grad_norm_logger(model):
     log, handles = {}, []
     for name, p in model.named_parameters():
         log[name] = []
+        if not p.requires_grad:  # a frozen parameter gets no gradient (and register_hook would raise)
+            continue
         # a tensor hook receives the gradient of this pass, before it is added into .grad
         handles.append(p.register_hook(lambda g, name=name: log[name].append(g.norm().item())))
     return log, handles

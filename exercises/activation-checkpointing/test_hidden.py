@@ -42,26 +42,32 @@ def check(learner, device, args, what):
 def test_saves_at_most_block_inputs(learner, rng):
     """The forward pass keeps at most one block-input-sized tensor per block alive for backward (the worker's memory,
     read from outside, with blocks whose inner activations are 16 times larger than their input), and backward still
-    gives blocks(x)'s gradients."""
+    gives blocks(x)'s gradients: 4 blocks with x requiring grad, 3 blocks (an odd count) and a single block with x not
+    requiring grad, and a single block with x requiring grad. One block run without checkpoint keeps about 16 MB."""
     seed = int(torch.randint(0, 10_000, (1,), generator=rng))
     # block input 0.5 MB; inside a block, Linear(16, 256)-GELU-Linear(256, 16) saves 2 x 8 MB without checkpointing
-    width, depth, batch, expand = 16, 4, 4096, 16
+    width, batch, expand = 16, 4096, 16
+    block_input = batch * width * 8
     # first calls at a size allocate lazily (kernels' buffers, imports): warm up with one block, off the clock
     learner.probe("run", seed, width, 1, batch, False, True, "cpu", expand)
-    learner.probe("prepare", seed, width, depth, batch, False, True, "cpu", expand)
-    with learner.measure() as m:
-        learner.probe("forward")
-    got = learner.probe("backward")
-    compare(got, P.reference(seed, width, depth, batch, False, True, "cpu", expand),
-            "with checkpointing, at batch 4096")
-    block_input = batch * width * 8
-    limit = depth * block_input + 4 * MB  # the block inputs and the output, plus allocator noise
-    if m.kept > limit:
-        plain = depth * block_input * (2 * expand + 1)
-        raise CheckFailure(
-            f"after the forward pass the worker holds {m.kept / MB:.1f} MB more, where one input per block is "
-            f"{depth * block_input / MB:.1f} MB in all (the plain forward keeps about {plain / MB:.0f} MB): inner "
-            "activations of the blocks are still saved for backward; run every block under checkpoint")
+    learner.probe("run", seed, width, 1, batch, False, False, "cpu", expand)
+    cases = [(4, True, "4 blocks, x requiring grad"), (3, False, "3 blocks, x not requiring grad"),
+             (1, False, "a single block, x not requiring grad"), (1, True, "a single block, x requiring grad")]
+    for i, (depth, x_grad, what) in enumerate(cases):
+        args = (seed + 10 * i, width, depth, batch, False, x_grad, "cpu", expand)
+        learner.probe("prepare", *args)
+        with learner.measure() as m:
+            learner.probe("forward")
+        got = learner.probe("backward")
+        compare(got, P.reference(*args), f"with checkpointing, at batch 4096 ({what})")
+        limit = depth * block_input + 4 * MB  # the block inputs and the output, plus allocator noise
+        if m.kept > limit:
+            plain = depth * block_input * (2 * expand + 1)
+            raise CheckFailure(
+                f"with {what}: after the forward pass the worker holds {m.kept / MB:.1f} MB more, where one input "
+                f"per block is {depth * block_input / MB:.1f} MB in all (the plain forward keeps about "
+                f"{plain / MB:.0f} MB): inner activations of some block are still saved for backward; run every "
+                "block under checkpoint, whatever the number of blocks and whether or not x requires grad")
 
 
 def test_gradients_input_without_grad(learner, device, rng):

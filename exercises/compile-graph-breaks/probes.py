@@ -1,5 +1,9 @@
 """Helpers for compile-graph-breaks. In the worker they only call the learner's functions (on functions with known
-graph breaks, and compile_friendly under torch.compile) and send back raw results; the judge checks them."""
+graph breaks, and compile_friendly under torch.compile) and send back raw results; the judge checks them, with the
+counts from torch._dynamo.explain and the values of debug_step computed on its side (explained, debug_values)."""
+
+import contextlib
+import io
 
 import torch
 
@@ -47,21 +51,48 @@ def explicit_break(x):
     return y * 2
 
 
+def print_at_end(x):
+    y = x * 2
+    print("y", y.shape)  # Dynamo breaks here, but nothing is left to compute after it: no second graph
+    return y
+
+
+def print_first(x):
+    print("x", x.shape)  # Dynamo breaks here, but nothing was computed before it: no graph before the break
+    return x.cos() + 1
+
+
 FUNCTIONS = {"no_break": no_break, "print_break": print_break, "branch_break": branch_break,
              "item_and_print": item_and_print, "two_args": two_args, "two_prints": two_prints,
-             "explicit_break": explicit_break}
-# torch._dynamo.explain(fn)(*args).graph_break_count on torch 2.13, from a clean cache (the reference solution's
-# answer; selftest grades it, so a torch that counts otherwise fails loudly)
+             "explicit_break": explicit_break, "print_at_end": print_at_end, "print_first": print_first}
+# torch._dynamo.explain(fn)(*args).graph_break_count on torch 2.13, from a clean cache, for the public graders (the
+# reference solution's answer; selftest grades it, so a torch that counts otherwise fails loudly). The hidden graders
+# ask explain itself, in the judge (explained).
 BREAKS = {"no_break": 0, "print_break": 1, "branch_break": 1, "item_and_print": 2, "two_args": 1, "two_prints": 2,
           "explicit_break": 1}
 ARITY = {"two_args": 2}
 
 
+def arguments(name, x):
+    """The arguments one of the functions above is called with: x, or x and x + 1."""
+    return (x, x + 1) if ARITY.get(name, 1) == 2 else (x,)
+
+
+def explained(name, x):
+    """The judge's side: torch._dynamo.explain's graph_break_count (graph_count - 1) for one of the functions above,
+    from a clean Dynamo cache (their prints go nowhere)."""
+    torch._dynamo.reset()
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            return torch._dynamo.explain(FUNCTIONS[name])(*arguments(name, x)).graph_break_count
+    finally:
+        torch._dynamo.reset()
+
+
 def count(mod, name, x):
     """The learner's count for one of the functions above (called with x, or x and x + 1), from a clean Dynamo cache."""
     torch._dynamo.reset()
-    args = (x, x + 1) if ARITY.get(name, 1) == 2 else (x,)
-    return mod.count_graph_breaks(FUNCTIONS[name], *args)
+    return mod.count_graph_breaks(FUNCTIONS[name], *arguments(name, x))
 
 
 def debug_values(x):

@@ -85,11 +85,17 @@ def layer(spec):
 
 
 def block(items):
-    """[[name, item], ...] -> OrderedDict of modules; an item is a layer spec (a list starting with its kind) or
-    ["seq", [[name, item], ...]] for a nested Sequential."""
+    """[[name, item], ...] -> OrderedDict of modules; an item is a layer spec (a list starting with its kind),
+    ["seq", [[name, item], ...]] for a nested Sequential, or ["net", [[name, item], ...], shift] for a nested Net (a
+    container whose own forward may make a NaN from its children's finite outputs)."""
     out = OrderedDict()
     for name, item in items:
-        out[name] = nn.Sequential(block(item[1])) if item[0] == "seq" else layer(item)
+        if item[0] == "seq":
+            out[name] = nn.Sequential(block(item[1]))
+        elif item[0] == "net":
+            out[name] = Net(block(item[1]), item[2])
+        else:
+            out[name] = layer(item)
     return out
 
 
@@ -98,30 +104,44 @@ def model(spec):
     return Net(block(spec["blocks"]), spec["shift"]).double()
 
 
-def mlp(seed, device):
+# The models the logger is graded on: "plain" is a float32 MLP, every loss out.pow(2).sum(); "float64" is the same MLP
+# in float64 with its nested Linear frozen (requires_grad=False: its names are in named_parameters, it gets no
+# gradient), the first pass's loss out.sum() * 1e100 and the second's out.sum() * 1e-100, so that some gradients
+# are beyond float32's range (the last bias's gradient is exactly scale * batch) and others below it.
+VARIANTS = {"plain": {"dtype": torch.float32, "frozen": False, "scales": [None, None, None]},
+            "float64": {"dtype": torch.float64, "frozen": True, "scales": [1e100, 1e-100, None]}}
+
+
+def mlp(seed, device, variant="plain"):
     torch.manual_seed(seed)
-    return nn.Sequential(nn.Linear(3, 5), nn.Tanh(), nn.Sequential(nn.Linear(5, 4), nn.ReLU()), nn.Linear(4, 1)).to(device)
+    model = nn.Sequential(nn.Linear(3, 5), nn.Tanh(), nn.Sequential(nn.Linear(5, 4), nn.ReLU()), nn.Linear(4, 1))
+    model = model.to(device=device, dtype=VARIANTS[variant]["dtype"])
+    if VARIANTS[variant]["frozen"]:
+        model[2][0].requires_grad_(False)
+    return model
 
 
-def grad_inputs(seed, device, n=3):
+def grad_inputs(seed, device, n=3, variant="plain"):
     g = torch.Generator().manual_seed(seed + 1)
-    return [torch.randn(6, 3, generator=g).to(device) for _ in range(n)]
+    return [torch.randn(6, 3, generator=g).to(device=device, dtype=VARIANTS[variant]["dtype"]) for _ in range(n)]
 
 
-def loss_of(model, x):
-    return model(x).pow(2).sum()
+def loss_of(model, x, scale=None):
+    out = model(x)
+    return out.pow(2).sum() if scale is None else out.sum() * scale
 
 
-def grad_log(mod, seed, device="cpu"):
+def grad_log(mod, seed, device="cpu", variant="plain"):
     """Two backward passes without zeroing, then every returned handle removed and a third."""
-    model = mlp(seed, device)
-    xs = grad_inputs(seed, device)
+    model = mlp(seed, device, variant)
+    xs = grad_inputs(seed, device, variant=variant)
+    scales = VARIANTS[variant]["scales"]
     log, handles = mod.attach_grad_norm_logger(model)
-    for x in xs[:2]:
-        loss_of(model, x).backward()
+    for x, scale in zip(xs[:2], scales):
+        loss_of(model, x, scale).backward()
     for h in handles if isinstance(handles, (list, tuple)) else []:
         h.remove()
-    loss_of(model, xs[2]).backward()
+    loss_of(model, xs[2], scales[2]).backward()
     return {"log": {k: list(v) for k, v in log.items()} if isinstance(log, dict) else log,
             "handles": len(handles) if isinstance(handles, (list, tuple)) else -1}
 
@@ -160,6 +180,18 @@ def nonfinite(mod, spec, x):
     m = model(spec).to(x.device)
     got = mod.first_nonfinite_module(m, x)
     return {"got": got, "hooks_left": hooks_on(m)}
+
+
+def nonfinite_raises(mod, spec, x):
+    """The learner's function on a model whose forward pass raises (a Linear of the wrong width near the end): whether
+    the call raised (and the error's type), and the hooks left on the model afterwards."""
+    m = model(spec).to(x.device)
+    try:
+        mod.first_nonfinite_module(m, x)
+        raised = None
+    except Exception as e:  # the learner's error or the model's own
+        raised = type(e).__name__
+    return {"raised": raised, "hooks_left": hooks_on(m)}
 
 
 def nonfinite_repeated(mod, spec, xs):

@@ -2,7 +2,8 @@
 
 Each model is drawn per run: nested Sequentials with random names, random float64 weights, and traps at random depths
 and places (log or sqrt of negatives, log of exact zeros, exp or a scale that overflows, an inf only inside a nested
-tuple output, a NaN made by the root's own forward), some of which fire and some of which do not. The model travels
+tuple output, a NaN made by the root's own forward or by a nested container's own forward), some of which fire and some
+of which do not. The model travels
 to the worker as a spec; the expected answer is found here, in the judge, by building the same model from the trusted
 probes.py and watching every module's output with forward hooks."""
 
@@ -33,9 +34,10 @@ def _names(rng, n):
     return words if style == 1 else [f"{w}{_int(rng, 0, 9)}" for w in words]
 
 
-def draw_model(rng, width_in=4):
+def draw_model(rng, width_in=4, nets=False):
     """A random model spec: 2 to 4 top-level items, each a layer or a nested block (up to 3 levels deep), float64
-    weights, and traps in random places; sometimes log(out - shift) in the model's own forward."""
+    weights, and traps in random places; sometimes log(out - shift) in the model's own forward. With nets, every nested
+    block is a Net whose own forward may end with log(out - shift) too (a container that makes a NaN itself)."""
     width = width_in
 
     def linear():
@@ -55,7 +57,10 @@ def draw_model(rng, width_in=4):
         out = []
         while len(out) < n:
             if depth < 2 and _int(rng, 0, 3) == 0:
-                out.append(["seq", items(depth + 1)])
+                if nets:
+                    out.append(["net", items(depth + 1), _pick(rng, [None, 100.0])])
+                else:
+                    out.append(["seq", items(depth + 1)])
                 continue
             kind = _pick(rng, ["linear", "tanh", "relu", "log", "exp", "sqrt", "scale", "pair"],
                          [4, 2, 2, 2, 2, 1, 1, 1])
@@ -112,6 +117,7 @@ def analyse(spec, x):
     subs = [r for r in done if r["name"]]
     order = [n for n, _ in m.named_modules() if n]
     bad = [r["name"] for r in subs if r["bad"]]
+    leaves = {n for n, sub in m.named_modules() if n and next(sub.children(), None) is None}
 
     def first(rows, key):
         return next((r["name"] for r in rows if r[key]), None)
@@ -126,6 +132,8 @@ def analyse(spec, x):
             "pre": next((n for n, b in called if n and b), None),
             "module_order": next((n for n in order if n in bad), None),
             "top_level": next((n for n in bad if "." not in n), None),
+            "leaves_only": next((n for n in bad if n in leaves), None),
+            "container": bool(bad) and bad[0] not in leaves,
             "first_trap": next((n for n, sub in m.named_modules() if n and isinstance(sub, TRAPS)), None)}
 
 
@@ -147,8 +155,13 @@ KINDS = {
     "neg_inf": lambda f: f["answer"] is not None and f["nan_posinf"] != f["answer"],
     "tuple": lambda f: f["answer"] is not None and f["flat"] != f["answer"],
     "root": lambda f: f["answer"] is None and f["root_bad"] and f["first_trap"] is not None,
+    # a nested container (a Net) whose own forward makes the first NaN from its children's finite outputs
+    "container": lambda f: f["container"] and f["leaves_only"] != f["answer"],
     "finite": lambda f: f["answer"] is None and not f["root_bad"] and f["first_trap"] is not None,
 }
+
+
+NET_KINDS = {"container"}  # kinds drawn with nested Nets instead of nested Sequentials
 
 
 def draw_input(rng):
@@ -159,7 +172,7 @@ def draw_input(rng):
 def draw_case(rng, kind, avoid=()):
     """A random model spec of the given kind whose answer is not in avoid, and an input batch x (float64)."""
     for _ in range(5000):
-        spec = draw_model(rng)
+        spec = draw_model(rng, nets=kind in NET_KINDS)
         x = draw_input(rng)
         f = analyse(spec, x)
         if not f["extreme"] and KINDS[kind](f) and (f["answer"] is None or f["answer"] not in avoid):
@@ -171,6 +184,9 @@ def describe_model(spec):
     def text(item):
         if item[0] == "seq":
             return "Sequential(" + ", ".join(f"{n}={text(i)}" for n, i in item[1]) + ")"
+        if item[0] == "net":
+            own = "" if item[2] is None else f", then its own forward returns log(out - {item[2]:g})"
+            return "Sequential(" + ", ".join(f"{n}={text(i)}" for n, i in item[1]) + own + ")"
         if item[0] == "linear":
             return f"Linear({item[1].shape[1]}, {item[1].shape[0]})"
         if item[0] == "scale":

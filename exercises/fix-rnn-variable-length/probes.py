@@ -61,17 +61,22 @@ def _collate(batch):
             torch.stack([y for _, y in batch]))
 
 
-def _setup(seed, n, batch_size, lengths):
+def _setup(seed, n, batch_size, lengths, stale=False):
+    """The model, its Adam and the loader; with stale, every parameter already holds a .grad of 1000 (left over from
+    earlier work), which train_epoch must clear before its first step."""
     torch.manual_seed(seed)
     model = SeqClassifier()
+    if stale:
+        for p in model.parameters():
+            p.grad = torch.full_like(p, 1000.0)
     opt = torch.optim.Adam(model.parameters(), lr=0.01)
     loader = DataLoader(samples(seed, n, lengths=lengths), batch_size=batch_size, collate_fn=_collate)
     return model, opt, loader
 
 
-def reference_train(seed, n, batch_size, epochs, lengths=None):
+def reference_train(seed, n, batch_size, epochs, lengths=None, stale=False):
     """Judge side: fresh-state training; the losses of every epoch and the parameters afterwards."""
-    model, opt, loader = _setup(seed, n, batch_size, lengths)
+    model, opt, loader = _setup(seed, n, batch_size, lengths, stale)
     losses = []
     for _ in range(epochs):
         epoch = []
@@ -85,8 +90,8 @@ def reference_train(seed, n, batch_size, epochs, lengths=None):
     return {"losses": losses, "state": {k: v.detach().clone() for k, v in model.state_dict().items()}}
 
 
-def learner_train(mod, seed, n, batch_size, epochs, lengths=None):
+def learner_train(mod, seed, n, batch_size, epochs, lengths=None, stale=False):
     """The learner's train_epoch, on batches from the trusted collate (so a collate bug does not count twice)."""
-    model, opt, loader = _setup(seed, n, batch_size, lengths)
+    model, opt, loader = _setup(seed, n, batch_size, lengths, stale)
     losses = [mod.train_epoch(model, opt, loader) for _ in range(epochs)]
     return {"losses": losses, "state": {k: v.detach().clone() for k, v in model.state_dict().items()}}

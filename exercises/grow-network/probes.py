@@ -9,7 +9,13 @@ import torch
 from torch import nn
 
 
-def _scenario(seed, optimizer, nested):
+# Per-group settings of the optimizer's one group when the harness is asked for a tuned group (different from the
+# optimizer's defaults, as a caller may set them per group): a new group must still get opt.defaults for them.
+TUNED = {"adam": {"weight_decay": 0.02, "betas": (0.8, 0.95), "eps": 1e-6},
+         "sgd": {"weight_decay": 0.02, "momentum": 0.5, "dampening": 0.1}}
+
+
+def _scenario(seed, optimizer, nested, tuned=False):
     gen = torch.Generator().manual_seed(seed)
     with torch.random.fork_rng():
         torch.manual_seed(seed)
@@ -19,10 +25,11 @@ def _scenario(seed, optimizer, nested):
         else:
             first = nn.Linear(8, 2).double()
         second = nn.Linear(2, 2, bias=False).double()
+    group = {"params": list(model.parameters()), **(TUNED[optimizer] if tuned else {})}
     if optimizer == "adam":
-        opt = torch.optim.Adam(model.parameters(), lr=0.01)
+        opt = torch.optim.Adam([group], lr=0.01)
     else:
-        opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+        opt = torch.optim.SGD([group], lr=0.05, momentum=0.9)
     data = [(torch.randn(6, 4, generator=gen, dtype=torch.float64), torch.randn(6, 2, generator=gen, dtype=torch.float64))
             for _ in range(6)]
     return model, opt, first, second, data
@@ -49,11 +56,14 @@ def _state(opt, params):
     return out
 
 
-def drive(grow, seed, lr, optimizer="adam", nested=False, twice=False, scheduled_lr=None):
-    """Two steps, (optionally change group 0's lr, as a scheduler would), grow, two steps, (grow a second layer and
-    take one more step), then record: what grow returned, the groups' hyper-parameters, the state of the old
-    parameters right after the (first) grow and at the end, every parameter of the model and of the new layers."""
-    model, opt, first, second, data = _scenario(seed, optimizer, nested)
+def drive(grow, seed, lr, optimizer="adam", nested=False, twice=False, scheduled_lr=None, tuned=False,
+          second_lr="same"):
+    """Two steps, (optionally change group 0's lr, as a scheduler would), grow, two steps, (grow a second layer, with
+    lr again or with second_lr, None meaning grow without lr, and take one more step), then record: what grow
+    returned, the groups' hyper-parameters, the optimizer's defaults, the state of the old parameters right after the
+    (first) grow and at the end, every parameter of the model and of the new layers. With tuned, the old group has
+    hyper-parameters of its own (TUNED), not the optimizer's defaults."""
+    model, opt, first, second, data = _scenario(seed, optimizer, nested, tuned)
     for x, y in data[:2]:
         _step(model, opt, x, y)
     if scheduled_lr is not None:
@@ -64,15 +74,16 @@ def drive(grow, seed, lr, optimizer="adam", nested=False, twice=False, scheduled
     for x, y in data[2:4]:
         _step(model, opt, x, y)
     if twice:
-        returned = [returned, grow(model, opt, second, lr)]
+        returned = [returned, grow(model, opt, second, lr if second_lr == "same" else second_lr)]
         _step(model, opt, *data[4])
-    return {"returned": returned, "groups": _groups(opt), "state_after_grow": state_after_grow,
+    return {"returned": returned, "groups": _groups(opt), "defaults": dict(opt.defaults),
+            "state_after_grow": state_after_grow,
             "state": _state(opt, old), "modules": len(model),
             "params": [p.detach().clone() for p in model.parameters()],
             "layer_params": [p.detach().clone() for p in first.parameters()] + (
                 [p.detach().clone() for p in second.parameters()] if twice else [])}
 
 
-def run(mod, seed, lr, optimizer="adam", nested=False, twice=False, scheduled_lr=None):
+def run(mod, seed, lr, optimizer="adam", nested=False, twice=False, scheduled_lr=None, tuned=False, second_lr="same"):
     """The harness with the learner's grow."""
-    return drive(mod.grow, seed, lr, optimizer, nested, twice, scheduled_lr)
+    return drive(mod.grow, seed, lr, optimizer, nested, twice, scheduled_lr, tuned, second_lr)

@@ -1,6 +1,7 @@
 """Hidden graders for grow-network: the learner's grow and a reference grow (opt.add_param_group) run through the
 same harness (probes.py): in the worker for the learner, here in the judge for the reference. Adam and SGD with
-momentum, a nested layer, a layer without bias, two grows, an explicit lr of 0.0, a scheduler-changed lr."""
+momentum, a nested layer, a layer without bias, two grows (the second without lr), an explicit lr of 0.0, a
+scheduler-changed lr, an old group with hyper-parameters of its own; opt.defaults must stay as they are."""
 
 import torch
 
@@ -44,6 +45,9 @@ def compare(learner, seed, lr, what, **kw):
         raise CheckFailure(f"grow must append the layer to the Sequential ({what})",
                            f"expected {want['modules']} modules, received {summarize(got.get('modules'))}")
     expect_groups(got, want, what)
+    if got.get("defaults") != want["defaults"]:
+        raise CheckFailure(f"grow must leave the optimizer's defaults (opt.defaults) as they are ({what}): give the "
+                           "new group its lr in the group itself")
     compare_state(got.get("state_after_grow"), want["state_after_grow"], f"right after grow ({what})")
     compare_state(got.get("state"), want["state"], f"at the end ({what})")
     params = got.get("params")
@@ -82,15 +86,24 @@ def expect_groups(got, want, what):
 
 def test_group_lr(learner, rng):
     """With lr given (0.05, and an explicit 0.0 that freezes the new layer) the new group uses it and the old group
-    keeps its own; training follows add_param_group's."""
+    keeps its own; training follows add_param_group's. Then a grow with lr=0.05 followed by a grow without lr: the
+    second group takes opt.defaults' lr, and opt.defaults is unchanged; and SGD whose old group has its own momentum,
+    dampening and weight decay: the new group takes the optimizer's defaults for them."""
     for lr, optimizer in ((0.05, "adam"), (0.0, "adam"), (0.2, "sgd")):
         what = f"{optimizer}, lr={lr}"
         compare(learner, seed_of(rng), lr, what, optimizer=optimizer)
+    compare(learner, seed_of(rng), 0.05, "adam, grow with lr=0.05, then a second grow without lr", twice=True,
+            second_lr=None)
+    compare(learner, seed_of(rng), 0.2, "sgd, lr=0.2, the old group with its own momentum, dampening and weight decay",
+            optimizer="sgd", tuned=True)
 
 
 def test_default_lr_is_the_optimizers_default(learner, rng):
     """Without lr the new group takes the optimizer's defaults (opt.defaults), even after a scheduler changed the old
-    group's lr; every other hyper-parameter of the new group is the optimizer's default too."""
+    group's lr; every other hyper-parameter of the new group is the optimizer's default too, also when the old group
+    has its own (Adam's betas, eps and weight decay; SGD's momentum, dampening and weight decay)."""
     for optimizer, scheduled in (("adam", 0.003), ("sgd", 0.011)):
         what = f"{optimizer}, group 0's lr changed to {scheduled} before grow"
         compare(learner, seed_of(rng), None, what, optimizer=optimizer, scheduled_lr=scheduled)
+        compare(learner, seed_of(rng), None, f"{what}, group 0 with hyper-parameters of its own", optimizer=optimizer,
+                scheduled_lr=scheduled, tuned=True)

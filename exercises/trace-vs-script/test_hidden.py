@@ -61,15 +61,20 @@ def test_save_and_load(learner, device, rng):
 
 def test_branch_free_values(learner, device, rng):
     """branch_free equals Gate()(x) on random inputs of several shapes, including a sum of exactly 0, a tiny positive
-    sum, rows whose own sums differ in sign from the whole sum, 0-d and empty tensors."""
+    sum, rows whose own sums differ in sign from the whole sum, 0-d and empty tensors, and float64 inputs whose sum is
+    positive in float64 but 0 in float32 (the sign is decided in x's own dtype)."""
     gate = P.Gate()
     # 0-d, empty, and a sum that is positive but so small that sum / n rounds to 0 (the sign of the sum decides)
     # and rows whose own sums have opposite signs (the decision is on the whole sum, not per row or per element)
     odd = [torch.tensor(-0.5), torch.tensor(2.0), torch.zeros(0), torch.zeros(2, 0, 3), torch.tensor([1e-45, 0.0, 0.0]),
            torch.tensor([[1.0, 1.0, 1.0, 1.0], [-0.5, -0.5, -0.5, -0.5]]),
            torch.tensor([[-1.0, -1.0, 0.5], [0.25, 0.25, 0.25]])]
-    for x in mixed_inputs(rng, device) + mixed_inputs(rng, device, (2, 4)) + [t.to(device) for t in odd]:
-        expect_close(learner.call("branch_free", x), gate(x), what=f"branch_free(x) for x of shape {tuple(x.shape)}")
+    # float64: sums of exactly 2**-40 and 1e-300 (in any order), which are 0 once x is rounded to float32
+    f64 = [torch.tensor([1.0, -1.0 + 2**-40], dtype=torch.float64), torch.tensor([[1e-300, 0.0], [0.0, 0.0]],
+           dtype=torch.float64)] + [t.double() for t in mixed_inputs(rng, device)[:2]]
+    for x in mixed_inputs(rng, device) + mixed_inputs(rng, device, (2, 4)) + [t.to(device) for t in odd + f64]:
+        expect_close(learner.call("branch_free", x), gate(x),
+                     what=f"branch_free(x) for a {str(x.dtype)[6:]} x of shape {tuple(x.shape)}")
 
 
 def test_branch_free_survives_trace(learner, device, rng):

@@ -19,7 +19,8 @@ def attach_grad_norm_logger(model):
     log, handles = {}, []
     for name, param in model.named_parameters():
         log[name] = []
-        handles.append(param.register_hook(_Norms(log[name])))
+        if param.requires_grad:  # a frozen parameter keeps its empty list
+            handles.append(param.register_hook(_Norms(log[name])))
     return log, handles
 
 

@@ -27,7 +27,7 @@ def attach_grad_norm_logger(model):
             values.append(float(torch.linalg.vector_norm(grad)))
         return hook
 
-    handles = [p.register_hook(logger(log[name])) for name, p in model.named_parameters()]
+    handles = [p.register_hook(logger(log[name])) for name, p in model.named_parameters() if p.requires_grad]
     return log, handles
 
 
