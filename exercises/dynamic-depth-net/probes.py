@@ -37,22 +37,32 @@ def run_sequence(mod, dims, weights, x, depths):
 
 
 def run_until(mod, dims, weights, x, threshold, max_depth):
+    """forward_until's output and depth, and the gradients of out.sum() for x and every parameter (None where none
+    arrived; nothing is back-propagated when the output records no graph)."""
     model = build(mod, dims, weights)
+    x = x.detach().requires_grad_()
     result = model.forward_until(x, threshold, max_depth)
     if isinstance(result, tuple) and len(result) == 2 and isinstance(result[0], torch.Tensor):
-        return {"out": result[0].detach(), "depth": result[1]}
+        out = result[0]
+        if out.requires_grad:
+            out.sum().backward()
+        return {"out": out.detach(), "depth": result[1], "x_grad": x.grad, "grads": _grads(model)}
     return {"result": result}
 
 
-def train(mod, dims, weights, x, y, steps, lr, max_depth, seed, stale_grads=None):
+def train(mod, dims, weights, x, y, steps, lr, max_depth, seed, stale_grads=None, global_seed=None):
     """train_dynamic on a model built from weights (arriving with stale .grad if given); what it returned, the
-    parameters afterwards and the model's predictions at every depth 0..max_depth."""
+    parameters afterwards and the model's predictions at every depth 0..max_depth. With global_seed, torch's global
+    CPU generator is seeded with it just before the call and its state right after the call is returned too."""
     model = build(mod, dims, weights)
     if stale_grads is not None:
         for name, p in model.named_parameters():
             p.grad = stale_grads[name].clone()
+    if global_seed is not None:
+        torch.manual_seed(global_seed)
     got = mod.train_dynamic(model, x, y, steps, lr, max_depth, seed)
+    global_state = None if global_seed is None else torch.get_rng_state()
     with torch.no_grad():
         predictions = [model(x, d) for d in range(max_depth + 1)]
     return {"returned": got, "params": {k: v.detach().clone() for k, v in model.named_parameters()},
-            "predictions": predictions}
+            "predictions": predictions, "global_rng_after": global_state}

@@ -86,7 +86,9 @@ def test_each_call_records_its_own_graph(learner, device, rng):
 
 
 def test_forward_until_lets_the_input_choose_the_depth(learner, device, rng):
-    """forward_until applies mid while mean |h| > threshold (at most max_depth times) and returns (out, depth)."""
+    """forward_until applies mid while mean |h| > threshold (at most max_depth times) and returns (out, depth); like
+    forward it records the graph through every layer it applies: the gradients of out.sum() for x and every
+    parameter equal forward(x, depth)'s (mid's stays None at depth 0)."""
     model, weights = reference(rng, device, scale=0.45)
     for k in range(7):
         x = torch.randn(3, 3, generator=rng, dtype=torch.float64).to(device) * float(torch.rand((), generator=rng) * 4)
@@ -102,6 +104,8 @@ def test_forward_until_lets_the_input_choose_the_depth(learner, device, rng):
             threshold = 0.0
         if k == 4:  # max_depth 0: never apply mid
             threshold, max_depth = 0.0, 0
+        if k == 5:  # below any mean |h|: always max_depth, so gradients through every use of mid are checked
+            threshold = -1.0
         with torch.no_grad():
             h, depth = F.relu(model.fc1(x)), 0
             while depth < max_depth and h.abs().mean().item() > threshold:
@@ -118,6 +122,23 @@ def test_forward_until_lets_the_input_choose_the_depth(learner, device, rng):
                                "apply mid while mean |h| is strictly above the threshold and fewer than max_depth "
                                "layers have run")
         expect_close(got["out"], want, rtol=1e-10, atol=1e-12, what="forward_until's output")
+        model.zero_grad(set_to_none=True)
+        xr = x.clone().requires_grad_()
+        model(xr, depth).sum().backward()
+        grads = got.get("grads") if isinstance(got.get("grads"), dict) else {}
+        for name, p in list(model.named_parameters()) + [("x", xr)]:
+            g = got.get("x_grad") if name == "x" else grads.get(name)
+            if p.grad is None:
+                if g is not None:
+                    raise CheckFailure(f"forward_until at depth 0 never uses mid, so {name}'s .grad must stay None")
+                continue
+            if not isinstance(g, torch.Tensor):
+                raise CheckFailure(f"forward_until must record the graph through every layer it applies, like "
+                                   f"forward: {name} got no gradient from its output (threshold case {k + 1}; "
+                                   "apply mid to h itself, not a detached copy)")
+            expect_close(g, p.grad, rtol=1e-10, atol=1e-12,
+                         what=f"the gradient of {name} through forward_until's output (threshold case {k + 1}: "
+                              "each applied mid acts on h itself, not a detached copy)")
 
 
 def data(rng, device, n=256):
@@ -163,19 +184,28 @@ def expect_history(got, steps):
 def test_training_draws_a_depth_per_step(learner, device, rng):
     """train_dynamic draws depth = randint(0, max_depth + 1) from its own seeded generator each step, then zero_grad
     (to None), the loss, backward and one Adam step: depths, losses and the final parameters match a replay, with a
-    depth-0 step (mid has no gradient: Adam leaves it alone) and a model arriving with stale gradients."""
+    depth-0 step (mid has no gradient: Adam leaves it alone) and a model arriving with stale gradients. The draws
+    come from g alone: torch's global generator, seeded by the caller, is where the caller left it afterwards."""
     for stale in (False, True):
         model, weights = reference(rng, device)
         x, y = data(rng, device, 64)
         seed = seed_with_a_depth_zero_step(rng, 12, 3)
+        global_seed = int(torch.randint(0, 10_000, (), generator=rng))
         stale_grads = {k: adversarial(rng, tuple(v.shape)).to(device) for k, v in weights.items()} if stale else None
-        got = learner.probe("train", DIMS, weights, x, y, 12, 0.01, 3, seed, stale_grads=stale_grads)
+        got = learner.probe("train", DIMS, weights, x, y, 12, 0.01, 3, seed, stale_grads=stale_grads,
+                            global_seed=global_seed)
         returned = got.get("returned") if isinstance(got, dict) else got
         expect_history(returned, 12)
         depths, losses = replay(model, x, y, 12, 0.01, 3, seed)
         what = " (the model arriving with stale gradients)" if stale else ""
         if returned["depths"] != depths:
             raise CheckFailure("the depths drawn per step are not the ones torch.Generator().manual_seed(seed) gives")
+        after = got.get("global_rng_after")
+        if not isinstance(after, torch.Tensor) or not torch.equal(after, torch.Generator().manual_seed(global_seed)
+                                                                          .get_state()):
+            raise CheckFailure("train_dynamic changed torch's global random generator: draw the depths from your own "
+                               "g = torch.Generator().manual_seed(seed) and leave the caller's global RNG alone (no "
+                               "torch.manual_seed, no draws without generator=g)")
         expect_close(torch.tensor(returned["losses"], dtype=torch.float64), torch.tensor(losses, dtype=torch.float64),
                      rtol=1e-8, atol=1e-12, what=f"the losses of 12 training steps{what} (each step: zero_grad() to "
                                                  "None, the loss it records, backward, one Adam step)")

@@ -17,29 +17,30 @@ def make(seed, device, offset=0.0, hidden=16, depth=1):
 
 def batches(seed, n_batches, device, offset=0.0, size=8):
     """Targets around `offset`: with a large offset the residuals are small next to the values (where an expanded
-    square or float32 arithmetic loses the loss)."""
+    square or float32 arithmetic loses the loss). `size` is one batch size for all, or a list of n_batches sizes."""
     g = torch.Generator().manual_seed(seed + 1)
-    return [(torch.randn(size, 3, generator=g, dtype=torch.float64).to(device),
-             (torch.randn(size, 1, generator=g, dtype=torch.float64) + offset).to(device)) for _ in range(n_batches)]
+    sizes = list(size) if isinstance(size, (list, tuple)) else [size] * n_batches
+    return [(torch.randn(s, 3, generator=g, dtype=torch.float64).to(device),
+             (torch.randn(s, 1, generator=g, dtype=torch.float64) + offset).to(device)) for s in sizes[:n_batches]]
 
 
 def optimizer(model, lr):
     return torch.optim.SGD(model.parameters(), lr=lr, momentum=0.5)
 
 
-def run_train(mod, seed, n_batches, lr, device="cpu", offset=0.0):
+def run_train(mod, seed, n_batches, lr, device="cpu", offset=0.0, size=8):
     """train_epoch over fresh batches: what it returned and the parameters afterwards."""
     model = make(seed, device, offset)
-    result = mod.train_epoch(model, optimizer(model, lr), batches(seed, n_batches, device, offset))
+    result = mod.train_epoch(model, optimizer(model, lr), batches(seed, n_batches, device, offset, size))
     return {"losses": result, "params": [p.detach().clone() for p in model.parameters()]}
 
 
-def run_evaluate(mod, seed, n_batches, device="cpu", offset=0.0):
+def run_evaluate(mod, seed, n_batches, device="cpu", offset=0.0, size=8):
     """evaluate() on a model whose .grad holds 0.5 everywhere: what it returned, the parameters and .grad afterwards."""
     model = make(seed, device, offset)
     for p in model.parameters():
         p.grad = torch.full_like(p, 0.5)
-    value = mod.evaluate(model, batches(seed, n_batches, device, offset))
+    value = mod.evaluate(model, batches(seed, n_batches, device, offset, size))
     return {"value": value, "params": [p.detach().clone() for p in model.parameters()],
             "grads": [None if p.grad is None else p.grad.detach().clone() for p in model.parameters()]}
 
@@ -47,3 +48,16 @@ def run_evaluate(mod, seed, n_batches, device="cpu", offset=0.0):
 def evaluate_deep(mod, seed, hidden, depth, size):
     """evaluate() on one large batch through a deep, wide model (measured from outside)."""
     return mod.evaluate(make(seed, "cpu", hidden=hidden, depth=depth), batches(seed, 1, "cpu", size=size))
+
+
+def train_table_columns(mod, seed, n_batches, size, width):
+    """train_epoch over batches whose x is the first 3 columns of a (size, width) feature table, a leaf that requires
+    grad: a graph kept alive after the epoch keeps every table and its .grad alive with it (measured from outside).
+    The x values are those of batches(seed, n_batches, "cpu", size=size). Returns only what train_epoch returned."""
+    model = make(seed, "cpu")
+    data = []
+    for x, y in batches(seed, n_batches, "cpu", size=size):
+        table = torch.zeros(size, width, dtype=torch.float64)
+        table[:, :3] = x
+        data.append((table.requires_grad_()[:, :3], y))
+    return mod.train_epoch(model, optimizer(model, 0.05), data)

@@ -17,13 +17,21 @@ DEEP_PEAK_LIMIT = 64 * 2**20
 # Targets around 1e5 with residuals around 1: where ((a - b) ** 2) is exact in float64, a * a - 2 * a * b + b * b
 # (or the loss taken in float32) is off by far more than the tolerance, whatever the seed.
 OFFSET = 1e5
+# train_epoch over 3 batches whose x is 3 columns of a (4096, 512) float64 table requiring grad: each graph kept alive
+# after the epoch holds its table and the table's .grad, 32 MB per batch (96 MB in all). Without one the worker holds
+# what it held before (allocator noise is a few MB); the limit sits below even one kept graph.
+TABLES = dict(batches=3, size=4096, width=512)
+TABLES_KEPT_LIMIT = 16 * 2**20
+# A fixed case next to the drawn ones: batches of 8, 8 and 2 from seed 11, whose mean over samples is far (about 25%)
+# from the mean of the batch losses, so a size-weighted mean always fails.
+SMALL_LAST = dict(seed=11, sizes=[8, 8, 2])
 
 
-def reference_train(seed, n, lr, device, offset=0.0):
+def reference_train(seed, n, lr, device, offset=0.0, size=8):
     model = P.make(seed, device, offset)
     opt = P.optimizer(model, lr)
     losses = []
-    for x, y in P.batches(seed, n, device, offset):
+    for x, y in P.batches(seed, n, device, offset, size):
         opt.zero_grad()
         loss = ((model(x) - y) ** 2).mean()
         loss.backward()
@@ -32,15 +40,21 @@ def reference_train(seed, n, lr, device, offset=0.0):
     return losses, [p.detach() for p in model.parameters()]
 
 
-def reference_evaluate(seed, n, device, offset=0.0):
+def reference_evaluate(seed, n, device, offset=0.0, size=8):
     model = P.make(seed, device, offset)
     with torch.no_grad():
-        return sum(((model(x) - y) ** 2).mean().item() for x, y in P.batches(seed, n, device, offset)) / n
+        return sum(((model(x) - y) ** 2).mean().item() for x, y in P.batches(seed, n, device, offset, size)) / n
 
 
-def check_train(learner, seed, n, device, offset, what):
-    got = learner.probe("run_train", seed, n, 0.05, str(device), offset)
-    want, params = reference_train(seed, n, 0.05, str(device), offset)
+def uneven_sizes(rng, n):
+    """n - 1 batches of 8 and a smaller last one (1 to 5 samples), as a loader whose dataset does not divide evenly
+    gives: a mean weighted by batch size is then not the mean of the batch losses."""
+    return [8] * (n - 1) + [int(torch.randint(1, 6, (1,), generator=rng))]
+
+
+def check_train(learner, seed, n, device, offset, what, size=8):
+    got = learner.probe("run_train", seed, n, 0.05, str(device), offset, size)
+    want, params = reference_train(seed, n, 0.05, str(device), offset, size)
     losses = got.get("losses") if isinstance(got, dict) else None
     if not isinstance(losses, list) or len(losses) != n:
         raise CheckFailure(f"train_epoch must return one loss per batch ({what})")
@@ -54,16 +68,18 @@ def check_train(learner, seed, n, device, offset, what):
 
 
 def test_train_matches_reference(learner, device, rng):
-    """train_epoch takes one zero_grad/backward/step per batch: losses and parameters match a reference loop, also
-    with targets around 1e5 (where the loss must be computed as written, in float64)."""
+    """train_epoch takes one zero_grad/backward/step per batch: losses and parameters match a reference loop (the
+    last batch smaller), also with targets around 1e5 (where the loss must be computed as written, in float64)."""
     seed = int(torch.randint(0, 10_000, (1,), generator=rng))
     n = int(torch.randint(3, 7, (1,), generator=rng))
-    check_train(learner, seed, n, device, 0.0, f"{n} batches")
+    check_train(learner, seed, n, device, 0.0, f"{n} batches, the last one smaller", uneven_sizes(rng, n))
     check_train(learner, 11, 3, device, OFFSET, "targets around 1e5")
 
 
 def test_train_epoch_returns_only_floats(learner, device, rng):
-    """train_epoch returns Python floats, one per batch, which hold no graph (a loss tensor would keep its graph)."""
+    """train_epoch returns Python floats, one per batch, which hold no graph (a loss tensor would keep its graph), and
+    keeps no loss tensor anywhere after it returns: with inputs sliced from large feature tables that require grad,
+    every graph still alive holds its table and the table's .grad, and the worker's memory is measured from outside."""
     seed = int(torch.randint(0, 10_000, (1,), generator=rng))
     got = learner.probe("run_train", seed, 5, 0.05, str(device))
     losses = got.get("losses") if isinstance(got, dict) else None
@@ -71,20 +87,46 @@ def test_train_epoch_returns_only_floats(learner, device, rng):
         raise CheckFailure("train_epoch must return a list with one loss per batch")
     for k, value in enumerate(losses, start=1):
         kit.expect_float(value, what=f"the loss of batch {k}")
+    if str(device) != "cpu":  # the tables live in the worker's CPU memory: measured once, in the CPU run
+        return
+    n, size, width = TABLES["batches"], TABLES["size"], TABLES["width"]
+    want, _ = reference_train(seed, n, 0.05, "cpu", size=size)
+    # Once unmeasured with narrow tables (the worker's first-use allocations, while a graph kept from it is tiny: code
+    # that keeps only the last loss still holds a wide table after the measured call).
+    learner.probe("train_table_columns", seed, n, size, 4)
+    with learner.measure() as m:
+        got = learner.probe("train_table_columns", seed, n, size, width)
+    if not isinstance(got, list) or len(got) != n:
+        raise CheckFailure("train_epoch must return a list with one loss per batch (inputs sliced from a table)")
+    for k, (a, b) in enumerate(zip(got, want), start=1):
+        value = kit.expect_float(a, what=f"the loss of batch {k}")
+        if not math.isclose(value, b, rel_tol=1e-9, abs_tol=1e-12):
+            raise CheckFailure(f"the loss train_epoch returns for batch {k} is not the batch's MSE before its step "
+                               "(inputs sliced from a table)")
+    if m.kept > TABLES_KEPT_LIMIT:
+        raise CheckFailure(f"after train_epoch returned, the worker still held {m.kept / 2**20:.0f} MB more than "
+                           "before: a loss tensor (or its graph) is kept somewhere after the loop (a global list, an "
+                           "attribute), and it keeps every tensor the graph reaches alive; keep only loss.item()")
 
 
 def test_evaluate(learner, device, rng):
-    """evaluate returns the mean batch loss as a float (also with targets around 1e5) and leaves the parameters and
-    their .grad alone."""
+    """evaluate returns the mean of the batch losses as a float, each batch counted once whatever its size (the last
+    batch is smaller: a mean over samples is another number), also with targets around 1e5, and leaves the parameters
+    and their .grad alone."""
     seed = int(torch.randint(0, 10_000, (1,), generator=rng))
     n = int(torch.randint(2, 6, (1,), generator=rng))
-    for offset, what in ((0.0, f"{n} batches"), (OFFSET, "targets around 1e5")):
-        got = learner.probe("run_evaluate", seed, n, str(device), offset)
+    sizes = uneven_sizes(rng, n)
+    cases = ((seed, n, 0.0, sizes, f"{n} batches, the last one smaller"),
+             (seed, n, OFFSET, sizes, "targets around 1e5, the last batch smaller"),
+             (SMALL_LAST["seed"], 3, 0.0, SMALL_LAST["sizes"], "3 batches, the last one much smaller"))
+    for seed, n, offset, size, what in cases:
+        got = learner.probe("run_evaluate", seed, n, str(device), offset, size)
         if not isinstance(got, dict):
             raise CheckFailure("evaluate could not be run")
         value = kit.expect_float(got.get("value"), what="what evaluate returns")
-        if not math.isclose(value, reference_evaluate(seed, n, str(device), offset), rel_tol=1e-9):
-            raise CheckFailure(f"evaluate does not return the mean of the batches' losses ({what})")
+        if not math.isclose(value, reference_evaluate(seed, n, str(device), offset, size), rel_tol=1e-9):
+            raise CheckFailure(f"evaluate does not return the mean of the batches' losses, each batch counted once "
+                               f"whatever its size ({what})")
         model = P.make(seed, str(device), offset)
         for i, (a, p) in enumerate(zip(got.get("params", []), model.parameters())):
             expect_close(a, p.detach(), what=f"parameter {i} after evaluate", rtol=0, atol=0)

@@ -15,12 +15,16 @@ def build(mod, sizes, weights, like):
 
 
 def forward(mod, sizes, weights, x, h0=None):
-    """Outputs, final state, and the gradients of (out.sum() + h_n.sum()) for x and every parameter."""
+    """Outputs, final state, and the gradients of (out.sum() + h_n.sum()) for x, h0 (when given) and every
+    parameter."""
     model = build(mod, sizes, weights, x)
     x = x.detach().requires_grad_()
+    if h0 is not None:
+        h0 = h0.detach().requires_grad_()
     out, h_n = model(x, h0)
     (out.sum() + h_n.sum()).backward()
     return {"out": out.detach(), "h_n": h_n.detach(), "x_grad": x.grad,
+            "h0_grad": None if h0 is None else h0.grad,
             "grads": {n: p.grad for n, p in model.named_parameters()}}
 
 
@@ -34,14 +38,24 @@ def fresh(mod, sizes, x):
             "out": list(out) if isinstance(out, tuple) else out}
 
 
-def tbptt(mod, sizes, weights, head_weights, xs, ys, k, lr):
+def tbptt(mod, sizes, weights, head_weights, xs, ys, k, lr, calls=1, stale=None):
+    """train_tbptt called `calls` times on the same model, head and SGD optimizer (the parameters first given a
+    leftover .grad filled with `stale`, when it is not None): for each call, what it returned and the parameters
+    afterwards."""
     model = build(mod, sizes, weights, xs)
     head = torch.nn.Linear(head_weights["weight"].shape[1], head_weights["weight"].shape[0]).to(xs.device, xs.dtype)
     head.load_state_dict(head_weights)
-    opt = torch.optim.SGD(list(model.parameters()) + list(head.parameters()), lr=lr)
-    losses = mod.train_tbptt(model, head, xs, ys, k, opt)
-    return {"losses": losses, "state": {n: p.detach().clone() for n, p in model.named_parameters()},
-            "head": {n: p.detach().clone() for n, p in head.named_parameters()}}
+    params = list(model.parameters()) + list(head.parameters())
+    opt = torch.optim.SGD(params, lr=lr)
+    if stale is not None:
+        for p in params:
+            p.grad = torch.full_like(p, stale)
+    results = []
+    for _ in range(calls):
+        losses = mod.train_tbptt(model, head, xs, ys, k, opt)
+        results.append({"losses": losses, "state": {n: p.detach().clone() for n, p in model.named_parameters()},
+                        "head": {n: p.detach().clone() for n, p in head.named_parameters()}})
+    return results
 
 
 def accuracy(mod, sizes, weights, head_weights, xs, ys):

@@ -63,8 +63,8 @@ def test_parameters_like_nn_rnn(learner):
 
 
 def test_forward_and_gradients_match_nn_rnn(learner, device, rng):
-    """Outputs (B, T, H), h_n (1, B, H) and the gradients for x and every parameter equal nn.RNN's, with and without
-    h0, for batches of 1 to 4, one step or six, in float64 and float32."""
+    """Outputs (B, T, H), h_n (1, B, H) and the gradients for x, every parameter and a given h0 equal nn.RNN's, with
+    and without h0, for batches of 1 to 4, one step or six, in float64 and float32."""
     for B, T, dtype in ((4, 6, torch.float64), (1, 1, torch.float64), (3, 5, torch.float32)):
         rnn, _ = reference(rng, device, dtype=dtype)
         x = torch.randn(B, T, D, generator=rng, dtype=torch.float64).to(device, dtype)
@@ -76,12 +76,18 @@ def test_forward_and_gradients_match_nn_rnn(learner, device, rng):
             got = learner.probe("forward", [D, H], state(rnn), x, h0)
             rnn.zero_grad()
             xr = x.clone().requires_grad_()
-            out, h_n = rnn(xr, h0)
+            h0r = None if h0 is None else h0.clone().requires_grad_()
+            out, h_n = rnn(xr, h0r)
             (out.sum() + h_n.sum()).backward()
             where = f"{'with' if h0 is not None else 'without'} h0, B = {B}, T = {T}, {str(dtype)[6:]}"
             expect_close(got["out"], out.detach(), **tol, what=f"the outputs {where}")
             expect_close(got["h_n"], h_n.detach(), **tol, what=f"h_n {where}")
             expect_close(got["x_grad"], xr.grad, **tol, what=f"the gradient for x {where}")
+            if h0 is not None:
+                if got.get("h0_grad") is None:
+                    raise CheckFailure(f"h0 got no gradient ({where}): nn.RNN back-propagates into a given h0 (use it "
+                                       "as it is, not detached or copied without its graph)")
+                expect_close(got["h0_grad"], h0r.grad, **tol, what=f"the gradient for h0 {where}")
             grads = got["grads"] if isinstance(got.get("grads"), dict) else {}
             for name, p in rnn.named_parameters():
                 expect_close(grads.get(name), p.grad, **tol, what=f"the gradient of {name} {where}")
@@ -103,31 +109,45 @@ def reference_tbptt(rnn, head, xs, ys, k, lr):
 def test_truncated_bptt_replays(learner, device, rng):
     """train_tbptt takes one step per chunk of k steps (the last chunk shorter when k does not divide T), carrying the
     detached state: k = 1, 3, 7 = T (full BPTT) and 10 > T; losses as floats, the RNN's and the head's parameters after
-    the last chunk equal a replay in the judge."""
+    the last chunk equal a replay in the judge. The parameters arrive with a leftover .grad (zero before each
+    backward, not after the step), and train_tbptt is called twice on the same model (each call starts from zeros:
+    nothing is carried over from the previous call)."""
     for k, B in ((1, 3), (3, 2), (7, 3), (10, 1)):
         rnn, head = reference(rng, device)
         xs = torch.randn(B, 7, D, generator=rng, dtype=torch.float64).to(device)
         ys = torch.randint(0, C, (B, 7), generator=rng).to(device)
-        got = learner.probe("tbptt", [D, H], state(rnn), state(head), xs, ys, k, 0.1)
-        want = reference_tbptt(rnn, head, xs, ys, k, 0.1)
-        losses = got.get("losses") if isinstance(got, dict) else None
-        if not isinstance(losses, list):
-            raise CheckFailure(f"train_tbptt must return a list of the chunk losses (k = {k})")
-        if len(losses) != len(want):
-            raise CheckFailure(f"with T = 7 and k = {k}, train_tbptt should take {len(want)} step(s), one per chunk; "
-                               f"it returned {len(losses)} loss(es)")
-        for i, v in enumerate(losses):
-            expect_float(v, what=f"train_tbptt's loss {i}")
-        for i, (g, w) in enumerate(zip(losses, want)):
-            if not math.isclose(g, w, rel_tol=1e-9, abs_tol=1e-12):
-                raise CheckFailure(f"with k = {k} the loss of chunk {i} is wrong" + (
-                    " (the first chunk is already off: check the loss of one chunk)" if i == 0 else
-                    " (the earlier chunks match: check the state carried into this chunk and the step before it)"))
-        for part, module in (("state", rnn), ("head", head)):
-            params = got.get(part) if isinstance(got.get(part), dict) else {}
-            for name, p in module.named_parameters():
-                expect_close(params.get(name), p.detach(), rtol=1e-9, atol=1e-12,
-                             what=f"{'' if part == 'state' else 'head.'}{name} after training, k = {k}")
+        got = learner.probe("tbptt", [D, H], state(rnn), state(head), xs, ys, k, 0.1, 2, 0.5)
+        if not isinstance(got, list) or len(got) != 2:
+            raise CheckFailure(f"train_tbptt could not be called twice on one model (k = {k})")
+        for call, result in enumerate(got):
+            where = f"k = {k}" + (", a second call on the same model" if call else "")
+            want = reference_tbptt(rnn, head, xs, ys, k, 0.1)
+            losses = result.get("losses") if isinstance(result, dict) else None
+            if not isinstance(losses, list):
+                raise CheckFailure(f"train_tbptt must return a list of the chunk losses ({where})")
+            if len(losses) != len(want):
+                raise CheckFailure(f"with T = 7 and k = {k}, train_tbptt should take {len(want)} step(s), one per "
+                                   f"chunk; it returned {len(losses)} loss(es)")
+            for i, v in enumerate(losses):
+                expect_float(v, what=f"train_tbptt's loss {i}")
+            for i, (g, w) in enumerate(zip(losses, want)):
+                if not math.isclose(g, w, rel_tol=1e-9, abs_tol=1e-12):
+                    if i == 0 and call == 1:
+                        hint = (" (it must start from zeros again: keep nothing from the previous call, or check the "
+                                "step of the previous call's last chunk)")
+                    elif i == 0:
+                        hint = " (the first chunk is already off: check the loss of one chunk)"
+                    else:
+                        hint = (" (the earlier chunks match: check the state carried into this chunk and the step "
+                                "before it, with the gradients zeroed before each backward)")
+                    raise CheckFailure(f"with {where}, the loss of chunk {i} is wrong{hint}")
+            for part, module in (("state", rnn), ("head", head)):
+                params = result.get(part) if isinstance(result.get(part), dict) else {}
+                for name, p in module.named_parameters():
+                    expect_close(params.get(name), p.detach(), rtol=1e-9, atol=1e-12,
+                                 what=f"{'' if part == 'state' else 'head.'}{name} after training, {where} (the "
+                                      "parameters arrived with a leftover .grad: zero the gradients before each "
+                                      "chunk's backward)")
 
 
 def test_sequence_accuracy(learner, device, rng):

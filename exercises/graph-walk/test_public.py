@@ -169,7 +169,8 @@ def check_leaves(got, out, values, what, detail=""):
             why = ("t is a leaf that requires grad: t itself" if out.requires_grad else
                    "t does not require grad: []")
         elif set(items) < set(want):
-            why = "it misses a leaf that requires grad and is reached through next_functions"
+            why = ("it misses a leaf that requires grad and is reached through next_functions (two leaves with the "
+                   "same values, even the same storage, are two leaves: keep each once by identity)")
         else:
             why = "it lists a tensor that backward does not reach (detached, computed without grad, or unused)"
         raise CheckFailure(f"leaf_tensors is wrong ({what}): {why}", detail)
@@ -239,7 +240,10 @@ def draw_separating(rng):
     """A spec that always separates the near-miss walks, with random values, shapes, ops and positions: three
     same-named nodes of one input (one unused), a value used directly and through another op (direct use first, so
     breadth-first and pre-order put it too early), a frozen leaf and a detached branch (None children), a leaf that
-    requires grad reached only through .detach(), a leaf used by two ops, a view, a custom Function."""
+    requires grad reached only through .detach(), a leaf used by two ops, a view, a custom Function; and leaves that
+    require grad and are equal to x or w but are other tensors, only identity telling them apart: twins (the same
+    values, their own storage) and copies made with .detach().requires_grad_() (the same storage), one of each
+    unused (x's twin, w's copy) and one of each used (w's twin, x's copy)."""
     shape = _shape(rng)
     roles = ["x", "w", "f", "z"] + ["extra"] * _int(rng, 0, 2)
     order = _perm(rng, len(roles))
@@ -257,6 +261,14 @@ def draw_separating(rng):
         steps.append(list(step))
         return len(steps) - 1
 
+    # Leaves equal to x or w but other tensors, in a random order: a twin (the same values in its own storage) and a
+    # re-leafed copy (.detach().requires_grad_(): the very same storage) of each; x's twin and w's copy stay unused,
+    # w's twin and x's copy are folded into the output.
+    kinds = [("twin", "x"), ("regrad", "w"), ("twin", "w"), ("regrad", "x")]
+    for k in _perm(rng, 4):
+        kind, of = kinds[k]
+        at[kind + "_" + of] = add(*(["leaf", steps[at[of]][1].clone(), True] if kind == "twin" else
+                                    ["regrad", at[of]]))
     u1 = _pick(rng, UNARY)
     a = add(u1, at["x"])
     b = add(u1, at["x"])
@@ -270,9 +282,8 @@ def draw_separating(rng):
     h = add(_pick(rng, BINARY), e, g) if _int(rng, 0, 1) else add(_pick(rng, BINARY), g, e)
     k = add(_pick(rng, BINARY), h, add("square", b))
     m = add("mul", k, at["w"])
-    for i in at.get("extras", []):
-        if _int(rng, 0, 1):
-            m = add(_pick(rng, BINARY), m, i)
+    for i in shuffled(rng, [at["twin_w"], at["regrad_x"]] + [i for i in at.get("extras", []) if _int(rng, 0, 1)]):
+        m = add(_pick(rng, BINARY), m, i)
     if _int(rng, 0, 1):
         add("sum", m)
     return {"steps": steps}

@@ -21,18 +21,23 @@ def call(mod, name, x, *args, layout="contiguous"):
     return {"out": getattr(mod, name)(x, *args), "input_after": x}
 
 
-def crop(mod, img, size, padding, seed, times=1, layout="contiguous", with_input=False):
-    """`times` crops from one generator seeded with `seed` (and, with_input, the image afterwards)."""
+def crop(mod, img, size, padding, seed, times=1, layout="contiguous", with_input=False, with_state=False):
+    """`times` crops from one generator seeded with `seed` (and, with_input, the image afterwards; with_state, the
+    generator's state afterwards)."""
     g = torch.Generator().manual_seed(seed)
     img = _layout(img, layout)
     crops = [mod.random_crop(img, size, padding, g) for _ in range(times)]
-    return {"crops": crops, "input_after": img} if with_input else crops
+    if with_input or with_state:
+        return {"crops": crops, "input_after": img, "state": g.get_state()}
+    return crops
 
 
-def flip(mod, img, p, seed, times=1, layout="contiguous"):
+def flip(mod, img, p, seed, times=1, layout="contiguous", with_state=False):
+    """`times` flips from one generator seeded with `seed` (and, with_state, the generator's state afterwards)."""
     g = torch.Generator().manual_seed(seed)
     img = _layout(img, layout)
-    return [mod.random_hflip(img, p, g) for _ in range(times)]
+    flips = [mod.random_hflip(img, p, g) for _ in range(times)]
+    return {"flips": flips, "state": g.get_state()} if with_state else flips
 
 
 def _make(mod, images, labels, size, padding, p, seed):

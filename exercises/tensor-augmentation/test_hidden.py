@@ -84,12 +84,29 @@ def test_crop_follows_the_generator(learner, device, rng):
 
 
 def test_crop_edge_cases(learner, device, rng):
-    """padding 0 with the full size is the identity; crops have shape (C, size, size) and keep the dtype; the image
-    is left unchanged."""
+    """padding 0 with the full size is the identity, and still draws top and left (one possible value each: the
+    generator's state afterwards is compared, also when only the height or the width leaves no choice); crops have
+    shape (C, size, size) and keep the dtype; the image is left unchanged."""
     img = image(rng, device)
-    got = learner.probe("crop", img, 8, 0, 1, 2, with_input=True)
+    seed = seed_of(rng)
+    got = learner.probe("crop", img, 8, 0, seed, 2, with_input=True)
     for k, same in enumerate(got.get("crops", [None, None]) if isinstance(got, dict) else [got]):
         expect_close(same, img, rtol=0, atol=0, what=f"random_crop(img, 8, 0) on an 8 x 8 image (call {k + 1})")
+    g = torch.Generator().manual_seed(seed)
+    for _ in range(2):
+        ref_crop(img, 8, 0, g)
+    expect_state(got.get("state"), g, "2 crops of the whole 8 x 8 image without padding", "draw top and then left "
+                 "with torch.randint every call, even when only one window fits")
+    for shape, size, padding in (((2, 6, 9), 8, 1), ((2, 9, 4), 6, 1)):  # no choice for top, then none for left
+        pic = image(rng, device, *shape)
+        got = learner.probe("crop", pic, size, padding, seed, 3, with_state=True)
+        g = torch.Generator().manual_seed(seed)
+        for k, crop in enumerate(got.get("crops", [None] * 3) if isinstance(got, dict) else [got]):
+            expect_close(crop, ref_crop(pic, size, padding, g), rtol=0, atol=0,
+                         what=f"crop {k + 1} of 3 (image {shape}, size {size}, padding {padding})")
+        expect_state(got.get("state"), g, f"3 crops of size {size} from a {shape[1]} x {shape[2]} image padded by "
+                     f"{padding}", "draw top and then left with torch.randint every call, even where only one value "
+                     "is possible")
     big = image(rng, device, 2, 5, 6)
     got = learner.probe("crop", big, 4, 2, 3, 3, with_input=True)
     expect_close(got.get("input_after"), big, rtol=0, atol=0, what="the image after random_crop (it must not change)")
@@ -101,18 +118,31 @@ def test_crop_edge_cases(learner, device, rng):
                   device=device)
 
 
+def expect_state(got, g, what, fix):
+    """The learner's generator, after its calls, is where the reference's is after drawing what the task says."""
+    if not isinstance(got, torch.Tensor) or not torch.equal(got, g.get_state()):
+        raise CheckFailure(f"after {what} the generator is not where the task's draws leave it: {fix}")
+
+
 def test_flip(learner, device, rng):
-    """random_hflip draws torch.rand(1, generator) every call and flips the last axis when it is strictly below p:
-    p = 1 always, p = 0 never, and p equal to the number drawn does not flip."""
+    """random_hflip draws torch.rand(1, generator) every call, whatever p (the generator's state afterwards is
+    compared, also for p = 0, p = 1 and beyond), and flips the last axis when the number is strictly below p: p = 1
+    always, p = 0 never, and p equal to the number drawn does not flip."""
     img = image(rng, device, 3, 5, 7)
     seed = seed_of(rng)
     tie = float(torch.rand(1, generator=torch.Generator().manual_seed(seed)))  # exactly the first number drawn
-    for p in (0.0, 1.0, 0.5, 0.3, tie):
-        got = learner.probe("flip", img, p, seed, 6, layout="transposed" if p == 0.3 else "contiguous")
+    for p in (0.0, 1.0, 0.5, 0.3, tie, -0.5, 2.0):
+        got = learner.probe("flip", img, p, seed, 6, layout="transposed" if p == 0.3 else "contiguous",
+                            with_state=True)
+        flips = got.get("flips") if isinstance(got, dict) else None
+        if not isinstance(flips, list) or len(flips) != 6:
+            raise CheckFailure("random_hflip could not be called 6 times", f"received {summarize(flips)}")
         g = torch.Generator().manual_seed(seed)
-        for k, out in enumerate(got):
+        for k, out in enumerate(flips):
             what = f"flip {k + 1} of 6 with p = {p}" + (" (p equals the number drawn: not below p)" if p == tie else "")
             expect_close(out, ref_flip(img, p, g), rtol=0, atol=0, what=what)
+        expect_state(got.get("state"), g, f"6 flips with p = {p}", "draw torch.rand(1, generator=generator) once per "
+                     "call, whatever p (even when p <= 0 or p >= 1 decides the flip without it)")
 
 
 def test_dataset_and_loader(learner, device, rng):
