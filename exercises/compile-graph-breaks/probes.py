@@ -4,6 +4,7 @@ counts from torch._dynamo.explain and the values of debug_step computed on its s
 
 import contextlib
 import io
+import logging
 
 import torch
 
@@ -82,10 +83,14 @@ def explained(name, x):
     """The judge's side: torch._dynamo.explain's graph_break_count (graph_count - 1) for one of the functions above,
     from a clean Dynamo cache (their prints go nowhere)."""
     torch._dynamo.reset()
+    quiet = logging.getLogger("torch._dynamo")  # Dynamo's graph-break warnings are the judge's business, not the learner's
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)
     try:
         with contextlib.redirect_stdout(io.StringIO()):
             return torch._dynamo.explain(FUNCTIONS[name])(*arguments(name, x)).graph_break_count
     finally:
+        quiet.setLevel(level)
         torch._dynamo.reset()
 
 
