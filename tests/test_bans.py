@@ -62,3 +62,56 @@ def test_autograd_off_feedback_names_the_cause(grade_file):
     assert any("autograd is switched off in this exercise" in m and "compute the gradients by hand" in m
                for m in messages), messages
     assert not any("does not have a grad_fn" in m and "autograd is switched off" not in m for m in messages), messages
+
+
+FINGERPRINT_SCAN = r'''
+import glob, json, os, sys
+from grader import bank
+from grader.worker import seal
+import torch
+
+originals = []
+for ex in bank.load_all():
+    if ex.bans or ex.ban_ops or not ex.autograd:
+        sealer = seal._Sealer("scan")
+        for dotted in list(ex.bans) + ([] if ex.autograd else list(seal.AUTOGRAD_OFF_BANS)):
+            try:
+                sealer.ban(dotted)
+            except Exception:  # one process bans every exercise's list: later bans may meet earlier traps
+                pass
+        originals += sealer.originals
+prints = seal.fingerprints(originals)
+protected = {c.co_filename for c in originals}
+site = os.path.dirname(os.path.dirname(torch.__file__))
+found = []
+for pyc in glob.glob(os.path.join(site, "**", "__pycache__", "*.pyc"), recursive=True):
+    folder, name = os.path.split(pyc)
+    if os.path.join(os.path.dirname(folder), name.split(".")[0] + ".py") in protected:
+        continue
+    with open(pyc, "rb") as f:
+        if prints.unmarshals_protected(f.read()):
+            found.append(pyc)
+for path in sys.argv[1:]:
+    with open(path, encoding="utf-8") as f:
+        if prints.copied(f.read()):
+            found.append(path)
+print(json.dumps({"functions": len(prints.functions), "codes": len(prints.codes), "found": found}))
+'''
+
+
+def test_fingerprints_of_banned_source_match_no_other_bytecode_and_no_right_answer():
+    """The copied-source check must never refuse an honest import or answer: no bytecode cache in the environment
+    (other than the banned files' own) holds a banned function's bytecode, and no reference solution or right
+    corpus file holds most of a banned function's lines."""
+    import json
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    answers = sorted(str(p) for p in [*root.glob("solutions/*.py"), *root.glob("tests/corpus/*/right_*.py")])
+    proc = subprocess.run([sys.executable, "-c", FINGERPRINT_SCAN, *answers], cwd=root, capture_output=True,
+                          text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    report = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert report["functions"] > 100 and report["codes"] > 50, report  # the scan saw the banned functions
+    assert report["found"] == [], f"fingerprints of banned source match honest files: {report['found']}"

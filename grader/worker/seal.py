@@ -19,8 +19,14 @@ themselves, and on the operators under them:
 4. An **audit hook** (``sys.addaudithook``: later code cannot remove it) then seals the ways back
    in: the source and bytecode files that defined a banned object cannot be opened (so neither
    ``importlib`` nor ``inspect.getsource`` + ``exec`` can make a fresh copy, and neither can a
-   symlink, a ``/proc/self/fd`` path or a directory handle); ``gc`` heap walks, ``ctypes``,
-   ``/proc/self/mem``, sub-interpreters, new processes and the network are refused.
+   symlink, a ``/proc/self/fd`` path or a directory handle); text holding most of a protected
+   function's source lines cannot be compiled, nor its bytecode unmarshalled or rebuilt, however
+   it was read (a C-level reader such as ``torch.from_file`` raises no ``open`` event); ``gc``
+   heap walks, ``ctypes``, ``/proc/self/mem``, sub-interpreters, new processes and the network
+   are refused.
+5. A **seccomp filter** refuses new programs in the kernel (execve, for every thread and child): a
+   C function that raises no audit event (``_posixsubprocess.fork_exec``) cannot start a fresh
+   interpreter without the seal either.
 
 What a ban does not do: forbid computing the same mathematics from other operators
 (``silu(x) / x`` is a sigmoid). An exercise lists such siblings in ``ban_ops`` when it cares.
@@ -59,6 +65,7 @@ class SealReport:
     builtins: list[str] = field(default_factory=list)
     ops: list[str] = field(default_factory=list)
     protected_files: list[str] = field(default_factory=list)
+    exec_allowed: str | None = None  # why new programs could not be refused in the kernel (None: they are)
 
 
 # ---------------------------------------------------------------- traps
@@ -114,6 +121,7 @@ class _Sealer:
         self.report = SealReport()
         self.done: set[int] = set()
         self.files: set[str] = set()
+        self.originals: list[types.CodeType] = []  # the banned functions' own code, for their fingerprints
         self.banned_builtins: dict[int, tuple[Any, str]] = {}
 
     def say(self, what: str) -> str:
@@ -203,6 +211,7 @@ class _Sealer:
         while isinstance(fn, types.FunctionType) and id(fn) not in self.done and seen < 16:
             self.done.add(id(fn))
             self.protect(fn.__code__.co_filename)
+            self.originals.append(fn.__code__)
             inner = getattr(fn, "__wrapped__", None)
             nfree = len(fn.__code__.co_freevars)
             fn.__code__ = _trap_code(nfree, self.say(dotted), fn.__code__.co_name)
@@ -347,6 +356,104 @@ def _register_traps(handle: Any, keys: list[str], op_names: list[str], say: Call
                 handle.impl(name, key, kernel, False)
 
 
+# ---------------------------------------------------------------- fingerprints of banned source
+
+
+# A function of a protected file counts as copied when this share of its significant lines (whitespace
+# removed, at least MIN_LINE_CHARS long, comments left out) appears verbatim in compiled text.
+COPIED_SHARE = 0.8
+MIN_LINE_CHARS = 12
+MIN_FUNCTION_LINES = 8  # shorter ones (a __repr__, a super() call) recur all over torch
+MIN_CODE_BYTES = 400  # shorter bytecode is too generic to be a fingerprint (one of 110 bytes is shared by 4 optimizers)
+
+
+@dataclass(frozen=True)
+class Fingerprints:
+    """What the source and bytecode of the protected files look like, so that their text compiled, or
+    their bytecode unmarshalled or rebuilt, is recognised however it was read (a C-level reader such as
+    ``torch.from_file`` raises no ``open`` event)."""
+
+    lines: dict  # normalized line -> indexes of the functions it occurs in
+    functions: tuple  # (needed hits, "file: qualified name") per function
+    codes: frozenset  # co_code of every protected function (MIN_CODE_BYTES or longer)
+    long_codes: tuple  # the same, longest first: searched inside marshal data
+
+    def copied(self, source: str) -> str | None:
+        """The protected function ``source`` holds a copy of, or None."""
+        hits: dict[int, int] = {}
+        seen: set[str] = set()
+        for raw in source.splitlines():
+            line = "".join(raw.split())
+            if len(line) < MIN_LINE_CHARS or line in seen:
+                continue
+            seen.add(line)
+            for index in self.lines.get(line, ()):
+                hits[index] = hits.get(index, 0) + 1
+        for index, count in hits.items():
+            if count >= self.functions[index][0]:
+                return self.functions[index][1]
+        return None
+
+    def unmarshals_protected(self, data: bytes) -> bool:
+        return any(code in data for code in self.long_codes)
+
+
+def _normalized_lines(text: str) -> list[str]:
+    out = []
+    for raw in text:
+        line = "".join(raw.split())
+        if len(line) >= MIN_LINE_CHARS and not line.startswith("#"):
+            out.append(line)
+    return out
+
+
+def _last_line(code: types.CodeType) -> int:
+    last = code.co_firstlineno
+    for _, _, line in code.co_lines():
+        if line is not None and line > last:
+            last = line
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            last = max(last, _last_line(const))
+    return last
+
+
+def fingerprints(originals: list[types.CodeType]) -> Fingerprints:
+    """Fingerprints of the banned functions whose original code objects are ``originals``: the
+    significant lines of each one's source (from its first to its last line, as its code says),
+    and its bytecode, nested functions included."""
+    import math
+
+    lines: dict[str, list[int]] = {}
+    functions: list[tuple[int, str]] = []
+    codes: set[bytes] = set()
+    stack = list(originals)
+    while stack:
+        code = stack.pop()
+        if len(code.co_code) >= MIN_CODE_BYTES:
+            codes.add(code.co_code)
+        stack.extend(c for c in code.co_consts if isinstance(c, types.CodeType))
+    texts: dict[str, list[str]] = {}
+    for code in originals:
+        path = code.co_filename
+        if path not in texts:
+            try:
+                with open(path, encoding="utf-8") as f:
+                    texts[path] = f.read().splitlines()
+            except (OSError, ValueError):
+                texts[path] = []
+        body = sorted(set(_normalized_lines(texts[path][code.co_firstlineno - 1:_last_line(code)])))
+        if len(body) < MIN_FUNCTION_LINES:
+            continue
+        index = len(functions)
+        functions.append((max(MIN_FUNCTION_LINES, math.ceil(COPIED_SHARE * len(body))),
+                          f"{_package_tail(path) or path}: {code.co_name}"))
+        for line in body:
+            lines.setdefault(line, []).append(index)
+    return Fingerprints({k: tuple(v) for k, v in lines.items()}, tuple(functions), frozenset(codes),
+                        tuple(sorted(codes, key=len, reverse=True)))
+
+
 # ---------------------------------------------------------------- the audit hook
 
 
@@ -360,7 +467,7 @@ DENIED_EVENTS = frozenset({
 
 
 def _install_hook(protected: frozenset[str], suffixes: tuple[str, ...], ancestors: frozenset[str],
-                  keep_alive: Any) -> None:
+                  keep_alive: Any, prints: Fingerprints | None = None) -> None:
     """The hook refuses, from now on, the events that would undo the seal.
 
     Every function it calls is bound now, as a default argument, to the C-level original: rebinding
@@ -409,10 +516,72 @@ def _install_hook(protected: frozenset[str], suffixes: tuple[str, ...], ancestor
             done.append(part)
         return "/" + "/".join(done)
 
+    copied = prints.copied if prints is not None else None
+    posix_open, posix_read, posix_close, o_rdonly = posix.open, posix.read, posix.close, os.O_RDONLY
+    import torch
+
+    torch_folder = resolve(os.path.dirname(torch.__file__)) + "/"
+    functorch_folder = resolve(os.path.dirname(os.path.dirname(torch.__file__))) + "/functorch/"
+
+    def own_file(filename: Any, source: str) -> bool:
+        """torch compiling one of its own unprotected files (no bytecode cache): some repeat a banned
+        function's lines (torch.ao's copies of Conv's __init__), and the file says so itself."""
+        if type(filename) is not str_type or not filename.startswith("/"):
+            return False
+        real = resolve(filename)
+        if not real.startswith((torch_folder, functorch_folder)) or real in protected or real.endswith(suffixes):
+            return False
+        busy[0] = True
+        try:
+            fd = posix_open(real, o_rdonly)
+            try:
+                chunks = []
+                while True:
+                    chunk = posix_read(fd, 1 << 20)
+                    if not chunk:
+                        break
+                    chunks.append(chunk)
+            finally:
+                posix_close(fd)
+            return b"".join(chunks).decode("utf-8", "replace") == source
+        except OSError:
+            return False
+        finally:
+            busy[0] = False
+    unmarshals_protected = prints.unmarshals_protected if prints is not None else None
+    protected_codes = prints.codes if prints is not None else frozenset()
+
     def hook(event: str, args: tuple, _keep: Any = keep_alive) -> None:
         if event in denied or event.startswith("ctypes."):
             raise permission_error(f"{event} is not allowed while grading an exercise with bans")
-        if event != "open" or busy[0]:
+        if busy[0]:
+            return
+        if event == "compile" and copied is not None:
+            # torch's source of a banned function, however it was read (torch.from_file, numpy, a pipe...)
+            source = args[0]
+            if type(source) is bytes_type:
+                source = source.decode("utf-8", "replace")
+            if type(source) is str_type:
+                busy[0] = True
+                try:
+                    found = copied(source)
+                finally:
+                    busy[0] = False
+                if found is not None and not own_file(args[1], source):
+                    raise permission_error(f"this text holds the source of a banned part of torch ({found}); "
+                                           "it cannot be compiled while grading an exercise with bans")
+            return
+        if event == "marshal.loads" and unmarshals_protected is not None:
+            if type(args[0]) is bytes_type and unmarshals_protected(args[0]):
+                raise permission_error("this data holds the bytecode of a banned part of torch; it cannot be "
+                                       "unmarshalled while grading an exercise with bans")
+            return
+        if event == "code.__new__":
+            if type(args[0]) is bytes_type and args[0] in protected_codes:
+                raise permission_error("this is the bytecode of a banned part of torch; it cannot be rebuilt "
+                                       "while grading an exercise with bans")
+            return
+        if event != "open":
             return
         path = args[0]
         if type(path) is int_type:
@@ -449,6 +618,63 @@ def _install_hook(protected: frozenset[str], suffixes: tuple[str, ...], ancestor
             busy[0] = False
 
     sys.addaudithook(hook)
+
+
+# ---------------------------------------------------------------- no new programs (seccomp)
+
+
+# (audit arch, execve, execveat, seccomp syscall, x32 bit or 0) per machine; see linux/audit.h and unistd.h
+_SECCOMP_ABI = {
+    "x86_64": (0xC000003E, 59, 322, 317, 0x40000000),
+    "aarch64": (0xC00000B7, 221, 281, 277, 0),
+}
+
+
+def forbid_exec() -> str | None:
+    """Refuse, in the kernel, every new program this process or its children would start.
+
+    The audit hook refuses ``subprocess``, ``os.exec*`` and ``os.posix_spawn``, but a C function that
+    raises no audit event can still start one (``_posixsubprocess.fork_exec``, which multiprocessing
+    reaches too), and a fresh interpreter has none of the seal: all of torch, autograd on. A seccomp
+    filter makes execve and execveat fail with EPERM, for every thread now (TSYNC: torch's pools
+    already exist) and for every process forked later; nothing can lift it. Returns why it could not
+    be installed (not Linux, another machine), or None.
+    """
+    import ctypes
+    import platform
+    import struct
+
+    abi = _SECCOMP_ABI.get(platform.machine())
+    if sys.platform != "linux" or abi is None:
+        return f"no seccomp filter for {sys.platform}/{platform.machine()}"
+    arch, execve, execveat, seccomp_nr, x32 = abi
+    ld_abs, jeq, jge, ret = 0x20, 0x15, 0x35, 0x06
+    allow, deny = 0x7FFF0000, 0x00050000 | 1  # SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO | EPERM
+    program = [
+        (ld_abs, 0, 0, 4),  # seccomp_data.arch
+        (jeq, 1, 0, arch),
+        (ret, 0, 0, deny),  # another ABI (32-bit calls from a 64-bit process): nothing at all
+        (ld_abs, 0, 0, 0),  # seccomp_data.nr
+        (jge, 2, 0, x32) if x32 else (jeq, 2, 0, 0xFFFFFFFF),  # x32 numbers: refused like the others
+        (jeq, 1, 0, execve),
+        (jeq, 0, 1, execveat),
+        (ret, 0, 0, deny),
+        (ret, 0, 0, allow),
+    ]
+    code = b"".join(struct.pack("HBBI", *ins) for ins in program)
+    buf = ctypes.create_string_buffer(code, len(code))
+
+    class Prog(ctypes.Structure):
+        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+    prog = Prog(len(program), ctypes.addressof(buf))
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(38, 1, 0, 0, 0) != 0:  # PR_SET_NO_NEW_PRIVS: required to filter without privileges
+        return f"prctl(PR_SET_NO_NEW_PRIVS) failed: {os.strerror(ctypes.get_errno())}"
+    # seccomp(SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, &prog): every thread of the process
+    if libc.syscall(seccomp_nr, 1, 1, ctypes.byref(prog)) != 0:
+        return f"seccomp(SECCOMP_SET_MODE_FILTER) failed: {os.strerror(ctypes.get_errno())}"
+    return None
 
 
 # ---------------------------------------------------------------- entry point
@@ -532,7 +758,9 @@ def install(bans: list[str], ops: list[str], message: str = "write it yourself",
         if os.path.realpath(cached) in protected if os.path.isabs(cached) else False:
             linecache.cache.pop(cached, None)
     sealer.report.protected_files = sorted(protected)
-    _install_hook(frozenset(protected), suffixes, frozenset(ancestors), handle)
+    sealer.report.exec_allowed = forbid_exec()  # before the hook, which refuses ctypes from then on
+    prints = fingerprints(sealer.originals)
+    _install_hook(frozenset(protected), suffixes, frozenset(ancestors), handle, prints)
     return sealer.report
 
 
