@@ -109,6 +109,21 @@ def cpu_seconds(pid: int) -> float:
     return sum(int(fields[i]) for i in (11, 12, 13, 14)) / CLK_TCK
 
 
+def bytes_written(pids: set[int] | list[int]) -> int:
+    """Bytes these processes wrote: through write calls (``wchar``: files, pipes, sockets) or through
+    pages they dirtied in files (``write_bytes``: a shared mapping), whichever is larger, per process.
+    Data parked in a file instead of in memory shows here, wherever the file is."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/io", "rb") as f:
+                fields = dict(line.split(b":", 1) for line in f.read().splitlines() if b":" in line)
+            total += max(int(fields.get(b"wchar", b"0")), int(fields.get(b"write_bytes", b"0")))
+        except (OSError, ValueError):
+            pass
+    return total
+
+
 def tree_rss(pid: int) -> int:
     return rss(pid) + sum(rss(p) for p in descendants(pid))
 

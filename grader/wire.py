@@ -28,6 +28,7 @@ from safetensors.torch import load as _st_load
 from safetensors.torch import save as _st_save
 
 MAGIC = b"PREPWIRE"
+HEADER_BYTES = len(MAGIC) + 8  # the magic and the body's length before every frame
 PROTOCOL_VERSION = 1
 MAX_FRAME_BYTES = 256 * 1024 * 1024  # a frame larger than this is refused unread
 MAX_TREE_DEPTH = 32

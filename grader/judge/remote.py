@@ -85,6 +85,10 @@ class Learner:
         after = self.session.measure()
         m.rss_after, m.peak = int(after["rss"]), int(after["peak"])
         m.cpu_s, m.wall_s = after["cpu"] - m.cpu_before, time.monotonic() - m.started
+        # What the worker wrote in the block, less its replies: data parked in a file (saved tensors offloaded to
+        # disk) was held all the same, so it counts as memory at the peak and as memory kept.
+        m.written = max(0, int(after.get("written", 0) - before.get("written", 0))
+                        - int(after.get("replies", 0) - before.get("replies", 0)))
 
     def _request(self, tree: dict) -> Any:
         return self.session.request(tree, place=_place_received)
@@ -114,16 +118,18 @@ class Measurement:
     peak: int = 0  # the worker process's resident high-water mark during the block
     cpu_s: float = 0.0
     wall_s: float = 0.0
+    written: int = 0  # bytes the worker's processes wrote to files (and pipes other than the replies) in the block
 
     @property
     def peak_growth(self) -> int:
-        """How far the worker's resident memory rose above where it started, at its highest."""
-        return max(0, self.peak - self.peak_before)
+        """How far the worker's resident memory rose above where it started, at its highest, plus what it
+        wrote out meanwhile (parked on disk instead of held)."""
+        return max(0, self.peak - self.peak_before) + self.written
 
     @property
     def kept(self) -> int:
-        """How much more the worker holds after the block than before it."""
-        return self.rss_after - self.rss_before
+        """How much more the worker holds after the block than before it, counting what it wrote out."""
+        return self.rss_after - self.rss_before + self.written
 
 
 def _place_received(t: torch.Tensor, info: wire.TensorInfo) -> torch.Tensor:

@@ -105,6 +105,7 @@ class WorkerSession:
     _ledger: Any = None  # procfs.SharedMemoryLedger: what the worker created in the host's shared memory
     _last_rss_check: float = 0.0
     _children_before: frozenset[int] = frozenset()
+    reply_bytes: int = 0  # what the judge has read from the reply pipe (the worker's writes that are not parked data)
 
     # ------------------------------------------------------------ life cycle
 
@@ -246,18 +247,23 @@ class WorkerSession:
     def measure(self, *, reset: bool = False) -> dict[str, float]:
         """The kernel's figures for the worker, read from outside it: ``rss`` (bytes held now by its
         process tree, plus the shared memory and scratch files it created), ``peak`` (its resident
-        high-water mark since the last ``reset``) and ``cpu`` (seconds). Learner code cannot rewrite them."""
+        high-water mark since the last ``reset``), ``cpu`` (seconds), ``written`` (bytes its tree wrote to
+        files and pipes) and ``replies`` (bytes the judge read from it). Learner code cannot rewrite them."""
         if self.died is not None:
             raise self.died
         if self.pool is not None:
             try:
-                return self.pool.measure(self.pid, reset=reset)
+                figures = self.pool.measure(self.pid, reset=reset)
             except InfraError as e:
                 raise InfraError(f"could not measure the worker ({e})") from None
+            figures["replies"] = float(self.reply_bytes)
+            return figures
         if reset:
             procfs.reset_peak(self.pid)
         return {"rss": float(self._memory_in_use()), "peak": float(procfs.peak_rss(self.pid)),
-                "cpu": procfs.cpu_seconds(self.pid)}
+                "cpu": procfs.cpu_seconds(self.pid),
+                "written": float(procfs.bytes_written({self.pid, *procfs.descendants(self.pid)})),
+                "replies": float(self.reply_bytes)}
 
     def _memory_in_use(self) -> int:
         tree = {self.pid, *procfs.descendants(self.pid)}
@@ -271,6 +277,7 @@ class WorkerSession:
 
         try:
             body = wire.read_frame(self._reply_fd, deadline=deadline, on_wait=self._watch)
+            self.reply_bytes += len(body) + wire.HEADER_BYTES
             reply = wire.decode(body, place=place)
         except wire.FrameTimeout:
             self._die("timeout", f"your code was still running after {self._elapsed_limit_text()}; it was stopped")

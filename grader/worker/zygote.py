@@ -13,7 +13,7 @@ with file descriptors passed alongside (SCM_RIGHTS):
               cpu_s, fsize_mb, memory_mb -> {"pid"}
 * ``status``  pid -> {"alive", "code", "rss"}: rss counts the worker's whole process tree and the
               shared memory and scratch files it created
-* ``measure`` pid, reset -> {"rss", "peak", "cpu"}: the kernel's figures for the worker (peak since
+* ``measure`` pid, reset -> {"rss", "peak", "cpu", "written"}: the kernel's figures for the worker (peak since
               the last reset), which learner code cannot rewrite
 * ``release`` pid: kill the worker's group, sweep its escaped descendants, and remove the System V
               IPC objects, /dev/shm files and scratch folder it left -> {"code"}
@@ -147,7 +147,8 @@ class Zygote:
             self.reap()
             if msg.get("reset"):
                 procfs.reset_peak(pid)
-            return {"rss": self.memory(pid), "peak": procfs.peak_rss(pid), "cpu": procfs.cpu_seconds(pid)}
+            return {"rss": self.memory(pid), "peak": procfs.peak_rss(pid), "cpu": procfs.cpu_seconds(pid),
+                    "written": procfs.bytes_written({pid, *procfs.descendants(pid)})}
         if op == "release":
             return {"code": self.release(pid)}
         if op == "preload":
