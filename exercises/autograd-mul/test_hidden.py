@@ -90,9 +90,11 @@ def test_gradcheck(learner, device, rng):
 
 
 def test_gradgradcheck(learner, device, rng):
-    """Double backward works: gradgradcheck passes in float64, broadcasting included."""
+    """Double backward works: gradgradcheck passes in float64, broadcasting included, and when an input has a single
+    element (turning it into a Python number, y.item(), drops its part of the double backward)."""
     fn = learner.function("Mul.apply")
-    for xs, ys in (SHAPES[1], SHAPES[2]):  # broadcasting: the double backward must reduce too
+    # broadcasting: the double backward must reduce too; then one-element inputs: 0-d and shape (1,)
+    for xs, ys in (SHAPES[1], SHAPES[2], SHAPES[3], SHAPES[7], ((3,), (1,)), ((1,), (2, 3))):
         x = rand(rng, xs, device, scale=1.0).requires_grad_()
         y = rand(rng, ys, device, scale=1.0).requires_grad_()
         check_gradients(fn, (x, y), what=f"Mul for shapes {xs} and {ys}", reference=torch.mul, second_order=True,
@@ -100,7 +102,8 @@ def test_gradgradcheck(learner, device, rng):
 
 
 def test_dtypes_preserved(learner, device, rng):
-    """Output and gradients keep the inputs' dtype and are right in float16, bfloat16, float32 and float64."""
+    """Output and gradients keep the inputs' dtype and are right in float16, bfloat16, float32 and float64; with
+    inputs of two different float dtypes the output has the dtype x * y has (torch's type promotion)."""
     fn = learner.function("Mul.apply")
     for dtype in kit.float_dtypes():
         x = grid(rng, (3, 1), device, dtype).requires_grad_()
@@ -113,6 +116,20 @@ def test_dtypes_preserved(learner, device, rng):
         wx, wy = want_grads(xd, yd, g.double())
         kit.expect_close_in(gx, wx, dtype=dtype, what=f"the gradient for x in {dtype}")
         kit.expect_close_in(gy, wy, dtype=dtype, what=f"the gradient for y in {dtype}")
+    # mixed float dtypes: x * y promotes (float32 * float64 is float64), so Mul.apply(x, y) must too; the engine
+    # hands each input a gradient of its own dtype
+    for dx, dy in ((torch.float32, torch.float64), (torch.float64, torch.float32), (torch.float16, torch.float32)):
+        x = grid(rng, (3, 1), device, dx)
+        y = grid(rng, (1, 4), device, dy)
+        out = learner.call("Mul.apply", x, y)
+        expect_close(out, x * y, what=f"Mul.apply(x, y) for x in {dx} and y in {dy} (it must have the dtype of "
+                     "x * y: do not cast the result to one input's dtype)")
+        xl, yl = x.clone().requires_grad_(), y.clone().requires_grad_()
+        g = grid(rng, (3, 4), device, (x * y).dtype)
+        gx, gy = torch.autograd.grad(fn(xl, yl), (xl, yl), g)
+        wx, wy = want_grads(x.double(), y.double(), g.double())
+        kit.expect_close_in(gx, wx, dtype=dx, what=f"the gradient for x in {dx} (y in {dy})")
+        kit.expect_close_in(gy, wy, dtype=dy, what=f"the gradient for y in {dy} (x in {dx})")
 
 
 def test_none_for_input_without_grad(learner, device, rng):
@@ -136,7 +153,9 @@ def test_none_for_input_without_grad(learner, device, rng):
 
 
 def test_uses_incoming_gradient(learner, device, rng):
-    """backward multiplies by the incoming gradient: zero, negative and scaled incoming gradients."""
+    """backward multiplies by the incoming gradient: zero, negative and scaled incoming gradients; and it only reads
+    it: the caller's grad_outputs tensor (and x, y) keep their values after autograd.grad and .backward, for every
+    shape (a backward that writes into grad_z in place, grad_z.mul_(x), corrupts the caller's tensor)."""
     fn = learner.function("Mul.apply")
     x = rand(rng, (6,), device).requires_grad_()
     y = rand(rng, (6,), device).requires_grad_()
@@ -145,3 +164,17 @@ def test_uses_incoming_gradient(learner, device, rng):
         gx, gy = torch.autograd.grad(fn(x, y), (x, y), g)
         expect_close(gx, (g * y).detach(), what="the gradient for x under a non-uniform incoming gradient")
         expect_close(gy, (g * x).detach(), what="the gradient for y under a non-uniform incoming gradient")
+    for xs, ys in SHAPES:
+        x, y = rand(rng, xs, device), rand(rng, ys, device)
+        g = rand(rng, torch.broadcast_shapes(xs, ys), device)
+        grads, accumulated, x_after, y_after, g_after = learner.probe("grads_then_inputs", x, y, g)
+        for name, after, sent in (("the incoming gradient grad_z", g_after, g), ("x", x_after, x),
+                                  ("y", y_after, y)):
+            if not isinstance(after, torch.Tensor) or not torch.equal(after, sent):
+                raise CheckFailure(f"Mul.backward changed the values of {name} in place (x: {xs}, y: {ys}): "
+                                   "it must only read grad_z and the saved tensors; build new tensors "
+                                   "(grad_z * y), never write into them (mul_, out=, .data)")
+        wx, wy = want_grads(x, y, g)
+        for how, (gx, gy) in (("torch.autograd.grad", grads), (".backward", accumulated)):
+            expect_close(gx, wx, what=f"the gradient for x through {how} (x: {xs}, y: {ys})")
+            expect_close(gy, wy, what=f"the gradient for y through {how} (x: {xs}, y: {ys})")

@@ -4,16 +4,19 @@ return what it produced; every reference and comparison is in the graders."""
 import torch
 
 
-def run(mod, name, pred, target, delta=None, pred_needs=True, target_needs=True):
-    """The loss and its gradients for pred and target (for those that require grad; None for the other)."""
+def run(mod, name, pred, target, delta=None, pred_needs=True, target_needs=True, g_out=None):
+    """The loss and its gradients for pred and target (for those that require grad; None for the other), taken
+    under the incoming gradient g_out when one is given (grad_outputs); then pred, target and g_out as they are
+    after the call (the judge compares them with what it sent). pred and target keep the layout they arrive with."""
     p = pred.detach().requires_grad_(pred_needs)
     t = target.detach().requires_grad_(target_needs)
     fn = getattr(mod, name)
     loss = fn.apply(p, t) if delta is None else fn.apply(p, t, delta)
     wanted = [x for x in (p, t) if x.requires_grad]
-    grads = iter(torch.autograd.grad(loss, wanted))
+    grads = iter(torch.autograd.grad(loss, wanted, g_out))
     return {"loss": loss, "grad_pred": next(grads) if pred_needs else None,
-            "grad_target": next(grads) if target_needs else None}
+            "grad_target": next(grads) if target_needs else None,
+            "after": {"pred": p.detach(), "target": t.detach(), "g_out": g_out}}
 
 
 def double_backward(mod, name, pred, target, g_out):

@@ -22,20 +22,33 @@ def reference(pred, target, delta):
     return loss.detach(), gp, gt
 
 
-def _run(learner, name, pred, target, delta=None):
-    got = learner.probe("run", name, pred, target, delta)
+def _run(learner, name, pred, target, delta=None, g_out=None):
+    got = learner.probe("run", name, pred, target, delta, g_out=g_out)
     if not isinstance(got, dict):
         raise CheckFailure(f"{name}.apply must return the loss as a tensor", f"received {summarize(got)}")
     return got
 
 
-def check_run(learner, name, pred, target, delta, what, dtype=torch.float64):
-    got = _run(learner, name, pred, target, delta)
+def check_run(learner, name, pred, target, delta, what, dtype=torch.float64, g_out=None):
+    """The loss and both gradients (under the incoming gradient g_out when given, else 1) against F.huber_loss's;
+    then pred, target and g_out must still hold the values that were sent."""
+    got = _run(learner, name, pred, target, delta, g_out)
     loss, gp, gt = reference(pred, target, 1.0 if delta is None else delta)
+    scale = 1.0 if g_out is None else g_out.double()
     expect_tensor(got["loss"], what=f"the loss of {what}", shape=(), dtype=dtype)
     kit.expect_close_in(got["loss"], loss, dtype=dtype, what=f"the loss of {what}")
-    kit.expect_close_in(got["grad_pred"], gp, dtype=dtype, what=f"the gradient for pred of {what}")
-    kit.expect_close_in(got["grad_target"], gt, dtype=dtype, what=f"the gradient for target of {what}")
+    after = got.get("after") if isinstance(got.get("after"), dict) else {}
+    for key, sent in (("g_out", g_out), ("pred", pred), ("target", target)):
+        if sent is None:
+            continue
+        now = after.get(key)
+        if not isinstance(now, torch.Tensor) or now.shape != sent.shape or not torch.equal(now, sent):
+            thing = "the incoming gradient (grad_outputs)" if key == "g_out" else f"the caller's {key}"
+            raise CheckFailure(f"{name} changed the values of {thing} in place ({what}): forward and backward must "
+                               "only read their inputs and grad_out; compute new tensors (grad_out / n), never write "
+                               "into them (div_, mul_, out=)")
+    kit.expect_close_in(got["grad_pred"], scale * gp, dtype=dtype, what=f"the gradient for pred of {what}")
+    kit.expect_close_in(got["grad_target"], scale * gt, dtype=dtype, what=f"the gradient for target of {what}")
 
 
 def thousands_float32(rng, device):
@@ -57,9 +70,10 @@ def thousands_float32(rng, device):
 
 def test_values_and_gradients_match_torch(learner, device, rng):
     """Values and gradients equal F.huber_loss's for several shapes and deltas, residuals on both sides of delta and
-    in the thousands, exact boundary residuals, float32 and float64; in float32 also residuals in the thousands
-    (random ones, and ones where subtracting two squares loses the low digits), against the float64 loss rounded to
-    float32."""
+    in the thousands, exact boundary residuals, float32 and float64, non-contiguous (transposed, strided) pred and
+    target, an incoming gradient other than 1 (which backward must only read: grad_outputs, pred and target keep
+    their values); in float32 also residuals in the thousands (random ones, and ones where subtracting two squares
+    loses the low digits), against the float64 loss rounded to float32."""
     cases = (((7,), 1.0), ((3, 4), 0.5), ((), 2.0), ((5,), 1.0), ((2, 3, 2), 3.0))
     for name in NAMES:
         for k, (shape, delta) in enumerate(cases):
@@ -79,6 +93,18 @@ def test_values_and_gradients_match_torch(learner, device, rng):
         delta = float(torch.empty((), dtype=torch.float64).uniform_(0.5, 3.0, generator=rng))
         check_run(learner, name, pred32, target32, delta, f"{name} in float32 for residuals in the thousands",
                   dtype=torch.float32)
+        # non-contiguous inputs ("for any shape" includes views): transposed and strided layouts
+        for shape, delta in (((4, 3), 0.9), ((2, 5, 3), 1.3)):
+            pred, target = rand(rng, *shape, device=device), rand(rng, *shape, device=device)
+            for (lp, p), (lt, t) in zip(kit.layouts(pred).items(), reversed(kit.layouts(target).items())):
+                check_run(learner, name, p, t, delta, f"{name} for shape {shape} with a {lp} pred and a {lt} "
+                          "target (non-contiguous tensors: use reshape, not view)")
+        # an explicit incoming gradient (grad_outputs), which backward must only read
+        pred, target = rand(rng, 3, 4, device=device), rand(rng, 3, 4, device=device)
+        scale = (0.5, 0.75, 1.5, 2.0, 3.0)[int(torch.randint(0, 5, (1,), generator=rng))]
+        g_out = torch.tensor(scale, dtype=torch.float64, device=device)
+        check_run(learner, name, pred, target, 1.0, f"{name} under an incoming gradient (grad_outputs) other than 1",
+                  g_out=g_out)
         pred32, target32 = thousands_float32(rng, device)
         check_run(learner, name, pred32, target32, 1.0, f"{name} in float32 for residuals in the thousands (compute "
                   "delta * (|r| - delta / 2) outside delta: r^2 / 2 minus another square loses the low digits)",

@@ -19,28 +19,60 @@ def rand(rng, device, shape=(6,)):
     return x.to(device)
 
 
+def tiny_norm(rng, device, shape):
+    """Random directions scaled to a norm in [1e-6, 2e-6]: the exact x / x.norm() is still a unit vector, while
+    an eps added under the square root (sqrt(sum x^2 + 1e-12), + 1e-8, ...) changes it by over 10%."""
+    x = rand(rng, device, shape)
+    scale = 1e-6 * (1 + float(torch.rand((), generator=rng, dtype=torch.float64)))
+    return x / x.norm() * scale
+
+
+def tails(rng, device, shape):
+    """Entries with |x| in [720, 760], both signs (exp(-x) or exp(x) overflows float64 there), next to ordinary
+    ones: a sigmoid written by hand (2 / (1 + exp(-x)), exp(x) / (1 + exp(x))) gives nan values or gradients."""
+    x = rand(rng, device, shape).reshape(-1)
+    far = 720 + 40 * torch.rand(x.numel(), generator=rng, dtype=torch.float64).to(device)
+    sign = torch.where(torch.arange(x.numel(), device=device) % 2 == 0, -1.0, 1.0).to(torch.float64)
+    x[: 2 * (x.numel() // 3)] = (sign * far)[: 2 * (x.numel() // 3)]
+    return x.reshape(shape)
+
+
+# inputs beyond ordinary values, for the functions whose formula makes them matter
+EXTRA = {"unit_vector": (tiny_norm, "an x of norm about 1e-6 (x / x.norm() exactly: no eps)"),
+         "double_sigmoid": (tails, "entries with |x| above 700 (the true gradient there is finite, about 0, not nan)"),
+         "positive_tanh": (tails, "entries with |x| above 700 (the true gradient there is finite, about 0, not nan)")}
+
+
 @pytest.mark.parametrize("name", list(TRUE))
 def test_function(learner, device, rng, name):
-    """One fixed function: the same values, and the true gradient for a random incoming gradient."""
+    """One fixed function: the same values, and the true gradient for a random incoming gradient; for unit_vector
+    also an x of tiny norm (the formula is x / x.norm(), with no eps), for double_sigmoid and positive_tanh also
+    entries far in the tails, |x| > 700, where exp overflows (values and gradients must stay finite and right)."""
     fn = learner.function(name)
-    for shape in ((6,), (2, 3)):
-        x = rand(rng, device, shape).requires_grad_()
+    cases = [(rand(rng, device, shape), "") for shape in ((6,), (2, 3))]
+    if name in EXTRA:
+        make, where = EXTRA[name]
+        cases += [(make(rng, device, shape), f" for {where}") for shape in ((6,), (2, 3))]
+    for x, where in cases:
+        x = x.requires_grad_()
         out = fn(x)
         want = TRUE[name](x)
-        expect_close(out, want.detach(), what=f"{name}(x)")
+        expect_close(out, want.detach(), what=f"{name}(x){where}")
         v = torch.randn(out.shape, generator=rng, dtype=torch.float64).to(device)
         try:
             (got,) = torch.autograd.grad(out, x, v)
         except RuntimeError as e:
-            raise CheckFailure(f"back-propagating through {name} fails", str(e).splitlines()[0]) from None
+            raise CheckFailure(f"back-propagating through {name} fails{where}", str(e).splitlines()[0]) from None
         (ref,) = torch.autograd.grad(want, x, v)
-        expect_close(got, ref, what=f"the gradient of {name}")
+        expect_close(got, ref, what=f"the gradient of {name}{where}")
 
 
 def test_two_gradients(learner, device, rng):
     """two_gradients returns (exp(x), 2 exp(2x)), the gradients of both losses, the same when called again on the same
     x, and leaves x.grad None. Then on an x whose .grad the caller already set: the same gradients (x.grad plays no
-    part in them), and x.grad left exactly as it was (not accumulated into, not reset to None)."""
+    part in them), and x.grad left exactly as it was (not accumulated into, not reset to None). Finally, after x's
+    values were changed in place (as an optimizer step does), a call gives the gradients at the new values (an
+    answer remembered from an earlier call, keyed by the tensor, is stale)."""
     x = rand(rng, device)
     preset = torch.randn(x.shape, generator=rng, dtype=torch.float64).to(device) + 3.0
     for grad in (None, preset):
@@ -60,3 +92,11 @@ def test_two_gradients(learner, device, rng):
                                  or not torch.equal(after, grad)):
             raise CheckFailure("two_gradients must leave x.grad untouched: an x.grad the caller had set must be "
                                "exactly as it was afterwards (use torch.autograd.grad, which never writes .grad)")
+    shift = torch.full(x.shape, 0.5, dtype=torch.float64, device=device)
+    got = learner.probe("two_gradients", x, 1, None, shift)
+    answer, moved = got["shifted"], x + shift
+    call = "a call after x's values changed in place (compute the gradients at x's current values on every call)"
+    if not isinstance(answer, list) or len(answer) != 2:
+        raise CheckFailure(f"two_gradients must return a tuple of two gradients ({call})")
+    expect_close(answer[0], torch.exp(moved), what=f"the gradient of exp(x).sum() ({call})")
+    expect_close(answer[1], 2 * torch.exp(2 * moved), what=f"the gradient of (exp(x) ** 2).sum() ({call})")

@@ -41,3 +41,16 @@ def fork_all_traced(mod, which, x):
     except Exception as e:  # the learner's fork_all could not be traced: say why, the grader decides
         return {"error": f"{type(e).__name__}: {str(e).splitlines()[0][:200] if str(e) else ''}"}
     return {"graph": str(traced.graph), "out": traced(x)}
+
+
+def fork_all_grad(mod, which, x):
+    """fork_all on an x that requires grad, then the gradient with respect to x of sum_i (i + 1) * results[i].sum()
+    (the results as they came back), or the error autograd raised taking it."""
+    x = x.detach().requires_grad_(True)
+    out = mod.fork_all(FNS[which], x)
+    try:
+        loss = sum((i + 1) * r.sum() for i, r in enumerate(out))
+        (g,) = torch.autograd.grad(loss, x)
+    except Exception as e:  # the grader decides what it means
+        return {"out": out, "error": f"{type(e).__name__}: {str(e).splitlines()[0][:200] if str(e) else ''}"}
+    return {"out": [r.detach() for r in out], "grad": g}

@@ -3,7 +3,7 @@ several lists of functions and its traced forks and waits. Graphs are read here,
 
 import torch
 
-from grader.judge.checks import load_sibling
+from grader.judge.checks import CheckFailure, expect_close, load_sibling
 
 P = load_sibling(__file__)
 G = load_sibling(__file__, "test_public.py")
@@ -45,11 +45,25 @@ def _count(which):
 def test_fork_all(learner, device, rng):
     """fork_all returns a list of the waited results in the order of fns, for one function, four, five with
     results of different shapes, and six where the same functions are listed more than once (one result per
-    entry)."""
+    entry). On an x that requires grad the results are fn(x) themselves, connected to x: the gradient of a
+    weighted sum of them reaches x (no x.detach(), no torch.no_grad() around the forks)."""
     for which in ("one", "four", "shapes", "repeated"):
         x = torch.randn(6, generator=rng).to(device)
         G.expect_results(learner.probe("fork_all_eager", which, x), P.reference_fork_all(which, x),
                          _count(which))
+    for which in ("four", "repeated"):
+        x = torch.randn(6, generator=rng, dtype=torch.float64).to(device)
+        got = learner.probe("fork_all_grad", which, x)
+        what = f"{_count(which)}, on an x that requires grad"
+        G.expect_results(got.get("out"), P.reference_fork_all(which, x), what)
+        if "error" in got:
+            raise CheckFailure(f"fork_all's results must be fn(x) with their autograd graph ({what}): "
+                               "back-propagating from them to x fails; fork fn(x) itself, without detaching x or "
+                               "switching off grad mode", got["error"])
+        xr = x.clone().requires_grad_()
+        (want,) = torch.autograd.grad(sum((i + 1) * r.sum() for i, r in enumerate(P.reference_fork_all(which, xr))),
+                                      xr)
+        expect_close(got["grad"], want, what=f"the gradient reaching x through fork_all's results ({what})")
 
 
 def test_fork_all_forks_each(learner, device, rng):

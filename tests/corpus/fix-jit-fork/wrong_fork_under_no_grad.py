@@ -1,0 +1,27 @@
+"""Violates "start fn(x) with torch.jit.fork for every function in fns ... and return the results": the forks run
+under torch.no_grad() ("inference only"), so the results carry no graph back to x even when x requires grad; the
+values are right."""
+import torch
+from torch.jit import fork as spawn, wait as join
+
+
+def plus(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    return a + b
+
+
+@torch.jit.script
+def my_function(x, y):
+    task = spawn(plus, x, y)
+    prod = torch.mul(x, y)
+    return join(task), prod
+
+
+def fork_all(fns, x):
+    pending = []
+    with torch.no_grad():
+        for fn in fns:
+            pending.append(spawn(fn, x))
+    out = []
+    for p in pending:
+        out.append(join(p))
+    return out
