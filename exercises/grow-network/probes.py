@@ -15,21 +15,28 @@ TUNED = {"adam": {"weight_decay": 0.02, "betas": (0.8, 0.95), "eps": 1e-6},
          "sgd": {"weight_decay": 0.02, "momentum": 0.5, "dampening": 0.1}}
 
 
-def _scenario(seed, optimizer, nested, tuned=False):
+def _scenario(seed, optimizer, nested, tuned=False, decayed=False, tricky=False):
     gen = torch.Generator().manual_seed(seed)
     with torch.random.fork_rng():
         torch.manual_seed(seed)
         model = nn.Sequential(nn.Linear(4, 8), nn.Tanh()).double()
-        if nested:
+        if tricky:  # two Linears that share one weight (once in layer.parameters()), a bias frozen at grow time
+            tied_a, tied_b = nn.Linear(3, 3).double(), nn.Linear(3, 3).double()
+            tied_b.weight = tied_a.weight
+            first = nn.Sequential(nn.Linear(8, 3).double(), nn.Tanh(), tied_a, nn.Tanh(), tied_b)
+        elif nested:
             first = nn.Sequential(nn.Linear(8, 3), nn.Tanh(), nn.Linear(3, 2)).double()
         else:
             first = nn.Linear(8, 2).double()
         second = nn.Linear(2, 2, bias=False).double()
     group = {"params": list(model.parameters()), **(TUNED[optimizer] if tuned else {})}
+    if tricky:
+        group["lr"] = 0.02  # group 0's own lr, which a scheduler records as its initial_lr; opt.defaults' stays
+    decay = {"weight_decay": 0.03} if decayed else {}  # the optimizer's own default, not a group's
     if optimizer == "adam":
-        opt = torch.optim.Adam([group], lr=0.01)
+        opt = torch.optim.Adam([group], lr=0.01, **decay)
     else:
-        opt = torch.optim.SGD([group], lr=0.05, momentum=0.9)
+        opt = torch.optim.SGD([group], lr=0.05, momentum=0.9, **decay)
     data = [(torch.randn(6, 4, generator=gen, dtype=torch.float64), torch.randn(6, 2, generator=gen, dtype=torch.float64))
             for _ in range(6)]
     return model, opt, first, second, data
@@ -57,20 +64,33 @@ def _state(opt, params):
 
 
 def drive(grow, seed, lr, optimizer="adam", nested=False, twice=False, scheduled_lr=None, tuned=False,
-          second_lr="same"):
+          second_lr="same", decayed=False, tricky=False):
     """Two steps, (optionally change group 0's lr, as a scheduler would), grow, two steps, (grow a second layer, with
     lr again or with second_lr, None meaning grow without lr, and take one more step), then record: what grow
     returned, the groups' hyper-parameters, the optimizer's defaults, the state of the old parameters right after the
     (first) grow and at the end, every parameter of the model and of the new layers. With tuned, the old group has
-    hyper-parameters of its own (TUNED), not the optimizer's defaults."""
-    model, opt, first, second, data = _scenario(seed, optimizer, nested, tuned)
+    hyper-parameters of its own (TUNED), not the optimizer's defaults; with decayed, the optimizer was built with a
+    weight decay of its own (a default a new group must take); with tricky, group 0 has its own lr and a LambdaLR
+    scheduler, the layer has two Linears sharing one weight and a bias frozen while grow runs (unfrozen after),
+    and grow is called between a backward and its step."""
+    model, opt, first, second, data = _scenario(seed, optimizer, nested, tuned, decayed, tricky)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(opt, lambda epoch: 0.5 ** epoch) if tricky else None
     for x, y in data[:2]:
         _step(model, opt, x, y)
+        if scheduler is not None:
+            scheduler.step()
     if scheduled_lr is not None:
         opt.param_groups[0]["lr"] = scheduled_lr
     old = list(model.parameters())
+    if tricky:  # gradients pending when grow is called (backward done, step not yet), and a bias frozen for now
+        opt.zero_grad()
+        model(data[2][0]).sum().backward()
+        first[0].bias.requires_grad_(False)
     returned = grow(model, opt, first, lr)
     state_after_grow = _state(opt, old)
+    if tricky:
+        opt.step()  # the pending gradients of the old parameters
+        first[0].bias.requires_grad_(True)
     for x, y in data[2:4]:
         _step(model, opt, x, y)
     if twice:
@@ -84,6 +104,7 @@ def drive(grow, seed, lr, optimizer="adam", nested=False, twice=False, scheduled
                 [p.detach().clone() for p in second.parameters()] if twice else [])}
 
 
-def run(mod, seed, lr, optimizer="adam", nested=False, twice=False, scheduled_lr=None, tuned=False, second_lr="same"):
+def run(mod, seed, lr, optimizer="adam", nested=False, twice=False, scheduled_lr=None, tuned=False, second_lr="same",
+        decayed=False, tricky=False):
     """The harness with the learner's grow."""
-    return drive(mod.grow, seed, lr, optimizer, nested, twice, scheduled_lr, tuned, second_lr)
+    return drive(mod.grow, seed, lr, optimizer, nested, twice, scheduled_lr, tuned, second_lr, decayed, tricky)

@@ -69,6 +69,15 @@ def test_trajectory_and_state(learner, rng):
             nested=True, twice=True)
 
 
+def _same_setting(got, want):
+    """Equal hyper-parameters: numbers by value (0 and 0.0 alike), anything else (bools, tuples, tensors) by type."""
+    numbers = (int, float)
+    if isinstance(got, numbers) and isinstance(want, numbers) and not isinstance(got, bool) \
+            and not isinstance(want, bool):
+        return got == want or (got != got and want != want)
+    return type(got) is type(want) and got == want
+
+
 def expect_groups(got, want, what):
     groups = got.get("groups")
     if not isinstance(groups, list) or len(groups) != len(want["groups"]):
@@ -78,7 +87,7 @@ def expect_groups(got, want, what):
         if not isinstance(g, dict):
             raise CheckFailure(f"param group {i} could not be read ({what})")
         for k, v in w.items():
-            if g.get(k) != v or type(g.get(k)) is not type(v):
+            if not _same_setting(g.get(k), v):
                 raise CheckFailure(f"param group {i}'s {k} is {g.get(k)!r}, expected {v!r} ({what}): one new group "
                                    "with all the layer's parameters, lr as given or else the optimizer's default, the "
                                    "other hyper-parameters the optimizer's defaults, the old groups untouched")
@@ -101,9 +110,17 @@ def test_group_lr(learner, rng):
 def test_default_lr_is_the_optimizers_default(learner, rng):
     """Without lr the new group takes the optimizer's defaults (opt.defaults), even after a scheduler changed the old
     group's lr; every other hyper-parameter of the new group is the optimizer's default too, also when the old group
-    has its own (Adam's betas, eps and weight decay; SGD's momentum, dampening and weight decay)."""
+    has its own (Adam's betas, eps and weight decay; SGD's momentum, dampening and weight decay), when the
+    optimizer was built with a weight decay of its own, and when group 0 has its own lr under a scheduler (its
+    initial_lr is not the default); all of the layer's parameters (a weight two Linears share once, a frozen bias
+    too) join the new group, and gradients pending at grow time are kept for the next step."""
     for optimizer, scheduled in (("adam", 0.003), ("sgd", 0.011)):
         what = f"{optimizer}, group 0's lr changed to {scheduled} before grow"
         compare(learner, seed_of(rng), None, what, optimizer=optimizer, scheduled_lr=scheduled)
         compare(learner, seed_of(rng), None, f"{what}, group 0 with hyper-parameters of its own", optimizer=optimizer,
                 scheduled_lr=scheduled, tuned=True)
+        compare(learner, seed_of(rng), None, f"{optimizer} built with weight_decay=0.03 (its default for new groups)",
+                optimizer=optimizer, decayed=True)
+        compare(learner, seed_of(rng), None, f"{optimizer}: group 0 with its own lr under a LambdaLR scheduler, a "
+                "layer with two Linears sharing a weight and a bias frozen during grow, grow between backward and step",
+                optimizer=optimizer, tricky=True)
