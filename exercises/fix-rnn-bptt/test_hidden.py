@@ -151,7 +151,8 @@ def test_truncated_bptt_replays(learner, device, rng):
 
 
 def test_sequence_accuracy(learner, device, rng):
-    """sequence_accuracy is correct predictions / (B * T) as a Python float, in [0, 1] (the seed's reach 160%)."""
+    """sequence_accuracy is correct predictions / (B * T) as a Python float, in [0, 1] (the seed's reach 160%); one
+    prediction per position (argmax), also when logits are tied at the maximum."""
     for B, T in ((6, 5), (1, 3), (4, 1)):
         rnn, head = reference(rng, device)
         xs = torch.randn(B, T, D, generator=rng, dtype=torch.float64).to(device)
@@ -165,6 +166,20 @@ def test_sequence_accuracy(learner, device, rng):
         if abs(got - (pred == ys).double().mean().item()) > 1e-6:  # a float32 mean rounds in the 8th digit: fine
             raise CheckFailure(f"sequence_accuracy has the wrong value for B = {B}, T = {T}: it is correct predictions "
                                "over all B * T positions")
+    # tied logits: a head with zero weights and classes 0 and 1 tied at the top. Each position has one prediction
+    # (argmax picks one of the tied classes), and the targets are half 0 and half 1, so the accuracy is one half
+    # whichever of the two a tie-break picks; counting a target tied with the maximum as correct gives 100%.
+    rnn, head = reference(rng, device)
+    with torch.no_grad():
+        head.weight.zero_()
+        head.bias.copy_(torch.tensor([1.0, 1.0, -1.0, -2.0], dtype=torch.float64))
+    xs = torch.randn(4, 3, D, generator=rng, dtype=torch.float64).to(device)
+    ys = torch.tensor([0, 1] * 6)[torch.randperm(12, generator=rng)].reshape(4, 3).to(device)
+    got = expect_float(learner.probe("accuracy", [D, H], state(rnn), state(head), xs, ys), what="sequence_accuracy")
+    if abs(got - 0.5) > 1e-6:
+        raise CheckFailure("sequence_accuracy has the wrong value when logits are tied at the maximum: a position "
+                           "counts as correct when the one predicted class (argmax) is the target, not whenever the "
+                           "target's logit equals the maximum")
 
 
 def test_learns_across_chunk_boundaries(learner, device, rng):

@@ -23,6 +23,12 @@ def forward(mod, args, weights, x, train=False):
         return build(mod, args, weights).train(train)(x)
 
 
+def forward_and_ids(mod, args, weights, x):
+    """The logits of forward(x) in eval mode, and what the caller's x holds after the call."""
+    logits = forward(mod, args, weights, x)
+    return {"logits": logits, "x_after": x.clone()}
+
+
 def state(mod, args):
     """The learner's freshly built state_dict: names with their shapes and dtypes, and the embedding's row pad_idx."""
     with warnings.catch_warnings():

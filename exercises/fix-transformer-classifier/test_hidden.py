@@ -28,10 +28,12 @@ class Reference(nn.Module):
         self.encoder = nn.TransformerEncoder(layer, num_layers, enable_nested_tensor=False)
         self.fc = nn.Linear(embedding_dim, output_dim)
 
-    def forward(self, x):
+    def forward(self, x, count_real=False):
+        """count_real: the position of a token is the number of real tokens before it, not its column (the same
+        for trailing padding; a reading the task leaves open for padding before a real token)."""
         pad = x == self.pad_idx
-        h = self.encoder(self.embedding(x) + self.position(torch.arange(x.shape[1], device=x.device)),
-                         src_key_padding_mask=pad)
+        pos = ((~pad).long().cumsum(1) - 1).clamp_min(0) if count_real else torch.arange(x.shape[1], device=x.device)
+        h = self.encoder(self.embedding(x) + self.position(pos), src_key_padding_mask=pad)
         keep = (~pad).unsqueeze(-1).to(h.dtype)
         return self.fc((h * keep).sum(1) / keep.sum(1))
 
@@ -66,6 +68,20 @@ def padded(rng, device, pad, n=5, T=9):
     return x.to(device)
 
 
+def scattered(rng, device, pad, n=5, T=9):
+    """n sentences with padding anywhere: the first padded on the left, the second with a pad between real tokens
+    and one at the end, the others at random places (each keeps at least one real token)."""
+    x = torch.randint(0, V - 1, (n, T), generator=rng)
+    x = x + (x >= pad).long()  # every id except pad
+    holes = torch.rand(n, T, generator=rng) < 0.4
+    holes[0] = torch.arange(T) < 2
+    holes[1] = (torch.arange(T) == 2) | (torch.arange(T) == T - 1)
+    keep = torch.randint(0, T, (n,), generator=rng)
+    holes[torch.arange(n), keep] &= torch.arange(n) < 2  # rows 2.. keep one real token at a random place
+    x[holes] = pad
+    return x.to(device)
+
+
 def logits(learner, args, weights, x, what, train=False):
     got = learner.probe("forward", args, weights, x, train)
     return expect_tensor(got, what=what, shape=(x.shape[0], args[3]), dtype=torch.float64)
@@ -94,7 +110,9 @@ def test_layers_and_names(learner):
 def test_logits_with_copied_weights(learner, device, rng):
     """With copied weights the logits equal the reference: positions, padding mask at pad_idx, masked mean, fc; for
     pad_idx 0, 3 and 19, batches of 1 to 5 sentences of unequal lengths (a one-token sentence included), in eval mode
-    and in training mode (dropout 0)."""
+    and in training mode (dropout 0); also with padding anywhere (on the left, between real tokens: pad_idx marks
+    padding wherever it stands; a position may be the column or the count of real tokens before it, which the task
+    leaves open), and the caller's x is left as it was."""
     for args, n, T in zip(CONFIGS, (5, 1, 4), (9, 6, 12)):
         model, weights = reference(args, rng, device)
         x = padded(rng, device, pad_of(args), n, T)
@@ -102,6 +120,26 @@ def test_logits_with_copied_weights(learner, device, rng):
             want = model(x)
         expect_close(logits(learner, args, weights, x, "the logits"), want, rtol=1e-8, atol=1e-10,
                      what=f"the logits with copied weights (pad_idx {pad_of(args)}, batch of {n})")
+    # pad_idx marks padding wherever it stands (on the left, between real tokens), and forward leaves the caller's
+    # ids as they were
+    for args, n, T in zip(CONFIGS, (5, 3, 4), (8, 6, 10)):
+        model, weights = reference(args, rng, device)
+        x = scattered(rng, device, pad_of(args), n, T)
+        got = learner.probe("forward_and_ids", args, weights, x)
+        if not isinstance(got, dict):
+            raise CheckFailure("forward(x) could not be run on a padded batch")
+        out = expect_tensor(got.get("logits"), what="the logits", shape=(n, args[3]), dtype=torch.float64)
+        with torch.no_grad():
+            wants = [model(x), model(x, count_real=True)]
+        if not any(torch.allclose(out, want, rtol=1e-8, atol=1e-10) for want in wants):
+            raise CheckFailure(f"the logits with copied weights when pad_idx ({pad_of(args)}) stands anywhere in a "
+                               "sentence (on the left, between real tokens): the mask is x == pad_idx wherever it is, "
+                               "not a count of the real tokens from the start")
+        after = expect_tensor(got.get("x_after"), what="the caller's x after forward(x)", shape=tuple(x.shape),
+                              dtype=x.dtype)
+        if not torch.equal(after, x):
+            raise CheckFailure("forward(x) changed the caller's ids x: compute the mask and the embeddings from x "
+                               "without writing into it")
     # in training mode too: dropout=0.0, so the same logits, and the same again on a second call
     args = CONFIGS[0]
     model, weights = reference(args, rng, device)

@@ -90,6 +90,13 @@ def grads(mod, name, *inputs, preset=False):
     return {"value": out, "before": before, "after": _state(inputs)}
 
 
+def grads_aliased(mod, name, x, derived=False):
+    """grads_of(fn, x, x), the same tensor (one that requires grad) passed twice; with derived,
+    grads_of(fn, x, 2 * x), the second input computed from the first."""
+    x = x.detach().requires_grad_(True)
+    return mod.grads_of(FUNCTIONS[name], x, x * 2 if derived else x)
+
+
 def intermediates(mod, name, *inputs, preset=False):
     if preset:
         for i, x in enumerate(inputs):

@@ -59,7 +59,8 @@ def left_alone(got, what):
 
 def test_grads_match_autograd(learner, device, rng):
     """grads_of equals autograd for products, matmuls, the seed's add - sub, one input and three inputs, with all,
-    none or some inputs requiring grad, float32 too."""
+    none or some inputs requiring grad, float32 too; each input is its own variable, also when the same tensor is
+    passed twice or one input is computed from another."""
     cases = (("add_and_sub", [(3, 2), (3, 2)]), ("product", [(4,), (4,)]), ("matmul", [(2, 3), (3, 4)]),
              ("single", [(5,)]), ("three", [(2, 3), (2, 3), (2, 1)]))
     for name, shapes in cases:
@@ -69,6 +70,20 @@ def test_grads_match_autograd(learner, device, rng):
             _, value = grads(learner, name, *inputs)
             for i, want in enumerate(reference_grads(name, *inputs)):
                 expect_close(value[i], want, **TOL, what=f"grads_of for {name}, input {i} ({mode} requiring grad)")
+    # each input is an argument of its own: the same tensor passed twice, or an input computed from another, gets
+    # the gradient for its position (the others held fixed), not the total through both
+    for name in ("add_and_sub", "product"):
+        for derived, how in ((False, "the same tensor is passed as both inputs"),
+                             (True, "the second input is 2 * the first")):
+            x = rand(rng, 3, device=device)
+            value = learner.probe("grads_aliased", name, x, derived)
+            if not isinstance(value, tuple) or len(value) != 2:
+                raise CheckFailure("grads_of must return a tuple with one gradient per input", f"received "
+                                   f"{summarize(value)}")
+            for i, want in enumerate(reference_grads(name, x, 2 * x if derived else x)):
+                expect_close(value[i], want, **TOL, what=f"grads_of for {name} when {how}, input {i}: the gradient "
+                             "with respect to each input is that of fn's argument at that position, the others held "
+                             "fixed (differentiate a detached copy of each input, even one that requires grad)")
     x, y = rand(rng, 3, device=device, dtype=torch.float32), rand(rng, 3, device=device, dtype=torch.float32)
     _, value = grads(learner, "product", x, y)
     for i, want in enumerate(reference_grads("product", x, y)):

@@ -9,11 +9,15 @@ import torch.nn as nn
 
 
 def ste(mod, x, g, scale=1.0):
-    """round_ste(scale * x): its output and the gradient of (out * g).sum() with respect to x."""
+    """round_ste(scale * x) (round_ste(x) itself, the caller's leaf, when scale is 1): its output and the gradient of
+    (out * g).sum() with respect to x; then round_ste of a copy of x that does not require grad. Also what the
+    caller's two tensors hold afterwards."""
     x = x.detach().requires_grad_(True)
-    out = mod.round_ste(x * scale)
+    out = mod.round_ste(x if scale == 1.0 else x * scale)
     (grad,) = torch.autograd.grad((out * g).sum(), x)
-    return {"out": out.detach(), "grad": grad}
+    plain = x.detach().clone()
+    mod.round_ste(plain)
+    return {"out": out.detach(), "grad": grad, "x_after": x.detach().clone(), "plain_after": plain}
 
 
 def two_encoders(seed, device):
@@ -29,7 +33,15 @@ def deep(seed, device):
     return nn.Sequential(*[nn.Linear(2, 2) for _ in range(12)]).to(device)
 
 
-MODELS = {"two_encoders": two_encoders, "deep": deep}
+def tied(seed, device):
+    """head.weight is embed.weight: named_parameters() lists that tensor once, as embed.weight."""
+    torch.manual_seed(seed)
+    model = nn.Sequential(OrderedDict(embed=nn.Linear(3, 3), act=nn.Tanh(), head=nn.Linear(3, 3))).to(device)
+    model.head.weight = model.embed.weight
+    return model
+
+
+MODELS = {"two_encoders": two_encoders, "deep": deep, "tied": tied}
 
 
 def freeze_model(which, seed, device, prefrozen=()):
@@ -45,7 +57,9 @@ def run_freeze(mod, which, module_name, seed, x, prefrozen=()):
     Returns the names it returned, every parameter's requires_grad and .grad afterwards."""
     model = freeze_model(which, seed, x.device, prefrozen)
     names = mod.freeze(model, module_name)
-    model(x).pow(2).sum().backward()
+    out = model(x).pow(2).sum()
+    if out.requires_grad:  # with the whole model frozen there is nothing to back-propagate
+        out.backward()
     params = dict(model.named_parameters())
     return {"names": names if isinstance(names, (list, tuple, str)) else repr(type(names)),
             "requires_grad": {n: p.requires_grad for n, p in params.items()},
@@ -53,8 +67,11 @@ def run_freeze(mod, which, module_name, seed, x, prefrozen=()):
 
 
 def ema_model(seed, device):
+    """Its buffers: BatchNorm's running statistics, and a non-persistent buffer (one state_dict() leaves out)."""
     torch.manual_seed(seed)
-    return nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.Linear(4, 1)).to(device)
+    model = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.Linear(4, 1))
+    model[2].register_buffer("mask", torch.rand(4), persistent=False)
+    return model.to(device)
 
 
 def ema_pair(seed_target, seed_online, x):

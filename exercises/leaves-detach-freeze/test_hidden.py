@@ -36,7 +36,7 @@ def ema_reference(seed_target, seed_online, decay, x, steps=1):
 
 def test_round_ste_values_and_gradient(learner, device, rng):
     """Forward equals torch.round (ties to even, both signs; float32 and float64), the gradient is exactly the
-    incoming one, also inside a larger graph."""
+    incoming one, also inside a larger graph, and the caller's x keeps its values."""
     for dtype in (torch.float32, torch.float64):
         x = torch.cat([torch.tensor(TIES, dtype=torch.float64), adversarial(rng, (10,), scale=5.0)]).to(device, dtype)
         g = adversarial(rng, tuple(x.shape)).to(device, dtype)
@@ -45,6 +45,10 @@ def test_round_ste_values_and_gradient(learner, device, rng):
         expect_close(got["out"], torch.round(x), rtol=tol, atol=tol,
                      what=f"round_ste(x) in {dtype} (halves, both signs, zeros)")
         expect_close(got["grad"], g, rtol=0.0, atol=0.0, what=f"the gradient of round_ste in {dtype}")
+        for key, which in (("x_after", "a leaf that requires grad"), ("plain_after", "a tensor without grad")):
+            expect_close(got[key], x, rtol=0.0, atol=0.0,
+                         what=f"the caller's x ({which}, {dtype}) after round_ste(x): return a new tensor and leave "
+                              "x's values as they were (no in-place rounding, not even through .data)")
     x = adversarial(rng, (6,)).to(device)
     g = adversarial(rng, (6,)).to(device)
     expect_close(learner.probe("ste", x, g, 3.0)["grad"], 3.0 * g, rtol=1e-12, atol=0.0,
@@ -57,7 +61,9 @@ def expected_freeze(which, seed, x, frozen, prefrozen=()):
     for name, p in model.named_parameters():
         if name in frozen:
             p.requires_grad_(False)
-    model(x).pow(2).sum().backward()
+    out = model(x).pow(2).sum()
+    if out.requires_grad:
+        out.backward()
     return {n: p.requires_grad for n, p in model.named_parameters()}, {n: p.grad for n, p in model.named_parameters()}
 
 
@@ -65,7 +71,8 @@ def check_freeze(learner, which, name, seed, x, want, prefrozen=()):
     got = learner.probe("run_freeze", which, name, seed, x, prefrozen=prefrozen)
     if type(got["names"]) is not list or got["names"] != want:
         raise CheckFailure(f"freeze(model, {name!r}) must return a list of the full names of the parameters it froze, "
-                           "in named_parameters() order (the submodule's parameters only)")
+                           "in named_parameters() order (the submodule's parameters only, every one of them: find "
+                           "them by identity, not by a prefix of their names)")
     flags, grads = expected_freeze(which, seed, x, want, prefrozen)
     for param, rg in flags.items():
         if got["requires_grad"].get(param) is not rg:
@@ -83,12 +90,18 @@ def check_freeze(learner, which, name, seed, x, want, prefrozen=()):
 
 
 def test_freeze_by_submodule(learner, device, rng):
-    """Only the named submodule is frozen: 'enc' not 'encoder', '1' not '10' or '11', and nested names work."""
+    """Only the named submodule is frozen: 'enc' not 'encoder', '1' not '10' or '11', and nested names work; every
+    parameter of the submodule is, also one tied with another module's (head.weight is embed.weight: it is listed
+    once in named_parameters(), under its first name), and '' (the root, the first name named_modules() gives)
+    freezes the whole model."""
     x2, x3 = torch.randn(4, 2, generator=rng).to(device), torch.randn(4, 3, generator=rng).to(device)
     cases = (("two_encoders", "enc", x3, ["enc.0.weight", "enc.0.bias"]),
              ("two_encoders", "enc.0", x3, ["enc.0.weight", "enc.0.bias"]),
              ("two_encoders", "head", x3, ["head.weight", "head.bias"]),
-             ("deep", "1", x2, ["1.weight", "1.bias"]))
+             ("deep", "1", x2, ["1.weight", "1.bias"]),
+             ("tied", "head", x3, ["embed.weight", "head.bias"]),
+             ("two_encoders", "", x3, ["enc.0.weight", "enc.0.bias", "encoder.weight", "encoder.bias", "head.weight",
+                                       "head.bias"]))
     for which, name, x, want in cases:
         check_freeze(learner, which, name, seed_of(rng), x, want)
 
@@ -112,7 +125,7 @@ def ema_case(rng, device):
 def test_ema_values(learner, device, rng):
     """Parameters become decay * target + (1 - decay) * online (decay 0.9, 0.5 three times, and both ends 0 and 1),
     every one of them, also those of a target frozen with requires_grad=False (wholly or in part); buffers
-    (BatchNorm statistics) are copied."""
+    (BatchNorm statistics, and a non-persistent buffer that state_dict() leaves out) are copied."""
     n_params = len(list(probes.ema_model(0, "cpu").parameters()))
     for decay, steps, frozen in ((0.9, 1, ()), (0.5, 3, ()), (0.0, 1, ()), (1.0, 1, ()), (0.6, 2, (0, 3)),
                                  (0.7, 1, tuple(range(n_params)))):
@@ -126,12 +139,14 @@ def test_ema_values(learner, device, rng):
                          what=f"parameter {i} of target after {steps} EMA step(s) with decay {decay}{where}: every "
                               "parameter of target is averaged, whether or not it requires grad")
         for i, (a, b) in enumerate(zip(got["buffers"], want["buffers"])):
-            expect_close(a, b, rtol=1e-6, atol=1e-7, what=f"buffer {i} of target after the EMA update")
+            expect_close(a, b, rtol=1e-6, atol=1e-7, what=f"buffer {i} of target after the EMA update (every buffer "
+                         "of target.buffers(), also a non-persistent one, which state_dict() leaves out)")
 
 
 def test_ema_keeps_leaves(learner, device, rng):
     """The update is in place and unrecorded: target's original parameter objects hold the new values, stay leaves
-    that require grad (a backward fills their .grad), no gradient reaches online, and online is unchanged. (Assigning
+    that require grad (a backward fills their .grad; one frozen before the call stays frozen), no gradient reaches
+    online, and online is unchanged. (Assigning
     a new tensor to a parameter's .data keeps the object, which is what the task asks; it is accepted.)"""
     st, so, x = ema_case(rng, device)
     got = learner.probe("run_ema", st, so, 0.7, x)
@@ -142,6 +157,11 @@ def test_ema_keeps_leaves(learner, device, rng):
                           "(update the parameters in place: mul_, add_, copy_, lerp_)")
     if not all(rg is True for rg in got["requires_grad"]):
         raise CheckFailure("target's parameters must still require grad after the update")
+    frozen = (0, 3)
+    flags = learner.probe("run_ema", st, so, 0.7, x, frozen=frozen)["requires_grad"]
+    if flags != [i not in frozen for i in range(len(flags))] or len(flags) != len(got["requires_grad"]):
+        raise CheckFailure("ema_update must leave each parameter's requires_grad as it was: one frozen before the "
+                           "update (requires_grad=False) stays frozen, the others keep requiring grad")
     for i, (a, b) in enumerate(zip(got["grads"], want["grads"])):
         if a is None:
             raise CheckFailure(f"after the update, a backward through target leaves parameter {i}'s .grad None: it "

@@ -12,15 +12,17 @@ def trajectory(mod, initial, grads, options, groups=None, resume_at=None):
     return drive.optimizer_trajectory(mod.SGD, initial, grads, options, groups=groups, resume_at=resume_at)
 
 
-def in_place_trajectory(mod, initial, grads, options):
+def in_place_trajectory(mod, initial, grads, options, zero_every=1):
     """Like trajectory, but each step's gradient is written into the same .grad tensor in place, as a loop with
     zero_grad(set_to_none=False) and backward() does. An optimizer that keeps .grad itself as its momentum buffer
-    sees that buffer overwritten."""
+    sees that buffer overwritten. With ``zero_every=k``, zero_grad is called only before every k-th step (counting
+    from 0), so the gradients of the steps in between pile up in .grad, as in a loop that forgets zero_grad."""
     params = [torch.nn.Parameter(p.detach().clone()) for p in initial]
     opt = mod.SGD(params, **options)
     history = []
-    for step_grads in grads:
-        opt.zero_grad(set_to_none=False)
+    for step, step_grads in enumerate(grads):
+        if step % zero_every == 0:
+            opt.zero_grad(set_to_none=False)
         for p, g in zip(params, step_grads):
             if p.grad is None:
                 p.grad = torch.zeros_like(p)

@@ -8,6 +8,7 @@ import torch
 from grader import drive
 from grader.judge import kit
 from grader.judge.checks import CheckFailure, expect_close, expect_raises, load_sibling
+from grader.judge.session import LearnerError
 
 probes = load_sibling(__file__)
 TORCH = types.SimpleNamespace(SGD=torch.optim.SGD)  # what the probes expect of a learner module, with torch's SGD
@@ -42,20 +43,38 @@ def compare(learner, initial, grads, options, what, **kw):
 
 
 def test_matches_torch_for_every_option(learner, device, rng):
-    """Trajectories equal torch.optim.SGD's for momentum, dampening, weight decay and Nesterov, alone and combined."""
+    """Trajectories equal torch.optim.SGD's for momentum, dampening, weight decay and Nesterov, alone and combined;
+    also for a group whose lr is 0 (a warm-up, raised later) and for a gradient of zeros: torch has no shortcut
+    there, it still advances the momentum buffers (and the step of a zero gradient is momentum * buf)."""
     for options in OPTIONS:
         initial, grads = problem(rng, device)
         compare(learner, initial, grads, options, f"SGD with {options}")
+    initial, grads = problem(rng, device)
+    grads[2][1] = torch.zeros_like(grads[2][1])  # a zero gradient is not None: the parameter still steps
+    compare_retuned(learner, initial, grads, {"lr": 0.0, "momentum": 0.9, "dampening": 0.1, "weight_decay": 0.05},
+                    "SGD warmed up from lr 0, then given an lr, and fed a gradient of zeros at one step (torch still "
+                    "updates the momentum buffers of a group with lr 0 and of a zero gradient: never skip them)",
+                    groups=[(1, {}), (1, {"lr": 0.05, "weight_decay": 0.0})], changes=[(3, 0, {"lr": 0.1})])
 
 
 def test_gradients_written_in_place(learner, device, rng):
-    """The trajectory is the same when the loop zeroes .grad in place and writes the next gradient into it."""
+    """The trajectory is the same when the loop zeroes .grad in place and writes the next gradient into it, and
+    when it zeroes only every other step so that gradients pile up in .grad: step() reads .grad, never writes
+    into it (weight decay, dampening or Nesterov's term added to .grad in place would be counted again)."""
     for options in ({"lr": 0.05, "momentum": 0.9}, {"lr": 0.05, "momentum": 0.9, "nesterov": True},
                     {"lr": 0.05, "momentum": 0.5, "dampening": 0.5}):
         initial, grads = problem(rng, device, steps=4)
         got = learner.probe("in_place_trajectory", initial, grads, options)
         want = probes.in_place_trajectory(TORCH, initial, grads, options)
         kit.expect_same_trajectory(got, want, what=f"SGD with {options}, .grad zeroed and refilled in place")
+    for options in ({"lr": 0.05, "weight_decay": 0.1}, {"lr": 0.05, "momentum": 0.9, "weight_decay": 0.1},
+                    {"lr": 0.05, "momentum": 0.9, "weight_decay": 0.1, "nesterov": True},
+                    {"lr": 0.05, "momentum": 0.5, "dampening": 0.5, "weight_decay": 0.1}):
+        initial, grads = problem(rng, device, steps=4)
+        got = learner.probe("in_place_trajectory", initial, grads, options, zero_every=2)
+        want = probes.in_place_trajectory(TORCH, initial, grads, options, zero_every=2)
+        kit.expect_same_trajectory(got, want, what=f"SGD with {options}, .grad zeroed only every other step so that "
+                                   "gradients pile up in it (step() must leave .grad as it found it)")
 
 
 def test_dampening_first_step(learner, device, rng):
@@ -137,13 +156,22 @@ def test_state_dict_round_trip(learner, device, rng):
 
 
 def test_invalid_values_raise(learner, device, rng):
-    """Invalid hyper-parameters raise ValueError, as torch.optim.SGD's do; the valid edge values construct and step."""
+    """Invalid hyper-parameters raise ValueError, as torch.optim.SGD's do; the valid edge values construct and step,
+    and so do values torch accepts without a check (dampening outside [0, 1], momentum above 1): raise no more than
+    torch does."""
     for options in ({"lr": -0.1}, {"lr": 0.1, "momentum": -0.5}, {"lr": 0.1, "weight_decay": -1.0},
                     {"lr": 0.1, "nesterov": True}, {"lr": 0.1, "momentum": 0.9, "dampening": 0.1, "nesterov": True},
                     {"lr": 0.1, "momentum": 0.0, "nesterov": True, "dampening": 0.0}):
         expect_raises(lambda: learner.probe("construct", **options), "ValueError", what=f"SGD(params, **{options})")
-    for options in ({"lr": 0.1, "momentum": 0.9, "nesterov": True}, {"lr": 0.0, "momentum": 0.0, "weight_decay": 0.0}):
-        if learner.probe("construct", **options) != "constructed":
+    for options in ({"lr": 0.1, "momentum": 0.9, "nesterov": True}, {"lr": 0.0, "momentum": 0.0, "weight_decay": 0.0},
+                    {"lr": 0.1, "momentum": 0.9, "dampening": 1.5}, {"lr": 0.1, "momentum": 0.5, "dampening": -0.5},
+                    {"lr": 0.1, "momentum": 1.2}):
+        try:
+            built = learner.probe("construct", **options)
+        except LearnerError as e:
+            raise CheckFailure(f"SGD(params, **{options}) raised {e.type}, but torch.optim.SGD accepts these values: "
+                               "raise only where torch does") from None
+        if built != "constructed":
             raise CheckFailure(f"SGD(params, **{options}) is valid and must construct")
         initial, grads = problem(rng, device, steps=3)
         compare(learner, initial, grads, options, f"SGD with {options} (valid values)")

@@ -1,6 +1,7 @@
-"""A correct solution written differently: the STE as x - (x - round(x)).detach(), freezing by the submodule's own
-parameter names with the prefix named_parameters() gives them, and an EMA that works on .data in place (same objects,
-same memory, no graph; assigning a new tensor to .data instead would swap the memory: wrong_data_rebinds_memory.py)."""
+"""A correct solution written differently: the STE as x - (x - round(x)).detach(), freezing the submodule's own
+parameters found by identity in named_parameters() (a tied weight too, listed once there), and an EMA that works on
+.data in place (same objects, same memory, no graph; assigning a new tensor to .data instead would swap the memory:
+wrong_data_rebinds_memory.py)."""
 
 import torch
 
@@ -11,10 +12,10 @@ def round_ste(x):
 
 def freeze(model, module_name):
     sub = dict(model.named_modules())[module_name]
-    inside = {name for name, _ in sub.named_parameters(prefix=module_name)}
+    inside = [param for _, param in sub.named_parameters()]
     frozen = []
     for name, param in model.named_parameters():
-        if name in inside:
+        if any(param is mine for mine in inside):
             param.requires_grad = False
             frozen.append(name)
     return frozen
