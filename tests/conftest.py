@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -18,6 +21,36 @@ def isolated_home(tmp_path, monkeypatch):
     home = tmp_path / "prep-home"
     monkeypatch.setenv("PREP_HOME", str(home))
     return home
+
+
+# Under pytest-xdist (`-n auto`), tests run in several processes at once. A test marked `exclusive` watches
+# host-wide state that any concurrent grading could touch (the host's shared memory, /dev/shm files that the
+# light isolation attributes by owner and creation time), so it runs alone: it takes an exclusive lock that
+# every other test holds shared. A turnstile lock taken before the shared one keeps a waiting exclusive test
+# from being starved by a stream of shared ones.
+_LOCKS = Path(tempfile.gettempdir()) / f"prep-tests-{os.environ.get('PYTEST_XDIST_TESTRUNUID', 'serial')}"
+
+
+@pytest.fixture(autouse=True)
+def _exclusive_when_marked(request):
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        yield
+        return
+    _LOCKS.mkdir(exist_ok=True)
+    exclusive = request.node.get_closest_marker("exclusive") is not None
+    with open(_LOCKS / "turnstile", "a") as turnstile, open(_LOCKS / "room", "a") as room:
+        fcntl.flock(turnstile, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(room, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        finally:
+            if not exclusive:
+                fcntl.flock(turnstile, fcntl.LOCK_UN)
+        try:
+            yield
+        finally:
+            fcntl.flock(room, fcntl.LOCK_UN)
+            if exclusive:
+                fcntl.flock(turnstile, fcntl.LOCK_UN)
 
 
 @pytest.fixture(scope="session")

@@ -393,6 +393,7 @@ def _sysv_of_mine() -> set[int]:
     return {o.ident for o in procfs.sysv_objects(("shm",)) if o.cuid == os.getuid()}
 
 
+@pytest.mark.exclusive  # another test's worker could create and close /dev/shm files meanwhile
 @pytest.mark.parametrize("attack", ["sysv_shm_bomb", "posix_shm_fill"])
 def test_shared_memory_is_counted_against_the_limit_and_removed_afterwards(attack, worker_pool):
     before_sysv = _sysv_of_mine()
@@ -509,3 +510,23 @@ def test_memory_parked_in_a_memfd_is_measured(grade_file):
     parked = grade_file("activation-checkpointing", attacks / "activation_checkpointing_memfd.py", seed=5)
     assert not plain.full_marks
     assert parked.score <= plain.score, [(t.name, t.outcome) for t in parked.tests]
+
+
+@pytest.mark.parametrize("exercise", ["activation-checkpointing", "fix-del-saved-tensors"])
+def test_memory_parked_in_files_on_disk_is_measured(exercise, grade_file):
+    """Saved tensors written to files outside the scratch folder (torch.save in a saved-tensors hook) are held all
+    the same: the bytes the worker writes in a measured block count as memory at the peak and as memory kept."""
+    import glob
+    import shutil
+
+    attacks = ROOT / "tests" / "measure_attacks"
+    stem = exercise.replace("-", "_")
+    before = set(glob.glob("/var/tmp/prep-offload-*")) | set(glob.glob("/tmp/prep-offload-*"))
+    try:
+        plain = grade_file(exercise, attacks / f"{stem}_plain.py", seed=5)
+        parked = grade_file(exercise, attacks / f"{stem}_disk.py", seed=5)
+    finally:  # outside its scratch folder, what the worker wrote is not prep's to clean up: the test does
+        for folder in (set(glob.glob("/var/tmp/prep-offload-*")) | set(glob.glob("/tmp/prep-offload-*"))) - before:
+            shutil.rmtree(folder, ignore_errors=True)
+    assert not plain.full_marks
+    assert parked.score <= plain.score, [(t.name, t.outcome, t.message) for t in parked.tests if t.outcome == "passed"]
