@@ -8,6 +8,7 @@ import torch
 import torch.nn.functional as F
 
 from grader.judge.checks import CheckFailure, check_gradients, expect_close, expect_raises, expect_tensor
+from grader.wire import keep_layout  # a tensor marked so crosses to the worker with its strides (else contiguous)
 
 NEG_INF = float("-inf")
 
@@ -35,7 +36,8 @@ def same(learner, q, k, v, what, rtol=1e-11, atol=1e-12, **kwargs):
 
 def test_matches_sdpa_without_mask(learner, device, rng):
     """Without a mask the output equals F.scaled_dot_product_attention, for any batch dims, float32 and float64,
-    and for non-contiguous inputs."""
+    and for non-contiguous inputs (k and v transposed in storage; q, k and v split into heads as
+    (B, L, H, E).transpose(1, 2), whose batch dims cannot be merged by a view)."""
     for batch, L, S in (((2, 3), 4, 6), ((5,), 1, 7), ((), 3, 3), ((1, 2, 1), 5, 2)):
         q, k, v = qkv(rng, device, batch, L, S)
         same(learner, q, k, v, f"attention for q {tuple(q.shape)}, k {tuple(k.shape)}")
@@ -43,8 +45,12 @@ def test_matches_sdpa_without_mask(learner, device, rng):
     same(learner, q, k, v, "attention in float32", rtol=1e-5, atol=1e-6)
     q, k, v = qkv(rng, device)
     kt = k.transpose(-1, -2).contiguous().transpose(-1, -2)  # same values, non-contiguous storage
-    same(learner, q[..., ::1, :], kt, v.transpose(-1, -2).contiguous().transpose(-1, -2),
+    same(learner, q[..., ::1, :], keep_layout(kt), keep_layout(v.transpose(-1, -2).contiguous().transpose(-1, -2)),
          "attention for non-contiguous k and v")
+    heads = lambda t: t.transpose(1, 2)  # (B, L, H, E) -> (B, H, L, E): the usual head split, never contiguous
+    q, k, v = (keep_layout(heads(t)) for t in qkv(rng, device, (2, 4), 3, 3))
+    same(learner, q, k, v, "attention for q, k and v of shape (B, L, H, E).transpose(1, 2) (non-contiguous batch "
+         "dims: reshape, not view)")
 
 
 def test_boolean_mask(learner, device, rng):
@@ -59,7 +65,9 @@ def test_boolean_mask(learner, device, rng):
 
 
 def test_float_mask_is_added(learner, device, rng):
-    """A float mask is added to the scores: -inf entries remove a key, finite ones (even very negative) shift it."""
+    """A float mask is added to the scores: -inf entries remove a key, finite ones (even very negative) shift it; a
+    row of the mask that is all -1e9 is a constant shift of that row's scores, so that query still attends normally
+    (it is not a masked row)."""
     q, k, v = qkv(rng, device)
     mask = torch.randn(3, 4, 6, generator=rng, dtype=torch.float64).to(device)
     mask[0, :, 2] = NEG_INF
@@ -68,6 +76,14 @@ def test_float_mask_is_added(learner, device, rng):
     q, k, v = qkv(rng, device, (2,), 3, 5, dtype=torch.float32)
     mask = torch.randn(3, 5, generator=rng).to(device) * 3
     same(learner, q, k, v, "attention with an additive float mask in float32", rtol=1e-5, atol=1e-6, attn_mask=mask)
+    # very negative but finite rows: v > 0.1 everywhere, so a query that attends gives outputs above 0.1 (never the
+    # zero of a masked row); rounding at 1e9 costs ~1e-7 in the scores, hence the looser tolerance
+    q, k, v = qkv(rng, device)
+    v = v.abs() + 0.1
+    mask = torch.randn(4, 6, generator=rng, dtype=torch.float64).to(device)
+    mask[1], mask[3] = -1e9, -1e9
+    same(learner, q, k, v, "attention with float mask rows that are all -1e9 (finite: added, so the row's softmax "
+         "is unchanged; it is not a masked row)", rtol=1e-5, atol=1e-6, attn_mask=mask)
 
 
 def test_causal(learner, device, rng):
@@ -186,7 +202,8 @@ def test_permutation_properties(learner, device, rng):
 
 
 def test_gradcheck(learner, device, rng):
-    """The backward through q, k and v passes float64 gradcheck: with a boolean mask, a float mask, and causally."""
+    """The backward through q, k and v passes float64 gradcheck: with a boolean mask, a float mask, and causally; a
+    float mask that requires grad gets its gradient too (it is added to the scores), equal to torch's."""
     q, k, v = qkv(rng, device, (2,), 3, 4, 3, 2)
     mask = torch.tensor([[True, False, True, True], [True, True, False, False], [False, True, True, True]],
                         device=device)
@@ -196,6 +213,15 @@ def test_gradcheck(learner, device, rng):
     check_gradients(lambda a, b, c: fn(a, b, c, mask), leaves(), what="attention with a boolean mask", fast=True)
     check_gradients(lambda a, b, c: fn(a, b, c, fmask), leaves(), what="attention with a float mask", fast=True)
     check_gradients(lambda a, b, c: fn(a, b, c, None, True), leaves(), what="causal attention", fast=True)
+    cot = torch.randn(2, 3, 2, generator=rng, dtype=torch.float64).to(device)
+    got = grads(fn, (q, k, v, fmask), cot)
+    want = grads(lambda a, b, c, m: F.scaled_dot_product_attention(a, b, c, attn_mask=m), (q, k, v, fmask), cot)
+    if got[3] is None:
+        raise CheckFailure("no gradient reaches a float attn_mask that requires grad: it is added to the scores, so "
+                           "its gradient is the scores' (do not detach it)")
+    expect_close(got[3], want[3], rtol=1e-9, atol=1e-12, what="the gradient for a float attn_mask that requires grad")
+    check_gradients(lambda a, b, c, m: fn(a, b, c, m), leaves() + (fmask.clone().requires_grad_(),),
+                    what="attention with a float mask that requires grad", fast=True)
 
 
 def test_mask_with_causal_raises(learner, device, rng):
@@ -212,7 +238,8 @@ def test_mask_with_causal_raises(learner, device, rng):
 
 def test_mask_that_adds_dimensions_raises(learner, device, rng):
     """A mask that does not broadcast to the scores' shape (..., L, S), such as one with more batch dimensions than
-    q, raises RuntimeError, as torch does: the output never grows extra dimensions."""
+    q, or one with as many whose batch size is larger than q's 1, raises RuntimeError, as torch does: the output
+    never grows extra dimensions or a larger batch."""
     q, k, v = qkv(rng, device)
     same(learner, q, k, v, "attention with a (2, 3, 4, 6) mask", attn_mask=bool_mask(rng, device, (2, 3, 4, 6)))
     for mask in (bool_mask(rng, device, (5, 2, 3, 4, 6)), torch.zeros(3, 2, 3, 4, 6, dtype=torch.float64,
@@ -224,3 +251,11 @@ def test_mask_that_adds_dimensions_raises(learner, device, rng):
     mask = bool_mask(rng, device, (2, 4, 6))
     expect_raises(lambda: learner.call("attention_weights", q, k, attn_mask=mask), "RuntimeError",
                   what="attention_weights with a (2, 4, 6) mask for q of shape (4, 5)")
+    q, k, v = qkv(rng, device, (1,), 4, 6)
+    for mask in (bool_mask(rng, device, (3, 4, 6)), torch.zeros(3, 4, 6, dtype=torch.float64, device=device)):
+        expect_raises(lambda: sdpa(learner, q, k, v, attn_mask=mask), "RuntimeError",
+                      what=f"scaled_dot_product_attention with a mask of shape {tuple(mask.shape)} for q of shape "
+                           f"{tuple(q.shape)} (same number of dims, but the scores' batch of 1 would grow)")
+        expect_raises(lambda: learner.call("attention_weights", q, k, attn_mask=mask), "RuntimeError",
+                      what=f"attention_weights with a mask of shape {tuple(mask.shape)} for q of shape "
+                           f"{tuple(q.shape)}")

@@ -80,3 +80,15 @@ def matmul_backward(mod):
 def release(mod):
     _STATE.clear()
     return None
+
+
+def two_calls_grads(mod, name, x1, g1, args1, x2, g2, args2):
+    """Two applies of one Function (different arguments) before any backward, then one backward through both: the
+    gradient for each input. A Function that keeps per-call state anywhere but on ctx mixes the calls up."""
+    x1 = x1.detach().requires_grad_(True)
+    x2 = x2.detach().requires_grad_(True)
+    fn = getattr(mod, name)
+    first1 = fn.apply(x1, *args1)[0]
+    first2 = fn.apply(x2, *args2)[0]
+    loss = (first1 * g1).sum() + (first2 * g2).sum()
+    return list(torch.autograd.grad(loss, (x1, x2)))

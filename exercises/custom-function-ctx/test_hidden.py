@@ -78,7 +78,20 @@ def test_matmul_never_computes_unneeded_gradient(learner):
 
 
 SORT_CASES = (((7,), (), (-1, False)), ((4, 5), (0,), (0, False)), ((4, 5), (0, True), (0, True)),
-              ((2, 3, 4), (1, False), (1, False)), ((3, 4), (-1, True), (-1, True)), ((2, 5), (1,), (1, False)))
+              ((2, 3, 4), (1, False), (1, False)), ((3, 4), (-1, True), (-1, True)), ((2, 5), (1,), (1, False)),
+              ((4, 3), (-2,), (-2, False)), ((2, 3, 4), (-2, True), (-2, True)), ((3, 4, 2), (-3, False), (-3, False)))
+
+
+def _two_calls(learner, name, x1, g1, args1, want1, x2, g2, args2, want2, what):
+    """Both gradients of two applies made before one backward must be each call's own."""
+    got = learner.probe("two_calls_grads", name, x1, g1, args1, x2, g2, args2)
+    if not isinstance(got, list) or len(got) != 2:
+        raise CheckFailure(f"backward through two {name}.apply calls must give a gradient for each input",
+                           f"it gave {summarize(got)}")
+    for i, (grad, want) in enumerate(((got[0], want1), (got[1], want2))):
+        expect_close(grad, want, rtol=1e-12, atol=1e-12,
+                     what=f"the gradient through the {('first', 'second')[i]} of two {name}.apply calls {what} made "
+                          "before one backward (keep each call's arguments on ctx, not on the class or a global)")
 
 
 def test_sort_matches_torch(learner, device, rng):
@@ -93,8 +106,9 @@ def test_sort_matches_torch(learner, device, rng):
 
 
 def test_sort_gradients(learner, device, rng):
-    """The gradient of the values goes back to the sorted-from positions (any dim, both orders, default arguments),
-    and double backward works (gradcheck and gradgradcheck)."""
+    """The gradient of the values goes back to the sorted-from positions (any dim, negative dims other than -1 too,
+    both orders, default arguments), also when two Sort.apply calls with different dims and shapes are made before one
+    backward (each backward uses its own call's dim), and double backward works (gradcheck and gradgradcheck)."""
     for shape, args, (dim, desc) in SORT_CASES:
         x = rand(rng, *shape, device=device)
         g = rand(rng, *shape, device=device)
@@ -103,6 +117,15 @@ def test_sort_gradients(learner, device, rng):
         call = f"Sort.apply(x{''.join(', ' + repr(a) for a in args)})"
         expect_close(learner.probe("values_grad", "Sort", x, g, *args), want, rtol=1e-12, atol=1e-12,
                      what=f"the gradient through {call} for shape {shape}")
+    # two calls before one backward: dim 0 on (4, 5), then dim 1 on (3, 6); every draw separates, since scattering
+    # along the other dim (or into the other shape) puts gradients at other positions
+    x1, g1 = rand(rng, 4, 5, device=device), rand(rng, 4, 5, device=device)
+    x2, g2 = rand(rng, 3, 6, device=device), rand(rng, 3, 6, device=device)
+    wants = []
+    for x, g, dim in ((x1, g1, 0), (x2, g2, 1)):
+        xr = x.clone().requires_grad_()
+        wants.append(torch.autograd.grad((torch.sort(xr, dim=dim)[0] * g).sum(), xr)[0])
+    _two_calls(learner, "Sort", x1, g1, (0, False), wants[0], x2, g2, (1, False), wants[1], "with different dims")
     fn = learner.function("Sort.apply")
     x = rand(rng, 3, 4, device=device).requires_grad_()
     check_gradients(lambda t: fn(t)[0], (x,), what="Sort's values", reference=lambda t: torch.sort(t)[0],
@@ -128,7 +151,8 @@ CLAMP_BOUNDS = ((-1.0, 1.0), (-1.5, 0.5), (-1, 2), (0.25, 0.25))
 
 def test_clamp_matches_torch(learner, device, rng):
     """Clamp's values and mask equal torch.clamp's and (x < low) | (x > high), boundaries and low == high included,
-    and its gradient is torch.clamp's (1 at the boundaries), also when the loss uses the mask; double backward works."""
+    and its gradient is torch.clamp's (1 at the boundaries), also when the loss uses the mask and when two Clamp.apply
+    calls with different bounds are made before one backward (each uses its own bounds); double backward works."""
     for low, high in CLAMP_BOUNDS:
         x = clamp_input(rng, device, low, high)
         got, call = _outputs(learner, "Clamp", x, low, high)
@@ -140,6 +164,16 @@ def test_clamp_matches_torch(learner, device, rng):
         (want,) = torch.autograd.grad((torch.clamp(xr, low, high) * g).sum(), xr)
         expect_close(learner.probe("values_grad", "Clamp", x, g, low, high), want, rtol=1e-12, atol=1e-12,
                      what=f"the gradient of {call} (a loss that also uses the mask)")
+    # two calls before one backward: bounds (-1, 1) then (-5, 5); the planted -2 and 2 of the first input are outside
+    # the first bounds and inside the second, so a backward that uses the other call's bounds is always wrong there
+    x1, x2 = clamp_input(rng, device, -1.0, 1.0), clamp_input(rng, device, -5.0, 5.0)
+    g1, g2 = rand(rng, x1.shape[0], device=device), rand(rng, x2.shape[0], device=device)
+    wants = []
+    for x, g, (low, high) in ((x1, g1, (-1.0, 1.0)), (x2, g2, (-5.0, 5.0))):
+        xr = x.clone().requires_grad_()
+        wants.append(torch.autograd.grad((torch.clamp(xr, low, high) * g).sum(), xr)[0])
+    _two_calls(learner, "Clamp", x1, g1, (-1.0, 1.0), wants[0], x2, g2, (-5.0, 5.0), wants[1],
+               "with different bounds")
     # double backward: differentiating the gradient with respect to the incoming gradient gives (1 - clipped) v
     x = clamp_input(rng, device, -1.0, 1.0)
     g, v = rand(rng, x.shape[0], device=device), rand(rng, x.shape[0], device=device)

@@ -132,3 +132,67 @@ def scale_run(mod, kind, seed, x, y, factor, x2=None, x_grad=True, remove=False,
     if x2 is not None:
         grads["x2"] = x2.grad
     return grads
+
+
+class Tied(nn.Module):
+    """lin2 shares lin1's weight (one Parameter, used twice): named_parameters() lists it once, as lin1.weight."""
+
+    def __init__(self):
+        super().__init__()
+        self.lin1 = nn.Linear(3, 3)
+        self.lin2 = nn.Linear(3, 3)
+        self.lin2.weight = self.lin1.weight
+        self.head = nn.Linear(3, 2)
+
+    def forward(self, x):
+        return self.head(torch.tanh(self.lin2(torch.tanh(self.lin1(x)))))
+
+
+def tied(seed):
+    torch.manual_seed(seed)
+    return Tied()
+
+
+def logging_tied(mod, seed, batches):
+    """log_grad_norms on a model with a tied weight, then one backward per batch without zero_grad."""
+    model = tied(seed).to(batches[0][0].device)
+    log, handles = mod.log_grad_norms(model)
+    for x, y in batches:
+        loss_of(model, x, y).backward()
+    return {"log": _log_copy(log)}
+
+
+def clamp_split_run(mod, x, up_a, up_b, bound):
+    """a, b = (x * 1).split(n): two outputs of one backward node. The learner clamps the gradient at b only; then
+    backward with up_a into a and up_b into b. Returns x.grad."""
+    x = x.detach().clone().requires_grad_(True)
+    a, b = (x * 1.0).split(up_a.shape[0])
+    mod.clamp_grad(b, bound)
+    torch.autograd.backward([a, b], [up_a.clone(), up_b.clone()])
+    return x.grad
+
+
+def scale_twice_run(mod, kind, seed, x, y, factors, remove_second_before=None, passes=1):
+    """Two scale_grad_to_inputs calls on one module (factors[0], then factors[1]); the second call's handle is removed
+    before pass `remove_second_before` (if given). Returns the inputs' and parameters' .grad."""
+    x = x.detach().clone().requires_grad_(True)
+    model, target = scale_model(kind, seed, x.device)
+    model.zero_grad(set_to_none=True)
+    mod.scale_grad_to_inputs(target, factors[0])
+    second = mod.scale_grad_to_inputs(target, factors[1])
+    for i in range(passes):
+        if remove_second_before is not None and i == remove_second_before:
+            second.remove()
+        F.mse_loss(model(x), y).backward()
+    return {"x": x.grad, **{n: p.grad for n, p in model.named_parameters()}}
+
+
+def scale_identity_run(mod, x, g, factor):
+    """The hook on an nn.Identity, whose grad_input is the caller's own gradient: y = Identity(x); y.backward(g).
+    Returns x.grad and the caller's g afterwards."""
+    x = x.detach().clone().requires_grad_(True)
+    module = nn.Identity()
+    mod.scale_grad_to_inputs(module, factor)
+    up = g.clone()
+    module(x).backward(up)
+    return {"x_grad": x.grad, "upstream": up}

@@ -21,9 +21,11 @@ def seed_of(rng):
     return int(torch.randint(0, 10_000, (1,), generator=rng))
 
 
-def expected_norms(seed, data, frozen=False):
-    """This batch's own gradient norm of every parameter that requires grad, batch by batch (judge side)."""
-    model = probes.mlp(seed, frozen).to(data[0][0].device)
+def expected_norms(seed, data, frozen=False, tied=False):
+    """This batch's own gradient norm of every parameter that requires grad, batch by batch (judge side); with tied,
+    the model whose two Linears share one weight (listed once by named_parameters(), its gradient the sum of both
+    uses)."""
+    model = (probes.tied(seed) if tied else probes.mlp(seed, frozen)).to(data[0][0].device)
     out = []
     for x, y in data:
         named = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
@@ -54,14 +56,17 @@ def check_log(log, want, what):
                                f"({what})")
 
 
-def scale_reference(kind, seed, x, y, factor, x2=None, x_grad=True, remove=False, passes=1):
-    """The judge's reference: the same passes with the scaling done by hand (a tensor hook on the module's inputs)."""
+def scale_reference(kind, seed, x, y, factor, x2=None, x_grad=True, remove=False, passes=1, pass_factors=None):
+    """The judge's reference: the same passes with the scaling done by hand (a tensor hook on the module's inputs);
+    pass_factors, if given, is the factor of each pass."""
     x = x.detach().clone().requires_grad_(x_grad)
     x2 = None if x2 is None else x2.detach().clone().requires_grad_(True)
     model, _ = probes.scale_model(kind, seed, x.device)
     model.zero_grad(set_to_none=True)
     for i in range(passes):
         f = 1.0 if remove and i == passes - 1 else factor
+        if pass_factors is not None:
+            f = pass_factors[i]
         if kind == "shared":
             def hooked(t, f=f):  # each call's input gets its own copy: only what lin passes back is scaled
                 t = t * 1.0
@@ -86,10 +91,17 @@ def scale_reference(kind, seed, x, y, factor, x2=None, x_grad=True, remove=False
 
 
 def test_log_each_backward(learner, device, rng):
-    """Three backward calls (no zero_grad between them) log three norms per parameter: each this backward's own."""
+    """Three backward calls (no zero_grad between them) log three norms per parameter: each this backward's own; on a
+    model whose two Linears share one weight, that weight has one key (its name in named_parameters()) and one norm
+    per backward, of its whole gradient."""
     seed, data = seed_of(rng), batches(rng, device, 3)
     got = learner.probe("logging_run", seed, data)
     check_log(got["log"], expected_norms(seed, data), "three backward calls; .grad accumulates, the hooks must not")
+    seed, data = seed_of(rng), batches(rng, device, 2)
+    got = learner.probe("logging_tied", seed, data)
+    check_log(got["log"], expected_norms(seed, data, tied=True),
+              "a model whose two Linears share one weight: named_parameters() lists it once, so it has one key and "
+              "one norm per backward")
 
 
 def test_log_skips_frozen_parameters(learner, device, rng):
@@ -129,7 +141,8 @@ def clamp_case(rng, device, n=12):
 
 def test_clamp_grad(learner, device, rng):
     """The gradient reaching t (both signs, beyond the bound on each side, zeros) is clamped before it flows back to
-    x, in every backward, for bounds 0.5, 3 and 0; with t used twice, their sum is clamped once."""
+    x, in every backward, for bounds 0.5, 3 and 0; with t used twice, their sum is clamped once; when t is the second
+    output of a split, t's own gradient is clamped."""
     x, w, up = clamp_case(rng, device)
     for bound in (0.5, 3.0, 0.0):
         got = learner.probe("clamp_run", x, w, up, bound, passes=2)
@@ -141,6 +154,17 @@ def test_clamp_grad(learner, device, rng):
     got = learner.probe("clamp_run", x, w, up, 1.0, twice=other)
     expect_close(got["x_grad"], w * (up + other).clamp(-1.0, 1.0), rtol=1e-12, atol=1e-12,
                  what="x.grad when t is used twice: the hook must clamp the total gradient reaching t")
+    # t = b in a, b = (x * 1).split(n): a's gradient is inside the bound, every entry of b's beyond it, so b's own
+    # gradient must come back clamped (a hook on the shared backward node's first output misses it)
+    n = 6
+    xs = adversarial(rng, (2 * n,), device=device)
+    up_a = adversarial(rng, (n,), device=device).clamp(-0.9, 0.9)
+    r = adversarial(rng, (n,), device=device, zeros=False)
+    up_b = torch.where(r < 0, -1.5 + r, 1.5 + r)
+    expect_close(learner.probe("clamp_split_run", xs, up_a, up_b, 1.0), torch.cat([up_a, up_b.clamp(-1.0, 1.0)]),
+                 rtol=1e-12, atol=1e-12,
+                 what="x.grad with a, b = (x * 1).split(n) and the gradient at b clamped (the gradient flowing back "
+                      "through b itself must be clamped: hook t, not the first output of t's backward node)")
 
 
 def test_clamp_handle_removes(learner, device, rng):
@@ -179,7 +203,9 @@ def compare_scaled(got, want, what):
 def test_scale_grad_to_inputs(learner, device, rng):
     """The gradient reaching the module's input (and everything before it) is scaled, for factors 0, -1 and 3.5; its
     own parameters' are not; a module with two inputs scales both; a module called twice on an input that also skips
-    past it scales what it passes back at each call, and nothing else."""
+    past it scales what it passes back at each call, and nothing else; two calls on one module (factors 2 and -3)
+    each scale by their own factor (-6 in all); on an nn.Identity, whose grad_input is the caller's own gradient
+    tensor, that tensor keeps its values."""
     for factor in (0.0, -1.0, 3.5):
         seed, (x, y) = seed_of(rng), scale_case(rng, device)
         compare_scaled(learner.probe("scale_run", "second", seed, x, y, factor),
@@ -195,6 +221,19 @@ def test_scale_grad_to_inputs(learner, device, rng):
                    scale_reference("shared", seed, x, y, 3.0),
                    "a Linear called twice on an input that also skips past it: only what the module passes back is "
                    "scaled, once per call (not the input's whole gradient)")
+    seed, (x, y) = seed_of(rng), scale_case(rng, device)
+    compare_scaled(learner.probe("scale_twice_run", "second", seed, x, y, (2.0, -3.0)),
+                   scale_reference("second", seed, x, y, -6.0),
+                   "two scale_grad_to_inputs calls on one module, factors 2 and -3: each hook scales by its own "
+                   "factor (keep it in the hook's closure, not on the module)")
+    x = adversarial(rng, (4, 3), device=device)
+    g = adversarial(rng, (4, 3), device=device, zeros=False)
+    got = learner.probe("scale_identity_run", x, g, 3.0)
+    expect_close(got["x_grad"], 3.0 * g, rtol=1e-12, atol=1e-12,
+                 what="x.grad through an nn.Identity whose input gradient is scaled by 3")
+    expect_close(got["upstream"], g, rtol=0.0, atol=0.0,
+                 what="the caller's gradient tensor g after y.backward(g) through an nn.Identity (the hook must "
+                      "not scale grad_input in place with mul_: return a new tuple of g * factor)")
 
 
 def test_scale_none_grad_input(learner, device, rng):
@@ -210,7 +249,8 @@ def test_scale_none_grad_input(learner, device, rng):
 
 
 def test_scale_handle_removes(learner, device, rng):
-    """Each backward is scaled once (two passes are not compounded); after handle.remove() nothing is scaled."""
+    """Each backward is scaled once (two passes are not compounded); after handle.remove() nothing is scaled; with two
+    hooks on one module (factors 2 and 3), removing the second's handle leaves the first's factor 2."""
     seed, (x, y) = seed_of(rng), scale_case(rng, device)
     compare_scaled(learner.probe("scale_run", "second", seed, x, y, 3.0, passes=2),
                    scale_reference("second", seed, x, y, 3.0, passes=2),
@@ -218,3 +258,8 @@ def test_scale_handle_removes(learner, device, rng):
     compare_scaled(learner.probe("scale_run", "second", seed, x, y, 3.0, passes=2, remove=True),
                    scale_reference("second", seed, x, y, 3.0, passes=2, remove=True),
                    "two passes, the handle removed before the second")
+    compare_scaled(learner.probe("scale_twice_run", "second", seed, x, y, (2.0, 3.0), remove_second_before=1,
+                                 passes=2),
+                   scale_reference("second", seed, x, y, 0.0, passes=2, pass_factors=(6.0, 2.0)),
+                   "two hooks on one module (factors 2 and 3), the second's handle removed before the second pass: "
+                   "that pass is scaled by 2 only")

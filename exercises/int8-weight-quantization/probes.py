@@ -10,20 +10,26 @@ from torch import nn
 
 def roundtrip(mod, w, per_channel):
     q, scale = mod.quantize_symmetric(w, per_channel)
+    w_after = w.detach().clone()  # the caller's w, as quantize_symmetric left it
     deq = mod.dequantize(q, scale)
-    return {"q": q, "scale": scale, "deq": deq}
+    return {"q": q, "scale": scale, "deq": deq, "w_after": w_after}
 
 
 def quant_linear(mod, weight, bias, per_channel, x):
     """QuantLinear.from_float on an nn.Linear holding the judge's weight and bias: its output on x (under no_grad, and
     with grad mode on, as returned), its state_dict, and its output again after the original Linear's weight and bias
-    have been overwritten in place (it must not matter)."""
+    have been overwritten in place (it must not matter); also the Linear's weight and bias as from_float left them.
+    per_channel=None calls from_float(lin) with its default."""
     lin = nn.Linear(weight.shape[1], weight.shape[0], bias=bias is not None).to(weight.device, weight.dtype)
     with torch.no_grad():
         lin.weight.copy_(weight)
         if bias is not None:
             lin.bias.copy_(bias)
-    ql = mod.QuantLinear.from_float(lin, per_channel=per_channel)
+    if per_channel is None:
+        ql = mod.QuantLinear.from_float(lin)
+    else:
+        ql = mod.QuantLinear.from_float(lin, per_channel=per_channel)
+    left = {"weight": lin.weight.detach().clone(), "bias": None if lin.bias is None else lin.bias.detach().clone()}
     with torch.no_grad():
         out = ql(x)
     graded = ql(x)  # grad mode on: returned as it is (does it require grad?)
@@ -33,4 +39,4 @@ def quant_linear(mod, weight, bias, per_channel, x):
             lin.bias.fill_(-1000.0)
         again = ql(x)
     state = {k: v.detach().clone() for k, v in ql.state_dict().items()}
-    return {"out": out, "graded": graded, "again": again, "state": state}
+    return {"out": out, "graded": graded, "again": again, "state": state, "left": left}

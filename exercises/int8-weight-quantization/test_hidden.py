@@ -75,6 +75,9 @@ def expect_rounded(q, t, want, dtype, what, exact_ties=False):
 def check_roundtrip(learner, w, per_channel, what, exact_ties=False):
     got = learner.probe("roundtrip", w, per_channel)
     q, scale, deq = got["q"], got["scale"], got["deq"]
+    expect_close(got["w_after"], w, rtol=0.0, atol=0.0,
+                 what=f"the caller's w after quantize_symmetric ({what}; compute w / scale into a new tensor, do not "
+                      "divide or round w in place)")
     expect_tensor(q, what=f"q ({what})", shape=tuple(w.shape), dtype=torch.int8, device=w.device)
     want_scale, t, want_q = reference(w, per_channel)
     expect_close(scale, want_scale, what=f"scale ({what})", rtol=1e-6, atol=0.0)
@@ -152,17 +155,29 @@ def test_quant_linear(learner, device, rng):
     """QuantLinear.from_float(linear, per_channel): its forward equals F.linear(x, dequantize(q, scale), bias)
     computed in the judge (not the float Linear, whose outputs differ clearly here), even after the original Linear's
     weight and bias are overwritten, and it requires no grad; its state_dict holds the weight as int8 of the weight's
-    shape, equal to q, and no float copy of it. Per channel and per tensor, with and without bias, float32 and
-    float64."""
+    shape, equal to q, and no float copy of it; from_float leaves the Linear's weight and bias as they were. Per
+    channel and per tensor, with and without bias, float32 and float64, and from_float(linear) without per_channel,
+    whose default is per channel."""
     for per_channel, dtype, bias in ((True, torch.float32, True), (False, torch.float32, True),
-                                     (True, torch.float64, False), (False, torch.float64, True)):
+                                     (True, torch.float64, False), (False, torch.float64, True),
+                                     (None, torch.float64, True)):
+        default = per_channel is None
+        per_channel = True if default else per_channel
         w, b, x = linear_case(rng, dtype, bias)
         w, x = w.to(device), x.to(device)
         b = None if b is None else b.to(device)
         scale, t, want_q = reference(w, per_channel)
         what = f"QuantLinear ({'per channel' if per_channel else 'per tensor'}, {str(dtype)[6:]}, " \
                f"{'with' if bias else 'no'} bias)"
-        got = learner.probe("quant_linear", w, b, per_channel, x)
+        if default:
+            what = "QuantLinear from from_float(linear), per_channel left at its default (True: per channel)"
+        got = learner.probe("quant_linear", w, b, None if default else per_channel, x)
+        left = got.get("left") if isinstance(got.get("left"), dict) else {}
+        expect_close(left.get("weight"), w, rtol=0.0, atol=0.0,
+                     what=f"the float Linear's weight after from_float ({what}; quantize a copy, change nothing)")
+        if b is not None:
+            expect_close(left.get("bias"), b, rtol=0.0, atol=0.0,
+                         what=f"the float Linear's bias after from_float ({what}; change nothing)")
         state = got["state"] if isinstance(got.get("state"), dict) else {}
         int8 = [k for k, v in state.items() if isinstance(v, torch.Tensor) and v.dtype == torch.int8
                 and tuple(v.shape) == tuple(w.shape)]

@@ -1,0 +1,40 @@
+"""Violates: 'changing nothing' of the float Linear / quantize_symmetric's w stays the caller's. The quotient is formed in place (w.div_(...).round_()) on w itself, so quantize_symmetric overwrites the caller's tensor (and from_float, working on linear.weight under no_grad, overwrites the Linear's weight with the rounded quotients)."""
+import torch
+from torch import nn
+import torch.nn.functional as Fn
+
+
+def _absmax(w, per_channel):
+    return w.abs().amax(dim=-1) if per_channel else w.abs().max()
+
+
+def quantize_symmetric(w, per_channel):
+    m = _absmax(w, per_channel)
+    scale = (m / 127).masked_fill(m == 0, 1.0)
+    denom = scale[:, None] if per_channel else scale
+    q = w.div_(denom).round_().clamp(-127, 127).to(dtype=torch.int8)
+    return q, scale
+
+
+def dequantize(q, scale):
+    return torch.einsum("rc,r->rc", q.to(scale.dtype), scale) if scale.ndim == 1 else q.to(scale.dtype) * scale
+
+
+class QuantLinear(nn.Module):
+    def __init__(self, qweight, scale, bias):
+        super().__init__()
+        self.register_buffer("qweight", qweight.clone())
+        self.register_buffer("scale", scale.clone())
+        if bias is None:
+            self.bias = None
+        else:
+            self.register_buffer("bias", bias.detach().clone())
+
+    @classmethod
+    def from_float(cls, linear, per_channel=True):
+        with torch.no_grad():
+            q, s = quantize_symmetric(linear.weight, per_channel)
+        return cls(q, s, linear.bias)
+
+    def forward(self, x):
+        return Fn.linear(x, dequantize(self.qweight, self.scale), self.bias)
