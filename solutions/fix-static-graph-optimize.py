@@ -36,8 +36,9 @@ def optimize(fn):
         if node.op not in ("call_function", "call_method", "call_module"):
             continue
         # args hold Nodes (printed by their unique names) and constants; earlier merges have already
-        # rewritten them, so second-level duplicates get the same key too
-        key = (node.op, node.target, repr(node.args), repr(node.kwargs))
+        # rewritten them, so second-level duplicates get the same key too; keyword arguments are the same
+        # whatever order they are written in
+        key = (node.op, node.target, repr(node.args), repr(sorted(node.kwargs.items())))
         if key in seen:
             node.replace_all_uses_with(seen[key])
             graph.erase_node(node)

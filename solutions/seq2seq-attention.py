@@ -59,6 +59,8 @@ class Seq2Seq(nn.Module):
             step, h, ctx = self.decode_step(prev, h, ctx, enc)
             prev = step.argmax(dim=-1)
             tokens.append(prev)
+        if not tokens:  # steps == 0: an empty (B, 0) batch of tokens
+            return torch.zeros(src.shape[0], 0, dtype=torch.int64, device=src.device)
         return torch.stack(tokens, dim=1)
         ### END SOLUTION
 

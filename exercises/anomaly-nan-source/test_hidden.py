@@ -8,47 +8,135 @@ import pytest
 import torch
 
 from grader.judge.checks import CheckFailure, expect_close, load_sibling
+from grader.drawn import OPS, pick, randint
 from grader.judge.kit import layouts
 
 T = load_sibling(__file__, "test_public.py")
+P = load_sibling(__file__)
+
+KINDS = {
+    # kind: what it is, for messages
+    "nan": "a computation whose backward makes a NaN at some node",
+    "nan_later_output": "a computation whose NaN is reported in a node's second (or later) output (\"... returned "
+                        "nan values in its 1th output\"): read the node's name whatever the output's index",
+    "nan_masked": "a computation whose NaN gradient is masked before it reaches the inputs (their .grad stays "
+                  "finite): only anomaly mode sees it, so never decide from the inputs' gradients",
+    "nan_after_inf": "a computation where a node's gradient is inf and the NaN first appears at a later node (inf * 0)",
+    "inf_only": "a computation with infinite but not NaN gradients (the answer is None)",
+    "forward_only": "a NaN made in the forward pass whose gradient is finite (the answer is None)",
+    "forward_leak": "a NaN made in the forward pass that a later node's backward turns into a NaN gradient",
+    "clean": "a computation whose backward is finite (the answer is None)",
+    "raises_value": "fn raising ValueError for its inputs (it must propagate)",
+    "raises_runtime": "a backward node that raises RuntimeError (not anomaly mode's NaN report: it must propagate)",
+    "fn_runtime": "fn itself raising RuntimeError in its forward pass (a shape mismatch): it must propagate, not be "
+                  "taken for a clean backward",
+}
 
 BATCHES = {
-    # grader id: (kinds drawn, what they are, for messages)
-    "nan_at_random_node": (["nan", "nan", "nan", "clean"],
-                           "computations whose backward makes a NaN at a random node (and one whose backward is "
-                           "finite)"),
-    "nan_after_inf": (["nan_after_inf", "nan_after_inf", "inf_only"],
-                      "computations where a node's gradient is inf and the NaN first appears at a later node (inf * "
-                      "0), and one where the inf never meets a 0"),
-    "nan_in_forward_only": (["forward_only", "forward_only", "forward_leak"],
-                            "a NaN made in the forward pass whose gradient is finite (None), and one that a later "
-                            "node's backward turns into a NaN gradient"),
-    "inf_gradient": (["inf_only", "inf_only", "nan"],
-                     "infinite but not NaN gradients (None), and a NaN gradient"),
-    "clean": (["clean", "clean", "nan"], "functions whose backward is finite, and a NaN gradient"),
+    # grader id: kinds drawn
+    "nan_at_random_node": ["nan", "nan_later_output", "nan_masked", "clean"],
+    "nan_after_inf": ["nan_after_inf", "nan_after_inf", "inf_only"],
+    "nan_in_forward_only": ["forward_only", "forward_only", "forward_leak"],
+    "inf_gradient": ["inf_only", "inf_only", "nan"],
+    "clean": ["clean", "clean", "nan"],
 }
 
 
+def random_shape(rng):
+    return (randint(rng, 2, 5),) if randint(rng, 0, 1) else (randint(rng, 2, 4), randint(rng, 2, 4))
+
+
+def masked_nan_case(rng):
+    """A NaN made in backward that never reaches the inputs: x is masked (clamp(min=0), or torch.where with a
+    detached other branch), so its negative entries give 0; a node whose backward is 0 * inf at 0 (sqrt, x ** 0.5,
+    x ** -1, log) follows, and its incoming gradient is 0 there (scaled by 0, or times a detached c that is 0 exactly
+    where x < 0). The NaN is reported, yet every input's .grad is finite (checked here). Values and which operations
+    are random; x always has a negative entry and no zero."""
+    shape = random_shape(rng)
+    x = torch.rand(shape, generator=rng, dtype=torch.float64) * 1.5 + 0.5
+    neg = torch.rand(shape, generator=rng) < 0.3
+    neg.view(-1)[randint(rng, 0, x.numel() - 1)] = True
+    x = torch.where(neg, -x, x)
+    inputs, ops = [x], []
+
+    def op(*o):
+        ops.append(list(o))
+        return len(inputs) + len(ops) - 1
+
+    if randint(rng, 0, 1):
+        masked = op("relu", 0)
+    else:
+        masked = op("where", 0, 0, op("detach", op("scale", 0, 0.0)))
+    nan_op = pick(rng, [["sqrt"], ["pow", 0.5], ["pow", -1.0], ["log"]])
+    v = op(nan_op[0], masked, *nan_op[1:])
+    if randint(rng, 0, 1):
+        v = op("scale", v, 0.0)
+    else:
+        c = torch.where(neg, torch.zeros_like(x), torch.rand(shape, generator=rng, dtype=torch.float64) + 0.5)
+        inputs.append(c)
+        ops = [[o[0]] + [i + 1 if isinstance(i, int) and i >= 1 and j < OPS[o[0]] else i
+                         for j, i in enumerate(o[1:])] for o in ops]
+        v = op("mul", v + 1, op("detach", 1))
+    other = op(pick(rng, ["tanh", "sin", "exp"]), 0)
+    op("add", v, other) if randint(rng, 0, 1) else op("add", other, v)
+    spec = {"inputs": inputs, "ops": ops, "reduce": True}
+    fn = P.build(spec)
+    leaves = P.inputs_of(spec)
+    fn(*leaves).backward()
+    assert T.reference(spec)[0] == "nan" and all(bool(t.grad.isfinite().all()) for t in leaves
+                                                 if t.grad is not None), "prep's masked case"  # grader's bug
+    return spec
+
+
+def fn_runtime_case(rng):
+    """A drawn computation that ends by adding an input whose first dimension is longer than the other inputs' (it
+    does not broadcast with them): fn raises RuntimeError."""
+    spec, _ = T.draw_case(rng, pick(rng, ["nan", "clean"]))
+    n, shape = len(spec["inputs"]), spec["inputs"][0].shape
+    bad = torch.rand((shape[0] + randint(rng, 1, 3),) + tuple(shape[1:]), generator=rng, dtype=torch.float64) + 0.5
+    ops = [[o[0]] + [i + 1 if j < OPS[o[0]] and i >= n else i for j, i in enumerate(o[1:])] for o in spec["ops"]]
+    ops.append(["add", 0, n])  # x0 + bad: shapes that do not broadcast (the result may be 0-d, which would)
+    spec = {"inputs": spec["inputs"] + [bad], "ops": ops, "reduce": True}
+    assert T.reference(spec) == ("raises", "RuntimeError"), "prep's fn_runtime case no longer raises"  # grader's bug
+    return spec
+
+
 def draw_batch(rng, kinds):
-    specs, answers = [], []
+    cases, answers = [], []
     for kind in kinds:
-        avoid = answers if kind == "nan" else ()  # the NaN cases name different nodes
-        spec, outcome = T.draw_case(rng, kind, avoid=avoid)
-        specs.append(spec)
-        answers.append(outcome)
-    order = torch.randperm(len(specs), generator=rng).tolist()
-    return [specs[i] for i in order]
+        if kind == "nan_masked":
+            spec = masked_nan_case(rng)
+        elif kind == "fn_runtime":
+            spec = fn_runtime_case(rng)
+        else:
+            avoid = answers if kind.startswith("nan") else ()  # the NaN cases name different nodes
+            spec, outcome = T.draw_case(rng, kind, avoid=avoid)
+            answers.append(outcome)
+        cases.append((spec, KINDS[kind]))
+    order = torch.randperm(len(cases), generator=rng).tolist()
+    return [cases[i] for i in order]
 
 
-def check_batch(learner, device, specs, what):
-    for spec in specs:
+def received(got):
+    if got["raised"]:
+        return f"it raised {got['raised']}"
+    if got["got"] is None:
+        return "it returned None"
+    return "it returned another name" if isinstance(got["got"], str) else f"it returned a {type(got['got']).__name__}"
+
+
+def check_batch(learner, device, cases):
+    for spec, what in cases:
         want = T.reference(spec, str(device))
         got = learner.probe("find", spec, str(device))
         if not T.matches(got, want):
             if want[0] == "raises":
                 raise CheckFailure(f"find_nan_backward must let an error that is not anomaly mode's NaN report "
-                                   f"propagate ({what})")
-            raise CheckFailure(f"find_nan_backward is wrong for {what}")
+                                   f"propagate, with its own type, for {what}; {received(got)}")
+            if want[0] == "nan":
+                raise CheckFailure(f"find_nan_backward must return the class name of the node anomaly mode reports "
+                                   f"for {what}; {received(got)}")
+            raise CheckFailure(f"find_nan_backward must return None for {what}; {received(got)}")
         if got["anomaly_on"]:
             raise CheckFailure(f"anomaly detection is still switched on after find_nan_backward "
                                f"{'raised' if got['raised'] else 'returned'} ({what}): use the context manager, "
@@ -57,30 +145,30 @@ def check_batch(learner, device, specs, what):
 
 @pytest.mark.parametrize("name", list(BATCHES))
 def test_find(learner, device, rng, name):
-    """find_nan_backward on random computations of one kind mixed with another, and anomaly mode is off afterwards."""
-    kinds, what = BATCHES[name]
-    check_batch(learner, device, draw_batch(rng, kinds), what)
+    """find_nan_backward on random computations of one kind mixed with another, and anomaly mode is off afterwards.
+    nan_at_random_node also holds a NaN reported in a node's later output, and a NaN masked before the inputs (their
+    .grad finite), constructed so on every draw."""
+    check_batch(learner, device, draw_batch(rng, BATCHES[name]))
 
 
 def test_other_errors_propagate(learner, device, rng):
-    """A ValueError raised by fn (for some inputs) and a RuntimeError raised by a backward node that is not anomaly
-    mode's NaN report propagate, and so do backward's own RuntimeErrors (a loss without a graph, a node returning a
-    gradient of the wrong shape, whose message also starts with "Function"); anomaly detection
-    is off afterwards all the same; a NaN and a clean case alongside."""
-    specs = draw_batch(rng, ["raises_value", "raises_runtime", "nan", "clean"])
-    check_batch(learner, device, specs, "a function that raises ValueError for its inputs, a backward node that "
-                                        "raises RuntimeError, a NaN gradient, a finite backward")
+    """A ValueError raised by fn (for some inputs), a RuntimeError raised by fn itself (a shape mismatch in the
+    forward pass) and a RuntimeError raised by a backward node that is not anomaly mode's NaN report propagate, and so
+    do backward's own RuntimeErrors (a loss without a graph, a node returning a gradient of the wrong shape, whose
+    message also starts with "Function"); anomaly detection is off afterwards all the same; a NaN and a clean case
+    alongside."""
+    check_batch(learner, device, draw_batch(rng, ["raises_value", "fn_runtime", "raises_runtime", "nan", "clean"]))
     spec, _ = T.draw_case(rng, "nan")  # then detached at the end: the loss has no graph, backward raises
     spec = {**spec, "ops": spec["ops"] + [["detach", len(spec["inputs"]) + len(spec["ops"]) - 1]]}
     assert T.reference(spec) == ("raises", "RuntimeError"), "prep's detached case no longer raises"  # grader's bug
-    check_batch(learner, device, [spec], "a loss that does not require grad (every path detached): backward's "
-                                         "RuntimeError must propagate, not be skipped")
+    check_batch(learner, device, [(spec, "a loss that does not require grad (every path detached): backward's "
+                                         "RuntimeError must propagate, not be skipped")])
     spec, _ = T.draw_case(rng, "nan")  # then through a node whose backward returns a wrongly shaped gradient
     spec = {**spec, "ops": spec["ops"] + [["misshape", len(spec["inputs"]) + len(spec["ops"]) - 1]]}
     assert T.reference(spec) == ("raises", "RuntimeError"), "prep's misshape case no longer raises"  # grader's bug
-    check_batch(learner, device, [spec], "a backward node that returns a gradient of the wrong shape: autograd's "
+    check_batch(learner, device, [(spec, "a backward node that returns a gradient of the wrong shape: autograd's "
                                          "RuntimeError (\"Function ... returned an invalid gradient\") is not anomaly "
-                                         "mode's NaN report and must propagate")
+                                         "mode's NaN report and must propagate")])
 
 
 def norm_case(rng, dtype):
@@ -96,7 +184,8 @@ def norm_case(rng, dtype):
 
 def test_row_norms(learner, device, rng):
     """row_norms: values and gradients (for a random incoming gradient) equal the true norm's, zero rows get a zero
-    gradient, in float64 and float32, for contiguous and non-contiguous inputs."""
+    gradient, in float64 and float32, for contiguous and non-contiguous inputs; rows with no entries ((N, 0): norms
+    0) and no rows ((0, M)) are 2-D tensors too."""
     for dtype, (rtol, atol) in ((torch.float64, (1e-12, 1e-12)), (torch.float32, (1e-5, 1e-6))):
         base = norm_case(rng, dtype)
         g = torch.randn(base.shape[0], generator=rng, dtype=torch.float64).to(device, dtype)
@@ -109,3 +198,13 @@ def test_row_norms(learner, device, rng):
                          atol=atol)
             expect_close(got["grad"], (g.double()[:, None] * grad).to(dtype), rtol=rtol, atol=atol,
                          what=f"the gradient of row_norms(x) ({dtype}, {layout} input, zero and small rows)")
+        for shape in ((randint(rng, 1, 5), 0), (0, randint(rng, 1, 5))):
+            x = torch.zeros(shape, dtype=dtype, device=device)
+            g = torch.randn(shape[0], generator=rng, dtype=torch.float64).to(device, dtype)
+            got = learner.probe("norm_grad", x, g)
+            expect_close(got["out"], torch.zeros(shape[0], dtype=dtype, device=device),
+                         what=f"row_norms(x) for an empty {'(N, 0)' if shape[0] else '(0, M)'} x ({dtype}): one norm "
+                              "per row, 0 for a row with no entries")
+            expect_close(got["grad"], torch.zeros(shape, dtype=dtype, device=device),
+                         what=f"the gradient of row_norms(x) for an empty {'(N, 0)' if shape[0] else '(0, M)'} x "
+                              f"({dtype})")

@@ -14,8 +14,8 @@ from grader.judge.checks import CheckFailure, expect_close, load_sibling
 
 P = load_sibling(__file__)
 
-def reference(spec, device="cpu"):
-    """What find_nan_backward must give for spec, found here: ("nan", node name), ("none", None) or ("raises", type)."""
+def anomaly_run(spec, device="cpu"):
+    """reference(spec, device), and which output of the reported node holds the NaN (None unless a NaN is reported)."""
     fn = P.build(spec)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -23,24 +23,31 @@ def reference(spec, device="cpu"):
             with torch.autograd.detect_anomaly():
                 fn(*P.inputs_of(spec, device)).backward()
         except RuntimeError as e:
-            match = re.search(r"Function '(\w+)' returned nan values", str(e))
-            return ("nan", match.group(1)) if match else ("raises", "RuntimeError")
+            match = re.search(r"Function '(\w+)' returned nan values(?: in its (\d+)th output)?", str(e))
+            if match is None:
+                return ("raises", "RuntimeError"), None
+            return ("nan", match.group(1)), (int(match.group(2)) if match.group(2) is not None else None)
         except ValueError:
-            return ("raises", "ValueError")
-    return ("none", None)
+            return ("raises", "ValueError"), None
+    return ("none", None), None
+
+
+def reference(spec, device="cpu"):
+    """What find_nan_backward must give for spec, found here: ("nan", node name), ("none", None) or ("raises", type)."""
+    return anomaly_run(spec, device)[0]
 
 
 def features(spec):
     """Facts about spec's computation on the CPU, for drawing cases of a kind (None if its numbers are extreme):
     outcome, whether the forward pass makes a NaN, the nodes whose computed gradients are not finite (in the order
     backward runs them, without anomaly mode), and the loss's node."""
-    outcome = reference(spec)
+    outcome, nan_output = anomaly_run(spec)
     trace, seen, bad = [], set(), []
     fn = P.build(spec, trace)
     try:
         loss = fn(*P.inputs_of(spec))
     except ValueError:
-        return {"outcome": outcome, "fwd_nan": False, "bad": [], "loss_node": None}
+        return {"outcome": outcome, "fwd_nan": False, "bad": [], "loss_node": None, "nan_output": nan_output}
     values = torch.cat([t.detach().reshape(-1) for t in trace])
     finite = values[torch.isfinite(values)].abs()
     if bool((finite > 1e6).any()) or bool(((finite > 0) & (finite < 1e-6)).any()):
@@ -69,12 +76,13 @@ def features(spec):
     if "(extreme)" in bad:
         return None
     return {"outcome": outcome, "fwd_nan": bool(values.isnan().any()), "bad": bad,
-            "loss_node": type(loss.grad_fn).__name__ if loss.grad_fn is not None else None}
+            "loss_node": type(loss.grad_fn).__name__ if loss.grad_fn is not None else None, "nan_output": nan_output}
 
 
 KINDS = {
     # kind: does a drawn computation's features make it one
     "nan": lambda f: f["outcome"][0] == "nan",
+    "nan_later_output": lambda f: f["outcome"][0] == "nan" and f["nan_output"] not in (0, None),  # "in its 1th output"
     "nan_after_inf": lambda f: f["outcome"][0] == "nan" and bool(f["bad"]) and f["bad"][0] != f["outcome"][1],
     "inf_only": lambda f: f["outcome"][0] == "none" and bool(f["bad"]),
     "forward_only": lambda f: f["outcome"][0] == "none" and f["fwd_nan"],

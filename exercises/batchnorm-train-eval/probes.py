@@ -18,21 +18,26 @@ def _layout(x, layout):
 
 
 def run(mod, args, kwargs, state, batches, modes, grad_outputs=None, layout="contiguous"):
-    """Forward each batch in the given mode ("train" or "eval"); after each, the output, the buffers and (with
-    grad_outputs) the gradients for the input and the parameters in named_parameters() order."""
+    """Forward each batch in the given mode ("train" or "eval"; "train_no_grad" is train mode under torch.no_grad());
+    after each, the output, the buffers and (with grad_outputs) the gradients for the input and the parameters in
+    named_parameters() order (None for one the output does not depend on)."""
     bn = mod.MyBatchNorm2d(*args, **kwargs).to(batches[0].device, batches[0].dtype)
     if state is not None:
         bn.load_state_dict(state)
     outs, buffers, grads = [], [], []
     for k, (x, mode) in enumerate(zip(batches, modes)):
-        bn.train(mode == "train")
+        bn.train(mode.startswith("train"))
         x = _layout(x.detach(), layout).requires_grad_()
-        y = bn(x)
+        with torch.set_grad_enabled(not mode.endswith("no_grad")):
+            y = bn(x)
         outs.append(y.detach().clone())
         buffers.append({n: b.clone() for n, b in bn.named_buffers()})
         if grad_outputs is not None:
             params = [p for _, p in bn.named_parameters()]
-            grads.append(list(torch.autograd.grad(y, [x] + params, grad_outputs[k])))
+            if isinstance(y, torch.Tensor) and y.requires_grad:
+                grads.append(list(torch.autograd.grad(y, [x] + params, grad_outputs[k], allow_unused=True)))
+            else:
+                grads.append([None] * (1 + len(params)))
     return {"outs": outs, "buffers": buffers, "grads": grads, "state": dict(bn.state_dict())}
 
 

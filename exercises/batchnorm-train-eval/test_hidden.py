@@ -35,9 +35,10 @@ def reference(kwargs, state, xs, modes, grad_outputs=None):
         bn.load_state_dict(state)
     outs, buffers, grads = [], [], []
     for k, (x, mode) in enumerate(zip(xs, modes)):
-        bn.train(mode == "train")
+        bn.train(mode.startswith("train"))
         x = x.detach().requires_grad_()
-        y = bn(x)
+        with torch.set_grad_enabled(not mode.endswith("no_grad")):
+            y = bn(x)
         outs.append(y.detach())
         buffers.append({n: b.detach().clone() for n, b in bn.named_buffers()})
         if grad_outputs is not None:
@@ -83,9 +84,15 @@ def compare(learner, kwargs, state, xs, modes, what, layout="contiguous", tol=(1
 
 
 def test_train_mode_matches_batchnorm(learner, device, rng):
-    """Over several training batches (one sample, one row, odd sizes, channels_last and strided layouts, float32),
-    outputs and running statistics (unbiased variance) equal nn.BatchNorm2d's."""
+    """Over several training batches (one sample, one row, odd sizes, channels_last and strided layouts, float32,
+    channel means large against their spread, train-mode calls under torch.no_grad()), outputs and running statistics
+    (unbiased variance) equal nn.BatchNorm2d's."""
     compare(learner, {}, None, batches(rng, device, 4), ["train"] * 4, "default momentum")
+    far = [x + 1e5 for x in batches(rng, device, 2)]  # E[x^2] - E[x]^2 loses about 1e-6 here
+    compare(learner, {}, random_state(rng, device), far, ["train", "eval"],
+            "channel means near 1e5 with unit spread: compute the variance from centred values")
+    compare(learner, {}, random_state(rng, device), batches(rng, device, 3), ["train_no_grad", "train", "train_no_grad"],
+            "train mode under torch.no_grad() still updates the running statistics and num_batches_tracked")
     compare(learner, {"momentum": 0.3, "eps": 1e-3}, random_state(rng, device), batches(rng, device, 3), ["train"] * 3,
             "momentum 0.3, eps 1e-3, loaded state")
     for layout in ("channels_last", "strided"):
@@ -96,9 +103,13 @@ def test_train_mode_matches_batchnorm(learner, device, rng):
 
 
 def test_eval_mode_uses_running_statistics(learner, device, rng):
-    """In eval mode the output uses the running statistics, which do not change; switching back resumes training."""
+    """In eval mode the output uses the running statistics, which do not change; switching back resumes training;
+    eval mode uses the module's own eps."""
     compare(learner, {}, random_state(rng, device), batches(rng, device, 5), ["train", "eval", "train", "eval", "eval"],
             "alternating modes")
+    for eps in (0.1, 1e-9):
+        compare(learner, {"eps": eps}, random_state(rng, device), batches(rng, device, 3), ["eval", "train", "eval"],
+                f"eps={eps}: eval mode must use self.eps too")
 
 
 def test_eval_output_is_per_sample(learner, device, rng):
@@ -175,6 +186,9 @@ def test_gradients_match_batchnorm(learner, device, rng):
         if not isinstance(got["grads"][k], list) or len(got["grads"][k]) != 3:
             raise CheckFailure("named_parameters() must give exactly weight and bias")
         for name, a, b in zip(("input", "weight", "bias"), got["grads"][k], want[k]):
+            if a is None:
+                raise CheckFailure(f"the {name} gets no gradient in {mode} mode (batch {k + 1}): the output must depend "
+                                   f"on it through the autograd graph (do not detach it), in eval mode too")
             expect_close(a, b, rtol=1e-8, atol=1e-10, what=f"the gradient for the {name} in {mode} mode (batch {k + 1})")
 
 

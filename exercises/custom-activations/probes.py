@@ -6,14 +6,14 @@ import torch
 _KEPT = {}
 
 
-def keep_output(mod, name, n):
-    """Apply a Function to an n-element float64 x that requires grad, keep only its output (and so the graph behind
-    it) in a module global, and drop x. The judge measures, from outside, how much memory stays held: the output
+def keep_output(mod, name, n, dtype=torch.float64):
+    """Apply a Function to an n-element x (float64 unless dtype says) that requires grad, keep only its output (and so
+    the graph behind it) in a module global, and drop x. The judge measures, from outside, how much memory stays held: the output
     itself, plus whatever the Function saved for backward besides it. x is made by an addition, whose backward
     saves nothing, so x stays alive only if the Function saved it. Returns a checksum of the output."""
     _KEPT.clear()
-    w = torch.zeros((), dtype=torch.float64, requires_grad=True)
-    data = torch.linspace(-6.0, 6.0, n, dtype=torch.float64)
+    w = torch.zeros((), dtype=dtype, requires_grad=True)
+    data = torch.linspace(-6.0, 6.0, n, dtype=torch.float64).to(dtype)  # (a float16 linspace has NaNs)
     x = data + w
     del data
     out = getattr(mod, name).apply(x)

@@ -101,26 +101,36 @@ def test_gradgradcheck(learner, device, rng):
 N = 4 * 1024 * 1024  # float64: 32 MiB per tensor of x's size, far above allocator noise (1-3 MB)
 
 
+N_LOW = 8 * 1024 * 1024  # float16 / bfloat16: 16 MiB per tensor of x's size; a float32 copy would be 32 MiB
+
+
 def test_sigmoid_and_tanh_keep_only_their_output(learner):
     """Sigmoid and Tanh keep only their output for backward: with the output alive and x dropped, nothing else of
-    x's size (the input, an intermediate) stays in memory, measured from outside the worker."""
-    size = N * 8
-    xs = torch.linspace(-6.0, 6.0, N, dtype=torch.float64)
-    for name, ref in (("Sigmoid", torch.sigmoid), ("Tanh", torch.tanh)):
-        learner.probe("release")
-        with learner.measure() as m:
-            sums = learner.probe("keep_output", name, N)
-        learner.probe("release")
-        want = ref(xs)
-        if not (isinstance(sums, list) and len(sums) == 2 and all(isinstance(v, float) for v in sums)):
-            raise CheckFailure(f"{name}.apply(x) must return a tensor", f"received {summarize(sums)}")
-        expect_close(torch.tensor(sums, dtype=torch.float64), torch.stack([want.sum(), want.square().sum()]),
-                     rtol=1e-8, atol=1e-8, what=f"{name}.apply(x) for 4M values from -6 to 6 (sum and sum of squares)")
-        extra = m.kept - size
-        if extra > size // 2:
-            raise CheckFailure(f"{name} keeps about {extra / size:.1f} tensors of x's size alive for backward besides "
-                               "its output: save only the output (ctx.save_for_backward(out)); "
-                               "its derivative needs nothing else")
+    x's size (the input, an intermediate) stays in memory, measured from outside the worker; in float64, and in
+    float16 and bfloat16, where a float32 result computed for accuracy must not be what is saved either."""
+    for dtype, n in ((torch.float64, N), (torch.float16, N_LOW), (torch.bfloat16, N_LOW)):
+        size = n * torch.empty((), dtype=dtype).element_size()
+        xs = torch.linspace(-6.0, 6.0, n, dtype=torch.float64).to(dtype).double()
+        for name, ref in (("Sigmoid", torch.sigmoid), ("Tanh", torch.tanh)):
+            learner.probe("release")
+            with learner.measure() as m:
+                sums = learner.probe("keep_output", name, n, dtype)
+            learner.probe("release")
+            want = ref(xs)
+            if not (isinstance(sums, list) and len(sums) == 2 and all(isinstance(v, float) for v in sums)):
+                raise CheckFailure(f"{name}.apply(x) must return a tensor", f"received {summarize(sums)}")
+            if dtype == torch.float64:
+                expect_close(torch.tensor(sums, dtype=torch.float64), torch.stack([want.sum(), want.square().sum()]),
+                             rtol=1e-8, atol=1e-8,
+                             what=f"{name}.apply(x) for 4M values from -6 to 6 (sum and sum of squares)")
+            else:  # the sum cancels to about 0: only the sum of squares, at the dtype's precision
+                expect_close(torch.tensor(sums[1], dtype=torch.float64), want.square().sum(), rtol=2e-2, atol=0.0,
+                             what=f"{name}.apply(x) in {dtype} for 8M values from -6 to 6 (sum of squares)")
+            extra = m.kept - size
+            if extra > size // 2:
+                raise CheckFailure(f"{name} keeps about {extra / size:.1f} tensors of x's size alive for backward "
+                                   f"besides its output ({dtype} input): save only the output "
+                                   "(ctx.save_for_backward(out)), in x's dtype; its derivative needs nothing else")
 
 
 def test_low_precision_dtypes(learner, device, rng):

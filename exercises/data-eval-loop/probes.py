@@ -33,9 +33,11 @@ class IndexDataset(torch.utils.data.Dataset):
         return torch.full((1, 2, 2), float(i)), i % 3
 
 
-def make_cnn(seed, channels=1, hw=8, classes=3, width=4, p=0.5, dtype=torch.float64):
+def make_cnn(seed, channels=1, hw=8, classes=3, width=4, p=0.5, dtype=torch.float64, tie=False):
     """Conv2d(3x3, padding 1) -> BatchNorm2d -> ReLU -> MaxPool2d(2) -> Flatten -> Dropout(p) -> Linear, with
-    weights and BatchNorm running statistics from a seeded generator (so eval mode and training mode differ)."""
+    weights and BatchNorm running statistics from a seeded generator (so eval mode and training mode differ). With
+    tie, the Linear's rows 0 and 1 are zero (bias too) and class 2's logit is negative: the logits of classes 0 and 1
+    are exactly equal and the largest, for every input."""
     g = torch.Generator().manual_seed(seed)
     model = torch.nn.Sequential(
         torch.nn.Conv2d(channels, width, 3, padding=1), torch.nn.BatchNorm2d(width), torch.nn.ReLU(),
@@ -47,6 +49,11 @@ def make_cnn(seed, channels=1, hw=8, classes=3, width=4, p=0.5, dtype=torch.floa
             prm.copy_(torch.randn(prm.shape, generator=g, dtype=dtype) * 0.5)
         model[1].running_mean.copy_(torch.randn(width, generator=g, dtype=dtype) * 0.5)
         model[1].running_var.copy_(torch.rand(width, generator=g, dtype=dtype) + 0.5)
+        if tie:
+            model[-1].weight[:2] = 0
+            model[-1].bias[:2] = 0
+            model[-1].weight[2] = -model[-1].weight[2].abs()  # its input is >= 0 (ReLU, max-pool): class 2 < 0
+            model[-1].bias[2] = -model[-1].bias[2].abs() - 0.1
     return model
 
 
@@ -119,11 +126,11 @@ def two_loaders(mod, n, batch_size, seed):
     return [[[x, y] for x, y in loader] for loader in (a, b, a, b)]
 
 
-def eval_run(mod, model_seed, batches, training, preset_grads):
+def eval_run(mod, model_seed, batches, training, preset_grads, tie=False):
     """evaluate() on make_cnn(model_seed) left in training (or eval) mode, with .grad preset to 0.5 (or None);
     returns what it returned, the state, the gradients and every submodule's mode afterwards, and whether
-    gradient recording is on."""
-    model = make_cnn(model_seed)
+    gradient recording is on. With tie, the model's logits of classes 0 and 1 are equal (see make_cnn)."""
+    model = make_cnn(model_seed, tie=tie)
     model.train(training)
     if preset_grads:
         for p in model.parameters():

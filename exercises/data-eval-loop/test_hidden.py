@@ -253,7 +253,8 @@ def eval_batches(rng, sizes, model_seed, separate):
 
 def test_evaluate_counts_every_sample(learner, rng):
     """evaluate() returns {"accuracy": correct / total, "loss": mean cross-entropy} over every sample (each batch
-    weighted by its size, the short last batch included), as Python floats, with the model in eval mode."""
+    weighted by its size, the short last batch included), as Python floats, with the model in eval mode; with tied
+    logits the prediction is argmax's, the first maximal index."""
     for sizes, separate in (([16, 16, 5], True), ([16, 16, 5], False), ([9, 2], False), ([7], False)):
         seed = seed_of(rng)
         data = eval_batches(rng, sizes, seed, separate)
@@ -261,6 +262,14 @@ def test_evaluate_counts_every_sample(learner, rng):
         want = ref_evaluate(probes.make_cnn(seed), data)
         expect_metrics(got.get("returned") if isinstance(got, dict) else got, want,
                        f"evaluate() on batches of {sizes}")
+    seed = seed_of(rng)
+    x = torch.rand(20, 1, 8, 8, generator=rng, dtype=torch.float64)
+    y = torch.where(torch.arange(20) % 3 == 2, 2, 0)  # classes 0 and 1 tie as the largest logits: argmax gives 0
+    data = [(x[:12], y[:12]), (x[12:], y[12:])]
+    got = learner.probe("eval_run", seed, data, True, False, True)
+    expect_metrics(got.get("returned") if isinstance(got, dict) else got, ref_evaluate(probes.make_cnn(seed, tie=True), data),
+                   "evaluate() with tied logits (classes 0 and 1 equal): the prediction is argmax over dim 1, the "
+                   "first maximal index")
 
 
 def test_evaluate_in_eval_mode_without_grad(learner, rng):

@@ -86,8 +86,9 @@ def _no_grad(lin, x):
         return lin(x.requires_grad_())
 
 
-def reference_bytes(name, n, seed, device="cpu"):
-    """The judge's count: distinct saved storages, in bytes."""
+def reference_bytes(name, n, seed, device="cpu", outer_no_grad=False):
+    """The judge's count: distinct saved storages, in bytes (with outer_no_grad, fn runs inside the caller's
+    torch.no_grad(): nothing is saved)."""
     storages = {}
 
     def pack(t):
@@ -95,14 +96,18 @@ def reference_bytes(name, n, seed, device="cpu"):
         return t
 
     fn, args = build(name, n, seed, device)
-    with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+    with torch.set_grad_enabled(not outer_no_grad), torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
         fn(*args)
     return sum(storages.values())
 
 
-def learner_bytes(mod, name, n, seed, device="cpu"):
-    """The learner's saved_bytes(fn, *args) for one case, as it returned it."""
+def learner_bytes(mod, name, n, seed, device="cpu", outer_no_grad=False):
+    """The learner's saved_bytes(fn, *args) for one case, as it returned it (with outer_no_grad, called inside
+    torch.no_grad())."""
     fn, args = build(name, n, seed, device)
+    if outer_no_grad:
+        with torch.no_grad():
+            return mod.saved_bytes(fn, *args)
     return mod.saved_bytes(fn, *args)
 
 
@@ -121,11 +126,12 @@ class Scale(nn.Module):
         return x * self.w + self.b
 
 
-def make_model(seed, width, depth, dtype=torch.float32, device="cpu"):
+def make_model(seed, width, depth, dtype=torch.float32, device="cpu", norm=False):
     """depth rounds of Scale-Tanh, then Linear(width, 2): a training forward saves about one input-sized tensor per
-    round, an inference forward saves nothing."""
+    round, an inference forward saves nothing. With norm, a BatchNorm1d comes first (in training mode, as every new
+    module is: model(x) normalizes with the batch's statistics)."""
     torch.manual_seed(seed)
-    layers = []
+    layers = [nn.BatchNorm1d(width)] if norm else []
     for _ in range(depth):
         layers += [Scale(width), nn.Tanh()]
     return nn.Sequential(*layers, nn.Linear(width, 2)).to(device=device, dtype=dtype)
@@ -136,17 +142,17 @@ def make_input(seed, n, width, dtype=torch.float32, device="cpu"):
     return torch.randn(n, width, generator=g, dtype=dtype).to(device)
 
 
-def reference_predict(seed, n, width, depth, dtype_name="float32", device="cpu"):
+def reference_predict(seed, n, width, depth, dtype_name="float32", device="cpu", norm=False):
     dtype = getattr(torch, dtype_name)
-    model = make_model(seed, width, depth, dtype, device)
+    model = make_model(seed, width, depth, dtype, device, norm)
     with torch.no_grad():
         return model(make_input(seed, n, width, dtype, device))
 
 
-def predict_values(mod, seed, n, width, depth, dtype_name="float32", device="cpu"):
+def predict_values(mod, seed, n, width, depth, dtype_name="float32", device="cpu", norm=False):
     """The learner's predict(model, x), as it returned it."""
     dtype = getattr(torch, dtype_name)
-    return mod.predict(make_model(seed, width, depth, dtype, device), make_input(seed, n, width, dtype, device))
+    return mod.predict(make_model(seed, width, depth, dtype, device, norm), make_input(seed, n, width, dtype, device))
 
 
 def prepare(mod, seed, width, depth):

@@ -37,9 +37,18 @@ def expect_count(got, name, n, seed, device, what):
 
 @pytest.mark.parametrize("name", list(CASES))
 def test_saved_bytes(learner, device, rng, name):
-    """saved_bytes equals the distinct saved storages' bytes for one kind of function, at a random batch size."""
+    """saved_bytes equals the distinct saved storages' bytes for one kind of function, at a random batch size;
+    no_grad also calls saved_bytes inside the caller's torch.no_grad() (the answer is 0)."""
     n, seed = sizes(rng)
     expect_count(learner.probe("learner_bytes", name, n, seed, str(device)), name, n, seed, str(device), CASES[name])
+    if name == "no_grad":  # and saved_bytes called inside the caller's torch.no_grad(), with fns that would save
+        for other in ("tanh", "mlp"):
+            got = learner.probe("learner_bytes", other, n, seed, str(device), outer_no_grad=True)
+            if type(got) is not int:
+                raise CheckFailure("saved_bytes must return a Python int (called under torch.no_grad())")
+            if got != P.reference_bytes(other, n, seed, str(device), outer_no_grad=True):
+                raise CheckFailure(f"saved_bytes called by the caller under torch.no_grad() must give 0 for "
+                                   f"{CASES[other]}: run fn in the caller's grad mode, do not switch recording on")
 
 
 def test_saved_bytes_called_twice(learner, device, rng):
@@ -51,12 +60,17 @@ def test_saved_bytes_called_twice(learner, device, rng):
 
 
 def test_predict_values(learner, device, rng):
-    """predict returns model(x) without a graph, in float32 and float64, for batches of 1 and more."""
+    """predict returns model(x) without a graph, in float32 and float64, for batches of 1 and more; and for a model
+    with a BatchNorm1d in training mode, model(x) as the model is (batch statistics), not switched to eval()."""
     for dtype in ("float32", "float64"):
-        for n in (1, int(torch.randint(2, 30, (1,), generator=rng))):
+        for n, norm in ((1, False), (int(torch.randint(2, 30, (1,), generator=rng)), False),
+                        (int(torch.randint(2, 30, (1,), generator=rng)), True)):
             seed = int(torch.randint(0, 10_000, (1,), generator=rng))
-            out = learner.probe("predict_values", seed, n, 6, 3, dtype, str(device))
-            expect_close(out, P.reference_predict(seed, n, 6, 3, dtype, str(device)), what=f"predict(model, x) in {dtype}")
+            out = learner.probe("predict_values", seed, n, 6, 3, dtype, str(device), norm)
+            expect_close(out, P.reference_predict(seed, n, 6, 3, dtype, str(device), norm),
+                         what=f"predict(model, x) in {dtype}" + (
+                             " for a model with a BatchNorm1d in training mode (return model(x) as the caller's "
+                             "model is: do not switch it to eval())" if norm else ""))
             info = received_info(out)
             if info is not None and info.requires_grad:
                 raise CheckFailure("predict's output carries a graph (requires_grad=True)")

@@ -5,6 +5,8 @@ return raw results; whether evaluate records a graph is measured from outside th
 import torch
 from torch import nn
 
+_KEPT = []  # the model and optimizer of the last train_table_columns, alive as a caller keeps them after an epoch
+
 def make(seed, device, offset=0.0, hidden=16, depth=1):
     """Linear(3, hidden) -> depth x Tanh -> Linear(hidden, 1) in float64; offset is added to the last bias."""
     torch.manual_seed(seed)
@@ -53,11 +55,20 @@ def evaluate_deep(mod, seed, hidden, depth, size):
 def train_table_columns(mod, seed, n_batches, size, width):
     """train_epoch over batches whose x is the first 3 columns of a (size, width) feature table, a leaf that requires
     grad: a graph kept alive after the epoch keeps every table and its .grad alive with it (measured from outside).
-    The x values are those of batches(seed, n_batches, "cpu", size=size). Returns only what train_epoch returned."""
+    The x values are those of batches(seed, n_batches, "cpu", size=size). The model and optimizer stay alive after it
+    (as a caller keeps them), the batches do not. Returns only what train_epoch returned."""
+    _KEPT.clear()
     model = make(seed, "cpu")
     data = []
     for x, y in batches(seed, n_batches, "cpu", size=size):
         table = torch.zeros(size, width, dtype=torch.float64)
         table[:, :3] = x
         data.append((table.requires_grad_()[:, :3], y))
-    return mod.train_epoch(model, optimizer(model, 0.05), data)
+    opt = optimizer(model, 0.05)
+    _KEPT.append((model, opt))
+    return mod.train_epoch(model, opt, data)
+
+
+def release(mod):
+    _KEPT.clear()
+    return None

@@ -78,8 +78,9 @@ def test_train_matches_reference(learner, device, rng):
 
 def test_train_epoch_returns_only_floats(learner, device, rng):
     """train_epoch returns Python floats, one per batch, which hold no graph (a loss tensor would keep its graph), and
-    keeps no loss tensor anywhere after it returns: with inputs sliced from large feature tables that require grad,
-    every graph still alive holds its table and the table's .grad, and the worker's memory is measured from outside."""
+    keeps no loss tensor anywhere after it returns (not on the model or optimizer either, which the caller keeps): with
+    inputs sliced from large feature tables that require grad, every graph still alive holds its table and the
+    table's .grad, and the worker's memory is measured from outside."""
     seed = int(torch.randint(0, 10_000, (1,), generator=rng))
     got = learner.probe("run_train", seed, 5, 0.05, str(device))
     losses = got.get("losses") if isinstance(got, dict) else None
@@ -94,8 +95,10 @@ def test_train_epoch_returns_only_floats(learner, device, rng):
     # Once unmeasured with narrow tables (the worker's first-use allocations, while a graph kept from it is tiny: code
     # that keeps only the last loss still holds a wide table after the measured call).
     learner.probe("train_table_columns", seed, n, size, 4)
+    learner.probe("release")
     with learner.measure() as m:
-        got = learner.probe("train_table_columns", seed, n, size, width)
+        got = learner.probe("train_table_columns", seed, n, size, width)  # the model and optimizer kept alive
+    learner.probe("release")
     if not isinstance(got, list) or len(got) != n:
         raise CheckFailure("train_epoch must return a list with one loss per batch (inputs sliced from a table)")
     for k, (a, b) in enumerate(zip(got, want), start=1):
@@ -106,7 +109,7 @@ def test_train_epoch_returns_only_floats(learner, device, rng):
     if m.kept > TABLES_KEPT_LIMIT:
         raise CheckFailure(f"after train_epoch returned, the worker still held {m.kept / 2**20:.0f} MB more than "
                            "before: a loss tensor (or its graph) is kept somewhere after the loop (a global list, an "
-                           "attribute), and it keeps every tensor the graph reaches alive; keep only loss.item()")
+                           "attribute of the model or optimizer), and it keeps every tensor the graph reaches alive; keep only loss.item()")
 
 
 def test_evaluate(learner, device, rng):

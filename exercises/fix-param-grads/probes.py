@@ -7,9 +7,14 @@ import torch.nn as nn
 
 def make_layer(kind, params):
     """An nn.Linear(5, 3) or a small Sequential ("norm": with a BatchNorm1d, whose running statistics are buffers, not
-    parameters; in eval mode, so that a forward leaves them as they are), with the given parameter values."""
+    parameters; in eval mode, so that a forward leaves them as they are; "shared": one nn.Linear(4, 4) used twice,
+    Sequential(l, Tanh(), l), whose parameters are named once, "0.weight" and "0.bias"), with the given parameter
+    values."""
     if kind == "linear":
         layer = nn.Linear(5, 3)
+    elif kind == "shared":
+        shared = nn.Linear(4, 4)
+        layer = nn.Sequential(shared, nn.Tanh(), shared)
     elif kind == "norm":
         layer = nn.Sequential(nn.Linear(4, 6), nn.BatchNorm1d(6), nn.Tanh(), nn.Linear(6, 2)).eval()
     else:
@@ -25,7 +30,7 @@ def param_grads(mod, kind, params, x, t, stale=None, calls=1, later=None):
     """Call the learner's param_grads (calls times on the same batch); optionally put stale gradients in .grad first.
     With `later` (another (x, t) batch), the first result is kept and returned after every .grad was zeroed in
     place (as zero_grad(set_to_none=False) does) and a further call on that batch.
-    Returns the result, every parameter's .grad afterwards and x.grad."""
+    Returns the result, every parameter's .grad afterwards, x.grad, and x and t (their values) afterwards."""
     layer = make_layer(kind, params)
     if stale is not None:
         for p, g in zip(layer.parameters(), stale):
@@ -40,12 +45,16 @@ def param_grads(mod, kind, params, x, t, stale=None, calls=1, later=None):
         mod.param_grads(layer, later[0].detach(), later[1])
     if isinstance(got, dict):
         got = {k: v.clone() if isinstance(v, torch.Tensor) else v for k, v in got.items()}
-    return {"value": got, "left_in_grad": {n: p.grad for n, p in layer.named_parameters()}, "x_grad": x.grad}
+    return {"value": got, "left_in_grad": {n: p.grad for n, p in layer.named_parameters()}, "x_grad": x.grad,
+            "inputs_after": [x.detach().clone(), t.detach().clone()]}
 
 
-def manual(mod, x, W, b, t):
-    """linear_mse_grads inside torch.inference_mode() (autograd records nothing there), on inputs made there."""
+def manual(mod, x, W, b, t, inputs_after=False):
+    """linear_mse_grads inside torch.inference_mode() (autograd records nothing there), on inputs made there. With
+    inputs_after: [the result, [x, W, b, t] (copies of their values) after the call]."""
     with torch.inference_mode():
         x, W, b, t = (a.clone() for a in (x, W, b, t))
         out = mod.linear_mse_grads(x, W, b, t)
-    return list(out) if isinstance(out, tuple) else out
+        after = [a.clone() for a in (x, W, b, t)]
+    out = list(out) if isinstance(out, tuple) else out
+    return [out, after] if inputs_after else out

@@ -13,9 +13,9 @@ def rand(rng, *shape, device):
 
 def problem(rng, device, kind="linear", n=10):
     shapes = {"linear": [(3, 5), (3,)], "sequential": [(6, 4), (6,), (2, 6), (2,)],
-              "norm": [(6, 4), (6,), (6,), (6,), (2, 6), (2,)]}[kind]
+              "norm": [(6, 4), (6,), (6,), (6,), (2, 6), (2,)], "shared": [(4, 4), (4,)]}[kind]
     params = [rand(rng, *s, device=device) for s in shapes]
-    din, dout = (5, 3) if kind == "linear" else (4, 2)
+    din, dout = {"linear": (5, 3), "shared": (4, 4)}.get(kind, (4, 2))
     return params, rand(rng, n, din, device=device), rand(rng, n, dout, device=device)
 
 
@@ -35,12 +35,19 @@ def check(got, want, what):
 
 
 def test_param_grads_match_autograd(learner, device, rng):
-    """For nn.Linear(5, 3), a Sequential of two Linear layers and one with a BatchNorm1d (whose running statistics
-    are buffers: no entry for them), every parameter's gradient equals autograd's, one entry per named parameter."""
-    for kind, n in (("linear", 10), ("linear", 1), ("sequential", 7), ("norm", 8)):
+    """For nn.Linear(5, 3), a Sequential of two Linear layers, one with a BatchNorm1d (whose running statistics
+    are buffers: no entry for them) and one that uses the same Linear twice (its parameters are named once by
+    named_parameters(): one entry each, holding the gradient of both uses), every parameter's gradient equals
+    autograd's, one entry per named parameter; x and t keep their values."""
+    for kind, n in (("linear", 10), ("linear", 1), ("sequential", 7), ("norm", 8), ("shared", 6)):
         params, x, t = problem(rng, device, kind, n)
         got = learner.probe("param_grads", kind, params, x, t)
-        check(got["value"], reference(kind, params, x, t), f"{kind}, batch {n}")
+        what = f"{kind}, batch {n}" if kind != "shared" else ("a Sequential that uses one Linear twice: "
+                                                              "named_parameters() names each shared parameter once")
+        check(got["value"], reference(kind, params, x, t), what)
+        for name, before, after in zip(("x", "t"), (x, t), got["inputs_after"]):
+            expect_close(after, before, rtol=0.0, atol=0.0,
+                         what=f"the caller's {name} after param_grads (it must not be changed in place)")
 
 
 def test_stale_grads_do_not_leak(learner, device, rng):
@@ -96,7 +103,7 @@ def test_result_kept_after_a_later_call(learner, device, rng):
 
 def test_manual_grads_match_autograd(learner, device, rng):
     """linear_mse_grads (called inside torch.inference_mode()) equals autograd for several shapes (N = 1 and K = 1
-    included), in float64 and float32, for a non-contiguous x too."""
+    included), in float64 and float32, for a non-contiguous x too; x, W, b and t keep their values."""
     for (n, d, k), dtype in (((10, 5, 3), torch.float64), ((1, 4, 2), torch.float64), ((6, 3, 1), torch.float64),
                              ((8, 5, 4), torch.float32), ((5, 3, 2), "transposed")):
         transposed = dtype == "transposed"
@@ -104,7 +111,11 @@ def test_manual_grads_match_autograd(learner, device, rng):
         x, W, b, t = (rand(rng, *s, device=device).to(dtype) for s in ((n, d), (k, d), (k,), (n, k)))
         if transposed:
             x = x.T.contiguous().T
-        got = learner.probe("manual", x, W, b, t)
+        got, after = learner.probe("manual", x, W, b, t, inputs_after=True)
+        for name, before, now in zip(("x", "W", "b", "t"), (x, W, b, t), after):
+            expect_close(now, before, rtol=0.0, atol=0.0,
+                         what=f"the caller's {name} after linear_mse_grads (it must not be changed in place: "
+                              "compute the residual in a new tensor)")
         if not isinstance(got, list) or len(got) != 3:
             raise CheckFailure("linear_mse_grads must return (dW, db, dx) (it runs inside torch.inference_mode(): "
                                "compute by hand, autograd records nothing there)")

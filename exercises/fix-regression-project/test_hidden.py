@@ -19,9 +19,12 @@ def lstsq(x, y):
 
 
 def test_make_line_shapes_and_values(learner, rng):
-    """make_line returns float32 (n, 1) tensors following the stated generator recipe, with and without noise."""
+    """make_line returns float32 (n, 1) tensors following the stated generator recipe, with and without noise, f = 0
+    included (y is the noise alone); it draws from its own torch.Generator, so the caller's global random stream is
+    left as it was."""
     for kwargs in ({"n": 100, "noise": True, "f": 1, "seed": int(torch.randint(0, 1000, (), generator=rng))},
-                   {"n": 7, "noise": True, "f": 3, "seed": 5}, {"n": 12, "noise": False, "f": -1, "seed": 2}):
+                   {"n": 7, "noise": True, "f": 3, "seed": 5}, {"n": 12, "noise": False, "f": -1, "seed": 2},
+                   {"n": 9, "noise": True, "f": 0, "seed": int(torch.randint(0, 1000, (), generator=rng))}):
         got = learner.probe("make", **kwargs)
         if not isinstance(got, tuple) or len(got) != 2:
             raise CheckFailure("make_line must return a tuple (x, y) of tensors")
@@ -30,6 +33,12 @@ def test_make_line_shapes_and_values(learner, rng):
         y = x * kwargs["f"] + (torch.randn(kwargs["n"], 1, generator=g) if kwargs["noise"] else 0)
         expect_close(got[0], x, what=f"x from make_line({kwargs})")
         expect_close(got[1], y, what=f"y from make_line({kwargs})")
+    global_seed = int(torch.randint(0, 1000, (), generator=rng))
+    kwargs = {"n": 5, "noise": True, "f": 1, "seed": global_seed + 1 + int(torch.randint(0, 1000, (), generator=rng))}
+    after = learner.probe("make_then_draw", global_seed, **kwargs)
+    expect_close(after, torch.rand(3, generator=torch.Generator().manual_seed(global_seed)),
+                 what="the caller's global random numbers after make_line: make_line must draw from its own "
+                      "torch.Generator().manual_seed(seed), not reseed or consume the global RNG (torch.manual_seed)")
 
 
 def test_checked_mse_refuses_mismatched_shapes(learner, device, rng):
@@ -101,10 +110,11 @@ def test_fit_line_on_numpy_arrays(learner, rng):
 
 def test_fit_line_is_full_batch_sgd(learner, rng):
     """fit_line takes exactly `epochs` full-batch SGD steps with lr `lr` from LinearModel's initialisation, on data of
-    any float dtype and either y shape: a few epochs, replayed in the judge, land on the same weights."""
+    any float dtype and either y shape: a few epochs, replayed in the judge, land on the same weights; epochs=0 takes
+    no step (the model keeps its initialisation)."""
     x, y = line(rng, n=40)
     cases = ((False, "float64", False, 5, 0.01), (True, "float32", False, 3, 0.02), (True, "float16", True, 4, 0.01),
-             (False, "float32", True, 1, 0.03))
+             (False, "float32", True, 1, 0.03), (False, "float32", False, 0, 0.01))
     for as_numpy, dtype, flat_y, epochs, lr in cases:
         where = (f"{'numpy' if as_numpy else 'torch'} {dtype} data, y of shape {'(n,)' if flat_y else '(n, 1)'}, "
                  f"{epochs} epochs at lr {lr}")
@@ -119,16 +129,18 @@ def test_fit_line_is_full_batch_sgd(learner, rng):
 
 def test_least_squares(learner, rng):
     """least_squares returns the exact (w, b) of the line fit, as floats, from tensors or numpy arrays of any float
-    dtype, y flat or a column."""
-    for as_numpy, dtype, flat_y in ((False, "float32", False), (True, "float64", True), (True, "float32", False),
-                                    (False, "float64", True)):
+    dtype, y flat or a column, tensors that require grad included."""
+    for as_numpy, dtype, flat_y, requires_grad in ((False, "float32", False, False), (True, "float64", True, False),
+                                                   (True, "float32", False, False), (False, "float64", True, True),
+                                                   (False, "float32", False, True)):
         x, y = line(rng, n=30, f=float(torch.randn((), generator=rng)))
         xs = x.to(getattr(torch, dtype))
         ys = y.to(getattr(torch, dtype))
-        got = learner.probe("lsq", x, y, as_numpy, dtype, flat_y)
+        got = learner.probe("lsq", x, y, as_numpy, dtype, flat_y, requires_grad)
         if not isinstance(got, (tuple, list)) or len(got) != 2:
             raise CheckFailure("least_squares must return (w, b)")
         for name, v in zip(("w", "b"), got):
             kit.expect_float(v, what=f"least_squares' {name}")
         expect_close(torch.tensor(list(got), dtype=torch.float64), lstsq(xs, ys), rtol=1e-9, atol=1e-9,
-                     what=f"least_squares' (w, b) from {'numpy' if as_numpy else 'torch'} {dtype} data")
+                     what=f"least_squares' (w, b) from {'numpy' if as_numpy else 'torch'} {dtype} data"
+                          f"{' that requires grad (detach it before any numpy conversion)' if requires_grad else ''}")

@@ -92,9 +92,22 @@ def float_losses(got, steps):
     return losses
 
 
+def replay(model, x, y, steps, lr):
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    want = []
+    for _ in range(steps):
+        opt.zero_grad()
+        loss = nn.functional.mse_loss(model(x), y)
+        loss.backward()
+        opt.step()
+        want.append(loss.item())
+    return want
+
+
 def test_fit_takes_full_batch_adam_steps(learner, device, rng):
     """fit() is full-batch Adam on the MSE (a batch of 29, 2 layers): its losses and the parameters after the last step
-    match a replay in the judge, step by step."""
+    match a replay in the judge, step by step; also from a start next to the optimum, where Adam's first steps
+    overshoot and the loss goes up: still exactly `steps` steps (no early stop)."""
     args = [1, 6, 2, 1]
     model, weights = reference(args, rng, device)
     x, y = windows(rng, 29, device, steps=8)
@@ -116,6 +129,23 @@ def test_fit_takes_full_batch_adam_steps(learner, device, rng):
             raise CheckFailure(f"the trained model has no parameter {name}")
         expect_close(state[name], p.detach(), rtol=1e-8, atol=1e-12,
                      what=f"{name} after 10 steps (the last step must be applied too)")
+    for _ in range(100):  # redrawn until the judge's own replay has a rising loss: the verdict never depends on the seed
+        model, weights = reference(args, rng, device)
+        x, _ = windows(rng, 29, device, steps=8)
+        with torch.no_grad():
+            y = model(x) + 1e-3 * torch.randn(29, 1, generator=rng, dtype=torch.float64).to(device)
+        want = replay(model, x, y, 8, 0.05)
+        if any(b > a for a, b in zip(want, want[1:])):
+            break
+    else:
+        raise AssertionError("prep could not draw a rising loss")  # the grader's bug, never the learner's
+    got = learner.probe("fit_and_predict", args, weights, x, y, x, 8, 0.05)
+    if isinstance(got, dict) and isinstance(got.get("losses"), list) and len(got["losses"]) < 8:
+        raise CheckFailure(f"fit() must take exactly `steps` steps, even when the loss goes up (8 steps from next to "
+                           f"the optimum, where Adam overshoots), it returned {len(got['losses'])} losses: no early stop")
+    losses = float_losses(got, 8)
+    expect_close(torch.tensor(losses, dtype=torch.float64), torch.tensor(want, dtype=torch.float64), rtol=1e-8,
+                 atol=1e-12, what="the losses of 8 Adam steps from next to the optimum (the loss rises: keep stepping)")
 
 
 def test_learns_to_predict_a_sine(learner, device, rng):

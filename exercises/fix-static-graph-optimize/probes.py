@@ -13,12 +13,14 @@ from torch.fx.node import _get_qualified_name
 
 # name: number of value arguments (then constants)
 OPS = {"sin": 1, "tanh": 1, "cos_method": 1, "exp_method": 1, "count": 1, "sum_pos": 1, "sum_kw": 1, "addc": 1,
-       "mulc": 1, "add": 2, "mul": 2, "sub": 2, "cat": 2}
+       "mulc": 1, "add": 2, "mul": 2, "sub": 2, "cat": 2,
+       # the argument forms: keyword arguments in the other order, an explicit None keyword, a tuple, x.shape
+       "sum_kw_swap": 1, "sum_pos_none": 1, "cat_tuple": 2, "reshape_shape": 1}
 
 
 def build(spec):
     """The pure function spec describes, fn(x, y): values 0 and 1 are x and y, each operation appends one value; it
-    returns the value spec["out"] names, or a tuple of them."""
+    returns the value spec["out"] names, or a tuple of them. With spec["unused_input"], fn(x, y, w) ignores w."""
     ops = [list(op) for op in spec["ops"]]
     out = spec["out"]
 
@@ -42,6 +44,14 @@ def build(spec):
                 r = torch.sum(a[0], c[0], keepdim=True)
             elif name == "sum_kw":
                 r = torch.sum(a[0], dim=c[0], keepdim=True)
+            elif name == "sum_kw_swap":
+                r = torch.sum(a[0], keepdim=True, dim=c[0])
+            elif name == "sum_pos_none":
+                r = torch.sum(a[0], c[0], keepdim=True, dtype=None)
+            elif name == "cat_tuple":
+                r = torch.cat((a[0], a[1])).sum(0, keepdim=True)
+            elif name == "reshape_shape":
+                r = a[0].reshape(a[0].shape)
             elif name == "addc":
                 r = a[0] + c[0]
             elif name == "mulc":
@@ -57,6 +67,11 @@ def build(spec):
             v.append(r)
         return tuple(v[i] for i in out) if isinstance(out, list) else v[out]
 
+    if spec.get("unused_input"):
+        def fn3(x, y, w):
+            return fn(x, y)
+
+        return fn3
     return fn
 
 

@@ -14,10 +14,13 @@ G = load_sibling(__file__, "test_public.py")
 WHY = {
     "seed_example": "a repeated call",
     "nested": "duplicates that appear only after earlier duplicates are merged (two or three levels deep)",
-    "dead": "results that are never used, one of them used only by another unused one",
-    "different_arguments": "calls that differ only in a keyword argument or a constant (they must stay)",
+    "dead": "results that are never used, one of them used only by another unused one, and an input fn ignores "
+            "(the module must still take it)",
+    "different_arguments": "calls that differ only in a keyword argument, a constant, "
+                           "an explicit None keyword argument, or a tuple against a list (they must stay)",
     "constants": "calls that differ only in 1 against 1.0, or a positional against a keyword argument (they must stay)",
-    "lists_and_methods": "repeated torch.cat of a list and repeated method calls",
+    "lists_and_methods": "repeated torch.cat of a list, repeated method calls, repeated x.shape reads and keyword "
+                         "arguments written in another order (the same call: merge them)",
 }
 
 
@@ -25,7 +28,7 @@ WHY = {
 def test_optimized_graph(learner, device, rng, name):
     """One random program of this kind: values unchanged, and exactly the right calls remain."""
     spec = G.draw(rng, name)
-    inputs = [tuple(torch.randn(3, 3, generator=rng, dtype=torch.float64).to(device) for _ in range(2))
+    inputs = [tuple(torch.randn(3, 3, generator=rng, dtype=torch.float64).to(device) for _ in range(G.n_inputs(spec)))
               for _ in range(2)]
     got = learner.probe("report", spec, inputs)
     what = f"for a function with {WHY[name]}"

@@ -101,12 +101,14 @@ class _Program:
             return "i"
         if name in ("sin", "tanh", "cos_method", "exp_method"):
             return "s" if a[0] == "i" else a[0]
-        if name in ("sum_pos", "sum_kw"):
+        if name in ("sum_pos", "sum_kw", "sum_kw_swap", "sum_pos_none"):
             return "c" if a[0] == "m" and c[0] == -1 else a[0]
         if name in ("addc", "mulc"):
             return "s" if a[0] == "i" and isinstance(c[0], float) else a[0]
-        if name == "cat":
+        if name in ("cat", "cat_tuple"):
             return "m"
+        if name == "reshape_shape":
+            return a[0]
         for k in ("m", "c"):
             if k in a:
                 return k
@@ -182,6 +184,14 @@ def _feature(p, kind):
         if m1 != m2:
             p.add(["sub", m1, m2])
             p.add(["sub", m2, m1])
+        # argument forms that differ: an explicit None keyword, a tuple against a list (not -0.0 against 0.0: keying
+        # constants by type and value, which merges them, is a reading the task allows)
+        a, d = p.arg(), _pick(rng, [0, -1])
+        p.add(["sum_pos", a, d])
+        p.add(["sum_pos_none", a, d])
+        m1, m2 = p.arg(("m",)), p.arg(("m",))
+        p.add(["cat", m1, m2])
+        p.add(["cat_tuple", m1, m2])
     elif kind == "constants":  # 1 against 1.0 on an integer result, a positional against a keyword argument
         n = p.add(["count", p.arg()])
         c = _pick(rng, [1, 2])
@@ -202,6 +212,13 @@ def _feature(p, kind):
         v = p.arg(("m", "c"))
         p.add([m, v])
         p.add([m, v])
+        # the same call written differently: keyword arguments in the other order; two x.shape reads (getattr calls)
+        a, d = p.arg(), _pick(rng, [0, -1])
+        p.add(["sum_kw", a, d])
+        p.add(["sum_kw_swap", a, d])
+        r = p.arg()
+        p.add(["reshape_shape", r])
+        p.add(["reshape_shape", r])
 
 
 def _chain(p, i):
@@ -240,12 +257,18 @@ def draw(rng, kind):
             _feature(p, "seed_example")
         p.randoms(0, 2)
         spec = {"ops": p.ops, "out": _fold(p, kind)}
-        x, y = torch.randn(2, 3, 3, generator=rng, dtype=torch.float64)
-        outs = P.build(spec)(x, y)
+        if kind == "dead":  # fn(x, y, w) ignores w: the module must keep every input of fn
+            spec["unused_input"] = True
+        xs = torch.randn(n_inputs(spec), 3, 3, generator=rng, dtype=torch.float64)
+        outs = P.build(spec)(*xs)
         outs = outs if isinstance(outs, tuple) else (outs,)
         if all(bool(torch.isfinite(o).all()) and float(o.abs().max()) < 1e4 for o in outs) and separates(spec, kind):
             return spec
     raise AssertionError(f"prep could not draw a program of kind {kind}")  # the grader's bug, never the learner's
+
+
+def n_inputs(spec):
+    return 3 if spec.get("unused_input") else 2
 
 
 def _value_key(a):
@@ -257,8 +280,16 @@ def _value_key(a):
     return a
 
 
+def _skip_getattr(n):
+    return id(n) if n.target is getattr else KEYS["rule"](n)
+
+
 KEYS = {
-    "rule": lambda n: (n.op, n.target, repr(n.args), repr(n.kwargs)),
+    # keyword arguments are the same whatever order they are written in
+    "rule": lambda n: (n.op, n.target, repr(n.args), repr(dict(sorted(n.kwargs.items())))),
+    "ordered_kwargs": lambda n: (n.op, n.target, repr(n.args), repr(n.kwargs)),
+    "drop_none": lambda n: (n.op, n.target, repr(n.args), repr({k: v for k, v in sorted(n.kwargs.items()) if v is not None})),
+    "skip_getattr": _skip_getattr,
     "target_only": lambda n: (n.op, n.target),
     "no_kwargs": lambda n: (n.op, n.target, repr(n.args)),
     "by_value": lambda n: (n.op, n.target, _value_key(n.args), _value_key(n.kwargs)),
@@ -298,9 +329,9 @@ SEPARATES = {
     "seed_example": [dict(cse=False)],
     "nested": [dict(cse=False), dict(snapshot=True)],
     "dead": [dict(dce="none"), dict(dce="single")],
-    "different_arguments": [dict(key="target_only"), dict(key="no_kwargs")],
+    "different_arguments": [dict(key="target_only"), dict(key="no_kwargs"), dict(key="by_value"), dict(key="drop_none")],
     "constants": [dict(key="by_value"), dict(key="target_only")],
-    "lists_and_methods": [dict(cse=False), dict(key="target_only")],
+    "lists_and_methods": [dict(cse=False), dict(key="target_only"), dict(key="ordered_kwargs"), dict(key="skip_getattr")],
 }
 
 
@@ -324,12 +355,16 @@ def describe(spec):
                 "sum_kw": lambda: f"torch.sum({a[0]}, dim={c[0]!r}, keepdim=True)",
                 "addc": lambda: f"{a[0]} + {c[0]!r}", "mulc": lambda: f"{a[0]} * {c[0]!r}",
                 "add": lambda: f"{a[0]} + {a[1]}", "mul": lambda: f"{a[0]} * {a[1]}", "sub": lambda: f"{a[0]} - {a[1]}",
-                "cat": lambda: f"torch.cat([{a[0]}, {a[1]}]).sum(0, keepdim=True)"}[name]()
+                "cat": lambda: f"torch.cat([{a[0]}, {a[1]}]).sum(0, keepdim=True)",
+                "sum_kw_swap": lambda: f"torch.sum({a[0]}, keepdim=True, dim={c[0]!r})",
+                "sum_pos_none": lambda: f"torch.sum({a[0]}, {c[0]!r}, keepdim=True, dtype=None)",
+                "cat_tuple": lambda: f"torch.cat(({a[0]}, {a[1]})).sum(0, keepdim=True)",
+                "reshape_shape": lambda: f"{a[0]}.reshape({a[0]}.shape)"}[name]()
         names.append(f"v{len(names) - 2}")
         lines.append(f"{names[-1]} = {text}")
     out = spec["out"]
     lines.append("return " + (", ".join(names[i] for i in out) if isinstance(out, list) else names[out]))
-    return "def fn(x, y):\n    " + "\n    ".join(lines)
+    return f"def fn(x, y{', w' if spec.get('unused_input') else ''}):\n    " + "\n    ".join(lines)
 
 
 def test_seed_example(learner, device, rng):

@@ -58,26 +58,27 @@ class Stack2d(nn.Module):
 
 
 class Seq1d(nn.Module):
-    """Conv1d + BatchNorm1d (groups, no bias), then a second pair with bias."""
+    """Conv1d + BatchNorm1d (groups, no bias), then a second pair with bias whose BatchNorm has momentum=None (a
+    cumulative average: it still has running statistics)."""
 
     def __init__(self):
         super().__init__()
         self.c1 = nn.Conv1d(4, 6, 3, groups=2, bias=False, padding=1)
         self.b1 = nn.BatchNorm1d(6, eps=0.05)
         self.c2 = nn.Conv1d(6, 2, 1)
-        self.b2 = nn.BatchNorm1d(2)
+        self.b2 = nn.BatchNorm1d(2, momentum=None)
 
     def forward(self, x):
         return self.b2(self.c2(torch.tanh(self.b1(self.c1(x)))))
 
 
 class Vol3d(nn.Module):
-    """Conv3d + BatchNorm3d."""
+    """Conv3d + BatchNorm3d (momentum 0.0: running statistics all the same)."""
 
     def __init__(self):
         super().__init__()
         self.c1 = nn.Conv3d(2, 3, (1, 2, 2), padding=(0, 1, 0))
-        self.b1 = nn.BatchNorm3d(3, eps=0.02)
+        self.b1 = nn.BatchNorm3d(3, eps=0.02, momentum=0.0)
 
     def forward(self, x):
         return self.b1(self.c1(x)).sum(dim=2)

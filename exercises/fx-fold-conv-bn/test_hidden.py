@@ -26,9 +26,12 @@ def test_folds_conv2d_pairs(learner, device, rng):
 
 
 def test_folds_conv1d_and_conv3d(learner, device, rng):
-    """Conv1d/BatchNorm1d pairs (groups, no bias, eps 0.05) and a Conv3d/BatchNorm3d pair, float64."""
-    G.check_fold(learner, "Seq1d", seed_of(rng), torch.float64, device, rng, "Conv1d/BatchNorm1d pairs")
-    G.check_fold(learner, "Vol3d", seed_of(rng), torch.float64, device, rng, "a Conv3d/BatchNorm3d pair")
+    """Conv1d/BatchNorm1d pairs (groups, no bias, eps 0.05, a BatchNorm with momentum=None) and a Conv3d/BatchNorm3d
+    pair (momentum 0.0), float64: a BatchNorm has running statistics whatever its momentum."""
+    G.check_fold(learner, "Seq1d", seed_of(rng), torch.float64, device, rng,
+                 "Conv1d/BatchNorm1d pairs, one BatchNorm with momentum=None (it has running statistics: fold it)")
+    G.check_fold(learner, "Vol3d", seed_of(rng), torch.float64, device, rng,
+                 "a Conv3d/BatchNorm3d pair, the BatchNorm with momentum 0.0 (it has running statistics: fold it)")
 
 
 LEAVE = {

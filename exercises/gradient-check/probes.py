@@ -79,8 +79,13 @@ def build(spec, device="cpu"):
         outs.append(dict(o, mats=mats, err_at=o["uses"].index(o["err_input"]) if o["err_input"] in o["uses"] else -1))
     single = len(outs) == 1 and not spec["tuple"]
 
+    def one(o, xs):
+        # "transposed": a 2-D output is returned transposed (a non-contiguous tensor)
+        y = Layer.apply(o, *[xs[j] for j in o["uses"]])
+        return y.mT if o.get("transposed") else y
+
     def fn(*xs):
-        ys = tuple(Layer.apply(o, *[xs[j] for j in o["uses"]]) for o in outs)
+        ys = tuple(one(o, xs) for o in outs)
         return ys[0] if single else ys
 
     return fn
@@ -103,6 +108,8 @@ FUNCTIONS = {
     "weighted_sum": lambda a, b: (a * b).sum(dim=0),
     "cube_sum": lambda x: (x ** 3).sum(),
     "cube_times": lambda a, b: a ** 3 * b,
+    # a non-contiguous output (a transpose)
+    "tanh_matmul_t": lambda a, b: torch.tanh(a @ b).T,
     # an input with no elements: its Jacobian has shape (out.numel(), 0)
     "cat_empty": lambda a, e: torch.cat([a, e]) * 2,
 }

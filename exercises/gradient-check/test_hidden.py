@@ -54,11 +54,12 @@ def jacobians(learner, name, inputs, eps):
 
 def test_jacobian_central_differences(learner, device, rng):
     """numerical_jacobian uses central differences at the given eps: it matches them at eps=1e-3, where one-sided
-    ones are far off, and the exact derivative at eps=1e-6."""
+    ones are far off, and the exact derivative at eps=1e-6; fn's output may be non-contiguous (a transpose)."""
     cases = [("tanh_matmul", [rand(rng, 2, 3, device=device), rand(rng, 3, 2, device=device)]),
              ("exp_3x", [rand(rng, 4, device=device)]),
              ("weighted_sum", [rand(rng, 3, 2, device=device), rand(rng, 3, 2, device=device)]),
-             ("cube_times", [rand(rng, 3, device=device), rand(rng, 3, device=device)])]
+             ("cube_times", [rand(rng, 3, device=device), rand(rng, 3, device=device)]),
+             ("tanh_matmul_t", [rand(rng, 2, 3, device=device), rand(rng, 3, 4, device=device)])]
     for name, inputs in cases:
         for eps in (1e-3, 1e-6):
             _, got = jacobians(learner, name, inputs, eps)
@@ -134,6 +135,7 @@ WHAT = {
     "eps_curved": "a cube at a large eps (central differences off by eps**2)",
     "eps_quadratic": "a quadratic at a large eps (central differences exact)",
     "all_need_grad": "the same function with every input requiring grad (its wrong backward now counts)",
+    "transposed_output": "a function with a non-contiguous (transposed) output: flatten with reshape, not view",
     "small_entry": "a backward off beyond atol at one small Jacobian entry, beside large ones (allclose is "
                    "elementwise: compare each entry with its own tolerance, not a maximum or a norm over the block)",
 }
@@ -174,10 +176,10 @@ def test_verdicts_match_gradcheck(learner, device, rng):
     """check_grad gives torch.autograd.gradcheck's verdict on random functions with correct and subtly wrong
     backwards: a wrong later output, a wrong later input, a backward right only for an all-ones incoming gradient,
     errors just above and just below rtol, kinks, an input that requires grad but is never used, an output and an
-    input with no elements, a wrong backward for an input without grad."""
+    input with no elements, a wrong backward for an input without grad, a transposed (non-contiguous) output."""
     check_batch(learner, device, rng, ["right", "right", "err_above", "err_below", "big_error", "second_output",
                                        "second_input", "mean", "no_grad_error", "unused", "empty_output", "empty_input",
-                                       "kink_relu", "kink_abs"])
+                                       "kink_relu", "kink_abs", "transposed_output"])
 
 
 def test_tolerances_as_given(learner, device, rng):

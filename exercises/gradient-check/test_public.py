@@ -216,6 +216,14 @@ def _draw(rng, kind):
         if kind == "eps_curved":
             return _elementwise_function(rng, "cube"), tol, False
         return _function(rng, n_in, n_out, _grads(rng, n_in), act=_pick(rng, ["square", "linear"])), tol, True
+    if kind == "transposed_output":
+        # a correct backward, and an output returned transposed (a non-contiguous tensor)
+        spec = _function(rng, n_in, n_out, _grads(rng, n_in))
+        o = _int(rng, 0, n_out - 1)
+        shape = (_int(rng, 2, 3), _int(rng, 2, 4))
+        spec["outputs"][o] = dict(_output(rng, spec["inputs"], spec["outputs"][o]["uses"], _pick(rng, SMOOTH),
+                                          shape=shape), transposed=True)
+        return spec, tol, True
     if kind == "small_entry":
         # torch.allclose is elementwise: a linear elementwise function has a diagonal Jacobian block (entries
         # |coef| >= 0.5), and the backward is off by 3 to 10 atol at one zero entry off the diagonal. That entry is

@@ -25,7 +25,7 @@ class Square(torch.autograd.Function):
         return 2 * x * g
 
 
-def _step(step, v, device):
+def _step(step, v, device, parts):
     name, a = step[0], step[1:]
     if name == "leaf":  # ["leaf", value, requires_grad]
         return a[0].detach().to(device).clone().requires_grad_(bool(a[1]))
@@ -55,6 +55,8 @@ def _step(step, v, device):
     if name == "nograd":
         with torch.no_grad():
             return x * a[1]
+    if name == "unbind":  # ["unbind", x, k]: output k of one x.unbind(0) shared by every such step on x
+        return parts.setdefault(a[0], x.unbind(0))[a[1]]
     if name == "loop":  # the number of iterations, hence the graph, depends on the values
         y, steps = x, 0
         while float(y.detach().norm()) < float(a[1]) and steps < 40:
@@ -77,10 +79,19 @@ def _step(step, v, device):
 
 def build(spec, device="cpu"):
     """(output, values): every value the spec's steps make, in order, and the one it names as the output."""
-    v = []
+    v, parts = [], {}
     for step in spec["steps"]:
-        v.append(_step(step, v, device))
+        v.append(_step(step, v, device, parts))
     return v[spec.get("out", -1)], v
+
+
+def _built(spec, device, backward):
+    """build(), then with `backward` one backward from the output (graph kept) so that the leaves already hold a
+    .grad when the learner walks the graph."""
+    out, values = build(spec, device)
+    if backward and out.requires_grad:
+        out.backward(torch.ones_like(out), retain_graph=True)
+    return out, values
 
 
 def _position(values, x):
@@ -110,27 +121,27 @@ def describe(items, out, values):
     return {"type": "list", "entries": entries, "root": root}
 
 
-def nodes(mod, spec, device="cpu"):
-    out, values = build(spec, device)
+def nodes(mod, spec, device="cpu", backward=False):
+    out, values = _built(spec, device, backward)
     got = mod.graph_nodes(out)
     if not isinstance(got, (list, tuple)):
         return {"type": type(got).__name__}
     return describe(got, out, values)
 
 
-def leaves(mod, spec, device="cpu"):
+def leaves(mod, spec, device="cpu", backward=False):
     """Each tensor the learner returned as its position among the spec's values (-1: a tensor that is none of them,
     -2: not a tensor)."""
-    out, values = build(spec, device)
+    out, values = _built(spec, device, backward)
     got = mod.leaf_tensors(out)
     if not isinstance(got, (list, tuple)):
         return {"type": type(got).__name__}
     return {"type": "list", "items": [_position(values, t) if isinstance(t, torch.Tensor) else -2 for t in got]}
 
 
-def depends(mod, spec, device="cpu", asked=()):
+def depends(mod, spec, device="cpu", asked=(), backward=False):
     """depends_on(out, u) for u the spec's values at the positions asked (a bool, or the type name of what came)."""
-    out, values = build(spec, device)
+    out, values = _built(spec, device, backward)
     found = []
     for i in asked:
         got = mod.depends_on(out, values[i])

@@ -24,17 +24,37 @@ def no_graphs(rng, count):
     return [T.draw_no_graph(rng, kind) for kind in kinds[:count]]
 
 
-def listed(learner, device, spec, what):
+def multi_output(rng):
+    """Two outputs of one x.unbind(0) (one node, two output_nr): the output uses one of them; the other's node is
+    reached all the same."""
+    n = T._int(rng, 2, 4)
+    steps = [T.leaf(rng, (n,) if T._int(rng, 0, 1) else (n, n), True)]
+    i, j = T._perm(rng, n)[:2]
+    steps += [["unbind", 0, i], ["unbind", 0, j]]
+    order = T._perm(rng, 2)
+    steps.append([T._pick(rng, T.UNARY), 1 + order[0]])
+    steps.append(["scale", len(steps) - 1, 2.0])
+    steps.append(["sum", len(steps) - 1])
+    return {"steps": steps}
+
+
+AFTER = " (after a backward from t with retain_graph=True: leaves already holding a .grad are still walked)"
+
+
+def listed(learner, device, spec, what, backward=False):
     """The learner's list for one spec, checked to be every node of the judge's copy exactly once."""
-    got = learner.probe("nodes", spec, str(device))
+    got = learner.probe("nodes", spec, str(device), backward=backward)
     out, values = P.build(spec, str(device))
     return T.match(got, out, values, what)
 
 
 def test_each_node_once(learner, device, rng):
-    """Every reachable node appears exactly once: same-named distinct nodes each, a shared node once, no None."""
+    """Every reachable node appears exactly once: same-named distinct nodes each, a shared node once, no None; also
+    after a backward (AccumulateGrad of leaves that hold a .grad included) and for a multi-output node."""
     for spec in T.shuffled(rng, graphs(rng)):
         listed(learner, device, spec, "a random graph with shared inputs, same-named nodes and frozen inputs")
+    listed(learner, device, T.draw_separating(rng), "a random graph" + AFTER, backward=True)
+    listed(learner, device, multi_output(rng), "two outputs of one unbind")
 
 
 def test_topological_order(learner, device, rng):
@@ -69,32 +89,38 @@ def test_leaf_tensors(learner, device, rng):
     """leaf_tensors gives the tensors whose .grad backward fills, once each (by identity: leaves equal in values or
     storage are each listed): not detached, frozen or unused inputs; t itself for a leaf that requires grad, [] for a
     tensor that does not require grad."""
-    specs = graphs(rng) + no_graphs(rng, 3)
-    for spec in T.shuffled(rng, specs):
-        got = learner.probe("leaves", spec, str(device))
+    specs = [(spec, False) for spec in graphs(rng) + no_graphs(rng, 3)]
+    specs += [(T.draw_separating(rng), True), (T.draw_no_graph(rng, "leaf_grad"), True)]
+    for spec, backward in T.shuffled(rng, specs):
+        got = learner.probe("leaves", spec, str(device), backward=backward)
         out, values = P.build(spec, str(device))
-        T.check_leaves(got, out, values, "a random graph" if out.grad_fn is not None else
-                       "a tensor without grad_fn")
+        T.check_leaves(got, out, values, ("a random graph" if out.grad_fn is not None else
+                                          "a tensor without grad_fn") + (AFTER if backward else ""))
 
 
 def test_depends_on(learner, device, rng):
     """depends_on follows next_functions: leaves and intermediates reached by backward, t itself only when it requires
     grad; not detached, frozen or unused tensors, nor an unused node with the same name as a used one, nor an unused
-    leaf equal to a used one (same values, or the same storage through .detach().requires_grad_())."""
-    specs = graphs(rng) + no_graphs(rng, 2)
-    for spec in T.shuffled(rng, specs):
+    leaf equal to a used one (same values, or the same storage through .detach().requires_grad_()); also after a
+    backward, and for an unused output of a multi-output node (unbind) whose node t reaches through another output."""
+    specs = [(spec, False) for spec in graphs(rng) + no_graphs(rng, 2) + [multi_output(rng)]]
+    specs += [(T.draw_separating(rng), True)]
+    for spec, backward in T.shuffled(rng, specs):
         out, values = P.build(spec, str(device))
         want = T.expected_depends(out, values)
         asked = T.shuffled(rng, list(range(len(values))))
-        got = learner.probe("depends", spec, str(device), asked)
+        got = learner.probe("depends", spec, str(device), asked, backward=backward)
         if not isinstance(got, list) or len(got) != len(asked):
             raise CheckFailure("depends_on must return a bool")
         for i, value in zip(asked, got):
             if type(value) is not bool:
                 raise CheckFailure(f"depends_on must return a bool, it returned a {value}")
             if value is not want[i]:
-                what = T.kind_of(values[i], out)
+                what = T.kind_of(values[i], out) + (AFTER if backward else "")
                 hint = ""
+                if want[i] and values[i].grad_fn is not None:
+                    hint = (": its grad_fn is reached from t.grad_fn (a node is reached whichever of its outputs, "
+                            "output_nr, the path uses)")
                 if not want[i] and values[i].requires_grad and values[i].grad_fn is None and values[i] is not out:
                     hint = (": it is none of the AccumulateGrad .variable tensors reached from t.grad_fn (nothing is "
                             "reached through .detach(), and a tensor equal to one of them, by values or even by "

@@ -42,11 +42,17 @@ def random_params(rng, device, d=3, dtype=torch.float64):
 
 
 def test_gradient_matches_autograd(learner, device, rng):
-    """loss_and_grad returns the mean BCE and its exact gradient (what autograd would give), in float64."""
+    """loss_and_grad returns the mean BCE and its exact gradient (what autograd would give), in float64; dloss/dw keeps
+    shape (d,) for d = 1 and n = 1 too (no squeeze)."""
     for _ in range(3):
         X, y = data(rng, device)
         w, b = random_params(rng, device)
         check_triple(learner.call("loss_and_grad", X, y, w, b), X, y, w, b, "random data, float64")
+    for n, d in ((40, 1), (1, 1), (1, 3)):
+        X, y = data(rng, device, n=n, d=d)
+        w, b = random_params(rng, device, d=d)
+        check_triple(learner.call("loss_and_grad", X, y, w, b), X, y, w, b,
+                     f"n = {n}, d = {d}: dloss/dw has shape (d,) and dloss/db is 0-d, whatever n and d")
 
 
 def extreme_case(device, dtype, magnitude):
@@ -117,7 +123,8 @@ def replay(X, y, lr, steps):
 
 def test_gradient_descent_steps(learner, device, rng):
     """fit_logistic starts at zero and takes plain steps w -= lr * dw, b -= lr * db: replayed in the judge; the losses
-    are Python floats, the loss before each update."""
+    are Python floats, the loss before each update; d = 1 keeps w of shape (1,); exactly `steps` updates even when
+    the loss is flat (no early stop)."""
     X, y = data(rng, device)
     got = learner.call("fit_logistic", X, y, 0.5, 25)
     if not isinstance(got, (tuple, list)) or len(got) != 3:
@@ -139,6 +146,28 @@ def test_gradient_descent_steps(learner, device, rng):
                  what="b for steps = 0 (a 0-d zero of X's dtype)")
     if got[2] != []:
         raise CheckFailure("fit_logistic must return an empty list of losses for steps = 0")
+    X1, y1 = data(rng, device, d=1)
+    got = learner.call("fit_logistic", X1, y1, 0.5, 5)
+    if not isinstance(got, (tuple, list)) or len(got) != 3:
+        raise CheckFailure("fit_logistic must return (w, b, losses)")
+    rw, rb, _ = replay(X1, y1, 0.5, 5)
+    expect_close(got[0], rw, rtol=1e-10, atol=1e-12, what="w after 5 steps with d = 1 (shape (1,))")
+    # Every row twice, once with each label: the gradient at the start is zero, the loss stays at log 2, yet
+    # fit_logistic still makes all `steps` updates (no early stop on a small change of the loss or gradient).
+    Xh, _ = data(rng, device, n=10)
+    order = torch.randperm(20, generator=rng).to(device)
+    Xs = torch.cat([Xh, Xh])[order]
+    ys = torch.cat([torch.ones(10, dtype=Xh.dtype, device=device), torch.zeros(10, dtype=Xh.dtype, device=device)])[order]
+    got = learner.call("fit_logistic", Xs, ys, 0.5, 12)
+    if not isinstance(got, (tuple, list)) or len(got) != 3:
+        raise CheckFailure("fit_logistic must return (w, b, losses)")
+    if not isinstance(got[2], list) or len(got[2]) != 12:
+        raise CheckFailure("fit_logistic must make exactly `steps` updates and return one loss per update, even when "
+                           "the loss stops changing (no early stop): 12 steps on data whose loss is flat at the start")
+    rw, rb, want = replay(Xs, ys, 0.5, 12)
+    expect_close(got[0], rw, rtol=1e-10, atol=1e-12, what="w after 12 steps from a flat start")
+    kit.expect_same_values(got[2], want, what="the losses of 12 steps from a flat start", rtol=1e-10, first_step=1,
+                           label="update")
 
 
 def test_learns_a_separating_line(learner, device, rng):

@@ -50,6 +50,20 @@ class Scale(nn.Module):
         return x * self.c
 
 
+class Fail(nn.Module):
+    """A layer whose forward raises (a shape bug in a real model)."""
+
+    def forward(self, x):
+        raise ValueError("Fail: this layer always raises")
+
+
+class First(nn.Module):
+    """Takes the output sequence out of an LSTM's (out, (h, c))."""
+
+    def forward(self, x):
+        return x[0]
+
+
 class Net(nn.Sequential):
     """A Sequential whose own forward may end with log(out - shift): a NaN made by the model itself."""
 
@@ -71,21 +85,41 @@ def layer(spec):
             m.weight.copy_(weight)
             m.bias.copy_(bias)
         return m
+    if kind == "lstm":  # ["lstm", weight_ih, weight_hh, bias_ih, bias_hh]: returns (out, (h, c))
+        m = nn.LSTM(spec[1].shape[1], spec[2].shape[1])
+        with torch.no_grad():
+            for p, w in zip((m.weight_ih_l0, m.weight_hh_l0, m.bias_ih_l0, m.bias_hh_l0), spec[1:5]):
+                p.copy_(w)
+        return m
+    if kind in ("fail", "first"):
+        return {"fail": Fail, "first": First}[kind]()
     return {"tanh": nn.Tanh, "relu": nn.ReLU, "log": Log, "exp": Exp, "sqrt": Sqrt}[kind]() if kind != "scale" \
         else Scale(spec[1])
 
 
 def model(spec):
-    """The model spec describes: {"blocks": [[name, layer] or [name, [layer, ...]]], "shift": None or a float}."""
+    """The model spec describes: {"blocks": [[name, layer] or [name, [layer, ...]] or [name, ["same", other name]]],
+    "shift": None or a float}; ["same", other] registers the module already named other a second time."""
     blocks = OrderedDict()
     for name, item in spec["blocks"]:
+        if item[0] == "same":
+            blocks[name] = blocks[item[1]]
+            continue
         blocks[name] = layer(item) if isinstance(item[0], str) else nn.Sequential(*[layer(s) for s in item])
     return Net(blocks, spec["shift"]).double()
 
 
-def nonfinite(mod, spec, x):
+def nonfinite(mod, spec, x, catch=False):
+    """The learner's answer for the model spec describes, and the hooks left on the model afterwards; with catch, an
+    error the learner's code raised is the result (its type name), the hooks left still reported."""
     m = model(spec).to(x.device)
-    out = mod.first_nonfinite_module(m, x)
+    raised = None
+    try:
+        out = mod.first_nonfinite_module(m, x)
+    except Exception as e:
+        if not catch:
+            raise
+        out, raised = None, type(e).__name__
     left = {}
     for sub_name, sub in m.named_modules():
         n = len(sub._forward_hooks) + len(sub._forward_pre_hooks)
@@ -95,4 +129,4 @@ def nonfinite(mod, spec, x):
     n_global = len(glob._global_forward_hooks) + len(glob._global_forward_pre_hooks)
     if n_global:
         left["(global module hooks)"] = n_global
-    return {"value": out, "hooks_left": left}
+    return {"value": out, "hooks_left": left, "raised": raised}

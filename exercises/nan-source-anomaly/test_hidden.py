@@ -114,8 +114,38 @@ def test_other_errors_propagate(learner, device, rng):
                                          "RuntimeError must propagate")
 
 
-def check_models(learner, device, rng, kinds, hooks):
-    cases = [T.draw_model_case(rng, kind) for kind in kinds]
+def lstm_case(rng):
+    """A model with an LSTM, whose output is a tuple (out, (h, c)), made non-finite by a NaN weight: the LSTM is the
+    first module whose output contains NaN (a check of plain tensor outputs only names a later module)."""
+    hidden = T.randint(rng, 3, 5)
+    w = torch.randn(4, 4, generator=rng, dtype=torch.float64)
+    b = torch.randn(4, generator=rng, dtype=torch.float64)
+    w_ih = torch.randn(4 * hidden, 4, generator=rng, dtype=torch.float64) * 0.5
+    w_ih[T.randint(rng, 0, 4 * hidden - 1), T.randint(rng, 0, 3)] = float("nan")
+    w_hh = torch.randn(4 * hidden, hidden, generator=rng, dtype=torch.float64) * 0.5
+    b_ih, b_hh = torch.randn(2, 4 * hidden, generator=rng, dtype=torch.float64)
+    head = torch.randn(3, hidden, generator=rng, dtype=torch.float64), torch.randn(3, generator=rng, dtype=torch.float64)
+    spec = {"blocks": [["0", ["linear", w, b]], ["rnn", ["lstm", w_ih, w_hh, b_ih, b_hh]], ["1", ["first"]],
+                       ["head", ["linear", *head]]], "shift": None}
+    x = torch.randn(T.randint(rng, 2, 5), 4, generator=rng, dtype=torch.float64)
+    assert T.module_outcome(spec, x)[0] == "rnn", "prep's LSTM case no longer breaks at the LSTM"  # grader's bug
+    return spec, x
+
+
+def shared_case(rng):
+    """One Log module registered under two names (act, then a second name): finite at its first call, NaN at its
+    second; named_modules() names it by its first name only."""
+    second = T.pick(rng, ["act2", "again", "reuse"], [1, 1, 1])
+    head = torch.randn(3, 4, generator=rng, dtype=torch.float64), torch.randn(3, generator=rng, dtype=torch.float64)
+    spec = {"blocks": [["0", ["exp"]], ["act", ["log"]], ["1", ["scale", -1.0]], [second, ["same", "act"]],
+                       ["head", ["linear", *head]]], "shift": None}
+    x = torch.rand(T.randint(rng, 2, 5), 4, generator=rng, dtype=torch.float64) + 0.5  # positive: -x has no log
+    assert T.module_outcome(spec, x)[0] == "act", "prep's shared-module case changed"  # the grader's bug
+    return spec, x
+
+
+def check_models(learner, device, rng, kinds, hooks, extra=()):
+    cases = [T.draw_model_case(rng, kind) for kind in kinds] + [make(rng) for make in extra]
     for i in torch.randperm(len(cases), generator=rng).tolist():
         spec, x = cases[i]
         x = x.to(device)
@@ -124,7 +154,9 @@ def check_models(learner, device, rng, kinds, hooks):
         got = learner.probe("nonfinite", spec, x)
         if got["value"] != want or type(got["value"]) is not type(want):
             raise CheckFailure("first_nonfinite_module is wrong for random models (a culprit inside a nested block, "
-                               "a top-level one, the model's own forward, none)")
+                               "a top-level one, the model's own forward, none, a module whose output is a tuple such "
+                               "as an LSTM's (out, (h, c)), a module registered under two names: its name in "
+                               "model.named_modules())")
         if hooks and got["hooks_left"]:
             raise CheckFailure("hooks are still attached to the model afterwards: keep the handles and call "
                                ".remove() on each")
@@ -132,11 +164,18 @@ def check_models(learner, device, rng, kinds, hooks):
 
 def test_first_nonfinite_module(learner, device, rng):
     """The first non-finite output of random models: a culprit inside a nested block, a top-level one, the root
-    module itself (""), none."""
-    check_models(learner, device, rng, ["nested", "top", "root", "finite"], hooks=False)
+    module itself (""), none; an LSTM whose tuple output (out, (h, c)) contains NaN; a module registered under two
+    names (reported by its name in named_modules(), the first)."""
+    check_models(learner, device, rng, ["nested", "top", "root", "finite"], hooks=False, extra=[lstm_case, shared_case])
 
 
 def test_hooks_removed(learner, device, rng):
     """Every hook first_nonfinite_module registers is removed before it returns (random models, broken and finite;
-    the answers must be right too)."""
+    the answers must be right too), also when the model's forward raises."""
     check_models(learner, device, rng, ["nested", "finite"], hooks=True)
+    spec, x = T.draw_model_case(rng, T.pick(rng, ["nested", "finite"], [1, 1]))
+    spec = {**spec, "blocks": spec["blocks"] + [["broken", ["fail"]]]}
+    got = learner.probe("nonfinite", spec, x.to(device), True)
+    if got["hooks_left"]:
+        raise CheckFailure("hooks are still attached to the model after its forward raised: remove them in a "
+                           "finally block (or a context manager) so they go on every exit")

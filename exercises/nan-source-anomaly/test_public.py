@@ -125,12 +125,19 @@ def draw_model(rng):
     return {"blocks": blocks, "shift": shift}, width
 
 
+def _finite(out):
+    """Whether every tensor of an output (a tensor, or tuples of them such as an LSTM's (out, (h, c))) is finite."""
+    if isinstance(out, (tuple, list)):
+        return all(_finite(o) for o in out)
+    return not isinstance(out, torch.Tensor) or bool(torch.isfinite(out).all())
+
+
 def module_outcome(spec, x):
     """The names of the modules whose outputs are not finite, in the order outputs are produced, found here."""
     m = P.model(spec).to(x.device)
     bad = []
     handles = [sub.register_forward_hook(
-        lambda module, args, out, name=name: bad.append(name) if not bool(torch.isfinite(out).all()) else None)
+        lambda module, args, out, name=name: bad.append(name) if not _finite(out) else None)
         for name, sub in m.named_modules()]
     try:
         with torch.no_grad():
@@ -166,7 +173,12 @@ def describe_model(spec):
             return f"Linear({item[1].shape[1]}, {item[1].shape[0]})"
         if item[0] == "scale":
             return f"Scale({item[1]})"
-        return {"tanh": "Tanh()", "relu": "ReLU()", "log": "Log()", "exp": "Exp()", "sqrt": "Sqrt()"}[item[0]]
+        if item[0] == "same":
+            return f"the module {item[1]} again"
+        if item[0] == "lstm":
+            return f"LSTM({item[1].shape[1]}, {item[2].shape[1]})"
+        return {"tanh": "Tanh()", "relu": "ReLU()", "log": "Log()", "exp": "Exp()", "sqrt": "Sqrt()", "fail": "Fail()",
+                "first": "First()"}[item[0]]
     parts = [f"{name}={text(item) if isinstance(item[0], str) else 'Sequential(' + ', '.join(map(text, item)) + ')'}"
              for name, item in spec["blocks"]]
     own = "" if spec["shift"] is None else f", then its own forward returns log(out - {spec['shift']})"

@@ -120,16 +120,24 @@ def test_uses_the_source_through_attention(learner, device, rng):
 
 def test_greedy_decoding(learner, device, rng):
     """greedy(src, steps) feeds back its own argmax from BOS: it equals the reference's tokens (int64), for any
-    bos_idx, batch size and source length (1 included)."""
-    for B, steps, bos, S in ((5, 1, V - 1, 4), (5, 6, V - 1, 4), (1, 4, 0, 3), (3, 5, 2, 1)):
+    bos_idx, batch size and source length (1 included); int64 tokens also from an int32 source, and a (B, 0) tensor
+    for steps=0."""
+    for B, steps, bos, S, src_dtype in ((5, 1, V - 1, 4, torch.int64), (5, 6, V - 1, 4, torch.int64),
+                                        (1, 4, 0, 3, torch.int64), (3, 5, 2, 1, torch.int64),
+                                        (4, 3, 1, 5, torch.int32), (2, 0, 1, 3, torch.int64)):
         for _ in range(50):  # beyond one step, a case where feeding back the argmax matters (never left to the seed)
             model, weights = reference(rng, device, bos)
             src = tokens(rng, device, B, S)
+            if steps == 0:
+                want = torch.zeros(B, 0, dtype=torch.int64, device=device)
+                break
             with torch.no_grad():
                 want = model.run(src, steps=steps)
                 if steps == 1 or not torch.equal(want, model.run(src, steps=steps, feed_back=False)):
                     break
-        got = expect_tensor(learner.probe("greedy", [V, E, H, bos], weights, src, steps), what="the greedy tokens",
+        where = f"{steps} step(s), a {str(src_dtype).replace('torch.', '')} source"
+        got = expect_tensor(learner.probe("greedy", [V, E, H, bos], weights, src.to(src_dtype), steps),
+                            what=f"the greedy tokens ({where}: always (B, steps) int64)",
                             shape=(B, steps), dtype=torch.int64, device=device)
         if not torch.equal(got, want):
             raise CheckFailure(f"greedy decoding for {steps} step(s) (bos_idx {bos}, batch {B}, a {S}-token source) "

@@ -30,15 +30,17 @@ def seed_of(rng):
 
 def test_to_tensor(learner, device, rng):
     """to_tensor turns (H, W, C) uint8 into float32 (C, H, W) in [0, 1] (0 and 255 included), for any size and
-    channel count and any memory layout, leaving the image unchanged."""
+    channel count and any memory layout, leaving the image unchanged; compared exactly with ToTensor's
+    img.float() / 255 (multiplying by 1 / 255 is off by one ulp for many values)."""
     for shape, layout in (((5, 7, 3), "contiguous"), ((4, 4, 1), "contiguous"), ((1, 9, 4), "contiguous"),
                           ((6, 3, 3), "transposed"), ((3, 5, 2), "strided")):
         img = torch.randint(0, 256, shape, generator=rng, dtype=torch.uint8)
         img.view(-1)[:2] = torch.tensor([0, 255], dtype=torch.uint8)
         img = img.to(device)
         got = learner.probe("call", "to_tensor", img, layout=layout)
-        expect_close(got.get("out"), img.permute(2, 0, 1).float() / 255, rtol=1e-6, atol=1e-7,
-                     what=f"to_tensor on a {layout} uint8 image of shape {shape}")
+        expect_close(got.get("out"), img.permute(2, 0, 1).float() / 255, rtol=0, atol=0,
+                     what=f"to_tensor on a {layout} uint8 image of shape {shape} (compared exactly: divide the float32 "
+                          "values by 255, as ToTensor does)")
         expect_close(got.get("input_after"), img, rtol=0, atol=0, what="the image after to_tensor (it must not change)")
 
 
@@ -147,11 +149,13 @@ def test_flip(learner, device, rng):
 
 def test_dataset_and_loader(learner, device, rng):
     """AugmentedDataset crops then flips each image with its own generator seeded once in __init__ (defaults p=0.5,
-    seed=0): items are (image, label) tuples, a DataLoader batches them reproducibly (10 images in batches of 4),
-    any access order continues the same generator, and two datasets alive at once do not disturb each other."""
+    seed=0) and the given p (0.0 and 1.0 with one seed: whatever the draws, a dataset that ignores p fails one of
+    them): items are (image, label) tuples, a DataLoader batches them reproducibly (10 images in batches of 4), any
+    access order continues the same generator, and two datasets alive at once do not disturb each other."""
     images = adversarial(rng, (10, 3, 6, 5)).float()
     labels = torch.randint(0, 4, (10,), generator=rng)
-    for p, seed, padding in ((0.5, seed_of(rng), 2), (None, None, 1)):
+    same = seed_of(rng)
+    for p, seed, padding in ((0.5, seed_of(rng), 2), (None, None, 1), (0.0, same, 2), (1.0, same, 2)):
         got = learner.probe("dataset", images, labels, 6, padding, p, seed, 4)
         label = "the defaults p=0.5, seed=0" if p is None else f"p {p}, seed {seed}"
         p, seed = (0.5, 0) if p is None else (p, seed)

@@ -77,12 +77,14 @@ CASES = ((0, 5, torch.float64), (4, 3, torch.float64), (2, 1, torch.float32))  #
 def test_masked_mean_equals_embedding_bag(learner, device, rng):
     """The pooled sentence vector is the mean over the tokens that are not pad_idx (zeros for an all-padding
     sentence): the (B, n_classes) logits equal nn.EmbeddingBag(mode='mean')'s, for pad_idx 0, 4 and 2, float64 and
-    float32, a batch of 1 included."""
+    float32, a batch of 1 included, with a pad_idx token inside the first sentence (words after it still count)."""
     for pad, B, dtype in CASES:
         weights, x = random_weights(rng, device, pad=pad, dtype=dtype), padded(rng, device, B=B, pad=pad)
+        x[0, 1], x[0, 2], x[0, 3] = pad, (pad + 1) % 9, (pad + 2) % 9  # a padding token between words
         tol = dict(rtol=1e-10, atol=1e-12) if dtype == torch.float64 else dict(rtol=1e-5, atol=1e-6)
         expect_close(learner.probe("forward", [9, 4, 3, pad], weights, x), bag(weights, x, pad), **tol,
-                     what=f"the sentence logits (pad_idx {pad}, batch of {B}, {str(dtype)[6:]})")
+                     what=f"the sentence logits (pad_idx {pad}, batch of {B}, {str(dtype)[6:]}; "
+                          "the first sentence has a padding token between words: skip it, keep the words after it)")
 
 
 def test_padding_changes_nothing(learner, device, rng):

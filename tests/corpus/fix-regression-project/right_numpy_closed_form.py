@@ -47,8 +47,8 @@ def fit_line(x, y, lr=0.01, epochs=1000):
 
 
 def least_squares(x, y):
-    x = np.asarray(x, dtype=np.float64).reshape(-1)
-    y = np.asarray(y, dtype=np.float64).reshape(-1)
+    x = np.asarray(x.detach() if torch.is_tensor(x) else x, dtype=np.float64).reshape(-1)
+    y = np.asarray(y.detach() if torch.is_tensor(y) else y, dtype=np.float64).reshape(-1)
     xm, ym = x.mean(), y.mean()
     w = ((x - xm) * (y - ym)).sum() / ((x - xm) ** 2).sum()
     return float(w), float(ym - w * xm)

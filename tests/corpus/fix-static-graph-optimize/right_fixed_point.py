@@ -34,7 +34,7 @@ def optimize(fn):
         calls = [n for n in graph.nodes if n.op.startswith("call")]
         for i, a in enumerate(calls):
             for b in calls[i + 1:]:
-                if (a.op, a.target, repr(a.args), repr(a.kwargs)) == (b.op, b.target, repr(b.args), repr(b.kwargs)):
+                if (a.op, a.target, repr(a.args), repr(sorted(a.kwargs.items()))) == (b.op, b.target, repr(b.args), repr(sorted(b.kwargs.items()))):
                     b.replace_all_uses_with(a)
                     graph.erase_node(b)
                     changed = True

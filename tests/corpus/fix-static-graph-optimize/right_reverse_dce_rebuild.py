@@ -12,7 +12,7 @@ def _sig(obj):
     if isinstance(obj, (list, tuple)):
         return type(obj).__name__ + "(" + ",".join(_sig(o) for o in obj) + ")"
     if isinstance(obj, dict):
-        return "{" + ",".join(f"{k}:{_sig(v)}" for k, v in obj.items()) + "}"
+        return "{" + ",".join(f"{k}:{_sig(v)}" for k, v in sorted(obj.items())) + "}"
     return type(obj).__name__ + ":" + repr(obj)
 
 

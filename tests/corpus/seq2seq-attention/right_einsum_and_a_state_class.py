@@ -55,6 +55,8 @@ class Seq2Seq(nn.Module):
             logits, state.h, state.ctx = self.decode_step(token, state.h, state.ctx, state.enc)
             token = logits.argmax(-1)
             picked.append(token)
+        if not picked:  # steps == 0
+            return src.new_zeros(src.size(0), 0, dtype=T.long)
         return T.stack(picked, 1).long()
 
 

@@ -1,0 +1,70 @@
+"""Violates: 'the first module whose output contains NaN, inf or -inf'. Only outputs that are a single tensor are checked: a module returning a tuple (nn.LSTM's (out, (h, c)), nn.MultiheadAttention's (out, weights)) is never reported, so its container (or None) is named."""
+from collections import deque
+
+import torch
+
+
+def _all_finite(tensors):
+    for t in tensors:
+        if t is not None and not torch.isfinite(t).all():
+            return False
+    return True
+
+
+class _Recorder:
+    def __init__(self):
+        self.first = None
+
+    def backward(self, node):
+        def hook(grad_inputs, grad_outputs):
+            if self.first is None and not _all_finite(grad_inputs):
+                self.first = type(node).__name__
+        return hook
+
+
+def first_nonfinite_grad(fn, *inputs):
+    args = [x.detach().clone().requires_grad_() if torch.is_tensor(x) and torch.is_floating_point(x) else x
+            for x in inputs]
+    root = fn(*args).sum()
+    rec, handles, visited = _Recorder(), [], set()
+    queue = deque([root.grad_fn])
+    try:
+        while queue:
+            node = queue.popleft()
+            if node is None or node in visited:
+                continue
+            visited.add(node)
+            handles.append(node.register_hook(rec.backward(node)))
+            queue.extend(nxt for nxt, _ in node.next_functions)
+        root.backward()
+    finally:
+        for h in handles:
+            h.remove()
+    return rec.first
+
+
+def _flatten(obj):
+    if torch.is_tensor(obj):
+        yield obj
+    elif isinstance(obj, (list, tuple)):
+        for o in obj:
+            yield from _flatten(o)
+    elif isinstance(obj, dict):
+        for o in obj.values():
+            yield from _flatten(o)
+
+
+def first_nonfinite_module(model, x):
+    result = []
+    handles = []
+    try:
+        for name, mod in model.named_modules():
+            def hook(m, inp, out, name=name):
+                if not result and torch.is_tensor(out) and out.is_floating_point() and not _all_finite([out]):
+                    result.append(name)
+            handles.append(mod.register_forward_hook(hook))
+        model(x)
+    finally:
+        for h in handles:
+            h.remove()
+    return result[0] if result else None
