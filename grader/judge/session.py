@@ -260,13 +260,16 @@ class WorkerSession:
             return figures
         if reset:
             procfs.reset_peak(self.pid)
-        return {"rss": float(self._memory_in_use()), "peak": float(procfs.peak_rss(self.pid)),
-                "cpu": procfs.cpu_seconds(self.pid),
-                "written": float(procfs.bytes_written({self.pid, *procfs.descendants(self.pid)})),
+        tree = self._tree()
+        return {"rss": float(self._memory_in_use(tree)), "peak": float(procfs.peak_rss(self.pid)),
+                "cpu": procfs.cpu_seconds(self.pid), "written": float(procfs.bytes_written(tree)),
                 "replies": float(self.reply_bytes)}
 
-    def _memory_in_use(self) -> int:
-        tree = {self.pid, *procfs.descendants(self.pid)}
+    def _tree(self) -> set[int]:
+        return {self.pid, *procfs.descendants(self.pid)}
+
+    def _memory_in_use(self, tree: set[int] | None = None) -> int:
+        tree = self._tree() if tree is None else tree
         used = sum(procfs.rss(p) for p in tree) + self._ledger.bytes(tree) + procfs.hidden_file_bytes(tree)
         if self._scratch is not None:
             used += procfs.folder_bytes(self._scratch.name)

@@ -376,17 +376,11 @@ class Fingerprints:
     lines: dict  # normalized line -> indexes of the functions it occurs in
     functions: tuple  # (needed hits, "file: qualified name") per function
     codes: frozenset  # co_code of every protected function (MIN_CODE_BYTES or longer)
-    long_codes: tuple  # the same, longest first: searched inside marshal data
 
     def copied(self, source: str) -> str | None:
         """The protected function ``source`` holds a copy of, or None."""
         hits: dict[int, int] = {}
-        seen: set[str] = set()
-        for raw in source.splitlines():
-            line = "".join(raw.split())
-            if len(line) < MIN_LINE_CHARS or line in seen:
-                continue
-            seen.add(line)
+        for line in set(_significant_lines(source.splitlines())):
             for index in self.lines.get(line, ()):
                 hits[index] = hits.get(index, 0) + 1
         for index, count in hits.items():
@@ -395,12 +389,14 @@ class Fingerprints:
         return None
 
     def unmarshals_protected(self, data: bytes) -> bool:
-        return any(code in data for code in self.long_codes)
+        """Whether marshal data holds a protected function's bytecode (stored there verbatim)."""
+        return any(code in data for code in self.codes)
 
 
-def _normalized_lines(text: str) -> list[str]:
+def _significant_lines(lines: list[str]) -> list[str]:
+    """Lines with their whitespace removed, keeping those of MIN_LINE_CHARS or more that are not comments."""
     out = []
-    for raw in text:
+    for raw in lines:
         line = "".join(raw.split())
         if len(line) >= MIN_LINE_CHARS and not line.startswith("#"):
             out.append(line)
@@ -442,7 +438,7 @@ def fingerprints(originals: list[types.CodeType]) -> Fingerprints:
                     texts[path] = f.read().splitlines()
             except (OSError, ValueError):
                 texts[path] = []
-        body = sorted(set(_normalized_lines(texts[path][code.co_firstlineno - 1:_last_line(code)])))
+        body = sorted(set(_significant_lines(texts[path][code.co_firstlineno - 1:_last_line(code)])))
         if len(body) < MIN_FUNCTION_LINES:
             continue
         index = len(functions)
@@ -450,8 +446,7 @@ def fingerprints(originals: list[types.CodeType]) -> Fingerprints:
                           f"{_package_tail(path) or path}: {code.co_name}"))
         for line in body:
             lines.setdefault(line, []).append(index)
-    return Fingerprints({k: tuple(v) for k, v in lines.items()}, tuple(functions), frozenset(codes),
-                        tuple(sorted(codes, key=len, reverse=True)))
+    return Fingerprints({k: tuple(v) for k, v in lines.items()}, tuple(functions), frozenset(codes))
 
 
 # ---------------------------------------------------------------- the audit hook
