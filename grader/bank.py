@@ -112,6 +112,14 @@ class Exercise:
         return self.directory / "test_hidden.py"
 
     @property
+    def measures_worker(self) -> bool:
+        """Whether its graders measure the worker from outside (``learner.measure()``, ``learner.memory()``):
+        then its worker may start no other process (a child that did the work and exited would leave no trace
+        in the worker's own figures)."""
+        return any(p.exists() and re.search(r"learner\.(measure|memory)\(", p.read_text(encoding="utf-8"))
+                   for p in (self.public_graders, self.hidden_graders))
+
+    @property
     def probes_path(self) -> Path | None:
         p = self.directory / "probes.py"
         return p if p.exists() else None

@@ -70,13 +70,24 @@ def pids_of_uid(uid: int) -> list[int]:
     return found
 
 
-def rss(pid: int) -> int:
-    """Resident bytes of one process (0 if it is gone)."""
+def held(pid: int) -> int:
+    """Bytes of memory one process holds: resident, plus swapped out (0 if it is gone).
+
+    Swap counts because a process can push its own pages out (``madvise(MADV_PAGEOUT)``, which Python's
+    ``mmap`` offers): data parked that way leaves the resident set but is held all the same."""
     try:
-        with open(f"/proc/{pid}/statm", "rb") as f:
-            return int(f.read().split()[1]) * PAGE
-    except (OSError, IndexError, ValueError):
+        with open(f"/proc/{pid}/status", "rb") as f:
+            text = f.read()
+    except OSError:
         return 0
+    total = 0
+    for line in text.splitlines():
+        if line.startswith((b"VmRSS:", b"VmSwap:")):
+            try:
+                total += int(line.split()[1]) * 1024
+            except (IndexError, ValueError):
+                pass
+    return total
 
 
 def peak_rss(pid: int) -> int:
@@ -91,12 +102,21 @@ def peak_rss(pid: int) -> int:
     return 0
 
 
+class Hidden(Exception):
+    """A process refuses the reader the /proc entries that measure it: it made itself non-dumpable
+    (``prctl(PR_SET_DUMPABLE, 0)``, or it runs a program the reader may not inspect). Its own user can
+    always read a dumpable process's entries, so nothing but the process itself hides them."""
+
+
 def reset_peak(pid: int) -> bool:
-    """Reset VmHWM to the current RSS (Linux clear_refs "5"); False where the kernel does not allow it."""
+    """Reset VmHWM to the current RSS (Linux clear_refs "5"); False where the kernel does not allow it
+    (no such file, the process is gone). Raises ``Hidden`` where the process hides it from the reader."""
     try:
         with open(f"/proc/{pid}/clear_refs", "wb") as f:
             f.write(b"5")
         return True
+    except PermissionError:
+        raise Hidden(pid) from None
     except OSError:
         return False
 
@@ -112,20 +132,30 @@ def cpu_seconds(pid: int) -> float:
 def bytes_written(pids: set[int] | list[int]) -> int:
     """Bytes these processes wrote: through write calls (``wchar``: files, pipes, sockets) or through
     pages they dirtied in files (``write_bytes``: a shared mapping), whichever is larger, per process.
-    Data parked in a file instead of in memory shows here, wherever the file is."""
+    Data parked in a file instead of in memory shows here, wherever the file is. Raises ``Hidden`` for
+    a process that hides its counters from the reader (a process that is gone counts 0)."""
     total = 0
     for pid in pids:
         try:
             with open(f"/proc/{pid}/io", "rb") as f:
                 fields = dict(line.split(b":", 1) for line in f.read().splitlines() if b":" in line)
             total += max(int(fields.get(b"wchar", b"0")), int(fields.get(b"write_bytes", b"0")))
+        except PermissionError:
+            raise Hidden(pid) from None
         except (OSError, ValueError):
             pass
     return total
 
 
-def tree_rss(pid: int) -> int:
-    return rss(pid) + sum(rss(p) for p in descendants(pid))
+def written_unless_hidden(pid: int, tree: set[int], *, reset: bool = False) -> int | None:
+    """What ``measure`` reads past the resident figures: the bytes ``tree`` wrote, after resetting ``pid``'s
+    high-water mark if asked; None where a process hides either from the reader (``Hidden``)."""
+    try:
+        if reset:
+            reset_peak(pid)
+        return bytes_written(tree)
+    except Hidden:
+        return None
 
 
 # ---------------------------------------------------------------- System V and POSIX shared memory
@@ -346,13 +376,19 @@ def hidden_file_bytes(tree: set[int]) -> int:
     return total
 
 
+INODE_BYTES = 1024  # what tmpfs charges each file, folder or link it holds (its "bogo" inode size)
+
+
 def tmpfs_used(folder: str) -> int:
-    """Bytes in use on the filesystem holding ``folder`` (for a private tmpfs: what was written there)."""
+    """Bytes in use on the filesystem holding ``folder`` (for a private tmpfs: what was written there), each file,
+    folder or link counted at ``INODE_BYTES`` too: names and empty files are kernel memory that no data block shows
+    (hundreds of thousands of entries can hold a model's saved tensors in their names)."""
     try:
         st = os.statvfs(folder)
     except OSError:
         return 0
-    return (st.f_blocks - st.f_bfree) * st.f_frsize
+    inodes = max(0, st.f_files - st.f_ffree) if st.f_files else 0
+    return (st.f_blocks - st.f_bfree) * st.f_frsize + inodes * INODE_BYTES
 
 
 def now() -> float:

@@ -91,6 +91,8 @@ def load(exercise: Exercise, path: Path) -> Submission:
         raise NotGradable(f"{path.name} has a syntax error {where}: {e.msg}") from None
     except ValueError as e:  # null bytes
         raise NotGradable(f"{path.name} cannot be read as Python: {e}") from None
+    except (RecursionError, MemoryError):  # the parser's own stack: an expression nested thousands deep
+        raise NotGradable(f"{path.name} cannot be compiled: an expression is nested too deeply") from None
     return Submission(path=path, source=source, filename=path.name, sha256=digest, cells=cells)
 
 
@@ -158,6 +160,9 @@ def _parse_notebook(raw: bytes, name: str) -> dict:
         nb = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError):
         raise NotGradable(f"{name} is not a valid notebook (not JSON): re-save it from Jupyter") from None
+    except (RecursionError, MemoryError):  # JSON nested past Python's stack: the file's doing, not prep's
+        raise NotGradable(f"{name} is not a valid notebook (its JSON is nested too deeply): re-save it from "
+                          "Jupyter") from None
     if not isinstance(nb, dict):
         raise NotGradable(f"{name} is not a notebook: it is JSON but not an object")
     if "nbformat" in nb and nb.get("nbformat") != 4:

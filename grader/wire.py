@@ -102,6 +102,24 @@ def _span(t: torch.Tensor) -> tuple[torch.Tensor, list[int], list[int]]:
     return flat, list(t.shape), list(t.stride())
 
 
+def _requires_grad(t: torch.Tensor) -> bool:
+    """The flag as autograd keeps it: from the C level, past a subclass's own ``requires_grad`` property."""
+    with torch._C.DisableTorchFunctionSubclass():
+        return bool(torch._C.TensorBase.requires_grad.__get__(t))
+
+
+def _type_name(t: torch.Tensor) -> str:
+    """A plain tensor's or Parameter's name by identity of its class; a subclass's own name, never a plain one
+    (a subclass may call itself ``torch.Tensor``: its ``__module__`` and ``__qualname__`` are its to choose)."""
+    cls = type(t)
+    if cls is torch.Tensor:
+        return "torch.Tensor"
+    if cls is torch.nn.Parameter:
+        return "torch.nn.parameter.Parameter"
+    name = f"{cls.__module__}.{cls.__qualname__}"
+    return f"{name} (a subclass)" if name in PLAIN_TENSOR_TYPES else name
+
+
 def encode(tree: Any, *, on_opaque: Callable[[Any], Opaque] | None = None) -> bytes:
     """Serialise a tree to one frame body (without the frame header)."""
     tensors: dict[str, torch.Tensor] = {}
@@ -130,8 +148,8 @@ def encode(tree: Any, *, on_opaque: Callable[[Any], Opaque] | None = None) -> by
             node = {
                 "$tensor": key,
                 "device": str(v.device),
-                "requires_grad": bool(v.requires_grad),
-                "type": f"{type(v).__module__}.{type(v).__qualname__}",
+                "requires_grad": _requires_grad(v),
+                "type": _type_name(v),
             }
             if getattr(v, LAYOUT_ATTR, False) and not v.is_contiguous():
                 with torch._C.DisableTorchFunctionSubclass():
@@ -177,6 +195,8 @@ def decode(blob: bytes, *, place: Callable[[torch.Tensor, TensorInfo], torch.Ten
         body = json.loads(header["__metadata__"]["prep"])
     except (ValueError, KeyError, TypeError) as e:
         raise WireError(f"unreadable message header: {e}") from None
+    except (RecursionError, MemoryError):  # JSON nested past the stack, before MAX_TREE_DEPTH can be checked
+        raise WireError("message tree too deep") from None
     if not isinstance(body, dict) or body.get("v") != PROTOCOL_VERSION:
         raise WireError("wrong protocol version")
     try:

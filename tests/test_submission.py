@@ -86,6 +86,8 @@ def test_magics_and_shell_lines_are_not_run(tmp_path):
     (json.dumps({"nbformat": 3, "cells": []}).encode(), "nbformat 3; prep reads nbformat 4"),
     (json.dumps({"nbformat": 4}).encode(), "has no list of cells"),
     (b"\xff\xfe\x00garbage", "not a valid notebook"),
+    (b'{"nbformat": 4, "cells": [], "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+     r"not a valid notebook \(its JSON is nested too deeply\)"),  # RecursionError in json.loads: the file's doing
 ])
 def test_broken_notebooks_are_not_gradable_with_a_reason(tmp_path, content, message):
     path = tmp_path / "bad.ipynb"
@@ -98,6 +100,14 @@ def test_syntax_error_names_the_line(tmp_path):
     path = tmp_path / "oops.py"
     path.write_text("x = 1\ndef f(:\n")
     with pytest.raises(submission.NotGradable, match="syntax error at line 2"):
+        submission.load(EX, path)
+
+
+def test_an_expression_nested_too_deeply_to_compile_is_not_gradable(tmp_path):
+    """The parser's own stack overflows (MemoryError or RecursionError): the learner's file, never prep's failure."""
+    path = tmp_path / "deep.py"
+    path.write_text("DEEP = " + "-" * 100_000 + "1\n")
+    with pytest.raises(submission.NotGradable, match="cannot be compiled: an expression is nested too deeply"):
         submission.load(EX, path)
 
 

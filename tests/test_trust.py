@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import ast
 import os
+import shutil
+import subprocess
+import sys
 import textwrap
 import time
 from pathlib import Path
@@ -491,7 +494,7 @@ def test_the_import_graph_of_grader_has_no_cycles():
 
 def test_worker_and_judge_share_only_leaf_modules():
     graph = _graph()
-    leaves = {"grader.wire", "grader.procfs", "grader.drive", "grader.drawn", "grader"}
+    leaves = {"grader.wire", "grader.procfs", "grader.drive", "grader.drawn", "grader.plain_shapes", "grader"}
     for name, deps in graph.items():
         if name.startswith("grader.worker"):
             assert not {d for d in deps if d.startswith("grader.judge")}, f"{name} imports the judge"
@@ -502,12 +505,16 @@ def test_worker_and_judge_share_only_leaf_modules():
         assert graph[leaf] <= {"grader"}, f"{leaf} must stay a leaf, imports {graph[leaf]}"
 
 
-def test_memory_parked_in_a_memfd_is_measured(grade_file):
-    """A plain forward that parks every saved tensor in a memfd (pages no resident-set figure shows, in no
-    folder) keeps as much as one that keeps them in RAM: the measurement counts memfds and deleted files."""
+@pytest.mark.parametrize("where", ["memfd", "socket", "xattr", "shm_subdir", "symlink_names"])
+def test_memory_parked_outside_the_resident_set_is_measured(where, grade_file):
+    """A plain forward that parks every saved tensor where no resident-set figure shows it keeps as much as one that
+    keeps them in RAM: in a memfd (in no folder: the measurement counts memfds and deleted files), in unix socket
+    buffers (kernel memory, sent without a write call: a measured worker cannot create sockets or pipes), in extended
+    attributes of a scratch file (refused in every worker), in files in a subfolder of /dev/shm (no folders there),
+    or in the names and targets of symlinks (no symlinks)."""
     attacks = ROOT / "tests" / "measure_attacks"
     plain = grade_file("activation-checkpointing", attacks / "activation_checkpointing_plain.py", seed=5)
-    parked = grade_file("activation-checkpointing", attacks / "activation_checkpointing_memfd.py", seed=5)
+    parked = grade_file("activation-checkpointing", attacks / f"activation_checkpointing_{where}.py", seed=5)
     assert not plain.full_marks
     assert parked.score <= plain.score, [(t.name, t.outcome) for t in parked.tests]
 
@@ -530,3 +537,202 @@ def test_memory_parked_in_files_on_disk_is_measured(exercise, grade_file):
             shutil.rmtree(folder, ignore_errors=True)
     assert not plain.full_marks
     assert parked.score <= plain.score, [(t.name, t.outcome, t.message) for t in parked.tests if t.outcome == "passed"]
+
+
+# Run a command as this user, without CAP_SYS_PTRACE when that user is root: /proc then shows the judge what it shows
+# an ordinary user (a non-dumpable process's counters are refused).
+_WITHOUT_PTRACE = """
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+if os.geteuid() == 0 and libc.prctl(24, 19, 0, 0, 0) != 0:  # PR_CAPBSET_DROP, CAP_SYS_PTRACE
+    sys.exit(f"cannot drop CAP_SYS_PTRACE: {os.strerror(ctypes.get_errno())}")
+os.execv(sys.argv[1], sys.argv[1:])
+"""
+
+
+def test_a_worker_that_hides_its_counters_fails_the_measurement(tmp_path):
+    """A worker that makes itself non-dumpable hides its peak and the bytes it writes from a judge of its own user
+    (here: the disk offload, which those bytes catch): the measured grader fails and says why, instead of passing."""
+    import glob
+    import shutil
+
+    prep = str(Path(sys.executable).with_name("prep"))
+    attack = ROOT / "tests" / "measure_attacks" / "activation_checkpointing_nondumpable.py"
+    before = set(glob.glob("/var/tmp/prep-offload-*")) | set(glob.glob("/tmp/prep-offload-*"))
+    try:
+        proc = subprocess.run([sys.executable, "-c", _WITHOUT_PTRACE, prep, "check", "activation-checkpointing",
+                               "--file", str(attack), "--seed", "5"], capture_output=True, text=True, timeout=300,
+                              env={**os.environ, "PREP_HOME": str(tmp_path / "home"), "PREP_LANG": "en"})
+    finally:
+        for folder in (set(glob.glob("/var/tmp/prep-offload-*")) | set(glob.glob("/tmp/prep-offload-*"))) - before:
+            shutil.rmtree(folder, ignore_errors=True)
+    if "cannot drop CAP_SYS_PTRACE" in proc.stderr:
+        pytest.skip(proc.stderr.strip())
+    assert "activation-checkpointing: 6/9 points" in proc.stdout, proc.stdout + proc.stderr
+    assert "FAIL  test_saves_at_most_block_inputs" in proc.stdout
+    assert "prep could not measure your code's memory from outside: the worker made its process unreadable" \
+        in proc.stdout
+
+
+def test_a_measured_exercise_allows_threads_but_no_other_process(tmp_path):
+    """Where graders measure the worker from outside, work done in a child that exits before the reading leaves no
+    trace in the worker's figures: the worker of such an exercise may start threads (torch's pools, jit.fork) but no
+    process (fork, vfork, clone without CLONE_THREAD, posix_spawn, subprocess, multiprocessing), and no kernel buffer
+    that could hold data outside its figures (sockets, pipes; files and memfds it may still use)."""
+    script = textwrap.dedent("""
+        import multiprocessing, os, subprocess, threading, torch
+        from grader.worker import seal
+        assert seal.forbid_processes() is None
+        seen = []
+        t = threading.Thread(target=seen.append, args=("thread",)); t.start(); t.join()
+        torch.set_num_threads(2)
+        x = torch.randn(512, 512)
+        seen.append(bool(torch.isfinite(x @ x).all()))
+        fut = torch.jit.fork(torch.mm, x, x); seen.append(torch.jit.wait(fut).shape == (512, 512))
+        for name, start in (("fork", os.fork), ("subprocess", lambda: subprocess.run(["true"])),
+                            ("posix_spawn", lambda: os.posix_spawn("/bin/true", ["true"], {})),
+                            ("multiprocessing", lambda: multiprocessing.get_context("fork").Process(target=print).start())):
+            try:
+                if start() == 0:
+                    os._exit(0)
+                seen.append(name + " started")
+            except OSError as e:
+                seen.append(name + " refused" if e.errno == 1 else name + " " + str(e))
+        import socket
+        for name, make in (("socketpair", socket.socketpair), ("pipe", os.pipe),
+                           ("tcp socket", lambda: socket.socket(socket.AF_INET, socket.SOCK_STREAM))):
+            try:
+                make()
+                seen.append(name + " made")
+            except OSError as e:
+                seen.append(name + " refused" if e.errno == 1 else name + " " + str(e))
+        fd = os.memfd_create("ok")
+        seen.append(os.write(fd, b"files still work") == 16)
+        print(seen)
+    """)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.strip() == str(["thread", True, True, "fork refused", "subprocess refused",
+                                       "posix_spawn refused", "multiprocessing refused", "socketpair refused",
+                                       "pipe refused", "tcp socket refused", True])
+
+
+def test_a_hessian_formed_in_a_child_process_is_refused(grade_file):
+    """hvp that forms H in a forked child (which exits before the judge reads the worker's peak) does not pass
+    "never forms H": the exercise measures its worker, so its worker cannot fork."""
+    attacks = ROOT / "tests" / "measure_attacks"
+    result = grade_file("hessian-vector-product", attacks / "hessian_vector_product_fork.py", seed=5)
+    outcome = {t.name: t.outcome for t in result.tests}
+    assert outcome["test_hvp_never_forms_the_hessian"] == "failed", outcome
+    assert outcome["test_hessian_matches_autograd"] == "passed", outcome  # the rest of the file runs as before
+
+
+_CONFINED = """
+import os, sys, tempfile, threading
+from grader.worker import seal
+scratch = tempfile.mkdtemp(prefix="prep-confined-")
+outside = sys.argv[1]
+why = seal.confine_writes([scratch])
+if why is not None:
+    print("SKIP", why)
+    sys.exit(0)
+seen = []
+def attempt(name, act):
+    try:
+        act()
+        seen.append(name + " done")
+    except OSError as e:
+        seen.append(name + " refused")
+attempt("scratch file", lambda: open(os.path.join(scratch, "ok.txt"), "w").write("ok"))
+attempt("/dev/null", lambda: open("/dev/null", "w").write("ok"))
+attempt("/dev/shm", lambda: os.unlink(tempfile.mkstemp(dir="/dev/shm")[1]))
+attempt("a terminal", lambda: open("/dev/ptmx", "w"))  # world-writable, like the learner's own /dev/pts/N
+attempt("file outside", lambda: open(outside, "w"))
+attempt("folder outside", lambda: os.mkdir(outside + ".d"))
+t = threading.Thread(target=attempt, args=("file outside from a thread", lambda: open(outside, "a")))
+t.start(); t.join()
+attempt("judge memory", lambda: open(f"/proc/{os.getppid()}/mem", "r+b"))
+attempt("scratch folder", lambda: os.mkdir(os.path.join(scratch, "sub")))
+attempt("/dev/shm folder", lambda: os.mkdir(tempfile.mktemp(dir="/dev/shm")))  # invisible to the judge's ledger
+attempt("symlink", lambda: os.symlink("x" * 200, os.path.join(scratch, "link")))  # names and targets: unaccounted
+import multiprocessing
+attempt("posix semaphore", lambda: multiprocessing.Lock())  # sem_open: a regular file made and linked in /dev/shm
+why = seal.forbid_hidden_stores()
+if why is None:
+    attempt("xattr", lambda: os.setxattr(os.path.join(scratch, "ok.txt"), "user.saved", b"x" * 1000))
+    import ctypes
+    def add_key():
+        libc = ctypes.CDLL(None, use_errno=True)
+        nr = {"x86_64": 248, "aarch64": 217}[os.uname().machine]
+        if libc.syscall(nr, b"user", b"prep-test", b"secret", 6, -3) < 0:  # KEY_SPEC_SESSION_KEYRING
+            raise OSError(ctypes.get_errno(), "add_key")
+    attempt("key", add_key)
+print(seen)
+"""
+
+
+def test_the_worker_writes_only_in_its_scratch_folder_and_cannot_reach_the_judge(tmp_path):
+    """Learner code runs as the learner's own user in `prep check`: Landlock lets it write only in its scratch folder
+    (and /dev/shm, /dev/null, the GPUs: not a terminal), from any thread, and not trace or write the memory of a process
+    outside (its parent, the judge); no symlinks, and in /dev/shm only regular files (what shm_open and sem_open make);
+    seccomp refuses extended attributes and keys (kernel memory no figure shows; keys outlive the worker)."""
+    outside = tmp_path / "grader_on_disk.py"
+    proc = subprocess.run([sys.executable, "-c", _CONFINED, str(outside)], capture_output=True, text=True,
+                          timeout=60, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    if proc.stdout.startswith("SKIP"):
+        pytest.skip(proc.stdout.strip())
+    assert proc.stdout.strip() == str(["scratch file done", "/dev/null done", "/dev/shm done", "a terminal refused",
+                                       "file outside refused",
+                                       "folder outside refused", "file outside from a thread refused",
+                                       "judge memory refused", "scratch folder done", "/dev/shm folder refused",
+                                       "symlink refused", "posix semaphore done", "xattr refused", "key refused"])
+    assert not outside.exists()
+
+
+def test_a_submission_cannot_rewrite_the_hidden_graders_it_is_graded_by(tmp_path):
+    """tests/redteam/rewrite_graders.py finds the bank the judge grades with ($PREP_BANK, in the judge's environment)
+    and turns every hidden grader into an empty pass before the judge loads them: the files stay as they were and the
+    submission scores what the same wrong code scores without the trick."""
+    bank = tmp_path / "bank"
+    shutil.copytree(ROOT / "exercises" / "autograd-mul", bank / "exercises" / "autograd-mul",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    (bank / "solutions").mkdir()
+    shutil.copy(ROOT / "solutions" / "autograd-mul.py", bank / "solutions")
+    graders = {p: p.read_bytes() for p in (bank / "exercises" / "autograd-mul").glob("test_*.py")}
+    prep = str(Path(sys.executable).with_name("prep"))
+    env = {**os.environ, "PREP_BANK": str(bank), "PREP_HOME": str(tmp_path / "home"), "PREP_LANG": "en"}
+
+    def score(path: Path) -> str:
+        proc = subprocess.run([prep, "check", "autograd-mul", "--file", str(path), "--seed", "5"],
+                              capture_output=True, text=True, timeout=300, env=env)
+        first = proc.stdout.splitlines()[0] if proc.stdout else proc.stderr
+        assert first.startswith("autograd-mul: "), proc.stdout + proc.stderr
+        return first.split()[1]
+
+    attacked = score(ROOT / "tests" / "redteam" / "rewrite_graders.py")
+    assert {p: p.read_bytes() for p in graders} == graders, "a hidden grader was rewritten"
+    assert attacked == score(ROOT / "tests" / "corpus" / "autograd-mul" / "wrong_swapped_gradients.py")
+
+
+def test_a_write_outside_the_scratch_folder_is_explained(tmp_path, grade_file):
+    """A submission that saves to an absolute path elsewhere is refused by the confinement, and the learner is told
+    why and what to do instead, whichever way the refusal is worded (Python's PermissionError, torch.save's)."""
+    for name, line in (("open", "open('/var/tmp/prep_answers.txt', 'w')"),
+                       ("torch_save", "torch.save(torch.ones(2), '/var/tmp/prep_model.pt')")):
+        path = write(tmp_path, f"{name}.py", f"import torch\n{line}\n")
+        result = grade_file("autograd-mul", path)
+        assert result.status == "not_gradable"
+        assert "Permission denied" in result.message
+        assert ("[prep runs your code in a scratch folder, its current folder, and lets it create or change files only "
+                "there: use a relative path or the tempfile module]") in result.message, result.message
+
+
+def test_tempfile_in_a_forked_worker_uses_its_scratch_folder(tmp_path, grade_file):
+    """A worker forked from a zygote gets its own TMPDIR, and Python's tempfile follows it (not the zygote's cached
+    choice, /tmp, where the confinement would refuse the write): tempfile.mkdtemp() at load and in a call works."""
+    reference = (ROOT / "solutions" / "autograd-mul.py").read_text()
+    path = write(tmp_path, "uses_tempfile.py", reference.replace(
+        "import torch", "import os, tempfile, torch\ntorch.save(torch.ones(1), os.path.join(tempfile.mkdtemp(), 'm.pt'))", 1))
+    result = grade_file("autograd-mul", path)
+    assert result.full_marks, result.message or [(t.name, t.message) for t in result.tests if t.outcome != "passed"]

@@ -76,6 +76,27 @@ def test_tensor_subclass_arrives_as_a_plain_tensor_with_its_type_named():
     assert not infos[0].is_plain and "Liar" in infos[0].type_name
 
 
+def test_a_subclass_cannot_lie_about_its_requires_grad_or_call_itself_a_plain_tensor():
+    """The facts sent beside a tensor come from autograd's own flag and the class's identity, not from what the
+    object says: a subclass named torch.Tensor whose requires_grad property says False (round-5 red team)."""
+    class Plain(torch.Tensor):
+        @property
+        def requires_grad(self):
+            return False
+
+    Plain.__module__, Plain.__qualname__ = "torch", "Tensor"
+    with torch.enable_grad():
+        out = (torch.ones(3, requires_grad=True) * 2).as_subclass(Plain)
+    assert out.requires_grad is False  # what the object claims
+    infos = []
+    wire.decode(wire.encode(out), place=lambda t, info: infos.append(info) or t)
+    assert infos[0].requires_grad is True
+    assert not infos[0].is_plain and infos[0].type_name == "torch.Tensor (a subclass)"
+    param = torch.nn.Parameter(torch.ones(2))
+    wire.decode(wire.encode(param), place=lambda t, info: infos.append(info) or t)
+    assert infos[1].is_plain and infos[1].requires_grad
+
+
 def _frame_with_tree(tree, tensors=None):
     return save(tensors or {}, metadata={"prep": json.dumps({"v": wire.PROTOCOL_VERSION, "tree": tree})})
 
@@ -112,6 +133,14 @@ def test_decoder_rejects_deep_nesting():
         tree = [tree]
     with pytest.raises(wire.WireError):
         wire.decode(_frame_with_tree(tree))
+
+
+def test_decoder_rejects_json_nested_past_the_stack():
+    """A forged frame nested far deeper than MAX_TREE_DEPTH overflows json.loads before the tree walk can count:
+    still a WireError (the worker's fault), never prep's own RecursionError."""
+    body = b'{"v": %d, "tree": ' % wire.PROTOCOL_VERSION + b"[" * 200_000 + b"]" * 200_000 + b"}"
+    with pytest.raises(wire.WireError, match="too deep"):
+        wire.decode(save({}, metadata={"prep": body.decode()}))
 
 
 def test_pickle_bytes_are_not_a_frame():

@@ -81,7 +81,8 @@ def grade(exercise: Exercise, path: Path, *, seed: int | None = None, limits: Li
         # (learner code can write a forged reply to the pipe, so a reply cannot vouch for itself).
         try:
             session.request({"op": "prepare", "probes": probes, "bans": list(exercise.bans),
-                             "ban_ops": list(exercise.ban_ops), "autograd": exercise.autograd})
+                             "ban_ops": list(exercise.ban_ops), "autograd": exercise.autograd,
+                             "one_process": exercise.measures_worker})
         except LearnerError as e:
             raise InfraError(f"the exercise's probes or bans failed to load in the worker: {e.message}") from None
         try:
@@ -107,16 +108,19 @@ def grade(exercise: Exercise, path: Path, *, seed: int | None = None, limits: Li
 
 
 def warm_up_judge(modules: tuple[str, ...] = ()) -> None:
-    """Pay the judge's one-off costs while the worker starts: pytest, the sympy import that
-    torch's autograd.grad performs on its first call with explicit grad_outputs, and the
-    exercise's declared heavy imports (its graders need them too)."""
+    """Pay the judge's one-off costs while the worker starts: pytest, autograd's first call with
+    explicit grad_outputs, and the exercise's declared heavy imports (its graders need them too).
+    That first call would import sympy for a shape comparison; a stand-in spares it (plain_shapes)."""
     import importlib
 
     import pytest  # noqa: F401
     import torch
 
+    from grader import plain_shapes
+
     for name in modules:
         importlib.import_module(name)
+    plain_shapes.install()
 
     import grader.judge.checks  # noqa: F401
     import grader.judge.plugin  # noqa: F401

@@ -63,7 +63,9 @@ class Learner:
     def memory(self) -> int:
         """Bytes the worker holds now, read by the kernel from outside it: its process tree's resident
         memory plus the shared memory and scratch files it created."""
-        return int(self.session.measure()["rss"])
+        figures = self.session.measure()
+        _refuse_hidden(figures)
+        return int(figures["rss"])
 
     @contextmanager
     def measure(self) -> Iterator["Measurement"]:
@@ -79,10 +81,12 @@ class Learner:
         cannot decide the verdict.
         """
         before = self.session.measure(reset=True)
+        _refuse_hidden(before)
         m = Measurement(rss_before=int(before["rss"]), peak_before=int(before["peak"]), cpu_before=before["cpu"],
                         started=time.monotonic())
         yield m
         after = self.session.measure()
+        _refuse_hidden(after)
         m.rss_after, m.peak = int(after["rss"]), int(after["peak"])
         m.cpu_s, m.wall_s = after["cpu"] - m.cpu_before, time.monotonic() - m.started
         # What the worker wrote in the block, less its replies: data parked in a file (saved tensors offloaded to
@@ -104,6 +108,15 @@ class Learner:
         with ``torch.autograd.gradcheck`` / ``gradgradcheck``.
         """
         return _remote_derivative(self, target, order=0, splits=[], masks=[])
+
+
+def _refuse_hidden(figures: dict) -> None:
+    # Only the worker's own doing hides its /proc entries from its own user: a figure that cannot be read
+    # (a peak that cannot be reset, bytes written that cannot be counted) would let it pass unmeasured.
+    if figures.get("hidden"):
+        raise CheckFailure("prep could not measure your code's memory from outside: the worker made its process "
+                           "unreadable (prctl(PR_SET_DUMPABLE, 0), or a program it started)",
+                           "leave the process as it is: no prctl, no other programs")
 
 
 @dataclass

@@ -62,7 +62,17 @@ class LearnerError(Exception):
 
     def summary(self) -> str:
         text = f"{self.type}: {self.message}" if self.message else self.type
-        return f"{text} ({self.where})" if self.where else text
+        text = f"{text} ({self.where})" if self.where else text
+        if self.looks_like_a_write_outside_scratch:
+            text += (" [prep runs your code in a scratch folder, its current folder, and lets it create or change "
+                     "files only there: use a relative path or the tempfile module]")
+        return text
+
+    @property
+    def looks_like_a_write_outside_scratch(self) -> bool:
+        """The worker's Landlock confinement refuses writes outside its scratch folder with EACCES ("Permission
+        denied", as Python and torch.save word it)."""
+        return "Permission denied" in self.message
 
     @property
     def looks_like_out_of_memory(self) -> bool:
@@ -248,7 +258,8 @@ class WorkerSession:
         """The kernel's figures for the worker, read from outside it: ``rss`` (bytes held now by its
         process tree, plus the shared memory and scratch files it created), ``peak`` (its resident
         high-water mark since the last ``reset``), ``cpu`` (seconds), ``written`` (bytes its tree wrote to
-        files and pipes) and ``replies`` (bytes the judge read from it). Learner code cannot rewrite them."""
+        files and pipes) and ``replies`` (bytes the judge read from it). Learner code cannot rewrite them;
+        it can only hide some of them (a non-dumpable process): then ``hidden`` is True."""
         if self.died is not None:
             raise self.died
         if self.pool is not None:
@@ -258,19 +269,18 @@ class WorkerSession:
                 raise InfraError(f"could not measure the worker ({e})") from None
             figures["replies"] = float(self.reply_bytes)
             return figures
-        if reset:
-            procfs.reset_peak(self.pid)
         tree = self._tree()
+        written = procfs.written_unless_hidden(self.pid, tree, reset=reset)  # None: Learner.measure fails the grader
         return {"rss": float(self._memory_in_use(tree)), "peak": float(procfs.peak_rss(self.pid)),
-                "cpu": procfs.cpu_seconds(self.pid), "written": float(procfs.bytes_written(tree)),
-                "replies": float(self.reply_bytes)}
+                "cpu": procfs.cpu_seconds(self.pid), "written": float(written or 0),
+                "replies": float(self.reply_bytes), "hidden": written is None}
 
     def _tree(self) -> set[int]:
         return {self.pid, *procfs.descendants(self.pid)}
 
     def _memory_in_use(self, tree: set[int] | None = None) -> int:
         tree = self._tree() if tree is None else tree
-        used = sum(procfs.rss(p) for p in tree) + self._ledger.bytes(tree) + procfs.hidden_file_bytes(tree)
+        used = sum(procfs.held(p) for p in tree) + self._ledger.bytes(tree) + procfs.hidden_file_bytes(tree)
         if self._scratch is not None:
             used += procfs.folder_bytes(self._scratch.name)
         return used

@@ -22,9 +22,15 @@ def _limit(kind: int, value: int) -> None:
     resource.setrlimit(kind, (value, value))
 
 
-def warm_up() -> None:
-    """The first autograd.grad call with explicit grad_outputs imports sympy (~0.25 s): pay it early."""
+def warm_up(*, plain_shapes: bool = False) -> None:
+    """The first autograd.grad call with explicit grad_outputs imports sympy (~0.25 s): pay it early,
+    or, with ``plain_shapes`` (a worker for one submission), spare it until something needs it."""
     import torch
+
+    if plain_shapes:
+        from grader import plain_shapes as stand_in
+
+        stand_in.install()
 
     x = torch.ones(2, dtype=torch.float64, requires_grad=True)
     torch.autograd.grad((x * x).sum(), x, torch.ones((), dtype=torch.float64), create_graph=True)
@@ -89,7 +95,8 @@ def numerics_defaults() -> None:
 
 
 def serve(request_fd: int, reply_fd: int, *, warm: bool, modules: list[str] | None = None) -> None:
-    """Answer requests until the judge closes the pipe or says shutdown; never returns."""
+    """Answer requests until the judge closes the pipe or says shutdown; never returns. ``warm``: a
+    spawned worker for one submission warms itself up (a zygote's child was warmed in the zygote)."""
     import torch
 
     from grader import wire
@@ -111,9 +118,9 @@ def serve(request_fd: int, reply_fd: int, *, warm: bool, modules: list[str] | No
 
     runtime = Runtime()
     send({"ok": True, "value": {"torch": torch.__version__, "pid": os.getpid()}})
+    preload(modules or [])  # before the stand-in: an exercise that preloads the real module keeps it
     if warm:
-        warm_up()  # while the judge finishes its own imports
-    preload(modules or [])
+        warm_up(plain_shapes=True)  # while the judge finishes its own imports
     while True:
         try:
             request = wire.decode(wire.read_frame(request_fd), place=place, layouts=True)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import importlib.util
 import inspect
 import linecache
+import os
 import sys
 import traceback
 import types
@@ -71,6 +72,13 @@ class Runtime:
     def op_prepare(self, req: dict) -> Any:
         """Seal what the exercise bans and load its probes: before any learner code exists in this
         process, so the judge can trust this reply's verdict (a failure here is prep's, never the learner's)."""
+        # Files and processes outside: the learner's code may write only in its scratch folder (not the graders, not
+        # the judge's modules), and may not touch the judge. Its cwd, HOME and TMPDIR are that folder. Where Landlock
+        # is missing nothing here can make up for it, and the judge would not trust a report of it: see the docs.
+        seal.confine_writes([os.getcwd(), os.environ.get("TMPDIR", ""), os.environ.get("HOME", "")])
+        seal.forbid_hidden_stores()  # no xattrs, no keys: data no memory figure sees, or that outlives the worker
+        if req.get("one_process"):  # graders measure this process from outside: no child may do the work
+            seal.forbid_processes()
         bans, ops = list(req.get("bans") or []), list(req.get("ban_ops") or [])
         autograd = req.get("autograd", True) is not False
         if bans or ops or not autograd:  # first: nothing loaded after this, probes included, can reach what is banned

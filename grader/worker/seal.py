@@ -618,23 +618,41 @@ def _install_hook(protected: frozenset[str], suffixes: tuple[str, ...], ancestor
 # ---------------------------------------------------------------- no new programs (seccomp)
 
 
-# (audit arch, execve, execveat, seccomp syscall, x32 bit or 0) per machine; see linux/audit.h and unistd.h
+# Per machine: audit arch, x32 bit (or 0), and the numbers of the calls the filters name (linux/audit.h, unistd.h).
+# aarch64 has no fork or vfork calls: glibc forks through clone there.
 _SECCOMP_ABI = {
-    "x86_64": (0xC000003E, 59, 322, 317, 0x40000000),
-    "aarch64": (0xC00000B7, 221, 281, 277, 0),
+    "x86_64": {"arch": 0xC000003E, "x32": 0x40000000, "seccomp": 317, "execve": 59, "execveat": 322,
+               "clone": 56, "fork": 57, "vfork": 58, "clone3": 435,
+               "socket": 41, "socketpair": 53, "pipe": 22, "pipe2": 293, "splice": 275, "tee": 276,
+               "vmsplice": 278, "msgget": 68, "mq_open": 240, "add_key": 248, "io_uring_setup": 425,
+               "setxattr": 188, "lsetxattr": 189, "fsetxattr": 190, "setxattrat": 463, "request_key": 249,
+               "keyctl": 250},
+    "aarch64": {"arch": 0xC00000B7, "x32": 0, "seccomp": 277, "execve": 221, "execveat": 281,
+                "clone": 220, "clone3": 435,
+                "socket": 198, "socketpair": 199, "pipe2": 59, "splice": 76, "tee": 77, "vmsplice": 75,
+                "msgget": 186, "mq_open": 180, "add_key": 217, "io_uring_setup": 425,
+                "setxattr": 5, "lsetxattr": 6, "fsetxattr": 7, "setxattrat": 463, "request_key": 218, "keyctl": 219},
 }
+# Calls that make kernel buffers a process can fill with data that no figure of it shows (not resident,
+# not written): socket buffers (several MB each), pipes (1 MB each, filled by vmsplice or splice from a
+# file since deleted), message queues, io_uring rings. Refused in a measured worker (forbid_processes); keys are
+# refused in every worker (_HIDDEN_STORE_CALLS).
+_KERNEL_BUFFER_CALLS = ("socket", "socketpair", "pipe", "pipe2", "splice", "tee", "vmsplice", "msgget", "mq_open",
+                        "io_uring_setup")
+# Calls that store data where no figure of any worker shows it, and that outlive the worker: extended attributes
+# (kernel memory on tmpfs, 64 kB a value, none of it in a file's size or blocks) and the kernel's keyrings (per uid:
+# the next learner graded under the same sandbox uid could read them). Refused in every worker (forbid_hidden_stores).
+_HIDDEN_STORE_CALLS = ("setxattr", "lsetxattr", "fsetxattr", "setxattrat", "add_key", "request_key", "keyctl")
+_LD_ABS, _JEQ, _JGE, _JSET, _RET = 0x20, 0x15, 0x35, 0x45, 0x06
+_ALLOW, _ERRNO = 0x7FFF0000, 0x00050000  # SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO | errno
+_EPERM, _ENOSYS = 1, 38
+_CLONE_THREAD = 0x00010000
 
 
-def forbid_exec() -> str | None:
-    """Refuse, in the kernel, every new program this process or its children would start.
-
-    The audit hook refuses ``subprocess``, ``os.exec*`` and ``os.posix_spawn``, but a C function that
-    raises no audit event can still start one (``_posixsubprocess.fork_exec``, which multiprocessing
-    reaches too), and a fresh interpreter has none of the seal: all of torch, autograd on. A seccomp
-    filter makes execve and execveat fail with EPERM, for every thread now (TSYNC: torch's pools
-    already exist) and for every process forked later; nothing can lift it. Returns why it could not
-    be installed (not Linux, another machine), or None.
-    """
+def _install_filter(build: "Callable[[dict], list[tuple[int, int, int, int]]]") -> str | None:
+    """Install the seccomp filter ``build(abi)`` returns (after the common prologue, which checks the
+    ABI and loads the call number), for every thread now (TSYNC: torch's pools already exist) and
+    every process forked later; nothing can lift it. Returns why it could not be installed, or None."""
     import ctypes
     import platform
     import struct
@@ -642,19 +660,15 @@ def forbid_exec() -> str | None:
     abi = _SECCOMP_ABI.get(platform.machine())
     if sys.platform != "linux" or abi is None:
         return f"no seccomp filter for {sys.platform}/{platform.machine()}"
-    arch, execve, execveat, seccomp_nr, x32 = abi
-    ld_abs, jeq, jge, ret = 0x20, 0x15, 0x35, 0x06
-    allow, deny = 0x7FFF0000, 0x00050000 | 1  # SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO | EPERM
+    x32 = abi["x32"]
     program = [
-        (ld_abs, 0, 0, 4),  # seccomp_data.arch
-        (jeq, 1, 0, arch),
-        (ret, 0, 0, deny),  # another ABI (32-bit calls from a 64-bit process): nothing at all
-        (ld_abs, 0, 0, 0),  # seccomp_data.nr
-        (jge, 2, 0, x32) if x32 else (jeq, 2, 0, 0xFFFFFFFF),  # x32 numbers: refused like the others
-        (jeq, 1, 0, execve),
-        (jeq, 0, 1, execveat),
-        (ret, 0, 0, deny),
-        (ret, 0, 0, allow),
+        (_LD_ABS, 0, 0, 4),  # seccomp_data.arch
+        (_JEQ, 1, 0, abi["arch"]),
+        (_RET, 0, 0, _ERRNO | _EPERM),  # another ABI (32-bit calls from a 64-bit process): nothing at all
+        (_LD_ABS, 0, 0, 0),  # seccomp_data.nr
+        (_JGE, 0, 1, x32) if x32 else (_JEQ, 0, 1, 0xFFFFFFFF),  # x32 numbers: refused like the others
+        (_RET, 0, 0, _ERRNO | _EPERM),
+        *build(abi),
     ]
     code = b"".join(struct.pack("HBBI", *ins) for ins in program)
     buf = ctypes.create_string_buffer(code, len(code))
@@ -667,8 +681,168 @@ def forbid_exec() -> str | None:
     if libc.prctl(38, 1, 0, 0, 0) != 0:  # PR_SET_NO_NEW_PRIVS: required to filter without privileges
         return f"prctl(PR_SET_NO_NEW_PRIVS) failed: {os.strerror(ctypes.get_errno())}"
     # seccomp(SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, &prog): every thread of the process
-    if libc.syscall(seccomp_nr, 1, 1, ctypes.byref(prog)) != 0:
+    if libc.syscall(abi["seccomp"], 1, 1, ctypes.byref(prog)) != 0:
         return f"seccomp(SECCOMP_SET_MODE_FILTER) failed: {os.strerror(ctypes.get_errno())}"
+    return None
+
+
+def forbid_exec() -> str | None:
+    """Refuse, in the kernel, every new program this process or its children would start.
+
+    The audit hook refuses ``subprocess``, ``os.exec*`` and ``os.posix_spawn``, but a C function that
+    raises no audit event can still start one (``_posixsubprocess.fork_exec``, which multiprocessing
+    reaches too), and a fresh interpreter has none of the seal: all of torch, autograd on. A seccomp
+    filter makes execve and execveat fail with EPERM. Returns why it could not be installed (not
+    Linux, another machine), or None.
+    """
+    def build(abi: dict) -> list[tuple[int, int, int, int]]:
+        return [
+            (_JEQ, 1, 0, abi["execve"]),
+            (_JEQ, 0, 1, abi["execveat"]),
+            (_RET, 0, 0, _ERRNO | _EPERM),
+            (_RET, 0, 0, _ALLOW),
+        ]
+
+    return _install_filter(build)
+
+
+def forbid_hidden_stores() -> str | None:
+    """Refuse, in the kernel, the calls in ``_HIDDEN_STORE_CALLS`` (EPERM): extended attributes and keys.
+
+    Saved tensors parked in a scratch file's xattrs took gigabytes of kernel memory that neither the memory limit
+    nor a measured grader saw, and a key added to the uid's keyring was read by the next learner of the same slot.
+    Neither Python nor torch sets an xattr or a key. Returns why it could not be installed, or None."""
+    def build(abi: dict) -> list[tuple[int, int, int, int]]:
+        denied = [abi[name] for name in _HIDDEN_STORE_CALLS if name in abi]
+        k = len(denied)  # any other call falls through to the ALLOW at k; each denied one jumps to the EPERM at k+1
+        return [
+            *[(_JEQ, k - i, 0, nr) for i, nr in enumerate(denied)],
+            (_RET, 0, 0, _ALLOW),
+            (_RET, 0, 0, _ERRNO | _EPERM),
+        ]
+
+    return _install_filter(build)
+
+
+def forbid_processes() -> str | None:
+    """Refuse, in the kernel, every new process (threads only: clone with CLONE_THREAD), and every kernel
+    buffer that could hold data outside the process's figures.
+
+    An exercise whose graders measure the worker from outside reads its process tree; a child that
+    does the work and exits before the reading (a Hessian formed in a fork) would leave no trace in
+    the worker's own high-water mark, and saved tensors parked in socket or pipe buffers (kernel memory)
+    none in its resident set or in the bytes it wrote. fork, vfork, a clone that is not a thread and the
+    calls in ``_KERNEL_BUFFER_CALLS`` fail with EPERM; clone3, whose flags a filter cannot read, fails
+    with ENOSYS, and glibc then makes its threads with clone. The worker's own pipes to the judge
+    exist before this. Returns why it could not be installed, or None.
+    """
+    def build(abi: dict) -> list[tuple[int, int, int, int]]:
+        denied = [abi[name] for name in ("fork", "vfork", *_KERNEL_BUFFER_CALLS) if name in abi]
+        k = len(denied)  # then: clone3 at k, its ENOSYS at k+1, clone at k+2, flags at k+3, EPERM at k+5, ALLOW at k+6
+        return [
+            *[(_JEQ, k + 4 - i, 0, nr) for i, nr in enumerate(denied)],  # each denied call: to the EPERM
+            (_JEQ, 0, 1, abi["clone3"]),
+            (_RET, 0, 0, _ERRNO | _ENOSYS),
+            (_JEQ, 0, 3, abi["clone"]),  # any other call: to the ALLOW
+            (_LD_ABS, 0, 0, 16),  # seccomp_data.args[0], its low half: clone's flags
+            (_JSET, 1, 0, _CLONE_THREAD),  # a thread: to the ALLOW
+            (_RET, 0, 0, _ERRNO | _EPERM),
+            (_RET, 0, 0, _ALLOW),
+        ]
+
+    return _install_filter(build)
+
+
+# ---------------------------------------------------------------- writes only to the scratch folder (Landlock)
+
+_LANDLOCK_CREATE_RULESET, _LANDLOCK_ADD_RULE, _LANDLOCK_RESTRICT_SELF = 444, 445, 446  # the same on x86_64, aarch64
+_LANDLOCK_CREATE_RULESET_VERSION = 1
+_LANDLOCK_RULE_PATH_BENEATH = 1
+# LANDLOCK_ACCESS_FS_*: write a file, remove a folder or a file, make a char device, folder, regular file, socket,
+# fifo, block device, symlink; then (ABI 2) link or rename across folders, (ABI 3) truncate.
+_FS_WRITES_V1 = sum(1 << bit for bit in (1, 4, 5, 6, 7, 8, 9, 10, 11, 12))
+_FS_REFER, _FS_TRUNCATE = 1 << 13, 1 << 14
+_FS_WRITE_FILE, _FS_REMOVE_FILE, _FS_MAKE_REG, _FS_MAKE_SYM = 1 << 1, 1 << 5, 1 << 8, 1 << 12
+_SCOPE_ABSTRACT_UNIX_SOCKET, _SCOPE_SIGNAL = 1 << 0, 1 << 1  # ABI 6
+
+
+# Where a worker may still write under /dev: shared memory (counted as its memory), the data sinks and sources,
+# and the accelerators' device files (CUDA and ROCm open them read-write). Not the terminals: a worker that wrote
+# "16/16 points" to the learner's /dev/pts would forge what the learner sees.
+_WRITABLE_DEVICE_FOLDERS = ("/dev/shm", "/dev/dri", "/dev/nvidia-caps")
+_SHARED_MEMORY_FOLDERS = ("/dev/shm",)
+_WRITABLE_DEVICE_FILES = ("/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/kfd")
+
+
+def _writable_devices() -> list[str]:
+    try:
+        names = sorted(os.listdir("/dev"))
+        gpus = [os.path.join("/dev", n) for n in names if n.startswith("nvidia") and n != "nvidia-caps"]
+    except OSError:
+        gpus = []
+    return [p for p in (*_WRITABLE_DEVICE_FILES, *gpus) if os.path.exists(p) and not os.path.isdir(p)]
+
+
+def confine_writes(writable: list[str]) -> str | None:
+    """From now on this process (and every thread and process it starts) may create, change or delete files only
+    beneath the folders in ``writable`` (its scratch folder), /dev/shm (counted as its memory) and the device files
+    it needs (``_WRITABLE_DEVICE_FILES``, the GPUs');
+    it may not trace, or write the memory of, any process outside (the judge); and (Landlock ABI 6) it may not
+    signal one or connect to its abstract sockets. Reading stays as it was.
+
+    Without this, code running as the learner's own user (``prep check``) could rewrite the hidden graders and the
+    judge's modules on disk, for this run and the next, or the judge's memory. Landlock (Linux 5.13+) needs no
+    privilege; nothing can lift it. Returns why it could not be installed (another OS, an older kernel), or None.
+    """
+    import ctypes
+    import struct
+
+    if sys.platform != "linux":
+        return f"no Landlock on {sys.platform}"
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.syscall.restype = ctypes.c_long
+    abi = libc.syscall(_LANDLOCK_CREATE_RULESET, None, ctypes.c_size_t(0),
+                       ctypes.c_uint32(_LANDLOCK_CREATE_RULESET_VERSION))
+    if abi < 1:
+        return f"Landlock is not available ({os.strerror(ctypes.get_errno())})"
+    handled = _FS_WRITES_V1 | (_FS_REFER if abi >= 2 else 0) | (_FS_TRUNCATE if abi >= 3 else 0)
+    if abi >= 6:
+        attr = struct.pack("QQQ", handled, 0, _SCOPE_ABSTRACT_UNIX_SOCKET | _SCOPE_SIGNAL)
+    else:
+        attr = struct.pack("Q", handled)
+    buf = ctypes.create_string_buffer(attr, len(attr))
+    ruleset = libc.syscall(_LANDLOCK_CREATE_RULESET, buf, ctypes.c_size_t(len(attr)), ctypes.c_uint32(0))
+    if ruleset < 0:
+        return f"landlock_create_ruleset failed: {os.strerror(ctypes.get_errno())}"
+    file_rights = handled & (_FS_WRITE_FILE | _FS_TRUNCATE)  # what a rule on one file (not a folder) may allow
+    # No symlinks anywhere (their names and targets are kernel memory no figure counts, 4 kB each on tmpfs), and in
+    # the shared-memory folders only regular files, as shm_open and sem_open make them: a subfolder of /dev/shm was
+    # invisible to the judge's accounting and cleaning.
+    folder_rights = handled & ~_FS_MAKE_SYM
+    shm_rights = handled & (_FS_WRITE_FILE | _FS_REMOVE_FILE | _FS_MAKE_REG | _FS_TRUNCATE)
+    folders = {os.path.realpath(p) for p in [*writable, *_WRITABLE_DEVICE_FOLDERS] if p and os.path.isdir(p)}
+    shm = {os.path.realpath(p) for p in _SHARED_MEMORY_FOLDERS if os.path.isdir(p)}
+    rules = [(p, shm_rights if p in shm else folder_rights) for p in sorted(folders)]
+    rules += [(p, file_rights) for p in _writable_devices()]
+    try:
+        for path, rights in rules:
+            try:
+                fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
+            except OSError:
+                continue
+            try:
+                rule = ctypes.create_string_buffer(struct.pack("=Qi", rights, fd), 12)
+                if libc.syscall(_LANDLOCK_ADD_RULE, ruleset, ctypes.c_uint32(_LANDLOCK_RULE_PATH_BENEATH),
+                                rule, ctypes.c_uint32(0)) != 0:
+                    return f"landlock_add_rule({path}) failed: {os.strerror(ctypes.get_errno())}"
+            finally:
+                os.close(fd)
+        if libc.prctl(38, 1, 0, 0, 0) != 0:  # PR_SET_NO_NEW_PRIVS: required to restrict without privileges
+            return f"prctl(PR_SET_NO_NEW_PRIVS) failed: {os.strerror(ctypes.get_errno())}"
+        if libc.syscall(_LANDLOCK_RESTRICT_SELF, ruleset, ctypes.c_uint32(0)) != 0:
+            return f"landlock_restrict_self failed: {os.strerror(ctypes.get_errno())}"
+    finally:
+        os.close(ruleset)
     return None
 
 

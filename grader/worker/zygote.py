@@ -145,10 +145,10 @@ class Zygote:
             return {"alive": alive, "code": self.exit_codes.get(pid), "rss": self.memory(pid) if alive else 0}
         if op == "measure":
             self.reap()
-            if msg.get("reset"):
-                procfs.reset_peak(pid)
+            # None: the worker hid its peak or what it wrote, and the judge fails the measurement
+            written = procfs.written_unless_hidden(pid, {pid, *procfs.descendants(pid)}, reset=bool(msg.get("reset")))
             return {"rss": self.memory(pid), "peak": procfs.peak_rss(pid), "cpu": procfs.cpu_seconds(pid),
-                    "written": procfs.bytes_written({pid, *procfs.descendants(pid)})}
+                    "written": written or 0, "hidden": written is None}
         if op == "release":
             return {"code": self.release(pid)}
         if op == "preload":
@@ -186,6 +186,9 @@ class Zygote:
                 os.chdir(cwd)
                 os.environ.clear()
                 os.environ.update(env)
+                import tempfile
+
+                tempfile.tempdir = None  # the zygote's cached choice (/tmp) would outlive the new TMPDIR: its scratch
                 from grader.worker.process import apply_limits, isolate_stdio, serve
 
                 isolate_stdio(log_fd)
@@ -213,7 +216,7 @@ class Zygote:
         tree = {pid, *procfs.descendants(pid)}
         if self.drop_uid is not None:  # its escaped processes run as its uid
             tree |= set(procfs.pids_of_uid(self.drop_uid))
-        used = sum(procfs.rss(p) for p in tree) + procfs.hidden_file_bytes(tree)
+        used = sum(procfs.held(p) for p in tree) + procfs.hidden_file_bytes(tree)
         ledger = self.ledgers.get(pid)
         if ledger is not None:
             used += ledger.bytes(tree)

@@ -6,7 +6,17 @@ import tempfile
 import torch
 from torch.autograd.graph import saved_tensors_hooks
 
-_DIR = tempfile.mkdtemp(prefix="prep-offload-", dir="/var/tmp" if os.access("/var/tmp", os.W_OK) else None)
+
+def _offload_folder():
+    """Outside the scratch folder where the worker may write there, else in it (TMPDIR)."""
+    for base in ("/var/tmp", None):
+        try:
+            return tempfile.mkdtemp(prefix="prep-offload-", dir=base)
+        except OSError:
+            pass
+
+
+_DIR = _offload_folder()
 _COUNT = [0]
 
 
