@@ -826,7 +826,10 @@ def selftest_exercise(ex: bank.Exercise, pool: Any, emit: Callable[..., None]) -
             failing = [t.name for t in r.tests if (t.outcome != "passed") == want_full]
             detail = f"{r.status}, {r.score:g}/{r.max_score:g} in {r.duration_s:.1f} s"
             if not ok:
-                detail += f"; {'failed' if want_full else 'passed'}: {', '.join(failing[:5])}"
+                detail += f"; {'failed' if want_full else 'passed'}: {', '.join(failing[:5])} (seed {r.seed})"
+                first = next((t for t in r.tests if t.outcome != "passed"), None) if want_full else None
+                if first is not None and first.message:  # what a reference's failure said: to reproduce it
+                    detail += f"; {first.name}: {' '.join(first.message.split())[:300]}"
                 if r.message:
                     detail += f"; {r.message}"
             emit(ex.id, label, ok, detail)
@@ -948,7 +951,7 @@ def grade_batch(submissions: Path, exercise_ids: list[str], *, out: Path | None 
     if sandboxed and cluster is None:  # a cluster's workers check their own machines
         from grader.judge.sandbox import check_available
 
-        problem = check_available()
+        problem = check_available(import_torch=False)  # the zygotes import it, and Judges waits for them
         if problem:
             raise PrepError(f"prep grade runs submissions in a sandbox, and {problem}")
     out = Path(out) if out is not None else submissions.parent / f"{submissions.name}-graded"
@@ -976,8 +979,12 @@ def grade_batch(submissions: Path, exercise_ids: list[str], *, out: Path | None 
         else:
             workers = max(1, jobs or os.cpu_count() or 1)
             say(f"starting {workers} judge process(es), each with a {'sandboxed ' if sandboxed else ''}worker pool")
-            judges = runner.Judges(workers=workers, sandboxed=sandboxed, exercises=[e.id for e in exercises],
-                                   call_s=call_s)
+            try:
+                judges = runner.Judges(workers=workers, sandboxed=sandboxed, exercises=[e.id for e in exercises],
+                                       call_s=call_s)
+            except runner.WorkersDidNotStart as e:
+                raise PrepError(f"{e}; pass --unsafe-no-sandbox to grade without the sandbox" if sandboxed
+                                else str(e)) from None
         found = discover(submissions, [e.id for e in exercises], assignment)
         learners = len({j.learner for j in found})
         say(f"found {len(found)} submission(s) of {learners} learner(s) for {len(exercises)} exercise(s)")

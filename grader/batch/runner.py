@@ -147,6 +147,10 @@ class CanaryFailure(Exception):
         self.lines = lines
 
 
+class WorkersDidNotStart(RuntimeError):
+    """A slot's zygote did not answer (it could not import torch in its sandbox, ...)."""
+
+
 class Judges:
     """N judge processes, each with its own (sandboxed) worker pool; reused across run() calls.
 
@@ -159,12 +163,21 @@ class Judges:
 
     def __init__(self, *, workers: int, sandboxed: bool, exercises: list[str], call_s: float | None = None) -> None:
         from grader.judge.grading import warm_up_judge
+        from grader.judge.session import InfraError
 
         _STATES[:] = [start_judge(sandboxed, exercises, call_s, warm=False) for _ in range(workers)]
         import torch
 
         torch.set_num_threads(1)
         warm_up_judge(tuple(m for e in exercises for m in bank.load(e).preload))
+        for state in _STATES:  # each zygote imported torch meanwhile: a failure there stops the batch now
+            try:
+                state["pool"].wait_ready()
+            except InfraError:
+                for started in _STATES:
+                    started["pool"].close()
+                raise WorkersDidNotStart(f"the {'sandboxed ' if sandboxed else ''}workers did not start (they "
+                                         "import torch first): their error, if any, is printed above") from None
         ctx = multiprocessing.get_context("fork")
         slots = ctx.SimpleQueue()  # each judge process takes one prepared slot
         for i in range(workers):

@@ -192,10 +192,11 @@ class WorkerPool:
     def measure(self, pid: int, *, reset: bool = False) -> dict[str, float]:
         """The kernel's figures for a worker: rss (bytes, its tree and the shared memory it created),
         peak (its own resident high-water mark since the last reset), cpu (seconds), written (bytes its
-        tree wrote to files and pipes)."""
+        tree wrote to files and pipes), hidden (the worker hid the peak or what it wrote)."""
         reply = self._call({"op": "measure", "pid": pid, "reset": reset})
         return {"rss": float(reply.get("rss", 0)), "peak": float(reply.get("peak", 0)),
-                "cpu": float(reply.get("cpu", 0.0)), "written": float(reply.get("written", 0))}
+                "cpu": float(reply.get("cpu", 0.0)), "written": float(reply.get("written", 0)),
+                "hidden": reply.get("hidden") is True}
 
     def release(self, pid: int) -> int | None:
         """Kill the worker and anything it left behind; its exit code if it had ended."""

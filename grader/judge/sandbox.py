@@ -143,14 +143,19 @@ def claim_slot(limit: int = 256) -> tuple[int, int]:
     raise RuntimeError(f"all {limit} sandbox slots of this machine are taken by other judges")
 
 
-_CHECKED: str | None = None
+_CHECKED: dict[bool, str] = {}  # import_torch -> "" (works) or the problem
 
 
-def check_available() -> str | None:
-    """None if the sandbox works here, else a one-line message saying how to get it."""
-    global _CHECKED
-    if _CHECKED is not None:
-        return _CHECKED or None
+def check_available(*, import_torch: bool = True) -> str | None:
+    """None if the sandbox works here, else a one-line message saying how to get it.
+
+    The probe runs Python in a sandbox and imports torch there (about as long as torch's own import).
+    ``import_torch=False`` only finds torch's package from inside the sandbox (tens of milliseconds),
+    for callers that confirm the import anyway before any grade counts: ``prep grade`` waits for its
+    sandboxed zygotes, which import torch while the coordinator does, and reports a failure there.
+    """
+    if _CHECKED.get(import_torch) is not None:
+        return _CHECKED[import_torch] or None
     problem = ""
     if sys.platform != "linux":
         problem = "the strong sandbox needs Linux (bubblewrap)"
@@ -158,7 +163,10 @@ def check_available() -> str | None:
         problem = ("bubblewrap is not installed: install it (Debian/Ubuntu: `apt-get install bubblewrap`, as root) "
                    "or pass --unsafe-no-sandbox to grade without it")
     else:
-        probe = Sandbox().wrap([sys.executable, "-I", "-c", "import torch"])
+        code = ("import torch" if import_torch else
+                "import importlib.util, sys; sys.exit(0 if importlib.util.find_spec('torch') else "
+                "'torch is not visible inside the sandbox')")
+        probe = Sandbox().wrap([sys.executable, "-I", "-c", code])
         try:
             proc = subprocess.run(probe, capture_output=True, timeout=60)
             if proc.returncode != 0:
@@ -167,5 +175,5 @@ def check_available() -> str | None:
                            "root, or pass --unsafe-no-sandbox to grade without it")
         except (OSError, subprocess.TimeoutExpired) as e:
             problem = f"bubblewrap failed to start ({e}); pass --unsafe-no-sandbox to grade without it"
-    _CHECKED = problem
+    _CHECKED[import_torch] = problem
     return problem or None
