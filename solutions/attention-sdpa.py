@@ -32,6 +32,8 @@ def attention_weights(q, k, attn_mask=None, is_causal=False, scale=None):
         scores = scores + attn_mask
     allowed = allowed & (scores > float("-inf"))
     scores = scores.masked_fill(~allowed, float("-inf"))
+    if S == 0:  # no key at all: amax has no row to reduce; empty weights give a zero output (and zero gradients)
+        return scores
     top = scores.amax(dim=-1, keepdim=True).masked_fill(~allowed.any(-1, keepdim=True), 0.0)
     e = torch.exp(scores - top.detach())  # subtracting the row maximum keeps exp from overflowing
     total = e.sum(dim=-1, keepdim=True)

@@ -74,7 +74,7 @@ class Clamp(Function):
     def forward(ctx, x, low, high):
         ### BEGIN SOLUTION
         clipped = ((x < low) | (x > high)).to(x.dtype)
-        ctx.save_for_backward(clipped)
+        ctx.save_for_backward((x >= low) & (x <= high))  # where torch.clamp passes the gradient (never at a NaN)
         ctx.mark_non_differentiable(clipped)
         return torch.clamp(x, low, high), clipped
         ### END SOLUTION
@@ -82,6 +82,8 @@ class Clamp(Function):
     @staticmethod
     def backward(ctx, grad_y, grad_clipped):
         ### BEGIN SOLUTION
-        (clipped,) = ctx.saved_tensors
-        return grad_y * (1 - clipped), None, None
+        (inside,) = ctx.saved_tensors
+        # a select, as torch.clamp's backward: grad_y * mask would turn an inf or nan gradient at a clipped entry
+        # into nan (0 * inf), where torch.clamp gives 0
+        return torch.where(inside, grad_y, 0.0), None, None
         ### END SOLUTION

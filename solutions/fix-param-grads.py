@@ -33,7 +33,8 @@ def param_grads(layer, x, t):
     layer.zero_grad(set_to_none=True)  # .grad accumulates: clear what an earlier backward left
     loss = nn.MSELoss()(out, t)
     loss.backward()
-    return {name: p.grad.clone() for name, p in layer.named_parameters()}  # copies: .grad changes later
+    # copies: .grad changes later; None where backward left none (a frozen or unused parameter)
+    return {name: None if p.grad is None else p.grad.clone() for name, p in layer.named_parameters()}
     ### END SOLUTION
     ### BEGIN STUB
     # loss_function = nn.MSELoss()

@@ -59,10 +59,16 @@ def first_nonfinite_module(model, x):
     ### BEGIN SOLUTION
     found = []
 
+    def tensors(output):  # every tensor of an output, however nested (an LSTM's (out, (h, c)), dicts of lists...)
+        if isinstance(output, torch.Tensor):
+            yield output
+        elif isinstance(output, (tuple, list, dict)):
+            for o in (output.values() if isinstance(output, dict) else output):
+                yield from tensors(o)
+
     def watch(name):
         def hook(module, args, output):
-            outs = output if isinstance(output, (tuple, list)) else (output,)
-            if not found and any(isinstance(o, torch.Tensor) and not bool(torch.isfinite(o).all()) for o in outs):
+            if not found and any(not bool(torch.isfinite(t).all()) for t in tensors(output)):
                 found.append(name)
         return hook
 

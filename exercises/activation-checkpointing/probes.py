@@ -8,8 +8,9 @@ from torch import nn
 STATE = {}
 
 
-def make(seed, width, depth, dropout, device="cpu", expand=8):
-    """depth blocks Linear(width, expand*width)-GELU-Linear(expand*width, width) [-Dropout(0.3)] in float64."""
+def make(seed, width, depth, dropout, device="cpu", expand=8, frozen=(), eval_blocks=()):
+    """depth blocks Linear(width, expand*width)-GELU-Linear(expand*width, width) [-Dropout(0.3)] in float64; the
+    blocks numbered in frozen have parameters that do not require grad, those in eval_blocks are in eval mode."""
     torch.manual_seed(seed)
     layers = []
     for _ in range(depth):
@@ -17,33 +18,44 @@ def make(seed, width, depth, dropout, device="cpu", expand=8):
         if dropout:
             block.append(nn.Dropout(0.3))
         layers.append(nn.Sequential(*block))
-    return nn.Sequential(*layers).to(device=device, dtype=torch.float64)
+    blocks = nn.Sequential(*layers).to(device=device, dtype=torch.float64)
+    for i in frozen:
+        blocks[i].requires_grad_(False)
+    for i in eval_blocks:
+        blocks[i].eval()
+    if depth and len(eval_blocks) == depth:
+        blocks.eval()
+    return blocks
 
 
-def make_input(seed, batch, width, x_grad, device="cpu"):
+def make_input(seed, batch, width, x_grad, device="cpu", tokens=0):
+    """x of shape (batch, width), or (batch, tokens, width) with tokens: one sample can be large too."""
     g = torch.Generator().manual_seed(seed + 1)
-    return torch.randn(batch, width, generator=g, dtype=torch.float64).to(device).requires_grad_(x_grad)
+    shape = (batch, tokens, width) if tokens else (batch, width)
+    return torch.randn(shape, generator=g, dtype=torch.float64).to(device).requires_grad_(x_grad)
 
 
-def reference(seed, width, depth, batch, dropout, x_grad, device="cpu", expand=8):
+def reference(seed, width, depth, batch, dropout, x_grad, device="cpu", expand=8, frozen=(), eval_blocks=(),
+              tokens=0):
     """The judge's side: blocks(x) without checkpointing, its gradients after out.pow(2).sum().backward()."""
-    blocks = make(seed, width, depth, dropout, device, expand)
-    x = make_input(seed, batch, width, x_grad, device)
+    blocks = make(seed, width, depth, dropout, device, expand, frozen, eval_blocks)
+    x = make_input(seed, batch, width, x_grad, device, tokens)
     torch.manual_seed(seed + 2)  # the dropout masks
     out = blocks(x)
     out.pow(2).sum().backward()
     return {"out": out.detach(), "x_grad": None if x.grad is None else x.grad.clone(),
-            "grads": [p.grad.clone() for p in blocks.parameters()]}
+            "grads": [None if p.grad is None else p.grad.clone() for p in blocks.parameters()]}
 
 
 # ---------------------------------------------------------------- worker side: drive the learner's code
 
 
-def prepare(mod, seed, width, depth, batch, dropout, x_grad, device="cpu", expand=8):
+def prepare(mod, seed, width, depth, batch, dropout, x_grad, device="cpu", expand=8, frozen=(), eval_blocks=(),
+            tokens=0):
     """Build the blocks and the input and keep them for the next requests."""
     STATE.clear()
-    STATE.update(blocks=make(seed, width, depth, dropout, device, expand), x=make_input(seed, batch, width, x_grad, device),
-                 seed=seed)
+    STATE.update(blocks=make(seed, width, depth, dropout, device, expand, frozen, eval_blocks),
+                 x=make_input(seed, batch, width, x_grad, device, tokens), seed=seed)
 
 
 def forward(mod):
@@ -66,8 +78,8 @@ def backward(mod):
     return report
 
 
-def run(mod, seed, width, depth, batch, dropout, x_grad, device="cpu", expand=8):
+def run(mod, seed, width, depth, batch, dropout, x_grad, device="cpu", expand=8, frozen=(), eval_blocks=()):
     """prepare, forward and backward in one request."""
-    prepare(mod, seed, width, depth, batch, dropout, x_grad, device, expand)
+    prepare(mod, seed, width, depth, batch, dropout, x_grad, device, expand, frozen, eval_blocks)
     forward(mod)
     return backward(mod)

@@ -29,21 +29,29 @@ def compare(got, want, what):
             raise CheckFailure(f"x gets no gradient {what}")
         expect_close(got["x_grad"], want["x_grad"], what=f"the gradient for x {what}")
     for i, (g, w) in enumerate(zip(got["grads"], want["grads"])):
+        if w is None:  # a frozen parameter: blocks(x) leaves its .grad alone
+            if g is not None:
+                raise CheckFailure(f"parameter {i} of the blocks does not require grad, yet it gets a gradient {what}")
+            continue
         if g is None:
             raise CheckFailure(f"parameter {i} of the blocks gets no gradient {what}")
         expect_close(g, w, what=f"the gradient of parameter {i} {what}")
 
 
-def check(learner, device, args, what):
+def check(learner, device, args, what, **kw):
     full = (*args, str(device))
-    compare(learner.probe("run", *full), P.reference(*full), what)
+    compare(learner.probe("run", *full, **kw), P.reference(*full, **kw), what)
 
 
 def test_saves_at_most_block_inputs(learner, rng):
     """The forward pass keeps at most one block-input-sized tensor per block alive for backward (the worker's memory,
     read from outside, with blocks whose inner activations are 16 times larger than their input), and backward still
     gives blocks(x)'s gradients: 4 blocks with x requiring grad, 3 blocks (an odd count) and a single block with x not
-    requiring grad, and a single block with x requiring grad. One block run without checkpoint keeps about 16 MB."""
+    requiring grad, and a single block with x requiring grad; then frozen blocks (parameters not requiring grad), which
+    gradients still flow through to earlier blocks or to x, so they are checkpointed too: 4 blocks with the middle two
+    frozen and x not requiring grad, and 2 blocks, both frozen, with x requiring grad. Last, batches of one and of two
+    samples, each sample a (tokens, 16) sequence of the same 0.5 MB in all: a small batch is no reason to skip
+    checkpointing. One block run without checkpoint keeps about 16 MB."""
     seed = int(torch.randint(0, 10_000, (1,), generator=rng))
     # block input 0.5 MB; inside a block, Linear(16, 256)-GELU-Linear(256, 16) saves 2 x 8 MB without checkpointing
     width, batch, expand = 16, 4096, 16
@@ -51,15 +59,24 @@ def test_saves_at_most_block_inputs(learner, rng):
     # first calls at a size allocate lazily (kernels' buffers, imports): warm up with one block, off the clock
     learner.probe("run", seed, width, 1, batch, False, True, "cpu", expand)
     learner.probe("run", seed, width, 1, batch, False, False, "cpu", expand)
-    cases = [(4, True, "4 blocks, x requiring grad"), (3, False, "3 blocks, x not requiring grad"),
-             (1, False, "a single block, x not requiring grad"), (1, True, "a single block, x requiring grad")]
-    for i, (depth, x_grad, what) in enumerate(cases):
-        args = (seed + 10 * i, width, depth, batch, False, x_grad, "cpu", expand)
-        learner.probe("prepare", *args)
+    cases = [(4, True, (), "4 blocks, x requiring grad"), (3, False, (), "3 blocks, x not requiring grad"),
+             (1, False, (), "a single block, x not requiring grad"), (1, True, (), "a single block, x requiring grad"),
+             (4, False, (1, 2), "4 blocks, the middle two frozen (their parameters do not require grad), x not "
+              "requiring grad"),
+             (2, True, (0, 1), "2 blocks, both frozen, x requiring grad")]
+    cases = [(batch, 0) + case for case in cases]
+    # the same 0.5 MB per block input as (1, 4096, 16) and (2, 2048, 16): a batch of 1 or 2 samples
+    cases += [(1, batch, 2, True, (), "a batch of one sample, x of shape (1, 4096, 16), 2 blocks, x requiring grad"),
+              (2, batch // 2, 3, False, (), "a batch of two samples, x of shape (2, 2048, 16), 3 blocks, x not "
+               "requiring grad")]
+    for i, (n, tokens, depth, x_grad, frozen, what) in enumerate(cases):
+        args = (seed + 10 * i, width, depth, n, False, x_grad, "cpu", expand)
+        learner.probe("prepare", *args, frozen=frozen, tokens=tokens)
         with learner.measure() as m:
             learner.probe("forward")
         got = learner.probe("backward")
-        compare(got, P.reference(*args), f"with checkpointing, at batch 4096 ({what})")
+        compare(got, P.reference(*args, frozen=frozen, tokens=tokens),
+                f"with checkpointing, at {n * max(tokens, 1)} rows of 16 ({what})")
         limit = depth * block_input + 4 * MB  # the block inputs and the output, plus allocator noise
         if m.kept > limit:
             plain = depth * block_input * (2 * expand + 1)
@@ -67,22 +84,35 @@ def test_saves_at_most_block_inputs(learner, rng):
                 f"with {what}: after the forward pass the worker holds {m.kept / MB:.1f} MB more, where one input "
                 f"per block is {depth * block_input / MB:.1f} MB in all (the plain forward keeps about "
                 f"{plain / MB:.0f} MB): inner activations of some block are still saved for backward; run every "
-                "block under checkpoint, whatever the number of blocks and whether or not x requires grad")
+                "block under checkpoint, whatever the number of blocks or of samples in the batch, whether or not x "
+                "requires grad, and whether or not the block's own parameters require grad (gradients still flow "
+                "through a frozen block)")
 
 
 def test_gradients_input_without_grad(learner, device, rng):
-    """With x not requiring grad, every parameter still gets the plain forward's gradient (and one block or several)."""
+    """With x not requiring grad, every parameter still gets the plain forward's gradient (and one block or several),
+    also with every block in eval mode (eval mode changes Dropout, not whether parameters get gradients)."""
     seed, width, depth, batch = config(rng)
     check(learner, device, (seed, width, depth, batch, False, False), "when x does not require grad")
     check(learner, device, (seed + 1, 5, 3, 4, False, False), "when x does not require grad (3 blocks)")
+    check(learner, device, (seed + 2, 5, 3, 4, True, False),
+          "when x does not require grad and every block is in eval mode (the parameters still get blocks(x)'s "
+          "gradients: do not run the blocks under no_grad)", eval_blocks=(0, 1, 2))
 
 
 def test_gradients_with_dropout(learner, device, rng):
     """With Dropout in the blocks, the recomputation uses the same masks: output and gradients equal the plain forward's,
-    with and without a gradient for x."""
+    with and without a gradient for x. Each block runs in the mode the caller left it in, as in blocks(x): all blocks
+    in eval mode (no dropout at all), and block 1 of 3 in eval mode while the others train."""
     seed, width, depth, batch = config(rng)
     check(learner, device, (seed, width, depth, batch, True, True), "with dropout in the blocks")
     check(learner, device, (seed + 1, 6, 3, 16, True, False), "with dropout in the blocks, x without grad")
+    check(learner, device, (seed + 2, width, 3, batch, True, True),
+          "with dropout in the blocks and the blocks in eval mode (blocks(x) then drops nothing: leave each block's "
+          "training flag as the caller set it)", eval_blocks=(0, 1, 2))
+    check(learner, device, (seed + 3, width, 3, batch, True, False),
+          "with dropout in the blocks, block 1 in eval mode and blocks 0 and 2 training (run each block in the mode "
+          "the caller set)", eval_blocks=(1,))
 
 
 def test_gradients_random_stacks(learner, device, rng):

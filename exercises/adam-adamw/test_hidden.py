@@ -5,7 +5,9 @@ import torch
 
 from grader import drive
 from grader.judge import kit
-from grader.judge.checks import CheckFailure, expect_close, expect_raises
+from grader.judge.checks import CheckFailure, expect_close, expect_raises, load_sibling
+
+P = load_sibling(__file__)
 
 TORCH = {"Adam": torch.optim.Adam, "AdamW": torch.optim.AdamW}
 ADAM_OPTIONS = [
@@ -43,18 +45,39 @@ def compare(learner, cls, initial, grads, options, what, **kw):
     kit.expect_same_trajectory(got, want, what=what)
 
 
+def compare_accumulating(learner, cls, rng, device, options, what):
+    """.grad never reset between steps (backward() without zero_grad(), or step() again on the same .grad): the
+    step reads p.grad and must leave it as it was (the L2 penalty goes into the step's own copy of the gradient)."""
+    initial, grads = problem(rng, device, steps=6)
+    grads[1] = [None, None]  # step 2 reuses step 1's .grad as it is
+    grads[3][1] = None
+    got = learner.probe("accumulating", cls, initial, grads, options)
+    want = P.accumulating_trajectory(TORCH[cls], initial, grads, options)
+    kit.expect_same_trajectory(got, want, what=what)
+
+
 def test_adam_matches_torch(learner, device, rng):
-    """Adam's trajectories equal torch.optim.Adam's for several lr, betas, eps and (L2) weight decays."""
+    """Adam's trajectories equal torch.optim.Adam's for several lr, betas, eps and (L2) weight decays; the L2 penalty
+    is added to the step's gradient without writing it into p.grad (a .grad kept across steps, accumulated or reused
+    without a new backward, gives torch's trajectory)."""
     for options in ADAM_OPTIONS:
         initial, grads = problem(rng, device)
         compare(learner, "Adam", initial, grads, options, f"Adam with {options}")
+    for options in ({"lr": 0.02, "weight_decay": 0.3}, {"lr": 0.02, "weight_decay": 0.1, "amsgrad": True}):
+        compare_accumulating(learner, "Adam", rng, device, options,
+                             f"Adam with {options} when .grad is not reset between steps (the L2 penalty must be "
+                             "added to a copy of the gradient: p.grad itself is left unchanged by step())")
 
 
 def test_adamw_matches_torch(learner, device, rng):
-    """AdamW's trajectories equal torch.optim.AdamW's: decoupled decay p *= 1 - lr * weight_decay, default 1e-2."""
+    """AdamW's trajectories equal torch.optim.AdamW's: decoupled decay p *= 1 - lr * weight_decay, default 1e-2; the
+    gradient is left alone (a .grad kept across steps gives torch's trajectory)."""
     for options in ADAMW_OPTIONS:
         initial, grads = problem(rng, device)
         compare(learner, "AdamW", initial, grads, options, f"AdamW with {options}")
+    compare_accumulating(learner, "AdamW", rng, device, {"lr": 0.02, "weight_decay": 0.3},
+                         "AdamW when .grad is not reset between steps (the gradient is left alone: step() must not "
+                         "change p.grad)")
 
 
 def test_bias_correction(learner, device, rng):
@@ -82,7 +105,9 @@ def test_amsgrad(learner, device, rng):
 
 
 def test_param_groups(learner, device, rng):
-    """Each param group uses its own lr, betas, eps, weight_decay and amsgrad, falling back to the defaults."""
+    """Each param group uses its own lr, betas, eps, weight_decay and amsgrad, falling back to the defaults; a step
+    reads the group's current values, so a change to param_groups between steps (an LR scheduler, OneCycleLR's beta
+    cycling, a manual decay) takes effect at the next step."""
     initial, grads = problem(rng, device, steps=7, shapes=((3,), (2, 2), (5,), (2,)), scale=1e-3)
     for k in (4, 5):
         grads[k] = [g * 0.05 for g in grads[k]]
@@ -92,11 +117,32 @@ def test_param_groups(learner, device, rng):
             groups=groups)
     compare(learner, "AdamW", initial, grads, {"lr": 0.05, "eps": 1e-6, "amsgrad": False},
             "AdamW with four param groups", groups=groups)
+    # Hyper-parameters changed between steps: every step must use the group's values at that step, not values
+    # remembered from an earlier step. Each change below moves the next step by far more than the tolerance.
+    initial, grads = problem(rng, device, steps=6, shapes=((3,), (2, 2)))
+    groups = [(1, {"lr": 0.05}), (1, {"betas": (0.8, 0.9), "amsgrad": True})]
+    changes = [[{"lr": 0.02}, {"lr": 0.01}],
+               [{"betas": (0.5, 0.6)}, {"weight_decay": 0.3}],
+               [{"eps": 1e-2, "weight_decay": 0.2}, {"betas": (0.3, 0.95), "eps": 1e-2}],
+               [{"lr": 0.1, "betas": (0.95, 0.99)}, {"lr": 0.04}],
+               None]
+    for cls, options in (("Adam", {"lr": 0.03, "weight_decay": 0.05}), ("AdamW", {"lr": 0.03, "weight_decay": 0.1})):
+        got = learner.probe("retuned", cls, initial, grads, options, groups, changes)
+        want = P.retuned_trajectory(TORCH[cls], initial, grads, options, groups, changes)
+        kit.expect_same_trajectory(got, want, what=f"{cls} when lr, betas, eps or weight_decay of a param group are "
+                                   "changed between steps (each step must read the group's current values)")
 
 
 def test_skips_params_without_grad(learner, device, rng):
     """A parameter whose .grad is None is left alone, and its own step count is not advanced; only None is skipped:
-    a gradient of zeros (all of them, or some entries) is a gradient, and the step runs (count, moments, decay)."""
+    a gradient of zeros (all of them, or some entries) is a gradient, and the step runs (count, moments, decay), and
+    a parameter with requires_grad=False whose .grad was set is stepped too (as torch does)."""
+    initial, grads = problem(rng, device, steps=4)
+    for cls, options in (("Adam", {"lr": 0.05, "weight_decay": 0.1}), ("AdamW", {"lr": 0.05, "weight_decay": 0.1})):
+        got = learner.probe("frozen", cls, initial, grads, options)
+        want = P.frozen_trajectory(TORCH[cls], initial, grads, options)
+        kit.expect_same_trajectory(got, want, what=f"{cls} with a parameter whose requires_grad is False but whose "
+                                   ".grad is set (only a .grad of None is skipped)")
     initial, grads = problem(rng, device, steps=7)
     for step in (0, 2, 3):
         grads[step][1] = None

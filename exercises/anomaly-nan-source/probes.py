@@ -22,6 +22,53 @@ def find(mod, spec, device="cpu"):
     return {"raised": None, "got": got, "anomaly_on": torch.is_anomaly_enabled()}
 
 
+class SignOf(torch.autograd.Function):
+    """|v| with the backward g * v / |v|: 0 / 0 = NaN at v = 0. A custom Function's node is named "SignOfBackward"
+    (no digit at the end, unlike torch's own nodes)."""
+
+    @staticmethod
+    def forward(ctx, v):
+        ctx.save_for_backward(v)
+        return v.abs()
+
+    @staticmethod
+    def backward(ctx, g):
+        (v,) = ctx.saved_tensors
+        return g * v / v.abs()
+
+
+def extended(spec, variant, device="cpu"):
+    """The function spec describes, extended, and its inputs (a fresh copy), built the same way on both sides:
+    variant "custom": SignOf applied to the loss times 0 (its backward returns NaN: a custom Function's node);
+    variant "hidden": plus a term on a leaf w that fn captures and that is not among its inputs, (w * 0).sqrt().sum()
+    (sqrt's gradient at 0 is inf, times 0 is NaN: only a backward that reaches w sees it);
+    variant "hidden_clean": plus w.sin().sum() (clean). Returns (fn, inputs, w)."""
+    base = build(spec)
+    w = torch.linspace(0.5, 1.5, 3, dtype=torch.float64, device=device).requires_grad_()
+    if variant == "custom":
+        def fn(*xs):
+            return SignOf.apply(base(*xs) * 0.0)
+    elif variant == "hidden":
+        def fn(*xs):
+            return base(*xs) + (w * 0.0).sqrt().sum()
+    else:
+        def fn(*xs):
+            return base(*xs) + w.sin().sum()
+    return fn, inputs_of(spec, device), w
+
+
+def find_extended(mod, spec, variant, device="cpu"):
+    """The learner's answer for the extended function (see extended), and the gradients left afterwards in the inputs'
+    and w's .grad (one backward pass puts the loss's gradient there)."""
+    fn, xs, w = extended(spec, variant, device)
+    try:
+        got = mod.find_nan_backward(fn, *xs)
+    except Exception as e:  # the learner's error is the result here
+        return {"raised": type(e).__name__, "got": None, "anomaly_on": torch.is_anomaly_enabled(), "grads": None}
+    grads = [None if t.grad is None else t.grad.detach().clone() for t in xs + [w]]
+    return {"raised": None, "got": got, "anomaly_on": torch.is_anomaly_enabled(), "grads": grads}
+
+
 def norm_grad(mod, x, g=None):
     """row_norms(x) and the gradient of (row_norms(x) * g).sum() (g defaults to ones)."""
     x = x.detach().requires_grad_()

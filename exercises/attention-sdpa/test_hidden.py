@@ -114,9 +114,34 @@ def masked_rows(rng, device):
     return (q, k, v), mask, fmask
 
 
+def edge_key_cases(rng, device):
+    """(what, q, k, v, kwargs) for the row edges: no key at all (S = 0: every query has no allowed key), a mask that
+    is False everywhere, and a single key (S = 1), kept for some queries and masked for others."""
+    cases = []
+    q, k, v = qkv(rng, device, (2, 3), 4, 0)
+    for what, kwargs in (("no mask", {}), ("is_causal=True", {"is_causal": True}),
+                         ("a (4, 0) boolean mask", {"attn_mask": torch.zeros(4, 0, dtype=torch.bool, device=device)}),
+                         ("a (4, 0) float mask", {"attn_mask": torch.zeros(4, 0, dtype=torch.float64, device=device)})):
+        cases.append((f"no key at all (S = 0), {what}", q, k, v, kwargs))
+    q, k, v = qkv(rng, device)
+    cases.append(("a boolean mask that is False everywhere", q, k, v,
+                  {"attn_mask": torch.zeros(4, 6, dtype=torch.bool, device=device)}))
+    cases.append(("a float mask that is -inf everywhere", q, k, v,
+                  {"attn_mask": torch.full((4, 6), NEG_INF, dtype=torch.float64, device=device)}))
+    q, k, v = qkv(rng, device, (2, 3), 4, 1)
+    one = torch.tensor([[True], [False], [True], [False]], device=device)
+    cases.append(("a single key (S = 1)", q, k, v, {}))
+    cases.append(("a single key (S = 1) with a boolean mask [[T], [F], [T], [F]]", q, k, v, {"attn_mask": one}))
+    cases.append(("a single key (S = 1), is_causal=True", q, k, v, {"is_causal": True}))
+    return cases
+
+
 def test_fully_masked_rows_are_zero(learner, device, rng):
     """A query whose keys are all masked (boolean False or float -inf) gets all-zero weights and a zero output, as
-    torch 2.13 returns, never nan; so does every query of a batch element whose key-padding mask is all False."""
+    torch 2.13 returns, never nan; so does every query of a batch element whose key-padding mask is all False, every
+    query when the mask is False everywhere, and every query when there is no key at all (S = 0: the row maximum of
+    an empty row does not exist, so code that takes it must not reach it); a single key (S = 1) gets weight 1 where
+    it is allowed."""
     (q, k, v), mask, fmask = masked_rows(rng, device)
     for m in (mask, fmask):
         kind = "boolean" if m.dtype == torch.bool else "float -inf"
@@ -129,6 +154,12 @@ def test_fully_masked_rows_are_zero(learner, device, rng):
     padding[1] = False  # the second batch element has no key at all
     same(learner, q, k, v, "attention with a key-padding mask that removes every key of one batch element",
          attn_mask=padding)
+    for what, q, k, v, kwargs in edge_key_cases(rng, device):
+        same(learner, q, k, v, f"attention with {what}", **kwargs)
+        expect_close(learner.call("attention_weights", q, k, **kwargs),
+                     F.scaled_dot_product_attention(q, k, torch.eye(k.shape[-2], dtype=q.dtype, device=device)
+                                                    .expand(*k.shape[:-1], k.shape[-2]), **kwargs),
+                     rtol=1e-11, atol=1e-12, what=f"attention_weights with {what}")
 
 
 def grads(fn, inputs, cotangent):
@@ -141,7 +172,8 @@ def grads(fn, inputs, cotangent):
 
 def test_fully_masked_rows_gradient(learner, device, rng):
     """Gradients with all-masked rows are finite and equal torch's: such a query's output is constant zero, so it
-    sends no gradient into q, k or v (a softmax that makes nan and then hides it does not)."""
+    sends no gradient into q, k or v (a softmax that makes nan and then hides it does not); the same with no key at
+    all (S = 0), a mask that is False everywhere, and a single key (S = 1)."""
     (q, k, v), mask, fmask = masked_rows(rng, device)
     cot = torch.randn(2, 3, 4, 3, generator=rng, dtype=torch.float64).to(device)
     fn = learner.function("scaled_dot_product_attention")
@@ -154,6 +186,15 @@ def test_fully_masked_rows_gradient(learner, device, rng):
                 raise CheckFailure(f"no gradient reaches {name} ({kind} mask with all-masked rows)")
             expect_close(g, w, rtol=1e-9, atol=1e-12,
                          what=f"the gradient for {name} with all-masked rows ({kind} mask)")
+    for what, q2, k2, v2, kwargs in edge_key_cases(rng, device):
+        cot2 = torch.randn(*q2.shape[:-1], v2.shape[-1], generator=rng, dtype=torch.float64).to(device)
+        got = grads(lambda a, b, c: fn(a, b, c, kwargs.get("attn_mask"), kwargs.get("is_causal", False)),
+                    (q2, k2, v2), cot2)
+        want = grads(lambda a, b, c: F.scaled_dot_product_attention(a, b, c, **kwargs), (q2, k2, v2), cot2)
+        for name, g, w in zip("qkv", got, want):
+            if g is None:
+                raise CheckFailure(f"no gradient reaches {name} (attention with {what})")
+            expect_close(g, w, rtol=1e-9, atol=1e-12, what=f"the gradient for {name} (attention with {what})")
     small = [t[:1, :1, :3] for t in (q, k, v)]
     m = torch.tensor([[False, False, False], [True, False, True], [False, True, True]], device=device)
     check_gradients(lambda a, b, c: fn(a, b, c, m), tuple(t.clone().requires_grad_() for t in small),

@@ -29,3 +29,12 @@ def grads_then_inputs(mod, x, y, g):
     mod.Mul.apply(x, y).backward(g)
     return [t.detach() if isinstance(t, torch.Tensor) else t for t in grads], [x.grad, y.grad], x.detach(), \
         y.detach(), g
+
+
+def self_product(mod, x, g, view=False):
+    """The gradient for x of Mul.apply(x, x) (the same tensor object as both inputs) or of Mul.apply(x, x.view(...))
+    for incoming gradient g, through torch.autograd.grad; the judge compares it with 2 * g * x."""
+    x = x.detach().requires_grad_()
+    second = x.view(x.shape) if view else x
+    (gx,) = torch.autograd.grad(mod.Mul.apply(x, second), (x,), g)
+    return gx

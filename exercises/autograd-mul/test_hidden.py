@@ -8,7 +8,9 @@ from grader.judge.checks import CheckFailure, check_gradients, expect_close, sum
 
 # (shape of x, shape of y): equal shapes, broadcasting both ways, a scalar, an empty tensor, a new leading dimension
 SHAPES = [((5,), (5,)), ((3, 1), (1, 4)), ((2, 3), (3,)), ((), (2, 2)), ((0, 3), (1, 3)), ((2, 3, 4), (4,)),
-          ((4, 1, 3), (2, 1)), ((2, 2), ())]
+          ((4, 1, 3), (2, 1)), ((2, 2), ()), ((1, 3, 1), (2, 3, 4)), ((2, 3, 4), (2, 1, 1))]
+# the last two: one input broadcast along two size-1 dimensions at once (summing them one by one without keepdim
+# shifts the axes after the first sum)
 
 
 def rand(rng, shape, device, dtype=torch.float64, scale=3.0):
@@ -38,8 +40,15 @@ def test_forward_matches_mul(learner, device, rng):
 
 
 def test_grad_shapes_broadcast(learner, device, rng):
-    """Both gradients have their input's shape and the right values, summed over broadcast dimensions."""
+    """Both gradients have their input's shape and the right values, summed over broadcast dimensions (an input
+    broadcast along two size-1 dimensions at once included); and the same tensor passed as both inputs
+    (Mul.apply(x, x), or x and a view of it) gets both gradients, 2 * g * x, as x * x does."""
     fn = learner.function("Mul.apply")
+    x, g = rand(rng, (5,), device), rand(rng, (5,), device)
+    for shown, view in (("Mul.apply(x, x)", False), ("Mul.apply(x, x.view(5))", True)):
+        expect_close(learner.probe("self_product", x, g, view), 2 * g * x,
+                     what=f"the gradient for x of {shown}: each input must get its own gradient (one per input, "
+                     "even when both are the same tensor), which the engine adds up")
     for xs, ys in SHAPES:
         x = rand(rng, xs, device).requires_grad_()
         y = rand(rng, ys, device).requires_grad_()

@@ -1,5 +1,6 @@
 """Helpers for compile-graph-breaks. In the worker they only call the learner's functions (on functions with known
-graph breaks, and compile_friendly under torch.compile) and send back raw results; the judge checks them, with the
+graph breaks, and compile_friendly eagerly and under torch.compile) and send back raw results (the inputs too, as
+they are after the calls); the judge checks them, with the
 counts from torch._dynamo.explain and the values of debug_step computed on its side (explained, debug_values)."""
 
 import contextlib
@@ -107,6 +108,11 @@ def debug_values(x):
     return y * y.abs().max()
 
 
+def friendly_eager(mod, inputs):
+    """The learner's compile_friendly called eagerly on each input; the outputs and the inputs as they are afterwards."""
+    return {"outputs": [mod.compile_friendly(x) for x in inputs], "inputs_after": list(inputs)}
+
+
 def friendly_fullgraph(mod, inputs):
     """The learner's compile_friendly under torch.compile(backend="eager") with default settings, inside
     torch._dynamo.error_on_graph_break(True): any graph break raises instead of splitting the graph (unlike
@@ -121,5 +127,6 @@ def friendly_fullgraph(mod, inputs):
     except Exception as e:
         report["outputs"] = []
         report["fullgraph_error"] = f"{type(e).__name__}: {str(e).splitlines()[0][:200] if str(e) else ''}"
+    report["inputs_after"] = list(inputs)
     torch._dynamo.reset()
     return report

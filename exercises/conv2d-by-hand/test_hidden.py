@@ -62,19 +62,27 @@ def test_matches_conv2d(learner, device, rng):
 
 
 def test_stride_and_dilation(learner, device, rng):
-    """stride and dilation, each an int or a (height, width) pair with different entries."""
+    """stride and dilation, each an int or a (height, width) pair with different entries (a tuple or a list, as
+    F.conv2d accepts both), also for 1x1, 1xk and kx1 kernels."""
     base = dict(n=2, c=2, o=3, h=11, w=10, kh=3, kw=2)
     for kw in (dict(stride=2), dict(stride=(1, 3)), dict(stride=(3, 2)), dict(dilation=2), dict(dilation=(2, 1)),
-               dict(dilation=(1, 3), stride=(2, 1)), dict(stride=3, dilation=(3, 2))):
+               dict(dilation=(1, 3), stride=(2, 1)), dict(stride=3, dilation=(3, 2)), dict(stride=[1, 3]),
+               dict(dilation=[2, 1], stride=[3, 2]), dict(dilation=[1, 3], stride=2)):
         run_config(learner, rng, device, {**base, **kw})
+    # Small kernels take the same stride, padding and dilation (no shortcut for 1x1 or 1-wide kernels).
+    for shape, kw in (((1, 1), dict(stride=2)), ((1, 1), dict(stride=(3, 2), padding=(1, 0), dilation=2)),
+                      ((1, 1), dict(stride=(1, 2), groups=2)), ((1, 3), dict(stride=(2, 1), padding=(0, 1))),
+                      ((2, 1), dict(stride=(1, 3), dilation=(2, 1)))):
+        run_config(learner, rng, device, {**base, "c": 4, "o": 4, "kh": shape[0], "kw": shape[1], **kw})
 
 
 def test_padding(learner, device, rng):
-    """Zero padding, an int or a (height, width) pair: padding=1, (2, 0), (0, 2), (1, 3), with strides and
-    dilation."""
+    """Zero padding, an int or a (height, width) pair, a tuple or a list (F.conv2d accepts both): padding=1, (2, 0),
+    (0, 2), (1, 3), [1, 3], [0, 2], with strides and dilation."""
     base = dict(n=1, c=3, o=2, h=6, w=7, kh=3, kw=4)
     for kw in (dict(padding=1), dict(padding=(2, 0)), dict(padding=(0, 2)), dict(padding=(1, 3), stride=(2, 3)),
-               dict(padding=(3, 1), dilation=(2, 1)), dict(padding=2, stride=2, dilation=2)):
+               dict(padding=(3, 1), dilation=(2, 1)), dict(padding=2, stride=2, dilation=2), dict(padding=[1, 3]),
+               dict(padding=[0, 2], stride=[2, 1]), dict(padding=[3, 1], dilation=[2, 1])):
         run_config(learner, rng, device, {**base, **kw})
 
 
@@ -181,11 +189,13 @@ def expect_size(got, want, what):
 
 def test_output_size(learner, rng):
     """conv2d_output_size gives F.conv2d's output height and width, floor((h + 2p - d(k - 1) - 1) / s) + 1 per
-    dimension, for ints and pairs (with uneven divisions, dilation and asymmetric pairs), as Python ints, also for an
-    input far too large to convolve."""
+    dimension, for ints and pairs, tuples or lists (with uneven divisions, dilation and asymmetric pairs), as Python
+    ints, also for an input far too large to convolve, and 0 where the kernel's span just exceeds the padded input
+    (the numerator is negative but above -s: floor gives 0, truncation toward zero would give 1)."""
     cases = [(28, 28, 3, 1, 1, 1), (28, 28, 3, 1, 0, 1), (13, 13, 3, 2, 1, 1), (7, 7, 7, 1, 3, 1),
              (10, 9, (3, 2), (2, 3), (1, 0), (2, 1)), (9, 12, (1, 4), (3, 2), (0, 2), (1, 3)),
              (8, 8, 2, 3, 0, 2), (5, 17, (5, 3), 1, (2, 1), (1, 4)),
+             (10, 9, [3, 2], [2, 3], [1, 0], [2, 1]), (9, 12, [1, 4], 2, [0, 2], [1, 3]),
              (200_000, 90_001, (7, 4), (3, 5), (3, 2), (2, 3))]  # no convolution could run at this size
     r = lambda lo, hi: int(torch.randint(lo, hi + 1, (), generator=rng))
     for _ in range(12):
@@ -193,17 +203,27 @@ def test_output_size(learner, rng):
         cases.append((r(d[0] * (k[0] - 1) + 1, 40), r(d[1] * (k[1] - 1) + 1, 40), k, (r(1, 4), r(1, 4)),
                       (r(0, k[0] // 2), r(0, k[1] // 2)), d))
     for h, w, k, s, p, d in cases:
-        want = tuple(F.conv2d(torch.zeros(1, 1, h, w, device="meta"), torch.zeros(1, 1, *(k if isinstance(k, tuple)
-                     else (k, k)), device="meta"), None, s, p, d).shape[2:])
+        kk = k if isinstance(k, (tuple, list)) else (k, k)
+        want = tuple(F.conv2d(torch.zeros(1, 1, h, w, device="meta"), torch.zeros(1, 1, *kk, device="meta"), None,
+                              s, p, d).shape[2:])
         expect_size(learner.call("conv2d_output_size", h, w, k, s, p, d), want,
                     "conv2d_output_size(h, w, kernel_size, stride, padding, dilation)")
+    pair = lambda v: v if isinstance(v, tuple) else (v, v)
+    for h, w, k, s, p, d in ((2, 2, 3, 2, 0, 1), (5, 4, (3, 6), (3, 4), 0, (3, 1)), (9, 3, (3, 4), (2, 3), (1, 0), 1),
+                             (4, 10, (2, 3), (5, 2), (0, 1), (4, 2))):
+        want = tuple((n + 2 * pp - dd * (kk - 1) - 1) // ss + 1
+                     for n, kk, ss, pp, dd in zip((h, w), pair(k), pair(s), pair(p), pair(d)))
+        expect_size(learner.call("conv2d_output_size", h, w, k, s, p, d), want,
+                    "conv2d_output_size where the kernel's span exceeds the padded input (the formula's floor rounds "
+                    "a negative quotient down, so no output position fits: use floor division, not truncation)")
 
 
 def test_output_size_strings(learner):
-    """conv2d_output_size with padding='valid' (no padding) and padding='same' (the input's size)."""
-    for h, w, k, d in ((9, 7, 3, 1), (6, 11, (2, 4), (3, 1)), (5, 5, 5, 1), (12, 6, (1, 3), 2),
+    """conv2d_output_size with padding='valid' (no padding) and padding='same' (the input's size): the padding strings
+    apply to both functions."""
+    for h, w, k, d in ((9, 7, 3, 1), (6, 11, (2, 4), (3, 1)), (5, 5, 5, 1), (12, 6, (1, 3), 2), (8, 9, [2, 3], [1, 2]),
                        (150_001, 70_000, (4, 5), (3, 2))):  # the last: too large for any convolution to run
-        kk = k if isinstance(k, tuple) else (k, k)
+        kk = k if isinstance(k, (tuple, list)) else (k, k)
         for padding in ("valid", "same"):
             want = tuple(F.conv2d(torch.zeros(1, 1, h, w, device="meta"), torch.zeros(1, 1, *kk, device="meta"),
                                   None, 1, padding, d).shape[2:])

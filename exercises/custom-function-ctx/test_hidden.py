@@ -152,7 +152,9 @@ CLAMP_BOUNDS = ((-1.0, 1.0), (-1.5, 0.5), (-1, 2), (0.25, 0.25))
 def test_clamp_matches_torch(learner, device, rng):
     """Clamp's values and mask equal torch.clamp's and (x < low) | (x > high), boundaries and low == high included,
     and its gradient is torch.clamp's (1 at the boundaries), also when the loss uses the mask and when two Clamp.apply
-    calls with different bounds are made before one backward (each uses its own bounds); double backward works."""
+    calls with different bounds are made before one backward (each uses its own bounds), also when the incoming
+    gradient is inf or nan where x was clipped (torch.clamp's is 0 there: a select, not a multiply by a 0/1 mask);
+    double backward works."""
     for low, high in CLAMP_BOUNDS:
         x = clamp_input(rng, device, low, high)
         got, call = _outputs(learner, "Clamp", x, low, high)
@@ -174,7 +176,23 @@ def test_clamp_matches_torch(learner, device, rng):
         wants.append(torch.autograd.grad((torch.clamp(xr, low, high) * g).sum(), xr)[0])
     _two_calls(learner, "Clamp", x1, g1, (-1.0, 1.0), wants[0], x2, g2, (-5.0, 5.0), wants[1],
                "with different bounds")
-    # double backward: differentiating the gradient with respect to the incoming gradient gives (1 - clipped) v
+    # torch.clamp's backward selects (where low <= x <= high: the incoming gradient, else 0), it does not multiply by
+    # a 0/1 mask: an incoming gradient of inf, -inf or nan where x was clipped still gives 0 there (0 * inf is nan).
+    # The planted low - 1 and high + 1 are always clipped. (A NaN in x is left out: the task does not say.)
+    for low, high in ((-1.0, 1.0), (0.25, 0.25)):
+        x = clamp_input(rng, device, low, high)
+        g = rand(rng, x.shape[0], device=device)
+        outside = ((x < low) | (x > high)).nonzero().flatten()
+        g[outside] = torch.tensor([float("inf"), float("-inf"), float("nan")], dtype=g.dtype,
+                                  device=device)[torch.arange(len(outside), device=device) % 3]
+        xr = x.clone().requires_grad_()
+        (want,) = torch.autograd.grad((torch.clamp(xr, low, high) * g).sum(), xr)
+        expect_close(learner.probe("values_grad", "Clamp", x, g, low, high), want, rtol=1e-12, atol=1e-12,
+                     what=f"the gradient of Clamp.apply(x, {low!r}, {high!r}) when the incoming gradient is inf or "
+                          "nan where x was clipped: torch.clamp's is 0 there (select the incoming gradient, as "
+                          "torch.where does; multiplying it by a 0/1 mask makes 0 * inf = nan)")
+    # double backward: differentiating the gradient with respect to the incoming gradient gives v where
+    # low <= x <= high, else 0
     x = clamp_input(rng, device, -1.0, 1.0)
     g, v = rand(rng, x.shape[0], device=device), rand(rng, x.shape[0], device=device)
     expect_close(learner.probe("clamp_double_backward", x, g, v, -1.0, 1.0),

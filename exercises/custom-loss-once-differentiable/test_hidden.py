@@ -51,6 +51,22 @@ def check_run(learner, name, pred, target, delta, what, dtype=torch.float64, g_o
     kit.expect_close_in(got["grad_target"], scale * gt, dtype=dtype, what=f"the gradient for target of {what}")
 
 
+def check_empty(learner, name, shape, dtype, device):
+    """An empty pred and target: F.huber_loss's mean of nothing is a NaN 0-d tensor of pred's dtype, and both
+    gradients are empty tensors of pred's shape."""
+    pred, target = torch.empty(shape, dtype=dtype, device=device), torch.empty(shape, dtype=dtype, device=device)
+    got = _run(learner, name, pred, target, 1.0)
+    what = f"{name} for empty pred and target of shape {shape} ({dtype})"
+    loss = got["loss"]
+    if not isinstance(loss, torch.Tensor) or loss.shape != () or loss.dtype != dtype:
+        raise CheckFailure(f"the loss of {what} must be a 0-d tensor of pred's dtype", f"received {summarize(loss)}")
+    if not torch.isnan(loss):
+        raise CheckFailure(f"the loss of {what} must be NaN, as F.huber_loss's mean of no elements is: divide the sum "
+                           "by numel (0) or take .mean(), with no special case for empty inputs")
+    for key in ("grad_pred", "grad_target"):
+        expect_tensor(got[key], what=f"the gradient for {key[5:]} of {what}", shape=shape, dtype=dtype)
+
+
 def thousands_float32(rng, device):
     """float32 pred and target (delta 1) whose residuals are mostly in the thousands, r = +-m / 4 in [2900, 4000] with
     m = 8k +- 1 (exact in float32, pred - target exact too), plus up to two inside delta. r * r then lies 1/16 above
@@ -73,7 +89,8 @@ def test_values_and_gradients_match_torch(learner, device, rng):
     in the thousands, exact boundary residuals, float32 and float64, non-contiguous (transposed, strided) pred and
     target, an incoming gradient other than 1 (which backward must only read: grad_outputs, pred and target keep
     their values); in float32 also residuals in the thousands (random ones, and ones where subtracting two squares
-    loses the low digits), against the float64 loss rounded to float32."""
+    loses the low digits), against the float64 loss rounded to float32; empty pred and target too (shape (0,) and
+    (3, 0)): a NaN loss, as F.huber_loss's mean of nothing."""
     cases = (((7,), 1.0), ((3, 4), 0.5), ((), 2.0), ((5,), 1.0), ((2, 3, 2), 3.0))
     for name in NAMES:
         for k, (shape, delta) in enumerate(cases):
@@ -109,6 +126,8 @@ def test_values_and_gradients_match_torch(learner, device, rng):
         check_run(learner, name, pred32, target32, 1.0, f"{name} in float32 for residuals in the thousands (compute "
                   "delta * (|r| - delta / 2) outside delta: r^2 / 2 minus another square loses the low digits)",
                   dtype=torch.float32)
+        check_empty(learner, name, (0,), torch.float64, device)
+        check_empty(learner, name, (3, 0), torch.float32, device)
 
 
 def test_only_one_input_requires_grad(learner, device, rng):
@@ -237,8 +256,9 @@ def test_grad_penalty(learner, device, rng):
 
 
 def test_grad_penalty_contract(learner, device, rng):
-    """grad_penalty returns a 0-d tensor of pred's dtype, works when pred does not require grad without switching on
-    the caller's requires_grad, and uses the default delta of 1.0."""
+    """grad_penalty returns a 0-d tensor of pred's dtype (float64, and float32 for a float32 pred that requires grad:
+    not upcast to float64), works when pred does not require grad without switching on the caller's requires_grad,
+    and uses the default delta of 1.0."""
     pred, target = rand(rng, 5, device=device), rand(rng, 5, device=device)
     want, _ = want_penalty(pred, target, 1.0)
     got = learner.probe("penalty", pred, target, None, False)
@@ -251,3 +271,12 @@ def test_grad_penalty_contract(learner, device, rng):
     if got.get("pred_unchanged") is not True:
         raise CheckFailure("grad_penalty switched on requires_grad of the caller's pred: differentiate a detached "
                            "copy (pred.detach().requires_grad_()) and leave the caller's tensor as it was")
+    pred32, target32 = pred.float(), target.float()
+    got = learner.probe("penalty", pred32, target32, 1.0, True)
+    if not isinstance(got, dict):
+        raise CheckFailure("grad_penalty could not be run on float32 inputs", f"received {summarize(got)}")
+    expect_tensor(got["value"], what="grad_penalty(pred, target) for a float32 pred (a 0-d tensor of pred's dtype)",
+                  shape=(), dtype=torch.float32, device=device)
+    want32, _ = want_penalty(pred32.double(), target32.double(), 1.0)
+    expect_close(got["value"], want32.float(), rtol=1e-5, atol=1e-6,
+                 what="grad_penalty(pred, target) for a float32 pred")

@@ -13,10 +13,15 @@ class Loader:
     """An iterable of (x, y) batches and nothing more: no len(), no indexing, no .dataset (the task's "any
     iterable")."""
 
-    def __init__(self, batches):
+    def __init__(self, batches, once=False):
         self._batches = list(batches)
+        self._once, self._used = once, False
 
     def __iter__(self):
+        """With once, a one-shot iterable like a generator: a second pass yields nothing."""
+        if self._once and self._used:
+            return iter(())
+        self._used = True
         return iter(self._batches)
 
 
@@ -127,7 +132,7 @@ def two_loaders(mod, n, batch_size, seed):
 
 
 def eval_run(mod, model_seed, batches, training, preset_grads, tie=False):
-    """evaluate() on make_cnn(model_seed) left in training (or eval) mode, with .grad preset to 0.5 (or None);
+    """evaluate() on make_cnn(model_seed) left in training (or eval) mode, the batches in a one-shot iterable, with .grad preset to 0.5 (or None);
     returns what it returned, the state, the gradients and every submodule's mode afterwards, and whether
     gradient recording is on. With tie, the model's logits of classes 0 and 1 are equal (see make_cnn)."""
     model = make_cnn(model_seed, tie=tie)
@@ -135,7 +140,7 @@ def eval_run(mod, model_seed, batches, training, preset_grads, tie=False):
     if preset_grads:
         for p in model.parameters():
             p.grad = torch.full_like(p, 0.5)
-    returned = mod.evaluate(model, Loader(batches))
+    returned = mod.evaluate(model, Loader(batches, once=True))
     return {"returned": returned, "state": state(model), "grads": grads(model),
             "modes": [m.training for m in model.modules()], "grad_mode_after": torch.is_grad_enabled()}
 
@@ -148,7 +153,7 @@ def eval_wide(mod, seed, width, hw, depth, sizes):
     returned value is kept in a module global until the next call."""
     _KEPT.clear()
     model = make_wide_cnn(seed, width, hw, depth)
-    returned = mod.evaluate(model, Loader(wide_batches(seed, sizes, hw)))
+    returned = mod.evaluate(model, Loader(wide_batches(seed, sizes, hw), once=True))
     _KEPT.append(returned)
     return returned
 

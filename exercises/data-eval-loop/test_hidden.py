@@ -254,14 +254,15 @@ def eval_batches(rng, sizes, model_seed, separate):
 def test_evaluate_counts_every_sample(learner, rng):
     """evaluate() returns {"accuracy": correct / total, "loss": mean cross-entropy} over every sample (each batch
     weighted by its size, the short last batch included), as Python floats, with the model in eval mode; with tied
-    logits the prediction is argmax's, the first maximal index."""
+    logits the prediction is argmax's, the first maximal index. The batches come in a one-shot iterable (like a
+    generator: a second pass over it yields nothing), so evaluate() must go over them once."""
     for sizes, separate in (([16, 16, 5], True), ([16, 16, 5], False), ([9, 2], False), ([7], False)):
         seed = seed_of(rng)
         data = eval_batches(rng, sizes, seed, separate)
         got = learner.probe("eval_run", seed, data, True, False)
         want = ref_evaluate(probes.make_cnn(seed), data)
         expect_metrics(got.get("returned") if isinstance(got, dict) else got, want,
-                       f"evaluate() on batches of {sizes}")
+                       f"evaluate() on batches of {sizes}, given as a one-shot iterable (go over it once)")
     seed = seed_of(rng)
     x = torch.rand(20, 1, 8, 8, generator=rng, dtype=torch.float64)
     y = torch.where(torch.arange(20) % 3 == 2, 2, 0)  # classes 0 and 1 tie as the largest logits: argmax gives 0

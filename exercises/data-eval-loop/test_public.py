@@ -82,7 +82,8 @@ def example_batches():
 
 
 EXAMPLE = ("make_cnn(seed) from probes.py (Conv-BatchNorm-ReLU-MaxPool-Dropout-Linear, float64), 5 images 1 x 8 x 8 "
-           "from a generator seeded with 11, labels [0, 2, 1, 1, 0], batches of 3 and 2")
+           "from a generator seeded with 11, labels [0, 2, 1, 1, 0], batches of 3 and 2 (for evaluate(), in a one-shot "
+           "iterable like a generator: a second pass over it yields nothing)")
 
 
 def expect_number(value, expected, what, rel):
@@ -93,7 +94,8 @@ def expect_number(value, expected, what, rel):
 
 def test_evaluate_example(learner):
     """evaluate() returns {"accuracy": correct / total, "loss": mean cross-entropy} over the 5 samples, as floats,
-    computed in eval mode (Dropout off, BatchNorm's running statistics)."""
+    computed in eval mode (Dropout off, BatchNorm's running statistics), going over the batches once (they come in a
+    one-shot iterable, like a generator)."""
     data = example_batches()
     got = learner.probe("eval_run", 0, data, True, False)
     model = probes.make_cnn(0).eval()

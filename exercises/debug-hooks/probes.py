@@ -8,7 +8,7 @@ probe builds the model with `model(spec)` (the one builder, so no code object or
 hands it to the learner, and the judge builds its own copy from the same spec and finds the answer with forward hooks
 itself."""
 
-from collections import OrderedDict
+from collections import OrderedDict, namedtuple
 
 import torch
 from torch import nn
@@ -38,9 +38,12 @@ class Scale(nn.Module):
         return x * self.c
 
 
+Inner = namedtuple("Inner", ["first", "second"])
+
+
 class Pair(nn.Module):
-    """Returns (x, (x, exp(|x| + c))) (or with the inner pair swapped): an inf, when exp overflows, only deep inside
-    a nested tuple."""
+    """Returns (x, Inner(x, exp(|x| + c))) (or with the inner pair swapped), the inner pair a namedtuple (a tuple
+    subclass, as torch.return_types are): an inf, when exp overflows, only deep inside a nested tuple."""
 
     def __init__(self, c, swap):
         super().__init__()
@@ -48,7 +51,14 @@ class Pair(nn.Module):
 
     def forward(self, x):
         big = torch.exp(x.abs() + self.c)
-        return x, ((big, x) if self.swap else (x, big))
+        return x, (Inner(big, x) if self.swap else Inner(x, big))
+
+
+class Swell(nn.Module):
+    """(sigmoid(x) + 1) * 8e307: finite values whose sum overflows to inf (a Scale(1e-307) after it brings them back)."""
+
+    def forward(self, x):
+        return (torch.sigmoid(x) + 1) * 8e307
 
 
 class First(nn.Module):
@@ -81,16 +91,25 @@ def layer(spec):
         return Scale(spec[1])
     if kind == "pair":
         return Pair(spec[1], bool(spec[2]))
-    return {"tanh": nn.Tanh, "relu": nn.ReLU, "log": Log, "exp": Exp, "sqrt": Sqrt, "first": First}[kind]()
+    if kind == "bn":  # a BatchNorm1d in training mode whose running variance is -1: finite in training mode only
+        m = nn.BatchNorm1d(int(spec[1]))
+        with torch.no_grad():
+            m.running_var.fill_(-1.0)
+        return m
+    return {"swell": Swell, "tanh": nn.Tanh, "relu": nn.ReLU, "log": Log, "exp": Exp, "sqrt": Sqrt, "first": First}[kind]()
 
 
 def block(items):
     """[[name, item], ...] -> OrderedDict of modules; an item is a layer spec (a list starting with its kind),
     ["seq", [[name, item], ...]] for a nested Sequential, or ["net", [[name, item], ...], shift] for a nested Net (a
-    container whose own forward may make a NaN from its children's finite outputs)."""
+    container whose own forward may make a NaN from its children's finite outputs), or ["again", earlier_name]: the
+    module built under that earlier name of the same container, called a second time (named_modules lists it once,
+    under its first name)."""
     out = OrderedDict()
     for name, item in items:
-        if item[0] == "seq":
+        if item[0] == "again":
+            out[name] = out[item[1]]
+        elif item[0] == "seq":
             out[name] = nn.Sequential(block(item[1]))
         elif item[0] == "net":
             out[name] = Net(block(item[1]), item[2])
@@ -106,15 +125,33 @@ def model(spec):
 
 # The models the logger is graded on: "plain" is a float32 MLP, every loss out.pow(2).sum(); "float64" is the same MLP
 # in float64 with its nested Linear frozen (requires_grad=False: its names are in named_parameters, it gets no
-# gradient), the first pass's loss out.sum() * 1e100 and the second's out.sum() * 1e-100, so that some gradients
-# are beyond float32's range (the last bias's gradient is exactly scale * batch) and others below it.
-VARIANTS = {"plain": {"dtype": torch.float32, "frozen": False, "scales": [None, None, None]},
-            "float64": {"dtype": torch.float64, "frozen": True, "scales": [1e100, 1e-100, None]}}
+# gradient) and followed by a BatchNorm1d (whose buffers are in state_dict but not in named_parameters), the first
+# pass's loss out.sum() * 1e100 and the second's out.sum() * 1e-100, so that some gradients are beyond float32's range
+# (the last bias's gradient is exactly scale * batch) and others below it; "float16" is the plain MLP in float16 with
+# losses out.sum() * 100 and out.sum() * 1e-5: the last bias's gradient is then 600, whose square overflows float16,
+# and then 6e-5, whose square underflows it.
+VARIANTS = {"plain": {"dtype": torch.float32, "frozen": False, "bn": False, "scales": [None, None, None]},
+            "float64": {"dtype": torch.float64, "frozen": True, "bn": True, "scales": [1e100, 1e-100, None]},
+            "float16": {"dtype": torch.float16, "frozen": False, "bn": False, "scales": [100.0, 1e-5, None]},
+            "gain": {"dtype": torch.float64, "frozen": False, "bn": False, "scales": [None, 0.0, None], "gain": True}}
+
+
+class Gain(nn.Module):
+    """x * gain, per feature: a parameter named neither weight nor bias."""
+
+    def __init__(self, width):
+        super().__init__()
+        self.gain = nn.Parameter(torch.linspace(0.5, 1.5, width))
+
+    def forward(self, x):
+        return x * self.gain
 
 
 def mlp(seed, device, variant="plain"):
     torch.manual_seed(seed)
-    model = nn.Sequential(nn.Linear(3, 5), nn.Tanh(), nn.Sequential(nn.Linear(5, 4), nn.ReLU()), nn.Linear(4, 1))
+    inner = [nn.Linear(5, 4), nn.BatchNorm1d(4), nn.ReLU()] if VARIANTS[variant]["bn"] else [nn.Linear(5, 4), nn.ReLU()]
+    first = [nn.Linear(3, 5), Gain(5)] if VARIANTS[variant].get("gain") else [nn.Linear(3, 5)]
+    model = nn.Sequential(*first, nn.Tanh(), nn.Sequential(*inner), nn.Linear(4, 1))
     model = model.to(device=device, dtype=VARIANTS[variant]["dtype"])
     if VARIANTS[variant]["frozen"]:
         model[2][0].requires_grad_(False)

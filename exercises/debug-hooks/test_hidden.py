@@ -1,9 +1,11 @@
-"""Hidden graders for debug-hooks: per-pass gradient norms (references computed here, in the judge; float32, and
-float64 with frozen parameters and gradients beyond float32's range), removable hooks; for first_nonfinite_module,
+"""Hidden graders for debug-hooks: per-pass gradient norms (references computed here, in the judge; float32,
+float64 with frozen parameters, BatchNorm buffers and gradients beyond float32's range, float16 with gradients whose
+squares overflow or underflow), removable hooks; for first_nonfinite_module,
 random models drawn per run (nested Sequentials with random names and traps at random places: NaN, inf or -inf, an inf
-only inside a nested tuple, a NaN made by the root itself or by a nested container's own forward, none), sent to the
-worker as specs, whose answers are found here on the judge's own copy, and a model whose forward raises. Each grader mixes kinds in a random order, so
-no fixed answer passes it, and each includes a case that separates the near-miss methods it is about."""
+only inside a nested tuple (a namedtuple), a module called twice, finite outputs near 1e308, a training BatchNorm, a
+NaN made by the root itself or by a nested container's own forward, none), sent to the worker as specs, whose answers
+are found here on the judge's own copy, and a model whose forward raises. Each grader mixes kinds in a random order,
+so no fixed answer passes it, and each includes a case that separates the near-miss methods it is about."""
 
 import math
 
@@ -36,7 +38,7 @@ def expected_norms(seed, device, passes=2, variant="plain"):
 def check_log(log, want, what, rel_tol=1e-5, abs_tol=1e-7):
     if not isinstance(log, dict) or set(log) != set(want):
         raise CheckFailure(f"the log must map every name of model.named_parameters() to a list, frozen parameters "
-                           f"included ({what})")
+                           f"included, and hold no other key (buffers are not parameters) ({what})")
     for name, expected in want.items():
         values = log[name]
         if not isinstance(values, list):
@@ -55,15 +57,30 @@ def check_log(log, want, what, rel_tol=1e-5, abs_tol=1e-7):
 
 def test_grad_norms_per_pass(learner, device, rng):
     """Each parameter's log holds the norm of that pass's gradient, for two passes without zero_grad: a float32 model;
-    then a float64 one with a frozen layer (its names still get a list) whose passes' gradients are beyond float32's
-    range (about 1e100, then 1e-100), compared to float64 precision."""
+    then a float64 one with a frozen layer (its names still get a list) and a BatchNorm1d (its buffers are no
+    parameters: no key for them) whose passes' gradients are beyond float32's range (about 1e100, then 1e-100), compared
+    to float64 precision; then a float16 one whose gradients' squares overflow float16 (a gradient of 600), then
+    underflow it (6e-5), where torch's norm does not; and a float64 one with a parameter named neither weight nor bias
+    (every name of named_parameters() is logged) whose second pass has all-zero gradients (logged as 0.0)."""
     seed = seed_of(rng)
     got = learner.probe("grad_log", seed, str(device))
     check_log(got["log"], expected_norms(seed, device), "two passes, then every handle removed and a third pass")
     seed = seed_of(rng)
     got = learner.probe("grad_log", seed, str(device), "float64")
     check_log(got["log"], expected_norms(seed, device, variant="float64"),
-              "a float64 model with a frozen layer, gradients of about 1e100 then 1e-100", rel_tol=1e-12, abs_tol=0.0)
+              "a float64 model with a frozen layer and a BatchNorm1d, gradients of about 1e100 then 1e-100",
+              rel_tol=1e-12, abs_tol=0.0)
+    seed = seed_of(rng)
+    got = learner.probe("grad_log", seed, str(device), "gain")
+    check_log(got["log"], expected_norms(seed, device, variant="gain"),
+              "a float64 model with a parameter named neither weight nor bias (a per-feature gain), and a second pass "
+              "whose loss is multiplied by 0: every parameter gets a gradient of zeros, whose norm 0.0 is logged too",
+              rel_tol=1e-12, abs_tol=0.0)
+    seed = seed_of(rng)
+    got = learner.probe("grad_log", seed, str(device), "float16")
+    check_log(got["log"], expected_norms(seed, device, variant="float16"),
+              "a float16 model whose gradients' squares overflow, then underflow, float16: take the norm with "
+              "torch's norm, not as the square root of a sum of squares", rel_tol=4e-3, abs_tol=2e-7)
 
 
 def test_handles_remove_hooks(learner, device, rng):
@@ -90,10 +107,11 @@ def hooks_check(got, what):
                            "remove it in a finally block")
 
 
-def check_models(learner, device, rng, kinds, prop):
+def check_models(learner, device, rng, kinds, prop, extra=()):
     cases = []
     for kind in kinds:  # the broken cases name different modules where they can
         cases.append(T.draw_case(rng, kind, avoid=[T.answer(s, x) for s, x in cases]))
+    cases += [make(rng) for make in extra]
     for i in torch.randperm(len(cases), generator=rng).tolist():
         spec, x = cases[i]
         x = x.to(device)
@@ -102,23 +120,72 @@ def check_models(learner, device, rng, kinds, prop):
         hooks_check(got, "random models")
 
 
+def reuse_case(rng):
+    """A container whose Linear(4, 4) runs, then a Log or Sqrt makes a NaN, then the same Linear runs a second time
+    (on the NaN), then a Tanh: the answer is the Log/Sqrt, whose forward finished non-finite first; the Linear's first
+    forward finished finite (only its second, later one did not)."""
+    for _ in range(5000):
+        names = T._names(rng, 4)
+        w = torch.randn(4, 4, generator=rng, dtype=torch.float64)
+        b = torch.randn(4, generator=rng, dtype=torch.float64)
+        blocks = [[names[0], ["linear", w, b]], [names[1], [T._pick(rng, ["log", "sqrt"])]],
+                  [names[2], ["again", names[0]]], [names[3], ["tanh"]]]
+        spec, x = {"blocks": blocks, "shift": None}, T.draw_input(rng)
+        if T.answer(spec, x) == names[1]:
+            return spec, x
+    raise AssertionError("prep could not draw a model with a reused module")  # the grader's bug, never the learner's
+
+
+def swell_case(rng):
+    """A random model behind a block whose first module outputs finite values of about 1e308 (their sum overflows to
+    inf) and whose second scales them back down: that first module is never the answer (each element is finite)."""
+    spec, x = T.draw_case(rng, "top")
+    pre = ["seq", [["0", ["swell"]], ["1", ["scale", 1e-307]]]]
+    return {"blocks": [["pre", pre], ["main", ["seq", spec["blocks"]]]], "shift": spec["shift"]}, x
+
+
+def batchnorm_case(rng):
+    """A random model behind a BatchNorm1d in training mode (as a fresh module is) whose running variance is -1: in
+    training mode it normalises with the batch's statistics (finite), in eval mode it would take the square root of a
+    negative (NaN). So it is never the answer when the model runs as the caller left it."""
+    spec, x = T.draw_case(rng, "top")
+    return {"blocks": [["norm", ["bn", x.shape[1]]], ["main", ["seq", spec["blocks"]]]], "shift": spec["shift"]}, x
+
+
+def large_case(rng):
+    """A large batch (3000 x 4, 12000 elements per output) whose only non-finite value is in its last row: a Scale
+    keeps everything finite, then a Log of the one negative element, at the very end, makes the first NaN. Every
+    element of every output counts, not a prefix or a sample of them."""
+    names = T._names(rng, 3)
+    x = torch.rand(3000, 4, generator=rng, dtype=torch.float64) + 0.5
+    x[-1, -1] = -1.0
+    blocks = [[names[0], ["scale", 2.0]], [names[1], ["log"]], [names[2], ["tanh"]]]
+    return {"blocks": blocks, "shift": None}, x
+
+
 def test_first_nonfinite(learner, device, rng):
     """Random models (drawn per run, in a random order): the first culprit inside a nested block (the container and
     later modules are non-finite too), a top-level one, one whose first non-finite output is an inf (a NaN comes
-    later or never), one whose first is a -inf (log of an exact zero), and an all-finite one (None); no hooks left."""
+    later or never), one whose first is a -inf (log of an exact zero), and an all-finite one (None); a module called
+    twice whose first forward finishes finite (a later module makes the NaN, its second forward is non-finite), a
+    module with finite outputs of about 1e308 (their sum is inf), a BatchNorm1d in training mode that would give
+    inf in eval mode, and a large batch whose only NaN is in its last element; no hooks left."""
     check_models(learner, device, rng, ["nested", "top", "inf_only", "neg_inf", "finite"],
                  "first_nonfinite_module is wrong for random models (the first module, in the order forward passes "
-                 "finish, whose output holds a NaN, inf or -inf, the root excluded; None when all are finite)")
+                 "finish, whose output holds a NaN, inf or -inf, the root excluded; None when all are finite; a module "
+                 "called twice counts when one of its forward passes finishes non-finite, at that moment; look at each "
+                 "element, not at a sum, which can overflow; run the model in the mode the caller left it in)",
+                 extra=[reuse_case, swell_case, batchnorm_case, large_case])
 
 
 def test_nested_outputs_and_root(learner, device, rng):
     """Random models (drawn per run, in a random order): one whose first non-finite output is an inf only inside a
-    nested tuple, one whose root alone makes a NaN in its own forward (None: the root is excluded), one whose nested
+    nested tuple (a namedtuple inside a tuple), one whose root alone makes a NaN in its own forward (None: the root is excluded), one whose nested
     container makes the first NaN in its own forward from its children's finite outputs (that container is the
     answer, not a leaf), and one more broken one."""
     check_models(learner, device, rng, ["tuple", "root", "container", "top"],
                  "first_nonfinite_module is wrong for random models: look at every tensor of an output, also inside "
-                 "nested tuples, watch every submodule (a container whose own forward makes the NaN is the answer), "
+                 "nested tuples (namedtuples too: they are tuples), watch every submodule (a container whose own forward makes the NaN is the answer), "
                  "and exclude the root (a NaN made only by the model's own forward gives None)")
 
 

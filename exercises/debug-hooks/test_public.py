@@ -192,8 +192,8 @@ def describe_model(spec):
         if item[0] == "scale":
             return f"Scale({item[1]:g})"
         if item[0] == "pair":
-            inner = "(exp(|x| + c), x)" if item[2] else "(x, exp(|x| + c))"
-            return f"Pair(c={item[1]:g}: returns (x, {inner}))"
+            inner = "Inner(exp(|x| + c), x)" if item[2] else "Inner(x, exp(|x| + c))"
+            return f"Pair(c={item[1]:g}: returns (x, {inner}), Inner a namedtuple)"
         return {"tanh": "Tanh()", "relu": "ReLU()", "log": "Log()", "exp": "Exp()", "sqrt": "Sqrt()",
                 "first": "First(): pair[0]"}[item[0]]
     own = "" if spec["shift"] is None else f", then its own forward returns log(out - {spec['shift']:g})"

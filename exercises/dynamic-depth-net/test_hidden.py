@@ -33,7 +33,8 @@ def reference(rng, device, dims=DIMS, scale=0.8):
 
 
 def test_forward_with_copied_weights(learner, device, rng):
-    """With copied weights, forward(x, depth) equals the reference for depths 0, 1, 3 and 5."""
+    """With copied weights, forward(x, depth) equals the reference for depths 0, 1, 3 and 5, and for deep calls
+    (depths 9 and 13, on a model where every depth 0..13 gives a visibly different output: no cap on the depth)."""
     model, weights = reference(rng, device)
     x = adversarial(rng, (6, 3)).to(device)
     for depth in (0, 1, 3, 5):
@@ -41,6 +42,17 @@ def test_forward_with_copied_weights(learner, device, rng):
             want = model(x, depth)
         expect_close(learner.probe("run", DIMS, weights, x, depth)["out"], want, rtol=1e-10, atol=1e-12,
                      what=f"forward(x, depth={depth})")
+    while True:  # redraw until no two depths 0..13 give close outputs, so a capped or shortened loop always shows
+        model, weights = reference(rng, device)
+        x = adversarial(rng, (6, 3)).to(device)
+        with torch.no_grad():
+            outs = [model(x, d) for d in range(14)]
+        big = max(o.abs().max().item() for o in outs)
+        if min((outs[a] - outs[b]).abs().max().item() for a in range(14) for b in range(a)) > 1e-6 * (1 + big):
+            break
+    for depth in (9, 13):
+        expect_close(learner.probe("run", DIMS, weights, x, depth)["out"], outs[depth], rtol=1e-10, atol=1e-12,
+                     what=f"forward(x, depth={depth}) (mid applied exactly depth times, however large depth is)")
 
 
 def test_shared_layer_gradients(learner, device, rng):
@@ -88,8 +100,11 @@ def test_each_call_records_its_own_graph(learner, device, rng):
 def test_forward_until_lets_the_input_choose_the_depth(learner, device, rng):
     """forward_until applies mid while mean |h| > threshold (at most max_depth times) and returns (out, depth); like
     forward it records the graph through every layer it applies: the gradients of out.sum() for x and every
-    parameter equal forward(x, depth)'s (mid's stays None at depth 0)."""
+    parameter equal forward(x, depth)'s (mid's stays None at depth 0). The h tested is the ReLU output: planted
+    thresholds between mean |h| and the mean |.| of the pre-activation (fc1's, then mid's after one and two layers)
+    stop at once where the pre-activation would go on; max_depth 10 is reached when nothing else stops it."""
     model, weights = reference(rng, device, scale=0.45)
+    cases = []
     for k in range(7):
         x = torch.randn(3, 3, generator=rng, dtype=torch.float64).to(device) * float(torch.rand((), generator=rng) * 4)
         threshold = float(torch.rand((), generator=rng)) + 0.3 if k else 1e3  # k = 0: small from the start, depth 0
@@ -106,6 +121,24 @@ def test_forward_until_lets_the_input_choose_the_depth(learner, device, rng):
             threshold, max_depth = 0.0, 0
         if k == 5:  # below any mean |h|: always max_depth, so gradients through every use of mid are checked
             threshold = -1.0
+        cases.append((model, weights, x, threshold, max_depth))
+    cases.append((model, weights, cases[0][2], -1.0, 10))  # case 8: deeper than 8, max_depth stops it
+    for j in (0, 1, 2):  # cases 9-11: mean |h_j| <= threshold < mean |pre-activation_j|, every earlier mean |h| above
+        while True:
+            m, w = reference(rng, device, scale=0.45)
+            x = torch.randn(3, 3, generator=rng, dtype=torch.float64).to(device) * float(torch.rand((), generator=rng) * 4 + 0.5)
+            with torch.no_grad():
+                z = m.fc1(x)
+                means = [(z.abs().mean().item(), F.relu(z).abs().mean().item())]
+                for _ in range(j):
+                    z = m.mid(F.relu(z))
+                    means.append((z.abs().mean().item(), F.relu(z).abs().mean().item()))
+            pre, post = means[j]
+            threshold = (pre + post) / 2
+            if pre - post > 1e-3 * max(pre, 1e-3) and all(h > threshold + 1e-9 for _, h in means[:j]):
+                break
+        cases.append((m, w, x, threshold, 6))
+    for k, (model, weights, x, threshold, max_depth) in enumerate(cases):
         with torch.no_grad():
             h, depth = F.relu(model.fc1(x)), 0
             while depth < max_depth and h.abs().mean().item() > threshold:
@@ -119,8 +152,8 @@ def test_forward_until_lets_the_input_choose_the_depth(learner, device, rng):
             raise CheckFailure("forward_until's depth must be a Python int", f"received {summarize(got['depth'])}")
         if got["depth"] != depth:
             raise CheckFailure(f"forward_until stopped at the wrong depth (threshold case {k + 1}, max_depth {max_depth}): "
-                               "apply mid while mean |h| is strictly above the threshold and fewer than max_depth "
-                               "layers have run")
+                               "apply mid while mean |h| (h the ReLU output, after fc1 or after the last mid) is "
+                               "strictly above the threshold and fewer than max_depth layers have run")
         expect_close(got["out"], want, rtol=1e-10, atol=1e-12, what="forward_until's output")
         model.zero_grad(set_to_none=True)
         xr = x.clone().requires_grad_()

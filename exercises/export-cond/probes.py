@@ -105,6 +105,16 @@ def mlp_exported(mod, seed, example, inputs, dynamic_batch):
     return _report(mod.export_model(mlp(seed), example, dynamic_batch=dynamic_batch), inputs)
 
 
+def mlp_exported_or_error(mod, seed, example, inputs, dynamic_batch):
+    """mlp_exported, or the name of the error export_model raised (torch.export refuses to make a dimension of size 1
+    dynamic)."""
+    try:
+        ep = mod.export_model(mlp(seed), example, dynamic_batch=dynamic_batch)
+    except Exception as e:
+        return {"raised": True, "error": type(e).__name__}
+    return {"raised": False, **_report(ep, inputs)}
+
+
 def elementwise_exported(mod, example, inputs):
     """Export the probe's Elementwise model with dynamic_batch=True; run the program on each input (an error is
     reported by name, per input)."""

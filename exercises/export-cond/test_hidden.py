@@ -29,16 +29,29 @@ def expect_outputs(outs, xs, want, what):
 
 def test_cond_gate_eager(learner, device, rng):
     """CondGate()(x) equals the Python-if version eagerly, on both branches, for a sum of exactly 0 and a tiny positive
-    sum, and for 1-D, 2-D and 0-d inputs."""
+    sum (in float32, and 1e-50 in float64, which a float32 sum rounds to 0), an int8 input whose sum (200) only fits
+    x.sum()'s int64 (a sum in x's own dtype wraps negative), a NaN sum (x.sum() > 0 is False: x - 10, where
+    `not x.sum() <= 0` doubles), and for 1-D, 2-D and 0-d inputs."""
     inputs = (signed_inputs(rng, device, (2, 3)) + signed_inputs(rng, device, (4,))
               + [torch.tensor(0.5, device=device), torch.tensor(-0.5, device=device),
                  torch.tensor([1.5, -1.5, 0.0], device=device),
-                 torch.tensor([1e-45, 0.0, 0.0], device=device)])  # a sum so small that sum / n rounds to 0
+                 torch.tensor([1e-45, 0.0, 0.0], device=device),  # a sum so small that sum / n rounds to 0
+                 torch.tensor([1e-50, 0.0], dtype=torch.float64, device=device),  # 0 once summed in float32
+                 torch.tensor([-1e-50, 0.0], dtype=torch.float64, device=device),
+                 torch.tensor([100, 100], dtype=torch.int8, device=device)])  # sums to -56 in int8
     outs = learner.probe("cond_gate_eager", inputs)
     if not isinstance(outs, list) or len(outs) != len(inputs):
         raise CheckFailure("the grader could not run CondGate on every input")
     for i, (out, x) in enumerate(zip(outs, inputs)):
-        expect_close(out, G.gate(x), what=f"CondGate()(x) on an input of shape {tuple(x.shape)}")
+        expect_close(out, G.gate(x), what=f"CondGate()(x) on an input of shape {tuple(x.shape)} ({x.dtype})")
+    x = torch.tensor([float("nan"), 1.0, -2.0], device=device)  # NaN > 0 is False: the x - 10 branch
+    (out,) = learner.probe("cond_gate_eager", [x])
+    want = G.gate(x)
+    if not isinstance(out, torch.Tensor) or out.shape != want.shape or out.dtype != want.dtype:
+        raise CheckFailure("CondGate()(x) for an x whose sum is NaN must return a tensor of x's shape and dtype")
+    if not torch.equal(out.isnan(), want.isnan()) or not torch.equal(out[1:], want[1:]):
+        raise CheckFailure("CondGate()(x) for an x whose sum is NaN: x.sum() > 0 is False, so it must return x - 10 "
+                           "(test the condition exactly as x.sum() > 0)")
 
 
 def test_exported_gate_both_branches(learner, device, rng):
@@ -92,12 +105,14 @@ def unbounded(bound):
 
 
 def test_dynamic_batch(learner, device, rng):
-    """With dynamic_batch=True, the program exported at batch 2 runs exactly at batch 1, 5, 7, 33, 300 and 1000, and
+    """With dynamic_batch=True, the program exported at batch 5 runs exactly at batch 1, 2, 4, 7, 33, 300 and 1000 (smaller
+    batches than the example's included: no min= above 1 on the Dim), and
     its batch size has no upper bound (any batch size: no max= on the Dim); only dimension 0 is dynamic: a program
     exported from a model that works on any shape, at example size (2, 5, 3), accepts another batch size but refuses
-    another size of dimension 1 or 2."""
+    another size of dimension 1 or 2; with an example of batch 1, which torch.export cannot make dynamic, export_model
+    raises (as torch.export does for a Dim) or returns a program that accepts any batch size, never one fixed to 1."""
     seed = int(torch.randint(0, 10_000, (1,), generator=rng))
-    xs = [torch.randn(b, 4, generator=rng).to(device) for b in (2, 5, 1, 7, 33, 300, 1000)]
+    xs = [torch.randn(b, 4, generator=rng).to(device) for b in (5, 2, 1, 4, 7, 33, 300, 1000)]
     got = learner.probe("mlp_exported", seed, xs[0], xs, True)
     if not got["is_program"]:
         raise CheckFailure("export_model must return a torch.export.ExportedProgram")
@@ -120,6 +135,17 @@ def test_dynamic_batch(learner, device, rng):
             raise CheckFailure("with dynamic_batch=True only dimension 0 is dynamic: the other dimensions stay fixed "
                                "to the example's, but the program exported at shape (2, 5, 3) accepted "
                                f"{tuple(x.shape)}")
+    ones = [torch.randn(b, 4, generator=rng).to(device) for b in (1, 3, 8)]
+    got = learner.probe("mlp_exported_or_error", seed, ones[0], ones, True)
+    if not got.get("raised"):
+        if not got.get("is_program"):
+            raise CheckFailure("export_model must return a torch.export.ExportedProgram")
+        if any(isinstance(out, str) for out in got["outputs"]):
+            raise CheckFailure("with dynamic_batch=True and an example of batch 1, export_model returned a program "
+                               "fixed to batch 1: torch.export cannot make a dimension of size 1 dynamic, so let it "
+                               "raise (a Dim does; Dim.AUTO specializes silently) instead of returning a fixed program")
+        expect_outputs(got["outputs"], ones, P.mlp_reference(seed, ones),
+                       "exported with dynamic_batch=True at batch 1")
 
 
 def test_save_and_load(learner, device, rng):

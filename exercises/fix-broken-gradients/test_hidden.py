@@ -37,6 +37,53 @@ def tails(rng, device, shape):
     return x.reshape(shape)
 
 
+def mid_float32(rng, shape, low, high):
+    """float64 values halfway between two neighbouring float32 numbers, |x| in [low, high], both signs: rounding
+    them to float32 moves each by half a float32 step (a relative 3e-8 to 6e-8)."""
+    mag = low + (high - low) * torch.rand(shape, generator=rng, dtype=torch.float64)
+    sign = torch.where(torch.rand(shape, generator=rng) < 0.5, -1.0, 1.0).to(torch.float64)
+    r32 = (sign * mag).float()
+    return (r32.double() + torch.nextafter(r32, torch.full_like(r32, float("inf"))).double()) / 2
+
+
+def f32(t):
+    """The nearest float32 value, back in float64."""
+    return t.float().double()
+
+
+# the tolerance of the float64 case: float64 arithmetic in any order is within ~1e-15 of torch's, float32 rounding
+# anywhere is 1e-8 or more away; atol is sized from the scale of the values (of v times the Jacobian for gradients)
+F64_RTOL = 1e-11
+
+
+def float64_case(rng, name, shape):
+    """(x, v, value atol, gradient atol): x and v halfway between float32 numbers, redrawn until every float32 route
+    computed here lands 10 tolerances or more away from the true value or gradient: input or incoming gradient rounded
+    to float32 (the rest in float64), any result that is a float32 number, for unit_vector a norm rounded to float32
+    or taken of a float32 copy. So a verdict never rests on a lucky draw."""
+    f = TRUE[name]
+
+    def far(w, ref, atol):
+        return bool(((w - ref).abs() > 10 * (atol + F64_RTOL * ref.abs())).any())
+
+    def vjp(x, v):
+        x = x.clone().requires_grad_()
+        return torch.autograd.grad(f(x), x, v)[0]
+
+    for _ in range(1000):
+        x, v = mid_float32(rng, shape, 0.5, 3.0), mid_float32(rng, shape, 0.5, 2.0)
+        y, g = f(x), vjp(x, v)
+        jac = torch.autograd.functional.jacobian(f, x).abs().max()
+        y_atol, g_atol = F64_RTOL * float(y.abs().max()), F64_RTOL * float(v.abs().max() * jac)
+        values = [f(f32(x)), f32(y)]
+        if name == "unit_vector":
+            values += [x / f32(x.norm()), x / f32(x).norm(), f32(x) / f32(x.norm())]
+        grads = [vjp(f32(x), v), vjp(x, f32(v)), vjp(f32(x), f32(v)), f32(g)]
+        if all(far(w, y, y_atol) for w in values) and all(far(w, g, g_atol) for w in grads):
+            return x, v, y_atol, g_atol
+    raise RuntimeError("no separating float64 case found")  # never happens: about half of the draws separate
+
+
 # inputs beyond ordinary values, for the functions whose formula makes them matter
 EXTRA = {"unit_vector": (tiny_norm, "an x of norm about 1e-6 (x / x.norm() exactly: no eps)"),
          "double_sigmoid": (tails, "entries with |x| above 700 (the true gradient there is finite, about 0, not nan)"),
@@ -47,24 +94,35 @@ EXTRA = {"unit_vector": (tiny_norm, "an x of norm about 1e-6 (x / x.norm() exact
 def test_function(learner, device, rng, name):
     """One fixed function: the same values, and the true gradient for a random incoming gradient; for unit_vector
     also an x of tiny norm (the formula is x / x.norm(), with no eps), for double_sigmoid and positive_tanh also
-    entries far in the tails, |x| > 700, where exp overflows (values and gradients must stay finite and right)."""
+    entries far in the tails, |x| > 700, where exp overflows (values and gradients must stay finite and right). Last,
+    for every function, a float64 x and incoming gradient whose entries float32 cannot hold, checked to 1e-11: the
+    task keeps x's dtype, so a float32 (or NumPy float32) copy of x, of an intermediate such as the norm, of the
+    incoming gradient or of the result, in the forward or a custom backward, is off by 1e-8 or more there."""
     fn = learner.function(name)
     cases = [(rand(rng, device, shape), "") for shape in ((6,), (2, 3))]
     if name in EXTRA:
         make, where = EXTRA[name]
         cases += [(make(rng, device, shape), f" for {where}") for shape in ((6,), (2, 3))]
-    for x, where in cases:
+    cases = [(x, where, None) for x, where in cases]
+    for shape in ((6,), (2, 3)):
+        x, v, y_atol, g_atol = float64_case(rng, name, shape)
+        cases.append((x.to(device), " for an x whose entries float32 cannot hold (compute in float64 throughout: "
+                      "no float32 or NumPy float32 copy of x, of an intermediate or of the gradient)",
+                      (v.to(device), y_atol, g_atol)))
+    for x, where, exact in cases:
         x = x.requires_grad_()
         out = fn(x)
         want = TRUE[name](x)
-        expect_close(out, want.detach(), what=f"{name}(x){where}")
-        v = torch.randn(out.shape, generator=rng, dtype=torch.float64).to(device)
+        tol = {} if exact is None else {"rtol": F64_RTOL, "atol": exact[1]}
+        expect_close(out, want.detach(), what=f"{name}(x){where}", **tol)
+        v = torch.randn(out.shape, generator=rng, dtype=torch.float64).to(device) if exact is None else exact[0]
         try:
             (got,) = torch.autograd.grad(out, x, v)
         except RuntimeError as e:
             raise CheckFailure(f"back-propagating through {name} fails{where}", str(e).splitlines()[0]) from None
         (ref,) = torch.autograd.grad(want, x, v)
-        expect_close(got, ref, what=f"the gradient of {name}{where}")
+        tol = {} if exact is None else {"rtol": F64_RTOL, "atol": exact[2]}
+        expect_close(got, ref, what=f"the gradient of {name}{where}", **tol)
 
 
 def test_two_gradients(learner, device, rng):

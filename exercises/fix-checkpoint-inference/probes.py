@@ -27,11 +27,14 @@ def data(seed, sizes, device="cpu"):
             for n in sizes]
 
 
-def train(model, opt, batches, seed=None):
-    """Adam steps on cross-entropy in train mode; seed (when given) fixes the dropout masks."""
+def train(model, opt, batches, seed=None, set_mode=True):
+    """Adam steps on cross-entropy in train mode; seed (when given) fixes the dropout masks. With set_mode=False the
+    loop does not call model.train() itself: it trains the model in whatever mode it finds it (a loop that set the
+    mode once, before it started)."""
     if seed is not None:
         torch.manual_seed(seed)
-    model.train()
+    if set_mode:
+        model.train()
     losses = []
     for x, y in batches:
         opt.zero_grad()
@@ -119,6 +122,31 @@ def reference_accuracy(seed, start_training, device="cpu"):
     return {"value": hits / 24, "state": state, "after": after}
 
 
+class Column(nn.Module):
+    """Wraps a classifier: logits (N, C, 1), the class still on dimension 1; in training mode it shifts the classes by
+    one (a train-time behaviour of a module that is neither Dropout nor BatchNorm), so only eval mode predicts right."""
+
+    def __init__(self, net):
+        super().__init__()
+        self.net = net
+
+    def forward(self, x):
+        out = self.net(x)
+        if self.training:
+            out = out.roll(1, dims=1)
+        return out[:, :, None]
+
+
+@one_thread
+def reference_accuracy_shifted(seed, device="cpu"):
+    """The fraction of hits when Column is left in training mode (its classes shifted) and the rest is in eval mode."""
+    model, _ = trained(seed, device)
+    model.eval()
+    with torch.no_grad():
+        hits = sum(int((model(x).roll(1, dims=1).argmax(1) == y).sum()) for x, y in accuracy_batches(seed, device))
+    return hits / 24
+
+
 # ---------------------------------------------------------------- worker side: drive the learner's code
 
 
@@ -139,10 +167,11 @@ def inference(mod, seed, device="cpu"):
     return report
 
 
-def resume(mod, seed, epoch, lr_after, device="cpu"):
+def resume(mod, seed, epoch, lr_after, device="cpu", loop_sets_mode=True):
     """Three steps, a learning-rate change, save_checkpoint; a decoy checkpoint saved to another file afterwards;
-    resume from the first file into a fresh model and optimizer; three more steps with the dropout stream where the
-    uninterrupted run has it."""
+    resume from the first file into a fresh model (in training mode, as built) and optimizer; three more steps with
+    the dropout stream where the uninterrupted run has it, by a loop that calls model.train() (or, with
+    loop_sets_mode=False, one that trains the model in the mode resume left it in)."""
     batches = data(seed, [8] * 6, device)
     model, opt = fresh(seed, device)
     train(model, opt, batches[:3], seed)
@@ -157,20 +186,28 @@ def resume(mod, seed, epoch, lr_after, device="cpu"):
     model2, opt2 = fresh(seed + 100, device)
     got_epoch = mod.resume(model2, opt2, path)
     torch.set_rng_state(rng_state)
-    rest = train(model2, opt2, batches[3:])
+    rest = train(model2, opt2, batches[3:], set_mode=loop_sets_mode)
     return {"epoch": got_epoch, "losses": rest, "state": _state(model2)}
 
 
-def accuracy(mod, seed, start_training, device="cpu"):
-    """The learner's accuracy on a trained model in the given mode; then the state and one forward pass."""
+def accuracy(mod, seed, start_training, device="cpu", column=False):
+    """The learner's accuracy on a trained model in the given mode (its .grad still holding the last batch's
+    gradients); then the state, the gradients before and after, and one forward pass. With column, the model is
+    wrapped in Column (logits (N, C, 1), labels (N, 1)) and only the accuracy is returned."""
     model, _ = trained(seed, device)
+    if column:
+        model = Column(model)
+        model.train(start_training)
+        return {"value": mod.accuracy(model, [(x, y[:, None]) for x, y in accuracy_batches(seed, device)])}
     model.train(start_training)
+    grads_before = [None if p.grad is None else p.grad.detach().clone() for p in model.parameters()]
     value = mod.accuracy(model, accuracy_batches(seed, device))
     state = _state(model)
+    grads_after = [None if p.grad is None else p.grad.detach().clone() for p in model.parameters()]
     torch.manual_seed(seed + 5)
     with torch.no_grad():
         after = model(data(seed + 3, [6], device)[0][0])
-    return {"value": value, "state": state, "after": after}
+    return {"value": value, "state": state, "after": after, "grads_before": grads_before, "grads_after": grads_after}
 
 
 # ---------------------------------------------------------------- a large model, to read memory from outside

@@ -39,24 +39,31 @@ def test_inference_outputs(learner, device, rng):
 
 def test_resume_is_exact(learner, device, rng):
     """Saving after 3 Adam steps (and a learning-rate change) and resuming into a fresh model and optimizer gives the
-    losses and weights of the uninterrupted run, and the saved epoch (0 included)."""
-    for seed, epoch, lr in ((seed_of(rng), int(torch.randint(1, 100, (1,), generator=rng)), 0.003),
-                            (seed_of(rng), 0, 0.02)):
-        got = learner.probe("resume", seed, epoch, lr, str(device))
+    losses and weights of the uninterrupted run, and the saved epoch (0 included), also when the loop that continues
+    does not call model.train() again (resume must leave the model training, not switched to eval mode)."""
+    for seed, epoch, lr, sets_mode in ((seed_of(rng), int(torch.randint(1, 100, (1,), generator=rng)), 0.003, True),
+                                       (seed_of(rng), 0, 0.02, True), (seed_of(rng), 5, 0.01, False)):
+        got = learner.probe("resume", seed, epoch, lr, str(device), sets_mode)
         want = P.reference_resume(seed, lr, str(device))
         if type(got["epoch"]) is not int or got["epoch"] != epoch:
             raise CheckFailure("resume must return the epoch (an int) stored by save_checkpoint in the file it is given")
         losses = got["losses"]
         if not (isinstance(losses, list) and len(losses) == 3
                 and all(math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-7) for a, b in zip(losses, want["losses"]))):
+            if not sets_mode:
+                raise CheckFailure("training resumed from the checkpoint does not continue like the uninterrupted run "
+                                   "when the loop does not call model.train() itself: resume must leave the model in "
+                                   "training mode (Dropout and BatchNorm training), not switch it to eval mode")
             raise CheckFailure("training resumed from the checkpoint does not continue like the uninterrupted run: "
                                "restore the whole optimizer state (moments, step counts, learning rate) from the file")
-        expect_state(got["state"], want["state"], "the resumed model after 3 more steps")
+        where = "" if sets_mode else " (by a loop that does not call model.train(): resume must not switch to eval)"
+        expect_state(got["state"], want["state"], "the resumed model after 3 more steps" + where)
 
 
 def test_accuracy(learner, device, rng):
     """accuracy is the fraction (a float in [0, 1]) of arg-max hits in eval mode over batches of unequal sizes, whether
-    the model came in train or eval mode."""
+    the model came in train or eval mode; also for (N, C, 1) logits (arg-max over dimension 1) of a model holding a
+    module, neither Dropout nor BatchNorm, that behaves differently in training mode (every submodule in eval mode)."""
     for start_training in (True, False):
         seed = seed_of(rng)
         got = learner.probe("accuracy", seed, start_training, str(device))
@@ -66,16 +73,34 @@ def test_accuracy(learner, device, rng):
         if abs(got["value"] - want["value"]) > 1e-12:
             raise CheckFailure("accuracy must be the fraction (0 to 1) of correct arg-max predictions over all samples, "
                                "in eval mode")
+    for _ in range(50):  # redrawn until a module left in training mode would change the count: never seed-dependent
+        seed = seed_of(rng)
+        want = P.reference_accuracy(seed, False, str(device))["value"]
+        if P.reference_accuracy_shifted(seed, str(device)) != want:
+            break
+    else:
+        raise AssertionError("prep could not draw a separating model")  # the grader's bug, never the learner's
+    got = learner.probe("accuracy", seed, True, str(device), True)
+    if type(got.get("value")) is not float or abs(got["value"] - want) > 1e-12:
+        raise CheckFailure("accuracy of a model whose logits are (N, C, 1) (labels (N, 1)) and which holds a module "
+                           "that is neither Dropout nor BatchNorm but behaves differently in training mode: the "
+                           "prediction is the arg-max over dimension 1, and every submodule must be in eval mode "
+                           "(model.eval())")
 
 
 def test_accuracy_keeps_mode_and_state(learner, device, rng):
-    """After accuracy the model is in the mode it came in (train or eval) and its state (BatchNorm's running statistics)
-    is unchanged."""
+    """After accuracy the model is in the mode it came in (train or eval) and its state (BatchNorm's running statistics,
+    and the gradients its parameters held) is unchanged."""
     for start_training in (True, False):
         seed = seed_of(rng)
         got = learner.probe("accuracy", seed, start_training, str(device))
         want = P.reference_accuracy(seed, start_training, str(device))
         expect_state(got["state"], want["state"], "the model's state after accuracy (it must evaluate in eval mode)")
+        before, after = got.get("grads_before"), got.get("grads_after")
+        if not isinstance(after, list) or len(after) != len(before) or any(
+                (a is None) != (b is None) or (b is not None and not torch.equal(a, b)) for a, b in zip(after, before)):
+            raise CheckFailure("accuracy changed the gradients held in the parameters' .grad: it only evaluates, so "
+                               "leave .grad alone (no zero_grad, no backward)")
         mode = "train" if start_training else "eval"
         expect_close(got["after"], want["after"], what=f"a forward pass after accuracy on a model that came in {mode} "
                      f"mode (it must be left in {mode} mode)")

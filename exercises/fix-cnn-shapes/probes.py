@@ -18,7 +18,26 @@ def parameters(mod, in_channels, n_classes, input_size):
     return {k: v.detach().clone() for k, v in model.named_parameters()}
 
 
-def forward(mod, in_channels, n_classes, input_size, weights, x):
+def parameters_called(mod, args, kwargs):
+    """The named parameters of SimpleCNN(*args, **kwargs): arguments by keyword or left at their defaults."""
+    model = mod.SimpleCNN(*args, **kwargs)
+    return {k: v.detach().clone() for k, v in model.named_parameters()}
+
+
+def train_given(mod, in_channels, n_classes, input_size, weights, x, y, epochs, batch_size):
+    """The module's train loop (lr left at its default) on SimpleCNN(in_channels, n_classes, input_size) in x's dtype,
+    started from the given weights; the parameters afterwards."""
+    model = mod.SimpleCNN(in_channels, n_classes, input_size).to(x.device, x.dtype)
+    model.load_state_dict(weights)
+    mod.train(model, x, y, epochs, batch_size)
+    return {k: v.detach().clone() for k, v in model.named_parameters()}
+
+
+def forward(mod, in_channels, n_classes, input_size, weights, x, channels_last=False):
+    """SimpleCNN's logits for x (handed over in channels_last memory format when asked: the same values, NHWC
+    strides, as images often come)."""
+    if channels_last:
+        x = x.contiguous(memory_format=torch.channels_last)
     model = mod.SimpleCNN(in_channels, n_classes, input_size).to(x.device, x.dtype)
     if weights is not None:
         model.load_state_dict(weights)

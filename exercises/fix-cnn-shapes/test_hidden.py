@@ -4,6 +4,7 @@ Every reference (torch's layers, counts, accuracies) is computed here, in the ju
 
 import torch
 import torch.nn.functional as F
+from torch import nn
 
 from grader.judge.checks import CheckFailure, expect_close, expect_tensor, summarize
 from grader.judge.kit import adversarial
@@ -111,9 +112,24 @@ def expect_parameters(learner, in_ch, classes, size):
         expect_tensor(got[k], what=f"{what}'s {k}{hint}", shape=shape)
 
 
+DEFAULTS = {"in_channels": 3, "n_classes": 10, "input_size": 32}
+
+
 def test_flatten_size_follows_the_input(learner, device):
     """fc1.in_features is derived from input_size (an int or (H, W), odd sides included), and the batch size is
-    kept for B = 1, 5 and 16."""
+    kept for B = 1, 5 and 16; the arguments also work by keyword and left at their defaults (in_channels=3,
+    n_classes=10, input_size=32): SimpleCNN(), and with one or two of them given."""
+    forms = [((), {}), ((), {"in_channels": 1}), ((), {"n_classes": 4}), ((), {"input_size": 20}),
+             ((2,), {"input_size": (12, 18)}), ((), {"input_size": 17, "in_channels": 1, "n_classes": 3})]
+    for args, kwargs in forms:
+        full = dict(DEFAULTS, **dict(zip(DEFAULTS, args)), **kwargs)
+        got = learner.probe("parameters_called", list(args), kwargs)
+        want = expected_shapes(full["in_channels"], full["n_classes"], full["input_size"])
+        shown = ", ".join([*map(repr, args), *(f"{k}={v!r}" for k, v in kwargs.items())])
+        if not isinstance(got, dict) or sorted(map(str, got)) != sorted(want) or any(
+                not isinstance(got[k], torch.Tensor) or tuple(got[k].shape) != shape for k, shape in want.items()):
+            raise CheckFailure(f"SimpleCNN({shown}) does not build the layers its arguments and the defaults "
+                               "(in_channels=3, n_classes=10, input_size=32) ask for")
     for in_ch, classes, size in ((3, 10, 32), (1, 10, 28), (3, 7, 54), (1, 4, 17), (3, 5, (20, 36)), (2, 3, (15, 9))):
         expect_parameters(learner, in_ch, classes, size)
         h, w = (size, size) if isinstance(size, int) else size
@@ -129,7 +145,8 @@ def test_parameter_count(learner):
 
 
 def test_forward_with_copied_weights(learner, device, rng):
-    """With given weights the output is max_pool(relu(conv1(x)), 2) flattened and passed through fc1: raw logits."""
+    """With given weights the output is max_pool(relu(conv1(x)), 2) flattened and passed through fc1: raw logits, for
+    a contiguous x and the same x in channels_last memory format (whose conv and pool outputs keep that format)."""
     for in_ch, classes, size in ((3, 10, 16), (1, 3, (12, 18)), (2, 4, (13, 11))):
         expect_parameters(learner, in_ch, classes, size)
         h, w = (size, size) if isinstance(size, int) else size
@@ -141,10 +158,41 @@ def test_forward_with_copied_weights(learner, device, rng):
         x = adversarial(rng, (3, in_ch, h, w)).to(device)
         expect_close(learner.probe("forward", in_ch, classes, size, weights, x), reference(weights, x), rtol=1e-10,
                      atol=1e-12, what=f"SimpleCNN({in_ch}, {classes}, {size})(x) with given weights")
+        expect_close(learner.probe("forward", in_ch, classes, size, weights, x, True), reference(weights, x),
+                     rtol=1e-10, atol=1e-12, what=f"SimpleCNN({in_ch}, {classes}, {size})(x) with given weights, for "
+                     "an x in channels_last memory format (flatten with flatten(1) or reshape: a view needs "
+                     "contiguous features)")
+
+
+class Plain(nn.Module):
+    """The judge's own CNN with the task's layers, for the given loop's reference run."""
+
+    def __init__(self, in_ch, classes, feats):
+        super().__init__()
+        self.conv1 = nn.Conv2d(in_ch, 32, kernel_size=5)
+        self.fc1 = nn.Linear(feats, classes)
+
+    def forward(self, x):
+        return self.fc1(torch.flatten(F.max_pool2d(F.relu(self.conv1(x)), 2), 1))
+
+
+def given_train(model, x, y, epochs, batch_size, lr=0.01):
+    """The train loop the task gives, as given."""
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9)
+    criterion = nn.CrossEntropyLoss()
+    for epoch in range(epochs):
+        for i in range(0, len(x), batch_size):
+            optimizer.zero_grad()
+            loss = criterion(model(x[i:i + batch_size]), y[i:i + batch_size])
+            loss.backward()
+            optimizer.step()
 
 
 def test_learns_prototype_images(learner, device, rng):
-    """Trained with the given loop, it reaches 90% test accuracy on 4 noisy image prototypes, with raw (some negative) logits."""
+    """Trained with the given loop, it reaches 90% test accuracy on 4 noisy image prototypes, with raw (some negative)
+    logits. And the given loop is kept as it is: from the same float64 weights, the submission's train (lr at its
+    default) leaves the parameters where the given loop does, for 10 images in batches of 4 (a last, shorter batch of
+    2) and for 3 images in batches of 4 (one short batch), over 2 epochs."""
     protos = torch.rand(4, 3, 16, 16, generator=rng)
 
     def data(n):
@@ -158,3 +206,23 @@ def test_learns_prototype_images(learner, device, rng):
         raise CheckFailure("the logits can never be negative: a ReLU after the last layer clamps them")
     if not float((logits.argmax(1) == yt).double().mean()) >= 0.9:
         raise CheckFailure("after 3 epochs the CNN should reach 90% test accuracy on the prototype images")
+    for n, batch in ((10, 4), (3, 4)):
+        weights = {"conv1.weight": torch.randn(32, 3, 5, 5, generator=rng, dtype=torch.float64) * 0.1,
+                   "conv1.bias": torch.randn(32, generator=rng, dtype=torch.float64) * 0.1,
+                   "fc1.weight": torch.randn(4, 128, generator=rng, dtype=torch.float64) * 0.1,
+                   "fc1.bias": torch.randn(4, generator=rng, dtype=torch.float64) * 0.1}
+        weights = {k: v.to(device) for k, v in weights.items()}
+        x = torch.randn(n, 3, 8, 8, generator=rng, dtype=torch.float64).to(device)
+        y = torch.randint(0, 4, (n,), generator=rng).to(device)
+        got = learner.probe("train_given", 3, 4, 8, weights, x, y, 2, batch)
+        model = Plain(3, 4, 128).to(device=device, dtype=torch.float64)
+        model.load_state_dict(weights)
+        given_train(model, x, y, 2, batch)
+        if not isinstance(got, dict) or sorted(map(str, got)) != sorted(weights):
+            raise CheckFailure("after train, SimpleCNN should have exactly the parameters conv1.weight, conv1.bias, "
+                               "fc1.weight, fc1.bias")
+        for k, p in model.named_parameters():
+            expect_close(got[k], p.detach(), rtol=1e-7, atol=1e-9,
+                         what=f"{k} after the train loop, against the given loop's run from the same weights "
+                              "(keep the given loop as it is: every batch x[i:i + batch_size], the last shorter one "
+                              "included, SGD with lr=0.01 and momentum 0.9, cross-entropy)")

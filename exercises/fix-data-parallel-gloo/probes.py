@@ -14,9 +14,30 @@ from torch import nn
 WORLD = 2
 
 
-def make(seed):
+class _WithSpare(nn.Module):
+    """The model plus a parameter its forward never uses: its .grad stays None on every rank."""
+
+    def __init__(self, body):
+        super().__init__()
+        self.body = body
+        self.spare = nn.Parameter(torch.randn(3, dtype=torch.float64))
+
+    def forward(self, x):
+        return self.body(x)
+
+
+def make(seed, spare=False):
     torch.manual_seed(seed)
-    return nn.Sequential(nn.Linear(4, 8), nn.Tanh(), nn.Linear(8, 2)).double()
+    body = nn.Sequential(nn.Linear(4, 8), nn.Tanh(), nn.Linear(8, 2)).double()
+    return _WithSpare(body) if spare else body
+
+
+def optimizer(model, lr, name="sgd"):
+    """The optimizer both sides train with: SGD with momentum (linear in the gradient), or AdamW (not linear, and
+    it decays every parameter that has a gradient, zeros included, while it skips a .grad of None)."""
+    if name == "adamw":
+        return torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.1)
+    return torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9)
 
 
 def data(seed, steps, batch):
@@ -38,11 +59,40 @@ def reference_gradients(seed, batch):
     return [p.grad.clone() for p in model.parameters()]
 
 
-def reference_training(seed, steps, batch, lr, world):
-    """The judge's side: one process, whole batches, SGD with momentum; the parameters after every step, and for every
-    rank the loss of its shard before every step (what train_step returns there)."""
-    model = make(seed)
-    opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9)
+def zero_shard_data(seed, batch, world):
+    """A second batch whose rank-0 shard has all-zero inputs: on rank 0 the first Linear's weight gradient is exactly
+    zero (the other ranks' is not), so its mean is not zero."""
+    x, y = data(seed + 1, 1, batch)[0]
+    x = x.clone()
+    x[: batch // world] = 0.0
+    return x, y
+
+
+def reference_gradients_zero_shard(seed, batch, world):
+    """The judge's side: the full-batch gradients of a second model (seed + 1) on zero_shard_data."""
+    model = make(seed + 1)
+    x, y = zero_shard_data(seed, batch, world)
+    nn.functional.mse_loss(model(x), y).backward()
+    return [p.grad.clone() for p in model.parameters()]
+
+
+def shard_gradients(seed, batch, world, spare=False):
+    """The judge's side: each rank's local gradients at the first step (before any averaging)."""
+    x, y = data(seed, 1, batch)[0]
+    grads = []
+    for r in range(world):
+        model = make(seed, spare)
+        nn.functional.mse_loss(model(shard(x, r, world)), shard(y, r, world)).backward()
+        grads.append([p.grad for p in model.parameters() if p.grad is not None])
+    return grads
+
+
+def reference_training(seed, steps, batch, lr, world, opt_name="sgd", spare=False):
+    """The judge's side: one process, whole batches, the same optimizer (SGD with momentum unless told); the
+    parameters after every step, and for every rank the loss of its shard before every step (what train_step returns
+    there)."""
+    model = make(seed, spare)
+    opt = optimizer(model, lr, opt_name)
     params, losses = [], [[] for _ in range(world)]
     for x, y in data(seed, steps, batch):
         with torch.no_grad():
@@ -55,16 +105,22 @@ def reference_training(seed, steps, batch, lr, world):
     return {"params": params, "losses": losses}
 
 
-def _rank(rank, world, mod, store_path, seed, steps, batch, lr, queue, what):
+def _rank(rank, world, mod, store_path, seed, steps, batch, lr, queue, what, opt_name="sgd", spare=False):
     try:
         dist.init_process_group("gloo", store=dist.FileStore(store_path, world), rank=rank, world_size=world)
-        model = make(seed)
-        opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9)
-        if what == "average":
+        model = make(seed, spare)
+        opt = optimizer(model, lr, opt_name)
+        if what in ("average", "average_two"):
             x, y = data(seed, 1, batch)[0]
             nn.functional.mse_loss(model(shard(x, rank, world)), shard(y, rank, world)).backward()
             mod.average_gradients(model)
             result = [None if p.grad is None else p.grad.tolist() for p in model.parameters()]
+            if what == "average_two":  # then a second model in the same process, one rank's weight gradient all zero
+                other = make(seed + 1)
+                x, y = zero_shard_data(seed, batch, world)
+                nn.functional.mse_loss(other(shard(x, rank, world)), shard(y, rank, world)).backward()
+                mod.average_gradients(other)
+                result += [None if p.grad is None else p.grad.tolist() for p in other.parameters()]
         else:
             losses, params = [], []
             for x, y in data(seed, steps, batch):
@@ -81,19 +137,21 @@ def _rank(rank, world, mod, store_path, seed, steps, batch, lr, queue, what):
 def _warm_optimizer():
     """Take one SGD step here, before forking: its first use imports modules (about 1 s) that each rank would
     otherwise import again."""
-    p = torch.zeros(1, requires_grad=True)
-    opt = torch.optim.SGD([p], lr=0.1, momentum=0.9)
-    p.sum().backward()
-    opt.step()
+    for opt_name in ("sgd", "adamw"):
+        p = torch.zeros(1, requires_grad=True)
+        opt = optimizer(nn.ParameterList([p]), 0.1, opt_name)
+        p.sum().backward()
+        opt.step()
 
 
-def run_ranks(mod, seed, steps, batch, lr, what, world=WORLD):
-    """Fork `world` ranks, collect what each reports (lists of numbers back to tensors); errors come back as strings."""
+def run_ranks(mod, seed, steps, batch, lr, what, world=WORLD, opt_name="sgd", spare=False):
+    """Fork `world` ranks, collect what each reports (lists of numbers back to tensors); errors come back as strings.
+    opt_name picks the optimizer (see optimizer); spare adds a parameter the forward never uses."""
     _warm_optimizer()
     ctx = mp.get_context("fork")
     queue = ctx.Queue()
-    store = os.path.join(tempfile.mkdtemp(), "store")
-    procs = [ctx.Process(target=_rank, args=(r, world, mod, store, seed, steps, batch, lr, queue, what))
+    store = os.path.join(tempfile.mkdtemp(dir=os.getcwd()), "store")  # the worker may write only under its cwd
+    procs = [ctx.Process(target=_rank, args=(r, world, mod, store, seed, steps, batch, lr, queue, what, opt_name, spare))
              for r in range(world)]
     for p in procs:
         p.start()

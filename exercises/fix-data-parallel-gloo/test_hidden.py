@@ -16,23 +16,32 @@ def seed_of(rng):
 
 
 def test_average_equals_full_batch(learner, rng):
-    """Each rank's averaged gradients equal the full-batch gradients, with 3 ranks (the world size is not always 2)."""
+    """Each rank's averaged gradients equal the full-batch gradients, with 3 ranks (the world size is not always 2);
+    then, in the same processes, for a second model whose first weight gets an all-zero gradient on rank 0 only (its
+    shard's inputs are zeros): every parameter is averaged on every call, a zero local gradient included."""
     seed = seed_of(rng)
     batch = 3 * int(torch.randint(1, 5, (1,), generator=rng))
-    ranks = G.ranks_ok(learner.probe("run_ranks", seed, 1, batch, 0.05, "average", 3), hidden=True)
-    want = P.reference_gradients(seed, batch)
+    ranks = G.ranks_ok(learner.probe("run_ranks", seed, 1, batch, 0.05, "average_two", 3), hidden=True)
+    first = P.reference_gradients(seed, batch)
+    want = first + P.reference_gradients_zero_shard(seed, batch, 3)
     for r, grads in enumerate(ranks):
+        if len(grads) != len(want):
+            raise CheckFailure(f"rank {r} did not report every parameter's gradient")
         for i, (g, w) in enumerate(zip(grads, want)):
+            model = "the first model" if i < len(first) else ("a second model (a zero local gradient on rank 0, "
+                                                               "every parameter averaged on every call)")
+            j = i if i < len(first) else i - len(first)
             if g is None:
-                raise CheckFailure(f"rank {r}'s parameter {i} has no gradient after average_gradients")
-            expect_close(g, w, what=f"rank {r}'s averaged gradient of parameter {i} (3 ranks)")
+                raise CheckFailure(f"rank {r}'s parameter {j} of {model} has no gradient after average_gradients")
+            expect_close(g, w, what=f"rank {r}'s averaged gradient of parameter {j} of {model} (3 ranks)")
 
 
-def check_training(learner, seed, steps, batch, world):
+def check_training(learner, seed, steps, batch, world, opt_name="sgd", spare=False, how=""):
     """Step by step: each rank's returned loss (from the parameters the previous step left), then the parameters after
     the step (the same on every rank, and the single process's)."""
-    ranks = G.ranks_ok(learner.probe("run_ranks", seed, steps, batch, 0.05, "train", world), hidden=True)
-    want = P.reference_training(seed, steps, batch, 0.05, world)
+    ranks = G.ranks_ok(learner.probe("run_ranks", seed, steps, batch, 0.05, "train", world, opt_name, spare),
+                       hidden=True)
+    want = P.reference_training(seed, steps, batch, 0.05, world, opt_name, spare)
     for r, got in enumerate(ranks):
         if len(got["losses"]) != steps or any(type(v) is not float for v in got["losses"]):
             raise CheckFailure("train_step must return the loss as a Python float")
@@ -47,8 +56,8 @@ def check_training(learner, seed, steps, batch, world):
                     raise CheckFailure(f"after step {k + 1} ranks 0 and {r} disagree on parameter {i}: they did not "
                                        f"take the same step ({world} ranks)")
         for i, (a, b) in enumerate(zip(ranks[0]["params"][k], want["params"][k])):
-            expect_close(a, b, what=f"parameter {i} after {k + 1} data-parallel step(s) ({world} ranks)", rtol=1e-9,
-                         atol=1e-12)
+            expect_close(a, b, what=f"parameter {i} after {k + 1} data-parallel step(s) ({world} ranks{how})",
+                         rtol=1e-9, atol=1e-12)
 
 
 def test_training_matches_single_process(learner, rng):
@@ -57,6 +66,24 @@ def test_training_matches_single_process(learner, rng):
     check_training(learner, seed_of(rng), 4, 8, 2)
 
 
+def opposite_signs(seed, batch, world):
+    """Some gradient entry has strictly opposite signs on two ranks at the first step: there one AdamW step per rank
+    on its local gradient (about lr * sign each) averaged afterwards cannot equal the step on the averaged gradient."""
+    grads = P.shard_gradients(seed, batch, world)
+    signs = [torch.cat([g.flatten() for g in rank]) for rank in grads]
+    return any(bool(((a * b) < -1e-12).any()) for a in signs for b in signs)
+
+
 def test_training_three_ranks(learner, rng):
-    """Two data-parallel SGD steps on 3 ranks (a third of each batch each) equal single-process training."""
+    """Two data-parallel SGD steps on 3 ranks (a third of each batch each) equal single-process training; so do three
+    AdamW steps on 2 and 3 ranks ("the same optimizer": AdamW is not linear in the gradient, so the gradients, not
+    the parameters after local steps, must be averaged) with a parameter the forward never uses (its .grad stays None
+    on every rank, so AdamW skips it, as the single process does)."""
     check_training(learner, seed_of(rng), 2, 9, 3)
+    for world, batch in ((2, 8), (3, 9)):
+        seed = seed_of(rng)
+        while not opposite_signs(seed, batch, world):
+            seed = seed_of(rng)
+        check_training(learner, seed, 3, batch, world, "adamw", True,
+                       how=", AdamW, one parameter unused: average the gradients before the step, and leave a .grad "
+                           "of None as None")

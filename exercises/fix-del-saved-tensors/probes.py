@@ -14,9 +14,12 @@ def build(name, n, seed, device="cpu"):
     x = torch.randn(n, 5, generator=g).to(device)
     other = torch.randn(n, 5, generator=g).to(device)
     w = nn.Parameter(torch.randn(5, generator=g).to(device))
+    idx = torch.randint(0, 12, (n,), generator=g).to(device)
     torch.manual_seed(seed)
     lin = nn.Linear(5, 3).to(device)
     mlp = nn.Sequential(nn.Linear(5, 8), nn.Tanh(), nn.Linear(8, 2)).to(device)
+    emb = nn.Embedding(12, 4).to(device)
+    e = torch.tensor(1.5, device=device, requires_grad=True)
     cases = {
         "linear": lambda: (lambda: lin(x), ()),                              # saves x only (x needs no gradient)
         "linear_input_grad": lambda: (lambda: lin(x.requires_grad_()), ()),  # saves x and the weight
@@ -24,13 +27,18 @@ def build(name, n, seed, device="cpu"):
         "square": lambda: (lambda: (lambda t: t * t)(x.requires_grad_()), ()),  # saves t twice: one storage
         "add": lambda: (lambda: (lambda t: t + t)(x.requires_grad_()), ()),  # saves nothing
         "no_grad": lambda: (lambda: _no_grad(lin, x), ()),
-        "slice": lambda: (lambda: (lambda t: t[0] * t[1])(x.requires_grad_()), ()),  # two views of x's storage
+        "slice": lambda: (lambda: (lambda t: t[0] * t[-1])(x.requires_grad_()), ()),  # two views of x's storage (one at n = 1)
         "mlp": lambda: (lambda: mlp(x), ()),
         # x * w with w an nn.Parameter: mul saves x (for w's gradient) and the Parameter itself (for x's)
         "param": lambda: (lambda: x.requires_grad_() * w, ()),
         # arguments passed through saved_bytes(fn, *args): mul saves the other factor (b for a's gradient)
         "args": lambda: (torch.mul, (x.requires_grad_(), other)),
         "args_mixed": lambda: (lambda a, b, scale: torch.tanh(a * scale) * b, (x.requires_grad_(), other, 3.0)),
+        # tensors that are not floating point or not at least 1-d count too: embedding saves its int64 indices,
+        # masked_fill its bool mask, and x ** e with a 0-d exponent e that requires grad saves e itself
+        "embedding": lambda: (lambda: emb(idx), ()),
+        "masked": lambda: (lambda: x.requires_grad_().masked_fill(x > 0, 0.0), ()),
+        "scalar_exponent": lambda: (lambda: x.requires_grad_() ** e, ()),
         # fn runs backward itself: autograd must get back the tensors it saved
         "backward_inside": lambda: (lambda: mlp(x).pow(2).sum().backward(), ()),
         # fn edits the parameters in place (under no_grad) between its forward and its backward: the saved weights
@@ -172,6 +180,23 @@ def forward_after(mod, n):
     x = make_input(STATE["seed"] + 7, n, STATE["width"])
     STATE["after"] = STATE["model"](x)
     del x
+
+
+def gradients_after(mod, n):
+    """A caller's training step after predict returned: the gradients of a plain model(x)'s loss. With gradient
+    recording left off, model(x) records no graph and autograd.grad raises."""
+    x = make_input(STATE["seed"] + 7, n, STATE["width"])
+    model = STATE["model"]
+    loss = model(x).square().sum()
+    return list(torch.autograd.grad(loss, list(model.parameters())))
+
+
+def reference_gradients_after(seed, n, width, depth):
+    """What gradients_after returns when predict left gradient recording (and the model) as it found them."""
+    model = make_model(seed, width, depth)
+    with torch.enable_grad():
+        loss = model(make_input(seed + 7, n, width)).square().sum()
+        return list(torch.autograd.grad(loss, list(model.parameters())))
 
 
 def take(mod, key):

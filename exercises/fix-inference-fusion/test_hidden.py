@@ -46,8 +46,10 @@ def check_fused(learner, rng, device, b1, b2, dtype, shape):
     return got, want
 
 
-def check_folded(learner, rng, device, spec, dtype="float64"):
-    spec = {**spec, "eps": float(torch.empty(1).uniform_(1e-5, 1e-2, generator=rng)), "dtype": dtype}
+def check_folded(learner, rng, device, spec, dtype="float64", eps=None):
+    if eps is None:
+        eps = float(torch.empty(1).uniform_(1e-5, 1e-2, generator=rng))
+    spec = {**spec, "eps": eps, "dtype": dtype}
     seed = seed_of(rng)
     x = torch.randn(2, spec["cin"], 7, 6, generator=rng, dtype=P.DTYPES[dtype]).to(device)
     what = (f"the folded conv (kernel {spec['kernel']}, stride {spec['stride']}, padding {spec['padding']}, dilation "
@@ -78,13 +80,15 @@ def test_fuse_linears(learner, device, rng):
 
 
 def test_fold_conv_bn(learner, device, rng):
-    """The folded conv equals eval-mode bn(conv(x)) (its own eps, negative gammas included) with or without conv bias,
+    """The folded conv equals eval-mode bn(conv(x)) (its own eps, also one below the default 1e-5, negative gammas
+    included) with or without conv bias,
     for strides, paddings, dilations, groups, a rectangular kernel and reflect padding, and for a BatchNorm2d made with
     affine=False (no weight or bias: gamma 1, beta 0), keeping the conv's settings and dtype; the folding's own
     utilities are switched off, so this runs your folding."""
     for spec in CONVS:
         check_folded(learner, rng, device, spec)
     check_folded(learner, rng, device, CONVS[2], "float32")
+    check_folded(learner, rng, device, CONVS[0], eps=1e-7)  # an eps below the default: use bn.eps as it is
 
 
 def test_given_layers_unchanged(learner, device, rng):

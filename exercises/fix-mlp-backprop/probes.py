@@ -1,7 +1,7 @@
 """Trusted helpers for fix-mlp-backprop, run in the worker: call the learner's backprop under torch.no_grad().
 
 They only drive the learner's function and hand back what it returned, plus the inputs as they are
-after the call (the judge compares them with what it sent). Every reference is computed in the judge.
+after the call, values and .grad (the judge compares them with what it sent). Every reference is computed in the judge.
 """
 
 import torch
@@ -20,11 +20,12 @@ def _layout(a, layout):
 
 
 def run(mod, x, W1, b1, W2, b2, t, layout="contiguous"):
-    """The learner's (loss, grads) for these inputs, called under torch.no_grad(), and the inputs afterwards."""
+    """The learner's (loss, grads) for these inputs, called under torch.no_grad(), and the inputs afterwards
+    (their values, and their .grad attributes as they are after the call)."""
     args = [_layout(a, layout) for a in (x, W1, b1, W2, b2, t)]
     if layout == "expanded":
         args[0] = x[:1].expand(x.shape[0], x.shape[1])
         args[5] = t[:1].expand(t.shape[0], t.shape[1])
     with torch.no_grad():
         result = mod.mlp_forward_backward(*args)
-    return {"result": result, "inputs_after": list(args)}
+    return {"result": result, "inputs_after": list(args), "grads_after": [a.grad for a in args]}

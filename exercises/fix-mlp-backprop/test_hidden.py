@@ -35,8 +35,8 @@ def reference(x, W1, b1, W2, b2, t):
     return loss.detach(), dict(zip(NAMES, (g.detach() for g in torch.autograd.grad(loss, leaves))))
 
 
-def learner_result(learner, args, layout="contiguous"):
-    """The learner's (loss, grads) for args, checked for form; the inputs must come back unchanged."""
+def learner_result(learner, args, layout="contiguous", with_grads_after=False):
+    """The learner's (loss, grads) for args, checked for form, and the inputs as they were after the call."""
     got = learner.probe("run", *args, layout=layout)
     result = got.get("result") if isinstance(got, dict) else None
     if not isinstance(result, (tuple, list)) or len(result) != 2:
@@ -48,6 +48,8 @@ def learner_result(learner, args, layout="contiguous"):
     if sorted(map(str, grads)) != sorted(NAMES):
         raise CheckFailure('grads must have exactly the keys "W1", "b1", "W2", "b2" and "x"',
                            f"received the keys {sorted(map(str, grads))}")
+    if with_grads_after:
+        return loss, grads, got.get("inputs_after"), got.get("grads_after")
     return loss, grads, got.get("inputs_after")
 
 
@@ -96,7 +98,9 @@ def test_loss_and_descent_step(learner, device, rng):
 
 
 def test_float32_shapes_and_dtypes(learner, device, rng):
-    """float32 inputs give a float32 0-d loss and float32 gradients of exactly the inputs' shapes, close to autograd's."""
+    """float32 inputs give a float32 0-d loss and float32 gradients of exactly the inputs' shapes, close to autograd's;
+    float16 and bfloat16 inputs likewise keep their own dtype (no result promoted to float32), with values close to
+    autograd's in float64 to the precision of that dtype."""
     for shape in (SHAPES[0], SHAPES[3]):
         args = problem(rng, device, shape, dtype=torch.float32)
         loss, grads, _ = learner_result(learner, args)
@@ -105,11 +109,44 @@ def test_float32_shapes_and_dtypes(learner, device, rng):
         for name in NAMES:
             expect_close(grads[name], want[name], rtol=1e-4, atol=1e-6,
                          what=f'grads["{name}"] in float32 for N, D, H, K = {shape}')
+    for dtype in (torch.float16, torch.bfloat16):
+        name_of = str(dtype).replace("torch.", "")
+        args = problem(rng, device, SHAPES[0], dtype=dtype, scale=0.5)
+        loss, grads, _ = learner_result(learner, args)
+        # autograd in float64 on the same (rounded) low-precision values; the learner's result must keep the dtype
+        want_loss, want = reference(*(a.double() for a in args))
+        expect_tensor(loss, what=f"the loss for {name_of} inputs (a 0-d {name_of} tensor)", shape=(), dtype=dtype)
+        tol = 0.03 if dtype == torch.float16 else 0.15
+        expect_close(loss.double(), want_loss, rtol=tol, atol=tol, what=f"the loss for {name_of} inputs")
+        for name, a in zip(NAMES, args):
+            expect_tensor(grads[name], what=f'grads["{name}"] for {name_of} inputs (the dtype of {name})',
+                          shape=a.shape, dtype=dtype)
+            expect_close(grads[name].double(), want[name], rtol=tol, atol=tol,
+                         what=f'grads["{name}"] for {name_of} inputs')
 
 
 def test_large_preactivations(learner, device, rng):
-    """With |x W1^T| in the tens (saturated sigmoids), the gradients are finite and still exact."""
+    """With |x W1^T| in the tens (saturated sigmoids), the gradients are finite and still exact; and with hidden
+    pre-activations in the thousands, of both signs (where exp(z) and exp(-z) overflow in float64, and autograd gives
+    sigmoid' = 0), every gradient is still finite and exact in float64 and float32."""
     compare(learner, rng, device, NAMES, "saturated sigmoids", shapes=SHAPES[:1], scale=6.0)
+    for dtype, tol in ((torch.float64, (1e-10, 1e-12)), (torch.float32, (1e-4, 1e-6))):
+        for shape in (SHAPES[0], SHAPES[4]):
+            x, W1, b1, W2, b2, t = problem(rng, device, shape, dtype=torch.float64)
+            # |x W1^T| <= D * 30 * 30 < 5000 here, so unit 0's pre-activation is above 5000 and unit 1's below -5000
+            # for every row, whatever the draw
+            x, W1 = x.clamp(-30, 30), W1.clamp(-30, 30)
+            b1 = b1.clone()
+            b1[0], b1[1] = 1e4, -1e4
+            args = tuple(a.to(dtype) for a in (x, W1, b1, W2, b2, t))
+            loss, grads, _ = learner_result(learner, args)
+            want_loss, want = reference(*args)
+            what = f"pre-activations of +-1e4 in {str(dtype).replace('torch.', '')}"
+            expect_close(loss, want_loss, rtol=tol[0], atol=tol[1], what=f"the loss ({what}) for N, D, H, K = {shape}")
+            for name in NAMES:
+                expect_close(grads[name], want[name], rtol=tol[0], atol=tol[1],
+                             what=f'grads["{name}"] ({what}) for N, D, H, K = {shape} (sigmoid\' must not overflow '
+                                  "for large |z|: h * (1 - h) cannot)")
 
 
 def test_noncontiguous_inputs(learner, device, rng):
@@ -120,11 +157,12 @@ def test_noncontiguous_inputs(learner, device, rng):
 
 
 def test_inputs_unchanged(learner, device, rng):
-    """mlp_forward_backward leaves every input as it was (no in-place update of x, the weights or t), and is right."""
+    """mlp_forward_backward leaves every input as it was (no in-place update of x, the weights or t, and no .grad
+    attached to them: the gradients are returned in the dict only), and is right."""
     for shape in (SHAPES[0], SHAPES[1]):
         args = problem(rng, device, shape)
         sent = [a.clone() for a in args]
-        loss, grads, after = learner_result(learner, args)
+        loss, grads, after, grads_after = learner_result(learner, args, with_grads_after=True)
         want_loss, want = reference(*sent)
         expect_close(loss, want_loss, rtol=1e-10, atol=1e-12, what=f"the loss for N, D, H, K = {shape}")
         for name in NAMES:
@@ -133,3 +171,10 @@ def test_inputs_unchanged(learner, device, rng):
             raise CheckFailure("the inputs could not be read back after your call", f"received {summarize(after)}")
         for name, a, b in zip(ALL, after, sent):
             expect_close(a, b, rtol=0, atol=0, what=f"the input {name} after your call (it must not be modified)")
+        if not isinstance(grads_after, list) or len(grads_after) != 6:
+            raise CheckFailure("the inputs' .grad could not be read back after your call",
+                               f"received {summarize(grads_after)}")
+        for name, g in zip(ALL, grads_after):
+            if g is not None:
+                raise CheckFailure(f"the input {name} has a .grad after your call: do not modify the inputs (return "
+                                   "the gradients in the dict only, never store them in the caller's tensors' .grad)")

@@ -8,13 +8,17 @@ import torch.nn as nn
 def make_layer(kind, params):
     """An nn.Linear(5, 3) or a small Sequential ("norm": with a BatchNorm1d, whose running statistics are buffers, not
     parameters; in eval mode, so that a forward leaves them as they are; "shared": one nn.Linear(4, 4) used twice,
-    Sequential(l, Tanh(), l), whose parameters are named once, "0.weight" and "0.bias"), with the given parameter
-    values."""
+    Sequential(l, Tanh(), l), whose parameters are named once, "0.weight" and "0.bias"; "partial":
+    Sequential(Linear(4, 6), Tanh(), Linear(6, 2)) whose first weight is frozen (requires_grad False), with an extra
+    Linear(6, 2), "3.weight" and "3.bias", that the forward never uses), with the given parameter values."""
     if kind == "linear":
         layer = nn.Linear(5, 3)
     elif kind == "shared":
         shared = nn.Linear(4, 4)
         layer = nn.Sequential(shared, nn.Tanh(), shared)
+    elif kind == "partial":
+        layer = nn.Sequential(nn.Linear(4, 6), nn.Tanh(), nn.Linear(6, 2), nn.Linear(6, 2))
+        layer.forward = lambda x, layer=layer: layer[2](layer[1](layer[0](x)))  # layer[3] is never used
     elif kind == "norm":
         layer = nn.Sequential(nn.Linear(4, 6), nn.BatchNorm1d(6), nn.Tanh(), nn.Linear(6, 2)).eval()
     else:
@@ -23,6 +27,8 @@ def make_layer(kind, params):
     with torch.no_grad():
         for p, v in zip(layer.parameters(), params):
             p.copy_(v)
+    if kind == "partial":
+        layer[0].weight.requires_grad_(False)
     return layer
 
 

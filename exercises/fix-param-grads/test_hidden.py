@@ -13,7 +13,8 @@ def rand(rng, *shape, device):
 
 def problem(rng, device, kind="linear", n=10):
     shapes = {"linear": [(3, 5), (3,)], "sequential": [(6, 4), (6,), (2, 6), (2,)],
-              "norm": [(6, 4), (6,), (6,), (6,), (2, 6), (2,)], "shared": [(4, 4), (4,)]}[kind]
+              "norm": [(6, 4), (6,), (6,), (6,), (2, 6), (2,)], "shared": [(4, 4), (4,)],
+              "partial": [(6, 4), (6,), (2, 6), (2,), (2, 6), (2,)]}[kind]
     params = [rand(rng, *s, device=device) for s in shapes]
     din, dout = {"linear": (5, 3), "shared": (4, 4)}.get(kind, (4, 2))
     return params, rand(rng, n, din, device=device), rand(rng, n, dout, device=device)
@@ -22,8 +23,11 @@ def problem(rng, device, kind="linear", n=10):
 def reference(kind, params, x, t):
     layer = probes.make_layer(kind, params)
     loss = torch.nn.MSELoss()(layer(x), t)
-    names = [n for n, _ in layer.named_parameters()]
-    return dict(zip(names, (g.detach() for g in torch.autograd.grad(loss, list(layer.parameters())))))
+    live = [(n, p) for n, p in layer.named_parameters() if p.requires_grad]
+    grads = torch.autograd.grad(loss, [p for _, p in live], allow_unused=True)
+    want = {n: None for n, _ in layer.named_parameters()}  # None: frozen or unused, autograd gives no gradient
+    want.update((n, None if g is None else g.detach()) for (n, _), g in zip(live, grads))
+    return want
 
 
 def check(got, want, what):
@@ -31,6 +35,11 @@ def check(got, want, what):
         raise CheckFailure(f"param_grads must return a dict keyed by the parameter names, one entry per "
                            f"layer.named_parameters() and nothing else: no buffers ({what})")
     for name, w in want.items():
+        if w is None:
+            if got[name] is not None:
+                raise CheckFailure(f"the entry for {name} must be None: it gets no gradient from this loss (a frozen "
+                                   f"parameter, or one the forward never uses) ({what})")
+            continue
         expect_close(got[name], w, rtol=1e-10, atol=1e-12, what=f"the gradient of {name} ({what})")
 
 
@@ -38,8 +47,9 @@ def test_param_grads_match_autograd(learner, device, rng):
     """For nn.Linear(5, 3), a Sequential of two Linear layers, one with a BatchNorm1d (whose running statistics
     are buffers: no entry for them) and one that uses the same Linear twice (its parameters are named once by
     named_parameters(): one entry each, holding the gradient of both uses), every parameter's gradient equals
-    autograd's, one entry per named parameter; x and t keep their values."""
-    for kind, n in (("linear", 10), ("linear", 1), ("sequential", 7), ("norm", 8), ("shared", 6)):
+    autograd's, one entry per named parameter; a frozen parameter (requires_grad False) and one the forward never uses
+    keep their entries, None; x and t keep their values."""
+    for kind, n in (("linear", 10), ("linear", 1), ("sequential", 7), ("norm", 8), ("shared", 6), ("partial", 5)):
         params, x, t = problem(rng, device, kind, n)
         got = learner.probe("param_grads", kind, params, x, t)
         what = f"{kind}, batch {n}" if kind != "shared" else ("a Sequential that uses one Linear twice: "
@@ -63,17 +73,25 @@ def test_stale_grads_do_not_leak(learner, device, rng):
 
 
 def test_grad_left_in_parameters(learner, device, rng):
-    """Afterwards each parameter's .grad holds exactly this batch's gradient; x.grad stays None."""
-    params, x, t = problem(rng, device)
-    stale = [rand(rng, *p.shape, device=device) for p in params]
-    got = learner.probe("param_grads", "linear", params, x, t, stale=stale)
-    for name, w in reference("linear", params, x, t).items():
-        left = got["left_in_grad"][name]
-        if left is None:
-            raise CheckFailure(f"{name}.grad is None afterwards: leave this batch's gradient in .grad")
-        expect_close(left, w, rtol=1e-10, atol=1e-12, what=f"{name}.grad after param_grads")
-    if got["x_grad"] is not None:
-        raise CheckFailure("x.grad must stay None: the input does not require grad")
+    """Afterwards each parameter's .grad holds exactly this batch's gradient; x.grad stays None. With stale gradients
+    in every .grad beforehand, a frozen parameter and one the forward never uses have .grad None afterwards (no
+    gradient from this batch: not the stale one, not zeros)."""
+    for kind in ("linear", "partial"):
+        params, x, t = problem(rng, device, kind)
+        stale = [rand(rng, *p.shape, device=device) for p in params]
+        got = learner.probe("param_grads", kind, params, x, t, stale=stale)
+        for name, w in reference(kind, params, x, t).items():
+            left = got["left_in_grad"][name]
+            if w is None:
+                if left is not None:
+                    raise CheckFailure(f"{name}.grad must be None afterwards: this batch gives it no gradient (frozen, "
+                                       "or unused by the forward); clear .grad with zero_grad(set_to_none=True)")
+                continue
+            if left is None:
+                raise CheckFailure(f"{name}.grad is None afterwards: leave this batch's gradient in .grad")
+            expect_close(left, w, rtol=1e-10, atol=1e-12, what=f"{name}.grad after param_grads")
+        if got["x_grad"] is not None:
+            raise CheckFailure("x.grad must stay None: the input does not require grad")
 
 
 def test_target_shape_checked(learner, device, rng):

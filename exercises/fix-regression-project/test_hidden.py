@@ -42,7 +42,8 @@ def test_make_line_shapes_and_values(learner, rng):
 
 
 def test_checked_mse_refuses_mismatched_shapes(learner, device, rng):
-    """checked_mse raises ValueError for any shape mismatch and equals F.mse_loss (value and gradient) otherwise."""
+    """checked_mse raises ValueError for any shape mismatch and equals F.mse_loss (value and gradient) otherwise, also
+    for equal shapes of different dtypes."""
     a = torch.randn(6, 1, generator=rng, dtype=torch.float64).to(device)
     for b in (torch.randn(6, dtype=torch.float64), torch.randn(1, 6, dtype=torch.float64), torch.randn(6, 2, dtype=torch.float64)):
         expect_raises(lambda: learner.call("checked_mse", a, b.to(device)), "ValueError",
@@ -53,6 +54,11 @@ def test_checked_mse_refuses_mismatched_shapes(learner, device, rng):
     expect_close(got, F.mse_loss(p.detach(), t), rtol=1e-12, atol=1e-14, what="checked_mse for equal shapes")
     (grad,) = torch.autograd.grad(got, p)
     expect_close(grad, 2 * (p.detach() - t) / 10, rtol=1e-10, atol=1e-14, what="the gradient of checked_mse")
+    p32 = torch.randn(4, 1, generator=rng).to(device)  # same shape, another dtype: F.mse_loss accepts it (promotes)
+    t64 = torch.randn(4, 1, generator=rng, dtype=torch.float64).to(device)
+    expect_close(learner.call("checked_mse", p32, t64), F.mse_loss(p32, t64), rtol=1e-12, atol=1e-14,
+                 what="checked_mse for equal shapes and different dtypes (float32 against float64): only a shape "
+                      "mismatch raises, otherwise it is F.mse_loss")
 
 
 def replay(x, y, lr, epochs, init_seed):

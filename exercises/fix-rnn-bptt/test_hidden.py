@@ -64,22 +64,25 @@ def test_parameters_like_nn_rnn(learner):
 
 def test_forward_and_gradients_match_nn_rnn(learner, device, rng):
     """Outputs (B, T, H), h_n (1, B, H) and the gradients for x, every parameter and a given h0 equal nn.RNN's, with
-    and without h0, for batches of 1 to 4, one step or six, in float64 and float32."""
-    for B, T, dtype in ((4, 6, torch.float64), (1, 1, torch.float64), (3, 5, torch.float32)):
-        rnn, _ = reference(rng, device, dtype=dtype)
-        x = torch.randn(B, T, D, generator=rng, dtype=torch.float64).to(device, dtype)
+    and without h0, for batches of 1 to 4, one step or six, in float64 and float32, and with hidden_size 1 (and
+    input_size 1): no axis of size 1 may be squeezed away."""
+    for B, T, dtype, d, h in ((4, 6, torch.float64, D, H), (1, 1, torch.float64, D, H), (3, 5, torch.float32, D, H),
+                              (3, 4, torch.float64, D, 1), (1, 3, torch.float64, 1, 1)):
+        rnn, _ = reference(rng, device, d=d, h=h, dtype=dtype)
+        x = torch.randn(B, T, d, generator=rng, dtype=torch.float64).to(device, dtype)
         # float32: parameter gradients sum B*T products and our kernel sums in another order than nn.RNN's, so
         # 1e-5/1e-6 failed a right answer about once in 100 draws; 1e-4/1e-5 leaves 3.5x margin over 6000 draws
         # (the float64 cases, at 1e-10, are where wrong arithmetic is caught).
         tol = dict(rtol=1e-10, atol=1e-12) if dtype == torch.float64 else dict(rtol=1e-4, atol=1e-5)
-        for h0 in (None, torch.randn(1, B, H, generator=rng, dtype=torch.float64).to(device, dtype)):
-            got = learner.probe("forward", [D, H], state(rnn), x, h0)
+        for h0 in (None, torch.randn(1, B, h, generator=rng, dtype=torch.float64).to(device, dtype)):
+            got = learner.probe("forward", [d, h], state(rnn), x, h0)
             rnn.zero_grad()
             xr = x.clone().requires_grad_()
             h0r = None if h0 is None else h0.clone().requires_grad_()
             out, h_n = rnn(xr, h0r)
             (out.sum() + h_n.sum()).backward()
-            where = f"{'with' if h0 is not None else 'without'} h0, B = {B}, T = {T}, {str(dtype)[6:]}"
+            where = (f"{'with' if h0 is not None else 'without'} h0, B = {B}, T = {T}, input_size = {d}, "
+                     f"hidden_size = {h}, {str(dtype)[6:]}")
             expect_close(got["out"], out.detach(), **tol, what=f"the outputs {where}")
             expect_close(got["h_n"], h_n.detach(), **tol, what=f"h_n {where}")
             expect_close(got["x_grad"], xr.grad, **tol, what=f"the gradient for x {where}")

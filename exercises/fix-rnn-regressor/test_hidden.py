@@ -107,7 +107,9 @@ def replay(model, x, y, steps, lr):
 def test_fit_takes_full_batch_adam_steps(learner, device, rng):
     """fit() is full-batch Adam on the MSE (a batch of 29, 2 layers): its losses and the parameters after the last step
     match a replay in the judge, step by step; also from a start next to the optimum, where Adam's first steps
-    overshoot and the loss goes up: still exactly `steps` steps (no early stop)."""
+    overshoot and the loss goes up: still exactly `steps` steps (no early stop); and with output_size 3 for 60 steps
+    (the loss is MSELoss(model(x), y) on (B, 3) targets, not on a column or summed over outputs, and the learning rate
+    stays lr: no schedule)."""
     args = [1, 6, 2, 1]
     model, weights = reference(args, rng, device)
     x, y = windows(rng, 29, device, steps=8)
@@ -129,6 +131,16 @@ def test_fit_takes_full_batch_adam_steps(learner, device, rng):
             raise CheckFailure(f"the trained model has no parameter {name}")
         expect_close(state[name], p.detach(), rtol=1e-8, atol=1e-12,
                      what=f"{name} after 10 steps (the last step must be applied too)")
+    args3 = [2, 5, 1, 3]
+    model3, weights3 = reference(args3, rng, device)
+    x3 = torch.randn(13, 4, 2, generator=rng, dtype=torch.float64).to(device)
+    y3 = torch.randn(13, 3, generator=rng, dtype=torch.float64).to(device)
+    got = learner.probe("fit_and_predict", args3, weights3, x3, y3, x3, 60, 0.02)
+    losses = float_losses(got, 60)
+    want = replay(model3, x3, y3, 60, 0.02)
+    expect_close(torch.tensor(losses, dtype=torch.float64), torch.tensor(want, dtype=torch.float64), rtol=1e-8,
+                 atol=1e-12, what="the losses of 60 Adam steps with output_size 3 (nn.MSELoss()(model(x), y) on (B, 3) "
+                 "targets, learning rate lr at every step)")
     for _ in range(100):  # redrawn until the judge's own replay has a rising loss: the verdict never depends on the seed
         model, weights = reference(args, rng, device)
         x, _ = windows(rng, 29, device, steps=8)

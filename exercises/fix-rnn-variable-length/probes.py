@@ -13,14 +13,18 @@ from torch.nn.utils.rnn import pack_padded_sequence
 from torch.utils.data import DataLoader
 
 
-def samples(seed, n, features=3, max_len=7, lengths=None, dtype=torch.float32):
-    """n samples (seq (length_i, features), label 0-d int64); `lengths` fixes the lengths (else random)."""
+def samples(seed, n, features=3, max_len=7, lengths=None, dtype=torch.float32, zero_rows=False):
+    """n samples (seq (length_i, features), label 0-d int64); `lengths` fixes the lengths (else random). With
+    zero_rows, every sequence holds an all-zero feature row (a real step, not padding): the last row of the even
+    samples, the first row of the odd ones."""
     g = torch.Generator().manual_seed(seed)
     out = []
     for i in range(n):
         length = int(torch.randint(1, max_len + 1, (1,), generator=g)) if lengths is None else int(lengths[i])
-        out.append((torch.randn(length, features, generator=g, dtype=torch.float64).to(dtype),
-                    torch.randint(0, 3, (), generator=g)))
+        seq = torch.randn(length, features, generator=g, dtype=torch.float64).to(dtype)
+        if zero_rows:
+            seq[-1 if i % 2 == 0 else 0] = 0
+        out.append((seq, torch.randint(0, 3, (), generator=g)))
     return out
 
 
@@ -36,10 +40,10 @@ class SeqClassifier(nn.Module):
         return self.fc(h_n[-1]), h_n
 
 
-def collated(mod, seed, n, batch_size, lengths=None, dtype=torch.float32):
+def collated(mod, seed, n, batch_size, lengths=None, dtype=torch.float32, zero_rows=False):
     """Batches from a DataLoader that uses the learner's pad_collate."""
-    loader = DataLoader(samples(seed, n, lengths=lengths, dtype=dtype), batch_size=batch_size, shuffle=False,
-                        collate_fn=mod.pad_collate)
+    loader = DataLoader(samples(seed, n, lengths=lengths, dtype=dtype, zero_rows=zero_rows), batch_size=batch_size,
+                        shuffle=False, collate_fn=mod.pad_collate)
     return [list(b) if isinstance(b, (tuple, list)) else b for b in loader]
 
 
@@ -61,22 +65,23 @@ def _collate(batch):
             torch.stack([y for _, y in batch]))
 
 
-def _setup(seed, n, batch_size, lengths, stale=False):
+def _setup(seed, n, batch_size, lengths, stale=False, shuffle=False):
     """The model, its Adam and the loader; with stale, every parameter already holds a .grad of 1000 (left over from
-    earlier work), which train_epoch must clear before its first step."""
+    earlier work), which train_epoch must clear before its first step; with shuffle, the loader draws a new order from
+    the global RNG (seeded here) each time it is iterated."""
     torch.manual_seed(seed)
     model = SeqClassifier()
     if stale:
         for p in model.parameters():
             p.grad = torch.full_like(p, 1000.0)
     opt = torch.optim.Adam(model.parameters(), lr=0.01)
-    loader = DataLoader(samples(seed, n, lengths=lengths), batch_size=batch_size, collate_fn=_collate)
+    loader = DataLoader(samples(seed, n, lengths=lengths), batch_size=batch_size, shuffle=shuffle, collate_fn=_collate)
     return model, opt, loader
 
 
-def reference_train(seed, n, batch_size, epochs, lengths=None, stale=False):
+def reference_train(seed, n, batch_size, epochs, lengths=None, stale=False, shuffle=False):
     """Judge side: fresh-state training; the losses of every epoch and the parameters afterwards."""
-    model, opt, loader = _setup(seed, n, batch_size, lengths, stale)
+    model, opt, loader = _setup(seed, n, batch_size, lengths, stale, shuffle)
     losses = []
     for _ in range(epochs):
         epoch = []
@@ -90,8 +95,8 @@ def reference_train(seed, n, batch_size, epochs, lengths=None, stale=False):
     return {"losses": losses, "state": {k: v.detach().clone() for k, v in model.state_dict().items()}}
 
 
-def learner_train(mod, seed, n, batch_size, epochs, lengths=None, stale=False):
+def learner_train(mod, seed, n, batch_size, epochs, lengths=None, stale=False, shuffle=False):
     """The learner's train_epoch, on batches from the trusted collate (so a collate bug does not count twice)."""
-    model, opt, loader = _setup(seed, n, batch_size, lengths, stale)
+    model, opt, loader = _setup(seed, n, batch_size, lengths, stale, shuffle)
     losses = [mod.train_epoch(model, opt, loader) for _ in range(epochs)]
     return {"losses": losses, "state": {k: v.detach().clone() for k, v in model.state_dict().items()}}

@@ -19,12 +19,18 @@ UNSORTED = [3, 7, 1, 5, 2, 6, 4, 7, 1, 2]  # ties, the longest first and in the 
 
 def test_collate_all_batches(learner, rng):
     """Every batch of a DataLoader with pad_collate (the last one smaller) is padded with zeros to its own longest
-    sequence, with int64 lengths and labels in the samples' order, in float32 and float64, batch size 1 included."""
-    for n, bs, lengths, dtype in ((10, 4, UNSORTED, torch.float32), (10, 4, None, torch.float32),
-                                  (5, 3, [2, 6, 6, 1, 3], torch.float64), (2, 1, [4, 2], torch.float32)):
+    sequence, with int64 lengths and labels in the samples' order, in float32 and float64 (float64 batches whose
+    sequences all have one length included: padded keeps their dtype there too), batch size 1 included;
+    sequences holding an all-zero feature row (last, first, or the only row) keep their full length."""
+    for n, bs, lengths, dtype, zero_rows in ((10, 4, UNSORTED, torch.float32, False),
+                                             (10, 4, None, torch.float32, False),
+                                             (5, 3, [2, 6, 6, 1, 3], torch.float64, False),
+                                             (4, 2, [3, 3, 5, 5], torch.float64, False),
+                                             (2, 1, [4, 2], torch.float32, False),
+                                             (7, 3, [3, 1, 5, 2, 4, 6, 2], torch.float32, True)):
         seed = int(torch.randint(0, 10_000, (1,), generator=rng))
-        data = P.samples(seed, n, lengths=lengths, dtype=dtype)
-        batches = learner.probe("collated", seed, n, bs, lengths, dtype)
+        data = P.samples(seed, n, lengths=lengths, dtype=dtype, zero_rows=zero_rows)
+        batches = learner.probe("collated", seed, n, bs, lengths, dtype, zero_rows)
         count = math.ceil(n / bs)
         if not isinstance(batches, list) or len(batches) != count:
             raise CheckFailure(f"the DataLoader should yield {count} batches for {n} samples at batch size {bs}")
@@ -33,7 +39,9 @@ def test_collate_all_batches(learner, rng):
                 raise CheckFailure("pad_collate must return three things: (padded, lengths, labels)")
             padded, lens, labels = batch
             chunk = data[bs * i:bs * i + bs]
-            what = f"batch {i} of {count} (batch size {bs}, {str(dtype)[6:]})"
+            what = f"batch {i} of {count} (batch size {bs}, {str(dtype)[6:]}" + (
+                ", sequences with an all-zero feature row: a zero row is a real step, count it in lengths)"
+                if zero_rows else ")")
             expect_close(padded, nn.utils.rnn.pad_sequence([s for s, _ in chunk], batch_first=True),
                          what=f"padded, {what}")
             expect_close(lens, torch.tensor([len(s) for s, _ in chunk]), what=f"lengths, {what}")
@@ -50,19 +58,24 @@ def rnn_weights(rng, gru, layers, features=3, hidden=5):
 
 def test_last_outputs(learner, device, rng):
     """last_outputs equals running each sequence alone from a zero state (RNN of 1 and 2 layers, a 2-layer GRU),
-    whatever the padding holds (huge values, nan), for unsorted lengths and a batch of 1; shape (batch, hidden)."""
-    cases = ((False, 1, UNSORTED[:6], 1e3), (False, 2, UNSORTED[3:8], float("nan")), (True, 2, UNSORTED[:5], -1e3),
-             (True, 1, [4], 1e3))
-    for gru, layers, lengths, junk in cases:
+    whatever the padding holds (huge values, nan), for unsorted lengths and a batch of 1; shape (batch, hidden).
+    padded may also run past the longest sequence (padding columns after every sequence's end, equal lengths
+    included), so the last real step is never simply padded's last column."""
+    cases = ((False, 1, UNSORTED[:6], 1e3, 0), (False, 2, UNSORTED[3:8], float("nan"), 0),
+             (True, 2, UNSORTED[:5], -1e3, 0), (True, 1, [4], 1e3, 0),
+             (False, 2, [4, 4, 4], float("nan"), 3), (True, 1, [3, 5, 2], 1e3, 2), (False, 1, [2], float("nan"), 1))
+    for gru, layers, lengths, junk, extra in cases:
         ref, weights = rnn_weights(rng, gru, layers)
         data = P.samples(int(torch.randint(0, 10_000, (1,), generator=rng)), len(lengths), lengths=lengths,
                          dtype=torch.float64)
         lens = torch.tensor(lengths)
         padded = nn.utils.rnn.pad_sequence([s for s, _ in data], batch_first=True)
+        padded = torch.cat([padded, padded.new_zeros(len(lengths), extra, padded.shape[2])], dim=1)
         padded[torch.arange(padded.shape[1]).expand(len(lengths), -1) >= lens[:, None]] = junk
         with torch.no_grad():
             want = torch.cat([ref(s[None])[1][-1] for s, _ in data])
-        kind = f"a {layers}-layer {'GRU' if gru else 'RNN'}, {len(lengths)} sequence(s), padding {junk}"
+        kind = f"a {layers}-layer {'GRU' if gru else 'RNN'}, {len(lengths)} sequence(s), padding {junk}" + (
+            f", {extra} padding column(s) after the longest sequence" if extra else "")
         got = learner.probe("last_outputs", gru, {k: v.to(device) for k, v in weights.items()}, padded.to(device),
                             lens.to(device))
         expect_tensor(got, what=f"last_outputs for {kind}", shape=(len(lengths), 5), dtype=torch.float64,
@@ -70,15 +83,8 @@ def test_last_outputs(learner, device, rng):
         expect_close(got, want.to(device), rtol=1e-10, atol=1e-12, what=f"last_outputs for {kind}")
 
 
-def test_train_epochs(learner, rng):
-    """Two epochs over 10 samples at batch size 4 (last batch 2), the parameters holding stale gradients (1000 each)
-    before the first batch: per epoch a list of Python floats, one per batch, equal to fresh-state training replayed in
-    the judge (gradients zeroed before each batch's backward), and the same parameters afterwards. Adam's first step
-    moves each element by about lr * sign(gradient), and fc.bias's gradient sums to 0 over the classes, so a first step
-    taken with the stale gradients moves some element the other way."""
-    seed = int(torch.randint(0, 10_000, (1,), generator=rng))
-    got = learner.probe("learner_train", seed, 10, 4, 2, UNSORTED, True)
-    want = P.reference_train(seed, 10, 4, 2, UNSORTED, True)
+def expect_training(got, want, fault):
+    """The learner's per-epoch losses and final parameters equal the judge's replay; fault says what to fix."""
     epochs = got.get("losses") if isinstance(got, dict) else None
     for e, (g, w) in enumerate(zip(epochs or [], want["losses"])):
         if not isinstance(g, list):
@@ -90,11 +96,40 @@ def test_train_epochs(learner, rng):
             expect_float(v, what=f"train_epoch's loss {i}")
         for i, (a, b) in enumerate(zip(g, w)):
             if not math.isclose(a, b, rel_tol=1e-5, abs_tol=1e-7):
-                raise CheckFailure(f"the loss of batch {i} in epoch {e} differs from training where every batch starts "
-                                   "from a fresh zero state (zero_grad, forward with h=None, cross-entropy, backward, "
-                                   "step, in that order: the parameters may hold gradients before the first batch)")
+                raise CheckFailure(f"the loss of batch {i} in epoch {e} differs from {fault}")
     state = got.get("state") if isinstance(got, dict) and isinstance(got.get("state"), dict) else {}
     for name, p in want["state"].items():
         expect_close(state.get(name), p, rtol=1e-5, atol=1e-6,
-                     what=f"the model's {name} after two epochs (zero the gradients before each backward: the "
-                          "parameters may hold gradients before the first batch)")
+                     what=f"the model's {name} after two epochs differs from {fault}")
+
+
+def first_two_orders_differ(seed):
+    """Whether the shuffling loader of P._setup(seed, ...) yields another order on its second pass than on its first
+    (so that an epoch that iterates the loader an extra time sees other batches)."""
+    _, _, loader = P._setup(seed, 10, 4, UNSORTED, True, True)
+    first, second = ([b[0] for b in loader] for _ in range(2))
+    return any(a.shape != b.shape or not torch.equal(a, b) for a, b in zip(first, second))
+
+
+def test_train_epochs(learner, rng):
+    """Two epochs over 10 samples at batch size 4 (last batch 2), the parameters holding stale gradients (1000 each)
+    before the first batch: per epoch a list of Python floats, one per batch, equal to fresh-state training replayed in
+    the judge (gradients zeroed before each batch's backward), and the same parameters afterwards. Adam's first step
+    moves each element by about lr * sign(gradient), and fc.bias's gradient sums to 0 over the classes, so a first step
+    taken with the stale gradients moves some element the other way. Then the same with a shuffling DataLoader (a new
+    order from the global RNG each pass): each epoch takes the batches of exactly one pass over the loader, so code
+    that iterates the loader an extra time (to peek at a batch) trains on another order."""
+    seed = int(torch.randint(0, 10_000, (1,), generator=rng))
+    got = learner.probe("learner_train", seed, 10, 4, 2, UNSORTED, True)
+    want = P.reference_train(seed, 10, 4, 2, UNSORTED, True)
+    expect_training(got, want, "training where every batch starts from a fresh zero state (zero_grad, forward with "
+                               "h=None, cross-entropy, backward, step, in that order: the parameters may hold "
+                               "gradients before the first batch)")
+    seed = int(torch.randint(0, 10_000, (1,), generator=rng))
+    while not first_two_orders_differ(seed):
+        seed += 1
+    got = learner.probe("learner_train", seed, 10, 4, 2, UNSORTED, True, True)
+    want = P.reference_train(seed, 10, 4, 2, UNSORTED, True, True)
+    expect_training(got, want, "training on a shuffling DataLoader where each epoch iterates the loader exactly once "
+                               "and trains on its batches in the order they come (iterating it again, even to peek at "
+                               "one batch, draws a new order)")

@@ -74,12 +74,17 @@ def test_forward_with_copied_weights(learner, device, rng):
 
 def test_single_logit_loss_is_binary_cross_entropy(learner, device, rng):
     """For (N, 1) logits the loss is the mean binary cross-entropy with logits (stable at logits of +-40, where a
-    sigmoid rounds to 0 or 1), a 0-d tensor of the logits' dtype, with gradient (sigmoid - y) / N, N == 1 included."""
+    sigmoid rounds to 0 or 1, and beyond: no clamping, a logit of -200 for class 1 costs 200 and still has a
+    gradient), a 0-d tensor of the logits' dtype, with gradient (sigmoid - y) / N, N == 1 included."""
     fixed = torch.tensor([[40.0], [-40.0], [0.0], [3.0]], dtype=torch.float64)
     fixed_y = torch.tensor([0, 1, 1, 0])
+    far = torch.tensor([[60.0], [-60.0], [200.0], [-200.0], [-150.0], [120.0]], dtype=torch.float64)
+    far_y = torch.tensor([0, 1, 1, 1, 0, 0])
     random = adversarial(rng, (12, 1), scale=3.0)
     random_y = torch.randint(0, 2, (12,), generator=rng)
     for logits, y, what in ((fixed, fixed_y, "logits [[40], [-40], [0], [3]] with y [0, 1, 1, 0]"),
+                            (far, far_y, "logits far beyond +-40, the wrong class among them (the loss grows "
+                             "linearly, with gradient -+1/N: compute it stably, without clamping the logits)"),
                             (random, random_y, "random logits"), (random[:1], random_y[:1], "a single sample, N == 1"),
                             (fixed[:1], fixed_y[:1], "a single sample, N == 1, logit 40 with y 0")):
         logits, y = logits.to(device), y.to(device)
@@ -96,6 +101,11 @@ def test_single_logit_loss_is_binary_cross_entropy(learner, device, rng):
     expect_close(learner.call("classification_loss", logits32, random_y.to(device)),
                  F.binary_cross_entropy_with_logits(logits32[:, 0], random_y.to(device).float()), rtol=1e-5,
                  atol=1e-6, what="classification_loss for float32 logits (a float32 0-d tensor)")
+    far32 = torch.tensor([[60.0], [-60.0], [80.0], [-80.0]], dtype=torch.float32, device=device)
+    far32_y = torch.tensor([0, 1, 0, 1], device=device)
+    expect_close(learner.call("classification_loss", far32, far32_y),
+                 F.binary_cross_entropy_with_logits(far32[:, 0], far32_y.float()), rtol=1e-5, atol=1e-6,
+                 what="classification_loss for float32 logits far beyond +-40 (no overflow, no clamping)")
 
 
 def test_multi_class_loss_and_shape_checks(learner, device, rng):
@@ -142,19 +152,31 @@ def test_nonzero_gradient_at_step_zero(learner, device, rng):
 
 def test_predict(learner, device, rng):
     """predict gives int64 class indices (N,): class 1 where the single logit is > 0 (exactly 0 is class 0);
-    the argmax otherwise, the first of tied maxima. A batch of one sample (N == 1) still gives shape (1,)."""
+    the argmax otherwise, the first of tied maxima (for any number of classes and tied columns: rows of 4 and 17 equal
+    logits, maxima tied at several places). A batch of one sample (N == 1) still gives shape (1,)."""
     one = torch.cat([torch.tensor([[0.0], [1e-9], [-1e-9]]), adversarial(rng, (30, 1))]).double()
     many = torch.cat([torch.tensor([[1.0, 1.0, 0.0], [0.0, 2.0, 2.0], [-1.0, -1.0, -1.0]]),
                       adversarial(rng, (30, 3))]).double()
+    four = torch.cat([torch.tensor([[1.0, 3.0, 3.0, 0.0], [2.0, 2.0, 2.0, 2.0], [-5.0, -5.0, -5.0, -5.0],
+                                    [0.0, 4.0, 1.0, 4.0]]), adversarial(rng, (8, 4))]).double()
+    wide = adversarial(rng, (8, 17)).double()
+    wide[0] = 3.0  # all 17 tied
+    wide[1] = -0.25
+    for r in range(2, 8):  # the row's maximum planted at 2 to 6 random columns, the first of them at a random place
+        cols = torch.randperm(17, generator=rng)[:r]
+        wide[r, cols] = wide[r].abs().max() + 1.0
     singles = [one[i:i + 1] for i in range(3)] + [many[i:i + 1] for i in range(3)] + [many[:1, :2], one[3:4]]
-    for logits in (one, many, one.float(), many.float(), *singles):
+    singles += [four[1:2], wide[:1]]
+    for logits in (one, many, one.float(), many.float(), four, four.float(), wide, wide.float(), *singles):
         logits = logits.to(device)
         want = (logits[:, 0] > 0).long() if logits.shape[1] == 1 else logits.argmax(1)
         got = learner.call("predict", logits)
         expect_tensor(got, what=f"predict for {logits.shape[0]} sample(s) with {logits.shape[1]} column(s): int64 "
                       "of shape (N,), N == 1 included", shape=want.shape, dtype=torch.int64)
         if not torch.equal(got, want):
-            raise CheckFailure(f"predict is wrong for logits with {logits.shape[1]} column(s) (ties, zeros, or signs)")
+            raise CheckFailure(f"predict is wrong for logits with {logits.shape[1]} column(s) (ties, zeros, or signs): "
+                               "for C >= 2 it is the argmax, the first of tied maxima (topk and sort do not promise "
+                               "which of tied entries comes first)")
 
 
 def blobs(rng, n, classes, device):

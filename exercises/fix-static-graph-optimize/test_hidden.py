@@ -13,14 +13,15 @@ G = load_sibling(__file__, "test_public.py")
 
 WHY = {
     "seed_example": "a repeated call",
-    "nested": "duplicates that appear only after earlier duplicates are merged (two or three levels deep)",
+    "nested": "duplicates that appear only after earlier duplicates are merged (two or three levels deep, also through "
+              "a list argument such as torch.cat([a, w]))",
     "dead": "results that are never used, one of them used only by another unused one, and an input fn ignores "
             "(the module must still take it)",
     "different_arguments": "calls that differ only in a keyword argument, a constant, "
                            "an explicit None keyword argument, or a tuple against a list (they must stay)",
     "constants": "calls that differ only in 1 against 1.0, or a positional against a keyword argument (they must stay)",
-    "lists_and_methods": "repeated torch.cat of a list, repeated method calls, repeated x.shape reads and keyword "
-                         "arguments written in another order (the same call: merge them)",
+    "lists_and_methods": "repeated torch.cat of a list, repeated method calls, repeated x.shape reads, a repeated index "
+                         "with slices (x[:, :]) and keyword arguments written in another order (the same call: merge them)",
 }
 
 

@@ -112,7 +112,8 @@ def test_logits_with_copied_weights(learner, device, rng):
     pad_idx 0, 3 and 19, batches of 1 to 5 sentences of unequal lengths (a one-token sentence included), in eval mode
     and in training mode (dropout 0); also with padding anywhere (on the left, between real tokens: pad_idx marks
     padding wherever it stands; a position may be the column or the count of real tokens before it, which the task
-    leaves open), and the caller's x is left as it was."""
+    leaves open), a vocabulary of 300 ids (an id equal to pad_idx + 256 is a real token), and the caller's x is left
+    as it was."""
     for args, n, T in zip(CONFIGS, (5, 1, 4), (9, 6, 12)):
         model, weights = reference(args, rng, device)
         x = padded(rng, device, pad_of(args), n, T)
@@ -120,6 +121,18 @@ def test_logits_with_copied_weights(learner, device, rng):
             want = model(x)
         expect_close(logits(learner, args, weights, x, "the logits"), want, rtol=1e-8, atol=1e-10,
                      what=f"the logits with copied weights (pad_idx {pad_of(args)}, batch of {n})")
+    # a vocabulary past 256 ids: id pad_idx + 256 is a real token (ids are compared whole, not in a narrower dtype)
+    args = [300, 8, 12, 3, 2, 1, 3, 16]
+    model, weights = reference(args, rng, device)
+    x = padded(rng, device, 0, 4, 7)
+    x = torch.where(x == 0, torch.full_like(x, 3), x * 14 % 299 + 1)  # ids up to 299, pad 3 where 0 was
+    x[:, 0] = 259  # 3 + 256: a real token
+    x[0, 1] = 299
+    with torch.no_grad():
+        want = model(x)
+    expect_close(logits(learner, args, weights, x, "the logits"), want, rtol=1e-8, atol=1e-10,
+                 what="the logits with copied weights for a vocabulary of 300 ids (pad_idx 3; id 259 = 3 + 256 is a "
+                      "real token: compare the ids themselves with pad_idx)")
     # pad_idx marks padding wherever it stands (on the left, between real tokens), and forward leaves the caller's
     # ids as they were
     for args, n, T in zip(CONFIGS, (5, 3, 4), (8, 6, 10)):

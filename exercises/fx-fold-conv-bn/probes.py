@@ -212,8 +212,43 @@ class BnAlsoElsewhere(nn.Module):
         return self.bn(self.conv(x)) - self.bn(x)
 
 
+class Nested(nn.Module):
+    """Pairs inside submodules: block.0 + block.1 and head.conv + head.bn fold, under their dotted names (the folded
+    conv replaces the nested module, not an attribute of the root)."""
+
+    def __init__(self):
+        super().__init__()
+        self.block = nn.Sequential(nn.Conv2d(3, 4, 3, padding=1), nn.BatchNorm2d(4, eps=0.1), nn.ReLU())
+        self.head = nn.Module()
+        self.head.conv = nn.Conv2d(4, 2, 1, bias=False)
+        self.head.bn = nn.BatchNorm2d(2)
+
+    def forward(self, x):
+        return self.head.bn(self.head.conv(self.block(x)))
+
+
+class ExtraUses(nn.Module):
+    """c1's output is also returned (its users: b1 and the graph's output) and c2's output also feeds a method call
+    (y2.tanh()): neither is foldable. c3 + b3 is."""
+
+    def __init__(self):
+        super().__init__()
+        self.c1 = nn.Conv2d(3, 3, 3, padding=1)
+        self.b1 = nn.BatchNorm2d(3)
+        self.c2 = nn.Conv2d(3, 3, 1)
+        self.b2 = nn.BatchNorm2d(3, eps=0.1)
+        self.c3 = nn.Conv2d(3, 2, 1)
+        self.b3 = nn.BatchNorm2d(2)
+
+    def forward(self, x):
+        y1 = self.c1(x)
+        y2 = self.c2(x)
+        return self.b3(self.c3(self.b1(y1) + self.b2(y2) * y2.tanh())), y1
+
+
 MODELS = {m.__name__: m for m in (Plain2d, Stack2d, Seq1d, Vol3d, OtherUsers, BatchStats, NotAdjacent, Transposed,
-                                  SameBn, ConvAlsoAlone, TwoBns, SharedOtherUsers, BnAlsoElsewhere)}
+                                  SameBn, ConvAlsoAlone, TwoBns, SharedOtherUsers, BnAlsoElsewhere, Nested,
+                                  ExtraUses)}
 
 # per model: conv module name -> the BatchNorm module folded into it (the pairs a right fold_conv_bn folds)
 FOLDED = {
@@ -230,6 +265,8 @@ FOLDED = {
     "TwoBns": {"c2": "b2"},
     "SharedOtherUsers": {"c2": "b2"},
     "BnAlsoElsewhere": {"conv": "bn"},
+    "Nested": {"block.0": "block.1", "head.conv": "head.bn"},
+    "ExtraUses": {"c3": "b3"},
 }
 # per model: how many call nodes of each BatchNorm module a right fold removes
 REMOVED = {
@@ -246,6 +283,8 @@ REMOVED = {
     "TwoBns": {"b2": 1},
     "SharedOtherUsers": {"b2": 1},
     "BnAlsoElsewhere": {"bn": 1},
+    "Nested": {"block.1": 1, "head.bn": 1},
+    "ExtraUses": {"b3": 1},
 }
 # per model: the channels of the input, its number of spatial dimensions
 INPUT = {"Seq1d": (4, 1), "Vol3d": (2, 3)}
@@ -298,7 +337,7 @@ def fold(mod, name, seed, dtype, device, inputs, conv_inputs, perturb=()):
     report["nodes"] = call_nodes(out)
     with torch.no_grad():
         report["outputs"] = [out(x) for x in inputs]
-        alone, params = {}, {}
+        alone, params, param_names = {}, {}, {}
         for conv_name, x in conv_inputs.items():
             try:
                 sub = out.get_submodule(conv_name)
@@ -308,8 +347,10 @@ def fold(mod, name, seed, dtype, device, inputs, conv_inputs, perturb=()):
             alone[conv_name] = sub(x)
             params[conv_name] = {key: value.detach() if isinstance(value, torch.Tensor) else type(value).__name__
                                  for key, value in sub.state_dict().items()}
+            param_names[conv_name] = sorted(key for key, _ in sub.named_parameters())
         report["alone"] = alone
         report["params"] = params
+        report["param_names"] = param_names
         report["original_nodes"] = call_nodes(gm)
         report["original_outputs"] = [gm(x) for x in inputs]
         report["original_state"] = {key: value.detach() if isinstance(value, torch.Tensor) else type(value).__name__

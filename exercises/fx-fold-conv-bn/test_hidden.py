@@ -18,11 +18,15 @@ def seed_of(rng):
 
 def test_folds_conv2d_pairs(learner, device, rng):
     """Three Conv2d/BatchNorm2d pairs (bias and none, groups, stride, a rectangular kernel, circular padding, dilation,
-    eps 0.1 and 1e-3, a BatchNorm without affine parameters), float64: same outputs, no BatchNorm call left, each conv
-    alone gives bn(conv(x))."""
+    eps 0.1 and 1e-3, a BatchNorm without affine parameters), and pairs nested in submodules (dotted names), float64:
+    same outputs, no BatchNorm call left, each conv alone gives bn(conv(x)) with the folded weight and bias as its
+    parameters."""
     G.check_fold(learner, "Stack2d", seed_of(rng), torch.float64, device, rng,
                  "Conv2d pairs with and without bias, groups, stride, circular padding, dilation, eps 0.1, a BatchNorm "
                  "without affine parameters")
+    G.check_fold(learner, "Nested", seed_of(rng), torch.float64, device, rng,
+                 "pairs inside submodules (nn.Sequential, a nested module): the folded conv replaces the module under "
+                 "its dotted name (set it on its parent module, not as an attribute of the root)")
 
 
 def test_folds_conv1d_and_conv3d(learner, device, rng):
@@ -36,6 +40,8 @@ def test_folds_conv1d_and_conv3d(learner, device, rng):
 
 LEAVE = {
     "other_users": ("OtherUsers", "a conv whose output has another user besides its BatchNorm"),
+    "output_user": ("ExtraUses", "a conv whose output is also returned by the model, or also feeds a method call "
+                    "(x.tanh()): every user counts, the graph's output included"),
     "batch_stats": ("BatchStats", "a BatchNorm without running statistics"),
     "not_adjacent": ("NotAdjacent", "a BatchNorm after an activation that follows a conv"),
     "transposed": ("Transposed", "a BatchNorm after a transposed convolution"),

@@ -73,6 +73,12 @@ def expect_outputs(outs, want, dtype, what, detail="", subject="the returned mod
     if not isinstance(outs, list) or len(outs) != len(want):
         raise CheckFailure(f"the grader could not run the returned module on every input ({what})")
     for out, w in zip(outs, want):
+        if isinstance(w, tuple):
+            if not isinstance(out, (list, tuple)) or len(out) != len(w):
+                raise CheckFailure(f"{subject} must be the model's tuple of outputs ({what})", detail)
+            for o, wi in zip(out, w):
+                expect_close(o, wi, what=f"{subject} ({what})", inputs=detail, **TOL[dtype])
+            continue
         expect_close(out, w, what=f"{subject} ({what})", inputs=detail, **TOL[dtype])
 
 
@@ -89,8 +95,9 @@ def folded_parameters(conv, bn):
 
 
 def expect_alone(rep, name, model, convs, dtype, what, detail=""):
-    """The module under each folded conv's name is a convolution whose parameters are the folded weight and bias (its
-    state dict holds exactly those two), and it gives bn(conv(x)) on its own."""
+    """The module under each folded conv's name (dotted names of nested modules included) is a convolution whose
+    parameters are the folded weight and bias (its state dict holds exactly those two, and both are nn.Parameters), and
+    it gives bn(conv(x)) on its own."""
     alone, params = rep["alone"], rep.get("params")
     if not isinstance(alone, dict) or not isinstance(params, dict):
         raise CheckFailure(f"the grader could not run the folded conv modules ({what})")
@@ -107,6 +114,11 @@ def expect_alone(rep, name, model, convs, dtype, what, detail=""):
                                f"exactly 'weight' and 'bias', the folded ones ({what}): the BatchNorm goes into the "
                                "conv's parameters, not into a wrapper or a second module", f"its state dict keys: {keys}"
                                + (f"; {detail}" if detail else ""))
+        names = (rep.get("param_names") or {}).get(conv_name)
+        if names != ["bias", "weight"]:
+            raise CheckFailure(f"the folded conv's weight and bias must be its parameters ({what}): the BatchNorm goes "
+                               "into the conv's parameters (nn.Parameter), not into buffers or plain attributes",
+                               f"its parameters: {names}" + (f"; {detail}" if detail else ""))
         for key in ("weight", "bias"):
             expect_close(state[key], want_state[key], what=f"the folded conv's {key} ({what})", inputs=detail,
                          **TOL[dtype])

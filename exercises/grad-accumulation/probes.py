@@ -27,11 +27,22 @@ def wide_data(seed, n):
     return torch.randn(n, 3, generator=g, dtype=torch.float64), torch.randn(n, 2, generator=g, dtype=torch.float64)
 
 
+def _stale(m, stale):
+    """Leave gradients in .grad as earlier work would: random (stale=True), or (stale="extreme") random values of
+    magnitude 1e12 with an inf, a -inf and a nan planted in every parameter's .grad, as after a diverged step."""
+    for p in m.parameters():
+        p.grad = torch.randn_like(p)
+        if stale == "extreme":
+            p.grad.mul_(1e12)
+            flat = p.grad.view(-1)
+            for i, v in enumerate((float("inf"), float("nan"), float("-inf"))[:flat.numel()]):
+                flat[i] = v
+
+
 def grads(mod, seed, x, y, micro_batch_size, stale=False):
     m = model(seed, x.device)
     if stale:
-        for p in m.parameters():
-            p.grad = torch.randn_like(p)
+        _stale(m, stale)
     got = mod.accumulated_grads(m, x, y, micro_batch_size)
     return {"value": got, "left": {n: p.grad for n, p in m.named_parameters()}}
 
@@ -85,8 +96,7 @@ def _optimizer(m, kind):
 def train(mod, seed, batches, accum_steps, kind="sgd", stale=False):
     m = model(seed, batches[0][0].device)
     if stale:
-        for p in m.parameters():
-            p.grad = torch.randn_like(p)
+        _stale(m, stale)
     opt = _optimizer(m, kind)
     steps = mod.train_accumulated(m, opt, batches, accum_steps)
     return {"steps": steps, "params": [p.detach() for p in m.parameters()]}

@@ -13,6 +13,10 @@ probes = load_sibling(__file__)
 # three (allocator noise is a few MB).
 WIDE_N, WIDE_H, WIDE_MICRO = 4096, 1024, 256
 WIDE_PEAK_LIMIT = 40 * 2**20
+# the same 4096 samples in just two micro-batches of 2048 (or one group of two): one micro-batch at a time peaks near
+# 65 MB, the whole batch at once near 130 MB; the limit sits between them
+TWO_MICRO = 2048
+TWO_PEAK_LIMIT = 100 * 2**20
 
 
 def data(rng, device, n):
@@ -52,17 +56,21 @@ def test_unequal_chunks(learner, device, rng):
 
 
 def test_stale_gradients_cleared(learner, device, rng):
-    """Gradients already in .grad do not count, and afterwards .grad holds the full-batch gradient."""
-    seed, (x, y) = seed_of(rng), data(rng, device, 7)
-    got = learner.probe("grads", seed, x, y, 3, stale=True)
-    want = probes.full_batch_grads(seed, x, y)
-    check_grads(value(got), want, "with stale gradients in .grad")
-    check_grads(got.get("left"), want, "what is left in .grad")
+    """Gradients already in .grad do not count, and afterwards .grad holds the full-batch gradient: for random stale
+    gradients, and for stale gradients of magnitude 1e12 holding inf, -inf and nan (after a diverged step), which
+    must be dropped or zeroed, not cancelled arithmetically (old + g - old, or old * 0)."""
+    for stale, what in ((True, "stale gradients"), ("extreme", "stale gradients of 1e12, inf and nan")):
+        seed, (x, y) = seed_of(rng), data(rng, device, 7)
+        got = learner.probe("grads", seed, x, y, 3, stale=stale)
+        want = probes.full_batch_grads(seed, x, y)
+        check_grads(value(got), want, f"with {what} in .grad before the call: set .grad to None or zero it")
+        check_grads(got.get("left"), want, f"what is left in .grad, {what} in .grad before the call")
 
 
 def test_runs_one_micro_batch_at_a_time(learner, rng):
     """accumulated_grads holds one micro-batch's activations at a time (one backward per micro-batch): its memory peak
-    on 4096 samples of a wide model stays far below what the full batch at once needs."""
+    on 4096 samples of a wide model stays far below what the full batch at once needs, in 16 micro-batches and in just
+    two."""
     seed = seed_of(rng)
     with learner.measure() as m:
         got = learner.probe("wide_grads", seed, WIDE_N, WIDE_H, WIDE_MICRO)
@@ -75,6 +83,17 @@ def test_runs_one_micro_batch_at_a_time(learner, rng):
         raise CheckFailure(f"accumulated_grads ran more than one micro-batch at a time: on 4096 samples in "
                            f"micro-batches of 256 the worker's memory rose by {m.peak_growth / 2**20:.0f} MB, about what "
                            "the whole batch at once needs (forward and backward each micro-batch in turn)")
+    seed = seed_of(rng)
+    with learner.measure() as m:
+        got = learner.probe("wide_grads", seed, WIDE_N, WIDE_H, TWO_MICRO)
+    model = probes.wide_model(seed, WIDE_H)
+    x, y = probes.wide_data(seed, WIDE_N)
+    want = dict(zip(names, torch.autograd.grad(torch.nn.functional.mse_loss(model(x), y), list(model.parameters()))))
+    check_grads(got, want, "4096 samples in two micro-batches of 2048, a wide model")
+    if m.peak_growth > TWO_PEAK_LIMIT:
+        raise CheckFailure(f"accumulated_grads ran more than one micro-batch at a time: on 4096 samples in two "
+                           f"micro-batches of 2048 the worker's memory rose by {m.peak_growth / 2**20:.0f} MB, about "
+                           "what the whole batch at once needs (split even when there are only two micro-batches)")
 
 
 def expect_params(got, want, what):
@@ -92,7 +111,9 @@ def check_training(learner, rng, device, sizes, accum, kind="sgd", stale=False):
     batches = batches_of(rng, device, sizes)
     got = learner.probe("train", seed, batches, accum, kind, stale)
     want = probes.train_reference(seed, batches, accum, kind)
-    what = f"{len(sizes)} micro-batches, accum_steps {accum}, {kind}" + (", stale .grad before" if stale else "")
+    what = f"{len(sizes)} micro-batches, accum_steps {accum}, {kind}" + (
+        ", stale .grad of 1e12, inf and nan before: drop or zero it" if stale == "extreme"
+        else ", stale .grad before" if stale else "")
     if not isinstance(got, dict) or type(got.get("steps")) is not int or got["steps"] != want["steps"]:
         raise CheckFailure(f"train_accumulated must take (and return, as an int) one optimizer step per group of "
                            f"accum_steps micro-batches, a last shorter group included ({what})")
@@ -100,11 +121,13 @@ def check_training(learner, rng, device, sizes, accum, kind="sgd", stale=False):
 
 
 def test_training_matches_large_batches(learner, device, rng):
-    """Training with accumulation equals training on each group concatenated into one batch."""
+    """Training with accumulation equals training on each group concatenated into one batch, with stale gradients
+    (random, or of 1e12 with inf and nan) in .grad before training."""
     check_training(learner, rng, device, [4, 4, 4, 4, 4, 4], 3)
     check_training(learner, rng, device, [2, 2, 2, 2], 1)
     check_training(learner, rng, device, [3, 3, 3], 5)  # one group, shorter than accum_steps
     check_training(learner, rng, device, [4, 4, 4, 4], 2, stale=True)
+    check_training(learner, rng, device, [3, 2, 3], 2, stale="extreme")
 
 
 def test_training_with_momentum_and_unequal_groups(learner, device, rng):
@@ -115,7 +138,8 @@ def test_training_with_momentum_and_unequal_groups(learner, device, rng):
 
 def test_training_runs_one_micro_batch_at_a_time(learner, rng):
     """train_accumulated runs the model on one micro-batch at a time: its memory peak on groups of 16 micro-batches
-    of 256 samples stays far below what a whole group at once needs."""
+    of 256 samples, and on a group of just two micro-batches of 2048, stays far below what a whole group at once
+    needs."""
     seed = seed_of(rng)
     with learner.measure() as m:
         got = learner.probe("wide_train", seed, WIDE_N, WIDE_H, WIDE_MICRO, 16)
@@ -129,3 +153,16 @@ def test_training_runs_one_micro_batch_at_a_time(learner, rng):
         raise CheckFailure(f"train_accumulated ran a whole group at once: on 16 micro-batches of 256 samples the "
                            f"worker's memory rose by {m.peak_growth / 2**20:.0f} MB, about what the group as one batch "
                            "needs (forward and backward each micro-batch in turn)")
+    seed = seed_of(rng)
+    with learner.measure() as m:
+        got = learner.probe("wide_train", seed, WIDE_N, WIDE_H, TWO_MICRO, 2)
+    x, y = probes.wide_data(seed, WIDE_N)
+    want = probes.train_reference(seed, list(zip(x.split(TWO_MICRO), y.split(TWO_MICRO))), 2,
+                                  make=lambda: probes.wide_model(seed, WIDE_H))
+    if not isinstance(got, dict) or got.get("steps") != want["steps"]:
+        raise CheckFailure("train_accumulated should take one step for the 2 micro-batches of the wide model")
+    expect_params(got.get("params"), want["params"], "the wide model, 2 micro-batches of 2048")
+    if m.peak_growth > TWO_PEAK_LIMIT:
+        raise CheckFailure(f"train_accumulated ran a whole group at once: on a group of two micro-batches of 2048 "
+                           f"samples the worker's memory rose by {m.peak_growth / 2**20:.0f} MB, about what the group "
+                           "as one batch needs (run each micro-batch in turn, even in a group of two)")

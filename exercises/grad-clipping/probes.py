@@ -5,9 +5,18 @@ torch.nn.utils' functions to compute the references."""
 import torch
 
 
-def _params(grads, graph=False):
+def _strided(g):
+    """The values of g in a non-contiguous tensor: transposed storage for 2 or more dimensions, every other element
+    of a larger buffer otherwise."""
+    if g.dim() >= 2:
+        return g.transpose(0, 1).contiguous().transpose(0, 1)
+    return torch.stack([g, torch.zeros_like(g)], -1)[..., 0]
+
+
+def _params(grads, graph=False, noncontiguous=False, frozen=False):
     """Fresh parameters whose .grad holds the given gradients (None: no gradient). With graph, each .grad carries a
-    graph, as after backward(create_graph=True): it is g * w for a leaf w of ones that requires grad."""
+    graph, as after backward(create_graph=True): it is g * w for a leaf w of ones that requires grad. With
+    noncontiguous, each .grad is a non-contiguous tensor (see _strided)."""
     params, weights = [], []
     for g in grads:
         p = torch.nn.Parameter(torch.zeros(g.shape if g is not None else (2,), dtype=g.dtype if g is not None
@@ -16,10 +25,20 @@ def _params(grads, graph=False):
             w = torch.ones_like(g, requires_grad=True)
             weights.append(w)
             p.grad = g.clone() * w
+        elif g is not None and noncontiguous:
+            p.grad = _strided(g)
         else:
             p.grad = None if g is None else g.clone()
+        if frozen:  # requires_grad off, .grad set all the same (torch's clipping still counts and clips it)
+            p.requires_grad_(False)
         params.append(p)
     return params, weights
+
+
+def _listed(params, order):
+    """The parameters as the caller lists them: order gives indices into params, one may come twice (tied weights
+    listed twice); None lists each once."""
+    return params if order is None else [params[i] for i in order]
 
 
 def _report(params, originals, returned, weights):
@@ -37,20 +56,23 @@ def _report(params, originals, returned, weights):
     return out
 
 
-def run_norm(fn, grads, max_norm, norm_type=2.0, as_generator=False, single=False, graph=False):
-    params, weights = _params(grads, graph)
+def run_norm(fn, grads, max_norm, norm_type=2.0, as_generator=False, single=False, graph=False, noncontiguous=False,
+             order=None, frozen=False):
+    params, weights = _params(grads, graph, noncontiguous, frozen)
     originals = [p.grad for p in params]
+    listed = _listed(params, order)
     if single:
         total = fn(params[0], max_norm, norm_type)
     else:
-        total = fn((p for p in params) if as_generator else params, max_norm, norm_type)
+        total = fn((p for p in listed) if as_generator else listed, max_norm, norm_type)
     return _report(params, originals, total, weights)
 
 
-def run_value(fn, grads, clip_value, single=False, graph=False):
-    params, weights = _params(grads, graph)
+def run_value(fn, grads, clip_value, single=False, graph=False, noncontiguous=False, order=None, frozen=False):
+    params, weights = _params(grads, graph, noncontiguous, frozen)
     originals = [p.grad for p in params]
-    out = fn(params[0] if single else (p for p in params), clip_value)
+    listed = _listed(params, order)
+    out = fn(params[0] if single else (p for p in listed), clip_value)
     return _report(params, originals, out, weights)
 
 

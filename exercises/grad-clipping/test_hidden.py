@@ -51,9 +51,22 @@ def check_no_graph(got, want, what):
 
 def test_total_norm_over_all_parameters(learner, device, rng):
     """One total norm over every gradient, returned before clipping, and one common scale factor (max_norm 0.5, 5,
-    20, 0), in float64 and float32."""
+    20, 0), in float64 and float32; an infinite total still scales every gradient by its factor (0)."""
     for max_norm in (0.5, 5.0, 20.0, 0.0):
         compare_norm(learner, f"max_norm {max_norm}", grads(rng, device), max_norm)
+    gs = grads(rng, device)
+    gs[1] = gs[1].clone()
+    gs[1][0] = float("inf")  # a non-finite total: the factor max_norm / (inf + 1e-6) = 0 is applied all the same
+    got = learner.probe("norm", gs, 1.0)
+    want = probes.run_norm(torch.nn.utils.clip_grad_norm_, gs, 1.0)
+    what = "with an infinite gradient entry (total inf: every gradient is still scaled by the factor, 0, as torch does)"
+    total = got.get("returned")
+    if not isinstance(total, torch.Tensor) or total.dim() != 0 or not bool(torch.isinf(total)):
+        raise CheckFailure(f"the returned total must be a 0-d tensor holding inf {what}")
+    for i, (a, b) in enumerate(zip(got["grads"], want["grads"])):
+        if (not isinstance(a, torch.Tensor) or a.shape != b.shape or a.dtype != b.dtype
+                or not torch.equal(a.isnan(), b.isnan()) or not torch.equal(a.nan_to_num(0.0), b.nan_to_num(0.0))):
+            raise CheckFailure(f"gradient {i} after clipping {what}")
     compare_norm(learner, "float32 gradients", grads(rng, device, dtype=torch.float32), 1.0)
 
 
@@ -62,9 +75,14 @@ def test_below_threshold_unchanged(learner, device, rng):
     scaled by max_norm / (total + 1e-6), like torch."""
     compare_norm(learner, "total below max_norm", grads(rng, device, scale=0.01), 100.0)
     compare_norm(learner, "all-zero gradients", [torch.zeros(3, dtype=torch.float64, device=device)], 1.0)
-    gs = grads(rng, device)
-    total = float(torch.linalg.vector_norm(torch.cat([g.reshape(-1) for g in gs])))
-    compare_norm(learner, "total equal to max_norm", gs, total)
+    # at exactly max_norm: entries whose per-tensor norms (5, 12) and total (13) are exact in every summation order,
+    # so "total <= max_norm, leave them" and torch's scaling always differ (a total computed from drawn values could
+    # land one rounding step above max_norm in the learner's own order, and the mistake would pass on that draw)
+    sign = lambda n: torch.where(torch.rand(n, generator=rng) < 0.5, -1.0, 1.0).to(torch.float64)  # noqa: E731
+    power = 2.0 ** int(torch.randint(-3, 4, (), generator=rng))
+    exact = [torch.tensor([3.0, 4.0], dtype=torch.float64) * sign(2) * power,
+             torch.tensor([0.0, 12.0, 0.0], dtype=torch.float64)[torch.randperm(3, generator=rng)] * sign(3) * power]
+    compare_norm(learner, "total equal to max_norm", [g.to(device) for g in exact], 13.0 * power)
 
 
 def test_norm_types(learner, device, rng):
@@ -77,9 +95,17 @@ def test_norm_types(learner, device, rng):
 
 
 def test_skips_missing_grads(learner, device, rng):
-    """Parameters whose .grad is None are skipped; with no gradient at all the total is torch.tensor(0.0)."""
+    """Parameters whose .grad is None are skipped (only those: parameters with requires_grad off whose .grad is set
+    are counted and clipped, by norm and by value); with no gradient at all the total is torch.tensor(0.0)."""
     gs = grads(rng, device)
     compare_norm(learner, "a parameter without .grad", [gs[0], None, gs[1]], 1.0)
+    compare_norm(learner, "parameters with requires_grad=False whose .grad is set (only .grad None is skipped)",
+                 grads(rng, device), 1.0, frozen=True)
+    gs = grads(rng, device)
+    got = learner.probe("value", gs, 0.5, frozen=True)
+    want = probes.run_value(torch.nn.utils.clip_grad_value_, gs, 0.5, frozen=True)
+    check_grads(got, want, "clip_grad_value on parameters with requires_grad=False whose .grad is set (only .grad None "
+                "is skipped)", dict(rtol=0.0, atol=0.0))
     for empty, what in (([None, None], "no parameter has a gradient"), ([], "no parameters at all")):
         got = learner.probe("norm", empty, 1.0)
         expect_close(got["returned"], torch.tensor(0.0), rtol=0.0, atol=0.0,
@@ -87,14 +113,25 @@ def test_skips_missing_grads(learner, device, rng):
 
 
 def test_generator_and_single_tensor(learner, device, rng):
-    """A generator (like model.parameters()) is read once and still clipped; a single tensor works too."""
+    """A generator (like model.parameters()) is read once and still clipped; a single tensor works too; any iterable
+    is taken as it is, as torch takes it: a parameter listed twice (tied weights) counts twice in the total and is
+    scaled twice, and non-contiguous gradients (a transposed or strided .grad) are clipped like contiguous ones."""
     compare_norm(learner, "parameters given as a generator", grads(rng, device), 1.0, as_generator=True)
     compare_norm(learner, "a single tensor", grads(rng, device, shapes=((6,),)), 1.0, single=True)
+    for norm_type in (2.0, 1.0):
+        compare_norm(learner, f"a parameter listed twice, norm_type {norm_type} (torch neither de-duplicates nor "
+                     "skips it: it counts twice in the total and is scaled twice)", grads(rng, device), 1.0,
+                     norm_type, order=[0, 1, 0, 2])
+    for norm_type in (2.0, math.inf):
+        compare_norm(learner, f"non-contiguous gradients, norm_type {norm_type} (use reshape or flatten, not view; "
+                     "scale the .grad tensors in place whatever their strides)", grads(rng, device), 1.0, norm_type,
+                     noncontiguous=True)
 
 
 def test_clip_value_matches_torch(learner, device, rng):
     """clip_grad_value equals torch.nn.utils.clip_grad_value_ (both signs beyond the bound, zeros, clip_value 0), in
-    place, skipping missing gradients, for a generator and a single tensor, and returns None."""
+    place, skipping missing gradients, for a generator, a single tensor and non-contiguous gradients, and returns
+    None."""
     gs = grads(rng, device)
     for clip in (0.1, 3.0, 0.0):
         mixed = [gs[0], None, gs[1], gs[2]]
@@ -106,6 +143,10 @@ def test_clip_value_matches_torch(learner, device, rng):
     got = learner.probe("value", [gs[1]], 1.0, single=True)
     want = probes.run_value(torch.nn.utils.clip_grad_value_, [gs[1]], 1.0, single=True)
     check_grads(got, want, "clip_grad_value on a single tensor", dict(rtol=0.0, atol=0.0))
+    got = learner.probe("value", gs, 1.0, noncontiguous=True)
+    want = probes.run_value(torch.nn.utils.clip_grad_value_, gs, 1.0, noncontiguous=True)
+    check_grads(got, want, "clip_grad_value on non-contiguous gradients (clamp the .grad tensors in place whatever "
+                "their strides)", dict(rtol=0.0, atol=0.0))
 
 
 def test_no_graph_recorded(learner, device, rng):

@@ -80,8 +80,10 @@ def build(spec, device="cpu"):
     single = len(outs) == 1 and not spec["tuple"]
 
     def one(o, xs):
-        # "transposed": a 2-D output is returned transposed (a non-contiguous tensor)
+        # "transposed": a 2-D output is returned transposed (a non-contiguous tensor); "detached": an output that does
+        # not require grad (gradcheck skips it when another output requires grad)
         y = Layer.apply(o, *[xs[j] for j in o["uses"]])
+        y = y.detach() if o.get("detached") else y
         return y.mT if o.get("transposed") else y
 
     def fn(*xs):
@@ -93,9 +95,14 @@ def build(spec, device="cpu"):
 
 def inputs_of(spec, device="cpu"):
     """Fresh float64 leaves on device, requiring grad as the spec says, with the .grad the spec presets (if any: a
-    caller's earlier gradient, which check_grad must leave as it is)."""
-    leaves = [x.detach().to(device=device, dtype=torch.float64).clone().requires_grad_(bool(r))
-              for x, r in zip(spec["inputs"], spec["requires_grad"])]
+    caller's earlier gradient, which check_grad must leave as it is); the inputs listed in spec["transposed_inputs"]
+    (2-D) come with a transposed (column-major) layout, the same values."""
+    flipped = spec.get("transposed_inputs") or []
+    leaves = []
+    for j, (x, r) in enumerate(zip(spec["inputs"], spec["requires_grad"])):
+        x = x.detach().to(device=device, dtype=torch.float64).clone()
+        x = x.mT.contiguous().mT if j in flipped else x
+        leaves.append(x.requires_grad_(bool(r)))
     for x, g in zip(leaves, spec.get("grads") or []):
         if g is not None:
             x.grad = g.detach().to(device=device, dtype=torch.float64).clone()

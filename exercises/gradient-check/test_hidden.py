@@ -13,6 +13,7 @@ import copy
 import torch
 
 from grader.judge.checks import CheckFailure, expect_close, expect_tensor, load_sibling, summarize
+from grader.wire import keep_layout  # a tensor marked so crosses to the worker with its strides (else contiguous)
 
 probes = load_sibling(__file__)
 T = load_sibling(__file__, "test_public.py")
@@ -24,6 +25,12 @@ def rand(rng, *shape, device, requires_grad=False):
     return x.requires_grad_(requires_grad)
 
 
+def transposed(x):
+    """The same values in a transposed (column-major) layout, kept as such on the way to the worker: a clone of it
+    is transposed too, so its flat view cannot be written through .reshape(-1) (a copy) or taken with .view(-1)."""
+    return keep_layout(x.detach().mT.contiguous().mT.requires_grad_(x.requires_grad))
+
+
 def central(fn, inputs, eps):
     """The judge's own central differences, to compare the learner's method exactly."""
     jacs = []
@@ -31,8 +38,8 @@ def central(fn, inputs, eps):
         for j, x in enumerate(inputs):
             cols = []
             for k in range(x.numel()):
-                plus = [t.detach().clone() for t in inputs]
-                minus = [t.detach().clone() for t in inputs]
+                plus = [t.detach().clone(memory_format=torch.contiguous_format) for t in inputs]
+                minus = [t.detach().clone(memory_format=torch.contiguous_format) for t in inputs]
                 plus[j].view(-1)[k] += eps
                 minus[j].view(-1)[k] -= eps
                 cols.append((fn(*plus).reshape(-1) - fn(*minus).reshape(-1)) / (2 * eps))
@@ -54,8 +61,11 @@ def jacobians(learner, name, inputs, eps):
 
 def test_jacobian_central_differences(learner, device, rng):
     """numerical_jacobian uses central differences at the given eps: it matches them at eps=1e-3, where one-sided
-    ones are far off, and the exact derivative at eps=1e-6; fn's output may be non-contiguous (a transpose)."""
+    ones are far off, and the exact derivative at eps=1e-6; fn's output may be non-contiguous (a transpose), and so
+    may an input (a transposed matrix: every element of it is perturbed, columns in its logical row-major order)."""
     cases = [("tanh_matmul", [rand(rng, 2, 3, device=device), rand(rng, 3, 2, device=device)]),
+             ("tanh_matmul", [transposed(rand(rng, 3, 2, device=device)), rand(rng, 2, 3, device=device)]),
+             ("cube_times", [rand(rng, 2, 3, device=device), transposed(rand(rng, 2, 3, device=device))]),
              ("exp_3x", [rand(rng, 4, device=device)]),
              ("weighted_sum", [rand(rng, 3, 2, device=device), rand(rng, 3, 2, device=device)]),
              ("cube_times", [rand(rng, 3, device=device), rand(rng, 3, device=device)]),
@@ -136,6 +146,13 @@ WHAT = {
     "eps_quadratic": "a quadratic at a large eps (central differences exact)",
     "all_need_grad": "the same function with every input requiring grad (its wrong backward now counts)",
     "transposed_output": "a function with a non-contiguous (transposed) output: flatten with reshape, not view",
+    "transposed_input": "a correct function of an input with a transposed layout (perturb a contiguous copy)",
+    "detached_output": "an output that does not require grad next to one that does (gradcheck skips it)",
+    "detached_then_wrong": "an output that does not require grad, then a later one with a wrong backward",
+    "tight_rtol": "a backward off by a few times rtol=1e-8 at atol=0 (keep the analytic Jacobian in the output's "
+                  "dtype, float64: a float32 buffer rounds the error away)",
+    "no_grad_outputs": "a function none of whose outputs requires grad (autograd's Jacobian is then zero for each)",
+    "constant_outputs": "outputs that neither require grad nor depend on the input that does",
     "small_entry": "a backward off beyond atol at one small Jacobian entry, beside large ones (allclose is "
                    "elementwise: compare each entry with its own tolerance, not a maximum or a norm over the block)",
 }
@@ -176,10 +193,15 @@ def test_verdicts_match_gradcheck(learner, device, rng):
     """check_grad gives torch.autograd.gradcheck's verdict on random functions with correct and subtly wrong
     backwards: a wrong later output, a wrong later input, a backward right only for an all-ones incoming gradient,
     errors just above and just below rtol, kinks, an input that requires grad but is never used, an output and an
-    input with no elements, a wrong backward for an input without grad, a transposed (non-contiguous) output."""
+    input with no elements, a wrong backward for an input without grad, a transposed (non-contiguous) output, a
+    transposed input, an output that does not require grad beside one that does (skipped, as gradcheck skips it; the
+    outputs after it are still checked), and
+    functions none of whose outputs requires grad (then every output counts, with a zero autograd Jacobian)."""
     check_batch(learner, device, rng, ["right", "right", "err_above", "err_below", "big_error", "second_output",
                                        "second_input", "mean", "no_grad_error", "unused", "empty_output", "empty_input",
-                                       "kink_relu", "kink_abs", "transposed_output"])
+                                       "kink_relu", "kink_abs", "transposed_output", "transposed_input",
+                                       "detached_output", "detached_then_wrong", "no_grad_outputs",
+                                       "constant_outputs"])
 
 
 def test_tolerances_as_given(learner, device, rng):
@@ -187,9 +209,10 @@ def test_tolerances_as_given(learner, device, rng):
     off by just over rtol fails at atol=0 and passes at twice the rtol; an error under atol passes and one over it
     fails; at a large eps a cube fails and a quadratic passes; the test is elementwise, so an error beyond atol at
     one zero entry of a Jacobian whose other entries are large fails (a maximum or a norm over the block lets it
-    pass)."""
+    pass); at rtol=1e-8 and atol=0 a backward off by 3e-8 to 5e-8 fails (an analytic Jacobian stored in float32
+    cannot see it)."""
     check_batch(learner, device, rng, ["swap", "swap_looser", "atol_absorbs", "atol_too_small", "eps_curved",
-                                       "eps_quadratic", "err_below", "err_above", "small_entry"])
+                                       "eps_quadratic", "err_below", "err_above", "small_entry", "tight_rtol"])
 
 
 def test_skips_inputs_without_grad(learner, device, rng):

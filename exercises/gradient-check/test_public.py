@@ -224,6 +224,61 @@ def _draw(rng, kind):
         spec["outputs"][o] = dict(_output(rng, spec["inputs"], spec["outputs"][o]["uses"], _pick(rng, SMOOTH),
                                           shape=shape), transposed=True)
         return spec, tol, True
+    if kind == "transposed_input":
+        # a correct backward, and every 2-D input (one that requires grad among them) handed over transposed: a
+        # clone of it keeps its strides, so a perturbation written through .reshape(-1) of that clone (a copy) never
+        # reaches fn, and .view(-1) of it raises
+        spec = _function(rng, n_in, n_out, _grads(rng, n_in))
+        flipped = [j for j, x in enumerate(spec["inputs"]) if x.dim() == 2 and min(x.shape) > 1]
+        if not any(spec["requires_grad"][j] for j in flipped):
+            return None
+        spec["transposed_inputs"] = flipped
+        return spec, tol, True
+    if kind in ("detached_output", "no_grad_outputs"):
+        # outputs that do not require grad (detached): gradcheck skips them while another output requires grad, and
+        # takes autograd's Jacobian as zero for every output when none does (False here: each output depends on an
+        # input that requires grad)
+        spec = _function(rng, n_in, _int(rng, 2, 3), _grads(rng, n_in))
+        sized = [o for o, out in enumerate(spec["outputs"]) if math.prod(out["shape"]) > 0]
+        if not sized:
+            return None
+        off = range(len(spec["outputs"])) if kind == "no_grad_outputs" else [_pick(rng, sized)]
+        for o in off:
+            spec["outputs"][o]["detached"] = True
+        return spec, tol, kind == "detached_output"
+    if kind == "detached_then_wrong":
+        # a detached output, then a later output with a wrong backward: skipping the detached one must not stop the
+        # check (a `break` where a `continue` belongs passes this function)
+        spec = _function(rng, n_in, _int(rng, 2, 3), _grads(rng, n_in))
+        if not math.prod(spec["outputs"][0]["shape"]):
+            return None
+        spec["outputs"][0]["detached"] = True
+        if not any(math.prod(out["shape"]) for out in spec["outputs"][1:]):
+            return None
+        return _put_error(rng, spec, _pick(rng, BIG), outputs=range(1, len(spec["outputs"]))), tol, False
+    if kind == "tight_rtol":
+        # rtol=1e-8, atol=0: a backward off by 3e-8 to 5e-8 (relative) fails in gradcheck's float64 comparison; an
+        # analytic Jacobian kept in float32 (torch.zeros without dtype=) rounds the error away. The coefficient c
+        # (the Jacobian's diagonal) is redrawn until c and c * (1 + err) round to the same float32 value, 1e-9
+        # (relative) away from a rounding boundary, far beyond the 1e-10 error of the central differences
+        n = _int(rng, 2, 4)
+        x = _values(rng, (n,))
+        out = _output(rng, [x], [0], "linear", shape=(n,), elementwise=True)
+        err = _uniform(rng, 3e-8, 5e-8)
+        c = out["coefs"][0]
+        near = torch.tensor([v * (1 + s) for v in (c, c * (1 + err)) for s in (-1e-9, 0.0, 1e-9)], dtype=torch.float64)
+        if not bool((near.float() == near.float()[0]).all()):
+            return None
+        out["err_input"], out["err"] = 0, err
+        tol = {"eps": 1e-6, "atol": 0.0, "rtol": 1e-8}
+        return {"inputs": [x], "requires_grad": [True], "outputs": [out], "tuple": bool(_int(rng, 0, 1))}, tol, False
+    if kind == "constant_outputs":
+        # no output requires grad, and none depends on the one input that does: its Jacobians are exactly zero
+        n_in = _int(rng, 2, 3)
+        idle = _int(rng, 0, n_in - 1)
+        spec = _function(rng, n_in, n_out, [True] * n_in, unused=(idle,))
+        spec["requires_grad"] = [j == idle for j in range(n_in)]
+        return spec, tol, True
     if kind == "small_entry":
         # torch.allclose is elementwise: a linear elementwise function has a diagonal Jacobian block (entries
         # |coef| >= 0.5), and the backward is off by 3 to 10 atol at one zero entry off the diagonal. That entry is

@@ -91,12 +91,17 @@ def scale_reference(kind, seed, x, y, factor, x2=None, x_grad=True, remove=False
 
 
 def test_log_each_backward(learner, device, rng):
-    """Three backward calls (no zero_grad between them) log three norms per parameter: each this backward's own; on a
-    model whose two Linears share one weight, that weight has one key (its name in named_parameters()) and one norm
+    """Three backward calls (no zero_grad between them) log three norms per parameter: each this backward's own, an
+    all-zero gradient's 0.0 included; on a model whose two Linears share one weight, that weight has one key (its name in named_parameters()) and one norm
     per backward, of its whole gradient."""
     seed, data = seed_of(rng), batches(rng, device, 3)
     got = learner.probe("logging_run", seed, data)
     check_log(got["log"], expected_norms(seed, data), "three backward calls; .grad accumulates, the hooks must not")
+    seed, data = seed_of(rng), batches(rng, device, 3)
+    data[1] = (torch.zeros_like(data[1][0]), data[1][1])  # all-zero inputs: the first weight's gradient is exactly 0
+    got = learner.probe("logging_run", seed, data)
+    check_log(got["log"], expected_norms(seed, data), "three backward calls, the second on all-zero inputs (the first "
+              "Linear's weight gets an all-zero gradient: its norm 0.0 is logged too)")
     seed, data = seed_of(rng), batches(rng, device, 2)
     got = learner.probe("logging_tied", seed, data)
     check_log(got["log"], expected_norms(seed, data, tied=True),

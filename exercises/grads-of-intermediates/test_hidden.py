@@ -59,8 +59,8 @@ def left_alone(got, what):
 
 def test_grads_match_autograd(learner, device, rng):
     """grads_of equals autograd for products, matmuls, the seed's add - sub, one input and three inputs, with all,
-    none or some inputs requiring grad, float32 too; each input is its own variable, also when the same tensor is
-    passed twice or one input is computed from another."""
+    none or some inputs requiring grad, float32 too, an output that is zero everywhere (y = 0); each input is its
+    own variable, also when the same tensor is passed twice or one input is computed from another."""
     cases = (("add_and_sub", [(3, 2), (3, 2)]), ("product", [(4,), (4,)]), ("matmul", [(2, 3), (3, 4)]),
              ("single", [(5,)]), ("three", [(2, 3), (2, 3), (2, 1)]))
     for name, shapes in cases:
@@ -88,6 +88,15 @@ def test_grads_match_autograd(learner, device, rng):
     _, value = grads(learner, "product", x, y)
     for i, want in enumerate(reference_grads("product", x, y)):
         kit.expect_close_in(value[i], want, dtype=torch.float32, what=f"grads_of for product in float32, input {i}")
+    # an output that is exactly zero everywhere still has a gradient: sin(x * y) and x @ y at y = 0 give x (x^T) for y
+    for name, shapes in (("product", [(4,), (4,)]), ("matmul", [(2, 3), (3, 4)])):
+        for requires_grad in (False, True):
+            x = rand(rng, *shapes[0], device=device, requires_grad=requires_grad)
+            y = torch.zeros(shapes[1], dtype=torch.float64, device=device).requires_grad_(requires_grad)
+            _, value = grads(learner, name, x, y)
+            for i, want in enumerate(reference_grads(name, x, y)):
+                expect_close(value[i], want, **TOL, what=f"grads_of for {name} at y = 0 (an output that is zero "
+                             f"everywhere can still have a non-zero gradient), input {i}")
 
 
 def test_zeros_not_none(learner, device, rng):
@@ -119,7 +128,7 @@ def test_inputs_left_alone(learner, device, rng):
         left_alone(got, "intermediate_grads" + (" (with .grad already set)" if preset else ""))
 
 
-def check_intermediates(learner, name, args, keys):
+def check_intermediates(learner, name, args, keys, dtype=torch.float64):
     got = learner.probe("intermediates", name, *args)
     value = got.get("value") if isinstance(got, dict) else got
     if not isinstance(value, dict):
@@ -130,16 +139,26 @@ def check_intermediates(learner, name, args, keys):
         raise CheckFailure(f"intermediate_grads must return exactly one entry per named tensor ({name})",
                            f"names: {sorted(want)}; received: {sorted(str(k) for k in value)}")
     for k in keys:
-        expect_close(value.get(k), want[k], **TOL, what=f"the gradient for the intermediate {k!r} ({name})")
+        if dtype == torch.float64:
+            expect_close(value.get(k), want[k], **TOL, what=f"the gradient for the intermediate {k!r} ({name})")
+        else:
+            kit.expect_close_in(value.get(k), want[k], dtype=dtype,
+                                what=f"the gradient for the intermediate {k!r} ({name}, inputs in {dtype}: the "
+                                "gradient has its tensor's dtype)")
 
 
 def test_intermediates_match_autograd(learner, device, rng):
     """Gradients for the MLP's pre-activation, activation and output equal autograd's, inputs with or without
-    requires_grad."""
+    requires_grad, and in float32 (the gradients in float32 too, as the intermediates are)."""
     for n, rg in ((1, False), (5, True)):
         args = (rand(rng, n, 3, device=device, requires_grad=rg), rand(rng, 4, 3, device=device),
                 rand(rng, 2, 4, device=device, requires_grad=rg))
         check_intermediates(learner, "mlp", args, ("z", "a", "o"))
+    for rg in (False, True):
+        args = (rand(rng, 3, 3, device=device, requires_grad=rg, dtype=torch.float32),
+                rand(rng, 4, 3, device=device, dtype=torch.float32),
+                rand(rng, 2, 4, device=device, requires_grad=rg, dtype=torch.float32))
+        check_intermediates(learner, "mlp", args, ("z", "a", "o"), dtype=torch.float32)
 
 
 def test_intermediate_not_on_the_path(learner, device, rng):

@@ -38,6 +38,22 @@ def multi_output(rng):
     return {"steps": steps}
 
 
+def shared_root(rng):
+    """t is itself one output of x.unbind(0) and u another: u's node is t.grad_fn, the root of the walk."""
+    n = T._int(rng, 2, 4)
+    i, j = T._perm(rng, n)[:2]
+    return {"steps": [T.leaf(rng, (n,) if T._int(rng, 0, 1) else (n, n), True), ["unbind", 0, i], ["unbind", 0, j]],
+            "out": 2}
+
+
+def unused_view(rng):
+    """A view of a leaf that t never uses (t uses the leaf itself): backward from t computes no gradient for the view."""
+    n = T._int(rng, 2, 4)
+    steps = [T.leaf(rng, (n, n), True), ["view", 0], [T._pick(rng, T.UNARY), 0]]
+    steps.append(["sum", len(steps) - 1])
+    return {"steps": steps}
+
+
 AFTER = " (after a backward from t with retain_graph=True: leaves already holding a .grad are still walked)"
 
 
@@ -102,8 +118,10 @@ def test_depends_on(learner, device, rng):
     """depends_on follows next_functions: leaves and intermediates reached by backward, t itself only when it requires
     grad; not detached, frozen or unused tensors, nor an unused node with the same name as a used one, nor an unused
     leaf equal to a used one (same values, or the same storage through .detach().requires_grad_()); also after a
-    backward, and for an unused output of a multi-output node (unbind) whose node t reaches through another output."""
-    specs = [(spec, False) for spec in graphs(rng) + no_graphs(rng, 2) + [multi_output(rng)]]
+    backward, and for an unused output of a multi-output node (unbind) whose node t reaches through another output
+    (also when that node is t.grad_fn itself); not for an unused view of a leaf t uses (a view is its own tensor)."""
+    specs = [(spec, False) for spec in graphs(rng) + no_graphs(rng, 2) + [multi_output(rng), shared_root(rng),
+                                                                          unused_view(rng)]]
     specs += [(T.draw_separating(rng), True)]
     for spec, backward in T.shuffled(rng, specs):
         out, values = P.build(spec, str(device))

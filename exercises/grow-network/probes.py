@@ -15,7 +15,7 @@ TUNED = {"adam": {"weight_decay": 0.02, "betas": (0.8, 0.95), "eps": 1e-6},
          "sgd": {"weight_decay": 0.02, "momentum": 0.5, "dampening": 0.1}}
 
 
-def _scenario(seed, optimizer, nested, tuned=False, decayed=False, tricky=False):
+def _scenario(seed, optimizer, nested, tuned=False, decayed=False, tricky=False, damped=False, bare=False):
     gen = torch.Generator().manual_seed(seed)
     with torch.random.fork_rng():
         torch.manual_seed(seed)
@@ -28,7 +28,7 @@ def _scenario(seed, optimizer, nested, tuned=False, decayed=False, tricky=False)
             first = nn.Sequential(nn.Linear(8, 3), nn.Tanh(), nn.Linear(3, 2)).double()
         else:
             first = nn.Linear(8, 2).double()
-        second = nn.Linear(2, 2, bias=False).double()
+        second = nn.Tanh() if bare else nn.Linear(2, 2, bias=False).double()
     group = {"params": list(model.parameters()), **(TUNED[optimizer] if tuned else {})}
     if tricky:
         group["lr"] = 0.02  # group 0's own lr, which a scheduler records as its initial_lr; opt.defaults' stays
@@ -36,7 +36,7 @@ def _scenario(seed, optimizer, nested, tuned=False, decayed=False, tricky=False)
     if optimizer == "adam":
         opt = torch.optim.Adam([group], lr=0.01, **decay)
     else:
-        opt = torch.optim.SGD([group], lr=0.05, momentum=0.9, **decay)
+        opt = torch.optim.SGD([group], lr=0.05, momentum=0.9, **decay, **({"dampening": 0.3} if damped else {}))
     data = [(torch.randn(6, 4, generator=gen, dtype=torch.float64), torch.randn(6, 2, generator=gen, dtype=torch.float64))
             for _ in range(6)]
     return model, opt, first, second, data
@@ -64,7 +64,7 @@ def _state(opt, params):
 
 
 def drive(grow, seed, lr, optimizer="adam", nested=False, twice=False, scheduled_lr=None, tuned=False,
-          second_lr="same", decayed=False, tricky=False):
+          second_lr="same", decayed=False, tricky=False, damped=False, bare=False):
     """Two steps, (optionally change group 0's lr, as a scheduler would), grow, two steps, (grow a second layer, with
     lr again or with second_lr, None meaning grow without lr, and take one more step), then record: what grow
     returned, the groups' hyper-parameters, the optimizer's defaults, the state of the old parameters right after the
@@ -72,8 +72,10 @@ def drive(grow, seed, lr, optimizer="adam", nested=False, twice=False, scheduled
     hyper-parameters of its own (TUNED), not the optimizer's defaults; with decayed, the optimizer was built with a
     weight decay of its own (a default a new group must take); with tricky, group 0 has its own lr and a LambdaLR
     scheduler, the layer has two Linears sharing one weight and a bias frozen while grow runs (unfrozen after),
-    and grow is called between a backward and its step."""
-    model, opt, first, second, data = _scenario(seed, optimizer, nested, tuned, decayed, tricky)
+    and grow is called between a backward and its step; with damped, SGD is built with a dampening of its own (its
+    momentum buffers start from the first gradient, undamped); with bare, the second layer has no parameters
+    (nn.Tanh(): its group is empty, as add_param_group makes it)."""
+    model, opt, first, second, data = _scenario(seed, optimizer, nested, tuned, decayed, tricky, damped, bare)
     scheduler = torch.optim.lr_scheduler.LambdaLR(opt, lambda epoch: 0.5 ** epoch) if tricky else None
     for x, y in data[:2]:
         _step(model, opt, x, y)
@@ -105,6 +107,7 @@ def drive(grow, seed, lr, optimizer="adam", nested=False, twice=False, scheduled
 
 
 def run(mod, seed, lr, optimizer="adam", nested=False, twice=False, scheduled_lr=None, tuned=False, second_lr="same",
-        decayed=False, tricky=False):
+        decayed=False, tricky=False, damped=False, bare=False):
     """The harness with the learner's grow."""
-    return drive(mod.grow, seed, lr, optimizer, nested, twice, scheduled_lr, tuned, second_lr, decayed, tricky)
+    return drive(mod.grow, seed, lr, optimizer, nested, twice, scheduled_lr, tuned, second_lr, decayed, tricky,
+                 damped, bare)

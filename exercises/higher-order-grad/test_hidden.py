@@ -71,15 +71,24 @@ def test_beyond_the_degree_is_zero(learner, device, rng):
 
 
 def test_stays_differentiable(learner, device, rng):
-    """The result is still part of the graph: differentiating it once more gives the next derivative."""
-    for name, n in (("sin", 2), ("x_exp", 1), ("quartic", 2), ("cube", 1), ("sin", 0)):
-        x = rand(rng, 4, device=device)
-        out = derivative(learner, name, x, n)
+    """The result is still part of the graph: differentiating it once more gives the next derivative. Also where the
+    derivative's value happens to be exactly zero at every point but still depends on x (sin'' at x = 0, the first
+    derivative of x * exp(x) at x = -1), and for an x that is itself a non-leaf tensor requiring grad."""
+    cases = [(name, n, rand(rng, 4, device=device), False)
+             for name, n in (("sin", 2), ("x_exp", 1), ("quartic", 2), ("cube", 1), ("sin", 0))]
+    cases += [("sin", 2, torch.zeros(4, dtype=torch.float64, device=device).requires_grad_(), False),
+              ("x_exp", 1, torch.full((3,), -1.0, dtype=torch.float64, device=device).requires_grad_(), False),
+              ("sin", 2, rand(rng, 4, device=device), True), ("x_exp", 1, rand(rng, 3, device=device), True)]
+    for name, n, x, nonleaf in cases:
+        out = derivative(learner, name, x, n, nonleaf=nonleaf)
+        shown = f"derivative {n} of {name}" + (" for a non-leaf x" if nonleaf else "") + \
+            (" at points where its value is exactly 0" if not bool(analytic(name, x.detach(), n).ne(0).any()) else "")
         if not out["requires_grad"] or out["next"] is None:
-            raise CheckFailure(f"the derivative {n} of {name} does not require grad: build each derivative with "
-                               "create_graph=True and do not detach it")
+            raise CheckFailure(f"the {shown} does not require grad: build each derivative with create_graph=True "
+                               "on x itself, do not detach it, and do not replace it by constant zeros while it "
+                               "still depends on x")
         expect_close(out["next"], analytic(name, x.detach(), n + 1), rtol=1e-9, atol=1e-9,
-                     what=f"the gradient of derivative {n} of {name}")
+                     what=f"the gradient of the {shown}")
 
 
 def _left_alone(out, what):
@@ -106,12 +115,17 @@ def test_leaves_x_grad_alone(learner, device, rng):
 
 
 def test_input_without_grad(learner, device, rng):
-    """It works when x does not require grad, and leaves x not requiring grad."""
-    for name, n in (("x_exp", 2), ("cube", 4), ("sin", 1)):
-        x = rand(rng, 4, device=device, requires_grad=False)
+    """It works when x does not require grad, and leaves x not requiring grad; the result keeps x's dtype there too
+    (float32 included)."""
+    for name, n, dtype in (("x_exp", 2, torch.float64), ("cube", 4, torch.float64), ("sin", 1, torch.float64),
+                           ("sin", 2, torch.float32), ("cube", 0, torch.float32)):
+        x = rand(rng, 4, device=device, dtype=dtype, requires_grad=False)
         out = derivative(learner, name, x, n)
-        expect_close(out["value"], analytic(name, x, n), rtol=1e-9, atol=1e-9,
-                     what=f"derivative {n} of {name} for an x without requires_grad")
+        expect_tensor(out["value"], what=f"derivative {n} of {name} for a {dtype} x without requires_grad",
+                      shape=(4,), dtype=dtype, device=device)
+        tol = 1e-9 if dtype == torch.float64 else 1e-5
+        expect_close(out["value"], analytic(name, x, n), rtol=tol, atol=tol,
+                     what=f"derivative {n} of {name} for a {dtype} x without requires_grad")
         _left_alone(out, "nth_derivative (x without requires_grad)")
 
 

@@ -39,4 +39,18 @@ def quant_linear(mod, weight, bias, per_channel, x):
             lin.bias.fill_(-1000.0)
         again = ql(x)
     state = {k: v.detach().clone() for k, v in ql.state_dict().items()}
-    return {"out": out, "graded": graded, "again": again, "state": state, "left": left}
+    with torch.no_grad():  # a Linear takes (in,) and (..., in) inputs too
+        out_1d = ql(x[0])
+        out_3d = ql(x.reshape(2, -1, x.shape[-1]))
+    # the module computes from its own int8 weight: load a state_dict whose int8 weight is negated
+    sd = dict(ql.state_dict())
+    keys = [k for k, v in sd.items() if isinstance(v, torch.Tensor) and v.dtype == torch.int8
+            and tuple(v.shape) == tuple(weight.shape)]
+    flipped = None
+    if len(keys) == 1:
+        sd[keys[0]] = -sd[keys[0]]
+        ql.load_state_dict(sd)
+        with torch.no_grad():
+            flipped = ql(x)
+    return {"out": out, "graded": graded, "again": again, "state": state, "left": left, "out_1d": out_1d,
+            "out_3d": out_3d, "flipped": flipped}

@@ -157,7 +157,8 @@ def test_quant_linear(learner, device, rng):
     weight and bias are overwritten, and it requires no grad; its state_dict holds the weight as int8 of the weight's
     shape, equal to q, and no float copy of it; from_float leaves the Linear's weight and bias as they were. Per
     channel and per tensor, with and without bias, float32 and float64, and from_float(linear) without per_channel,
-    whose default is per channel."""
+    whose default is per channel; for 1-D and 3-D inputs too; and after load_state_dict of another int8 weight, the
+    forward uses that weight."""
     for per_channel, dtype, bias in ((True, torch.float32, True), (False, torch.float32, True),
                                      (True, torch.float64, False), (False, torch.float64, True),
                                      (None, torch.float64, True)):
@@ -197,6 +198,13 @@ def test_quant_linear(learner, device, rng):
                      what=f"the output of {what} after the original Linear's weight and bias changed: copy what you "
                           "need, keep no reference to them")
         expect_close(got["graded"], want, **tol, what=f"the output of {what} with grad mode on")
+        expect_close(got.get("out_1d"), F.linear(x[0], deq, b), **tol,
+                     what=f"the output of {what} for a 1-D input (in_features,): a Linear takes it")
+        expect_close(got.get("out_3d"), F.linear(x.reshape(2, -1, x.shape[-1]), deq, b), **tol,
+                     what=f"the output of {what} for a 3-D input (2, 4, in_features): a Linear takes it")
+        expect_close(got.get("flipped"), F.linear(x, -deq, b), **tol,
+                     what=f"the output of {what} after load_state_dict of a state whose int8 weight is negated: the "
+                          "forward dequantizes the module's own int8 weight (keep no float copy of it)")
         info = received_info(got["graded"])
         if info is not None and info.requires_grad:
             raise CheckFailure(f"the output of {what} requires grad for an input that does not: QuantLinear is "

@@ -43,7 +43,9 @@ def random_params(rng, device, d=3, dtype=torch.float64):
 
 def test_gradient_matches_autograd(learner, device, rng):
     """loss_and_grad returns the mean BCE and its exact gradient (what autograd would give), in float64; dloss/dw keeps
-    shape (d,) for d = 1 and n = 1 too (no squeeze)."""
+    shape (d,) for d = 1 and n = 1 too (no squeeze); and the loss stays exact for logits of +-20 to +-30, where
+    log1p(exp(-|z|)) is 2e-9 to 1e-13 but still above float64's rounding of z (a softplus that returns z itself past
+    a threshold, as F.softplus does above 20, drops it)."""
     for _ in range(3):
         X, y = data(rng, device)
         w, b = random_params(rng, device)
@@ -53,6 +55,24 @@ def test_gradient_matches_autograd(learner, device, rng):
         w, b = random_params(rng, device, d=d)
         check_triple(learner.call("loss_and_grad", X, y, w, b), X, y, w, b,
                      f"n = {n}, d = {d}: dloss/dw has shape (d,) and dloss/db is 0-d, whatever n and d")
+    # One example per call, so that the term log1p(exp(-|z|)) is not averaged away: z = +-a exactly (X = [[+-a, r]],
+    # w = [1, 0], b = 0), both labels (confidently right: the loss is that term alone; wrong: a + the term). A right
+    # loss is off by float64's rounding of a (at most ulp(a) / 2 = 8 eps for these a), far below 4 eps * (a + 1);
+    # the term itself is larger up to a = 30, so a cut-off (softplus(z) = z past a threshold) below 30 always fails.
+    for a in (20.5, 23.0, 26.0, 28.0, 30.0):
+        for sign, label in ((1.0, 1.0), (1.0, 0.0), (-1.0, 0.0), (-1.0, 1.0)):
+            X = torch.tensor([[sign * a, float(torch.randn((), generator=rng, dtype=torch.float64))]],
+                             dtype=torch.float64, device=device)
+            y = torch.tensor([label], dtype=torch.float64, device=device)
+            w = torch.tensor([1.0, 0.0], dtype=torch.float64, device=device)
+            b = torch.tensor(0.0, dtype=torch.float64, device=device)
+            what = (f"one example with a logit between {'+' if sign > 0 else '-'}20 and {'+' if sign > 0 else '-'}30 "
+                    f"and label {label:g}: log1p(exp(-|z|)) is tiny there but above float64's rounding; keep it (no "
+                    "softplus threshold)")
+            got = learner.call("loss_and_grad", X, y, w, b)
+            check_triple(got, X, y, w, b, what)
+            expect_close(got[0], reference(X, y, w, b)[0], rtol=0.0, atol=4 * 2.0 ** -52 * (a + 1.0),
+                         what=f"the loss ({what})")
 
 
 def extreme_case(device, dtype, magnitude):
@@ -66,7 +86,8 @@ def extreme_case(device, dtype, magnitude):
 
 def test_large_logits_are_stable(learner, device, rng):
     """With logits in the hundreds (exp overflows: past 709 in float64, past 88 in float32) the loss and its gradient
-    stay finite and exact: use the softplus form, never log(sigmoid) or log1p(exp(z))."""
+    stay finite and exact: use the stable form max(z, 0) - y z + log1p(exp(-|z|)), never log(sigmoid) or
+    log1p(exp(z))."""
     for dtype, magnitude in ((torch.float64, 1000.0), (torch.float32, 100.0), (torch.float32, 300.0)):
         X, y, w, b = extreme_case(device, dtype, magnitude)
         check_triple(learner.call("loss_and_grad", X, y, w, b), X, y, w, b, f"logits +-{magnitude:g} in {dtype}")

@@ -41,3 +41,17 @@ def train_run(mod, weight, bias, X, y, **kwargs):
         model.bias.copy_(bias)
     lrs = mod.train(model, X, y, **kwargs)
     return {"lrs": lrs, "weight": model.weight.detach().clone(), "bias": model.bias.detach().clone()}
+
+
+def train_twice(mod, weight, bias, X, y, first, second):
+    """The learner's train() called twice on the same model, with the settings first and then second: the lrs each
+    call returns and the weights after each call (a second call must start a new optimizer and schedule)."""
+    model = torch.nn.Linear(weight.shape[1], weight.shape[0]).to(weight.device, weight.dtype)
+    with torch.no_grad():
+        model.weight.copy_(weight)
+        model.bias.copy_(bias)
+    out = []
+    for kw in (first, second):
+        lrs = mod.train(model, X, y, **kw)
+        out.append({"lrs": lrs, "weight": model.weight.detach().clone(), "bias": model.bias.detach().clone()})
+    return out

@@ -43,7 +43,8 @@ def check_sequence(learner, name, n, kwargs, make, what):
 
 
 def test_step_lr_matches_torch(learner, rng):
-    """step_lr over 40 epochs equals StepLR's lr, for random step sizes and gammas, step_size 1 and the default gamma."""
+    """step_lr over 40 epochs equals StepLR's lr, for random step sizes and gammas, step_size 1, the default gamma and
+    an explicit gamma = 0.0 (a falsy value that is not the default)."""
     for _ in range(3):
         kw = {"base_lr": uniform(rng, 0.01, 1.0), "step_size": randint(rng, 2, 7), "gamma": uniform(rng, 0.1, 0.9)}
         check_sequence(learner, "step_lr", 40, kw, lambda o: StepLR(o, kw["step_size"], kw["gamma"]),
@@ -52,6 +53,8 @@ def test_step_lr_matches_torch(learner, rng):
                    "step_lr with step_size 1")
     check_sequence(learner, "step_lr", 12, {"base_lr": 0.5, "step_size": 3}, lambda o: StepLR(o, 3),
                    "step_lr with the default gamma 0.1")
+    check_sequence(learner, "step_lr", 7, {"base_lr": 0.5, "step_size": 3, "gamma": 0.0}, lambda o: StepLR(o, 3, 0.0),
+                   "step_lr with an explicit gamma = 0.0 (not the default: the lr drops to 0 at t = 3)")
 
 
 def test_exponential_lr_matches_torch(learner, rng):
@@ -105,18 +108,25 @@ def test_scheduler_class_per_group(learner, rng):
 
 
 def test_get_last_lr(learner, rng):
-    """get_last_lr() returns a new list of the groups' current lrs (Python floats) at construction and after each step."""
-    got = check_scheduler(learner, [0.1, 0.02], {"warmup": 2, "T_max": 3}, 6)
-    last = got.get("last_lr")
-    if not isinstance(last, list) or len(last) != 7:
-        raise CheckFailure("get_last_lr() must be callable at construction and after every step()")
-    for t, (a, b) in enumerate(zip(last, got["group_lrs"])):
-        if not isinstance(a, list) or len(a) != 2:
-            raise CheckFailure(f"get_last_lr() after {t} step() calls must be a list with one lr per group")
-        for value in a:
-            kit.expect_float(value, what=f"get_last_lr() after {t} step() calls")
-        kit.expect_same_values(a, b, what=f"get_last_lr() after {t} step() calls (kept by the caller until the end)",
-                               label="group")
+    """get_last_lr() returns a new list of the groups' current lrs (Python floats) at construction and after each step,
+    equal to the groups' lrs (relative 1e-12, not rounded), for lrs with many significant digits: T_max = 5 makes the
+    cosine irrational (cos(pi / 5)), and random initial lrs, start factor and eta_min."""
+    configs = [([0.1, 0.02], {"warmup": 2, "T_max": 5}, 8),
+               ([uniform(rng, 0.05, 0.5), uniform(rng, 0.001, 0.01)],
+                {"warmup": randint(rng, 1, 4), "T_max": randint(rng, 3, 7), "eta_min": uniform(rng, 1e-5, 1e-4),
+                 "start_factor": uniform(rng, 0.05, 0.5)}, 9)]
+    for lrs, kw, steps in configs:
+        got = check_scheduler(learner, lrs, kw, steps)
+        last = got.get("last_lr")
+        if not isinstance(last, list) or len(last) != steps + 1:
+            raise CheckFailure("get_last_lr() must be callable at construction and after every step()")
+        for t, (a, b) in enumerate(zip(last, got["group_lrs"])):
+            if not isinstance(a, list) or len(a) != 2:
+                raise CheckFailure(f"get_last_lr() after {t} step() calls must be a list with one lr per group")
+            for value in a:
+                kit.expect_float(value, what=f"get_last_lr() after {t} step() calls")
+            kit.expect_same_values(a, b, what=f"get_last_lr() after {t} step() calls (the groups' lrs exactly, not "
+                                              "rounded, kept by the caller until the end)", label="group")
 
 
 def reference_train(weight, bias, X, y, epochs, batch_size, base_lr, warmup, T_max, eta_min):
@@ -140,10 +150,12 @@ def reference_train(weight, bias, X, y, epochs, batch_size, base_lr, warmup, T_m
 
 
 def test_train_steps_the_scheduler_per_epoch(learner, device, rng):
-    """train() uses lr schedule(t) for every batch of epoch t (the short last batch included), stepping the scheduler
-    once per epoch, after the epoch; it returns the lrs as floats."""
+    """train() uses lr schedule(t) for every batch of epoch t (the short last batch included, a single sample too),
+    stepping the scheduler once per epoch, after the epoch; it returns the lrs as floats; a second call on the same
+    model is a new run with its own arguments (no optimizer or schedule carried over)."""
     for n, batch_size, kw in ((26, 8, dict(epochs=9, base_lr=0.1, warmup=3, T_max=5, eta_min=0.001)),
-                              (13, 5, dict(epochs=4, base_lr=0.05, warmup=1, T_max=2))):
+                              (13, 5, dict(epochs=4, base_lr=0.05, warmup=1, T_max=2)),
+                              (17, 4, dict(epochs=3, base_lr=0.1, warmup=1, T_max=3))):
         d = 3
         X = torch.randn(n, d, generator=rng, dtype=torch.float64).to(device)
         y = X @ torch.randn(d, 1, generator=rng, dtype=torch.float64).to(device) + 0.5
@@ -158,5 +170,31 @@ def test_train_steps_the_scheduler_per_epoch(learner, device, rng):
             kit.expect_float(value, what="each lr train() returns")
         kit.expect_same_values(got["lrs"], lrs, what=f"the lr used in each epoch ({where})", first_step=1,
                                label="epoch")
-        expect_close(got["weight"], w, rtol=1e-10, atol=1e-12, what=f"the weight after training ({where})")
-        expect_close(got["bias"], b, rtol=1e-10, atol=1e-12, what=f"the bias after training ({where})")
+        steps = (f"{where}: one SGD step on each X[i:i + batch_size], i in range(0, {n}, {batch_size}), "
+                 "the last included")
+        expect_close(got["weight"], w, rtol=1e-10, atol=1e-12, what=f"the weight after training ({steps})")
+        expect_close(got["bias"], b, rtol=1e-10, atol=1e-12, what=f"the bias after training ({steps})")
+    # called twice on the same model: the second call is a new run (a new SGD and a new schedule from t = 0, with its
+    # own base_lr, warmup and T_max), starting from the weights the first left
+    n, batch_size, d = 12, 5, 3
+    X = torch.randn(n, d, generator=rng, dtype=torch.float64).to(device)
+    y = X @ torch.randn(d, 1, generator=rng, dtype=torch.float64).to(device) - 0.25
+    weight = torch.randn(1, d, generator=rng, dtype=torch.float64).to(device)
+    bias = torch.zeros(1, dtype=torch.float64, device=device)
+    first = dict(epochs=4, batch_size=batch_size, base_lr=0.1, warmup=2, T_max=3)
+    second = dict(epochs=3, batch_size=batch_size, base_lr=0.05, warmup=1, T_max=4, eta_min=0.01)
+    got = learner.probe("train_twice", weight, bias, X, y, first, second)
+    lrs1, w1, b1 = reference_train(weight, bias, X, y, **{"eta_min": 0.0, **first})
+    lrs2, w2, b2 = reference_train(w1, b1, X, y, **second)
+    if not isinstance(got, list) or len(got) != 2 or not all(isinstance(r, dict) and isinstance(r.get("lrs"), list)
+                                                            for r in got):
+        raise CheckFailure("train() must return the lr used in each epoch, one float per epoch (called twice)")
+    for k, (lrs, w, b) in enumerate(((lrs1, w1, b1), (lrs2, w2, b2))):
+        call = "the second call of train() on the same model" if k else "the first call of train()"
+        if len(got[k]["lrs"]) != len(lrs):
+            raise CheckFailure(f"{call} must return one lr per epoch")
+        kit.expect_same_values(got[k]["lrs"], lrs, what=f"the lr used in each epoch by {call} (each call builds "
+                               "its own SGD and WarmupCosine from its own arguments, t starting at 0)",
+                               first_step=1, label="epoch")
+        expect_close(got[k]["weight"], w, rtol=1e-10, atol=1e-12, what=f"the weight after {call}")
+        expect_close(got[k]["bias"], b, rtol=1e-10, atol=1e-12, what=f"the bias after {call}")

@@ -54,8 +54,8 @@ def prune_and_train(mod, weight, bias, amount, x, y, steps, lr, optimizer_first=
     m = linear(weight, bias)
     opt = torch.optim.SGD(m.parameters(), lr=lr, momentum=0.9) if optimizer_first else None
     m = _returned(mod.prune_linear(m, amount), "prune_linear")
-    weight_now = m.__dict__.get("weight", getattr(m, "weight", None))
-    weight_now = weight_now.detach().clone() if isinstance(weight_now, torch.Tensor) else weight_now
+    weight_raw = m.__dict__.get("weight", getattr(m, "weight", None))
+    weight_now = weight_raw.detach().clone() if isinstance(weight_raw, torch.Tensor) else weight_raw
     orig_now = _values(getattr(m, "weight_orig", None))
     if opt is None:
         opt = torch.optim.SGD(m.parameters(), lr=lr, momentum=0.9)
@@ -71,7 +71,8 @@ def prune_and_train(mod, weight, bias, amount, x, y, steps, lr, optimizer_first=
         with torch.no_grad():
             outs.append(m(x))
     return {"first_out": first, "outs": outs, "grads": grads, "mask": getattr(m, "weight_mask", None),
-            "weight": m.weight, "weight_after_pruning": weight_now, "orig_after_pruning": orig_now,
+            "weight": m.weight, "weight_after_pruning": weight_now, "weight_set_by_pruning": weight_raw,
+            "orig_after_pruning": orig_now,
             "orig_after_training": _values(getattr(m, "weight_orig", None)), **names(m)}
 
 
@@ -94,3 +95,13 @@ def prune_then_remove(mod, weight, bias, amount, x, y, lr):
     with torch.no_grad():
         report["out_after_step"] = m(x)
     return report
+
+
+def prune_swap_mask(mod, weight, bias, amount, x, new_mask):
+    """Prune, then replace the weight_mask buffer by another 0/1 tensor (module.weight_mask = new_mask, as a user or
+    another pruning step may): the output of the next forward."""
+    m = linear(weight, bias)
+    m = _returned(mod.prune_linear(m, amount), "prune_linear")
+    m.weight_mask = new_mask
+    with torch.no_grad():
+        return m(x)

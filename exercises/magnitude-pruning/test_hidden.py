@@ -10,7 +10,7 @@ import torch.nn.functional as F
 import torch.nn.utils.prune as prune
 
 from grader.judge.checks import CheckFailure, expect_close, expect_tensor, summarize
-from grader.judge.kit import adversarial, expect_tensors
+from grader.judge.kit import adversarial, expect_tensors, layouts
 from grader.judge.remote import received_info
 
 
@@ -33,6 +33,20 @@ def with_ties(rng, shape, device, dtype=torch.float64):
     return w.to(device, dtype)
 
 
+def near_ties(rng, shapes, device):
+    """float64 tensors whose magnitudes come in pairs closer than float32 can tell apart: each value u (exact in
+    float32, all distinct) appears once as u * (1 + 2**-40) in the first half of the (flat, list-ordered) entries and
+    once as u in the second half, random signs. Sorted in float64 the smaller one of a pair goes first; rounded to
+    float32 the pair ties and the larger one (earlier) would be pruned: any odd k cuts a pair, for every draw."""
+    sizes = [int(torch.Size(s).numel()) for s in shapes]
+    n = sum(sizes) // 2
+    u = ((torch.arange(n, dtype=torch.float64) + 1 + 0.5 * torch.rand(n, generator=rng, dtype=torch.float64)) / n)
+    u = u.float().double()[torch.randperm(n, generator=rng)]
+    flat = torch.cat([u * (1 + 2.0 ** -40), u[torch.randperm(n, generator=rng)]])
+    flat = flat * torch.where(torch.rand(2 * n, generator=rng) < 0.5, -1.0, 1.0).double()
+    return [piece.reshape(s).to(device) for piece, s in zip(flat.split(sizes), shapes)]
+
+
 def learner_mask(learner, w, amount, what, parameter=False):
     got = learner.probe("mask", w, amount, parameter)
     mask = got.get("mask") if isinstance(got, dict) else None
@@ -45,7 +59,9 @@ def learner_mask(learner, w, amount, what, parameter=False):
 
 def test_mask_matches_torch(learner, device, rng):
     """The mask has the weight's shape and dtype; for fractions, counts, 0 and 1 (the int 1 prunes one entry, the
-    float 1.0 all), k rounds as Python (2.5 -> 2, 7.5 -> 8); ties in |w| (of either sign) at the cut go in row-major order; the weight is left alone."""
+    float 1.0 all), k rounds as Python (2.5 -> 2, 7.5 -> 8); ties in |w| (of either sign) at the cut go in row-major order;
+    float64 magnitudes closer than float32's precision are still told apart; a transposed weight too; the weight is left
+    alone."""
     cases = [((4, 5), 0.3), ((6, 7), 0.5), ((2, 5), 0.25), ((3, 3), 0.0), ((3, 4), 1.0), ((5, 5), 7), ((3, 5), 0.5),
              ((2, 3, 4), 0.6), ((4, 4), 0), ((3, 3), 9), ((3, 4), 1), ((2, 5), 2)]  # the int 1 prunes one entry
     for shape, amount in cases:
@@ -54,8 +70,15 @@ def test_mask_matches_torch(learner, device, rng):
     for shape, amount in (((5, 6), 0.4), ((4, 4, 2), 11), ((7, 3), 0.5)):
         learner_mask(learner, with_ties(rng, shape, device), amount,
                      f"the mask of a {shape} weight with many tied magnitudes and amount {amount!r}")
+    (w,) = near_ties(rng, [(4, 6)], device)
+    for amount in (5, 0.375):  # k = 5 and 9: both cut a pair of magnitudes that differ only beyond float32's precision
+        learner_mask(learner, w, amount, f"the mask of a float64 weight whose magnitudes differ only beyond float32's "
+                     f"precision, amount {amount!r} (compare |w| in the weight's own dtype, not rounded to float32)")
     w = adversarial(rng, (4, 6)).to(device, torch.float32)
     learner_mask(learner, w, 0.5, "the mask of a float32 weight (float32 too)")
+    for layout, w in layouts(with_ties(rng, (5, 6), device)).items():  # row-major order of the logical (5, 6) view
+        learner_mask(learner, w, 0.4, f"the mask of a {layout} weight with tied magnitudes, amount 0.4 (the mask has "
+                     "the weight's shape; ties in the row-major order of its indices, whatever its memory layout)")
     learner_mask(learner, adversarial(rng, (3, 5)).to(device), 0.4, "the mask of an nn.Parameter weight", parameter=True)
 
 
@@ -100,7 +123,9 @@ def problem(rng, device, out=4, inp=5, n=8):
 def test_pruned_linear_forward(learner, device, rng):
     """prune_linear returns the module, which computes x @ (weight_orig * weight_mask).T + b, with torch's names, the
     mask as a plain buffer of the weight's dtype, module.weight a plain tensor (not a Parameter) set right away, and
-    weight_orig holding the original values, pruned entries included (for a fraction, a count, the int 1)."""
+    weight_orig holding the original values, pruned entries included (for a fraction, a count, the int 1); module.weight
+    set right away is the product itself (with autograd: it requires grad through weight_orig), and each forward reads
+    the weight_mask buffer as it is then (a mask assigned to module.weight_mask after pruning is the one used)."""
     for amount, ties in ((0.4, False), (7, True), (1, False)):
         w, b, x, y = problem(rng, device)
         if ties:
@@ -116,10 +141,23 @@ def test_pruned_linear_forward(learner, device, rng):
         expect_close(got.get("orig_after_pruning"), w, rtol=0, atol=0,
                      what="weight_orig right after prune_linear: it keeps every original value, the pruned ones "
                           "included, as prune.l1_unstructured leaves it (only module.weight is masked)")
+        raw = received_info(got.get("weight_set_by_pruning"))
+        if raw is not None and not raw.requires_grad:
+            raise CheckFailure("module.weight set right after prune_linear must be weight_orig * weight_mask computed "
+                               "with autograd (it requires grad, so a loss on module.weight reaches weight_orig), not "
+                               "a product computed under torch.no_grad()")
         info = received_info(got.get("weight"))
         if info is not None and not info.type_name == "torch.Tensor":
             raise CheckFailure("module.weight must be a plain tensor computed from weight_orig * weight_mask, "
                                f"not a {info.type_name}")
+
+
+    w, b, x, _ = problem(rng, device)
+    new_mask = 1.0 - reference_mask(w, 0.5)  # another mask: the forward must read the buffer as it is now
+    got = learner.probe("prune_swap_mask", w, b, 0.5, x, new_mask)
+    expect_close(got, x @ (w * new_mask).T + b, rtol=1e-12, atol=1e-12,
+                 what="the output after module.weight_mask was replaced by another mask (each forward recomputes "
+                      "weight_orig * module.weight_mask from the buffer, not from a mask kept elsewhere)")
 
 
 def compare_training(learner, got, want, what, hint="the forward must use the freshly masked weight"):
@@ -194,16 +232,28 @@ def reference_global(tensors, amount):
 def test_global_masks_match_torch(learner, device, rng):
     """global_l1_masks prunes the smallest entries across all tensors together (prune.global_unstructured with
     L1Unstructured): tensors of different sizes and scales, fractions and counts, ties in list order then row-major
-    order (the int 1 prunes one entry, the float 1.0 all); one mask per tensor, each of its tensor's shape and dtype; the tensors are left alone."""
+    order (the int 1 prunes one entry, the float 1.0 all); k = round(amount * total) over all the entries together
+    (not a sum of per-tensor rounded counts; Python's round, 2.5 -> 2); float64 magnitudes closer than float32's
+    precision still told apart; one mask per tensor, each of its tensor's shape and dtype; the tensors are left
+    alone."""
     scales = [float(torch.rand((), generator=rng) * 3 + 0.1) for _ in range(3)]
     tensors = [(adversarial(rng, shape) * c).to(device) for shape, c in zip(((4, 6), (5, 4), (3, 5)), scales)]
     tied = [with_ties(rng, (3, 4), device), with_ties(rng, (5,), device), with_ties(rng, (2, 2, 3), device)]
-    for ts, amount in ((tensors, 0.45), (tensors, 17), (tied, 0.5), (tied, 9), (tensors, 1), (tensors, 1.0)):
+    # k = round(amount * total), never a sum of per-tensor counts: sizes 3 + 2 at 0.5 give round(2.5) = 2 (per tensor
+    # 2 + 1 = 3, and rounding half up gives 3); sizes 6 + 6 + 6 at 0.4 give round(7.2) = 7 (per tensor 2 + 2 + 2)
+    odd = [(adversarial(rng, shape) * c).to(device) for shape, c in zip(((3,), (2,)), scales)]
+    sixes = [(adversarial(rng, shape) * c).to(device) for shape, c in zip(((6,), (2, 3), (3, 2)), scales)]
+    near = near_ties(rng, [(3, 4), (4,), (2, 2, 3)], device)  # 28 entries: 0.25 and 13 are odd counts
+    cases = ((tensors, 0.45), (tensors, 17), (tied, 0.5), (tied, 9), (tensors, 1), (tensors, 1.0), (odd, 0.5),
+             (sixes, 0.4), (near, 0.25), (near, 13))
+    for ts, amount in cases:
         want = reference_global(ts, amount)
         got = learner.probe("global_masks", ts, amount)
+        sizes = [tuple(t.shape) for t in ts]
         masks = expect_tensors(got.get("masks") if isinstance(got, dict) else got, len(ts),
-                               what=f"global_l1_masks(..., {amount!r})")
+                               what=f"global_l1_masks(..., {amount!r}) for tensors of shapes {sizes}")
         for i, (g, w) in enumerate(zip(masks, want)):
-            expect_close(g, w, rtol=0, atol=0, what=f"the global mask of tensor {i} (amount {amount!r})")
+            expect_close(g, w, rtol=0, atol=0, what=f"the global mask of tensor {i} (amount {amount!r}, tensors of "
+                         f"shapes {sizes}; k is round(amount * total), and |w| is compared in the tensors' own dtype)")
         for i, (a, t) in enumerate(zip(got.get("tensors_after", []), ts)):
             expect_close(a, t, rtol=0, atol=0, what=f"tensor {i} after global_l1_masks (it must not change)")

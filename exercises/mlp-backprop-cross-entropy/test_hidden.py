@@ -28,11 +28,12 @@ def problem(rng, device, shape, dtype=torch.float64, scale=1.0):
     return tuple(a.to(device) if a.dtype == torch.int64 else a.to(device, dtype) for a in args)
 
 
-def far_apart_logits(device):
-    """Saturated tanh units (h = +-tanh(5)) and logits near [800, 790, -10] and [-800, -790, 10]: the rows'
-    maxima differ by ~790, and each true class sits ~800 below its row's maximum (exp underflows to 0)."""
+def far_apart_logits(device, pre=5.0):
+    """Saturated tanh units (h = +-tanh(pre): pre 5, or 400, where tanh is exactly +-1 and a tanh written as
+    (e^2z - 1) / (e^2z + 1) overflows to inf / inf = nan) and logits near [800, 790, -10] and [-800, -790, 10]: the
+    rows' maxima differ by ~790, and each true class sits ~800 below its row's maximum (exp underflows to 0)."""
     f64 = dict(dtype=torch.float64, device=device)
-    return (torch.tensor([[5.0], [-5.0]], **f64), torch.tensor([2, 0], device=device),
+    return (torch.tensor([[pre], [-pre]], **f64), torch.tensor([2, 0], device=device),
             torch.tensor([[1.0]], **f64), torch.tensor([0.0], **f64),
             torch.tensor([[800.0], [790.0], [-10.0]], **f64), torch.tensor([0.0, 0.0, 0.0], **f64))
 
@@ -97,8 +98,12 @@ def test_input_grad(learner, device, rng):
 
 def test_large_logits_stay_finite(learner, device, rng):
     """With logits in the hundreds (random, and rows far apart with the true class far below the maximum),
-    the loss and the gradients are finite and exact: a log-softmax stable per row."""
+    the loss and the gradients are finite and exact: a log-softmax stable per row; also with pre-activations of
+    +-400, where tanh is exactly +-1 (a tanh computed from exp(2z) overflows there)."""
     check(learner, far_apart_logits(device), ("loss",) + NAMES, "logits near +-800, rows ~790 apart",
+          rtol=1e-9, atol=1e-10)
+    check(learner, far_apart_logits(device, pre=400.0), ("loss",) + NAMES,
+          "logits near +-800, rows ~790 apart, pre-activations +-400 (tanh saturated: use torch.tanh)",
           rtol=1e-9, atol=1e-10)
     compare(learner, rng, device, ("loss",) + NAMES, "logits in the hundreds", shapes=SHAPES[:1] + SHAPES[4:],
             scale=300.0, rtol=1e-9, atol=1e-10)

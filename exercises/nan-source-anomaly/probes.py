@@ -26,6 +26,19 @@ def nonfinite_grad(mod, spec, device="cpu", requires_grad=False):
     return {"raised": None, "value": out, "input_grads": [x.grad for x in inputs]}
 
 
+def nonfinite_grad_closure(mod, spec, device="cpu"):
+    """Like nonfinite_grad, but spec's first input is a tensor fn closes over (a parameter, requiring grad) and only
+    the others are passed as inputs: the learner's answer and the .grad of the caller's inputs afterwards."""
+    inputs = inputs_of(spec, device, False)
+    captured = inputs[0].detach().clone().requires_grad_(True)
+    f = build(spec)
+    try:
+        out = mod.first_nonfinite_grad(lambda *rest: f(captured, *rest), *inputs[1:])
+    except Exception as e:  # the learner's error is the result here
+        return {"raised": type(e).__name__, "value": None, "input_grads": [x.grad for x in inputs[1:]]}
+    return {"raised": None, "value": out, "input_grads": [x.grad for x in inputs[1:]]}
+
+
 class Log(nn.Module):
     def forward(self, x):
         return torch.log(x)
@@ -64,6 +77,26 @@ class First(nn.Module):
         return x[0]
 
 
+class Aux(nn.Module):
+    """Returns its input with a side output log(x) nested in a container, as models with auxiliary heads do:
+    (x, (x, log(x))) for "tuple", {"out": x, "aux": [x, {"log": log(x)}]} for "dict"."""
+
+    def __init__(self, container):
+        super().__init__()
+        self.container = container
+
+    def forward(self, x):
+        side = torch.log(x)
+        return (x, (x, side)) if self.container == "tuple" else {"out": x, "aux": [x, {"log": side}]}
+
+
+class Main(nn.Module):
+    """Takes the main output x out of Aux's container."""
+
+    def forward(self, x):
+        return x["out"] if isinstance(x, dict) else x[0]
+
+
 class Net(nn.Sequential):
     """A Sequential whose own forward may end with log(out - shift): a NaN made by the model itself."""
 
@@ -91,8 +124,10 @@ def layer(spec):
             for p, w in zip((m.weight_ih_l0, m.weight_hh_l0, m.bias_ih_l0, m.bias_hh_l0), spec[1:5]):
                 p.copy_(w)
         return m
-    if kind in ("fail", "first"):
-        return {"fail": Fail, "first": First}[kind]()
+    if kind == "aux":  # ["aux", "tuple" or "dict"]
+        return Aux(spec[1])
+    if kind in ("fail", "first", "main"):
+        return {"fail": Fail, "first": First, "main": Main}[kind]()
     return {"tanh": nn.Tanh, "relu": nn.ReLU, "log": Log, "exp": Exp, "sqrt": Sqrt}[kind]() if kind != "scale" \
         else Scale(spec[1])
 

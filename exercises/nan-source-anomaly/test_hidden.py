@@ -38,13 +38,59 @@ def test_names_the_first_nonfinite_node(learner, device, rng):
     """Random computations whose gradient breaks (NaN or inf) at a random node, among them one where two nodes break
     and the first one backward runs is not the first one a walk of the graph meets, and one where the node that
     receives the broken gradient has another name; a finite one alongside; and one whose gradient overflows only at
-    the scale of fn(*inputs).sum() (a mean, or any other starting gradient, misses it)."""
+    the scale of fn(*inputs).sum() (a mean, or any other starting gradient, misses it); and a function closing over a
+    parameter whose branch breaks first (a backward limited to the inputs never runs it)."""
     specs = draw_batch(rng, ["bad", "bad", "order", "outputs", "clean"])
     check_batch(learner, device, specs, "random computations whose gradient breaks at a random node (the first node "
                                         "in the order backward runs them, whose own computed gradients break)")
+    spec, outcome = closure_case(rng)
+    got = learner.probe("nonfinite_grad_closure", spec, str(device))
+    if not T.matches(got, outcome):
+        raise CheckFailure("first_nonfinite_grad is wrong for a function that closes over a parameter (a tensor that "
+                           "requires grad but is not one of the inputs): run fn(*inputs).sum().backward(), which runs "
+                           "every node of the graph, the paths to that parameter included")
     check_batch(learner, device, [overflow_at_sum_scale(rng)],
                 "a computation whose gradient overflows only when backward starts from fn(*inputs).sum() (a gradient "
                 "of 1 for every entry; a mean or another scale gives different gradients)")
+
+
+def first_bad_without(spec, skip):
+    """The judge's answer of a near miss: the first broken node when input `skip` does not require grad (what a
+    backward limited to the other inputs runs, e.g. torch.autograd.grad with respect to them)."""
+    leaves = T.P.inputs_of(spec, "cpu", requires_grad=True)
+    leaves[skip].requires_grad_(False)
+    loss = T.P.build(spec)(*leaves).sum()
+    if loss.grad_fn is None:  # nothing but the skipped input reaches the result: no node runs
+        return None
+    found, seen, stack, handles = [], set(), [loss.grad_fn], []
+    while stack:
+        node = stack.pop()
+        if node is None or node in seen:
+            continue
+        seen.add(node)
+
+        def hook(grad_inputs, grad_outputs, node=node):
+            if not found and any(g is not None and not bool(torch.isfinite(g).all()) for g in grad_inputs):
+                found.append(type(node).__name__)
+        handles.append(node.register_hook(hook))
+        stack.extend(child for child, _ in node.next_functions)
+    try:
+        loss.backward()
+    finally:
+        for h in handles:
+            h.remove()
+    return found[0] if found else None
+
+
+def closure_case(rng):
+    """A broken computation of two or more inputs whose first broken node (in backward order) lies on a path that
+    leads only to the first input, which fn closes over (a parameter) instead of taking it as an input: a backward
+    limited to the passed inputs never runs that node."""
+    for _ in range(5000):
+        spec, outcome = T.draw_case(rng, "bad")
+        if len(spec["inputs"]) >= 2 and first_bad_without(spec, 0) != outcome[1]:
+            return spec, outcome
+    raise AssertionError("prep could not draw a closure case")  # the grader's bug, never the learner's
 
 
 def overflow_at_sum_scale(rng):
@@ -132,6 +178,21 @@ def lstm_case(rng):
     return spec, x
 
 
+def nested_output_case(container):
+    """A model whose first module returns its input x (finite) with a side output log(x) nested in a container
+    (a tuple inside a tuple, or a dict holding a list holding a dict), and an input with a negative entry: that module
+    is the only one whose output contains NaN (a check of top-level tensors only finds none)."""
+    def make(rng):
+        name = T.pick(rng, ["aux", "side", "heads"], [1, 1, 1])
+        head = torch.randn(3, 4, generator=rng, dtype=torch.float64), torch.randn(3, generator=rng, dtype=torch.float64)
+        spec = {"blocks": [[name, ["aux", container]], ["0", ["main"]], ["head", ["linear", *head]]], "shift": None}
+        x = torch.randn(T.randint(rng, 2, 5), 4, generator=rng, dtype=torch.float64)
+        x[T.randint(rng, 0, x.shape[0] - 1), T.randint(rng, 0, 3)] = -1.0 - float(torch.rand((), generator=rng))
+        assert T.module_outcome(spec, x) == [name], "prep's nested-output case changed"  # the grader's bug
+        return spec, x
+    return make
+
+
 def shared_case(rng):
     """One Log module registered under two names (act, then a second name): finite at its first call, NaN at its
     second; named_modules() names it by its first name only."""
@@ -155,8 +216,8 @@ def check_models(learner, device, rng, kinds, hooks, extra=()):
         if got["value"] != want or type(got["value"]) is not type(want):
             raise CheckFailure("first_nonfinite_module is wrong for random models (a culprit inside a nested block, "
                                "a top-level one, the model's own forward, none, a module whose output is a tuple such "
-                               "as an LSTM's (out, (h, c)), a module registered under two names: its name in "
-                               "model.named_modules())")
+                               "as an LSTM's (out, (h, c)) or nests its tensors in tuples, lists and dicts, a module "
+                               "registered under two names: its name in model.named_modules())")
         if hooks and got["hooks_left"]:
             raise CheckFailure("hooks are still attached to the model afterwards: keep the handles and call "
                                ".remove() on each")
@@ -164,9 +225,11 @@ def check_models(learner, device, rng, kinds, hooks, extra=()):
 
 def test_first_nonfinite_module(learner, device, rng):
     """The first non-finite output of random models: a culprit inside a nested block, a top-level one, the root
-    module itself (""), none; an LSTM whose tuple output (out, (h, c)) contains NaN; a module registered under two
-    names (reported by its name in named_modules(), the first)."""
-    check_models(learner, device, rng, ["nested", "top", "root", "finite"], hooks=False, extra=[lstm_case, shared_case])
+    module itself (""), none; an LSTM whose tuple output (out, (h, c)) contains NaN; modules whose output holds its
+    only NaN deep inside containers (a tuple in a tuple; a dict of a list of a dict): every tensor of an output counts;
+    a module registered under two names (reported by its name in named_modules(), the first)."""
+    check_models(learner, device, rng, ["nested", "top", "root", "finite"], hooks=False,
+                 extra=[lstm_case, nested_output_case("tuple"), nested_output_case("dict"), shared_case])
 
 
 def test_hooks_removed(learner, device, rng):

@@ -126,9 +126,10 @@ def draw_model(rng):
 
 
 def _finite(out):
-    """Whether every tensor of an output (a tensor, or tuples of them such as an LSTM's (out, (h, c))) is finite."""
-    if isinstance(out, (tuple, list)):
-        return all(_finite(o) for o in out)
+    """Whether every tensor of an output (a tensor, or tuples, lists and dicts of them, however nested, such as an
+    LSTM's (out, (h, c))) is finite."""
+    if isinstance(out, (tuple, list, dict)):
+        return all(_finite(o) for o in (out.values() if isinstance(out, dict) else out))
     return not isinstance(out, torch.Tensor) or bool(torch.isfinite(out).all())
 
 
@@ -177,8 +178,10 @@ def describe_model(spec):
             return f"the module {item[1]} again"
         if item[0] == "lstm":
             return f"LSTM({item[1].shape[1]}, {item[2].shape[1]})"
+        if item[0] == "aux":
+            return f"Aux({item[1]!r})"
         return {"tanh": "Tanh()", "relu": "ReLU()", "log": "Log()", "exp": "Exp()", "sqrt": "Sqrt()", "fail": "Fail()",
-                "first": "First()"}[item[0]]
+                "first": "First()", "main": "Main()"}[item[0]]
     parts = [f"{name}={text(item) if isinstance(item[0], str) else 'Sequential(' + ', '.join(map(text, item)) + ')'}"
              for name, item in spec["blocks"]]
     own = "" if spec["shift"] is None else f", then its own forward returns log(out - {spec['shift']})"

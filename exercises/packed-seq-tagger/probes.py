@@ -25,3 +25,17 @@ def train_and_score(mod, args, weights, data, test, steps, lr, dtype=torch.float
         logits = model(test[0], test[1])
     return {"losses": losses, "logits": logits,
             "state": {k: v.detach().clone() for k, v in model.state_dict().items()}}
+
+
+def loss_transposed(mod, logits_tbc, tags_tb):
+    """tagging_loss on (B, T, ...) views of the (T, B, ...) tensors sent: the same values, not contiguous (as the
+    output of a time-major model transposed to batch-major)."""
+    return mod.tagging_loss(logits_tbc.transpose(0, 1), tags_tb.t())
+
+
+def train_twice(mod, args, weights, data, steps, lrs, dtype=torch.float64):
+    """train_tagger called twice on the same model (lrs[0], then lrs[1]): each call's losses and the parameters after
+    the second call. Each call is a full-batch Adam run of its own, from the weights it is given."""
+    model = build(mod, args, weights, dtype, data[0].device)
+    runs = [mod.train_tagger(model, *data, steps, lr) for lr in lrs]
+    return {"losses": runs, "state": {k: v.detach().clone() for k, v in model.state_dict().items()}}

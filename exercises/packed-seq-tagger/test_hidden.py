@@ -13,6 +13,7 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from grader.judge.checks import CheckFailure, expect_close, expect_tensor
 from grader.judge.kit import expect_float
+from grader.judge.session import LearnerError
 
 V, E, H, C = 12, 5, 6, 4
 
@@ -60,13 +61,15 @@ def real(lengths, T):
 
 def test_logits_with_copied_weights(learner, device, rng):
     """With copied weights (emb, rnn, fc kept as given), the logits of every real token equal the packed reference:
-    RNN, GRU and LSTM, bidirectional or not, batches of 1 to 7 with unsorted lengths, pad_idx 0 or not."""
+    RNN, GRU and LSTM, bidirectional or not, batches of 1 to 7 with unsorted lengths, pad_idx 0 or not (a
+    bidirectional batch of one padded sentence included)."""
     cases = (("rnn", False, 5, 0), ("gru", False, 1, 0), ("lstm", False, 7, 3), ("gru", True, 2, 11),
-             ("lstm", True, 6, 0))
+             ("lstm", True, 6, 0), ("lstm", True, 1, 0))
     for cell, bi, n, pad in cases:
         args = [V, E, H, C, cell, bi, pad]
         model, weights = reference(args, rng, device)
-        # in the last case no sentence fills the batch: the logits must still cover all T positions
+        # in the last two cases no sentence fills the batch: the logits must still cover all T positions (and a batch
+        # of one sentence, bidirectional, still has padding after it that must not be read)
         tokens, lengths = padded_batch(rng, device, n=n, longest=7 if bi and cell == "lstm" else None,
                                        pad=pad if pad else None)
         with torch.no_grad():
@@ -104,15 +107,29 @@ def padded_tags(rng, device, B, T, lengths, dtype=torch.float64):
 
 def test_tagging_loss_ignores_padding(learner, device, rng):
     """tagging_loss is the mean cross-entropy over tags != -100 (a 0-d tensor in the logits' dtype), for float64 and
-    float32, batches of unequal lengths (a one-sentence batch included)."""
+    float32, batches of unequal lengths (a one-sentence batch included), non-contiguous logits and tags (a
+    transposed (T, B, C) output) included."""
     fn = learner.function("tagging_loss")
-    for B, T, lengths, dtype in ((4, 7, [7, 3, 5, 1], torch.float64), (1, 5, [2], torch.float64),
-                                 (3, 6, [6, 1, 4], torch.float32)):
+    for B, T, lengths, dtype, strided in ((4, 7, [7, 3, 5, 1], torch.float64, False), (1, 5, [2], torch.float64, False),
+                                          (3, 6, [6, 1, 4], torch.float32, False),
+                                          (4, 6, [6, 2, 5, 3], torch.float64, True)):
         logits, tags = padded_tags(rng, device, B, T, lengths, dtype)
         want = F.cross_entropy(logits.reshape(-1, C), tags.reshape(-1), ignore_index=-100)
-        got = learner.call("tagging_loss", logits, tags)
+        what = f"tagging_loss on a padded batch of {B} ({str(dtype)[6:]})"
+        if strided:
+            what += (" given non-contiguous logits and tags (a (T, B, C) output transposed to (B, T, C)): flatten "
+                     "with reshape or flatten, which accept any layout, not view")
+        try:
+            if strided:  # the same values, viewed in the worker as the transpose of (T, B, ...) tensors
+                got = learner.probe("loss_transposed", logits.transpose(0, 1).contiguous(), tags.t().contiguous())
+            else:
+                got = learner.call("tagging_loss", logits, tags)
+        except LearnerError as e:
+            if not strided or e.type == "BannedCallError":
+                raise
+            raise CheckFailure(f"{what}: your code raised {e.summary()}") from None
         expect_close(got, want, rtol=1e-10 if dtype == torch.float64 else 1e-5, atol=1e-12 if dtype == torch.float64
-                     else 1e-6, what=f"tagging_loss on a padded batch of {B} ({str(dtype)[6:]})")
+                     else 1e-6, what=what)
     logits, tags = padded_tags(rng, device, 4, 7, [7, 3, 5, 1])
     leaf = logits.clone().requires_grad_()
     (grad,) = torch.autograd.grad(fn(leaf, tags), leaf)
@@ -176,9 +193,53 @@ def test_learns_context_dependent_tags(learner, device, rng):
         raise CheckFailure("after 80 Adam steps the held-out token accuracy should reach 95%")
 
 
+def adam_losses(model, data, steps, lr, clip=None):
+    """The losses of full-batch Adam on the tagging loss, replayed here; `clip(params)` runs between backward and
+    step (for the clipping a learner might add, to make sure the case tells it apart)."""
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    want = []
+    for _ in range(steps):
+        opt.zero_grad()
+        loss = F.cross_entropy(model(data[0], data[1]).reshape(-1, 5), data[2].reshape(-1), ignore_index=-100)
+        loss.backward()
+        if clip is not None:
+            clip(list(model.parameters()))
+        opt.step()
+        want.append(loss.item())
+    return want
+
+
+CLIPS = [lambda ps: nn.utils.clip_grad_norm_(ps, 1.0), lambda ps: nn.utils.clip_grad_norm_(ps, 5.0),
+         lambda ps: nn.utils.clip_grad_value_(ps, 1.0), lambda ps: nn.utils.clip_grad_value_(ps, 0.1)]
+
+
+def large_gradient_case(args, rng, device, steps, lr):
+    """A model whose fc weights are 30 times larger, so the gradient norm stays far above 1 at every step, redrawn
+    until gradient clipping (by norm at 1 or 5, by value at 1 or 0.1) changes some loss by over 1e-4 relative."""
+    for _ in range(50):
+        model, weights = reference(args, rng, device)
+        with torch.no_grad():
+            model.fc.weight.mul_(30)
+        weights = {k: v.detach().clone() for k, v in model.state_dict().items()}
+        data = tagging_data(rng, 13, device, pad=2)
+        want = adam_losses(model, data, steps, lr)
+        separates = True
+        for clip in CLIPS:
+            other, _ = reference(args, torch.Generator().manual_seed(0), device)
+            other.load_state_dict(weights)
+            got = adam_losses(other, data, steps, lr, clip)
+            separates &= max(abs(g - w) / abs(w) for g, w in zip(got, want)) > 1e-4
+        if separates:
+            return weights, data, want, model
+    raise RuntimeError("no large-gradient case found")  # never happens: nearly every draw separates
+
+
 def test_train_takes_full_batch_adam_steps(learner, device, rng):
     """train_tagger is one zero_grad / forward / tagging_loss / backward / Adam step per step, on the whole batch:
-    the losses and the parameters after the last step equal a replay in the judge (a batch of 13, pad_idx 2)."""
+    the losses and the parameters after the last step equal a replay in the judge (a batch of 13, pad_idx 2); a second
+    call on the same model, with another lr, is a fresh Adam run of its own. Last, a model whose gradient norm is far
+    above 1 at every step: the task's Adam steps take the gradient as it is (clipping it by norm or by value changes
+    the steps there)."""
     args = [10, 6, 8, 5, "gru", False, 2]
     model, weights = reference(args, rng, device)
     data = tagging_data(rng, 13, device, pad=2)
@@ -203,3 +264,43 @@ def test_train_takes_full_batch_adam_steps(learner, device, rng):
             raise CheckFailure(f"the trained model has no parameter {name}")
         expect_close(state[name], p.detach(), rtol=1e-8, atol=1e-10,
                      what=f"{name} after the 6 steps (the last step must be applied too)")
+    # called twice on the same model, with another lr the second time: each call is a fresh full-batch Adam run
+    # (new moments, step count from 1, its own lr) starting from the weights the first call left
+    model, weights = reference(args, rng, device)
+    data = tagging_data(rng, 9, device, pad=2)
+    got = learner.probe("train_twice", args, weights, list(data), 3, [0.05, 0.2])
+    runs = got.get("losses") if isinstance(got, dict) else None
+    if not isinstance(runs, list) or len(runs) != 2:
+        raise CheckFailure("train_tagger called twice on one model must return the losses of each call")
+    for k, lr in enumerate((0.05, 0.2)):
+        opt = torch.optim.Adam(model.parameters(), lr=lr)
+        want = []
+        for _ in range(3):
+            opt.zero_grad()
+            loss = F.cross_entropy(model(data[0], data[1]).reshape(-1, 5), data[2].reshape(-1), ignore_index=-100)
+            loss.backward()
+            opt.step()
+            want.append(loss.item())
+        losses = float_losses({"losses": runs[k]}, 3)
+        for i, (g, w) in enumerate(zip(losses, want)):
+            if not math.isclose(g, w, rel_tol=1e-8, abs_tol=1e-10):
+                raise CheckFailure(f"the loss of step {i} of the {'second' if k else 'first'} call of train_tagger on "
+                                   "the same model differs from a fresh full-batch Adam with that call's lr (build "
+                                   "the optimizer in each call: no moments, step count or lr carried over)")
+    state = got["state"] if isinstance(got.get("state"), dict) else {}
+    for name, p in model.state_dict().items():
+        expect_close(state.get(name), p.detach(), rtol=1e-8, atol=1e-10,
+                     what=f"{name} after two calls of train_tagger on the same model")
+    # gradients far above 1: plain Adam steps, no clipping (the task's loop takes the gradient as backward leaves it)
+    weights, data, want, model = large_gradient_case(args, rng, device, 6, 0.05)
+    got = learner.probe("train_and_score", args, weights, list(data), list(data[:2]), 6, 0.05, torch.float64)
+    losses = float_losses(got, 6)
+    for i, (g, w) in enumerate(zip(losses, want)):
+        if not math.isclose(g, w, rel_tol=1e-8, abs_tol=1e-10):
+            raise CheckFailure(f"the loss of step {i} differs from full-batch Adam on tagging_loss for a model whose "
+                               "gradient norm is far above 1 (Adam steps on the gradient as backward leaves it: no "
+                               "clipping or rescaling)")
+    state = got["state"] if isinstance(got.get("state"), dict) else {}
+    for name, p in model.state_dict().items():
+        expect_close(state.get(name), p.detach(), rtol=1e-8, atol=1e-10,
+                     what=f"{name} after the 6 steps on a model whose gradient norm is far above 1 (no clipping)")

@@ -9,18 +9,19 @@ from grader import drive
 
 def run(mod, lrs, kwargs, metrics):
     """The groups' lrs after each step(metric), and what get_last_lr() returned then, for an SGD with one group per lr."""
-    last = []
+    last, first = [], []
 
     class Recorder:
         def __init__(self, opt):
             self.inner = mod.PlateauLR(opt, **kwargs)
+            first.append(self.inner.get_last_lr())  # before any step
 
         def step(self, metric):
             self.inner.step(metric)
             last.append(self.inner.get_last_lr())
 
     seen = drive.lr_trajectory(lambda groups: torch.optim.SGD(groups), Recorder, len(metrics), lrs, metrics)
-    return {"group_lrs": seen[1:], "last_lr": last}
+    return {"group_lrs": seen[1:], "last_lr": last, "first_last_lr": first[0] if first else None}
 
 
 def construct(mod, n_groups, **kwargs):

@@ -31,6 +31,14 @@ def lock_step(learner, kwargs, metrics, what, lrs=LRS):
                                len(metrics), lrs, [float(m) for m in metrics])[1:]
     if not isinstance(got, dict):
         raise CheckFailure(f"PlateauLR could not be driven ({what})")
+    first = got.get("first_last_lr")
+    if not isinstance(first, list) or len(first) != len(lrs):
+        raise CheckFailure("get_last_lr() right after construction (before any step) must be the list of the param "
+                           "groups' lrs")
+    for value in first:
+        kit.expect_float(value, what="get_last_lr() before any step")
+    kit.expect_same_values(first, [float(v) for v in lrs], what="get_last_lr() before any step (the groups' initial "
+                           "lrs)", label="group")
     for key, label in (("group_lrs", "the param groups' lrs"), ("last_lr", "get_last_lr()")):
         seq = got.get(key)
         if not isinstance(seq, list) or len(seq) != len(want):
@@ -66,7 +74,8 @@ NEGATIVE_MAX = [-1.0, -0.99995, -0.99992, -0.9999, -0.99989, -0.99988, -1.0, -0.
 
 def test_patience_counts_bad_epochs(learner, rng):
     """The lr is cut when bad epochs exceed patience (not reach it), counting from the best value so far; a NaN metric
-    is no improvement, so it is a bad epoch like any other (also during a cooldown, which it ticks down)."""
+    is no improvement, so it is a bad epoch like any other (also during a cooldown, which it ticks down). (Every
+    graded run also reads get_last_lr() right after construction: the groups' initial lrs, as floats.)"""
     inf, nan = float("inf"), float("nan")
     fixed(learner, [({"patience": 3, "factor": 0.5}, [1.0, 0.9] + [0.95] * 9, "fixed: a rise after the best"),
                     ({"patience": 0}, [2.0, 1.0, 1.5, 1.2, 1.1, 0.5], "fixed: drift above the best"),

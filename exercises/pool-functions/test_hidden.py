@@ -98,12 +98,22 @@ def test_max_forward(learner, device, rng):
 
 def test_max_padding_is_never_the_maximum(learner, device, rng):
     """Max pooling pads with -inf: on an all-negative input a window that overlaps the padding still returns its
-    largest real value (never the 0 of zero padding), for every padded configuration."""
+    largest real value (never the 0 of zero padding), for every padded configuration; also for finite inputs far
+    below any "very negative" stand-in for -inf (float64 values near -1e300), and for an input where every element is
+    the most negative finite float64 (-finfo.max: a padding of -finfo.max would tie and take the gradient)."""
     for cfg in [c for c in CONFIGS if c[6] != 0]:
         x = -kit.positive(rng, cfg[:4], low=0.5, high=4.0, device=device)
         forward_matches(learner, "max_pool2d", x, cfg, f"an all-negative {describe(cfg)}")
         g = incoming(rng, x, cfg, device)
         backward_matches(learner, "max_pool2d", x, g, cfg, f"an all-negative {describe(cfg)}")
+    lowest = -torch.finfo(torch.float64).max
+    for cfg in [c for c in CONFIGS if c[6] != 0][:3]:
+        for x, what in ((-kit.positive(rng, cfg[:4], low=0.5, high=4.0, device=device) * 1e300,
+                         f"finite values near -1e300 (pad with -inf, not a finite sentinel), {describe(cfg)}"),
+                        (torch.full(cfg[:4], lowest, dtype=torch.float64, device=device),
+                         f"every element -finfo(float64).max (pad with -inf, not a finite sentinel), {describe(cfg)}")):
+            forward_matches(learner, "max_pool2d", x, cfg, what)
+            backward_matches(learner, "max_pool2d", x, incoming(rng, x, cfg, device), cfg, what)
 
 
 def test_avg_forward(learner, device, rng):
@@ -208,9 +218,17 @@ def test_gradcheck(learner, device, rng):
                             what=f"{name}(x, kernel_size={k}, stride={s}, padding={p})")
 
 
+# float16 / bfloat16: the task fixes the dtype ("the results keep x's dtype") but no tolerance, so the values are
+# compared with a float64 reference only loosely (a sum of 9 shares rounded in the low dtype at every addition stays
+# well inside these)
+LOW = {torch.float16: dict(rtol=2e-2, atol=2e-2), torch.bfloat16: dict(rtol=5e-2, atol=1e-1)}
+
+
 def test_dtypes(learner, device, rng):
     """float32 inputs give float32 outputs and gradients, float64 stays float64: max pooling's output exact, average
-    pooling's within 1e-5 (float32) and 1e-12 (float64), gradients within the same tolerances (overlapping windows)."""
+    pooling's within 1e-5 (float32) and 1e-12 (float64), gradients within the same tolerances (overlapping windows).
+    float16 and bfloat16 inputs give outputs and gradients of that same dtype (never promoted to float32), max
+    pooling's output exact, the rest close to torch's float64 results."""
     cfg = (2, 3, 7, 6, 3, 2, 1)
     for name in TORCH:
         for dtype in (torch.float32, torch.float64):
@@ -221,6 +239,21 @@ def test_dtypes(learner, device, rng):
                          what=f"{name} in {dtype}")
             expect_close(grad_of(learner.function(name), x, g, *cfg[4:]), grad_of(TORCH[name], x, g, *cfg[4:]),
                          **GRAD[dtype], what=f"the gradient of {name} in {dtype}")
+        for dtype in LOW:
+            x = kit.adversarial(rng, cfg[:4], scale=1.0).to(device, dtype)
+            g = kit.adversarial(rng, tuple(F.max_pool2d(torch.zeros(cfg[:4], device="meta"), *cfg[4:]).shape),
+                                scale=1.0).to(device, dtype)
+            out = learner.call(name, x, *cfg[4:])
+            expect_tensor(out, what=f"{name} of a {dtype} x (it keeps x's dtype)", dtype=dtype)
+            want = TORCH[name](x.double(), *cfg[4:])
+            if name == "max_pool2d":
+                expect_close(out, want.to(dtype), **EXACT, what=f"{name} in {dtype}")
+            else:
+                expect_close(out.double(), want, **LOW[dtype], what=f"{name} in {dtype}")
+            grad = grad_of(learner.function(name), x, g, *cfg[4:])
+            expect_tensor(grad, what=f"the gradient of {name} for a {dtype} x (x's dtype)", shape=x.shape, dtype=dtype)
+            expect_close(grad.double(), grad_of(TORCH[name], x.double(), g.double(), *cfg[4:]), **LOW[dtype],
+                         what=f"the gradient of {name} in {dtype}")
 
 
 def test_noncontiguous_inputs(learner, device, rng):

@@ -10,10 +10,13 @@ import torch
 
 
 def link(chunk, kind):
-    """What the destination receives: the chunk itself, or (kind "float32") its values rounded to float32, as a
-    lower-precision link delivers them, in the chunk's dtype."""
+    """What the destination receives: a copy of the chunk, (kind "float32") its values rounded to float32, as a
+    lower-precision link delivers them, in the chunk's dtype, or (kind "same") the very tensor object that was sent,
+    as an in-process link may hand it over."""
     if kind == "float32" and chunk.is_floating_point():
         return chunk.to(torch.float32).to(chunk.dtype)
+    if kind == "same":
+        return chunk
     return chunk.detach().clone()
 
 
@@ -26,7 +29,7 @@ def run(mod, tensors, kind="exact"):
             log.append([src, dst, repr(type(chunk).__name__)])
             return chunk
         log.append([src, dst, chunk.detach().clone()])
-        return link(chunk, kind)  # what arrives is a copy, as over a network
+        return link(chunk, kind)  # what arrives: a copy, as over a network, or (kind "same") the sent object itself
 
     out = mod.ring_all_reduce(tensors, send)
     return {"out": list(out) if isinstance(out, (list, tuple)) else out, "log": log,

@@ -1,5 +1,5 @@
 """Hidden graders for ring-all-reduce: sums for 1 to 6 ranks, uneven and tiny sizes, the exact message schedule,
-a link that rounds what it delivers, traffic, untouched inputs.
+a link that rounds what it delivers, a link that hands over the sent tensor itself, traffic, untouched inputs.
 
 The judge replays the prescribed ring itself (``simulate``) with the same delivery rule as the probe's ``send``, so
 it knows exactly which chunk, with which values, each rank must send at each step: an empty chunk included.
@@ -38,7 +38,8 @@ def tensors_for(rng, device, world, n, dtype=torch.float64):
 
 def case(learner, rng, device, world, n, dtype=torch.float64, kind="exact", messages=False):
     tensors = tensors_for(rng, device, world, n, dtype)
-    what = f"{world} rank(s) of {n} element(s), {str(dtype)[6:]}" + (", a rounding link" if kind != "exact" else "")
+    link = {"exact": "", "float32": ", a rounding link", "same": ", a link that hands over the sent tensor itself"}[kind]
+    what = f"{world} rank(s) of {n} element(s), {str(dtype)[6:]}" + link
     got = learner.probe("run", tensors, kind)
     log = got["log"] if isinstance(got.get("log"), list) else []
     bad = [(s, d) for s, d, _ in log if d != (s + 1) % world]
@@ -49,7 +50,9 @@ def case(learner, rng, device, world, n, dtype=torch.float64, kind="exact", mess
             raise CheckFailure(f"send must be given a tensor chunk ({what})", f"received {summarize(chunk)}")
     for before, after in zip(tensors, got["inputs_after"]):
         if not torch.equal(before, after):
-            raise CheckFailure(f"ring_all_reduce modified its input tensors ({what})")
+            raise CheckFailure(f"ring_all_reduce modified its input tensors ({what}): never write in place into the "
+                               "inputs or their views (what send returns may be the sent chunk itself, a view of an "
+                               "input: add into your own copy instead)")
     out = got["out"]
     if not isinstance(out, list) or len(out) != world:
         raise CheckFailure(f"ring_all_reduce must return a list with one tensor per rank ({what})")
@@ -68,17 +71,22 @@ def case(learner, rng, device, world, n, dtype=torch.float64, kind="exact", mess
             for i, (g, w) in enumerate(zip(mine, want_msgs[r])):
                 phase = f"reduce-scatter step {i}" if i < world - 1 else f"all-gather step {i - world + 1}"
                 expect_close(g, w, **tol, what=f"the chunk rank {r} sends at {phase} ({what}): see which chunk the "
-                             "schedule names and what it must hold by then")
+                             "schedule names and what it must hold by then, in the tensors' dtype (each ring "
+                             "addition in that dtype)")
     return got
 
 
 def test_sums(learner, device, rng):
     """Every rank gets the elementwise sum (shape (n,), the inputs' dtype) for 2 to 6 ranks and lengths that do not
-    divide evenly, in float64, float32 and int64."""
+    divide evenly, in float64, float32 and int64; the inputs are left unchanged also when send returns the very tensor
+    that was sent (so code that adds into a received tensor in place writes into the sender's chunk)."""
     for world, n in ((2, 7), (4, 37), (5, 23), (6, 60)):
         case(learner, rng, device, world, n)
     case(learner, rng, device, 3, 10, torch.float32)
     case(learner, rng, device, 4, 9, torch.int64)
+    for world, n in ((2, 5), (3, 10), (5, 23)):
+        case(learner, rng, device, world, n, kind="same")
+    case(learner, rng, device, 4, 9, torch.int64, kind="same")
 
 
 def test_edge_sizes(learner, device, rng):
@@ -94,9 +102,13 @@ def test_edge_sizes(learner, device, rng):
 
 def test_message_schedule(learner, device, rng):
     """Each rank sends, step by step, exactly the chunk the schedule names with the values it holds by then: chunk
-    (r - s) % W in reduce-scatter step s, chunk (r + 1 - s) % W in all-gather step s; empty chunks are sent too."""
+    (r - s) % W in reduce-scatter step s, chunk (r + 1 - s) % W in all-gather step s; empty chunks are sent too. The
+    chunks are in the tensors' own dtype (float32 and float16 too): every addition of the ring is done in that
+    dtype, not accumulated in a wider one."""
     for world, n in ((3, 8), (4, 2), (5, 3), (2, 1), (4, 13)):
         case(learner, rng, device, world, n, messages=True)
+    case(learner, rng, device, 3, 10, torch.float32, messages=True)
+    case(learner, rng, device, 5, 17, torch.float16, messages=True)
 
 
 def test_uses_what_send_returns(learner, device, rng):

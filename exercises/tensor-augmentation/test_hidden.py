@@ -64,18 +64,24 @@ def test_normalize(learner, device, rng):
     x32 = x[1].float()
     got = learner.probe("call", "normalize", x32, torch.tensor(mean, dtype=torch.float64),
                         torch.tensor(std, dtype=torch.float64))
-    expect_close(got.get("out"), ((x32.double() - m64) / s64).float(), rtol=1e-6, atol=1e-6,
+    # float32 arithmetic rounds mean and x - mean: where x is close to the mean the error is eps * (|x| + |mean|)
+    # / std, not eps * |result|, so the tolerance follows the inputs' size (a few ulps of it), not the output's.
+    eps = torch.finfo(torch.float32).eps
+    atol = 4 * eps * float(((x32.double().abs() + m64.abs()) / s64).max())
+    expect_close(got.get("out"), ((x32.double() - m64) / s64).float(), rtol=2 * eps, atol=atol,
                  what="normalize on a float32 image with float64 tensor statistics (the result stays float32)")
 
 
 def test_crop_follows_the_generator(learner, device, rng):
     """random_crop pads with zeros, then draws top and then left with torch.randint from the generator: square and
-    unequal sides, odd sizes, a crop larger than the image, other memory layouts and dtypes."""
+    unequal sides, odd sizes, a crop larger than the image, other memory layouts and dtypes, and images of shape
+    (..., H, W) with no leading axis or two (one window for the whole batch, cut from the last two axes)."""
     cases = (((3, 8, 8), 8, 4, "contiguous", torch.float32), ((1, 9, 7), 5, 0, "contiguous", torch.float32),
              ((2, 6, 10), 6, 2, "transposed", torch.float64), ((3, 5, 5), 7, 2, "strided", torch.float32),
-             ((2, 7, 4), 3, 1, "contiguous", torch.float16))
+             ((2, 7, 4), 3, 1, "contiguous", torch.float16), ((9, 7), 5, 2, "contiguous", torch.float32),
+             ((2, 3, 6, 5), 6, 1, "transposed", torch.float32))
     for shape, size, padding, layout, dtype in cases:
-        img, seed = image(rng, device, *shape, dtype=dtype), seed_of(rng)
+        img, seed = adversarial(rng, shape).to(device, dtype), seed_of(rng)
         got = learner.probe("crop", img, size, padding, seed, 5, layout=layout)
         if not isinstance(got, list) or len(got) != 5:
             raise CheckFailure("random_crop could not be called 5 times", f"received {summarize(got)}")
@@ -129,7 +135,8 @@ def expect_state(got, g, what, fix):
 def test_flip(learner, device, rng):
     """random_hflip draws torch.rand(1, generator) every call, whatever p (the generator's state afterwards is
     compared, also for p = 0, p = 1 and beyond), and flips the last axis when the number is strictly below p: p = 1
-    always, p = 0 never, and p equal to the number drawn does not flip."""
+    always, p = 0 never, and p equal to the number drawn does not flip; images of shape (..., H, W) with no leading
+    axis or two flip their last axis too."""
     img = image(rng, device, 3, 5, 7)
     seed = seed_of(rng)
     tie = float(torch.rand(1, generator=torch.Generator().manual_seed(seed)))  # exactly the first number drawn
@@ -145,6 +152,12 @@ def test_flip(learner, device, rng):
             expect_close(out, ref_flip(img, p, g), rtol=0, atol=0, what=what)
         expect_state(got.get("state"), g, f"6 flips with p = {p}", "draw torch.rand(1, generator=generator) once per "
                      "call, whatever p (even when p <= 0 or p >= 1 decides the flip without it)")
+    for shape in ((5, 7), (2, 3, 4, 6)):  # p = 1 flips under every draw
+        pic = adversarial(rng, shape).to(device, torch.float32)
+        flips = learner.probe("flip", pic, 1.0, seed, 1)
+        expect_close(flips[0] if isinstance(flips, list) and flips else flips, pic.flip(-1), rtol=0, atol=0,
+                     what=f"random_hflip with p = 1 on an image of shape {shape} (flip the last axis, whatever the "
+                          "number of leading axes)")
 
 
 def test_dataset_and_loader(learner, device, rng):

@@ -32,7 +32,20 @@ class LinearGate(nn.Module):
         return h
 
 
-MODELS = {"Gate": Gate, "LinearGate": LinearGate}
+class NormGate(nn.Module):
+    """A Linear and a BatchNorm1d: in training mode (as built) its output is normalized with the batch's own
+    statistics, in eval mode with the running ones, so the mode a module is saved in shows in its outputs."""
+
+    def __init__(self):
+        super().__init__()
+        self.lin = nn.Linear(3, 4)
+        self.norm = nn.BatchNorm1d(4)
+
+    def forward(self, x):
+        return self.norm(self.lin(x)) * 2 - 1
+
+
+MODELS = {"Gate": Gate, "LinearGate": LinearGate, "NormGate": NormGate}
 
 
 def _build(name, seed):
@@ -41,7 +54,8 @@ def _build(name, seed):
 
 
 def reference(name, seed, inputs):
-    """Eager outputs of the probe's model (the judge computes the same from its own copy of this file)."""
+    """Eager outputs of the probe's model, in the mode it is built in (training) (the judge computes the same from its
+    own copy of this file)."""
     model = _build(name, seed)
     with torch.no_grad():
         return [model(x) for x in inputs]
@@ -101,6 +115,40 @@ def load_two(mod, inputs):
                 entry["outputs"] = [m(x) for x in inputs]
         report.append(entry)
     return report
+
+
+def save_load_same_path(mod, name, seeds, example, inputs):
+    """For each seed in turn: capture the model with to_static, save_static it to one and the same path (overwriting
+    the file), load_static that path and run the loaded module on the inputs. Returns the outputs per seed."""
+    path = os.path.join(tempfile.mkdtemp(), "captured.pt")
+    report = []
+    for seed in seeds:
+        mod.save_static(mod.to_static(_build(name, seed), example), path)
+        loaded = mod.load_static(path)
+        entry = {"is_script": isinstance(loaded, torch.jit.ScriptModule), "callable": callable(loaded)}
+        if callable(loaded):
+            with torch.no_grad():
+                entry["outputs"] = [loaded(x) for x in inputs]
+        report.append(entry)
+    return report
+
+
+def save_load_scripted(mod, name, seed, inputs):
+    """torch.jit.script the model as built (training mode) here, write it with the learner's save_static, read it back
+    with load_static and run the loaded module on the inputs."""
+    path = os.path.join(tempfile.mkdtemp(), "scripted.pt")
+    mod.save_static(torch.jit.script(_build(name, seed)), path)
+    loaded = mod.load_static(path)
+    entry = {"is_script": isinstance(loaded, torch.jit.ScriptModule), "callable": callable(loaded)}
+    if callable(loaded):
+        with torch.no_grad():
+            entry["outputs"] = [loaded(x) for x in inputs]
+    return entry
+
+
+def branch_free_call(mod, x):
+    """The learner's branch_free(x), and x as it is after the call."""
+    return {"out": mod.branch_free(x), "x_after": x}
 
 
 def traced_branch_free(mod, example, inputs):

@@ -41,7 +41,10 @@ def test_model_with_parameters_and_loop(learner, device, rng):
 
 def test_save_and_load(learner, device, rng):
     """save_static writes each captured module to the file it is given; load_static reads that file back (moved to a
-    new name) as a ScriptModule with the same outputs, while the model's Python class is out of reach."""
+    new name) as a ScriptModule with the same outputs, while the model's Python class is out of reach. A file written
+    again at the same path is read again (load_static reads the file each time, no cache keyed by the path), and a
+    scripted module saved in training mode (a BatchNorm, normalizing with the batch's statistics) comes back as it was
+    written: not frozen, not switched to eval mode."""
     for name, seeds in (("LinearGate", [int(torch.randint(0, 10_000, (1,), generator=rng)) for _ in range(2)]),
                         ("Gate", [0, 0])):
         shape = (2, 3) if name == "LinearGate" else (3,)
@@ -57,12 +60,33 @@ def test_save_and_load(learner, device, rng):
             for j, (out, want) in enumerate(zip(entry["outputs"], P.reference(name, seed, xs))):
                 expect_close(out, want, what=f"the {name} loaded from file {i + 1} of 2 (each file holds its own "
                              f"capture) on input {j}")
+    seed = int(torch.randint(0, 10_000, (1,), generator=rng))
+    seeds = [seed, seed + 1]  # two different LinearGates written in turn to the same path
+    xs = [torch.randn(2, 3, generator=rng).to(device) * s for s in (0.3, 3.0)]
+    report = learner.probe("save_load_same_path", "LinearGate", seeds, xs[0], xs)
+    for i, (entry, seed) in enumerate(zip(report, seeds)):
+        if not entry["is_script"] or not entry["callable"]:
+            raise CheckFailure("load_static must return a torch.jit.ScriptModule (for LinearGate)")
+        for j, (out, want) in enumerate(zip(entry["outputs"], P.reference("LinearGate", seed, xs))):
+            expect_close(out, want, what=f"the LinearGate loaded after save {i + 1} of 2 to the same path (load_static "
+                                         f"must read what the file holds now) on input {j}")
+    seed = int(torch.randint(0, 10_000, (1,), generator=rng))
+    xs = [(torch.randn(4, 3, generator=rng) * s + m).to(device) for s, m in ((1.0, 0.5), (3.0, -1.0))]
+    entry = learner.probe("save_load_scripted", "NormGate", seed, xs)
+    if not entry["is_script"] or not entry["callable"]:
+        raise CheckFailure("load_static must return a torch.jit.ScriptModule (for a scripted model with a BatchNorm)")
+    for j, (out, want) in enumerate(zip(entry["outputs"], P.reference("NormGate", seed, xs))):
+        expect_close(out, want, what=f"a scripted model with a BatchNorm in training mode, written with save_static "
+                                     f"and read with load_static, on input {j} (write and read the module as it is: "
+                                     "not frozen, not switched to eval mode)")
 
 
 def test_branch_free_values(learner, device, rng):
     """branch_free equals Gate()(x) on random inputs of several shapes, including a sum of exactly 0, a tiny positive
-    sum, rows whose own sums differ in sign from the whole sum, 0-d and empty tensors, and float64 inputs whose sum is
-    positive in float64 but 0 in float32 (the sign is decided in x's own dtype)."""
+    sum, rows whose own sums differ in sign from the whole sum, 0-d and empty tensors, float64 inputs whose sum is
+    positive in float64 but 0 in float32 (the sign is decided in x's own dtype), and int64 inputs (Gate keeps them
+    int64, exact beyond float32's 2**24), and inputs holding a NaN (whose sum is NaN: not > 0); the caller's x is left
+    as it was (no in-place update)."""
     gate = P.Gate()
     # 0-d, empty, and a sum that is positive but so small that sum / n rounds to 0 (the sign of the sum decides)
     # and rows whose own sums have opposite signs (the decision is on the whole sum, not per row or per element)
@@ -72,9 +96,31 @@ def test_branch_free_values(learner, device, rng):
     # float64: sums of exactly 2**-40 and 1e-300 (in any order), which are 0 once x is rounded to float32
     f64 = [torch.tensor([1.0, -1.0 + 2**-40], dtype=torch.float64), torch.tensor([[1e-300, 0.0], [0.0, 0.0]],
            dtype=torch.float64)] + [t.double() for t in mixed_inputs(rng, device)[:2]]
-    for x in mixed_inputs(rng, device) + mixed_inputs(rng, device, (2, 4)) + [t.to(device) for t in odd + f64]:
-        expect_close(learner.call("branch_free", x), gate(x),
-                     what=f"branch_free(x) for a {str(x.dtype)[6:]} x of shape {tuple(x.shape)}")
+    # int64: Gate's x * 2 and x - 10 stay int64 and exact (2**40 + 1 is not a float32)
+    big = int(torch.randint(2**40, 2**41, (), generator=rng)) | 1
+    ints = [torch.tensor([big, -3, 5]), torch.tensor([[-big, 3], [1, 0]]), torch.tensor([[1, -2], [3, 0]]),
+            torch.tensor(-7)]
+    for x in mixed_inputs(rng, device) + mixed_inputs(rng, device, (2, 4)) + [t.to(device) for t in odd + f64 + ints]:
+        what = f"branch_free(x) for a {str(x.dtype)[6:]} x of shape {tuple(x.shape)}"
+        got = learner.probe("branch_free_call", x)
+        if not isinstance(got, dict):
+            raise CheckFailure(f"{what} could not be run")
+        expect_close(got.get("out"), gate(x), what=what)
+        expect_close(got.get("x_after"), x, rtol=0, atol=0,
+                     what=f"the caller's x after {what} (compute a new tensor, do not modify x in place)")
+    # a NaN in x: Gate's x.sum() is NaN and NaN > 0 is False, so Gate gives x - 10; a sum that skips NaNs (nansum)
+    # would see a positive sum and give x * 2
+    for x in (torch.tensor([float("nan"), 1.0, 2.0]),
+              torch.tensor([[3.0, float("nan")], [0.5, 0.25]], dtype=torch.float64)):
+        x = x.to(device)
+        what = f"branch_free(x) for a {str(x.dtype)[6:]} x of shape {tuple(x.shape)} holding a NaN (x.sum() > 0 is False)"
+        got = learner.probe("branch_free_call", x)
+        out = got.get("out") if isinstance(got, dict) else None
+        want = gate(x)
+        if not isinstance(out, torch.Tensor) or out.shape != want.shape or out.dtype != want.dtype \
+                or not bool((out.isnan() == want.isnan()).all()):
+            raise CheckFailure(f"{what} must be Gate()(x): x - 10, with the NaN where x has it")
+        expect_close(out[~want.isnan()], want[~want.isnan()], what=what)
 
 
 def test_branch_free_survives_trace(learner, device, rng):

@@ -19,6 +19,11 @@ class Loader:
         return iter(self._batches)
 
 
+def once(batches):
+    """A one-shot iterable of the batches (a generator): a second pass over it yields nothing."""
+    return (b for b in list(batches))
+
+
 def make_model(weights):
     """Linear -> BatchNorm1d -> ReLU -> Linear, holding the given state_dict."""
     w0, w3 = weights["0.weight"], weights["3.weight"]
@@ -54,11 +59,14 @@ def state(model):
     return {k: v.detach().clone() for k, v in model.state_dict().items()}
 
 
-def epoch_trace(mod, weights, batches, lr, momentum, stale=False):
+def epoch_trace(mod, weights, batches, lr, momentum, stale=False, one_shot=False, mixed=False):
     """One train_one_epoch with SGD on a model handed over in eval mode (and, with stale, with gradients left in
-    .grad from earlier work); record the gradients handed to every optimizer.step() and the state afterwards."""
+    .grad from earlier work; with one_shot, the batches as a generator); record the gradients handed to every
+    optimizer.step() and the state afterwards."""
     model = make_model(weights)
     model.eval()  # train_one_epoch must switch it to training mode itself
+    if mixed:  # only the top flag says training (as a restore of the top flag alone leaves it): BatchNorm is in eval
+        model.training = True
     if stale:
         g = torch.Generator().manual_seed(7)
         for p in model.parameters():
@@ -72,19 +80,24 @@ def epoch_trace(mod, weights, batches, lr, momentum, stale=False):
         return real_step(*args, **kwargs)
 
     opt.step = step
-    returned = mod.train_one_epoch(model, Loader(batches), opt, F.cross_entropy)
+    returned = mod.train_one_epoch(model, once(batches) if one_shot else Loader(batches), opt, F.cross_entropy)
     return {"returned": returned, "grads": grads, "state": state(model), "training_after": model.training}
 
 
-def eval_trace(mod, weights, batches, training):
-    """evaluate() on a model left in train (or eval) mode with gradients in .grad; return what it returned, the state
-    and the gradients afterwards, the mode it left the model in and whether grad mode is still on."""
+def eval_trace(mod, weights, batches, training, one_shot=False, column=False):
+    """evaluate() on a model left in train (or eval) mode with gradients in .grad (with one_shot, the batches as a
+    generator); return what it returned, the state and the gradients afterwards, the mode it left the model and each
+    of its modules in and whether grad mode is still on."""
     model = make_model(weights)
+    if column:  # logits (N, C, 1) and labels (N, 1): the class is still dimension 1
+        model.append(torch.nn.Unflatten(1, (weights["3.weight"].shape[0], 1)))
+        batches = [(x, y[:, None]) for x, y in batches]
     model.train(training)
     for p in model.parameters():
         p.grad = torch.full_like(p, 0.5)
-    returned = mod.evaluate(model, Loader(batches))
+    returned = mod.evaluate(model, once(batches) if one_shot else Loader(batches))
     return {"returned": returned, "state": state(model), "training_after": model.training,
+            "modes_after": [m.training for m in model.modules()],
             "grads": [None if p.grad is None else p.grad.detach().clone() for p in model.parameters()],
             "grad_mode_after": torch.is_grad_enabled()}
 

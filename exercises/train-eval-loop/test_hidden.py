@@ -61,14 +61,15 @@ def reference_epoch(w, data, lr, momentum):
     return grads, total / sum(len(x) for x, _ in data), probes.state(model)
 
 
-def epoch(learner, rng, device, momentum=0.9, stale=False):
+def epoch(learner, rng, device, momentum=0.9, stale=False, one_shot=False, mixed=False):
     w = weights(rng, device)
     centres = torch.randn(C, D, generator=rng, dtype=torch.float64) * 2
     x, y = blobs(rng, 75, device, centres)
     data = split(x, y, 16)  # 4 batches of 16 and a short one of 11
-    got = learner.probe("epoch_trace", w, data, 0.05, momentum, stale)
+    got = learner.probe("epoch_trace", w, data, 0.05, momentum, stale, one_shot, mixed)
     if not isinstance(got, dict) or not isinstance(got.get("grads"), list) or not isinstance(got.get("state"), dict):
-        raise CheckFailure("train_one_epoch could not be run on a list of batches")
+        raise CheckFailure("train_one_epoch could not be run on " + ("a generator of" if one_shot else "a list of")
+                           + " batches")
     return got, reference_epoch(w, data, 0.05, momentum), len(data)
 
 
@@ -108,44 +109,67 @@ def test_each_step_uses_the_fresh_batch_gradient(learner, device, rng):
 
 
 def test_training_mode_during_training(learner, device, rng):
-    """train_one_epoch puts the model in training mode (it was handed over in eval mode): BatchNorm normalises with
-    batch statistics and updates its running statistics."""
-    got, (_, _, want_state), n = epoch(learner, rng, device)
-    for key in ("1.running_mean", "1.running_var", "1.num_batches_tracked"):
-        if key not in got["state"]:
-            raise CheckFailure(f"the model's state_dict lost {key}")
-    expect_close(got["state"]["1.num_batches_tracked"], want_state["1.num_batches_tracked"], rtol=0, atol=0,
-                 what="BatchNorm's num_batches_tracked after the epoch (one per training-mode forward)")
-    for key in ("1.running_mean", "1.running_var"):
-        expect_close(got["state"][key], want_state[key], rtol=1e-9, atol=1e-12,
-                     what=f"BatchNorm's {key.split('.')[1]} after the epoch (training mode updates it)")
+    """train_one_epoch puts the model in training mode (it was handed over in eval mode, and once with only its top
+    flag saying training while its BatchNorm is in eval mode): BatchNorm normalises with batch statistics and updates
+    its running statistics."""
+    for mixed in (False, True):
+        got, (_, _, want_state), n = epoch(learner, rng, device, mixed=mixed)
+        where = " (handed over with model.training True but its BatchNorm in eval mode: model.train() sets every " \
+                "submodule)" if mixed else ""
+        for key in ("1.running_mean", "1.running_var", "1.num_batches_tracked"):
+            if key not in got["state"]:
+                raise CheckFailure(f"the model's state_dict lost {key}")
+        expect_close(got["state"]["1.num_batches_tracked"], want_state["1.num_batches_tracked"], rtol=0, atol=0,
+                     what="BatchNorm's num_batches_tracked after the epoch (one per training-mode forward)" + where)
+        for key in ("1.running_mean", "1.running_var"):
+            expect_close(got["state"][key], want_state[key], rtol=1e-9, atol=1e-12,
+                         what=f"BatchNorm's {key.split('.')[1]} after the epoch (training mode updates it){where}")
 
 
 def test_returns_sample_weighted_mean_loss(learner, device, rng):
-    """The returned epoch loss is a Python float: the mean over all samples, so the short last batch weighs less."""
+    """The returned epoch loss is a Python float: the mean over all samples, so the short last batch weighs less;
+    also when the loader is a one-shot iterable (a generator), which only a single pass over the batches sees whole."""
     got, (_, mean_loss, _), n = epoch(learner, rng, device)
     expect_steps(got, n)
     expect_number(got["returned"], mean_loss, "the returned epoch loss")
+    got, (_, mean_loss, want_state), n = epoch(learner, rng, device, one_shot=True)
+    what = " (the loader is a generator: it can be iterated only once, so count the samples in the same pass)"
+    if len(got["grads"]) != n:
+        raise CheckFailure("train_one_epoch must take one optimizer step per batch" + what)
+    expect_number(got["returned"], mean_loss, "the returned epoch loss" + what)
+    expect_state(got["state"], want_state, "the model's state_dict after the epoch" + what)
 
 
-def eval_case(learner, rng, device, training):
+def eval_case(learner, rng, device, training, one_shot=False):
     w = weights(rng, device)
     x, y = blobs(rng, 57, device, torch.randn(C, D, generator=rng, dtype=torch.float64))
     data = [(x[:50], y[:50]), (x[50:], y[50:])]
-    got = learner.probe("eval_trace", w, data, training)
+    got = learner.probe("eval_trace", w, data, training, one_shot)
     if not isinstance(got, dict) or not isinstance(got.get("state"), dict):
         raise CheckFailure("evaluate() could not be run on a list of batches")
     return w, data, got
 
 
 def test_evaluate_counts_every_sample(learner, device, rng):
-    """evaluate() returns correct / total over every sample (not the mean of per-batch accuracies), as a float."""
-    for training in (False, True):
-        w, data, got = eval_case(learner, rng, device, training)
+    """evaluate() returns correct / total over every sample (not the mean of per-batch accuracies), as a float, also
+    when the loader is a one-shot iterable (a generator: a second pass over it is empty), and with the argmax over
+    dimension 1 for (N, C, 1) logits."""
+    for training, one_shot in ((False, False), (True, False), (True, True)):
+        w, data, got = eval_case(learner, rng, device, training, one_shot=one_shot)
         model = probes.make_model(w).eval()
         with torch.no_grad():
             correct = sum(int((model(x).argmax(1) == y).sum()) for x, y in data)
-        expect_number(got["returned"], correct / 57, "the accuracy (batches of 50 and 7)", rel=1e-6)
+        where = (" from a generator of batches: it can be iterated only once, so count correct and total in the same "
+                 "pass") if one_shot else ""
+        expect_number(got["returned"], correct / 57, "the accuracy (batches of 50 and 7)" + where, rel=1e-6)
+    w, data, _ = eval_case(learner, rng, device, False)
+    got = learner.probe("eval_trace", w, data, False, False, True)
+    model = probes.make_model(w).eval()
+    with torch.no_grad():
+        correct = sum(int((model(x).argmax(1) == y).sum()) for x, y in data)
+    expect_number(got.get("returned") if isinstance(got, dict) else got, correct / 57,
+                  "the accuracy of a model whose logits are (N, C, 1) with labels (N, 1): the prediction is the "
+                  "argmax over dimension 1", rel=1e-6)
     seed = int(torch.randint(0, 10_000, (), generator=rng))
     got = learner.probe("eval_wide", seed, 300, 8, 32, 3, 1, 128)  # batches of 128, 128 and 44
     model = probes.make_wide_model(seed, 8, 32, 3, 1).eval()
@@ -183,12 +207,16 @@ def test_evaluate_in_eval_mode_without_grad(learner, device, rng):
 
 
 def test_evaluate_restores_the_mode(learner, device, rng):
-    """evaluate() leaves the model in the mode it found it in (training stays training, eval stays eval), and leaves
-    gradient recording on for the training that follows."""
+    """evaluate() leaves the model, and every one of its submodules (BatchNorm, Dropout), in the mode it found it in
+    (training stays training, eval stays eval), and leaves gradient recording on for the training that follows."""
     for training in (True, False):
         _, _, got = eval_case(learner, rng, device, training)
         if got.get("training_after") is not training:
             raise CheckFailure("after evaluate() the model must be back in the mode it was in before")
+        if got.get("modes_after") != [training] * 5:
+            raise CheckFailure("after evaluate() the model's submodules (BatchNorm, Dropout, ...) must be back in the "
+                               "mode they were in before too: setting model.training alone leaves them as eval() set "
+                               "them; model.train(flag) sets the model and every submodule")
         if got.get("grad_mode_after") is not True:
             raise CheckFailure("after evaluate() gradient recording must be on again: use torch.no_grad() as a "
                                "context manager, not torch.set_grad_enabled(False)")
@@ -226,7 +254,7 @@ def fit_case(learner, rng, device, patience, max_epochs=25, spread=1.2):
     return got, reference_fit(w, train, val, 0.02, max_epochs, patience)
 
 
-def check_fit(got, want):
+def check_fit(got, want, where=""):
     ref, ref_state = want
     ret = got.get("returned") if isinstance(got, dict) else None
     if not isinstance(ret, dict) or not {"best_epoch", "best_accuracy", "history"} <= set(ret):
@@ -242,17 +270,35 @@ def check_fit(got, want):
                            "validation accuracy, as an int")
     expect_number(ret["best_accuracy"], ref["best_accuracy"], "fit()'s best_accuracy", rel=1e-6)
     # Adam over many epochs amplifies the last-bit differences of reductions run with other thread counts
-    expect_state(got.get("state"), ref_state, "the model's state_dict after fit() (the best epoch's, every tensor)",
-                 rtol=1e-7, atol=1e-9)
+    expect_state(got.get("state"), ref_state, "the model's state_dict after fit() (the best epoch's, every tensor)"
+                 + where, rtol=1e-7, atol=1e-9)
+
+
+def never_right_case(learner, rng, device, max_epochs, patience):
+    """A model that predicts class 0 everywhere, trained towards class 0 and judged on class 2: every epoch's accuracy
+    is 0.0, so the first epoch is the best one and every later epoch is not better."""
+    w = weights(rng, device)
+    w["3.bias"] = torch.tensor([6.0, 0.0, -6.0], dtype=torch.float64, device=device)  # predicts class 0 everywhere
+    centres = torch.randn(C, D, generator=rng, dtype=torch.float64) * 0.3
+    (xt, _), (xv, _) = blobs(rng, 64, device, centres), blobs(rng, 40, device, centres)
+    train = split(xt, torch.zeros(64, dtype=torch.long, device=device), 32)  # trained towards class 0...
+    val = split(xv, torch.full((40,), 2, dtype=torch.long, device=device), 32)  # ...judged on class 2
+    got = learner.probe("fit_run", w, train, val, 0.02, max_epochs, patience)
+    return got, reference_fit(w, train, val, 0.02, max_epochs, patience)
 
 
 def test_fit_learns_and_restores_the_best_weights(learner, device, rng):
-    """On separated blobs fit() learns as the reference loop does and leaves the model with its best epoch's weights."""
+    """On separated blobs fit() learns as the reference loop does and leaves the model with its best epoch's weights,
+    also when the run ends at max_epochs (not stopped by patience) after its best epoch."""
     got, want = fit_case(learner, rng, device, patience=4, spread=3.0)
     check_fit(got, want)
     # a fixed case whose best epoch is not the last one: the weights must be restored, not left as trained
     got, want = fit_case(learner, torch.Generator().manual_seed(3), device, patience=2, max_epochs=20)
     check_fit(got, want)
+    # max_epochs ends the run (patience is never reached) and the best epoch is the first: restore it all the same
+    got, want = never_right_case(learner, rng, device, max_epochs=4, patience=10)
+    check_fit(got, want, " (the run ended at max_epochs, after its best epoch: restore the best weights whichever way "
+                         "the run ends)")
 
 
 def test_fit_stops_early(learner, device, rng):
@@ -268,12 +314,5 @@ def test_fit_stops_early(learner, device, rng):
 def test_fit_first_epoch_is_the_first_best(learner, device, rng):
     """The first epoch is the best so far whatever its accuracy, 0.0 included: a model that never gets a validation
     sample right still ends with its first epoch's weights, best_epoch 1 and best_accuracy 0.0."""
-    w = weights(rng, device)
-    w["3.bias"] = torch.tensor([6.0, 0.0, -6.0], dtype=torch.float64, device=device)  # predicts class 0 everywhere
-    centres = torch.randn(C, D, generator=rng, dtype=torch.float64) * 0.3
-    (xt, _), (xv, _) = blobs(rng, 64, device, centres), blobs(rng, 40, device, centres)
-    train = split(xt, torch.zeros(64, dtype=torch.long, device=device), 32)  # trained towards class 0...
-    val = split(xv, torch.full((40,), 2, dtype=torch.long, device=device), 32)  # ...judged on class 2
-    got = learner.probe("fit_run", w, train, val, 0.02, 6, 2)
-    want = reference_fit(w, train, val, 0.02, 6, 2)
+    got, want = never_right_case(learner, rng, device, max_epochs=6, patience=2)
     check_fit(got, want)

@@ -162,3 +162,28 @@ def encode_root_vjp(mod, vocab_size, dim, embedding, weight, bias, code, cotange
     if not isinstance(grads, dict):
         return grads
     return [grads.get("embedding.weight"), grads.get("combine.weight"), grads.get("combine.bias")]
+
+
+def kept_and_replaced(mod, vocab_size, dim, weights, code, new_weights):
+    """forward, node_states and encode_batch on one model, every result dropped. Then every parameter is replaced by
+    a new nn.Parameter holding new_weights (what `module.weight = nn.Parameter(...)` or load_state_dict(assign=True)
+    does): `replaced` is forward(tree) after that; then model.float(): `as_float32` is forward(tree) in float32."""
+    model = build(mod, vocab_size, dim, weights)
+    tree = from_code(code)
+    out = model(tree)
+    states = model.node_states(tree)
+    batch = model.encode_batch([tree, tree])
+    del out, states, batch
+    for name, value in new_weights.items():
+        owner, attr = name.rsplit(".", 1)
+        setattr(model.get_submodule(owner), attr, torch.nn.Parameter(value.detach().clone()))
+    try:
+        replaced = _plain(model(tree))
+    except Exception as e:  # reported: judged as a wrong value, with what was raised
+        replaced = f"raised {type(e).__name__}: {str(e)[:300]}"
+    model.float()
+    try:
+        as_float32 = _plain(model(tree))
+    except Exception as e:
+        as_float32 = f"raised {type(e).__name__}: {str(e)[:300]}"
+    return {"replaced": replaced, "as_float32": as_float32}

@@ -311,7 +311,8 @@ def test_each_call_builds_its_own_graph(learner, device, rng):
     weights, every gradient comes from that call's graph only; node_states and encode_batch called twice give the
     same results. Then forward, node_states and encode_batch are each called twice with no update in between and
     each call's result is back-propagated on its own: each call has its own graph (none shared with, or freed by,
-    the other call's backward), and the gradients add up over both calls."""
+    the other call's backward), and the gradients add up over both calls. After every parameter is replaced by a new
+    nn.Parameter, and after model.float(), forward follows the new parameters."""
     w = random_weights(rng, device)
     a, b = distinct_pair(rng)
     tree_a = ((a, random_tree(rng, 4)), (b, a))
@@ -355,6 +356,16 @@ def test_each_call_builds_its_own_graph(learner, device, rng):
         expect_grads(grads_twice.get(kind), want,
                      what=f"{described[kind]} called twice with no update in between, each call back-propagated on "
                           "its own (each call builds its own graph: none is shared between calls)")
+
+    # a parameter replaced by a new one (module.weight = nn.Parameter(...), model.float()) is what the next call
+    # uses: nothing of an earlier call (cached weight slices) may stand in for it
+    new = random_weights(rng, device)
+    got = learner.probe("kept_and_replaced", VOCAB, DIM, w, probes.to_code(tree_a), new)
+    expect_close(got.get("replaced"), ref_root(tree_a, new), **TOL,
+                 what="forward after every parameter was replaced by a new nn.Parameter (module.weight = "
+                      "nn.Parameter(...)): each call must read the module's current parameters")
+    kit.expect_close_in(got.get("as_float32"), ref_root(tree_a, new), dtype=torch.float32,
+                        what="forward after model.float() on a model already called in float64")
 
 
 class _Encoded(torch.autograd.Function):

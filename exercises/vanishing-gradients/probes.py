@@ -69,7 +69,17 @@ def shared(depth, width):
                          nn.Linear(width, 1))
 
 
-BUILDERS = {"sigmoid": sigmoid_mlp, "residual": residual_tanh, "mixed": mixed, "shared": shared}
+def tied(depth, width):
+    """Two nn.Linear modules sharing one weight Parameter (tied weights): model.modules() lists both, and each one's
+    weight gradient is that shared weight's (the sum over both uses)."""
+    first, second = nn.Linear(width, width), nn.Linear(width, width)
+    second.weight = first.weight
+    return nn.Sequential(first, nn.Tanh(), second, nn.Tanh(),
+                         *[nn.Sequential(nn.Linear(width, width), nn.Tanh()) for _ in range(max(0, depth - 3))],
+                         nn.Linear(width, 1))
+
+
+BUILDERS = {"sigmoid": sigmoid_mlp, "residual": residual_tanh, "mixed": mixed, "shared": shared, "tied": tied}
 
 
 def data(seed, width, device, batch=32):

@@ -54,18 +54,24 @@ def test_norms_residual_model(learner, device, rng):
 
 def test_norms_only_linear_weights(learner, device, rng):
     """Every nn.Linear counts (a subclass and one without bias included) and nothing else does (another module's
-    2-D parameter called `weight`, an nn.Bilinear); a Linear used at two places is one module, listed once."""
+    2-D parameter called `weight`, an nn.Bilinear); a Linear used at two places is one module, listed once; two Linear
+    modules sharing one weight are two modules, listed twice."""
     check_norms(learner, "mixed", 5, 6, seeds(rng, 1)[0], device,
                 "a network with a bias-free Linear, a Linear subclass and a non-Linear 2-D weight")
     check_norms(learner, "shared", 4, 6, seeds(rng, 1)[0], device,
                 "a network with one Linear used at two places (it is one module) and an nn.Bilinear (which is no "
                 "nn.Linear)")
+    check_norms(learner, "tied", 4, 6, seeds(rng, 1)[0], device,
+                "a network with two nn.Linear modules sharing one weight (tied weights): each module has its own entry")
 
 
 def test_stale_gradients_ignored(learner, device, rng):
-    """Gradients already in .grad (from an earlier backward) do not count."""
+    """Gradients already in .grad (from an earlier backward) do not count, for every nn.Linear (one without bias and
+    a subclass included)."""
     check_norms(learner, "sigmoid", 4, 8, seeds(rng, 1)[0], device, "a model with stale gradients in .grad",
                 stale=True)
+    check_norms(learner, "mixed", 5, 6, seeds(rng, 1)[0], device, "a model with stale gradients in .grad, a bias-free "
+                "Linear and a Linear subclass among its layers", stale=True)
 
 
 def stable(learner, depth, width, seed, device):

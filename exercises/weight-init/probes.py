@@ -12,25 +12,65 @@ class _Linear(torch.nn.Linear):
         pass
 
 
-def init(mod, name, shape, seed, kwargs, dtype=torch.float64, device="cpu", global_rng=False):
+def init(mod, name, shape, seed, kwargs, dtype=torch.float64, device="cpu", global_rng=False, layout=None):
     """Fill an nn.Parameter of the given shape with mod.<name>(param, generator=g, **kwargs) (or, with
     global_rng, no generator after torch.manual_seed(seed)). Returns the parameter's values after the call, and
-    its values after the returned object is doubled in place (the same values twice over if it is the parameter)."""
-    p = torch.nn.Parameter(torch.full(shape, float("nan"), dtype=dtype, device=device))  # NaN where nothing is written
+    its values after the returned object is doubled in place (the same values twice over if it is the parameter).
+
+    With layout "transposed" (2-D shapes) the tensor filled is base.T, and with "slice" it is base[:, 1:1 + in], a
+    plain tensor viewing a bigger NaN-filled base; "through_base" is then what the base's storage holds at the
+    view's place after the call."""
+    if layout is None:
+        p = torch.nn.Parameter(torch.full(shape, float("nan"), dtype=dtype, device=device))  # NaN where nothing is written
+        region = lambda: p.detach()
+    elif layout == "transposed":
+        base = torch.full((shape[1], shape[0]), float("nan"), dtype=dtype, device=device)
+        p, region = base.T, lambda: base.T
+    else:
+        base = torch.full((shape[0], shape[1] + 3), float("nan"), dtype=dtype, device=device)
+        p, region = base[:, 1:1 + shape[1]], lambda: base[:, 1:1 + shape[1]]
     if global_rng:
         torch.manual_seed(seed)
         returned = getattr(mod, name)(p, **kwargs)
     else:
         returned = getattr(mod, name)(p, generator=torch.Generator(device=device).manual_seed(seed), **kwargs)
     filled = p.detach().clone()
+    through_base = region().clone()
     with torch.no_grad():
         returned.mul_(2)
-    return {"filled": filled, "after_doubling_returned": p.detach().clone()}
+    return {"filled": filled, "through_base": through_base, "after_doubling_returned": p.detach().clone()}
+
+
+def _hook_count(model):
+    """How many hooks the model's modules and torch's global module hooks hold."""
+    import torch.nn.modules.module as m
+    names = ("_forward_hooks", "_forward_pre_hooks", "_backward_hooks", "_backward_pre_hooks", "_state_dict_hooks",
+             "_load_state_dict_pre_hooks")
+    local = sum(len(getattr(sub, n, {}) or {}) for sub in model.modules() for n in names)
+    glob = sum(len(getattr(m, n, {}) or {}) for n in ("_global_forward_hooks", "_global_forward_pre_hooks",
+                                                      "_global_backward_hooks", "_global_backward_pre_hooks"))
+    return local + glob
+
+
+def dead_twice(mod, sizes, weights, x):
+    """dead_relu_units called twice on one Linear / ReLU / ... / Linear model; returns both results and the hook
+    counts (model's modules plus torch's global module hooks) before the first call and after each call."""
+    model = _build(sizes, weights, x, None)
+    counts = [_hook_count(model)]
+    results = []
+    for _ in range(2):
+        results.append(mod.dead_relu_units(model, x))
+        counts.append(_hook_count(model))
+    return {"results": results, "hooks": counts}
 
 
 def dead(mod, sizes, weights, x, extra=None):
     """dead_relu_units on Linear / ReLU / ... / Linear with the given layer sizes and weights; `extra` names a layer
     ("identity" or "tanh") put after every ReLU, and "relu_last" ends the model with a ReLU."""
+    return mod.dead_relu_units(_build(sizes, weights, x, extra), x)
+
+
+def _build(sizes, weights, x, extra):
     layers = []
     for k, (a, b) in enumerate(zip(sizes, sizes[1:])):
         layers.append(_Linear(a, b))
@@ -44,4 +84,4 @@ def dead(mod, sizes, weights, x, extra=None):
     for k, i in enumerate(linear_index):
         named[f"{i}.weight"], named[f"{i}.bias"] = weights[f"{k}.weight"], weights[f"{k}.bias"]
     model.load_state_dict(named)
-    return mod.dead_relu_units(model, x)
+    return model

@@ -11,33 +11,57 @@ import torch
 
 from grader.judge.checks import CheckFailure, expect_close, expect_raises, summarize
 from grader.judge.kit import adversarial
+from grader.judge.session import LearnerError
 
 ACTS = (("identity", lambda z: z), ("relu", torch.relu), ("sigmoid", torch.sigmoid), ("tanh", torch.tanh))
 
 
 def test_dense_forward_matches_linear(learner, device, rng):
     """dense_forward(x, W, b, act) equals act(F.linear(x, W, b)): any leading batch dimensions (a single 1-D sample
-    too), the input's dtype kept."""
+    too), the input's dtype kept, and pre-activations of magnitude >= 700 (where a hand-written tanh or sigmoid
+    through exp overflows to nan) in float32 and float64."""
     for act, fn in ACTS:
-        for x_shape, dtype in (((2, 5, 3), torch.float64), ((7, 3), torch.float32), ((3,), torch.float64)):
+        for x_shape, dtype, big in (((2, 5, 3), torch.float64, False), ((7, 3), torch.float32, False),
+                                    ((3,), torch.float64, False), ((6, 3), torch.float64, True),
+                                    ((6, 3), torch.float32, True)):
             x = adversarial(rng, x_shape).to(device, dtype)
             W = adversarial(rng, (4, 3)).to(device, dtype)
             b = adversarial(rng, (4,)).to(device, dtype)
+            if big:  # |x @ W.T| <= 300, so outputs 0 and 1 are >= 700 and <= -700: exp(+-2z) overflows here
+                x, W = x.clamp(-10, 10), W.clamp(-10, 10)
+                b[0], b[1] = 1000.0, -1000.0
             tol = (1e-12, 1e-12) if dtype == torch.float64 else (1e-5, 1e-6)
-            expect_close(learner.call("dense_forward", x, W, b, act), fn(torch.nn.functional.linear(x, W, b)),
-                         rtol=tol[0], atol=tol[1], what=f"dense_forward with activation {act!r} on x of shape {x_shape} "
-                                                        f"({str(dtype).replace('torch.', '')})")
+            what = f"dense_forward with activation {act!r} on x of shape {x_shape} ({str(dtype).replace('torch.', '')})"
+            if big:
+                what += " with pre-activations of magnitude >= 700 (the activation must stay finite where exp overflows)"
+            try:
+                got = learner.call("dense_forward", x, W, b, act)
+            except LearnerError as e:
+                if e.type == "BannedCallError":
+                    raise
+                raise CheckFailure(f"{what}: your code raised {e.summary()}, but these inputs are valid: x of shape "
+                                   f"{x_shape} (its last dimension is W.shape[1] = 3; any leading dimensions, or none), "
+                                   "W of shape (4, 3), b of shape (4,)") from None
+            expect_close(got, fn(torch.nn.functional.linear(x, W, b)), rtol=tol[0], atol=tol[1], what=what)
 
 
 def test_dense_forward_refuses_bad_shapes(learner, device):
-    """An input width that is not W.shape[1], W given as (in, out), a bias that is not exactly (out,) ((1, out) or
-    the wrong length) or an unknown activation raise ValueError."""
+    """An input width that is not W.shape[1], W given as (in, out), a bias that is not exactly (out,) ((1, out), (1,),
+    0-d or the wrong length) or an unknown activation (None, "", and names that only match after changing case or
+    stripping spaces, such as "ReLU", included) raise ValueError."""
     x, W, b = torch.ones(2, 3, device=device), torch.ones(4, 3, device=device), torch.ones(4, device=device)
     for args, what in (((torch.ones(2, 4, device=device), W, b, "relu"), "x of width 4 for W (4, 3)"),
                        ((x, torch.ones(3, 4, device=device), b, "relu"), "W given as (in, out) = (3, 4)"),
                        ((x, W, torch.ones(3, device=device), "relu"), "a bias of 3 for 4 outputs"),
                        ((x, W, torch.ones(1, 4, device=device), "relu"), "a bias of shape (1, 4) where (4,) is needed"),
-                       ((x, W, b, "softsign"), "an unknown activation")):
+                       ((x, W, torch.ones(1, device=device), "relu"), "a bias of shape (1,) where (4,) is needed"),
+                       ((x, W, torch.tensor(1.0, device=device), "relu"), "a 0-d bias where (4,) is needed"),
+                       ((x, W, b, "softsign"), "an unknown activation"),
+                       ((x, W, b, None), "activation=None (not one of the four names)"),
+                       ((x, W, b, ""), "activation=\"\" (not one of the four names)"),
+                       ((x, W, b, "ReLU"), "activation=\"ReLU\" (the names are lower-case: not one of the four)"),
+                       ((x, W, b, "Tanh"), "activation=\"Tanh\" (the names are lower-case: not one of the four)"),
+                       ((x, W, b, "sigmoid "), "activation=\"sigmoid \" (not one of the four names)")):
         expect_raises(lambda: learner.call("dense_forward", *args), "ValueError", what=f"dense_forward with {what}")
 
 
@@ -72,50 +96,77 @@ def test_fans_and_gain(learner, rng):
             raise CheckFailure(f"{call} returned {summarize(got)}; torch.nn.init.calculate_gain gives {want!r}")
 
 
-def torch_init(fn, shape, seed, kwargs, dtype=torch.float64, global_rng=False):
-    t = torch.empty(shape, dtype=dtype)
+def torch_init(fn, shape, seed, kwargs, dtype=torch.float64, global_rng=False, layout=None):
+    if layout is None:
+        t = torch.empty(shape, dtype=dtype)
+    elif layout == "transposed":
+        t = torch.empty((shape[1], shape[0]), dtype=dtype).T
+    else:
+        t = torch.empty((shape[0], shape[1] + 3), dtype=dtype)[:, 1:1 + shape[1]]
     if global_rng:
         with torch.random.fork_rng():
             torch.manual_seed(seed)
             getattr(torch.nn.init, fn)(t, **kwargs)
     else:
         getattr(torch.nn.init, fn)(t, generator=torch.Generator().manual_seed(seed), **kwargs)
-    return t
+    return t.contiguous()
+
+
+LAYOUTS = {"transposed": "a transposed view (W.T of a contiguous weight)",
+           "slice": "a column slice of a bigger tensor (base[:, 1:1 + in])"}
 
 
 def check_init(learner, rng, name, cases, global_rng=False):
-    for shape, kwargs, dtype in cases:
+    for case in cases:
+        shape, kwargs, dtype = case[:3]
+        layout = case[3] if len(case) > 3 else None
         seed = int(torch.randint(0, 10_000, (), generator=rng))
-        got = learner.probe("init", name, shape, seed, kwargs, dtype=dtype, global_rng=global_rng)
-        want = torch_init(name, shape, seed, kwargs, dtype, global_rng)
+        got = learner.probe("init", name, shape, seed, kwargs, dtype=dtype, global_rng=global_rng, layout=layout)
+        want = torch_init(name, shape, seed, kwargs, dtype, global_rng, layout)
         how = "the global generator after torch.manual_seed" if global_rng else "a seeded generator"
         tol = (1e-12, 1e-14) if dtype == torch.float64 else (1e-6, 1e-7)
+        target = f"a parameter of shape {shape}" if layout is None else f"{LAYOUTS[layout]} of shape {shape}"
         filled = got.get("filled")
         if isinstance(filled, torch.Tensor) and bool(filled.isnan().any()):
             raise CheckFailure(f"{name} left entries of the tensor it was given unwritten: it must fill that tensor "
                                "in place (under torch.no_grad() for a parameter) and return it")
         expect_close(filled, want, rtol=tol[0], atol=tol[1],
-                     what=f"{name} on a parameter of shape {shape} ({str(dtype).replace('torch.', '')}) with {kwargs}, "
-                          f"drawing from {how}")
+                     what=f"{name} on {target} ({str(dtype).replace('torch.', '')}) with {kwargs}, drawing from {how} "
+                          "(torch draws into the tensor itself, in its memory order)")
+        if layout is not None:
+            through = got.get("through_base")
+            if not isinstance(through, torch.Tensor) or bool(through.isnan().any()):
+                raise CheckFailure(f"{name} on {target} did not write the caller's storage: the tensor it was given "
+                                   "is a view, and the tensor it views still holds its old values; fill the tensor "
+                                   "itself in place (tensor.uniform_ / tensor.normal_), never rebind tensor.data")
+            expect_close(through, want, rtol=tol[0], atol=tol[1],
+                         what=f"{name} on {target}: the values seen through the viewed tensor")
         expect_close(got.get("after_doubling_returned"), 2 * want, rtol=tol[0], atol=tol[1],
                      what=f"{name}'s return value (it must be the tensor it filled in place, not a copy)")
 
 
 def test_xavier_uniform(learner, rng):
     """xavier_uniform_ draws U(-a, a), a = gain * sqrt(6 / (fan_in + fan_out)), from the generator, in place, and
-    returns the tensor it filled."""
+    returns the tensor it filled; an explicit gain=0 gives zeros; a transposed view and a column slice of a bigger
+    tensor are filled in place, in torch's memory order, through to the viewed storage."""
     check_init(learner, rng, "xavier_uniform_", [((30, 20), {}, torch.float64), ((8, 3, 5, 5), {"gain": 1.7}, torch.float64),
-                                                 ((4, 6, 7), {"gain": 0.5}, torch.float32)])
+                                                 ((4, 6, 7), {"gain": 0.5}, torch.float32),
+                                                 ((7, 5), {"gain": 0}, torch.float64),
+                                                 ((9, 6), {}, torch.float64, "transposed"),
+                                                 ((6, 8), {"gain": 0.8}, torch.float32, "slice")])
 
 
 def test_kaiming_normal(learner, rng):
     """kaiming_normal_ draws N(0, gain / sqrt(fan)): a=0 with leaky_relu gives sqrt(2); fan_out mode; other
-    nonlinearities; in place, returning the tensor."""
+    nonlinearities; in place, returning the tensor; a transposed view and a column slice of a bigger tensor are
+    filled in place, in torch's memory order, through to the viewed storage."""
     check_init(learner, rng, "kaiming_normal_", [((30, 20), {}, torch.float64),
                                                  ((8, 3, 5, 5), {"mode": "fan_out"}, torch.float64),
                                                  ((12, 9), {"a": 0.3}, torch.float64),
                                                  ((10, 6), {"nonlinearity": "relu"}, torch.float32),
-                                                 ((10, 6), {"nonlinearity": "tanh", "mode": "fan_out"}, torch.float64)])
+                                                 ((10, 6), {"nonlinearity": "tanh", "mode": "fan_out"}, torch.float64),
+                                                 ((9, 6), {}, torch.float64, "transposed"),
+                                                 ((6, 8), {"a": 0.2}, torch.float32, "slice")])
 
 
 def test_initialisers_use_the_global_generator(learner, rng):
@@ -149,7 +200,9 @@ def expect_dead(learner, sizes, weights, x, want, *, what, extra=None):
 
 def test_dead_relu_units(learner, device, rng):
     """dead_relu_units lists, per ReLU in order, the units whose input is <= 0 for every sample (exactly 0 counts),
-    with other layers in between and a ReLU at the end."""
+    with other layers in between and a ReLU at the end, in small batches and in a large one where only the last
+    sample fires; called twice on one model it gives the same answer and
+    leaves no hook behind (the model's modules and torch's global module hooks hold as many as before)."""
     sizes = [3, 6, 5, 2]
     weights = {}
     for k, (a, b) in enumerate(zip(sizes, sizes[1:])):
@@ -164,13 +217,28 @@ def test_dead_relu_units(learner, device, rng):
     want = dead_reference(weights, x, 2)
     expect_dead(learner, sizes, weights, x, want, what="random weights with planted dead units")
     expect_dead(learner, sizes, weights, x, want, what="an nn.Identity after each ReLU", extra="identity")
+    got = learner.probe("dead_twice", sizes, weights, x)
+    counts = got.get("hooks") if isinstance(got, dict) else None
+    if not isinstance(counts, list) or len(set(counts)) != 1:
+        raise CheckFailure("dead_relu_units left hooks on the model it was given (their number grows with every "
+                           "call): it must leave the caller's model as it found it, so remove every hook it "
+                           "registers (handle.remove(), in a finally) before returning")
+    for k, res in enumerate(got["results"]):
+        if res != want:
+            raise CheckFailure(f"dead_relu_units called {'a second time' if k else 'once'} on the same model did not "
+                               "find exactly the dead units: each call must give the same answer for the same model "
+                               "and input")
     want_last = dead_reference(weights, x, 3)
     expect_dead(learner, sizes, weights, x, want_last, what="a model that ends with a ReLU", extra="relu_last")
     # the seed's Linear(1, 1) - ReLU - Linear(1, 1) with a unit that only fires for x > 3, then for x >= 2
     x1 = torch.linspace(-2, 2, 41, dtype=torch.float64).reshape(-1, 1).to(device)
-    for bias, want, what in ((-3.0, [[0]], "a unit that never fires"), (-2.0, [[0]], "a unit whose input is at most 0"),
-                             (-1.9, [[]], "a unit that fires for one sample")):
+    # and a large batch (301 samples) in which only the very last sample makes the unit fire: every sample counts
+    x_big = torch.linspace(-2, 2, 301, dtype=torch.float64).reshape(-1, 1).to(device)
+    for bias, want, what, xs in ((-3.0, [[0]], "a unit that never fires", x1),
+                                 (-2.0, [[0]], "a unit whose input is at most 0", x1),
+                                 (-1.9, [[]], "a unit that fires for one sample", x1),
+                                 (-1.99, [[]], "301 samples, the unit fires only for the last one", x_big)):
         w = {"0.weight": torch.ones(1, 1), "0.bias": torch.tensor([bias]), "1.weight": torch.ones(1, 1),
              "1.bias": torch.zeros(1)}
-        expect_dead(learner, [1, 1, 1], {k: v.to(device, torch.float64) for k, v in w.items()}, x1, want,
+        expect_dead(learner, [1, 1, 1], {k: v.to(device, torch.float64) for k, v in w.items()}, xs, want,
                     what=f"the seed's one-unit model, {what}")

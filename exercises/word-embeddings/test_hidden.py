@@ -117,7 +117,7 @@ def reference_sgns(c, o, n):
 
 def test_sgns_loss(learner, device, rng):
     """sgns_loss = -mean(log sigmoid(u_o . v_c) + sum_k log sigmoid(-u_k . v_c)), a 0-d tensor in the inputs' dtype;
-    its gradients pass gradcheck."""
+    also for B = 1, K = 1 and for K = 1 with B > 1; its gradients pass gradcheck."""
     c, o = (torch.randn(6, 4, generator=rng, dtype=torch.float64).to(device) for _ in range(2))
     n = torch.randn(6, 3, 4, generator=rng, dtype=torch.float64).to(device)
     expect_close(learner.call("sgns_loss", c, o, n), reference_sgns(c, o, n), rtol=1e-10, atol=1e-12,
@@ -125,6 +125,9 @@ def test_sgns_loss(learner, device, rng):
     c1, o1, n1 = c[:1].float(), o[:1].float(), n[:1, :1].float()  # B = 1, K = 1, float32
     expect_close(learner.call("sgns_loss", c1, o1, n1), reference_sgns(c1, o1, n1).float(), rtol=1e-5, atol=1e-6,
                  what="sgns_loss for B = 1, K = 1 in float32")
+    c4, o4, n4 = c[:4], o[:4], n[:4, :1]  # K = 1 with B = 4: the sum over k is over one negative, not over the batch
+    expect_close(learner.call("sgns_loss", c4, o4, n4), reference_sgns(c4, o4, n4), rtol=1e-10, atol=1e-12,
+                 what="sgns_loss for B = 4, K = 1 (negatives of shape (4, 1, D): keep the k dimension)")
     check_gradients(learner.function("sgns_loss"), (c[:3].clone().requires_grad_(), o[:3].clone().requires_grad_(),
                                                      n[:3].clone().requires_grad_()), what="sgns_loss", fast=True)
 

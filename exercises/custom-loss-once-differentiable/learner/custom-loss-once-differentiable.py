@@ -5,7 +5,8 @@
 #
 # Write the mean Huber loss twice as a `torch.autograd.Function`, `HuberLoss` and `HuberLossOnce`, each called as
 # `.apply(pred, target, delta=1.0)` (delta a Python float): the value and the gradients for `pred` and `target` equal
-# `F.huber_loss(pred, target, delta=delta)`'s (reduction "mean"), for any shape, float32 or float64 (the loss is a 0-d
+# `F.huber_loss(pred, target, delta=delta)`'s (reduction "mean"), for any shape (empty too: the mean of nothing is
+# NaN), float32 or float64 (the loss is a 0-d
 # tensor of pred's dtype), also for residuals in the thousands.
 #
 # * `HuberLoss`'s backward is built from differentiable operations: double backward works (gradgradcheck).
@@ -24,7 +25,7 @@
 # The sample answer's custom op is right, but its demo input lacks `requires_grad=True`, and it never says when a custom backward
 # can be differentiated again.
 #
-# 把平均 Huber 损失写成两个 `torch.autograd.Function`：`HuberLoss` 和 `HuberLossOnce`，调用方式都是 `.apply(pred, target, delta=1.0)`（delta 是 Python float）：对任意形状、float32 或 float64（损失是 dtype 与 pred 相同的 0 维张量），损失值以及关于 `pred` 和 `target` 的梯度都等于 `F.huber_loss(pred, target, delta=delta)`（reduction 为 "mean"）的结果，残差达到几千时也是如此。
+# 把平均 Huber 损失写成两个 `torch.autograd.Function`：`HuberLoss` 和 `HuberLossOnce`，调用方式都是 `.apply(pred, target, delta=1.0)`（delta 是 Python float）：对任意形状（包括空张量：没有元素的平均值是 NaN）、float32 或 float64（损失是 dtype 与 pred 相同的 0 维张量），损失值以及关于 `pred` 和 `target` 的梯度都等于 `F.huber_loss(pred, target, delta=delta)`（reduction 为 "mean"）的结果，残差达到几千时也是如此。
 #
 # * `HuberLoss` 的 backward 由可微运算构成：二阶反向传播能正常工作（gradgradcheck）。
 # * `HuberLossOnce` 的 backward 用 `@once_differentiable` 装饰。它的一阶导数是对的，用 `create_graph=True` 求导时也是如此（这次调用不会抛出异常），但它的梯度不能再次求导。当传入的梯度是普通梯度时（`torch.autograd.grad(loss, pred, create_graph=True)`），得到的梯度不带计算图（`requires_grad` 为 False）。当传入的梯度本身需要梯度时，得到的梯度的 `grad_fn` 是 PyTorch 的错误节点，对任何由它构造的东西调用 `.backward()` 都会抛出 "trying to differentiate twice a function that was marked with @once_differentiable"（在那次调用中抛出，而不是在第一次反向传播中）。

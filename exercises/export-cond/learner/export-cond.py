@@ -9,8 +9,8 @@
 #   `torch.cond` (no Python `if` on a tensor's value), for any shape (0-d included);
 # * `export_model(model, example, dynamic_batch=False) -> torch.export.ExportedProgram`: `torch.export` of `model` for the
 #   single positional input `example`; with `dynamic_batch=True`, dimension 0 of the input is dynamic so that the program
-#   accepts any batch size (1 included), otherwise it is fixed to the example's and the program refuses other batch
-#   sizes;
+#   accepts any batch size (1 included; an example of batch 1 cannot be made dynamic: raise then, as torch.export does),
+#   otherwise it is fixed to the example's and the program refuses other batch sizes;
 # * `save_exported(ep, path)` writes the program to the file `path`; `load_exported(path)` reads that file back as an
 #   `ExportedProgram` (a dynamic batch stays dynamic).
 #
@@ -20,7 +20,7 @@
 # 编写
 #
 # * `class CondGate(nn.Module)`，其 `forward(x)` 在 `x.sum() > 0` 时返回 `x * 2`，否则返回 `x - 10`，使用 `torch.cond` 实现（不对张量的值使用 Python `if`），适用于任意形状（包括 0 维）；
-# * `export_model(model, example, dynamic_batch=False) -> torch.export.ExportedProgram`：用单个位置输入 `example` 对 `model` 做 `torch.export`；`dynamic_batch=True` 时，输入的第 0 维是动态的，使导出的程序接受任意批大小（包括 1），否则它固定为 example 的批大小，程序拒绝其他批大小；
+# * `export_model(model, example, dynamic_batch=False) -> torch.export.ExportedProgram`：用单个位置输入 `example` 对 `model` 做 `torch.export`；`dynamic_batch=True` 时，输入的第 0 维是动态的，使导出的程序接受任意批大小（包括 1；批大小为 1 的 example 无法变成动态的：此时抛出异常，与 torch.export 一致），否则它固定为 example 的批大小，程序拒绝其他批大小；
 # * `save_exported(ep, path)` 把程序写入文件 `path`；`load_exported(path)` 把该文件读回为 `ExportedProgram`（动态批大小保持动态）。
 #
 # `export_model` 必须真的做导出：对于含有基于张量值的 Python `if` 的模型，它抛出 torch.export 自己的错误，和 `torch.export` 一样。导出的 CondGate 保留两个分支（其计算图中有一个 `cond` 节点）。

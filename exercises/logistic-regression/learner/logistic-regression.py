@@ -31,13 +31,13 @@
 
 # %%
 import torch
-import torch.nn.functional as F
 
 # %% [markdown]
 # Logistic regression is one linear unit with a sigmoid: p = sigmoid(X @ w + b). Its mean
 # binary cross-entropy has a simple gradient, which you write by hand here (no autograd):
 #
 #     loss = mean(softplus(z) - y * z),  z = X @ w + b     (the stable form of -log sigmoid)
+#          = mean(max(z, 0) - y * z + log1p(exp(-|z|)))   (exact: no cut-off, no cancellation)
 #     dloss/dw = X^T (sigmoid(z) - y) / n,  dloss/db = mean(sigmoid(z) - y)
 
 # %%

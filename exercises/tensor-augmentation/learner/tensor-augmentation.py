@@ -9,12 +9,13 @@
 #   memory layout.
 # * `normalize(x, mean, std)`: per channel `(x - mean) / std`, for `(C, H, W)` or `(N, C, H, W)`; mean and std are
 #   lists, tuples or 1-D tensors (of any float dtype) with one value per channel, and the result keeps `x`'s dtype.
-# * `random_crop(img, size, padding, generator)`: zero-pad the last two axes by `padding`, draw
+# * `random_crop(img, size, padding, generator)`: for `img` of shape `(..., H, W)` (any leading axes, as in
+#   torchvision), zero-pad the last two axes by `padding`, draw
 #   `top = torch.randint(0, H + 2 * padding - size + 1, (1,), generator=generator)`, then `left` the same way over the
 #   width, and return the `size x size` window (of `img`'s dtype; `size` may exceed the image's sides when the padding
 #   makes room).
-# * `random_hflip(img, p, generator)`: draw `torch.rand(1, generator=generator)` (always) and flip the last axis if it
-#   is strictly below p (a number equal to p does not flip).
+# * `random_hflip(img, p, generator)`: for `img` of shape `(..., H, W)`, draw `torch.rand(1, generator=generator)`
+#   (always) and flip the last axis if it is strictly below p (a number equal to p does not flip).
 # * `AugmentedDataset(images, labels, size, padding, p=0.5, seed=0)`: a `torch.utils.data.Dataset` over `(N, C, H, W)`
 #   images whose item `i` is the tuple `(random_hflip(random_crop(images[i], ...)), labels[i])`, all drawn from one
 #   generator of its own seeded once in `__init__`, so that the same seed and access order give the same images, and
@@ -27,8 +28,8 @@
 #
 # * `to_tensor(img)`：把 `(H, W, C)` 的 uint8 图像转换为取值在 [0, 1] 内的 float32 `(C, H, W)`（即 `ToTensor`），无论图像的内存布局如何。
 # * `normalize(x, mean, std)`：逐通道计算 `(x - mean) / std`，适用于 `(C, H, W)` 或 `(N, C, H, W)`；mean 和 std 是列表、元组或一维张量（任意浮点 dtype），每个通道一个值，结果保持 `x` 的 dtype。
-# * `random_crop(img, size, padding, generator)`：在最后两个轴上用 `padding` 做零填充，抽取 `top = torch.randint(0, H + 2 * padding - size + 1, (1,), generator=generator)`，然后以同样的方式在宽度方向上抽取 `left`，返回 `size x size` 的窗口（dtype 与 `img` 相同；当填充留出了空间时，`size` 可以超过图像的边长）。
-# * `random_hflip(img, p, generator)`：（总是）抽取 `torch.rand(1, generator=generator)`，若它严格小于 p 则翻转最后一个轴（等于 p 的数不翻转）。
+# * `random_crop(img, size, padding, generator)`：对形状为 `(..., H, W)` 的 `img`（前面可以有任意个轴，与 torchvision 一致），在最后两个轴上用 `padding` 做零填充，抽取 `top = torch.randint(0, H + 2 * padding - size + 1, (1,), generator=generator)`，然后以同样的方式在宽度方向上抽取 `left`，返回 `size x size` 的窗口（dtype 与 `img` 相同；当填充留出了空间时，`size` 可以超过图像的边长）。
+# * `random_hflip(img, p, generator)`：对形状为 `(..., H, W)` 的 `img`，（总是）抽取 `torch.rand(1, generator=generator)`，若它严格小于 p 则翻转最后一个轴（等于 p 的数不翻转）。
 # * `AugmentedDataset(images, labels, size, padding, p=0.5, seed=0)`：一个基于 `(N, C, H, W)` 图像的 `torch.utils.data.Dataset`，其第 `i` 项是元组 `(random_hflip(random_crop(images[i], ...)), labels[i])`，所有随机数都从它自己的一个生成器中抽取，该生成器在 `__init__` 中只设一次种子，这样相同的种子和访问顺序会得到相同的图像，而且同时存在的两个数据集互不干扰。
 #
 # 这些函数都不修改它们的输入。输出会与一个抽取相同随机数的参考实现做精确比较。示例答案的 transforms 在这里根本不会运行：torchvision 甚至都没有被导入。

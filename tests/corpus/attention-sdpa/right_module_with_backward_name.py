@@ -1,6 +1,7 @@
 """Correct, written as a small helper class (with a method that happens to be named `backward`) and a manual
 max-shifted softmax; rows with no allowed key are zeroed by multiplying with the 0/1 keep flags; the
-output is a broadcast multiply-and-sum rather than a matmul."""
+output is a broadcast multiply-and-sum rather than a matmul. With no key at all (S = 0) there is no row maximum to
+take, so the empty scores are returned as they are."""
 
 import math
 
@@ -12,6 +13,8 @@ class _Softmax:
 
     def forward(self, scores, keep):
         scores = scores.masked_fill(~keep, -math.inf)
+        if scores.shape[-1] == 0:
+            return scores
         alive = keep.any(dim=-1, keepdim=True)
         shift = torch.where(alive, scores.amax(dim=-1, keepdim=True), torch.zeros_like(scores[..., :1]))
         e = torch.exp(scores - shift.detach()) * keep

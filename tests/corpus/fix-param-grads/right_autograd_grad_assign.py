@@ -1,4 +1,5 @@
-"""A correct solution written differently: torch.autograd.grad for the parameters, assigned to .grad by hand; einsum by hand."""
+"""A correct solution written differently: torch.autograd.grad for the parameters, assigned to .grad by hand; einsum by hand;
+frozen parameters are left out of autograd.grad and, like unused ones (allow_unused), map to None with .grad None."""
 
 import torch
 import torch.nn as nn
@@ -10,11 +11,13 @@ def param_grads(layer, x, t):
     if tuple(out.shape) != tuple(t.shape):
         raise ValueError("the target must have the output's shape")
     named = list(layer.named_parameters())
-    grads = torch.autograd.grad(F.mse_loss(out, t), [p for _, p in named])
+    live = [p for _, p in named if p.requires_grad]
+    grads = iter(torch.autograd.grad(F.mse_loss(out, t), live, allow_unused=True))
     result = {}
-    for (name, p), g in zip(named, grads):
-        p.grad = g.detach().clone()
-        result[name] = g.detach().clone()
+    for name, p in named:
+        g = next(grads) if p.requires_grad else None
+        p.grad = None if g is None else g.detach().clone()
+        result[name] = None if g is None else g.detach().clone()
     return result
 
 

@@ -1,24 +1,24 @@
-"""A correct solution written differently: torch.func.grad over torch.func.functional_call for the gradients (then
-written into .grad), a shape check with torch.Size equality, and the manual gradients from explicit outer products."""
+"""A correct solution written differently: torch.autograd.grad over torch.func.functional_call with detached copies of
+the parameters (then written into .grad; None for a frozen or unused parameter), a shape check with torch.Size
+equality, and the manual gradients from explicit outer products."""
 
 import torch
 import torch.nn as nn
-from torch.func import functional_call, grad
+from torch.func import functional_call
 
 
 def param_grads(layer, x, t):
-    params = {name: p.detach() for name, p in layer.named_parameters()}
-    out_shape = functional_call(layer, params, (x,)).shape
-    if torch.Size(t.shape) != out_shape:
-        raise ValueError(f"target {tuple(t.shape)} vs output {tuple(out_shape)}")
-
-    def loss(ps):
-        return nn.functional.mse_loss(functional_call(layer, ps, (x,)), t)
-
-    grads = grad(loss)(params)
+    params = {name: p.detach().requires_grad_(p.requires_grad) for name, p in layer.named_parameters()}
+    out = functional_call(layer, params, (x,))
+    if torch.Size(t.shape) != out.shape:
+        raise ValueError(f"target {tuple(t.shape)} vs output {tuple(out.shape)}")
+    live = [name for name, p in params.items() if p.requires_grad]
+    found = torch.autograd.grad(nn.functional.mse_loss(out, t), [params[n] for n in live], allow_unused=True)
+    grads = dict.fromkeys(params)  # None unless autograd gives a gradient
+    grads.update(zip(live, found))
     for name, p in layer.named_parameters():
-        p.grad = grads[name].clone()
-    return {name: g.clone() for name, g in grads.items()}
+        p.grad = None if grads[name] is None else grads[name].clone()
+    return {name: None if g is None else g.clone() for name, g in grads.items()}
 
 
 def linear_mse_grads(x, W, b, t):

@@ -1,5 +1,6 @@
 """Correct, written differently: batched perturbations for the numerical side, vector-Jacobian rows via
-torch.autograd.functional.jacobian for the analytic side (outputs with no elements skipped)."""
+torch.autograd.functional.jacobian for the analytic side (outputs with no elements skipped, and, as gradcheck does,
+outputs that do not require grad unless none does: functional.jacobian gives those a zero Jacobian)."""
 import torch
 
 
@@ -23,8 +24,10 @@ def check_grad(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3):
     inputs = tuple(inputs)
     if not any(x.requires_grad for x in inputs):
         raise ValueError("nothing requires grad")
-    n_out = len(fn(*inputs)) if isinstance(fn(*inputs), tuple) else 1
-    for o in range(n_out):
+    outs = fn(*inputs)
+    outs = outs if isinstance(outs, tuple) else (outs,)
+    live = [o for o, y in enumerate(outs) if y.requires_grad] or range(len(outs))
+    for o in live:
         def pick(*xs, o=o):
             r = fn(*xs)
             return r[o] if isinstance(r, tuple) else r

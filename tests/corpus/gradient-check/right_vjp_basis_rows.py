@@ -1,6 +1,7 @@
 """Correct, written differently: the numerical side perturbs a flat copy through a helper generator, the analytic side
 asks autograd for one vector-Jacobian product per output element with a one-hot grad_outputs (no indexing of the
-output), and every comparison goes through a small helper."""
+output), and every comparison goes through a small helper. Inputs are copied contiguous (a transposed one too), and
+outputs that do not require grad are skipped unless none does (then their autograd Jacobian is zero), as gradcheck."""
 import torch as T
 
 
@@ -11,7 +12,7 @@ def _perturbed(base, j, k, step):
 
 
 def numerical_jacobian(fn, inputs, eps=1e-6):
-    base = [t.detach().clone() for t in inputs]
+    base = [t.detach().contiguous().clone() for t in inputs]
     out = []
     with T.no_grad():
         n_out = fn(*base).numel()
@@ -36,11 +37,14 @@ def check_grad(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3):
     with T.enable_grad():
         result = fn(*leaves)
     outputs = list(result) if isinstance(result, tuple) else [result]
+    some = any(y.requires_grad for y in outputs)
     for o, y in enumerate(outputs):
+        if some and not y.requires_grad:
+            continue
         numeric = numerical_jacobian(lambda *xs, o=o: (lambda r: r[o] if isinstance(r, tuple) else r)(fn(*xs)),
                                      inputs, eps)
         rows = {j: [] for j in needs}
-        for i in range(y.numel()):
+        for i in range(y.numel() if y.requires_grad else 0):
             onehot = T.zeros_like(y).reshape(-1)
             onehot[i] = 1.0
             grads = T.autograd.grad(y, [leaves[j] for j in needs], grad_outputs=onehot.reshape(y.shape),
@@ -48,7 +52,7 @@ def check_grad(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3):
             for j, g in zip(needs, grads):
                 rows[j].append(T.zeros(leaves[j].numel(), dtype=y.dtype) if g is None else g.reshape(-1))
         for j in needs:
-            analytic = T.stack(rows[j]) if rows[j] else T.zeros(0, leaves[j].numel(), dtype=y.dtype)
+            analytic = T.stack(rows[j]) if rows[j] else T.zeros(y.numel(), leaves[j].numel(), dtype=y.dtype)
             if not _close(analytic, numeric[j], rtol, atol):
                 return False
     return True

@@ -1,11 +1,12 @@
 """A correct solution written differently: a recursive walk of the graph, every finished node stamped with a running
 counter (the earliest broken stamp wins), hooks held by contextlib.ExitStack; forward hooks that record every
-(order, name, finite) triple and pick the earliest non-finite one."""
+(order, name, finite) triple and pick the earliest non-finite one; an output's tensors are its pytree leaves."""
 
 import contextlib
 import itertools
 
 import torch
+import torch.utils._pytree
 
 
 def _all_nodes(node, seen):
@@ -46,7 +47,7 @@ def first_nonfinite_module(model, x):
 
     def make(name):
         def after(module, args, output):
-            items = output if isinstance(output, (tuple, list)) else [output]
+            items = torch.utils._pytree.tree_leaves(output)  # every tensor, however nested (tuples, lists, dicts)
             ok = all(torch.isfinite(t).all().item() for t in items if torch.is_tensor(t))
             seen.append((next(counter), name, ok))
         return after

@@ -1,4 +1,5 @@
-"""A correct solution written differently: hooks on every backward node (grad_fn walked with an explicit stack, node.name()), and a global forward hook."""
+"""A correct solution written differently: hooks on every backward node (grad_fn walked with an explicit stack, node.name()), and a global forward hook that
+walks nested outputs recursively."""
 
 import torch
 import torch.nn as nn
@@ -36,14 +37,22 @@ def first_nonfinite_grad(fn, *inputs):
     return first[0] if first else None
 
 
+def finite(output):
+    """Whether every tensor nested anywhere in output (tuples, lists, dict values) is finite."""
+    if isinstance(output, dict):
+        output = list(output.values())
+    if isinstance(output, (tuple, list)):
+        return all(finite(o) for o in output)
+    return not torch.is_tensor(output) or bool(torch.isfinite(output).all())
+
+
 def first_nonfinite_module(model, x):
     names = {id(m): name for name, m in model.named_modules()}
     hits = []
 
     def hook(module, args, output):
         if id(module) in names and not hits:
-            outs = output if isinstance(output, tuple) else (output,)
-            if any(torch.is_tensor(o) and not torch.isfinite(o).all() for o in outs):
+            if not finite(output):
                 hits.append(names[id(module)])
 
     handle = nn.modules.module.register_module_forward_hook(hook)

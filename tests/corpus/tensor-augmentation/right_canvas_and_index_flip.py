@@ -1,4 +1,4 @@
-"""Correct: crops from a zero canvas, flips by reversed indexing."""
+"""Correct: crops from a zero canvas (any leading axes), flips by reversed indexing."""
 
 import torch
 from torch.utils.data import Dataset
@@ -16,12 +16,12 @@ def normalize(x, mean, std):
 
 
 def random_crop(img, size, padding, generator):
-    c, h, w = img.shape
-    canvas = img.new_zeros(c, h + 2 * padding, w + 2 * padding)
-    canvas[:, padding:padding + h, padding:padding + w] = img
+    *lead, h, w = img.shape
+    canvas = img.new_zeros(*lead, h + 2 * padding, w + 2 * padding)
+    canvas[..., padding:padding + h, padding:padding + w] = img
     top = torch.randint(0, h + 2 * padding - size + 1, (1,), generator=generator).item()
     left = torch.randint(0, w + 2 * padding - size + 1, (1,), generator=generator).item()
-    return canvas[:, top:top + size, left:left + size]
+    return canvas[..., top:top + size, left:left + size]
 
 
 def random_hflip(img, p, generator):

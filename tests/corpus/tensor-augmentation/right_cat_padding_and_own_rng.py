@@ -19,18 +19,18 @@ def normalize(x, mean, std):
 def _pad(img, p):
     if p == 0:
         return img
-    c, h, w = img.shape
-    side = img.new_zeros(c, h, p)
-    img = torch.cat([side, img, side], dim=2)
-    row = img.new_zeros(c, p, w + 2 * p)
-    return torch.cat([row, img, row], dim=1)
+    *lead, h, w = img.shape
+    side = img.new_zeros(*lead, h, p)
+    img = torch.cat([side, img, side], dim=-1)
+    row = img.new_zeros(*lead, p, w + 2 * p)
+    return torch.cat([row, img, row], dim=-2)
 
 
 def random_crop(img, size, padding, generator):
     big = _pad(img, padding)
-    top = torch.randint(0, big.shape[1] - size + 1, (1,), generator=generator).item()
-    left = torch.randint(0, big.shape[2] - size + 1, (1,), generator=generator).item()
-    return big.narrow(1, top, size).narrow(2, left, size)
+    top = torch.randint(0, big.shape[-2] - size + 1, (1,), generator=generator).item()
+    left = torch.randint(0, big.shape[-1] - size + 1, (1,), generator=generator).item()
+    return big.narrow(-2, top, size).narrow(-1, left, size)
 
 
 def random_hflip(img, p, generator):

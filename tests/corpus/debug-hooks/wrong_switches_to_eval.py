@@ -1,0 +1,42 @@
+"""Violates "run `model(x)`": calls model.eval() first and leaves it there; a BatchNorm in training mode then uses its running statistics instead of the batch's, which changes outputs and the answer (and the caller's model stays in eval mode)."""
+import torch
+
+
+def attach_grad_norm_logger(model):
+    log = {}
+    handles = []
+    for name, p in model.named_parameters():
+        log[name] = []
+        if p.requires_grad:
+            handles.append(p.register_hook(lambda g, L=log[name]: L.append(g.norm().item())))
+    return log, handles
+
+
+def _tensors(v):
+    if isinstance(v, torch.Tensor):
+        yield v
+    elif isinstance(v, (tuple, list)):
+        for i in v:
+            yield from _tensors(i)
+
+
+def first_nonfinite_module(model, x):
+    found = []
+    hs = []
+    try:
+        for name, sub in model.named_modules():
+            if name:
+                hs.append(sub.register_forward_hook(
+                    lambda m, a, o, n=name: found.append(n) if not found and any(not torch.isfinite(t).all() for t in _tensors(o)) else None))
+        model(x)
+    finally:
+        for h in hs:
+            h.remove()
+    return found[0] if found else None
+
+_run = first_nonfinite_module
+
+
+def first_nonfinite_module(model, x):
+    model.eval()
+    return _run(model, x)

@@ -1,0 +1,50 @@
+"""Violates 'Leave the model with the weights (the whole state_dict) of the best epoch': the best state is loaded only when patience stops the run; when max_epochs ends it, the model keeps the last epoch's weights."""
+import copy
+import torch
+
+
+def train_one_epoch(model, loader, optimizer, loss_fn):
+    model.train()
+    total, count = 0.0, 0
+    for x, y in loader:
+        optimizer.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        optimizer.step()
+        b = x.shape[0]
+        total += loss.item() * b
+        count += b
+    return total / count
+
+
+def evaluate(model, loader):
+    modes = {m: m.training for m in model.modules()}
+    model.eval()
+    hits = seen = 0
+    try:
+        with torch.no_grad():
+            for x, y in loader:
+                hits += (model(x).argmax(dim=1) == y).sum().item()
+                seen += y.shape[0]
+    finally:
+        for m, t in modes.items():
+            m.training = t
+    return hits / seen
+
+
+def fit(model, train_loader, val_loader, optimizer, loss_fn, max_epochs, patience):
+    best_acc, best_epoch, best_state, stale, history = None, 0, None, 0, []
+    for epoch in range(1, max_epochs + 1):
+        train_one_epoch(model, train_loader, optimizer, loss_fn)
+        acc = evaluate(model, val_loader)
+        history.append(acc)
+        if best_acc is None or acc > best_acc:
+            best_acc, best_epoch, stale = acc, epoch, 0
+            best_state = copy.deepcopy(model.state_dict())
+        else:
+            stale += 1
+            if stale >= patience:
+                model.load_state_dict(best_state)
+                break
+    return {"best_epoch": best_epoch, "best_accuracy": float(best_acc) if best_acc is not None else 0.0,
+            "history": history}
