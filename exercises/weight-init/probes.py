@@ -15,7 +15,8 @@ class _Linear(torch.nn.Linear):
 def init(mod, name, shape, seed, kwargs, dtype=torch.float64, device="cpu", global_rng=False, layout=None):
     """Fill an nn.Parameter of the given shape with mod.<name>(param, generator=g, **kwargs) (or, with
     global_rng, no generator after torch.manual_seed(seed)). Returns the parameter's values after the call, and
-    its values after the returned object is doubled in place (the same values twice over if it is the parameter).
+    its values after the returned object is doubled in place (the same values twice over if it is the parameter),
+    and the returned object itself (the judge reads its class and requires_grad as the wire sends them).
 
     With layout "transposed" (2-D shapes) the tensor filled is base.T, and with "slice" it is base[:, 1:1 + in], a
     plain tensor viewing a bigger NaN-filled base; "through_base" is then what the base's storage holds at the
@@ -38,7 +39,8 @@ def init(mod, name, shape, seed, kwargs, dtype=torch.float64, device="cpu", glob
     through_base = region().clone()
     with torch.no_grad():
         returned.mul_(2)
-    return {"filled": filled, "through_base": through_base, "after_doubling_returned": p.detach().clone()}
+    return {"filled": filled, "through_base": through_base, "after_doubling_returned": p.detach().clone(),
+            "returned": returned}
 
 
 def _hook_count(model):

@@ -11,6 +11,7 @@ import torch
 
 from grader.judge.checks import CheckFailure, expect_close, expect_raises, summarize
 from grader.judge.kit import adversarial
+from grader.judge.remote import received_info
 from grader.judge.session import LearnerError
 
 ACTS = (("identity", lambda z: z), ("relu", torch.relu), ("sigmoid", torch.sigmoid), ("tanh", torch.tanh))
@@ -143,6 +144,15 @@ def check_init(learner, rng, name, cases, global_rng=False):
                          what=f"{name} on {target}: the values seen through the viewed tensor")
         expect_close(got.get("after_doubling_returned"), 2 * want, rtol=tol[0], atol=tol[1],
                      what=f"{name}'s return value (it must be the tensor it filled in place, not a copy)")
+        info = received_info(got.get("returned"))
+        if layout is None and (info is None or info.type_name != "torch.nn.parameter.Parameter"
+                               or not info.requires_grad):
+            # given an nn.Parameter, the same tensor is a Parameter that requires grad; a detached alias or a .data
+            # view over its storage is a plain tensor that does not
+            raise CheckFailure(f"{name} must return the same tensor it was given ({target}): it returned "
+                               + ("no tensor" if info is None else f"a {info.type_name} with requires_grad="
+                                  f"{info.requires_grad}") + ", not the nn.Parameter it filled (a detached alias or a "
+                               ".data view over its storage is another tensor)")
 
 
 def test_xavier_uniform(learner, rng):
