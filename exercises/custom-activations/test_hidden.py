@@ -135,19 +135,28 @@ def test_sigmoid_and_tanh_keep_only_their_output(learner):
 
 def test_low_precision_dtypes(learner, device, rng):
     """float16, bfloat16 and float32 are kept, for outputs and gradients, and the values are right to the dtype's
-    precision (the kit's tolerances against float64 references)."""
-    for dtype in (torch.float16, torch.bfloat16, torch.float32):
-        x = rand(rng, 4, 3, device=device, dtype=dtype, scale=2.0)
-        g = rand(rng, 4, 3, device=device, dtype=dtype, scale=1.0)
+    precision (the kit's tolerances against float64 references), also in float16 at |x| = 12 or 30, where e^|x|
+    overflows the dtype."""
+    # a fixed row where e^|x| or e^(2|x|) overflows float16 (|x| > 11.1) though the activations are plain 1, -1 or 0
+    edges = [[-30.0, -12.0, -11.5], [0.0, 0.5, -0.5], [11.5, 12.0, 30.0], [5.0, -6.0, 8.0]]
+    for dtype, fixed in ((torch.float16, False), (torch.bfloat16, False), (torch.float32, False),
+                         (torch.float16, True), (torch.bfloat16, True)):
+        if fixed:
+            x = torch.tensor(edges, dtype=dtype, device=device)
+            g = torch.ones(4, 3, dtype=dtype, device=device)
+        else:
+            x = rand(rng, 4, 3, device=device, dtype=dtype, scale=2.0)
+            g = rand(rng, 4, 3, device=device, dtype=dtype, scale=1.0)
+        at = f" at x = {edges}" if fixed else ""
         for name, ref in TORCH.items():
             out, got = grad_of(learner, name, x, g)
             expect_tensor(out, what=f"{name}.apply(x) in {dtype}", shape=(4, 3), dtype=dtype, device=device)
-            kit.expect_close_in(out, ref(x.double()), dtype=dtype, what=f"{name}.apply(x) in {dtype}")
+            kit.expect_close_in(out, ref(x.double()), dtype=dtype, what=f"{name}.apply(x) in {dtype}{at}")
             expect_tensor(got, what=f"the gradient of {name} in {dtype}", shape=(4, 3), dtype=dtype, device=device)
             # the derivative as a function of the output that this forward produced (its own rounding included)
             y = out.double()
             local = {"Sigmoid": y * (1 - y), "Tanh": 1 - y * y, "ReLU": derivative("ReLU", x)}[name]
-            kit.expect_close_in(got, g.double() * local, dtype=dtype, what=f"the gradient of {name} in {dtype}")
+            kit.expect_close_in(got, g.double() * local, dtype=dtype, what=f"the gradient of {name} in {dtype}{at}")
 
 
 def test_shapes_and_layouts(learner, device, rng):

@@ -1,6 +1,7 @@
 """Trusted helpers for trace-vs-script, run in the worker: capture models of the probe's own, run the captures."""
 
 import os
+import shutil
 import tempfile
 
 import torch
@@ -94,7 +95,8 @@ def save_two(mod, name, seeds, examples):
 
 def load_two(mod, inputs):
     """Move the two files to new names, then load_static each (the second first) while the models' Python classes are
-    out of reach (taken off this module), and run the loaded modules."""
+    out of reach (taken off this module), then copy the first file over the second one's original path and load that
+    path again; run the three loaded modules."""
     moved = []
     for path in STATE["paths"]:
         target = path.replace("captured_", "moved_")
@@ -103,10 +105,14 @@ def load_two(mod, inputs):
     hidden = {k: globals().pop(k) for k in ("Gate", "LinearGate", "MODELS")}
     try:
         loaded = {i: mod.load_static(moved[i]) for i in (1, 0)}
+        # then the first file is copied over the path the second capture was saved to: load_static must read what
+        # that file holds now (the first capture), not what save_static once wrote there
+        shutil.copyfile(moved[0], STATE["paths"][1])
+        loaded[2] = mod.load_static(STATE["paths"][1])
     finally:
         globals().update(hidden)
     report = []
-    for i in (0, 1):
+    for i in (0, 1, 2):
         m = loaded[i]
         entry = {"is_script": isinstance(m, torch.jit.ScriptModule), "type": type(m).__qualname__,
                  "callable": callable(m)}

@@ -45,7 +45,8 @@ def test_save_and_load(learner, device, rng):
     again at the same path is read again (load_static reads the file each time, no cache keyed by the path), and a
     scripted module saved in training mode (a BatchNorm, normalizing with the batch's statistics) comes back as it was
     written: not frozen, not switched to eval mode."""
-    for name, seeds in (("LinearGate", [int(torch.randint(0, 10_000, (1,), generator=rng)) for _ in range(2)]),
+    first = int(torch.randint(0, 10_000, (1,), generator=rng))
+    for name, seeds in (("LinearGate", [first, first + 1 + int(torch.randint(0, 10_000, (1,), generator=rng))]),
                         ("Gate", [0, 0])):
         shape = (2, 3) if name == "LinearGate" else (3,)
         xs = [torch.randn(shape, generator=rng).to(device) * s for s in (0.3, 2.0, 3.0, -1.0)]
@@ -60,6 +61,13 @@ def test_save_and_load(learner, device, rng):
             for j, (out, want) in enumerate(zip(entry["outputs"], P.reference(name, seed, xs))):
                 expect_close(out, want, what=f"the {name} loaded from file {i + 1} of 2 (each file holds its own "
                              f"capture) on input {j}")
+        if seeds[0] != seeds[1]:  # the first file copied over the second one's original path, then read from there
+            entry = loaded[2]  # (Gate's two captures are the same model: nothing to tell apart)
+            if not entry["is_script"] or not entry["callable"]:
+                raise CheckFailure(f"load_static must return a torch.jit.ScriptModule (for {name})")
+            for j, (out, want) in enumerate(zip(entry["outputs"], P.reference(name, seeds[0], xs))):
+                expect_close(out, want, what=f"the {name} loaded from the path file 2 was first saved to, after file 1 "
+                             f"was copied over it (load_static must read what the file holds now) on input {j}")
     seed = int(torch.randint(0, 10_000, (1,), generator=rng))
     seeds = [seed, seed + 1]  # two different LinearGates written in turn to the same path
     xs = [torch.randn(2, 3, generator=rng).to(device) * s for s in (0.3, 3.0)]
