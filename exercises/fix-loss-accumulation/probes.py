@@ -30,9 +30,13 @@ def optimizer(model, lr):
     return torch.optim.SGD(model.parameters(), lr=lr, momentum=0.5)
 
 
-def run_train(mod, seed, n_batches, lr, device="cpu", offset=0.0, size=8):
-    """train_epoch over fresh batches: what it returned and the parameters afterwards."""
+def run_train(mod, seed, n_batches, lr, device="cpu", offset=0.0, size=8, stale=None):
+    """train_epoch over fresh batches: what it returned and the parameters afterwards. With `stale`, the model arrives
+    with .grad holding that value everywhere (left by an earlier backward): zeroing first keeps it out of every step."""
     model = make(seed, device, offset)
+    if stale is not None:
+        for p in model.parameters():
+            p.grad = torch.full_like(p, stale)
     result = mod.train_epoch(model, optimizer(model, lr), batches(seed, n_batches, device, offset, size))
     return {"losses": result, "params": [p.detach().clone() for p in model.parameters()]}
 

@@ -52,8 +52,8 @@ def uneven_sizes(rng, n):
     return [8] * (n - 1) + [int(torch.randint(1, 6, (1,), generator=rng))]
 
 
-def check_train(learner, seed, n, device, offset, what, size=8):
-    got = learner.probe("run_train", seed, n, 0.05, str(device), offset, size)
+def check_train(learner, seed, n, device, offset, what, size=8, stale=None):
+    got = learner.probe("run_train", seed, n, 0.05, str(device), offset, size, stale)
     want, params = reference_train(seed, n, 0.05, str(device), offset, size)
     losses = got.get("losses") if isinstance(got, dict) else None
     if not isinstance(losses, list) or len(losses) != n:
@@ -69,11 +69,14 @@ def check_train(learner, seed, n, device, offset, what, size=8):
 
 def test_train_matches_reference(learner, device, rng):
     """train_epoch takes one zero_grad/backward/step per batch: losses and parameters match a reference loop (the
-    last batch smaller), also with targets around 1e5 (where the loss must be computed as written, in float64)."""
+    last batch smaller), also with targets around 1e5 (where the loss must be computed as written, in float64), and
+    for a model that arrives with gradients left in .grad (zeroed before the first step, they never count)."""
     seed = int(torch.randint(0, 10_000, (1,), generator=rng))
     n = int(torch.randint(3, 7, (1,), generator=rng))
     check_train(learner, seed, n, device, 0.0, f"{n} batches, the last one smaller", uneven_sizes(rng, n))
     check_train(learner, 11, 3, device, OFFSET, "targets around 1e5")
+    check_train(learner, seed, 3, device, 0.0, "a model that arrives with .grad = 0.5 left from an earlier backward",
+                stale=0.5)
 
 
 def test_train_epoch_returns_only_floats(learner, device, rng):

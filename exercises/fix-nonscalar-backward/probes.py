@@ -49,13 +49,19 @@ def square_grad_twice(mod, x, preset_grad=None, non_leaf=False):
     return {"first": first, "second": second, "before": before, "after": _state(x)}
 
 
-def vjp(mod, name, x, v, A=None):
+def vjp(mod, name, x, v, A=None, preset_grad=None):
+    """With preset_grad, x.grad holds it before the call (a leaf x that requires grad)."""
+    if preset_grad is not None:
+        x.grad = preset_grad.clone()
     before = _state(x)
     out = mod.vjp(function(name, A), x, v)
     return {"value": out, "x_grad": x.grad, "before": before, "after": _state(x)}
 
 
-def jacobian(mod, name, x, A=None):
+def jacobian(mod, name, x, A=None, preset_grad=None):
+    """With preset_grad, x.grad holds it before the call (a leaf x that requires grad)."""
+    if preset_grad is not None:
+        x.grad = preset_grad.clone()
     before = _state(x)
     out = mod.jacobian(function(name, A), x)
     return {"value": out, "x_grad": x.grad, "before": before, "after": _state(x)}

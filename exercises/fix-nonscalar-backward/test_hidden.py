@@ -84,8 +84,9 @@ def test_vjp_matches_autograd(learner, device, rng):
 
 
 def test_vjp_leaves_x_alone(learner, device, rng):
-    """vjp works whether or not x requires grad, leaves x as it was, and gives zeros for a function whose output
-    does not depend on x (a constant, or one that depends only on a parameter)."""
+    """vjp works whether or not x requires grad, leaves x as it was (.grad included, also one the caller had set),
+    and gives zeros for a function whose output does not depend on x (a constant, or one that depends only on a
+    parameter)."""
     for requires_grad in (True, False):
         x = rand(rng, 5, device=device, requires_grad=requires_grad)
         v = rand(rng, 5, device=device)
@@ -93,6 +94,13 @@ def test_vjp_leaves_x_alone(learner, device, rng):
         _, want = torch_vjp(probes.function("softmax"), x.detach(), v)
         expect_close(got["value"], want, **TOL, what=f"vjp for x with requires_grad={requires_grad}")
         left_alone(got, f"vjp (x with requires_grad={requires_grad})")
+    x = rand(rng, 5, device=device, requires_grad=True)
+    v = rand(rng, 5, device=device)
+    preset = torch.full((5,), 7.0, dtype=torch.float64, device=device)
+    got = probe(learner, "vjp", "softmax", x, v, preset_grad=preset)
+    _, want = torch_vjp(probes.function("softmax"), x.detach(), v)
+    expect_close(got["value"], want, **TOL, what="vjp for a leaf x whose .grad is already set")
+    left_alone(got, "vjp (on a leaf x whose .grad is already set)")
     for name in ("constant", "param_only"):
         x = rand(rng, 2, device=device, requires_grad=True)
         got = probe(learner, "vjp", name, x, rand(rng, 3, device=device))
@@ -116,7 +124,7 @@ def test_jacobian_matches_autograd(learner, device, rng):
 def test_jacobian_constant_and_grad_state(learner, device, rng):
     """A function whose output does not depend on x (a constant, or one that depends only on a parameter) has a zero
     Jacobian of shape f(x).shape + x.shape, an output with no elements an empty one of that shape; x is left as it
-    was, whether or not it requires grad."""
+    was (.grad included, also one the caller had set), whether or not it requires grad."""
     for name in ("constant", "param_only"):
         x = rand(rng, 2, device=device, requires_grad=True)
         got = probe(learner, "jacobian", name, x)
@@ -133,3 +141,9 @@ def test_jacobian_constant_and_grad_state(learner, device, rng):
         expect_close(got["value"], torch_jacobian(probes.function("softmax"), x.detach()), **TOL,
                      what=f"jacobian of softmax for x with requires_grad={requires_grad}")
         left_alone(got, f"jacobian (x with requires_grad={requires_grad})")
+    x = rand(rng, 3, device=device, requires_grad=True)
+    preset = torch.full((3,), 7.0, dtype=torch.float64, device=device)
+    got = probe(learner, "jacobian", "softmax", x, preset_grad=preset)
+    expect_close(got["value"], torch_jacobian(probes.function("softmax"), x.detach()), **TOL,
+                 what="jacobian of softmax for a leaf x whose .grad is already set")
+    left_alone(got, "jacobian (on a leaf x whose .grad is already set)")

@@ -23,8 +23,8 @@ def sym(rng, n, device):
     return B + B.T
 
 
-def run(learner, which, name, x, v=None, A=None):
-    got = learner.probe("run", which, name, x, v, A=A)
+def run(learner, which, name, x, v=None, A=None, grad=None):
+    got = learner.probe("run", which, name, x, v, A=A, grad=grad)
     if not isinstance(got, dict):
         raise CheckFailure(f"{which} could not be run for {name}", f"received {summarize(got)}")
     return got
@@ -97,30 +97,36 @@ def test_x_without_elements(learner, device):
                      device=device), what=f"hessian at an x of shape {shape}")
 
 
-def _left_alone(got, what):
-    before, after = got["before"], got["after"]
-    if not isinstance(after.get("values"), torch.Tensor) or not torch.equal(after["values"], before["values"]):
+def _left_alone(got, what, x, grad=None):
+    """x after the call against what the judge sent (never against the worker's own report of "before")."""
+    after = got["after"]
+    if not isinstance(after.get("values"), torch.Tensor) or not torch.equal(after["values"], x.detach()):
         raise CheckFailure(f"{what} changed the values of x")
-    if after["requires_grad"] != before["requires_grad"]:
+    if after["requires_grad"] is not x.requires_grad:
         raise CheckFailure(f"{what} changed x.requires_grad: differentiate a detached copy of x instead")
-    if after["grad"] is not None:
+    if grad is None and after["grad"] is not None:
         raise CheckFailure(f"{what} wrote into x.grad: use torch.autograd.grad on a detached copy, not backward()")
+    if grad is not None and (not isinstance(after["grad"], torch.Tensor) or not torch.equal(after["grad"], grad)):
+        raise CheckFailure(f"{what} changed the .grad x arrived with (cleared, replaced or accumulated into it): use "
+                           "torch.autograd.grad on a detached copy, not backward()")
 
 
 def test_leaves_x_alone(learner, device, rng):
     """With x requiring grad or not, hvp and hessian are right, leave x.grad None and x's requires_grad and values
-    as they were."""
-    for requires_grad in (True, False):
+    as they were; and an x that arrives with a .grad (from an earlier backward) keeps that .grad as it was."""
+    for requires_grad, stale in ((True, False), (False, False), (True, True)):
         x = rand(rng, 4, device=device).requires_grad_(requires_grad)
         v = rand(rng, 4, device=device)
-        got = run(learner, "hvp", "softplus", x, v)
+        grad = rand(rng, 4, device=device) if stale else None
+        what = f"x with requires_grad={requires_grad}{' and a .grad' if stale else ''}"
+        got = run(learner, "hvp", "softplus", x, v, grad=grad)
         _, want = torch_hvp(probes.function("softplus"), x.detach(), v)
-        expect_close(got["value"], want, **TOL, what=f"hvp for x with requires_grad={requires_grad}")
-        _left_alone(got, f"hvp (x with requires_grad={requires_grad})")
-        got = run(learner, "hessian", "cubic", x)
+        expect_close(got["value"], want, **TOL, what=f"hvp for {what}")
+        _left_alone(got, f"hvp ({what})", x, grad)
+        got = run(learner, "hessian", "cubic", x, grad=grad)
         expect_close(got["value"], torch_hessian(probes.function("cubic"), x.detach()), **TOL,
-                     what=f"hessian for x with requires_grad={requires_grad}")
-        _left_alone(got, f"hessian (x with requires_grad={requires_grad})")
+                     what=f"hessian for {what}")
+        _left_alone(got, f"hessian ({what})", x, grad)
 
 
 N = 2048  # H is 2048 x 2048 float64 = 32 MiB; an hvp needs a few vectors of 16 KiB
