@@ -26,7 +26,8 @@ def build_vocab(sentences, min_freq=1):
 def encode(sentences, vocab, length):
     ### BEGIN SOLUTION
     rows = [[vocab.get(w, vocab["<unk>"]) for w in s][:length] for s in sentences]
-    return torch.tensor([r + [vocab["<pad>"]] * (length - len(r)) for r in rows], dtype=torch.long)
+    ids = torch.tensor([r + [vocab["<pad>"]] * (length - len(r)) for r in rows], dtype=torch.long)
+    return ids.reshape(len(sentences), length)  # (0, length), not (0,), for no sentences
     ### END SOLUTION
 
 

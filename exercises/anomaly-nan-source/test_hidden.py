@@ -239,8 +239,8 @@ def norm_case(rng, dtype):
 
 
 def test_row_norms(learner, device, rng):
-    """row_norms: values and gradients (for a random incoming gradient) equal the true norm's, zero rows get a zero
-    gradient, in float64 and float32, for contiguous and non-contiguous inputs; rows with no entries ((N, 0): norms
+    """row_norms: values and gradients (for a random incoming gradient) equal the true norm's (exactly 0 for a zero
+    row), zero rows get a zero gradient, in float64 and float32, for contiguous and non-contiguous inputs; rows with no entries ((N, 0): norms
     0) and no rows ((0, M)) are 2-D tensors too."""
     for dtype, (rtol, atol) in ((torch.float64, (1e-12, 1e-12)), (torch.float32, (1e-5, 1e-6))):
         base = norm_case(rng, dtype)
@@ -252,6 +252,9 @@ def test_row_norms(learner, device, rng):
             grad = torch.where(norm[:, None] > 0, x64 / norm.clamp_min(1e-300)[:, None], torch.zeros_like(x64))
             expect_close(got["out"], norm.to(dtype), what=f"row_norms(x) ({dtype}, {layout} input)", rtol=rtol,
                          atol=atol)
+            if bool((got["out"][norm == 0] != 0).any()):
+                raise CheckFailure(f"row_norms(x) of an all-zero row must be exactly 0 ({dtype}, {layout} input): it "
+                                   "is the L2 norm, with no eps added to the sum of squares or clamping it")
             expect_close(got["grad"], (g.double()[:, None] * grad).to(dtype), rtol=rtol, atol=atol,
                          what=f"the gradient of row_norms(x) ({dtype}, {layout} input, zero and small rows)")
         for shape in ((randint(rng, 1, 5), 0), (0, randint(rng, 1, 5))):

@@ -121,9 +121,9 @@ def test_groups_and_depthwise(learner, device, rng):
 
 def test_noncontiguous_inputs(learner, device, rng):
     """The same values in non-contiguous layouts (transposed, strided slices, channels-last, an expanded batch, a
-    strided bias) give the same result as contiguous ones."""
+    strided bias) give the same result as contiguous ones, with padding and without (where no F.pad copy is made)."""
     x, weight, b = data(rng, device, 1, 3, 4, 6, 7, 3, 2)
-    for args in (((2, 1), (1, 0), 1, 1), (1, "same", (1, 2), 1)):
+    for args in (((2, 1), (1, 0), 1, 1), (1, "same", (1, 2), 1), ((1, 2), 0, (2, 1), 1)):
         found = learner.probe("noncontiguous", x, weight, b, *args)
         if not isinstance(found, dict):
             raise CheckFailure("conv2d could not be run on non-contiguous inputs", f"received {summarize(found)}")

@@ -1,6 +1,8 @@
 """Hidden graders for fix-jit-fork: values on random and broadcast inputs, the forked sum, fork_all's results for
 several lists of functions and its traced forks and waits. Graphs are read here, in the judge."""
 
+import re
+
 import torch
 
 from grader.judge.checks import CheckFailure, expect_close, load_sibling
@@ -18,7 +20,8 @@ def _tensor(rng, shape, dtype, device):
 def test_script_values(learner, device, rng):
     """my_function returns the tuple (x + y, x * y) for random inputs of several shapes, broadcasting included, and
     of several dtypes (float32, float64, integers, mixed): each output has the dtype torch's x + y and x * y have,
-    with their values (no cast, no loss of precision)."""
+    with their values (no cast, no loss of precision); the function is scripted, not traced (its graph's inputs are
+    plain Tensors, not specialized to an example)."""
     f32, f64, i64, i32 = torch.float32, torch.float64, torch.int64, torch.int32
     for (xs, xd), (ys, yd) in ((((3,), f32), ((3,), f32)), (((2, 4), f32), ((2, 4), f32)),
                                (((3, 1), f32), ((4,), f32)), (((2, 3), f64), ((3,), f64)),
@@ -29,6 +32,10 @@ def test_script_values(learner, device, rng):
         got = learner.probe("script_facts", x, y)
         G.script_structure(got, what)
         G.expect_pair(got["out"], x, y, what)
+        header = got["graph"].split("):", 1)[0] if isinstance(got["graph"], str) else ""
+        if any(t.strip() != "Tensor" for t in re.findall(r"%[\w.]+ : ([^,\n]+)", header)):
+            raise CheckFailure("my_function must be scripted (@torch.jit.script): its graph's inputs are specialized to "
+                               "one example's types and shapes, as torch.jit.trace records them")
 
 
 def test_script_forks_the_sum(learner, device, rng):

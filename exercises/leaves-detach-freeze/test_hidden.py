@@ -93,7 +93,7 @@ def test_freeze_by_submodule(learner, device, rng):
     """Only the named submodule is frozen: 'enc' not 'encoder', '1' not '10' or '11', and nested names work; every
     parameter of the submodule is, also one tied with another module's (head.weight is embed.weight: it is listed
     once in named_parameters(), under its first name), and '' (the root, the first name named_modules() gives)
-    freezes the whole model."""
+    freezes the whole model; a parameter of the submodule already frozen before the call stays frozen."""
     x2, x3 = torch.randn(4, 2, generator=rng).to(device), torch.randn(4, 3, generator=rng).to(device)
     cases = (("two_encoders", "enc", x3, ["enc.0.weight", "enc.0.bias"]),
              ("two_encoders", "enc.0", x3, ["enc.0.weight", "enc.0.bias"]),
@@ -104,6 +104,16 @@ def test_freeze_by_submodule(learner, device, rng):
                                        "head.bias"]))
     for which, name, x, want in cases:
         check_freeze(learner, which, name, seed_of(rng), x, want)
+    # a parameter of the submodule that was frozen before the call ends frozen too (every parameter of the
+    # submodule gets requires_grad=False); whether the list names it is not graded here
+    seed, frozen = seed_of(rng), ["enc.0.weight", "enc.0.bias"]
+    got = learner.probe("run_freeze", "two_encoders", "enc", seed, x3, prefrozen=("enc.0.bias",))
+    flags, _ = expected_freeze("two_encoders", seed, x3, frozen, ("enc.0.bias",))
+    for param, rg in flags.items():
+        if not isinstance(got["requires_grad"], dict) or got["requires_grad"].get(param) is not rg:
+            raise CheckFailure(f"after freeze(model, 'enc'), {param} should {'' if rg else 'not '}require grad"
+                               + (" (it was frozen before the call: every parameter of the submodule ends frozen)"
+                                  if param == "enc.0.bias" else ""))
 
 
 def test_freeze_leaves_others_untouched(learner, device, rng):

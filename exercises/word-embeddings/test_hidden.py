@@ -31,7 +31,7 @@ def test_build_vocab(learner, rng):
 
 def test_encode(learner, rng):
     """encode maps unknown words to <unk>, pads with <pad> and truncates to the length, as an int64 (N, length) tensor,
-    for a vocabulary from build_vocab and for one whose <pad> and <unk> have other ids."""
+    for a vocabulary from build_vocab and for one whose <pad> and <unk> have other ids; (0, length) for no sentences."""
     vocab = reference_vocab(corpus(rng, 6))
     sentences = corpus(rng, 5) + [[], ["zzz"] * 9, WORDS[:4] + ["zzz"] + WORDS[4:9]]  # the last: truncated, all distinct
     want = torch.tensor([([vocab.get(w, 1) for w in s][:6] + [0] * 6)[:6] for s in sentences])
@@ -43,6 +43,8 @@ def test_encode(learner, rng):
     want = torch.tensor([([other.get(w, 5) for w in s][:4] + [3] * 4)[:4] for s in sentences])
     expect_close(learner.probe("encode", sentences, other, 4), want,
                  what="encode(..., length=4) with a vocabulary whose <pad> is 3 and <unk> is 5")
+    expect_close(learner.probe("encode", [], vocab, 6), torch.zeros(0, 6, dtype=torch.int64),
+                 what="encode([], vocab, 6): no sentences give an empty (0, length) tensor")
 
 
 def random_weights(rng, device, V=9, D=4, C=3, pad=0, dtype=torch.float64):
