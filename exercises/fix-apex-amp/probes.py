@@ -15,14 +15,17 @@ def make(seed, device="cpu"):
     return model, opt, scaler
 
 
-def data(seed, steps, device="cpu"):
+def data(seed, steps, device="cpu", target_dtype=None):
     g = torch.Generator().manual_seed(seed + 1)
-    return [(torch.randn(16, 6, generator=g).to(device), torch.randn(16, 2, generator=g).to(device)) for _ in range(steps)]
+    dtype = getattr(torch, target_dtype) if target_dtype else torch.float32
+    return [(torch.randn(16, 6, generator=g).to(device), torch.randn(16, 2, generator=g).to(device, dtype))
+            for _ in range(steps)]
 
 
-def batches(seed, steps, bad_step=None, bad_value=None, device="cpu"):
-    """The batches, with one target entry set to inf or nan at bad_step (that step's gradients are not finite)."""
-    out = data(seed, steps, device)
+def batches(seed, steps, bad_step=None, bad_value=None, device="cpu", target_dtype=None):
+    """The batches, with one target entry set to inf or nan at bad_step (that step's gradients are not finite); the
+    targets in target_dtype ("bfloat16") if given, else float32."""
+    out = data(seed, steps, device, target_dtype)
     if bad_step is not None:
         x, y = out[bad_step]
         y = y.clone()
@@ -48,19 +51,19 @@ def native_step(model, opt, scaler, x, y):
     return loss.item()
 
 
-def reference(seed, steps, bad_step=None, bad_value=None, device="cpu"):
+def reference(seed, steps, bad_step=None, bad_value=None, device="cpu", target_dtype=None):
     """The judge's trajectory: native AMP, one intra-op thread like the worker."""
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
         model, opt, scaler = make(seed, device)
         return [_record(model, scaler, native_step(model, opt, scaler, x, y))
-                for x, y in batches(seed, steps, bad_step, bad_value, device)]
+                for x, y in batches(seed, steps, bad_step, bad_value, device, target_dtype)]
     finally:
         torch.set_num_threads(threads)
 
 
-def run(mod, seed, steps, bad_step=None, bad_value=None, device="cpu"):
+def run(mod, seed, steps, bad_step=None, bad_value=None, device="cpu", target_dtype=None):
     """The learner's amp_step on the same batches; what it returned and left behind after every step. autocast's
     default dtype is set to float16 meanwhile (as on a GPU): the task asks for bfloat16 explicitly."""
     model, opt, scaler = make(seed, device)
@@ -69,6 +72,6 @@ def run(mod, seed, steps, bad_step=None, bad_value=None, device="cpu"):
     torch.set_autocast_dtype(device_type, torch.float16)
     try:
         return [_record(model, scaler, mod.amp_step(model, opt, scaler, x, y))
-                for x, y in batches(seed, steps, bad_step, bad_value, device)]
+                for x, y in batches(seed, steps, bad_step, bad_value, device, target_dtype)]
     finally:
         torch.set_autocast_dtype(device_type, default)

@@ -36,10 +36,15 @@ def compare(got, want, what):
 
 
 def test_matches_native_amp(learner, device, rng):
-    """Five steps give, step by step, the losses, gradients, parameters and scale of autocast(bfloat16) + GradScaler."""
+    """Five steps give, step by step, the losses, gradients, parameters and scale of autocast(bfloat16) + GradScaler;
+    also with bfloat16 targets, where only a loss computed under autocast (mse_loss is on autocast's float32 list) is
+    native AMP's: outside autocast it would be computed in bfloat16."""
     seed = int(torch.randint(0, 10_000, (1,), generator=rng))
     compare(learner.probe("run", seed, 5, None, None, str(device)), P.reference(seed, 5, None, None, str(device)),
             "five good steps")
+    seed = int(torch.randint(0, 10_000, (1,), generator=rng))
+    compare(learner.probe("run", seed, 3, None, None, str(device), "bfloat16"),
+            P.reference(seed, 3, None, None, str(device), "bfloat16"), "three good steps with bfloat16 targets y")
 
 
 def test_overflow_step_skipped(learner, device, rng):
