@@ -1,10 +1,12 @@
 """Grade corpus files (and ban attacks) under several seeds: a verdict must never depend on the seed.
 
     .venv/bin/python bench/corpus_seeds.py [EXERCISE_ID ...] [--seeds 5] [--first-seed 1] [--right-only]
+                                           [--corpus DIR]
 
 For every tests/corpus/<id>/wrong_*.py the script reports the seeds under which it got full marks
 (a mutant caught only by some seeds is a flaky grader), and for every right_*.py the seeds under
-which it lost points. With --right-only it grades only the reference solution and the right_*.py files, the sweep
+which it lost points. --corpus grades another folder laid out the same way (DIR/<id>/wrong_*.py,
+DIR/<id>/right_*.py), for example a blind round's files before they join tests/corpus. With --right-only it grades only the reference solution and the right_*.py files, the sweep
 that finds tolerances too tight for some draws (a right answer that loses points one run in a hundred). Exit status 0 only when every verdict is the same under every seed.
 """
 
@@ -28,6 +30,8 @@ def main() -> int:
     parser.add_argument("ids", nargs="*")
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--first-seed", type=int, default=1)
+    parser.add_argument("--corpus", type=Path, default=ROOT / "tests" / "corpus",
+                        help="folder of <id>/wrong_*.py and <id>/right_*.py files (default tests/corpus)")
     parser.add_argument("--right-only", action="store_true",
                         help="grade only solutions/<id>.py and the right_*.py files")
     args = parser.parse_args()
@@ -38,7 +42,7 @@ def main() -> int:
     exercises = [bank.load(i) for i in ids]
     with WorkerPool(preload=tuple(m for ex in exercises for m in ex.preload)) as pool:
         for ex in exercises:
-            files = sorted((ROOT / "tests" / "corpus" / ex.id).glob("*.py"))
+            files = sorted((args.corpus / ex.id).glob("*.py"))
             if args.right_only:
                 files = [ROOT / "solutions" / f"{ex.id}.py"] + [f for f in files if f.stem.startswith("right_")]
             for path in files:
