@@ -1,6 +1,6 @@
 """Trusted helpers for fix-nonscalar-backward, run in the worker (and in the judge, for the references): the functions,
 by name, and the calls. The probes only call the learner's functions and report what they returned and x's state
-around each call; every comparison is in the graders."""
+after each call; every comparison (with the x the judge sent) is in the graders."""
 
 import torch
 
@@ -33,7 +33,7 @@ def _state(x):
 
 
 def square_grad_twice(mod, x, preset_grad=None, non_leaf=False):
-    """Call square_grad twice on the same tensor; report both results and x's state before and after.
+    """Call square_grad twice on the same tensor; report both results and x's state after them.
 
     With non_leaf, x is the result of an operation on a leaf that requires grad (x = base * 1), as when the caller
     passes an intermediate of its own graph. With preset_grad, x.grad holds it before the calls."""
@@ -42,26 +42,23 @@ def square_grad_twice(mod, x, preset_grad=None, non_leaf=False):
         x = base * 1.0
     if preset_grad is not None:
         x.grad = preset_grad.clone()
-    before = _state(x)
     first = mod.square_grad(x)
     first = first.detach().clone() if isinstance(first, torch.Tensor) else first
     second = mod.square_grad(x)
-    return {"first": first, "second": second, "before": before, "after": _state(x)}
+    return {"first": first, "second": second, "after": _state(x)}
 
 
 def vjp(mod, name, x, v, A=None, preset_grad=None):
     """With preset_grad, x.grad holds it before the call (a leaf x that requires grad)."""
     if preset_grad is not None:
         x.grad = preset_grad.clone()
-    before = _state(x)
     out = mod.vjp(function(name, A), x, v)
-    return {"value": out, "x_grad": x.grad, "before": before, "after": _state(x)}
+    return {"value": out, "x_grad": x.grad, "after": _state(x)}
 
 
 def jacobian(mod, name, x, A=None, preset_grad=None):
     """With preset_grad, x.grad holds it before the call (a leaf x that requires grad)."""
     if preset_grad is not None:
         x.grad = preset_grad.clone()
-    before = _state(x)
     out = mod.jacobian(function(name, A), x)
-    return {"value": out, "x_grad": x.grad, "before": before, "after": _state(x)}
+    return {"value": out, "x_grad": x.grad, "after": _state(x)}
