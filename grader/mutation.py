@@ -676,8 +676,11 @@ class Grading:
         return not self.prep_failed and (self.status != "graded" or not self.full_marks)
 
 
-def grade_file(exercise_id: str, path: str, seed: int, wall_s: float | None, pool: Any) -> Grading:
-    """Grade one file with the exercise's public and hidden graders, within ``wall_s`` if given."""
+def grade_file(exercise_id: str, path: str, seed: int, wall_s: float | None, pool: Any,
+               verdict_only: bool = False) -> Grading:
+    """Grade one file with the exercise's public and hidden graders, within ``wall_s`` if given.
+
+    ``verdict_only`` (a mutant): stop at the first grader that fails, which is enough to call it killed."""
     from grader.judge.grading import grade, limits_for
 
     ex = bank.load(exercise_id)
@@ -685,11 +688,11 @@ def grade_file(exercise_id: str, path: str, seed: int, wall_s: float | None, poo
     if wall_s is not None:
         limits = dataclasses.replace(limits, wall_s=min(limits.wall_s, wall_s))
     try:
-        r = grade(ex, Path(path), seed=seed, limits=limits, pool=pool)
+        r = grade(ex, Path(path), seed=seed, limits=limits, pool=pool, verdict_only=verdict_only)
     except Exception as e:  # noqa: BLE001 - prep's own failure, reported as such
         return Grading(seed, "infra_error", 0.0, ex.max_score, False, (), 0.0,
                        f"prep failed while grading ({type(e).__name__}: {e})", prep_failed=True)
-    failed = tuple(t.name for t in r.tests if t.outcome != "passed")
+    failed = tuple(t.name for t in r.tests if t.outcome not in ("passed", "not_run"))
     return Grading(seed, r.status, float(r.score), float(r.max_score), r.full_marks, failed, r.duration_s, r.message)
 
 
@@ -722,12 +725,12 @@ def serve() -> None:
     with WorkerPool(preload=preload) as pool:
         warm_up_judge(preload)
         for line in sys.stdin:
-            exercise_id, path, seed, wall_s = json.loads(line)
-            g = grade_file(exercise_id, path, seed, wall_s, pool)
+            exercise_id, path, seed, wall_s, verdict_only = json.loads(line)
+            g = grade_file(exercise_id, path, seed, wall_s, pool, verdict_only)
             answers.write(json.dumps(dataclasses.asdict(g)) + "\n")
 
 
-Task = tuple[str, str, int, "float | None"]  # (exercise id, path, seed, wall budget)
+Task = tuple[str, str, int, "float | None", bool]  # (exercise id, path, seed, wall budget, verdict only)
 
 
 class _JudgeProcess:
@@ -816,7 +819,8 @@ class Judges:
         if not self.judges:
             out = []
             for task in tasks:
-                out.append(grade_file(*task, pool=self.pool))
+                exercise_id, path, seed, wall_s, verdict_only = task
+                out.append(grade_file(exercise_id, path, seed, wall_s, self.pool, verdict_only))
                 if on_done:
                     on_done()
             return out
@@ -997,7 +1001,8 @@ def mutation_test(ex: bank.Exercise, judges: Judges, *, max_mutants: int = DEFAU
         if on_progress:
             on_progress(ex.id, done[0], total[0])
 
-    reference = judges.grade([(ex.id, str(ex.solution_path), s, None) for s in seeds], tick)
+    # the reference gets every grader (a failure is reported by name); a mutant only needs its verdict
+    reference = judges.grade([(ex.id, str(ex.solution_path), s, None, False) for s in seeds], tick)
     bad = [g for g in reference if g.kills or g.prep_failed]
     if bad:
         g = bad[0]
@@ -1017,20 +1022,20 @@ def mutation_test(ex: bank.Exercise, judges: Judges, *, max_mutants: int = DEFAU
             p = Path(tmp) / f"mutant{i:04d}.py"
             p.write_text(m.source, encoding="utf-8")
             paths.append(str(p))
-        first = judges.grade([(ex.id, p, seeds[0], report.budget_s) for p in paths], tick)
+        first = judges.grade([(ex.id, p, seeds[0], report.budget_s, True) for p in paths], tick)
         # A timeout may be the machine's load, not the mutant: confirm it with a 3x longer budget.
         slow = [i for i, g in enumerate(first) if g.status == "timeout"]
         longer = min(wall, BUDGET_FACTOR * report.budget_s)
         if slow and longer > report.budget_s:
             total[0] += len(slow)
-            for i, g in zip(slow, judges.grade([(ex.id, paths[i], seeds[0], longer) for i in slow], tick)):
+            for i, g in zip(slow, judges.grade([(ex.id, paths[i], seeds[0], longer, True) for i in slow], tick)):
                 first[i] = g
         results = [MutantResult(m, "equivalent" if m.id in marked else ("killed" if g.kills else "survived"), [g],
                                 marked[m.id].reason if m.id in marked else "")
                    for m, g in zip([*chosen, *equivalent], first)]
         again = [i for i, r in enumerate(results) if r.verdict == "survived"]
         total[0] += len(again) * (len(seeds) - 1)
-        tasks = [(ex.id, paths[i], s, report.budget_s) for i in again for s in seeds[1:]]
+        tasks = [(ex.id, paths[i], s, report.budget_s, True) for i in again for s in seeds[1:]]
         more = judges.grade(tasks, tick)
         for k, i in enumerate(again):
             gs = more[k * (len(seeds) - 1):(k + 1) * (len(seeds) - 1)]

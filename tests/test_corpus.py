@@ -24,7 +24,7 @@ def _id(path):
 
 @pytest.mark.parametrize("path", [p for p in FILES if p.stem.startswith("wrong_")], ids=_id)
 def test_wrong_solution_never_gets_full_marks(path, grade_file):
-    result = grade_file(path.parent.name, path)
+    result = grade_file(path.parent.name, path, verdict_only=True)  # stops at the first grader that fails
     assert result.status != "infra_error", f"{_id(path)}: {result.message} {[t.message for t in result.tests]}"
     assert not result.full_marks, f"{_id(path)} got full marks: the graders miss this mistake"
 
@@ -51,3 +51,26 @@ def test_corpus_folders_name_real_exercises():
     ids = set(bank.exercise_ids())
     strays = sorted({p.parent.name for p in FILES} - ids)
     assert not strays, f"corpus folders without an exercise: {strays}"
+
+
+def test_verdict_only_grading_stops_at_the_first_failure_with_the_same_verdict(grade_file):
+    """The corpus's wrong files are graded verdict-only (faster): the verdict is the full grading's, the one
+    grader that failed failed in the full grading too (same message), those that ran before it passed there
+    too, and the graders after it are 'not_run', with no points. A right file still runs every grader."""
+    ex = bank.load("autograd-mul")
+    path = CORPUS / "autograd-mul" / "wrong_swapped_gradients.py"
+    full = grade_file(ex.id, path, seed=3)
+    quick = grade_file(ex.id, path, seed=3, verdict_only=True)
+    assert not full.full_marks and not quick.full_marks and quick.status == full.status == "graded"
+    assert [t.name for t in quick.tests] == [t.name for t in full.tests] == list(ex.points)
+    by_name = {t.name: t for t in full.tests}
+    failed = [t for t in quick.tests if t.outcome == "failed"]
+    assert len(failed) == 1 and by_name[failed[0].name].outcome == "failed"
+    assert failed[0].message == by_name[failed[0].name].message
+    passed = [t for t in quick.tests if t.outcome == "passed"]
+    assert all(by_name[t.name].outcome == "passed" for t in passed)
+    not_run = [t for t in quick.tests if t.outcome == "not_run"]
+    assert not_run and all(t.points == 0 for t in not_run) and len(passed) + 1 + len(not_run) == len(ex.points)
+    assert quick.score == sum(t.points for t in passed) < full.max_score
+    right = grade_file(ex.id, CORPUS / "autograd-mul" / "right_explicit_reduction.py", seed=3, verdict_only=True)
+    assert right.full_marks and all(t.outcome == "passed" for t in right.tests)

@@ -41,10 +41,13 @@ def limits_for(exercise: Exercise, override: Limits | None = None) -> Limits:
 
 
 def grade(exercise: Exercise, path: Path, *, seed: int | None = None, limits: Limits | None = None,
-          python: str | None = None, pool: Any = None) -> Result:
+          python: str | None = None, pool: Any = None, verdict_only: bool = False) -> Result:
     """Grade the file at ``path``; never raises for anything the submission does.
 
     With ``pool`` (a ``WorkerPool``) the worker is forked from a warm zygote instead of spawned.
+    ``verdict_only`` stops at the first grader that fails: enough to know that the file does not get
+    full marks (the wrong files of the corpus), and the graders after it are reported as not run.
+    Learners and instructors always get every grader.
     """
     started = time.monotonic()
     seed = secrets.randbelow(2**31) if seed is None else seed
@@ -93,7 +96,7 @@ def grade(exercise: Exercise, path: Path, *, seed: int | None = None, limits: Li
                                                             f"this exercise rules out: {e.message}{_where(e)}"))
             return early("not_gradable", sub.name_cells(f"your code raised {e.summary()} while it was being loaded; "
                                                         "fix that first (it runs before any grader)"))
-        result = _run_graders(exercise, learner, seed, sub.source, session)
+        result = _run_graders(exercise, learner, seed, sub.source, session, verdict_only=verdict_only)
         for t in result.tests:  # a notebook's line numbers name the cell they are in
             t.message = sub.name_cells(t.message)
     except WorkerDied as e:
@@ -137,7 +140,8 @@ def _hidden_names(exercise: Exercise) -> set[str]:
     return {n for n in exercise.points if f"def {n.split('[', 1)[0]}(" in text}
 
 
-def _run_graders(exercise: Exercise, learner: Any, seed: int, source: str, session: WorkerSession) -> Result:
+def _run_graders(exercise: Exercise, learner: Any, seed: int, source: str, session: WorkerSession, *,
+                 verdict_only: bool = False) -> Result:
     import pytest
 
     from grader.judge.plugin import GradingPlugin
@@ -148,6 +152,8 @@ def _run_graders(exercise: Exercise, learner: Any, seed: int, source: str, sessi
             "--noconftest", "--import-mode=importlib", "--assert=plain"]
     for name in UNUSED_PYTEST_PLUGINS:
         args += ["-p", f"no:{name}"]
+    if verdict_only:
+        args.append("--exitfirst")
     saved_env = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # no third-party plugin takes part in grading
     before = set(sys.modules)
@@ -163,11 +169,17 @@ def _run_graders(exercise: Exercise, learner: Any, seed: int, source: str, sessi
                 del sys.modules[name]
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         raise InfraError(f"pytest could not run the graders of {exercise.id} (exit code {int(code)})")
-    return aggregate(exercise, plugin, session)
+    return aggregate(exercise, plugin, session, stopped_early=verdict_only)
 
 
-def aggregate(exercise: Exercise, plugin: Any, session: WorkerSession) -> Result:
-    """Fold per-device records into one outcome per grader, with points and messages."""
+NOT_RUN = "not run: grading stopped at the first grader that failed"
+
+
+def aggregate(exercise: Exercise, plugin: Any, session: WorkerSession, *, stopped_early: bool = False) -> Result:
+    """Fold per-device records into one outcome per grader, with points and messages.
+
+    ``stopped_early``: pytest stopped at the first failure, so graders without records are "not_run"
+    (no points) instead of a mismatch between the graders and exercise.toml."""
     from grader.judge.plugin import KNOWN_DEVICES
 
     by_grader: dict[str, list[Any]] = {}
@@ -175,12 +187,17 @@ def aggregate(exercise: Exercise, plugin: Any, session: WorkerSession) -> Result
         by_grader.setdefault(rec.grader, []).append(rec)
     unknown = sorted(set(by_grader) - set(exercise.points))
     missing = sorted(set(exercise.points) - set(by_grader))
-    if unknown or missing:
+    stopped = stopped_early and any(r.outcome == "failed" for r in plugin.records)
+    if unknown or (missing and not stopped):
         raise InfraError(f"{exercise.id}: graders and exercise.toml [points] disagree "
                          f"(no points for: {unknown or 'none'}; points for graders that do not exist: {missing or 'none'})")
     tests: list[GraderOutcome] = []
     status = "graded"
+    hidden_names = _hidden_names(exercise) if missing else set()
     for name, max_points in exercise.points.items():
+        if name not in by_grader:  # only when stopped at a failure (checked above)
+            tests.append(GraderOutcome(name, "not_run", 0.0, max_points, NOT_RUN, name in hidden_names))
+            continue
         recs = by_grader[name]
         ran = [r for r in recs if r.outcome != "skipped"]
         skipped = sorted({r.device for r in recs if r.outcome == "skipped" and r.device})

@@ -15,7 +15,7 @@ OUTCOMES = ("passed", "failed", "error")
 @dataclass
 class GraderOutcome:
     name: str
-    outcome: str  # passed / failed / error (error: the grader itself broke, an infra_error)
+    outcome: str  # passed / failed / error (the grader itself broke, an infra_error) / not_run (verdict-only grading)
     points: float
     max_points: float
     message: str
