@@ -113,10 +113,11 @@ class Exercise:
 
     @property
     def measures_worker(self) -> bool:
-        """Whether its graders measure the worker from outside (``learner.measure()``, ``learner.memory()``):
+        """Whether its graders measure the worker from outside (``learner.measure()``, ``learner.memory()``,
+        ``learner.fresh()``):
         then its worker may start no other process (a child that did the work and exited would leave no trace
         in the worker's own figures)."""
-        return any(p.exists() and re.search(r"learner\.(measure|memory)\(", p.read_text(encoding="utf-8"))
+        return any(p.exists() and re.search(r"learner\.(measure|memory|fresh)\(", p.read_text(encoding="utf-8"))
                    for p in (self.public_graders, self.hidden_graders))
 
     @property

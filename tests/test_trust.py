@@ -736,3 +736,34 @@ def test_tempfile_in_a_forked_worker_uses_its_scratch_folder(tmp_path, grade_fil
         "import torch", "import os, tempfile, torch\ntorch.save(torch.ones(1), os.path.join(tempfile.mkdtemp(), 'm.pt'))", 1))
     result = grade_file("autograd-mul", path)
     assert result.full_marks, result.message or [(t.name, t.message) for t in result.tests if t.outcome != "passed"]
+
+
+@pytest.mark.parametrize("attack", ["prealloc", "prealloc_small", "balloon"])
+def test_memory_taken_in_advance_cannot_hide_a_measured_call(attack, grade_file):
+    """hvp that forms H in memory it took before the measured call (a buffer allocated at import, for every size or
+    only for the small one; or a balloon released at the start of hvp to make room for H) shows no growth in the
+    worker the graders use: each of these got full marks. The measurement now runs in a fresh worker whose size
+    the judge reads before the submission loads, and refuses a call that starts with more than 1 MiB taken
+    in advance."""
+    attacks = ROOT / "tests" / "measure_attacks"
+    result = grade_file("hessian-vector-product", attacks / f"hessian_vector_product_{attack}.py", seed=5)
+    outcome = {t.name: (t.outcome, t.message) for t in result.tests}
+    assert outcome["test_hvp_never_forms_the_hessian"][0] == "failed", outcome
+    assert outcome["test_hessian_matches_autograd"][0] == "passed", outcome  # the rest of the file runs as before
+    assert outcome["test_hvp_matches_autograd"][0] == "passed", outcome
+    # the buffer (or balloon) is held when the call starts: refused before it runs, and told why
+    assert "already held" in outcome["test_hvp_never_forms_the_hessian"][1], outcome
+
+
+def test_a_fresh_measuring_worker_leaves_room_for_a_right_answer(grade_file, tmp_path):
+    """The reference passes the fresh-worker measurement (the worker is warmed up before the judge reads its size),
+    and so does a right file that keeps a small table at import (256 KiB, under the 1 MiB room)."""
+    source = (ROOT / "solutions" / "hessian-vector-product.py").read_text(encoding="utf-8")
+    for name, text in (("reference.py", source),
+                       ("table.py", source.replace("import torch\n", "import torch\n\n_TABLE = torch.ones(32768, "
+                                                   "dtype=torch.float64)  # 256 KiB kept from import\n", 1))):
+        assert name == "reference.py" or "_TABLE" in text
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        result = grade_file("hessian-vector-product", path, seed=5)
+        assert result.full_marks, (name, [(t.name, t.message) for t in result.tests if t.outcome != "passed"])

@@ -130,20 +130,24 @@ def test_leaves_x_alone(learner, device, rng):
 
 
 N = 2048  # H is 2048 x 2048 float64 = 32 MiB; an hvp needs a few vectors of 16 KiB
+ROOM = 2**20  # what the submission may hold when a measured hvp starts, above the worker's size before it loaded
 
 
 def test_hvp_never_forms_the_hessian(learner):
     """hvp never forms H, at any size: at n = 2048 (H would be 32 MiB) and at n = 1024 (8 MiB, where a "small n"
     shortcut that builds H and multiplies would still show) the worker's peak memory during hvp, measured from
-    outside, stays far below the size of H, and the product is right."""
+    outside, stays well below the size of H (5/8 of it: a right hvp needs a few MiB, forming H at least all of it),
+    and the product is right. Each size is measured in a fresh worker that may hold at most 1 MiB more than before
+    the submission was loaded: memory taken in advance (a buffer allocated at import and filled with H during hvp,
+    or released to make room for it) would hide the Hessian from the measurement."""
     for n in (N, N // 2):
         size = n * n * 8
-        with learner.measure() as m:
-            got = learner.probe("hvp_big", n)
+        with learner.fresh(warm="warm_up") as clean, clean.measure(room=ROOM) as m:
+            got = clean.probe("hvp_big", n)
         x, v = probes.big_inputs(n)
         _, want = torch_hvp(probes.function("cubic"), x, v)
         expect_close(got, want, **TOL, what=f"hvp for a dense Hessian at n = {n} (on the CPU)")
-        if m.peak_growth > size // 2:
+        if m.peak_growth > size * 5 // 8:
             raise CheckFailure(f"hvp raised the worker's memory by {m.peak_growth / 2**20:.0f} MiB at n = {n}, where "
                                f"the Hessian takes {size / 2**20:.0f} MiB: it forms H (or something as large), even "
                                "if only for some sizes; differentiate the scalar g . v instead, whatever n is")

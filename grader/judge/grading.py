@@ -66,8 +66,9 @@ def grade(exercise: Exercise, path: Path, *, seed: int | None = None, limits: Li
         return early("not_gradable", str(e))
     extra["sha256"] = sub.sha256
 
-    session = WorkerSession(limits=limits_for(exercise, limits), python=python or sys.executable, pool=pool,
-                            preload=exercise.preload)
+    limits = limits_for(exercise, limits)
+    python = python or sys.executable
+    session = WorkerSession(limits=limits, python=python, pool=pool, preload=exercise.preload)
     try:
         session.start()
         # The worker is importing torch now; the judge imports and warms its own side meanwhile.
@@ -76,18 +77,13 @@ def grade(exercise: Exercise, path: Path, *, seed: int | None = None, limits: Li
         warm_up_judge(exercise.preload)
         session.wait_ready()
         learner = Learner(session, sub.source)
-        probes = str(exercise.probes_path) if exercise.probes_path else None
-        if probes and pool is not None:
-            probes = pool.visible(probes)
+        prepare = _prepare_request(exercise, pool)
         # Two steps: the seal and the probes first, while no learner code exists in the worker, so that
         # only that reply can say "prep failed"; from the learner's source on, every error is the learner's
         # (learner code can write a forged reply to the pipe, so a reply cannot vouch for itself).
-        try:
-            session.request({"op": "prepare", "probes": probes, "bans": list(exercise.bans),
-                             "ban_ops": list(exercise.ban_ops), "autograd": exercise.autograd,
-                             "one_process": exercise.measures_worker})
-        except LearnerError as e:
-            raise InfraError(f"the exercise's probes or bans failed to load in the worker: {e.message}") from None
+        _prepare(session, prepare)
+        if exercise.measures_worker:
+            learner.open_fresh = lambda warm: _fresh_learner(exercise, sub, limits, python, pool, prepare, warm)
         try:
             session.request({"op": "load", "source": sub.source, "filename": sub.filename})
         except LearnerError as e:
@@ -108,6 +104,49 @@ def grade(exercise: Exercise, path: Path, *, seed: int | None = None, limits: Li
     result.seed, result.submission, result.sha256 = seed, str(path), sub.sha256
     result.duration_s = time.monotonic() - started
     return result
+
+
+def _prepare_request(exercise: Exercise, pool: Any) -> dict[str, Any]:
+    probes = str(exercise.probes_path) if exercise.probes_path else None
+    if probes and pool is not None:
+        probes = pool.visible(probes)
+    return {"op": "prepare", "probes": probes, "bans": list(exercise.bans), "ban_ops": list(exercise.ban_ops),
+            "autograd": exercise.autograd, "one_process": exercise.measures_worker}
+
+
+def _prepare(session: WorkerSession, prepare: dict[str, Any]) -> None:
+    try:
+        session.request(prepare)
+    except LearnerError as e:
+        raise InfraError(f"the exercise's probes or bans failed to load in the worker: {e.message}") from None
+
+
+def _fresh_learner(exercise: Exercise, sub: Any, limits: Limits, python: str, pool: Any,
+                   prepare: dict[str, Any], warm: str | None) -> Any:
+    """A second worker for one measurement (``learner.fresh()``): started and prepared like the first, then
+    warmed up by prep's own code (autograd's one-off costs: its engine's threads, first allocations; and the
+    probe ``warm``, which runs the computation a right answer does at a small size), and its memory read, all
+    before the learner's code is loaded into it. A measured call there starts from memory
+    the learner's code could not have taken in advance, except what its import took, which
+    ``Learner.measure(room=...)`` bounds."""
+    from grader.judge.remote import Learner
+
+    session = WorkerSession(limits=limits, python=python, pool=pool, preload=exercise.preload)
+    try:
+        session.start()
+        session.wait_ready()
+        _prepare(session, prepare)
+        try:
+            session.request({"op": "warm", "probe": warm})
+        except LearnerError as e:
+            raise InfraError(f"the measuring worker could not warm up: {e.message}") from None
+        learner = Learner(session, sub.source)
+        learner.rss_floor = learner.memory()
+        session.request({"op": "load", "source": sub.source, "filename": sub.filename})
+    except BaseException:
+        session.close()
+        raise
+    return learner
 
 
 def warm_up_judge(modules: tuple[str, ...] = ()) -> None:

@@ -20,7 +20,7 @@ import torch
 
 from grader import wire
 from grader.judge.failure import CheckFailure
-from grader.judge.session import WorkerSession
+from grader.judge.session import InfraError, WorkerSession
 
 INFO_ATTR = "_prep_wire_info"
 
@@ -36,6 +36,10 @@ class Learner:
     def __init__(self, session: WorkerSession, source: str = "") -> None:
         self.session = session
         self.source = source  # the submitted source text, for static checks on the judge's side
+        # What the worker held before the learner's code was loaded (set in a fresh worker, see fresh()):
+        # measure(room=...) compares the worker with it when a measured block starts.
+        self.rss_floor: int | None = None
+        self.open_fresh: Callable[[str | None], "Learner"] | None = None  # set by grade() where graders measure
 
     # ---------------------------------------------------------------- basic calls
 
@@ -68,7 +72,31 @@ class Learner:
         return int(figures["rss"])
 
     @contextmanager
-    def measure(self) -> Iterator["Measurement"]:
+    def fresh(self, warm: str | None = None) -> Iterator["Learner"]:
+        """The same submission in a second, fresh worker, for one measurement::
+
+            with learner.fresh(warm="warm_up") as clean, clean.measure(room=2**20) as m:
+                clean.probe("hvp_big", n)
+
+        Memory measured in the worker the graders have been using starts from whatever earlier calls and
+        the learner's import left there, which a learner can arrange on purpose (a buffer taken in advance
+        and filled inside the measured call). The fresh worker is warmed up by prep's own code (autograd once,
+        then the probe named ``warm``, called with no submission: the computation a right answer does, at a
+        small size, so that one-off costs do not count) and its size read before the learner's code is loaded,
+        so ``measure(room=...)`` can bound what the learner's code holds when the block starts. It is closed at
+        the end of the block.
+        """
+        if self.open_fresh is None:
+            raise InfraError("learner.fresh() is only available while grade() grades an exercise whose graders "
+                             "measure the worker")
+        other = self.open_fresh(warm)
+        try:
+            yield other
+        finally:
+            other.session.close()
+
+    @contextmanager
+    def measure(self, *, room: int | None = None) -> Iterator["Measurement"]:
         """Measure the worker from outside across the requests made inside the block::
 
             with learner.measure() as m:
@@ -79,11 +107,26 @@ class Learner:
         judge or the zygote, never reported by the worker: learner code cannot rewrite them. Use a
         size where the forbidden approach is asymptotically larger, so allocator noise (a few MB)
         cannot decide the verdict.
+
+        Memory the worker already holds when the block starts can be reused or released inside it, and then
+        hides what the block allocates (a buffer taken at import and filled with the forbidden matrix).
+        ``room`` bounds it, in a worker from ``fresh()``: the most the worker may hold above what it held
+        before the learner's code was loaded (``held_before``); more fails the grader before the block runs.
+        A check whose verdict rests on a size S passes ``room`` well below S / 2.
         """
+        if room is not None and self.rss_floor is None:
+            raise InfraError("measure(room=...) needs a worker from learner.fresh()")
         before = self.session.measure(reset=True)
         _refuse_hidden(before)
+        held = max(0, int(before["rss"]) - self.rss_floor) if self.rss_floor is not None else 0
+        if room is not None and held > room:
+            raise CheckFailure(
+                f"before a call whose memory prep measures, the worker already held {held / 2**20:.0f} MiB more than "
+                "before your code was loaded (memory taken at import, or kept from an earlier call). Memory held in "
+                "advance can be reused or released inside the call and hide what it allocates, so the call cannot "
+                "be measured: allocate what a call needs inside it, and keep nothing that large between calls")
         m = Measurement(rss_before=int(before["rss"]), peak_before=int(before["peak"]), cpu_before=before["cpu"],
-                        started=time.monotonic())
+                        started=time.monotonic(), held_before=held)
         yield m
         after = self.session.measure()
         _refuse_hidden(after)
@@ -127,6 +170,7 @@ class Measurement:
     peak_before: int  # the process's resident size right after the high-water mark was reset
     cpu_before: float
     started: float
+    held_before: int = 0  # what the worker held when the block started, above its size before the learner's code
     rss_after: int = 0
     peak: int = 0  # the worker process's resident high-water mark during the block
     cpu_s: float = 0.0

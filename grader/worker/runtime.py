@@ -102,6 +102,19 @@ class Runtime:
         self.learner = _load_module(LEARNER_MODULE, source=req["source"], filename=self.filename)
         return None
 
+    def op_warm(self, req: dict) -> Any:
+        """Run autograd once (forward, backward, double backward) before any learner code exists here, so that
+        its one-off costs (the engine's threads, first allocations) are paid before the judge reads this
+        worker's size, and never count in a measurement of the learner's code (see Learner.fresh)."""
+        x = torch.linspace(-1.0, 1.0, 64, dtype=torch.float64, requires_grad=True)
+        (g,) = torch.autograd.grad((x ** 3).sum(), x, create_graph=True)
+        g.sum().backward()
+        if req.get("probe"):  # the exercise's own warm-up, called with no submission (none is loaded yet)
+            if self.learner is not None or self.probes is None:
+                raise RuntimeError("warm-up probes run only in a prepared worker, before the submission loads")
+            getattr(self.probes, req["probe"])(None)
+        return None
+
     def op_reset(self, req: dict) -> Any:
         """Undo what earlier calls may have left in torch's global state, so that one grader's call
         (a learner's ``predict`` that switched grad mode off) cannot fail the graders after it."""
