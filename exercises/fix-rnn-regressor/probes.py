@@ -18,6 +18,11 @@ def forward(mod, args, weights, x):
     return build(mod, args, weights, x)(x)
 
 
+def rnn_outputs(mod, args, weights, x):
+    """What the learner's model.rnn itself gives for x (the per-step outputs), with the given weights."""
+    return build(mod, args, weights, x).rnn(x)[0]
+
+
 def state(mod, args):
     """The learner's freshly built state_dict: names with shapes and dtypes."""
     return [[k, list(v.shape), v.dtype] for k, v in sorted(mod.SimpleRNN(*args).state_dict().items())]

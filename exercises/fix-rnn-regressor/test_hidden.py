@@ -25,9 +25,10 @@ def reference(args, rng, device):
     return model, {k: v.detach().clone() for k, v in model.state_dict().items()}
 
 
-def test_layers_are_rnn_and_fc(learner):
-    """The model keeps the seed's rnn (nn.RNN) and adds a Linear head named fc, with exactly nn.RNN's and
-    nn.Linear(hidden_size, output_size)'s parameter names and shapes."""
+def test_layers_are_rnn_and_fc(learner, rng):
+    """The model keeps the seed's rnn (nn.RNN with batch_first=True: model.rnn itself reads and returns (B, T, ...)
+    batches) and adds a Linear head named fc, with exactly nn.RNN's and nn.Linear(hidden_size, output_size)'s
+    parameter names and shapes."""
     for args in ([3, 4, 2, 2], [5, 7, 1, 1], [2, 3, 3, 4]):
         got = learner.probe("state", args)
         want = [[k, list(v.shape), v.dtype] for k, v in sorted(Reference(*args).state_dict().items())]
@@ -37,6 +38,15 @@ def test_layers_are_rnn_and_fc(learner):
         for g, w in zip(got, want):
             if g != w:
                 raise CheckFailure(f"SimpleRNN{tuple(args)}'s parameter {w[0]} has the wrong shape or dtype")
+    # model.rnn is the seed's batch-first RNN: called on its own with a (B, T, input_size) batch (B != T) it gives
+    # the (B, T, hidden_size) outputs of each sequence (a time-major RNN fed x.transpose(0, 1) in forward does not)
+    args = [3, 5, 2, 1]
+    model, weights = reference(args, rng, "cpu")
+    x = torch.randn(4, 6, 3, generator=rng, dtype=torch.float64)
+    with torch.no_grad():
+        want = model.rnn(x)[0]
+    expect_close(learner.probe("rnn_outputs", args, weights, x), want, rtol=1e-9, atol=1e-12,
+                 what="SimpleRNN(3, 5, 2).rnn on a (4, 6, 3) batch: self.rnn must stay nn.RNN(..., batch_first=True)")
 
 
 def test_output_is_the_head_of_the_last_step(learner, device, rng):

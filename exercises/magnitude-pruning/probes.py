@@ -76,11 +76,14 @@ def prune_and_train(mod, weight, bias, amount, x, y, steps, lr, optimizer_first=
             "orig_after_training": _values(getattr(m, "weight_orig", None)), **names(m)}
 
 
-def prune_then_remove(mod, weight, bias, amount, x, y, lr):
+def prune_then_remove(mod, weight, bias, amount, x, y, lr, second=False):
     """Prune, make it permanent, then: the names, the weight's values, the output after doubling the weight in place
-    (a hook left behind would recompute it), and the output after one SGD step on module.parameters()."""
+    (a hook left behind would recompute it), and the output after one SGD step on module.parameters(). With second,
+    another Linear (same weights) is pruned after the first and stays pruned while the first one's pruning is removed:
+    its output after doubling its weight_orig in place (its own hook must still recompute its weight)."""
     m = linear(weight, bias)
     m = _returned(mod.prune_linear(m, amount), "prune_linear")
+    other = _returned(mod.prune_linear(linear(weight, bias), amount), "prune_linear") if second else None
     m = _returned(mod.remove_pruning(m), "remove_pruning")
     report = names(m)
     report["weight"] = m.weight.detach().clone()
@@ -94,6 +97,10 @@ def prune_then_remove(mod, weight, bias, amount, x, y, lr):
     opt.step()
     with torch.no_grad():
         report["out_after_step"] = m(x)
+    if other is not None:
+        with torch.no_grad():
+            other.weight_orig.mul_(2)
+            report["second_out_after_doubling_orig"] = other(x)
     return report
 
 

@@ -201,9 +201,10 @@ def test_optimizer_built_before_pruning_keeps_training(learner, device, rng):
 
 def test_remove_pruning_makes_it_permanent(learner, device, rng):
     """remove_pruning folds the mask into a plain weight Parameter and removes weight_orig, weight_mask and the hook;
-    the layer then trains like any Linear (pruned entries may move again)."""
+    the layer then trains like any Linear (pruned entries may move again). Another Linear, pruned after it and still
+    pruned, keeps its own hook: removing the first one's pruning leaves the second one's alone."""
     w, b, x, y = problem(rng, device, n=6)
-    got = learner.probe("prune_then_remove", w, b, 0.3, x, y, 0.1)
+    got = learner.probe("prune_then_remove", w, b, 0.3, x, y, 0.1, second=True)
     if got.get("params") != ["bias", "weight"] or got.get("buffers") != []:
         raise CheckFailure("after remove_pruning the Linear should have exactly the parameters weight and bias and "
                            "no buffers", f"received parameters {summarize(got.get('params'))}, buffers "
@@ -221,6 +222,10 @@ def test_remove_pruning_makes_it_permanent(learner, device, rng):
     opt.step()
     expect_close(got.get("out_after_step"), ref(x).detach(), rtol=1e-10, atol=1e-12,
                  what="the output after one SGD step on the permanent layer (it trains like any Linear)")
+    expect_close(got.get("second_out_after_doubling_orig"), x @ (2 * masked).T + b, rtol=1e-12, atol=1e-12,
+                 what="the output of a second Linear, pruned after the first and still pruned when the first one's "
+                      "pruning is removed, after doubling its weight_orig in place (its own hook must still recompute "
+                      "its weight: remove_pruning removes only that module's hook)")
 
 
 def reference_global(tensors, amount):
