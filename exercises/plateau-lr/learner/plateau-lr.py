@@ -6,7 +6,7 @@
 # Write `class PlateauLR` with
 # `__init__(optimizer, mode="min", factor=0.1, patience=10, threshold=1e-4, threshold_mode="rel", cooldown=0,
 # min_lr=0.0, eps=1e-8)`, `step(metric)` (a float or a 0-d tensor) and `get_last_lr()` (the list of the param groups'
-# lrs, as floats). It must behave exactly like `torch.optim.lr_scheduler.ReduceLROnPlateau`: after every step, every
+# lrs, as floats; the optimizer's lrs are floats too). It must behave exactly like `torch.optim.lr_scheduler.ReduceLROnPlateau`: after every step, every
 # group's lr must equal torch's (relative 1e-12) on any metric sequence, negative metrics included.
 #
 # * Improvement: mode "min" with "rel": `metric < best * (1 - threshold)`; "min"/"abs": `metric < best - threshold`;
@@ -25,7 +25,7 @@
 # loss" never reads the loss: it is a fixed exponential decay (gamma 0.1 per epoch, so lr = 1e-9 by epoch 6) that also
 # overwrites every param group with the same lr.
 #
-# 编写 `class PlateauLR`，包含 `__init__(optimizer, mode="min", factor=0.1, patience=10, threshold=1e-4, threshold_mode="rel", cooldown=0, min_lr=0.0, eps=1e-8)`、`step(metric)`（metric 为 float 或 0 维张量）和 `get_last_lr()`（各参数组的 lr 组成的列表，均为 float）。它的行为必须与 `torch.optim.lr_scheduler.ReduceLROnPlateau` 完全一致：对任意指标序列（包括负的指标），每次 step 之后，每个参数组的 lr 都必须等于 torch 给出的值（相对误差 1e-12）。
+# 编写 `class PlateauLR`，包含 `__init__(optimizer, mode="min", factor=0.1, patience=10, threshold=1e-4, threshold_mode="rel", cooldown=0, min_lr=0.0, eps=1e-8)`、`step(metric)`（metric 为 float 或 0 维张量）和 `get_last_lr()`（各参数组的 lr 组成的列表，均为 float；优化器的 lr 也都是 float）。它的行为必须与 `torch.optim.lr_scheduler.ReduceLROnPlateau` 完全一致：对任意指标序列（包括负的指标），每次 step 之后，每个参数组的 lr 都必须等于 torch 给出的值（相对误差 1e-12）。
 #
 # * 改进：mode 为 "min"、threshold_mode 为 "rel" 时为 `metric < best * (1 - threshold)`；"min"/"abs"：`metric < best - threshold`；"max"/"rel"：`metric > best * (1 + threshold)`；"max"/"abs"：`metric > best + threshold`。这些都是严格比较；当 best 为负数时，"rel" 的形式也恰好就是这些乘积（而不是 `best - |best| * threshold`）。best 初始为 +inf（"min"）或 -inf（"max"），因此（"min" 模式下）第一个指标若为 +inf，就已经算作一个坏 epoch。一次改进会更新 best 并把坏 epoch 计数清零，其他情况都让该计数加一。
 # * 处于冷却期时（计数器 > 0），每次 step 都把该计数器减一，并把坏 epoch 计数清零（best 仍然照常更新）。
