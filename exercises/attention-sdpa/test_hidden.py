@@ -4,6 +4,8 @@ Every reference is torch's own attention, computed here in the judge. The functi
 plain tensors; gradients come from ``learner.function`` (the learner's backward, run in the worker).
 """
 
+import math
+
 import torch
 import torch.nn.functional as F
 
@@ -201,9 +203,22 @@ def test_fully_masked_rows_gradient(learner, device, rng):
                     what="scaled_dot_product_attention with an all-masked row", fast=True)
 
 
+def separated_qkv(rng, device, batch, gap=20.0, **kwargs):
+    """q, k, v whose scores in every row have a top-2 gap above `gap`: float32 rounds scores in the thousands by about
+    1e-3, which a near-tie of the two largest scores turns into output differences above the tolerance between two
+    right float32 answers (torch's among them); with the gap, the softmax is far from such a tie (redrawn here)."""
+    for _ in range(200):
+        q, k, v = qkv(rng, device, batch, **kwargs)
+        s = (q.double() @ k.double().transpose(-2, -1)) / math.sqrt(q.shape[-1])
+        top = s.topk(2, dim=-1).values
+        if bool(((top[..., 0] - top[..., 1]) > gap).all()):
+            return q, k, v
+    raise AssertionError("could not draw separated scores")  # the grader's bug
+
+
 def test_large_scores_are_stable(learner, device, rng):
     """Scores in the thousands must not overflow: in float32 and in float64 (scores near 1e5), with a mask."""
-    q, k, v = qkv(rng, device, (3,), dtype=torch.float32, scale=40.0)
+    q, k, v = separated_qkv(rng, device, (3,), dtype=torch.float32, scale=40.0)
     same(learner, q, k, v, "attention with very large scores (float32)", rtol=1e-4, atol=1e-4)
     q, k, v = qkv(rng, device, (2,), 3, 5, E=4, scale=150.0)
     q[0, 0] = torch.tensor([300.0, 300.0, 300.0, 300.0], dtype=torch.float64)
@@ -288,10 +303,15 @@ def test_mask_that_adds_dimensions_raises(learner, device, rng):
         expect_raises(lambda: sdpa(learner, q, k, v, attn_mask=mask), "RuntimeError",
                       what=f"scaled_dot_product_attention with a mask of shape {tuple(mask.shape)} for q of shape "
                            f"{tuple(q.shape)}")
+    for mask in (bool_mask(rng, device, (1, 2, 3, 4, 6)), torch.zeros(1, 1, 3, 4, 6, dtype=torch.float64,
+                                                                      device=device)):
+        expect_raises(lambda: sdpa(learner, q, k, v, attn_mask=mask), "RuntimeError",
+                      what=f"scaled_dot_product_attention with a mask of shape {tuple(mask.shape)} for q of shape "
+                           f"{tuple(q.shape)} (extra leading dims of size 1 are extra dims too)")
     q, k, v = qkv(rng, device, (), 4, 6)
-    mask = bool_mask(rng, device, (2, 4, 6))
-    expect_raises(lambda: learner.call("attention_weights", q, k, attn_mask=mask), "RuntimeError",
-                  what="attention_weights with a (2, 4, 6) mask for q of shape (4, 5)")
+    for mask in (bool_mask(rng, device, (2, 4, 6)), bool_mask(rng, device, (1, 4, 6))):
+        expect_raises(lambda: learner.call("attention_weights", q, k, attn_mask=mask), "RuntimeError",
+                      what=f"attention_weights with a {tuple(mask.shape)} mask for q of shape (4, 5)")
     q, k, v = qkv(rng, device, (1,), 4, 6)
     for mask in (bool_mask(rng, device, (3, 4, 6)), torch.zeros(3, 4, 6, dtype=torch.float64, device=device)):
         expect_raises(lambda: sdpa(learner, q, k, v, attn_mask=mask), "RuntimeError",

@@ -45,7 +45,10 @@ def test_checked_mse_refuses_mismatched_shapes(learner, device, rng):
     """checked_mse raises ValueError for any shape mismatch and equals F.mse_loss (value and gradient) otherwise, also
     for equal shapes of different dtypes."""
     a = torch.randn(6, 1, generator=rng, dtype=torch.float64).to(device)
-    for b in (torch.randn(6, dtype=torch.float64), torch.randn(1, 6, dtype=torch.float64), torch.randn(6, 2, dtype=torch.float64)):
+    for b in (torch.randn(6, dtype=torch.float64), torch.randn(1, 6, dtype=torch.float64), torch.randn(6, 2, dtype=torch.float64),
+              # targets that broadcast INTO the prediction's shape (the result keeps (6, 1)): still a mismatch
+              torch.randn(1, 1, dtype=torch.float64), torch.randn(1, dtype=torch.float64),
+              torch.tensor(0.5, dtype=torch.float64)):
         expect_raises(lambda: learner.call("checked_mse", a, b.to(device)), "ValueError",
                       what=f"checked_mse with shapes {tuple(a.shape)} and {tuple(b.shape)}")
     p = torch.randn(5, 2, generator=rng, dtype=torch.float64).to(device).requires_grad_()
@@ -144,6 +147,9 @@ def test_least_squares(learner, rng):
                                                    (True, "float32", False, False), (False, "float64", True, True),
                                                    (False, "float32", False, True)):
         x, y = line(rng, n=30, f=float(torch.randn((), generator=rng)))
+        if dtype == "float64":  # digits a float32 cannot hold: a detour through float32 loses them
+            x = x.double() + torch.rand(x.shape, generator=rng, dtype=torch.float64) * 1e-3
+            y = y.double() + torch.rand(y.shape, generator=rng, dtype=torch.float64) * 1e-3
         xs = x.to(getattr(torch, dtype))
         ys = y.to(getattr(torch, dtype))
         got = learner.probe("lsq", x, y, as_numpy, dtype, flat_y, requires_grad)
