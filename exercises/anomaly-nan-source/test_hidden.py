@@ -257,7 +257,31 @@ def test_row_norms(learner, device, rng):
                                    "is the L2 norm, with no eps added to the sum of squares or clamping it")
             expect_close(got["grad"], (g.double()[:, None] * grad).to(dtype), rtol=rtol, atol=atol,
                          what=f"the gradient of row_norms(x) ({dtype}, {layout} input, zero and small rows)")
-        for shape in ((randint(rng, 1, 5), 0), (0, randint(rng, 1, 5))):
+        # small norms: a row of norm ~1e-11 (float32) / ~1e-60 (float64), far inside the range where squares,
+        # rsqrt and sq ** -1.5 stay finite, gets x / norm (a threshold on the squared norm would zero it); one row
+        # alone keeps the shape (1,)
+        tiny = 1e-11 if dtype == torch.float32 else 1e-60
+        for x in (torch.stack([base[0], base[3] * tiny, base[1]]), base[6:7] * tiny, base[3:4]):
+            x = x.to(device)
+            g = torch.randn(x.shape[0], generator=rng, dtype=torch.float64).to(device, dtype)
+            got = learner.probe("norm_grad", x, g)
+            x64 = x.double()
+            norm = x64.norm(dim=1)
+            grad = torch.where(norm[:, None] > 0, x64 / norm.clamp_min(1e-300)[:, None], torch.zeros_like(x64))
+            expect_close(got["out"], norm.to(dtype), what=f"row_norms(x) ({dtype}, rows of small norm, or one row)",
+                         rtol=rtol, atol=0.0)
+            expect_close(got["grad"], (g.double()[:, None] * grad).to(dtype), rtol=rtol, atol=atol,
+                         what=f"the gradient of row_norms(x) ({dtype}, rows of small norm, or one row)")
+        # entries so small that their squares underflow to 0: the norm may come out 0 (or exact), but the gradient
+        # must stay finite (a mask on the entries, with sqrt of the underflowed sum, gives inf * 0 = nan)
+        x = torch.stack([base[0], base[3] * (1e-25 if dtype == torch.float32 else 1e-170), base[1]]).to(device)
+        got = learner.probe("norm_grad", x, torch.ones(3, dtype=dtype, device=device))
+        for key, what in (("out", "row_norms(x)"), ("grad", "the gradient of row_norms(x)")):
+            value = got[key]
+            if not isinstance(value, torch.Tensor) or not bool(torch.isfinite(value).all()):
+                raise CheckFailure(f"{what} must stay finite for a row whose squared entries underflow to 0 "
+                                   f"({dtype})")
+        for shape in ((1, 0), (randint(rng, 2, 5), 0), (0, randint(rng, 1, 5))):
             x = torch.zeros(shape, dtype=dtype, device=device)
             g = torch.randn(shape[0], generator=rng, dtype=torch.float64).to(device, dtype)
             got = learner.probe("norm_grad", x, g)

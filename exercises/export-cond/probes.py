@@ -28,10 +28,11 @@ class MLP(nn.Module):
 
 
 class Elementwise(nn.Module):
-    """Works on any shape: nothing in it fixes a non-batch dimension, so only the export's dynamic_shapes do."""
+    """Works on any shape: nothing in it fixes a non-batch dimension, so only the export's dynamic_shapes do. Its
+    input is not called x: dynamic_shapes keyed by the name "x" fit CondGate and MLP only."""
 
-    def forward(self, x):
-        return torch.tanh(x) * 3 - 1
+    def forward(self, values):
+        return torch.tanh(values) * 3 - 1
 
 
 def elementwise_reference(inputs):

@@ -15,6 +15,8 @@ FNS = {
     "shapes": [lambda t: t.sum(), torch.cos, lambda t: t[:2] * 2, lambda t: t.flip(0), lambda t: t.max()],
     # the same function objects listed more than once: each entry is its own fork (and its own result)
     "repeated": [torch.sin, _double, torch.sin, lambda t: t + 1, _double, torch.sin],
+    # no function at all: nothing to fork, an empty list of results
+    "none": [],
 }
 
 

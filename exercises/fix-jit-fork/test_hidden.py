@@ -51,10 +51,10 @@ def _count(which):
 
 def test_fork_all(learner, device, rng):
     """fork_all returns a list of the waited results in the order of fns, for one function, four, five with
-    results of different shapes, and six where the same functions are listed more than once (one result per
-    entry). On an x that requires grad the results are fn(x) themselves, connected to x: the gradient of a
-    weighted sum of them reaches x (no x.detach(), no torch.no_grad() around the forks)."""
-    for which in ("one", "four", "shapes", "repeated"):
+    results of different shapes, six where the same functions are listed more than once (one result per
+    entry), and none (an empty list). On an x that requires grad the results are fn(x) themselves, connected to
+    x: the gradient of a weighted sum of them reaches x (no x.detach(), no torch.no_grad() around the forks)."""
+    for which in ("one", "four", "shapes", "repeated", "none"):
         x = torch.randn(6, generator=rng).to(device)
         G.expect_results(learner.probe("fork_all_eager", which, x), P.reference_fork_all(which, x),
                          _count(which))

@@ -259,13 +259,17 @@ def _draw(rng, kind):
     if kind == "tight_rtol":
         # rtol=1e-8, atol=0: a backward off by 3e-8 to 5e-8 (relative) fails in gradcheck's float64 comparison; an
         # analytic Jacobian kept in float32 (torch.zeros without dtype=) rounds the error away. The coefficient c
-        # (the Jacobian's diagonal) is redrawn until c and c * (1 + err) round to the same float32 value, 1e-9
-        # (relative) away from a rounding boundary, far beyond the 1e-10 error of the central differences
+        # (the Jacobian's diagonal) is exactly a float32 value, 1 + k / 1024 (k <= 100) of either sign, whose half
+        # ulp (relative) exceeds 5.4e-8: c * (1 + err) rounds back to c itself in float32, 1e-9 (relative) away from
+        # a rounding boundary, far beyond the 1e-10 error of the central differences. So such a buffer holds exactly
+        # the numerical value and always accepts (a c not representable in float32 would round to a value up to
+        # 3e-8 away from c, and the wrong verdict would depend on the draw)
         n = _int(rng, 2, 4)
         x = _values(rng, (n,))
         out = _output(rng, [x], [0], "linear", shape=(n,), elementwise=True)
         err = _uniform(rng, 3e-8, 5e-8)
-        c = out["coefs"][0]
+        c = math.copysign(1.0 + _int(rng, 0, 100) / 1024, out["coefs"][0])
+        out["coefs"][0] = c
         near = torch.tensor([v * (1 + s) for v in (c, c * (1 + err)) for s in (-1e-9, 0.0, 1e-9)], dtype=torch.float64)
         if not bool((near.float() == near.float()[0]).all()):
             return None

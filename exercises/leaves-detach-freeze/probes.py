@@ -66,28 +66,33 @@ def run_freeze(mod, which, module_name, seed, x, prefrozen=()):
             "grads": {n: p.grad for n, p in params.items()}}
 
 
-def ema_model(seed, device):
-    """Its buffers: BatchNorm's running statistics, and a non-persistent buffer (one state_dict() leaves out)."""
+def ema_model(seed, device, tied=False):
+    """Its buffers: BatchNorm's running statistics, and a non-persistent buffer (one state_dict() leaves out). With
+    tied, another model: two Linear layers share one weight (parameters() lists it once), and there is no buffer."""
     torch.manual_seed(seed)
+    if tied:
+        model = nn.Sequential(nn.Linear(3, 3), nn.Tanh(), nn.Linear(3, 3), nn.Linear(3, 1))
+        model[2].weight = model[0].weight
+        return model.to(device)
     model = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.Linear(4, 1))
     model[2].register_buffer("mask", torch.rand(4), persistent=False)
     return model.to(device)
 
 
-def ema_pair(seed_target, seed_online, x):
-    target, online = ema_model(seed_target, x.device), ema_model(seed_online, x.device)
+def ema_pair(seed_target, seed_online, x, tied=False):
+    target, online = ema_model(seed_target, x.device, tied), ema_model(seed_online, x.device, tied)
     online.train()
     online(x)  # move online's running statistics away from target's
     return target, online
 
 
-def run_ema(mod, seed_target, seed_online, decay, x, steps=1, x_after=None, frozen=()):
+def run_ema(mod, seed_target, seed_online, decay, x, steps=1, x_after=None, frozen=(), tied=False):
     """ema_update `steps` times with grad mode on. Everything is read through the tensor objects target and online
     held *before* the call: their values, target's buffers, and the .grad of every parameter after a backward
     through target. With x_after, online then trains on another batch (its buffers change in place) before target's
     buffers are read. `frozen`: the indices of target's parameters set to
     requires_grad=False before the call (a frozen target, as in BYOL or MoCo)."""
-    target, online = ema_pair(seed_target, seed_online, x)
+    target, online = ema_pair(seed_target, seed_online, x, tied)
     params, buffers = list(target.parameters()), list(target.buffers())
     for i in frozen:
         params[i].requires_grad_(False)

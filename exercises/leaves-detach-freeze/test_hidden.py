@@ -16,10 +16,10 @@ def seed_of(rng):
 TIES = [0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 0.0, -0.0]
 
 
-def ema_reference(seed_target, seed_online, decay, x, steps=1):
+def ema_reference(seed_target, seed_online, decay, x, steps=1, tied=False):
     """The judge's reference: target's parameters, buffers and gradients (of target(x).sum() in eval mode) after the
     EMA steps, and online's parameters."""
-    target, online = probes.ema_pair(seed_target, seed_online, x)
+    target, online = probes.ema_pair(seed_target, seed_online, x, tied)
     with torch.no_grad():
         for _ in range(steps):
             for t, o in zip(target.parameters(), online.parameters()):
@@ -134,8 +134,9 @@ def ema_case(rng, device):
 
 def test_ema_values(learner, device, rng):
     """Parameters become decay * target + (1 - decay) * online (decay 0.9, 0.5 three times, and both ends 0 and 1),
-    every one of them, also those of a target frozen with requires_grad=False (wholly or in part); buffers
-    (BatchNorm statistics, and a non-persistent buffer that state_dict() leaves out) are copied."""
+    every one of them, also those of a target frozen with requires_grad=False (wholly or in part), and a weight
+    shared by two layers (tied) once, as the one parameter it is; buffers (BatchNorm statistics, and a non-persistent
+    buffer that state_dict() leaves out) are copied."""
     n_params = len(list(probes.ema_model(0, "cpu").parameters()))
     for decay, steps, frozen in ((0.9, 1, ()), (0.5, 3, ()), (0.0, 1, ()), (1.0, 1, ()), (0.6, 2, (0, 3)),
                                  (0.7, 1, tuple(range(n_params)))):
@@ -151,6 +152,13 @@ def test_ema_values(learner, device, rng):
         for i, (a, b) in enumerate(zip(got["buffers"], want["buffers"])):
             expect_close(a, b, rtol=1e-6, atol=1e-7, what=f"buffer {i} of target after the EMA update (every buffer "
                          "of target.buffers(), also a non-persistent one, which state_dict() leaves out)")
+    st, so, x = ema_case(rng, device)
+    got = learner.probe("run_ema", st, so, 0.8, x, tied=True)
+    want = ema_reference(st, so, 0.8, x, tied=True)
+    for i, (a, b) in enumerate(zip(got["params"], want["params"])):
+        expect_close(a, b, rtol=1e-6, atol=1e-7,
+                     what=f"parameter {i} of target after one EMA step with decay 0.8, in a model whose two layers "
+                          "share one weight (tied): that weight is one parameter, averaged once")
 
 
 def test_ema_keeps_leaves(learner, device, rng):
