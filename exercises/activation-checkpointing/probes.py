@@ -83,3 +83,28 @@ def run(mod, seed, width, depth, batch, dropout, x_grad, device="cpu", expand=8,
     prepare(mod, seed, width, depth, batch, dropout, x_grad, device, expand, frozen, eval_blocks)
     forward(mod)
     return backward(mod)
+
+
+def run_grad(mod, seed, width, depth, batch, dropout, x_grad, device="cpu", expand=8, frozen=(), eval_blocks=()):
+    """prepare and forward, then torch.autograd.grad(out.pow(2).sum(), ...) for x (when it requires grad) and every
+    parameter that requires grad, instead of backward(): the raw output and gradients, in backward's report format."""
+    prepare(mod, seed, width, depth, batch, dropout, x_grad, device, expand, frozen, eval_blocks)
+    forward(mod)
+    out = STATE.pop("out", None)
+    x, blocks = STATE["x"], STATE["blocks"]
+    params = list(blocks.parameters())
+    report = {"out": out.detach() if isinstance(out, torch.Tensor) else out, "backward": False, "x_grad": None,
+              "grads": [None] * len(params)}
+    wrt = ([x] if x.requires_grad else []) + [p for p in params if p.requires_grad]
+    if isinstance(out, torch.Tensor) and out.requires_grad and wrt:
+        got = list(torch.autograd.grad(out.pow(2).sum(), wrt, allow_unused=True))
+        report["backward"] = True
+        if x.requires_grad:
+            g = got.pop(0)
+            report["x_grad"] = None if g is None else g.detach().clone()
+        for i, p in enumerate(params):
+            if p.requires_grad:
+                g = got.pop(0)
+                report["grads"][i] = None if g is None else g.detach().clone()
+    STATE.clear()
+    return report

@@ -38,9 +38,9 @@ def compare(got, want, what):
         expect_close(g, w, what=f"the gradient of parameter {i} {what}")
 
 
-def check(learner, device, args, what, **kw):
+def check(learner, device, args, what, probe="run", **kw):
     full = (*args, str(device))
-    compare(learner.probe("run", *full, **kw), P.reference(*full, **kw), what)
+    compare(learner.probe(probe, *full, **kw), P.reference(*full, **kw), what)
 
 
 def test_saves_at_most_block_inputs(learner, rng):
@@ -91,8 +91,16 @@ def test_saves_at_most_block_inputs(learner, rng):
 
 def test_gradients_input_without_grad(learner, device, rng):
     """With x not requiring grad, every parameter still gets the plain forward's gradient (and one block or several),
-    also with every block in eval mode (eval mode changes Dropout, not whether parameters get gradients)."""
+    also with every block in eval mode (eval mode changes Dropout, not whether parameters get gradients). Then the
+    gradients taken with torch.autograd.grad instead of backward(), with and without a gradient for x: non-reentrant
+    checkpointing (use_reentrant=False) supports it, the reentrant kind raises."""
     seed, width, depth, batch = config(rng)
+    check(learner, device, (seed + 3, 5, 2, 4, False, False),
+          "when x does not require grad, gradients taken with torch.autograd.grad (checkpoint with use_reentrant=False)",
+          probe="run_grad")
+    check(learner, device, (seed + 4, 4, 2, 3, True, True),
+          "when x requires grad, gradients taken with torch.autograd.grad (checkpoint with use_reentrant=False)",
+          probe="run_grad")
     check(learner, device, (seed, width, depth, batch, False, False), "when x does not require grad")
     check(learner, device, (seed + 1, 5, 3, 4, False, False), "when x does not require grad (3 blocks)")
     check(learner, device, (seed + 2, 5, 3, 4, True, False),

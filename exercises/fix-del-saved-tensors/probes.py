@@ -119,6 +119,13 @@ def learner_bytes(mod, name, n, seed, device="cpu", outer_no_grad=False):
     return mod.saved_bytes(fn, *args)
 
 
+def learner_bytes_twice(mod, name, n, seed, device="cpu"):
+    """The learner's saved_bytes(fn, *args) called twice in a row on the same fn and arguments (the case built once,
+    so its input and parameters are the same live tensors both times), as it returned them."""
+    fn, args = build(name, n, seed, device)
+    return [mod.saved_bytes(fn, *args), mod.saved_bytes(fn, *args)]
+
+
 # ---------------------------------------------------------------- predict
 
 

@@ -55,11 +55,21 @@ def test_saved_bytes(learner, device, rng, name):
 
 
 def test_saved_bytes_called_twice(learner, device, rng):
-    """Two calls in a row count each call's own storages (nothing carried over from the first call)."""
+    """Two calls in a row count each call's own storages (nothing carried over from the first call); also twice on
+    the very same fn and arguments, whose input and parameters stay alive between the calls: each call counts them
+    again."""
     n, seed = sizes(rng)
     for name in ("tanh", "mlp", "tanh"):
         got = learner.probe("learner_bytes", name, n, seed + 1, str(device))
         expect_count(got, name, n, seed + 1, str(device), f"{CASES[name]}, called after another saved_bytes call")
+    for name in ("mlp", "param"):
+        got = learner.probe("learner_bytes_twice", name, n, seed + 2, str(device))
+        if not isinstance(got, list) or len(got) != 2:
+            raise CheckFailure("the grader could not read the results of two saved_bytes calls")
+        for i, count in enumerate(got):
+            expect_count(count, name, n, seed + 2, str(device),
+                         f"{CASES[name]}, call {i + 1} of 2 on the same fn and arguments (the same live tensors are "
+                         "saved again: each call counts what its own fn(*args) saved)")
 
 
 def test_predict_values(learner, device, rng):

@@ -226,7 +226,8 @@ def test_state_dict_round_trip(learner, device, rng):
 
 
 def test_invalid_values_raise(learner, device, rng):
-    """Negative hyper-parameters raise ValueError, as torch's do; zeros construct and step."""
+    """Negative hyper-parameters raise ValueError, as torch's do; zeros construct and step (eps = 0 included, on
+    gradients around 1e-6, where an eps of 1e-8 or 1e-10 in place of the explicit 0 moves p visibly)."""
     cases = {"RMSprop": ({"lr": -0.1}, {"alpha": -0.5}, {"eps": -1e-8}, {"momentum": -0.9}, {"weight_decay": -0.1}),
              "Adagrad": ({"lr": -0.1}, {"lr_decay": -0.1}, {"weight_decay": -0.1},
                          {"initial_accumulator_value": -1.0}, {"eps": -1e-10})}
@@ -239,5 +240,5 @@ def test_invalid_values_raise(learner, device, rng):
         if learner.probe("construct", cls, **zeros[cls]) != "constructed":
             raise CheckFailure(f"{cls}(params, **{zeros[cls]}) is valid and must construct")
         edge = dict(zeros[cls], lr=0.05)
-        initial, grads = problem(rng, device, steps=3)
+        initial, grads = problem(rng, device, steps=3, scale=1e-6)  # small gradients: an eps of 1e-10 shows
         compare(learner, cls, initial, grads, edge, f"{cls} with {edge} (valid edge values)")
