@@ -6,10 +6,10 @@
 # Write two functions that use the fact that `.grad` accumulates.
 #
 # `accumulated_grads(model, x, y, micro_batch_size) -> dict[str, Tensor]` computes the gradient of
-# `F.mse_loss(model(x), y)` over the whole batch, but runs `model` on one micro-batch at a time (the chunks of
-# `x.split(micro_batch_size)`, the last one possibly shorter), one backward per micro-batch, so that only one
-# micro-batch's activations are alive at any time. The result, keyed by `named_parameters()` names, must equal the
-# full-batch gradient to 1e-10 in float64, and afterwards each parameter's `.grad` holds it; gradients left in `.grad`
+# `F.mse_loss(model(x), y)` over the whole batch, but runs `model` on one micro-batch of at most `micro_batch_size`
+# samples at a time (such as the chunks of `x.split(micro_batch_size)`, the last one possibly shorter), one backward per
+# micro-batch, so that only one micro-batch's activations are alive at any time. The result, keyed by
+# `named_parameters()` names, must equal the full-batch gradient to 1e-10 in float64, and afterwards each parameter's `.grad` holds it; gradients left in `.grad`
 # from before must not count.
 #
 # `train_accumulated(model, optimizer, batches, accum_steps) -> int` trains on a list of `(x, y)` micro-batches,
@@ -25,7 +25,7 @@
 #
 # 编写两个利用 `.grad` 会累积这一事实的函数。
 #
-# `accumulated_grads(model, x, y, micro_batch_size) -> dict[str, Tensor]` 计算 `F.mse_loss(model(x), y)` 在整个批次上的梯度，但每次只在一个微批次上运行 `model`（即 `x.split(micro_batch_size)` 的各块，最后一块可能较短），每个微批次做一次反向传播，使任何时候都只有一个微批次的激活值存活。结果以 `named_parameters()` 的名字为键，在 float64 下必须与全批次梯度一致到 1e-10，并且之后每个参数的 `.grad` 中存放的就是它；之前遗留在 `.grad` 中的梯度不能计入。
+# `accumulated_grads(model, x, y, micro_batch_size) -> dict[str, Tensor]` 计算 `F.mse_loss(model(x), y)` 在整个批次上的梯度，但每次只在一个最多含 `micro_batch_size` 个样本的微批次上运行 `model`（例如 `x.split(micro_batch_size)` 的各块，最后一块可能较短），每个微批次做一次反向传播，使任何时候都只有一个微批次的激活值存活。结果以 `named_parameters()` 的名字为键，在 float64 下必须与全批次梯度一致到 1e-10，并且之后每个参数的 `.grad` 中存放的就是它；之前遗留在 `.grad` 中的梯度不能计入。
 #
 # `train_accumulated(model, optimizer, batches, accum_steps) -> int` 在由 `(x, y)` 微批次组成的列表上训练，每 `accum_steps` 个连续的微批次执行一次 `optimizer.step()`（最后一组较短时也执行一步），每一步的梯度是该组全部样本上 MSE 损失的梯度，就好像它们组成了一个批次一样，而模型仍然每次只在一个微批次上运行（每个微批次一次反向传播）。训练之前遗留在 `.grad` 中的梯度不能计入。它返回步数，为 int。对于带动量和不带动量的 SGD，参数最终都必须恰好落在把各组拼接起来训练时会到达的位置（评分项传入的优化器采用 `torch.optim.SGD` 的更新规则；只能使用它的 `zero_grad()` 和 `step()`）。
 #
