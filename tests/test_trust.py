@@ -767,3 +767,15 @@ def test_a_fresh_measuring_worker_leaves_room_for_a_right_answer(grade_file, tmp
         path.write_text(text, encoding="utf-8")
         result = grade_file("hessian-vector-product", path, seed=5)
         assert result.full_marks, (name, [(t.name, t.message) for t in result.tests if t.outcome != "passed"])
+
+
+def test_a_balloon_cannot_hide_what_a_function_keeps(grade_file):
+    """custom-activations' Sigmoid that keeps x alive with its output (a mistake the grader catches) got full marks
+    when it freed a 128 MiB balloon inside the measured call and took it back once the output was freed: the
+    memory kept looked like the output alone. Measured in a fresh worker, the balloon is refused."""
+    attacks = ROOT / "tests" / "measure_attacks"
+    result = grade_file("custom-activations", attacks / "custom_activations_balloon.py", seed=5)
+    outcome = {t.name: (t.outcome, t.message) for t in result.tests}
+    assert outcome["test_sigmoid_and_tanh_keep_only_their_output"][0] == "failed", outcome
+    assert "already held" in outcome["test_sigmoid_and_tanh_keep_only_their_output"][1], outcome
+    assert outcome["test_backward_values"][0] == "passed", outcome  # the rest of the file runs as before
