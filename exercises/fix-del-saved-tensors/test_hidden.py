@@ -43,6 +43,8 @@ def test_saved_bytes(learner, device, rng, name):
     """saved_bytes equals the distinct saved storages' bytes for one kind of function, at a random batch size;
     no_grad also calls saved_bytes inside the caller's torch.no_grad() (the answer is 0)."""
     n, seed = sizes(rng)
+    if name == "slice":  # at n = 1, x[0] is all of x's storage: a count of the view's own bytes would pass
+        n = max(n, 2)
     expect_count(learner.probe("learner_bytes", name, n, seed, str(device)), name, n, seed, str(device), CASES[name])
     if name == "no_grad":  # and saved_bytes called inside the caller's torch.no_grad(), with fns that would save
         for other in ("tanh", "mlp"):
