@@ -31,8 +31,8 @@ def numerical_jacobian(fn, inputs, eps=1e-6):
                 diff = fn(*plus).reshape(-1) - fn(*minus).reshape(-1)
                 columns.append(diff / (2 * eps))
             out_numel = fn(*base).numel()
-            if columns:
-                jacobians.append(torch.stack(columns, dim=1))
+            if columns:  # in the input's dtype, also where fn's output has another (gradcheck's would keep that)
+                jacobians.append(torch.stack(columns, dim=1).to(x.dtype))
             else:
                 jacobians.append(torch.zeros(out_numel, 0, dtype=x.dtype, device=x.device))
     return tuple(jacobians)

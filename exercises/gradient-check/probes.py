@@ -119,6 +119,9 @@ FUNCTIONS = {
     "tanh_matmul_t": lambda a, b: torch.tanh(a @ b).T,
     # an input with no elements: its Jacobian has shape (out.numel(), 0)
     "cat_empty": lambda a, e: torch.cat([a, e]) * 2,
+    # an output in another dtype than the input's: the Jacobian still takes the input's (gradcheck's would not)
+    "cube_in_float64": lambda x: x.double() ** 3,
+    "cube_in_float32": lambda x: x.float() ** 3,
 }
 
 

@@ -86,8 +86,8 @@ def test_jacobian_central_differences(learner, device, rng):
 
 def test_jacobian_shapes(learner, device, rng):
     """Each Jacobian has shape (out.numel(), inp.numel()) and the inputs' dtype, for matrices, scalars and scalar
-    outputs, an input with no elements, inputs with and without requires_grad, and float32 inputs (float32
-    Jacobians, not float64 ones)."""
+    outputs, an input with no elements, inputs with and without requires_grad, float32 inputs (float32 Jacobians, not
+    float64 ones), and functions whose output's dtype is not their input's (the input's still, as the task says)."""
     f32 = torch.float32
     cases = [("tanh_matmul", [rand(rng, 2, 3, device=device), rand(rng, 3, 4, device=device, requires_grad=True)],
               [(8, 6), (8, 12)], 1e-6),
@@ -96,12 +96,15 @@ def test_jacobian_shapes(learner, device, rng):
              ("cat_empty", [rand(rng, 3, device=device), rand(rng, 0, device=device)], [(3, 3), (3, 0)], 1e-6),
              ("tanh_matmul", [rand(rng, 3, 2, device=device).to(f32),
                               rand(rng, 2, 2, device=device).to(f32).requires_grad_()], [(6, 6), (6, 4)], 1e-3),
-             ("exp_3x", [rand(rng, 4, device=device).to(f32)], [(4, 4)], 1e-3)]
+             ("exp_3x", [rand(rng, 4, device=device).to(f32)], [(4, 4)], 1e-3),
+             ("cube_in_float64", [rand(rng, 3, device=device).to(f32)], [(3, 3)], 1e-3),
+             ("cube_in_float32", [rand(rng, 2, 2, device=device)], [(4, 4)], 1e-3)]
     for name, inputs, shapes, eps in cases:
         _, got = jacobians(learner, name, inputs, eps)
+        out_dtype = probes.FUNCTIONS[name](*inputs).dtype
         for j, (g, x, shape) in enumerate(zip(got, inputs, shapes)):
-            expect_tensor(g, what=f"the Jacobian of {name} for a {x.dtype} input {j}", shape=shape, dtype=x.dtype,
-                          device=device)
+            expect_tensor(g, what=f"the Jacobian of {name} (a {out_dtype} output) for a {x.dtype} input {j} (the "
+                                  "task asks for the inputs' dtype)", shape=shape, dtype=x.dtype, device=device)
 
 
 def _unchanged(got, what):

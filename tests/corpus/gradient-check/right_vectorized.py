@@ -1,6 +1,7 @@
-"""Correct, written differently: batched perturbations for the numerical side, vector-Jacobian rows via
-torch.autograd.functional.jacobian for the analytic side (outputs with no elements skipped, and, as gradcheck does,
-outputs that do not require grad unless none does: functional.jacobian gives those a zero Jacobian)."""
+"""Correct, written differently: batched perturbations for the numerical side (each column cast to its input's
+dtype), vector-Jacobian rows via torch.autograd.functional.jacobian for the analytic side (outputs with no elements
+skipped, and, as gradcheck does, outputs that do not require grad unless none does: functional.jacobian gives those
+a zero Jacobian)."""
 import torch
 
 
@@ -15,7 +16,7 @@ def numerical_jacobian(fn, inputs, eps=1e-6):
             down = list(base)
             up[j] = x + step.reshape(x.shape)
             down[j] = x - step.reshape(x.shape)
-            cols.append(((fn(*up) - fn(*down)) / (2 * eps)).reshape(-1))
+            cols.append(((fn(*up) - fn(*down)) / (2 * eps)).reshape(-1).to(x.dtype))
         result.append(torch.stack(cols, 1) if cols else x.new_zeros(fn(*base).numel(), 0))
     return tuple(result)
 
