@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import os
 import tempfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -63,13 +64,30 @@ def worker_pool():
     pool.close()
 
 
+# The tests grade each file with its own fixed seed, so that a red run can be rerun and CI never turns red on a
+# lucky draw for a commit that changed nothing there. Whether any verdict depends on the seed is bench's question
+# (`bench/corpus_seeds.py --seeds N` grades the corpus under N seeds); PREP_TEST_SEED=random draws a fresh seed per
+# grading, and any other value moves every file to another fixed seed.
+TEST_SEED = os.environ.get("PREP_TEST_SEED", "0")
+
+
+def seed_for(path: Path) -> int | None:
+    """The seed a test grades `path` with: None (grade draws one) under PREP_TEST_SEED=random."""
+    if TEST_SEED == "random":
+        return None
+    name = path.resolve().relative_to(ROOT).as_posix() if path.resolve().is_relative_to(ROOT) else path.name
+    return zlib.crc32(f"{TEST_SEED}:{name}".encode()) & 0x7FFFFFFF
+
+
 @pytest.fixture
 def grade_file(worker_pool):
-    """grade_file(exercise_id, path, **kw) -> Result, through the one grading path (forked workers)."""
+    """grade_file(exercise_id, path, **kw) -> Result, through the one grading path (forked workers), under the
+    file's test seed unless the test passes its own."""
     from grader.judge.grading import grade
 
     def run(exercise_id: str, path: Path, **kw):
         kw.setdefault("pool", worker_pool)
+        kw.setdefault("seed", seed_for(Path(path)))
         return grade(bank.load(exercise_id), Path(path), **kw)
 
     return run

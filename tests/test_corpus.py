@@ -26,14 +26,16 @@ def _id(path):
 def test_wrong_solution_never_gets_full_marks(path, grade_file):
     result = grade_file(path.parent.name, path, verdict_only=True)  # stops at the first grader that fails
     assert result.status != "infra_error", f"{_id(path)}: {result.message} {[t.message for t in result.tests]}"
-    assert not result.full_marks, f"{_id(path)} got full marks: the graders miss this mistake"
+    assert not result.full_marks, (f"{_id(path)} got full marks under seed {result.seed}: the graders miss this "
+                                   f"mistake (prep check {path.parent.name} --file {path} --seed {result.seed})")
 
 
 @pytest.mark.parametrize("path", [p for p in FILES if p.stem.startswith("right_")], ids=_id)
 def test_correct_solution_gets_full_marks(path, grade_file):
     result = grade_file(path.parent.name, path)
     failed = {t.name: t.message for t in result.tests if t.outcome != "passed"}
-    assert result.full_marks, f"{_id(path)}: {result.status} {result.score}/{result.max_score}: {failed}"
+    assert result.full_marks, (f"{_id(path)} under seed {result.seed}: {result.status} "
+                               f"{result.score}/{result.max_score}: {failed}")
 
 
 @pytest.mark.parametrize("exercise_id", bank.exercise_ids())
