@@ -87,6 +87,10 @@ def closure_trajectory(make: Callable[..., Any], initial: Sequence[torch.Tensor]
     are ``targets[k]`` for its k-th call (counting every call, cycling): a step that calls the closure twice, or
     not at all, follows a visibly different trajectory, so how often it is called shows in the outputs.
     ``under_no_grad`` runs every ``step`` inside ``torch.no_grad()``. A returned tensor is detached.
+
+    ``loss_grads`` holds, per step, the gradients of what ``step`` returned with respect to the parameters, taken
+    through the returned tensor's own graph (the closure keeps it with ``retain_graph=True``), or None where that
+    tensor has no graph back to them: the closure's loss itself has one, a detached copy of the same value has not.
     """
     params = [torch.nn.Parameter(p.detach().clone()) for p in initial]
     opt = make(params, **options)
@@ -97,10 +101,11 @@ def closure_trajectory(make: Callable[..., Any], initial: Sequence[torch.Tensor]
         calls[0] += 1
         opt.zero_grad()
         loss = sum(((p - t) ** 2).sum() for p, t in zip(params, goal))
-        loss.backward()
+        loss.backward(retain_graph=True)  # kept, so that what step returns can be differentiated afterwards
         return loss
 
     losses: list[Any] = []
+    loss_grads: list[Any] = []
     history = []
     for _ in range(len(targets)):
         if under_no_grad:
@@ -109,5 +114,16 @@ def closure_trajectory(make: Callable[..., Any], initial: Sequence[torch.Tensor]
         else:
             loss = opt.step(closure)
         losses.append(loss.detach().clone() if isinstance(loss, torch.Tensor) else loss)
+        loss_grads.append(_grads_through(loss, params))
         history.append([p.detach().clone() for p in params])
-    return {"losses": losses, "params": history}
+    return {"losses": losses, "loss_grads": loss_grads, "params": history}
+
+
+def _grads_through(loss: Any, params: Sequence[torch.Tensor]) -> list[torch.Tensor] | None:
+    """d loss / d params through ``loss``'s own graph, or None where it has none that reaches them."""
+    if not isinstance(loss, torch.Tensor) or not loss.requires_grad or loss.numel() != 1:
+        return None
+    try:
+        return [g.detach().clone() for g in torch.autograd.grad(loss, list(params))]
+    except RuntimeError:  # no graph back to the parameters, or one already freed
+        return None

@@ -202,12 +202,7 @@ def test_closure(learner, device, rng):
         for under_no_grad in (False, True):
             where = f"{cls}.step(closure)" + (" inside torch.no_grad()" if under_no_grad else "")
             got = learner.probe("closure_run", cls, initial, targets, options, under_no_grad)
-            if not isinstance(got, dict) or not isinstance(got.get("losses"), list) or len(got["losses"]) != 3:
-                raise CheckFailure(f"{where}: the harness could not record 3 steps")
-            for k, (a, b) in enumerate(zip(got["losses"], want["losses"])):
-                if a is None:
-                    raise CheckFailure(f"{where} must return the closure's loss (it returned None at step {k + 1})")
-                expect_close(a, b, what=f"the loss returned by {where} at step {k + 1}", rtol=1e-10, atol=1e-12)
+            kit.expect_closure_losses(got, want, where=where)
             same_trajectory(got["params"], want["params"],
                             f"{where} (a closure that zeroes the gradients and back-propagates)",
                             "look at when step(closure) calls the closure: exactly once per step, under "

@@ -208,6 +208,28 @@ def expect_same_trajectory(got: Any, want: list[list[torch.Tensor]], *, what: st
                 raise CheckFailure(f"{failure.prop}; {hint}", failure.detail) from None
 
 
+def expect_closure_losses(got: Any, want: dict[str, list[Any]], *, where: str) -> None:
+    """What ``step(closure)`` returned, recorded by ``drive.closure_trajectory``: the closure's loss at each step,
+    its value and its graph (the gradients taken through the returned tensor), against torch's optimizer's."""
+    steps = len(want["losses"])
+    if not isinstance(got, dict) or not isinstance(got.get("losses"), list) or len(got["losses"]) != steps \
+            or not isinstance(got.get("loss_grads"), list) or len(got["loss_grads"]) != steps:
+        raise CheckFailure(f"{where}: the harness could not record {steps} steps")
+    for k, (a, b) in enumerate(zip(got["losses"], want["losses"])):
+        if a is None:
+            raise CheckFailure(f"{where} must return the closure's loss (it returned None at step {k + 1})")
+        expect_close(a, b, what=f"the loss returned by {where} at step {k + 1}", rtol=1e-10, atol=1e-12)
+    for k, (a, b) in enumerate(zip(got["loss_grads"], want["loss_grads"])):
+        if a is None:
+            raise CheckFailure(f"{where} must return the closure's loss itself, as torch's optimizers do: at step "
+                               f"{k + 1} the returned tensor has the right value but no graph back to the "
+                               "parameters (a detached copy or a number cannot be back-propagated by the caller)")
+        grads = expect_tensors(a, len(b), what=f"the gradients through the loss returned by {where} at step {k + 1}")
+        for i, (g, w) in enumerate(zip(grads, b)):
+            expect_close(g, w, what=f"the gradient of parameter {i} through the loss {where} returned at step "
+                                    f"{k + 1}", rtol=1e-10, atol=1e-12)
+
+
 def expect_same_values(got: Any, want: Sequence[float], *, what: str, rtol: float = 1e-12,
                        first_step: int = 0, label: str = "step") -> None:
     """A sequence of Python numbers (learning rates, losses) equal to the reference, one by one."""
