@@ -150,6 +150,37 @@ def test_patching_the_probes_forges_nothing(tmp_path, grade_file):
     assert forged.score <= plain.score
 
 
+# "Leaves the caller's inputs as they were": the state before the call comes from the judge's own copies, prepared
+# as the probe prepares them, never from a report the worker makes (which the learner's code can rewrite)
+FORGED_STATE = {
+    "gradient-check": ("wrong_in_place_perturbation.py", "test_inputs_unchanged", """
+        _probes._state = lambda inputs: {"values": [], "versions": [], "grads": [], "requires_grad": []}
+        """),
+    "grads-of-intermediates": ("wrong_backward_into_inputs.py", "test_inputs_left_alone", """
+        _probes._state = lambda inputs: []
+        """),
+    "higher-order-grad": ("wrong_clears_x_grad.py", "test_leaves_x_grad_alone", """
+        _probes.state = lambda x: {"values": None, "requires_grad": None, "grad": None}
+        """),
+}
+
+
+@pytest.mark.parametrize("exercise_id", sorted(FORGED_STATE))
+def test_a_forged_report_of_the_inputs_state_gains_nothing(tmp_path, grade_file, exercise_id):
+    """A submission that writes into the caller's inputs and rewrites the probe's state report (so that "before" and
+    "after" agree, as they did when the worker reported both) still fails the grader: it is judged against the
+    judge's own copy of the state before the call."""
+    name, grader, forge = FORGED_STATE[exercise_id]
+    wrong = (CORPUS / exercise_id / name).read_text()
+    patched = write(tmp_path, "forged_state.py", wrong + textwrap.dedent('''
+        import sys
+        _probes = sys.modules.get("prep_probes")
+        if _probes is not None:
+        ''') + textwrap.indent(textwrap.dedent(forge), "    "))
+    outcome = {t.name: t.outcome for t in grade_file(exercise_id, patched, seed=3).tests}
+    assert outcome[grader] == "failed", outcome
+
+
 FORGED_PREP_FAILURE = textwrap.dedent('''
     import fcntl, os
     from grader import wire

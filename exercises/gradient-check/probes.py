@@ -130,11 +130,17 @@ def _state(inputs):
             "grads": [None if x.grad is None else x.grad.detach().clone() for x in inputs], "requires_grad": [bool(x.requires_grad) for x in inputs]}
 
 
+def leaves(inputs):
+    """Fresh leaves with the values and requires_grad of the tensors sent (version counters at 0): the judge builds
+    the same from its own copies, so it knows the state the learner's call started from without asking the worker."""
+    return [x.detach().clone().requires_grad_(bool(x.requires_grad)) for x in inputs]
+
+
 def jacobian(mod, name, inputs, eps):
-    """The learner's numerical_jacobian as it returned it, and the inputs' state before and after the call."""
-    before = _state(inputs)
+    """The learner's numerical_jacobian as it returned it, and the inputs' state after the call."""
+    inputs = leaves(inputs)
     result = mod.numerical_jacobian(FUNCTIONS[name], tuple(inputs), eps)
-    return {"jacobians": result, "before": before, "after": _state(inputs)}
+    return {"jacobians": result, "after": _state(inputs)}
 
 
 def verdict(mod, spec, eps, atol, rtol, device="cpu"):
@@ -143,8 +149,7 @@ def verdict(mod, spec, eps, atol, rtol, device="cpu"):
 
 
 def verdict_and_state(mod, spec, eps, atol, rtol, device="cpu"):
-    """The verdict, and the inputs' state before and after check_grad."""
+    """The verdict, and the inputs' state after check_grad (the judge builds the state before from spec itself)."""
     inputs = inputs_of(spec, device)
-    before = _state(inputs)
     got = mod.check_grad(build(spec, device), tuple(inputs), eps=eps, atol=atol, rtol=rtol)
-    return {"verdict": got, "before": before, "after": _state(inputs)}
+    return {"verdict": got, "after": _state(inputs)}

@@ -107,9 +107,12 @@ def test_jacobian_shapes(learner, device, rng):
                                   "task asks for the inputs' dtype)", shape=shape, dtype=x.dtype, device=device)
 
 
-def _unchanged(got, what):
-    before, after = got.get("before"), got.get("after")
-    if not isinstance(before, dict) or not isinstance(after, dict):
+def _unchanged(got, what, before):
+    """The inputs' state after the call against `before`, the judge's own copy of the state the call started from
+    (never the worker's report of it)."""
+    after = got.get("after") if isinstance(got, dict) else None
+    if not isinstance(after, dict) or not all(isinstance(after.get(k), list) and len(after[k]) == len(before[k])
+                                              for k in ("values", "versions", "grads")):
         raise CheckFailure(f"{what} could not be run", f"received {summarize(got)}")
     for j, (b, a) in enumerate(zip(before["values"], after["values"])):
         if not isinstance(a, torch.Tensor) or not torch.equal(a, b):
@@ -186,10 +189,11 @@ def test_inputs_unchanged(learner, device, rng):
     not accumulated into) and must not leak into the verdict."""
     inputs = [rand(rng, 2, 3, device=device, requires_grad=True), rand(rng, 3, 2, device=device)]
     got = learner.probe("jacobian", "tanh_matmul", inputs, 1e-3)
-    _unchanged(got, "numerical_jacobian")
+    _unchanged(got, "numerical_jacobian", probes._state(probes.leaves(inputs)))
     for kind, spec, tol, _ in T.draw_batch(rng, ["right", "big_error"]):
-        got = check_verdict(learner, device, kind, T.with_grads(rng, spec), tol, probe="verdict_and_state")
-        _unchanged(got, "check_grad")
+        spec = T.with_grads(rng, spec)
+        got = check_verdict(learner, device, kind, spec, tol, probe="verdict_and_state")
+        _unchanged(got, "check_grad", probes._state(probes.inputs_of(spec, str(device))))
 
 
 def test_verdicts_match_gradcheck(learner, device, rng):

@@ -78,16 +78,21 @@ def _state(inputs):
              "grad": None if x.grad is None else x.grad.detach().clone()} for x in inputs]
 
 
-def grads(mod, name, *inputs, preset=False):
-    """The learner's grads_of, and the inputs' state before and after (with preset, each input that requires grad
-    holds a .grad of its own before the call)."""
+def prepared(inputs, preset=False):
+    """The inputs as the learner's function gets them: with preset, each input that requires grad holds a .grad of
+    its own before the call. The judge prepares its own copies the same way to know the state before the call."""
     if preset:
         for i, x in enumerate(inputs):
             if x.requires_grad:
                 x.grad = torch.full_like(x, float(i + 7))
-    before = _state(inputs)
+    return inputs
+
+
+def grads(mod, name, *inputs, preset=False):
+    """The learner's grads_of, and the inputs' state after the call."""
+    inputs = prepared(inputs, preset)
     out = mod.grads_of(FUNCTIONS[name], *inputs)
-    return {"value": out, "before": before, "after": _state(inputs)}
+    return {"value": out, "after": _state(inputs)}
 
 
 def grads_aliased(mod, name, x, derived=False):
@@ -98,10 +103,7 @@ def grads_aliased(mod, name, x, derived=False):
 
 
 def intermediates(mod, name, *inputs, preset=False):
-    if preset:
-        for i, x in enumerate(inputs):
-            if x.requires_grad:
-                x.grad = torch.full_like(x, float(i + 7))
-    before = _state(inputs)
+    """The learner's intermediate_grads, and the inputs' state after the call."""
+    inputs = prepared(inputs, preset)
     out = mod.intermediate_grads(INTERMEDIATE[name], *inputs)
-    return {"value": out, "before": before, "after": _state(inputs)}
+    return {"value": out, "after": _state(inputs)}

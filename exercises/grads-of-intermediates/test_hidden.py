@@ -45,8 +45,18 @@ def grads(learner, name, *inputs, preset=False):
     return got, value
 
 
-def left_alone(got, what):
-    for i, (b, a) in enumerate(zip(got["before"], got["after"])):
+def before_call(inputs, preset):
+    """The inputs' state before the learner's call, from the judge's own copies prepared as the probe prepares them
+    (never the worker's report of it)."""
+    return probes._state(probes.prepared(tuple(x.detach().clone().requires_grad_(x.requires_grad) for x in inputs),
+                                         preset))
+
+
+def left_alone(got, what, before):
+    after = got.get("after") if isinstance(got, dict) else None
+    if not isinstance(after, list) or len(after) != len(before) or not all(isinstance(a, dict) for a in after):
+        raise CheckFailure(f"{what} could not be run", f"received {summarize(got)}")
+    for i, (b, a) in enumerate(zip(before, after)):
         if not isinstance(a.get("values"), torch.Tensor) or not torch.equal(a["values"], b["values"]):
             raise CheckFailure(f"{what} changed the values of input {i}")
         if a["requires_grad"] != b["requires_grad"]:
@@ -117,7 +127,7 @@ def test_inputs_left_alone(learner, device, rng):
     for preset in (False, True):
         x, y = rand(rng, 3, device=device, requires_grad=True), rand(rng, 3, device=device)
         got, value = grads(learner, "product", x, y, preset=preset)
-        left_alone(got, "grads_of" + (" (with .grad already set)" if preset else ""))
+        left_alone(got, "grads_of" + (" (with .grad already set)" if preset else ""), before_call((x, y), preset))
         for i, want in enumerate(reference_grads("product", x, y)):
             expect_close(value[i], want, **TOL, what=f"grads_of for product, input {i}")
         args = (rand(rng, 2, 3, device=device, requires_grad=True), rand(rng, 4, 3, device=device),
@@ -125,7 +135,8 @@ def test_inputs_left_alone(learner, device, rng):
         got = learner.probe("intermediates", "mlp", *args, preset=preset)
         if not isinstance(got, dict):
             raise CheckFailure("intermediate_grads could not be run", f"received {summarize(got)}")
-        left_alone(got, "intermediate_grads" + (" (with .grad already set)" if preset else ""))
+        left_alone(got, "intermediate_grads" + (" (with .grad already set)" if preset else ""),
+                   before_call(args, preset))
 
 
 def check_intermediates(learner, name, args, keys, dtype=torch.float64):

@@ -28,16 +28,14 @@ def function(name, A=None):
 
 
 def run(mod, which, name, x, v=None, A=None, grad=None):
-    """The learner's hvp or hessian, and x's state before and after the call; with `grad`, x arrives with that
-    .grad (left by an earlier backward), which the call must leave as it was."""
+    """The learner's hvp or hessian, and x's state after the call (the judge knows the state before: what it sent);
+    with `grad`, x arrives with that .grad (left by an earlier backward), which the call must leave as it was."""
     f = function(name, A)
     if grad is not None:
         x.grad = grad.clone()
-    before = {"values": x.detach().clone(), "requires_grad": bool(x.requires_grad),
-              "grad": None if x.grad is None else x.grad.detach().clone()}
     out = getattr(mod, which)(f, x) if v is None else getattr(mod, which)(f, x, v)
     after = {"values": x.detach().clone(), "requires_grad": bool(x.requires_grad), "grad": x.grad}
-    return {"value": out, "x_grad": x.grad, "before": before, "after": after}
+    return {"value": out, "x_grad": x.grad, "after": after}
 
 
 def big_inputs(n):

@@ -20,23 +20,32 @@ FUNCTIONS = {
 }
 
 
-def derivative(mod, name, x, n, preset_grad=None, nonleaf=False):
-    """The learner's n-th derivative, whether it is still differentiable (and the gradient of its sum with respect
-    to x when it is), and x's state before and after the call. With preset_grad, x.grad holds it before the call.
-    With nonleaf, x is handed over as a non-leaf tensor that requires grad (x * 1 of a leaf), as an intermediate
-    of a larger computation would be."""
+def prepared(x, preset_grad=None, nonleaf=False):
+    """The x that nth_derivative is given: the tensor sent, or with nonleaf x * 1 of a leaf made from it, with
+    preset_grad in its .grad. The judge builds the same from its own copy to know the state before the call."""
     if nonleaf:
         x = x.detach().requires_grad_() * 1.0
     if preset_grad is not None:
         x.grad = preset_grad.clone()
-    grad_of = (lambda t: t.grad) if x.is_leaf else (lambda t: None)
-    before = {"values": x.detach().clone(), "requires_grad": bool(x.requires_grad), "grad": grad_of(x)}
+    return x
+
+
+def state(x):
+    """x's values, requires_grad and .grad (None for a non-leaf, whose .grad is not kept)."""
+    g = x.grad if x.is_leaf else None
+    return {"values": x.detach().clone(), "requires_grad": bool(x.requires_grad),
+            "grad": None if g is None else g.detach().clone()}
+
+
+def derivative(mod, name, x, n, preset_grad=None, nonleaf=False):
+    """The learner's n-th derivative, whether it is still differentiable (and the gradient of its sum with respect
+    to x when it is), and x's state after the call. With preset_grad, x.grad holds it before the call.
+    With nonleaf, x is handed over as a non-leaf tensor that requires grad (x * 1 of a leaf), as an intermediate
+    of a larger computation would be."""
+    x = prepared(x, preset_grad, nonleaf)
     d = mod.nth_derivative(FUNCTIONS[name], x, n)
-    g = grad_of(x)
-    after = {"values": x.detach().clone(), "requires_grad": bool(x.requires_grad),
-             "grad": None if g is None else g.detach().clone()}
-    out = {"value": d, "x_grad": grad_of(x), "requires_grad": bool(getattr(d, "requires_grad", False)), "next": None,
-           "before": before, "after": after}
+    out = {"value": d, "x_grad": x.grad if x.is_leaf else None,
+           "requires_grad": bool(getattr(d, "requires_grad", False)), "next": None, "after": state(x)}
     if isinstance(d, torch.Tensor) and d.requires_grad and x.requires_grad:
         (nxt,) = torch.autograd.grad(d.sum(), x, allow_unused=True)
         out["next"] = torch.zeros_like(x) if nxt is None else nxt

@@ -5,7 +5,9 @@ import math
 
 import torch
 
-from grader.judge.checks import CheckFailure, expect_close, expect_tensor, summarize
+from grader.judge.checks import CheckFailure, expect_close, expect_tensor, load_sibling, summarize
+
+probes = load_sibling(__file__)
 
 
 def analytic(name, x, n):
@@ -32,10 +34,12 @@ def rand(rng, *shape, device, dtype=torch.float64, requires_grad=True):
 
 
 def derivative(learner, name, x, n, **kw):
+    """What the derivative probe returned, with "before": x's state before the call, from the judge's own copy."""
     got = learner.probe("derivative", name, x, n, **kw)
     if not isinstance(got, dict):
         raise CheckFailure(f"nth_derivative could not be run for derivative {n} of {name}", f"received {summarize(got)}")
-    return got
+    mine = x.detach().clone().requires_grad_(x.requires_grad)
+    return {**got, "before": probes.state(probes.prepared(mine, kw.get("preset_grad"), kw.get("nonleaf", False)))}
 
 
 def test_matches_analytic_derivatives(learner, device, rng):
@@ -93,8 +97,8 @@ def test_stays_differentiable(learner, device, rng):
 
 
 def _left_alone(out, what):
-    before, after = out["before"], out["after"]
-    if not isinstance(after.get("values"), torch.Tensor) or not torch.equal(after["values"], before["values"]):
+    before, after = out["before"], out.get("after")  # before: the judge's own (see derivative)
+    if not isinstance(after, dict) or not isinstance(after.get("values"), torch.Tensor) or not torch.equal(after["values"], before["values"]):
         raise CheckFailure(f"{what} changed the values of x")
     if after["requires_grad"] != before["requires_grad"]:
         raise CheckFailure(f"{what} changed x.requires_grad from {before['requires_grad']} to {after['requires_grad']}: "
