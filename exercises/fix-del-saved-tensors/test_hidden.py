@@ -9,6 +9,7 @@ from grader.judge.remote import received_info
 
 P = load_sibling(__file__)
 MB = 2**20
+ROOM = MB  # what the submission may hold when the measured predict starts, above the fresh worker's size before it loaded
 
 CASES = {
     "linear_input_grad": "a Linear whose input requires grad (input and weight are saved)",
@@ -94,16 +95,16 @@ def test_predict_values(learner, device, rng):
 def test_predict_saves_nothing(learner, rng):
     """During predict nothing is saved for backward: the worker's peak memory (read from outside) stays at what an
     inference forward needs, not the 12 activations a training forward keeps (building the graph and detaching
-    afterwards still pays for it)."""
+    afterwards still pays for it). Measured in a fresh worker that may hold at most 1 MiB more than before your code
+    was loaded: memory taken in advance (a buffer allocated at import and freed inside predict to make room for the
+    graph) would hide the graph from the measurement."""
     seed = int(torch.randint(0, 10_000, (1,), generator=rng))
     n, width, depth = 16384, 64, 12  # one activation is 4 MB; a training forward saves about 13 of them
-    learner.probe("prepare", seed, width, depth)
-    learner.probe("predict_and_drop", n)  # warm up at this size, off the clock
-    learner.probe("take", "out")
-    learner.probe("prepare", seed, width, depth)
-    with learner.measure() as m:
-        learner.probe("predict_and_drop", n)
-    out = learner.probe("take", "out")
+    with learner.fresh(warm="warm_up") as clean:
+        clean.probe("prepare", seed, width, depth)
+        with clean.measure(room=ROOM) as m:
+            clean.probe("predict_and_drop", n)
+        out = clean.probe("take", "out")
     expect_close(out, P.reference_predict(seed, n, width, depth), what="predict(model, x) on a 4 MB input")
     if m.peak_growth > 8 * 4 * MB:
         raise CheckFailure("while predict ran, the worker's memory rose as if a graph were recorded "

@@ -8,6 +8,7 @@ from grader.judge.remote import received_info
 
 P = load_sibling(__file__)
 MB = 2**20
+ROOM = MB  # what the submission may hold when the measured predict starts, above the fresh worker's size before it loaded
 
 
 def expect_int(got, want, what, detail):
@@ -27,18 +28,17 @@ def test_saved_bytes_linear_example(learner, device):
 
 def test_predict_frees_input(learner):
     """out = predict(model, x) on a 16 MB input, then the caller drops x: the worker holds no more than out afterwards,
-    and out equals model(x) without a graph."""
+    and out equals model(x) without a graph. Measured in a fresh worker that may hold at most 1 MiB more than before
+    your code was loaded (memory taken in advance and freed inside predict would hide what stays alive)."""
     seed, n, width, depth = 0, 65536, 64, 2
     inputs = f"2 rounds of (x * w + b, tanh) then Linear(64, 2), float32, x of shape ({n}, {width}) (16 MB)"
-    # first calls allocate lazily: warm up off the clock, on a small input (a large one could hide an input that the
-    # learner's code keeps referencing: the next call would free the first input while it keeps the second)
-    learner.probe("prepare", seed, width, depth)
-    learner.probe("predict_and_drop", 64)
-    learner.probe("take", "out")
-    learner.probe("prepare", seed, width, depth)
-    with learner.measure() as m:
-        learner.probe("predict_and_drop", n)
-    out = learner.probe("take", "out")
+    # in a fresh worker, warmed up by the judge's own inference forward before your code loaded (first calls allocate
+    # lazily): memory taken at import, freed inside predict, would make room for x or the graph and hide them
+    with learner.fresh(warm="warm_up") as clean:
+        clean.probe("prepare", seed, width, depth)
+        with clean.measure(room=ROOM) as m:
+            clean.probe("predict_and_drop", n)
+        out = clean.probe("take", "out")
     expect_close(out, P.reference_predict(seed, n, width, depth), what="predict(model, x)", inputs=inputs)
     info = received_info(out)
     if info is not None and info.requires_grad:
