@@ -252,6 +252,19 @@ def test_saved_tensors_parked_in_file_names_count_as_memory_in_the_sandbox(tmp_p
     assert float(graded["names"]["score"]) <= float(graded["plain"]["score"])
 
 
+@needs_sandbox
+def test_closing_a_fresh_worker_spares_the_graders_worker_in_the_sandbox(tmp_path):
+    """learner.fresh() runs a second worker under the slot's uid; closing it must not take the graders' worker (or
+    its scratch folder) with it: custom-activations measures in fresh workers between other graders, and its
+    reference keeps full marks in a sandboxed batch (every later grader crashed with SIGKILL before)."""
+    klass = make_class(tmp_path / "class", {"ref": ROOT / "solutions" / "custom-activations.py"},
+                       exercise="custom-activations")
+    api.grade_batch(klass, ["custom-activations"], out=tmp_path / "out", jobs=1, seed=5)
+    graded = rows(tmp_path / "out")
+    assert graded["ref"]["status"] == "graded", graded
+    assert float(graded["ref"]["score"]) == float(graded["ref"]["max_score"]), graded
+
+
 def test_failing_canaries_stop_the_batch(tmp_path, monkeypatch):
     """A grader that passes everything (here: a broken copy of the bank) is caught before grading."""
     bank_copy = tmp_path / "bank"

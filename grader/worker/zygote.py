@@ -115,6 +115,7 @@ class Zygote:
         self.shm_mb = shm_mb
         self.scratch: dict[int, str] = {}
         self.tmp_baseline: dict[int, int] = {}  # bytes in use on /tmp when each sandboxed worker was forked
+        self.started: dict[int, float] = {}  # when each worker was forked (time.time())
         self.ledgers: dict[int, procfs.SharedMemoryLedger] = {}
         self.counter = 0
         self.live: set[int] = set()
@@ -202,6 +203,7 @@ class Zygote:
         for fd in fds:
             os.close(fd)
         self.live.add(pid)
+        self.started[pid] = started
         self.ledgers[pid] = procfs.SharedMemoryLedger(self.worker_uid, started)
         if msg.get("cwd") is None:
             self.scratch[pid] = cwd
@@ -229,7 +231,14 @@ class Zygote:
         return used
 
     def release(self, pid: int) -> int | None:
-        """Kill a worker's group and every escaped descendant; return its exit code if known."""
+        """Kill a worker's group and every escaped descendant; return its exit code if known.
+
+        Another live worker of this zygote (``learner.fresh()`` runs a second one beside the graders' worker, under
+        the same uid) is spared, with its process group and its scratch folder: the sweep by uid below is for what
+        escaped this worker's group, never for its sibling."""
+        siblings = self.live - {pid}
+        sibling_scratch = {self.scratch[s] for s in siblings if s in self.scratch}
+        started = self.started.get(pid, 0.0)
         for _ in range(50):
             try:
                 os.killpg(pid, signal.SIGKILL)
@@ -250,6 +259,8 @@ class Zygote:
                 self.live.discard(child)
             if self.drop_uid is not None:  # whatever runs as the worker's uid is the worker's
                 for other in procfs.pids_of_uid(self.drop_uid):
+                    if siblings and _group_of(other) in siblings:
+                        continue
                     try:
                         os.kill(other, signal.SIGKILL)
                     except (ProcessLookupError, PermissionError):
@@ -261,14 +272,19 @@ class Zygote:
         self.live.discard(pid)
         folder = self.scratch.pop(pid, None)
         self.tmp_baseline.pop(pid, None)
+        self.started.pop(pid, None)
         if folder:
             import shutil
 
             shutil.rmtree(folder, ignore_errors=True)
             if self.drop_uid is not None:  # what it wrote elsewhere in the slot's /tmp goes too
                 for entry in os.scandir("/tmp"):
+                    if entry.path in sibling_scratch:
+                        continue
                     try:
-                        if entry.stat(follow_symlinks=False).st_uid == self.drop_uid:
+                        info = entry.stat(follow_symlinks=False)
+                        # with a sibling alive, only what appeared since this worker started is this worker's
+                        if info.st_uid == self.drop_uid and (not siblings or info.st_ctime >= started - 1):
                             (shutil.rmtree(entry.path, ignore_errors=True) if entry.is_dir(follow_symlinks=False)
                              else os.unlink(entry.path))
                     except OSError:
@@ -303,6 +319,13 @@ class Zygote:
             self.sock.sendall(json.dumps(reply).encode() + b"\n")
         for pid in list(self.live):
             self.release(pid)
+
+
+def _group_of(pid: int) -> int | None:
+    try:
+        return os.getpgid(pid)
+    except OSError:
+        return None
 
 
 def _freeze_heap() -> None:
