@@ -54,17 +54,23 @@ def test_matmul_skips_unneeded_gradients(learner, device, rng):
 
 
 N = 2048  # an n x n float64 gradient is 32 MiB: far above allocator noise (1-3 MB)
+# What the worker may hold when the measured backward starts, above its size before the submission loaded and the
+# n x n input the probe built for it (the judge's own count: N * N * 8 bytes): right files start 4-70 KiB above it
+ROOM = 2**20
 
 
 def test_matmul_never_computes_unneeded_gradient(learner):
     """Backward never forms the gradient of an input that does not require grad: with a (1, n) @ (n, n) product and
-    only the row requiring grad (and the other way round), backward's peak memory stays far below one n x n matrix."""
+    only the row requiring grad (and the other way round), backward's peak memory stays far below one n x n matrix.
+    Each case is measured in a fresh worker, where backward may start with at most 1 MiB more than the worker held
+    before the submission loaded, besides the inputs of the product: memory taken in advance (a buffer allocated at
+    import, freed inside backward) would hide the gradient it forms."""
     size = N * N * 8
     for which in ("a", "b"):
-        learner.probe("matmul_prepare", which, N)
-        with learner.measure() as m:
-            grad = learner.probe("matmul_backward")
-        learner.probe("release")
+        with learner.fresh(warm="warm_up") as clean:
+            clean.probe("matmul_prepare", which, N)  # the forward, in the same worker, before the measured backward
+            with clean.measure(room=size + ROOM) as m:
+                grad = clean.probe("matmul_backward")
         a, b = probes.big_pair(which, N)
         g = torch.ones(a.shape[0], b.shape[1], dtype=torch.float64)
         want = g @ b.T if which == "a" else a.T @ g
