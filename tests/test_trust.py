@@ -21,7 +21,7 @@ import pytest
 from grader import bank, procfs, wire
 from grader.judge.grading import grade
 from grader.judge.remote import Learner
-from grader.judge.session import LearnerError, Limits, WorkerDied, WorkerSession
+from grader.judge.session import InfraError, LearnerError, Limits, WorkerDied, WorkerSession
 from tests.conftest import CORPUS, ROOT, write
 
 # ---------------------------------------------------------------- bans: every channel reaches a trap
@@ -464,10 +464,16 @@ def test_the_judge_measures_memory_kept_and_peaks_from_outside(mode, worker_pool
     try:
         session.request({"op": "load", "source": MEASURED, "filename": "m.py", "probes": None, "bans": []})
         learner = Learner(session, MEASURED)
-        with learner.measure() as kept:
+        learner.rss_floor = learner.memory()  # as learner.fresh() does (there, before the code is loaded)
+        with learner.measure(room=2**30) as kept:
             learner.call("keep", 64)
-        with learner.measure() as passing:
+        with learner.measure(room=2**30) as passing:
             learner.call("transient", 96)
+        with learner.measure() as unbounded:
+            learner.call("transient", 1)
+        with pytest.raises(InfraError, match="use learner.fresh"):
+            unbounded.kept  # memory figures need the bound on what was held before; CPU time does not
+        assert unbounded.cpu_s >= 0
         assert 60 << 20 < kept.kept < 72 << 20
         assert passing.kept < 8 << 20 and 90 << 20 < passing.peak_growth < 104 << 20
         assert passing.cpu_s >= 0 and passing.wall_s > 0

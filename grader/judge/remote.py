@@ -126,7 +126,7 @@ class Learner:
                 "advance can be reused or released inside the call and hide what it allocates, so the call cannot "
                 "be measured: allocate what a call needs inside it, and keep nothing that large between calls")
         m = Measurement(rss_before=int(before["rss"]), peak_before=int(before["peak"]), cpu_before=before["cpu"],
-                        started=time.monotonic(), held_before=held)
+                        started=time.monotonic(), held_before=held, room=room)
         yield m
         after = self.session.measure()
         _refuse_hidden(after)
@@ -176,16 +176,26 @@ class Measurement:
     cpu_s: float = 0.0
     wall_s: float = 0.0
     written: int = 0  # bytes the worker's processes wrote to files (and pipes other than the replies) in the block
+    room: int | None = None  # the bound on held_before the block started under (None: no bound, CPU time only)
+
+    def _memory_figures_allowed(self) -> None:
+        # Memory held in advance hides what a block allocates: a memory verdict needs the bound that fresh()
+        # and measure(room=...) give. CPU and wall time need none.
+        if self.room is None:
+            raise InfraError("memory measured without a bound on what the worker held before: use "
+                             "learner.fresh() and measure(room=...)")
 
     @property
     def peak_growth(self) -> int:
         """How far the worker's resident memory rose above where it started, at its highest, plus what it
         wrote out meanwhile (parked on disk instead of held)."""
+        self._memory_figures_allowed()
         return max(0, self.peak - self.peak_before) + self.written
 
     @property
     def kept(self) -> int:
         """How much more the worker holds after the block than before it, counting what it wrote out."""
+        self._memory_figures_allowed()
         return self.rss_after - self.rss_before + self.written
 
 
