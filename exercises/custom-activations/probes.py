@@ -25,6 +25,11 @@ def keep_output(mod, name, n, dtype=torch.float64):
         return [float(out.double().sum()), float(out.double().square().sum())]
 
 
+def release(mod):
+    """Drop what keep_output kept (its output and the graph behind it)."""
+    _KEPT.clear()
+
+
 def warm_up(mod=None):
     """Before any submission is loaded into a fresh worker (learner.fresh): what keep_output and a right Function do
     (a sigmoid from exp: torch's own is banned here too), at a small size and in every dtype, so that one-off costs
