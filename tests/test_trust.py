@@ -481,6 +481,17 @@ def test_the_judge_measures_memory_kept_and_peaks_from_outside(mode, worker_pool
         session.close()
 
 
+def test_cpu_burnt_on_the_short_run_cannot_hide_a_per_step_encoder(grade_file):
+    """seq2seq-attention tells "encodes once" from "encodes per decoder step" by CPU time read from outside; a
+    submission that burns CPU on purpose in its one-step run made the 30-step run look no dearer (full marks for that
+    grader before). The judge also bounds the 30-step run by its own timing of the reference, which the learner's
+    code cannot inflate."""
+    attack = ROOT / "tests" / "measure_attacks" / "seq2seq_attention_padded_one_step.py"
+    outcome = {t.name: (t.outcome, t.message) for t in grade_file("seq2seq-attention", attack, seed=3).tests}
+    grader = "test_teacher_forced_logits_with_copied_weights"
+    assert outcome[grader][0] == "failed" and "encodes the source again" in outcome[grader][1], outcome
+
+
 # ---------------------------------------------------------------- the import graph
 
 
