@@ -44,7 +44,7 @@ def check(learner, device, args, what, probe="run", **kw):
 
 
 # What the worker may hold when a measured forward starts, above its size before the submission loaded (the blocks
-# and x the probe built included, and what earlier cases left in the allocator): right files start up to 3.5 MB above
+# and x the probe built included, and what earlier cases left in the allocator): right files start up to 1.2 MB above
 # it. The least a block run plainly keeps is 16 MB, 12 MB over the limit: a balloon within ROOM cannot hide that.
 ROOM = 6 * MB
 

@@ -116,6 +116,8 @@ class Learner:
         """
         if room is not None and self.rss_floor is None:
             raise InfraError("measure(room=...) needs a worker from learner.fresh()")
+        if room is not None:
+            self._request({"op": "collect"})  # garbage left by earlier calls is not held on purpose
         before = self.session.measure(reset=True)
         _refuse_hidden(before)
         held = max(0, int(before["rss"]) - self.rss_floor) if self.rss_floor is not None else 0

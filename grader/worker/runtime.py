@@ -17,6 +17,7 @@ Each reply is ``{"ok": True, "value": tree}`` or ``{"ok": False, "error": {...}}
 
 from __future__ import annotations
 
+import gc
 import importlib.util
 import inspect
 import linecache
@@ -113,6 +114,14 @@ class Runtime:
             if self.learner is not None or self.probes is None:
                 raise RuntimeError("warm-up probes run only in a prepared worker, before the submission loads")
             getattr(self.probes, req["probe"])(None)
+        gc.collect()
+        return None
+
+    def op_collect(self, req: dict) -> Any:
+        """Free cyclic garbage (graphs and tensors that earlier calls left in reference cycles) before the judge
+        reads how much this worker holds at the start of a measured call: garbage is not what the learner's code
+        holds on purpose, and when Python's collector happens to run depends on earlier allocations."""
+        gc.collect()
         return None
 
     def op_reset(self, req: dict) -> Any:
