@@ -806,8 +806,9 @@ def selftest(exercise_ids: list[str] | None = None,
     return lines
 
 
-def selftest_exercise(ex: bank.Exercise, pool: Any, emit: Callable[..., None]) -> None:
-    """The selftest of one exercise; ``emit(exercise_id, check, ok, detail)`` receives each line."""
+def selftest_exercise(ex: bank.Exercise, pool: Any, emit: Callable[..., None], seed: int | None = None) -> None:
+    """The selftest of one exercise; ``emit(exercise_id, check, ok, detail)`` receives each line. Each file is
+    graded under a seed drawn per run, or under ``seed`` (the test suite's fixed one)."""
     from grader.judge.grading import grade
 
     stale = authoring.stale_files(ex)
@@ -821,7 +822,7 @@ def selftest_exercise(ex: bank.Exercise, pool: Any, emit: Callable[..., None]) -
                  ("stub scores zero", ex.stub_path, False),
                  ("notebook stub scores zero", ex.notebook_path, False))
         for label, path, want_full in cases:
-            r = grade(ex, path, pool=pool)
+            r = grade(ex, path, pool=pool, seed=seed)
             ok = r.full_marks if want_full else (r.status == "graded" and r.score == 0)
             failing = [t.name for t in r.tests if (t.outcome != "passed") == want_full]
             detail = f"{r.status}, {r.score:g}/{r.max_score:g} in {r.duration_s:.1f} s"
