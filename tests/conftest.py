@@ -75,7 +75,8 @@ def seed_for(path: Path) -> int | None:
     """The seed a test grades `path` with: None (grade draws one) under PREP_TEST_SEED=random."""
     if TEST_SEED == "random":
         return None
-    name = path.resolve().relative_to(ROOT).as_posix() if path.resolve().is_relative_to(ROOT) else path.name
+    full = path.resolve()
+    name = full.relative_to(ROOT).as_posix() if full.is_relative_to(ROOT) else path.name
     return zlib.crc32(f"{TEST_SEED}:{name}".encode()) & 0x7FFFFFFF
 
 
