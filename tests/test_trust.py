@@ -827,3 +827,17 @@ def test_a_balloon_cannot_hide_what_a_function_keeps(grade_file):
     assert outcome["test_sigmoid_and_tanh_keep_only_their_output"][0] == "failed", outcome
     assert "already held" in outcome["test_sigmoid_and_tanh_keep_only_their_output"][1], outcome
     assert outcome["test_backward_values"][0] == "passed", outcome  # the rest of the file runs as before
+
+
+def test_a_probe_rewritten_to_keep_nothing_cannot_hide_what_a_function_keeps(grade_file):
+    """custom-activations' probe keeps the Function's output alive while the judge reads the worker's size; the
+    submission can rewrite that probe (it runs beside it) so that nothing stays alive, and then a Sigmoid that saves x
+    besides its output measured as keeping nothing at all: full marks. The grader now also requires the output itself
+    to be in the measurement, so a probe that kept nothing fails it."""
+    attacks = ROOT / "tests" / "measure_attacks"
+    result = grade_file("custom-activations", attacks / "custom_activations_forgets_output.py", seed=5)
+    outcome = {t.name: (t.outcome, t.message) for t in result.tests}
+    assert outcome["test_sigmoid_and_tanh_keep_only_their_output"][0] == "failed", outcome
+    assert "less than the output itself" in outcome["test_sigmoid_and_tanh_keep_only_their_output"][1], outcome
+    assert [name for name, (state, _) in outcome.items() if state != "passed"] == [
+        "test_sigmoid_and_tanh_keep_only_their_output"], outcome

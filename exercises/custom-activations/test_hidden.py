@@ -136,6 +136,12 @@ def _expect_only_output_kept(m, sums, dtype, n, name, ref):
         expect_close(torch.tensor(sums[1], dtype=torch.float64), want.square().sum(), rtol=2e-2, atol=0.0,
                      what=f"{name}.apply(x) in {dtype} for 8M values from -6 to 6 (sum of squares)")
     extra = m.kept - size
+    if m.kept < size // 2:
+        # The probe keeps the output alive across the measurement; the probe runs beside the submission, which can
+        # rewrite it to keep nothing, so a measurement without the output itself says nothing about what is saved.
+        raise CheckFailure(f"after {name}.apply(x) returned, with its output still alive, the worker held only "
+                           f"{m.kept / 2**20:.1f} MiB more, less than the output itself ({size / 2**20:.0f} MiB): "
+                           "the output (and the graph behind it) was dropped before the memory could be measured")
     if extra > size // 2:
         raise CheckFailure(f"{name} keeps about {extra / size:.1f} tensors of x's size alive for backward "
                            f"besides its output ({dtype} input): save only the output "
