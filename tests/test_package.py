@@ -85,6 +85,11 @@ def test_the_installed_wheel_lists_fetches_and_checks_like_the_checkout(venv, tm
     assert Path(where[0]).is_relative_to(venv), where  # prep comes from the wheel, not the checkout
     installed = Path(where[1])
     assert installed == Path(where[0]).parent / "builtin_course"
+    # the sandbox of `prep grade` binds the installed package, and masks the course inside it
+    masked = subprocess.run([str(venv / "bin" / "python"), "-c", "from grader.judge import sandbox as s; "
+                             "print(*s._course_folders_inside(s._python_paths()), sep='\\n')"],
+                            cwd=work, capture_output=True, text=True, check=True).stdout.split()
+    assert masked == [os.path.realpath(installed / "exercises"), os.path.realpath(installed / "solutions")], masked
 
     listed = prep(venv, "list", "--json", cwd=work, home=home)
     assert listed.returncode == 0, listed.stderr

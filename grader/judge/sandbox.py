@@ -82,6 +82,10 @@ class Sandbox:
                     cmd += ["--perms", "0755", "--dir", str(parent)]
                     made.add(str(parent))
             cmd += ["--ro-bind", path, path]
+        # An installed wheel keeps its built-in course (hidden graders, reference solutions) inside the grader
+        # package, which the worker imports from: an empty tmpfs goes over every course folder a bind exposed.
+        for folder in _course_folders_inside(_python_paths()):
+            cmd += ["--size", str(1 << 20), "--tmpfs", folder]
         if self.probes:
             cmd += ["--perms", "0755", "--dir", "/prep", "--perms", "0755", "--dir", "/prep/probes"]
         for host, inside in sorted(self.probes.items()):
@@ -112,6 +116,25 @@ def _python_paths() -> list[str]:
         paths.add(os.path.dirname(exe))
     # bind outer folders first, so a nested bind is not hidden by its parent's
     return sorted(paths, key=lambda p: (p.count(os.sep), p))
+
+
+def _course_folders_inside(bound: list[str]) -> list[str]:
+    """The exercises/ and solutions/ folders of every bank prep knows of (an installed wheel's built-in course,
+    $PREP_BANK or the course in use, the checkout) that lie inside a folder bound into the sandbox."""
+    from grader import bank
+
+    roots = {bank.installed_course_root(), bank.checkout_root()}
+    try:
+        roots.add(bank.bank_root())
+    except bank.BankNotFound:
+        pass
+    found = set()
+    for root in roots:
+        for name in ("exercises", "solutions"):
+            folder = os.path.realpath(root / name)
+            if os.path.isdir(folder) and any(folder == p or folder.startswith(p + os.sep) for p in bound):
+                found.add(folder)
+    return sorted(found)
 
 
 def probes_layout(exercises: list) -> dict[str, str]:
