@@ -97,13 +97,26 @@ def test_large_logits_are_stable(learner, device, rng):
 
 
 def test_float32_inputs(learner, device, rng):
-    """Results keep the inputs' dtype: float32 data give float32 loss and gradients, exact to float32's precision."""
+    """Results keep the inputs' dtype: float32 data give float32 loss and gradients, exact to float32's precision,
+    and fit_logistic starts from w = 0, b = 0 of X's dtype, so that w and b stay float32 (steps = 0 included)."""
     X, y = data(rng, device, dtype=torch.float32)
     w, b = random_params(rng, device, dtype=torch.float32)
     check_triple(learner.call("loss_and_grad", X, y, w, b), X, y, w, b, "random data, float32")
     got = learner.call("predict_proba", X, w, b)
     kit.expect_close_in(got, torch.sigmoid(X.double() @ w.double() + b.double()), what="predict_proba in float32",
                         dtype=torch.float32)
+    rw, rb, _ = replay(X.double(), y.double(), 0.5, 5)
+    for steps in (5, 0):
+        got = learner.call("fit_logistic", X, y, 0.5, steps)
+        if not isinstance(got, (tuple, list)) or len(got) != 3:
+            raise CheckFailure("fit_logistic must return (w, b, losses), also for float32 data")
+        hint = (f"float32 X, {steps} steps: w = 0 and b = 0 start in X's dtype and device "
+                "(torch.zeros(..., dtype=X.dtype, device=X.device)), not in the default or a fixed dtype")
+        expect_tensor(got[0], what=f"w ({hint})", shape=(X.shape[1],), dtype=torch.float32, device=X.device)
+        expect_tensor(got[1], what=f"b ({hint})", shape=(), dtype=torch.float32, device=X.device)
+        if steps:
+            kit.expect_close_in(got[0], rw, what=f"w after {steps} steps in float32", dtype=torch.float32)
+            kit.expect_close_in(got[1], rb, what=f"b after {steps} steps in float32", dtype=torch.float32)
 
 
 def test_predict_proba(learner, device, rng):
@@ -167,6 +180,18 @@ def test_gradient_descent_steps(learner, device, rng):
                  what="b for steps = 0 (a 0-d zero of X's dtype)")
     if got[2] != []:
         raise CheckFailure("fit_logistic must return an empty list of losses for steps = 0")
+    # lr = 0 is a learning rate of zero (every step leaves w and b at 0), not a missing value to replace by a default
+    got = learner.call("fit_logistic", X, y, 0.0, 3)
+    if not isinstance(got, (tuple, list)) or len(got) != 3:
+        raise CheckFailure("fit_logistic must return (w, b, losses), also for lr = 0")
+    rw, rb, want = replay(X, y, 0.0, 3)
+    lr0 = "with lr = 0.0 (an explicit 0 is a step of size 0, not 'use a default': test `lr is None`, never `not lr`)"
+    expect_close(got[0], rw, rtol=0, atol=0, what=f"w after 3 steps {lr0}")
+    expect_close(got[1], rb, rtol=0, atol=0, what=f"b after 3 steps {lr0}")
+    if not isinstance(got[2], list) or len(got[2]) != 3:
+        raise CheckFailure(f"fit_logistic must return one loss per step {lr0}")
+    kit.expect_same_values(got[2], want, what=f"the losses of 3 steps {lr0}", rtol=1e-12, first_step=1,
+                           label="update")
     X1, y1 = data(rng, device, d=1)
     got = learner.call("fit_logistic", X1, y1, 0.5, 5)
     if not isinstance(got, (tuple, list)) or len(got) != 3:

@@ -48,15 +48,22 @@ def test_dense_forward_matches_linear(learner, device, rng):
 
 def test_dense_forward_refuses_bad_shapes(learner, device):
     """An input width that is not W.shape[1], W given as (in, out), a bias that is not exactly (out,) ((1, out), (1,),
-    0-d or the wrong length) or an unknown activation (None, "", and names that only match after changing case or
-    stripping spaces, such as "ReLU", included) raise ValueError."""
+    0-d or the wrong length; for a single output too, where a 0-d or (1, 1) bias would broadcast) or an unknown
+    activation (None, "", and names that only match after changing case or stripping spaces, such as "ReLU",
+    included) raise ValueError."""
     x, W, b = torch.ones(2, 3, device=device), torch.ones(4, 3, device=device), torch.ones(4, device=device)
+    W1 = torch.ones(1, 3, device=device)  # one output unit: a 0-d or (1, 1) bias would broadcast to (1,)
     for args, what in (((torch.ones(2, 4, device=device), W, b, "relu"), "x of width 4 for W (4, 3)"),
                        ((x, torch.ones(3, 4, device=device), b, "relu"), "W given as (in, out) = (3, 4)"),
                        ((x, W, torch.ones(3, device=device), "relu"), "a bias of 3 for 4 outputs"),
                        ((x, W, torch.ones(1, 4, device=device), "relu"), "a bias of shape (1, 4) where (4,) is needed"),
                        ((x, W, torch.ones(1, device=device), "relu"), "a bias of shape (1,) where (4,) is needed"),
                        ((x, W, torch.tensor(1.0, device=device), "relu"), "a 0-d bias where (4,) is needed"),
+                       ((x, W1, torch.tensor(1.0, device=device), "relu"),
+                        "a 0-d bias for W (1, 3), one output: b must be exactly (1,), even where one number would "
+                        "broadcast (check b.shape == (W.shape[0],), not b.numel() or b.dim() <= 1)"),
+                       ((x, W1, torch.ones(1, 1, device=device), "relu"),
+                        "a bias of shape (1, 1) for W (1, 3), one output: (1,) is needed"),
                        ((x, W, b, "softsign"), "an unknown activation"),
                        ((x, W, b, None), "activation=None (not one of the four names)"),
                        ((x, W, b, ""), "activation=\"\" (not one of the four names)"),
