@@ -59,6 +59,13 @@ def reference_gradients(seed, batch):
     return [p.grad.clone() for p in model.parameters()]
 
 
+def stale_data(seed, batch, rank):
+    """An unrelated batch, different on every rank, whose gradients the model carries into the first train_step."""
+    g = torch.Generator().manual_seed(seed + 1000 + rank)
+    return (3 * torch.randn(batch, 4, generator=g, dtype=torch.float64),
+            3 * torch.randn(batch, 2, generator=g, dtype=torch.float64))
+
+
 def zero_shard_data(seed, batch, world):
     """A second batch whose rank-0 shard has all-zero inputs: on rank 0 the first Linear's weight gradient is exactly
     zero (the other ranks' is not), so its mean is not zero."""
@@ -105,7 +112,8 @@ def reference_training(seed, steps, batch, lr, world, opt_name="sgd", spare=Fals
     return {"params": params, "losses": losses}
 
 
-def _rank(rank, world, mod, store_path, seed, steps, batch, lr, queue, what, opt_name="sgd", spare=False):
+def _rank(rank, world, mod, store_path, seed, steps, batch, lr, queue, what, opt_name="sgd", spare=False,
+          stale=False):
     try:
         dist.init_process_group("gloo", store=dist.FileStore(store_path, world), rank=rank, world_size=world)
         model = make(seed, spare)
@@ -122,6 +130,9 @@ def _rank(rank, world, mod, store_path, seed, steps, batch, lr, queue, what, opt
                 mod.average_gradients(other)
                 result += [None if p.grad is None else p.grad.tolist() for p in other.parameters()]
         else:
+            if stale:  # the model arrives with gradients left in .grad: train_step must zero them first
+                xs, ys = stale_data(seed, batch, rank)
+                nn.functional.mse_loss(model(xs), ys).backward()
             losses, params = [], []
             for x, y in data(seed, steps, batch):
                 loss = mod.train_step(model, opt, shard(x, rank, world), shard(y, rank, world))
@@ -144,14 +155,16 @@ def _warm_optimizer():
         opt.step()
 
 
-def run_ranks(mod, seed, steps, batch, lr, what, world=WORLD, opt_name="sgd", spare=False):
+def run_ranks(mod, seed, steps, batch, lr, what, world=WORLD, opt_name="sgd", spare=False, stale=False):
     """Fork `world` ranks, collect what each reports (lists of numbers back to tensors); errors come back as strings.
-    opt_name picks the optimizer (see optimizer); spare adds a parameter the forward never uses."""
+    opt_name picks the optimizer (see optimizer); spare adds a parameter the forward never uses; stale leaves
+    gradients of an unrelated batch (different on every rank) in the model's .grad before the first train_step."""
     _warm_optimizer()
     ctx = mp.get_context("fork")
     queue = ctx.Queue()
     store = os.path.join(tempfile.mkdtemp(dir=os.getcwd()), "store")  # the worker may write only under its cwd
-    procs = [ctx.Process(target=_rank, args=(r, world, mod, store, seed, steps, batch, lr, queue, what, opt_name, spare))
+    procs = [ctx.Process(target=_rank, args=(r, world, mod, store, seed, steps, batch, lr, queue, what, opt_name, spare,
+                                             stale))
              for r in range(world)]
     for p in procs:
         p.start()

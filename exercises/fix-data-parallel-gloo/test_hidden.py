@@ -36,10 +36,12 @@ def test_average_equals_full_batch(learner, rng):
             expect_close(g, w, what=f"rank {r}'s averaged gradient of parameter {j} of {model} (3 ranks)")
 
 
-def check_training(learner, seed, steps, batch, world, opt_name="sgd", spare=False, how=""):
+def check_training(learner, seed, steps, batch, world, opt_name="sgd", spare=False, how="", stale=False):
     """Step by step: each rank's returned loss (from the parameters the previous step left), then the parameters after
-    the step (the same on every rank, and the single process's)."""
-    ranks = G.ranks_ok(learner.probe("run_ranks", seed, steps, batch, 0.05, "train", world, opt_name, spare),
+    the step (the same on every rank, and the single process's). With stale, the model arrives with gradients of an
+    unrelated batch in its .grad (different on every rank); the reference starts from no gradients, since train_step
+    zeroes them before it back-propagates."""
+    ranks = G.ranks_ok(learner.probe("run_ranks", seed, steps, batch, 0.05, "train", world, opt_name, spare, stale),
                        hidden=True)
     want = P.reference_training(seed, steps, batch, 0.05, world, opt_name, spare)
     for r, got in enumerate(ranks):
@@ -62,8 +64,13 @@ def check_training(learner, seed, steps, batch, world, opt_name="sgd", spare=Fal
 
 def test_training_matches_single_process(learner, rng):
     """Four data-parallel SGD steps on 2 ranks: after every step both ranks are bit-identical and equal single-process
-    large-batch training, and each rank's train_step returns the loss of its own shard."""
+    large-batch training, and each rank's train_step returns the loss of its own shard. Then the same with a model that
+    arrives with gradients left in .grad from an earlier backward: train_step zeroes the gradients first, so they must
+    not leak into the first step."""
     check_training(learner, seed_of(rng), 4, 8, 2)
+    check_training(learner, seed_of(rng), 2, 8, 2, stale=True,
+                   how=", the model arriving with gradients left in .grad by an earlier backward: train_step must zero "
+                       "the gradients before it back-propagates, not after the step")
 
 
 def opposite_signs(seed, batch, world):

@@ -163,8 +163,9 @@ def test_flip(learner, device, rng):
 def test_dataset_and_loader(learner, device, rng):
     """AugmentedDataset crops then flips each image with its own generator seeded once in __init__ (defaults p=0.5,
     seed=0) and the given p (0.0 and 1.0 with one seed: whatever the draws, a dataset that ignores p fails one of
-    them): items are (image, label) tuples, a DataLoader batches them reproducibly (10 images in batches of 4), any
-    access order continues the same generator, and two datasets alive at once do not disturb each other."""
+    them): items are (image, labels[i]) tuples (the label as labels holds it, here a 0-d tensor), a DataLoader
+    batches them reproducibly (10 images in batches of 4), any access order continues the same generator, and two
+    datasets alive at once do not disturb each other."""
     images = adversarial(rng, (10, 3, 6, 5)).float()
     labels = torch.randint(0, 4, (10,), generator=rng)
     same = seed_of(rng)
@@ -177,6 +178,9 @@ def test_dataset_and_loader(learner, device, rng):
         item = got.get("item")
         if type(item) is not tuple or len(item) != 2:
             raise CheckFailure("dataset[i] must be a tuple (image, label)", f"received {summarize(item)}")
+        expect_close(item[1], labels[0], rtol=0, atol=0,
+                     what="dataset[0]'s label (the item's second element is labels[0] as labels holds it: here a 0-d "
+                          "int64 tensor, not a Python int or another dtype)")
         g = torch.Generator().manual_seed(seed)
         expect_close(item[0], ref_flip(ref_crop(images[0], 6, padding, g), p, g), rtol=0, atol=0,
                      what=f"dataset[0]'s image ({label})")
