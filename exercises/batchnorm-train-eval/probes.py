@@ -14,6 +14,8 @@ def _layout(x, layout):
         return x.contiguous(memory_format=torch.channels_last)
     if layout == "strided":
         return torch.stack([x, x], dim=-1)[..., 0]
+    if layout == "hw_transposed":  # the same values stored with W outside H: .view(N, C, -1) cannot flatten it
+        return x.transpose(2, 3).contiguous().transpose(2, 3)
     return x
 
 

@@ -84,7 +84,8 @@ def compare(learner, kwargs, state, xs, modes, what, layout="contiguous", tol=(1
 
 
 def test_train_mode_matches_batchnorm(learner, device, rng):
-    """Over several training batches (one sample, one row, odd sizes, channels_last and strided layouts, float32,
+    """Over several training batches (one sample, one row, odd sizes, channels_last, strided and H/W-transposed
+    layouts, float32,
     channel means large against their spread, train-mode calls under torch.no_grad()), outputs and running statistics
     (unbiased variance) equal nn.BatchNorm2d's."""
     compare(learner, {}, None, batches(rng, device, 4), ["train"] * 4, "default momentum")
@@ -96,7 +97,7 @@ def test_train_mode_matches_batchnorm(learner, device, rng):
             "train mode under torch.no_grad() still updates the running statistics and num_batches_tracked")
     compare(learner, {"momentum": 0.3, "eps": 1e-3}, random_state(rng, device), batches(rng, device, 3), ["train"] * 3,
             "momentum 0.3, eps 1e-3, loaded state")
-    for layout in ("channels_last", "strided"):
+    for layout in ("channels_last", "strided", "hw_transposed"):
         compare(learner, {}, random_state(rng, device), batches(rng, device, 2), ["train", "eval"],
                 f"{layout} input", layout=layout)
     compare(learner, {}, random_state(rng, device, dtype=torch.float32), batches(rng, device, 2, dtype=torch.float32),

@@ -45,9 +45,10 @@ def _linear_facts(f, x):
             "bias": getattr(f, "bias", None), "out": out}
 
 
-def fused(mod, seed, bias1, bias2, x, dtype="float64"):
-    """The learner's fuse_linears on layers built from the seed; the given layers afterwards."""
-    fc1, fc2 = linears(seed, bias1, bias2, dtype, x.device)
+def fused(mod, seed, bias1, bias2, x, dtype="float64", sizes=(5, 7, 3)):
+    """The learner's fuse_linears on layers built from the seed (fc1: sizes[0] -> sizes[1], fc2: sizes[1] ->
+    sizes[2]); the given layers afterwards."""
+    fc1, fc2 = linears(seed, bias1, bias2, dtype, x.device, tuple(sizes))
     facts = _linear_facts(mod.fuse_linears(fc1, fc2), x)
     facts["given_after"] = [_params(fc1), _params(fc2)]
     return _detach(facts)
@@ -79,8 +80,8 @@ def _detach(facts):
 # ---------------------------------------------------------------- judge side: references
 
 
-def reference_fused(seed, bias1, bias2, x, dtype="float64"):
-    fc1, fc2 = linears(seed, bias1, bias2, dtype, x.device)
+def reference_fused(seed, bias1, bias2, x, dtype="float64", sizes=(5, 7, 3)):
+    fc1, fc2 = linears(seed, bias1, bias2, dtype, x.device, tuple(sizes))
     with torch.no_grad():
         weight = fc2.weight @ fc1.weight
         bias = torch.zeros(fc2.out_features, dtype=weight.dtype, device=weight.device)

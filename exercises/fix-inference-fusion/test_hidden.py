@@ -30,12 +30,23 @@ CONVS = [
 ]
 
 
-def check_fused(learner, rng, device, b1, b2, dtype, shape):
+def draw_sizes(rng, square=False):
+    """(in, hidden, out) of the two layers, each 1 to 8; with square all three equal (2 to 6), so that a given layer's
+    weight has the fused weight's shape."""
+    if square:
+        n = int(torch.randint(2, 7, (1,), generator=rng))
+        return (n, n, n)
+    return tuple(int(v) for v in torch.randint(1, 9, (3,), generator=rng))
+
+
+def check_fused(learner, rng, device, b1, b2, dtype, shape, sizes=None):
     seed = seed_of(rng)
-    x = torch.randn(*shape, 5, generator=rng, dtype=P.DTYPES[dtype]).to(device)
-    what = f"the fused Linear (fc1 bias {b1}, fc2 bias {b2}, {dtype})"
-    got = learner.probe("fused", seed, b1, b2, x, dtype)
-    want = P.reference_fused(seed, b1, b2, x, dtype)
+    sizes = draw_sizes(rng) if sizes is None else sizes
+    x = torch.randn(*shape, sizes[0], generator=rng, dtype=P.DTYPES[dtype]).to(device)
+    what = (f"the fused Linear (fc1 = Linear({sizes[0]}, {sizes[1]}, bias={b1}), fc2 = Linear({sizes[1]}, {sizes[2]}, "
+            f"bias={b2}), {dtype})")
+    got = learner.probe("fused", seed, b1, b2, x, dtype, sizes)
+    want = P.reference_fused(seed, b1, b2, x, dtype, sizes)
     if not got["is_module"] or got["type"] != "Linear":
         raise CheckFailure("fuse_linears must return an nn.Linear")
     tol = TIGHT if dtype == "float64" else {"rtol": 1e-5, "atol": 1e-5}
@@ -92,11 +103,14 @@ def test_fold_conv_bn(learner, device, rng):
 
 
 def test_given_layers_unchanged(learner, device, rng):
-    """fuse_linears and fold_conv_bn leave the layers they are given as they were (they build new modules)."""
-    got, want = check_fused(learner, rng, device, True, True, "float64", (3,))
-    for name, g, w in zip(("fc1", "fc2"), got["given_after"], want["given"]):
-        for key in w:
-            expect_close(g[key], w[key], what=f"{name}.{key} after fuse_linears (it must not change the given layers)")
+    """fuse_linears and fold_conv_bn leave the layers they are given as they were (they build new modules), also
+    when the layers are square, so that a given layer's weight has the fused weight's shape."""
+    for sizes in (None, draw_sizes(rng, square=True)):
+        got, want = check_fused(learner, rng, device, True, True, "float64", (3,), sizes)
+        for name, g, w in zip(("fc1", "fc2"), got["given_after"], want["given"]):
+            for key in w:
+                expect_close(g[key], w[key], what=f"{name}.{key} after fuse_linears (it must not change the given "
+                             "layers: build a new Linear and write only into its own parameters)")
     got, want = check_folded(learner, rng, device, CONVS[0])
     for name, g, w in zip(("conv", "bn"), got["given_after"], want["given"]):
         for key in w:

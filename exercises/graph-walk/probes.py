@@ -124,7 +124,7 @@ def describe(items, out, values):
 def nodes(mod, spec, device="cpu", backward=False):
     out, values = _built(spec, device, backward)
     got = mod.graph_nodes(out)
-    if not isinstance(got, (list, tuple)):
+    if not isinstance(got, list):  # the contract says a list: a tuple or a generator is reported as what it is
         return {"type": type(got).__name__}
     return describe(got, out, values)
 
@@ -134,7 +134,7 @@ def leaves(mod, spec, device="cpu", backward=False):
     -2: not a tensor)."""
     out, values = _built(spec, device, backward)
     got = mod.leaf_tensors(out)
-    if not isinstance(got, (list, tuple)):
+    if not isinstance(got, list):  # the contract says a list
         return {"type": type(got).__name__}
     return {"type": "list", "items": [_position(values, t) if isinstance(t, torch.Tensor) else -2 for t in got]}
 

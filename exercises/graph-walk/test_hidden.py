@@ -92,6 +92,9 @@ def test_no_graph(learner, device, rng):
     for spec, empty in T.shuffled(rng, specs):
         got = learner.probe("nodes", spec, str(device))
         out, values = P.build(spec, str(device))
+        if isinstance(got, dict) and got.get("type") not in (None, "list"):
+            raise CheckFailure(f"graph_nodes must return a list, it returned a {got['type']} (for a tensor "
+                               f"{'without' if empty else 'with'} grad_fn): `[]` when t.grad_fn is None")
         if empty:
             if not isinstance(got, dict) or got.get("type") != "list" or got["entries"]:
                 raise CheckFailure("graph_nodes must be [] for a tensor without grad_fn (a leaf, a result computed "

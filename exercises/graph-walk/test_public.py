@@ -95,7 +95,9 @@ def match(got, out, values, what, detail=""):
     """got (the learner's list, described) lists every node of out's graph exactly once; returns its entries.
     Raises CheckFailure naming the first property that fails."""
     if not isinstance(got, dict) or got.get("type") != "list":
-        raise CheckFailure(f"graph_nodes must return a list of nodes ({what})", detail)
+        kind = got.get("type") if isinstance(got, dict) else type(got).__name__
+        raise CheckFailure(f"graph_nodes must return a list of nodes ({what}), it returned a {kind}: build a list "
+                           "(a tuple or a generator is not one)", detail)
     entries = got["entries"]
     for i, entry in enumerate(entries):
         if entry["name"] is None:
@@ -153,7 +155,9 @@ def order_problem(entries):
 
 def check_leaves(got, out, values, what, detail=""):
     if not isinstance(got, dict) or got.get("type") != "list":
-        raise CheckFailure(f"leaf_tensors must return a list of tensors ({what})", detail)
+        kind = got.get("type") if isinstance(got, dict) else type(got).__name__
+        raise CheckFailure(f"leaf_tensors must return a list of tensors ({what}), it returned a {kind}: build a list "
+                           "(a tuple or a generator is not one)", detail)
     items = got["items"]
     if any(i == -2 for i in items):
         raise CheckFailure(f"leaf_tensors must return tensors ({what})", detail)

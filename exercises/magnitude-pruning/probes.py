@@ -76,13 +76,20 @@ def prune_and_train(mod, weight, bias, amount, x, y, steps, lr, optimizer_first=
             "orig_after_training": _values(getattr(m, "weight_orig", None)), **names(m)}
 
 
-def prune_then_remove(mod, weight, bias, amount, x, y, lr, second=False):
+def prune_then_remove(mod, weight, bias, amount, x, y, lr, second=False, trained=False):
     """Prune, make it permanent, then: the names, the weight's values, the output after doubling the weight in place
     (a hook left behind would recompute it), and the output after one SGD step on module.parameters(). With second,
     another Linear (same weights) is pruned after the first and stays pruned while the first one's pruning is removed:
-    its output after doubling its weight_orig in place (its own hook must still recompute its weight)."""
+    its output after doubling its weight_orig in place (its own hook must still recompute its weight). With trained,
+    the pruned layer first takes one SGD step (momentum 0.9) and goes to remove_pruning with no forward after it, as at
+    the end of a training loop: module.weight, as the last forward computed it, is then out of date."""
     m = linear(weight, bias)
     m = _returned(mod.prune_linear(m, amount), "prune_linear")
+    if trained:
+        opt = torch.optim.SGD(m.parameters(), lr=lr, momentum=0.9)
+        opt.zero_grad()
+        F.mse_loss(m(x), y).backward()
+        opt.step()
     other = _returned(mod.prune_linear(linear(weight, bias), amount), "prune_linear") if second else None
     m = _returned(mod.remove_pruning(m), "remove_pruning")
     report = names(m)

@@ -226,6 +226,14 @@ def test_remove_pruning_makes_it_permanent(learner, device, rng):
                  what="the output of a second Linear, pruned after the first and still pruned when the first one's "
                       "pruning is removed, after doubling its weight_orig in place (its own hook must still recompute "
                       "its weight: remove_pruning removes only that module's hook)")
+    # at the end of a training loop: an optimizer step moved weight_orig after the last forward, so module.weight (as
+    # that forward left it) is out of date; the permanent weight holds weight_orig * weight_mask as they are now
+    got = learner.probe("prune_then_remove", w, b, 0.3, x, y, 0.1, trained=True)
+    trained = reference_training(w, b, 0.3, x, y, 1, 0.1)[3] * reference_mask(w, 0.3)
+    expect_close(got.get("weight"), trained, rtol=1e-12, atol=1e-12,
+                 what="the permanent weight after one SGD step on the pruned layer and no forward since (it must be "
+                      "weight_orig * weight_mask as they are when remove_pruning runs, not module.weight as the last "
+                      "forward computed it)")
 
 
 def reference_global(tensors, amount):

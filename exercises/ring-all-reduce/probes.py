@@ -32,5 +32,5 @@ def run(mod, tensors, kind="exact"):
         return link(chunk, kind)  # what arrives: a copy, as over a network, or (kind "same") the sent object itself
 
     out = mod.ring_all_reduce(tensors, send)
-    return {"out": list(out) if isinstance(out, (list, tuple)) else out, "log": log,
+    return {"out": list(out) if isinstance(out, (list, tuple)) else out, "out_type": type(out).__name__, "log": log,
             "inputs_after": [t.detach().clone() for t in tensors], "world": world}

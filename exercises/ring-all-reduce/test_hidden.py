@@ -30,16 +30,18 @@ def simulate(tensors, kind="exact"):
     return sent, [torch.cat(c) for c in chunks]
 
 
-def tensors_for(rng, device, world, n, dtype=torch.float64):
+def tensors_for(rng, device, world, n, dtype=torch.float64, zeros=()):
     if dtype.is_floating_point:
-        return [torch.randn(n, generator=rng, dtype=torch.float64).to(device, dtype) for _ in range(world)]
+        return [torch.randn(n, generator=rng, dtype=torch.float64).to(device, dtype) * (r not in zeros)
+                for r in range(world)]
     return [torch.randint(-50, 50, (n,), generator=rng).to(device, dtype) for _ in range(world)]
 
 
-def case(learner, rng, device, world, n, dtype=torch.float64, kind="exact", messages=False):
-    tensors = tensors_for(rng, device, world, n, dtype)
+def case(learner, rng, device, world, n, dtype=torch.float64, kind="exact", messages=False, zeros=()):
+    tensors = tensors_for(rng, device, world, n, dtype, zeros)
     link = {"exact": "", "float32": ", a rounding link", "same": ", a link that hands over the sent tensor itself"}[kind]
-    what = f"{world} rank(s) of {n} element(s), {str(dtype)[6:]}" + link
+    what = f"{world} rank(s) of {n} element(s), {str(dtype)[6:]}" + link + (
+        f", ranks {sorted(zeros)} holding zeros" if zeros else "")
     got = learner.probe("run", tensors, kind)
     log = got["log"] if isinstance(got.get("log"), list) else []
     bad = [(s, d) for s, d, _ in log if d != (s + 1) % world]
@@ -56,6 +58,9 @@ def case(learner, rng, device, world, n, dtype=torch.float64, kind="exact", mess
     out = got["out"]
     if not isinstance(out, list) or len(out) != world:
         raise CheckFailure(f"ring_all_reduce must return a list with one tensor per rank ({what})")
+    if got.get("out_type") != "list":
+        raise CheckFailure(f"ring_all_reduce must return a list (-> list[Tensor]), it returned a "
+                           f"{got.get('out_type')} ({what}): build the result with [...] or list(...)")
     want_msgs, want_out = simulate(tensors, kind)
     tol = dict(rtol=1e-12, atol=1e-12) if dtype == torch.float64 else dict(rtol=1e-6, atol=1e-6)
     if not dtype.is_floating_point:
@@ -116,6 +121,11 @@ def test_uses_what_send_returns(learner, device, rng):
     on what send returned (not on the sender's own chunk)."""
     for world, n in ((3, 11), (4, 4), (5, 2)):
         case(learner, rng, device, world, n, kind="float32", messages=True)
+    # all but one rank hold zeros: a rank's own partial chunk already equals the full sum, and only the rounded copy
+    # that send returns is right (code that keeps its own copy when it "agrees" with what arrived is caught)
+    world = 4
+    keep = int(torch.randint(0, world, (1,), generator=rng))
+    case(learner, rng, device, world, 9, kind="float32", messages=True, zeros=tuple(r for r in range(world) if r != keep))
 
 
 def test_ring_traffic(learner, device, rng):
