@@ -44,6 +44,9 @@ def build(name, n, seed, device="cpu"):
         # fn edits the parameters in place (under no_grad) between its forward and its backward: the saved weights
         # are views of them, so autograd, given back the very tensors it saved, sees the edit; copies would not
         "backward_edit": lambda: (lambda: _backward_edit(mlp, x, edit_scale(seed)), ()),
+        # fn runs backward itself after saving a tensor and two views of its storage (x, x[0], x[-1]): autograd must get
+        # back each saved tensor itself, not another one that shares its storage
+        "backward_views": lambda: (lambda: _backward_views(x.requires_grad_()), ()),
     }
     return cases[name]()
 
@@ -61,32 +64,40 @@ def _backward_edit(mlp, x, scale):
     loss.backward()
 
 
+def _backward_views(x):
+    (x * x[0] * x[-1]).sum().backward()  # mul saves x and x[0], then the product and x[-1]: x[0], x[-1] share x's storage
+
+
 def build_with_model(name, n, seed, device="cpu"):
-    """The case's fn (backward_inside or backward_edit) and the MLP it uses (for the gradients fn leaves in it)."""
+    """The case's fn (backward_inside, backward_edit or backward_views) and the tensors whose gradients fn leaves (the
+    MLP's parameters, or backward_views' input x)."""
     g = torch.Generator().manual_seed(seed)
     x = torch.randn(n, 5, generator=g).to(device)
+    if name == "backward_views":
+        x.requires_grad_()
+        return (lambda: _backward_views(x)), [x]
     torch.manual_seed(seed)
     nn.Linear(5, 3)  # the same parameter draws as build()
     mlp = nn.Sequential(nn.Linear(5, 8), nn.Tanh(), nn.Linear(8, 2)).to(device)
     if name == "backward_edit":
-        return (lambda: _backward_edit(mlp, x, edit_scale(seed))), mlp
-    return (lambda: mlp(x).pow(2).sum().backward()), mlp
+        return (lambda: _backward_edit(mlp, x, edit_scale(seed))), list(mlp.parameters())
+    return (lambda: mlp(x).pow(2).sum().backward()), list(mlp.parameters())
 
 
 def reference_gradients(n, seed, device="cpu", name="backward_inside"):
     """The gradients fn leaves when autograd gets back the very tensors it saved (hooks that hand them back as they
     are; with hooks torch skips its version-counter check, so backward_edit's backward sees the edited weights)."""
-    fn, mlp = build_with_model(name, n, seed, device)
+    fn, leaves = build_with_model(name, n, seed, device)
     with torch.autograd.graph.saved_tensors_hooks(lambda t: t, lambda t: t):
         fn()
-    return [p.grad for p in mlp.parameters()]
+    return [p.grad for p in leaves]
 
 
 def learner_gradients(mod, n, seed, device="cpu", name="backward_inside"):
     """saved_bytes(fn) where fn runs forward and backward; the learner's count and the gradients fn left."""
-    fn, mlp = build_with_model(name, n, seed, device)
+    fn, leaves = build_with_model(name, n, seed, device)
     count = mod.saved_bytes(fn)
-    return {"count": count, "grads": [None if p.grad is None else p.grad.detach() for p in mlp.parameters()]}
+    return {"count": count, "grads": [None if p.grad is None else p.grad.detach() for p in leaves]}
 
 
 def _no_grad(lin, x):

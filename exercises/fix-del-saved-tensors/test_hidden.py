@@ -145,19 +145,26 @@ def test_saved_bytes_backward_inside(learner, device, rng):
     the saved tensors back (the gradients fn leaves in the model are right). Then fn scales the parameters in place
     (under no_grad) between its forward and its backward: given back the very tensors it saved (the saved weights
     are views of the parameters), autograd's backward sees the edited weights; given copies made when they were
-    saved, it would silently use the old ones."""
+    saved, it would silently use the old ones. Last, fn saves a tensor and two views of its storage and runs backward:
+    each saved tensor must come back itself, not another one that shares its storage."""
     n, seed = sizes(rng)
     for name, what, hint in (
             ("backward_inside", "a function that runs backward itself",
              "the hooks must hand autograd back the tensors it saved"),
             ("backward_edit", "a function that edits its parameters in place and then runs backward",
-             "the hooks must hand autograd back the very tensors it saved, not copies")):
+             "the hooks must hand autograd back the very tensors it saved, not copies"),
+            ("backward_views", "a function that saves x and two views of it (x * x[0] * x[-1]) and runs backward",
+             "x, x[0] and x[-1] share one storage: key the byte count by storage, but hand autograd back each saved "
+             "tensor itself, not one looked up by its storage")):
+        if name == "backward_views":
+            n = max(n, 2)  # x[0] and x[-1] are then two different views of x's storage
         got = learner.probe("learner_gradients", n, seed, str(device), name)
         if not isinstance(got, dict):
             raise CheckFailure(f"saved_bytes could not be run on {what}")
         expect_count(got["count"], name, n, seed, str(device), what)
         for i, (g, w) in enumerate(zip(got["grads"], P.reference_gradients(n, seed, str(device), name))):
+            tensor = "x" if name == "backward_views" else f"parameter {i}"
             if g is None:
                 raise CheckFailure(f"backward inside fn left no gradient ({what}): the saved tensors must reach "
                                    "autograd unchanged")
-            expect_close(g, w, what=f"the gradient of parameter {i} computed by backward inside fn, for {what} ({hint})")
+            expect_close(g, w, what=f"the gradient of {tensor} computed by backward inside fn, for {what} ({hint})")
