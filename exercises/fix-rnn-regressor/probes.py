@@ -28,8 +28,13 @@ def state(mod, args):
     return [[k, list(v.shape), v.dtype] for k, v in sorted(mod.SimpleRNN(*args).state_dict().items())]
 
 
-def fit_and_predict(mod, args, weights, x, y, x_test, steps, lr):
+def fit_and_predict(mod, args, weights, x, y, x_test, steps, lr, stale=None):
+    """fit() on a model built with the weights (with stale, it arrives with that value in every parameter's .grad),
+    then its predictions for x_test and its state."""
     model = build(mod, args, weights, x)
+    if stale is not None:
+        for p in model.parameters():
+            p.grad = torch.full_like(p, stale)
     losses = mod.fit(model, x, y, steps, lr)
     with torch.no_grad():
         return {"losses": losses, "pred": model(x_test),

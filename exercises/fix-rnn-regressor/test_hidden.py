@@ -119,7 +119,8 @@ def test_fit_takes_full_batch_adam_steps(learner, device, rng):
     match a replay in the judge, step by step; also from a start next to the optimum, where Adam's first steps
     overshoot and the loss goes up: still exactly `steps` steps (no early stop); and with output_size 3 for 60 steps
     (the loss is MSELoss(model(x), y) on (B, 3) targets, not on a column or summed over outputs, and the learning rate
-    stays lr: no schedule)."""
+    stays lr: no schedule); and with a model that arrives with gradients left in its .grad, which must not leak into
+    the first step."""
     args = [1, 6, 2, 1]
     model, weights = reference(args, rng, device)
     x, y = windows(rng, 29, device, steps=8)
@@ -151,6 +152,23 @@ def test_fit_takes_full_batch_adam_steps(learner, device, rng):
     expect_close(torch.tensor(losses, dtype=torch.float64), torch.tensor(want, dtype=torch.float64), rtol=1e-8,
                  atol=1e-12, what="the losses of 60 Adam steps with output_size 3 (nn.MSELoss()(model(x), y) on (B, 3) "
                  "targets, learning rate lr at every step)")
+    model, weights = reference(args, rng, device)
+    x, y = windows(rng, 29, device, steps=8)
+    stale = float(torch.empty(()).uniform_(0.5, 2.0, generator=rng)) * (1 if int(torch.randint(0, 2, (), generator=rng))
+                                                                         else -1)
+    got = learner.probe("fit_and_predict", args, weights, x, y, x, 4, 0.01, stale)
+    want = replay(model, x, y, 4, 0.01)  # the judge's replay starts with no gradients at all
+    expect_close(torch.tensor(float_losses(got, 4), dtype=torch.float64), torch.tensor(want, dtype=torch.float64),
+                 rtol=1e-8, atol=1e-12, what=f"the losses of 4 Adam steps on a model that arrives with {stale:.3g} in "
+                 "every parameter's .grad (what .grad held before fit must not leak into the first step: zero the "
+                 "gradients before each backward)")
+    state = got["state"] if isinstance(got.get("state"), dict) else {}
+    for name, p in model.state_dict().items():
+        if name not in state:
+            raise CheckFailure(f"the trained model has no parameter {name}")
+        expect_close(state[name], p.detach(), rtol=1e-8, atol=1e-12,
+                     what=f"{name} after 4 steps on a model that arrives with gradients left in its .grad (they must "
+                          "not leak into the first step: zero the gradients before each backward, not after the step)")
     for _ in range(100):  # redrawn until the judge's own replay has a rising loss: the verdict never depends on the seed
         model, weights = reference(args, rng, device)
         x, _ = windows(rng, 29, device, steps=8)
