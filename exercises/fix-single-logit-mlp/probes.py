@@ -31,15 +31,20 @@ def first_step_grads(mod, input_size, hidden_sizes, output_size, weights, x, y):
     return {"loss": loss.detach(), "grads": {k: p.grad for k, p in model.named_parameters()}}
 
 
-def train(mod, input_size, hidden_sizes, output_size, weights, x, y, x_test, epochs, lr, stale_grads=None):
+def train(mod, input_size, hidden_sizes, output_size, weights, x, y, x_test, epochs, lr, stale_grads=None,
+          again=None):
     """Train with the learner's train_classifier (the model may arrive with stale .grad), then its predict() on x_test.
+    With again=(epochs2, lr2), train_classifier is then called a second time on the same model with those arguments.
 
-    Returns the losses it returned, the parameters afterwards, and the predictions."""
+    Returns the losses it returned (those of the second call too), the parameters afterwards, and the predictions."""
     model = build(mod, input_size, hidden_sizes, output_size, weights, x.dtype, x.device)
     if stale_grads is not None:
         for k, p in model.named_parameters():
             p.grad = stale_grads[k].clone()
     losses = mod.train_classifier(model, x, y, epochs, lr)
+    if again is not None:
+        return {"losses": losses, "losses_again": mod.train_classifier(model, x, y, *again),
+                "params": {k: v.detach().clone() for k, v in model.named_parameters()}}
     with torch.no_grad():
         pred = mod.predict(model(x_test))
     return {"losses": losses, "params": {k: v.detach().clone() for k, v in model.named_parameters()},

@@ -226,7 +226,8 @@ def adam_replay(weights, i, hidden, o, x, y, epochs, lr, device):
 def test_training_takes_plain_adam_steps(learner, device, rng):
     """Each epoch is one zero_grad / forward / loss / backward / Adam(lr) step, gradients the model arrived with
     play no part, and each recorded loss is the one its step was computed from: losses and final parameters
-    match a replay in the judge."""
+    match a replay in the judge. A second call on the same model trains with its own lr (an optimizer kept from
+    the first call, with that call's lr and moments, is not Adam with learning rate lr)."""
     for classes, out, lr, stale in ((2, 1, 0.05, False), (3, 3, 0.02, True), (2, 1, 0.03, True)):
         x, y, xt, _ = blobs(rng, 60, classes, device)
         weights = random_weights(rng, 10, [8], out, device)
@@ -240,3 +241,24 @@ def test_training_takes_plain_adam_steps(learner, device, rng):
         expect_params(got.get("params"), want_params, what=f"the model after training ({what})")
         for k, w in want_params.items():
             expect_close(got["params"][k], w, rtol=1e-6, atol=1e-9, what=f"{k} after 12 epochs ({what})")
+    # a second call on the same trained model, with another learning rate and epoch count: the judge replays both
+    # calls, each a fresh full-batch Adam with its own lr, the second starting from the first one's parameters
+    classes, out = (2, 1) if bool(torch.randint(0, 2, (), generator=rng)) else (3, 3)
+    x, y, xt, _ = blobs(rng, 60, classes, device)
+    weights = random_weights(rng, 10, [8], out, device)
+    lr1 = float(torch.empty(()).uniform_(0.02, 0.05, generator=rng))
+    lr2 = lr1 * float(torch.empty(()).uniform_(0.1, 0.3, generator=rng))
+    e1, e2 = 4 + int(torch.randint(0, 4, (), generator=rng)), 3 + int(torch.randint(0, 4, (), generator=rng))
+    got = learner.probe("train", 10, [8], out, weights, x, y, xt, e1, lr1, again=(e2, lr2))
+    float_losses(got.get("losses"), e1)
+    losses = float_losses(got.get("losses_again"), e2)
+    _, mid = adam_replay(weights, 10, [8], out, x, y, e1, lr1, device)
+    want_losses, want_params = adam_replay(mid, 10, [8], out, x, y, e2, lr2, device)
+    what = (f"a second train_classifier call on the same model ({e2} epochs with lr {lr2:.4g}, after {e1} epochs with "
+            f"lr {lr1:.4g}: each call is a fresh full-batch Adam with its own learning rate, so create the optimizer "
+            "inside train_classifier, not once per model or per module)")
+    expect_close(torch.tensor(losses, dtype=torch.float64), torch.tensor(want_losses, dtype=torch.float64),
+                 rtol=1e-8, atol=1e-10, what=f"the losses of {what}")
+    expect_params(got.get("params"), want_params, what=f"the model after {what}")
+    for k, w in want_params.items():
+        expect_close(got["params"][k], w, rtol=1e-6, atol=1e-9, what=f"{k} after {what}")
