@@ -17,9 +17,13 @@ def forward(mod, args, weights, tokens, lengths, dtype=torch.float64):
     return build(mod, args, weights, dtype, tokens.device)(tokens, lengths)
 
 
-def train_and_score(mod, args, weights, data, test, steps, lr, dtype=torch.float32):
-    """train_tagger on `data`, then the trained model's logits on `test` and its parameters afterwards."""
+def train_and_score(mod, args, weights, data, test, steps, lr, dtype=torch.float32, stale=None):
+    """train_tagger on `data`, then the trained model's logits on `test` and its parameters afterwards (with stale,
+    the model arrives with that value in every parameter's .grad)."""
     model = build(mod, args, weights, dtype, data[0].device)
+    if stale is not None:
+        for p in model.parameters():
+            p.grad = torch.full_like(p, stale)
     losses = mod.train_tagger(model, *data, steps, lr)
     with torch.no_grad():
         logits = model(test[0], test[1])

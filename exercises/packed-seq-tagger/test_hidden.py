@@ -237,9 +237,10 @@ def large_gradient_case(args, rng, device, steps, lr):
 def test_train_takes_full_batch_adam_steps(learner, device, rng):
     """train_tagger is one zero_grad / forward / tagging_loss / backward / Adam step per step, on the whole batch:
     the losses and the parameters after the last step equal a replay in the judge (a batch of 13, pad_idx 2); a second
-    call on the same model, with another lr, is a fresh Adam run of its own. Last, a model whose gradient norm is far
+    call on the same model, with another lr, is a fresh Adam run of its own. Then a model whose gradient norm is far
     above 1 at every step: the task's Adam steps take the gradient as it is (clipping it by norm or by value changes
-    the steps there)."""
+    the steps there). Last, a model that arrives with gradients left in its .grad, which must not leak into the first
+    step."""
     args = [10, 6, 8, 5, "gru", False, 2]
     model, weights = reference(args, rng, device)
     data = tagging_data(rng, 13, device, pad=2)
@@ -304,3 +305,25 @@ def test_train_takes_full_batch_adam_steps(learner, device, rng):
     for name, p in model.state_dict().items():
         expect_close(state.get(name), p.detach(), rtol=1e-8, atol=1e-10,
                      what=f"{name} after the 6 steps on a model whose gradient norm is far above 1 (no clipping)")
+    # a model that arrives with a drawn nonzero value in every parameter's .grad: the judge's replay starts with none
+    model, weights = reference(args, rng, device)
+    data = tagging_data(rng, 11, device, pad=2)
+    stale = float(torch.empty(()).uniform_(0.5, 2.0, generator=rng)) * (1 if int(torch.randint(0, 2, (), generator=rng))
+                                                                         else -1)
+    got = learner.probe("train_and_score", args, weights, list(data), list(data[:2]), 4, 0.05, torch.float64, stale)
+    losses = float_losses(got, 4)
+    want = adam_losses(model, data, 4, 0.05)  # the judge's replay starts with no gradients at all
+    for i, (g, w) in enumerate(zip(losses, want)):
+        if not math.isclose(g, w, rel_tol=1e-8, abs_tol=1e-10):
+            raise CheckFailure(f"the loss of step {i} differs from full-batch Adam on tagging_loss for a model that "
+                               f"arrives with {stale:.3g} in every parameter's .grad (what .grad held before "
+                               "train_tagger must not leak into the first step: zero the gradients before each "
+                               "backward)")
+    state = got["state"] if isinstance(got.get("state"), dict) else {}
+    for name, p in model.state_dict().items():
+        if name not in state:
+            raise CheckFailure(f"the trained model has no parameter {name}")
+        expect_close(state[name], p.detach(), rtol=1e-8, atol=1e-10,
+                     what=f"{name} after 4 steps on a model that arrives with {stale:.3g} in every parameter's .grad "
+                          "(it must not leak into the first step: zero the gradients before each backward, not "
+                          "after the step)")

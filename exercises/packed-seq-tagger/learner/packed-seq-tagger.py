@@ -15,7 +15,8 @@
 #   padded positions get exactly zero gradient.
 # * `token_accuracy(logits, tags)`: correct real tokens / real tokens, as a Python float.
 # * `train_tagger(model, tokens, lengths, tags, steps, lr)`: full-batch Adam on `tagging_loss`, one step per step;
-#   returns the losses as floats. A tagger must learn tags that depend on the previous token.
+#   returns the losses as floats. The model may arrive with gradients left in its `.grad`: they must not leak into the
+#   first step. A tagger must learn tags that depend on the previous token.
 #
 # The sample answer classifies each sentence from its last hidden state while its labels are per token, hands `(B, T, C)`
 # logits to `CrossEntropyLoss`, and divides its accuracy by the batch size.
@@ -25,7 +26,7 @@
 # * `SeqTagger(vocab_size, emb_dim, hidden_dim, num_tags, cell="lstm", bidirectional=False, pad_idx=0)` 保留给定的层（`emb`、`rnn`、`fc`）；`forward(tokens, lengths)` 接收一个填充后的 `(B, T)` token id 批次以及形状为 `(B,)` 的长度（一个张量，可以在任意设备上，顺序任意，未排序），返回 logits `(B, T, num_tags)`，无论每个长度之后的位置存放的是什么（`pad_idx` 或其他任何值）。对批次做打包（pack），使任何循环计算都不会读到填充部分：在每个真实位置上，logits 都必须等于把同一个句子单独运行所得的 logits（双向的情况也一样）。填充位置上的 logits 不参与评分。
 # * `tagging_loss(logits, tags)`：对标签不为 -100（即填充）的 token 求交叉熵的平均值，返回 0 维张量；填充位置得到的梯度恰好为零。
 # * `token_accuracy(logits, tags)`：预测正确的真实 token 数 / 真实 token 数，以 Python float 返回。
-# * `train_tagger(model, tokens, lengths, tags, steps, lr)`：在 `tagging_loss` 上做全批次的 Adam，每个 step 更新一次；以 float 返回各步的 loss。标注器必须能学会依赖于前一个 token 的标签。
+# * `train_tagger(model, tokens, lengths, tags, steps, lr)`：在 `tagging_loss` 上做全批次的 Adam，每个 step 更新一次；以 float 返回各步的 loss。模型带进来时 `.grad` 中可能留有梯度：它们不能泄漏到第一步中。标注器必须能学会依赖于前一个 token 的标签。
 #
 # 示例答案用每个句子最后的隐藏状态对整个句子做分类，而它的标签却是逐 token 的；它把 `(B, T, C)` 的 logits 直接交给 `CrossEntropyLoss`，并且把准确率除以批次大小。
 #
