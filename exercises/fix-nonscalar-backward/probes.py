@@ -18,6 +18,8 @@ FUNCTIONS = {
     "param_only": lambda x: _W.to(x.dtype) * torch.ones(3, dtype=x.dtype, device=x.device),
     "scale_0d": lambda x: torch.stack([x * 2, x ** 3]),
     "empty_output": lambda x: x.reshape(-1)[:0] * 2,  # an output with no elements
+    "empty_rows": lambda x: x.reshape(-1, 1)[:, :0] * 2,  # no elements, shape (x.numel(), 0): not (0,)
+    "constant_grid": lambda x: torch.ones(2, 2, dtype=x.dtype, device=x.device),  # a 2-D constant output
 }
 
 

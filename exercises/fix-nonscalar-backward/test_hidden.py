@@ -102,11 +102,13 @@ def test_vjp_leaves_x_alone(learner, device, rng):
     _, want = torch_vjp(probes.function("softmax"), x.detach(), v)
     expect_close(got["value"], want, **TOL, what="vjp for a leaf x whose .grad is already set")
     left_alone(got, "vjp (on a leaf x whose .grad is already set)", x, preset)
-    for name in ("constant", "param_only"):
-        x = rand(rng, 2, device=device, requires_grad=True)
-        got = probe(learner, "vjp", name, x, rand(rng, 3, device=device))
-        expect_close(got["value"], torch.zeros(2, dtype=torch.float64, device=device),
-                     what=f"vjp of a function whose output does not depend on x ({name})")
+    for name, x_shape, out_shape in (("constant", (2,), (3,)), ("param_only", (2,), (3,)),
+                                     ("constant_grid", (3, 2), (2, 2)), ("param_only", (2, 3), (3,))):
+        x = rand(rng, *x_shape, device=device, requires_grad=True)
+        got = probe(learner, "vjp", name, x, rand(rng, *out_shape, device=device))
+        expect_close(got["value"], torch.zeros(x_shape, dtype=torch.float64, device=device),
+                     what=f"vjp of a function whose output does not depend on x ({name}, x of shape {x_shape}): "
+                     "zeros of x's shape")
         left_alone(got, f"vjp ({name})", x)
 
 
@@ -126,16 +128,22 @@ def test_jacobian_constant_and_grad_state(learner, device, rng):
     """A function whose output does not depend on x (a constant, or one that depends only on a parameter) has a zero
     Jacobian of shape f(x).shape + x.shape, an output with no elements an empty one of that shape; x is left as it
     was (.grad included, also one the caller had set), whether or not it requires grad."""
-    for name in ("constant", "param_only"):
-        x = rand(rng, 2, device=device, requires_grad=True)
+    # multi-dimensional x and outputs too: a flat (f(x).numel(), x.numel()) answer only fits 1-D shapes
+    for name, x_shape, out_shape in (("constant", (2,), (3,)), ("param_only", (2,), (3,)),
+                                     ("constant_grid", (3, 2), (2, 2)), ("param_only", (2, 3), (3,))):
+        x = rand(rng, *x_shape, device=device, requires_grad=True)
         got = probe(learner, "jacobian", name, x)
-        expect_close(got["value"], torch.zeros(3, 2, dtype=torch.float64, device=device),
-                     what=f"jacobian of a function whose output does not depend on x ({name})")
+        expect_close(got["value"], torch.zeros(out_shape + x_shape, dtype=torch.float64, device=device),
+                     what=f"jacobian of a function whose output does not depend on x ({name}, x of shape {x_shape}, "
+                     f"f(x) of shape {out_shape}): zeros of shape f(x).shape + x.shape = {out_shape + x_shape}")
         left_alone(got, f"jacobian ({name})", x)
-    x = rand(rng, 2, 3, device=device)
-    got = probe(learner, "jacobian", "empty_output", x)
-    expect_close(got["value"], torch.zeros(0, 2, 3, dtype=torch.float64, device=device),
-                 what="jacobian of a function whose output has no elements (shape f(x).shape + x.shape)")
+    # outputs with no elements: shape (0,) and shape (6, 0), whose Jacobian is (6, 0) + x.shape, not (0,) + x.shape
+    for name, out_shape in (("empty_output", (0,)), ("empty_rows", (6, 0))):
+        x = rand(rng, 2, 3, device=device)
+        got = probe(learner, "jacobian", name, x)
+        expect_close(got["value"], torch.zeros(out_shape + (2, 3), dtype=torch.float64, device=device),
+                     what=f"jacobian of a function whose output has no elements (f(x) of shape {out_shape}): an "
+                     f"empty tensor of shape f(x).shape + x.shape = {out_shape + (2, 3)}")
     for requires_grad in (True, False):
         x = rand(rng, 3, device=device, requires_grad=requires_grad)
         got = probe(learner, "jacobian", "softmax", x)

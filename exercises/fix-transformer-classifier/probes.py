@@ -29,14 +29,35 @@ def forward_and_ids(mod, args, weights, x):
     return {"logits": logits, "x_after": x.clone()}
 
 
+def encoder_config(model):
+    """The encoder's settings that no state_dict shows, as plain values (None where the model has no such part): the
+    judge reads a reference model with this same function and compares."""
+    enc = getattr(model, "encoder", None)
+    layers = list(getattr(enc, "layers", []) or [])
+    out = {"enable_nested_tensor": getattr(enc, "enable_nested_tensor", None), "layers": []}
+    for layer in layers:
+        attn = getattr(layer, "self_attn", None)
+        out["layers"].append({
+            "nhead": getattr(attn, "num_heads", None),
+            "batch_first": getattr(attn, "batch_first", None),
+            "norm_first": getattr(layer, "norm_first", None),
+            "dropout": [float(m.p) for m in layer.modules() if isinstance(m, torch.nn.Dropout)]
+            + [float(getattr(attn, "dropout", 0.0) or 0.0)],
+        })
+    return out
+
+
 def state(mod, args):
-    """The learner's freshly built state_dict: names with their shapes and dtypes, and the embedding's row pad_idx."""
+    """The learner's freshly built state_dict: names with their shapes and dtypes, the embedding's row pad_idx, and
+    the encoder's settings that the state_dict does not show."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        sd = mod.TextClassifier(*args).state_dict()
+        model = mod.TextClassifier(*args)
+        sd = model.state_dict()
     pad = args[6] if len(args) > 6 else 0
     row = sd["embedding.weight"][pad].clone() if "embedding.weight" in sd else None
-    return {"shapes": [[k, list(v.shape), v.dtype] for k, v in sd.items()], "pad_row": row}
+    return {"shapes": [[k, list(v.shape), v.dtype] for k, v in sd.items()], "pad_row": row,
+            "config": encoder_config(model)}
 
 
 def learn(mod, args, x, y, x_test, steps, init_seed):

@@ -9,7 +9,9 @@ import warnings
 import torch
 import torch.nn as nn
 
-from grader.judge.checks import CheckFailure, expect_close, expect_tensor
+from grader.judge.checks import CheckFailure, expect_close, expect_tensor, load_sibling
+
+P = load_sibling(__file__)
 
 V = 20
 # vocab, embedding, feed-forward width, classes, heads, layers[, pad_idx, max_len]
@@ -105,6 +107,19 @@ def test_layers_and_names(learner):
         if not bool((row == 0).all()):
             raise CheckFailure(f"a fresh TextClassifier{tuple(args)}'s embedding row pad_idx = {pad_of(args)} should be "
                                "zero: build the embedding with padding_idx=pad_idx")
+        # the settings no state_dict shows, read from the reference built here with the same helper
+        want_cfg, got_cfg = P.encoder_config(build_reference(args)), got.get("config")
+        if not isinstance(got_cfg, dict) or got_cfg.get("enable_nested_tensor") is None or \
+                bool(got_cfg.get("enable_nested_tensor")):
+            raise CheckFailure(f"the encoder of TextClassifier{tuple(args)} must be built with "
+                               "enable_nested_tensor=False, as the task states",
+                               f"received enable_nested_tensor = "
+                               f"{got_cfg.get('enable_nested_tensor') if isinstance(got_cfg, dict) else None!r}")
+        if got_cfg.get("layers") != want_cfg["layers"]:
+            raise CheckFailure(f"the encoder layers of TextClassifier{tuple(args)} differ from "
+                               "nn.TransformerEncoderLayer(embedding_dim, nhead, dim_feedforward=hidden_dim, "
+                               "dropout=0.0, batch_first=True) (heads, batch_first, norm_first or dropout)",
+                               f"expected per layer {want_cfg['layers'][:1]}, received {str(got_cfg.get('layers'))[:300]}")
 
 
 def test_logits_with_copied_weights(learner, device, rng):

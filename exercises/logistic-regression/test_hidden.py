@@ -120,11 +120,18 @@ def test_float32_inputs(learner, device, rng):
 
 
 def test_predict_proba(learner, device, rng):
-    """predict_proba is sigmoid(X @ w + b), shape (n,), also for logits of +-1000."""
+    """predict_proba is sigmoid(X @ w + b), shape (n,), also for logits of +-1000, and for n = 1 or d = 1 (shape (1,)
+    for a single row: no squeeze to a 0-d tensor)."""
     X, _ = data(rng, device)
     w, b = random_params(rng, device)
     expect_close(learner.call("predict_proba", X, w, b), torch.sigmoid(X @ w + b), rtol=1e-12, atol=1e-14,
                  what="predict_proba")
+    for n, d in ((1, 3), (1, 1), (7, 1)):
+        X, _ = data(rng, device, n=n, d=d)
+        w, b = random_params(rng, device, d=d)
+        expect_close(learner.call("predict_proba", X, w, b), torch.sigmoid(X @ w + b), rtol=1e-12, atol=1e-14,
+                     what=f"predict_proba for n = {n}, d = {d} (shape (n,) = ({n},) whatever n and d: a squeeze() "
+                     "turns a single row into a 0-d tensor)")
     X, _, w, b = extreme_case(device, torch.float64, 1000.0)
     expect_close(learner.call("predict_proba", X, w, b), torch.sigmoid(X @ w + b), rtol=1e-12, atol=1e-14,
                  what="predict_proba with logits of +-1000")
