@@ -55,6 +55,16 @@ def test_non_contiguous_and_empty_tensors():
     assert roundtrip(torch.zeros(0, 3)).shape == (0, 3)
 
 
+def test_a_float_subclass_arrives_as_a_plain_float():
+    """numpy.float64 is a float (it holds no graph, and compares as one): it crosses as a Python float, so a task's
+    "returns a Python float" accepts it (docs/exercise-format.md, expect_float); numpy's integers are no int subclass
+    and stay unsendable."""
+    numpy = pytest.importorskip("numpy")
+    got = roundtrip({"mean": numpy.float64(0.25), "count": numpy.int64(3)})
+    assert type(got["mean"]) is float and got["mean"] == 0.25
+    assert isinstance(got["count"], wire.Opaque)
+
+
 def test_unsendable_values_become_opaque():
     got = roundtrip({"module": torch.nn.Linear(2, 2), "complex": torch.ones(2, dtype=torch.complex64),
                      "fn": len, "intkeys": {1: 2}})
