@@ -31,8 +31,8 @@ print(json.dumps(seen))
 """
 
 
-def look_inside(paths: list[str]) -> dict:
-    argv = sandbox.Sandbox().wrap([sys.executable, "-I", "-c", LOOK, *paths])
+def look_inside(paths: list[str], probes: dict[str, str] | None = None) -> dict:
+    argv = sandbox.Sandbox(probes=probes or {}).wrap([sys.executable, "-I", "-c", LOOK, *paths])
     proc = subprocess.run(argv, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr[-2000:]
     return json.loads(proc.stdout)
@@ -68,3 +68,16 @@ def test_the_checkouts_bank_is_not_visible_in_the_sandbox():
         pytest.skip("not a checkout")
     seen = look_inside([str(root / "solutions"), str(root / "exercises" / "autograd-mul")])
     assert all(value.startswith("error:") for value in seen.values()), seen
+
+
+@needs_sandbox
+def test_the_probes_bound_into_the_sandbox_are_the_workers_copy_without_references():
+    """The sandbox binds each exercise's probes.py at /prep/probes/<id>.py: the worker's copy, so that the judge's
+    reference functions (an answer key) are neither callable nor readable there."""
+    ex = bank.load("fix-inference-fusion")
+    layout = sandbox.probes_layout([ex])
+    inside = "/prep/probes/fix-inference-fusion.py"
+    assert list(layout.values()) == [inside]
+    seen = look_inside([inside], probes=layout)[inside]
+    assert "def folded(" in seen and "def reference_folded(" not in seen
+    assert "def reference_folded(" in ex.probes_path.read_text(encoding="utf-8")  # the judge's copy keeps it

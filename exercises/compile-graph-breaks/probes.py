@@ -1,7 +1,7 @@
 """Helpers for compile-graph-breaks. In the worker they only call the learner's functions (on functions with known
 graph breaks, and compile_friendly eagerly and under torch.compile) and send back raw results (the inputs too, as
 they are after the calls); the judge checks them, with the
-counts from torch._dynamo.explain and the values of debug_step computed on its side (explained, debug_values)."""
+counts from torch._dynamo.explain and the values of debug_step computed on its side (reference_explained, reference_debug_values)."""
 
 import contextlib
 import io
@@ -69,7 +69,7 @@ FUNCTIONS = {"no_break": no_break, "print_break": print_break, "branch_break": b
              "explicit_break": explicit_break, "print_at_end": print_at_end, "print_first": print_first}
 # torch._dynamo.explain(fn)(*args).graph_break_count on torch 2.13, from a clean cache, for the public graders (the
 # reference solution's answer; selftest grades it, so a torch that counts otherwise fails loudly). The hidden graders
-# ask explain itself, in the judge (explained).
+# ask explain itself, in the judge (reference_explained).
 BREAKS = {"no_break": 0, "print_break": 1, "branch_break": 1, "item_and_print": 2, "two_args": 1, "two_prints": 2,
           "explicit_break": 1}
 ARITY = {"two_args": 2}
@@ -80,7 +80,7 @@ def arguments(name, x):
     return (x, x + 1) if ARITY.get(name, 1) == 2 else (x,)
 
 
-def explained(name, x):
+def reference_explained(name, x):
     """The judge's side: torch._dynamo.explain's graph_break_count (graph_count - 1) for one of the functions above,
     from a clean Dynamo cache (their prints go nowhere)."""
     torch._dynamo.reset()
@@ -101,7 +101,7 @@ def count(mod, name, x):
     return mod.count_graph_breaks(FUNCTIONS[name], *arguments(name, x))
 
 
-def debug_values(x):
+def reference_debug_values(x):
     """debug_step without its print (the judge's reference)."""
     y = x * 2 + 1
     y = y.sin() if y.sum() > 0 else y.cos()

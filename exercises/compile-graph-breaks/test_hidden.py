@@ -80,7 +80,7 @@ def strided_inputs(rng, device):
 
 def expect_debug(out, x, what):
     """out equals debug_step(x) (the judge's): float64 to 1e-10; NaN and inf exactly where debug_step has them."""
-    want = P.debug_values(x)
+    want = P.reference_debug_values(x)
     rtol, atol = TOLERANCES[torch.float64] if want.dtype == torch.float64 else (None, None)
     if bool(torch.isfinite(want).all()):
         expect_close(out, want, what=what, rtol=rtol, atol=atol)
@@ -116,7 +116,7 @@ def test_counts_every_function(learner, device, rng):
         got = learner.probe("count", name, x)
         if type(got) is not int:
             raise CheckFailure("count_graph_breaks must return a Python int")
-        if got != P.explained(name, x):
+        if got != P.reference_explained(name, x):
             raise CheckFailure(f"count_graph_breaks is wrong for {WHAT[name]}: return what torch._dynamo.explain "
                                "counts as graph_break_count")
 
@@ -162,19 +162,19 @@ def test_friendly_eager_values(learner, device, rng):
     x = torch.randn(6, generator=rng, dtype=torch.float64).to(device)
     expect_debug(learner.call("compile_friendly", x), x, "compile_friendly(x) in float64 (compute in x's dtype)")
     h = torch.randn(2, 2, 3, generator=rng).to(device=device, dtype=torch.float16)
-    expect_close(learner.call("compile_friendly", h), P.debug_values(h), what="compile_friendly(x) in float16, 3-D")
+    expect_close(learner.call("compile_friendly", h), P.reference_debug_values(h), what="compile_friendly(x) in float16, 3-D")
     # y = 2 * 1025 + 1 = 2051 rounds to 2052 in float16: computed in float32 and cast back, sin(2051) != sin(2052)
     h = torch.tensor([1025.0, -3.0, 7.5], dtype=torch.float16, device=device)
-    expect_close(learner.call("compile_friendly", h), P.debug_values(h),
+    expect_close(learner.call("compile_friendly", h), P.reference_debug_values(h),
                  what="compile_friendly(x) in float16 where y = x * 2 + 1 rounds in float16 (compute in x's dtype, "
                       "as debug_step does, not in float32)")
     edge = torch.tensor([-1.0, 0.0], device=device)  # y = x * 2 + 1 sums to exactly 0: the cos branch
-    expect_close(learner.call("compile_friendly", edge), P.debug_values(edge), what="compile_friendly when y sums to 0")
+    expect_close(learner.call("compile_friendly", edge), P.reference_debug_values(edge), what="compile_friendly when y sums to 0")
     small = torch.tensor([-0.25, -0.5], device=device)  # y sums to 0.5: positive, so the sin branch
-    expect_close(learner.call("compile_friendly", small), P.debug_values(small),
+    expect_close(learner.call("compile_friendly", small), P.reference_debug_values(small),
                  what="compile_friendly when y sums to a value between 0 and 1")
     nan_sum = nan_sum_input(device)
-    expect_close(learner.call("compile_friendly", nan_sum), P.debug_values(nan_sum),
+    expect_close(learner.call("compile_friendly", nan_sum), P.reference_debug_values(nan_sum),
                  what="compile_friendly for a finite x whose y sums to NaN (NaN > 0 is False: debug_step's else branch)")
     cases = [([rounding_sum_input(device)], "a float32 x whose y.sum() in float32 is not > 0 though its exact sum is: "
               "take the test on y.sum() in x's own dtype, as debug_step does"),

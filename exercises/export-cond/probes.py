@@ -35,7 +35,7 @@ class Elementwise(nn.Module):
         return torch.tanh(values) * 3 - 1
 
 
-def elementwise_reference(inputs):
+def reference_elementwise(inputs):
     return [torch.tanh(x) * 3 - 1 for x in inputs]
 
 
@@ -44,7 +44,7 @@ def mlp(seed):
     return MLP()
 
 
-def mlp_reference(seed, inputs):
+def reference_mlp(seed, inputs):
     model = mlp(seed)
     with torch.no_grad():
         return [model(x) for x in inputs]

@@ -71,7 +71,7 @@ def test_python_if_is_not_exported(learner, device, rng):
     got = learner.probe("mlp_exported", seed, xs[0], xs, False)
     if not got["is_program"]:
         raise CheckFailure("export_model must return a torch.export.ExportedProgram")
-    expect_outputs(got["outputs"], xs, P.mlp_reference(seed, xs), "exported from an MLP")
+    expect_outputs(got["outputs"], xs, P.reference_mlp(seed, xs), "exported from an MLP")
     got = learner.probe("if_gate_exports", torch.ones(3, device=device))
     if not got["raised"]:
         raise CheckFailure("export_model must call torch.export.export, which refuses a data-dependent Python if; "
@@ -89,7 +89,7 @@ def test_static_batch_is_specialized(learner, device, rng):
     got = learner.probe("mlp_exported", seed, same[0], same + other, False)
     if not got["is_program"]:
         raise CheckFailure("export_model must return a torch.export.ExportedProgram")
-    expect_outputs(got["outputs"][:2], same, P.mlp_reference(seed, same), "exported at batch 3")
+    expect_outputs(got["outputs"][:2], same, P.reference_mlp(seed, same), "exported at batch 3")
     for x, out in zip(other, got["outputs"][2:]):
         if not isinstance(out, str):
             raise CheckFailure(f"without dynamic_batch, the program exported at batch 3 must be fixed to that size; it "
@@ -116,7 +116,7 @@ def test_dynamic_batch(learner, device, rng):
     got = learner.probe("mlp_exported", seed, xs[0], xs, True)
     if not got["is_program"]:
         raise CheckFailure("export_model must return a torch.export.ExportedProgram")
-    expect_outputs(got["outputs"], xs, P.mlp_reference(seed, xs), "exported with dynamic_batch=True")
+    expect_outputs(got["outputs"], xs, P.reference_mlp(seed, xs), "exported with dynamic_batch=True")
     bounds = got.get("upper_bounds")
     if not isinstance(bounds, list) or not all(isinstance(b, str) for b in bounds):
         raise CheckFailure("the grader could not read the size ranges of the program exported with dynamic_batch=True")
@@ -128,7 +128,7 @@ def test_dynamic_batch(learner, device, rng):
     got = learner.probe("elementwise_exported", accepted[0], accepted + refused)
     if not got["is_program"]:
         raise CheckFailure("export_model must return a torch.export.ExportedProgram")
-    expect_outputs(got["outputs"][:2], accepted, P.elementwise_reference(accepted),
+    expect_outputs(got["outputs"][:2], accepted, P.reference_elementwise(accepted),
                    "exported with dynamic_batch=True from a model that works on any shape")
     for x, out in zip(refused, got["outputs"][2:]):
         if not isinstance(out, str):
@@ -144,7 +144,7 @@ def test_dynamic_batch(learner, device, rng):
             raise CheckFailure("with dynamic_batch=True and an example of batch 1, export_model returned a program "
                                "fixed to batch 1: torch.export cannot make a dimension of size 1 dynamic, so let it "
                                "raise (a Dim does; Dim.AUTO specializes silently) instead of returning a fixed program")
-        expect_outputs(got["outputs"], ones, P.mlp_reference(seed, ones),
+        expect_outputs(got["outputs"], ones, P.reference_mlp(seed, ones),
                        "exported with dynamic_batch=True at batch 1")
 
 
@@ -160,5 +160,5 @@ def test_save_and_load(learner, device, rng):
     for i, (got, seed) in enumerate(zip(learner.probe("load_two", xs), seeds)):
         if not got["is_program"]:
             raise CheckFailure("load_exported must return a torch.export.ExportedProgram")
-        expect_outputs(got["outputs"], xs, P.mlp_reference(seed, xs), f"loaded from file {i + 1} of 2 (each file "
+        expect_outputs(got["outputs"], xs, P.reference_mlp(seed, xs), f"loaded from file {i + 1} of 2 (each file "
                        "holds its own program)")

@@ -40,7 +40,7 @@ def _record(model, scaler, value):
             "scale": scaler.get_scale()}
 
 
-def native_step(model, opt, scaler, x, y):
+def reference_native_step(model, opt, scaler, x, y):
     """torch's own recipe, for the judge's reference."""
     opt.zero_grad()
     with torch.autocast(device_type=x.device.type, dtype=torch.bfloat16):
@@ -57,7 +57,7 @@ def reference(seed, steps, bad_step=None, bad_value=None, device="cpu", target_d
     torch.set_num_threads(1)
     try:
         model, opt, scaler = make(seed, device)
-        return [_record(model, scaler, native_step(model, opt, scaler, x, y))
+        return [_record(model, scaler, reference_native_step(model, opt, scaler, x, y))
                 for x, y in batches(seed, steps, bad_step, bad_value, device, target_dtype)]
     finally:
         torch.set_num_threads(threads)

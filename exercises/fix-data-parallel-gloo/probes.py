@@ -83,7 +83,7 @@ def reference_gradients_zero_shard(seed, batch, world):
     return [p.grad.clone() for p in model.parameters()]
 
 
-def shard_gradients(seed, batch, world, spare=False):
+def reference_shard_gradients(seed, batch, world, spare=False):
     """The judge's side: each rank's local gradients at the first step (before any averaging)."""
     x, y = data(seed, 1, batch)[0]
     grads = []

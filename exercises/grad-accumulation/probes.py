@@ -68,7 +68,7 @@ def warm_up(mod=None):
     {n: p.grad.clone() for n, p in m.named_parameters()}
 
 
-def full_batch_grads(seed, x, y):
+def reference_full_batch_grads(seed, x, y):
     m = model(seed, x.device)
     loss = F.mse_loss(m(x), y)
     names = [n for n, _ in m.named_parameters()]
@@ -126,7 +126,7 @@ def wide_train(mod, seed, n, hidden, micro, accum_steps):
     return {"steps": steps, "params": [p.detach() for p in m.parameters()]}
 
 
-def train_reference(seed, batches, accum_steps, kind="sgd", make=None):
+def reference_train(seed, batches, accum_steps, kind="sgd", make=None):
     """One optimizer step per group on the group's samples concatenated into one batch (judge side only)."""
     m = make() if make is not None else model(seed, batches[0][0].device)
     opt = _optimizer(m, kind) if make is None else SGD(m.parameters(), lr=0.05)

@@ -47,7 +47,7 @@ def test_equal_chunks(learner, device, rng):
     """Micro-batches of equal size (and of size 1) add up to the full-batch gradient."""
     for n, size in ((8, 2), (5, 1), (6, 6), (4, 10)):
         seed, (x, y) = seed_of(rng), data(rng, device, n)
-        check_grads(value(learner.probe("grads", seed, x, y, size)), probes.full_batch_grads(seed, x, y),
+        check_grads(value(learner.probe("grads", seed, x, y, size)), probes.reference_full_batch_grads(seed, x, y),
                     f"{n} samples in micro-batches of {size}")
 
 
@@ -55,7 +55,7 @@ def test_unequal_chunks(learner, device, rng):
     """A shorter last micro-batch is weighted by its number of samples, not by 1 / (number of micro-batches)."""
     for n, size in ((7, 3), (10, 4), (13, 12)):
         seed, (x, y) = seed_of(rng), data(rng, device, n)
-        check_grads(value(learner.probe("grads", seed, x, y, size)), probes.full_batch_grads(seed, x, y),
+        check_grads(value(learner.probe("grads", seed, x, y, size)), probes.reference_full_batch_grads(seed, x, y),
                     f"{n} samples in micro-batches of {size}")
 
 
@@ -66,7 +66,7 @@ def test_stale_gradients_cleared(learner, device, rng):
     for stale, what in ((True, "stale gradients"), ("extreme", "stale gradients of 1e12, inf and nan")):
         seed, (x, y) = seed_of(rng), data(rng, device, 7)
         got = learner.probe("grads", seed, x, y, 3, stale=stale)
-        want = probes.full_batch_grads(seed, x, y)
+        want = probes.reference_full_batch_grads(seed, x, y)
         check_grads(value(got), want, f"with {what} in .grad before the call: set .grad to None or zero it")
         check_grads(got.get("left"), want, f"what is left in .grad, {what} in .grad before the call")
 
@@ -115,7 +115,7 @@ def check_training(learner, rng, device, sizes, accum, kind="sgd", stale=False):
     seed = seed_of(rng)
     batches = batches_of(rng, device, sizes)
     got = learner.probe("train", seed, batches, accum, kind, stale)
-    want = probes.train_reference(seed, batches, accum, kind)
+    want = probes.reference_train(seed, batches, accum, kind)
     what = f"{len(sizes)} micro-batches, accum_steps {accum}, {kind}" + (
         ", stale .grad of 1e12, inf and nan before: drop or zero it" if stale == "extreme"
         else ", stale .grad before" if stale else "")
@@ -150,7 +150,7 @@ def test_training_runs_one_micro_batch_at_a_time(learner, rng):
     with learner.fresh(warm="warm_up") as clean, clean.measure(room=ROOM) as m:
         got = clean.probe("wide_train", seed, WIDE_N, WIDE_H, WIDE_MICRO, 16)
     x, y = probes.wide_data(seed, WIDE_N)
-    want = probes.train_reference(seed, list(zip(x.split(WIDE_MICRO), y.split(WIDE_MICRO))), 16,
+    want = probes.reference_train(seed, list(zip(x.split(WIDE_MICRO), y.split(WIDE_MICRO))), 16,
                                   make=lambda: probes.wide_model(seed, WIDE_H))
     if not isinstance(got, dict) or got.get("steps") != want["steps"]:
         raise CheckFailure("train_accumulated should take one step for the 16 micro-batches of the wide model")
@@ -163,7 +163,7 @@ def test_training_runs_one_micro_batch_at_a_time(learner, rng):
     with learner.fresh(warm="warm_up") as clean, clean.measure(room=ROOM) as m:
         got = clean.probe("wide_train", seed, WIDE_N, WIDE_H, TWO_MICRO, 2)
     x, y = probes.wide_data(seed, WIDE_N)
-    want = probes.train_reference(seed, list(zip(x.split(TWO_MICRO), y.split(TWO_MICRO))), 2,
+    want = probes.reference_train(seed, list(zip(x.split(TWO_MICRO), y.split(TWO_MICRO))), 2,
                                   make=lambda: probes.wide_model(seed, WIDE_H))
     if not isinstance(got, dict) or got.get("steps") != want["steps"]:
         raise CheckFailure("train_accumulated should take one step for the 2 micro-batches of the wide model")

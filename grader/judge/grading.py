@@ -24,6 +24,7 @@ from grader.bank import Exercise
 from grader.judge.failure import CheckFailure
 from grader.judge.result import GraderOutcome, Result
 from grader.judge.session import InfraError, LearnerError, Limits, WorkerDied, WorkerSession
+from grader.judge.worker_probes import worker_copy
 
 PYTEST_INI = Path(__file__).with_name("pytest.ini")
 # Plugins grading has no use for. Each costs start-up time; unraisableexception alone
@@ -107,7 +108,8 @@ def grade(exercise: Exercise, path: Path, *, seed: int | None = None, limits: Li
 
 
 def _prepare_request(exercise: Exercise, pool: Any) -> dict[str, Any]:
-    probes = str(exercise.probes_path) if exercise.probes_path else None
+    # the worker loads probes.py without its judge-only functions (grader/judge/worker_probes.py)
+    probes = worker_copy(exercise.probes_path) if exercise.probes_path else None
     if probes and pool is not None:
         probes = pool.visible(probes)
     return {"op": "prepare", "probes": probes, "bans": list(exercise.bans), "ban_ops": list(exercise.ban_ops),

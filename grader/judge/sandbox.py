@@ -138,8 +138,11 @@ def _course_folders_inside(bound: list[str]) -> list[str]:
 
 
 def probes_layout(exercises: list) -> dict[str, str]:
-    """Each exercise's probes.py, bound read-only at /prep/probes/<id>.py."""
-    return {str(ex.probes_path): f"/prep/probes/{ex.id}.py" for ex in exercises if ex.probes_path}
+    """Each exercise's probes.py (the worker's copy, without the judge-only functions), bound read-only at
+    /prep/probes/<id>.py."""
+    from grader.judge.worker_probes import worker_copy
+
+    return {worker_copy(ex.probes_path): f"/prep/probes/{ex.id}.py" for ex in exercises if ex.probes_path}
 
 
 def claim_slot(limit: int = 256) -> tuple[int, int]:
