@@ -39,6 +39,12 @@ def two_args(x, y):
     return z + y
 
 
+def three_args(x, y, z):
+    w = x * y
+    print("w", w.shape)
+    return (w - z).cos() + z
+
+
 def two_prints(x):
     a = x + 1
     print("a")
@@ -65,19 +71,19 @@ def print_first(x):
 
 
 FUNCTIONS = {"no_break": no_break, "print_break": print_break, "branch_break": branch_break,
-             "item_and_print": item_and_print, "two_args": two_args, "two_prints": two_prints,
+             "item_and_print": item_and_print, "two_args": two_args, "three_args": three_args, "two_prints": two_prints,
              "explicit_break": explicit_break, "print_at_end": print_at_end, "print_first": print_first}
 # torch._dynamo.explain(fn)(*args).graph_break_count on torch 2.13, from a clean cache, for the public graders (the
 # reference solution's answer; selftest grades it, so a torch that counts otherwise fails loudly). The hidden graders
 # ask explain itself, in the judge (reference_explained).
 BREAKS = {"no_break": 0, "print_break": 1, "branch_break": 1, "item_and_print": 2, "two_args": 1, "two_prints": 2,
           "explicit_break": 1}
-ARITY = {"two_args": 2}
+ARITY = {"two_args": 2, "three_args": 3}
 
 
 def arguments(name, x):
-    """The arguments one of the functions above is called with: x, or x and x + 1."""
-    return (x, x + 1) if ARITY.get(name, 1) == 2 else (x,)
+    """The arguments one of the functions above is called with: x, or x and x + 1, or x, x + 1 and x * 2."""
+    return (x, x + 1, x * 2)[:ARITY.get(name, 1)]
 
 
 def reference_explained(name, x):
@@ -96,7 +102,8 @@ def reference_explained(name, x):
 
 
 def count(mod, name, x):
-    """The learner's count for one of the functions above (called with x, or x and x + 1), from a clean Dynamo cache."""
+    """The learner's count for one of the functions above (called with x, x and x + 1, or three tensors), from a clean
+    Dynamo cache."""
     torch._dynamo.reset()
     return mod.count_graph_breaks(FUNCTIONS[name], *arguments(name, x))
 

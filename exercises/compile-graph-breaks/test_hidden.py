@@ -1,5 +1,5 @@
 """Hidden graders for compile-graph-breaks: counts from a clean cache for functions with 0, 1 and 2 breaks (and two
-arguments, and a break with nothing to compute after or before it), against torch._dynamo.explain run here, in the
+and three arguments, and a break with nothing to compute after or before it), against torch._dynamo.explain run here, in the
 judge; compile_friendly under torch.compile(fullgraph=True) and eagerly, on both branches, the tie, a sum that is NaN
 for finite x, a float32 sum that rounds to 0, a tiny float64 sum, inf and NaN in x, non-contiguous x, several dtypes
 and shapes, and the caller's x left unchanged."""
@@ -17,6 +17,7 @@ WHAT = {
     "branch_break": "a function with an if on a tensor's value",
     "item_and_print": "a function with an .item() and a print()",
     "two_args": "a function of two tensors with a print()",
+    "three_args": "a function of three tensors with a print() (pass every argument on: fn(*args))",
     "two_prints": "a function with two print() calls",
     "explicit_break": "a function calling torch._dynamo.graph_break()",
     "print_at_end": "a function with a print() followed by nothing to compute (explain counts graph_count - 1)",
@@ -108,7 +109,7 @@ def expect_inputs_unchanged(after, sent, what):
 
 def test_counts_every_function(learner, device, rng):
     """count_graph_breaks matches torch._dynamo.explain's graph_break_count (run here, in the judge) for functions with
-    0, 1 and 2 breaks, one or two args, and a print() with nothing to compute after it or before it (Dynamo records a
+    0, 1 and 2 breaks, one, two or three args, and a print() with nothing to compute after it or before it (Dynamo records a
     break reason there, but explain counts graph_count - 1)."""
     n = int(torch.randint(2, 6, (1,), generator=rng))
     x = torch.randn(n, generator=rng).to(device)

@@ -121,7 +121,8 @@ def test_result_kept_after_a_later_call(learner, device, rng):
 
 def test_manual_grads_match_autograd(learner, device, rng):
     """linear_mse_grads (called inside torch.inference_mode()) equals autograd for several shapes (N = 1 and K = 1
-    included), in float64 and float32, for a non-contiguous x too; x, W, b and t keep their values."""
+    included), in float64 and float32, for a non-contiguous x too, returned as a tuple; x, W, b and t keep their
+    values."""
     for (n, d, k), dtype in (((10, 5, 3), torch.float64), ((1, 4, 2), torch.float64), ((6, 3, 1), torch.float64),
                              ((8, 5, 4), torch.float32), ((5, 3, 2), "transposed")):
         transposed = dtype == "transposed"
@@ -129,12 +130,14 @@ def test_manual_grads_match_autograd(learner, device, rng):
         x, W, b, t = (rand(rng, *s, device=device).to(dtype) for s in ((n, d), (k, d), (k,), (n, k)))
         if transposed:
             x = x.T.contiguous().T
-        got, after = learner.probe("manual", x, W, b, t, inputs_after=True)
+        got, after = learner.probe("manual", x, W, b, t, inputs_after=True, raw=True)
         for name, before, now in zip(("x", "W", "b", "t"), (x, W, b, t), after):
             expect_close(now, before, rtol=0.0, atol=0.0,
                          what=f"the caller's {name} after linear_mse_grads (it must not be changed in place: "
                               "compute the residual in a new tensor)")
-        if not isinstance(got, list) or len(got) != 3:
+        if isinstance(got, list) and len(got) == 3:
+            raise CheckFailure("linear_mse_grads must return a tuple (dW, db, dx), not a list: `return dW, db, dx`")
+        if not isinstance(got, tuple) or len(got) != 3:
             raise CheckFailure("linear_mse_grads must return (dW, db, dx) (it runs inside torch.inference_mode(): "
                                "compute by hand, autograd records nothing there)")
         leaves = [a.clone().requires_grad_() for a in (W, b, x)]

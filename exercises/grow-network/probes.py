@@ -64,7 +64,7 @@ def _state(opt, params):
 
 
 def drive(grow, seed, lr, optimizer="adam", nested=False, twice=False, scheduled_lr=None, tuned=False,
-          second_lr="same", decayed=False, tricky=False, damped=False, bare=False):
+          second_lr="same", decayed=False, tricky=False, damped=False, bare=False, cleared=False):
     """Two steps, (optionally change group 0's lr, as a scheduler would), grow, two steps, (grow a second layer, with
     lr again or with second_lr, None meaning grow without lr, and take one more step), then record: what grow
     returned, the groups' hyper-parameters, the optimizer's defaults, the state of the old parameters right after the
@@ -74,7 +74,8 @@ def drive(grow, seed, lr, optimizer="adam", nested=False, twice=False, scheduled
     scheduler, the layer has two Linears sharing one weight and a bias frozen while grow runs (unfrozen after),
     and grow is called between a backward and its step; with damped, SGD is built with a dampening of its own (its
     momentum buffers start from the first gradient, undamped); with bare, the second layer has no parameters
-    (nn.Tanh(): its group is empty, as add_param_group makes it)."""
+    (nn.Tanh(): its group is empty, as add_param_group makes it); with cleared, grow runs right after
+    opt.zero_grad(), when every .grad is None (the optimizer's state for the old parameters is there all the same)."""
     model, opt, first, second, data = _scenario(seed, optimizer, nested, tuned, decayed, tricky, damped, bare)
     scheduler = torch.optim.lr_scheduler.LambdaLR(opt, lambda epoch: 0.5 ** epoch) if tricky else None
     for x, y in data[:2]:
@@ -88,6 +89,8 @@ def drive(grow, seed, lr, optimizer="adam", nested=False, twice=False, scheduled
         opt.zero_grad()
         model(data[2][0]).sum().backward()
         first[0].bias.requires_grad_(False)
+    if cleared:  # grow at the start of an epoch, after zero_grad: no .grad anywhere, the state stays
+        opt.zero_grad(set_to_none=True)
     returned = grow(model, opt, first, lr)
     state_after_grow = _state(opt, old)
     if tricky:
@@ -107,7 +110,7 @@ def drive(grow, seed, lr, optimizer="adam", nested=False, twice=False, scheduled
 
 
 def run(mod, seed, lr, optimizer="adam", nested=False, twice=False, scheduled_lr=None, tuned=False, second_lr="same",
-        decayed=False, tricky=False, damped=False, bare=False):
+        decayed=False, tricky=False, damped=False, bare=False, cleared=False):
     """The harness with the learner's grow."""
     return drive(mod.grow, seed, lr, optimizer, nested, twice, scheduled_lr, tuned, second_lr, decayed, tricky,
-                 damped, bare)
+                 damped, bare, cleared)

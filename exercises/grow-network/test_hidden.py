@@ -62,11 +62,16 @@ def compare(learner, seed, lr, what, **kw):
 
 def test_trajectory_and_state(learner, rng):
     """The optimizer's state for the old parameters survives grow untouched, and training continues exactly as with
-    add_param_group: Adam and SGD with momentum, a nested layer (all its parameters), two grows in a row; SGD built
+    add_param_group: Adam and SGD with momentum, a nested layer (all its parameters), grow right after zero_grad()
+    (no .grad anywhere), two grows in a row; SGD built
     with a dampening (the new layer's momentum buffers are torch's to start: none before its first step), then a
     second grow with a layer without parameters (nn.Tanh(): one new, empty group, as add_param_group gives)."""
     compare(learner, seed_of(rng), None, "Adam, grow(model, opt, nn.Linear(8, 2))")
-    compare(learner, seed_of(rng), None, "SGD with momentum, a nested layer", optimizer="sgd", nested=True)
+    compare(learner, seed_of(rng), None, "SGD with momentum, a nested layer, grow called right after opt.zero_grad() "
+            "(every .grad None: the old parameters' state must stay all the same)", optimizer="sgd", nested=True,
+            cleared=True)
+    compare(learner, seed_of(rng), None, "Adam, grow called right after opt.zero_grad() (every .grad None: the old "
+            "parameters' moments and step counts must stay all the same)", cleared=True)
     compare(learner, seed_of(rng), None, "Adam, a nested layer, then a second grow with a layer without bias",
             nested=True, twice=True)
     compare(learner, seed_of(rng), None, "SGD with momentum and dampening, a nested layer, then a second grow with a "

@@ -29,7 +29,9 @@ def _values(t):
 
 
 def names(m):
-    return {"params": sorted(n for n, _ in m.named_parameters()), "buffers": sorted(n for n, _ in m.named_buffers())}
+    """The module's parameter and buffer names, and how many forward (pre-)hooks it holds: the judge checks them."""
+    return {"params": sorted(n for n, _ in m.named_parameters()), "buffers": sorted(n for n, _ in m.named_buffers()),
+            "hooks": len(m._forward_pre_hooks) + len(m._forward_hooks)}
 
 
 def mask(mod, weight, amount, parameter=False):

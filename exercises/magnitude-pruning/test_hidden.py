@@ -209,6 +209,10 @@ def test_remove_pruning_makes_it_permanent(learner, device, rng):
         raise CheckFailure("after remove_pruning the Linear should have exactly the parameters weight and bias and "
                            "no buffers", f"received parameters {summarize(got.get('params'))}, buffers "
                                          f"{summarize(got.get('buffers'))}")
+    if got.get("hooks") != 0:
+        raise CheckFailure("after remove_pruning the Linear must hold no forward hook: remove the one prune_linear "
+                           "registered (keep its handle and call handle.remove()), rather than leaving it registered "
+                           "and idle", f"the module still holds {summarize(got.get('hooks'))} forward (pre-)hook(s)")
     masked = w * reference_mask(w, 0.3)
     expect_close(got.get("weight"), masked, rtol=0, atol=0, what="the permanent weight")
     expect_close(got.get("out_after_doubling"), x @ (2 * masked).T + b, rtol=1e-12, atol=1e-12,

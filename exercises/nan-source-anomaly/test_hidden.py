@@ -218,6 +218,20 @@ def shared_case_later(rng):
     return spec, x
 
 
+def neg_inf_case(rng):
+    """ReLU then Log on an input with a non-positive entry in every row: log(0) = -inf, and no NaN and no +inf, so
+    that Log is the first module whose output is non-finite (a check for NaN or +inf only names a later module, or
+    none)."""
+    name = T.pick(rng, ["log", "act", "lg"], [1, 1, 1])
+    head = torch.randn(3, 4, generator=rng, dtype=torch.float64), torch.randn(3, generator=rng, dtype=torch.float64)
+    spec = {"blocks": [["0", ["relu"]], [name, ["log"]], ["head", ["linear", *head]]], "shift": None}
+    x = torch.rand(T.randint(rng, 2, 5), 4, generator=rng, dtype=torch.float64) + 0.5
+    for row in range(x.shape[0]):
+        x[row, T.randint(rng, 0, 3)] = -float(torch.rand((), generator=rng))  # relu gives 0, log gives -inf
+    assert T.module_outcome(spec, x)[0] == name, "prep's -inf case changed"  # the grader's bug
+    return spec, x
+
+
 def check_models(learner, device, rng, kinds, hooks, extra=()):
     cases = [T.draw_model_case(rng, kind) for kind in kinds] + [make(rng) for make in extra]
     for i in torch.randperm(len(cases), generator=rng).tolist():
@@ -230,7 +244,8 @@ def check_models(learner, device, rng, kinds, hooks, extra=()):
             raise CheckFailure("first_nonfinite_module is wrong for random models (a culprit inside a nested block, "
                                "a top-level one, the model's own forward, none, a module whose output is a tuple such "
                                "as an LSTM's (out, (h, c)) or nests its tensors in tuples, lists and dicts, a module "
-                               "registered under two names: its name in model.named_modules())")
+                               "registered under two names: its name in model.named_modules(); NaN, inf and -inf "
+                               "all count as non-finite)")
         if hooks and got["hooks_left"]:
             raise CheckFailure("hooks are still attached to the model afterwards: keep the handles and call "
                                ".remove() on each")
@@ -241,10 +256,11 @@ def test_first_nonfinite_module(learner, device, rng):
     module itself (""), none; an LSTM whose tuple output (out, (h, c)) contains NaN; modules whose output holds its
     only NaN deep inside containers (a tuple in a tuple; a dict of a list of a dict): every tensor of an output counts;
     a module registered under two names (reported by its name in named_modules(), the first), also when another
-    module between its two calls is the first to output NaN."""
+    module between its two calls is the first to output NaN; a module whose output holds -inf and nothing else
+    non-finite (log(0) after a ReLU)."""
     check_models(learner, device, rng, ["nested", "top", "root", "finite"], hooks=False,
                  extra=[lstm_case, nested_output_case("tuple"), nested_output_case("dict"), shared_case,
-                        shared_case_later])
+                        shared_case_later, neg_inf_case])
 
 
 def test_hooks_removed(learner, device, rng):

@@ -79,7 +79,15 @@ def tied(depth, width):
                          nn.Linear(width, 1))
 
 
-BUILDERS = {"sigmoid": sigmoid_mlp, "residual": residual_tanh, "mixed": mixed, "shared": shared, "tied": tied}
+def batchnorm(depth, width):
+    """Linear, BatchNorm1d, Tanh blocks, left in train mode: the loss uses the batch's statistics (in eval mode it
+    would use the running ones and differ), so linear_grad_norms must not switch the model's mode."""
+    return nn.Sequential(*[nn.Sequential(nn.Linear(width, width), nn.BatchNorm1d(width), nn.Tanh())
+                           for _ in range(depth)], nn.Linear(width, 1))
+
+
+BUILDERS = {"sigmoid": sigmoid_mlp, "residual": residual_tanh, "mixed": mixed, "shared": shared, "tied": tied,
+            "batchnorm": batchnorm}
 
 
 def data(seed, width, device, batch=32):
@@ -95,12 +103,16 @@ def network(which, depth, width, seed, device):
 
 
 def measure(mod, which, depth, width, seed, device, stale=False):
-    """The learner's norms for one of the graders' networks (optionally with stale gradients in .grad first)."""
+    """The learner's norms for one of the graders' networks (optionally with stale gradients in .grad first: on every
+    parameter, or with stale="partial" on every parameter but the first, as an earlier backward that did not reach
+    the first layer leaves them)."""
     model = network(which, depth, width, seed, device)
     x, y = data(seed, width, device)
     if stale:
         g = torch.Generator().manual_seed(seed + 2)
-        for p in model.parameters():
+        for i, p in enumerate(model.parameters()):
+            if stale == "partial" and i == 0:
+                continue
             p.grad = (torch.randn(p.shape, generator=g) * 10).to(device)
     return mod.linear_grad_norms(model, x, y)
 

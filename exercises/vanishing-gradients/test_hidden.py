@@ -47,9 +47,15 @@ def test_norms_deep_sigmoid(learner, device, rng):
 
 
 def test_norms_residual_model(learner, device, rng):
-    """On a residual tanh network (LayerNorm inside the blocks) the norms are right too, in modules() order."""
+    """On a residual tanh network (LayerNorm inside the blocks) the norms are right too, in modules() order; and on a
+    network with BatchNorm1d layers given in train mode, whose loss is the one of that mode."""
     for seed in seeds(rng, 2):
         check_norms(learner, "residual", 6, 8, seed, device, "a residual network with nested Linear layers")
+    # The loss is F.mse_loss(model(x), y) with the model as it comes: in train mode BatchNorm1d normalises with the
+    # batch's statistics, so switching the model to eval() (running statistics) changes every norm.
+    check_norms(learner, "batchnorm", 3, 8, seeds(rng, 1)[0], device,
+                "a model with BatchNorm1d layers, given in train mode: compute the loss in the mode the model is in, "
+                "without calling model.eval() or model.train()")
 
 
 def test_norms_only_linear_weights(learner, device, rng):
@@ -72,6 +78,9 @@ def test_stale_gradients_ignored(learner, device, rng):
                 stale=True)
     check_norms(learner, "mixed", 5, 6, seeds(rng, 1)[0], device, "a model with stale gradients in .grad, a bias-free "
                 "Linear and a Linear subclass among its layers", stale=True)
+    check_norms(learner, "sigmoid", 4, 8, seeds(rng, 1)[0], device, "a model whose parameters all hold stale "
+                "gradients but the first, which has .grad None (an earlier backward did not reach it): clear every "
+                "parameter's .grad, whatever the first one holds", stale="partial")
 
 
 def stable(learner, depth, width, seed, device):
