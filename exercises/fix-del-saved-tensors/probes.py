@@ -47,6 +47,10 @@ def build(name, n, seed, device="cpu"):
         # fn runs backward itself after saving a tensor and two views of its storage (x, x[0], x[-1]): autograd must get
         # back each saved tensor itself, not another one that shares its storage
         "backward_views": lambda: (lambda: _backward_views(x.requires_grad_()), ()),
+        # fn runs a double backward itself (a gradient with create_graph=True, then the backward of its squared norm):
+        # the second-order graph is built from the saved tensors, so autograd must get back the tensors themselves,
+        # still attached to the graph, not detached copies of them
+        "backward_double": lambda: (lambda: _backward_double(mlp, x), ()),
     }
     return cases[name]()
 
@@ -68,8 +72,14 @@ def _backward_views(x):
     (x * x[0] * x[-1]).sum().backward()  # mul saves x and x[0], then the product and x[-1]: x[0], x[-1] share x's storage
 
 
+def _backward_double(mlp, x):
+    params = list(mlp.parameters())
+    grads = torch.autograd.grad(mlp(x).pow(2).sum(), params, create_graph=True)
+    sum(g.pow(2).sum() for g in grads).backward()
+
+
 def build_with_model(name, n, seed, device="cpu"):
-    """The case's fn (backward_inside, backward_edit or backward_views) and the tensors whose gradients fn leaves (the
+    """The case's fn (backward_inside, backward_edit, backward_views or backward_double) and the tensors whose gradients fn leaves (the
     MLP's parameters, or backward_views' input x)."""
     g = torch.Generator().manual_seed(seed)
     x = torch.randn(n, 5, generator=g).to(device)
@@ -81,6 +91,8 @@ def build_with_model(name, n, seed, device="cpu"):
     mlp = nn.Sequential(nn.Linear(5, 8), nn.Tanh(), nn.Linear(8, 2)).to(device)
     if name == "backward_edit":
         return (lambda: _backward_edit(mlp, x, edit_scale(seed))), list(mlp.parameters())
+    if name == "backward_double":
+        return (lambda: _backward_double(mlp, x)), list(mlp.parameters())
     return (lambda: mlp(x).pow(2).sum().backward()), list(mlp.parameters())
 
 

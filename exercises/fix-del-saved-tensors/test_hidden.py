@@ -145,8 +145,12 @@ def test_saved_bytes_backward_inside(learner, device, rng):
     the saved tensors back (the gradients fn leaves in the model are right). Then fn scales the parameters in place
     (under no_grad) between its forward and its backward: given back the very tensors it saved (the saved weights
     are views of the parameters), autograd's backward sees the edited weights; given copies made when they were
-    saved, it would silently use the old ones. Last, fn saves a tensor and two views of its storage and runs backward:
-    each saved tensor must come back itself, not another one that shares its storage."""
+    saved, it would silently use the old ones. Then fn saves a tensor and two views of its storage and runs backward:
+    each saved tensor must come back itself, not another one that shares its storage. Last, fn runs a double backward
+    (create_graph=True), whose backward saves the tensors it unpacks: copies handed back would be saved (and counted)
+    as new storages."""
+    from grader.judge.session import LearnerError
+
     n, seed = sizes(rng)
     for name, what, hint in (
             ("backward_inside", "a function that runs backward itself",
@@ -155,16 +159,27 @@ def test_saved_bytes_backward_inside(learner, device, rng):
              "the hooks must hand autograd back the very tensors it saved, not copies"),
             ("backward_views", "a function that saves x and two views of it (x * x[0] * x[-1]) and runs backward",
              "x, x[0] and x[-1] share one storage: key the byte count by storage, but hand autograd back each saved "
-             "tensor itself, not one looked up by its storage")):
+             "tensor itself, not one looked up by its storage"),
+            ("backward_double", "a function that runs a double backward (a gradient with create_graph=True, then "
+             "the backward of its squared norm)",
+             "its backward with create_graph=True saves the tensors it unpacks: if unpack hands back copies "
+             "(t.clone(), t.detach().clone()), the copies are saved again as new storages and the count grows; "
+             "unpack must hand back the very tensors that were saved")):
         if name == "backward_views":
             n = max(n, 2)  # x[0] and x[-1] are then two different views of x's storage
-        got = learner.probe("learner_gradients", n, seed, str(device), name)
+        try:
+            got = learner.probe("learner_gradients", n, seed, str(device), name)
+        except LearnerError as e:
+            raise CheckFailure(f"saved_bytes raised on {what}: autograd must still work inside fn ({hint})",
+                               e.summary()) from None
         if not isinstance(got, dict):
             raise CheckFailure(f"saved_bytes could not be run on {what}")
-        expect_count(got["count"], name, n, seed, str(device), what)
-        for i, (g, w) in enumerate(zip(got["grads"], P.reference_gradients(n, seed, str(device), name))):
+        # the gradients first: a wrong tensor handed back also changes what a double backward saves (and so the count)
+        for i, (g, w) in enumerate(zip(got.get("grads", ()), P.reference_gradients(n, seed, str(device), name))):
             tensor = "x" if name == "backward_views" else f"parameter {i}"
             if g is None:
                 raise CheckFailure(f"backward inside fn left no gradient ({what}): the saved tensors must reach "
                                    "autograd unchanged")
             expect_close(g, w, what=f"the gradient of {tensor} computed by backward inside fn, for {what} ({hint})")
+        expect_count(got.get("count"), name, n, seed, str(device),
+                     f"{what}: {hint}" if name == "backward_double" else what)

@@ -17,6 +17,9 @@ WIDE_PEAK_LIMIT = 40 * 2**20
 # 65 MB, the whole batch at once near 130 MB; the limit sits between them
 TWO_MICRO = 2048
 TWO_PEAK_LIMIT = 100 * 2**20
+# micro_batch_size is a size, not a count: with micro-batches of 2, x.chunk(2) would run two halves of 2048 samples
+# (near 65 MB), while micro-batches of at most 2 samples stay near nothing; WIDE_PEAK_LIMIT sits between them
+SMALL_MICRO = 2
 # Each measured call runs in a fresh worker, which may hold at most ROOM when the call starts above its size before
 # the submission loaded: memory taken in advance (a buffer allocated at import, freed inside the call to make room for
 # the whole batch's activations) would hide them from the measurement.
@@ -73,8 +76,8 @@ def test_stale_gradients_cleared(learner, device, rng):
 
 def test_runs_one_micro_batch_at_a_time(learner, rng):
     """accumulated_grads holds one micro-batch's activations at a time (one backward per micro-batch): its memory peak
-    on 4096 samples of a wide model stays far below what the full batch at once needs, in 16 micro-batches and in just
-    two. Each is measured in a fresh worker that may hold at most 1 MiB more than before your code was loaded: memory
+    on 4096 samples of a wide model stays far below what the full batch at once needs, in 16 micro-batches, in just
+    two, and in micro-batches of 2 samples (micro_batch_size is a size, not a count of micro-batches). Each is measured in a fresh worker that may hold at most 1 MiB more than before your code was loaded: memory
     taken in advance (a buffer allocated at import and freed inside the call) would hide what the call holds."""
     seed = seed_of(rng)
     with learner.fresh(warm="warm_up") as clean, clean.measure(room=ROOM) as m:
@@ -99,6 +102,18 @@ def test_runs_one_micro_batch_at_a_time(learner, rng):
         raise CheckFailure(f"accumulated_grads ran more than one micro-batch at a time: on 4096 samples in two "
                            f"micro-batches of 2048 the worker's memory rose by {m.peak_growth / 2**20:.0f} MB, about "
                            "what the whole batch at once needs (split even when there are only two micro-batches)")
+    seed = seed_of(rng)
+    with learner.fresh(warm="warm_up") as clean, clean.measure(room=ROOM) as m:
+        got = clean.probe("wide_grads", seed, WIDE_N, WIDE_H, SMALL_MICRO)
+    model = probes.wide_model(seed, WIDE_H)
+    x, y = probes.wide_data(seed, WIDE_N)
+    want = dict(zip(names, torch.autograd.grad(torch.nn.functional.mse_loss(model(x), y), list(model.parameters()))))
+    check_grads(got, want, "4096 samples in micro-batches of 2, a wide model")
+    if m.peak_growth > WIDE_PEAK_LIMIT:
+        raise CheckFailure(f"accumulated_grads ran micro-batches larger than micro_batch_size: on 4096 samples with "
+                           f"micro_batch_size=2 the worker's memory rose by {m.peak_growth / 2**20:.0f} MB, what "
+                           "micro-batches of about 2048 samples need. micro_batch_size is the number of samples per "
+                           "micro-batch (x.split(micro_batch_size)), not the number of micro-batches (x.chunk(n))")
 
 
 def expect_params(got, want, what):
