@@ -74,7 +74,8 @@ class Sandbox:
             if os.path.exists(etc):
                 cmd += ["--ro-bind", etc, etc]
         made: set[str] = set()
-        for path in _python_paths():
+        bound = _python_paths()
+        for path in bound:
             # Parents created by bwrap would copy the host's modes (/root is 0700): make them
             # traversable, so that a worker that dropped to its own uid can still import lazily.
             for parent in reversed(Path(path).parents[:-1]):
@@ -84,7 +85,7 @@ class Sandbox:
             cmd += ["--ro-bind", path, path]
         # An installed wheel keeps its built-in course (hidden graders, reference solutions) inside the grader
         # package, which the worker imports from: an empty tmpfs goes over every course folder a bind exposed.
-        for folder in _course_folders_inside(_python_paths()):
+        for folder in _course_folders_inside(bound):
             cmd += ["--size", str(1 << 20), "--tmpfs", folder]
         if self.probes:
             cmd += ["--perms", "0755", "--dir", "/prep", "--perms", "0755", "--dir", "/prep/probes"]
