@@ -50,6 +50,9 @@ def _step(step, v, device, parts):
         return x.sum()
     if name == "detach":
         return x.detach()
+    if name == "retain":  # a non-leaf told to keep its .grad: the same tensor, not a leaf for all that
+        x.retain_grad()
+        return x
     if name == "regrad":  # a new leaf that requires grad, cut from x's graph
         return x.detach().requires_grad_(True)
     if name == "nograd":

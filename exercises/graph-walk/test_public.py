@@ -169,7 +169,14 @@ def check_leaves(got, out, values, what, detail=""):
                            detail)
     want = expected_leaves(out, values)
     if sorted(items) != want:
-        if out.grad_fn is None:
+        listed = {id(values[i]) for i in items}
+        if out.grad_fn is not None and id(out) in listed:
+            why = ("it lists t, which is no leaf (it has a grad_fn): retain_grad() makes a backward fill t.grad, "
+                   "but only leaves are asked for")
+        elif any(values[i].grad_fn is not None for i in items):
+            why = ("it lists a tensor that is no leaf (it has a grad_fn), one kept its .grad with retain_grad(): "
+                   "only leaves are asked for")
+        elif out.grad_fn is None:
             why = ("t is a leaf that requires grad: t itself" if out.requires_grad else
                    "t does not require grad: []")
         elif set(items) < set(want):
@@ -247,7 +254,8 @@ def draw_separating(rng):
     requires grad reached only through .detach(), a leaf used by two ops, a view, a custom Function; and leaves that
     require grad and are equal to x or w but are other tensors, only identity telling them apart: twins (the same
     values, their own storage) and copies made with .detach().requires_grad_() (the same storage), one of each
-    unused (x's twin, w's copy) and one of each used (w's twin, x's copy)."""
+    unused (x's twin, w's copy) and one of each used (w's twin, x's copy); and an intermediate and the output made to
+    keep their .grad with retain_grad(), which are no leaves for it."""
     shape = _shape(rng)
     roles = ["x", "w", "f", "z"] + ["extra"] * _int(rng, 0, 2)
     order = _perm(rng, len(roles))
@@ -280,6 +288,7 @@ def draw_separating(rng):
     y = add(_pick(rng, BINARY), a, at["w"])
     if _int(rng, 0, 1):
         y = add("view", y)
+    y = add("retain", y)  # an intermediate that keeps its .grad is still no leaf
     d = add("add", y, add(_pick(rng, UNARY + ["square"]), y))
     e = add(_pick(rng, BINARY), d, at["f"])
     g = add("detach", add(_pick(rng, UNARY), at["z"]) if _int(rng, 0, 1) else at["z"])
@@ -289,7 +298,8 @@ def draw_separating(rng):
     for i in shuffled(rng, [at["twin_w"], at["regrad_x"]] + [i for i in at.get("extras", []) if _int(rng, 0, 1)]):
         m = add(_pick(rng, BINARY), m, i)
     if _int(rng, 0, 1):
-        add("sum", m)
+        m = add("sum", m)
+    add("retain", m)  # t itself keeps its .grad: a backward from t fills t.grad, yet t is no leaf
     return {"steps": steps}
 
 

@@ -9,9 +9,10 @@
 #   objects themselves, e.g. `SigmoidBackward0` or `AccumulateGrad` instances), each exactly once (by identity: two
 #   different nodes may share a name), in a topological order: a node comes before every node in its
 #   `next_functions`. `[]` when `t.grad_fn` is None.
-# * `leaf_tensors(t) -> list[Tensor]`: the tensors whose `.grad` a backward from `t` would fill, each once, in any
-#   order: `t` itself if it is a leaf that requires grad, otherwise the `.variable` of every `AccumulateGrad` node
-#   reachable from `t.grad_fn`.
+# * `leaf_tensors(t) -> list[Tensor]`: the leaf tensors whose `.grad` a backward from `t` would fill, each once, in
+#   any order (a non-leaf told to keep its `.grad` with `retain_grad()`, `t` included, is not one of them): `t` itself
+#   if it is a leaf that requires grad, otherwise the `.variable` of every `AccumulateGrad` node reachable from
+#   `t.grad_fn`.
 # * `depends_on(t, u) -> bool`: True iff a backward from `t` would compute a gradient for `u`, a leaf or an intermediate
 #   tensor (`u` is `t` and requires grad, or `u`'s node is reachable from `t.grad_fn`).
 #
@@ -25,7 +26,7 @@
 # 编写三个函数，读取张量 `t` 背后的 autograd 计算图：
 #
 # * `graph_nodes(t) -> list`：从 `t.grad_fn` 出发、沿 `next_functions` 可达的每个反向节点（节点对象本身，例如 `SigmoidBackward0` 或 `AccumulateGrad` 实例），每个恰好出现一次（按对象身份区分：两个不同的节点可能同名），并按拓扑顺序排列：一个节点排在它的 `next_functions` 中每个节点之前。`t.grad_fn` 为 None 时返回 `[]`。
-# * `leaf_tensors(t) -> list[Tensor]`：从 `t` 做反向传播时会填充其 `.grad` 的那些张量，每个一次，顺序任意：如果 `t` 本身是需要梯度的叶子张量，就是 `t`；否则是从 `t.grad_fn` 可达的每个 `AccumulateGrad` 节点的 `.variable`。
+# * `leaf_tensors(t) -> list[Tensor]`：从 `t` 做反向传播时会填充其 `.grad` 的那些叶子张量，每个一次，顺序任意（用 `retain_grad()` 保留 `.grad` 的非叶子张量，包括 `t` 本身，不算在内）：如果 `t` 本身是需要梯度的叶子张量，就是 `t`；否则是从 `t.grad_fn` 可达的每个 `AccumulateGrad` 节点的 `.variable`。
 # * `depends_on(t, u) -> bool`：当且仅当从 `t` 做反向传播会为 `u`（叶子张量或中间张量）计算梯度时返回 True（即 `u` 就是 `t` 且需要梯度，或者 `u` 的节点从 `t.grad_fn` 可达）。
 #
 # 评分项构造随机的计算图，包括：共享的输入、视图、一个既被直接使用又经过另一个运算使用的值、同名节点、重复使用的权重、自定义 Function、`.detach()`、`torch.no_grad()`、整数张量，以及迭代次数取决于数据的 Python 循环。
