@@ -42,12 +42,21 @@ def extended(spec, variant, device="cpu"):
     variant "custom": SignOf applied to the loss times 0 (its backward returns NaN: a custom Function's node);
     variant "hidden": plus a term on a leaf w that fn captures and that is not among its inputs, (w * 0).sqrt().sum()
     (sqrt's gradient at 0 is inf, times 0 is NaN: only a backward that reaches w sees it);
-    variant "hidden_clean": plus w.sin().sum() (clean). Returns (fn, inputs, w)."""
+    variant "hidden_clean": plus w.sin().sum() (clean);
+    variant "once": "custom" on its first call only, the clean function on every later call (fn is called once).
+    Returns (fn, inputs, w)."""
     base = build(spec)
     w = torch.linspace(0.5, 1.5, 3, dtype=torch.float64, device=device).requires_grad_()
     if variant == "custom":
         def fn(*xs):
             return SignOf.apply(base(*xs) * 0.0)
+    elif variant == "once":  # a computation that differs from call to call: only the first call's loss is NaN's
+        calls = []
+
+        def fn(*xs):
+            calls.append(None)
+            loss = base(*xs)
+            return SignOf.apply(loss * 0.0) if len(calls) == 1 else loss
     elif variant == "hidden":
         def fn(*xs):
             return base(*xs) + (w * 0.0).sqrt().sum()

@@ -197,10 +197,14 @@ def test_find_beyond_inputs(learner, device, rng):
     in a term on a leaf that fn captures (not one of its inputs) is found too (a backward limited to the inputs, such
     as torch.autograd.grad(loss, inputs), never runs that part); and on a clean computation the inputs' and that
     leaf's .grad afterwards hold exactly one backward pass's gradients (fn called once, its loss back-propagated once,
-    with backward()). The base computations are random clean ones, drawn per run."""
+    with backward()); and fn is called once: a function whose later calls differ from its first (NaN in the first call's
+    backward only) has its first call's node reported. The base computations are random clean ones, drawn per run."""
     for variant, what in (("custom", "a loss through a custom autograd.Function whose backward returns NaN"),
                           ("hidden", "a NaN in the gradient of a leaf that fn captures (not one of its inputs)"),
-                          ("hidden_clean", "a clean loss that also uses a leaf fn captures")):
+                          ("hidden_clean", "a clean loss that also uses a leaf fn captures"),
+                          ("once", "a function whose first call's loss goes through a custom Function whose backward "
+                                   "returns NaN, and whose later calls are clean (call fn once, and back-propagate "
+                                   "the loss of that call)")):
         spec, _ = T.draw_case(rng, "clean")
         want, grads = extended_reference(spec, variant, str(device))
         got = learner.probe("find_extended", spec, variant, str(device))
