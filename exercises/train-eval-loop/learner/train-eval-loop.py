@@ -16,7 +16,7 @@
 #   again.
 # * `fit(model, train_loader, val_loader, optimizer, loss_fn, max_epochs, patience) -> dict`: for epochs 1, 2, ...:
 #   one `train_one_epoch`, then `evaluate` on the validation loader. An epoch is better if its accuracy is strictly
-#   higher than the best so far (the first epoch is, whatever its accuracy); stop after `patience` epochs in a row that are not better, or after `max_epochs`.
+#   higher than the best so far (the first epoch is, whatever its accuracy); stop after `patience` epochs in a row that are not better, or after `max_epochs` (both are at least 1).
 #   Leave the model with the weights (the whole `state_dict`) of the best epoch, and return
 #   `{"best_epoch": int, "best_accuracy": float, "history": [accuracy of each epoch run]}`.
 #
@@ -27,7 +27,7 @@
 #
 # * `train_one_epoch(model, loader, optimizer, loss_fn) -> float`：把模型置于训练模式；对每个批次，清零梯度，计算 `loss_fn(model(x), y)`，反向传播，并执行一次优化器 step。每次 `optimizer.step()` 时，每个 `.grad` 都必须恰好是该批次自己的梯度，无论这个 epoch 之前 `.grad` 中存放的是什么。以 Python float 返回该 epoch 在所有样本上的平均 loss（每个批次按其大小加权）。
 # * `evaluate(model, loader) -> float`：在所有样本上的准确率 `correct / total`（预测 = 在 dim 1 上取 argmax），以 Python float 返回，在 eval 模式下、`torch.no_grad()` 之中计算（BatchNorm 的统计量不变，不产生梯度，不记录计算图）；之后模型回到原来所处的模式，梯度记录也重新开启。
-# * `fit(model, train_loader, val_loader, optimizer, loss_fn, max_epochs, patience) -> dict`：对 epoch 1、2、……：先执行一次 `train_one_epoch`，然后在验证集 loader 上执行 `evaluate`。如果一个 epoch 的准确率严格高于迄今为止的最好值，它就是更好的 epoch（第一个 epoch 总算更好，无论其准确率如何）；在连续 `patience` 个不是更好的 epoch 之后停止，或在 `max_epochs` 之后停止。让模型保留最好那个 epoch 的权重（整个 `state_dict`），并返回 `{"best_epoch": int, "best_accuracy": float, "history": [accuracy of each epoch run]}`（history 为每个已运行 epoch 的准确率）。
+# * `fit(model, train_loader, val_loader, optimizer, loss_fn, max_epochs, patience) -> dict`：对 epoch 1、2、……：先执行一次 `train_one_epoch`，然后在验证集 loader 上执行 `evaluate`。如果一个 epoch 的准确率严格高于迄今为止的最好值，它就是更好的 epoch（第一个 epoch 总算更好，无论其准确率如何）；在连续 `patience` 个不是更好的 epoch 之后停止，或在 `max_epochs` 之后停止（两者都至少为 1）。让模型保留最好那个 epoch 的权重（整个 `state_dict`），并返回 `{"best_epoch": int, "best_accuracy": float, "history": [accuracy of each epoch run]}`（history 为每个已运行 epoch 的准确率）。
 #
 # 示例答案训练时不切换 `train()`/`eval()`，报告的准确率是在训练批次本身上算出的，并且手工记录 loss；这里的评分项会重放每一次优化器 step，并检查它所看到的梯度。
 #
