@@ -1,7 +1,8 @@
 """Trusted helpers for ring-all-reduce, run in the worker: a send channel that records every message.
 
 The probe only drives the learner's function: it hands it a ``send`` that records what each rank sent (a copy) and
-returns what the link delivers, then returns the result, the message log and the inputs as they are afterwards.
+returns what the link delivers, then returns the result, the message log and the inputs as they are afterwards; then it
+writes r + 1 into each rank r's result and returns the results and the inputs once more.
 Every check (sums, the exact message schedule, traffic, untouched inputs) is computed in the judge, which imports
 this file too for ``link`` (the same delivery rule on both sides).
 """
@@ -32,5 +33,20 @@ def run(mod, tensors, kind="exact"):
         return link(chunk, kind)  # what arrives: a copy, as over a network, or (kind "same") the sent object itself
 
     out = mod.ring_all_reduce(tensors, send)
-    return {"out": list(out) if isinstance(out, (list, tuple)) else out, "out_type": type(out).__name__, "log": log,
-            "inputs_after": [t.detach().clone() for t in tensors], "world": world}
+    entries = list(out) if isinstance(out, (list, tuple)) else out
+    result = {"out": [o.detach().clone() if isinstance(o, torch.Tensor) else o for o in entries]
+              if isinstance(entries, list) else entries, "out_type": type(out).__name__, "log": log,
+              "inputs_after": [t.detach().clone() for t in tensors], "world": world}
+    if isinstance(entries, list) and all(isinstance(o, torch.Tensor) for o in entries):
+        # then write r + 1 into entry r, in turn: the judge sees whether an entry shares memory with an input or
+        # with another entry (the caller owns each rank's result)
+        try:
+            with torch.no_grad():
+                for r, o in enumerate(entries):
+                    o.fill_(r + 1)
+        except RuntimeError as e:
+            result["written"] = f"RuntimeError: {e}"
+        else:
+            result["written"] = {"out": [o.detach().clone() for o in entries],
+                                 "inputs": [t.detach().clone() for t in tensors]}
+    return result

@@ -61,6 +61,7 @@ def case(learner, rng, device, world, n, dtype=torch.float64, kind="exact", mess
     if got.get("out_type") != "list":
         raise CheckFailure(f"ring_all_reduce must return a list (-> list[Tensor]), it returned a "
                            f"{got.get('out_type')} ({what}): build the result with [...] or list(...)")
+    check_own_memory(got, tensors, world, what)
     want_msgs, want_out = simulate(tensors, kind)
     tol = dict(rtol=1e-12, atol=1e-12) if dtype == torch.float64 else dict(rtol=1e-6, atol=1e-6)
     if not dtype.is_floating_point:
@@ -81,6 +82,25 @@ def case(learner, rng, device, world, n, dtype=torch.float64, kind="exact", mess
     return got
 
 
+def check_own_memory(got, tensors, world, what):
+    """Each result is a new tensor: writing r + 1 into rank r's result (the probe does, after the call) changes no
+    input and no other rank's result."""
+    written = got.get("written")
+    if isinstance(written, str):
+        raise CheckFailure(f"each rank's result must be a tensor of its own that the caller can write into ({what}): "
+                           f"writing into it raised {written[:200]}")
+    if not isinstance(written, dict):
+        return  # not a list of tensors: the checks that follow say so
+    for before, after in zip(tensors, written["inputs"]):
+        if not torch.equal(before, after):
+            raise CheckFailure(f"a rank's result shares memory with an input tensor ({what}): writing into the result "
+                               "changed the input. Each result is a new tensor, also with one rank (clone it)")
+    for r, o in enumerate(written["out"]):
+        if not bool((o == r + 1).all()):
+            raise CheckFailure(f"two ranks' results share memory ({what}): writing into one changed another. Each "
+                               "rank's copy is a tensor of its own")
+
+
 def test_sums(learner, device, rng):
     """Every rank gets the elementwise sum (shape (n,), the inputs' dtype) for 2 to 6 ranks and lengths that do not
     divide evenly, in float64, float32 and int64; the inputs are left unchanged also when send returns the very tensor
@@ -95,7 +115,7 @@ def test_sums(learner, device, rng):
 
 
 def test_edge_sizes(learner, device, rng):
-    """One rank (nothing to send, the result equals the input), fewer elements than ranks (empty chunks), a single
+    """One rank (nothing to send, the result equals the input and is a new tensor), fewer elements than ranks (empty chunks), a single
     element, and n equal to W."""
     got = case(learner, rng, device, 1, 5)
     if got["log"]:
