@@ -25,6 +25,15 @@ def reference(args, rng, device):
     return model, {k: v.detach().clone() for k, v in model.state_dict().items()}
 
 
+def expect_trained_state(got, model, after):
+    """Every parameter of the learner's trained model (the probe's "state") equals the judge's replay, `model`."""
+    state = got["state"] if isinstance(got.get("state"), dict) else {}
+    for name, p in model.state_dict().items():
+        if name not in state:
+            raise CheckFailure(f"the trained model has no parameter {name}")
+        expect_close(state[name], p.detach(), rtol=1e-8, atol=1e-12, what=f"{name} {after}")
+
+
 def test_layers_are_rnn_and_fc(learner, rng):
     """The model keeps the seed's rnn (nn.RNN with batch_first=True: model.rnn itself reads and returns (B, T, ...)
     batches) and adds a Linear head named fc, with exactly nn.RNN's and nn.Linear(hidden_size, output_size)'s
@@ -136,12 +145,7 @@ def test_fit_takes_full_batch_adam_steps(learner, device, rng):
         want.append(loss.item())
     expect_close(torch.tensor(losses, dtype=torch.float64), torch.tensor(want, dtype=torch.float64), rtol=1e-8,
                  atol=1e-12, what="the losses of 10 Adam steps")
-    state = got["state"] if isinstance(got.get("state"), dict) else {}
-    for name, p in model.state_dict().items():
-        if name not in state:
-            raise CheckFailure(f"the trained model has no parameter {name}")
-        expect_close(state[name], p.detach(), rtol=1e-8, atol=1e-12,
-                     what=f"{name} after 10 steps (the last step must be applied too)")
+    expect_trained_state(got, model, "after 10 steps (the last step must be applied too)")
     args3 = [2, 5, 1, 3]
     model3, weights3 = reference(args3, rng, device)
     x3 = torch.randn(13, 4, 2, generator=rng, dtype=torch.float64).to(device)
@@ -162,13 +166,9 @@ def test_fit_takes_full_batch_adam_steps(learner, device, rng):
                  rtol=1e-8, atol=1e-12, what=f"the losses of 4 Adam steps on a model that arrives with {stale:.3g} in "
                  "every parameter's .grad (what .grad held before fit must not leak into the first step: zero the "
                  "gradients before each backward)")
-    state = got["state"] if isinstance(got.get("state"), dict) else {}
-    for name, p in model.state_dict().items():
-        if name not in state:
-            raise CheckFailure(f"the trained model has no parameter {name}")
-        expect_close(state[name], p.detach(), rtol=1e-8, atol=1e-12,
-                     what=f"{name} after 4 steps on a model that arrives with gradients left in its .grad (they must "
-                          "not leak into the first step: zero the gradients before each backward, not after the step)")
+    expect_trained_state(got, model, "after 4 steps on a model that arrives with gradients left in its .grad (they "
+                         "must not leak into the first step: zero the gradients before each backward, not after the "
+                         "step)")
     for _ in range(100):  # redrawn until the judge's own replay has a rising loss: the verdict never depends on the seed
         model, weights = reference(args, rng, device)
         x, _ = windows(rng, 29, device, steps=8)

@@ -59,6 +59,15 @@ def real(lengths, T):
     return torch.arange(T, device=lengths.device)[None] < lengths[:, None]
 
 
+def expect_trained_state(got, model, after):
+    """Every parameter of the learner's trained model (the probe's "state") equals the judge's replay, `model`."""
+    state = got["state"] if isinstance(got.get("state"), dict) else {}
+    for name, p in model.state_dict().items():
+        if name not in state:
+            raise CheckFailure(f"the trained model has no parameter {name}")
+        expect_close(state[name], p.detach(), rtol=1e-8, atol=1e-10, what=f"{name} {after}")
+
+
 def test_logits_with_copied_weights(learner, device, rng):
     """With copied weights (emb, rnn, fc kept as given), the logits of every real token equal the packed reference:
     RNN, GRU and LSTM, bidirectional or not, batches of 1 to 7 with unsorted lengths, pad_idx 0 or not (a
@@ -259,12 +268,7 @@ def test_train_takes_full_batch_adam_steps(learner, device, rng):
             raise CheckFailure(f"the loss of step {i} differs from full-batch Adam on tagging_loss"
                                + (" (the first step is already off: check the loss itself, on the whole batch)" if i == 0 else
                                   " (the earlier steps match: check zero_grad and what each step updates)"))
-    state = got["state"] if isinstance(got.get("state"), dict) else {}
-    for name, p in model.state_dict().items():
-        if name not in state:
-            raise CheckFailure(f"the trained model has no parameter {name}")
-        expect_close(state[name], p.detach(), rtol=1e-8, atol=1e-10,
-                     what=f"{name} after the 6 steps (the last step must be applied too)")
+    expect_trained_state(got, model, "after the 6 steps (the last step must be applied too)")
     # called twice on the same model, with another lr the second time: each call is a fresh full-batch Adam run
     # (new moments, step count from 1, its own lr) starting from the weights the first call left
     model, weights = reference(args, rng, device)
@@ -288,10 +292,7 @@ def test_train_takes_full_batch_adam_steps(learner, device, rng):
                 raise CheckFailure(f"the loss of step {i} of the {'second' if k else 'first'} call of train_tagger on "
                                    "the same model differs from a fresh full-batch Adam with that call's lr (build "
                                    "the optimizer in each call: no moments, step count or lr carried over)")
-    state = got["state"] if isinstance(got.get("state"), dict) else {}
-    for name, p in model.state_dict().items():
-        expect_close(state.get(name), p.detach(), rtol=1e-8, atol=1e-10,
-                     what=f"{name} after two calls of train_tagger on the same model")
+    expect_trained_state(got, model, "after two calls of train_tagger on the same model")
     # gradients far above 1: plain Adam steps, no clipping (the task's loop takes the gradient as backward leaves it)
     weights, data, want, model = large_gradient_case(args, rng, device, 6, 0.05)
     got = learner.probe("train_and_score", args, weights, list(data), list(data[:2]), 6, 0.05, torch.float64)
@@ -301,10 +302,7 @@ def test_train_takes_full_batch_adam_steps(learner, device, rng):
             raise CheckFailure(f"the loss of step {i} differs from full-batch Adam on tagging_loss for a model whose "
                                "gradient norm is far above 1 (Adam steps on the gradient as backward leaves it: no "
                                "clipping or rescaling)")
-    state = got["state"] if isinstance(got.get("state"), dict) else {}
-    for name, p in model.state_dict().items():
-        expect_close(state.get(name), p.detach(), rtol=1e-8, atol=1e-10,
-                     what=f"{name} after the 6 steps on a model whose gradient norm is far above 1 (no clipping)")
+    expect_trained_state(got, model, "after the 6 steps on a model whose gradient norm is far above 1 (no clipping)")
     # a model that arrives with a drawn nonzero value in every parameter's .grad: the judge's replay starts with none
     model, weights = reference(args, rng, device)
     data = tagging_data(rng, 11, device, pad=2)
@@ -319,11 +317,6 @@ def test_train_takes_full_batch_adam_steps(learner, device, rng):
                                f"arrives with {stale:.3g} in every parameter's .grad (what .grad held before "
                                "train_tagger must not leak into the first step: zero the gradients before each "
                                "backward)")
-    state = got["state"] if isinstance(got.get("state"), dict) else {}
-    for name, p in model.state_dict().items():
-        if name not in state:
-            raise CheckFailure(f"the trained model has no parameter {name}")
-        expect_close(state[name], p.detach(), rtol=1e-8, atol=1e-10,
-                     what=f"{name} after 4 steps on a model that arrives with {stale:.3g} in every parameter's .grad "
-                          "(it must not leak into the first step: zero the gradients before each backward, not "
-                          "after the step)")
+    expect_trained_state(got, model, f"after 4 steps on a model that arrives with {stale:.3g} in every parameter's "
+                         ".grad (it must not leak into the first step: zero the gradients before each backward, not "
+                         "after the step)")
