@@ -82,6 +82,41 @@ def first_bad_without(spec, skip):
     return found[0] if found else None
 
 
+def first_nan_or_posinf(spec):
+    """The judge's answer of a near miss: the first node (in backward order) whose computed gradients hold a NaN or a
+    +inf, what a check that forgets -inf (isnan | isposinf, or g == inf) names."""
+    leaves = T.P.inputs_of(spec, "cpu", requires_grad=True)
+    loss = T.P.build(spec)(*leaves).sum()
+    found, seen, stack, handles = [], set(), [loss.grad_fn], []
+    while stack:
+        node = stack.pop()
+        if node is None or node in seen:
+            continue
+        seen.add(node)
+
+        def hook(grad_inputs, grad_outputs, node=node):
+            if not found and any(g is not None and bool((g.isnan() | g.isposinf()).any()) for g in grad_inputs):
+                found.append(type(node).__name__)
+        handles.append(node.register_hook(hook))
+        stack.extend(child for child, _ in node.next_functions)
+    try:
+        loss.backward()
+    finally:
+        for h in handles:
+            h.remove()
+    return found[0] if found else None
+
+
+def neg_inf_first_case(rng):
+    """A broken computation whose first broken node (in backward order) computes a -inf gradient and neither NaN nor
+    +inf there, so a check for NaN and +inf only names a later node or None."""
+    for _ in range(5000):
+        spec, outcome = T.draw_case(rng, "bad")
+        if first_nan_or_posinf(spec) != outcome[1]:
+            return spec
+    raise AssertionError("prep could not draw a -inf case")  # the grader's bug, never the learner's
+
+
 def closure_case(rng):
     """A broken computation of two or more inputs whose first broken node (in backward order) lies on a path that
     leads only to the first input, which fn closes over (a parameter) instead of taking it as an input: a backward
@@ -116,10 +151,12 @@ def without_graph(rng):
 
 def test_inf_gradients_count(learner, device, rng):
     """An inf (not NaN) gradient counts: computations whose first broken gradient is inf (anomaly mode and a NaN-only
-    check miss it or name a later node), and one more broken one."""
+    check miss it or name a later node), one whose first broken gradient is -inf only (a check for NaN and +inf
+    misses it), and one more broken one."""
     specs = draw_batch(rng, ["inf_first", "inf_first", "bad"])
-    check_batch(learner, device, specs, "computations whose first non-finite gradient is an inf: an infinite "
-                                        "gradient counts as non-finite")
+    specs.insert(int(torch.randint(0, len(specs) + 1, (1,), generator=rng)), neg_inf_first_case(rng))
+    check_batch(learner, device, specs, "computations whose first non-finite gradient is an inf or a -inf: "
+                                        "NaN, inf and -inf all count as non-finite (torch.isfinite)")
 
 
 def test_none_when_backward_is_finite(learner, device, rng):
