@@ -50,17 +50,26 @@ def test_to_tensor(learner, device, rng):
 
 def test_normalize(learner, device, rng):
     """normalize subtracts and divides per channel (lists, tuples or tensors of any dtype), on (C, H, W) and
-    (N, C, H, W), any layout; the result keeps x's dtype; x is left unchanged."""
+    (N, C, H, W), any layout, also when H = W = C (where statistics broadcast over the width or the height give
+    numbers instead of an error); the result keeps x's dtype; x is left unchanged."""
     x = adversarial(rng, (2, 3, 4, 5)).to(device)
     mean = [float(v) for v in adversarial(rng, (3,))]
     std = [float(v) for v in torch.rand(3, generator=rng, dtype=torch.float64) + 0.1]
     m64 = torch.tensor(mean, dtype=torch.float64, device=device)[:, None, None]
     s64 = torch.tensor(std, dtype=torch.float64, device=device)[:, None, None]
     want = (x - m64) / s64
+    square = adversarial(rng, (2, 3, 3, 3)).to(device)  # H = W = C = 3
+    want_square = (square - m64) / s64
     cases = ((x, mean, std, want, "a float64 batch with list statistics", "contiguous"),
              (x[0], tuple(mean), tuple(std), want[0], "one float64 image with tuple statistics", "transposed"),
              (x, torch.tensor(mean, dtype=torch.float64), torch.tensor(std, dtype=torch.float64), want,
-              "a float64 batch with float64 tensor statistics", "strided"))
+              "a float64 batch with float64 tensor statistics", "strided"),
+             (square, mean, std, want_square, "a float64 batch of 3 x 3 images with 3 channels (mean[c] and std[c] "
+              "apply to channel c, axis -3: reshape them to (C, 1, 1), not along the width or the height)",
+              "contiguous"),
+             (square[1], torch.tensor(mean, dtype=torch.float64), torch.tensor(std, dtype=torch.float64),
+              want_square[1], "one float64 3 x 3 image with 3 channels and tensor statistics (statistics apply "
+              "per channel, axis -3)", "transposed"))
     for xi, m, s, w, what, layout in cases:
         got = learner.probe("call", "normalize", xi, m, s, layout=layout)
         expect_close(got.get("out"), w, rtol=1e-12, atol=1e-12, what=f"normalize on {what} ({layout})")
