@@ -92,13 +92,22 @@ def stable(learner, depth, width, seed, device):
         raise CheckFailure(f"make_stable_deep_net({depth}, {width}) must map (N, {width}) to (N, 1)")
     if not bool(torch.isfinite(out).all()):
         raise CheckFailure(f"make_stable_deep_net({depth}, {width}) gives non-finite outputs")
-    return got["linears"]
+    linears = got["linears"]
+    square = [n for i, o, n in linears if i == width and o == width]
+    if len(square) < depth:
+        raise CheckFailure(f"make_stable_deep_net({depth}, {width}) needs at least {depth} "
+                           f"nn.Linear({width}, {width}) layers: keep it deep, for every depth (a net built for one "
+                           "depth, or capped at some depth, is not)",
+                           f"expected at least {depth} nn.Linear({width}, {width}) in model.modules(), "
+                           f"found {len(square)}")
+    return linears
 
 
 def test_stable_net_structure(learner, device, rng):
     """The stable net maps (N, width) to (N, 1) with at least depth Linear(width, width) layers, each of which gets a
-    weight gradient."""
-    for depth, width in ((20, 64), (8, 16)):
+    weight gradient: depths 20 and 8 and one drawn per run between 21 and 48 (every call of make_stable_deep_net,
+    depth 40 included, checks the count)."""
+    for depth, width in ((20, 64), (8, 16), (int(torch.randint(21, 49, (1,), generator=rng)), 16)):
         linears = stable(learner, depth, width, seeds(rng, 1)[0], device)
         square = [n for i, o, n in linears if i == width and o == width]
         if len(square) < depth:
