@@ -5,18 +5,43 @@ and every comparison is in the judge."""
 import torch
 
 
+def seed_names(model):
+    """The model's parameters under the seed's names, `model.<i>.weight` and `model.<i>.bias` with i the layer's
+    position in model.model, whatever the learner named the Sequential's children (an OrderedDict of named layers is
+    the same layout); a parameter outside model.model keeps its own name."""
+    named, inside = {}, set()
+    for i, layer in enumerate(model.model):
+        for name, p in layer.named_parameters():
+            named[f"model.{i}.{name}"] = p
+            inside.add(id(p))
+    for name, p in model.named_parameters():
+        if id(p) not in inside:
+            named[name] = p
+    return named
+
+
 def build(mod, input_size, hidden_sizes, output_size, weights=None, dtype=torch.float64, device="cpu"):
+    """The learner's model with the given weights (keyed by the seed's names: see seed_names), loaded as strictly as
+    load_state_dict would: a missing or extra parameter, or another shape, is an error."""
     model = mod.MultiLayerNN(input_size, hidden_sizes, output_size).to(device, dtype)
     if weights is not None:
-        model.load_state_dict(weights)
+        params = seed_names(model)
+        if set(params) != set(weights):
+            raise RuntimeError(f"the model's parameters are {sorted(params)}, expected {sorted(weights)}")
+        with torch.no_grad():
+            for k, v in weights.items():
+                if params[k].shape != v.shape:
+                    raise RuntimeError(f"size mismatch for {k}: the model has {tuple(params[k].shape)}, expected "
+                                       f"{tuple(v.shape)}")
+                params[k].copy_(v)
     return model
 
 
 def describe(mod, input_size, hidden_sizes, output_size):
-    """The type names of model.model's layers in order, and the parameters by name."""
+    """The type names of model.model's layers in order, and the parameters (see seed_names)."""
     model = mod.MultiLayerNN(input_size, hidden_sizes, output_size)
     return {"layers": [type(m).__name__ for m in model.model],
-            "params": {k: v.detach().clone() for k, v in model.named_parameters()}}
+            "params": {k: v.detach().clone() for k, v in seed_names(model).items()}}
 
 
 def forward(mod, input_size, hidden_sizes, output_size, weights, x):
@@ -28,7 +53,7 @@ def first_step_grads(mod, input_size, hidden_sizes, output_size, weights, x, y):
     model = build(mod, input_size, hidden_sizes, output_size, weights, x.dtype, x.device)
     loss = mod.classification_loss(model(x), y)
     loss.backward()
-    return {"loss": loss.detach(), "grads": {k: p.grad for k, p in model.named_parameters()}}
+    return {"loss": loss.detach(), "grads": {k: p.grad for k, p in seed_names(model).items()}}
 
 
 def train(mod, input_size, hidden_sizes, output_size, weights, x, y, x_test, epochs, lr, stale_grads=None,
@@ -39,13 +64,13 @@ def train(mod, input_size, hidden_sizes, output_size, weights, x, y, x_test, epo
     Returns the losses it returned (those of the second call too), the parameters afterwards, and the predictions."""
     model = build(mod, input_size, hidden_sizes, output_size, weights, x.dtype, x.device)
     if stale_grads is not None:
-        for k, p in model.named_parameters():
+        for k, p in seed_names(model).items():
             p.grad = stale_grads[k].clone()
     losses = mod.train_classifier(model, x, y, epochs, lr)
     if again is not None:
         return {"losses": losses, "losses_again": mod.train_classifier(model, x, y, *again),
-                "params": {k: v.detach().clone() for k, v in model.named_parameters()}}
+                "params": {k: v.detach().clone() for k, v in seed_names(model).items()}}
     with torch.no_grad():
         pred = mod.predict(model(x_test))
-    return {"losses": losses, "params": {k: v.detach().clone() for k, v in model.named_parameters()},
+    return {"losses": losses, "params": {k: v.detach().clone() for k, v in seed_names(model).items()},
             "pred": pred}
