@@ -37,10 +37,20 @@ def build(mod, input_size, hidden_sizes, output_size, weights=None, dtype=torch.
     return model
 
 
+def _kind(layer):
+    """"Linear" for an nn.Linear (a subclass included: it is a Linear, whatever its class is called), "ReLU" for an
+    nn.ReLU (likewise), the type name of anything else."""
+    if isinstance(layer, torch.nn.Linear):
+        return "Linear"
+    if isinstance(layer, torch.nn.ReLU):
+        return "ReLU"
+    return type(layer).__name__
+
+
 def describe(mod, input_size, hidden_sizes, output_size):
-    """The type names of model.model's layers in order, and the parameters (see seed_names)."""
+    """The kinds of model.model's layers in order (see _kind), and the parameters (see seed_names)."""
     model = mod.MultiLayerNN(input_size, hidden_sizes, output_size)
-    return {"layers": [type(m).__name__ for m in model.model],
+    return {"layers": [_kind(m) for m in model.model],
             "params": {k: v.detach().clone() for k, v in seed_names(model).items()}}
 
 
