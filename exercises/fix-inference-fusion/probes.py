@@ -5,7 +5,7 @@ layers afterwards. The judge loads this file too (load_sibling) to build the sam
 import torch
 from torch import nn
 
-DTYPES = {"float64": torch.float64, "float32": torch.float32}
+DTYPES = {"float64": torch.float64, "float32": torch.float32, "bfloat16": torch.bfloat16}
 
 
 def linears(seed, bias1, bias2, dtype="float64", device="cpu", sizes=(5, 7, 3)):
@@ -39,8 +39,12 @@ def _params(module):
 def _linear_facts(f, x):
     if not isinstance(f, nn.Module):
         return {"is_module": False, "type": type(f).__qualname__}
-    with torch.no_grad():
-        out = f(x)
+    weight = getattr(f, "weight", None)
+    if isinstance(weight, torch.Tensor) and weight.dtype != x.dtype:
+        out = None  # the judge reports the weight's dtype; run on x, it would only raise a dtype mismatch
+    else:
+        with torch.no_grad():
+            out = f(x)
     return {"is_module": True, "type": type(f).__qualname__, "weight": getattr(f, "weight", None),
             "bias": getattr(f, "bias", None), "out": out}
 

@@ -3,13 +3,34 @@ rectangular kernels, the given layers left alone, and a frozen optimized module.
 
 import torch
 
-from grader.judge.checks import CheckFailure, expect_close, load_sibling
+from grader.judge.checks import CheckFailure, expect_close, expect_tensor, load_sibling
 
 P = load_sibling(__file__)
 
 
 # float64 weights folded from float64 layers: only reordering errors, far below float32 rounding (1e-8)
 TIGHT = {"rtol": 1e-10, "atol": 1e-12}
+# bfloat16 keeps 8 significant bits: the judge's bfloat16 reference and a learner's (computed in bfloat16, or in a wider
+# dtype and cast back) differ by a few bfloat16 steps; the dtype itself is checked exactly
+LOOSE = {"rtol": 5e-2, "atol": 5e-2}
+
+
+def expect_same(actual, expected, what, dtype, tol):
+    """Exact dtype, shape and device; values within tol (bfloat16 values are compared in float64, loosely)."""
+    if dtype != "bfloat16":
+        expect_close(actual, expected, what=what, **tol)
+        return
+    if isinstance(actual, torch.Tensor) and actual.dtype != expected.dtype:
+        raise CheckFailure(f"{what} has dtype {actual.dtype}, expected {expected.dtype} (the given layers' dtype)",
+                           "build the new module in the dtype of the layers it replaces (for example "
+                           "nn.Linear(..., dtype=fc1.weight.dtype) or .to(conv.weight)), whatever that dtype is: "
+                           "bfloat16 and float16 layers too, not only float32 and float64")
+    expect_tensor(actual, what=what, shape=expected.shape, dtype=expected.dtype, device=expected.device)
+    expect_close(actual.double(), expected.double(), what=what, **LOOSE)
+
+
+def tolerance(dtype):
+    return {"float64": TIGHT, "float32": {"rtol": 1e-5, "atol": 1e-5}}.get(dtype, LOOSE)
 
 
 def seed_of(rng):
@@ -49,11 +70,11 @@ def check_fused(learner, rng, device, b1, b2, dtype, shape, sizes=None):
     want = P.reference_fused(seed, b1, b2, x, dtype, sizes)
     if not got["is_module"] or got["type"] != "Linear":
         raise CheckFailure("fuse_linears must return an nn.Linear")
-    tol = TIGHT if dtype == "float64" else {"rtol": 1e-5, "atol": 1e-5}
-    expect_close(got["out"], want["out"], what=f"the output of {what}", **tol)
-    expect_close(got["weight"], want["weight"], what=f"the weight of {what}", **tol)
+    tol = tolerance(dtype)
+    expect_same(got["weight"], want["weight"], f"the weight of {what}", dtype, tol)
+    expect_same(got["out"], want["out"], f"the output of {what}", dtype, tol)
     bias = got["bias"] if got["bias"] is not None else torch.zeros_like(want["bias"])
-    expect_close(bias, want["bias"], what=f"the bias of {what}", **tol)
+    expect_same(bias, want["bias"], f"the bias of {what}", dtype, tol)
     return got, want
 
 
@@ -73,32 +94,35 @@ def check_folded(learner, rng, device, spec, dtype="float64", eps=None):
     for key, value in want["settings"].items():
         if got["settings"].get(key) != value:
             raise CheckFailure(f"{what} has the wrong {key}: keep the convolution's settings")
-    tol = TIGHT if dtype == "float64" else {"rtol": 1e-5, "atol": 1e-5}
-    expect_close(got["out"], want["out"], what=f"the output of {what}", **tol)
-    expect_close(got["weight"], want["weight"], what=f"the weight of {what}", **tol)
+    tol = tolerance(dtype)
+    expect_same(got["weight"], want["weight"], f"the weight of {what}", dtype, tol)
+    expect_same(got["out"], want["out"], f"the output of {what}", dtype, tol)
     if got["bias"] is None:
         raise CheckFailure(f"{what} has no bias: the batch norm's shift goes into a bias")
-    expect_close(got["bias"], want["bias"], what=f"the bias of {what}", **tol)
+    expect_same(got["bias"], want["bias"], f"the bias of {what}", dtype, tol)
     return got, want
 
 
 def test_fuse_linears(learner, device, rng):
-    """The fused Linear equals fc2(fc1(x)) with and without each bias, in float64 and float32, for inputs with extra
-    leading dimensions, with the composed weight and bias, in the layers' dtype."""
+    """The fused Linear equals fc2(fc1(x)) with and without each bias, in float64, float32 and bfloat16, for inputs
+    with extra leading dimensions, with the composed weight and bias, in the layers' dtype."""
     for b1, b2 in ((True, True), (False, True), (True, False), (False, False)):
         check_fused(learner, rng, device, b1, b2, "float64", (6,))
     check_fused(learner, rng, device, True, False, "float32", (2, 3))
+    check_fused(learner, rng, device, True, True, "bfloat16", (4,))  # a half-precision pair stays half precision
 
 
 def test_fold_conv_bn(learner, device, rng):
     """The folded conv equals eval-mode bn(conv(x)) (its own eps, also one below the default 1e-5, negative gammas
     included) with or without conv bias,
     for strides, paddings, dilations, groups, a rectangular kernel and reflect padding, and for a BatchNorm2d made with
-    affine=False (no weight or bias: gamma 1, beta 0), keeping the conv's settings and dtype; the folding's own
+    affine=False (no weight or bias: gamma 1, beta 0), keeping the conv's settings and dtype (float64, float32 and
+    bfloat16); the folding's own
     utilities are switched off, so this runs your folding."""
     for spec in CONVS:
         check_folded(learner, rng, device, spec)
     check_folded(learner, rng, device, CONVS[2], "float32")
+    check_folded(learner, rng, device, CONVS[0], "bfloat16")  # a half-precision conv stays half precision
     check_folded(learner, rng, device, CONVS[0], eps=1e-7)  # an eps below the default: use bn.eps as it is
 
 

@@ -39,18 +39,21 @@ def left_alone(got, what, x, grad=None):
 
 
 def test_square_grad_shapes(learner, device, rng):
-    """square_grad gives 2x, with x's shape and dtype, for a 0-d tensor, a vector, a matrix, an empty tensor and
-    float32, whether or not x requires grad; float64 values to float64 precision (1e-10: computed in x's dtype, not
-    rounded through float32), planted values that float32 cannot hold (0.1, 12345.678901) included."""
+    """square_grad gives 2x, with x's shape and dtype, for a 0-d tensor, a vector, a matrix, an empty tensor, float32
+    and bfloat16, whether or not x requires grad; float64 values to float64 precision (1e-10: computed in x's dtype,
+    not rounded through float32), planted values that float32 cannot hold (0.1, 12345.678901) included."""
     for shape, rg, dtype in (((), True, torch.float64), ((5,), False, torch.float64), ((3, 4), True, torch.float64),
-                             ((0, 2), True, torch.float64), ((4,), False, torch.float32), ((6,), True, torch.float64)):
+                             ((0, 2), True, torch.float64), ((4,), False, torch.float32), ((6,), True, torch.float64),
+                             ((5,), True, torch.bfloat16)):
         x = rand(rng, *shape, device=device, requires_grad=rg, dtype=dtype)
         if shape == (6,):
             with torch.no_grad():
                 x[:2] = torch.tensor([0.1, -12345.678901], dtype=dtype, device=device)
         got = probe(learner, "square_grad_twice", x)
         tol = TOL if dtype == torch.float64 else {}
-        precision = " (float64 precision: compute in x's dtype, not through float32)" if tol else ""
+        precision = (" (float64 precision: compute in x's dtype, not through float32)" if tol else
+                     " (the gradient has x's dtype whatever it is, half precision included: differentiate a detached "
+                     "copy of x itself, not a float32 or float64 copy)" if dtype == torch.bfloat16 else "")
         expect_close(got["first"], 2 * x.detach(), **tol, what=f"square_grad(x) for x of shape {shape} ({dtype})"
                      f"{'' if rg else ' without requires_grad'}{precision}")
 

@@ -83,13 +83,27 @@ def test_samples_do_not_mix(learner, device, rng):
 
 
 def test_follows_the_input_dtype(learner, device, rng):
-    """float64 input gives float64 output: the initial hidden state follows x's dtype and device."""
+    """float64 input gives float64 output, float32 float32 and bfloat16 bfloat16: the initial hidden state follows
+    x's dtype and device."""
     x = torch.randn(3, 4, 2, generator=rng, dtype=torch.float64).to(device)
     expect_tensor(learner.probe("forward", [2, 5, 2], None, x), what="the output for float64 input", shape=(3, 1),
                   dtype=torch.float64, device=device)
     x = torch.randn(5, 2, 3, generator=rng).to(device)
     expect_tensor(learner.probe("forward", [3, 4, 1, 2], None, x), what="the output for float32 input", shape=(5, 2),
                   dtype=torch.float32, device=device)
+    # any dtype, not only the two named: a bfloat16 model on bfloat16 input needs a bfloat16 h0 (nn.RNN refuses a
+    # float32 one)
+    from grader.judge.session import LearnerError
+
+    x = torch.randn(4, 3, 2, generator=rng).to(device, torch.bfloat16)
+    what = "the output for bfloat16 input (a bfloat16 model)"
+    try:
+        out = learner.probe("forward", [2, 3, 2], None, x)
+    except LearnerError as e:
+        raise CheckFailure(f"{what} could not be computed: make h0 with x's dtype and device (x.new_zeros(...), or "
+                           "torch.zeros(..., dtype=x.dtype, device=x.device)), whatever that dtype is, not a choice "
+                           "between float32 and float64", e.summary()) from None
+    expect_tensor(out, what=what, shape=(4, 1), dtype=torch.bfloat16, device=device)
 
 
 def windows(rng, n, device, steps=20):

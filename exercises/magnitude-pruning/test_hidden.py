@@ -60,8 +60,8 @@ def learner_mask(learner, w, amount, what, parameter=False):
 def test_mask_matches_torch(learner, device, rng):
     """The mask has the weight's shape and dtype; for fractions, counts, 0 and 1 (the int 1 prunes one entry, the
     float 1.0 all), k rounds as Python (2.5 -> 2, 7.5 -> 8); ties in |w| (of either sign) at the cut go in row-major order;
-    float64 magnitudes closer than float32's precision are still told apart; a transposed weight too; the weight is left
-    alone."""
+    float64 magnitudes closer than float32's precision are still told apart; a transposed weight too; float32 and
+    bfloat16 masks in their weight's dtype; the weight is left alone."""
     cases = [((4, 5), 0.3), ((6, 7), 0.5), ((2, 5), 0.25), ((3, 3), 0.0), ((3, 4), 1.0), ((5, 5), 7), ((3, 5), 0.5),
              ((2, 3, 4), 0.6), ((4, 4), 0), ((3, 3), 9), ((3, 4), 1), ((2, 5), 2)]  # the int 1 prunes one entry
     for shape, amount in cases:
@@ -80,6 +80,9 @@ def test_mask_matches_torch(learner, device, rng):
         learner_mask(learner, w, 0.4, f"the mask of a {layout} weight with tied magnitudes, amount 0.4 (the mask has "
                      "the weight's shape; ties in the row-major order of its indices, whatever its memory layout)")
     learner_mask(learner, adversarial(rng, (3, 5)).to(device), 0.4, "the mask of an nn.Parameter weight", parameter=True)
+    learner_mask(learner, adversarial(rng, (4, 6)).to(device, torch.bfloat16), 0.5,
+                 "the mask of a bfloat16 weight (the mask has the weight's dtype whatever it is, half precision "
+                 "included: build it with dtype=weight.dtype, or ones_like(weight))")
 
 
 def torch_pruned(weight, bias, mask):

@@ -5,7 +5,7 @@ from collections import Counter
 import torch
 import torch.nn.functional as F
 
-from grader.judge.checks import CheckFailure, check_gradients, expect_close
+from grader.judge.checks import CheckFailure, check_gradients, expect_close, expect_tensor
 
 WORDS = [f"w{i}" for i in range(12)]
 
@@ -79,7 +79,8 @@ CASES = ((0, 5, torch.float64), (4, 3, torch.float64), (2, 1, torch.float32))  #
 def test_masked_mean_equals_embedding_bag(learner, device, rng):
     """The pooled sentence vector is the mean over the tokens that are not pad_idx (zeros for an all-padding
     sentence): the (B, n_classes) logits equal nn.EmbeddingBag(mode='mean')'s, for pad_idx 0, 4 and 2, float64 and
-    float32, a batch of 1 included, with a pad_idx token inside the first sentence (words after it still count)."""
+    float32, a batch of 1 included, with a pad_idx token inside the first sentence (words after it still count); and
+    with bfloat16 weights the logits are bfloat16 (the weights' dtype)."""
     for pad, B, dtype in CASES:
         weights, x = random_weights(rng, device, pad=pad, dtype=dtype), padded(rng, device, B=B, pad=pad)
         x[0, 1], x[0, 2], x[0, 3] = pad, (pad + 1) % 9, (pad + 2) % 9  # a padding token between words
@@ -87,6 +88,22 @@ def test_masked_mean_equals_embedding_bag(learner, device, rng):
         expect_close(learner.probe("forward", [9, 4, 3, pad], weights, x), bag(weights, x, pad), **tol,
                      what=f"the sentence logits (pad_idx {pad}, batch of {B}, {str(dtype)[6:]}; "
                           "the first sentence has a padding token between words: skip it, keep the words after it)")
+    # bfloat16 weights: the logits stay in the weights' dtype (values compared loosely, in float64, with the pooling
+    # done in float64 on the same bfloat16 weights)
+    from grader.judge.session import LearnerError
+
+    pad = int(torch.randint(0, 9, (), generator=rng))
+    weights, x = random_weights(rng, device, pad=pad, dtype=torch.bfloat16), padded(rng, device, B=4, pad=pad)
+    what = f"the sentence logits with bfloat16 weights (pad_idx {pad})"
+    try:
+        got = learner.probe("forward", [9, 4, 3, pad], weights, x)
+    except LearnerError as e:
+        raise CheckFailure(f"{what} could not be computed: pool in the weights' dtype (a mask or a count made with "
+                           ".float() turns the pooled vector into float32, which a bfloat16 fc1 refuses)",
+                           e.summary()) from None
+    want = bag({k: v.double() for k, v in weights.items()}, x, pad)
+    expect_tensor(got, what=what, shape=want.shape, dtype=torch.bfloat16, device=want.device)
+    expect_close(got.double(), want, rtol=5e-2, atol=5e-2, what=what)
 
 
 def test_padding_changes_nothing(learner, device, rng):
