@@ -17,9 +17,9 @@
 #   It returns the module, as `prune.l1_unstructured` does.
 # * `remove_pruning(module)`: make it permanent: `weight` becomes a plain Parameter holding the masked values, which
 #   trains like any Linear weight; `weight_orig`, `weight_mask` and the hook are gone. It returns the module.
-# * `global_l1_masks(tensors, amount)`: one mask per tensor, of its shape and dtype, pruning the smallest entries
-#   across all of them together (`prune.global_unstructured` with `L1Unstructured`), ties in the list's order and then
-#   row-major within a tensor; the tensors are left unchanged.
+# * `global_l1_masks(tensors, amount)` (the tensors share one dtype): one mask per tensor, of its shape and dtype,
+#   pruning the smallest entries across all of them together (`prune.global_unstructured` with `L1Unstructured`), ties
+#   in the list's order and then row-major within a tensor; the tensors are left unchanged.
 #
 # The sample answer calls `pruning_utils.prune(...)`, which does not exist.
 #
@@ -28,7 +28,7 @@
 # * `l1_unstructured_mask(weight, amount)`：一个形状和 dtype 都与 `weight` 相同的掩码（一个不需要梯度的普通张量），在 `|w|` 最小的 `k` 个元素处为 0，其余处为 1；amount 为 float 时 `k = round(amount * weight.numel())`（Python 的 `round`：2.5 得 2），amount 为 int 时 `k = amount`。当多个元素在截断处的 `|w|` 相等时，行优先（展平后）下标最小的先被剪掉（稳定排序给出的就是这个顺序；`torch.topk` 没有规定这个顺序）。`weight` 本身保持不变。
 # * `prune_linear(module, amount)`：像 `prune.l1_unstructured` 那样原地剪枝一个 `nn.Linear` 的权重：剪枝之后，它的参数是 `weight_orig`（就是原来那个 Parameter 对象本身，这样剪枝之前构造的优化器会继续训练它）和 `bias`，它的缓冲区是 `weight_mask`，并且在每次前向传播之前，`module.weight`（一个普通张量，剪枝时立即设置）都会重新计算为 `weight_orig * weight_mask`，从而被剪掉的元素在整个训练过程中一直保持为 0。它返回该模块，与 `prune.l1_unstructured` 一样。
 # * `remove_pruning(module)`：使剪枝永久化：`weight` 变成一个存放掩码后数值的普通 Parameter，它像任何 Linear 权重一样参与训练；`weight_orig`、`weight_mask` 和钩子都被移除。它返回该模块。
-# * `global_l1_masks(tensors, amount)`：每个张量一个掩码，形状和 dtype 与该张量相同，在所有张量合在一起的范围内剪掉最小的元素（即 `prune.global_unstructured` 配合 `L1Unstructured`），值相等时先按列表中的顺序，再在同一个张量内按行优先顺序；这些张量本身保持不变。
+# * `global_l1_masks(tensors, amount)`（这些张量的 dtype 相同）：每个张量一个掩码，形状和 dtype 与该张量相同，在所有张量合在一起的范围内剪掉最小的元素（即 `prune.global_unstructured` 配合 `L1Unstructured`），值相等时先按列表中的顺序，再在同一个张量内按行优先顺序；这些张量本身保持不变。
 #
 # 示例答案调用了 `pruning_utils.prune(...)`，而这个函数并不存在。
 #
