@@ -45,17 +45,35 @@ def _linear_facts(f, x):
     else:
         with torch.no_grad():
             out = f(x)
-    return {"is_module": True, "type": type(f).__qualname__, "weight": getattr(f, "weight", None),
-            "bias": getattr(f, "bias", None), "out": out}
+    # an nn.Linear or nn.Conv2d is one whatever its class is called (a subclass too)
+    kind = "Linear" if isinstance(f, nn.Linear) else "Conv2d" if isinstance(f, nn.Conv2d) else type(f).__qualname__
+    return {"is_module": True, "type": kind, "weight": getattr(f, "weight", None), "bias": getattr(f, "bias", None),
+            "out": out}
+
+
+def _written_into(f, given):
+    """Write into every parameter of the returned module f, then read the given layers: the judge sees whether f
+    shares a tensor with them (the returned module is the caller's to train)."""
+    if not isinstance(f, nn.Module):
+        return None
+    try:
+        with torch.no_grad():
+            for p in f.parameters():
+                p.fill_(7.0)
+    except RuntimeError as e:
+        return f"RuntimeError: {e}"[:300]
+    return [_params(m) for m in given]
 
 
 def fused(mod, seed, bias1, bias2, x, dtype="float64", sizes=(5, 7, 3)):
     """The learner's fuse_linears on layers built from the seed (fc1: sizes[0] -> sizes[1], fc2: sizes[1] ->
     sizes[2]); the given layers afterwards."""
     fc1, fc2 = linears(seed, bias1, bias2, dtype, x.device, tuple(sizes))
-    facts = _linear_facts(mod.fuse_linears(fc1, fc2), x)
+    f = mod.fuse_linears(fc1, fc2)
+    facts = _detach(_linear_facts(f, x))
     facts["given_after"] = [_params(fc1), _params(fc2)]
-    return _detach(facts)
+    facts["given_after_write"] = _written_into(f, (fc1, fc2))
+    return facts
 
 
 def folded(mod, seed, spec, x):
@@ -67,8 +85,10 @@ def folded(mod, seed, spec, x):
         facts["settings"] = {k: _plain(getattr(f, k, None)) for k in
                              ("in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups",
                               "padding_mode")}
+    facts = _detach(facts)
     facts["given_after"] = [_params(conv), _params(bn)]
-    return _detach(facts)
+    facts["given_after_write"] = _written_into(f, (conv, bn))
+    return facts
 
 
 def _plain(value):
@@ -78,7 +98,8 @@ def _plain(value):
 
 
 def _detach(facts):
-    return {k: v.detach() if isinstance(v, torch.Tensor) else v for k, v in facts.items()}
+    """Copies: the judge sees the values as they were returned, before _written_into writes into them."""
+    return {k: v.detach().clone() if isinstance(v, torch.Tensor) else v for k, v in facts.items()}
 
 
 # ---------------------------------------------------------------- judge side: references

@@ -128,17 +128,41 @@ def test_fold_conv_bn(learner, device, rng):
 
 def test_given_layers_unchanged(learner, device, rng):
     """fuse_linears and fold_conv_bn leave the layers they are given as they were (they build new modules), also
-    when the layers are square, so that a given layer's weight has the fused weight's shape."""
+    when the layers are square, so that a given layer's weight has the fused weight's shape; and the module they return
+    shares no tensor with them: writing into its parameters leaves the given layers as they were (with and without
+    fc1's bias, where the fused bias equals fc2's)."""
     for sizes in (None, draw_sizes(rng, square=True)):
         got, want = check_fused(learner, rng, device, True, True, "float64", (3,), sizes)
         for name, g, w in zip(("fc1", "fc2"), got["given_after"], want["given"]):
             for key in w:
                 expect_close(g[key], w[key], what=f"{name}.{key} after fuse_linears (it must not change the given "
                              "layers: build a new Linear and write only into its own parameters)")
+        shares_nothing(got, want, ("fc1", "fc2"), "fuse_linears")
+    for b1 in (False, True):  # without fc1's bias the fused bias equals fc2's: still a tensor of its own
+        got, want = check_fused(learner, rng, device, b1, True, "float64", (3,))
+        shares_nothing(got, want, ("fc1", "fc2"), "fuse_linears")
     got, want = check_folded(learner, rng, device, CONVS[0])
     for name, g, w in zip(("conv", "bn"), got["given_after"], want["given"]):
         for key in w:
             expect_close(g[key], w[key], what=f"{name}.{key} after fold_conv_bn (it must not change the given layers)")
+    shares_nothing(got, want, ("conv", "bn"), "fold_conv_bn")
+
+
+def shares_nothing(got, want, names, fn):
+    """After the probe wrote into every parameter of the returned module, the given layers are still as they were."""
+    after = got.get("given_after_write")
+    if isinstance(after, str):
+        raise CheckFailure(f"the module {fn} returns must have parameters of its own that training can update: "
+                           f"writing into them raised {after}")
+    if not isinstance(after, list):
+        return
+    for name, g, w in zip(names, after, want["given"]):
+        for key in w:
+            if not torch.equal(g[key], w[key]):
+                raise CheckFailure(f"the module {fn} returns shares {name}.{key}'s tensor: writing into its "
+                                   f"parameters changed {name}.{key}. Give it parameters of its own (a new Linear's "
+                                   "own weight and bias, filled with copy_), so that training it leaves the given "
+                                   "layers alone")
 
 
 _KINDS = {}

@@ -13,7 +13,8 @@
 #   stride, padding, dilation, groups and kernel shape, keeping the conv's settings, device and dtype; write the folding
 #   yourself (`torch.nn.utils.fusion`, the `torch.ao.quantization` fusers and TorchScript's conv-batchnorm folding
 #   passes are switched off);
-# * both leave the layers they are given unchanged;
+# * both leave the layers they are given unchanged, and the module they return shares no tensor with them (training it
+#   later leaves the given layers alone);
 # * `optimized_for_inference(model) -> torch.jit.ScriptModule` made with `torch.jit.optimize_for_inference`, giving
 #   `model`'s eval-mode outputs, also when `model` comes in train mode; the result is frozen, so calling `.train()` on
 #   it or on `model` afterwards does not change its outputs.
@@ -25,7 +26,7 @@
 #
 # * `fuse_linears(fc1, fc2) -> nn.Linear`：一个新的 Linear，对每个输入都等于 `fc2(fc1(x))`，无论每层是否有 bias，位于这些层所在的设备上、使用它们的 dtype：它的权重是 `W2 @ W1`，bias 是 `W2 @ b1 + b2`（缺失的 bias 按零计）；
 # * `fold_conv_bn(conv, bn) -> nn.Conv2d`：一个新的卷积，等于 `bn(conv(x))`，其中 `bn` 是处于 eval 模式的 `BatchNorm2d`（使用它的 running 统计量、仿射参数和 eps），适用于有或没有 bias 的卷积以及任意 stride、padding、dilation、groups 和卷积核形状，保持卷积的设置、设备和 dtype；自己写出折叠的计算（`torch.nn.utils.fusion`、`torch.ao.quantization` 的融合函数以及 TorchScript 的 conv-batchnorm 折叠 pass 都已被禁用）；
-# * 两者都不改变传入的层；
+# * 两者都不改变传入的层，并且返回的模块不与它们共享任何张量（之后训练它不会影响传入的层）；
 # * `optimized_for_inference(model) -> torch.jit.ScriptModule`，用 `torch.jit.optimize_for_inference` 生成，给出 `model` 在 eval 模式下的输出，`model` 传入时处于 train 模式也是如此；结果是冻结的，所以之后对它或对 `model` 调用 `.train()` 都不会改变它的输出。
 #
 # TorchScript 在 torch 2.x 中已被弃用：要提速请改用 torch.compile（练习 fx-fold-conv-bn），要部署请改用 torch.export（练习 export-cond）。
