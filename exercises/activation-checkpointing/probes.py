@@ -81,12 +81,13 @@ def backward(mod):
 def warm_up(mod=None):
     """Before any submission is loaded into a fresh worker (learner.fresh): what a right checkpointed_forward and the
     probes around it do, at the measured sizes (one block of Linear(16, 256)-GELU-Linear(256, 16) on 4096 rows of 16,
-    and on (2, 2048, 16) sequences), forward and backward, with x requiring grad or not, so that one-off costs
-    (torch.utils.checkpoint's first call, first use of these kernels at this size) are paid before the judge reads
-    the worker's size."""
+    on (2, 2048, 16) sequences and on 16384 rows), forward and backward, with x requiring grad or not, so that
+    one-off costs (torch.utils.checkpoint's first call, first use of these kernels at this size) are paid before the
+    judge reads the worker's size."""
     from torch.utils.checkpoint import checkpoint
 
-    for seed, (batch, tokens), x_grad in ((0, (4096, 0), True), (1, (4096, 0), False), (2, (2, 2048), True)):
+    for seed, (batch, tokens), x_grad in ((0, (4096, 0), True), (1, (4096, 0), False), (2, (2, 2048), True),
+                                          (3, (16384, 0), True)):
         blocks = make(seed, 16, 1, False, "cpu", 16)
         x = make_input(seed, batch, 16, x_grad, "cpu", tokens)
         h = x
