@@ -46,6 +46,42 @@ def test_dense_forward_matches_linear(learner, device, rng):
             expect_close(got, fn(torch.nn.functional.linear(x, W, b)), rtol=tol[0], atol=tol[1], what=what)
 
 
+def test_dense_forward_keeps_half_dtypes(learner, device, rng):
+    """float16 and bfloat16 inputs give float16 and bfloat16 outputs ("keeping x's dtype"): a mask or constant of the
+    default dtype (such as z * (z > 0).float()) would promote them to float32. Values within a few units in the last
+    place of the low-precision dtype, scaled by the size of the terms, of the float64 result."""
+    for dtype in (torch.float16, torch.bfloat16):
+        x = adversarial(rng, (5, 3)).to(device, dtype)
+        W = adversarial(rng, (4, 3)).to(device, dtype)
+        b = adversarial(rng, (4,)).to(device, dtype)
+        name = str(dtype).replace("torch.", "")
+        # what rounding in dtype can cost: a few ulps of the largest term that enters each output
+        scale = (x.double().abs() @ W.double().abs().T + b.double().abs()) + 1.0
+        ulp = 2.0 ** -10 if dtype == torch.float16 else 2.0 ** -7
+        for act, fn in ACTS:
+            what = f"dense_forward with activation {act!r} on x of shape (5, 3) ({name})"
+            try:
+                got = learner.call("dense_forward", x, W, b, act)
+            except LearnerError as e:
+                if e.type == "BannedCallError":
+                    raise
+                raise CheckFailure(f"{what}: your code raised {e.summary()}, but these inputs are valid: x (5, 3), "
+                                   f"W (4, 3) and b (4,), all {name}") from None
+            if not isinstance(got, torch.Tensor) or got.dtype != dtype or tuple(got.shape) != (5, 4):
+                raise CheckFailure(f"{what} must return a {name} tensor of shape (5, 4), keeping x's dtype",
+                                   f"received {summarize(got)}: look for a mask, a constant or a buffer created in the "
+                                   "default dtype (float32), such as (z > 0).float() or torch.zeros(shape), which "
+                                   "promotes a half-precision result to float32")
+            want = fn(torch.nn.functional.linear(x.double(), W.double(), b.double()))
+            err = (got.double() - want).abs()
+            if not bool((err <= 8 * ulp * scale).all()):
+                where = int(err.reshape(-1).argmax())
+                raise CheckFailure(f"{what} has the wrong values",
+                                   f"expected (float64 from the same {name} inputs): {summarize(want.to(dtype))}\n"
+                                   f"received: {summarize(got)}\nlargest difference "
+                                   f"{float(err.reshape(-1)[where]):.3g} at flat index {where}")
+
+
 def test_dense_forward_refuses_bad_shapes(learner, device):
     """An input width that is not W.shape[1], W given as (in, out), a bias that is not exactly (out,) ((1, out), (1,),
     0-d or the wrong length; for a single output too, where a 0-d or (1, 1) bias would broadcast) or an unknown
