@@ -18,6 +18,16 @@ def forward(mod, args, weights, x):
     return build(mod, args, weights, x)(x)
 
 
+def forward_on_meta(mod, args, shape, dtype):
+    """The learner's model and an input on torch's "meta" device (shapes, dtypes and devices, no data): where its
+    output lands, with what shape and dtype. A hidden state made on the CPU shows here without a GPU."""
+    x = torch.empty(shape, device="meta", dtype=dtype)
+    out = build(mod, args, None, x)(x)
+    if not isinstance(out, torch.Tensor):
+        return {"type": type(out).__name__}
+    return {"type": "Tensor", "device": out.device.type, "shape": list(out.shape), "dtype": out.dtype}
+
+
 def rnn_outputs(mod, args, weights, x):
     """What the learner's model.rnn itself gives for x (the per-step outputs), with the given weights."""
     return build(mod, args, weights, x).rnn(x)[0]

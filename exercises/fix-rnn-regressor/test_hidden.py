@@ -84,7 +84,7 @@ def test_samples_do_not_mix(learner, device, rng):
 
 def test_follows_the_input_dtype(learner, device, rng):
     """float64 input gives float64 output, float32 float32 and bfloat16 bfloat16: the initial hidden state follows
-    x's dtype and device."""
+    x's dtype and device (also on torch's meta device, so that an h0 made on the CPU is caught without a GPU)."""
     x = torch.randn(3, 4, 2, generator=rng, dtype=torch.float64).to(device)
     expect_tensor(learner.probe("forward", [2, 5, 2], None, x), what="the output for float64 input", shape=(3, 1),
                   dtype=torch.float64, device=device)
@@ -104,6 +104,21 @@ def test_follows_the_input_dtype(learner, device, rng):
                            "torch.zeros(..., dtype=x.dtype, device=x.device)), whatever that dtype is, not a choice "
                            "between float32 and float64", e.summary()) from None
     expect_tensor(out, what=what, shape=(4, 1), dtype=torch.bfloat16, device=device)
+    # any device, without a GPU: on torch's "meta" device (no data, only shapes, dtypes and devices) an h0 made on
+    # the CPU is refused by nn.RNN, or an output lands on the CPU. Code that needs the data (.item() and the like)
+    # cannot run there: such an error says nothing about the device, and this check is then left out
+    what = "the model and input on another device (torch's 'meta' device, which stands for any non-CPU device)"
+    try:
+        got = learner.probe("forward_on_meta", [2, 3, 2], [4, 3, 2], torch.float32)
+    except LearnerError as e:
+        if "device" in e.message and "meta" in e.message:
+            raise CheckFailure(f"{what}: your model raised {e.summary()}. Make h0 on x's device (x.new_zeros(...), "
+                               "or torch.zeros(..., device=x.device, dtype=x.dtype)): on a GPU the same code "
+                               "fails") from None
+        return
+    if got.get("type") != "Tensor" or got.get("device") != "meta" or got.get("shape") != [4, 1]:
+        raise CheckFailure(f"{what} must give a (4, 1) output on x's device",
+                           f"received a {got.get('type')} on {got.get('device')} of shape {got.get('shape')}")
 
 
 def windows(rng, n, device, steps=20):
