@@ -91,6 +91,30 @@ def folded(mod, seed, spec, x):
     return facts
 
 
+def on_meta(mod, which, seed, spec):
+    """The learner's fuse_linears (which "fuse", spec [bias1, bias2, sizes]) or fold_conv_bn (which "fold", spec as
+    conv_bn's) on layers on torch's "meta" device (shapes, dtypes and devices, no data), which stands for any device
+    other than the CPU: the devices of the returned module's weight, bias and output. A layer or tensor made on the
+    CPU shows here without a GPU."""
+    if which == "fuse":
+        bias1, bias2, sizes = spec
+        given = linears(seed, bias1, bias2, "float32", "meta", tuple(sizes))
+        f = mod.fuse_linears(*given)
+        x = torch.empty(2, sizes[0], device="meta")
+    else:
+        given = conv_bn(seed, {**spec, "dtype": "float32"}, "cpu")
+        given = tuple(m.to("meta") for m in given)
+        f = mod.fold_conv_bn(*given)
+        x = torch.empty(1, spec["cin"], 7, 6, device="meta")
+    if not isinstance(f, nn.Module):
+        return {"type": type(f).__name__}
+    devices = {name: t.device.type for name, t in (("weight", getattr(f, "weight", None)),
+                                                    ("bias", getattr(f, "bias", None)))
+               if isinstance(t, torch.Tensor)}
+    devices["output"] = f(x).device.type
+    return {"type": "Module", "devices": devices}
+
+
 def _plain(value):
     if isinstance(value, (tuple, list)):
         return [v if isinstance(v, (int, str)) else repr(v) for v in value]

@@ -103,13 +103,41 @@ def check_folded(learner, rng, device, spec, dtype="float64", eps=None):
     return got, want
 
 
+def check_on_meta(learner, rng, which, spec):
+    """The module built from layers on torch's meta device (it stands for any device other than the CPU, and needs no
+    GPU) has its weight, bias and output there too. Only a device error fails: code that needs the data (.item() and
+    the like) cannot run on meta, and then this check is left out."""
+    from grader.judge.session import LearnerError
+
+    fn = "fuse_linears" if which == "fuse" else "fold_conv_bn"
+    what = f"{fn} on layers on another device (torch's 'meta' device, which stands for a GPU)"
+    try:
+        got = learner.probe("on_meta", which, seed_of(rng), spec)
+    except LearnerError as e:
+        if "device" in e.message:
+            raise CheckFailure(f"{what}: your code raised {e.summary()}. Make every new tensor and module on the "
+                               "given layers' device (device=fc1.weight.device, .to(conv.weight.device))") from None
+        return
+    if got.get("type") != "Module":
+        return  # not a module: the value checks say so
+    off = {name: place for name, place in got["devices"].items() if place != "meta"}
+    if off:
+        raise CheckFailure(f"{what}: the returned module's " + ", ".join(f"{n} is on {d}" for n, d in off.items()) +
+                           " instead of the layers' device. Build the new module on the given layers' device "
+                           "(nn.Linear(..., device=fc1.weight.device), or .to(conv.weight.device)): on a GPU the same "
+                           "code leaves it on the CPU")
+
+
 def test_fuse_linears(learner, device, rng):
     """The fused Linear equals fc2(fc1(x)) with and without each bias, in float64, float32 and bfloat16, for inputs
-    with extra leading dimensions, with the composed weight and bias, in the layers' dtype."""
+    with extra leading dimensions, with the composed weight and bias, in the layers' dtype and on their device (also
+    on torch's meta device, so that a tensor made on the CPU is caught without a GPU)."""
     for b1, b2 in ((True, True), (False, True), (True, False), (False, False)):
         check_fused(learner, rng, device, b1, b2, "float64", (6,))
     check_fused(learner, rng, device, True, False, "float32", (2, 3))
     check_fused(learner, rng, device, True, True, "bfloat16", (4,))  # a half-precision pair stays half precision
+    for b1, b2 in ((True, True), (False, True), (True, False)):  # on another device: a CPU-made bias shows there
+        check_on_meta(learner, rng, "fuse", [b1, b2, list(draw_sizes(rng))])
 
 
 def test_fold_conv_bn(learner, device, rng):
@@ -124,6 +152,8 @@ def test_fold_conv_bn(learner, device, rng):
     check_folded(learner, rng, device, CONVS[2], "float32")
     check_folded(learner, rng, device, CONVS[0], "bfloat16")  # a half-precision conv stays half precision
     check_folded(learner, rng, device, CONVS[0], eps=1e-7)  # an eps below the default: use bn.eps as it is
+    for spec in (CONVS[0], CONVS[1]):  # with and without conv bias
+        check_on_meta(learner, rng, "fold", {**spec, "eps": 1e-5})
 
 
 def test_given_layers_unchanged(learner, device, rng):
