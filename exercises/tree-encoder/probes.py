@@ -107,6 +107,22 @@ def batch(mod, vocab_size, dim, weights, codes, cotangent=None):
     return {"out": _plain(out), "grads": grads}
 
 
+def on_meta(mod, vocab_size, dim, codes):
+    """The learner's model with its parameters on torch's "meta" device (shapes, dtypes and devices, no data), which
+    stands for any device other than the CPU: the device of every result of forward, node_states and encode_batch
+    (empty included). A tensor made on the CPU (an index, a zeros) shows here without a GPU."""
+    model = mod.TreeEncoder(vocab_size, dim).to("meta")
+    trees = [from_code(c) for c in codes]
+
+    def where(value):
+        return value.device.type if isinstance(value, torch.Tensor) else type(value).__name__
+
+    states = model.node_states(trees[0])
+    return {"forward": [where(model(t)) for t in trees],
+            "node_states": [where(s) for s in states] if isinstance(states, (list, tuple)) else [where(states)],
+            "encode_batch": where(model.encode_batch(trees)), "encode_batch([])": where(model.encode_batch([]))}
+
+
 def calls_in_a_row(mod, vocab_size, dim, weights, code_a, code_b, cot_a, cot_b, delta, twice=None):
     """One model used as a training loop would use it: forward(A) and backward; gradients reset to None and the
     weights moved in place by delta (an optimizer step); forward(A) twice, forward(B), then one backward of

@@ -285,7 +285,8 @@ def test_batch_of_different_trees(learner, device, rng):
 
 def test_dtypes_follow_the_parameters(learner, device, rng):
     """With float32 parameters, forward, node_states and encode_batch (empty included) give float32 results equal
-    to the reference within float32 rounding."""
+    to the reference within float32 rounding; and with the parameters on torch's meta device (which stands for a
+    GPU) every result is there too."""
     w = random_weights(rng, device, dtype=torch.float32)
     w64 = {k: v.double() for k, v in w.items()}
     trees = [random_tree(rng, 8), chain_left(tokens(rng, 6)), int(tokens(rng, 1)[0])]
@@ -303,6 +304,26 @@ def test_dtypes_follow_the_parameters(learner, device, rng):
     empty = learner.probe("batch", VOCAB, DIM, w, []).get("out")
     expect_tensor(empty, what="encode_batch([]) with float32 parameters", shape=(0, DIM), dtype=torch.float32,
                   device=w["combine.bias"].device)
+    # the parameters' device, without a GPU: on torch's meta device (no data; it stands for any non-CPU device) a
+    # tensor made on the CPU raises a device error or leaves a result on the CPU. Code that needs the data there
+    # (.item() and the like) cannot run: such an error says nothing about devices, and the check is left out
+    from grader.judge.session import LearnerError
+
+    try:
+        got = learner.probe("on_meta", VOCAB, DIM, codes(trees))
+    except LearnerError as e:
+        if "device" in e.message:
+            raise CheckFailure("with the parameters on another device (torch's 'meta' device, which stands for a "
+                               f"GPU) your code raised {e.summary()}: make every tensor on the parameters' device "
+                               "(device=self.embedding.weight.device, or new_zeros / new_tensor)") from None
+        return
+    for name, places in got.items():
+        for place in places if isinstance(places, list) else [places]:
+            if place != "meta":
+                raise CheckFailure(f"with the parameters on another device (torch's 'meta' device, which stands for "
+                                   f"a GPU), {name} gave a result on {place}: every result is on the parameters' "
+                                   "device (make new tensors with device=self.embedding.weight.device, or "
+                                   "weight.new_zeros(...))")
 
 
 def test_each_call_builds_its_own_graph(learner, device, rng):
