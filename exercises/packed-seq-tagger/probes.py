@@ -17,6 +17,14 @@ def forward(mod, args, weights, tokens, lengths, dtype=torch.float64):
     return build(mod, args, weights, dtype, tokens.device)(tokens, lengths)
 
 
+def forward_on_meta(mod, args, tokens, lengths):
+    """The learner's tagger on torch's "meta" device (shapes, dtypes and devices, no data), which stands for a GPU:
+    tokens and lengths on that device too. Only what it raised (or the output's device) comes back."""
+    model = build(mod, args, None, torch.float32, "meta")
+    out = model(tokens.to("meta"), lengths.to("meta"))
+    return {"device": out.device.type if isinstance(out, torch.Tensor) else type(out).__name__}
+
+
 def train_and_score(mod, args, weights, data, test, steps, lr, dtype=torch.float32, stale=None):
     """train_tagger on `data`, then the trained model's logits on `test` and its parameters afterwards (with stale,
     the model arrives with that value in every parameter's .grad)."""
