@@ -6,7 +6,8 @@ import torch
 import torch.nn.functional as F
 
 from grader.judge import kit
-from grader.judge.checks import CheckFailure, check_gradients, expect_close, expect_raises, summarize
+from grader.judge.checks import (CheckFailure, check_gradients, expect_close, expect_raises, expect_tensor,
+                                 summarize)
 
 F64 = dict(rtol=1e-10, atol=1e-10)
 F32 = dict(rtol=1e-4, atol=1e-4)
@@ -137,11 +138,40 @@ def test_noncontiguous_inputs(learner, device, rng):
 
 def test_dtypes(learner, device, rng):
     """The result keeps x's dtype: float32 inputs give float32 within 1e-4 of torch's, float64 inputs float64 within
-    1e-10 (the same configurations in both)."""
+    1e-10 (the same configurations in both), and bfloat16 inputs bfloat16 (values to bfloat16's precision)."""
     for cfg in (dict(n=2, c=4, o=4, h=9, w=8, kh=3, kw=3, stride=(2, 1), padding=1, groups=2),
                 dict(n=1, c=3, o=2, h=6, w=6, kh=2, kw=3, padding="same", dilation=(2, 1))):
         run_config(learner, rng, device, cfg, dtype=torch.float32, tol=F32, what="conv2d in float32")
         run_config(learner, rng, device, cfg, dtype=torch.float64, tol=F64, what="conv2d in float64")
+    # any dtype, not only the two named: a bfloat16 input gives a bfloat16 result (the dtype exactly, the values
+    # loosely)
+    cfg = dict(n=2, c=4, o=4, h=7, w=6, kh=3, kw=2, stride=(1, 2), padding=1, groups=2)
+    x, weight, b = data(rng, device, **{k: cfg[k] for k in ("n", "c", "o", "h", "w", "kh", "kw", "groups")},
+                        dtype=torch.bfloat16)
+    args = (cfg["stride"], cfg["padding"], 1, cfg["groups"])
+    what = f"conv2d in bfloat16 for x {tuple(x.shape)}, weight {tuple(weight.shape)}, {describe(**cfg)}"
+    from grader.judge.session import LearnerError
+
+    try:
+        got = learner.call("conv2d", x, weight, b, *args)
+    except LearnerError as e:
+        raise CheckFailure(f"{what} could not be computed: keep every tensor in x's dtype, whatever it is",
+                           e.summary()) from None
+    want = F.conv2d(x.double(), weight.double(), b.double(), *args)
+    if isinstance(got, torch.Tensor) and got.dtype != torch.bfloat16:
+        raise CheckFailure(f"{what}: the result has dtype {got.dtype}, expected torch.bfloat16 (x's dtype)",
+                           "the result keeps x's dtype whatever it is, half precision included: build every tensor "
+                           "from x and weight (or with dtype=x.dtype), never with a default dtype or a choice between "
+                           "float32 and float64")
+    expect_tensor(got, what=what, shape=want.shape, dtype=torch.bfloat16, device=want.device)
+    # bfloat16 keeps 8 significant bits: a sum of C*kH*kW products rounded in bfloat16 (or computed wider and cast back)
+    # is within a few of its steps of the float64 value, measured against the sum of the products' magnitudes
+    bound = F.conv2d(x.double().abs(), weight.double().abs(), b.double().abs(), *args)
+    diff = (got.double() - want).abs()
+    if bool((diff > 3e-2 * bound + 1e-2).any()):
+        raise CheckFailure(f"{what} has the wrong values (off by more than bfloat16's rounding)",
+                           f"expected: {summarize(want)}\nreceived: {summarize(got)}\n"
+                           f"largest difference {float(diff.max()):.3g}")
 
 
 def grads(fn, x, weight, b, cot, args):

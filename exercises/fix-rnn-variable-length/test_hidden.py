@@ -19,15 +19,16 @@ UNSORTED = [3, 7, 1, 5, 2, 6, 4, 7, 1, 2]  # ties, the longest first and in the 
 
 def test_collate_all_batches(learner, rng):
     """Every batch of a DataLoader with pad_collate (the last one smaller) is padded with zeros to its own longest
-    sequence, with int64 lengths and labels in the samples' order, in float32 and float64 (float64 batches whose
-    sequences all have one length included: padded keeps their dtype there too), batch size 1 included;
+    sequence, with int64 lengths and labels in the samples' order, in float32, float64 and bfloat16 (float64 batches
+    whose sequences all have one length included: padded keeps their dtype there too), batch size 1 included;
     sequences holding an all-zero feature row (last, first, or the only row) keep their full length."""
     for n, bs, lengths, dtype, zero_rows in ((10, 4, UNSORTED, torch.float32, False),
                                              (10, 4, None, torch.float32, False),
                                              (5, 3, [2, 6, 6, 1, 3], torch.float64, False),
                                              (4, 2, [3, 3, 5, 5], torch.float64, False),
                                              (2, 1, [4, 2], torch.float32, False),
-                                             (7, 3, [3, 1, 5, 2, 4, 6, 2], torch.float32, True)):
+                                             (7, 3, [3, 1, 5, 2, 4, 6, 2], torch.float32, True),
+                                             (6, 4, None, torch.bfloat16, False)):  # any dtype, half precision too
         seed = int(torch.randint(0, 10_000, (1,), generator=rng))
         data = P.samples(seed, n, lengths=lengths, dtype=dtype, zero_rows=zero_rows)
         batches = learner.probe("collated", seed, n, bs, lengths, dtype, zero_rows)
@@ -42,8 +43,13 @@ def test_collate_all_batches(learner, rng):
             what = f"batch {i} of {count} (batch size {bs}, {str(dtype)[6:]}" + (
                 ", sequences with an all-zero feature row: a zero row is a real step, count it in lengths)"
                 if zero_rows else ")")
-            expect_close(padded, nn.utils.rnn.pad_sequence([s for s, _ in chunk], batch_first=True),
-                         what=f"padded, {what}")
+            want = nn.utils.rnn.pad_sequence([s for s, _ in chunk], batch_first=True)
+            if isinstance(padded, torch.Tensor) and padded.dtype != want.dtype:
+                raise CheckFailure(f"padded, {what}, has dtype {padded.dtype}, expected {want.dtype} (the sequences' "
+                                   "dtype)", "padded keeps the sequences' dtype whatever it is, bfloat16 and float16 "
+                                   "included: build it with dtype=seqs[0].dtype (or pad_sequence, or new_zeros), not "
+                                   "with a default dtype or a choice between float32 and float64")
+            expect_close(padded, want, what=f"padded, {what}")
             expect_close(lens, torch.tensor([len(s) for s, _ in chunk]), what=f"lengths, {what}")
             expect_close(labels, torch.stack([y for _, y in chunk]), what=f"labels, {what}")
 

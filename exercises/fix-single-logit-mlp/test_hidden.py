@@ -75,7 +75,8 @@ def test_forward_with_copied_weights(learner, device, rng):
 def test_single_logit_loss_is_binary_cross_entropy(learner, device, rng):
     """For (N, 1) logits the loss is the mean binary cross-entropy with logits (stable at logits of +-40, where a
     sigmoid rounds to 0 or 1, and beyond: no clamping, a logit of -200 for class 1 costs 200 and still has a
-    gradient), a 0-d tensor of the logits' dtype, with gradient (sigmoid - y) / N, N == 1 included."""
+    gradient), a 0-d tensor of the logits' dtype (float64, float32 and bfloat16, also for several classes), with
+    gradient (sigmoid - y) / N, N == 1 included."""
     fixed = torch.tensor([[40.0], [-40.0], [0.0], [3.0]], dtype=torch.float64)
     fixed_y = torch.tensor([0, 1, 1, 0])
     far = torch.tensor([[60.0], [-60.0], [200.0], [-200.0], [-150.0], [120.0]], dtype=torch.float64)
@@ -106,6 +107,33 @@ def test_single_logit_loss_is_binary_cross_entropy(learner, device, rng):
     expect_close(learner.call("classification_loss", far32, far32_y),
                  F.binary_cross_entropy_with_logits(far32[:, 0], far32_y.float()), rtol=1e-5, atol=1e-6,
                  what="classification_loss for float32 logits far beyond +-40 (no overflow, no clamping)")
+    # any dtype, not only float32 and float64: bfloat16 logits give a bfloat16 loss (one logit and three classes)
+    for c in (1, 3):
+        logits16 = adversarial(rng, (12, c), scale=3.0).to(device, torch.bfloat16)
+        y16 = torch.randint(0, max(c, 2), (12,), generator=rng).to(device)
+        expect_half_loss(learner, logits16, y16, c)
+
+
+def expect_half_loss(learner, logits, y, c):
+    """The loss of bfloat16 logits: a bfloat16 0-d tensor (exactly), its value within bfloat16's rounding of the loss
+    computed in float64 from the same logits (8 significant bits: a few of its steps)."""
+    from grader.judge.session import LearnerError
+
+    what = f"classification_loss for bfloat16 logits ({'one logit per sample' if c == 1 else f'{c} classes'})"
+    try:
+        got = learner.call("classification_loss", logits, y)
+    except LearnerError as e:
+        raise CheckFailure(f"{what} could not be computed: work in the logits' dtype, whatever it is",
+                           e.summary()) from None
+    wide = logits.double()
+    want = (F.binary_cross_entropy_with_logits(wide[:, 0], y.double()) if c == 1 else F.cross_entropy(wide, y))
+    if isinstance(got, torch.Tensor) and got.dtype != logits.dtype:
+        raise CheckFailure(f"{what} has dtype {got.dtype}, expected {logits.dtype} (the logits' dtype)",
+                           "the loss is a 0-d tensor of the logits' dtype whatever it is, half precision included: "
+                           "make the target with y.to(logits.dtype), not y.float() or a choice between float32 and "
+                           "float64")
+    expect_tensor(got, what=what, shape=(), dtype=logits.dtype, device=logits.device)
+    expect_close(got.double(), want, rtol=3e-2, atol=1e-2, what=f"{what}, compared in float64")
 
 
 def test_multi_class_loss_and_shape_checks(learner, device, rng):

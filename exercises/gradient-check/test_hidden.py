@@ -87,7 +87,8 @@ def test_jacobian_central_differences(learner, device, rng):
 def test_jacobian_shapes(learner, device, rng):
     """Each Jacobian has shape (out.numel(), inp.numel()) and the inputs' dtype, for matrices, scalars and scalar
     outputs, an input with no elements, inputs with and without requires_grad, float32 inputs (float32 Jacobians, not
-    float64 ones), and functions whose output's dtype is not their input's (the input's still, as the task says)."""
+    float64 ones), bfloat16 inputs (bfloat16 Jacobians, values to bfloat16's precision), and functions whose output's
+    dtype is not their input's (the input's still, as the task says)."""
     f32 = torch.float32
     cases = [("tanh_matmul", [rand(rng, 2, 3, device=device), rand(rng, 3, 4, device=device, requires_grad=True)],
               [(8, 6), (8, 12)], 1e-6),
@@ -105,6 +106,33 @@ def test_jacobian_shapes(learner, device, rng):
         for j, (g, x, shape) in enumerate(zip(got, inputs, shapes)):
             expect_tensor(g, what=f"the Jacobian of {name} (a {out_dtype} output) for a {x.dtype} input {j} (the "
                                   "task asks for the inputs' dtype)", shape=shape, dtype=x.dtype, device=device)
+    # any dtype, not only float32 and float64: bfloat16 inputs give bfloat16 Jacobians. The inputs lie on a grid of
+    # eighths and eps is 1/8, so x +- eps is exact in bfloat16; the values are compared in float64 with the judge's
+    # central differences, loosely (bfloat16 keeps 8 significant bits: f rounded there moves a difference quotient
+    # by about |f| / 2^8 / (2 eps))
+    from grader.judge.session import LearnerError
+
+    def grid(*shape, requires_grad=False):
+        x = torch.randint(-12, 13, shape, generator=rng).to(device, torch.float64) / 8
+        return x.to(torch.bfloat16).requires_grad_(requires_grad)
+
+    for name, inputs in (("tanh_matmul", [grid(2, 3), grid(3, 2, requires_grad=True)]), ("exp_3x", [grid(4) / 2])):
+        what = f"the Jacobian of {name} for bfloat16 inputs (eps 1/8)"
+        try:
+            _, got = jacobians(learner, name, inputs, 0.125)
+        except LearnerError as e:
+            raise CheckFailure(f"{what} could not be computed: keep every tensor in the inputs' dtype, whatever it is",
+                               e.summary()) from None
+        want = central(F[name], [x.detach().double() for x in inputs], 0.125)
+        for j, (g, w, x) in enumerate(zip(got, want, inputs)):
+            if isinstance(g, torch.Tensor) and g.dtype != x.dtype:
+                raise CheckFailure(f"{what}, input {j}: the Jacobian has dtype {g.dtype}, expected {x.dtype} (the "
+                                   "input's dtype)", "a Jacobian takes its input's dtype whatever it is, bfloat16 and "
+                                   "float16 included: allocate it with dtype=x.dtype (or .to(x.dtype) at the end), not "
+                                   "with a default dtype or a choice between float32 and float64")
+            expect_tensor(g, what=f"{what}, input {j}", shape=w.shape, dtype=x.dtype, device=device)
+            bound = 4 * float(F[name](*[x.detach().double() for x in inputs]).abs().max()) / 2 ** 8 / 0.25
+            expect_close(g.double(), w, rtol=5e-2, atol=bound + 1e-2, what=f"{what}, input {j}, compared in float64")
 
 
 def _unchanged(got, what, before):

@@ -4,7 +4,7 @@ inputs with and without requires_grad, outputs that depend on nothing, the input
 import torch
 
 from grader.judge import kit
-from grader.judge.checks import CheckFailure, expect_close, load_sibling, summarize
+from grader.judge.checks import CheckFailure, expect_close, expect_tensor, load_sibling, summarize
 
 probes = load_sibling(__file__)
 TOL = dict(rtol=1e-10, atol=1e-12)
@@ -96,8 +96,15 @@ def test_grads_match_autograd(learner, device, rng):
                              "fixed (differentiate a detached copy of each input, even one that requires grad)")
     x, y = rand(rng, 3, device=device, dtype=torch.float32), rand(rng, 3, device=device, dtype=torch.float32)
     _, value = grads(learner, "product", x, y)
-    for i, want in enumerate(reference_grads("product", x, y)):
-        kit.expect_close_in(value[i], want, dtype=torch.float32, what=f"grads_of for product in float32, input {i}")
+    # the reference in float64 from the same float32 inputs: d sin(xy) / dx = y cos(xy), where float32 rounding of xy
+    # moves the cosine by up to |xy| eps, so the tolerance follows |y| (|xy| + 1), not the gradient's own size (a
+    # float32 autograd and a gradient computed in float64 and cast back both stay within a tenth of it)
+    eps = torch.finfo(torch.float32).eps
+    xd, yd = x.detach().double(), y.detach().double()
+    for i, (want, other) in enumerate(zip(reference_grads("product", xd, yd), (yd, xd))):
+        atol = 4 * eps * float((other.abs() * ((xd * yd).abs() + 1)).max())
+        expect_close(value[i], want.float(), rtol=4 * eps, atol=atol,
+                     what=f"grads_of for product in float32, input {i}")
     # an output that is exactly zero everywhere still has a gradient: sin(x * y) and x @ y at y = 0 give x (x^T) for y
     for name, shapes in (("product", [(4,), (4,)]), ("matmul", [(2, 3), (3, 4)])):
         for requires_grad in (False, True):
@@ -109,9 +116,22 @@ def test_grads_match_autograd(learner, device, rng):
                              f"everywhere can still have a non-zero gradient), input {i}")
 
 
+def expect_half(value, want, what):
+    """A gradient of a half-precision tensor: its dtype exactly (the tensor's, whatever it is), shape and device too,
+    its values compared in float64, loosely (bfloat16 keeps 8 significant bits)."""
+    if isinstance(value, torch.Tensor) and value.dtype != want.dtype:
+        raise CheckFailure(f"{what} has dtype {value.dtype}, expected {want.dtype} (its tensor's dtype)",
+                           "a gradient has its tensor's dtype whatever it is, bfloat16 and float16 included: make "
+                           "zeros with torch.zeros_like(t) (or dtype=t.dtype), not with a default dtype or a choice "
+                           "between float32 and float64")
+    expect_tensor(value, what=what, shape=want.shape, dtype=want.dtype, device=want.device)
+    scale = float(want.double().abs().max()) if want.numel() else 0.0
+    expect_close(value.double(), want.double(), rtol=3e-2, atol=3e-2 * scale + 1e-6, what=f"{what}, in float64")
+
+
 def test_zeros_not_none(learner, device, rng):
     """An unused input, an input only seen through detach(), a constant output and an output that depends only on a
-    parameter all give zeros of the input's shape, not None."""
+    parameter all give zeros of the input's shape (and dtype, bfloat16 included), not None."""
     for name in ("unused", "through_detach", "constant", "param_only"):
         for requires_grad in (False, True):
             x, y = (rand(rng, 3, device=device, requires_grad=requires_grad),
@@ -119,6 +139,12 @@ def test_zeros_not_none(learner, device, rng):
             _, value = grads(learner, name, x, y)
             for i, want in enumerate(reference_grads(name, x, y)):
                 expect_close(value[i], want, **TOL, what=f"grads_of for {name}, input {i}")
+        # any dtype, not only float32 and float64: bfloat16 inputs get bfloat16 gradients, zeros included
+        x, y = (rand(rng, 3, device=device, dtype=torch.bfloat16),
+                rand(rng, 3, device=device, requires_grad=True, dtype=torch.bfloat16))
+        _, value = grads(learner, name, x, y)
+        for i, want in enumerate(reference_grads(name, x, y)):
+            expect_half(value[i], want, f"grads_of for {name}, bfloat16 input {i}")
 
 
 def test_inputs_left_alone(learner, device, rng):
@@ -152,6 +178,9 @@ def check_intermediates(learner, name, args, keys, dtype=torch.float64):
     for k in keys:
         if dtype == torch.float64:
             expect_close(value.get(k), want[k], **TOL, what=f"the gradient for the intermediate {k!r} ({name})")
+        elif dtype == torch.bfloat16:
+            expect_half(value.get(k), want[k], f"the gradient for the intermediate {k!r} ({name}, inputs in {dtype}: "
+                        "the gradient has its tensor's dtype)")
         else:
             kit.expect_close_in(value.get(k), want[k], dtype=dtype,
                                 what=f"the gradient for the intermediate {k!r} ({name}, inputs in {dtype}: the "
@@ -174,9 +203,14 @@ def test_intermediates_match_autograd(learner, device, rng):
 
 def test_intermediate_not_on_the_path(learner, device, rng):
     """An intermediate the loss never uses, uses only through detach(), that does not require grad, or that depends
-    only on a parameter, and every intermediate of an output that does not require grad: zeros."""
+    only on a parameter, and every intermediate of an output that does not require grad: zeros (of the intermediate's
+    dtype, bfloat16 included)."""
     args = (rand(rng, 3, 3, device=device), rand(rng, 4, 3, device=device), rand(rng, 2, 4, device=device))
     check_intermediates(learner, "mlp", args, ("dead", "cut", "frozen"))
+    args = tuple(rand(rng, *s, device=device, dtype=torch.bfloat16) for s in ((3, 3), (4, 3), (2, 4)))
+    check_intermediates(learner, "mlp", args, ("dead", "cut", "frozen", "z", "a", "o"), dtype=torch.bfloat16)
+    check_intermediates(learner, "frozen_only", (rand(rng, 4, device=device, dtype=torch.bfloat16),), ("f", "g"),
+                        dtype=torch.bfloat16)
     check_intermediates(learner, "vector_out", (rand(rng, 4, device=device),), ("p",))
     check_intermediates(learner, "detached_out", (rand(rng, 4, device=device),), ("a",))
     check_intermediates(learner, "frozen_only", (rand(rng, 4, device=device),), ("f", "g"))

@@ -65,14 +65,29 @@ def test_beyond_the_degree_is_zero(learner, device, rng):
     grad (3x + 1, x * x), and once autograd finds it no longer depends on x at all (x * w + w^2 for a parameter w:
     the first derivative is w); and a constant f (a tensor that never required grad) from the first derivative on."""
     for name, degree in (("cube", 3), ("linear", 1), ("square", 2), ("param_linear", 1), ("const", 0)):
-        for dtype in (torch.float64, torch.float32):
+        for dtype in (torch.float64, torch.float32, torch.bfloat16):  # any dtype, half precision included
             x = rand(rng, 3, device=device, dtype=dtype)
             for n in range(1, degree + 3):
                 out = derivative(learner, name, x, n)
+                if dtype == torch.bfloat16:
+                    expect_half(out["value"], x, analytic(name, x.detach().double(), n), f"derivative {n} of {name} "
+                                "(bfloat16)")
+                    continue
                 want = analytic(name, x.detach(), n)
                 expect_tensor(out["value"], what=f"derivative {n} of {name} ({dtype})", shape=(3,), dtype=dtype,
                               device=device)
                 expect_close(out["value"], want, rtol=1e-6, atol=1e-6, what=f"derivative {n} of {name} ({dtype})")
+
+
+def expect_half(value, x, want, what):
+    """A derivative at a half-precision x: x's dtype exactly (and its shape and device), the values compared in float64
+    with the closed form at the same (rounded) points, loosely (bfloat16 keeps 8 significant bits)."""
+    if isinstance(value, torch.Tensor) and value.dtype != x.dtype:
+        raise CheckFailure(f"{what} has dtype {value.dtype}, expected {x.dtype} (x's dtype)",
+                           "the derivative has x's dtype whatever it is, bfloat16 and float16 included: make zeros "
+                           "with torch.zeros_like(x), not with a default dtype or a choice between float32 and float64")
+    expect_tensor(value, what=what, shape=x.shape, dtype=x.dtype, device=x.device)
+    expect_close(value.double(), want, rtol=3e-2, atol=3e-2, what=f"{what}, compared in float64")
 
 
 def test_stays_differentiable(learner, device, rng):
@@ -135,10 +150,13 @@ def test_input_without_grad(learner, device, rng):
 
 
 def test_shape_and_dtype(learner, device, rng):
-    """The result has x's shape and dtype: a 0-d tensor, a matrix, and float32."""
+    """The result has x's shape and dtype: a 0-d tensor, a matrix, float32 and bfloat16."""
     for shape, dtype in (((), torch.float64), ((2, 3), torch.float64), ((4,), torch.float32)):
         x = rand(rng, *shape, device=device, dtype=dtype)
         out = derivative(learner, "sin", x, 2)
         expect_tensor(out["value"], what=f"derivative 2 of sin for x of shape {shape} and {dtype}", shape=shape,
                       dtype=dtype, device=device)
         expect_close(out["value"], analytic("sin", x.detach(), 2), what=f"derivative 2 of sin ({dtype})")
+    x = rand(rng, 2, 3, device=device, dtype=torch.bfloat16)
+    expect_half(derivative(learner, "sin", x, 2)["value"], x, analytic("sin", x.detach().double(), 2),
+                "derivative 2 of sin for x of shape (2, 3) and torch.bfloat16")

@@ -7,7 +7,7 @@ import math
 import torch
 
 from grader.judge import kit
-from grader.judge.checks import CheckFailure, expect_close, expect_tensor
+from grader.judge.checks import CheckFailure, expect_close, expect_tensor, summarize
 
 
 def data(rng, device, n=40, d=3, scale=1.0, dtype=torch.float64):
@@ -98,7 +98,8 @@ def test_large_logits_are_stable(learner, device, rng):
 
 def test_float32_inputs(learner, device, rng):
     """Results keep the inputs' dtype: float32 data give float32 loss and gradients, exact to float32's precision,
-    and fit_logistic starts from w = 0, b = 0 of X's dtype, so that w and b stay float32 (steps = 0 included)."""
+    and fit_logistic starts from w = 0, b = 0 of X's dtype, so that w and b stay float32 (steps = 0 included); bfloat16
+    data likewise give bfloat16 results (values to bfloat16's precision)."""
     X, y = data(rng, device, dtype=torch.float32)
     w, b = random_params(rng, device, dtype=torch.float32)
     check_triple(learner.call("loss_and_grad", X, y, w, b), X, y, w, b, "random data, float32")
@@ -117,6 +118,57 @@ def test_float32_inputs(learner, device, rng):
         if steps:
             kit.expect_close_in(got[0], rw, what=f"w after {steps} steps in float32", dtype=torch.float32)
             kit.expect_close_in(got[1], rb, what=f"b after {steps} steps in float32", dtype=torch.float32)
+    check_bfloat16(learner, device, rng)
+
+
+HALF_HINT = ("results keep the inputs' dtype whatever it is, bfloat16 and float16 included: start w and b with "
+             "dtype=X.dtype, and build nothing with a default dtype, y.float() or a choice between float32 and float64")
+
+
+def expect_half(got, want, bound, what):
+    """A bfloat16 result: its dtype exactly (and shape, device), its value in float64 within bfloat16's rounding of
+    the float64 reference (8 significant bits), measured against `bound`, the sum of the magnitudes it adds up."""
+    if isinstance(got, torch.Tensor) and got.dtype != torch.bfloat16:
+        raise CheckFailure(f"{what} has dtype {got.dtype}, expected torch.bfloat16 (the inputs' dtype)", HALF_HINT)
+    expect_tensor(got, what=what, shape=want.shape, dtype=torch.bfloat16, device=want.device)
+    diff = (got.double() - want).abs()
+    if bool((diff > 3e-2 * bound + 1e-3).any()):
+        raise CheckFailure(f"{what} has the wrong values (off by more than bfloat16's rounding)",
+                           f"expected: {summarize(want)}\nreceived: {summarize(got)}\n"
+                           f"largest difference {float(diff.max()):.3g}")
+
+
+def check_bfloat16(learner, device, rng):
+    """bfloat16 data give bfloat16 results (the dtype exactly, the values to bfloat16's precision)."""
+    from grader.judge.session import LearnerError
+
+    X, y = data(rng, device, dtype=torch.bfloat16)
+    w, b = random_params(rng, device, dtype=torch.bfloat16)
+    try:
+        got = learner.call("loss_and_grad", X, y, w, b)
+        proba = learner.call("predict_proba", X, w, b)
+        fits = [learner.call("fit_logistic", X, y, 0.5, steps) for steps in (3, 0)]
+    except LearnerError as e:
+        raise CheckFailure("loss_and_grad, predict_proba or fit_logistic could not be computed for bfloat16 data",
+                           f"{HALF_HINT}\n{e.summary()}") from None
+    if not isinstance(got, (tuple, list)) or len(got) != 3:
+        raise CheckFailure("loss_and_grad must return (loss, dloss/dw, dloss/db) (bfloat16 data)")
+    X64, y64, w64, b64 = X.double(), y.double(), w.double(), b.double()
+    loss, dw, db = reference(X64, y64, w64, b64)
+    r = ((torch.sigmoid(X64 @ w64 + b64) - y64) / X.shape[0]).abs()
+    for name, a, e, bound in (("the loss", got[0], loss, loss.abs()), ("dloss/dw", got[1], dw, X64.abs().T @ r),
+                              ("dloss/db", got[2], db, r.sum())):
+        expect_half(a, e, bound, f"{name} (random data, bfloat16)")
+    expect_half(proba, torch.sigmoid(X64 @ w64 + b64), torch.ones(X.shape[0], dtype=torch.float64, device=device),
+                "predict_proba in bfloat16")
+    rw, rb, _ = replay(X64, y64, 0.5, 3)
+    for steps, fit in zip((3, 0), fits):
+        if not isinstance(fit, (tuple, list)) or len(fit) != 3:
+            raise CheckFailure("fit_logistic must return (w, b, losses), also for bfloat16 data")
+        what = f"bfloat16 X, {steps} steps: w = 0 and b = 0 start in X's dtype"
+        want_w, want_b = (rw, rb) if steps else (torch.zeros_like(rw), torch.zeros_like(rb))
+        expect_half(fit[0], want_w, want_w.abs() + 1.0, f"w ({what})")
+        expect_half(fit[1], want_b, want_b.abs() + 1.0, f"b ({what})")
 
 
 def test_predict_proba(learner, device, rng):

@@ -51,7 +51,7 @@ def test_to_tensor(learner, device, rng):
 def test_normalize(learner, device, rng):
     """normalize subtracts and divides per channel (lists, tuples or tensors of any dtype), on (C, H, W) and
     (N, C, H, W), any layout, also when H = W = C (where statistics broadcast over the width or the height give
-    numbers instead of an error); the result keeps x's dtype; x is left unchanged."""
+    numbers instead of an error); the result keeps x's dtype (float64, float32 and bfloat16); x is left unchanged."""
     x = adversarial(rng, (2, 3, 4, 5)).to(device)
     mean = [float(v) for v in adversarial(rng, (3,))]
     std = [float(v) for v in torch.rand(3, generator=rng, dtype=torch.float64) + 0.1]
@@ -83,6 +83,19 @@ def test_normalize(learner, device, rng):
     atol = 4 * eps * float(((x32.double().abs() + m64.abs()) / s64).max())
     expect_close(got.get("out"), ((x32.double() - m64) / s64).float(), rtol=2 * eps, atol=atol,
                  what="normalize on a float32 image with float64 tensor statistics (the result stays float32)")
+    # any dtype, not only float32 and float64: a bfloat16 image with list statistics stays bfloat16 (a list turned
+    # into a default-dtype tensor would promote it to float32); values to bfloat16's precision (8 significant bits)
+    xb = x[0].to(torch.bfloat16)
+    what = "normalize on a bfloat16 image with list statistics"
+    got = learner.probe("call", "normalize", xb, mean, std).get("out")
+    if isinstance(got, torch.Tensor) and got.dtype != torch.bfloat16:
+        raise CheckFailure(f"{what}: the result has dtype {got.dtype}, expected torch.bfloat16 (x's dtype)",
+                           "the result keeps x's dtype whatever it is, half precision included: make mean and std "
+                           "tensors with dtype=x.dtype (torch.as_tensor(mean, dtype=x.dtype, device=x.device)), not "
+                           "with a default dtype or a choice between float32 and float64")
+    expect_tensor(got, what=what, shape=xb.shape, dtype=torch.bfloat16, device=xb.device)
+    atol = 4 * 2.0 ** -8 * float(((xb.double().abs() + m64.abs()) / s64).max())
+    expect_close(got.double(), (xb.double() - m64) / s64, rtol=2.0 ** -7, atol=atol, what=f"{what}, in float64")
 
 
 def test_crop_follows_the_generator(learner, device, rng):

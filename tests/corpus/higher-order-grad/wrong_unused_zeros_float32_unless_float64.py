@@ -1,0 +1,33 @@
+"""Breaks: "Past that point ... the derivative is zeros of x's shape and dtype". How: the zeros for a derivative autograd reports as None (unused) are float64 for float64 x and float32 otherwise."""
+
+# %%
+import torch
+
+
+# %% [markdown]
+# `torch.autograd.grad(y, x, grad_outputs, create_graph=True)` returns dy/dx *as a new
+# part of the graph*, so it can be differentiated again. Calling `y.backward()` twice does
+# not give a second derivative: it adds the first derivative into `x.grad` twice.
+# For an elementwise f, `grad_outputs=ones` gives the elementwise derivative.
+
+# %%
+def nth_derivative(f, x, n):
+    """The n-th derivative of the elementwise function f at x (same shape and dtype as x).
+
+    n = 0 gives f(x). The result stays differentiable with respect to x, and x.grad is not touched.
+    """
+    ### BEGIN SOLUTION
+    if n < 0:
+        raise ValueError("n must be >= 0")
+    if not x.requires_grad:
+        x = x.detach().requires_grad_(True)
+    with torch.enable_grad():
+        y = f(x)
+        for _ in range(n):
+            if not y.requires_grad:  # a constant: every further derivative is zero
+                return torch.zeros_like(x)
+            (y,) = torch.autograd.grad(y, x, torch.ones_like(y), create_graph=True, allow_unused=True)
+            if y is None:
+                return torch.zeros(x.shape, dtype=torch.float64 if x.dtype == torch.float64 else torch.float32, device=x.device)
+    return y
+    ### END SOLUTION
