@@ -127,3 +127,19 @@ def _grads_through(loss: Any, params: Sequence[torch.Tensor]) -> list[torch.Tens
         return [g.detach().clone() for g in torch.autograd.grad(loss, list(params))]
     except RuntimeError:  # no graph back to the parameters, or one already freed
         return None
+
+
+def load_parameters(model: torch.nn.Module, weights: dict[str, torch.Tensor]) -> None:
+    """``model.load_state_dict(weights)`` for a learner's model whose task fixes its parameters but not every buffer.
+
+    Every key of ``weights`` must name a parameter or buffer of the model, of the same shape, and every parameter of
+    the model must be given, as a strict load requires; a buffer of the learner's own that ``weights`` does not name
+    (a step counter, a zero template, a token id) keeps its value instead of failing the load.
+    """
+    missing, unexpected = model.load_state_dict(weights, strict=False)
+    parameters = dict(model.named_parameters())
+    missing = [k for k in missing if k in parameters]
+    if missing or unexpected:
+        raise RuntimeError(f"Error(s) in loading the weights into {type(model).__name__}: "
+                           + "; ".join(([f"missing parameter(s) {missing}"] if missing else [])
+                                       + ([f"unexpected key(s) {list(unexpected)}"] if unexpected else [])))

@@ -5,12 +5,14 @@ predictions); every reference and comparison is in the judge."""
 
 import torch
 
+from grader import drive
+
 
 def build(mod, dims, weights):
     model = mod.DynamicNN(*dims)
     w = weights["fc1.weight"]
     model.to(w.device, w.dtype)
-    model.load_state_dict(weights)
+    drive.load_parameters(model, weights)
     return model
 
 

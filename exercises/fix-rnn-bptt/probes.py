@@ -6,11 +6,13 @@ every reference is computed in the judge.
 
 import torch
 
+from grader import drive
+
 
 def build(mod, sizes, weights, like):
     model = mod.ElmanRNN(*sizes).to(like.device, like.dtype)
     if weights is not None:
-        model.load_state_dict(weights)
+        drive.load_parameters(model, weights)
     return model
 
 

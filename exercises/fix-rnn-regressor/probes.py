@@ -5,12 +5,15 @@ They only drive the learner's code and return what it gave; every reference is c
 
 import torch
 
+from grader import drive
+
 
 def build(mod, args, weights, like):
+    """The learner's model with the judge's parameters copied in (a buffer of the learner's own keeps its value)."""
     model = mod.SimpleRNN(*args)
     model.to(like.device, like.dtype)
     if weights is not None:
-        model.load_state_dict(weights)
+        drive.load_parameters(model, weights)
     return model
 
 
@@ -34,8 +37,9 @@ def rnn_outputs(mod, args, weights, x):
 
 
 def state(mod, args):
-    """The learner's freshly built state_dict: names with shapes and dtypes."""
-    return [[k, list(v.shape), v.dtype] for k, v in sorted(mod.SimpleRNN(*args).state_dict().items())]
+    """The learner's freshly built parameters: names with shapes and dtypes (buffers of its own are not fixed by the
+    task)."""
+    return [[k, list(v.shape), v.dtype] for k, v in sorted(mod.SimpleRNN(*args).named_parameters())]
 
 
 def fit_and_predict(mod, args, weights, x, y, x_test, steps, lr, stale=None):

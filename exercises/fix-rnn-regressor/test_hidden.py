@@ -40,7 +40,7 @@ def test_layers_are_rnn_and_fc(learner, rng):
     parameter names and shapes."""
     for args in ([3, 4, 2, 2], [5, 7, 1, 1], [2, 3, 3, 4]):
         got = learner.probe("state", args)
-        want = [[k, list(v.shape), v.dtype] for k, v in sorted(Reference(*args).state_dict().items())]
+        want = [[k, list(v.shape), v.dtype] for k, v in sorted(Reference(*args).named_parameters())]
         if not isinstance(got, list) or [g[0] for g in got if isinstance(g, list)] != [w[0] for w in want]:
             raise CheckFailure(f"SimpleRNN{tuple(args)}'s parameters should be rnn.* (an nn.RNN) and fc.weight / "
                                "fc.bias (the head)")

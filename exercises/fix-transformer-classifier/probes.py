@@ -7,13 +7,15 @@ import warnings
 
 import torch
 
+from grader import drive
+
 
 def build(mod, args, weights):
     model = mod.TextClassifier(*args)
     if weights is not None:
         w = next(iter(weights.values()))
         model.to(w.device, w.dtype)
-        model.load_state_dict(weights)
+        drive.load_parameters(model, weights)
     return model.eval()
 
 
@@ -57,7 +59,7 @@ def state(mod, args):
     pad = args[6] if len(args) > 6 else 0
     row = sd["embedding.weight"][pad].clone() if "embedding.weight" in sd else None
     return {"shapes": [[k, list(v.shape), v.dtype] for k, v in sd.items()], "pad_row": row,
-            "config": encoder_config(model)}
+            "config": encoder_config(model), "buffers": [k for k, _ in model.named_buffers()]}
 
 
 def learn(mod, args, x, y, x_test, steps, init_seed):

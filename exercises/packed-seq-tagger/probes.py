@@ -5,11 +5,13 @@ They only drive the learner's code and return what it gave back; every reference
 
 import torch
 
+from grader import drive
+
 
 def build(mod, args, weights, dtype, device):
     model = mod.SeqTagger(*args).to(device, dtype)
     if weights is not None:
-        model.load_state_dict(weights)
+        drive.load_parameters(model, weights)
     return model
 
 
