@@ -99,7 +99,8 @@ def test_large_logits_are_stable(learner, device, rng):
 def test_float32_inputs(learner, device, rng):
     """Results keep the inputs' dtype: float32 data give float32 loss and gradients, exact to float32's precision,
     and fit_logistic starts from w = 0, b = 0 of X's dtype, so that w and b stay float32 (steps = 0 included); bfloat16
-    data likewise give bfloat16 results (values to bfloat16's precision)."""
+    data likewise give bfloat16 results (values to bfloat16's precision); and w and b start on X's device (also on
+    torch's meta device, so that a start made on the CPU is caught without a GPU)."""
     X, y = data(rng, device, dtype=torch.float32)
     w, b = random_params(rng, device, dtype=torch.float32)
     check_triple(learner.call("loss_and_grad", X, y, w, b), X, y, w, b, "random data, float32")
@@ -118,6 +119,24 @@ def test_float32_inputs(learner, device, rng):
         if steps:
             kit.expect_close_in(got[0], rw, what=f"w after {steps} steps in float32", dtype=torch.float32)
             kit.expect_close_in(got[1], rb, what=f"b after {steps} steps in float32", dtype=torch.float32)
+    # X's device, without a GPU: on torch's meta device (no data; it stands for a GPU) a start made on the CPU comes
+    # back on the CPU with 0 steps, and raises a device error in the first step. Code that needs the data (the
+    # losses' .item()) cannot run there: any other error says nothing about devices, and the check is left out
+    from grader.judge.session import LearnerError
+
+    for steps in (0, 1):
+        try:
+            got = learner.probe("fit_on_meta", 6, 3, steps)
+        except LearnerError as e:
+            if "device" in e.message:
+                raise CheckFailure(f"fit_logistic with X on another device (torch's 'meta' device, which stands for a "
+                                   f"GPU), {steps} step(s): your code raised {e.summary()}. Start w and b on X's "
+                                   "device (torch.zeros(..., dtype=X.dtype, device=X.device))") from None
+            continue
+        if got.get("type") == "triple" and got["devices"] != ["meta", "meta"]:
+            raise CheckFailure(f"fit_logistic with X on another device (torch's 'meta' device, which stands for a "
+                               f"GPU), {steps} step(s), returned w and b on {got['devices']}: start them on X's "
+                               "device (torch.zeros(..., dtype=X.dtype, device=X.device))")
     check_bfloat16(learner, device, rng)
 
 
