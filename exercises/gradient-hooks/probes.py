@@ -80,6 +80,29 @@ def clamp_run(mod, x, w, upstream, bound, remove=False, passes=1, twice=None):
     return {"x_grad": x.grad, "upstream": up, "other": other}
 
 
+def clamp_alias_run(mod, x, w, upstream, bound):
+    """x -> t = x * w; the learner clamps the gradient at t, then a pre-hook of the driver's on t's backward node,
+    registered after it, keeps what the learner's hook returned (node pre-hooks run after tensor hooks and after
+    node pre-hooks registered before them). After t.backward(upstream), a copy of that
+    result goes back, then the driver writes into the result itself (fill_) and returns the caller's upstream."""
+    x = x.detach().clone().requires_grad_(True)
+    t = x * w
+    mod.clamp_grad(t, bound)
+    seen = []
+
+    def keep(grad_outputs):
+        seen.append(grad_outputs[t.output_nr])
+
+    t.grad_fn.register_prehook(keep)  # after the learner's tensor hooks and its own node pre-hooks
+    up = upstream.clone()
+    t.backward(up)
+    result = seen[0].detach().clone() if seen else None
+    with torch.no_grad():
+        for g in seen:
+            g.fill_(bound + 7.0)
+    return {"result": result, "upstream": up}
+
+
 def bilinear(seed):
     torch.manual_seed(seed)
     return nn.Bilinear(3, 4, 2)

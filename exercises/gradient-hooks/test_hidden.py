@@ -188,6 +188,17 @@ def test_clamp_leaves_caller_gradient(learner, device, rng):
     expect_close(got["upstream"], up, rtol=0.0, atol=0.0,
                  what="the caller's gradient tensor g after t.backward(g): the hook changed it in place (clamp_); "
                       "return g.clamp(...) instead")
+    # a bound no entry reaches: nothing to clamp, and the hook must still return a new tensor, not g itself (the
+    # driver writes into what the hook returned, after the backward, and reads the caller's g back)
+    big = float(up.abs().max()) + 1.0
+    got = learner.probe("clamp_alias_run", x, w, up, big)
+    expect_close(got["result"], up, rtol=0.0, atol=0.0,
+                 what=f"the gradient the clamp hook returns when no entry is beyond the bound {big}")
+    expect_close(got["upstream"], up, rtol=0.0, atol=0.0,
+                 what=f"the caller's gradient tensor g after t.backward(g) with a bound ({big}) no entry reaches "
+                      "and a write into the tensor the hook returned (when g changed, that tensor shares memory "
+                      "with g: the hook returned the gradient it received; return g.clamp(-bound, bound), a new "
+                      "tensor, even when nothing needs clamping)")
 
 
 def scale_case(rng, device, n=5):

@@ -13,21 +13,31 @@ def sequence(mod, name, n, kwargs):
     return [fn(t, **kwargs) for t in range(n)]
 
 
-def scheduler_run(mod, lrs, steps, kwargs):
+def scheduler_run(mod, lrs, steps, kwargs, write=False):
     """Drive the learner's WarmupCosine over an SGD with one param group per lr (drive.lr_trajectory).
 
     Returns the groups' lrs at construction and after every step(), and what get_last_lr() returned at those times.
+    With `write`, a copy of each returned list is kept, then the caller writes -1.0 into every entry of the returned
+    list itself before the next step(), as a caller owning it may.
     """
     last = []
+
+    def keep(values):
+        if write and isinstance(values, list):
+            last.append(list(values))
+            for i in range(len(values)):
+                values[i] = -1.0
+        else:
+            last.append(values)
 
     class Recorder:
         def __init__(self, opt):
             self.inner = mod.WarmupCosine(opt, **kwargs)
-            last.append(self.inner.get_last_lr())
+            keep(self.inner.get_last_lr())
 
         def step(self):
             self.inner.step()
-            last.append(self.inner.get_last_lr())
+            keep(self.inner.get_last_lr())
 
     seen = drive.lr_trajectory(lambda groups: torch.optim.SGD(groups), Recorder, steps, lrs)
     return {"group_lrs": seen, "last_lr": last}

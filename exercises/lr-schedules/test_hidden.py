@@ -88,14 +88,15 @@ def test_warmup_cosine_matches_sequential_lr(learner, rng):
                        f"warmup_cosine_lr across the warm-up boundary (warmup = {kw['warmup']}) and past T_max")
 
 
-def check_scheduler(learner, lrs, kw, steps):
-    got = learner.probe("scheduler_run", lrs, steps, kw)
+def check_scheduler(learner, lrs, kw, steps, write=False, what=""):
+    got = learner.probe("scheduler_run", lrs, steps, kw, write)
     want = torch_group_lrs(sequential(kw["warmup"], kw["T_max"], kw.get("eta_min", 0.0), kw.get("start_factor", 0.1)),
                            lrs, steps)
     if not isinstance(got, dict) or not isinstance(got.get("group_lrs"), list) or len(got["group_lrs"]) != steps + 1:
         raise CheckFailure("WarmupCosine must set the groups' lrs at construction and at every step()")
     for t, (g, w) in enumerate(zip(got["group_lrs"], want)):
-        kit.expect_same_values(g, w, what=f"the param groups' lrs after {t} step() calls (t = {t})", label="group")
+        kit.expect_same_values(g, w, what=f"the param groups' lrs after {t} step() calls (t = {t}){what}",
+                               label="group")
     return got
 
 
@@ -127,6 +128,16 @@ def test_get_last_lr(learner, rng):
                 kit.expect_float(value, what=f"get_last_lr() after {t} step() calls")
             kit.expect_same_values(a, b, what=f"get_last_lr() after {t} step() calls (the groups' lrs exactly, not "
                                               "rounded, kept by the caller until the end)", label="group")
+    # the list is the caller's: writing into each one returned (start factor 1, so that the warm-up's lrs are the
+    # initial ones) must change neither the schedule nor what get_last_lr() returns after the next step()
+    lrs, kw, steps = [uniform(rng, 0.05, 0.5), 0.02], {"warmup": 3, "T_max": 4, "start_factor": 1.0}, 9
+    got = check_scheduler(learner, lrs, kw, steps, write=True,
+                          what=", with the caller writing -1.0 into every list get_last_lr() returned: a list that "
+                               "shares its entries with the scheduler's state (its initial lrs, say) hands the "
+                               "caller the schedule; return a new list, [group['lr'] for group in ...]")
+    for t, (a, b) in enumerate(zip(got.get("last_lr") or [], got["group_lrs"])):
+        kit.expect_same_values(a, b, what=f"get_last_lr() after {t} step() calls, the caller having written -1.0 "
+                                          "into each list returned before (a new list each time)", label="group")
 
 
 def reference_train(weight, bias, X, y, epochs, batch_size, base_lr, warmup, T_max, eta_min):
