@@ -31,11 +31,19 @@ def run(mod, which, name, x, v=None, A=None, grad=None):
     """The learner's hvp or hessian, and x's state after the call (the judge knows the state before: what it sent);
     with `grad`, x arrives with that .grad (left by an earlier backward), which the call must leave as it was."""
     f = function(name, A)
+    given = None
     if grad is not None:
-        x.grad = grad.clone()
+        x.grad = given = grad.clone()
     out = getattr(mod, which)(f, x) if v is None else getattr(mod, which)(f, x, v)
-    after = {"values": x.detach().clone(), "requires_grad": bool(x.requires_grad), "grad": x.grad}
-    return {"value": out, "x_grad": x.grad, "after": after}
+    x_grad = None if x.grad is None else x.grad.detach().clone()
+    after = {"values": x.detach().clone(), "requires_grad": bool(x.requires_grad), "grad": x_grad}
+    if given is not None and isinstance(x.grad, torch.Tensor):
+        # a write through x.grad reaches the tensor x arrived with only if x.grad is still that tensor: a .grad
+        # swapped for an equal copy shows in what the judge reads back (the values, not an identity reported here)
+        with torch.no_grad():
+            x.grad.add_(1.0)
+        after["given_after_mark"] = given
+    return {"value": out, "x_grad": x_grad, "after": after}
 
 
 def big_inputs(n):

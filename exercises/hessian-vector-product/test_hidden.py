@@ -109,6 +109,12 @@ def _left_alone(got, what, x, grad=None):
     if grad is not None and (not isinstance(after["grad"], torch.Tensor) or not torch.equal(after["grad"], grad)):
         raise CheckFailure(f"{what} changed the .grad x arrived with (cleared, replaced or accumulated into it): use "
                            "torch.autograd.grad on a detached copy, not backward()")
+    if grad is not None:
+        marked = after.get("given_after_mark")
+        if not isinstance(marked, torch.Tensor) or not torch.equal(marked, grad + 1):
+            raise CheckFailure(f"{what} swapped the .grad tensor x arrived with for another one (a copy with the same "
+                               "values): whoever holds x.grad no longer sees x's gradient. Leave x.grad alone: use "
+                               "torch.autograd.grad on a detached copy of x, not backward()")
 
 
 def test_leaves_x_alone(learner, device, rng):
