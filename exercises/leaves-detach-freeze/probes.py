@@ -86,12 +86,13 @@ def ema_pair(seed_target, seed_online, x, tied=False):
     return target, online
 
 
-def run_ema(mod, seed_target, seed_online, decay, x, steps=1, x_after=None, frozen=(), tied=False):
+def run_ema(mod, seed_target, seed_online, decay, x, steps=1, x_after=None, frozen=(), tied=False, online_steps=False):
     """ema_update `steps` times with grad mode on. Everything is read through the tensor objects target and online
     held *before* the call: their values, target's buffers, and the .grad of every parameter after a backward
     through target. With x_after, online then trains on another batch (its buffers change in place) before target's
     buffers are read. `frozen`: the indices of target's parameters set to
-    requires_grad=False before the call (a frozen target, as in BYOL or MoCo)."""
+    requires_grad=False before the call (a frozen target, as in BYOL or MoCo). With online_steps, online's
+    parameters then move in place (+1, as an optimizer step moves them) before target is read."""
     target, online = ema_pair(seed_target, seed_online, x, tied)
     params, buffers = list(target.parameters()), list(target.buffers())
     for i in frozen:
@@ -103,6 +104,10 @@ def run_ema(mod, seed_target, seed_online, decay, x, steps=1, x_after=None, froz
     if x_after is not None:
         online.train()
         online(x_after)
+    if online_steps:
+        with torch.no_grad():
+            for p in online_params:
+                p.add_(1.0)
     target.eval()
     out = target(x).sum()
     if out.requires_grad:  # with every parameter frozen there is nothing to back-propagate

@@ -193,7 +193,18 @@ def test_ema_keeps_leaves(learner, device, rng):
 
 def test_ema_buffers_are_copies(learner, device, rng):
     """target's buffers are copies: when online keeps training (its running statistics change in place), target's
-    stay as they were at the update."""
+    stay as they were at the update. So are its parameters: when online's parameters then move in place (an optimizer
+    step), target's keep the averaged values, decay 0 included (where the average is online's value)."""
+    for decay in (0.0, 0.5):
+        st, so, x = ema_case(rng, device)
+        got = learner.probe("run_ema", st, so, decay, x, online_steps=True)
+        want = ema_reference(st, so, decay, x)
+        for i, (a, b) in enumerate(zip(got["params"], want["params"])):
+            expect_close(a, b, rtol=1e-6, atol=1e-7,
+                         what=f"target's parameter {i} after an EMA step with decay {decay}, once online's parameters "
+                              "moved on (an optimizer step): target must hold values of its own, not share online's "
+                              "tensors (write into target's parameters: copy_, lerp_, mul_ and add_; never set_ or "
+                              ".data = online's tensor)")
     st, so, x = ema_case(rng, device)
     got = learner.probe("run_ema", st, so, 0.9, x, x_after=torch.randn(6, 3, generator=rng).to(device) * 3 + 1)
     want = ema_reference(st, so, 0.9, x)

@@ -14,7 +14,8 @@
 # * `ema_update(target, online, decay)`: an exponential moving average of two modules of the same architecture: every
 #   parameter of `target` becomes `decay * target + (1 - decay) * online` (`decay` anywhere in [0, 1], both ends
 #   included), every buffer of `target` (e.g. BatchNorm's running statistics) a copy of `online`'s, which does not follow
-#   `online`'s later changes. It works when called with grad mode on, updates the same tensor objects in place, keeps
+#   `online`'s later changes. Parameters do not follow them either: each holds values of its own, also at `decay` 0.
+#   It works when called with grad mode on, updates the same tensor objects in place, keeps
 #   them leaves that require grad, records no graph, and leaves `online` unchanged.
 #
 # The sample answer calls outputs leaves and says nothing about what leaves are for; these are the places where it matters.
@@ -23,7 +24,7 @@
 #
 # * `round_ste(x)`：前向传播时等于 `torch.round(x)`（与 torch.round 一样，恰好在两数中间时舍入到偶数），反向传播时使用恒等函数的梯度：即直通估计器（straight-through estimator），用 `.detach()` 实现。输出仍留在计算图中。
 # * `freeze(model, module_name) -> list[str]`：把名为 `module_name` 的子模块（来自 `model.named_modules()` 的名字，包括 "enc.0" 这样的嵌套名字）的每个参数设为 `requires_grad=False`，并按 `model.named_parameters()` 的顺序返回被冻结参数的完整名字列表。其他参数不受影响：冻结 "enc" 不能冻结 "encoder"，冻结 "1" 不能冻结 "11"，调用前已被冻结的参数保持冻结。
-# * `ema_update(target, online, decay)`：对两个结构相同的模块做指数移动平均：`target` 的每个参数变为 `decay * target + (1 - decay) * online`（`decay` 可取 [0, 1] 中的任意值，包括两端），`target` 的每个 buffer（例如 BatchNorm 的 running 统计量）变为 `online` 对应 buffer 的副本，且不随 `online` 之后的改变而改变。在梯度模式开启时调用也能正常工作，原地更新同一批张量对象，使它们仍是需要梯度的叶子张量，不记录任何计算图，并且不改变 `online`。
+# * `ema_update(target, online, decay)`：对两个结构相同的模块做指数移动平均：`target` 的每个参数变为 `decay * target + (1 - decay) * online`（`decay` 可取 [0, 1] 中的任意值，包括两端），`target` 的每个 buffer（例如 BatchNorm 的 running 统计量）变为 `online` 对应 buffer 的副本，且不随 `online` 之后的改变而改变。参数也不随之改变：每个参数都持有自己的值，`decay` 为 0 时也是如此。在梯度模式开启时调用也能正常工作，原地更新同一批张量对象，使它们仍是需要梯度的叶子张量，不记录任何计算图，并且不改变 `online`。
 #
 # 示例答案把输出称为叶子，也没有说明叶子有什么用；上面这些正是叶子起作用的地方。
 #
