@@ -6,8 +6,7 @@ import torch
 import torch.nn.functional as F
 
 from grader.judge import kit
-from grader.judge.checks import (CheckFailure, check_gradients, expect_close, expect_raises, expect_tensor,
-                                 summarize)
+from grader.judge.checks import CheckFailure, check_gradients, expect_close, expect_raises, summarize
 
 F64 = dict(rtol=1e-10, atol=1e-10)
 F32 = dict(rtol=1e-4, atol=1e-4)
@@ -158,20 +157,13 @@ def test_dtypes(learner, device, rng):
         raise CheckFailure(f"{what} could not be computed: keep every tensor in x's dtype, whatever it is",
                            e.summary()) from None
     want = F.conv2d(x.double(), weight.double(), b.double(), *args)
-    if isinstance(got, torch.Tensor) and got.dtype != torch.bfloat16:
-        raise CheckFailure(f"{what}: the result has dtype {got.dtype}, expected torch.bfloat16 (x's dtype)",
-                           "the result keeps x's dtype whatever it is, half precision included: build every tensor "
-                           "from x and weight (or with dtype=x.dtype), never with a default dtype or a choice between "
-                           "float32 and float64")
-    expect_tensor(got, what=what, shape=want.shape, dtype=torch.bfloat16, device=want.device)
     # bfloat16 keeps 8 significant bits: a sum of C*kH*kW products rounded in bfloat16 (or computed wider and cast back)
     # is within a few of its steps of the float64 value, measured against the sum of the products' magnitudes
     bound = F.conv2d(x.double().abs(), weight.double().abs(), b.double().abs(), *args)
-    diff = (got.double() - want).abs()
-    if bool((diff > 3e-2 * bound + 1e-2).any()):
-        raise CheckFailure(f"{what} has the wrong values (off by more than bfloat16's rounding)",
-                           f"expected: {summarize(want)}\nreceived: {summarize(got)}\n"
-                           f"largest difference {float(diff.max()):.3g}")
+    kit.expect_half(got, want, what=what, scale=bound, rtol=3e-2, atol=1e-2,
+                    hint="the result keeps x's dtype whatever it is, half precision included: build every tensor "
+                         "from x and weight (or with dtype=x.dtype), never with a default dtype or a choice between "
+                         "float32 and float64")
 
 
 def grads(fn, x, weight, b, cot, args):

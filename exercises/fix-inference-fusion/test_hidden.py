@@ -3,7 +3,8 @@ rectangular kernels, the given layers left alone, and a frozen optimized module.
 
 import torch
 
-from grader.judge.checks import CheckFailure, expect_close, expect_tensor, load_sibling
+from grader.judge import kit
+from grader.judge.checks import CheckFailure, expect_close, load_sibling
 
 P = load_sibling(__file__)
 
@@ -20,13 +21,10 @@ def expect_same(actual, expected, what, dtype, tol):
     if dtype != "bfloat16":
         expect_close(actual, expected, what=what, **tol)
         return
-    if isinstance(actual, torch.Tensor) and actual.dtype != expected.dtype:
-        raise CheckFailure(f"{what} has dtype {actual.dtype}, expected {expected.dtype} (the given layers' dtype)",
-                           "build the new module in the dtype of the layers it replaces (for example "
-                           "nn.Linear(..., dtype=fc1.weight.dtype) or .to(conv.weight)), whatever that dtype is: "
-                           "bfloat16 and float16 layers too, not only float32 and float64")
-    expect_tensor(actual, what=what, shape=expected.shape, dtype=expected.dtype, device=expected.device)
-    expect_close(actual.double(), expected.double(), what=what, **LOOSE)
+    kit.expect_half(actual, expected, what=what, dtype=expected.dtype, **LOOSE,
+                    hint="build the new module in the dtype of the layers it replaces (for example "
+                         "nn.Linear(..., dtype=fc1.weight.dtype) or .to(conv.weight)), whatever that dtype is: "
+                         "bfloat16 and float16 layers too, not only float32 and float64")
 
 
 def tolerance(dtype):
@@ -105,27 +103,14 @@ def check_folded(learner, rng, device, spec, dtype="float64", eps=None):
 
 def check_on_meta(learner, rng, which, spec):
     """The module built from layers on torch's meta device (it stands for any device other than the CPU, and needs no
-    GPU) has its weight, bias and output there too. Only a device error fails: code that needs the data (.item() and
-    the like) cannot run on meta, and then this check is left out."""
-    from grader.judge.session import LearnerError
-
+    GPU) has its weight, bias and output there too (kit.on_meta: only a device error fails)."""
     fn = "fuse_linears" if which == "fuse" else "fold_conv_bn"
     what = f"{fn} on layers on another device (torch's 'meta' device, which stands for a GPU)"
-    try:
-        got = learner.probe("on_meta", which, seed_of(rng), spec)
-    except LearnerError as e:
-        if "device" in e.message:
-            raise CheckFailure(f"{what}: your code raised {e.summary()}. Make every new tensor and module on the "
-                               "given layers' device (device=fc1.weight.device, .to(conv.weight.device))") from None
-        return
-    if got.get("type") != "Module":
-        return  # not a module: the value checks say so
-    off = {name: place for name, place in got["devices"].items() if place != "meta"}
-    if off:
-        raise CheckFailure(f"{what}: the returned module's " + ", ".join(f"{n} is on {d}" for n, d in off.items()) +
-                           " instead of the layers' device. Build the new module on the given layers' device "
-                           "(nn.Linear(..., device=fc1.weight.device), or .to(conv.weight.device)): on a GPU the same "
-                           "code leaves it on the CPU")
+    fix = ("Build the new module on the given layers' device (nn.Linear(..., device=fc1.weight.device), or "
+           ".to(conv.weight.device)): on a GPU the same code leaves it on the CPU")
+    got = kit.on_meta(lambda: learner.probe("on_meta", which, seed_of(rng), spec), what=what, fix=fix)
+    if isinstance(got, dict) and got.get("type") == "Module":  # not a module: the value checks say so
+        kit.expect_on_meta({f"the returned module's {n}": d for n, d in got["devices"].items()}, what=what, fix=fix)
 
 
 def test_fuse_linears(learner, device, rng):

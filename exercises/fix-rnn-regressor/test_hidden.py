@@ -4,6 +4,7 @@ import torch
 import torch.nn as nn
 
 from grader.judge.checks import CheckFailure, expect_close, expect_tensor
+from grader.judge import kit
 from grader.judge.kit import expect_float
 
 
@@ -104,19 +105,14 @@ def test_follows_the_input_dtype(learner, device, rng):
                            "torch.zeros(..., dtype=x.dtype, device=x.device)), whatever that dtype is, not a choice "
                            "between float32 and float64", e.summary()) from None
     expect_tensor(out, what=what, shape=(4, 1), dtype=torch.bfloat16, device=device)
-    # any device, without a GPU: on torch's "meta" device (no data, only shapes, dtypes and devices) an h0 made on
-    # the CPU is refused by nn.RNN, or an output lands on the CPU. Code that needs the data (.item() and the like)
-    # cannot run there: such an error says nothing about the device, and this check is then left out
+    # any device, without a GPU (kit.on_meta): on torch's meta device an h0 made on the CPU is refused by nn.RNN, or
+    # the output lands on the CPU
     what = "the model and input on another device (torch's 'meta' device, which stands for any non-CPU device)"
-    try:
-        got = learner.probe("forward_on_meta", [2, 3, 2], [4, 3, 2], torch.float32)
-    except LearnerError as e:
-        if "device" in e.message and "meta" in e.message:
-            raise CheckFailure(f"{what}: your model raised {e.summary()}. Make h0 on x's device (x.new_zeros(...), "
-                               "or torch.zeros(..., device=x.device, dtype=x.dtype)): on a GPU the same code "
-                               "fails") from None
-        return
-    if got.get("type") != "Tensor" or got.get("device") != "meta" or got.get("shape") != [4, 1]:
+    got = kit.on_meta(lambda: learner.probe("forward_on_meta", [2, 3, 2], [4, 3, 2], torch.float32), what=what,
+                      fix="Make h0 on x's device (x.new_zeros(...), or torch.zeros(..., device=x.device, "
+                          "dtype=x.dtype)): on a GPU the same code fails",
+                      refused=lambda message: "device" in message and "meta" in message)
+    if got is not None and (got.get("type") != "Tensor" or got.get("device") != "meta" or got.get("shape") != [4, 1]):
         raise CheckFailure(f"{what} must give a (4, 1) output on x's device",
                            f"received a {got.get('type')} on {got.get('device')} of shape {got.get('shape')}")
 

@@ -6,6 +6,7 @@ import torch
 import torch.nn.functional as F
 
 from grader.judge.checks import CheckFailure, expect_close, expect_raises, expect_tensor, summarize
+from grader.judge import kit
 from grader.judge.kit import adversarial
 
 CONFIGS = [(10, [50, 100], 3), (10, [], 3), (7, [5], 1), (6, [], 1), (5, [8, 4, 6], 2)]
@@ -127,13 +128,10 @@ def expect_half_loss(learner, logits, y, c):
                            e.summary()) from None
     wide = logits.double()
     want = (F.binary_cross_entropy_with_logits(wide[:, 0], y.double()) if c == 1 else F.cross_entropy(wide, y))
-    if isinstance(got, torch.Tensor) and got.dtype != logits.dtype:
-        raise CheckFailure(f"{what} has dtype {got.dtype}, expected {logits.dtype} (the logits' dtype)",
-                           "the loss is a 0-d tensor of the logits' dtype whatever it is, half precision included: "
-                           "make the target with y.to(logits.dtype), not y.float() or a choice between float32 and "
-                           "float64")
-    expect_tensor(got, what=what, shape=(), dtype=logits.dtype, device=logits.device)
-    expect_close(got.double(), want, rtol=3e-2, atol=1e-2, what=f"{what}, compared in float64")
+    kit.expect_half(got, want, what=what, dtype=logits.dtype, rtol=3e-2, atol=1e-2,
+                    hint="the loss is a 0-d tensor of the logits' dtype whatever it is, half precision included: "
+                         "make the target with y.to(logits.dtype), not y.float() or a choice between float32 and "
+                         "float64")
 
 
 def test_multi_class_loss_and_shape_checks(learner, device, rng):

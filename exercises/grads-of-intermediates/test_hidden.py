@@ -4,7 +4,7 @@ inputs with and without requires_grad, outputs that depend on nothing, the input
 import torch
 
 from grader.judge import kit
-from grader.judge.checks import CheckFailure, expect_close, expect_tensor, load_sibling, summarize
+from grader.judge.checks import CheckFailure, expect_close, load_sibling, summarize
 
 probes = load_sibling(__file__)
 TOL = dict(rtol=1e-10, atol=1e-12)
@@ -119,14 +119,11 @@ def test_grads_match_autograd(learner, device, rng):
 def expect_half(value, want, what):
     """A gradient of a half-precision tensor: its dtype exactly (the tensor's, whatever it is), shape and device too,
     its values compared in float64, loosely (bfloat16 keeps 8 significant bits)."""
-    if isinstance(value, torch.Tensor) and value.dtype != want.dtype:
-        raise CheckFailure(f"{what} has dtype {value.dtype}, expected {want.dtype} (its tensor's dtype)",
-                           "a gradient has its tensor's dtype whatever it is, bfloat16 and float16 included: make "
-                           "zeros with torch.zeros_like(t) (or dtype=t.dtype), not with a default dtype or a choice "
-                           "between float32 and float64")
-    expect_tensor(value, what=what, shape=want.shape, dtype=want.dtype, device=want.device)
     scale = float(want.double().abs().max()) if want.numel() else 0.0
-    expect_close(value.double(), want.double(), rtol=3e-2, atol=3e-2 * scale + 1e-6, what=f"{what}, in float64")
+    kit.expect_half(value, want, what=what, dtype=want.dtype, rtol=3e-2, atol=3e-2 * scale + 1e-6,
+                    hint="a gradient has its tensor's dtype whatever it is, bfloat16 and float16 included: make "
+                         "zeros with torch.zeros_like(t) (or dtype=t.dtype), not with a default dtype or a choice "
+                         "between float32 and float64")
 
 
 def test_zeros_not_none(learner, device, rng):

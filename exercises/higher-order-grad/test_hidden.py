@@ -5,6 +5,7 @@ import math
 
 import torch
 
+from grader.judge import kit
 from grader.judge.checks import CheckFailure, expect_close, expect_tensor, load_sibling, summarize
 
 probes = load_sibling(__file__)
@@ -82,12 +83,9 @@ def test_beyond_the_degree_is_zero(learner, device, rng):
 def expect_half(value, x, want, what):
     """A derivative at a half-precision x: x's dtype exactly (and its shape and device), the values compared in float64
     with the closed form at the same (rounded) points, loosely (bfloat16 keeps 8 significant bits)."""
-    if isinstance(value, torch.Tensor) and value.dtype != x.dtype:
-        raise CheckFailure(f"{what} has dtype {value.dtype}, expected {x.dtype} (x's dtype)",
-                           "the derivative has x's dtype whatever it is, bfloat16 and float16 included: make zeros "
-                           "with torch.zeros_like(x), not with a default dtype or a choice between float32 and float64")
-    expect_tensor(value, what=what, shape=x.shape, dtype=x.dtype, device=x.device)
-    expect_close(value.double(), want, rtol=3e-2, atol=3e-2, what=f"{what}, compared in float64")
+    kit.expect_half(value, want, what=what, dtype=x.dtype, rtol=3e-2, atol=3e-2,
+                    hint="the derivative has x's dtype whatever it is, bfloat16 and float16 included: make zeros "
+                         "with torch.zeros_like(x), not with a default dtype or a choice between float32 and float64")
 
 
 def test_stays_differentiable(learner, device, rng):

@@ -7,7 +7,7 @@ import math
 import torch
 
 from grader.judge import kit
-from grader.judge.checks import CheckFailure, expect_close, expect_tensor, summarize
+from grader.judge.checks import CheckFailure, expect_close, expect_tensor
 
 
 def data(rng, device, n=40, d=3, scale=1.0, dtype=torch.float64):
@@ -119,24 +119,14 @@ def test_float32_inputs(learner, device, rng):
         if steps:
             kit.expect_close_in(got[0], rw, what=f"w after {steps} steps in float32", dtype=torch.float32)
             kit.expect_close_in(got[1], rb, what=f"b after {steps} steps in float32", dtype=torch.float32)
-    # X's device, without a GPU: on torch's meta device (no data; it stands for a GPU) a start made on the CPU comes
-    # back on the CPU with 0 steps, and raises a device error in the first step. Code that needs the data (the
-    # losses' .item()) cannot run there: any other error says nothing about devices, and the check is left out
-    from grader.judge.session import LearnerError
-
+    # X's device, without a GPU (kit.on_meta): on torch's meta device a start made on the CPU comes back on the CPU
+    # with 0 steps, and raises a device error in the first step
+    fix = "Start w and b on X's device (torch.zeros(..., dtype=X.dtype, device=X.device))"
     for steps in (0, 1):
-        try:
-            got = learner.probe("fit_on_meta", 6, 3, steps)
-        except LearnerError as e:
-            if "device" in e.message:
-                raise CheckFailure(f"fit_logistic with X on another device (torch's 'meta' device, which stands for a "
-                                   f"GPU), {steps} step(s): your code raised {e.summary()}. Start w and b on X's "
-                                   "device (torch.zeros(..., dtype=X.dtype, device=X.device))") from None
-            continue
-        if got.get("type") == "triple" and got["devices"] != ["meta", "meta"]:
-            raise CheckFailure(f"fit_logistic with X on another device (torch's 'meta' device, which stands for a "
-                               f"GPU), {steps} step(s), returned w and b on {got['devices']}: start them on X's "
-                               "device (torch.zeros(..., dtype=X.dtype, device=X.device))")
+        what = f"fit_logistic with X on another device (torch's 'meta' device, which stands for a GPU), {steps} step(s)"
+        got = kit.on_meta(lambda: learner.probe("fit_on_meta", 6, 3, steps), what=what, fix=fix)
+        if isinstance(got, dict) and got.get("type") == "triple":
+            kit.expect_on_meta(dict(zip(("w", "b"), got["devices"])), what=what, fix=fix)
     check_bfloat16(learner, device, rng)
 
 
@@ -147,14 +137,7 @@ HALF_HINT = ("results keep the inputs' dtype whatever it is, bfloat16 and float1
 def expect_half(got, want, bound, what):
     """A bfloat16 result: its dtype exactly (and shape, device), its value in float64 within bfloat16's rounding of
     the float64 reference (8 significant bits), measured against `bound`, the sum of the magnitudes it adds up."""
-    if isinstance(got, torch.Tensor) and got.dtype != torch.bfloat16:
-        raise CheckFailure(f"{what} has dtype {got.dtype}, expected torch.bfloat16 (the inputs' dtype)", HALF_HINT)
-    expect_tensor(got, what=what, shape=want.shape, dtype=torch.bfloat16, device=want.device)
-    diff = (got.double() - want).abs()
-    if bool((diff > 3e-2 * bound + 1e-3).any()):
-        raise CheckFailure(f"{what} has the wrong values (off by more than bfloat16's rounding)",
-                           f"expected: {summarize(want)}\nreceived: {summarize(got)}\n"
-                           f"largest difference {float(diff.max()):.3g}")
+    kit.expect_half(got, want, what=what, scale=bound, rtol=3e-2, atol=1e-3, hint=HALF_HINT)
 
 
 def check_bfloat16(learner, device, rng):

@@ -12,6 +12,7 @@ import torch.nn.functional as F
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from grader.judge.checks import CheckFailure, expect_close, expect_tensor
+from grader.judge import kit
 from grader.judge.kit import expect_float
 from grader.judge.session import LearnerError
 
@@ -106,19 +107,14 @@ def test_padding_does_not_leak(learner, device, rng):
             expect_tensor(alone, shape=(1, n, C), dtype=torch.float64, what=f"the logits of a {n}-token sentence alone")
             expect_close(batch[b, :n], alone[0], rtol=1e-9, atol=1e-12,
                          what=f"the logits of a {n}-token sentence in a padded batch against alone ({cell})")
-    # lengths on another device, without a GPU: on torch's meta device (it stands for a GPU; no data) moving the
-    # lengths to the CPU cannot run ("Cannot copy out of meta tensor"), so a right forward stops there and says
-    # nothing; code that hands pack_padded_sequence lengths on the tokens' device is refused by it, and shows
-    from grader.judge.session import LearnerError
-
+    # lengths on another device, without a GPU (kit.on_meta): on torch's meta device (no data) moving the lengths to
+    # the CPU cannot run ("Cannot copy out of meta tensor"), so a right forward stops there and says nothing; code that
+    # hands pack_padded_sequence lengths on the tokens' device is refused by it, and shows
     tokens, lengths = padded_batch(rng, device, n=3, low=2)
-    try:
-        learner.probe("forward_on_meta", [V, E, H, C, "gru", False], tokens, lengths)
-    except LearnerError as e:
-        if "should be a 1D CPU int64 tensor" in e.message:
-            raise CheckFailure("with tokens and lengths on a GPU (torch's 'meta' device stands for one here), "
-                               f"your forward raised {e.summary()}: pack_padded_sequence takes its lengths on the "
-                               "CPU, whatever device they arrive on (lengths.cpu())") from None
+    kit.on_meta(lambda: learner.probe("forward_on_meta", [V, E, H, C, "gru", False], tokens, lengths),
+                what="with tokens and lengths on a GPU (torch's 'meta' device stands for one here), your forward",
+                fix="pack_padded_sequence takes its lengths on the CPU, whatever device they arrive on (lengths.cpu())",
+                refused=lambda message: "should be a 1D CPU int64 tensor" in message)
 
 
 def padded_tags(rng, device, B, T, lengths, dtype=torch.float64):

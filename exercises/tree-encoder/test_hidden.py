@@ -304,26 +304,14 @@ def test_dtypes_follow_the_parameters(learner, device, rng):
     empty = learner.probe("batch", VOCAB, DIM, w, []).get("out")
     expect_tensor(empty, what="encode_batch([]) with float32 parameters", shape=(0, DIM), dtype=torch.float32,
                   device=w["combine.bias"].device)
-    # the parameters' device, without a GPU: on torch's meta device (no data; it stands for any non-CPU device) a
-    # tensor made on the CPU raises a device error or leaves a result on the CPU. Code that needs the data there
-    # (.item() and the like) cannot run: such an error says nothing about devices, and the check is left out
-    from grader.judge.session import LearnerError
-
-    try:
-        got = learner.probe("on_meta", VOCAB, DIM, codes(trees))
-    except LearnerError as e:
-        if "device" in e.message:
-            raise CheckFailure("with the parameters on another device (torch's 'meta' device, which stands for a "
-                               f"GPU) your code raised {e.summary()}: make every tensor on the parameters' device "
-                               "(device=self.embedding.weight.device, or new_zeros / new_tensor)") from None
-        return
-    for name, places in got.items():
-        for place in places if isinstance(places, list) else [places]:
-            if place != "meta":
-                raise CheckFailure(f"with the parameters on another device (torch's 'meta' device, which stands for "
-                                   f"a GPU), {name} gave a result on {place}: every result is on the parameters' "
-                                   "device (make new tensors with device=self.embedding.weight.device, or "
-                                   "weight.new_zeros(...))")
+    # the parameters' device, without a GPU (kit.on_meta): on torch's meta device a tensor made on the CPU raises a
+    # device error or leaves a result on the CPU
+    what = "with the parameters on another device (torch's 'meta' device, which stands for a GPU)"
+    fix = ("Make every tensor on the parameters' device (device=self.embedding.weight.device, or "
+           "weight.new_zeros(...) / new_tensor)")
+    got = kit.on_meta(lambda: learner.probe("on_meta", VOCAB, DIM, codes(trees)), what=what, fix=fix)
+    if isinstance(got, dict):
+        kit.expect_on_meta(got, what=what, fix=fix)
 
 
 def test_each_call_builds_its_own_graph(learner, device, rng):

@@ -15,6 +15,11 @@
   harness (``grader.drive``) that the exercise's probe uses on the learner's, and
   ``expect_same_trajectory`` compares them step by step, numbering steps as the task does.
 * **Modules.** ``expect_state_dict``: keys, shapes, dtypes and values of a learner's state dict.
+* **Any dtype.** ``expect_half``: a bfloat16 or float16 result has that dtype exactly, and values within the
+  dtype's rounding of a float64 reference (scaled by what the result adds up), so that code which picks between
+  float32 and float64 fails while any right order of computation passes.
+* **Any device, without a GPU.** ``on_meta`` and ``expect_on_meta`` run the learner's code on torch's meta device,
+  which stands for a GPU: a tensor made on the CPU shows as a device error or a result left on the CPU.
 
 Everything here compares in the judge; nothing that comes back from the worker is trusted
 beyond "the learner's output".
@@ -121,6 +126,27 @@ def expect_close_in(actual: Any, expected: torch.Tensor, *, what: str, dtype: to
     dtype = dtype or expected.dtype
     rtol, atol = TOLERANCES.get(dtype, (1e-5, 1e-6))
     expect_close(actual, expected.to(dtype), what=what, rtol=rtol, atol=atol, inputs=inputs)
+
+
+def expect_half(actual: Any, expected: torch.Tensor, *, what: str, dtype: torch.dtype = torch.bfloat16,
+                scale: torch.Tensor | float | None = None, rtol: float = 3e-2, atol: float = 1e-2,
+                hint: str = "") -> None:
+    """A half-precision result (bfloat16, float16) as any right order of computation gives it: the dtype exactly
+    (a float32 result where the task keeps the input's dtype fails, whatever its values), the shape and device,
+    and the values in float64 within the dtype's rounding of the float64 ``expected``. The bound is
+    ``rtol * scale + atol``, with ``scale`` the size of what the result adds up (the sum of the terms' magnitudes,
+    broadcastable) or, by default, ``|expected|``: a sum's rounding grows with its terms, not with its value, and a
+    right float64-inside-then-cast result must pass too."""
+    if isinstance(actual, torch.Tensor) and actual.dtype != dtype:
+        raise CheckFailure(f"{what} has dtype {actual.dtype}, expected {dtype} (the inputs' dtype)", hint)
+    expect_tensor(actual, what=what, shape=expected.shape, dtype=dtype, device=expected.device)
+    reference = expected.double()
+    magnitude = reference.abs() if scale is None else scale
+    diff = (actual.double() - reference).abs()
+    if not bool((diff <= rtol * magnitude + atol).all()):  # NaN or inf in the result fails too
+        raise CheckFailure(f"{what} has the wrong values (off by more than {str(dtype)[6:]}'s rounding)",
+                           f"expected: {summarize(reference)}\nreceived: {summarize(actual)}\n"
+                           f"largest difference {float(diff.max()):.3g}")
 
 
 # ---------------------------------------------------------------- exact types
@@ -260,3 +286,38 @@ def expect_state_dict(got: Any, want: dict[str, torch.Tensor], *, what: str, rto
             expect_close(g, w, what=f"{what}[{key!r}]", rtol=rtol, atol=atol)
         else:
             expect_tensor(g, what=f"{what}[{key!r}]", shape=w.shape, dtype=w.dtype)
+
+
+# ---------------------------------------------------------------- devices, without a GPU
+#
+# torch's "meta" device holds shapes, dtypes and devices but no data, and stands here for any device other than the
+# CPU: a tensor the learner makes on the CPU meets the given ones there and raises a device error, or comes back on
+# the CPU. Code that needs the data (.item(), printing, a data-dependent branch) cannot run on meta; such an error
+# says nothing about devices, and the check is then left out (the CUDA run still makes it).
+
+
+def _names_a_device(message: str) -> bool:
+    return "device" in message
+
+
+def on_meta(run: Callable[[], Any], *, what: str, fix: str,
+            refused: Callable[[str], bool] = _names_a_device) -> Any | None:
+    """The reply of ``run()``, a probe call with the learner's model or inputs on the meta device; a learner error
+    that ``refused`` recognises as a device mistake fails with ``fix``; any other learner error gives None (the
+    check is left out)."""
+    from grader.judge.session import LearnerError
+
+    try:
+        return run()
+    except LearnerError as e:
+        if refused(e.message):
+            raise CheckFailure(f"{what}: your code raised {e.summary()}. {fix}") from None
+        return None
+
+
+def expect_on_meta(places: dict[str, Any], *, what: str, fix: str) -> None:
+    """Every device the probe saw (a name's device, or a list of them) is "meta", the given tensors' device."""
+    off = [f"{name} is on {place}" for name, found in places.items()
+           for place in (found if isinstance(found, list) else [found]) if place != "meta"]
+    if off:
+        raise CheckFailure(f"{what}: " + ", ".join(off) + f" instead of the given tensors' device. {fix}")

@@ -1,0 +1,91 @@
+"""The grader kit's helpers decide points in many exercises: each one passes what is right and fails what the
+exercises rely on it to catch."""
+
+import pytest
+import torch
+
+from grader.judge import kit
+from grader.judge.checks import CheckFailure
+from grader.judge.session import LearnerError
+
+
+def test_expect_half_passes_a_right_result_in_any_order():
+    x = torch.randn(64, 32, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
+    w = torch.randn(32, 8, generator=torch.Generator().manual_seed(1), dtype=torch.float64)
+    want = x @ w
+    scale = x.abs() @ w.abs()
+    in_half = x.bfloat16() @ w.bfloat16()  # rounded at every step
+    wide_then_cast = (x.bfloat16().double() @ w.bfloat16().double()).bfloat16()
+    for got in (in_half, wide_then_cast):
+        kit.expect_half(got, want, what="x @ w", scale=scale)
+
+
+def test_expect_half_checks_the_dtype_exactly_whatever_the_values():
+    want = torch.linspace(-2, 2, 9, dtype=torch.float64)
+    with pytest.raises(CheckFailure, match=r"has dtype torch.float32, expected torch.bfloat16") as e:
+        kit.expect_half(want.float(), want, what="r", hint="keep x's dtype")
+    assert e.value.detail == "keep x's dtype"
+    kit.expect_half(want.half(), want, what="r", dtype=torch.float16)
+    with pytest.raises(CheckFailure, match="has dtype torch.bfloat16, expected torch.float16"):
+        kit.expect_half(want.bfloat16(), want, what="r", dtype=torch.float16)
+
+
+def test_expect_half_fails_wrong_shapes_values_and_non_finite():
+    want = torch.linspace(-2, 2, 9, dtype=torch.float64)
+    with pytest.raises(CheckFailure, match="shape"):
+        kit.expect_half(want[:8].bfloat16(), want, what="r")
+    with pytest.raises(CheckFailure, match="off by more than bfloat16's rounding"):
+        kit.expect_half((want * 1.1).bfloat16(), want, what="r")
+    for bad in (float("nan"), float("inf")):
+        got = want.clone()
+        got[3] = bad
+        with pytest.raises(CheckFailure):
+            kit.expect_half(got.bfloat16(), want, what="r")
+
+
+def test_expect_half_bounds_a_sum_by_its_terms_magnitudes():
+    want = torch.tensor([0.0], dtype=torch.float64)  # 1000 - 1000: the value is 0, the terms are not
+    got = torch.tensor([4.0], dtype=torch.bfloat16)  # a bfloat16 step at 1000 is 4
+    with pytest.raises(CheckFailure):
+        kit.expect_half(got, want, what="a sum")
+    kit.expect_half(got, want, what="a sum", scale=torch.tensor([2000.0], dtype=torch.float64))
+
+
+def learner_error(message):
+    return LearnerError({"type": "RuntimeError", "message": message, "in_learner_code": True})
+
+
+def raising(error):
+    def run():
+        raise error
+    return run
+
+
+def test_on_meta_fails_a_device_error_with_the_fix():
+    error = learner_error("Expected all tensors to be on the same device, but found meta and cpu")
+    with pytest.raises(CheckFailure) as e:
+        kit.on_meta(raising(error), what="forward on meta", fix="Make h0 on x's device.")
+    assert str(e.value).startswith("forward on meta: your code raised RuntimeError: Expected all tensors")
+    assert str(e.value).endswith("Make h0 on x's device.")
+
+
+def test_on_meta_leaves_the_check_out_when_the_error_is_not_about_devices():
+    error = learner_error("Tensor.item() cannot be called on meta tensors")
+    assert kit.on_meta(raising(error), what="w", fix="f") is None
+    narrow = learner_error("Expected on the same device")  # this check recognises only its own error
+    assert kit.on_meta(raising(narrow), what="w", fix="f", refused=lambda m: "1D CPU int64" in m) is None
+    assert kit.on_meta(lambda: {"out": "meta"}, what="w", fix="f") == {"out": "meta"}
+
+
+def test_on_meta_lets_other_errors_through():
+    with pytest.raises(KeyError):  # the grader's own bug is not the learner's device error, nor a skip
+        kit.on_meta(raising(KeyError("devices")), what="w", fix="f")
+
+
+def test_expect_on_meta_names_every_result_left_elsewhere():
+    kit.expect_on_meta({"forward": ["meta", "meta"], "batch": "meta"}, what="w", fix="f")
+    with pytest.raises(CheckFailure) as e:
+        kit.expect_on_meta({"forward": ["meta", "cpu"], "batch": "cpu", "states": "meta"}, what="on meta",
+                           fix="Build on the parameters' device.")
+    assert str(e.value) == ("on meta: forward is on cpu, batch is on cpu instead of the given tensors' device. "
+                            "Build on the parameters' device.")
