@@ -115,3 +115,38 @@ def test_fingerprints_of_banned_source_match_no_other_bytecode_and_no_right_answ
     report = json.loads(proc.stdout.strip().splitlines()[-1])
     assert report["functions"] > 100 and report["codes"] > 50, report  # the scan saw the banned functions
     assert report["found"] == [], f"fingerprints of banned source match honest files: {report['found']}"
+
+
+def every_op_matching(pattern: str) -> list[str]:
+    """The definition _matching_ops must keep: fnmatch against every operator name, and against its base name
+    when the pattern names no overload (no dot after '::')."""
+    import fnmatch
+
+    import torch
+
+    whole_name = "." in pattern.split("::", 1)[1]
+    return [n for n in sorted(torch._C._dispatch_get_all_op_names()) if fnmatch.fnmatchcase(n, pattern)
+            or (not whole_name and fnmatch.fnmatchcase(n.split(".", 1)[0], pattern))]
+
+
+@pytest.mark.parametrize("patterns", [
+    *[list(ex.ban_ops) for ex in bank.load_all() if ex.ban_ops],
+    ["aten::tan"], ["aten::tan.out"], ["aten::tan?"], ["aten::[st]an*"], ["aten::*sigmoid*", "aten::sigmoid"],
+    ["onednn::qconv*_pointwise*"], ["aten::_foreach_add*", "aten::_foreach_add_.Scalar"],
+], ids=lambda patterns: patterns[0] if len(patterns) < 3 else f"{len(patterns)} patterns from {patterns[0]}")
+def test_matching_ops_finds_exactly_what_fnmatch_finds(patterns):
+    """The seal looks patterns up by their literal part (it runs before every grading): the same names, in the same
+    order, each once, as matching every pattern against every operator."""
+    from grader.worker import seal
+
+    want: list[str] = []
+    for pattern in patterns:
+        want += [n for n in every_op_matching(pattern) if n not in want]
+    assert seal._matching_ops(patterns) == want
+
+
+def test_matching_ops_refuses_a_pattern_this_torch_lacks():
+    from grader.worker import seal
+
+    with pytest.raises(seal.SealError, match="bans the operator aten::no_such_op_anywhere"):
+        seal._matching_ops(["aten::sigmoid", "aten::no_such_op_anywhere*"])

@@ -257,18 +257,32 @@ def _torch_version() -> str:
 
 
 def _matching_ops(patterns: list[str]) -> list[str]:
+    """The operator names (``ns::name.overload``) that match each pattern, in the pattern's order, each name once. A
+    pattern without a dot after ``::`` matches an operator's base name too (``aten::tan`` is every overload of tan).
+
+    Runs before every grading of an exercise with ``ban_ops``: a pattern is matched only against the names that
+    start with its literal part (found by bisection in the sorted names), not against each of the ~3,600 (one
+    fnmatch per pattern and name took 0.9 s for custom-activations' 77 patterns)."""
+    import bisect
+
     import torch
 
     names = sorted(torch._C._dispatch_get_all_op_names())
-    found: list[str] = []
+    found: dict[str, None] = {}  # insertion-ordered set
     for pattern in patterns:
-        base = pattern if "." in pattern.split("::", 1)[1] else None
-        hits = [n for n in names if fnmatch.fnmatchcase(n, pattern)
-                or (base is None and fnmatch.fnmatchcase(n.split(".", 1)[0], pattern))]
+        whole_name = "." in pattern.split("::", 1)[1]
+        # every match starts with the pattern's literal part: a name's base is a prefix of the name, and a literal
+        # part that reaches past a base holds a dot, which makes the pattern a whole-name one
+        literal = pattern[:min((pattern.find(c) for c in "*?[" if c in pattern), default=len(pattern))]
+        start = end = bisect.bisect_left(names, literal)
+        while end < len(names) and names[end].startswith(literal):
+            end += 1
+        hits = [n for n in names[start:end] if fnmatch.fnmatchcase(n, pattern)
+                or (not whole_name and fnmatch.fnmatchcase(n.split(".", 1)[0], pattern))]
         if not hits:
             raise SealError(f"the exercise bans the operator {pattern}, which this torch ({_torch_version()}) lacks")
-        found += [h for h in hits if h not in found]
-    return found
+        found.update(dict.fromkeys(hits))
+    return list(found)
 
 
 def _python_twins(op_names: list[str]) -> list[tuple[Any, str]]:
