@@ -30,9 +30,12 @@ PYTEST_INI = Path(__file__).with_name("pytest.ini")
 # Plugins grading has no use for. Each costs start-up time; unraisableexception alone
 # runs two full gc passes per session (~0.25 s with torch's heap), and terminal output
 # is not how results travel.
+# pytest's own plugins that graders do not use; each one left on costs every grading its fixture scan and hooks
+# (graders take no tmp_path, monkeypatch or recwarn fixture, and are no unittest classes or subtests)
 UNUSED_PYTEST_PLUGINS = ("cacheprovider", "unraisableexception", "threadexception", "terminal", "stepwise",
                          "junitxml", "pastebin", "faulthandler", "logging", "debugging", "setuponly",
-                         "setupplan", "tracemalloc", "doctest", "legacypath", "capture")
+                         "setupplan", "tracemalloc", "doctest", "legacypath", "capture", "tmpdir", "monkeypatch",
+                         "recwarn", "unittest", "subtests")
 
 
 def limits_for(exercise: Exercise, override: Limits | None = None) -> Limits:
