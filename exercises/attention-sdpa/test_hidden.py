@@ -75,6 +75,12 @@ def test_float_mask_is_added(learner, device, rng):
     mask[0, :, 2] = NEG_INF
     mask[1, 1] = -1e4  # a whole row very negative but finite: the same shift everywhere changes nothing
     same(learner, q, k, v, "attention with an additive float mask", attn_mask=mask)
+    # a float mask that holds only 0.0 and 1.0 is still a float mask: added (the 1.0 keys' scores go up by one), not
+    # read as a boolean mask (its 0.0 keys are not removed); every row holds both values, so the two readings differ
+    mask = (torch.rand(4, 6, generator=rng) > 0.5).to(torch.float64)
+    mask[:, 0], mask[:, 1] = 0.0, 1.0
+    same(learner, q, k, v, "attention with a float mask of 0.0 and 1.0 values (added to the scores: a float mask is "
+         "never read as a boolean one, whatever its values)", attn_mask=mask.to(device))
     q, k, v = qkv(rng, device, (2,), 3, 5, dtype=torch.float32)
     mask = torch.randn(3, 5, generator=rng).to(device) * 3
     same(learner, q, k, v, "attention with an additive float mask in float32", rtol=1e-5, atol=1e-6, attn_mask=mask)

@@ -124,10 +124,12 @@ def loader_epochs(mod, n, batch_size, train, seed, epochs=2):
     return out
 
 
-def two_loaders(mod, n, batch_size, seed):
-    """Two training loaders built with the same seed, alive at once, read alternately: A, B, A, B."""
-    a = mod.make_loader(IndexDataset(n), batch_size, True, seed)
-    b = mod.make_loader(IndexDataset(n), batch_size, True, seed)
+def two_loaders(mod, n, batch_size, seed, shared=False):
+    """Two training loaders built with the same seed, alive at once, read alternately: A, B, A, B. With shared, both
+    calls get the same dataset object (the same arguments twice)."""
+    first = IndexDataset(n)
+    a = mod.make_loader(first, batch_size, True, seed)
+    b = mod.make_loader(first if shared else IndexDataset(n), batch_size, True, seed)
     return [[[x, y] for x, y in loader] for loader in (a, b, a, b)]
 
 

@@ -206,8 +206,8 @@ def want_epochs(n, batch_size, train, seed, epochs=2):
 def test_training_loader_shuffles_with_its_own_seeded_generator(learner, rng):
     """make_loader(..., train=True, seed) shuffles exactly as DataLoader(shuffle=True, generator=
     torch.Generator().manual_seed(seed)): a new order each epoch, whatever else draws random numbers in between, the
-    same orders for every loader built with that seed (two alive at once included), seed 0 by default, batches of
-    batch_size with the short last one kept."""
+    same orders for every loader built with that seed (two alive at once included, made from the same arguments
+    too), seed 0 by default, batches of batch_size with the short last one kept."""
     for n, bs, seed in ((11, 4, seed_of(rng)), (13, 5, seed_of(rng)), (7, 7, 0)):
         got = learner.probe("loader_epochs", n, bs, True, seed, 3)
         expect_epochs(got, want_epochs(n, bs, True, seed, 3), f"a training loader ({n} samples, batch_size {bs})")
@@ -218,6 +218,13 @@ def test_training_loader_shuffles_with_its_own_seeded_generator(learner, rng):
     want = want_epochs(9, 4, True, seed)
     expect_epochs(got, [want[0], want[0], want[1], want[1]],
                   "two training loaders with the same seed, read alternately")
+    seed = seed_of(rng)
+    got = learner.probe("two_loaders", 9, 4, seed, True)
+    want = want_epochs(9, 4, True, seed)
+    expect_epochs(got, [want[0], want[0], want[1], want[1]],
+                  "two training loaders from two calls with the same arguments (the same dataset object, batch_size "
+                  "and seed), read alternately: each call must return a new loader with a generator of its own, not "
+                  "one kept from an earlier call")
 
 
 def test_evaluation_loader_keeps_the_order(learner, rng):

@@ -7,11 +7,11 @@ import torch.nn.functional as F
 from torch import nn
 
 
-def make(seed, device="cpu"):
+def make(seed, device="cpu", init_scale=2.0 ** 12):
     torch.manual_seed(seed)
     model = nn.Sequential(nn.Linear(6, 32), nn.ReLU(), nn.Linear(32, 2)).to(device)
     opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
-    scaler = torch.amp.GradScaler(torch.device(device).type, init_scale=2.0 ** 12, growth_interval=2)
+    scaler = torch.amp.GradScaler(torch.device(device).type, init_scale=init_scale, growth_interval=2)
     return model, opt, scaler
 
 
@@ -23,8 +23,9 @@ def data(seed, steps, device="cpu", target_dtype=None):
 
 
 def batches(seed, steps, bad_step=None, bad_value=None, device="cpu", target_dtype=None):
-    """The batches, with one target entry set to inf or nan at bad_step (that step's gradients are not finite); the
-    targets in target_dtype ("bfloat16") if given, else float32."""
+    """The batches, with one target entry set to bad_value at bad_step: inf or nan (that step's loss and gradients are
+    not finite), or a large finite value such as 1e6 (the loss stays finite; with a large scale the scaled gradients
+    overflow); the targets in target_dtype ("bfloat16") if given, else float32."""
     out = data(seed, steps, device, target_dtype)
     if bad_step is not None:
         x, y = out[bad_step]
@@ -51,22 +52,22 @@ def reference_native_step(model, opt, scaler, x, y):
     return loss.item()
 
 
-def reference(seed, steps, bad_step=None, bad_value=None, device="cpu", target_dtype=None):
+def reference(seed, steps, bad_step=None, bad_value=None, device="cpu", target_dtype=None, init_scale=2.0 ** 12):
     """The judge's trajectory: native AMP, one intra-op thread like the worker."""
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
-        model, opt, scaler = make(seed, device)
+        model, opt, scaler = make(seed, device, init_scale)
         return [_record(model, scaler, reference_native_step(model, opt, scaler, x, y))
                 for x, y in batches(seed, steps, bad_step, bad_value, device, target_dtype)]
     finally:
         torch.set_num_threads(threads)
 
 
-def run(mod, seed, steps, bad_step=None, bad_value=None, device="cpu", target_dtype=None):
+def run(mod, seed, steps, bad_step=None, bad_value=None, device="cpu", target_dtype=None, init_scale=2.0 ** 12):
     """The learner's amp_step on the same batches; what it returned and left behind after every step. autocast's
     default dtype is set to float16 meanwhile (as on a GPU): the task asks for bfloat16 explicitly."""
-    model, opt, scaler = make(seed, device)
+    model, opt, scaler = make(seed, device, init_scale)
     device_type = torch.device(device).type
     default = torch.get_autocast_dtype(device_type)
     torch.set_autocast_dtype(device_type, torch.float16)

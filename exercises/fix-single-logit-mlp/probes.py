@@ -48,10 +48,13 @@ def _kind(layer):
 
 
 def describe(mod, input_size, hidden_sizes, output_size):
-    """The kinds of model.model's layers in order (see _kind), and the parameters (see seed_names)."""
+    """The kinds of model.model's layers in order (see _kind), and the parameters (see seed_names); then a second
+    model built from the same hidden_sizes list object: its layers, and that list as it is afterwards."""
     model = mod.MultiLayerNN(input_size, hidden_sizes, output_size)
+    again = mod.MultiLayerNN(input_size, hidden_sizes, output_size)
     return {"layers": [_kind(m) for m in model.model],
-            "params": {k: v.detach().clone() for k, v in seed_names(model).items()}}
+            "params": {k: v.detach().clone() for k, v in seed_names(model).items()},
+            "layers_again": [_kind(m) for m in again.model], "hidden_after": list(hidden_sizes)}
 
 
 def forward(mod, input_size, hidden_sizes, output_size, weights, x):

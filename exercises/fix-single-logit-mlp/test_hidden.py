@@ -49,12 +49,17 @@ def expect_params(got, want, *, what):
 
 
 def test_structure_and_parameter_count(learner):
-    """model.model is Linear, ReLU, ..., Linear (no ReLU after the last), with exactly Linear's parameters, hidden_sizes=[] too."""
+    """model.model is Linear, ReLU, ..., Linear (no ReLU after the last), with exactly Linear's parameters,
+    hidden_sizes=[] too, and again when a second model is built from the same list (which stays as it was)."""
     for i, hidden, o in CONFIGS:
         got = learner.probe("describe", i, hidden, o)
         layers = ["Linear", "ReLU"] * len(hidden) + ["Linear"]
         if got.get("layers") != layers:
             raise CheckFailure(f"MultiLayerNN({i}, {hidden}, {o}).model should be {layers}")
+        if got.get("layers_again") != layers or got.get("hidden_after") != list(hidden):
+            raise CheckFailure(f"a second MultiLayerNN({i}, {hidden}, {o}) built from the same hidden_sizes list "
+                               f"should be {layers} too, and the list should stay {list(hidden)}: build the layers "
+                               "without changing the caller's list (no append/insert on it)")
         want = param_shapes(i, hidden, o)
         expect_params(got.get("params"), want, what=f"MultiLayerNN({i}, {hidden}, {o})")
         for k, shape in want.items():

@@ -50,3 +50,23 @@ def run(mod, tensors, kind="exact"):
             result["written"] = {"out": [o.detach().clone() for o in entries],
                                  "inputs": [t.detach().clone() for t in tensors]}
     return result
+
+
+def run_twice(mod, first, second):
+    """ring_all_reduce on `first`, then on `second` (the same number of ranks, length and dtype), through an exact
+    link; returns the first call's results as they are after the second call, and the second call's results (the
+    caller keeps the first results: a later call must not write into them)."""
+
+    def send(src, dst, chunk):
+        return link(chunk, "exact")
+
+    def copies(out):
+        entries = list(out) if isinstance(out, (list, tuple)) else out
+        if not isinstance(entries, list):
+            return entries
+        return [o.detach().clone() if isinstance(o, torch.Tensor) else o for o in entries]
+
+    held = mod.ring_all_reduce(first, send)
+    held = list(held) if isinstance(held, (list, tuple)) else held
+    again = mod.ring_all_reduce(second, send)
+    return {"first": copies(held), "second": copies(again)}

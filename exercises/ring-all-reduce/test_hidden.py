@@ -104,7 +104,8 @@ def check_own_memory(got, tensors, world, what):
 def test_sums(learner, device, rng):
     """Every rank gets the elementwise sum (shape (n,), the inputs' dtype) for 2 to 6 ranks and lengths that do not
     divide evenly, in float64, float32 and int64; the inputs are left unchanged also when send returns the very tensor
-    that was sent (so code that adds into a received tensor in place writes into the sender's chunk)."""
+    that was sent (so code that adds into a received tensor in place writes into the sender's chunk); and the results
+    of one call keep their values after a second call of the same size (each result is a new tensor)."""
     for world, n in ((2, 7), (4, 37), (5, 23), (6, 60)):
         case(learner, rng, device, world, n)
     case(learner, rng, device, 3, 10, torch.float32)
@@ -112,6 +113,20 @@ def test_sums(learner, device, rng):
     for world, n in ((2, 5), (3, 10), (5, 23)):
         case(learner, rng, device, world, n, kind="same")
     case(learner, rng, device, 4, 9, torch.int64, kind="same")
+    # two calls of the same size: the results of the first are the caller's, and still hold their sums after the
+    # second call (buffers kept from one call to the next and written again are caught)
+    first, second = tensors_for(rng, device, 3, 10), tensors_for(rng, device, 3, 10)
+    got = learner.probe("run_twice", first, second)
+    for name, ts in (("first", first), ("second", second)):
+        out = got.get(name) if isinstance(got, dict) else None
+        if not isinstance(out, list) or len(out) != 3 or not all(isinstance(o, torch.Tensor) for o in out):
+            raise CheckFailure("ring_all_reduce must return a list with one tensor per rank (two calls in a row, 3 "
+                               "ranks of 10 elements)")
+        for r, (o, w) in enumerate(zip(out, simulate(ts)[1])):
+            expect_close(o, w, rtol=1e-12, atol=1e-12,
+                         what=f"rank {r}'s result of the {name} of two calls in a row (3 ranks of 10 elements, "
+                              "float64), read after the second call: each call returns new tensors, never buffers "
+                              "kept from an earlier call and written again")
 
 
 def test_edge_sizes(learner, device, rng):
