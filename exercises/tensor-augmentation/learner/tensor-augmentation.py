@@ -21,8 +21,9 @@
 #   generator of its own seeded once in `__init__`, so that the same seed and access order give the same images, and
 #   two datasets alive at once do not disturb each other.
 #
-# None of these modifies its inputs. Outputs are compared exactly with a reference that draws the same numbers. The
-# sample answer's transforms never run here: torchvision is not even imported.
+# None of these modifies its inputs. Outputs are compared with a reference that draws the same numbers: crops, flips
+# and dataset items exactly, `to_tensor` and `normalize` to the rounding of their dtype. The sample answer's transforms never
+# run here: torchvision is not even imported.
 #
 # 只用张量运算编写以下内容（torchvision 没有安装）：
 #
@@ -32,7 +33,7 @@
 # * `random_hflip(img, p, generator)`：对形状为 `(..., H, W)` 的 `img`，（总是）抽取 `torch.rand(1, generator=generator)`，若它严格小于 p 则翻转最后一个轴（等于 p 的数不翻转）。
 # * `AugmentedDataset(images, labels, size, padding, p=0.5, seed=0)`：一个基于 `(N, C, H, W)` 图像的 `torch.utils.data.Dataset`，其第 `i` 项是元组 `(random_hflip(random_crop(images[i], ...)), labels[i])`，所有随机数都从它自己的一个生成器中抽取，该生成器在 `__init__` 中只设一次种子，这样相同的种子和访问顺序会得到相同的图像，而且同时存在的两个数据集互不干扰。
 #
-# 这些函数都不修改它们的输入。输出会与一个抽取相同随机数的参考实现做精确比较。示例答案的 transforms 在这里根本不会运行：torchvision 甚至都没有被导入。
+# 这些函数都不修改它们的输入。输出会与一个抽取相同随机数的参考实现比较：裁剪、翻转和数据集条目做精确比较，`to_tensor` 和 `normalize` 的结果允许其 dtype 的舍入误差。示例答案的 transforms 在这里根本不会运行：torchvision 甚至都没有被导入。
 #
 # Check your work: `prep check tensor-augmentation`. Stuck? `prep hint tensor-augmentation`.
 #
