@@ -70,9 +70,17 @@ def print_first(x):
     return x.cos() + 1
 
 
+def rank_dependent(x):
+    y = x * 2
+    if x.dim() > 1:  # a shape, not a value: Dynamo follows it; the print (a break) only runs for a matrix
+        print("matrix", y.shape)
+    return y + 1
+
+
 FUNCTIONS = {"no_break": no_break, "print_break": print_break, "branch_break": branch_break,
              "item_and_print": item_and_print, "two_args": two_args, "three_args": three_args, "two_prints": two_prints,
-             "explicit_break": explicit_break, "print_at_end": print_at_end, "print_first": print_first}
+             "explicit_break": explicit_break, "print_at_end": print_at_end, "print_first": print_first,
+             "rank_dependent": rank_dependent}
 # torch._dynamo.explain(fn)(*args).graph_break_count on torch 2.13, from a clean cache, for the public graders (the
 # reference solution's answer; selftest grades it, so a torch that counts otherwise fails loudly). The hidden graders
 # ask explain itself, in the judge (reference_explained).

@@ -22,6 +22,7 @@ WHAT = {
     "explicit_break": "a function calling torch._dynamo.graph_break()",
     "print_at_end": "a function with a print() followed by nothing to compute (explain counts graph_count - 1)",
     "print_first": "a function with a print() before anything is computed (explain counts graph_count - 1)",
+    "rank_dependent": "a function whose print() only runs for inputs of 2 or more dimensions, called with a vector",
 }
 
 
@@ -38,6 +39,21 @@ def nan_sum_input(device):
     overflow to inf and -inf): NaN > 0 is False, so debug_step takes the cos branch (a `<= 0` test would take sin).
     Where a sum does not give NaN, it is a plain case."""
     return torch.tensor([1.5e38, -1.5e38] * 32, device=device)
+
+
+def rounding_sum_input64(device):
+    """A float64 x whose y = x * 2 + 1 sums to a positive value in float64 (about 6.8) while the sum of y rounded to
+    float32 is not > 0 (the small values absorbed by +-2e8): debug_step's test, in float64, takes sin; a test on a
+    float32 copy of y (its sum or mean) takes cos. Of a few orders of the same values, the first where the two tests
+    disagree on this device is used (a plain case where none does)."""
+    big, small = 1e8, [0.3, 0.2, 0.4]
+    orders = [[*small, big, -big], [big, *small, -big], [big, -big, *small], [*small, big, -big] * 8]
+    for values in orders:
+        x = torch.tensor(values, dtype=torch.float64, device=device)
+        y = x * 2 + 1
+        if bool(y.sum() > 0) != bool(y.float().sum() > 0):
+            return x
+    return torch.tensor(orders[0], dtype=torch.float64, device=device)
 
 
 def rounding_sum_input(device):
@@ -110,7 +126,8 @@ def expect_inputs_unchanged(after, sent, what):
 def test_counts_every_function(learner, device, rng):
     """count_graph_breaks matches torch._dynamo.explain's graph_break_count (run here, in the judge) for functions with
     0, 1 and 2 breaks, one, two or three args, and a print() with nothing to compute after it or before it (Dynamo records a
-    break reason there, but explain counts graph_count - 1)."""
+    break reason there, but explain counts graph_count - 1); the same function counted again with other arguments
+    (a print that only runs for a matrix) gets the count of that call."""
     n = int(torch.randint(2, 6, (1,), generator=rng))
     x = torch.randn(n, generator=rng).to(device)
     for name in P.FUNCTIONS:
@@ -120,6 +137,16 @@ def test_counts_every_function(learner, device, rng):
         if got != P.reference_explained(name, x):
             raise CheckFailure(f"count_graph_breaks is wrong for {WHAT[name]}: return what torch._dynamo.explain "
                                "counts as graph_break_count")
+    # the same function object again, now with a matrix (after the vector above): the count belongs to fn(*args), not
+    # to fn alone, so nothing may be remembered from the earlier call
+    m = torch.randn(2, n, generator=rng).to(device)
+    got = learner.probe("count", "rank_dependent", m)
+    if type(got) is not int:
+        raise CheckFailure("count_graph_breaks must return a Python int")
+    if got != P.reference_explained("rank_dependent", m):
+        raise CheckFailure("count_graph_breaks is wrong for a function whose print() only runs for inputs of 2 or more "
+                           "dimensions, called with a matrix after it was counted with a vector: count the breaks of "
+                           "this call, fn(*args), every time (nothing remembered per function from an earlier call)")
 
 
 def test_friendly_values_fullgraph(learner, device, rng):
@@ -127,7 +154,8 @@ def test_friendly_values_fullgraph(learner, device, rng):
     torch._dynamo.error_on_graph_break(True)), and equals debug_step on both branches, the tie, in float32 and float64,
     for 1-D, 2-D and 0-d inputs, for a finite float32 x whose y.sum() is NaN (debug_step: NaN > 0 is False), a float32
     x whose float32 sum rounds to 0 while its exact sum is positive (the test is on y.sum() in x's dtype), a float64 x
-    whose y sums to a tiny positive value (no float32 on the way), x holding inf or NaN (NaN everywhere, as
+    whose y sums to a tiny positive value (no float32 on the way), a float64 x whose y sum a float32 copy of y loses,
+    x holding inf or NaN (NaN everywhere, as
     debug_step), non-contiguous x; and the caller's x is left unchanged."""
     cases = [(signed_inputs(rng, device, (2, 3)), "shape (2, 3)"),
              (signed_inputs(rng, device, (5,), torch.float64), "shape (5,), float64"),
@@ -139,6 +167,8 @@ def test_friendly_values_fullgraph(learner, device, rng):
               "take the test on y.sum() in x's own dtype, as debug_step does"),
              ([tiny_sum_input(rng, device)], "a float64 x whose y sums to a tiny positive value: compute in x's dtype "
               "(float64), not in float32"),
+             ([rounding_sum_input64(device)], "a float64 x whose y sums to a positive value that a float32 copy of y "
+              "loses: take the test on y.sum() in x's own dtype (float64), not on a float32 copy"),
              (non_finite_inputs(rng, device), "x holding an inf, a -inf or a NaN"),
              (strided_inputs(rng, device), "non-contiguous x (a transposed view, a strided slice)")]
     for inputs, what in cases:
@@ -181,6 +211,8 @@ def test_friendly_eager_values(learner, device, rng):
               "take the test on y.sum() in x's own dtype, as debug_step does"),
              ([tiny_sum_input(rng, device)], "a float64 x whose y sums to a tiny positive value: compute in x's dtype "
               "(float64), not in float32"),
+             ([rounding_sum_input64(device)], "a float64 x whose y sums to a positive value that a float32 copy of y "
+              "loses: take the test on y.sum() in x's own dtype (float64), not on a float32 copy"),
              (non_finite_inputs(rng, device), "x holding an inf, a -inf or a NaN"),
              (strided_inputs(rng, device), "non-contiguous x (a transposed view, a strided slice)"),
              (signed_inputs(rng, device, (3, 2)), "x on both branches")]

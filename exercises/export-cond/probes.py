@@ -141,11 +141,11 @@ def save_two(mod, seeds, example):
 
 
 def load_two(mod, inputs):
-    """Move the two files to new names, load_exported each (the second first), run the loaded programs."""
-    moved = []
-    for path in STATE["paths"]:
-        target = path.replace("model_", "moved_")
-        os.replace(path, target)
-        moved.append(target)
+    """Move the first file to a new name and the second file to the name the first had (a path saved to earlier now
+    holds the other program), load_exported each (the second first), run the loaded programs."""
+    first, second = STATE["paths"]
+    moved = [first.replace("model_", "moved_"), first]
+    os.replace(first, moved[0])
+    os.replace(second, moved[1])
     loaded = {i: mod.load_exported(moved[i]) for i in (1, 0)}
     return [_report(loaded[i], inputs) for i in (0, 1)]

@@ -15,7 +15,21 @@ TUNED = {"adam": {"weight_decay": 0.02, "betas": (0.8, 0.95), "eps": 1e-6},
          "sgd": {"weight_decay": 0.02, "momentum": 0.5, "dampening": 0.1}}
 
 
-def _scenario(seed, optimizer, nested, tuned=False, decayed=False, tricky=False, damped=False, bare=False):
+class Scaled(nn.Module):
+    """A layer with a parameter of its own next to a child module: both are its parameters (the own one first in
+    parameters()), so registering only layer.parameters(recurse=False) (or only the children's) misses some."""
+
+    def __init__(self):
+        super().__init__()
+        self.scale = nn.Parameter(torch.linspace(0.5, 1.5, 2, dtype=torch.float64))
+        self.inner = nn.Linear(8, 2).double()
+
+    def forward(self, x):
+        return self.inner(x) * self.scale
+
+
+def _scenario(seed, optimizer, nested, tuned=False, decayed=False, tricky=False, damped=False, bare=False,
+              mixed=False):
     gen = torch.Generator().manual_seed(seed)
     with torch.random.fork_rng():
         torch.manual_seed(seed)
@@ -24,6 +38,8 @@ def _scenario(seed, optimizer, nested, tuned=False, decayed=False, tricky=False,
             tied_a, tied_b = nn.Linear(3, 3).double(), nn.Linear(3, 3).double()
             tied_b.weight = tied_a.weight
             first = nn.Sequential(nn.Linear(8, 3).double(), nn.Tanh(), tied_a, nn.Tanh(), tied_b)
+        elif mixed:
+            first = Scaled()
         elif nested:
             first = nn.Sequential(nn.Linear(8, 3), nn.Tanh(), nn.Linear(3, 2)).double()
         else:
@@ -64,7 +80,7 @@ def _state(opt, params):
 
 
 def drive(grow, seed, lr, optimizer="adam", nested=False, twice=False, scheduled_lr=None, tuned=False,
-          second_lr="same", decayed=False, tricky=False, damped=False, bare=False, cleared=False):
+          second_lr="same", decayed=False, tricky=False, damped=False, bare=False, cleared=False, mixed=False):
     """Two steps, (optionally change group 0's lr, as a scheduler would), grow, two steps, (grow a second layer, with
     lr again or with second_lr, None meaning grow without lr, and take one more step), then record: what grow
     returned, the groups' hyper-parameters, the optimizer's defaults, the state of the old parameters right after the
@@ -75,8 +91,9 @@ def drive(grow, seed, lr, optimizer="adam", nested=False, twice=False, scheduled
     and grow is called between a backward and its step; with damped, SGD is built with a dampening of its own (its
     momentum buffers start from the first gradient, undamped); with bare, the second layer has no parameters
     (nn.Tanh(): its group is empty, as add_param_group makes it); with cleared, grow runs right after
-    opt.zero_grad(), when every .grad is None (the optimizer's state for the old parameters is there all the same)."""
-    model, opt, first, second, data = _scenario(seed, optimizer, nested, tuned, decayed, tricky, damped, bare)
+    opt.zero_grad(), when every .grad is None (the optimizer's state for the old parameters is there all the same);
+    with mixed, the layer has a parameter of its own next to a child Linear (Scaled)."""
+    model, opt, first, second, data = _scenario(seed, optimizer, nested, tuned, decayed, tricky, damped, bare, mixed)
     scheduler = torch.optim.lr_scheduler.LambdaLR(opt, lambda epoch: 0.5 ** epoch) if tricky else None
     for x, y in data[:2]:
         _step(model, opt, x, y)
@@ -110,7 +127,7 @@ def drive(grow, seed, lr, optimizer="adam", nested=False, twice=False, scheduled
 
 
 def run(mod, seed, lr, optimizer="adam", nested=False, twice=False, scheduled_lr=None, tuned=False, second_lr="same",
-        decayed=False, tricky=False, damped=False, bare=False, cleared=False):
+        decayed=False, tricky=False, damped=False, bare=False, cleared=False, mixed=False):
     """The harness with the learner's grow."""
     return drive(mod.grow, seed, lr, optimizer, nested, twice, scheduled_lr, tuned, second_lr, decayed, tricky,
-                 damped, bare, cleared)
+                 damped, bare, cleared, mixed)

@@ -65,7 +65,8 @@ def test_trajectory_and_state(learner, rng):
     add_param_group: Adam and SGD with momentum, a nested layer (all its parameters), grow right after zero_grad()
     (no .grad anywhere), two grows in a row; SGD built
     with a dampening (the new layer's momentum buffers are torch's to start: none before its first step), then a
-    second grow with a layer without parameters (nn.Tanh(): one new, empty group, as add_param_group gives)."""
+    second grow with a layer without parameters (nn.Tanh(): one new, empty group, as add_param_group gives); a layer
+    with a parameter of its own next to a child module (both must be registered)."""
     compare(learner, seed_of(rng), None, "Adam, grow(model, opt, nn.Linear(8, 2))")
     compare(learner, seed_of(rng), None, "SGD with momentum, a nested layer, grow called right after opt.zero_grad() "
             "(every .grad None: the old parameters' state must stay all the same)", optimizer="sgd", nested=True,
@@ -76,6 +77,9 @@ def test_trajectory_and_state(learner, rng):
             nested=True, twice=True)
     compare(learner, seed_of(rng), None, "SGD with momentum and dampening, a nested layer, then a second grow with a "
             "layer without parameters (nn.Tanh())", optimizer="sgd", nested=True, twice=True, damped=True, bare=True)
+    compare(learner, seed_of(rng), None, "Adam, a layer with a parameter of its own next to a child Linear: register "
+            "all its parameters, its own and those of its nested submodules (layer.parameters(), which recurses)",
+            mixed=True)
 
 
 def _same_setting(got, want):
