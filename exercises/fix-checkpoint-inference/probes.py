@@ -168,8 +168,9 @@ def inference(mod, seed, device="cpu"):
 
 
 def resume(mod, seed, epoch, lr_after, device="cpu", loop_sets_mode=True):
-    """Three steps, a learning-rate change, save_checkpoint; a decoy checkpoint saved to another file afterwards;
-    resume from the first file into a fresh model (in training mode, as built) and optimizer; three more steps with
+    """Three steps, a learning-rate change, save_checkpoint; a decoy checkpoint saved to another file afterwards; the
+    saved model and optimizer then train three more steps (the checkpoint must not follow them); resume from the first
+    file into a fresh model (in training mode, as built) and optimizer; three more steps with
     the dropout stream where the uninterrupted run has it, by a loop that calls model.train() (or, with
     loop_sets_mode=False, one that trains the model in the mode resume left it in)."""
     batches = data(seed, [8] * 6, device)
@@ -183,6 +184,9 @@ def resume(mod, seed, epoch, lr_after, device="cpu", loop_sets_mode=True):
     mod.save_checkpoint(model, opt, epoch, path)
     decoy, decoy_opt = trained(seed + 50, device)
     mod.save_checkpoint(decoy, decoy_opt, epoch + 7, os.path.join(folder, "other.pt"))
+    # the saved run goes on after its checkpoint (the file must hold the state at save time, not follow the objects)
+    torch.set_rng_state(rng_state)
+    train(model, opt, batches[3:])
     model2, opt2 = fresh(seed + 100, device)
     got_epoch = mod.resume(model2, opt2, path)
     torch.set_rng_state(rng_state)

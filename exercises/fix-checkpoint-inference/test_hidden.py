@@ -40,7 +40,8 @@ def test_inference_outputs(learner, device, rng):
 def test_resume_is_exact(learner, device, rng):
     """Saving after 3 Adam steps (and a learning-rate change) and resuming into a fresh model and optimizer gives the
     losses and weights of the uninterrupted run, and the saved epoch (0 included), also when the loop that continues
-    does not call model.train() again (resume must leave the model training, not switched to eval mode)."""
+    does not call model.train() again (resume must leave the model training, not switched to eval mode), and when
+    the saved model and optimizer went on training after the checkpoint was written."""
     for seed, epoch, lr, sets_mode in ((seed_of(rng), int(torch.randint(1, 100, (1,), generator=rng)), 0.003, True),
                                        (seed_of(rng), 0, 0.02, True), (seed_of(rng), 5, 0.01, False)):
         got = learner.probe("resume", seed, epoch, lr, str(device), sets_mode)
@@ -55,7 +56,9 @@ def test_resume_is_exact(learner, device, rng):
                                    "when the loop does not call model.train() itself: resume must leave the model in "
                                    "training mode (Dropout and BatchNorm training), not switch it to eval mode")
             raise CheckFailure("training resumed from the checkpoint does not continue like the uninterrupted run: "
-                               "restore the whole optimizer state (moments, step counts, learning rate) from the file")
+                               "restore the whole optimizer state (moments, step counts, learning rate) from the file, "
+                               "as it was when it was saved (the saved model and optimizer went on training after "
+                               "save_checkpoint: read the file, not objects kept in memory that still follow them)")
         where = "" if sets_mode else " (by a loop that does not call model.train(): resume must not switch to eval)"
         expect_state(got["state"], want["state"], "the resumed model after 3 more steps" + where)
 

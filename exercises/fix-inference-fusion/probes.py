@@ -51,6 +51,21 @@ def _linear_facts(f, x):
             "out": out}
 
 
+def _backward_grads(f, x):
+    """Back-propagate sum(f(x)) through the returned module, as the first step of training it does: each of its
+    parameters' .grad afterwards (None where it got none), or the error raised."""
+    if not isinstance(f, nn.Module):
+        return None
+    try:
+        with torch.enable_grad():
+            for p in f.parameters():
+                p.grad = None
+            f(x).sum().backward()
+    except RuntimeError as e:
+        return f"RuntimeError: {e}"[:300]
+    return [None if p.grad is None else p.grad.detach().clone() for p in f.parameters()]
+
+
 def _written_into(f, given):
     """Write into every parameter of the returned module f, then read the given layers: the judge sees whether f
     shares a tensor with them (the returned module is the caller's to train)."""
@@ -72,6 +87,7 @@ def fused(mod, seed, bias1, bias2, x, dtype="float64", sizes=(5, 7, 3)):
     f = mod.fuse_linears(fc1, fc2)
     facts = _detach(_linear_facts(f, x))
     facts["given_after"] = [_params(fc1), _params(fc2)]
+    facts["grads"] = _backward_grads(f, x)
     facts["given_after_write"] = _written_into(f, (fc1, fc2))
     return facts
 
@@ -87,6 +103,7 @@ def folded(mod, seed, spec, x):
                               "padding_mode")}
     facts = _detach(facts)
     facts["given_after"] = [_params(conv), _params(bn)]
+    facts["grads"] = _backward_grads(f, x)
     facts["given_after_write"] = _written_into(f, (conv, bn))
     return facts
 

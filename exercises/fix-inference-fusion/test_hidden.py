@@ -144,8 +144,9 @@ def test_fold_conv_bn(learner, device, rng):
 def test_given_layers_unchanged(learner, device, rng):
     """fuse_linears and fold_conv_bn leave the layers they are given as they were (they build new modules), also
     when the layers are square, so that a given layer's weight has the fused weight's shape; and the module they return
-    shares no tensor with them: writing into its parameters leaves the given layers as they were (with and without
-    fc1's bias, where the fused bias equals fc2's)."""
+    is trainable (its weight and bias are parameters that get gradients) and shares no tensor with them: writing into
+    its parameters leaves the given layers as they were (with and without fc1's bias, where the fused bias equals
+    fc2's)."""
     for sizes in (None, draw_sizes(rng, square=True)):
         got, want = check_fused(learner, rng, device, True, True, "float64", (3,), sizes)
         for name, g, w in zip(("fc1", "fc2"), got["given_after"], want["given"]):
@@ -164,7 +165,22 @@ def test_given_layers_unchanged(learner, device, rng):
 
 
 def shares_nothing(got, want, names, fn):
-    """After the probe wrote into every parameter of the returned module, the given layers are still as they were."""
+    """The returned module can be trained (a backward through it gives its weight, and its bias if it has one, a
+    gradient: parameters that require grad, as a new Linear's or Conv2d's do), and after the probe wrote into every
+    parameter of the returned module, the given layers are still as they were."""
+    grads = got.get("grads")
+    if isinstance(grads, str):
+        raise CheckFailure(f"the module {fn} returns must be trainable, as a new {'Linear' if 'fc1' in names else 'Conv2d'} "
+                           f"is: a backward of the sum of its output raised {grads}")
+    if isinstance(grads, list):
+        count = 1 + (got.get("bias") is not None)
+        if len(grads) != count or any(not isinstance(g, torch.Tensor) for g in grads):
+            raise CheckFailure(f"the module {fn} returns must be trainable, as a new layer is (training it later is "
+                               f"what the given layers must be safe from): its weight{' and bias' if count == 2 else ''} "
+                               f"must be parameters that require grad and receive a gradient from a backward of its "
+                               f"output; here {sum(isinstance(g, torch.Tensor) for g in grads)} of {len(grads)} "
+                               f"parameter(s) got one. Leave requires_grad as nn.Parameter sets it (fill the new "
+                               "layer's own parameters with copy_ under torch.no_grad())")
     after = got.get("given_after_write")
     if isinstance(after, str):
         raise CheckFailure(f"the module {fn} returns must have parameters of its own that training can update: "

@@ -20,6 +20,8 @@ FUNCTIONS = {
     "empty_output": lambda x: x.reshape(-1)[:0] * 2,  # an output with no elements
     "empty_rows": lambda x: x.reshape(-1, 1)[:, :0] * 2,  # no elements, shape (x.numel(), 0): not (0,)
     "constant_grid": lambda x: torch.ones(2, 2, dtype=x.dtype, device=x.device),  # a 2-D constant output
+    # a non-contiguous output (a transposed view): y.view(-1) raises on it, y.reshape(-1) does not
+    "transposed_square": lambda x: (x.reshape(2, -1) ** 2).t(),
 }
 
 
@@ -48,6 +50,17 @@ def square_grad_twice(mod, x, preset_grad=None, non_leaf=False):
     first = first.detach().clone() if isinstance(first, torch.Tensor) else first
     second = mod.square_grad(x)
     return {"first": first, "second": second, "after": _state(x)}
+
+
+def square_grad_changed(mod, x, delta):
+    """Call square_grad on x, change x's values in place by adding delta (as a training step does to a parameter),
+    and call it again on the same tensor object: report both results and x's values after the change."""
+    first = mod.square_grad(x)
+    first = first.detach().clone() if isinstance(first, torch.Tensor) else first
+    with torch.no_grad():
+        x.add_(delta)
+    second = mod.square_grad(x)
+    return {"first": first, "second": second, "x_after": x.detach().clone()}
 
 
 def vjp(mod, name, x, v, A=None, preset_grad=None):

@@ -60,7 +60,8 @@ def test_square_grad_shapes(learner, device, rng):
 
 def test_square_grad_does_not_accumulate(learner, device, rng):
     """Calling square_grad twice on the same x gives 2x both times and leaves x as it was: values, requires_grad and
-    .grad (None, or a gradient the caller had left there), for a leaf and for an intermediate of the caller's graph."""
+    .grad (None, or a gradient the caller had left there), for a leaf and for an intermediate of the caller's graph;
+    after the caller changes x in place, the next call gives 2x at the new values."""
     cases = ((dict(), "a leaf x"), (dict(preset_grad=torch.full((4,), 7.0, dtype=torch.float64, device=device)),
                                     "a leaf x whose .grad is already set"),
              (dict(non_leaf=True), "an x computed from the caller's own leaf"), (dict(), "an x without requires_grad"))
@@ -71,6 +72,21 @@ def test_square_grad_does_not_accumulate(learner, device, rng):
         expect_close(got["second"], 2 * x.detach(), **TOL, what=f"the second call of square_grad on {label} "
                      "(.grad accumulates across backward calls)")
         left_alone(got, f"square_grad (on {label})", x, kw.get("preset_grad"))
+    # the same tensor object with new values (a parameter after a step): a result cached by id(x), data_ptr or the
+    # tensor object gives the old gradient back
+    for requires_grad in (True, False):
+        x = rand(rng, 4, device=device, requires_grad=requires_grad)
+        delta = rand(rng, 4, device=device) + 0.5
+        got = learner.probe("square_grad_changed", x, delta)
+        if not isinstance(got, dict):
+            raise CheckFailure("square_grad could not be run twice around an in-place change of x",
+                               f"received {summarize(got)}")
+        changed = x.detach() + delta
+        expect_close(got["first"], 2 * x.detach(), **TOL, what="square_grad(x) before x is changed in place")
+        expect_close(got["second"], 2 * changed, **TOL,
+                     what=f"square_grad(x) on the same tensor object after its values changed in place (x += delta, "
+                     f"requires_grad={requires_grad}): the gradient at the new values, 2 * x; compute it at every call "
+                     "and cache nothing keyed by the tensor object, id(x) or its storage")
 
 
 def test_vjp_matches_autograd(learner, device, rng):
@@ -116,11 +132,12 @@ def test_vjp_leaves_x_alone(learner, device, rng):
 
 
 def test_jacobian_matches_autograd(learner, device, rng):
-    """jacobian equals torch.autograd.functional.jacobian, shape f(x).shape + x.shape included (scalar outputs and a
-    0-d x too)."""
+    """jacobian equals torch.autograd.functional.jacobian, shape f(x).shape + x.shape included (scalar outputs, a
+    0-d x and a non-contiguous output, a transposed view that y.view(-1) cannot flatten, too)."""
     A = rand(rng, 3, 4, device=device)
     for name, shape in (("softmax", (4,)), ("outer", (3,)), ("square", (2, 3)), ("cumprod", (4,)),
-                        ("sum_sin", (2, 2)), ("matvec", (4,)), ("head_squared", (4,)), ("scale_0d", ())):
+                        ("sum_sin", (2, 2)), ("matvec", (4,)), ("head_squared", (4,)), ("scale_0d", ()),
+                        ("transposed_square", (2, 3))):
         x = rand(rng, *shape, device=device)
         want = torch_jacobian(probes.function(name, A), x)
         got = probe(learner, "jacobian", name, x, A=A)

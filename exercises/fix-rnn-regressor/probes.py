@@ -31,6 +31,16 @@ def forward_on_meta(mod, args, shape, dtype):
     return {"type": "Tensor", "device": out.device.type, "shape": list(out.shape), "dtype": out.dtype}
 
 
+def forward_then_converted(mod, args, x, dtype):
+    """One model, two calls: on x (the model in x's dtype), then after model.to(dtype) on x.to(dtype), the same batch
+    size: both outputs. An h0 kept from the first call (a cache keyed by the batch size) shows on the second."""
+    model = build(mod, args, None, x)
+    first = model(x)
+    first = first.detach().clone() if isinstance(first, torch.Tensor) else first
+    model.to(dtype)
+    return [first, model(x.to(dtype))]
+
+
 def rnn_outputs(mod, args, weights, x):
     """What the learner's model.rnn itself gives for x (the per-step outputs), with the given weights."""
     return build(mod, args, weights, x).rnn(x)[0]

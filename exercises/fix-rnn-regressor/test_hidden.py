@@ -85,7 +85,8 @@ def test_samples_do_not_mix(learner, device, rng):
 
 def test_follows_the_input_dtype(learner, device, rng):
     """float64 input gives float64 output, float32 float32 and bfloat16 bfloat16: the initial hidden state follows
-    x's dtype and device (also on torch's meta device, so that an h0 made on the CPU is caught without a GPU)."""
+    x's dtype and device at every call (one model converted to float64 after a float32 call too; also on torch's meta
+    device, so that an h0 made on the CPU is caught without a GPU)."""
     x = torch.randn(3, 4, 2, generator=rng, dtype=torch.float64).to(device)
     expect_tensor(learner.probe("forward", [2, 5, 2], None, x), what="the output for float64 input", shape=(3, 1),
                   dtype=torch.float64, device=device)
@@ -105,6 +106,21 @@ def test_follows_the_input_dtype(learner, device, rng):
                            "torch.zeros(..., dtype=x.dtype, device=x.device)), whatever that dtype is, not a choice "
                            "between float32 and float64", e.summary()) from None
     expect_tensor(out, what=what, shape=(4, 1), dtype=torch.bfloat16, device=device)
+    # the same model called again after .to(float64), with a batch of the same size: h0 follows x at every call
+    x = torch.randn(3, 4, 2, generator=rng).to(device)
+    what = "the second output of one model, called on float32 input, then converted with .to(torch.float64) and " \
+           "called on the same input in float64 (a batch of the same size)"
+    try:
+        got = learner.probe("forward_then_converted", [2, 5, 1, 2], x, torch.float64)
+    except LearnerError as e:
+        raise CheckFailure(f"{what} could not be computed: make h0 from x at every call (x.new_zeros(...)); an h0 kept "
+                           "from an earlier call (cached by batch size, or stored on the model) keeps that call's "
+                           "dtype and device", e.summary()) from None
+    got = kit.expect_tensors(got, 2, what=what)
+    first = expect_tensor(got[0], what="the first output (float32)", shape=(3, 2), dtype=torch.float32, device=device)
+    second = expect_tensor(got[1], what=what, shape=(3, 2), dtype=torch.float64, device=device)
+    expect_close(second, first.double(), rtol=1e-4, atol=1e-5, what=what + " (the same weights, so the same values "
+                 "up to float32 rounding)")
     # any device, without a GPU (kit.on_meta): on torch's meta device an h0 made on the CPU is refused by nn.RNN, or
     # the output lands on the CPU
     what = "the model and input on another device (torch's 'meta' device, which stands for any non-CPU device)"

@@ -13,14 +13,16 @@ def _strided(g):
     return torch.stack([g, torch.zeros_like(g)], -1)[..., 0]
 
 
-def _params(grads, graph=False, noncontiguous=False, frozen=False):
+def _params(grads, graph=False, noncontiguous=False, frozen=False, plain=False):
     """Fresh parameters whose .grad holds the given gradients (None: no gradient). With graph, each .grad carries a
     graph, as after backward(create_graph=True): it is g * w for a leaf w of ones that requires grad. With
-    noncontiguous, each .grad is a non-contiguous tensor (see _strided)."""
+    noncontiguous, each .grad is a non-contiguous tensor (see _strided). With plain, each is a plain leaf tensor that
+    requires grad rather than an nn.Parameter (torch's clipping takes any tensor)."""
     params, weights = [], []
     for g in grads:
-        p = torch.nn.Parameter(torch.zeros(g.shape if g is not None else (2,), dtype=g.dtype if g is not None
-                                           else torch.float64, device=g.device if g is not None else "cpu"))
+        p = torch.zeros(g.shape if g is not None else (2,), dtype=g.dtype if g is not None else torch.float64,
+                        device=g.device if g is not None else "cpu")
+        p = p.requires_grad_(True) if plain else torch.nn.Parameter(p)
         if g is not None and graph:
             w = torch.ones_like(g, requires_grad=True)
             weights.append(w)
@@ -57,8 +59,8 @@ def _report(params, originals, returned, weights):
 
 
 def run_norm(fn, grads, max_norm, norm_type=2.0, as_generator=False, single=False, graph=False, noncontiguous=False,
-             order=None, frozen=False):
-    params, weights = _params(grads, graph, noncontiguous, frozen)
+             order=None, frozen=False, plain=False):
+    params, weights = _params(grads, graph, noncontiguous, frozen, plain)
     originals = [p.grad for p in params]
     listed = _listed(params, order)
     if single:
@@ -68,8 +70,9 @@ def run_norm(fn, grads, max_norm, norm_type=2.0, as_generator=False, single=Fals
     return _report(params, originals, total, weights)
 
 
-def run_value(fn, grads, clip_value, single=False, graph=False, noncontiguous=False, order=None, frozen=False):
-    params, weights = _params(grads, graph, noncontiguous, frozen)
+def run_value(fn, grads, clip_value, single=False, graph=False, noncontiguous=False, order=None, frozen=False,
+              plain=False):
+    params, weights = _params(grads, graph, noncontiguous, frozen, plain)
     originals = [p.grad for p in params]
     listed = _listed(params, order)
     out = fn(params[0] if single else (p for p in listed), clip_value)

@@ -124,6 +124,10 @@ def test_generator_and_single_tensor(learner, device, rng):
     scaled twice, and non-contiguous gradients (a transposed or strided .grad) are clipped like contiguous ones."""
     compare_norm(learner, "parameters given as a generator", grads(rng, device), 1.0, as_generator=True)
     compare_norm(learner, "a single tensor", grads(rng, device, shapes=((6,),)), 1.0, single=True)
+    for shape in ((6,), (3, 4)):
+        compare_norm(learner, f"a single plain tensor of shape {shape} that requires grad (not an nn.Parameter: "
+                     "recognise a single tensor with isinstance(parameters, torch.Tensor), or it is iterated over as "
+                     "if it were a list of tensors)", grads(rng, device, shapes=(shape,)), 1.0, single=True, plain=True)
     for norm_type in (2.0, 1.0):
         compare_norm(learner, f"a parameter listed twice, norm_type {norm_type} (torch neither de-duplicates nor "
                      "skips it: it counts twice in the total and is scaled twice)", grads(rng, device), 1.0,
@@ -149,6 +153,12 @@ def test_clip_value_matches_torch(learner, device, rng):
     got = learner.probe("value", [gs[1]], 1.0, single=True)
     want = probes.run_value(torch.nn.utils.clip_grad_value_, [gs[1]], 1.0, single=True)
     check_grads(got, want, "clip_grad_value on a single tensor", dict(rtol=0.0, atol=0.0))
+    for shape in ((6,), (3, 4)):
+        g = adversarial(rng, shape, scale=10.0).to(device)
+        got = learner.probe("value", [g], 1.0, single=True, plain=True)
+        want = probes.run_value(torch.nn.utils.clip_grad_value_, [g], 1.0, single=True, plain=True)
+        check_grads(got, want, f"clip_grad_value on a single plain tensor of shape {shape} that requires grad (not an "
+                    "nn.Parameter: recognise it with isinstance(parameters, torch.Tensor))", dict(rtol=0.0, atol=0.0))
     got = learner.probe("value", gs, 1.0, noncontiguous=True)
     want = probes.run_value(torch.nn.utils.clip_grad_value_, gs, 1.0, noncontiguous=True)
     check_grads(got, want, "clip_grad_value on non-contiguous gradients (clamp the .grad tensors in place whatever "

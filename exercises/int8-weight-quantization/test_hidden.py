@@ -99,12 +99,16 @@ def test_per_tensor(learner, device, rng):
 
 
 def test_per_channel(learner, device, rng):
-    """Per channel: a (rows,) scale, one per row, q exact, errors within each row's scale / 2, and a smaller error
-    than per tensor on rows of very different sizes."""
+    """Per channel: a (rows,) scale, one per row, q exact, errors within each row's scale / 2 (a square weight and a
+    single row included), and a smaller error than per tensor on rows of very different sizes."""
     w = weights(rng).to(device)
     deq_c = check_roundtrip(learner, w, True, "per channel")
     deq_t = check_roundtrip(learner, w, False, "per tensor")
     check_roundtrip(learner, weights(rng, 1, 9, dtype=torch.float64).to(device), True, "per channel, a single row")
+    # a square weight: a scale per column (amax over dim 0, or a (rows,) scale broadcast along the last dim) has the
+    # right shape here, and only the values tell it from one per row
+    check_roundtrip(learner, weights(rng, 8, 8, dtype=torch.float64).to(device), True,
+                    "per channel, a square 8 x 8 weight (one scale per row, w[i]: amax over dim 1, divided row by row)")
     if not float(((deq_c - w) ** 2).mean()) < float(((deq_t - w) ** 2).mean()):
         raise CheckFailure("per-channel quantization should be more accurate than per-tensor on rows of different sizes")
 

@@ -29,3 +29,18 @@ def construct(mod, n_groups, **kwargs):
     opt = torch.optim.SGD([{"params": [torch.nn.Parameter(torch.zeros(1))]} for _ in range(n_groups)], lr=0.1)
     mod.PlateauLR(opt, **kwargs)
     return "constructed"
+
+
+def run_pair(mod, lrs, kwargs, metrics_a, metrics_b):
+    """Two PlateauLR over two optimizers, stepped in turn (a, then b, each step): the groups' lrs of each after every
+    one of its steps. Two schedulers alive at once show state shared between instances."""
+    opts = [torch.optim.SGD([{"params": [torch.nn.Parameter(torch.zeros(1, dtype=torch.float64))], "lr": lr}
+                             for lr in lrs]) for _ in range(2)]
+    scheds = [mod.PlateauLR(o, **kwargs) for o in opts]
+    seen = [[], []]
+    for pair in zip(metrics_a, metrics_b):
+        for i in range(2):
+            opts[i].step()
+            scheds[i].step(pair[i])
+            seen[i].append([float(g["lr"]) for g in opts[i].param_groups])
+    return {"a": seen[0], "b": seen[1]}

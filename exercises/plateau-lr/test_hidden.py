@@ -74,8 +74,9 @@ NEGATIVE_MAX = [-1.0, -0.99995, -0.99992, -0.9999, -0.99989, -0.99988, -1.0, -0.
 
 def test_patience_counts_bad_epochs(learner, rng):
     """The lr is cut when bad epochs exceed patience (not reach it), counting from the best value so far; a NaN metric
-    is no improvement, so it is a bad epoch like any other (also during a cooldown, which it ticks down). (Every
-    graded run also reads get_last_lr() right after construction: the groups' initial lrs, as floats.)"""
+    is no improvement, so it is a bad epoch like any other (also during a cooldown, which it ticks down); two
+    schedulers stepped in turn keep separate counts. (Every graded run also reads get_last_lr() right after
+    construction: the groups' initial lrs, as floats.)"""
     inf, nan = float("inf"), float("nan")
     fixed(learner, [({"patience": 3, "factor": 0.5}, [1.0, 0.9] + [0.95] * 9, "fixed: a rise after the best"),
                     ({"patience": 0}, [2.0, 1.0, 1.5, 1.2, 1.1, 0.5], "fixed: drift above the best"),
@@ -87,6 +88,30 @@ def test_patience_counts_bad_epochs(learner, rng):
                     ({"mode": "max", "patience": 0, "cooldown": 2}, [1.0, nan, nan, nan, nan, 2.0],
                      "fixed: NaN metrics in mode max, with a cooldown")])
     battery(learner, rng, [{}, {"patience": 0}, {"patience": 3, "factor": 0.5}])
+    # two schedulers alive at once, stepped in turn: one improves at every step, the other is on a plateau (random
+    # changes far below the threshold), so a count of bad epochs (or best, or cooldown) shared between instances
+    # (a class attribute, a module-level dict) shows in either trajectory
+    steps = 12
+    falling = (1.0 - torch.cumsum(0.01 + 0.01 * torch.rand(steps, generator=rng, dtype=torch.float64), 0)).tolist()
+    flat = (0.5 + 1e-7 * torch.randn(steps, generator=rng, dtype=torch.float64)).tolist()
+    for kwargs in ({"patience": 2, "factor": 0.5}, {"patience": 1, "cooldown": 1}):
+        for first, second, what in ((falling, flat, "improving, then one on a plateau"),
+                                    (flat, falling, "on a plateau, then one improving")):
+            got = learner.probe("run_pair", LRS, kwargs, first, second)
+            if not isinstance(got, dict):
+                raise CheckFailure(f"two PlateauLR could not be driven side by side ({what})")
+            for key, metrics, label in (("a", first, "the first"), ("b", second, "the second")):
+                want = drive.lr_trajectory(lambda groups: torch.optim.SGD(groups),
+                                           lambda o: ReduceLROnPlateau(o, **kwargs), steps, LRS, metrics)[1:]
+                seq = got.get(key)
+                if not isinstance(seq, list) or len(seq) != steps:
+                    raise CheckFailure(f"two PlateauLR side by side ({what}): the lrs of {label} must be readable "
+                                       "after each of its steps")
+                for k, (g, w) in enumerate(zip(seq, want), start=1):
+                    kit.expect_same_values(g, w, what=f"{label} of two PlateauLR with {kwargs} stepped in turn "
+                                           f"({what}), its lrs after step {k} (each scheduler keeps its own best, "
+                                           "bad-epoch count and cooldown: instance attributes set in __init__, "
+                                           "nothing shared through the class or the module)", label="group")
 
 
 def test_thresholds(learner, rng):

@@ -32,6 +32,17 @@ def greedy(mod, args, weights, src, steps):
         return build(mod, args, weights).greedy(src, steps)
 
 
+def calls(mod, args, weights, todo):
+    """Several calls on one model, in order: todo is a list of (method name, positional arguments); return what each
+    returned. A model that caches what it computed for one source shows it on the next one."""
+    model = build(mod, args, weights)
+    out = []
+    with torch.no_grad():
+        for name, call_args in todo:
+            out.append(getattr(model, name)(*call_args))
+    return out
+
+
 def learn(mod, args, src, tgt, test_src, steps, lr, init_seed):
     """Train a fresh model with the given train() loop; return its greedy decoding of test_src."""
     torch.manual_seed(init_seed)

@@ -172,7 +172,8 @@ def test_uses_the_source_through_attention(learner, device, rng):
 def test_greedy_decoding(learner, device, rng):
     """greedy(src, steps) feeds back its own argmax from BOS: it equals the reference's tokens (int64), for any
     bos_idx, batch size and source length (1 included); int64 tokens also from an int32 source, and a (B, 0) tensor
-    for steps=0; the source is encoded once."""
+    for steps=0; the source is encoded once, at every call (a second source of the same shape on the same model gets
+    its own encoding)."""
     for B, steps, bos, S, src_dtype in ((5, 1, V - 1, 4, torch.int64), (5, 6, V - 1, 4, torch.int64),
                                         (1, 4, 0, 3, torch.int64), (3, 5, 2, 1, torch.int64),
                                         (4, 3, 1, 5, torch.int32), (2, 0, 1, 3, torch.int64)):
@@ -194,6 +195,32 @@ def test_greedy_decoding(learner, device, rng):
             raise CheckFailure(f"greedy decoding for {steps} step(s) (bos_idx {bos}, batch {B}, a {S}-token source) "
                                "differs from feeding back the argmax")
     encoded_once(learner, device, rng, "greedy")
+    # one model, two sources of the same shape, greedy then forward on each: nothing computed for the first source
+    # (its encoder outputs, its state) may be reused for the second
+    B, S, T, steps = 3, 4, 5, 5
+    for _ in range(50):
+        model, weights = reference(rng, device, 2)
+        src1, src2 = tokens(rng, device, B, S), tokens(rng, device, B, S)
+        tgt1, tgt2 = tokens(rng, device, B, T), tokens(rng, device, B, T)
+        with torch.no_grad():
+            want = [model.run(src1, steps=steps), model.run(src2, steps=steps), model.run(src1, tgt1),
+                    model.run(src2, tgt2)]
+        if not torch.equal(want[0], want[1]):
+            break
+    got = learner.probe("calls", [V, E, H, 2], weights, [("greedy", (src1, steps)), ("greedy", (src2, steps)),
+                                                         ("forward", (src1, tgt1)), ("forward", (src2, tgt2))])
+    got = expect_tensors(got, 4, what="greedy(src1), greedy(src2), forward(src1, tgt1), forward(src2, tgt2) on one model")
+    for k, label in enumerate(("greedy(src1)", "greedy(src2)")):
+        g = expect_tensor(got[k], what=f"{label}, the {'first' if k == 0 else 'second'} call on one model",
+                          shape=(B, steps), dtype=torch.int64, device=device)
+        if not torch.equal(g, want[k]):
+            raise CheckFailure(f"{label} on a model that has already decoded another source of the same shape differs "
+                               "from the reference: encode each source at every call (cache nothing keyed by the "
+                               "source's shape, id or the model)")
+    for k, label in ((2, "forward(src1, tgt1)"), (3, "forward(src2, tgt2)")):
+        expect_close(got[k], want[k], rtol=1e-9, atol=1e-9,
+                     what=f"{label} after greedy calls on the same model with other sources of the same shape (encode "
+                     "each source at every call: cache nothing keyed by its shape or id)")
 
 
 def test_learns_to_reverse(learner, device, rng):
