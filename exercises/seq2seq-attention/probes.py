@@ -22,6 +22,15 @@ def forward(mod, args, weights, src, tgt):
     return build(mod, args, weights)(src, tgt)
 
 
+def forward_grads(mod, args, weights, src, tgt, cotangent):
+    """The gradient of sum(forward(src, tgt) * cotangent) for every parameter of the learner's model, by name (a
+    parameter the backward does not reach: None)."""
+    model = build(mod, args, weights)
+    named = dict(model.named_parameters())
+    grads = torch.autograd.grad((model(src, tgt) * cotangent).sum(), list(named.values()), allow_unused=True)
+    return {name: None if g is None else g.detach() for name, g in zip(named, grads)}
+
+
 def decode_step(mod, args, weights, prev, h, ctx, enc):
     out = build(mod, args, weights).decode_step(prev, h, ctx, enc)
     return list(out) if isinstance(out, tuple) else out

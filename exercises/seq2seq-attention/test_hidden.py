@@ -73,7 +73,8 @@ def test_decode_step(learner, device, rng):
 def test_teacher_forced_logits_with_copied_weights(learner, device, rng):
     """With copied weights, forward(src, tgt) equals the reference decoder with attention, step by step, for batch
     sizes 1 to 5, source and target lengths that differ (1 included), any bos_idx, float64 and float32; the source
-    is encoded once (the encoder never runs again per decoder step)."""
+    is encoded once (the encoder never runs again per decoder step); and the logits' gradients for every parameter
+    are the reference's (nothing detached on the way)."""
     for B, S, T, bos in ((3, 5, 4, V - 1), (1, 3, 6, 0), (5, 1, 1, 3), (2, 6, 3, 2)):
         model, weights = reference(rng, device, bos)
         src, tgt = tokens(rng, device, B, S), tokens(rng, device, B, T)
@@ -88,6 +89,23 @@ def test_teacher_forced_logits_with_copied_weights(learner, device, rng):
     expect_close(learner.probe("forward", [V, E, H, 1], weights, src, tgt), want, rtol=1e-4, atol=1e-5,
                  what="the logits of a float32 model")
     encoded_once(learner, device, rng, "forward")
+    # the logits are the model's, gradients included: training moves every layer as the reference's logits would
+    # (a detached encoder output in the attention still gives the right values, and still learns something)
+    model, weights = reference(rng, device, 2)
+    src, tgt = tokens(rng, device, 3, 5), tokens(rng, device, 3, 4)
+    cotangent = torch.randn(3, 4, V, generator=rng, dtype=torch.float64).to(device)
+    names = [name for name, _ in model.named_parameters()]
+    want = torch.autograd.grad((model.run(src, tgt) * cotangent).sum(), list(model.parameters()))
+    got = learner.probe("forward_grads", [V, E, H, 2], weights, src, tgt, cotangent)
+    for name, w in zip(names, want):
+        g = got.get(name) if isinstance(got, dict) else None
+        if g is None:
+            raise CheckFailure(f"no gradient reaches {name} from the teacher-forced logits: every layer takes part in "
+                               "them (attention over the encoder outputs included), so training must reach it")
+        expect_close(g, w, rtol=1e-8, atol=1e-10,
+                     what=f"the gradient of the teacher-forced logits for {name} (the logits' values are right, so "
+                          "look for a .detach(), .data or no_grad on the way: the context is a weighted sum of the "
+                          "encoder outputs, and gradients flow through both the weights and the outputs)")
 
 
 def encoded_once(learner, device, rng, method):
