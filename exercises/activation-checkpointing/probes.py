@@ -47,6 +47,25 @@ def reference(seed, width, depth, batch, dropout, x_grad, device="cpu", expand=8
             "grads": [None if p.grad is None else p.grad.clone() for p in blocks.parameters()]}
 
 
+def swapped(seed, width, depth, dropout, device="cpu", swap_seed=0):
+    """The blocks of make(seed, ...) with the last block replaced by a new one built from swap_seed (same shapes, new
+    weights): the same nn.Sequential object, other contents."""
+    blocks = make(seed, width, depth, dropout, device)
+    blocks[depth - 1] = make(swap_seed, width, 1, dropout, device)[0]
+    return blocks
+
+
+def reference_swapped(seed, width, depth, batch, dropout, x_grad, device="cpu", swap_seed=0):
+    """The judge's side of run_swapped: blocks(x) and its gradients for the stack whose last block was replaced."""
+    blocks = swapped(seed, width, depth, dropout, device, swap_seed)
+    x = make_input(seed, batch, width, x_grad, device)
+    torch.manual_seed(seed + 2)  # the dropout masks
+    out = blocks(x)
+    out.pow(2).sum().backward()
+    return {"out": out.detach(), "x_grad": None if x.grad is None else x.grad.clone(),
+            "grads": [None if p.grad is None else p.grad.clone() for p in blocks.parameters()]}
+
+
 # ---------------------------------------------------------------- worker side: drive the learner's code
 
 
@@ -126,3 +145,18 @@ def run_grad(mod, seed, width, depth, batch, dropout, x_grad, device="cpu", expa
                 report["grads"][i] = None if g is None else g.detach().clone()
     STATE.clear()
     return report
+
+
+def run_swapped(mod, seed, width, depth, batch, dropout, x_grad, device="cpu", swap_seed=0):
+    """A caller that reuses its nn.Sequential: checkpointed_forward (and backward) on make(seed, ...), then the last
+    block replaced in place by a new block (blocks[-1] = ..., the same Sequential object), the gradients cleared, and
+    checkpointed_forward again on a new x: the second run's raw output and gradients."""
+    prepare(mod, seed, width, depth, batch, dropout, x_grad, device)
+    blocks = STATE["blocks"]
+    forward(mod)
+    backward(mod)
+    blocks[depth - 1] = make(swap_seed, width, 1, dropout, device)[0]
+    blocks.zero_grad(set_to_none=True)
+    STATE.update(blocks=blocks, x=make_input(seed, batch, width, x_grad, device), seed=seed)
+    forward(mod)
+    return backward(mod)

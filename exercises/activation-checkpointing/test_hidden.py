@@ -142,7 +142,14 @@ def test_gradients_with_dropout(learner, device, rng):
 
 
 def test_gradients_random_stacks(learner, device, rng):
-    """Random depths (1 to 4 blocks), widths and batch sizes (1 included), x requiring grad: output and gradients."""
+    """Random depths (1 to 4 blocks), widths and batch sizes (1 included), x requiring grad: output and gradients.
+    Then a caller that reuses its nn.Sequential after replacing its last block (the same object, other contents):
+    the second call follows the blocks as they are now."""
     seed, width, depth, batch = config(rng)
     check(learner, device, (seed, width, depth, batch, False, True), f"for {depth} block(s)")
     check(learner, device, (seed + 1, 3, 1, 1, False, True), "for a single block and a batch of 1")
+    args = (seed + 5, width, depth, batch, False, True, str(device))
+    compare(learner.probe("run_swapped", *args, swap_seed=seed + 6), P.reference_swapped(*args, swap_seed=seed + 6),
+            f"for {depth} block(s) when the caller calls it again after replacing the last block of the same "
+            "nn.Sequential (blocks[-1] = new_block): run the blocks the Sequential holds at each call, keep nothing "
+            "from an earlier call")

@@ -38,3 +38,13 @@ def self_product(mod, x, g, view=False):
     second = x.view(x.shape) if view else x
     (gx,) = torch.autograd.grad(mod.Mul.apply(x, second), (x,), g)
     return gx
+
+
+def two_products(mod, x1, y1, x2, y2, g1, g2):
+    """Gradients for x1, y1, x2, y2 of two Mul.apply calls made one after the other before a single backward through
+    both: each call's backward must use its own inputs (ctx), whatever the other call did."""
+    leaves = [t.detach().requires_grad_() for t in (x1, y1, x2, y2)]
+    z1 = mod.Mul.apply(leaves[0], leaves[1])
+    z2 = mod.Mul.apply(leaves[2], leaves[3])
+    grads = torch.autograd.grad((z1 * g1).sum() + (z2 * g2).sum(), leaves)
+    return [t.detach() for t in grads]

@@ -41,9 +41,21 @@ def test_forward_matches_mul(learner, device, rng):
 
 def test_grad_shapes_broadcast(learner, device, rng):
     """Both gradients have their input's shape and the right values, summed over broadcast dimensions (an input
-    broadcast along two size-1 dimensions at once included); and the same tensor passed as both inputs
-    (Mul.apply(x, x), or x and a view of it) gets both gradients, 2 * g * x, as x * x does."""
+    broadcast along two size-1 dimensions at once included); the same tensor passed as both inputs
+    (Mul.apply(x, x), or x and a view of it) gets both gradients, 2 * g * x, as x * x does; and two calls made one
+    after the other before one backward through both each get the gradients of their own inputs."""
     fn = learner.function("Mul.apply")
+    x1, y1, x2, y2 = (rand(rng, s, device) for s in ((3, 1), (1, 4), (2, 3), (3,)))
+    g1, g2 = rand(rng, (3, 4), device), rand(rng, (2, 3), device)
+    got = learner.probe("two_products", x1, y1, x2, y2, g1, g2)
+    if not isinstance(got, list) or len(got) != 4:
+        raise CheckFailure("the gradients of two Mul.apply calls could not be read", f"received {summarize(got)}")
+    for (shown, gt), want in zip((("x of the first call", got[0]), ("y of the first call", got[1]),
+                                  ("x of the second call", got[2]), ("y of the second call", got[3])),
+                                 want_grads(x1, y1, g1) + want_grads(x2, y2, g2)):
+        expect_close(gt, want, what=f"the gradient for {shown} when Mul.apply(x1, y1) and then Mul.apply(x2, y2) "
+                     "run before one backward through both: keep what backward needs on ctx "
+                     "(ctx.save_for_backward), never on the class or the module, which the second call overwrites")
     x, g = rand(rng, (5,), device), rand(rng, (5,), device)
     for shown, view in (("Mul.apply(x, x)", False), ("Mul.apply(x, x.view(5))", True)):
         expect_close(learner.probe("self_product", x, g, view), 2 * g * x,

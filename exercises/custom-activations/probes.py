@@ -66,3 +66,13 @@ def layouts(mod, name, x, g):
     (grad,) = torch.autograd.grad(out, row, g)
     found["expanded"] = [out, grad]
     return found
+
+
+def two_calls(mod, name, x1, x2, g1, g2):
+    """Gradients for x1 and x2 of two applications of a Function made one after the other before a single backward
+    through both: each call's backward must use what its own ctx saved."""
+    a, b = x1.detach().requires_grad_(True), x2.detach().requires_grad_(True)
+    fn = getattr(mod, name).apply
+    out1, out2 = fn(a), fn(b)
+    grads = torch.autograd.grad((out1 * g1).sum() + (out2 * g2).sum(), (a, b))
+    return [t.detach() for t in grads]

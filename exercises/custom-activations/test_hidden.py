@@ -52,12 +52,23 @@ def test_forward_matches_torch(learner, device, rng):
 
 def test_backward_values(learner, device, rng):
     """backward gives the derivative times the incoming gradient (s(1-s), 1-t^2, and 0 or 1), with zero and
-    negative incoming gradients, in float64 to 1e-10."""
+    negative incoming gradients, in float64 to 1e-10; also for two calls made one after the other before one
+    backward through both (each backward reads its own ctx)."""
     for name in TORCH:
         x = rand(rng, 16, device=device)
         g = rand(rng, 16, device=device, scale=1.0)
         _, got = grad_of(learner, name, x, g)
         expect_close(got, g * derivative(name, x), **F64, what=f"the gradient of {name}")
+        x2 = -x  # the other sign everywhere: the second call's mask and output differ from the first's at every element
+        g2 = rand(rng, 16, device=device, scale=1.0)
+        got = learner.probe("two_calls", name, x, x2, g, g2)
+        if not isinstance(got, list) or len(got) != 2:
+            raise CheckFailure(f"the gradients of two {name}.apply calls could not be read", f"received {summarize(got)}")
+        for which, gt, xi, gi in (("first", got[0], x, g), ("second", got[1], x2, g2)):
+            expect_close(gt, gi * derivative(name, xi), **F64,
+                         what=f"the gradient of the {which} of two {name}.apply calls made before one backward through "
+                         "both: keep what backward needs on ctx (ctx.save_for_backward), never on the class or the "
+                         "module, which the second call overwrites")
 
 
 def test_relu_convention_at_zero(learner, device, rng):

@@ -187,10 +187,12 @@ def reference_predict(seed, n, width, depth, dtype_name="float32", device="cpu",
         return model(make_input(seed, n, width, dtype, device))
 
 
-def predict_values(mod, seed, n, width, depth, dtype_name="float32", device="cpu", norm=False):
-    """The learner's predict(model, x), as it returned it."""
+def predict_values(mod, seed, n, width, depth, dtype_name="float32", device="cpu", norm=False, x_requires_grad=False):
+    """The learner's predict(model, x), as it returned it. With x_requires_grad, x is a leaf that requires grad (a
+    caller's input that is itself being optimized, or one left over from a training step)."""
     dtype = getattr(torch, dtype_name)
-    return mod.predict(make_model(seed, width, depth, dtype, device, norm), make_input(seed, n, width, dtype, device))
+    x = make_input(seed, n, width, dtype, device).requires_grad_(x_requires_grad)
+    return mod.predict(make_model(seed, width, depth, dtype, device, norm), x)
 
 
 def warm_up(mod=None):

@@ -77,19 +77,24 @@ def test_saved_bytes_called_twice(learner, device, rng):
 
 def test_predict_values(learner, device, rng):
     """predict returns model(x) without a graph, in float32 and float64, for batches of 1 and more; and for a model
-    with a BatchNorm1d in training mode, model(x) as the model is (batch statistics), not switched to eval()."""
+    with a BatchNorm1d in training mode, model(x) as the model is (batch statistics), not switched to eval(); and for
+    an x that itself requires grad, still without a graph."""
     for dtype in ("float32", "float64"):
-        for n, norm in ((1, False), (int(torch.randint(2, 30, (1,), generator=rng)), False),
-                        (int(torch.randint(2, 30, (1,), generator=rng)), True)):
+        for n, norm, x_grad in ((1, False, False), (int(torch.randint(2, 30, (1,), generator=rng)), False, False),
+                                (int(torch.randint(2, 30, (1,), generator=rng)), True, False),
+                                (int(torch.randint(2, 30, (1,), generator=rng)), False, True)):
             seed = int(torch.randint(0, 10_000, (1,), generator=rng))
-            out = learner.probe("predict_values", seed, n, 6, 3, dtype, str(device), norm)
+            out = learner.probe("predict_values", seed, n, 6, 3, dtype, str(device), norm, x_grad)
             expect_close(out, P.reference_predict(seed, n, 6, 3, dtype, str(device), norm),
                          what=f"predict(model, x) in {dtype}" + (
                              " for a model with a BatchNorm1d in training mode (return model(x) as the caller's "
                              "model is: do not switch it to eval())" if norm else ""))
             info = received_info(out)
             if info is not None and info.requires_grad:
-                raise CheckFailure("predict's output carries a graph (requires_grad=True)")
+                raise CheckFailure("predict's output carries a graph (requires_grad=True)" + (
+                    " for an x that requires grad: freezing the parameters does not stop autograd from recording "
+                    "the operations on x; switch recording off (torch.no_grad() or torch.inference_mode())"
+                    if x_grad else ""))
 
 
 def test_predict_saves_nothing(learner, rng):

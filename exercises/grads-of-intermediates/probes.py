@@ -95,6 +95,23 @@ def grads(mod, name, *inputs, preset=False):
     return {"value": out, "after": _state(inputs)}
 
 
+def grads_after_writing(mod, name, x, y):
+    """grads_of(fn, x, y) twice, on copies of the same inputs: between the calls the caller writes into every tensor
+    the first call returned (a caller may use a returned gradient as a buffer). Only the second call's result is
+    returned; a tensor that cannot be written in place (an expanded view) is left as it is."""
+    first = mod.grads_of(FUNCTIONS[name], x.detach().clone().requires_grad_(x.requires_grad),
+                         y.detach().clone().requires_grad_(y.requires_grad))
+    for t in first if isinstance(first, (tuple, list)) else ():
+        if isinstance(t, torch.Tensor):
+            try:
+                with torch.no_grad():
+                    t.add_(1.0)
+            except RuntimeError:
+                pass
+    return mod.grads_of(FUNCTIONS[name], x.detach().clone().requires_grad_(x.requires_grad),
+                        y.detach().clone().requires_grad_(y.requires_grad))
+
+
 def grads_aliased(mod, name, x, derived=False):
     """grads_of(fn, x, x), the same tensor (one that requires grad) passed twice; with derived,
     grads_of(fn, x, 2 * x), the second input computed from the first."""

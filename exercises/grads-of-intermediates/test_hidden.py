@@ -68,11 +68,12 @@ def left_alone(got, what, before):
 
 
 def test_grads_match_autograd(learner, device, rng):
-    """grads_of equals autograd for products, matmuls, the seed's add - sub, one input and three inputs, with all,
+    """grads_of equals autograd for products, matmuls, the seed's add - sub, one input and three inputs (0-d ones
+    included: a 0-d input gets a 0-d gradient), with all,
     none or some inputs requiring grad, float32 too, an output that is zero everywhere (y = 0); each input is its
     own variable, also when the same tensor is passed twice or one input is computed from another."""
     cases = (("add_and_sub", [(3, 2), (3, 2)]), ("product", [(4,), (4,)]), ("matmul", [(2, 3), (3, 4)]),
-             ("single", [(5,)]), ("three", [(2, 3), (2, 3), (2, 1)]))
+             ("single", [(5,)]), ("three", [(2, 3), (2, 3), (2, 1)]), ("single", [()]), ("product", [(), (4,)]))
     for name, shapes in cases:
         for mode in ("none", "all", "some"):
             inputs = [rand(rng, *s, device=device, requires_grad=(mode == "all" or (mode == "some" and i == 0)))
@@ -136,6 +137,15 @@ def test_zeros_not_none(learner, device, rng):
             _, value = grads(learner, name, x, y)
             for i, want in enumerate(reference_grads(name, x, y)):
                 expect_close(value[i], want, **TOL, what=f"grads_of for {name}, input {i}")
+        # new zeros at every call: a caller that writes into a returned gradient must not change the next answer
+        x, y = rand(rng, 3, device=device), rand(rng, 3, device=device, requires_grad=True)
+        value = learner.probe("grads_after_writing", name, x, y)
+        if not isinstance(value, tuple) or len(value) != 2:
+            raise CheckFailure("grads_of must return a tuple with one gradient per input", f"received {summarize(value)}")
+        for i, want in enumerate(reference_grads(name, x, y)):
+            expect_close(value[i], want, **TOL, what=f"grads_of for {name}, input {i}, called again after the caller "
+                         "wrote into the tensors the first call returned: return new zeros at every call "
+                         "(torch.zeros_like), not one tensor kept between calls")
         # any dtype, not only float32 and float64: bfloat16 inputs get bfloat16 gradients, zeros included
         x, y = (rand(rng, 3, device=device, dtype=torch.bfloat16),
                 rand(rng, 3, device=device, requires_grad=True, dtype=torch.bfloat16))

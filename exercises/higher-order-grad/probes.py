@@ -14,7 +14,9 @@ FUNCTIONS = {
     "tanh": torch.tanh,
     "linear": lambda x: 3 * x + 1,  # its first derivative no longer requires grad
     "square": lambda x: x * x,  # its second derivative is a constant that does not require grad
-    "const": lambda x: torch.full_like(x, 2.5),  # a constant that never requires grad: every derivative is zero
+    "const": lambda x: torch.full_like(x, 2.5),
+    # f(x) = x hands back x itself, a leaf without grad_fn that still requires grad: its derivative is ones
+    "identity": lambda x: x,  # a constant that never requires grad: every derivative is zero
     # its first derivative, w = 2, depends on the parameter w but not on x: autograd.grad gives None for x after that
     "param_linear": lambda x: x * _W.to(x.dtype) + _W.to(x.dtype) ** 2,
 }

@@ -17,7 +17,7 @@ def analytic(name, x, n):
     polys = {"cube": [x ** 3, 3 * x ** 2, 6 * x, 6 * one], "quartic": [x ** 4 - 2 * x, 4 * x ** 3 - 2, 12 * x ** 2,
                                                                        24 * x, 24 * one],
              "linear": [3 * x + 1, 3 * one], "square": [x * x, 2 * x, 2 * one], "param_linear": [2 * x + 4, 2 * one],
-             "const": [2.5 * one]}
+             "const": [2.5 * one], "identity": [x, one]}
     if name in polys:
         forms = polys[name]
         return forms[n] if n < len(forms) else torch.zeros_like(x)
@@ -64,8 +64,10 @@ def test_zeroth_derivative_is_f(learner, device, rng):
 def test_beyond_the_degree_is_zero(learner, device, rng):
     """Past a polynomial's degree the derivative is zeros of x's shape and dtype: once a derivative stops requiring
     grad (3x + 1, x * x), and once autograd finds it no longer depends on x at all (x * w + w^2 for a parameter w:
-    the first derivative is w); and a constant f (a tensor that never required grad) from the first derivative on."""
-    for name, degree in (("cube", 3), ("linear", 1), ("square", 2), ("param_linear", 1), ("const", 0)):
+    the first derivative is w); a constant f (a tensor that never required grad) from the first derivative on; and
+    f(x) = x, which returns x itself (a leaf that requires grad but has no grad_fn): its first derivative is ones."""
+    for name, degree in (("cube", 3), ("linear", 1), ("square", 2), ("param_linear", 1), ("const", 0),
+                         ("identity", 1)):
         for dtype in (torch.float64, torch.float32, torch.bfloat16):  # any dtype, half precision included
             x = rand(rng, 3, device=device, dtype=dtype)
             for n in range(1, degree + 3):
