@@ -108,3 +108,10 @@ def two_calls_grads(mod, name, x1, g1, args1, x2, g2, args2):
     first2 = fn.apply(x2, *args2)[0]
     loss = (first1 * g1).sum() + (first2 * g2).sum()
     return list(torch.autograd.grad(loss, (x1, x2)))
+
+
+def two_matmuls(mod, first, second, g1, g2):
+    """Two MatMul.apply calls (other shapes) before one backward through both: the gradients for a1, b1, a2, b2."""
+    leaves = [t.detach().requires_grad_(True) for t in (*first, *second)]
+    out1, out2 = mod.MatMul.apply(leaves[0], leaves[1]), mod.MatMul.apply(leaves[2], leaves[3])
+    return list(torch.autograd.grad((out1 * g1).sum() + (out2 * g2).sum(), leaves))

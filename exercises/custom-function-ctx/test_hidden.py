@@ -25,7 +25,8 @@ def _outputs(learner, name, x, *args, count=2):
 
 
 def test_matmul_gradcheck(learner, device, rng):
-    """MatMul matches a @ b and passes gradcheck and gradgradcheck for square, tall, wide and (1, k) shapes."""
+    """MatMul matches a @ b and passes gradcheck and gradgradcheck for square, tall, wide and (1, k) shapes; two
+    calls before one backward each get their own gradients."""
     fn = learner.function("MatMul.apply")
     for n, k, m in ((3, 3, 3), (4, 2, 1), (1, 5, 3)):
         a = rand(rng, n, k, device=device).requires_grad_()
@@ -34,6 +35,24 @@ def test_matmul_gradcheck(learner, device, rng):
     a = rand(rng, 2, 3, device=device).requires_grad_()
     b = rand(rng, 3, 2, device=device).requires_grad_()
     check_gradients(fn, (a, b), what="MatMul", reference=torch.matmul, second_order=True, fast=True)
+    # two calls before one backward (a sum of two products): each backward reads its own call's a and b from ctx
+    first, second = (rand(rng, 4, 2, device=device), rand(rng, 2, 3, device=device)), \
+        (rand(rng, 3, 5, device=device), rand(rng, 5, 2, device=device))
+    g1, g2 = rand(rng, 4, 3, device=device), rand(rng, 3, 2, device=device)
+    from grader.judge.session import LearnerError
+
+    what = "MatMul.apply(a1, b1) and MatMul.apply(a2, b2) ((4, 2) @ (2, 3), then (3, 5) @ (5, 2)) before one backward"
+    try:
+        got = learner.probe("two_matmuls", first, second, g1, g2)
+    except LearnerError as e:
+        raise CheckFailure(f"{what}: your code raised {e.summary()}. Keep a and b on ctx (ctx.save_for_backward), "
+                           "never on the class, which the second call overwrites") from None
+    want = [g1 @ first[1].T, first[0].T @ g1, g2 @ second[1].T, second[0].T @ g2]
+    if not isinstance(got, list) or len(got) != 4:
+        raise CheckFailure(f"{what} must give a gradient for each of the four inputs", f"it gave {summarize(got)}")
+    for label, g, w in zip(("a1", "b1", "a2", "b2"), got, want):
+        expect_close(g, w, rtol=1e-12, atol=1e-12, what=f"the gradient for {label} of {what} (keep each call's a and "
+                     "b on ctx with ctx.save_for_backward, never on the class)")
 
 
 def test_matmul_skips_unneeded_gradients(learner, device, rng):

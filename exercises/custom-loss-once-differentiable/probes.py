@@ -19,6 +19,15 @@ def run(mod, name, pred, target, delta=None, pred_needs=True, target_needs=True,
             "after": {"pred": p.detach(), "target": t.detach(), "g_out": g_out}}
 
 
+def two_losses(mod, name, first, second):
+    """Two applications before one backward, as a sum of two losses is: first and second are (pred, target, delta);
+    the gradients for the four inputs. Each backward must use what its own forward kept (on ctx)."""
+    leaves = [t.detach().requires_grad_(True) for t in (first[0], first[1], second[0], second[1])]
+    fn = getattr(mod, name)
+    total = fn.apply(leaves[0], leaves[1], first[2]) + fn.apply(leaves[2], leaves[3], second[2])
+    return [g.detach() for g in torch.autograd.grad(total, leaves)]
+
+
 def double_backward(mod, name, pred, target, g_out):
     """Differentiate the gradient again, as a gradient penalty does.
 

@@ -90,7 +90,8 @@ def test_values_and_gradients_match_torch(learner, device, rng):
     target, an incoming gradient other than 1 (which backward must only read: grad_outputs, pred and target keep
     their values); in float32 also residuals in the thousands (random ones, and ones where subtracting two squares
     loses the low digits), against the float64 loss rounded to float32; empty pred and target too (shape (0,) and
-    (3, 0)): a NaN loss, as F.huber_loss's mean of nothing."""
+    (3, 0)): a NaN loss, as F.huber_loss's mean of nothing; and a sum of two losses (other shapes and deltas) applied
+    before one backward gets each loss's own gradients."""
     cases = (((7,), 1.0), ((3, 4), 0.5), ((), 2.0), ((5,), 1.0), ((2, 3, 2), 3.0))
     for name in NAMES:
         for k, (shape, delta) in enumerate(cases):
@@ -128,6 +129,29 @@ def test_values_and_gradients_match_torch(learner, device, rng):
                   dtype=torch.float32)
         check_empty(learner, name, (0,), torch.float64, device)
         check_empty(learner, name, (3, 0), torch.float32, device)
+        check_two_losses(learner, name, rng, device)
+
+
+def check_two_losses(learner, name, rng, device):
+    """A sum of two losses, both applied before one backward (other shapes, other deltas): each backward reads what
+    its own forward kept."""
+    first = (rand(rng, 5, device=device), rand(rng, 5, device=device), 0.5)
+    second = (rand(rng, 2, 3, device=device), rand(rng, 2, 3, device=device), 2.5)
+    what = (f"{name}.apply(a, b, 0.5) + {name}.apply(c, d, 2.5) back-propagated together (a of shape (5,), c of "
+            "shape (2, 3))")
+    from grader.judge.session import LearnerError
+
+    try:
+        got = learner.probe("two_losses", name, first, second)
+    except LearnerError as e:
+        raise CheckFailure(f"{what} raised {e.summary()}: keep what backward needs on ctx (ctx.save_for_backward, "
+                           "ctx.delta), never on the class, which the second apply overwrites") from None
+    kit.expect_tensors(got, 4, what=f"the gradients of {what}")
+    want = [*reference(*first)[1:], *reference(*second)[1:]]
+    for label, g, w in zip(("a", "b", "c", "d"), got, want):
+        expect_close(g, w, rtol=1e-10, atol=1e-12,
+                     what=f"the gradient for {label} of {what}: each backward must use its own call's inputs and "
+                          "delta (keep them on ctx: ctx.save_for_backward, ctx.delta), never on the class")
 
 
 def test_only_one_input_requires_grad(learner, device, rng):

@@ -31,3 +31,16 @@ def noncontiguous(mod, name, x, kernel_size, stride, padding, grad_out):
         out.backward(view(grad_out))
         found[layout] = [out.detach(), leaf.grad]
     return found
+
+
+def two_calls(mod, name, first, second):
+    """Two poolings before one backward (as two branches of a network are): first and second are (x, kernel_size,
+    stride, padding, incoming gradient); the gradient for each x. Each backward must use what its own forward kept."""
+    import torch
+
+    fn = getattr(mod, name)
+    leaves = [first[0].detach().clone().requires_grad_(), second[0].detach().clone().requires_grad_()]
+    outs = [fn(leaf, *call[1:4]) for leaf, call in zip(leaves, (first, second))]
+    total = (outs[0] * first[4]).sum() + (outs[1] * second[4]).sum()
+    return [g.detach() for g in torch.autograd.grad(total, leaves)]
+

@@ -78,6 +78,29 @@ def backward_matches(learner, name, x, g, cfg, what=""):
                  **GRAD[x.dtype], what=f"the gradient of {name} for x ({what or describe(cfg)})")
 
 
+def two_calls_match(learner, name, rng, device, make):
+    """Two calls (other shapes and geometries) before one backward: each x gets its own call's gradient, so nothing a
+    backward needs may live on the class, which the second call overwrites."""
+    calls, want = [], []
+    for cfg in (CONFIGS[1], CONFIGS[2]):
+        x = make(rng, cfg, device)
+        g = incoming(rng, x, cfg, device)
+        calls.append((x, *cfg[4:], g))
+        want.append(grad_of(TORCH[name], x, g, *cfg[4:]))
+    what = f"the gradients of two {name} calls made before one backward ({describe(CONFIGS[1])}; {describe(CONFIGS[2])})"
+    from grader.judge.session import LearnerError
+
+    try:
+        got = learner.probe("two_calls", name, calls[0], calls[1])
+    except LearnerError as e:
+        raise CheckFailure(f"{what}: your code raised {e.summary()}. Keep what backward needs on ctx "
+                           "(ctx.save_for_backward, ctx attributes), never on the class") from None
+    kit.expect_tensors(got, 2, what=what)
+    for k, (g, w) in enumerate(zip(got, want), start=1):
+        expect_close(g, w, **GRAD[w.dtype], what=f"{what}, call {k}: each backward must use its own call's saved "
+                     "tensors and geometry (keep them on ctx, never on the class)")
+
+
 def _outputs(cfg):
     k, s, p = cfg[4:]
     return F.max_pool2d(torch.zeros(cfg[:4], device="meta"), k, s, p).numel()
@@ -133,10 +156,11 @@ def test_avg_divides_by_the_window_area(learner, device, rng):
 
 def test_max_backward_routes_to_the_maximum(learner, device, rng):
     """The gradient of max_pool2d goes to each window's maximum, scaled by the incoming gradient (zeros and
-    negative values included), and nowhere else."""
+    negative values included), and nowhere else; also for two calls made before one backward."""
     for cfg in CONFIGS:
         x = distinct(rng, cfg[:4], device)
         backward_matches(learner, "max_pool2d", x, incoming(rng, x, cfg, device), cfg)
+    two_calls_match(learner, "max_pool2d", rng, device, lambda r, cfg, d: distinct(r, cfg[:4], d))
 
 
 def test_max_backward_ties_go_to_the_first(learner, device, rng):
@@ -180,10 +204,12 @@ def test_overlapping_windows_accumulate(learner, device, rng):
 
 def test_avg_backward_spreads_evenly(learner, device, rng):
     """The gradient of avg_pool2d gives every element of a window 1/(kH*kW) of that window's gradient, summed over
-    its windows; padded positions' shares are dropped, uncovered elements get 0."""
+    its windows; padded positions' shares are dropped, uncovered elements get 0; also for two calls made before one
+    backward."""
     for cfg in CONFIGS:
         x = draw(rng, cfg, device)
         backward_matches(learner, "avg_pool2d", x, incoming(rng, x, cfg, device), cfg)
+    two_calls_match(learner, "avg_pool2d", rng, device, draw)
 
 
 def test_backward_returns_the_input_gradient_and_nones(learner, device, rng):
