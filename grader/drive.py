@@ -1,4 +1,4 @@
-"""Harnesses that drive an optimizer, a scheduler or a module the same way on both sides.
+"""Harnesses that drive an optimizer, a scheduler, a module or an autograd Function the same way on both sides.
 
 A leaf module (torch only, like ``grader.wire``): an exercise's probe drives the *learner's*
 optimizer with it in the worker, and its grader drives *torch's* with the very same function in
@@ -127,6 +127,27 @@ def _grads_through(loss: Any, params: Sequence[torch.Tensor]) -> list[torch.Tens
         return [g.detach().clone() for g in torch.autograd.grad(loss, list(params))]
     except RuntimeError:  # no graph back to the parameters, or one already freed
         return None
+
+
+def grads_of_calls(fn: Callable[..., Any], calls: Sequence[Sequence[Any]], incoming: Sequence[torch.Tensor], *,
+                   output: int | None = None) -> list[torch.Tensor]:
+    """Every call ``fn(*args)`` made before any backward, then one backward through all of them: the gradient of each
+    call's floating-point tensor arguments, call by call, in order.
+
+    A tensor argument enters as a fresh leaf (a copy: the caller's tensor is never touched); ``incoming[i]`` is the
+    gradient flowing into call i's output (``output`` picks one item where ``fn`` returns a tuple). Two calls of an
+    autograd Function made this way catch per-call state kept anywhere but on ctx: the second forward overwrites it
+    before the first call's backward runs, as two branches of one network would.
+    """
+    leaves: list[torch.Tensor] = []
+    total: Any = 0
+    for args, grad_out in zip(calls, incoming, strict=True):
+        args = [a.detach().clone().requires_grad_() if isinstance(a, torch.Tensor) and a.is_floating_point() else a
+                for a in args]
+        out = fn(*args)
+        total = total + ((out if output is None else out[output]) * grad_out).sum()
+        leaves += [a for a in args if isinstance(a, torch.Tensor) and a.requires_grad]
+    return [g.detach() for g in torch.autograd.grad(total, leaves)]
 
 
 def load_parameters(model: torch.nn.Module, weights: dict[str, torch.Tensor]) -> None:

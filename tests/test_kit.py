@@ -89,3 +89,74 @@ def test_expect_on_meta_names_every_result_left_elsewhere():
                            fix="Build on the parameters' device.")
     assert str(e.value) == ("on meta: forward is on cpu, batch is on cpu instead of the given tensors' device. "
                             "Build on the parameters' device.")
+
+
+class ScaleOnCtx(torch.autograd.Function):
+    """y = x * s, keeping s on ctx: right however many calls wait for one backward."""
+
+    @staticmethod
+    def forward(ctx, x, s):
+        ctx.s = s
+        return x * s
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * ctx.s, None
+
+
+class ScaleOnClass(torch.autograd.Function):
+    """The same, keeping s on the class: the second call overwrites what the first call's backward reads."""
+
+    @staticmethod
+    def forward(ctx, x, s):
+        ScaleOnClass.s = s
+        return x * s
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * ScaleOnClass.s, None
+
+
+def two_scalings():
+    x1, x2 = torch.linspace(-1, 1, 5, dtype=torch.float64), torch.linspace(-2, 2, 3, dtype=torch.float64)
+    return [(x1, 2.0), (x2, -3.0)], [torch.full((5,), 0.5, dtype=torch.float64), torch.ones(3, dtype=torch.float64)]
+
+
+def test_grads_of_calls_gives_each_calls_gradient_and_leaves_the_callers_tensors_alone():
+    from grader import drive
+
+    calls, incoming = two_scalings()
+    want = drive.grads_of_calls(lambda x, s: x * s, calls, incoming)
+    torch.testing.assert_close(want, [incoming[0] * 2.0, incoming[1] * -3.0], rtol=0, atol=0)
+    torch.testing.assert_close(drive.grads_of_calls(ScaleOnCtx.apply, calls, incoming), want, rtol=0, atol=0)
+    assert not any(x.requires_grad or x.grad is not None for x, _ in calls)
+    on_class = drive.grads_of_calls(ScaleOnClass.apply, calls, incoming)
+    assert not torch.equal(on_class[0], want[0])  # the first call's backward read the second call's s
+
+
+def test_expect_own_gradients_fails_per_call_state_with_the_fix():
+    from grader import drive
+
+    calls, incoming = two_scalings()
+    want = drive.grads_of_calls(lambda x, s: x * s, calls, incoming)
+    kit.expect_own_gradients(lambda: drive.grads_of_calls(ScaleOnCtx.apply, calls, incoming), want, ("x1", "x2"),
+                             what="two scalings")
+    with pytest.raises(CheckFailure) as e:
+        kit.expect_own_gradients(lambda: drive.grads_of_calls(ScaleOnClass.apply, calls, incoming), want,
+                                 ("x1", "x2"), what="two scalings")
+    assert e.value.prop == f"the gradient for x1 of two scalings has the wrong values (tensor-likes are not close!): " \
+                           f"{kit.OWN_CTX}"
+    with pytest.raises(CheckFailure, match="must be a list of tensors, not a single tensor"):
+        kit.expect_own_gradients(lambda: want[0], want, ("x1", "x2"), what="two scalings")
+    with pytest.raises(CheckFailure, match="must hold 2 tensor"):
+        kit.expect_own_gradients(lambda: want[:1], want, ("x1", "x2"), what="two scalings")
+
+
+def test_learner_reply_names_the_learners_raise_and_the_likeliest_fix():
+    assert kit.learner_reply(lambda: [1.0], what="w", fix="f") == [1.0]
+    with pytest.raises(CheckFailure) as e:
+        kit.learner_reply(raising(learner_error("boom")), what="two calls", fix="keep it on ctx")
+    assert e.value.prop == "two calls: your code raised RuntimeError: boom. Keep it on ctx"
+    banned = LearnerError({"type": "BannedCallError", "message": "torch.mul is ruled out", "in_learner_code": True})
+    with pytest.raises(LearnerError):  # the ban's own message reaches the learner
+        kit.learner_reply(raising(banned), what="w", fix="f")

@@ -3,6 +3,7 @@ what backward itself returns, dtypes, double backward."""
 
 import torch
 
+from grader import drive
 from grader.judge import kit
 from grader.judge.checks import CheckFailure, check_gradients, expect_close, summarize
 
@@ -47,15 +48,11 @@ def test_grad_shapes_broadcast(learner, device, rng):
     fn = learner.function("Mul.apply")
     x1, y1, x2, y2 = (rand(rng, s, device) for s in ((3, 1), (1, 4), (2, 3), (3,)))
     g1, g2 = rand(rng, (3, 4), device), rand(rng, (2, 3), device)
-    got = learner.probe("two_products", x1, y1, x2, y2, g1, g2)
-    if not isinstance(got, list) or len(got) != 4:
-        raise CheckFailure("the gradients of two Mul.apply calls could not be read", f"received {summarize(got)}")
-    for (shown, gt), want in zip((("x of the first call", got[0]), ("y of the first call", got[1]),
-                                  ("x of the second call", got[2]), ("y of the second call", got[3])),
-                                 want_grads(x1, y1, g1) + want_grads(x2, y2, g2)):
-        expect_close(gt, want, what=f"the gradient for {shown} when Mul.apply(x1, y1) and then Mul.apply(x2, y2) "
-                     "run before one backward through both: keep what backward needs on ctx "
-                     "(ctx.save_for_backward), never on the class or the module, which the second call overwrites")
+    calls, incoming = [(x1, y1), (x2, y2)], [g1, g2]
+    kit.expect_own_gradients(lambda: learner.probe("two_products", calls, incoming),
+                             drive.grads_of_calls(torch.mul, calls, incoming),
+                             ("x of the first call", "y of the first call", "x of the second call", "y of the second call"),
+                             what="Mul.apply(x1, y1) and then Mul.apply(x2, y2) run before one backward through both")
     x, g = rand(rng, (5,), device), rand(rng, (5,), device)
     for shown, view in (("Mul.apply(x, x)", False), ("Mul.apply(x, x.view(5))", True)):
         expect_close(learner.probe("self_product", x, g, view), 2 * g * x,

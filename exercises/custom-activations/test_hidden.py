@@ -4,6 +4,7 @@ memory for backward, measured from outside the worker."""
 
 import torch
 
+from grader import drive
 from grader.judge import kit
 from grader.judge.checks import CheckFailure, check_gradients, expect_close, expect_tensor, summarize
 
@@ -61,14 +62,10 @@ def test_backward_values(learner, device, rng):
         expect_close(got, g * derivative(name, x), **F64, what=f"the gradient of {name}")
         x2 = -x  # the other sign everywhere: the second call's mask and output differ from the first's at every element
         g2 = rand(rng, 16, device=device, scale=1.0)
-        got = learner.probe("two_calls", name, x, x2, g, g2)
-        if not isinstance(got, list) or len(got) != 2:
-            raise CheckFailure(f"the gradients of two {name}.apply calls could not be read", f"received {summarize(got)}")
-        for which, gt, xi, gi in (("first", got[0], x, g), ("second", got[1], x2, g2)):
-            expect_close(gt, gi * derivative(name, xi), **F64,
-                         what=f"the gradient of the {which} of two {name}.apply calls made before one backward through "
-                         "both: keep what backward needs on ctx (ctx.save_for_backward), never on the class or the "
-                         "module, which the second call overwrites")
+        calls, incoming = [(x,), (x2,)], [g, g2]
+        kit.expect_own_gradients(lambda: learner.probe("two_calls", name, calls, incoming),
+                                 drive.grads_of_calls(TORCH[name], calls, incoming), ("x1", "x2"), **F64,
+                                 what=f"{name}.apply(x1) and then {name}.apply(x2) run before one backward through both")
 
 
 def test_relu_convention_at_zero(learner, device, rng):

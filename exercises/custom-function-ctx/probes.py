@@ -3,6 +3,8 @@ tensors for the memory check). They only drive the learner's Functions; every co
 
 import torch
 
+from grader import drive
+
 
 def backward_returns(mod, a, b, a_needs, b_needs):
     """What MatMul's backward itself returns (called directly through the node), when only some inputs require grad.
@@ -98,20 +100,8 @@ def release(mod):
     return None
 
 
-def two_calls_grads(mod, name, x1, g1, args1, x2, g2, args2):
-    """Two applies of one Function (different arguments) before any backward, then one backward through both: the
-    gradient for each input. A Function that keeps per-call state anywhere but on ctx mixes the calls up."""
-    x1 = x1.detach().requires_grad_(True)
-    x2 = x2.detach().requires_grad_(True)
-    fn = getattr(mod, name)
-    first1 = fn.apply(x1, *args1)[0]
-    first2 = fn.apply(x2, *args2)[0]
-    loss = (first1 * g1).sum() + (first2 * g2).sum()
-    return list(torch.autograd.grad(loss, (x1, x2)))
-
-
-def two_matmuls(mod, first, second, g1, g2):
-    """Two MatMul.apply calls (other shapes) before one backward through both: the gradients for a1, b1, a2, b2."""
-    leaves = [t.detach().requires_grad_(True) for t in (*first, *second)]
-    out1, out2 = mod.MatMul.apply(leaves[0], leaves[1]), mod.MatMul.apply(leaves[2], leaves[3])
-    return list(torch.autograd.grad((out1 * g1).sum() + (out2 * g2).sum(), leaves))
+def two_calls_grads(mod, name, calls, incoming, output=None):
+    """Two applies of one Function (different arguments) before any backward, then one backward through both (the
+    harness the grader runs torch through): the gradient for each input. A Function that keeps per-call state
+    anywhere but on ctx mixes the calls up."""
+    return drive.grads_of_calls(getattr(mod, name).apply, calls, incoming, output=output)

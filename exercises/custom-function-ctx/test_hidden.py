@@ -3,6 +3,7 @@ uses (measured from outside the worker), non-differentiable outputs, positional 
 
 import torch
 
+from grader import drive
 from grader.judge import kit
 from grader.judge.checks import (CheckFailure, check_gradients, expect_close, expect_equal, expect_tensor,
                                  load_sibling, summarize)
@@ -36,23 +37,13 @@ def test_matmul_gradcheck(learner, device, rng):
     b = rand(rng, 3, 2, device=device).requires_grad_()
     check_gradients(fn, (a, b), what="MatMul", reference=torch.matmul, second_order=True, fast=True)
     # two calls before one backward (a sum of two products): each backward reads its own call's a and b from ctx
-    first, second = (rand(rng, 4, 2, device=device), rand(rng, 2, 3, device=device)), \
-        (rand(rng, 3, 5, device=device), rand(rng, 5, 2, device=device))
-    g1, g2 = rand(rng, 4, 3, device=device), rand(rng, 3, 2, device=device)
-    from grader.judge.session import LearnerError
-
-    what = "MatMul.apply(a1, b1) and MatMul.apply(a2, b2) ((4, 2) @ (2, 3), then (3, 5) @ (5, 2)) before one backward"
-    try:
-        got = learner.probe("two_matmuls", first, second, g1, g2)
-    except LearnerError as e:
-        raise CheckFailure(f"{what}: your code raised {e.summary()}. Keep a and b on ctx (ctx.save_for_backward), "
-                           "never on the class, which the second call overwrites") from None
-    want = [g1 @ first[1].T, first[0].T @ g1, g2 @ second[1].T, second[0].T @ g2]
-    if not isinstance(got, list) or len(got) != 4:
-        raise CheckFailure(f"{what} must give a gradient for each of the four inputs", f"it gave {summarize(got)}")
-    for label, g, w in zip(("a1", "b1", "a2", "b2"), got, want):
-        expect_close(g, w, rtol=1e-12, atol=1e-12, what=f"the gradient for {label} of {what} (keep each call's a and "
-                     "b on ctx with ctx.save_for_backward, never on the class)")
+    calls = [(rand(rng, 4, 2, device=device), rand(rng, 2, 3, device=device)),
+             (rand(rng, 3, 5, device=device), rand(rng, 5, 2, device=device))]
+    incoming = [rand(rng, 4, 3, device=device), rand(rng, 3, 2, device=device)]
+    kit.expect_own_gradients(lambda: learner.probe("two_calls_grads", "MatMul", calls, incoming),
+                             drive.grads_of_calls(torch.matmul, calls, incoming), ("a1", "b1", "a2", "b2"),
+                             rtol=1e-12, atol=1e-12, what="MatMul.apply(a1, b1) and MatMul.apply(a2, b2) ((4, 2) @ "
+                             "(2, 3), then (3, 5) @ (5, 2)) before one backward")
 
 
 def test_matmul_skips_unneeded_gradients(learner, device, rng):
@@ -107,16 +98,13 @@ SORT_CASES = (((7,), (), (-1, False)), ((4, 5), (0,), (0, False)), ((4, 5), (0, 
               ((4, 3), (-2,), (-2, False)), ((2, 3, 4), (-2, True), (-2, True)), ((3, 4, 2), (-3, False), (-3, False)))
 
 
-def _two_calls(learner, name, x1, g1, args1, want1, x2, g2, args2, want2, what):
-    """Both gradients of two applies made before one backward must be each call's own."""
-    got = learner.probe("two_calls_grads", name, x1, g1, args1, x2, g2, args2)
-    if not isinstance(got, list) or len(got) != 2:
-        raise CheckFailure(f"backward through two {name}.apply calls must give a gradient for each input",
-                           f"it gave {summarize(got)}")
-    for i, (grad, want) in enumerate(((got[0], want1), (got[1], want2))):
-        expect_close(grad, want, rtol=1e-12, atol=1e-12,
-                     what=f"the gradient through the {('first', 'second')[i]} of two {name}.apply calls {what} made "
-                          "before one backward (keep each call's arguments on ctx, not on the class or a global)")
+def _two_calls(learner, name, reference, calls, incoming, what):
+    """Both gradients of two applies made before one backward (the first output of each) must be each call's own;
+    ``reference`` is torch's function, run through the same harness in the judge."""
+    kit.expect_own_gradients(lambda: learner.probe("two_calls_grads", name, calls, incoming, 0),
+                             drive.grads_of_calls(lambda *args: (reference(*args),), calls, incoming, output=0),
+                             ("x1", "x2"), rtol=1e-12, atol=1e-12,
+                             what=f"{name}.apply(x1, ...) and {name}.apply(x2, ...) {what} before one backward")
 
 
 def test_sort_matches_torch(learner, device, rng):
@@ -144,13 +132,10 @@ def test_sort_gradients(learner, device, rng):
                      what=f"the gradient through {call} for shape {shape}")
     # two calls before one backward: dim 0 on (4, 5), then dim 1 on (3, 6); every draw separates, since scattering
     # along the other dim (or into the other shape) puts gradients at other positions
-    x1, g1 = rand(rng, 4, 5, device=device), rand(rng, 4, 5, device=device)
-    x2, g2 = rand(rng, 3, 6, device=device), rand(rng, 3, 6, device=device)
-    wants = []
-    for x, g, dim in ((x1, g1, 0), (x2, g2, 1)):
-        xr = x.clone().requires_grad_()
-        wants.append(torch.autograd.grad((torch.sort(xr, dim=dim)[0] * g).sum(), xr)[0])
-    _two_calls(learner, "Sort", x1, g1, (0, False), wants[0], x2, g2, (1, False), wants[1], "with different dims")
+    calls = [(rand(rng, 4, 5, device=device), 0, False), (rand(rng, 3, 6, device=device), 1, False)]
+    incoming = [rand(rng, 4, 5, device=device), rand(rng, 3, 6, device=device)]
+    _two_calls(learner, "Sort", lambda x, dim, desc: torch.sort(x, dim=dim, descending=desc)[0], calls, incoming,
+               "with different dims")
     fn = learner.function("Sort.apply")
     x = rand(rng, 3, 4, device=device).requires_grad_()
     check_gradients(lambda t: fn(t)[0], (x,), what="Sort's values", reference=lambda t: torch.sort(t)[0],
@@ -193,14 +178,9 @@ def test_clamp_matches_torch(learner, device, rng):
                      what=f"the gradient of {call} (a loss that also uses the mask)")
     # two calls before one backward: bounds (-1, 1) then (-5, 5); the planted -2 and 2 of the first input are outside
     # the first bounds and inside the second, so a backward that uses the other call's bounds is always wrong there
-    x1, x2 = clamp_input(rng, device, -1.0, 1.0), clamp_input(rng, device, -5.0, 5.0)
-    g1, g2 = rand(rng, x1.shape[0], device=device), rand(rng, x2.shape[0], device=device)
-    wants = []
-    for x, g, (low, high) in ((x1, g1, (-1.0, 1.0)), (x2, g2, (-5.0, 5.0))):
-        xr = x.clone().requires_grad_()
-        wants.append(torch.autograd.grad((torch.clamp(xr, low, high) * g).sum(), xr)[0])
-    _two_calls(learner, "Clamp", x1, g1, (-1.0, 1.0), wants[0], x2, g2, (-5.0, 5.0), wants[1],
-               "with different bounds")
+    calls = [(clamp_input(rng, device, -1.0, 1.0), -1.0, 1.0), (clamp_input(rng, device, -5.0, 5.0), -5.0, 5.0)]
+    incoming = [rand(rng, call[0].shape[0], device=device) for call in calls]
+    _two_calls(learner, "Clamp", torch.clamp, calls, incoming, "with different bounds")
     # torch.clamp's backward selects (where low <= x <= high: the incoming gradient, else 0), it does not multiply by
     # a 0/1 mask: an incoming gradient of inf, -inf or nan where x was clipped still gives 0 there (0 * inf is nan).
     # The planted low - 1 and high + 1 are always clipped. (A NaN in x is left out: the task does not say.)

@@ -3,6 +3,8 @@ return what it produced; every reference and comparison is in the graders."""
 
 import torch
 
+from grader import drive
+
 
 def run(mod, name, pred, target, delta=None, pred_needs=True, target_needs=True, g_out=None):
     """The loss and its gradients for pred and target (for those that require grad; None for the other), taken
@@ -19,13 +21,11 @@ def run(mod, name, pred, target, delta=None, pred_needs=True, target_needs=True,
             "after": {"pred": p.detach(), "target": t.detach(), "g_out": g_out}}
 
 
-def two_losses(mod, name, first, second):
-    """Two applications before one backward, as a sum of two losses is: first and second are (pred, target, delta);
-    the gradients for the four inputs. Each backward must use what its own forward kept (on ctx)."""
-    leaves = [t.detach().requires_grad_(True) for t in (first[0], first[1], second[0], second[1])]
-    fn = getattr(mod, name)
-    total = fn.apply(leaves[0], leaves[1], first[2]) + fn.apply(leaves[2], leaves[3], second[2])
-    return [g.detach() for g in torch.autograd.grad(total, leaves)]
+def two_losses(mod, name, calls, incoming):
+    """Two applications before one backward, as a sum of two losses is: each call is (pred, target, delta); the
+    gradients for the four inputs (the harness the grader runs its reference through). Each backward must use what
+    its own forward kept (on ctx)."""
+    return drive.grads_of_calls(getattr(mod, name).apply, calls, incoming)
 
 
 def double_backward(mod, name, pred, target, g_out):

@@ -4,6 +4,7 @@ delta, thousands), float32 and float64, double backward, what @once_differentiab
 import torch
 import torch.nn.functional as F
 
+from grader import drive
 from grader.judge import kit
 from grader.judge.checks import CheckFailure, check_gradients, expect_close, expect_tensor, summarize
 
@@ -137,21 +138,12 @@ def check_two_losses(learner, name, rng, device):
     its own forward kept."""
     first = (rand(rng, 5, device=device), rand(rng, 5, device=device), 0.5)
     second = (rand(rng, 2, 3, device=device), rand(rng, 2, 3, device=device), 2.5)
-    what = (f"{name}.apply(a, b, 0.5) + {name}.apply(c, d, 2.5) back-propagated together (a of shape (5,), c of "
-            "shape (2, 3))")
-    from grader.judge.session import LearnerError
-
-    try:
-        got = learner.probe("two_losses", name, first, second)
-    except LearnerError as e:
-        raise CheckFailure(f"{what} raised {e.summary()}: keep what backward needs on ctx (ctx.save_for_backward, "
-                           "ctx.delta), never on the class, which the second apply overwrites") from None
-    kit.expect_tensors(got, 4, what=f"the gradients of {what}")
-    want = [*reference(*first)[1:], *reference(*second)[1:]]
-    for label, g, w in zip(("a", "b", "c", "d"), got, want):
-        expect_close(g, w, rtol=1e-10, atol=1e-12,
-                     what=f"the gradient for {label} of {what}: each backward must use its own call's inputs and "
-                          "delta (keep them on ctx: ctx.save_for_backward, ctx.delta), never on the class")
+    calls, incoming = [first, second], [torch.ones((), dtype=torch.float64, device=device)] * 2
+    kit.expect_own_gradients(lambda: learner.probe("two_losses", name, calls, incoming),
+                             drive.grads_of_calls(lambda p, t, d: F.huber_loss(p, t, delta=d), calls, incoming),
+                             ("a", "b", "c", "d"), rtol=1e-10, atol=1e-12,
+                             what=f"{name}.apply(a, b, 0.5) + {name}.apply(c, d, 2.5) back-propagated together (a of "
+                                  "shape (5,), c of shape (2, 3))")
 
 
 def test_only_one_input_requires_grad(learner, device, rng):

@@ -6,6 +6,7 @@ here in the judge."""
 import torch
 import torch.nn.functional as F
 
+from grader import drive
 from grader.judge import kit
 from grader.judge.checks import CheckFailure, check_gradients, expect_close, expect_tensor, summarize
 
@@ -81,24 +82,17 @@ def backward_matches(learner, name, x, g, cfg, what=""):
 def two_calls_match(learner, name, rng, device, make):
     """Two calls (other shapes and geometries) before one backward: each x gets its own call's gradient, so nothing a
     backward needs may live on the class, which the second call overwrites."""
-    calls, want = [], []
+    calls, grads = [], []
     for cfg in (CONFIGS[1], CONFIGS[2]):
         x = make(rng, cfg, device)
-        g = incoming(rng, x, cfg, device)
-        calls.append((x, *cfg[4:], g))
-        want.append(grad_of(TORCH[name], x, g, *cfg[4:]))
-    what = f"the gradients of two {name} calls made before one backward ({describe(CONFIGS[1])}; {describe(CONFIGS[2])})"
-    from grader.judge.session import LearnerError
-
-    try:
-        got = learner.probe("two_calls", name, calls[0], calls[1])
-    except LearnerError as e:
-        raise CheckFailure(f"{what}: your code raised {e.summary()}. Keep what backward needs on ctx "
-                           "(ctx.save_for_backward, ctx attributes), never on the class") from None
-    kit.expect_tensors(got, 2, what=what)
-    for k, (g, w) in enumerate(zip(got, want), start=1):
-        expect_close(g, w, **GRAD[w.dtype], what=f"{what}, call {k}: each backward must use its own call's saved "
-                     "tensors and geometry (keep them on ctx, never on the class)")
+        calls.append((x, *cfg[4:]))
+        grads.append(incoming(rng, x, cfg, device))
+    kit.expect_own_gradients(lambda: learner.probe("two_calls", name, calls, grads),
+                             drive.grads_of_calls(TORCH[name], calls, grads), ("x of call 1", "x of call 2"),
+                             **GRAD[calls[0][0].dtype],
+                             what=f"two {name} calls made before one backward ({describe(CONFIGS[1])}; "
+                                  f"{describe(CONFIGS[2])})",
+                             fix="each backward must use its own call's saved tensors and geometry: " + kit.OWN_CTX)
 
 
 def _outputs(cfg):

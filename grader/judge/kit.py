@@ -10,7 +10,10 @@
 * **Exact types.** ``expect_float`` (a Python float, not a 0-d tensor), ``expect_tensors`` (a list
   of tensors, not one tensor), ``expect_shape``.
 * **Twice and afterwards.** ``expect_repeatable``: the second call with the same inputs gives the
-  same result (hooks left registered, state leaking into the next call).
+  same result (hooks left registered, state leaking into the next call). ``expect_own_gradients``: two calls
+  of an autograd Function before one backward (``drive.grads_of_calls`` on both sides) each get their own
+  gradients (per-call state kept on the class, not on ctx). ``learner_reply``: a probe call whose raise is
+  reported with the likeliest cause.
 * **Optimizers.** ``reference_trajectory`` runs torch's optimizer in the judge with the same
   harness (``grader.drive``) that the exercise's probe uses on the learner's, and
   ``expect_same_trajectory`` compares them step by step, numbering steps as the task does.
@@ -195,6 +198,36 @@ def expect_repeatable(call: Callable[[], Any], *, what: str, compare: Callable[[
     elif first != second:
         raise CheckFailure(f"{what} gives a different result when called a second time with the same inputs")
     return first
+
+
+OWN_CTX = ("keep what backward needs on ctx (ctx.save_for_backward, ctx attributes), never on the class, the module "
+           "or a global, which the next call overwrites")
+
+
+def learner_reply(run: Callable[[], Any], *, what: str, fix: str) -> Any:
+    """The reply of ``run()``, a probe call; if the learner's code raises, the check fails with what was being done and
+    ``fix``, the likeliest cause (a banned call keeps its own message)."""
+    from grader.judge.session import LearnerError
+
+    try:
+        return run()
+    except LearnerError as e:
+        if e.type == "BannedCallError":
+            raise
+        raise CheckFailure(f"{what}: your code raised {e.summary()}. {fix[:1].upper()}{fix[1:]}") from None
+
+
+def expect_own_gradients(run: Callable[[], Any], want: Sequence[torch.Tensor], labels: Sequence[str], *, what: str,
+                         fix: str = OWN_CTX, rtol: float | None = None, atol: float | None = None) -> None:
+    """Several calls made before one backward (a probe running ``drive.grads_of_calls`` on the learner's Function):
+    each gradient equals ``want``, which the judge computes by running the same harness on torch's function; ``labels``
+    names each gradient ("x of the first call")."""
+    got = expect_tensors(learner_reply(run, what=what, fix=fix), len(want), what=f"the gradients of {what}")
+    for label, g, w in zip(labels, got, want, strict=True):
+        try:
+            expect_close(g, w, rtol=rtol, atol=atol, what=f"the gradient for {label} of {what}")
+        except CheckFailure as e:
+            raise CheckFailure(f"{e.prop}: {fix}", e.detail) from None
 
 
 # ---------------------------------------------------------------- optimizers and schedules
