@@ -23,6 +23,7 @@ from grader.judge.failure import CheckFailure
 from grader.judge.session import InfraError, WorkerSession
 
 INFO_ATTR = "_prep_wire_info"
+INPUTS_WRITTEN = "__prep_inputs_written__"  # the worker's runtime.py spells it the same (the wire is their only tie)
 
 
 def received_info(t: torch.Tensor) -> wire.TensorInfo | None:
@@ -40,12 +41,37 @@ class Learner:
         # measure(room=...) compares the worker with it when a measured block starts.
         self.rss_floor: int | None = None
         self.open_fresh: Callable[[str | None], "Learner"] | None = None  # set by grade() where graders measure
+        self.measuring = False  # inside measure(): calls are not watched for writes (hashing costs CPU time there)
 
     # ---------------------------------------------------------------- basic calls
 
     def call(self, target: str, *args: Any, **kwargs: Any) -> Any:
-        """Call ``target`` (a dotted name in the submission) with args chosen by the grader."""
-        return self._request({"op": "call", "target": target, "args": list(args), "kwargs": kwargs})
+        """Call ``target`` (a dotted name in the submission) with args chosen by the grader; a call that writes
+        into a tensor it was given fails (see ``_call``)."""
+        return self._call({"op": "call", "target": target, "args": list(args), "kwargs": kwargs})
+
+    def _call(self, request: dict) -> Any:
+        """A call request whose tensor arguments must come back as they were sent.
+
+        A function that writes into the tensors it is given corrupts its caller's data (``x.clamp_()`` on the
+        caller's x, ``grad_output[mask] = 0`` in a backward, whose incoming gradient autograd may share with
+        other nodes), and its result can still be right. Unless its name ends in ``_`` (torch's mark of an
+        in-place function), the worker hashes every tensor argument before and after the call and sends back
+        those whose bytes changed; the judge compares them with what it sent, so a forged report can only hide
+        the learner's own mistake.
+        """
+        if not self.measuring and not str(request["target"]).rsplit(".", 1)[-1].endswith("_"):
+            request["watch_inputs"] = True
+        reply = self._request(request)
+        if not isinstance(reply, dict) or INPUTS_WRITTEN not in reply:
+            return reply
+        paths, after = reply.get(INPUTS_WRITTEN), reply.get("after")
+        if isinstance(paths, list) and isinstance(after, list):
+            for path, got in zip(paths, after):
+                sent = _sent_at(request, path)
+                if isinstance(sent, torch.Tensor) and isinstance(got, torch.Tensor) and not _same_bits(sent, got):
+                    raise CheckFailure(_written_message(request, path))
+        return reply.get("value")
 
     def get(self, target: str) -> Any:
         """The value of a module-level name (a quiz's answers, a constant)."""
@@ -129,7 +155,11 @@ class Learner:
                 "be measured: allocate what a call needs inside it, and keep nothing that large between calls")
         m = Measurement(rss_before=int(before["rss"]), peak_before=int(before["peak"]), cpu_before=before["cpu"],
                         started=time.monotonic(), held_before=held, room=room)
-        yield m
+        self.measuring = True
+        try:
+            yield m
+        finally:
+            self.measuring = False
         after = self.session.measure()
         _refuse_hidden(after)
         m.rss_after, m.peak = int(after["rss"]), int(after["peak"])
@@ -201,6 +231,45 @@ class Measurement:
         return self.rss_after - self.rss_before + self.written
 
 
+def _sent_at(request: dict, path: Any) -> Any:
+    """The value the judge sent at ``path`` (``["args", 0, 2]``), or None where the path names nothing sent."""
+    if not isinstance(path, list) or len(path) < 2 or path[0] not in ("args", "kwargs"):
+        return None
+    node: Any = request.get(path[0], [] if path[0] == "args" else {})
+    for key in path[1:]:
+        try:
+            node = node[key]
+        except (IndexError, KeyError, TypeError):
+            return None
+    return node
+
+
+def _same_bits(sent: torch.Tensor, got: torch.Tensor) -> bool:
+    """Same shape, dtype and every bit (NaN equals NaN, -0.0 differs from 0.0): what was sent, unchanged."""
+    if sent.shape != got.shape or sent.dtype != got.dtype:
+        return False
+    a, b = sent.detach().cpu(), got.detach().cpu()
+    if a.is_complex():
+        a, b = torch.view_as_real(a), torch.view_as_real(b)
+    if a.is_floating_point():
+        ints = {8: torch.int64, 4: torch.int32, 2: torch.int16, 1: torch.int8}[a.element_size()]
+        a, b = a.view(ints), b.view(ints)
+    return torch.equal(a, b)
+
+
+def _written_message(request: dict, path: list) -> str:
+    target, splits = request["target"], request.get("splits") or []
+    if request.get("order") and path[0] == "args" and path[1] >= splits[0]:
+        return (f"{target}'s backward wrote into the incoming gradient it was given (grad_output): autograd may hand "
+                "the same tensor to other nodes, so backward must never change it in place. Compute a new tensor "
+                "(grad_output * mask, or grad_output.clone() before writing into it)")
+    where = (f"argument {path[1] + 1}" if path[0] == "args" else f"argument {path[1]!r}") + \
+        "".join(f", item {k!r}" for k in path[2:])
+    return (f"{target} wrote into its {where}, a tensor of the caller's: the call changed its values. Leave every "
+            "tensor you are given as it was unless the task says to change it in place: compute on a copy or out "
+            "of place (y = x * 2, not x.mul_(2)); x.detach(), x.data and views of x all share x's memory")
+
+
 def _place_received(t: torch.Tensor, info: wire.TensorInfo) -> torch.Tensor:
     """Put a received tensor on the device the worker says it was on, and remember what it said."""
     try:
@@ -224,7 +293,7 @@ def _remote_derivative(learner: Learner, target: str, order: int, splits: list[i
             request: dict = {"op": "call", "target": target, "args": sent, "order": order}
             if order:
                 request.update(splits=level_splits, masks=masks)
-            out = learner._request(request)
+            out = learner._call(request)
             single = not isinstance(out, tuple)
             outs = (out,) if single else out
             for o in outs:

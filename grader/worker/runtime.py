@@ -6,7 +6,9 @@ Requests (each a wire tree, a dict with an ``op``):
   the seal and the probes, before any learner code exists (the only reply that may report prep's failure)
 * ``load``   source, filename: the learner's module (with prepare's fields too, it prepares first)
 * ``reset``  seed: torch's global state back to the defaults every grader starts from
-* ``call``   target (dotted path in the learner module), args, kwargs, order, splits
+* ``call``   target (dotted path in the learner module), args, kwargs, order, splits, watch_inputs: with
+  watch_inputs, a call that wrote into a tensor argument answers ``{INPUTS_WRITTEN: paths, "after": tensors,
+  "value": value}``, and the judge compares those tensors with what it sent (see ``watched_arguments``)
 * ``get``    target: the value of a module attribute (e.g. a quiz's ANSWERS dict)
 * ``describe`` target: type facts about an attribute (is it a class, its bases)
 * ``probe``  name, args, kwargs: a function from the exercise's trusted probes module
@@ -18,6 +20,7 @@ Each reply is ``{"ok": True, "value": tree}`` or ``{"ok": False, "error": {...}}
 from __future__ import annotations
 
 import gc
+import hashlib
 import importlib.util
 import inspect
 import linecache
@@ -34,6 +37,7 @@ from grader.worker import seal
 
 LEARNER_MODULE = "submission"
 PROBES_MODULE = "prep_probes"
+INPUTS_WRITTEN = "__prep_inputs_written__"  # the judge's remote.py spells it the same (the wire is their only tie)
 
 
 class ProbeLoadError(RuntimeError):
@@ -148,10 +152,19 @@ class Runtime:
         fn = self._resolve(req["target"])
         if not callable(fn):
             raise TypeError(f"{req['target']} is not callable")
+        args, kwargs = req.get("args", []), req.get("kwargs", {})
+        watched = watched_arguments(args, kwargs) if req.get("watch_inputs") else []
+        before = [fingerprint(t) for _, t in watched]
         order = int(req.get("order", 0))
         if order == 0:
-            return fn(*req.get("args", []), **req.get("kwargs", {}))
-        return derivative(fn, order, list(req["splits"]), [list(m) for m in req["masks"]])(*req["args"])
+            value = fn(*args, **kwargs)
+        else:
+            value = derivative(fn, order, list(req["splits"]), [list(m) for m in req["masks"]])(*args)
+        written = [(path, t) for (path, t), seen in zip(watched, before) if seen is not None and fingerprint(t) != seen]
+        if written:
+            return {INPUTS_WRITTEN: [path for path, _ in written], "after": [t.detach().clone() for _, t in written],
+                    "value": value}
+        return value
 
     def op_probe(self, req: dict) -> Any:
         if self.probes is None:
@@ -169,6 +182,39 @@ class Runtime:
             except AttributeError:
                 raise AttributeError(f"your code does not define {dotted!r} (missing {part!r})") from None
         return obj
+
+
+# ---------------------------------------------------------------- the caller's tensors
+
+
+def watched_arguments(args: list, kwargs: dict) -> list[tuple[list, torch.Tensor]]:
+    """The tensors a call was given (arguments, and the items of list, tuple and dict arguments), each with its path
+    (``["args", 0]``, ``["args", 1, 2]``, ``["kwargs", "x"]``): what the call must leave as it found it."""
+    found: list[tuple[list, torch.Tensor]] = []
+    for root, items in (("args", list(enumerate(args))), ("kwargs", list(kwargs.items()))):
+        for key, value in items:
+            if isinstance(value, torch.Tensor):
+                found.append(([root, key], value))
+            elif isinstance(value, (list, tuple)):
+                found += [([root, key, j], t) for j, t in enumerate(value) if isinstance(t, torch.Tensor)]
+            elif isinstance(value, dict):
+                found += [([root, key, k], t) for k, t in value.items() if isinstance(t, torch.Tensor)]
+    return found
+
+
+def fingerprint(t: torch.Tensor) -> tuple | None:
+    """The tensor's geometry and a hash of every byte of its storage, read in place (no copy on the CPU, so a
+    measured call's memory is not changed): any write into it shows, through x, x.data, x.detach(), a view or
+    numpy alike. None where there are no bytes to read (meta tensors, sparse layouts, wrappers)."""
+    if not isinstance(t, torch.Tensor) or t.layout is not torch.strided or t.device.type == "meta":
+        return None
+    try:
+        storage = t.untyped_storage()
+        raw = torch.empty(0, dtype=torch.uint8, device=t.device).set_(storage)
+        digest = hashlib.blake2b(raw.cpu().numpy(), digest_size=16).digest()
+    except Exception:  # a tensor without plain storage: nothing to compare
+        return None
+    return tuple(t.shape), t.stride(), t.storage_offset(), digest
 
 
 # ---------------------------------------------------------------- derivatives

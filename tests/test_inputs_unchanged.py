@@ -1,0 +1,152 @@
+"""A learner function must leave the tensors it is given as it found them, in every exercise.
+
+`x.clamp_()` on the caller's x, `x.data.zero_()`, or `grad_output[mask] = 0` in a backward (autograd may hand the
+same incoming gradient to other nodes) corrupt the caller's data while the result can still be right. The worker
+hashes every tensor argument of a call before and after it and sends back the ones whose bytes changed; the judge
+compares them with what it sent, and only then fails the call."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from grader.judge.checks import CheckFailure
+from grader.judge.remote import INPUTS_WRITTEN, Learner
+from grader.worker.runtime import Runtime
+from tests.conftest import ROOT, write
+
+RIGHT_MUL = (ROOT / "solutions" / "autograd-mul.py").read_text()
+FORWARD = "        ctx.save_for_backward(x, y)\n"
+
+
+def mul_with(tmp_path, name, old, new):
+    assert old in RIGHT_MUL
+    return write(tmp_path, f"{name}.py", RIGHT_MUL.replace(old, new, 1))
+
+
+@pytest.mark.parametrize("write_x", ["x.data.mul_(2.0)", "x.detach()[..., :1] = 0.0", "x.numpy()[...] = 7.0"])
+def test_a_forward_that_writes_into_its_input_fails_whatever_the_channel(tmp_path, grade_file, write_x):
+    """The product is computed before x is touched, so every value the graders compare is right."""
+    path = mul_with(tmp_path, "writes_x", FORWARD, "        ctx.save_for_backward(x.clone(), y)\n        out = x * y\n"
+                    f"        if x.device.type == 'cpu' and x.numel():\n            {write_x}\n"
+                    "        return out\n")
+    result = grade_file("autograd-mul", path, seed=2)
+    assert not result.full_marks
+    messages = [t.message for t in result.tests if t.outcome == "failed"]
+    assert any(m.startswith("Mul.apply wrote into its argument 1, a tensor of the caller's") for m in messages), messages
+
+
+def test_a_backward_that_writes_into_grad_output_fails(tmp_path):
+    learner, sent = _runtime_learner(tmp_path, '''
+import torch
+
+class Double(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        return x * 2
+
+    @staticmethod
+    def backward(ctx, g):
+        g.mul_(2.0)
+        return g
+''')
+    fn = learner.function("Double.apply")
+    x = torch.linspace(-1, 1, 5, dtype=torch.float64, requires_grad=True)
+    with pytest.raises(CheckFailure, match=r"^Double.apply's backward wrote into the incoming gradient"):
+        torch.autograd.grad(fn(x).sum(), x)
+    assert sent  # the judge sent the calls it checked
+
+
+def test_right_code_and_in_place_functions_pass(tmp_path):
+    learner, _ = _runtime_learner(tmp_path, '''
+import torch
+
+def scaled(x, factors):
+    y = x.clone()
+    y.mul_(2.0)  # in place on its own copy
+    return y * factors[0]
+
+def fill_(t, value):  # torch's trailing underscore: changes its argument by contract
+    t.fill_(value)
+    return t
+''')
+    x = torch.arange(4, dtype=torch.float64)
+    torch.testing.assert_close(learner.call("scaled", x, [torch.tensor(3.0, dtype=torch.float64)]), x * 6)
+    torch.testing.assert_close(learner.call("fill_", x, 1.5), torch.full((4,), 1.5, dtype=torch.float64))
+
+
+def test_a_write_into_a_listed_tensor_names_where_it_was(tmp_path):
+    learner, _ = _runtime_learner(tmp_path, '''
+def total(parts, scale=None):
+    out = sum(p.sum() for p in parts)
+    parts[1].zero_()
+    return out
+''')
+    parts = [torch.ones(2), torch.ones(3)]
+    with pytest.raises(CheckFailure, match=r"^total wrote into its argument 1, item 1, a tensor of the caller's"):
+        learner.call("total", parts)
+
+
+def test_a_forged_report_of_a_write_is_ignored_and_a_true_one_is_checked_in_the_judge():
+    x = torch.arange(3, dtype=torch.float64)
+    forged = _FakeSession({INPUTS_WRITTEN: [["args", 0], ["args", 9], "junk"], "after": [x.clone(), x, x],
+                           "value": 5.0})
+    assert Learner(forged).call("f", x) == 5.0  # equal bits, a path to nothing, a path that is no path
+    true = _FakeSession({INPUTS_WRITTEN: [["args", 0]], "after": [torch.where(x == 0, -0.0, x)], "value": 5.0})
+    with pytest.raises(CheckFailure, match="f wrote into its argument 1"):
+        Learner(true).call("f", x)  # -0.0 where 0.0 was sent: every bit counts
+    assert true.requests[-1]["watch_inputs"] is True
+    Learner(forged).call("kaiming_uniform_", x)
+    assert "watch_inputs" not in forged.requests[-1]
+
+
+def test_calls_inside_a_measured_block_are_not_watched():
+    session = _FakeSession(1.0)
+    session.measure = lambda reset=False: {"rss": 0.0, "peak": 0.0, "cpu": 0.0, "written": 0.0}
+    learner = Learner(session)
+    with learner.measure():
+        learner.call("f", torch.zeros(2))
+    assert "watch_inputs" not in session.requests[-1]
+    learner.call("f", torch.zeros(2))
+    assert session.requests[-1]["watch_inputs"] is True
+
+
+class _FakeSession:
+    def __init__(self, reply):
+        self.reply, self.requests = reply, []
+
+    def request(self, tree, place=None):
+        self.requests.append(tree)
+        return self.reply
+
+
+class _RuntimeSession:
+    """The worker's Runtime in this process, behind the judge's Learner (no wire): enough to test the protocol's two
+    halves together."""
+
+    def __init__(self, runtime, sent):
+        self.runtime, self.sent = runtime, sent
+
+    def request(self, tree, place=None):
+        self.sent.append(tree)
+        copied = {k: _copy(v) for k, v in tree.items()}  # the wire copies every tensor
+        reply = self.runtime.handle(copied)
+        if not reply["ok"]:
+            raise RuntimeError(reply["error"])
+        return _copy(reply["value"])
+
+
+def _copy(value):
+    if isinstance(value, torch.Tensor):
+        return value.detach().clone().requires_grad_(value.requires_grad)
+    if isinstance(value, (list, tuple)):
+        return type(value)(_copy(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    return value
+
+
+def _runtime_learner(tmp_path, source):
+    runtime, sent = Runtime(), []
+    runtime.handle({"op": "load", "source": source, "filename": str(tmp_path / "submission.py")})
+    return Learner(_RuntimeSession(runtime, sent)), sent
