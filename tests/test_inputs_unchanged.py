@@ -100,6 +100,17 @@ def test_a_forged_report_of_a_write_is_ignored_and_a_true_one_is_checked_in_the_
     assert "watch_inputs" not in forged.requests[-1]
 
 
+def test_a_probe_is_watched_too_unless_its_name_ends_in_an_underscore():
+    x = torch.arange(3, dtype=torch.float64)
+    session = _FakeSession({INPUTS_WRITTEN: [["args", 1, 0]], "after": [x + 1], "value": 2.0})
+    learner = Learner(session)
+    with pytest.raises(CheckFailure, match="^your code wrote into a tensor that prep passed to it"):
+        learner.probe("run", 3, [x])
+    assert session.requests[-1]["watch_inputs"] is True
+    assert learner.probe("step_", 3, [x]) is session.reply  # not read as a report: the judge asked for none
+    assert "watch_inputs" not in session.requests[-1]  # unwatched: the worker sends the plain value
+
+
 def test_calls_inside_a_measured_block_are_not_watched():
     session = _FakeSession(1.0)
     session.measure = lambda reset=False: {"rss": 0.0, "peak": 0.0, "cpu": 0.0, "written": 0.0}

@@ -54,7 +54,9 @@ def square_grad_twice(mod, x, preset_grad=None, non_leaf=False):
 
 def square_grad_changed(mod, x, delta):
     """Call square_grad on x, change x's values in place by adding delta (as a training step does to a parameter),
-    and call it again on the same tensor object: report both results and x's values after the change."""
+    and call it again on the same tensor object: report both results and x's values after the change. The change is
+    made on a copy of the x the judge sent (the judge's own tensors come back as they were sent, or fail the call)."""
+    x = x.detach().clone().requires_grad_(x.requires_grad)
     first = mod.square_grad(x)
     first = first.detach().clone() if isinstance(first, torch.Tensor) else first
     with torch.no_grad():

@@ -60,10 +60,11 @@ class Learner:
         those whose bytes changed; the judge compares them with what it sent, so a forged report can only hide
         the learner's own mistake.
         """
-        if not self.measuring and not str(request["target"]).rsplit(".", 1)[-1].endswith("_"):
+        name = str(request.get("target") or request.get("name"))
+        if not self.measuring and not name.rsplit(".", 1)[-1].endswith("_"):
             request["watch_inputs"] = True
         reply = self._request(request)
-        if not isinstance(reply, dict) or INPUTS_WRITTEN not in reply:
+        if not request.get("watch_inputs") or not isinstance(reply, dict) or INPUTS_WRITTEN not in reply:
             return reply
         paths, after = reply.get(INPUTS_WRITTEN), reply.get("after")
         if isinstance(paths, list) and isinstance(after, list):
@@ -82,8 +83,10 @@ class Learner:
         return self._request({"op": "describe", "target": target})
 
     def probe(self, name: str, *args: Any, **kwargs: Any) -> Any:
-        """Run a named probe from the exercise's probes module against the submission."""
-        return self._request({"op": "probe", "name": name, "args": list(args), "kwargs": kwargs})
+        """Run a named probe from the exercise's probes module against the submission; the tensors it is given
+        must come back as they were sent, unless its name ends in ``_`` (a probe that writes into its arguments
+        by design): see ``_call``."""
+        return self._call({"op": "probe", "name": name, "args": list(args), "kwargs": kwargs})
 
     def reset(self, seed: int = 0) -> None:
         """Put torch's global state in the worker back to the defaults (grad mode, default dtype, anomaly
@@ -258,6 +261,11 @@ def _same_bits(sent: torch.Tensor, got: torch.Tensor) -> bool:
 
 
 def _written_message(request: dict, path: list) -> str:
+    if request["op"] == "probe":
+        return ("your code wrote into a tensor that prep passed to it: the call changed its values. Leave every "
+                "tensor you are given as it was unless the task says to change it in place: "
+                "compute on a copy or out of place (y = x * 2, not x.mul_(2)); x.detach(), x.data and views of x all "
+                "share x's memory")
     target, splits = request["target"], request.get("splits") or []
     if request.get("order") and path[0] == "args" and path[1] >= splits[0]:
         return (f"{target}'s backward wrote into the incoming gradient it was given (grad_output): autograd may hand "

@@ -11,7 +11,8 @@ Requests (each a wire tree, a dict with an ``op``):
   "value": value}``, and the judge compares those tensors with what it sent (see ``watched_arguments``)
 * ``get``    target: the value of a module attribute (e.g. a quiz's ANSWERS dict)
 * ``describe`` target: type facts about an attribute (is it a class, its bases)
-* ``probe``  name, args, kwargs: a function from the exercise's trusted probes module
+* ``probe``  name, args, kwargs, watch_inputs: a function from the exercise's trusted probes module (watched as
+  ``call`` is)
 * ``shutdown`` (handled by the serve loop: the worker exits)
 
 Each reply is ``{"ok": True, "value": tree}`` or ``{"ok": False, "error": {...}}``.
@@ -153,24 +154,16 @@ class Runtime:
         if not callable(fn):
             raise TypeError(f"{req['target']} is not callable")
         args, kwargs = req.get("args", []), req.get("kwargs", {})
-        watched = watched_arguments(args, kwargs) if req.get("watch_inputs") else []
-        before = [fingerprint(t) for _, t in watched]
         order = int(req.get("order", 0))
         if order == 0:
-            value = fn(*args, **kwargs)
-        else:
-            value = derivative(fn, order, list(req["splits"]), [list(m) for m in req["masks"]])(*args)
-        written = [(path, t) for (path, t), seen in zip(watched, before) if seen is not None and fingerprint(t) != seen]
-        if written:
-            return {INPUTS_WRITTEN: [path for path, _ in written], "after": [t.detach().clone() for _, t in written],
-                    "value": value}
-        return value
+            return _watching(req, lambda: fn(*args, **kwargs))
+        return _watching(req, lambda: derivative(fn, order, list(req["splits"]), [list(m) for m in req["masks"]])(*args))
 
     def op_probe(self, req: dict) -> Any:
         if self.probes is None:
             raise RuntimeError("this exercise has no probes module")
         probe = getattr(self.probes, req["name"])
-        return probe(self.learner, *req.get("args", []), **req.get("kwargs", {}))
+        return _watching(req, lambda: probe(self.learner, *req.get("args", []), **req.get("kwargs", {})))
 
     def _resolve(self, dotted: str) -> Any:
         if self.learner is None:
@@ -185,6 +178,18 @@ class Runtime:
 
 
 # ---------------------------------------------------------------- the caller's tensors
+
+
+def _watching(req: dict, run: Callable[[], Any]) -> Any:
+    """``run()``'s value; with ``watch_inputs``, wrapped with the tensor arguments whose bytes it changed."""
+    watched = watched_arguments(req.get("args", []), req.get("kwargs", {})) if req.get("watch_inputs") else []
+    before = [fingerprint(t) for _, t in watched]
+    value = run()
+    written = [(path, t) for (path, t), seen in zip(watched, before) if seen is not None and fingerprint(t) != seen]
+    if written:
+        return {INPUTS_WRITTEN: [path for path, _ in written], "after": [t.detach().clone() for _, t in written],
+                "value": value}
+    return value
 
 
 def watched_arguments(args: list, kwargs: dict) -> list[tuple[list, torch.Tensor]]:
