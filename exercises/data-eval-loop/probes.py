@@ -133,17 +133,22 @@ def two_loaders(mod, n, batch_size, seed, shared=False):
     return [[[x, y] for x, y in loader] for loader in (a, b, a, b)]
 
 
-def eval_run(mod, model_seed, batches, training, preset_grads, tie=False):
+def eval_run(mod, model_seed, batches, training, preset_grads, tie=False, frozen=False):
     """evaluate() on make_cnn(model_seed) left in training (or eval) mode, the batches in a one-shot iterable, with .grad preset to 0.5 (or None);
-    returns what it returned, the state, the gradients and every submodule's mode afterwards, and whether
-    gradient recording is on. With tie, the model's logits of classes 0 and 1 are equal (see make_cnn)."""
+    returns what it returned, the state, the gradients, every parameter's requires_grad and every submodule's mode
+    afterwards, and whether gradient recording is on. With tie, the model's logits of classes 0 and 1 are equal (see
+    make_cnn); with frozen, every other parameter (the first, the third, ...) has requires_grad=False."""
     model = make_cnn(model_seed, tie=tie)
     model.train(training)
+    if frozen:
+        for p in list(model.parameters())[::2]:
+            p.requires_grad_(False)
     if preset_grads:
         for p in model.parameters():
             p.grad = torch.full_like(p, 0.5)
     returned = mod.evaluate(model, Loader(batches, once=True))
     return {"returned": returned, "state": state(model), "grads": grads(model),
+            "requires_grad": [p.requires_grad for p in model.parameters()],
             "modes": [m.training for m in model.modules()], "grad_mode_after": torch.is_grad_enabled()}
 
 
@@ -178,10 +183,18 @@ def eval_wide(mod, seed, width, hw, depth, sizes):
     return returned
 
 
-def train_run(mod, model_seed, batches, lr, momentum, stale, rng_seed):
+def smoothed_cross_entropy(logits, y):
+    """A loss_fn other than plain cross-entropy: label smoothing 0.3."""
+    return F.cross_entropy(logits, y, label_smoothing=0.3)
+
+
+LOSS_FNS = {"ce": F.cross_entropy, "smooth": smoothed_cross_entropy}
+
+
+def train_run(mod, model_seed, batches, lr, momentum, stale, rng_seed, loss="ce"):
     """train_one_epoch with SGD on make_cnn(model_seed) handed over in eval mode (with stale, .grad holds earlier
-    gradients); the global RNG (dropout) is seeded with rng_seed just before. Returns what it returned and the
-    state afterwards."""
+    gradients), with the loss_fn LOSS_FNS[loss]; the global RNG (dropout) is seeded with rng_seed just before.
+    Returns what it returned and the state afterwards."""
     model = make_cnn(model_seed)
     model.eval()
     if stale:
@@ -190,7 +203,7 @@ def train_run(mod, model_seed, batches, lr, momentum, stale, rng_seed):
             p.grad = torch.randn(p.shape, generator=g, dtype=p.dtype)
     opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
     torch.manual_seed(rng_seed)
-    returned = mod.train_one_epoch(model, Loader(batches), opt, F.cross_entropy)
+    returned = mod.train_one_epoch(model, Loader(batches), opt, LOSS_FNS[loss])
     return {"returned": returned, "state": state(model), "training_after": model.training}
 
 

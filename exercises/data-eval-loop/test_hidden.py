@@ -74,12 +74,12 @@ def ref_evaluate(model, batches):
     return {"accuracy": correct / n, "loss": loss / n}
 
 
-def ref_train(model, batches, opt):
+def ref_train(model, batches, opt, loss_fn=F.cross_entropy):
     model.train()
     total, n = 0.0, 0
     for x, y in batches:
         opt.zero_grad()
-        loss = F.cross_entropy(model(x), y)
+        loss = loss_fn(model(x), y)
         loss.backward()
         opt.step()
         total += loss.item() * len(y)
@@ -286,7 +286,8 @@ def test_evaluate_counts_every_sample(learner, rng):
 
 def test_evaluate_in_eval_mode_without_grad(learner, rng):
     """evaluate() runs the model in eval mode under no_grad: BatchNorm's running statistics stay, .grad is left as it
-    was (set or None), nothing it returns holds a graph or memory, and no graph is recorded (the worker's memory
+    was (set or None), frozen parameters stay frozen (requires_grad is not switched instead of no_grad), nothing it
+    returns holds a graph or memory, and no graph is recorded (the worker's memory
     during a forward of 4096 images through a wide CNN is measured from outside, in a fresh worker that may hold at
     most 1 MiB more than before the submission was loaded: memory taken in advance, such as a buffer allocated at
     import and freed inside evaluate() to make room for the graph, would hide it)."""
@@ -313,6 +314,16 @@ def test_evaluate_in_eval_mode_without_grad(learner, rng):
                 raise CheckFailure("evaluate() must leave the parameters' .grad alone (it cleared them)")
             expect_close(g, torch.full_like(p, 0.5), rtol=0, atol=0,
                          what=f"parameter {i}'s .grad after evaluate() (no backward, no zero_grad)")
+    # a model with frozen parameters (every other one): no_grad leaves every requires_grad as it was; switching
+    # requires_grad off and back on instead of no_grad unfreezes the caller's frozen parameters
+    seed = seed_of(rng)
+    got = learner.probe("eval_run", seed, eval_batches(rng, [7, 4], seed, False), True, False, False, True)
+    flags = got.get("requires_grad") if isinstance(got, dict) else None
+    want_flags = [i % 2 == 1 for i in range(len(list(probes.make_cnn(seed).parameters())))]
+    if flags != want_flags:
+        raise CheckFailure("after evaluate() every parameter's requires_grad must be as it was (a model whose first, "
+                           "third, ... parameters are frozen): run the forward under torch.no_grad() and leave "
+                           "requires_grad alone")
     seed = seed_of(rng)
     with learner.fresh(warm="warm_up") as clean, clean.measure(room=ROOM) as m:
         value = clean.probe("eval_wide", seed, WIDE["width"], WIDE["hw"], WIDE["depth"], WIDE["sizes"])
@@ -350,29 +361,35 @@ def test_evaluate_restores_the_mode(learner, rng):
 # ---------------------------------------------------------------- train_one_epoch
 
 
-def train_case(learner, rng, momentum, stale, sizes=(16, 16, 16, 11)):
+def train_case(learner, rng, momentum, stale, sizes=(16, 16, 16, 11), loss="ce"):
     seed = seed_of(rng)
     data = eval_batches(rng, list(sizes), seed, False)
     rng_seed = seed_of(rng)
-    got = learner.probe("train_run", seed, data, 0.05, momentum, stale, rng_seed)
+    got = learner.probe("train_run", seed, data, 0.05, momentum, stale, rng_seed, loss)
     if not isinstance(got, dict) or not isinstance(got.get("state"), dict):
         raise CheckFailure("train_one_epoch could not be run on a list of batches")
     model = probes.make_cnn(seed)
     opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=momentum)
     torch.manual_seed(rng_seed)  # the probe seeds the global RNG (Dropout's masks) the same way
-    mean_loss = ref_train(model, data, opt)
+    mean_loss = ref_train(model, data, opt, probes.LOSS_FNS[loss])
     return got, mean_loss, probes.state(model)
 
 
 def test_train_one_epoch_updates_like_the_reference(learner, rng):
     """train_one_epoch puts the model in training mode (Dropout on, BatchNorm on batch statistics, its running
     statistics updated) and, per batch, zeroes the gradients, back-propagates and steps: the state_dict after the epoch
-    matches the reference loop's, also with momentum and with stale gradients in .grad before the epoch."""
-    for momentum, stale in ((0.0, False), (0.9, True), (0.0, True)):
-        got, _, want = train_case(learner, rng, momentum, stale)
+    matches the reference loop's, also with momentum, with stale gradients in .grad before the epoch, and with a
+    loss_fn other than cross-entropy (label smoothing 0.3): the loss is loss_fn's, whatever it is."""
+    for momentum, stale, loss in ((0.0, False, "ce"), (0.9, True, "ce"), (0.0, True, "ce"), (0.9, False, "smooth")):
+        got, mean_loss, want = train_case(learner, rng, momentum, stale, loss=loss)
         where = " (.grad held stale gradients before the epoch)" if stale else ""
+        if loss != "ce":
+            where += (" with loss_fn a cross-entropy with label smoothing 0.3 (compute loss_fn(model(x), y), the "
+                      "loss_fn you are given, not F.cross_entropy)")
         kit.expect_state_dict(got["state"], want, rtol=1e-8, atol=1e-10,
                               what=f"the model's state_dict after one epoch of SGD, momentum {momentum}{where}")
+        if loss != "ce":
+            expect_number(got.get("returned"), mean_loss, f"the returned epoch loss{where}", 1e-9)
         if got.get("training_after") is not True:
             raise CheckFailure("after train_one_epoch the model must be in training mode")
 

@@ -33,10 +33,16 @@ def make(seed, spare=False):
 
 
 def optimizer(model, lr, name="sgd"):
-    """The optimizer both sides train with: SGD with momentum (linear in the gradient), or AdamW (not linear, and
-    it decays every parameter that has a gradient, zeros included, while it skips a .grad of None)."""
+    """The optimizer both sides train with: SGD with momentum (linear in the gradient), the same with two parameter
+    groups ("sgd_groups"), or AdamW (not linear, and it decays every parameter that has a gradient, zeros included,
+    while it skips a .grad of None)."""
     if name == "adamw":
         return torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.1)
+    if name == "sgd_groups":  # two parameter groups: the weights, and the biases with their own lr and momentum
+        named = list(model.named_parameters())
+        return torch.optim.SGD([{"params": [p for n, p in named if not n.endswith("bias")]},
+                                {"params": [p for n, p in named if n.endswith("bias")], "lr": 2 * lr,
+                                 "momentum": 0.5}], lr=lr, momentum=0.9)
     return torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9)
 
 
@@ -148,7 +154,7 @@ def _rank(rank, world, mod, store_path, seed, steps, batch, lr, queue, what, opt
 def _warm_optimizer():
     """Take one SGD step here, before forking: its first use imports modules (about 1 s) that each rank would
     otherwise import again."""
-    for opt_name in ("sgd", "adamw"):
+    for opt_name in ("sgd", "sgd_groups", "adamw"):
         p = torch.zeros(1, requires_grad=True)
         opt = optimizer(nn.ParameterList([p]), 0.1, opt_name)
         p.sum().backward()

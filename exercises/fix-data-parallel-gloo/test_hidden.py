@@ -66,11 +66,15 @@ def test_training_matches_single_process(learner, rng):
     """Four data-parallel SGD steps on 2 ranks: after every step both ranks are bit-identical and equal single-process
     large-batch training, and each rank's train_step returns the loss of its own shard. Then the same with a model that
     arrives with gradients left in .grad from an earlier backward: train_step zeroes the gradients first, so they must
-    not leak into the first step."""
+    not leak into the first step. And three steps with an optimizer of two parameter groups (weights; biases with
+    their own lr and momentum): every parameter is averaged, not only those of the first group."""
     check_training(learner, seed_of(rng), 4, 8, 2)
     check_training(learner, seed_of(rng), 2, 8, 2, stale=True,
                    how=", the model arriving with gradients left in .grad by an earlier backward: train_step must zero "
                        "the gradients before it back-propagates, not after the step")
+    check_training(learner, seed_of(rng), 3, 8, 2, "sgd_groups",
+                   how=", an SGD with two parameter groups (the weights, and the biases with their own lr and "
+                       "momentum): every parameter of the model is averaged, whatever group it is in")
 
 
 def opposite_signs(seed, batch, world):

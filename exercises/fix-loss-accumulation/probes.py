@@ -62,14 +62,19 @@ def run_train(mod, seed, n_batches, lr, device="cpu", offset=0.0, size=8, stale=
     return {"losses": result, "params": [p.detach().clone() for p in model.parameters()]}
 
 
-def run_evaluate(mod, seed, n_batches, device="cpu", offset=0.0, size=8):
-    """evaluate() on a model whose .grad holds 0.5 everywhere: what it returned, the parameters and .grad afterwards."""
+def run_evaluate(mod, seed, n_batches, device="cpu", offset=0.0, size=8, frozen=False):
+    """evaluate() on a model whose .grad holds 0.5 everywhere (with frozen, its first and third parameters have
+    requires_grad=False): what it returned, the parameters, their .grad and requires_grad afterwards."""
     model = make(seed, device, offset)
     for p in model.parameters():
         p.grad = torch.full_like(p, 0.5)
+    if frozen:
+        for p in list(model.parameters())[::2]:
+            p.requires_grad_(False)
     value = mod.evaluate(model, batches(seed, n_batches, device, offset, size))
     return {"value": value, "params": [p.detach().clone() for p in model.parameters()],
-            "grads": [None if p.grad is None else p.grad.detach().clone() for p in model.parameters()]}
+            "grads": [None if p.grad is None else p.grad.detach().clone() for p in model.parameters()],
+            "requires_grad": [p.requires_grad for p in model.parameters()]}
 
 
 def evaluate_deep(mod, seed, hidden, depth, size):

@@ -125,7 +125,7 @@ def test_train_epoch_returns_only_floats(learner, device, rng):
 def test_evaluate(learner, device, rng):
     """evaluate returns the mean of the batch losses as a float, each batch counted once whatever its size (the last
     batch is smaller: a mean over samples is another number), also with targets around 1e5, and leaves the parameters
-    and their .grad alone."""
+    (their values, and requires_grad of frozen ones) and their .grad alone."""
     seed = int(torch.randint(0, 10_000, (1,), generator=rng))
     n = int(torch.randint(2, 6, (1,), generator=rng))
     sizes = uneven_sizes(rng, n)
@@ -149,6 +149,15 @@ def test_evaluate(learner, device, rng):
         for i, (g, p) in enumerate(zip(grads, model.parameters())):
             expect_close(g, torch.full_like(p.detach(), 0.5), what=f"parameter {i}'s .grad after evaluate", rtol=0,
                          atol=0)
+    # frozen parameters (the first and the third) stay frozen: computing without a graph by switching requires_grad
+    # off and back on for every parameter changes the caller's frozen ones
+    seed, n, _, sizes, _ = cases[0]
+    got = learner.probe("run_evaluate", seed, n, str(device), 0.0, sizes, True)
+    flags = got.get("requires_grad") if isinstance(got, dict) else None
+    want_flags = [i % 2 == 1 for i in range(len(list(P.make(seed, str(device)).parameters())))]
+    if flags != want_flags:
+        raise CheckFailure("after evaluate every parameter's requires_grad must be as it was (a model whose first and "
+                           "third parameters are frozen): compute under torch.no_grad() and leave requires_grad alone")
 
 
 def test_evaluate_records_no_graph(learner, rng):

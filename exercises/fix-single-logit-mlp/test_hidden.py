@@ -184,7 +184,8 @@ def test_nonzero_gradient_at_step_zero(learner, device, rng):
 def test_predict(learner, device, rng):
     """predict gives int64 class indices (N,): class 1 where the single logit is > 0 (exactly 0 is class 0);
     the argmax otherwise, the first of tied maxima (for any number of classes and tied columns: rows of 4 and 17 equal
-    logits, maxima tied at several places). A batch of one sample (N == 1) still gives shape (1,)."""
+    logits, maxima tied at several places; near-ties closer than a softmax can tell apart: the argmax of the logits).
+    A batch of one sample (N == 1) still gives shape (1,)."""
     one = torch.cat([torch.tensor([[0.0], [1e-9], [-1e-9]]), adversarial(rng, (30, 1))]).double()
     many = torch.cat([torch.tensor([[1.0, 1.0, 0.0], [0.0, 2.0, 2.0], [-1.0, -1.0, -1.0]]),
                       adversarial(rng, (30, 3))]).double()
@@ -198,7 +199,18 @@ def test_predict(learner, device, rng):
         wide[r, cols] = wide[r].abs().max() + 1.0
     singles = [one[i:i + 1] for i in range(3)] + [many[i:i + 1] for i in range(3)] + [many[:1, :2], one[3:4]]
     singles += [four[1:2], wide[:1]]
-    for logits in (one, many, one.float(), many.float(), four, four.float(), wide, wide.float(), *singles):
+    # near-ties: the maximum beats an earlier column by less than the dtype's rounding of 1 (0 against 1e-17 in
+    # float64, 1e-8 in float32), so that a softmax (or sigmoid) on the way makes them equal and the first one wins:
+    # the argmax is of the logits themselves
+    near = {}
+    for dtype, delta in ((torch.float64, 1e-17), (torch.float32, 1e-8)):
+        rows = -1.0 - torch.rand(6, 5, generator=rng, dtype=torch.float64)
+        for r in range(6):
+            i, j = sorted(torch.randperm(5, generator=rng)[:2].tolist())
+            rows[r, i], rows[r, j] = 0.0, delta
+        near[dtype] = rows.to(dtype)
+    for logits in (one, many, one.float(), many.float(), four, four.float(), wide, wide.float(), *singles,
+                   near[torch.float64], near[torch.float32]):
         logits = logits.to(device)
         want = (logits[:, 0] > 0).long() if logits.shape[1] == 1 else logits.argmax(1)
         got = learner.call("predict", logits)
@@ -206,8 +218,9 @@ def test_predict(learner, device, rng):
                       "of shape (N,), N == 1 included", shape=want.shape, dtype=torch.int64)
         if not torch.equal(got, want):
             raise CheckFailure(f"predict is wrong for logits with {logits.shape[1]} column(s) (ties, zeros, or signs): "
-                               "for C >= 2 it is the argmax, the first of tied maxima (topk and sort do not promise "
-                               "which of tied entries comes first)")
+                               "for C >= 2 it is the argmax of the logits, the first of tied maxima (topk and sort do "
+                               "not promise which of tied entries comes first; a softmax before the argmax rounds "
+                               "near-ties into ties)")
 
 
 def blobs(rng, n, classes, device):

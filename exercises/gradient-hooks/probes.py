@@ -132,6 +132,9 @@ def scale_model(kind, seed, device):
         torch.manual_seed(seed)
         model = SharedInput().to(device)
         return model, model.lin
+    if kind == "whole":  # the hook goes on the whole Sequential, a module with children of its own
+        model = mlp(seed).to(device)
+        return model, model
     model = mlp(seed).to(device)
     return model, (model[2] if kind == "second" else model[0])
 
@@ -139,7 +142,8 @@ def scale_model(kind, seed, device):
 def scale_run(mod, kind, seed, x, y, factor, x2=None, x_grad=True, remove=False, passes=1):
     """Scale what one module passes back to its inputs: kind "second" (the MLP's second Linear, whose input needs a
     gradient), "first" (the first Linear: with x_grad=False nothing before it needs one, grad_input is (None,)),
-    "bilinear" (two inputs), "shared" (a Linear called twice on an input that also skips past it). `passes` forward/backward passes; with `remove` the handle is removed before the last.
+    "bilinear" (two inputs), "shared" (a Linear called twice on an input that also skips past it), "whole" (the whole
+    Sequential, whose children are modules too). `passes` forward/backward passes; with `remove` the handle is removed before the last.
     Returns the inputs' and parameters' .grad."""
     x = x.detach().clone().requires_grad_(x_grad)
     x2 = None if x2 is None else x2.detach().clone().requires_grad_(True)
@@ -219,3 +223,15 @@ def scale_identity_run(mod, x, g, factor):
     up = g.clone()
     module(x).backward(up)
     return {"x_grad": x.grad, "upstream": up}
+
+
+def clamp_two_run(mod, x, w1, w2, up1, up2, bound1, bound2, passes=2):
+    """Two tensors clamped at once, with their own bounds: t1 = x * w1 (bound1, hooked first) and t2 = x * w2 (bound2,
+    hooked second), both kept; then t1 and t2 back-propagate up1 and up2 together, `passes` times. Returns x.grad."""
+    x = x.detach().clone().requires_grad_(True)
+    t1, t2 = x * w1, x * w2
+    mod.clamp_grad(t1, bound1)
+    mod.clamp_grad(t2, bound2)
+    for _ in range(passes):
+        torch.autograd.backward([t1, t2], [up1.clone(), up2.clone()], retain_graph=True)
+    return x.grad

@@ -78,6 +78,10 @@ def scale_reference(kind, seed, x, y, factor, x2=None, x_grad=True, remove=False
             a.register_hook(lambda g, f=f: g * f)
             b.register_hook(lambda g, f=f: g * f)
             out = model(a, b)
+        elif kind == "whole":
+            h = x * 1.0
+            h.register_hook(lambda g, f=f: g * f)
+            out = model(h)
         else:
             h = model[1](model[0](x)) if kind == "second" else x
             if h.requires_grad:
@@ -146,8 +150,9 @@ def clamp_case(rng, device, n=12):
 
 def test_clamp_grad(learner, device, rng):
     """The gradient reaching t (both signs, beyond the bound on each side, zeros) is clamped before it flows back to
-    x, in every backward, for bounds 0.5, 3 and 0; with t used twice, their sum is clamped once; when t is the second
-    output of a split, t's own gradient is clamped."""
+    x, in every backward, for bounds 0.5, 3 and 0; with t used twice, their sum is clamped once; two tensors hooked
+    at once (bounds 0.5 and 3) are each clamped with their own bound; when t is the second output of a split, t's own
+    gradient is clamped."""
     x, w, up = clamp_case(rng, device)
     for bound in (0.5, 3.0, 0.0):
         got = learner.probe("clamp_run", x, w, up, bound, passes=2)
@@ -159,6 +164,17 @@ def test_clamp_grad(learner, device, rng):
     got = learner.probe("clamp_run", x, w, up, 1.0, twice=other)
     expect_close(got["x_grad"], w * (up + other).clamp(-1.0, 1.0), rtol=1e-12, atol=1e-12,
                  what="x.grad when t is used twice: the hook must clamp the total gradient reaching t")
+    # two tensors hooked at once with bounds of their own (0.5 and 3): each hook keeps its own bound, not the one
+    # of the latest call; an entry of 2 on each side is clamped by the first and not by the second
+    w2 = adversarial(rng, (12,), device=device, zeros=False)
+    up2 = adversarial(rng, (12,), device=device, scale=4.0, extremes=50.0)
+    up1 = up.clone()
+    up1[0], up1[1], up2[0], up2[1] = 2.0, -2.0, 2.0, -2.0
+    got = learner.probe("clamp_two_run", x, w, w2, up1, up2, 0.5, 3.0)
+    expect_close(got, 2 * (w * up1.clamp(-0.5, 0.5) + w2 * up2.clamp(-3.0, 3.0)), rtol=1e-12, atol=1e-12,
+                 what="x.grad with t1 = x * w1 clamped to [-0.5, 0.5] and t2 = x * w2 clamped to [-3, 3], both hooks "
+                      "in place, two backward passes (each hook must clamp with the bound of its own call: keep "
+                      "bound in the hook's closure, not in a variable that the next call overwrites)")
     # t = b in a, b = (x * 1).split(n): a's gradient is inside the bound, every entry of b's beyond it, so b's own
     # gradient must come back clamped (a hook on the shared backward node's first output misses it)
     n = 6
@@ -218,7 +234,8 @@ def compare_scaled(got, want, what):
 
 def test_scale_grad_to_inputs(learner, device, rng):
     """The gradient reaching the module's input (and everything before it) is scaled, for factors 0, -1 and 3.5; its
-    own parameters' are not; a module with two inputs scales both; a module called twice on an input that also skips
+    own parameters' are not; a module with two inputs scales both; a hook on a whole Sequential scales its input's
+    gradient once and none of its layers'; a module called twice on an input that also skips
     past it scales what it passes back at each call, and nothing else; two calls on one module (factors 2 and -3)
     each scale by their own factor (-6 in all); on an nn.Identity, whose grad_input is the caller's own gradient
     tensor, that tensor keeps its values."""
@@ -237,6 +254,12 @@ def test_scale_grad_to_inputs(learner, device, rng):
                    scale_reference("shared", seed, x, y, 3.0),
                    "a Linear called twice on an input that also skips past it: only what the module passes back is "
                    "scaled, once per call (not the input's whole gradient)")
+    seed, (x, y) = seed_of(rng), scale_case(rng, device)
+    compare_scaled(learner.probe("scale_run", "whole", seed, x, y, -2.0),
+                   scale_reference("whole", seed, x, y, -2.0),
+                   "the hook on a whole nn.Sequential (Linear, Tanh, Linear): only what the Sequential passes back to "
+                   "its input is scaled by -2, once; its layers' own gradients are unchanged (hook the module you are "
+                   "given, not each of its submodules)")
     seed, (x, y) = seed_of(rng), scale_case(rng, device)
     compare_scaled(learner.probe("scale_twice_run", "second", seed, x, y, (2.0, -3.0)),
                    scale_reference("second", seed, x, y, -6.0),
