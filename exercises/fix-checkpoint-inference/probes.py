@@ -119,7 +119,8 @@ def reference_accuracy(seed, start_training, device="cpu"):
     torch.manual_seed(seed + 5)
     with torch.no_grad():
         after = model(data(seed + 3, [6], device)[0][0])
-    return {"value": hits / 24, "state": state, "after": after}
+    return {"value": hits / 24, "state": state, "after": after,
+            "requires_grad": [bool(p.requires_grad) for p in model.parameters()]}
 
 
 class Column(nn.Module):
@@ -196,8 +197,9 @@ def resume(mod, seed, epoch, lr_after, device="cpu", loop_sets_mode=True):
 
 def accuracy(mod, seed, start_training, device="cpu", column=False):
     """The learner's accuracy on a trained model in the given mode (its .grad still holding the last batch's
-    gradients); then the state, the gradients before and after, and one forward pass. With column, the model is
-    wrapped in Column (logits (N, C, 1), labels (N, 1)) and only the accuracy is returned."""
+    gradients); then the state, the gradients before and after, which parameters require grad, and one forward
+    pass. With column, the model is wrapped in Column (logits (N, C, 1), labels (N, 1)) and only the accuracy is
+    returned."""
     model, _ = trained(seed, device)
     if column:
         model = Column(model)
@@ -208,10 +210,12 @@ def accuracy(mod, seed, start_training, device="cpu", column=False):
     value = mod.accuracy(model, accuracy_batches(seed, device))
     state = _state(model)
     grads_after = [None if p.grad is None else p.grad.detach().clone() for p in model.parameters()]
+    requires_grad = [bool(p.requires_grad) for p in model.parameters()]
     torch.manual_seed(seed + 5)
     with torch.no_grad():
         after = model(data(seed + 3, [6], device)[0][0])
-    return {"value": value, "state": state, "after": after, "grads_before": grads_before, "grads_after": grads_after}
+    return {"value": value, "state": state, "after": after, "grads_before": grads_before, "grads_after": grads_after,
+            "requires_grad": requires_grad}
 
 
 # ---------------------------------------------------------------- a large model, to read memory from outside

@@ -93,7 +93,7 @@ def test_accuracy(learner, device, rng):
 
 def test_accuracy_keeps_mode_and_state(learner, device, rng):
     """After accuracy the model is in the mode it came in (train or eval) and its state (BatchNorm's running statistics,
-    and the gradients its parameters held) is unchanged."""
+    the gradients its parameters held, and which parameters require grad) is unchanged."""
     for start_training in (True, False):
         seed = seed_of(rng)
         got = learner.probe("accuracy", seed, start_training, str(device))
@@ -104,6 +104,12 @@ def test_accuracy_keeps_mode_and_state(learner, device, rng):
                 (a is None) != (b is None) or (b is not None and not torch.equal(a, b)) for a, b in zip(after, before)):
             raise CheckFailure("accuracy changed the gradients held in the parameters' .grad: it only evaluates, so "
                                "leave .grad alone (no zero_grad, no backward)")
+        # which parameters require grad is the model's state too: switching it off to avoid recording a graph (and
+        # not switching it back) leaves a model that no longer trains; the judge's own model says what it must be
+        if got.get("requires_grad") != want["requires_grad"]:
+            raise CheckFailure("after accuracy, some parameters no longer require grad (or now do): the model must "
+                               "leave accuracy as it came in, so do not switch requires_grad off to avoid the graph; "
+                               "torch.no_grad() records none and changes nothing in the model")
         mode = "train" if start_training else "eval"
         expect_close(got["after"], want["after"], what=f"a forward pass after accuracy on a model that came in {mode} "
                      f"mode (it must be left in {mode} mode)")
