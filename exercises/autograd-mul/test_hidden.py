@@ -9,9 +9,12 @@ from grader.judge.checks import CheckFailure, check_gradients, expect_close, sum
 
 # (shape of x, shape of y): equal shapes, broadcasting both ways, a scalar, an empty tensor, a new leading dimension
 SHAPES = [((5,), (5,)), ((3, 1), (1, 4)), ((2, 3), (3,)), ((), (2, 2)), ((0, 3), (1, 3)), ((2, 3, 4), (4,)),
-          ((4, 1, 3), (2, 1)), ((2, 2), ()), ((1, 3, 1), (2, 3, 4)), ((2, 3, 4), (2, 1, 1))]
-# the last two: one input broadcast along two size-1 dimensions at once (summing them one by one without keepdim
-# shifts the axes after the first sum)
+          ((4, 1, 3), (2, 1)), ((2, 2), ()), ((1, 3, 1), (2, 3, 4)), ((2, 3, 4), (2, 1, 1)),
+          ((3, 4), (1, 3, 4)), ((1, 1, 2, 3), (2, 3))]
+# ((1, 3, 1), (2, 3, 4)) and ((2, 3, 4), (2, 1, 1)): one input broadcast along two size-1 dimensions at once (summing
+# them one by one without keepdim shifts the axes after the first sum). The last two: the other input only adds
+# leading dimensions of size 1, so grad_z has exactly as many elements as the lower-rank input but not its shape (a
+# backward that skips the reduction when the element counts match returns (1, 3, 4) for x of shape (3, 4)).
 
 
 def rand(rng, shape, device, dtype=torch.float64, scale=3.0):
@@ -94,7 +97,8 @@ def test_backward_returns_input_shapes(learner, device, rng):
             if tuple(value.shape) != tuple(shape):
                 raise CheckFailure(f"the gradient Mul.backward returns for {name} has shape {tuple(value.shape)}, "
                                    f"but {name} has shape {tuple(shape)} (x: {xs}, y: {ys}): sum it over the "
-                                   "broadcast dimensions back to its input's shape")
+                                   "broadcast dimensions back to its input's shape, leading dimensions of size 1 "
+                                   "included (the same number of elements is not the same shape)")
             expect_close(value, want, what=f"the gradient backward returns for {name} (x: {xs}, y: {ys})")
 
 

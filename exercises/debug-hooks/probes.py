@@ -183,14 +183,22 @@ def grad_log(mod, seed, device="cpu", variant="plain"):
             "handles": len(handles) if isinstance(handles, (list, tuple)) else -1}
 
 
+TWICE_PASSES = (0, 0, 1)  # the inputs of the three passes of grad_log_twice: the first batch twice, then another
+
+
 def grad_log_twice(mod, seed, device="cpu"):
-    """Two calls on one model, both kept, then two backward passes: each log should get two entries."""
+    """Two calls on one model, the second after one backward pass: pass A, second call, pass B (the same batch as A:
+    the same gradient, which is logged again), the first call's handles removed, pass C. The first log should hold
+    A and B, the second B and C."""
     model = mlp(seed, device)
-    xs = grad_inputs(seed, device)
-    log1, _ = mod.attach_grad_norm_logger(model)
+    xs = [grad_inputs(seed, device)[i] for i in TWICE_PASSES]
+    log1, handles1 = mod.attach_grad_norm_logger(model)
+    loss_of(model, xs[0]).backward()
     log2, _ = mod.attach_grad_norm_logger(model)
-    for x in xs[:2]:
-        loss_of(model, x).backward()
+    loss_of(model, xs[1]).backward()
+    for h in handles1 if isinstance(handles1, (list, tuple)) else []:
+        h.remove()
+    loss_of(model, xs[2]).backward()
     copy = lambda log: {k: list(v) for k, v in log.items()} if isinstance(log, dict) else log  # noqa: E731
     return {"first": copy(log1), "second": copy(log2)}
 

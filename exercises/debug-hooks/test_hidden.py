@@ -92,13 +92,36 @@ def test_handles_remove_hooks(learner, device, rng):
         raise CheckFailure("after every handle's remove(), the hooks must stop logging (and each pass logs once)")
 
 
+def expected_twice(seed, device):
+    """The norms of the three passes of probes.grad_log_twice (judge side): {name: [A, B, C]}, B repeating A's batch."""
+    model = probes.mlp(seed, device)
+    params = list(model.named_parameters())
+    inputs = probes.grad_inputs(seed, device)
+    norms = {n: [] for n, _ in params}
+    for i in probes.TWICE_PASSES:
+        grads = torch.autograd.grad(probes.loss_of(model, inputs[i]), [p for _, p in params])
+        for (n, _), g in zip(params, grads):
+            norms[n].append(float(g.norm()))
+    return norms
+
+
 def test_logger_called_twice(learner, device, rng):
-    """Two calls on one model give two logs, each with one entry per pass (no shared log filling twice)."""
+    """Two calls on one model give two new logs, each with one entry per pass after its own call: pass A, a second
+    call, pass B (A's batch again, so the same gradient, logged again), the first call's handles removed, pass C.
+    The first log holds A and B, the second B and C (no log or handle shared between calls or cached on the model,
+    no pass skipped because its norm equals the previous one)."""
     seed = seed_of(rng)
     got = learner.probe("grad_log_twice", seed, str(device))
-    want = expected_norms(seed, device)
-    check_log(got["first"], want, "the first of two calls on one model")
-    check_log(got["second"], want, "the second of two calls on one model")
+    norms = expected_twice(seed, device)
+    if not isinstance(got, dict):
+        raise CheckFailure("the grader could not read the logs of two calls of attach_grad_norm_logger on one model")
+    check_log(got["first"], {n: v[:2] for n, v in norms.items()},
+              "the first of two calls on one model: it logs passes A and B, then its handles are removed; pass B "
+              "repeats A's batch, so both norms are equal and both are logged")
+    check_log(got["second"], {n: v[1:] for n, v in norms.items()},
+              "the second call, made after pass A: a new dict whose lists start empty, that logs passes B and C "
+              "only and keeps logging after the first call's handles are removed (no log or handle cached on the "
+              "model and handed out again)")
 
 
 def hooks_check(got, what):

@@ -69,8 +69,19 @@ def frozen_only(x):
     return out, {"f": x.detach() + 1, "g": torch.zeros_like(x)}
 
 
+def frozen_first(x):
+    """Named tensors in an order where one that does not require grad comes first, an unused one in the middle and
+    the output last: a result built by pairing the names with the gradients of only the tensors that require grad
+    (in order) shifts every name after the first."""
+    c = x.detach() * 2
+    h = torch.sin(x)
+    u = h * 3
+    out = h * c + h ** 2
+    return out, {"c": c, "h": h, "u": u, "out": out}
+
+
 INTERMEDIATE = {"mlp": mlp, "shared": shared, "vector_out": vector_out, "detached_out": detached_out,
-                "frozen_only": frozen_only}
+                "frozen_only": frozen_only, "frozen_first": frozen_first}
 
 
 def _state(inputs):

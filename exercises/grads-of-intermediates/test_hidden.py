@@ -211,7 +211,7 @@ def test_intermediates_match_autograd(learner, device, rng):
 def test_intermediate_not_on_the_path(learner, device, rng):
     """An intermediate the loss never uses, uses only through detach(), that does not require grad, or that depends
     only on a parameter, and every intermediate of an output that does not require grad: zeros (of the intermediate's
-    dtype, bfloat16 included)."""
+    dtype, bfloat16 included); with such a tensor named first, every other name still gets its own gradient."""
     args = (rand(rng, 3, 3, device=device), rand(rng, 4, 3, device=device), rand(rng, 2, 4, device=device))
     check_intermediates(learner, "mlp", args, ("dead", "cut", "frozen"))
     args = tuple(rand(rng, *s, device=device, dtype=torch.bfloat16) for s in ((3, 3), (4, 3), (2, 4)))
@@ -221,6 +221,8 @@ def test_intermediate_not_on_the_path(learner, device, rng):
     check_intermediates(learner, "vector_out", (rand(rng, 4, device=device),), ("p",))
     check_intermediates(learner, "detached_out", (rand(rng, 4, device=device),), ("a",))
     check_intermediates(learner, "frozen_only", (rand(rng, 4, device=device),), ("f", "g"))
+    # a tensor that does not require grad named before those that do: each name keeps its own gradient
+    check_intermediates(learner, "frozen_first", (rand(rng, 5, device=device),), ("c", "h", "u", "out"))
 
 
 def test_shared_intermediate_and_view(learner, device, rng):
