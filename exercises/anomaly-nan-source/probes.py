@@ -37,13 +37,28 @@ class SignOf(torch.autograd.Function):
         return g * v / v.abs()
 
 
+class Refuse(torch.autograd.Function):
+    """The identity, whose backward raises a RuntimeError worded like anomaly mode's report ("Function '...' returned
+    ...") without being it: a name pulled out of any "Function '...'" message takes it for a NaN report."""
+
+    @staticmethod
+    def forward(ctx, v):
+        return v.clone()
+
+    @staticmethod
+    def backward(ctx, g):
+        raise RuntimeError("Function 'RefuseBackward' returned an invalid gradient: this custom Function refuses "
+                           "every incoming gradient, NaN or not")
+
+
 def extended(spec, variant, device="cpu"):
     """The function spec describes, extended, and its inputs (a fresh copy), built the same way on both sides:
     variant "custom": SignOf applied to the loss times 0 (its backward returns NaN: a custom Function's node);
     variant "hidden": plus a term on a leaf w that fn captures and that is not among its inputs, (w * 0).sqrt().sum()
     (sqrt's gradient at 0 is inf, times 0 is NaN: only a backward that reaches w sees it);
     variant "hidden_clean": plus w.sin().sum() (clean);
-    variant "once": "custom" on its first call only, the clean function on every later call (fn is called once).
+    variant "once": "custom" on its first call only, the clean function on every later call (fn is called once);
+    variant "lookalike": the loss through Refuse, whose backward raises a RuntimeError that is not a NaN report.
     Returns (fn, inputs, w)."""
     base = build(spec)
     w = torch.linspace(0.5, 1.5, 3, dtype=torch.float64, device=device).requires_grad_()
@@ -57,6 +72,9 @@ def extended(spec, variant, device="cpu"):
             calls.append(None)
             loss = base(*xs)
             return SignOf.apply(loss * 0.0) if len(calls) == 1 else loss
+    elif variant == "lookalike":
+        def fn(*xs):
+            return Refuse.apply(base(*xs))
     elif variant == "hidden":
         def fn(*xs):
             return base(*xs) + (w * 0.0).sqrt().sum()

@@ -157,8 +157,9 @@ def test_other_errors_propagate(learner, device, rng):
     """A ValueError raised by fn (for some inputs), a RuntimeError raised by fn itself (a shape mismatch in the
     forward pass) and a RuntimeError raised by a backward node that is not anomaly mode's NaN report propagate, and so
     do backward's own RuntimeErrors (a loss without a graph, a node returning a gradient of the wrong shape, whose
-    message also starts with "Function"); anomaly detection is off afterwards all the same; a NaN and a clean case
-    alongside."""
+    message also starts with "Function"), and a custom backward's RuntimeError worded "Function 'RefuseBackward'
+    returned an invalid gradient: ..." (only "... returned nan values" is the report); anomaly detection is off
+    afterwards all the same; a NaN and a clean case alongside."""
     check_batch(learner, device, draw_batch(rng, ["raises_value", "fn_runtime", "raises_runtime", "nan", "clean"]))
     spec, _ = T.draw_case(rng, "nan")  # then detached at the end: the loss has no graph, backward raises
     spec = {**spec, "ops": spec["ops"] + [["detach", len(spec["inputs"]) + len(spec["ops"]) - 1]]}
@@ -175,6 +176,20 @@ def test_other_errors_propagate(learner, device, rng):
     check_batch(learner, device, [(spec, "a backward node that returns a gradient of the wrong shape: autograd's "
                                          "RuntimeError (\"Function ... returned an invalid gradient\") is not anomaly "
                                          "mode's NaN report and must propagate")])
+    # then a backward RuntimeError worded like the report ("Function 'RefuseBackward' returned an invalid gradient:
+    # ..."), on a random clean computation: only "... returned nan values" is anomaly mode's NaN report
+    spec, _ = T.draw_case(rng, "clean")
+    want, _ = extended_reference(spec, "lookalike", str(device))
+    got = learner.probe("find_extended", spec, "lookalike", str(device))
+    if not T.matches(got, want):
+        raise CheckFailure("find_nan_backward must let a backward RuntimeError that is not anomaly mode's NaN report "
+                           "propagate, also when its message reads \"Function 'RefuseBackward' returned an invalid "
+                           f"gradient: ...\"; {received(got)}",
+                           "anomaly mode's report is \"Function '<Name>' returned nan values in its <k>th output\": "
+                           "match the whole phrase, not only \"Function '<Name>'\"")
+    if got["anomaly_on"]:
+        raise CheckFailure("anomaly detection is still switched on after find_nan_backward raised (a backward "
+                           "RuntimeError that is not a NaN report)")
 
 
 def extended_reference(spec, variant, device):
@@ -186,6 +201,9 @@ def extended_reference(spec, variant, device):
             fn(*xs).backward()
     except RuntimeError as e:
         match = re.search(r"Function '(\w+)' returned nan values", str(e))
+        if variant == "lookalike":
+            assert match is None, "prep's lookalike case reads as a NaN report"  # grader's bug
+            return ("raises", type(e).__name__), None
         assert match is not None, "prep's extended case raised another error"  # grader's bug
         return ("nan", match.group(1)), None
     return ("none", None), [t.grad for t in xs + [w]]

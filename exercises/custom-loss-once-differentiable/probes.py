@@ -62,7 +62,38 @@ def penalty(mod, pred, target, delta, pred_requires_grad=True, grad=None):
     value = mod.grad_penalty(p, target) if delta is None else mod.grad_penalty(p, target, delta)
     unchanged = bool(p.requires_grad) == pred_requires_grad
     after = None if p.grad is None else p.grad.detach().clone()
+    reaches = _graph_holds(value, p)
     if not pred_requires_grad or not (isinstance(value, torch.Tensor) and value.requires_grad):
-        return {"value": value, "grad": None, "pred_unchanged": unchanged, "grad_after": after}
+        return {"value": value, "grad": None, "pred_unchanged": unchanged, "grad_after": after,
+                "reaches_pred": reaches}
     (g,) = torch.autograd.grad(value, p)
-    return {"value": value, "grad": g, "pred_unchanged": unchanged, "grad_after": after}
+    return {"value": value, "grad": g, "pred_unchanged": unchanged, "grad_after": after, "reaches_pred": reaches}
+
+
+def _graph_holds(value, leaf):
+    """Whether the graph of value holds leaf itself (an AccumulateGrad node for it): a property of the result. A
+    pred that did not require grad is in it only if its requires_grad was switched on during the call."""
+    if not isinstance(value, torch.Tensor) or value.grad_fn is None:
+        return False
+    seen, stack = set(), [value.grad_fn]
+    while stack:
+        node = stack.pop()
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if getattr(node, "variable", None) is leaf:
+            return True
+        stack.extend(n for n, _ in node.next_functions)
+    return False
+
+
+def penalty_nonleaf(mod, pred, target, delta):
+    """The learner's penalty for a pred that is not a leaf (leaf * 1.0, its leaf requiring grad), and the penalty's
+    gradient with respect to that leaf (None when the penalty's graph does not reach it)."""
+    leaf = pred.detach().requires_grad_()
+    p = leaf * 1.0
+    value = mod.grad_penalty(p, target, delta)
+    if not (isinstance(value, torch.Tensor) and value.requires_grad):
+        return {"value": value, "grad": None}
+    (g,) = torch.autograd.grad(value, leaf, allow_unused=True)
+    return {"value": value, "grad": g}

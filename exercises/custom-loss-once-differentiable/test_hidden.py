@@ -250,7 +250,7 @@ def test_grad_penalty(learner, device, rng):
     """grad_penalty is ||d loss / d pred||^2 and its own gradient with respect to pred is right (residuals on both
     sides of delta). In the second case the caller's pred already has a .grad: the penalty ignores it, and pred.grad
     is left exactly as it was (take the gradient with torch.autograd.grad, never .backward(), which writes
-    pred.grad)."""
+    pred.grad). A third pred is not a leaf (leaf * 1.0): the penalty's gradient reaches its leaf."""
     for delta, preset in ((1.0, False), (0.7, True)):
         pred, target = rand(rng, 6, device=device), rand(rng, 6, device=device)
         grad = rand(rng, 6, device=device, zeros=False) if preset else None
@@ -269,12 +269,30 @@ def test_grad_penalty(learner, device, rng):
             raise CheckFailure("grad_penalty must stay differentiable with respect to pred (create_graph=True)")
         expect_close(got["grad"], want_grad, rtol=1e-10, atol=1e-14,
                      what=f"the gradient of grad_penalty (delta {delta})")
+    # a pred that is not a leaf (pred = w * x in a training step): the penalty is differentiable with respect to it,
+    # so its gradient reaches the leaf upstream (a detached copy of pred, taken whenever pred is not a leaf, cuts it)
+    pred, target = rand(rng, 7, device=device), rand(rng, 7, device=device)
+    want, want_grad = want_penalty(pred, target, 0.8)
+    got = learner.probe("penalty_nonleaf", pred, target, 0.8)
+    if not isinstance(got, dict):
+        raise CheckFailure("grad_penalty could not be run", f"received {summarize(got)}")
+    expect_close(got["value"], want, rtol=1e-12, atol=1e-14,
+                 what="grad_penalty (delta 0.8) for a pred that is not a leaf")
+    if got["grad"] is None:
+        raise CheckFailure("grad_penalty must stay differentiable with respect to pred also when pred is not a leaf "
+                           "(pred = w * x): its gradient did not reach the leaf pred was computed from",
+                           "differentiate pred itself whenever it requires grad (leaf or not); only a pred that does "
+                           "not require grad needs a detached copy")
+    expect_close(got["grad"], want_grad, rtol=1e-10, atol=1e-14,
+                 what="the gradient of grad_penalty (delta 0.8) for a pred that is not a leaf, with respect to its "
+                      "leaf")
 
 
 def test_grad_penalty_contract(learner, device, rng):
     """grad_penalty returns a 0-d tensor of pred's dtype (float64, and float32 for a float32 pred that requires grad:
-    not upcast to float64), works when pred does not require grad without switching on the caller's requires_grad,
-    and uses the default delta of 1.0."""
+    not upcast to float64), works when pred does not require grad without switching on the caller's requires_grad
+    (not even for the time of the call: the result's graph must not hold the caller's pred), and uses the default
+    delta of 1.0."""
     pred, target = rand(rng, 5, device=device), rand(rng, 5, device=device)
     want, _ = want_penalty(pred, target, 1.0)
     got = learner.probe("penalty", pred, target, None, False)
@@ -287,6 +305,12 @@ def test_grad_penalty_contract(learner, device, rng):
     if got.get("pred_unchanged") is not True:
         raise CheckFailure("grad_penalty switched on requires_grad of the caller's pred: differentiate a detached "
                            "copy (pred.detach().requires_grad_()) and leave the caller's tensor as it was")
+    if got.get("reaches_pred") is not False:
+        raise CheckFailure("grad_penalty switched on requires_grad of the caller's pred during the call (and off again "
+                           "afterwards): the penalty's graph holds the caller's pred itself, so a later backward could "
+                           "write its .grad",
+                           "never touch the caller's requires_grad, not even for the time of the call: differentiate a "
+                           "detached copy (pred.detach().requires_grad_())")
     pred32, target32 = pred.float(), target.float()
     got = learner.probe("penalty", pred32, target32, 1.0, True)
     if not isinstance(got, dict):
