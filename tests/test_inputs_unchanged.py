@@ -87,6 +87,35 @@ def total(parts, scale=None):
         learner.call("total", parts)
 
 
+def test_a_list_or_dict_changed_in_place_fails_and_a_new_one_passes(tmp_path):
+    learner, _ = _runtime_learner(tmp_path, '''
+def encode(sentences, vocab):
+    for s in sentences:
+        for w in s:
+            vocab.setdefault(w, len(vocab))  # grows the caller's vocab
+    return [[vocab[w] for w in s] for s in sentences]
+
+def pad(sentences, length):
+    for s in sentences:
+        s.extend(["<pad>"] * (length - len(s)))  # pads the caller's inner lists
+    return sentences
+
+def encode_right(sentences, vocab):
+    vocab = dict(vocab)
+    for s in sentences:
+        for w in s:
+            vocab.setdefault(w, len(vocab))
+    return [[vocab[w] for w in s] for s in sentences]
+''')
+    sentences, vocab = [["a", "b"], ["c"]], {"a": 0}
+    with pytest.raises(CheckFailure, match=r"^encode changed a dict it was given \(argument 2\): after the call"):
+        learner.call("encode", sentences, vocab)
+    with pytest.raises(CheckFailure, match=r"^pad changed a list it was given \(argument 1\)"):
+        learner.call("pad", sentences, 3)
+    assert learner.call("encode_right", sentences, vocab) == [[0, 1], [2]]
+    assert sentences == [["a", "b"], ["c"]] and vocab == {"a": 0}  # the judge's own are never touched
+
+
 def test_a_forged_report_of_a_write_is_ignored_and_a_true_one_is_checked_in_the_judge():
     x = torch.arange(3, dtype=torch.float64)
     forged = _FakeSession({INPUTS_WRITTEN: [["args", 0], ["args", 9], "junk"], "after": [x.clone(), x, x],

@@ -72,6 +72,8 @@ class Learner:
                 sent = _sent_at(request, path)
                 if isinstance(sent, torch.Tensor) and isinstance(got, torch.Tensor) and not _same_bits(sent, got):
                     raise CheckFailure(_written_message(request, path))
+                if isinstance(sent, (list, dict)) and _contents(sent) != _contents(got):
+                    raise CheckFailure(_changed_message(request, path, sent))
         return reply.get("value")
 
     def get(self, target: str) -> Any:
@@ -258,6 +260,31 @@ def _same_bits(sent: torch.Tensor, got: torch.Tensor) -> bool:
         ints = {8: torch.int64, 4: torch.int32, 2: torch.int16, 1: torch.int8}[a.element_size()]
         a, b = a.view(ints), b.view(ints)
     return torch.equal(a, b)
+
+
+def _contents(value: Any) -> Any:
+    """What a list or dict holds, as plain data (tensors stand as their place; the worker's runtime.plain_contents
+    reads its copy the same way). Tuples and lists compare alike: the wire sends both as lists."""
+    if isinstance(value, torch.Tensor):
+        return ("tensor",)
+    if isinstance(value, (list, tuple)):
+        return ("list", [_contents(v) for v in value])
+    if isinstance(value, dict):
+        return ("dict", [(repr(k), _contents(v)) for k, v in value.items()])
+    if isinstance(value, (str, int, float, bool, type(None))):
+        return (type(value).__name__, value if value == value else "nan")
+    return ("object",)
+
+
+def _changed_message(request: dict, path: list, sent: Any) -> str:
+    who = "your code" if request["op"] == "probe" else request["target"]
+    kind = "list" if isinstance(sent, list) else "dict"
+    where = "" if request["op"] == "probe" else \
+        f" ({f'argument {path[1] + 1}' if path[0] == 'args' else f'argument {path[1]!r}'})"
+    return (f"{who} changed a {kind} it was given{where}: after the call it holds other items. Leave the caller's "
+            f"lists and dicts as they were unless the task says to change them: build new ones (items + [x], "
+            "dict(d, key=value), sorted(items), a copy of each inner list) instead of append, extend, insert, pop, "
+            "sort or item assignment on the caller's")
 
 
 def _written_message(request: dict, path: list) -> str:
