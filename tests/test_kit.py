@@ -160,3 +160,6 @@ def test_learner_reply_names_the_learners_raise_and_the_likeliest_fix():
     banned = LearnerError({"type": "BannedCallError", "message": "torch.mul is ruled out", "in_learner_code": True})
     with pytest.raises(LearnerError):  # the ban's own message reaches the learner
         kit.learner_reply(raising(banned), what="w", fix="f")
+    stub = LearnerError({"type": "NotImplementedError", "message": "your code here", "in_learner_code": True})
+    with pytest.raises(LearnerError):  # counted with the other graders that wait for the stub to be filled in
+        kit.learner_reply(raising(stub), what="w", fix="f")

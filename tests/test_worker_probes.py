@@ -60,3 +60,18 @@ def test_an_answer_in_a_reference_function_is_out_of_the_submissions_reach(grade
     assert (forged.score, forged.max_score) == (honest.score, honest.max_score) == (7, 10)
     outcome = {t.name: (t.outcome, t.message) for t in forged.tests}
     assert outcome["test_fold_conv_bn"][0] == "failed" and "TypeError" in outcome["test_fold_conv_bn"][1], outcome
+
+
+@pytest.mark.parametrize("exercise_id", [i for i in bank.exercise_ids() if (ROOT / "exercises" / i / "probes.py").exists()])
+def test_probes_import_from_prep_only_what_the_zygote_imported_first(exercise_id):
+    """A worker forked from the zygote may drop its uid and lose read access to prep's files (a venv in a folder
+    only root can enter): every prep module a probes.py imports must be one the zygote imported before forking."""
+    from grader.worker.zygote import PROBE_MODULES
+
+    tree = ast.parse((ROOT / "exercises" / exercise_id / "probes.py").read_text())
+    used = {f"{node.module}.{a.name}" if node.module == "grader" else node.module
+            for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module
+            and node.module.split(".")[0] == "grader" for a in node.names}
+    used |= {a.name for node in ast.walk(tree) if isinstance(node, ast.Import) for a in node.names
+             if a.name.split(".")[0] == "grader"}
+    assert used <= set(PROBE_MODULES), f"{exercise_id}/probes.py imports {sorted(used - set(PROBE_MODULES))}"

@@ -206,13 +206,14 @@ OWN_CTX = ("keep what backward needs on ctx (ctx.save_for_backward, ctx attribut
 
 def learner_reply(run: Callable[[], Any], *, what: str, fix: str) -> Any:
     """The reply of ``run()``, a probe call; if the learner's code raises, the check fails with what was being done and
-    ``fix``, the likeliest cause (a banned call keeps its own message)."""
+    ``fix``, the likeliest cause. A banned call keeps its own message, and a stub's NotImplementedError too (the
+    learner's feedback counts every grader that waits for it on one line)."""
     from grader.judge.session import LearnerError
 
     try:
         return run()
     except LearnerError as e:
-        if e.type == "BannedCallError":
+        if e.type in ("BannedCallError", "NotImplementedError"):
             raise
         raise CheckFailure(f"{what}: your code raised {e.summary()}. {fix[:1].upper()}{fix[1:]}") from None
 

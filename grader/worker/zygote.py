@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import ctypes
 import gc
+import importlib
 import json
 import os
 import signal
@@ -333,6 +334,12 @@ def _freeze_heap() -> None:
     gc.freeze()  # children skip scanning the zygote's objects, and pages stay shared
 
 
+# What probes import from prep. A child that drops its uid may no longer read prep's files (a venv inside a folder
+# only root can enter, as pytest's and many home folders are), so the zygote imports them once, like the runtime;
+# tests/test_worker_probes.py keeps every probes.py to this list.
+PROBE_MODULES = ("grader.drawn", "grader.drive", "grader.wire")
+
+
 def run_zygote(control_fd: int, drop_uid: int | None = None, preload: list[str] | None = None,
                shm_mb: int = 0) -> None:
     sock = socket.socket(fileno=control_fd)
@@ -345,6 +352,8 @@ def run_zygote(control_fd: int, drop_uid: int | None = None, preload: list[str] 
     from grader.worker import process
     from grader.worker import runtime  # noqa: F401  (imported once, shared by every child)
     from grader.worker import seal  # noqa: F401
+    for name in PROBE_MODULES:  # before any child drops its uid (see PROBE_MODULES)
+        importlib.import_module(name)
 
     process.numerics_defaults()  # one thread also keeps fork safe: no intra-op pool exists to be lost
     process.warm_up()
