@@ -290,6 +290,28 @@ class PeerClosed(Exception):
     """The other side closed its end of the pipe."""
 
 
+# ---------------------------------------------------------------- the caller's arguments, watched
+
+# A watched call that changed its arguments answers {INPUTS_WRITTEN: paths, "after": values, "value": value}; the
+# judge compares each after-value with what it sent (grader/judge/remote.py; the worker's side: runtime.py).
+INPUTS_WRITTEN = "__prep_inputs_written__"
+
+
+def plain_contents(value: Any) -> Any:
+    """What a list or dict argument holds, as plain data to compare before and after a call, on either side of the
+    wire (tensors stand as their place: their bytes are compared apart; tuples and lists alike, as the wire sends
+    both as lists)."""
+    if isinstance(value, torch.Tensor):
+        return ("tensor",)
+    if isinstance(value, (list, tuple)):
+        return ("list", [plain_contents(v) for v in value])
+    if isinstance(value, dict):
+        return ("dict", [(repr(k), plain_contents(v)) for k, v in value.items()])
+    if isinstance(value, (str, int, float, bool, type(None))):
+        return (type(value).__name__, value if value == value else "nan")
+    return ("object", type(value).__qualname__)
+
+
 def write_frame(fd: int, body: bytes, *, deadline: float | None = None) -> None:
     """Write one frame. With a deadline the write never blocks past it (raises FrameTimeout): a
     reader that stops reading cannot hold the writer, however large the frame."""

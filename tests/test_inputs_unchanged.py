@@ -11,7 +11,8 @@ import pytest
 import torch
 
 from grader.judge.checks import CheckFailure
-from grader.judge.remote import INPUTS_WRITTEN, Learner
+from grader.judge.remote import Learner
+from grader.wire import INPUTS_WRITTEN
 from grader.worker.runtime import Runtime
 from tests.conftest import ROOT, write
 

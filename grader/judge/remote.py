@@ -23,7 +23,6 @@ from grader.judge.failure import CheckFailure
 from grader.judge.session import InfraError, WorkerSession
 
 INFO_ATTR = "_prep_wire_info"
-INPUTS_WRITTEN = "__prep_inputs_written__"  # the worker's runtime.py spells it the same (the wire is their only tie)
 
 
 def received_info(t: torch.Tensor) -> wire.TensorInfo | None:
@@ -64,15 +63,15 @@ class Learner:
         if not self.measuring and not name.rsplit(".", 1)[-1].endswith("_"):
             request["watch_inputs"] = True
         reply = self._request(request)
-        if not request.get("watch_inputs") or not isinstance(reply, dict) or INPUTS_WRITTEN not in reply:
+        if not request.get("watch_inputs") or not isinstance(reply, dict) or wire.INPUTS_WRITTEN not in reply:
             return reply
-        paths, after = reply.get(INPUTS_WRITTEN), reply.get("after")
+        paths, after = reply.get(wire.INPUTS_WRITTEN), reply.get("after")
         if isinstance(paths, list) and isinstance(after, list):
             for path, got in zip(paths, after):
                 sent = _sent_at(request, path)
                 if isinstance(sent, torch.Tensor) and isinstance(got, torch.Tensor) and not _same_bits(sent, got):
                     raise CheckFailure(_written_message(request, path))
-                if isinstance(sent, (list, dict)) and _contents(sent) != _contents(got):
+                if isinstance(sent, (list, dict)) and wire.plain_contents(sent) != wire.plain_contents(got):
                     raise CheckFailure(_changed_message(request, path, sent))
         return reply.get("value")
 
@@ -260,20 +259,6 @@ def _same_bits(sent: torch.Tensor, got: torch.Tensor) -> bool:
         ints = {8: torch.int64, 4: torch.int32, 2: torch.int16, 1: torch.int8}[a.element_size()]
         a, b = a.view(ints), b.view(ints)
     return torch.equal(a, b)
-
-
-def _contents(value: Any) -> Any:
-    """What a list or dict holds, as plain data (tensors stand as their place; the worker's runtime.plain_contents
-    reads its copy the same way). Tuples and lists compare alike: the wire sends both as lists."""
-    if isinstance(value, torch.Tensor):
-        return ("tensor",)
-    if isinstance(value, (list, tuple)):
-        return ("list", [_contents(v) for v in value])
-    if isinstance(value, dict):
-        return ("dict", [(repr(k), _contents(v)) for k, v in value.items()])
-    if isinstance(value, (str, int, float, bool, type(None))):
-        return (type(value).__name__, value if value == value else "nan")
-    return ("object",)
 
 
 def _changed_message(request: dict, path: list, sent: Any) -> str:

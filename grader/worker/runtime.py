@@ -7,7 +7,7 @@ Requests (each a wire tree, a dict with an ``op``):
 * ``load``   source, filename: the learner's module (with prepare's fields too, it prepares first)
 * ``reset``  seed: torch's global state back to the defaults every grader starts from
 * ``call``   target (dotted path in the learner module), args, kwargs, order, splits, watch_inputs: with
-  watch_inputs, a call that wrote into a tensor argument answers ``{INPUTS_WRITTEN: paths, "after": tensors,
+  watch_inputs, a call that wrote into a tensor argument answers ``{wire.INPUTS_WRITTEN: paths, "after": tensors,
   "value": value}``, and the judge compares those tensors with what it sent (see ``watched_arguments``)
 * ``get``    target: the value of a module attribute (e.g. a quiz's ANSWERS dict)
 * ``describe`` target: type facts about an attribute (is it a class, its bases)
@@ -38,7 +38,6 @@ from grader.worker import seal
 
 LEARNER_MODULE = "submission"
 PROBES_MODULE = "prep_probes"
-INPUTS_WRITTEN = "__prep_inputs_written__"  # the judge's remote.py spells it the same (the wire is their only tie)
 
 
 class ProbeLoadError(RuntimeError):
@@ -187,13 +186,14 @@ def _watching(req: dict, run: Callable[[], Any]) -> Any:
     watched = watched_arguments(args, kwargs) if req.get("watch_inputs") else []
     before = [fingerprint(t) for _, t in watched]
     containers = watched_containers(args, kwargs) if req.get("watch_inputs") else []
-    contents = [plain_contents(c) for _, c in containers]
+    contents = [wire.plain_contents(c) for _, c in containers]
     value = run()
     written = [(path, t.detach().clone()) for (path, t), seen in zip(watched, before)
                if seen is not None and fingerprint(t) != seen]
-    written += [(path, c) for (path, c), seen in zip(containers, contents) if plain_contents(c) != seen]
+    written += [(path, c) for (path, c), seen in zip(containers, contents) if wire.plain_contents(c) != seen]
     if written:
-        return {INPUTS_WRITTEN: [path for path, _ in written], "after": [after for _, after in written], "value": value}
+        return {wire.INPUTS_WRITTEN: [path for path, _ in written], "after": [after for _, after in written],
+                "value": value}
     return value
 
 
@@ -201,20 +201,6 @@ def watched_containers(args: list, kwargs: dict) -> list[tuple[list, Any]]:
     """The list and dict arguments of a call, with their paths: the caller's, which the call must not change."""
     return [([root, key], value) for root, items in (("args", list(enumerate(args))), ("kwargs", list(kwargs.items())))
             for key, value in items if isinstance(value, (list, dict))]
-
-
-def plain_contents(value: Any) -> Any:
-    """What a container holds, as plain data to compare (tensors stand as their place: their bytes are watched
-    apart). Shared with the judge's remote.py through the wire's plain types only."""
-    if isinstance(value, torch.Tensor):
-        return ("tensor",)
-    if isinstance(value, (list, tuple)):
-        return (type(value).__name__, [plain_contents(v) for v in value])
-    if isinstance(value, dict):
-        return ("dict", [(repr(k), plain_contents(v)) for k, v in value.items()])
-    if isinstance(value, (str, int, float, bool, type(None))):
-        return (type(value).__name__, value if value == value else "nan")
-    return ("object", id(value))
 
 
 def watched_arguments(args: list, kwargs: dict) -> list[tuple[list, torch.Tensor]]:
