@@ -177,7 +177,9 @@ PHRASES: dict[str, tuple[str, str]] = {
         "`test_public.py` holds the public graders; hidden graders run too, on random inputs chosen per run. "
         "`pytest` in this folder runs the public graders through prep's judge (see conftest.py).\n"
         "Leave the tensors, lists and dicts your code is given as they were, unless the task says to change them "
-        "in place: every check fails a call that writes into them.\n"
+        "in place: every check fails a call that writes into them. Leave torch's process-wide settings as you "
+        "found them too (grad mode, default dtype, anomaly detection, autocast): change one only inside a `with` "
+        "block.\n"
         "{hints} hint(s), one more unlocked after each failed check: `prep hint {id}`. After a pass, "
         "`prep solution {id}` shows the reference.",
         "编辑 `{id}.py`（或在 Jupyter 中编辑 `{id}.ipynb`），然后运行 `prep check {id}`。\n"
@@ -185,7 +187,8 @@ PHRASES: dict[str, tuple[str, str]] = {
         "会对你运行过的答案单元格评分，无需保存；`prep watch {id}` 在每次保存时重新检查。\n"
         "`test_public.py` 中是公开的评分项；隐藏的评分项也会运行，输入在每次运行时随机选取。"
         "在本文件夹中运行 `pytest` 会通过 prep 的评判进程运行公开评分项（见 conftest.py）。\n"
-        "除非题目要求原地修改，否则不要改动传给你的代码的张量、列表和字典：任何一次调用写入了它们，该项检查即不通过。\n"
+        "除非题目要求原地修改，否则不要改动传给你的代码的张量、列表和字典：任何一次调用写入了它们，该项检查即不通过。"
+        "torch 的全局设置（梯度模式、默认 dtype、异常检测、autocast）也要保持原样：只在 `with` 块内修改。\n"
         "共 {hints} 条提示，每次检查未通过后解锁一条：`prep hint {id}`。通过后，`prep solution {id}` 可查看参考答案。"),
     "notebook.check_work": ("Check your work: `prep check {id}`. Stuck? `prep hint {id}`.",
                             "检查你的答案：`prep check {id}`。卡住了？`prep hint {id}`。"),

@@ -3,7 +3,8 @@
 `x.clamp_()` on the caller's x, `x.data.zero_()`, or `grad_output[mask] = 0` in a backward (autograd may hand the
 same incoming gradient to other nodes) corrupt the caller's data while the result can still be right. The worker
 hashes every tensor argument of a call before and after it and sends back the ones whose bytes changed; the judge
-compares them with what it sent, and only then fails the call."""
+compares them with what it sent, and only then fails the call. torch's process-wide settings (grad mode, the default
+dtype, anomaly detection, autocast, pushed modes) must come through a call unchanged too."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import torch
 
 from grader.judge.checks import CheckFailure
 from grader.judge.remote import Learner
-from grader.wire import INPUTS_WRITTEN
+from grader.wire import AMBIENT_CHANGED, INPUTS_WRITTEN
 from grader.worker.runtime import Runtime
 from tests.conftest import ROOT, write
 
@@ -150,6 +151,61 @@ def test_calls_inside_a_measured_block_are_not_watched():
     assert "watch_inputs" not in session.requests[-1]
     learner.call("f", torch.zeros(2))
     assert session.requests[-1]["watch_inputs"] is True
+
+
+def test_a_call_that_leaves_a_torch_setting_changed_fails_and_one_inside_a_with_block_passes(tmp_path):
+    learner, _ = _runtime_learner(tmp_path, '''
+import torch
+
+def predict(x):
+    torch.set_grad_enabled(False)  # never switched back on: the caller's training loop stops learning
+    return x * 2
+
+def widen(x):
+    torch.set_default_dtype(torch.float64)
+    return x.double()
+
+def predict_right(x):
+    with torch.no_grad():
+        return x * 2
+
+class Double(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        return x * 2
+
+    @staticmethod
+    def backward(ctx, g):
+        torch.autograd.set_detect_anomaly(True)
+        return g * 2
+''')
+    x = torch.arange(3, dtype=torch.float32)
+    try:
+        with pytest.raises(CheckFailure, match=r"^predict left torch's process-wide settings changed \(grad mode was "
+                           r"on before and off after\)"):
+            learner.call("predict", x)
+        torch.set_grad_enabled(True)
+        with pytest.raises(CheckFailure, match=r"default dtype was torch.float32 before and torch.float64 after"):
+            learner.call("widen", x)
+        torch.set_default_dtype(torch.float32)
+        torch.testing.assert_close(learner.call("predict_right", x), x * 2)
+        fn = learner.function("Double.apply")
+        leaf = torch.ones(2, dtype=torch.float64, requires_grad=True)
+        with pytest.raises(CheckFailure, match=r"^Double's backward left torch's process-wide settings changed "
+                           r"\(anomaly detection was off before and on after\)"):
+            torch.autograd.grad(fn(leaf).sum(), leaf)
+    finally:  # the worker ran in this process: put back what it changed
+        torch.set_grad_enabled(True)
+        torch.set_default_dtype(torch.float32)
+        torch.autograd.set_detect_anomaly(False)
+
+
+def test_a_reported_setting_change_fails_even_with_no_argument_written():
+    session = _FakeSession({INPUTS_WRITTEN: [], "after": [], "value": 1.0,
+                            AMBIENT_CHANGED: [["CPU autocast", "off", "on"]]})
+    with pytest.raises(CheckFailure, match=r"^your code left torch's process-wide settings changed \(CPU autocast "
+                       r"was off before and on after\)"):
+        Learner(session).probe("run", torch.zeros(2))
 
 
 class _FakeSession:

@@ -65,6 +65,9 @@ class Learner:
         reply = self._request(request)
         if not request.get("watch_inputs") or not isinstance(reply, dict) or wire.INPUTS_WRITTEN not in reply:
             return reply
+        changed = reply.get(wire.AMBIENT_CHANGED)
+        if isinstance(changed, list) and changed:
+            raise CheckFailure(_ambient_message(request, changed))
         paths, after = reply.get(wire.INPUTS_WRITTEN), reply.get("after")
         if isinstance(paths, list) and isinstance(after, list):
             for path, got in zip(paths, after):
@@ -270,6 +273,20 @@ def _changed_message(request: dict, path: list, sent: Any) -> str:
             f"lists and dicts as they were unless the task says to change them: build new ones (items + [x], "
             "dict(d, key=value), sorted(items), a copy of each inner list) instead of append, extend, insert, pop, "
             "sort or item assignment on the caller's")
+
+
+def _ambient_message(request: dict, changed: list) -> str:
+    """A call that left torch's process-wide settings changed: which, and how to keep them. Only the learner's own
+    code is hurt by a forged report, so the worker's word is enough here."""
+    what = "; ".join(f"{item[0]} was {item[1]} before and {item[2]} after" for item in changed[:3]
+                     if isinstance(item, list) and len(item) == 3)
+    target = str(request.get("target")).removesuffix(".apply")
+    who = ("your code" if request["op"] == "probe" else target if not request.get("order")
+           else f"{target}'s backward" if request["order"] == 1 else f"{target}'s double backward")
+    return (f"{who} left torch's process-wide settings changed ({what}): every caller after it would run differently. "
+            "Change a setting only for the code that needs it: use the context-manager form (with torch.no_grad():, "
+            "with torch.autocast(...):, with torch.autograd.detect_anomaly():) or put the old value back in a "
+            "finally: block")
 
 
 def _written_message(request: dict, path: list) -> str:

@@ -182,19 +182,48 @@ class Runtime:
 def _watching(req: dict, run: Callable[[], Any]) -> Any:
     """``run()``'s value; with ``watch_inputs``, wrapped with the arguments it changed: tensors whose bytes changed,
     and list or dict arguments that hold other items afterwards (their new contents)."""
+    if not req.get("watch_inputs"):
+        return run()
     args, kwargs = req.get("args", []), req.get("kwargs", {})
-    watched = watched_arguments(args, kwargs) if req.get("watch_inputs") else []
+    watched = watched_arguments(args, kwargs)
     before = [fingerprint(t) for _, t in watched]
-    containers = watched_containers(args, kwargs) if req.get("watch_inputs") else []
+    containers = watched_containers(args, kwargs)
     contents = [wire.plain_contents(c) for _, c in containers]
+    settings = ambient_state()
     value = run()
     written = [(path, t.detach().clone()) for (path, t), seen in zip(watched, before)
                if seen is not None and fingerprint(t) != seen]
     written += [(path, c) for (path, c), seen in zip(containers, contents) if wire.plain_contents(c) != seen]
-    if written:
-        return {wire.INPUTS_WRITTEN: [path for path, _ in written], "after": [after for _, after in written],
-                "value": value}
+    changed = [[name, was, now] for (name, was), now in zip(settings.items(), ambient_state().values()) if was != now]
+    if written or changed:
+        reply = {wire.INPUTS_WRITTEN: [path for path, _ in written], "after": [after for _, after in written],
+                 "value": value}
+        if changed:
+            reply[wire.AMBIENT_CHANGED] = changed
+        return reply
     return value
+
+
+def ambient_state() -> dict[str, Any]:
+    """torch's process-wide settings that a call must leave as it found them (the ones ``reset_global_state`` puts
+    back between graders), as plain values: a function that switches grad mode off and never back on, or leaves
+    float64 as the default dtype, changes how every caller after it runs."""
+    try:
+        saved_hooks = torch._C._autograd._top_saved_tensors_default_hooks(True) is not None
+    except (AttributeError, TypeError, RuntimeError):
+        saved_hooks = False
+    return {
+        "grad mode": "on" if torch.is_grad_enabled() else "off",
+        "inference mode": "on" if torch.is_inference_mode_enabled() else "off",
+        "default dtype": str(torch.get_default_dtype()),
+        "anomaly detection": "on" if torch.is_anomaly_enabled() else "off",
+        "deterministic algorithms": "on" if torch.are_deterministic_algorithms_enabled() else "off",
+        "CPU autocast": "on" if torch.is_autocast_enabled("cpu") else "off",
+        "CUDA autocast": "on" if torch.is_autocast_enabled("cuda") else "off",
+        "saved-tensor hooks": "set" if saved_hooks else "none",
+        "torch function modes": f"{torch._C._len_torch_function_stack()} pushed",
+        "dispatch modes": f"{torch._C._len_torch_dispatch_stack()} pushed",
+    }
 
 
 def watched_containers(args: list, kwargs: dict) -> list[tuple[list, Any]]:
