@@ -25,7 +25,6 @@ from typing import Any, Callable
 
 import torch
 from safetensors.torch import load as _st_load
-from safetensors.torch import save as _st_save
 
 MAGIC = b"PREPWIRE"
 HEADER_BYTES = len(MAGIC) + 8  # the magic and the body's length before every frame
@@ -170,7 +169,34 @@ def encode(tree: Any, *, on_opaque: Callable[[Any], Opaque] | None = None) -> by
         return opaque(v)
 
     body = json.dumps({"v": PROTOCOL_VERSION, "tree": walk(tree, 0)}, allow_nan=False)
-    return _st_save(tensors, metadata={"prep": body})
+    return safetensors_bytes(tensors, metadata={"prep": body})
+
+
+SAFETENSORS_DTYPES = {
+    torch.float64: "F64", torch.float32: "F32", torch.float16: "F16", torch.bfloat16: "BF16", torch.int64: "I64",
+    torch.int32: "I32", torch.int16: "I16", torch.int8: "I8", torch.uint8: "U8", torch.bool: "BOOL",
+}
+
+
+def safetensors_bytes(tensors: dict[str, torch.Tensor], *, metadata: dict[str, str]) -> bytes:
+    """The safetensors file of contiguous CPU tensors: an 8-byte little-endian header length, the JSON header
+    (each tensor's dtype, shape and byte span; the metadata), then the bytes. Written here rather than with
+    ``safetensors.torch.save``, which costs a few hundred microseconds per call in bookkeeping for shared and
+    aliased tensors that never occur here, on every one of a check's ~1000 round trips. Reading stays with the
+    safetensors library (``decode``), which validates every frame this writes. Tensors are laid out widest element
+    first and the header is padded to 8 bytes, so every tensor starts aligned to its element size."""
+    header: dict[str, Any] = {"__metadata__": metadata}
+    chunks: list[bytes] = []
+    offset = 0
+    for name, t in sorted(tensors.items(), key=lambda item: -item[1].element_size()):
+        data = t.reshape(-1).view(torch.uint8).numpy().tobytes() if t.numel() else b""
+        header[name] = {"dtype": SAFETENSORS_DTYPES[t.dtype], "shape": list(t.shape),
+                        "data_offsets": [offset, offset + len(data)]}
+        chunks.append(data)
+        offset += len(data)
+    text = json.dumps(header, separators=(",", ":")).encode()
+    text += b" " * (-len(text) % 8)
+    return b"".join([struct.pack("<Q", len(text)), text, *chunks])
 
 
 # ---------------------------------------------------------------- decoding
@@ -224,30 +250,32 @@ def decode(blob: bytes, *, place: Callable[[torch.Tensor, TensorInfo], torch.Ten
         if "$str" in n and isinstance(n["$str"], str):
             if len(n["$str"]) > MAX_STRING:
                 raise WireError("string too long")
-            return n["$str"]
+            return _text(n["$str"])
         if "$float" in n and isinstance(n["$float"], str):
             try:
                 return float(n["$float"])
             except ValueError:
                 raise WireError("bad float literal") from None
         if "$dtype" in n:
-            dtype = getattr(torch, str(n["$dtype"]), None)
-            if not isinstance(dtype, torch.dtype) or dtype not in ALLOWED_DTYPES:
+            # looked up among the allowed names only: getattr(torch, name) would import torch's lazy modules
+            # (torch._inductor, torch._dynamo: seconds of the judge's CPU) for a name the sender chose
+            dtype = _DTYPES_BY_NAME.get(n["$dtype"]) if isinstance(n["$dtype"], str) else None
+            if dtype is None:
                 raise WireError("unknown or disallowed dtype")
             return dtype
         if "$tuple" in n and isinstance(n["$tuple"], list):
             return tuple(walk(x, depth + 1) for x in n["$tuple"])
         if "$dict" in n and isinstance(n["$dict"], dict):
-            return {str(k): walk(x, depth + 1) for k, x in n["$dict"].items()}
+            return {_text(str(k)): walk(x, depth + 1) for k, x in n["$dict"].items()}
         if "$opaque" in n:
-            return Opaque(str(n["$opaque"])[:200], str(n.get("summary", ""))[:4096])
+            return Opaque(_text(str(n["$opaque"])[:200]), _text(str(n.get("summary", ""))[:4096]))
         if "$tensor" in n:
             key = n["$tensor"]
-            if key not in tensors or key in used:
+            if not isinstance(key, str) or key not in tensors or key in used:  # a list or dict key is unhashable
                 raise WireError("tensor reference missing or used twice")
             used.add(key)
-            info = TensorInfo(str(n.get("device", "cpu"))[:64], bool(n.get("requires_grad", False)),
-                              str(n.get("type", "torch.Tensor"))[:200])
+            info = TensorInfo(_text(str(n.get("device", "cpu"))[:64]), bool(n.get("requires_grad", False)),
+                              _text(str(n.get("type", "torch.Tensor"))[:200]))
             t = tensors[key]
             layout = n.get("layout") if layouts else None
             if layout is None:
@@ -256,6 +284,18 @@ def decode(blob: bytes, *, place: Callable[[torch.Tensor, TensorInfo], torch.Ten
         raise WireError("unknown node kind")
 
     return walk(body.get("tree"), 0)
+
+
+_DTYPES_BY_NAME = {str(d).removeprefix("torch."): d for d in ALLOWED_DTYPES}
+
+
+def _text(s: str) -> str:
+    """A received string as valid Unicode: JSON may carry lone surrogates ("\\udc80"), which no UTF-8 writer accepts
+    (the terminal's report, a notebook, an export), so the sender could make printing its own error message crash
+    the judge's report; each one becomes "?"."""
+    if s.isascii():
+        return s
+    return s.encode("utf-8", "replace").decode("utf-8")
 
 
 def _rebuild(flat: torch.Tensor, layout: Any, info: TensorInfo,
@@ -293,8 +333,10 @@ class PeerClosed(Exception):
 # ---------------------------------------------------------------- the caller's arguments, watched
 
 # A watched call that changed its arguments answers {INPUTS_WRITTEN: paths, "after": values, "value": value}; the
-# judge compares each after-value with what it sent (grader/judge/remote.py; the worker's side: runtime.py).
+# judge compares each after-value with what it sent (grader/judge/remote.py; the worker's side: runtime.py). A call
+# that left one of torch's process-wide settings changed adds AMBIENT_CHANGED: [[setting, before, after], ...].
 INPUTS_WRITTEN = "__prep_inputs_written__"
+AMBIENT_CHANGED = "ambient_changed"
 
 
 def plain_contents(value: Any) -> Any:
