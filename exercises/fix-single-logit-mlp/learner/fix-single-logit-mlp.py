@@ -10,8 +10,8 @@
 #   included (then it is one `Linear(input_size, output_size)`). Its forward returns raw logits `(N, output_size)`.
 # * `classification_loss(logits, y)`: `logits` is `(N, C)`, `y` holds class indices, shape `(N,)`. For C >= 2 it is
 #   `F.cross_entropy`. For C == 1 the logit is the log-odds of class 1 and the loss is the mean binary cross-entropy
-#   with logits, computed stably (exact for logits of +-40, where a sigmoid rounds to 0 or 1). The loss is a 0-d
-#   tensor of the logits' dtype. Any other shapes raise `ValueError`.
+#   with logits, computed stably (exact, up to the rounding of the logits themselves, for logits of +-40, where a
+#   sigmoid rounds to 0 or 1). The loss is a 0-d tensor of the logits' dtype. Any other shapes raise `ValueError`.
 # * `predict(logits)`: int64 class indices `(N,)`: `logit > 0` for C == 1 (a logit of exactly 0 is class 0), the argmax
 #   otherwise (the first of tied maxima).
 # * `train_classifier(model, x, y, epochs, lr)`: full-batch Adam with learning rate `lr` on `classification_loss`, one
@@ -24,7 +24,7 @@
 # 初始代码是示例答案的代码。修好它们，使得：
 #
 # * `MultiLayerNN(input_size, hidden_sizes, output_size)` 保持示例答案的结构（`self.model` 是由 Linear、ReLU、……、Linear 组成的 `nn.Sequential`，最后一个 Linear 之后没有 ReLU），并且对任意隐藏层大小列表都能工作，包括 `[]`（此时它就是一个 `Linear(input_size, output_size)`）。它的 forward 返回原始 logits `(N, output_size)`。
-# * `classification_loss(logits, y)`：`logits` 为 `(N, C)`，`y` 存放类别索引，形状为 `(N,)`。C >= 2 时它就是 `F.cross_entropy`。C == 1 时，该 logit 是类别 1 的对数几率，损失是带 logits 的二元交叉熵的平均值，并以数值稳定的方式计算（对 +-40 的 logits 也精确，此时 sigmoid 会舍入为 0 或 1）。损失是 dtype 与 logits 相同的 0 维张量。其他任何形状都抛出 `ValueError`。
+# * `classification_loss(logits, y)`：`logits` 为 `(N, C)`，`y` 存放类别索引，形状为 `(N,)`。C >= 2 时它就是 `F.cross_entropy`。C == 1 时，该 logit 是类别 1 的对数几率，损失是带 logits 的二元交叉熵的平均值，并以数值稳定的方式计算（对 +-40 的 logits 也精确到 logits 本身的舍入误差，此时 sigmoid 会舍入为 0 或 1）。损失是 dtype 与 logits 相同的 0 维张量。其他任何形状都抛出 `ValueError`。
 # * `predict(logits)`：int64 类别索引 `(N,)`：C == 1 时为 `logit > 0`（logit 恰好为 0 时属于类别 0），否则为 argmax（有多个并列最大值时取第一个）。
 # * `train_classifier(model, x, y, epochs, lr)`：以学习率 `lr` 在 `classification_loss` 上做全批量 Adam，每个 epoch 一步；以 Python float 列表返回各 epoch 的损失，每个都是该 epoch 那一步据以计算的损失。模型带进来时 `.grad` 中可能留有梯度：它们不能泄漏到第一步中。
 #
