@@ -163,3 +163,41 @@ def test_learner_reply_names_the_learners_raise_and_the_likeliest_fix():
     stub = LearnerError({"type": "NotImplementedError", "message": "your code here", "in_learner_code": True})
     with pytest.raises(LearnerError):  # counted with the other graders that wait for the stub to be filled in
         kit.learner_reply(raising(stub), what="w", fix="f")
+
+
+SQUARE = '''
+import torch
+
+class Square(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x * x
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return BACKWARD
+'''
+
+
+@pytest.mark.parametrize("backward, right", [("2 * x * g", True), ("2 * x.detach() * g", False),
+                                             ("2 * x * g.detach()", False), ("2 * x * g + 0 * x * x", True)])
+def test_the_double_backward_check_of_a_learner_function_follows_the_inputs_and_the_incoming_gradient(
+        tmp_path, backward, right):
+    """check_gradients(second_order=True) on a learner.function checks the backward as a function of its own (one
+    round trip per evaluation): a backward whose values are right but which cuts the graph to x or to g fails."""
+    from grader.judge.checks import check_gradients
+    from tests.test_inputs_unchanged import _runtime_learner
+
+    learner, sent = _runtime_learner(tmp_path, SQUARE.replace("BACKWARD", backward))
+    fn = learner.function("Square.apply")
+    assert callable(fn.derivative)
+    x = torch.linspace(-1.5, 2.0, 7, dtype=torch.float64).requires_grad_()
+    check = lambda: check_gradients(fn, (x,), what="Square", reference=torch.square, second_order=True, fast=True)
+    if right:
+        check()
+        assert any(r.get("order") == 2 for r in sent)  # the double backward ran in the worker
+    else:
+        with pytest.raises(CheckFailure, match="^the double backward of Square disagrees with central differences"):
+            check()

@@ -126,6 +126,7 @@ def check_gradients(fn: Callable[..., Any], inputs: tuple[torch.Tensor, ...], *,
         if x.is_floating_point() and x.dtype != torch.float64:
             raise ValueError("check_gradients needs float64 inputs: float32 rounding swamps central differences")
     described = ", ".join(f"{tuple(x.shape)}" for x in inputs)
+    got = None
     if reference is not None:
         with torch.no_grad():
             got, want = fn(*inputs), reference(*(x.detach() for x in inputs))
@@ -143,7 +144,7 @@ def check_gradients(fn: Callable[..., Any], inputs: tuple[torch.Tensor, ...], *,
         raise CheckFailure(f"gradcheck could not differentiate {what}: {str(e).splitlines()[0][:200]}") from None
     if second_order:
         try:
-            torch.autograd.gradgradcheck(fn, inputs, eps=eps, atol=atol, rtol=rtol, fast_mode=fast is not False)
+            _check_second_order(fn, inputs, got, eps=eps, atol=atol, rtol=rtol, fast=fast is not False)
         except GradcheckError as e:
             raise CheckFailure(
                 f"the double backward of {what} disagrees with central differences of its backward (inputs of "
@@ -154,6 +155,26 @@ def check_gradients(fn: Callable[..., Any], inputs: tuple[torch.Tensor, ...], *,
         except RuntimeError as e:
             raise CheckFailure(f"gradgradcheck could not differentiate the backward of {what}: "
                                f"{str(e).splitlines()[0][:200]}") from None
+
+
+def _check_second_order(fn: Callable[..., Any], inputs: tuple[torch.Tensor, ...], outs: Any, *, eps: float,
+                        atol: float, rtol: float, fast: bool) -> None:
+    """gradgradcheck: the backward's own derivatives against central differences of the backward, with respect to
+    the inputs and to the incoming gradients (random, in [-1, 1), as gradgradcheck draws them). A learner function
+    from ``learner.function`` offers its backward as a function of its own (``fn.derivative``): gradcheck runs on
+    that directly, one round trip per evaluation where gradgradcheck's composition makes two."""
+    backward_of = getattr(fn, "derivative", None)
+    if backward_of is None:
+        torch.autograd.gradgradcheck(fn, inputs, eps=eps, atol=atol, rtol=rtol, fast_mode=fast)
+        return
+    if outs is None:  # the output's shapes, for the cotangents (check_gradients has them when it checked values)
+        with torch.no_grad():
+            outs = fn(*inputs)
+    outs = outs if isinstance(outs, tuple) else (outs,)
+    cotangents = tuple((torch.rand_like(o) * 2 - 1).requires_grad_() if o.is_floating_point() else torch.zeros_like(o)
+                       for o in outs)
+    backward = backward_of([x.requires_grad for x in inputs])
+    torch.autograd.gradcheck(backward, (*inputs, *cotangents), eps=eps, atol=atol, rtol=rtol, fast_mode=fast)
 
 
 def _gradcheck_detail(message: str) -> str:

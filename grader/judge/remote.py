@@ -41,6 +41,7 @@ class Learner:
         self.rss_floor: int | None = None
         self.open_fresh: Callable[[str | None], "Learner"] | None = None  # set by grade() where graders measure
         self.measuring = False  # inside measure(): calls are not watched for writes (hashing costs CPU time there)
+        self.derivatives: dict[tuple, Callable[..., Any]] = {}  # _remote_derivative's, by target, order and masks
 
     # ---------------------------------------------------------------- basic calls
 
@@ -319,8 +320,18 @@ def _place_received(t: torch.Tensor, info: wire.TensorInfo) -> torch.Tensor:
 
 def _remote_derivative(learner: Learner, target: str, order: int, splits: list[int],
                        masks: list[list[bool]]) -> Callable[..., Any]:
-    """The order-k derivative function of ``target`` as a judge-side autograd Function."""
+    """The order-k derivative function of ``target`` as a judge-side autograd Function, made once per learner and
+    level: every backward asks for the next level, and building an autograd Function class costs more than the
+    round trip it wraps (a gradcheck makes hundreds)."""
+    key = (target, order, tuple(splits), tuple(tuple(m) for m in masks))
+    made = learner.derivatives.get(key)
+    if made is None:
+        made = learner.derivatives[key] = _make_remote_derivative(learner, target, order, splits, masks)
+    return made
 
+
+def _make_remote_derivative(learner: Learner, target: str, order: int, splits: list[int],
+                            masks: list[list[bool]]) -> Callable[..., Any]:
     class RemoteFunction(torch.autograd.Function):
         @staticmethod
         def forward(ctx: Any, *flat: torch.Tensor) -> Any:
@@ -370,7 +381,14 @@ def _remote_derivative(learner: Learner, target: str, order: int, splits: list[i
     def apply(*flat: torch.Tensor) -> Any:
         return RemoteFunction.apply(*flat)
 
+    def derivative(mask: list[bool]) -> Callable[..., Any]:
+        """The next level as a function of its own: (this level's inputs, one cotangent per output) to the
+        gradients of the inputs ``mask`` marks. gradcheck on it checks the double backward in half the round trips
+        of gradgradcheck, which calls this level's forward before every backward (see checks.check_gradients)."""
+        return _remote_derivative(learner, target, order + 1, splits + [len(mask)], masks + [list(mask)])
+
     apply.__name__ = target if order == 0 else f"{target} (derivative {order})"
+    apply.derivative = derivative  # type: ignore[attr-defined]
     return apply
 
 
