@@ -337,6 +337,8 @@ class PeerClosed(Exception):
 # that left one of torch's process-wide settings changed adds AMBIENT_CHANGED: [[setting, before, after], ...].
 INPUTS_WRITTEN = "__prep_inputs_written__"
 AMBIENT_CHANGED = "ambient_changed"
+# A request may carry "ambient": {"grad": bool, "default_dtype": "float64"}, the caller's state its call starts from;
+# the worker sets it before the call and puts its own back afterwards (Learner.ambient on the judge's side).
 
 
 def plain_contents(value: Any) -> Any:

@@ -200,6 +200,38 @@ class Double(torch.autograd.Function):
         torch.autograd.set_detect_anomaly(False)
 
 
+def test_calls_can_start_from_a_callers_state_and_a_setting_forced_and_never_restored_then_shows(tmp_path):
+    """torch.set_grad_enabled(True) left on is invisible to a caller whose grad mode was on already: learner.ambient
+    starts the call from grad mode off (as inside torch.no_grad()), or from float64 as the default dtype."""
+    learner, sent = _runtime_learner(tmp_path, '''
+import torch
+
+def forced(x):
+    torch.set_grad_enabled(True)
+    return x * 2
+
+def state(x):
+    return [torch.is_grad_enabled(), str(torch.get_default_dtype()), (x / 2).dtype == torch.float32]
+
+def scaled(x):
+    with torch.enable_grad():
+        return x * 2
+''')
+    x = torch.arange(3, dtype=torch.float32)
+    torch.testing.assert_close(learner.call("forced", x), x * 2)  # grad mode was on: nothing to see
+    with learner.ambient(grad=False):
+        with pytest.raises(CheckFailure, match=r"^forced left torch's process-wide settings changed \(grad mode was "
+                           r"off before and on after\)"):
+            learner.call("forced", x)
+        assert learner.call("state", x) == [False, "torch.float32", True]
+        torch.testing.assert_close(learner.call("scaled", x), x * 2)  # a with block puts it back
+    with learner.ambient(default_dtype=torch.float64):
+        assert learner.call("state", torch.arange(3)) == [True, "torch.float64", False]
+    assert learner.call("state", x) == [True, "torch.float32", True]  # the worker's own state came back
+    assert "ambient" not in sent[-1] and sent[-2]["ambient"] == {"default_dtype": "float64"}
+    assert torch.is_grad_enabled() and torch.get_default_dtype() == torch.float32
+
+
 def test_a_reported_setting_change_fails_even_with_no_argument_written():
     session = _FakeSession({INPUTS_WRITTEN: [], "after": [], "value": 1.0,
                             AMBIENT_CHANGED: [["CPU autocast", "off", "on"]]})

@@ -42,6 +42,7 @@ class Learner:
         self.open_fresh: Callable[[str | None], "Learner"] | None = None  # set by grade() where graders measure
         self.measuring = False  # inside measure(): calls are not watched for writes (hashing costs CPU time there)
         self.derivatives: dict[tuple, Callable[..., Any]] = {}  # _remote_derivative's, by target, order and masks
+        self.callers_state: dict[str, Any] = {}  # set by ambient(): the state calls start from in the worker
 
     # ---------------------------------------------------------------- basic calls
 
@@ -63,6 +64,8 @@ class Learner:
         name = str(request.get("target") or request.get("name"))
         if not self.measuring and not name.rsplit(".", 1)[-1].endswith("_"):
             request["watch_inputs"] = True
+        if self.callers_state:
+            request["ambient"] = dict(self.callers_state)
         reply = self._request(request)
         if not request.get("watch_inputs") or not isinstance(reply, dict) or wire.INPUTS_WRITTEN not in reply:
             return reply
@@ -128,6 +131,31 @@ class Learner:
             yield other
         finally:
             other.session.close()
+
+    @contextmanager
+    def ambient(self, *, grad: bool | None = None, default_dtype: torch.dtype | None = None) -> Iterator["Learner"]:
+        """Calls made inside the block start, in the worker, from a caller's state other than the defaults::
+
+            with learner.ambient(grad=False):       # as if the caller were inside torch.no_grad()
+                learner.call("predict", x)
+            with learner.ambient(default_dtype=torch.float64):
+                learner.call("to_tensor", img)      # "float32" must not mean "the default dtype"
+
+        The worker sets the state before each call and puts its own back after it; the watch still fails a call
+        that leaves the state other than it found it (a ``torch.set_grad_enabled(True)`` never undone shows only
+        when the caller had grad mode off). Use it where the task says the function works in that state.
+        """
+        saved = dict(self.callers_state)
+        if grad is not None:
+            self.callers_state["grad"] = bool(grad)
+        if default_dtype is not None:
+            if default_dtype not in (torch.float32, torch.float64):
+                raise ValueError("learner.ambient(default_dtype=...) takes torch.float32 or torch.float64")
+            self.callers_state["default_dtype"] = str(default_dtype).removeprefix("torch.")
+        try:
+            yield self
+        finally:
+            self.callers_state = saved
 
     @contextmanager
     def measure(self, *, room: int | None = None) -> Iterator["Measurement"]:

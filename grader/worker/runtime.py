@@ -182,6 +182,9 @@ class Runtime:
 def _watching(req: dict, run: Callable[[], Any]) -> Any:
     """``run()``'s value; with ``watch_inputs``, wrapped with the arguments it changed: tensors whose bytes changed,
     and list or dict arguments that hold other items afterwards (their new contents)."""
+    caller = req.get("ambient")
+    if isinstance(caller, dict) and caller:
+        return _from_callers_state(caller, lambda: _watching({**req, "ambient": None}, run))
     if not req.get("watch_inputs"):
         return run()
     args, kwargs = req.get("args", []), req.get("kwargs", {})
@@ -202,6 +205,25 @@ def _watching(req: dict, run: Callable[[], Any]) -> Any:
             reply[wire.AMBIENT_CHANGED] = changed
         return reply
     return value
+
+
+def _from_callers_state(caller: dict, run: Callable[[], Any]) -> Any:
+    """``run()`` started from the caller's state the judge asked for (grad mode off, float64 as the default dtype), as
+    a caller's ``with torch.no_grad():`` would start it; the worker's own state is put back afterwards, whatever the
+    call left (the watch inside has already compared it with the caller's)."""
+    grad, dtype = torch.is_grad_enabled(), torch.get_default_dtype()
+    try:
+        if "grad" in caller:
+            torch.set_grad_enabled(bool(caller["grad"]))
+        if "default_dtype" in caller:
+            wanted = getattr(torch, str(caller["default_dtype"]), None)
+            if wanted not in (torch.float32, torch.float64):
+                raise ValueError(f"default dtype {caller['default_dtype']!r} is not float32 or float64")
+            torch.set_default_dtype(wanted)
+        return run()
+    finally:
+        torch.set_grad_enabled(grad)
+        torch.set_default_dtype(dtype)
 
 
 def ambient_state() -> dict[str, Any]:
