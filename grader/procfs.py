@@ -315,15 +315,109 @@ class SharedMemoryLedger:
 
 
 def folder_bytes(folder: str) -> int:
-    """Disk (or tmpfs) bytes the files under ``folder`` occupy."""
+    """Disk (or tmpfs) bytes the files under ``folder`` occupy, however deeply it nests: walked with a list of folders
+    to visit, not by recursion (os.walk recurses once per level in Python 3.11, and a worker can nest thousands of
+    folders in its scratch folder, past Python's recursion limit). Paths are resolved from ``folder`` each time, so
+    a folder the worker moves meanwhile cannot lead the walk outside it."""
     total = 0
-    for root, _, files in os.walk(folder):
-        for name in files:
+    pending = [folder]
+    while pending:
+        try:
+            with os.scandir(pending.pop()) as entries:
+                for entry in entries:
+                    try:
+                        if entry.is_dir(follow_symlinks=False):
+                            pending.append(entry.path)
+                        else:
+                            total += entry.stat(follow_symlinks=False).st_blocks * 512
+                    except OSError:
+                        pass
+        except OSError:  # gone, unreadable, or a path longer than PATH_MAX
+            pass
+    return total
+
+
+def remove_tree(folder: str) -> None:
+    """Delete ``folder`` and everything under it, however deeply it nests (shutil.rmtree recurses once per level and
+    raises RecursionError past a thousand; paths that deep are also longer than PATH_MAX): one directory handle at a
+    time, going down by name and back up through "..". What cannot be removed is left, never raised."""
+    names: list[str] = []  # the folders entered below ``folder``, top first
+    stuck: list[set[str]] = [set()]  # per level: sub-folders that could not be entered or removed
+    seen: list[tuple[int, int]] = []  # (device, inode) of each folder above the one open now
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError:
+        return
+    try:
+        while True:
+            below = None
             try:
-                total += os.lstat(os.path.join(root, name)).st_blocks * 512
+                with os.scandir(fd) as entries:
+                    for entry in entries:
+                        if entry.name in stuck[-1]:
+                            continue
+                        try:
+                            if entry.is_dir(follow_symlinks=False):
+                                below = entry.name
+                                break
+                            os.unlink(entry.name, dir_fd=fd)
+                        except OSError:
+                            stuck[-1].add(entry.name)
             except OSError:
                 pass
-    return total
+            if below is not None:
+                child = -1
+                for attempt in range(2):
+                    try:
+                        child = os.open(below, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
+                        break
+                    except PermissionError:  # a folder its owner closed (chmod 0): opened again once made readable
+                        if attempt == 0:
+                            try:
+                                os.chmod(below, 0o700, dir_fd=fd)
+                            except OSError:
+                                break
+                    except OSError:
+                        break
+                if child < 0:
+                    stuck[-1].add(below)
+                    continue
+                try:
+                    os.fchmod(child, 0o700)  # so that what is in it can be deleted
+                except OSError:
+                    pass
+                st = os.fstat(fd)
+                seen.append((st.st_dev, st.st_ino))
+                os.close(fd)
+                fd = child
+                names.append(below)
+                stuck.append(set())
+                continue
+            if not names:  # ``folder`` itself is as empty as it can be made
+                break
+            try:
+                parent = os.open("..", os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+            except OSError:
+                break
+            st = os.fstat(parent)
+            if (st.st_dev, st.st_ino) != seen[-1]:  # moved meanwhile: never walk out of ``folder``
+                os.close(parent)
+                break
+            os.close(fd)
+            fd = parent
+            name = names.pop()
+            stuck.pop()
+            seen.pop()
+            try:
+                os.rmdir(name, dir_fd=fd)
+            except OSError:
+                stuck[-1].add(name)
+    finally:
+        os.close(fd)
+    try:
+        os.rmdir(folder)
+    except OSError:
+        pass
 
 
 def hidden_file_bytes(tree: set[int]) -> int:

@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from pathlib import Path
@@ -19,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from grader import bank, procfs, wire
+from grader.judge.failure import CheckFailure
 from grader.judge.grading import grade
 from grader.judge.remote import Learner
 from grader.judge.session import InfraError, LearnerError, Limits, WorkerDied, WorkerSession
@@ -254,17 +256,17 @@ def test_recursion(learner):
 
 
 def test_grad_mode_clean(learner):
-    learner.call("grad_off")
+    learner.call("grad_off_")
     assert learner.call("grad_enabled") is False  # within one grader, the learner's own change stays
 
 
 def test_default_dtype_clean(learner):
-    learner.call("set_dtype")
-    learner.call("autocast_on")
+    learner.call("set_dtype_")
+    learner.call("autocast_on_")
 
 
 def test_deterministic_clean(learner):
-    learner.call("set_deterministic")
+    learner.call("set_deterministic_")
 
 
 def test_fine(learner):
@@ -274,6 +276,8 @@ def test_fine(learner):
     assert learner.call("deterministic") == [False, False], "deterministic algorithms leaked from an earlier grader"
 '''
 
+# The setters end in "_" (in place by contract), so the watch lets their change through: what is tested here is that
+# the next grader starts clean all the same.
 FAKE_SOLUTION = '''
 import torch
 
@@ -286,7 +290,7 @@ def size():
     return 1 << 62
 
 
-def grad_off():
+def grad_off_():
     torch.set_grad_enabled(False)
 
 
@@ -294,7 +298,7 @@ def grad_enabled():
     return torch.is_grad_enabled()
 
 
-def set_dtype():
+def set_dtype_():
     torch.set_default_dtype(torch.float64)
 
 
@@ -302,7 +306,7 @@ def default_dtype():
     return torch.get_default_dtype()
 
 
-def set_deterministic():
+def set_deterministic_():
     torch.use_deterministic_algorithms(True, warn_only=True)
 
 
@@ -310,7 +314,7 @@ def deterministic():
     return [torch.are_deterministic_algorithms_enabled(), torch.is_deterministic_algorithms_warn_only_enabled()]
 
 
-def autocast_on():
+def autocast_on_():
     torch.set_autocast_enabled("cpu", True)
     torch.set_autocast_dtype("cpu", torch.float16)
 
@@ -841,3 +845,162 @@ def test_a_probe_rewritten_to_keep_nothing_cannot_hide_what_a_function_keeps(gra
     assert "less than the output itself" in outcome["test_sigmoid_and_tanh_keep_only_their_output"][1], outcome
     assert [name for name, (state, _) in outcome.items() if state != "passed"] == [
         "test_sigmoid_and_tanh_keep_only_their_output"], outcome
+
+
+# ---------------------------------------------------------------- round 12: what the judge's own code trips on
+
+SWAPPED = CORPUS / "autograd-mul" / "wrong_swapped_gradients.py"
+
+
+@pytest.mark.parametrize("mode", ["spawned", "forked"])
+def test_a_forged_reply_the_decoder_trips_on_is_the_learner_s_failure(mode, grade_file):
+    """tests/redteam/forged_reply_unhashable_tensor_key.py writes, while it loads, a frame whose tensor is named by a
+    list: wire.decode raised TypeError, not WireError, and it escaped grade() (prep check: a traceback and no result;
+    prep grade: infra_error, an empty score). A reply the judge cannot read ends the worker as crashed."""
+    attack = ROOT / "tests" / "redteam" / "forged_reply_unhashable_tensor_key.py"
+    result = grade_file("autograd-mul", attack, seed=3, **({"pool": None} if mode == "spawned" else {}))
+    assert result.status == "crashed", (result.status, result.message)
+    assert result.score <= grade_file("autograd-mul", SWAPPED, seed=3).score
+
+
+def _frame_body(tree: object, tensors: dict | None = None) -> bytes:
+    import json
+
+    from safetensors.torch import save
+
+    return save(tensors or {}, metadata={"prep": json.dumps({"v": 1, "tree": tree})})
+
+
+@pytest.mark.parametrize("tree", [{"$tensor": []}, {"$tensor": {"$dict": {}}}, {"$dtype": []}, {"$dtype": "Tensor"},
+                                  {"$dtype": "complex64"}, {"$dtype": "_inductor"}, {"$tuple": [{"$tensor": [1]}]}],
+                         ids=repr)
+def test_every_malformed_reply_is_a_wire_error(tree):
+    """The decoder refuses what the protocol does not allow with WireError only, which the judge turns into the
+    learner's crash; any other exception from the judge's own code escaped as prep's failure."""
+    with pytest.raises(wire.WireError):
+        wire.decode(_frame_body(tree))
+
+
+def test_a_dtype_name_imports_nothing_into_the_judge():
+    """decode looked a dtype up with getattr(torch, name): "_inductor", "_dynamo", "onnx" and "_export" are torch's
+    lazy modules, imported into the judge for a name the worker chose (about a second of the judge's CPU each, kept in
+    a warm judge). Only the allowed dtypes' names are looked up now."""
+    code = ("import sys, json\nfrom grader import wire\nfrom safetensors.torch import save\n"
+            "before = set(sys.modules)\n"
+            "for name in ('_inductor', '_dynamo', 'onnx', '_export'):\n"
+            "    try:\n"
+            "        wire.decode(save({}, metadata={'prep': json.dumps({'v': 1, 'tree': {'$dtype': name}})}))\n"
+            "    except wire.WireError:\n"
+            "        pass\n"
+            "print(sorted(set(sys.modules) - before))\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "[]", done.stdout[:500]
+    assert wire.decode(_frame_body({"$dtype": "bfloat16"})) is __import__("torch").bfloat16
+
+
+def test_lone_surrogates_from_the_worker_never_reach_a_utf8_writer(tmp_path, grade_file):
+    """JSON carries lone surrogates ("\\udc80"), which no UTF-8 writer accepts: a backward that raised
+    ValueError("bad \\udc80 gradient") made prep check's report crash with UnicodeEncodeError. Every string the judge
+    decodes is valid Unicode (each lone surrogate becomes "?")."""
+    got = wire.decode(_frame_body({"$dict": {"k\udc80": {"$str": "v\ud800"}, "o": {"$opaque": "T\udcff",
+                                                                                 "summary": "s\udc80"}}}))
+    for text in [*got, got["k?"], got["o"].type_name, got["o"].summary]:
+        text.encode("utf-8")
+    attack = write(tmp_path, "surrogates.py", SWAPPED.read_text().replace(
+        "        x, y = ctx.saved_tensors\n", "        raise ValueError('bad \\udc80\\ud800 gradient')\n", 1))
+    assert "udc80" in attack.read_text()
+    result = grade_file("autograd-mul", attack, seed=3)
+    assert any("bad ?? gradient" in t.message for t in result.tests), [t.message for t in result.tests]
+    for t in result.tests:
+        t.message.encode("utf-8")
+    result.message.encode("utf-8")
+
+
+DEEP_FOLDERS = '''
+import os
+_p = os.getcwd()
+for _ in range(1500):
+    _p = os.path.join(_p, "a")
+    try:
+        os.mkdir(_p)
+    except OSError:
+        break
+'''
+
+
+def test_folders_nested_past_the_recursion_limit_are_measured_and_removed(tmp_path):
+    """procfs walks and removes a folder of any depth: os.walk and shutil.rmtree recurse once per level in Python
+    3.11, and a worker can nest thousands of folders in its scratch folder (past PATH_MAX too, through directory
+    handles)."""
+    top = tmp_path / "scratch"
+    top.mkdir()
+    (top / "f").write_bytes(b"x" * 10000)
+    fd = os.open(top, os.O_RDONLY)
+    try:
+        for _ in range(3000):
+            os.mkdir("aa", dir_fd=fd)
+            below = os.open("aa", os.O_RDONLY, dir_fd=fd)
+            os.close(fd)
+            fd = below
+        os.close(os.open("deep", os.O_WRONLY | os.O_CREAT, 0o600, dir_fd=fd))
+    finally:
+        os.close(fd)
+    (top / "closed" / "inner").mkdir(parents=True)
+    (top / "closed" / "inner" / "f").write_text("x")
+    os.chmod(top / "closed", 0o000)
+    assert procfs.folder_bytes(str(top)) >= 10000
+    procfs.remove_tree(str(top))
+    assert not top.exists()
+
+
+@pytest.mark.parametrize("mode", ["spawned", "forked"])
+def test_a_scratch_folder_nested_past_the_recursion_limit_is_graded_and_removed(mode, tmp_path, grade_file):
+    """A submission that nests 1500 folders in its scratch folder at import made prep check raise RecursionError (the
+    judge's memory reading walked them with os.walk, TemporaryDirectory's cleanup with shutil.rmtree) and leave the
+    folders in /tmp, and killed the zygote's request loop in prep grade. It is graded like the same wrong code, and its
+    scratch folder is gone afterwards."""
+    before = {p for p in Path(tempfile.gettempdir()).glob("prep-worker-*")}
+    attack = write(tmp_path, "deep.py", DEEP_FOLDERS + SWAPPED.read_text())
+    result = grade_file("autograd-mul", attack, seed=3, **({"pool": None} if mode == "spawned" else {}))
+    assert result.status == "graded", (result.status, result.message)
+    assert result.score == grade_file("autograd-mul", SWAPPED, seed=3).score
+    left = [p for p in Path(tempfile.gettempdir()).glob("prep-worker-*") if p not in before and (p / "a").exists()]
+    assert left == [], left
+
+
+def test_on_meta_with_must_run_fails_every_learner_error():
+    """kit.on_meta left a device check out whenever the learner's code raised an error that names no device, so code
+    that raises the moment it sees a meta tensor (`if X.is_meta: raise ...`) dodged its own device check on a machine
+    without a GPU: logistic-regression's fit_logistic with w and b started on the CPU got 12/12 instead of 11/12.
+    Where the reference runs the call on meta, the grader passes must_run=True and every error fails."""
+    from grader.judge import kit
+
+    def dodge():
+        raise LearnerError({"type": "NotImplementedError", "message": "Cannot copy out of meta tensor; no data!"})
+
+    assert kit.on_meta(dodge, what="fit on meta", fix="start on X's device") is None
+    with pytest.raises(CheckFailure, match="start on X's device"):
+        kit.on_meta(dodge, what="fit on meta", fix="start on X's device", must_run=True)
+    reply = {"devices": ["meta"]}
+    assert kit.on_meta(lambda: reply, what="fit on meta", fix="", must_run=True) == reply
+
+
+def _logistic_meta_dodge(tmp_path):
+    right = (ROOT / "solutions" / "logistic-regression.py").read_text(encoding="utf-8")
+    cpu_start = right.replace("w = torch.zeros(X.shape[1], dtype=X.dtype, device=X.device)",
+                              "w = torch.zeros(X.shape[1], dtype=X.dtype)", 1).replace(
+        "b = torch.zeros((), dtype=X.dtype, device=X.device)", "b = torch.zeros((), dtype=X.dtype)", 1)
+    assert cpu_start.count("device=X.device") == right.count("device=X.device") - 2
+    dodge = cpu_start.replace("def fit_logistic(X, y, lr, steps):\n", "def fit_logistic(X, y, lr, steps):\n"
+                              "    if X.device.type == 'meta':\n"
+                              "        raise NotImplementedError('Cannot copy out of meta tensor; no data!')\n", 1)
+    assert dodge != cpu_start
+    return write(tmp_path, "cpu_start.py", cpu_start), write(tmp_path, "meta_dodge.py", dodge)
+
+
+def test_raising_on_a_meta_tensor_does_not_dodge_logistic_regression_s_device_check(tmp_path, grade_file):
+    """The same CPU start, with and without the dodge: the dodge must not score more."""
+    plain, dodge = _logistic_meta_dodge(tmp_path)
+    assert grade_file("logistic-regression", dodge, seed=1).score <= grade_file("logistic-regression", plain,
+                                                                                seed=1).score

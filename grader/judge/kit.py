@@ -335,16 +335,22 @@ def _names_a_device(message: str) -> bool:
 
 
 def on_meta(run: Callable[[], Any], *, what: str, fix: str,
-            refused: Callable[[str], bool] = _names_a_device) -> Any | None:
+            refused: Callable[[str], bool] = _names_a_device, must_run: bool = False) -> Any | None:
     """The reply of ``run()``, a probe call with the learner's model or inputs on the meta device; a learner error
     that ``refused`` recognises as a device mistake fails with ``fix``; any other learner error gives None (the
-    check is left out)."""
+    check is left out).
+
+    ``must_run``: a right answer runs this call on the meta device (nothing it does needs the data, as the grader
+    knows from the reference), so every learner error fails with ``fix``. Without it, the learner's code decides
+    whether its own device check runs: code that raises any error that does not name a device the moment it sees a
+    meta tensor (``if x.is_meta: raise ...``) has the check left out on a machine without a GPU
+    (tests/test_trust.py, the logistic-regression start made on the CPU)."""
     from grader.judge.session import LearnerError
 
     try:
         return run()
     except LearnerError as e:
-        if refused(e.message):
+        if must_run or refused(e.message):
             raise CheckFailure(f"{what}: your code raised {e.summary()}. {fix}") from None
         return None
 

@@ -223,7 +223,12 @@ class WorkerSession:
         _LIVE_WORKERS.discard(self.pid)
         self.pid = 0
         if self._scratch is not None:
-            self._scratch.cleanup()
+            # the worker's own folder, nested as deep as it liked: TemporaryDirectory's rmtree recurses once per level
+            procfs.remove_tree(self._scratch.name)
+            try:
+                self._scratch.cleanup()
+            except (OSError, RecursionError):  # what could not be removed stays; the check still reports
+                pass
             self._scratch = None
 
     def __enter__(self) -> "WorkerSession":
@@ -298,6 +303,13 @@ class WorkerSession:
             self._die("crashed", self._exit_message())
         except wire.WireError as e:
             self._die("crashed", f"the worker sent a malformed reply ({e}); it was stopped")
+        except (WorkerDied, InfraError):  # the memory limit, enforced while waiting; prep's own pool failing
+            raise
+        except Exception as e:  # anything else a reply provokes while it is decoded and placed (a tensor on a device
+            # this torch cannot load: ModuleNotFoundError): learner code can write any frame to this pipe, so it is the
+            # learner's failure, never prep's, and never an exception that escapes grade()
+            self._die("crashed", f"the worker sent a reply the judge could not read ({type(e).__name__}: "
+                                 f"{str(e)[:200]}); it was stopped")
         if not isinstance(reply, dict) or not isinstance(reply.get("ok"), bool):
             self._die("crashed", "the worker sent a reply that is not in the protocol; it was stopped")
         if not reply["ok"]:

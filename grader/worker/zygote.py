@@ -275,9 +275,7 @@ class Zygote:
         self.tmp_baseline.pop(pid, None)
         self.started.pop(pid, None)
         if folder:
-            import shutil
-
-            shutil.rmtree(folder, ignore_errors=True)
+            procfs.remove_tree(folder)  # however deep the worker nested it (shutil.rmtree recurses once per level)
             if self.drop_uid is not None:  # what it wrote elsewhere in the slot's /tmp goes too
                 for entry in os.scandir("/tmp"):
                     if entry.path in sibling_scratch:
@@ -286,7 +284,7 @@ class Zygote:
                         info = entry.stat(follow_symlinks=False)
                         # with a sibling alive, only what appeared since this worker started is this worker's
                         if info.st_uid == self.drop_uid and (not siblings or info.st_ctime >= started - 1):
-                            (shutil.rmtree(entry.path, ignore_errors=True) if entry.is_dir(follow_symlinks=False)
+                            (procfs.remove_tree(entry.path) if entry.is_dir(follow_symlinks=False)
                              else os.unlink(entry.path))
                     except OSError:
                         pass
