@@ -20,7 +20,9 @@ def _layout(x, layout):
 
 
 def run(mod, args, kwargs, state, batches, modes, grad_outputs=None, layout="contiguous"):
-    """Forward each batch in the given mode ("train" or "eval"; "train_no_grad" is train mode under torch.no_grad());
+    """Forward each batch in the given mode ("train" or "eval"; "train_no_grad" is train mode under torch.no_grad();
+    "train_as_called" and "eval_as_called" call the module in the grad mode the request started in, with no block
+    around it);
     after each, the output, the buffers and (with grad_outputs) the gradients for the input and the parameters in
     named_parameters() order (None for one the output does not depend on)."""
     bn = mod.MyBatchNorm2d(*args, **kwargs).to(batches[0].device, batches[0].dtype)
@@ -30,8 +32,11 @@ def run(mod, args, kwargs, state, batches, modes, grad_outputs=None, layout="con
     for k, (x, mode) in enumerate(zip(batches, modes)):
         bn.train(mode.startswith("train"))
         x = _layout(x.detach(), layout).requires_grad_()
-        with torch.set_grad_enabled(not mode.endswith("no_grad")):
+        if mode.endswith("as_called"):
             y = bn(x)
+        else:
+            with torch.set_grad_enabled(not mode.endswith("no_grad")):
+                y = bn(x)
         outs.append(y.detach().clone())
         buffers.append({n: b.clone() for n, b in bn.named_buffers()})
         if grad_outputs is not None:

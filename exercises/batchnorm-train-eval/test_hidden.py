@@ -86,7 +86,8 @@ def compare(learner, kwargs, state, xs, modes, what, layout="contiguous", tol=(1
 def test_train_mode_matches_batchnorm(learner, device, rng):
     """Over several training batches (one sample, one row, odd sizes, channels_last, strided and H/W-transposed
     layouts, float32,
-    channel means large against their spread, train-mode calls under torch.no_grad()), outputs and running statistics
+    channel means large against their spread, train-mode calls under torch.no_grad(), calls from a caller inside
+    torch.no_grad(), which finds grad mode still off afterwards), outputs and running statistics
     (unbiased variance) equal nn.BatchNorm2d's."""
     compare(learner, {}, None, batches(rng, device, 4), ["train"] * 4, "default momentum")
     far = [x + 1e5 for x in batches(rng, device, 2)]  # E[x^2] - E[x]^2 loses about 1e-6 here
@@ -95,6 +96,10 @@ def test_train_mode_matches_batchnorm(learner, device, rng):
             "channel means near 1e5 with unit spread: compute the variance from centred values", tol=(1e-9, 1e-8))
     compare(learner, {}, random_state(rng, device), batches(rng, device, 3), ["train_no_grad", "train", "train_no_grad"],
             "train mode under torch.no_grad() still updates the running statistics and num_batches_tracked")
+    with learner.ambient(grad=False):  # called from a caller inside torch.no_grad(), which keeps grad mode off
+        compare(learner, {}, random_state(rng, device), batches(rng, device, 3),
+                ["train_as_called", "eval_as_called", "train_as_called"],
+                "called by a caller inside torch.no_grad() (forward must leave grad mode off for that caller)")
     compare(learner, {"momentum": 0.3, "eps": 1e-3}, random_state(rng, device), batches(rng, device, 3), ["train"] * 3,
             "momentum 0.3, eps 1e-3, loaded state")
     for layout in ("channels_last", "strided", "hw_transposed"):

@@ -102,7 +102,8 @@ def test_forward_until_lets_the_input_choose_the_depth(learner, device, rng):
     forward it records the graph through every layer it applies: the gradients of out.sum() for x and every
     parameter equal forward(x, depth)'s (mid's stays None at depth 0). The h tested is the ReLU output: planted
     thresholds between mean |h| and the mean |.| of the pre-activation (fc1's, then mid's after one and two layers)
-    stop at once where the pre-activation would go on; max_depth 10 is reached when nothing else stops it."""
+    stop at once where the pre-activation would go on; max_depth 10 is reached when nothing else stops it. Called by a
+    caller inside torch.no_grad(), it gives the same output and depth and leaves grad mode off."""
     model, weights = reference(rng, device, scale=0.45)
     cases = []
     for k in range(7):
@@ -172,6 +173,20 @@ def test_forward_until_lets_the_input_choose_the_depth(learner, device, rng):
             expect_close(g, p.grad, rtol=1e-10, atol=1e-12,
                          what=f"the gradient of {name} through forward_until's output (threshold case {k + 1}: "
                               "each applied mid acts on h itself, not a detached copy)")
+    # a forward pass works for a caller inside torch.no_grad() too (inference), and leaves grad mode off for it
+    model, weights, x, threshold, max_depth = cases[5]
+    with torch.no_grad():
+        h, depth = F.relu(model.fc1(x)), 0
+        while depth < max_depth and h.abs().mean().item() > threshold:
+            h, depth = F.relu(model.mid(h)), depth + 1
+        want = model.fc2(h)
+    with learner.ambient(grad=False):
+        got = learner.probe("run_until", DIMS, weights, x, threshold, max_depth)
+    if got.get("depth") != depth or type(got.get("depth")) is not int:
+        raise CheckFailure("forward_until called by a caller inside torch.no_grad() stopped at the wrong depth",
+                           f"received {summarize(got.get('depth', got.get('result')))}")
+    expect_close(got["out"], want, rtol=1e-10, atol=1e-12,
+                 what="forward_until's output, called by a caller inside torch.no_grad()")
 
 
 def data(rng, device, n=256):

@@ -62,7 +62,8 @@ def jacobians(learner, name, inputs, eps):
 def test_jacobian_central_differences(learner, device, rng):
     """numerical_jacobian uses central differences at the given eps: it matches them at eps=1e-3, where one-sided
     ones are far off, and the exact derivative at eps=1e-6; fn's output may be non-contiguous (a transpose), and so
-    may an input (a transposed matrix: every element of it is perturbed, columns in its logical row-major order)."""
+    may an input (a transposed matrix: every element of it is perturbed, columns in its logical row-major order);
+    called by a caller inside torch.no_grad(), it works too and leaves grad mode off."""
     cases = [("tanh_matmul", [rand(rng, 2, 3, device=device), rand(rng, 3, 2, device=device)]),
              ("tanh_matmul", [transposed(rand(rng, 3, 2, device=device)), rand(rng, 2, 3, device=device)]),
              ("cube_times", [rand(rng, 2, 3, device=device), transposed(rand(rng, 2, 3, device=device))]),
@@ -82,6 +83,13 @@ def test_jacobian_central_differences(learner, device, rng):
         for j, (g, e) in enumerate(zip(got, exact)):
             expect_close(g, e.reshape(g.shape), rtol=1e-5, atol=1e-7,
                          what=f"the Jacobian of {name} for input {j} against the exact derivative")
+    # central differences only evaluate fn: they work for a caller inside torch.no_grad() too, leaving grad mode off
+    name, inputs = cases[0]
+    with learner.ambient(grad=False):
+        _, got = jacobians(learner, name, inputs, 1e-3)
+    for j, (g, w) in enumerate(zip(got, central(F[name], inputs, 1e-3))):
+        expect_close(g, w, rtol=1e-7, atol=1e-9,
+                     what=f"the Jacobian of {name} for input {j}, called by a caller inside torch.no_grad()")
 
 
 def test_jacobian_shapes(learner, device, rng):

@@ -45,9 +45,10 @@ def reference(x, y, W1, b1, W2, b2):
     return loss.detach(), dict(zip(NAMES, (g.detach() for g in torch.autograd.grad(loss, leaves))))
 
 
-def learner_result(learner, args):
-    """The learner's (loss, grads) for args, checked for form, and the inputs as they were after the call."""
-    got = learner.probe("run", *args)
+def learner_result(learner, args, as_called=False):
+    """The learner's (loss, grads) for args, checked for form, and the inputs as they were after the call (made under
+    torch.no_grad(), or with as_called in the caller's own grad mode, on by default)."""
+    got = learner.probe("run", *args, as_called=as_called)
     result = got.get("result") if isinstance(got, dict) else None
     if not isinstance(result, (tuple, list)) or len(result) != 2:
         raise CheckFailure("tanh_mlp_ce_backward must return a pair (loss, grads)", f"received {summarize(result)}")
@@ -61,8 +62,8 @@ def learner_result(learner, args):
     return loss, grads, got.get("inputs_after")
 
 
-def check(learner, args, names, what, rtol=1e-10, atol=1e-12):
-    loss, grads, _ = learner_result(learner, args)
+def check(learner, args, names, what, rtol=1e-10, atol=1e-12, as_called=False):
+    loss, grads, _ = learner_result(learner, args, as_called)
     want_loss, want = reference(*args)
     if "loss" in names:
         expect_close(loss, want_loss, rtol=rtol, atol=atol, what=f"the loss (a 0-d tensor, {what})")
@@ -77,8 +78,11 @@ def compare(learner, rng, device, names, what, shapes=SHAPES, scale=1.0, **kw):
 
 
 def test_loss_matches_cross_entropy(learner, device, rng):
-    """The loss is a 0-d tensor equal to F.cross_entropy (mean over the batch) of the logits, for any sizes."""
+    """The loss is a 0-d tensor equal to F.cross_entropy (mean over the batch) of the logits, for any sizes; also
+    called by a caller with grad mode on (the default), which finds it still on afterwards."""
     compare(learner, rng, device, ("loss",), "random problems")
+    check(learner, problem(rng, device, SHAPES[0]), ("loss", *NAMES),
+          "called with grad mode on, not inside torch.no_grad(): it must leave grad mode on", as_called=True)
 
 
 def test_output_layer_grads(learner, device, rng):
