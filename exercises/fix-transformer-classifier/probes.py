@@ -31,6 +31,23 @@ def forward_and_ids(mod, args, weights, x):
     return {"logits": logits, "x_after": x.clone()}
 
 
+def gradients(mod, args, weights, x, grad_out, train):
+    """One forward with grad mode on (as the train loop runs it), in training or eval mode, and the gradient of
+    (logits * grad_out).sum() for every named parameter (None where backward reaches none); nothing is computed on
+    the judge's behalf."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = build(mod, args, weights).train(train)
+        logits = model(x)
+        names = [name for name, _ in model.named_parameters()]
+        grads = [None] * len(names)
+        if isinstance(logits, torch.Tensor) and logits.requires_grad:
+            grads = list(torch.autograd.grad(logits, [p for _, p in model.named_parameters()], grad_out,
+                                             allow_unused=True))
+    return {"logits": logits.detach() if isinstance(logits, torch.Tensor) else logits,
+            "grads": dict(zip(names, grads))}
+
+
 def encoder_config(model):
     """The encoder's settings that no state_dict shows, as plain values (None where the model has no such part): the
     judge reads a reference model with this same function and compares."""

@@ -186,6 +186,40 @@ def test_logits_with_copied_weights(learner, device, rng):
                      what=f"the logits in training mode, {call} call (dropout=0.0)")
 
 
+def test_gradients_reach_every_parameter(learner, device, rng):
+    """One backward through forward(x) with copied weights, grad mode on, in training mode: every parameter (the
+    position table, the encoder, fc, the embedding with its pad row left at zero) gets the reference's gradient.
+    Values alone do not show a position embedding added through .detach() or .data, or an embedding without
+    padding_idx; the train loop learns through these gradients. In eval mode the same forward, with grad mode on and
+    no block around it, must leave grad mode on (a forward that switches it off in eval mode)."""
+    for args, train in ((CONFIGS[0], True), (CONFIGS[1], False), (CONFIGS[2], True)):
+        model, weights = reference(args, rng, device)
+        n, T = 4, 7
+        x = padded(rng, device, pad_of(args), n, T)
+        grad_out = torch.randn(n, args[3], generator=rng, dtype=torch.float64).to(device)
+        got = learner.probe("gradients", args, weights, x, grad_out, train)
+        mode = "training" if train else "eval"
+        if not isinstance(got, dict) or not isinstance(got.get("grads"), dict):
+            raise CheckFailure(f"forward(x) with grad mode on could not be run ({mode} mode)")
+        if not train:  # the task does not say gradients flow in eval mode: only that the call leaves grad mode as it
+            continue   # found it, which the watch on every probe checks (torch.set_grad_enabled(self.training) fails)
+        model.train(train)
+        params = dict(model.named_parameters())
+        wants = torch.autograd.grad(model(x), list(params.values()), grad_out, allow_unused=True)
+        grads = got["grads"]
+        for (name, _), want in zip(params.items(), wants):
+            g = grads.get(name)
+            what = (f"the gradient of {name} after one backward of forward(x) ({mode} mode, pad_idx {pad_of(args)}, "
+                    "copied weights)")
+            if want is None:
+                continue
+            if g is None:
+                raise CheckFailure(f"{what} is missing: backward never reaches {name}. The logits must depend on every "
+                                   "layer through the graph: no .detach(), .data or torch.no_grad() inside forward, and "
+                                   "grad mode left as the caller set it")
+            expect_close(g, want, rtol=1e-8, atol=1e-10, what=what)
+
+
 def test_padding_changes_nothing(learner, device, rng):
     """Appending padding tokens (pad_idx, whatever its value) leaves every sentence's logits unchanged."""
     for args in (CONFIGS[0], CONFIGS[1]):

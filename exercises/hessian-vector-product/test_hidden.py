@@ -119,7 +119,8 @@ def _left_alone(got, what, x, grad=None):
 
 def test_leaves_x_alone(learner, device, rng):
     """With x requiring grad or not, hvp and hessian are right, leave x.grad None and x's requires_grad and values
-    as they were; and an x that arrives with a .grad (from an earlier backward) keeps that .grad as it was."""
+    as they were; and an x that arrives with a .grad (from an earlier backward) keeps that .grad as it was. The same
+    on every path out of them: a linear f, a linear f through a parameter, an x with no elements."""
     for requires_grad, stale in ((True, False), (False, False), (True, True)):
         x = rand(rng, 4, device=device).requires_grad_(requires_grad)
         v = rand(rng, 4, device=device)
@@ -133,6 +134,26 @@ def test_leaves_x_alone(learner, device, rng):
         expect_close(got["value"], torch_hessian(probes.function("cubic"), x.detach()), **TOL,
                      what=f"hessian for {what}")
         _left_alone(got, f"hessian ({what})", x, grad)
+    # every other way out of hvp and hessian leaves x alone too: a linear f (the gradient is constant, so there is no
+    # second backward), a linear f through a parameter (autograd finds x unused) and an x with no elements; code that
+    # switches x.requires_grad on and puts it back only at the end of the usual path shows here
+    for requires_grad in (False, True):
+        for name, shape in (("linear", (3,)), ("param_linear", (2, 2)), ("cubic", (0,))):
+            x = (rand(rng, *shape, device=device) if shape != (0,) else
+                 torch.zeros(shape, dtype=torch.float64, device=device)).requires_grad_(requires_grad)
+            v = torch.zeros_like(x) if shape == (0,) else rand(rng, *shape, device=device)
+            what = (f"x with requires_grad={requires_grad}, "
+                    + ("f linear: the path without a second backward" if name == "linear" else
+                       "f linear through a parameter: the path where autograd finds x unused" if name == "param_linear"
+                       else "x with no elements"))
+            zeros = torch.zeros(shape, dtype=torch.float64, device=device)
+            got = run(learner, "hvp", name, x, v)
+            expect_close(got["value"], zeros, what=f"hvp for {what}")
+            _left_alone(got, f"hvp ({what})", x)
+            got = run(learner, "hessian", name, x)
+            expect_close(got["value"], torch.zeros(shape + shape, dtype=torch.float64, device=device),
+                         what=f"hessian for {what}")
+            _left_alone(got, f"hessian ({what})", x)
 
 
 N = 2048  # H is 2048 x 2048 float64 = 32 MiB; an hvp needs a few vectors of 16 KiB

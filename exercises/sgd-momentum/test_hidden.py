@@ -120,7 +120,8 @@ def test_skips_params_without_grad(learner, device, rng):
 
 
 def test_closure(learner, device, rng):
-    """step(closure) calls the closure once per step and returns its loss, also inside torch.no_grad()."""
+    """step(closure) calls the closure once per step and returns its loss, also inside torch.no_grad() (each step in
+    its own block, and a whole loop run by a caller whose grad mode is off: step leaves grad mode as it found it)."""
     initial = [rand(rng, 3, device=device), rand(rng, 2, device=device)]
     targets = [[rand(rng, 3, device=device), rand(rng, 2, device=device)] for _ in range(4)]
     options = {"lr": 0.1, "momentum": 0.9}
@@ -131,6 +132,16 @@ def test_closure(learner, device, rng):
         kit.expect_closure_losses(got, want, where=where)
         kit.expect_same_trajectory(got["params"], want["params"],
                                    what=f"{where} (a closure that zeroes the gradients and back-propagates)")
+    # the whole training loop run by a caller that has grad mode off (no `with` block of prep's around each step to
+    # put it back): a step that switches grad mode off and then on again by hand, instead of @torch.no_grad() and
+    # torch.enable_grad() blocks, leaves it on for that caller (the watch fails it), and its later steps no longer
+    # run inside torch.no_grad()
+    where = "step(closure) called by code that has grad mode off (inside torch.no_grad())"
+    with learner.ambient(grad=False):
+        got = learner.probe("closure_run", initial, targets, options, False)
+    kit.expect_closure_losses(got, want, where=where)
+    kit.expect_same_trajectory(got["params"], want["params"],
+                               what=f"{where} (a closure that zeroes the gradients and back-propagates)")
 
 
 def test_state_dict_round_trip(learner, device, rng):
