@@ -189,7 +189,12 @@ def safetensors_bytes(tensors: dict[str, torch.Tensor], *, metadata: dict[str, s
     chunks: list[bytes] = []
     offset = 0
     for name, t in sorted(tensors.items(), key=lambda item: -item[1].element_size()):
-        data = t.reshape(-1).view(torch.uint8).numpy().tobytes() if t.numel() else b""
+        flat = t.reshape(-1)
+        if flat.numel() and flat.stride(0) != 1:
+            # one element may keep stride 0 (an expanded scalar): contiguous to torch, and clone() keeps that stride,
+            # yet no byte view of it can be taken
+            flat = torch.empty(flat.shape, dtype=flat.dtype).copy_(flat)
+        data = flat.view(torch.uint8).numpy().tobytes() if flat.numel() else b""
         header[name] = {"dtype": SAFETENSORS_DTYPES[t.dtype], "shape": list(t.shape),
                         "data_offsets": [offset, offset + len(data)]}
         chunks.append(data)

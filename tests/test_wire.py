@@ -53,6 +53,15 @@ def test_frames_are_safetensors_files_that_the_safetensors_library_reads_back(sh
         assert torch.equal(got[name].view(torch.uint8) if t.dim() else got[name], t.view(torch.uint8) if t.dim() else t)
 
 
+def test_single_elements_with_stride_zero_cross():
+    """An expanded scalar is contiguous to torch with stride 0 (so .contiguous() keeps it): its one element still
+    crosses, in every layout that holds one element (round 12: this denied two right answers)."""
+    for t in (torch.ones((), dtype=torch.float64).expand(1), torch.tensor(2.5).expand(1, 1),
+              torch.tensor(7, dtype=torch.int16).expand(1, 1, 1), torch.zeros(3)[1:2].expand(1)):
+        got = roundtrip({"t": t})["t"]
+        assert got.shape == t.shape and got.dtype == t.dtype and torch.equal(got, t)
+
+
 def test_dtypes_as_values_cross_and_unknown_ones_are_refused():
     assert roundtrip({"d": torch.float16, "e": [torch.int64]}) == {"d": torch.float16, "e": [torch.int64]}
     with pytest.raises(wire.WireError):
