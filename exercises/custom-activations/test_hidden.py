@@ -32,9 +32,14 @@ def derivative(name, x):
     return (d > 0).to(torch.float64)
 
 
-def grad_of(learner, name, x, g):
+def grad_of(learner, name, x, g, create_graph=False):
+    """out = name.apply(x) and the gradient of out against g; with create_graph, computed as a double backward
+    computes it (g requires grad and the gradient is built as a graph)."""
     x = x.detach().requires_grad_(True)
     out = learner.function(f"{name}.apply")(x)
+    if create_graph:
+        (got,) = torch.autograd.grad(out, x, g.detach().requires_grad_(True), create_graph=True)
+        return out, got.detach()
     (got,) = torch.autograd.grad(out, x, g)
     return out, got
 
@@ -69,13 +74,17 @@ def test_backward_values(learner, device, rng):
 
 
 def test_relu_convention_at_zero(learner, device, rng):
-    """ReLU's gradient is exactly 0 at x = 0 and -0 and 1 for any x > 0, however small (float64 and float32)."""
+    """ReLU's gradient is exactly 0 at x = 0 and -0 and 1 for any x > 0, however small (float64 and float32); the
+    same when the gradient is built with create_graph=True (as in double backward and gradient penalties)."""
     for dtype, small in ((torch.float64, 1e-300), (torch.float32, 1e-45)):
         x = torch.tensor([0.0, -0.0, small, -small, 0.0, 2.0, -2.0], dtype=dtype, device=device)
         g = rand(rng, 7, device=device, dtype=dtype, scale=1.0)
-        _, got = grad_of(learner, "ReLU", x, g)
-        expect_close(got, (g.double() * derivative("ReLU", x)).to(dtype), rtol=0.0, atol=0.0,
-                     what=f"the gradient of ReLU at 0, -0 and +-{small:g} in {dtype}")
+        for create_graph in (False, True):
+            _, got = grad_of(learner, "ReLU", x, g, create_graph=create_graph)
+            expect_close(got, (g.double() * derivative("ReLU", x)).to(dtype), rtol=0.0, atol=0.0,
+                         what=f"the gradient of ReLU at 0, -0 and +-{small:g} in {dtype}" +
+                              (" computed with create_graph=True (one rule for every backward: 0 at exactly 0)"
+                               if create_graph else ""))
 
 
 def test_extremes_finite(learner, device):

@@ -141,9 +141,11 @@ def save_two(mod, seeds, example):
 
 
 def load_two(mod, inputs):
-    """Move the first file to a new name and the second file to the name the first had (a path saved to earlier now
-    holds the other program), load_exported each (the second first), run the loaded programs."""
+    """Load the first file once, then move it to a new name and the second file to the name the first had (a path
+    saved to and loaded from earlier now holds the other program), load_exported each (the second first), run the
+    loaded programs."""
     first, second = STATE["paths"]
+    mod.load_exported(first)  # a caller that already read this path once
     moved = [first.replace("model_", "moved_"), first]
     os.replace(first, moved[0])
     os.replace(second, moved[1])

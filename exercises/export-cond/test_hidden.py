@@ -150,8 +150,8 @@ def test_dynamic_batch(learner, device, rng):
 
 def test_save_and_load(learner, device, rng):
     """save_exported writes each program to the file it is given; load_exported reads that file back (moved to a new
-    name, or to the name of the other file: what the file holds now counts, not what was saved under its name) as an
-    ExportedProgram with the same outputs, its dynamic batch kept."""
+    name, or to the name of the other file, a name already loaded from once: what the file holds now counts, not
+    what was saved or loaded under its name) as an ExportedProgram with the same outputs, its dynamic batch kept."""
     seeds = [int(torch.randint(0, 10_000, (1,), generator=rng)) for _ in range(2)]
     xs = [torch.randn(b, 4, generator=rng).to(device) for b in (2, 6, 1)]
     sizes = learner.probe("save_two", seeds, xs[0])
@@ -162,5 +162,6 @@ def test_save_and_load(learner, device, rng):
         if not got["is_program"]:
             raise CheckFailure("load_exported must return a torch.export.ExportedProgram")
         expect_outputs(got["outputs"], xs, P.reference_mlp(seed, xs), f"loaded from file {i + 1} of 2 (each file "
-                       "holds its own program; the second was moved to the path the first was saved to: "
-                       "load_exported must read the file that is there now, not recall what was saved under that path)")
+                       "holds its own program; the second was moved to the path the first was saved to and loaded from: "
+                       "load_exported must read the file that is there now, not recall what was saved or loaded under "
+                       "that path)")

@@ -126,9 +126,18 @@ def _left_alone(out, what):
 
 
 def test_leaves_x_grad_alone(learner, device, rng):
-    """x.grad is untouched: still None afterwards, or still the gradient the caller had left there."""
+    """x.grad is untouched: still None afterwards, or still the gradient the caller had left there. Called inside the
+    caller's torch.no_grad(), grad mode is still off when it returns (or raises) and x is left alone there too; what
+    it answers there is not graded (the task does not say)."""
     x = rand(rng, 3, device=device)
     _left_alone(derivative(learner, "sin", x, 2), "nth_derivative")
+    x = rand(rng, 3, device=device)
+    out = derivative(learner, "x_exp", x, 2, outer_no_grad=True)
+    if out.get("grad_mode_after") is not False:
+        raise CheckFailure("nth_derivative, called inside torch.no_grad(), returned (or raised) with grad mode on: the caller's "
+                           "setting must be as it was. Switch it on only inside a `with torch.enable_grad():` block "
+                           "(torch.set_grad_enabled(True) stays on after the call)")
+    _left_alone(out, "nth_derivative (called inside torch.no_grad())")
     x = rand(rng, 3, device=device)
     preset = torch.tensor([1.0, -2.0, 0.5], dtype=torch.float64, device=device)
     _left_alone(derivative(learner, "cube", x, 2, preset_grad=preset), "nth_derivative (with x.grad already set)")
@@ -136,7 +145,16 @@ def test_leaves_x_grad_alone(learner, device, rng):
 
 def test_input_without_grad(learner, device, rng):
     """It works when x does not require grad, and leaves x not requiring grad; the result keeps x's dtype there too
-    (float32 included)."""
+    (float32 included). x's requires_grad is as it was also when f raises (x with and without requires_grad)."""
+    for requires_grad in (False, True):
+        x = rand(rng, 3, device=device, requires_grad=requires_grad)
+        got = learner.probe("derivative_when_f_raises", x, 2)
+        if not isinstance(got, dict):
+            raise CheckFailure("nth_derivative could not be run with an f that raises", f"received {summarize(got)}")
+        before = probes.state(x.detach().clone().requires_grad_(requires_grad))
+        _left_alone({"before": before, "after": got.get("after")},
+                    f"nth_derivative, when f raises ValueError (x {'with' if requires_grad else 'without'} "
+                    "requires_grad)")
     for name, n, dtype in (("x_exp", 2, torch.float64), ("cube", 4, torch.float64), ("sin", 1, torch.float64),
                            ("sin", 2, torch.float32), ("cube", 0, torch.float32)):
         x = rand(rng, 4, device=device, dtype=dtype, requires_grad=False)

@@ -15,10 +15,20 @@ import torch.nn as nn
 from grader.drawn import build, inputs_of  # noqa: F401 (the judge's side builds the same function)
 
 
-def nonfinite_grad(mod, spec, device="cpu", requires_grad=False):
+def nonfinite_grad(mod, spec, device="cpu", requires_grad=False, outer_no_grad=False):
     """The learner's answer for the function spec describes (what it returned, or the type name of what it raised),
-    and the .grad of the caller's inputs afterwards."""
+    and the .grad of the caller's inputs afterwards. With outer_no_grad the caller runs it inside torch.no_grad(), and
+    the reply also says whether grad mode was still off right after the call (inside the caller's block)."""
     inputs = inputs_of(spec, device, requires_grad)
+    if outer_no_grad:
+        with torch.no_grad():
+            try:
+                out = mod.first_nonfinite_grad(build(spec), *inputs)
+            except Exception as e:  # the learner's error is the result here
+                return {"raised": type(e).__name__, "value": None, "input_grads": [x.grad for x in inputs],
+                        "grad_mode_after": torch.is_grad_enabled()}
+            return {"raised": None, "value": out, "input_grads": [x.grad for x in inputs],
+                    "grad_mode_after": torch.is_grad_enabled()}
     try:
         out = mod.first_nonfinite_grad(build(spec), *inputs)
     except Exception as e:  # the learner's error is the result here

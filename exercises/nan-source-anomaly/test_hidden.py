@@ -168,9 +168,18 @@ def test_none_when_backward_is_finite(learner, device, rng):
 
 
 def test_leaves_caller_inputs_clean(learner, device, rng):
-    """The caller's inputs (which require grad here) get no .grad, and the answers are still right."""
+    """The caller's inputs (which require grad here) get no .grad, and the answers are still right; a caller that runs
+    it inside torch.no_grad() finds grad mode still off when the call returns or raises (switched on, if at all, only
+    inside a with torch.enable_grad() block, never by torch.set_grad_enabled(True) left behind). What it answers
+    there is not graded: the task does not say."""
     specs = draw_batch(rng, ["bad", "clean"])
     check_batch(learner, device, specs, "inputs that require grad", requires_grad=True)
+    for spec in draw_batch(rng, ["bad", "clean"]):
+        got = learner.probe("nonfinite_grad", spec, str(device), False, True)
+        if not isinstance(got, dict) or got.get("grad_mode_after") is not False:
+            raise CheckFailure("first_nonfinite_grad, called inside torch.no_grad(), returned (or raised) with grad mode on: the "
+                               "caller's setting must be as it was. Switch grad mode on only inside a "
+                               "`with torch.enable_grad():` block (torch.set_grad_enabled(True) stays on after it)")
 
 
 def test_shared_graph_in_time(learner, device, rng):

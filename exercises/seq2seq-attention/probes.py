@@ -37,8 +37,9 @@ def decode_step(mod, args, weights, prev, h, ctx, enc):
 
 
 def greedy(mod, args, weights, src, steps):
-    with torch.no_grad():
-        return build(mod, args, weights).greedy(src, steps)
+    """The learner's greedy tokens, called with grad mode on as a caller may (the watch then sees a greedy that
+    switches grad mode off and leaves it off)."""
+    return build(mod, args, weights).greedy(src, steps)
 
 
 def calls(mod, args, weights, todo):

@@ -15,10 +15,19 @@ def _layout(x, layout):
     return x
 
 
-def call(mod, name, x, *args, layout="contiguous"):
-    """mod.<name>(x in the given layout, *args), and x afterwards."""
+def call(mod, name, x, *args, layout="contiguous", default_dtype=None):
+    """mod.<name>(x in the given layout, *args), and x afterwards. With default_dtype, the caller has made that
+    torch's default dtype around the call (and puts its own back afterwards)."""
     x = _layout(x, layout)
-    return {"out": getattr(mod, name)(x, *args), "input_after": x}
+    if default_dtype is None:
+        return {"out": getattr(mod, name)(x, *args), "input_after": x}
+    before = torch.get_default_dtype()
+    torch.set_default_dtype(default_dtype)
+    try:
+        out = getattr(mod, name)(x, *args)
+    finally:
+        torch.set_default_dtype(before)
+    return {"out": out, "input_after": x}
 
 
 def crop(mod, img, size, padding, seed, times=1, layout="contiguous", with_input=False, with_state=False):

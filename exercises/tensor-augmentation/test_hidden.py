@@ -35,7 +35,8 @@ def test_to_tensor(learner, device, rng):
     """to_tensor turns (H, W, C) uint8 into float32 (C, H, W) in [0, 1] (0 and 255 included), for any size and
     channel count and any memory layout, leaving the image unchanged; compared with ToTensor's img.float() / 255 to
     one float32 rounding (multiplying by the float32 1 / 255 is one ulp off for about half the byte values: the same
-    transform, not a mistake; scaling by 256 or rounding through float16 is hundreds of ulps off)."""
+    transform, not a mistake; scaling by 256 or rounding through float16 is hundreds of ulps off). Still float32 when
+    the caller has made float64 torch's default dtype."""
     for shape, layout in (((5, 7, 3), "contiguous"), ((4, 4, 1), "contiguous"), ((1, 9, 4), "contiguous"),
                           ((6, 3, 3), "transposed"), ((3, 5, 2), "strided")):
         img = torch.randint(0, 256, shape, generator=rng, dtype=torch.uint8)
@@ -46,6 +47,15 @@ def test_to_tensor(learner, device, rng):
                      what=f"to_tensor on a {layout} uint8 image of shape {shape} (divide the float32 values by 255, as "
                           "ToTensor does)")
         expect_close(got.get("input_after"), img, rtol=0, atol=0, what="the image after to_tensor (it must not change)")
+    img = torch.randint(0, 256, (4, 6, 3), generator=rng, dtype=torch.uint8).to(device)
+    got = learner.probe("call", "to_tensor", img, default_dtype=torch.float64)
+    out = got.get("out") if isinstance(got, dict) else got
+    if isinstance(out, torch.Tensor) and out.dtype != torch.float32:
+        raise CheckFailure(f"to_tensor returned {out.dtype} when the caller's default dtype was float64: the task asks "
+                           "for float32 whatever the default dtype is. Convert explicitly (.to(torch.float32) before "
+                           "dividing); uint8 / 255 or torch.tensor(...) without a dtype follows the default dtype")
+    expect_close(out, img.permute(2, 0, 1).float() / 255, rtol=ONE_FLOAT32_ROUNDING, atol=0,
+                 what="to_tensor on a (4, 6, 3) uint8 image while torch's default dtype is float64")
 
 
 def test_normalize(learner, device, rng):
