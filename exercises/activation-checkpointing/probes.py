@@ -160,3 +160,21 @@ def run_swapped(mod, seed, width, depth, batch, dropout, x_grad, device="cpu", s
     STATE.update(blocks=blocks, x=make_input(seed, batch, width, x_grad, device), seed=seed)
     forward(mod)
     return backward(mod)
+
+
+def grad_mode_after_no_grad(mod, seed, width, depth, batch, dropout, x_grad, device="cpu"):
+    """checkpointed_forward called inside torch.no_grad(), as a caller's evaluation code may: whether grad mode is
+    still off right after the call, read inside the block (the block's exit would put grad mode back and hide a call
+    that switched it on with torch.set_grad_enabled(True) and never back). What the call returns or raises under
+    no_grad is not graded; only a stub's NotImplementedError goes through. A forged answer could only hide the
+    learner's own mistake."""
+    blocks = make(seed, width, depth, dropout, device)
+    x = make_input(seed, batch, width, x_grad, device)
+    with torch.no_grad():
+        try:
+            mod.checkpointed_forward(blocks, x)
+        except NotImplementedError:
+            raise
+        except Exception:  # noqa: BLE001 - its behaviour under no_grad is not what this probe asks
+            pass
+        return torch.is_grad_enabled()

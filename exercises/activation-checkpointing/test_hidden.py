@@ -111,7 +111,8 @@ def test_gradients_input_without_grad(learner, device, rng):
     """With x not requiring grad, every parameter still gets the plain forward's gradient (and one block or several),
     also with every block in eval mode (eval mode changes Dropout, not whether parameters get gradients). Then the
     gradients taken with torch.autograd.grad instead of backward(), with and without a gradient for x: non-reentrant
-    checkpointing (use_reentrant=False) supports it, the reentrant kind raises."""
+    checkpointing (use_reentrant=False) supports it, the reentrant kind raises. Called inside a caller's no_grad
+    block, it leaves grad mode off."""
     seed, width, depth, batch = config(rng)
     check(learner, device, (seed + 3, 5, 2, 4, False, False),
           "when x does not require grad, gradients taken with torch.autograd.grad (checkpoint with use_reentrant=False)",
@@ -124,6 +125,12 @@ def test_gradients_input_without_grad(learner, device, rng):
     check(learner, device, (seed + 2, 5, 3, 4, True, False),
           "when x does not require grad and every block is in eval mode (the parameters still get blocks(x)'s "
           "gradients: do not run the blocks under no_grad)", eval_blocks=(0, 1, 2))
+    # torch's settings are the caller's: inside a caller's no_grad block, grad mode is still off after the call
+    if learner.probe("grad_mode_after_no_grad", seed + 5, 4, 2, 3, False, False, str(device)) is not False:
+        raise CheckFailure("checkpointed_forward called inside torch.no_grad() left grad mode on after it: the "
+                           "caller's no_grad block no longer holds for the code after the call",
+                           "never call torch.set_grad_enabled(True) here: whether a graph is recorded is the "
+                           "caller's choice (parameters get gradients under the default grad mode anyway)")
 
 
 def test_gradients_with_dropout(learner, device, rng):

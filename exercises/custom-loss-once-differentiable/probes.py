@@ -97,3 +97,19 @@ def penalty_nonleaf(mod, pred, target, delta):
         return {"value": value, "grad": None}
     (g,) = torch.autograd.grad(value, leaf, allow_unused=True)
     return {"value": value, "grad": g}
+
+
+def penalty_grad_mode_after_no_grad(mod, pred, target):
+    """grad_penalty(pred, target) called inside torch.no_grad(), as a caller's evaluation code may: whether grad mode
+    is still off right after the call, read inside the block (the block's exit would put grad mode back and hide a
+    call that switched it on with torch.set_grad_enabled(True) and never back). What the call returns or raises under
+    no_grad is not graded (the task does not say); only a stub's NotImplementedError goes through. A forged answer
+    could only hide the learner's own mistake."""
+    with torch.no_grad():
+        try:
+            mod.grad_penalty(pred, target)
+        except NotImplementedError:
+            raise
+        except Exception:  # noqa: BLE001 - its behaviour under no_grad is not what this probe asks
+            pass
+        return torch.is_grad_enabled()

@@ -292,7 +292,7 @@ def test_grad_penalty_contract(learner, device, rng):
     """grad_penalty returns a 0-d tensor of pred's dtype (float64, and float32 for a float32 pred that requires grad:
     not upcast to float64), works when pred does not require grad without switching on the caller's requires_grad
     (not even for the time of the call: the result's graph must not hold the caller's pred), and uses the default
-    delta of 1.0."""
+    delta of 1.0; called inside a caller's no_grad block, it leaves grad mode off."""
     pred, target = rand(rng, 5, device=device), rand(rng, 5, device=device)
     want, _ = want_penalty(pred, target, 1.0)
     got = learner.probe("penalty", pred, target, None, False)
@@ -311,6 +311,11 @@ def test_grad_penalty_contract(learner, device, rng):
                            "write its .grad",
                            "never touch the caller's requires_grad, not even for the time of the call: differentiate a "
                            "detached copy (pred.detach().requires_grad_())")
+    if learner.probe("penalty_grad_mode_after_no_grad", pred, target) is not False:
+        raise CheckFailure("grad_penalty called inside torch.no_grad() left grad mode on after it: the caller's no_grad "
+                           "block no longer holds for the code after the call",
+                           "use with torch.enable_grad(): around the code that needs a graph (it puts the caller's "
+                           "mode back), not torch.set_grad_enabled(True)")
     pred32, target32 = pred.float(), target.float()
     got = learner.probe("penalty", pred32, target32, 1.0, True)
     if not isinstance(got, dict):

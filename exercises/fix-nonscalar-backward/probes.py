@@ -79,3 +79,20 @@ def jacobian(mod, name, x, A=None, preset_grad=None):
         x.grad = preset_grad.clone()
     out = mod.jacobian(function(name, A), x)
     return {"value": out, "x_grad": x.grad, "after": _state(x)}
+
+
+def grad_mode_after_no_grad(mod, target, x, fn=None, v=None):
+    """The learner's square_grad(x), vjp(f, x, v) or jacobian(f, x) (target) called inside torch.no_grad(), as a
+    caller's evaluation code may: whether grad mode is still off right after the call, read inside the block (the
+    block's exit would put grad mode back and hide a call that switched it on with torch.set_grad_enabled(True) and
+    never back). What the call returns or raises under no_grad is not graded (the task does not say); only a stub's
+    NotImplementedError goes through. A forged answer could only hide the learner's own mistake."""
+    args = (x,) if target == "square_grad" else (function(fn), x) + ((v,) if target == "vjp" else ())
+    with torch.no_grad():
+        try:
+            getattr(mod, target)(*args)
+        except NotImplementedError:
+            raise
+        except Exception:  # noqa: BLE001 - its behaviour under no_grad is not what this probe asks
+            pass
+        return torch.is_grad_enabled()

@@ -38,6 +38,15 @@ def left_alone(got, what, x, grad=None):
                            "differentiate a detached copy, or use torch.autograd.grad")
 
 
+def stays_no_grad(learner, target, *args, **kwargs):
+    """Called inside a caller's torch.no_grad() block, target leaves grad mode off (the settings are the caller's)."""
+    if learner.probe("grad_mode_after_no_grad", target, *args, **kwargs) is not False:
+        raise CheckFailure(f"{target} called inside torch.no_grad() left grad mode on after it: the caller's no_grad "
+                           "block no longer holds for the code after the call",
+                           "use with torch.enable_grad(): around the code that needs a graph (it puts the caller's "
+                           "mode back), not torch.set_grad_enabled(True)")
+
+
 def test_square_grad_shapes(learner, device, rng):
     """square_grad gives 2x, with x's shape and dtype, for a 0-d tensor, a vector, a matrix, an empty tensor, float32
     and bfloat16, whether or not x requires grad; float64 values to float64 precision (1e-10: computed in x's dtype,
@@ -61,7 +70,8 @@ def test_square_grad_shapes(learner, device, rng):
 def test_square_grad_does_not_accumulate(learner, device, rng):
     """Calling square_grad twice on the same x gives 2x both times and leaves x as it was: values, requires_grad and
     .grad (None, or a gradient the caller had left there), for a leaf and for an intermediate of the caller's graph;
-    after the caller changes x in place, the next call gives 2x at the new values."""
+    after the caller changes x in place, the next call gives 2x at the new values; called inside a caller's no_grad
+    block, it leaves grad mode off."""
     cases = ((dict(), "a leaf x"), (dict(preset_grad=torch.full((4,), 7.0, dtype=torch.float64, device=device)),
                                     "a leaf x whose .grad is already set"),
              (dict(non_leaf=True), "an x computed from the caller's own leaf"), (dict(), "an x without requires_grad"))
@@ -72,6 +82,7 @@ def test_square_grad_does_not_accumulate(learner, device, rng):
         expect_close(got["second"], 2 * x.detach(), **TOL, what=f"the second call of square_grad on {label} "
                      "(.grad accumulates across backward calls)")
         left_alone(got, f"square_grad (on {label})", x, kw.get("preset_grad"))
+    stays_no_grad(learner, "square_grad", rand(rng, 4, device=device, requires_grad=True))
     # the same tensor object with new values (a parameter after a step): a result cached by id(x), data_ptr or the
     # tensor object gives the old gradient back
     for requires_grad in (True, False):
@@ -106,7 +117,8 @@ def test_vjp_matches_autograd(learner, device, rng):
 def test_vjp_leaves_x_alone(learner, device, rng):
     """vjp works whether or not x requires grad, leaves x as it was (.grad included, also one the caller had set),
     and gives zeros for a function whose output does not depend on x (a constant, or one that depends only on a
-    parameter)."""
+    parameter); called inside a caller's no_grad block, it leaves grad mode off."""
+    stays_no_grad(learner, "vjp", rand(rng, 5, device=device), fn="softmax", v=rand(rng, 5, device=device))
     for requires_grad in (True, False):
         x = rand(rng, 5, device=device, requires_grad=requires_grad)
         v = rand(rng, 5, device=device)
@@ -147,7 +159,9 @@ def test_jacobian_matches_autograd(learner, device, rng):
 def test_jacobian_constant_and_grad_state(learner, device, rng):
     """A function whose output does not depend on x (a constant, or one that depends only on a parameter) has a zero
     Jacobian of shape f(x).shape + x.shape, an output with no elements an empty one of that shape; x is left as it
-    was (.grad included, also one the caller had set), whether or not it requires grad."""
+    was (.grad included, also one the caller had set), whether or not it requires grad; called inside a caller's
+    no_grad block, jacobian leaves grad mode off."""
+    stays_no_grad(learner, "jacobian", rand(rng, 3, device=device), fn="softmax")
     # multi-dimensional x and outputs too: a flat (f(x).numel(), x.numel()) answer only fits 1-D shapes
     for name, x_shape, out_shape in (("constant", (2,), (3,)), ("param_only", (2,), (3,)),
                                      ("constant_grid", (3, 2), (2, 2)), ("param_only", (2, 3), (3,))):

@@ -54,9 +54,10 @@ def last_outputs(mod, gru, weights, padded, lengths):
     rnn = (nn.GRU if gru else nn.RNN)(features, hidden, num_layers=layers, batch_first=True)
     rnn = rnn.to(padded.device, padded.dtype)
     rnn.load_state_dict(weights)
-    with torch.no_grad():
-        got = mod.last_outputs(rnn, padded, lengths)
-    return got
+    # called as a caller would, with grad mode on (a no_grad block here would hide a last_outputs that switches grad
+    # mode off and leaves it off: the watch compares torch's settings before and after this probe)
+    got = mod.last_outputs(rnn, padded, lengths)
+    return got.detach() if isinstance(got, torch.Tensor) else got
 
 
 def _collate(batch):

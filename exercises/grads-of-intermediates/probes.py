@@ -135,3 +135,21 @@ def intermediates(mod, name, *inputs, preset=False):
     inputs = prepared(inputs, preset)
     out = mod.intermediate_grads(INTERMEDIATE[name], *inputs)
     return {"value": out, "after": _state(inputs)}
+
+
+def grad_mode_after_no_grad(mod, target, name, *inputs):
+    """The learner's grads_of (target "grads_of", fn FUNCTIONS[name]) or intermediate_grads (fn INTERMEDIATE[name])
+    called inside torch.no_grad(), as a caller's evaluation code may: whether grad mode is still off right after the
+    call, read inside the block. The block's exit would put grad mode back and hide a call that switched it on with
+    torch.set_grad_enabled(True) and never back. What the call returns or raises under no_grad is not graded (the task
+    does not say), only a stub's NotImplementedError goes through. A forged answer could only hide the learner's own
+    mistake."""
+    fn = (FUNCTIONS if target == "grads_of" else INTERMEDIATE)[name]
+    with torch.no_grad():
+        try:
+            getattr(mod, target)(fn, *inputs)
+        except NotImplementedError:
+            raise
+        except Exception:  # noqa: BLE001 - its behaviour under no_grad is not what this probe asks
+            pass
+        return torch.is_grad_enabled()

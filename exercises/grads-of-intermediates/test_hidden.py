@@ -156,7 +156,8 @@ def test_zeros_not_none(learner, device, rng):
 
 def test_inputs_left_alone(learner, device, rng):
     """The inputs keep their values, requires_grad and .grad (None, or a gradient the caller had left there):
-    grads_of and intermediate_grads never accumulate into them."""
+    grads_of and intermediate_grads never accumulate into them. And grad mode: called inside a caller's no_grad block,
+    neither leaves it switched on."""
     for preset in (False, True):
         x, y = rand(rng, 3, device=device, requires_grad=True), rand(rng, 3, device=device)
         got, value = grads(learner, "product", x, y, preset=preset)
@@ -170,6 +171,17 @@ def test_inputs_left_alone(learner, device, rng):
             raise CheckFailure("intermediate_grads could not be run", f"received {summarize(got)}")
         left_alone(got, "intermediate_grads" + (" (with .grad already set)" if preset else ""),
                    before_call(args, preset))
+    # torch's settings too: called inside a caller's torch.no_grad() block, grad mode is off again after the call
+    for target, name, args in (("grads_of", "product", (rand(rng, 3, device=device, requires_grad=True),
+                                                         rand(rng, 3, device=device))),
+                               ("intermediate_grads", "mlp", (rand(rng, 2, 3, device=device, requires_grad=True),
+                                                              rand(rng, 4, 3, device=device),
+                                                              rand(rng, 1, 4, device=device)))):
+        if learner.probe("grad_mode_after_no_grad", target, name, *args) is not False:
+            raise CheckFailure(f"{target} called inside torch.no_grad() left grad mode on after it: the caller's "
+                               "no_grad block no longer holds for the code after the call",
+                               "use with torch.enable_grad(): around the code that needs a graph (it puts the "
+                               "caller's mode back), not torch.set_grad_enabled(True)")
 
 
 def check_intermediates(learner, name, args, keys, dtype=torch.float64):

@@ -18,7 +18,8 @@ def roundtrip(mod, w, per_channel):
 def quant_linear(mod, weight, bias, per_channel, x):
     """QuantLinear.from_float on an nn.Linear holding the judge's weight and bias: its output on x (under no_grad, and
     with grad mode on, as returned), its state_dict, and its output again after the original Linear's weight and bias
-    have been overwritten in place (it must not matter); also the Linear's weight and bias as from_float left them.
+    have been overwritten in place (it must not matter); also the Linear's weight and bias as from_float left them,
+    and ("early") the output of a second QuantLinear whose Linear was overwritten before that QuantLinear's first call.
     per_channel=None calls from_float(lin) with its default."""
     lin = nn.Linear(weight.shape[1], weight.shape[0], bias=bias is not None).to(weight.device, weight.dtype)
     with torch.no_grad():
@@ -52,5 +53,21 @@ def quant_linear(mod, weight, bias, per_channel, x):
         ql.load_state_dict(sd)
         with torch.no_grad():
             flipped = ql(x)
+    # a second copy whose float Linear is overwritten before its first forward: a QuantLinear that quantizes (or
+    # reads) the Linear lazily, at its first call, would pick up the new values
+    lin2 = nn.Linear(weight.shape[1], weight.shape[0], bias=bias is not None).to(weight.device, weight.dtype)
+    with torch.no_grad():
+        lin2.weight.copy_(weight)
+        if bias is not None:
+            lin2.bias.copy_(bias)
+    if per_channel is None:
+        ql2 = mod.QuantLinear.from_float(lin2)
+    else:
+        ql2 = mod.QuantLinear.from_float(lin2, per_channel=per_channel)
+    with torch.no_grad():
+        lin2.weight.fill_(1000.0)
+        if lin2.bias is not None:
+            lin2.bias.fill_(-1000.0)
+        early = ql2(x)
     return {"out": out, "graded": graded, "again": again, "state": state, "left": left, "out_1d": out_1d,
-            "out_3d": out_3d, "flipped": flipped}
+            "out_3d": out_3d, "flipped": flipped, "early": early}

@@ -158,7 +158,7 @@ def linear_case(rng, dtype, bias=True):
 def test_quant_linear(learner, device, rng):
     """QuantLinear.from_float(linear, per_channel): its forward equals F.linear(x, dequantize(q, scale), bias)
     computed in the judge (not the float Linear, whose outputs differ clearly here), even after the original Linear's
-    weight and bias are overwritten, and it requires no grad; its state_dict holds the weight as int8 of the weight's
+    weight and bias are overwritten (after a first forward, and before any), and it requires no grad; its state_dict holds the weight as int8 of the weight's
     shape, equal to q, and no float copy of it; from_float leaves the Linear's weight and bias as they were. Per
     channel and per tensor, with and without bias, float32 and float64, and from_float(linear) without per_channel,
     whose default is per channel; for 1-D and 3-D inputs too; and after load_state_dict of another int8 weight, the
@@ -201,6 +201,10 @@ def test_quant_linear(learner, device, rng):
         expect_close(got["again"], want, **tol,
                      what=f"the output of {what} after the original Linear's weight and bias changed: copy what you "
                           "need, keep no reference to them")
+        expect_close(got.get("early"), want, **tol,
+                     what=f"the output of {what} whose original Linear was overwritten after from_float but before "
+                          "the QuantLinear's first forward: quantize in from_float and keep no reference to the "
+                          "Linear (nor quantize it lazily at the first call)")
         expect_close(got["graded"], want, **tol, what=f"the output of {what} with grad mode on")
         expect_close(got.get("out_1d"), F.linear(x[0], deq, b), **tol,
                      what=f"the output of {what} for a 1-D input (in_features,): a Linear takes it")

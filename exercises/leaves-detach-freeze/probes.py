@@ -98,9 +98,11 @@ def run_ema(mod, seed_target, seed_online, decay, x, steps=1, x_after=None, froz
     for i in frozen:
         params[i].requires_grad_(False)
     online_params = list(online.parameters())
-    with torch.enable_grad():
-        for _ in range(steps):
-            mod.ema_update(target, online, decay)
+    # grad mode is on here (the worker resets it before every grader), as the task says; no enable_grad block around
+    # the call: its exit would switch grad mode back on and hide an ema_update that leaves it off (the watch
+    # compares torch's settings before and after this probe)
+    for _ in range(steps):
+        mod.ema_update(target, online, decay)
     if x_after is not None:
         online.train()
         online(x_after)

@@ -41,3 +41,20 @@ def two_calls(mod, name, calls, incoming):
 
     return drive.grads_of_calls(getattr(mod, name), calls, incoming)
 
+
+def grad_mode_after_no_grad(mod, name, x, kernel_size, stride, padding):
+    """The wrapper (max_pool2d / avg_pool2d) called inside torch.no_grad(), as a caller's inference code may: whether
+    grad mode is still off right after the call, read inside the block (the block's exit would put grad mode back and
+    hide a call that switched it on with torch.set_grad_enabled(True) and never back). What the call returns or raises
+    under no_grad is not graded here; only a stub's NotImplementedError goes through. A forged answer could only hide
+    the learner's own mistake."""
+    import torch
+
+    with torch.no_grad():
+        try:
+            getattr(mod, name)(x, kernel_size, stride, padding)
+        except NotImplementedError:
+            raise
+        except Exception:  # noqa: BLE001 - its behaviour under no_grad is not what this probe asks
+            pass
+        return torch.is_grad_enabled()

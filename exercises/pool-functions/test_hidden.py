@@ -134,9 +134,17 @@ def test_max_padding_is_never_the_maximum(learner, device, rng):
 
 
 def test_avg_forward(learner, device, rng):
-    """avg_pool2d equals F.avg_pool2d (float64, 1e-12) on the same configurations."""
+    """avg_pool2d equals F.avg_pool2d (float64, 1e-12) on the same configurations. Called inside a caller's no_grad
+    block, neither pooling leaves grad mode switched on."""
     for cfg in CONFIGS:
         forward_matches(learner, "avg_pool2d", draw(rng, cfg, device), cfg)
+    cfg = CONFIGS[0]
+    for name in ("avg_pool2d", "max_pool2d"):
+        if learner.probe("grad_mode_after_no_grad", name, draw(rng, cfg, device), *cfg[4:]) is not False:
+            raise CheckFailure(f"{name} called inside torch.no_grad() left grad mode on after it: the caller's no_grad "
+                               "block no longer holds for the code after the call",
+                               "never call torch.set_grad_enabled(True) here: whether a graph is recorded is the "
+                               "caller's choice")
 
 
 def test_avg_divides_by_the_window_area(learner, device, rng):

@@ -205,3 +205,25 @@ def kept_and_replaced(mod, vocab_size, dim, weights, code, new_weights):
     except Exception as e:
         as_float32 = f"raised {type(e).__name__}: {str(e)[:300]}"
     return {"replaced": replaced, "as_float32": as_float32}
+
+
+def grad_mode_after_no_grad(mod, vocab_size, dim, weights, code):
+    """forward, node_states and encode_batch on one tree, each called inside torch.no_grad() as a caller's inference
+    code may: for each, whether grad mode is still off right after the call, read inside the block (the block's exit
+    would put grad mode back and hide a call that switched it on with torch.set_grad_enabled(True) and never back).
+    What the calls return or raise under no_grad is not graded; only a stub's NotImplementedError goes through. A
+    forged answer could only hide the learner's own mistake."""
+    model = build(mod, vocab_size, dim, weights)
+    tree = from_code(code)
+    after = {}
+    for name, call in (("forward", lambda: model(tree)), ("node_states", lambda: model.node_states(tree)),
+                       ("encode_batch", lambda: model.encode_batch([tree]))):
+        with torch.no_grad():
+            try:
+                call()
+            except NotImplementedError:
+                raise
+            except Exception:  # noqa: BLE001 - its behaviour under no_grad is not what this probe asks
+                pass
+            after[name] = torch.is_grad_enabled()
+    return after

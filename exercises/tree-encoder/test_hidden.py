@@ -286,7 +286,7 @@ def test_batch_of_different_trees(learner, device, rng):
 def test_dtypes_follow_the_parameters(learner, device, rng):
     """With float32 parameters, forward, node_states and encode_batch (empty included) give float32 results equal
     to the reference within float32 rounding; and with the parameters on torch's meta device (which stands for a
-    GPU) every result is there too."""
+    GPU) every result is there too; called inside a caller's no_grad block, they leave grad mode off."""
     w = random_weights(rng, device, dtype=torch.float32)
     w64 = {k: v.double() for k, v in w.items()}
     trees = [random_tree(rng, 8), chain_left(tokens(rng, 6)), int(tokens(rng, 1)[0])]
@@ -304,6 +304,14 @@ def test_dtypes_follow_the_parameters(learner, device, rng):
     empty = learner.probe("batch", VOCAB, DIM, w, []).get("out")
     expect_tensor(empty, what="encode_batch([]) with float32 parameters", shape=(0, DIM), dtype=torch.float32,
                   device=w["combine.bias"].device)
+    # torch's settings are the caller's: called inside a no_grad block, no method leaves grad mode switched on
+    after = learner.probe("grad_mode_after_no_grad", VOCAB, DIM, w, probes.to_code(trees[0]))
+    left_on = [name for name, on in after.items() if on is not False] if isinstance(after, dict) else ["its methods"]
+    if left_on:
+        raise CheckFailure(f"{', '.join(left_on)} called inside torch.no_grad() left grad mode on after it: the "
+                           "caller's no_grad block no longer holds for the code after the call",
+                           "never call torch.set_grad_enabled(True) in the model: grad mode is the caller's choice "
+                           "(under no_grad the results simply carry no graph)")
     # the parameters' device, without a GPU (kit.on_meta): on torch's meta device a tensor made on the CPU raises a
     # device error or leaves a result on the CPU
     what = "with the parameters on another device (torch's 'meta' device, which stands for a GPU)"
