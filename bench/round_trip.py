@@ -1,4 +1,4 @@
-"""Cost of one judge-worker round trip: the unit every remote grader pays (a check of autograd-mul makes ~1000).
+"""Cost of one judge-worker round trip: the unit every remote grader pays (a check of autograd-mul makes about 300).
 
     .venv/bin/python bench/round_trip.py [--calls 2000]
 

@@ -182,7 +182,7 @@ def safetensors_bytes(tensors: dict[str, torch.Tensor], *, metadata: dict[str, s
     """The safetensors file of contiguous CPU tensors: an 8-byte little-endian header length, the JSON header
     (each tensor's dtype, shape and byte span; the metadata), then the bytes. Written here rather than with
     ``safetensors.torch.save``, which costs a few hundred microseconds per call in bookkeeping for shared and
-    aliased tensors that never occur here, on every one of a check's ~1000 round trips. Reading stays with the
+    aliased tensors that never occur here, on every one of a check's ~300 round trips. Reading stays with the
     safetensors library (``decode``), which validates every frame this writes. Tensors are laid out widest element
     first and the header is padded to 8 bytes, so every tensor starts aligned to its element size."""
     header: dict[str, Any] = {"__metadata__": metadata}
