@@ -15,21 +15,26 @@ def roundtrip(mod, w, per_channel):
     return {"q": q, "scale": scale, "deq": deq, "w_after": w_after}
 
 
-def quant_linear(mod, weight, bias, per_channel, x):
-    """QuantLinear.from_float on an nn.Linear holding the judge's weight and bias: its output on x (under no_grad, and
-    with grad mode on, as returned), its state_dict, and its output again after the original Linear's weight and bias
-    have been overwritten in place (it must not matter); also the Linear's weight and bias as from_float left them,
-    and ("early") the output of a second QuantLinear whose Linear was overwritten before that QuantLinear's first call.
-    per_channel=None calls from_float(lin) with its default."""
+def _quantized(mod, weight, bias, per_channel):
+    """An nn.Linear holding the judge's weight and bias, and the learner's QuantLinear.from_float of it
+    (per_channel=None: from_float's default)."""
     lin = nn.Linear(weight.shape[1], weight.shape[0], bias=bias is not None).to(weight.device, weight.dtype)
     with torch.no_grad():
         lin.weight.copy_(weight)
         if bias is not None:
             lin.bias.copy_(bias)
     if per_channel is None:
-        ql = mod.QuantLinear.from_float(lin)
-    else:
-        ql = mod.QuantLinear.from_float(lin, per_channel=per_channel)
+        return lin, mod.QuantLinear.from_float(lin)
+    return lin, mod.QuantLinear.from_float(lin, per_channel=per_channel)
+
+
+def quant_linear(mod, weight, bias, per_channel, x):
+    """QuantLinear.from_float on an nn.Linear holding the judge's weight and bias: its output on x (under no_grad, and
+    with grad mode on, as returned), its state_dict, and its output again after the original Linear's weight and bias
+    have been overwritten in place (it must not matter); also the Linear's weight and bias as from_float left them,
+    and ("early") the output of a second QuantLinear whose Linear was overwritten before that QuantLinear's first call.
+    per_channel=None calls from_float(lin) with its default."""
+    lin, ql = _quantized(mod, weight, bias, per_channel)
     left = {"weight": lin.weight.detach().clone(), "bias": None if lin.bias is None else lin.bias.detach().clone()}
     with torch.no_grad():
         out = ql(x)
@@ -55,15 +60,7 @@ def quant_linear(mod, weight, bias, per_channel, x):
             flipped = ql(x)
     # a second copy whose float Linear is overwritten before its first forward: a QuantLinear that quantizes (or
     # reads) the Linear lazily, at its first call, would pick up the new values
-    lin2 = nn.Linear(weight.shape[1], weight.shape[0], bias=bias is not None).to(weight.device, weight.dtype)
-    with torch.no_grad():
-        lin2.weight.copy_(weight)
-        if bias is not None:
-            lin2.bias.copy_(bias)
-    if per_channel is None:
-        ql2 = mod.QuantLinear.from_float(lin2)
-    else:
-        ql2 = mod.QuantLinear.from_float(lin2, per_channel=per_channel)
+    lin2, ql2 = _quantized(mod, weight, bias, per_channel)
     with torch.no_grad():
         lin2.weight.fill_(1000.0)
         if lin2.bias is not None:
