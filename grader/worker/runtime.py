@@ -180,8 +180,9 @@ class Runtime:
 
 
 def _watching(req: dict, run: Callable[[], Any]) -> Any:
-    """``run()``'s value; with ``watch_inputs``, wrapped with the arguments it changed: tensors whose bytes changed,
-    and list or dict arguments that hold other items afterwards (their new contents)."""
+    """``run()``'s value; with ``watch_inputs``, wrapped with what the call changed: tensors whose bytes changed, list
+    or dict arguments that hold other items afterwards (their new contents), and torch's process-wide settings
+    (``ambient_state``). With ``ambient``, the call starts from that caller's state (``_from_callers_state``)."""
     caller = req.get("ambient")
     if isinstance(caller, dict) and caller:
         return _from_callers_state(caller, lambda: _watching({**req, "ambient": None}, run))
