@@ -164,3 +164,19 @@ def load_parameters(model: torch.nn.Module, weights: dict[str, torch.Tensor]) ->
         raise RuntimeError(f"Error(s) in loading the weights into {type(model).__name__}: "
                            + "; ".join(([f"missing parameter(s) {missing}"] if missing else [])
                                        + ([f"unexpected key(s) {list(unexpected)}"] if unexpected else [])))
+
+
+def grad_mode_after_no_grad(call: Callable[[], Any]) -> bool:
+    """Whether grad mode is still on right after ``call()`` runs inside a caller's ``torch.no_grad()`` block, read
+    inside the block (its exit would put grad mode back and hide a call that switched it on with
+    ``torch.set_grad_enabled(True)`` and never back). What the call returns or raises there is not asked (a task that
+    does not say its function works under no_grad), except a stub's NotImplementedError, which goes through. Run in
+    the worker, its answer is the learner's output: a forged one can only hide the learner's own mistake."""
+    with torch.no_grad():
+        try:
+            call()
+        except NotImplementedError:
+            raise
+        except Exception:  # noqa: BLE001 - its behaviour under no_grad is not what is asked
+            pass
+        return torch.is_grad_enabled()

@@ -105,11 +105,4 @@ def penalty_grad_mode_after_no_grad(mod, pred, target):
     call that switched it on with torch.set_grad_enabled(True) and never back). What the call returns or raises under
     no_grad is not graded (the task does not say); only a stub's NotImplementedError goes through. A forged answer
     could only hide the learner's own mistake."""
-    with torch.no_grad():
-        try:
-            mod.grad_penalty(pred, target)
-        except NotImplementedError:
-            raise
-        except Exception:  # noqa: BLE001 - its behaviour under no_grad is not what this probe asks
-            pass
-        return torch.is_grad_enabled()
+    return drive.grad_mode_after_no_grad(lambda: mod.grad_penalty(pred, target))

@@ -4,6 +4,8 @@ after each call; every comparison (with the x the judge sent) is in the graders.
 
 import torch
 
+from grader import drive
+
 _W = torch.tensor(1.5, dtype=torch.float64, requires_grad=True)  # a parameter a function closes over
 
 FUNCTIONS = {
@@ -88,11 +90,4 @@ def grad_mode_after_no_grad(mod, target, x, fn=None, v=None):
     never back). What the call returns or raises under no_grad is not graded (the task does not say); only a stub's
     NotImplementedError goes through. A forged answer could only hide the learner's own mistake."""
     args = (x,) if target == "square_grad" else (function(fn), x) + ((v,) if target == "vjp" else ())
-    with torch.no_grad():
-        try:
-            getattr(mod, target)(*args)
-        except NotImplementedError:
-            raise
-        except Exception:  # noqa: BLE001 - its behaviour under no_grad is not what this probe asks
-            pass
-        return torch.is_grad_enabled()
+    return drive.grad_mode_after_no_grad(lambda: getattr(mod, target)(*args))

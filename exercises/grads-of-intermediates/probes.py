@@ -3,6 +3,8 @@ only call the learner's functions and report what they returned and the inputs' 
 
 import torch
 
+from grader import drive
+
 
 def add(x, y):
     return x + y
@@ -145,11 +147,4 @@ def grad_mode_after_no_grad(mod, target, name, *inputs):
     does not say), only a stub's NotImplementedError goes through. A forged answer could only hide the learner's own
     mistake."""
     fn = (FUNCTIONS if target == "grads_of" else INTERMEDIATE)[name]
-    with torch.no_grad():
-        try:
-            getattr(mod, target)(fn, *inputs)
-        except NotImplementedError:
-            raise
-        except Exception:  # noqa: BLE001 - its behaviour under no_grad is not what this probe asks
-            pass
-        return torch.is_grad_enabled()
+    return drive.grad_mode_after_no_grad(lambda: getattr(mod, target)(fn, *inputs))

@@ -215,15 +215,6 @@ def grad_mode_after_no_grad(mod, vocab_size, dim, weights, code):
     forged answer could only hide the learner's own mistake."""
     model = build(mod, vocab_size, dim, weights)
     tree = from_code(code)
-    after = {}
-    for name, call in (("forward", lambda: model(tree)), ("node_states", lambda: model.node_states(tree)),
-                       ("encode_batch", lambda: model.encode_batch([tree]))):
-        with torch.no_grad():
-            try:
-                call()
-            except NotImplementedError:
-                raise
-            except Exception:  # noqa: BLE001 - its behaviour under no_grad is not what this probe asks
-                pass
-            after[name] = torch.is_grad_enabled()
-    return after
+    calls = {"forward": lambda: model(tree), "node_states": lambda: model.node_states(tree),
+             "encode_batch": lambda: model.encode_batch([tree])}
+    return {name: drive.grad_mode_after_no_grad(call) for name, call in calls.items()}
