@@ -29,16 +29,20 @@ def _handles(handles):
     return list(handles) if isinstance(handles, (list, tuple)) else None
 
 
-def logging_run(mod, seed, batches, frozen=False, remove_after=None):
-    """log_grad_norms once, then one backward per batch without zero_grad; every returned handle is removed before
-    batch `remove_after` (if given). Returns the log and how many handles came back."""
+def logging_run(mod, seed, batches, frozen=False, remove_after=None, zero_before=()):
+    """log_grad_norms once, then one backward per batch, without zero_grad unless `zero_before` lists pairs
+    [i, set_to_none]: model.zero_grad(set_to_none=set_to_none) just before batch i; every returned handle is removed
+    before batch `remove_after` (if given). Returns the log and how many handles came back."""
     model = mlp(seed, frozen).to(batches[0][0].device)
     log, handles = mod.log_grad_norms(model)
     listed = _handles(handles)
+    zero = {int(i): bool(to_none) for i, to_none in zero_before}
     for i, (x, y) in enumerate(batches):
         if remove_after is not None and i == remove_after and listed is not None:
             for h in listed:
                 h.remove()
+        if i in zero:
+            model.zero_grad(set_to_none=zero[i])
         loss_of(model, x, y).backward()
     return {"log": _log_copy(log), "handles": -1 if listed is None else len(listed)}
 

@@ -96,7 +96,7 @@ def scale_reference(kind, seed, x, y, factor, x2=None, x_grad=True, remove=False
 
 def test_log_each_backward(learner, device, rng):
     """Three backward calls (no zero_grad between them) log three norms per parameter: each this backward's own, an
-    all-zero gradient's 0.0 included; on a model whose two Linears share one weight, that weight has one key (its name in named_parameters()) and one norm
+    all-zero gradient's 0.0 included, also when model.zero_grad() runs between backward calls; on a model whose two Linears share one weight, that weight has one key (its name in named_parameters()) and one norm
     per backward, of its whole gradient."""
     seed, data = seed_of(rng), batches(rng, device, 3)
     got = learner.probe("logging_run", seed, data)
@@ -106,6 +106,11 @@ def test_log_each_backward(learner, device, rng):
     got = learner.probe("logging_run", seed, data)
     check_log(got["log"], expected_norms(seed, data), "three backward calls, the second on all-zero inputs (the first "
               "Linear's weight gets an all-zero gradient: its norm 0.0 is logged too)")
+    seed, data = seed_of(rng), batches(rng, device, 4)
+    got = learner.probe("logging_run", seed, data, zero_before=[[1, True], [3, False]])
+    check_log(got["log"], expected_norms(seed, data), "four backward calls, with model.zero_grad() (set_to_none=True) "
+              "before the second and zero_grad(set_to_none=False) before the fourth: each entry is still that "
+              "backward's own gradient, not a difference of .grad values")
     seed, data = seed_of(rng), batches(rng, device, 2)
     got = learner.probe("logging_tied", seed, data)
     check_log(got["log"], expected_norms(seed, data, tied=True),
