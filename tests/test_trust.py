@@ -496,6 +496,27 @@ def test_cpu_burnt_on_the_short_run_cannot_hide_a_per_step_encoder(grade_file):
     assert outcome[grader][0] == "failed" and "encodes the source again" in outcome[grader][1], outcome
 
 
+def test_a_measured_call_must_be_right_too(grade_file):
+    """The worker can tell a measured call from the others (its request carries no watch_inputs; its inputs are the
+    large ones). seq2seq-attention's timed runs were never compared with a reference: a forward and greedy that encode
+    per step but answer None when measured had the two graders' 5 points. The timed calls' values are checked now."""
+    attack = ROOT / "tests" / "measure_attacks" / "seq2seq_attention_wrong_when_measured.py"
+    outcome = {t.name: (t.outcome, t.message) for t in grade_file("seq2seq-attention", attack, seed=3).tests}
+    for grader in ("test_teacher_forced_logits_with_copied_weights", "test_greedy_decoding"):
+        assert outcome[grader][0] == "failed" and "measured" in outcome[grader][1], outcome
+
+
+def test_a_measured_call_gets_inputs_drawn_per_run(grade_file):
+    """hessian-vector-product measured hvp on fixed inputs (big_inputs(n)): an hvp that forms H passed "never forms
+    the Hessian" by forming it at import, where nothing is measured, and returning the two cached answers (16 KiB)
+    from the measured calls. The judge now draws x and v per run, so no answer exists before the call."""
+    attack = ROOT / "tests" / "measure_attacks" / "hessian_vector_product_answer_at_import.py"
+    outcome = {t.name: (t.outcome, t.message) for t in grade_file("hessian-vector-product", attack, seed=3).tests}
+    grader = "test_hvp_never_forms_the_hessian"
+    assert outcome[grader][0] == "failed" and "forms H" in outcome[grader][1], outcome
+    assert [name for name, (state, _) in outcome.items() if state != "passed"] == [grader], outcome
+
+
 # ---------------------------------------------------------------- the import graph
 
 

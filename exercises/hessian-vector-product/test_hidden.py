@@ -160,18 +160,20 @@ N = 2048  # H is 2048 x 2048 float64 = 32 MiB; an hvp needs a few vectors of 16 
 ROOM = 2**20  # what the submission may hold when a measured hvp starts, above the worker's size before it loaded
 
 
-def test_hvp_never_forms_the_hessian(learner):
+def test_hvp_never_forms_the_hessian(learner, rng):
     """hvp never forms H, at any size: at n = 2048 (H would be 32 MiB) and at n = 1024 (8 MiB, where a "small n"
     shortcut that builds H and multiplies would still show) the worker's peak memory during hvp, measured from
     outside, stays well below the size of H (5/8 of it: a right hvp needs a few MiB, forming H at least all of it),
     and the product is right. Each size is measured in a fresh worker that may hold at most 1 MiB more than before
     the submission was loaded: memory taken in advance (a buffer allocated at import and filled with H during hvp,
-    or released to make room for it) would hide the Hessian from the measurement."""
+    or released to make room for it) would hide the Hessian from the measurement. x and v are drawn per run: fixed
+    ones would let the answer be computed at import, where nothing is measured, and returned by the measured call."""
     for n in (N, N // 2):
         size = n * n * 8
+        x = torch.rand(n, generator=rng, dtype=torch.float64) * 2 - 1
+        v = torch.randn(n, generator=rng, dtype=torch.float64)
         with learner.fresh(warm="warm_up") as clean, clean.measure(room=ROOM) as m:
-            got = clean.probe("hvp_big", n)
-        x, v = probes.big_inputs(n)
+            got = clean.probe("hvp_big", x, v)
         _, want = torch_hvp(probes.function("cubic"), x, v)
         expect_close(got, want, **TOL, what=f"hvp for a dense Hessian at n = {n} (on the CPU)")
         if m.peak_growth > size * 5 // 8:

@@ -117,16 +117,26 @@ def encoded_once(learner, device, rng, method):
     if torch.device(device).type != "cpu":
         return
     S, T = 2000, 30
-    _, weights = reference(rng, "cpu", 1)
+    model, weights = reference(rng, "cpu", 1)
     src = tokens(rng, "cpu", 1, S)
 
     def run(steps: int) -> float:
         tgt = tokens(rng, "cpu", 1, steps)
         with learner.measure() as m:
             if method == "forward":
-                learner.probe("forward", [V, E, H, 1], weights, src, tgt)
+                got = learner.probe("forward", [V, E, H, 1], weights, src, tgt)
             else:
-                learner.probe("greedy", [V, E, H, 1], weights, src, steps)
+                got = learner.probe("greedy", [V, E, H, 1], weights, src, steps)
+        # The timed call's value is checked too: the worker can tell a measured call from the others (calls inside
+        # learner.measure() are not watched, and the source is 2000 tokens long), so a cheap wrong answer given only
+        # there would otherwise pass (tests/test_trust.py, test_a_measured_call_must_be_right_too).
+        with torch.no_grad():
+            want = model.run(src, tgt) if method == "forward" else model.run(src, steps=steps)
+        what = f"{method} on a {S}-token source with {steps} decoder step(s) (the call whose CPU time is measured)"
+        if method == "forward":
+            expect_close(got, want, rtol=1e-9, atol=1e-12, what=f"the logits of {what}")
+        elif not (isinstance(got, torch.Tensor) and got.shape == want.shape and torch.equal(got.cpu(), want)):
+            raise CheckFailure(f"the greedy tokens of {what} differ from feeding back the argmax")
         return m.cpu_s
 
     run(1)  # first calls pay one-off costs (lazy initialisation) that are not the encoder's

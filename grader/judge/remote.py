@@ -113,7 +113,7 @@ class Learner:
         """The same submission in a second, fresh worker, for one measurement::
 
             with learner.fresh(warm="warm_up") as clean, clean.measure(room=2**20) as m:
-                clean.probe("hvp_big", n)
+                clean.probe("hvp_big", x, v)
 
         Memory measured in the worker the graders have been using starts from whatever earlier calls and
         the learner's import left there, which a learner can arrange on purpose (a buffer taken in advance
