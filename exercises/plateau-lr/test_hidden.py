@@ -3,6 +3,8 @@ harness (grader.drive.lr_trajectory) as the learner's PlateauLR. Every grader ru
 near-miss formulas (negative metrics, exact ties, both modes and both threshold modes) next to random ones, so no
 verdict depends on the seed."""
 
+import math
+
 import torch
 from torch.optim.lr_scheduler import ReduceLROnPlateau
 
@@ -72,6 +74,28 @@ NEGATIVE_MIN = [-1.0, -1.00005, -1.00008, -1.0001, -1.00011, -1.00012, -1.0, -1.
 NEGATIVE_MAX = [-1.0, -0.99995, -0.99992, -0.9999, -0.99989, -0.99988, -1.0, -0.99987]
 
 
+# best values for which torch's product best * (1 -/+ threshold) and the expanded best -/+ best * threshold round to
+# different floats (by one unit in the last place), for both signs of best: the metric exactly at torch's product is
+# no improvement (a tie), and the one just beyond it is one. At these bests the expanded form rounds past torch's
+# product, so it takes the tie for an improvement and keeps an lr that torch cuts.
+PRODUCT_BESTS = {"min": [(1e-4, -4.073786710328048), (0.1, -0.43659139726812046), (0.01, 5.6791493751980635)],
+                 "max": [(1e-4, -3.915412082003257), (0.1, 7.650059012649682), (0.01, 5.789305204334157)]}
+
+
+def product_cases(mode):
+    """Fixed runs (patience 0) at torch's exact relative threshold: a tie, then a metric one ulp beyond it."""
+    cases = []
+    for threshold, best in PRODUCT_BESTS[mode]:
+        bound = best * (1.0 - threshold) if mode == "min" else best * (1.0 + threshold)
+        beyond = math.nextafter(bound, -math.inf if mode == "min" else math.inf)
+        kwargs = {"mode": mode, "patience": 0, "threshold": threshold}
+        cases.append((kwargs, [best, bound, best, beyond, beyond],
+                      f"fixed: exactly at best * (1 {'-' if mode == 'min' else '+'} threshold) (a tie, no improvement)"
+                      f", then one ulp beyond it ({mode}, rel, best {best!r}; compute the product as written, not "
+                      f"best {'-' if mode == 'min' else '+'} best * threshold)"))
+    return cases
+
+
 def test_patience_counts_bad_epochs(learner, rng):
     """The lr is cut when bad epochs exceed patience (not reach it), counting from the best value so far; a NaN metric
     is no improvement, so it is a bad epoch like any other (also during a cooldown, which it ticks down); two
@@ -116,20 +140,21 @@ def test_patience_counts_bad_epochs(learner, rng):
 
 def test_thresholds(learner, rng):
     """Improvements must beat best * (1 - threshold) (rel) or best - threshold (abs), negative metrics and exact ties
-    included."""
+    included (at the very float torch's product gives, which best - best * threshold misses by an ulp for some bests)."""
     fixed(learner, [
         ({"patience": 0}, NEGATIVE_MIN, "fixed negative (min, rel)"),
         ({"patience": 0, "threshold": 1e-4, "threshold_mode": "abs"}, NEGATIVE_MIN, "fixed negative (min, abs)"),
         ({"patience": 0, "threshold": 0.5}, [1.0, 0.5, 0.25, 0.2, -1.0, -0.5, -1.5], "fixed ties (min, rel)"),
         ({"patience": 0, "threshold": 0.5, "threshold_mode": "abs"}, [1.0, 0.5, 0.0, -0.25, -0.5, -1.0],
          "fixed ties (min, abs)"),
-    ])
+    ] + product_cases("min"))
     battery(learner, rng, [{"patience": 1}, {"patience": 1, "threshold": 0.05, "threshold_mode": "abs"},
                            {"patience": 2, "threshold": 0.01}])
 
 
 def test_mode_max(learner, rng):
-    """mode='max' treats larger metrics as better (accuracy-like), with both threshold modes, negative values and ties."""
+    """mode='max' treats larger metrics as better (accuracy-like), with both threshold modes, negative values and ties
+    (at the very float torch's product best * (1 + threshold) gives)."""
     fixed(learner, [
         ({"mode": "max", "patience": 0}, NEGATIVE_MAX, "fixed negative (max, rel)"),
         ({"mode": "max", "patience": 0, "threshold": 1e-4, "threshold_mode": "abs"}, NEGATIVE_MAX,
@@ -138,7 +163,7 @@ def test_mode_max(learner, rng):
          "fixed ties (max, rel)"),
         ({"mode": "max", "patience": 0, "threshold": 0.5, "threshold_mode": "abs"}, [-1.0, -0.5, 0.0, 0.25, 0.5],
          "fixed ties (max, abs)"),
-    ])
+    ] + product_cases("max"))
     battery(learner, rng, [{"mode": "max", "patience": 2}, {"mode": "max", "patience": 1, "threshold": 0.1,
                                                             "threshold_mode": "abs"}])
 
