@@ -91,18 +91,21 @@ for pyc in glob.glob(os.path.join(site, "**", "__pycache__", "*.pyc"), recursive
     with open(pyc, "rb") as f:
         if prints.unmarshals_protected(f.read()):
             found.append(pyc)
+copies = []
 for path in sys.argv[1:]:
     with open(path, encoding="utf-8") as f:
         if prints.copied(f.read()):
-            found.append(path)
-print(json.dumps({"functions": len(prints.functions), "codes": len(prints.codes), "found": found}))
+            copies.append(path)
+print(json.dumps({"functions": len(prints.functions), "codes": len(prints.codes), "found": found, "copies": copies}))
 '''
 
 
-def test_fingerprints_of_banned_source_match_no_other_bytecode_and_no_right_answer():
+def test_fingerprints_of_banned_source_match_no_other_bytecode_and_only_the_copy_that_says_so():
     """The copied-source check must never refuse an honest import or answer: no bytecode cache in the environment
-    (other than the banned files' own) holds a banned function's bytecode, and no reference solution or right
-    corpus file holds most of a banned function's lines."""
+    (other than the banned files' own) holds a banned function's bytecode. Of the reference solutions and right
+    corpus files, only the one written to be a line-for-line copy of torch's code holds most of a banned function's
+    lines: the submission's own text is exempt from that check (it keeps full marks in test_corpus), so the
+    exemption is exercised, and no other honest answer leans on it."""
     import json
     import subprocess
     import sys
@@ -114,7 +117,9 @@ def test_fingerprints_of_banned_source_match_no_other_bytecode_and_no_right_answ
     assert proc.returncode == 0, proc.stderr[-2000:]
     report = json.loads(proc.stdout.strip().splitlines()[-1])
     assert report["functions"] > 100 and report["codes"] > 50, report  # the scan saw the banned functions
-    assert report["found"] == [], f"fingerprints of banned source match honest files: {report['found']}"
+    assert report["found"] == [], f"fingerprints of banned source match honest bytecode: {report['found']}"
+    copies = [str(Path(p).relative_to(root)) for p in report["copies"]]
+    assert copies == ["tests/corpus/plateau-lr/right_torch_is_better_verbatim.py"], copies
 
 
 def every_op_matching(pattern: str) -> list[str]:

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 import sys
@@ -81,7 +82,7 @@ def grade(exercise: Exercise, path: Path, *, seed: int | None = None, limits: Li
         warm_up_judge(exercise.preload)
         session.wait_ready()
         learner = Learner(session, sub.source)
-        prepare = _prepare_request(exercise, pool)
+        prepare = _prepare_request(exercise, pool, sub.source)
         # Two steps: the seal and the probes first, while no learner code exists in the worker, so that
         # only that reply can say "prep failed"; from the learner's source on, every error is the learner's
         # (learner code can write a forged reply to the pipe, so a reply cannot vouch for itself).
@@ -110,13 +111,16 @@ def grade(exercise: Exercise, path: Path, *, seed: int | None = None, limits: Li
     return result
 
 
-def _prepare_request(exercise: Exercise, pool: Any) -> dict[str, Any]:
+def _prepare_request(exercise: Exercise, pool: Any, source: str) -> dict[str, Any]:
     # the worker loads probes.py without its judge-only functions (grader/judge/worker_probes.py)
     probes = worker_copy(exercise.probes_path) if exercise.probes_path else None
     if probes and pool is not None:
         probes = pool.visible(probes)
+    # The submission's own text may repeat a banned function of torch's line for line (a learner who knows torch
+    # writes a short method as torch does): the seal refuses such text only when it was read at run time.
+    own = hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()
     return {"op": "prepare", "probes": probes, "bans": list(exercise.bans), "ban_ops": list(exercise.ban_ops),
-            "autograd": exercise.autograd, "one_process": exercise.measures_worker}
+            "autograd": exercise.autograd, "one_process": exercise.measures_worker, "own_source_sha256": own}
 
 
 def _prepare(session: WorkerSession, prepare: dict[str, Any]) -> None:

@@ -88,7 +88,8 @@ class Runtime:
         autograd = req.get("autograd", True) is not False
         if bans or ops or not autograd:  # first: nothing loaded after this, probes included, can reach what is banned
             try:
-                seal.install(bans, ops, str(req.get("ban_message") or "write it yourself"), autograd=autograd)
+                seal.install(bans, ops, str(req.get("ban_message") or "write it yourself"), autograd=autograd,
+                             own_source_sha256=str(req.get("own_source_sha256") or ""))
             except seal.SealError as e:
                 raise ProbeLoadError(str(e)) from None
         if req.get("probes"):
