@@ -517,6 +517,24 @@ def test_a_measured_call_gets_inputs_drawn_per_run(grade_file):
     assert [name for name, (state, _) in outcome.items() if state != "passed"] == [grader], outcome
 
 
+@pytest.mark.parametrize("exercise, attack, grader, says", [
+    ("fix-del-saved-tensors", "fix_del_saved_tensors_answer_in_prepare.py", "test_predict_saves_nothing", ""),
+    ("fix-loss-accumulation", "fix_loss_accumulation_cached_losses.py", "test_train_epoch_returns_only_floats",
+     "still held"),
+])
+def test_a_measured_call_gets_no_answer_from_an_unmeasured_one(exercise, attack, grader, says, grade_file):
+    """A measured call whose inputs an unmeasured request knew in full can be answered there, where nothing is
+    measured, and the measured call hand the answer back without the work: fix-del-saved-tensors' measured predict ran
+    on an x made from the seed the unmeasured prepare was given (a submission that wraps the worker's prepare computed
+    predict's output there, graph and all; 21/21 before), and
+    fix-loss-accumulation ran the measured epoch once unmeasured on the same seed (its losses, cached, were returned
+    without training; 8/8 before). The part that decides the answer now goes with the measured request only, drawn
+    per run. (The fix-del attack may also fail on the room bound, since its precomputation leaves memory behind.)"""
+    outcome = {t.name: (t.outcome, t.message) for t in
+               grade_file(exercise, ROOT / "tests" / "measure_attacks" / attack, seed=3).tests}
+    assert outcome[grader][0] == "failed" and says in outcome[grader][1], outcome
+
+
 # ---------------------------------------------------------------- the import graph
 
 
