@@ -133,11 +133,27 @@ def test_max_padding_is_never_the_maximum(learner, device, rng):
             backward_matches(learner, "max_pool2d", x, incoming(rng, x, cfg, device), cfg, what)
 
 
+def far_block(rng, cfg, device):
+    """float64 values of two magnitudes: a top-left block near 1e8 (all positive, so no window sum cancels) and small
+    values of both signs elsewhere. A window of small values must still be its own small, accurate average: a sum taken
+    over the window gives it to 1e-12, while a difference of running sums (a summed-area table, cumsum) carries the
+    rounding of the 1e8 block into every later window, about 1e-8 off."""
+    n, c, h, w = cfg[:4]
+    x = torch.rand(n, c, h, w, generator=rng, dtype=torch.float64) * 2 - 1
+    x[..., : (h + 1) // 2, : (w + 1) // 2] = 1e8 * (1 + torch.rand(n, c, (h + 1) // 2, (w + 1) // 2, generator=rng,
+                                                                     dtype=torch.float64))
+    return x.to(device)
+
+
 def test_avg_forward(learner, device, rng):
-    """avg_pool2d equals F.avg_pool2d (float64, 1e-12) on the same configurations. Called inside a caller's no_grad
+    """avg_pool2d equals F.avg_pool2d (float64, 1e-12) on the same configurations, also where large and small values
+    share an input (each window's average accurate on its own: no running sums). Called inside a caller's no_grad
     block, neither pooling leaves grad mode switched on."""
     for cfg in CONFIGS:
         forward_matches(learner, "avg_pool2d", draw(rng, cfg, device), cfg)
+    for cfg in (CONFIGS[2], CONFIGS[7]):
+        forward_matches(learner, "avg_pool2d", far_block(rng, cfg, device), cfg,
+                        f"{describe(cfg)}, a block of values near 1e8 at the top left and small values elsewhere")
     cfg = CONFIGS[0]
     for name in ("avg_pool2d", "max_pool2d"):
         if learner.probe("grad_mode_after_no_grad", name, draw(rng, cfg, device), *cfg[4:]) is not False:
