@@ -129,6 +129,16 @@ def cpu_seconds(pid: int) -> float:
     return sum(int(fields[i]) for i in (11, 12, 13, 14)) / CLK_TCK
 
 
+def run_delay(pid: int) -> float:
+    """Seconds the process's main thread has spent runnable but waiting for a CPU (the machine busy with
+    other work), from /proc/PID/schedstat; 0.0 where the kernel does not keep it."""
+    try:
+        with open(f"/proc/{pid}/schedstat", "rb") as f:
+            return int(f.read().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 def bytes_written(pids: set[int] | list[int]) -> int:
     """Bytes these processes wrote: through write calls (``wchar``: files, pipes, sockets) or through
     pages they dirtied in files (``write_bytes``: a shared mapping), whichever is larger, per process.

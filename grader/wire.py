@@ -21,7 +21,7 @@ import select
 import struct
 import time
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Union
 
 import torch
 from safetensors.torch import load as _st_load
@@ -361,7 +361,16 @@ def plain_contents(value: Any) -> Any:
     return ("object", type(value).__qualname__)
 
 
-def write_frame(fd: int, body: bytes, *, deadline: float | None = None) -> None:
+# A deadline is a time.monotonic() value, or a callable that returns one: asked again whenever it is looked at,
+# it may move later (grader/judge/session.py's _Deadline moves it by the time the worker waited for a CPU).
+Deadline = Union[float, Callable[[], float]]
+
+
+def _deadline_at(deadline: Deadline) -> float:
+    return deadline() if callable(deadline) else deadline
+
+
+def write_frame(fd: int, body: bytes, *, deadline: Deadline | None = None) -> None:
     """Write one frame. With a deadline the write never blocks past it (raises FrameTimeout): a
     reader that stops reading cannot hold the writer, however large the frame."""
     data = MAGIC + struct.pack("<Q", len(body)) + body
@@ -375,7 +384,7 @@ def write_frame(fd: int, body: bytes, *, deadline: float | None = None) -> None:
     os.set_blocking(fd, False)
     try:
         while view:
-            left = deadline - time.monotonic()
+            left = _deadline_at(deadline) - time.monotonic()
             if left <= 0:
                 raise FrameTimeout()
             _, ready, _ = select.select([], [fd], [], min(left, 0.05))
@@ -390,7 +399,7 @@ def write_frame(fd: int, body: bytes, *, deadline: float | None = None) -> None:
         os.set_blocking(fd, was_blocking)
 
 
-def read_frame(fd: int, *, deadline: float | None = None, max_bytes: int = MAX_FRAME_BYTES,
+def read_frame(fd: int, *, deadline: Deadline | None = None, max_bytes: int = MAX_FRAME_BYTES,
                on_wait: Callable[[], None] | None = None) -> bytes:
     """Read one frame from fd; ``on_wait`` is called about every 50 ms while waiting."""
     header = _read_exact(fd, 16, deadline, on_wait)
@@ -402,13 +411,13 @@ def read_frame(fd: int, *, deadline: float | None = None, max_bytes: int = MAX_F
     return _read_exact(fd, length, deadline, on_wait)
 
 
-def _read_exact(fd: int, n: int, deadline: float | None, on_wait: Callable[[], None] | None) -> bytes:
+def _read_exact(fd: int, n: int, deadline: Deadline | None, on_wait: Callable[[], None] | None) -> bytes:
     chunks: list[bytes] = []
     remaining = n
     while remaining:
         timeout = 0.05 if deadline is not None or on_wait else None
         if deadline is not None:
-            left = deadline - time.monotonic()
+            left = _deadline_at(deadline) - time.monotonic()
             if left <= 0:
                 raise FrameTimeout()
             timeout = min(timeout or 0.05, left)

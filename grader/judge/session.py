@@ -96,6 +96,26 @@ def _make_subreaper() -> None:
 _LIVE_WORKERS: set[int] = set()
 
 
+class _Deadline:
+    """A request's deadline, kept on the worker's own clock: time the worker spent runnable but waiting for a
+    CPU (procfs.run_delay: the machine busy with other work, as when a class is graded next to other jobs) moves
+    it later, so a right answer is not timed out by someone else's load; never past STRETCH times the limit in
+    wall time. Code that loops forever keeps the CPU and moves nothing; a worker that sleeps waits for no CPU.
+    wire.read_frame and write_frame call it (a deadline may be a callable) and ask again once it has passed."""
+
+    STRETCH = 4.0
+
+    def __init__(self, session: "WorkerSession", seconds: float) -> None:
+        now = time.monotonic()
+        self.session, self.at, self.latest = session, now + seconds, now + self.STRETCH * seconds
+
+    def __call__(self) -> float:
+        if time.monotonic() >= self.at and self.at < self.latest:
+            self.session._watch(force=True)
+            self.at = min(self.at + self.session._uncredited_delay(), self.latest)
+        return self.at
+
+
 @dataclass
 class WorkerSession:
     """One worker process, used for one submission."""
@@ -114,6 +134,8 @@ class WorkerSession:
     _started_at: float = 0.0
     _ledger: Any = None  # procfs.SharedMemoryLedger: what the worker created in the host's shared memory
     _last_rss_check: float = 0.0
+    _run_delay: float = 0.0  # the worker's time waiting for a CPU, as last read (see _Deadline)
+    _credited: float = 0.0  # the part of it already added to deadlines
     _children_before: frozenset[int] = frozenset()
     reply_bytes: int = 0  # what the judge has read from the reply pipe (the worker's writes that are not parked data)
 
@@ -246,9 +268,9 @@ class WorkerSession:
             raise self.died
         if not self.pid:
             raise InfraError("the worker was never started")
-        budget_left = self.limits.wall_s - (time.monotonic() - self._started_at)
+        budget_left = self.limits.wall_s - (time.monotonic() - self._started_at - self._credited)
         call_timeout = min(timeout or self.limits.call_s, max(budget_left, 0.0))
-        deadline = time.monotonic() + call_timeout
+        deadline = _Deadline(self, call_timeout)
         from grader import wire
 
         try:
@@ -290,7 +312,7 @@ class WorkerSession:
             used += procfs.folder_bytes(self._scratch.name)
         return used
 
-    def _read_reply(self, deadline: float, place: Any = None) -> Any:
+    def _read_reply(self, deadline: "wire.Deadline", place: Any = None) -> Any:
         from grader import wire
 
         try:
@@ -320,25 +342,32 @@ class WorkerSession:
             raise error
         return reply.get("value")
 
+    def _uncredited_delay(self) -> float:
+        """The worker's CPU waiting not yet added to a deadline, now counted as added."""
+        extra = max(self._run_delay - self._credited, 0.0)
+        self._credited += extra
+        return extra
+
     def _elapsed_limit_text(self) -> str:
-        elapsed = time.monotonic() - self._started_at
+        elapsed = time.monotonic() - self._started_at - self._credited
         if elapsed >= self.limits.wall_s - 0.05:
             return f"the exercise's {self.limits.wall_s:g} s time budget"
         return f"the {self.limits.call_s:g} s limit for one check"
 
-    def _watch(self) -> None:
-        """Called while waiting on the worker: enforce the memory limit."""
+    def _watch(self, force: bool = False) -> None:
+        """Called while waiting on the worker: enforce the memory limit (and read its CPU waiting, for _Deadline)."""
         now = time.monotonic()
-        if now - self._last_rss_check < 0.05 or not self.pid:
+        if not self.pid or (now - self._last_rss_check < 0.05 and not force):
             return
         self._last_rss_check = now
         if self.pool is not None:  # its pid may be in another PID namespace: ask the zygote
             try:
-                rss = self.pool.status(self.pid)[2]
+                _, _, rss, self._run_delay = self.pool.status_and_delay(self.pid)
             except InfraError:
                 return
         else:
             rss = self._memory_in_use()
+            self._run_delay = procfs.run_delay(self.pid)
         if rss > self.limits.memory_mb << 20:
             self._die("memory_limit", f"your code used {rss >> 20} MB of memory (its processes, shared memory and "
                                       f"files), over the {self.limits.memory_mb} MB limit")

@@ -144,7 +144,8 @@ class Zygote:
         if op == "status":
             self.reap()
             alive = pid in self.live
-            return {"alive": alive, "code": self.exit_codes.get(pid), "rss": self.memory(pid) if alive else 0}
+            return {"alive": alive, "code": self.exit_codes.get(pid), "rss": self.memory(pid) if alive else 0,
+                    "delay": procfs.run_delay(pid) if alive else 0.0}
         if op == "measure":
             self.reap()
             # None: the worker hid its peak or what it wrote, and the judge fails the measurement
