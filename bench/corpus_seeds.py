@@ -5,7 +5,8 @@
 
 For every tests/corpus/<id>/wrong_*.py the script reports the seeds under which it got full marks
 (a mutant caught only by some seeds is a flaky grader), and for every right_*.py the seeds under
-which it lost points. --corpus grades another folder laid out the same way (DIR/<id>/wrong_*.py,
+which it lost points, with the status and each failed grader's message (a timeout under load, or a
+grader). --corpus grades another folder laid out the same way (DIR/<id>/wrong_*.py,
 DIR/<id>/right_*.py), for example a blind round's files before they join tests/corpus. With --right-only it grades only the reference solution and the right_*.py files, the sweep
 that finds tolerances too tight for some draws (a right answer that loses points one run in a hundred). Exit status 0 only when every verdict is the same under every seed.
 """
@@ -51,12 +52,18 @@ def main() -> int:
                 for seed in seeds:
                     r = grade(ex, path, seed=seed, pool=pool, verdict_only=not want_full)
                     if r.full_marks != want_full:
-                        wrong_seeds.append((seed, r.score, r.max_score))
+                        wrong_seeds.append((seed, r))
                 if wrong_seeds:
                     bad += 1
                     kind = "lost points" if want_full else "got full marks"
-                    print(f"{ex.id}/{path.name}: {kind} under seeds {[s for s, _, _ in wrong_seeds]} "
+                    print(f"{ex.id}/{path.name}: {kind} under seeds {[s for s, _ in wrong_seeds]} "
                           f"(of {len(seeds)})")
+                    for seed, r in wrong_seeds if want_full else ():  # why: a timeout under load, or a grader
+                        failed = [f"{t.name}: {t.message}" for t in r.tests
+                                  if t.outcome != "passed" and r.status == "graded"]
+                        print(f"    seed {seed}: {r.status} {r.score}/{r.max_score} {r.message or ''}".rstrip())
+                        for line in failed:
+                            print(f"      {line[:300]}")
                 else:
                     print(f"{ex.id}/{path.name}: ok under {len(seeds)} seeds")
     print(f"{bad} file(s) with a wrong or seed-dependent verdict; {time.monotonic() - started:.0f} s")
