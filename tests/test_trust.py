@@ -521,6 +521,14 @@ def test_a_measured_call_gets_inputs_drawn_per_run(grade_file):
     ("fix-del-saved-tensors", "fix_del_saved_tensors_answer_in_prepare.py", "test_predict_saves_nothing", ""),
     ("fix-loss-accumulation", "fix_loss_accumulation_cached_losses.py", "test_train_epoch_returns_only_floats",
      "still held"),
+    ("batchnorm-train-eval", "batchnorm_train_eval_only_counts_when_measured.py",
+     "test_running_statistics_keep_no_graph", "after the 25 measured forward passes"),
+    ("fix-checkpoint-inference", "fix_checkpoint_inference_answer_in_prepare.py", "test_accuracy_records_no_graph",
+     "accuracy is not right"),
+    ("custom-activations", "custom_activations_saves_nothing_when_measured.py",
+     "test_sigmoid_and_tanh_keep_only_their_output", "kept while measured"),
+    ("custom-activations", "custom_activations_remakes_x_in_backward.py",
+     "test_sigmoid_and_tanh_keep_only_their_output", "kept while measured"),
 ])
 def test_a_measured_call_gets_no_answer_from_an_unmeasured_one(exercise, attack, grader, says, grade_file):
     """A measured call whose inputs an unmeasured request knew in full can be answered there, where nothing is
@@ -529,7 +537,13 @@ def test_a_measured_call_gets_no_answer_from_an_unmeasured_one(exercise, attack,
     predict's output there, graph and all; 21/21 before), and
     fix-loss-accumulation ran the measured epoch once unmeasured on the same seed (its losses, cached, were returned
     without training; 8/8 before). The part that decides the answer now goes with the measured request only, drawn
-    per run. (The fix-del attack may also fail on the room bound, since its precomputation leaves memory behind.)"""
+    per run. (The fix-del attack may also fail on the room bound, since its precomputation leaves memory behind.)
+    The same for a measured value nobody checked: batchnorm-train-eval's measured forward passes were checked only
+    for num_batches_tracked (a module that only counted there had 14/14; now the running statistics and the outputs'
+    sums are compared, seed from 2**31), custom-activations' measured Functions never ran backward (saving nothing
+    there and answering zeros had 16/16; now a backward with a gradient drawn per run, on an x drawn per run), and
+    fix-checkpoint-inference's measured accuracy ran on a model the unmeasured prepare_big built (accuracy computed
+    there and handed back had 9/9; now the model's seed goes with the measured request only)."""
     outcome = {t.name: (t.outcome, t.message) for t in
                grade_file(exercise, ROOT / "tests" / "measure_attacks" / attack, seed=3).tests}
     assert outcome[grader][0] == "failed" and says in outcome[grader][1], outcome

@@ -38,9 +38,11 @@ def make_input(seed, batch, width, x_grad, device="cpu", tokens=0):
 
 
 def reference(seed, width, depth, batch, dropout, x_grad, device="cpu", expand=8, frozen=(), eval_blocks=(),
-              tokens=0):
-    """The judge's side: blocks(x) without checkpointing, its gradients after out.pow(2).sum().backward()."""
-    blocks = make(seed, width, depth, dropout, device, expand, frozen, eval_blocks)
+              tokens=0, block_seed=None):
+    """The judge's side: blocks(x) without checkpointing, its gradients after out.pow(2).sum().backward(). The blocks
+    are built from block_seed where one is given (forward's), from seed otherwise."""
+    blocks = make(seed if block_seed is None else block_seed, width, depth, dropout, device, expand, frozen,
+                  eval_blocks)
     x = make_input(seed, batch, width, x_grad, device, tokens)
     torch.manual_seed(seed + 2)  # the dropout masks
     out = blocks(x)
@@ -72,15 +74,22 @@ def reference_swapped(seed, width, depth, batch, dropout, x_grad, device="cpu", 
 
 
 def prepare(mod, seed, width, depth, batch, dropout, x_grad, device="cpu", expand=8, frozen=(), eval_blocks=(),
-            tokens=0):
-    """Build the blocks and the input and keep them for the next requests."""
+            tokens=0, blocks_later=False):
+    """Build the blocks and the input and keep them for the next requests. With blocks_later, only the input: the
+    blocks are built by forward, from the seed the judge sends with it (the measured forward: blocks and x both known
+    in this unmeasured request would let the output and its gradients be computed here, where nothing is measured,
+    and handed back by the measured forward and the backward after it)."""
     STATE.clear()
-    STATE.update(blocks=make(seed, width, depth, dropout, device, expand, frozen, eval_blocks),
+    config = (width, depth, dropout, device, expand, frozen, eval_blocks)
+    STATE.update(blocks=None if blocks_later else make(seed, *config), config=config,
                  x=make_input(seed, batch, width, x_grad, device, tokens), seed=seed)
 
 
-def forward(mod):
-    """The learner's forward pass; its output stays alive (with whatever it saved for backward)."""
+def forward(mod, block_seed=None):
+    """The learner's forward pass; its output stays alive (with whatever it saved for backward). With block_seed, the
+    blocks are built here first, from that seed (drawn by the judge per run)."""
+    if block_seed is not None:
+        STATE["blocks"] = make(block_seed, *STATE["config"])
     torch.manual_seed(STATE["seed"] + 2)  # the dropout masks
     STATE["out"] = mod.checkpointed_forward(STATE["blocks"], STATE["x"])
 

@@ -84,15 +84,20 @@ def test_saves_at_most_block_inputs(learner, rng):
     with learner.fresh(warm="warm_up") as clean:
         for i, (n, tokens, depth, x_grad, frozen, what) in enumerate(cases):
             args = (seed + 10 * i, width, depth, n, False, x_grad, "cpu", expand)
-            clean.probe("prepare", *args, frozen=frozen, tokens=tokens)
+            # the blocks' seed goes only with the measured forward (drawn per run): blocks and x both built in the
+            # unmeasured prepare would let the output and its gradients be computed there, the plain way, and the
+            # measured forward hand them back without saving or recomputing anything
+            block_seed = int(torch.randint(0, 2**31 - 1, (1,), generator=rng))
+            clean.probe("prepare", *args, frozen=frozen, tokens=tokens, blocks_later=True)
             with clean.measure(room=ROOM) as m:
-                clean.probe("forward")
+                clean.probe("forward", block_seed)
             got = clean.probe("backward")
-            _expect_checkpointed(got, m, args, n, tokens, depth, frozen, what, n * max(tokens, 1) * width * 8, expand)
+            _expect_checkpointed(got, m, args, n, tokens, depth, frozen, what, n * max(tokens, 1) * width * 8, expand,
+                                 block_seed)
 
 
-def _expect_checkpointed(got, m, args, n, tokens, depth, frozen, what, block_input, expand):
-    compare(got, P.reference(*args, frozen=frozen, tokens=tokens),
+def _expect_checkpointed(got, m, args, n, tokens, depth, frozen, what, block_input, expand, block_seed):
+    compare(got, P.reference(*args, frozen=frozen, tokens=tokens, block_seed=block_seed),
             f"with checkpointing, at {n * max(tokens, 1)} rows of 16 ({what})")
     limit = depth * block_input + 4 * MB  # the block inputs and the output, plus allocator noise
     if m.kept > limit:

@@ -199,6 +199,20 @@ def test_gradients_match_batchnorm(learner, device, rng):
             expect_close(a, b, rtol=1e-8, atol=1e-10, what=f"the gradient for the {name} in {mode} mode (batch {k + 1})")
 
 
+def measured_reference(shape, steps, seed):
+    """What forward_passes should give, from nn.BatchNorm2d here: the running statistics after `steps` train-mode
+    passes over the same batches, and each output's sums of y^2 and y * x^2."""
+    gen = torch.Generator().manual_seed(seed)
+    bn = torch.nn.BatchNorm2d(shape[1]).double().train()
+    sums = []
+    with torch.no_grad():
+        for _ in range(steps):
+            x = torch.randn(shape, generator=gen, dtype=torch.float64)
+            y = bn(x)
+            sums.append(torch.tensor([float(y.square().sum()), float((y * x.square()).sum())], dtype=torch.float64))
+    return {"running_mean": bn.running_mean.clone(), "running_var": bn.running_var.clone(), "sums": sums}
+
+
 MB = 1 << 20
 # The forward passes are measured in a fresh worker (learner.fresh) that may hold at most this much more, when the
 # call starts, than before the submission was loaded: memory taken in advance (a balloon allocated at import and
@@ -220,11 +234,26 @@ def test_running_statistics_keep_no_graph(learner, device, rng):
                 raise CheckFailure(f"{name} requires grad after batch {k + 1}: the running statistics keep the "
                                    "batch's graph (update them from detached statistics, under torch.no_grad())")
     steps, shape = 25, (16, C, 64, 64)  # 25 batches of 1.5 MB: a kept graph holds every one of them
-    seed = int(torch.randint(0, 1000, (), generator=rng))
+    # drawn per run from 2**31 and sent only with the measured request; the measured passes' values are checked too
+    # (a module that only counted when measured, with no statistics and no output, had this grader's point)
+    seed = int(torch.randint(0, 2**31 - 1, (), generator=rng))
     with learner.fresh(warm="warm_up") as clean, clean.measure(room=ROOM) as m:
-        tracked = clean.probe("forward_passes", C, shape, steps, seed)
+        got = clean.probe("forward_passes", C, shape, steps, seed)
+    tracked = got.get("tracked") if isinstance(got, dict) else got
     if tracked != steps:
         raise CheckFailure(f"num_batches_tracked should be {steps} after {steps} training batches", f"received {tracked!r}")
+    want = measured_reference(shape, steps, seed)
+    for name in ("running_mean", "running_var"):
+        expect_close(got.get(name), want[name], rtol=1e-9, atol=1e-12,
+                     what=f"{name} after the {steps} measured forward passes in train mode")
+    sums = got.get("sums")
+    if not isinstance(sums, list) or len(sums) != steps:
+        raise CheckFailure(f"the {steps} measured forward passes must each return an output of the input's shape")
+    for k, (a, b) in enumerate(zip(sums, want["sums"])):
+        if not isinstance(a, list) or len(a) != 2:
+            raise CheckFailure(f"the output of measured forward pass {k + 1} should have the input's shape")
+        expect_close(torch.tensor(a, dtype=torch.float64), b, rtol=1e-9, atol=1e-6,
+                     what=f"the output of measured forward pass {k + 1} (its sums of y^2 and y * x^2)")
     if m.kept > 16 * MB:
         raise CheckFailure(f"after {steps} forward passes in train mode the module holds {m.kept / MB:.0f} MB more: "
                            "the running statistics keep each batch's graph alive")

@@ -8,16 +8,23 @@ from grader import drive
 _KEPT = {}
 
 
-def keep_output(mod, name, n, dtype=torch.float64):
+def keep_output(mod, name, n, dtype=torch.float64, x_seed=None):
     """Apply a Function to an n-element x (float64 unless dtype says) that requires grad, keep only its output (and so
     the graph behind it) in a module global, and drop x. The judge measures, from outside, how much memory stays held: the output
     itself, plus whatever the Function saved for backward besides it. x is made by an addition, whose backward
-    saves nothing, so x stays alive only if the Function saved it. Returns a checksum of the output."""
+    saves nothing, so x stays alive only if the Function saved it. x's values are linspace(-6, 6, n), or, with
+    x_seed (drawn per run by the judge), uniform in [-6, 6) from that seed, so that x cannot be made again from
+    nothing in a backward that saved nothing. A hook on x (it lives on the graph, not on x) records the sum of the
+    gradient backward_kept sends into x. Returns a checksum of the output."""
     _KEPT.clear()
     w = torch.zeros((), dtype=dtype, requires_grad=True)
-    data = torch.linspace(-6.0, 6.0, n, dtype=torch.float64).to(dtype)  # (a float16 linspace has NaNs)
+    if x_seed is None:
+        data = torch.linspace(-6.0, 6.0, n, dtype=torch.float64).to(dtype)  # (a float16 linspace has NaNs)
+    else:
+        data = (torch.rand(n, generator=torch.Generator().manual_seed(x_seed), dtype=torch.float64) * 12 - 6).to(dtype)
     x = data + w
     del data
+    x.register_hook(_record_input_gradient)
     out = getattr(mod, name).apply(x)
     del x
     _KEPT["out"] = out
@@ -25,6 +32,31 @@ def keep_output(mod, name, n, dtype=torch.float64):
         return None
     with torch.no_grad():
         return [float(out.double().sum()), float(out.double().square().sum())]
+
+
+def _record_input_gradient(gx):
+    if not isinstance(gx, torch.Tensor):
+        _KEPT["gx_sums"] = None
+        return
+    gx = gx.detach().double().reshape(-1)
+    h = torch.randn(gx.shape, generator=torch.Generator().manual_seed(_KEPT.get("h_seed", 0)), dtype=torch.float64)
+    _KEPT["gx_sums"] = [float(gx.sum()), float((gx * h).sum())]
+
+
+def backward_kept(mod, g_seed, h_seed):
+    """Backward through the output keep_output kept (and so through what the Function saved for it), with an incoming
+    gradient uniform in [0, 1) from g_seed, in the output's dtype: two sums of the gradient that reached x, its plain
+    sum and its sum weighted by standard normal values from h_seed (which a wrong gradient of the right average does
+    not match), or None if none reached x. Both seeds are drawn per run by the judge. Run after the measurement, so
+    that a Function that kept too little when measured is caught by its backward."""
+    out = _KEPT.get("out")
+    if not isinstance(out, torch.Tensor) or not out.requires_grad:
+        return None
+    g = torch.rand(out.shape, generator=torch.Generator().manual_seed(g_seed), dtype=torch.float64).to(out.dtype)
+    _KEPT.pop("gx_sums", None)
+    _KEPT["h_seed"] = h_seed
+    out.backward(g)
+    return _KEPT.get("gx_sums")
 
 
 def release(mod):

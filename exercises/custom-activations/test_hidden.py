@@ -122,26 +122,64 @@ N_LOW = 8 * 1024 * 1024  # float16 / bfloat16: 16 MiB per tensor of x's size; a 
 ROOM = 4 * 2**20  # what the submission may hold when a measured call starts, above the worker's size before it loaded
 
 
-def test_sigmoid_and_tanh_keep_only_their_output(learner):
+def test_sigmoid_and_tanh_keep_only_their_output(learner, rng):
     """Sigmoid and Tanh keep only their output for backward: with the output alive and x dropped, nothing else of
     x's size (the input, an intermediate) stays in memory, measured from outside the worker; in float64, and in
     float16 and bfloat16, where a float32 result computed for accuracy must not be what is saved either. They are
     measured in a fresh worker, and each call may start with at most 4 MiB more than the worker held before the
     submission loaded: memory taken in advance (a balloon freed inside the call, taken back once the output is freed)
-    would hide what is kept. (Right answers start with up to 1.5 MB left by the cases before; keeping x is 16 MiB.)"""
+    would hide what is kept. (Right answers start with up to 1.5 MB left by the cases before; keeping x is 16 MiB.)
+    x and the incoming gradient are drawn per run, and a backward through the kept output (x dropped) must give x
+    the right gradient: what was saved while measured is what backward uses."""
     cases = [(dtype, n, name, ref) for dtype, n in ((torch.float64, N), (torch.float16, N_LOW), (torch.bfloat16, N_LOW))
              for name, ref in (("Sigmoid", torch.sigmoid), ("Tanh", torch.tanh))]
     with learner.fresh(warm="warm_up") as clean:
         for dtype, n, name, ref in cases:
+            # x and the incoming gradient are drawn per run and sent with the requests that use them, and the
+            # measured call's backward is checked too: a Function that saved nothing when measured (its backward
+            # returning zeros) had this grader's point, and with fixed x a backward could make x again from nothing
+            x_seed, g_seed, h_seed = (int(v) for v in torch.randint(0, 2**31 - 1, (3,), generator=rng))
             clean.probe("release")  # the previous case's output goes before the next measurement starts
             with clean.measure(room=ROOM) as m:
-                sums = clean.probe("keep_output", name, n, dtype)
-            _expect_only_output_kept(m, sums, dtype, n, name, ref)
+                sums = clean.probe("keep_output", name, n, dtype, x_seed=x_seed)
+            xs = input_of(x_seed, n, dtype)
+            _expect_only_output_kept(m, sums, dtype, n, name, ref, xs)
+            _expect_kept_backward(clean.probe("backward_kept", g_seed, h_seed), xs, g_seed, h_seed, dtype, name)
 
 
-def _expect_only_output_kept(m, sums, dtype, n, name, ref):
+def input_of(x_seed, n, dtype):
+    """keep_output's x for x_seed: uniform in [-6, 6), rounded to dtype, in float64."""
+    x = torch.rand(n, generator=torch.Generator().manual_seed(x_seed), dtype=torch.float64) * 12 - 6
+    return x.to(dtype).double()
+
+
+# Two sums of the gradient that reaches x (incoming gradient g uniform in [0, 1)): its plain sum, against the float64
+# reference at the rounded x and g, relative to the value (no term cancels); and its sum weighted by standard normal h,
+# relative to the norm of the weighted terms (a gradient with the right average but not each element's, such as one
+# made from another x, is off by about that norm). Right files (the reference and every right_*.py, seeds 1, 4242,
+# 2**31 - 5) stay below 2e-15 in float64, 7.2e-4 / 2.1e-3 in float16 and 5.7e-3 / 1.9e-2 in bfloat16 (Tanh from a
+# sigmoid); a backward of zeros is off by 1 in the first, one from the linspace x of old by 0.87 or more in the second.
+KEPT_BACKWARD_RTOL = {torch.float64: (1e-10, 1e-10), torch.float16: (1e-2, 2e-2), torch.bfloat16: (3e-2, 1e-1)}
+
+
+def _expect_kept_backward(got, xs, g_seed, h_seed, dtype, name):
+    g = torch.rand(xs.shape, generator=torch.Generator().manual_seed(g_seed), dtype=torch.float64).to(dtype).double()
+    h = torch.randn(xs.shape, generator=torch.Generator().manual_seed(h_seed), dtype=torch.float64)
+    terms = g * derivative(name, xs)
+    what = (f"the gradient of {name} in {dtype} through the output kept while measured, x since dropped (for a random "
+            "incoming gradient)")
+    if not (isinstance(got, list) and len(got) == 2 and all(isinstance(v, float) for v in got)):
+        raise CheckFailure(f"backward through the output of {name}.apply(x) ({dtype} input, x since dropped) gave x "
+                           "no gradient", f"received {summarize(got)}")
+    plain, weighted = KEPT_BACKWARD_RTOL[dtype]
+    expect_close(torch.tensor(got[0], dtype=torch.float64), terms.sum(), rtol=plain, atol=0.0,
+                 what=what + ": the sum of its values")
+    expect_close(torch.tensor(got[1], dtype=torch.float64), (terms * h).sum(), rtol=0.0,
+                 atol=weighted * float((terms * h).norm()), what=what + ": its values, weighted")
+
+
+def _expect_only_output_kept(m, sums, dtype, n, name, ref, xs):
     size = n * torch.empty((), dtype=dtype).element_size()
-    xs = torch.linspace(-6.0, 6.0, n, dtype=torch.float64).to(dtype).double()
     want = ref(xs)
     if not (isinstance(sums, list) and len(sums) == 2 and all(isinstance(v, float) for v in sums)):
         raise CheckFailure(f"{name}.apply(x) must return a tensor", f"received {summarize(sums)}")

@@ -88,11 +88,20 @@ def matmul_prepare(mod, which, n):
     return None
 
 
-def matmul_backward(mod):
-    """The engine's backward through the kept output, for the one input that requires grad."""
+def matmul_backward(mod, g_seed=None):
+    """The engine's backward through the kept output, for the one input that requires grad. The incoming gradient is
+    ones, or, with g_seed (drawn per run by the judge and sent only with this request), standard normal from that
+    seed: the forward ran in an unmeasured request, where a fixed incoming gradient would let backward's answer be
+    formed in advance."""
     out, leaf = _STATE["out"], _STATE["leaf"]
-    (grad,) = torch.autograd.grad(out, leaf, torch.ones_like(out))
+    g = incoming(g_seed, tuple(out.shape)) if g_seed is not None else torch.ones_like(out)
+    (grad,) = torch.autograd.grad(out, leaf, g)
     return grad
+
+
+def incoming(g_seed, shape):
+    """matmul_backward's incoming gradient for g_seed (float64, standard normal): the judge makes the same."""
+    return torch.randn(shape, generator=torch.Generator().manual_seed(g_seed), dtype=torch.float64)
 
 
 def release(mod):

@@ -69,7 +69,7 @@ N = 2048  # an n x n float64 gradient is 32 MiB: far above allocator noise (1-3 
 ROOM = 2**20
 
 
-def test_matmul_never_computes_unneeded_gradient(learner):
+def test_matmul_never_computes_unneeded_gradient(learner, rng):
     """Backward never forms the gradient of an input that does not require grad: with a (1, n) @ (n, n) product and
     only the row requiring grad (and the other way round), backward's peak memory stays far below one n x n matrix.
     Each case is measured in a fresh worker, where backward may start with at most 1 MiB more than the worker held
@@ -77,12 +77,15 @@ def test_matmul_never_computes_unneeded_gradient(learner):
     import, freed inside backward) would hide the gradient it forms."""
     size = N * N * 8
     for which in ("a", "b"):
+        # the incoming gradient is drawn per run and goes only with the measured backward (the forward runs in an
+        # unmeasured request, where a fixed gradient would let backward's answer be formed in advance)
+        g_seed = int(torch.randint(0, 2**31 - 1, (1,), generator=rng))
         with learner.fresh(warm="warm_up") as clean:
             clean.probe("matmul_prepare", which, N)  # the forward, in the same worker, before the measured backward
             with clean.measure(room=size + ROOM) as m:
-                grad = clean.probe("matmul_backward")
+                grad = clean.probe("matmul_backward", g_seed)
         a, b = probes.big_pair(which, N)
-        g = torch.ones(a.shape[0], b.shape[1], dtype=torch.float64)
+        g = probes.incoming(g_seed, (a.shape[0], b.shape[1]))
         want = g @ b.T if which == "a" else a.T @ g
         expect_close(grad, want, rtol=1e-10, atol=1e-10,
                      what=f"the gradient for {which} when only {which} requires grad")

@@ -247,8 +247,8 @@ def big_batches(seed, n=16384, width=64, count=2):
 
 
 @one_thread
-def reference_big_accuracy(seed):
-    model = big_model(seed)
+def reference_big_accuracy(seed, model_seed=None):
+    model = big_model(seed if model_seed is None else model_seed)
     with torch.no_grad():
         batches = big_batches(seed)
         return sum(int((model(x).argmax(1) == y).sum()) for x, y in batches) / sum(len(y) for _, y in batches)
@@ -267,13 +267,19 @@ def warm_up(mod=None):
     model.train()
 
 
-def prepare_big(mod, seed):
+def prepare_big(mod, seed, model_later=False):
+    """The batches (and, without model_later, the model) for big_accuracy. With model_later the model is built by the
+    measured big_accuracy from a seed sent only with it: a model known here, where nothing is measured, would let
+    accuracy's answer be computed in advance (graph and all) and handed back by the measured call."""
     STATE.clear()
-    STATE.update(model=big_model(seed), batches=big_batches(seed))
+    STATE.update(batches=big_batches(seed))
+    if not model_later:
+        STATE.update(model=big_model(seed))
 
 
-def big_accuracy(mod):
-    return mod.accuracy(STATE["model"], STATE["batches"])
+def big_accuracy(mod, model_seed=None):
+    model = STATE["model"] if model_seed is None else big_model(model_seed)
+    return mod.accuracy(model, STATE["batches"])
 
 
 def clear(mod):

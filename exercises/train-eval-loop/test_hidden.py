@@ -198,7 +198,9 @@ def test_evaluate_in_eval_mode_without_grad(learner, device, rng):
     for i, (g, shape) in enumerate(zip(grads, shapes)):
         expect_close(g, torch.full(tuple(shape), 0.5, dtype=torch.float64, device=device), rtol=0, atol=0,
                      what=f"parameter {i}'s .grad after evaluate() (no backward, no zero_grad)")
-    seed = int(torch.randint(0, 10_000, (), generator=rng))
+    # drawn from 2**31 (each answer is one float: with 10_000 seeds only the cost of a wide forward per seed kept a
+    # table of answers made at import out of reach)
+    seed = int(torch.randint(0, 2**31 - 2, (), generator=rng))
     with learner.fresh(warm="warm_up") as clean, clean.measure(room=ROOM) as m:
         value = clean.probe("eval_wide", seed, *WIDE.values())
     model = probes.make_wide_model(seed, WIDE["d"], WIDE["h"], WIDE["c"], WIDE["depth"]).eval()
