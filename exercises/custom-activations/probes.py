@@ -21,7 +21,7 @@ def keep_output(mod, name, n, dtype=torch.float64, x_seed=None):
     if x_seed is None:
         data = torch.linspace(-6.0, 6.0, n, dtype=torch.float64).to(dtype)  # (a float16 linspace has NaNs)
     else:
-        data = (torch.rand(n, generator=torch.Generator().manual_seed(x_seed), dtype=torch.float64) * 12 - 6).to(dtype)
+        data = drawn_input(x_seed, n, dtype)
     x = data + w
     del data
     x.register_hook(_record_input_gradient)
@@ -34,12 +34,27 @@ def keep_output(mod, name, n, dtype=torch.float64, x_seed=None):
         return [float(out.double().sum()), float(out.double().square().sum())]
 
 
+def drawn_input(x_seed, n, dtype):
+    """keep_output's x for a seed the judge drew: uniform in [-6, 6), rounded to dtype (the judge makes the same)."""
+    return (torch.rand(n, generator=torch.Generator().manual_seed(x_seed), dtype=torch.float64) * 12 - 6).to(dtype)
+
+
+def drawn_incoming(g_seed, shape, dtype):
+    """backward_kept's incoming gradient for a seed the judge drew: uniform in [0, 1), rounded to dtype."""
+    return torch.rand(shape, generator=torch.Generator().manual_seed(g_seed), dtype=torch.float64).to(dtype)
+
+
+def drawn_weights(h_seed, shape):
+    """The standard normal weights of the weighted gradient sum, for a seed the judge drew."""
+    return torch.randn(shape, generator=torch.Generator().manual_seed(h_seed), dtype=torch.float64)
+
+
 def _record_input_gradient(gx):
     if not isinstance(gx, torch.Tensor):
         _KEPT["gx_sums"] = None
         return
     gx = gx.detach().double().reshape(-1)
-    h = torch.randn(gx.shape, generator=torch.Generator().manual_seed(_KEPT.get("h_seed", 0)), dtype=torch.float64)
+    h = drawn_weights(_KEPT.get("h_seed", 0), gx.shape)
     _KEPT["gx_sums"] = [float(gx.sum()), float((gx * h).sum())]
 
 
@@ -52,7 +67,7 @@ def backward_kept(mod, g_seed, h_seed):
     out = _KEPT.get("out")
     if not isinstance(out, torch.Tensor) or not out.requires_grad:
         return None
-    g = torch.rand(out.shape, generator=torch.Generator().manual_seed(g_seed), dtype=torch.float64).to(out.dtype)
+    g = drawn_incoming(g_seed, out.shape, out.dtype)
     _KEPT.pop("gx_sums", None)
     _KEPT["h_seed"] = h_seed
     out.backward(g)

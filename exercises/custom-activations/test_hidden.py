@@ -6,8 +6,9 @@ import torch
 
 from grader import drive
 from grader.judge import kit
-from grader.judge.checks import CheckFailure, check_gradients, expect_close, expect_tensor, summarize
+from grader.judge.checks import CheckFailure, check_gradients, expect_close, expect_tensor, load_sibling, summarize
 
+P = load_sibling(__file__)
 TORCH = {"Sigmoid": torch.sigmoid, "Tanh": torch.tanh, "ReLU": torch.relu}
 F64 = dict(rtol=1e-10, atol=1e-15)  # "float64 to 1e-10"
 EXTREMES = [-1000.0, -100.0, -20.0, -1e-3, 0.0, -0.0, 1e-3, 20.0, 100.0, 1000.0]
@@ -149,8 +150,7 @@ def test_sigmoid_and_tanh_keep_only_their_output(learner, rng):
 
 def input_of(x_seed, n, dtype):
     """keep_output's x for x_seed: uniform in [-6, 6), rounded to dtype, in float64."""
-    x = torch.rand(n, generator=torch.Generator().manual_seed(x_seed), dtype=torch.float64) * 12 - 6
-    return x.to(dtype).double()
+    return P.drawn_input(x_seed, n, dtype).double()
 
 
 # Two sums of the gradient that reaches x (incoming gradient g uniform in [0, 1)): its plain sum, against the float64
@@ -163,8 +163,8 @@ KEPT_BACKWARD_RTOL = {torch.float64: (1e-10, 1e-10), torch.float16: (1e-2, 2e-2)
 
 
 def _expect_kept_backward(got, xs, g_seed, h_seed, dtype, name):
-    g = torch.rand(xs.shape, generator=torch.Generator().manual_seed(g_seed), dtype=torch.float64).to(dtype).double()
-    h = torch.randn(xs.shape, generator=torch.Generator().manual_seed(h_seed), dtype=torch.float64)
+    g = P.drawn_incoming(g_seed, xs.shape, dtype).double()
+    h = P.drawn_weights(h_seed, xs.shape)
     terms = g * derivative(name, xs)
     what = (f"the gradient of {name} in {dtype} through the output kept while measured, x since dropped (for a random "
             "incoming gradient)")
