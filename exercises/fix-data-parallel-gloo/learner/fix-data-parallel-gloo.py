@@ -8,7 +8,7 @@
 # rank:
 #
 # * `average_gradients(model)`: afterwards every parameter's `.grad` on every rank is the mean of that parameter's
-#   gradients over all ranks (use `torch.distributed.all_reduce`; the world size is `dist.get_world_size()`);
+#   gradients over all ranks (use `torch.distributed.all_reduce`; the world size is `dist.get_world_size()`; a parameter the forward did not use has a `.grad` of None on every rank, and keeps it);
 # * `train_step(model, opt, x, y) -> float`: zero the gradients, back-propagate `F.mse_loss(model(x), y)` on this rank's
 #   shard, average the gradients, step; return this rank's loss (on its own shard) as a Python float.
 #
@@ -17,7 +17,7 @@
 #
 # 初始代码中的 `train_step` 是示例答案的代码。评分项会 fork 2 或 3 个 CPU 进程，用 gloo 后端初始化 `torch.distributed`，给每个 rank 相同的模型以及每个批次中相等的一份数据，并在每个 rank 上调用你的函数：
 #
-# * `average_gradients(model)`：调用之后，每个 rank 上每个参数的 `.grad` 都是该参数在所有 rank 上梯度的平均值（使用 `torch.distributed.all_reduce`；进程总数为 `dist.get_world_size()`）；
+# * `average_gradients(model)`：调用之后，每个 rank 上每个参数的 `.grad` 都是该参数在所有 rank 上梯度的平均值（使用 `torch.distributed.all_reduce`；进程总数为 `dist.get_world_size()`；前向没有用到的参数在每个 rank 上的 `.grad` 都是 None，并保持为 None）；
 # * `train_step(model, opt, x, y) -> float`：把梯度清零，在本 rank 的数据分片上对 `F.mse_loss(model(x), y)` 做反向传播，对梯度求平均，更新一步；以 Python float 返回本 rank 的损失（在它自己的分片上）。
 #
 # 经过任意多步之后，各个 rank 必须持有完全相同的参数，并且等于单个进程用同一个优化器在完整批次上训练得到的参数。

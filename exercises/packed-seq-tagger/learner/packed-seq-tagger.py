@@ -11,7 +11,7 @@
 #   positions after each length hold (`pad_idx` or anything else). Pack the batch so that no recurrence reads
 #   the padding: at every real position the logits must equal those of the same sentence run alone (bidirectional
 #   included). Logits at padded positions are not graded.
-# * `tagging_loss(logits, tags)`: mean cross-entropy over the tokens whose tag is not -100 (the padding), a 0-d tensor;
+# * `tagging_loss(logits, tags)` (either may be a non-contiguous view): mean cross-entropy over the tokens whose tag is not -100 (the padding), a 0-d tensor;
 #   padded positions get exactly zero gradient.
 # * `token_accuracy(logits, tags)`: correct real tokens / real tokens, as a Python float.
 # * `train_tagger(model, tokens, lengths, tags, steps, lr)`: full-batch Adam on `tagging_loss`, one step per step;
@@ -24,7 +24,7 @@
 # 存根代码就是示例答案的 NER 模型和训练循环。修好它们：
 #
 # * `SeqTagger(vocab_size, emb_dim, hidden_dim, num_tags, cell="lstm", bidirectional=False, pad_idx=0)` 保留给定的层（`emb`、`rnn`、`fc`）；`forward(tokens, lengths)` 接收一个填充后的 `(B, T)` token id 批次以及形状为 `(B,)` 的长度（一个张量，可以在任意设备上，顺序任意，未排序），返回 logits `(B, T, num_tags)`，无论每个长度之后的位置存放的是什么（`pad_idx` 或其他任何值）。对批次做打包（pack），使任何循环计算都不会读到填充部分：在每个真实位置上，logits 都必须等于把同一个句子单独运行所得的 logits（双向的情况也一样）。填充位置上的 logits 不参与评分。
-# * `tagging_loss(logits, tags)`：对标签不为 -100（即填充）的 token 求交叉熵的平均值，返回 0 维张量；填充位置得到的梯度恰好为零。
+# * `tagging_loss(logits, tags)`（两者都可能是非连续的视图）：对标签不为 -100（即填充）的 token 求交叉熵的平均值，返回 0 维张量；填充位置得到的梯度恰好为零。
 # * `token_accuracy(logits, tags)`：预测正确的真实 token 数 / 真实 token 数，以 Python float 返回。
 # * `train_tagger(model, tokens, lengths, tags, steps, lr)`：在 `tagging_loss` 上做全批次的 Adam，每个 step 更新一次；以 float 返回各步的 loss。模型带进来时 `.grad` 中可能留有梯度：它们不能泄漏到第一步中。标注器必须能学会依赖于前一个 token 的标签。
 #

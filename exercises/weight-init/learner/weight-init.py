@@ -16,7 +16,7 @@
 # * `xavier_uniform_(tensor, gain=1.0, generator=None)` and
 #   `kaiming_normal_(tensor, a=0.0, mode="fan_in", nonlinearity="leaky_relu", generator=None)`: fill `tensor` in place
 #   (it may be an `nn.Parameter`) and return that same tensor, drawing from `generator` (torch's global generator when
-#   it is None) exactly as `torch.nn.init`'s versions do, so that the same seed gives the same values; a tensor with
+#   it is None) exactly as `torch.nn.init`'s versions do, so that the same seed gives the same values (a non-contiguous tensor, such as a transposed view, included: draw into the tensor itself, as torch does); a tensor with
 #   fewer than 2 dimensions raises `ValueError`.
 # * `dead_relu_units(model, x)`: for an `nn.Sequential`, one list per `nn.ReLU` (in order) of the indices (Python ints,
 #   increasing) of the units whose input is <= 0 (exactly 0 included) for every sample of `x`.
@@ -31,7 +31,7 @@
 # * `dense_forward(x, W, b, activation="identity")`：按 `nn.Linear` 的布局（`W` 为 `(out, in)`）计算 `activation(x @ W.T + b)`，激活函数可以是 "identity"、"relu"、"sigmoid"、"tanh"，保持 `x` 的前导维度（单个一维样本也一样）和 dtype；以下情况抛出 `ValueError`：`x` 的最后一维不等于 `W.shape[1]`，`b` 的形状不恰好是 `(W.shape[0],)`（包括形状为 `(1, out)` 的偏置），或激活函数未知。
 # * `fans(shape)`：该形状的权重的 `(fan_in, fan_out)`，为两个 Python int 组成的元组，计数方式与 `torch.nn.init` 相同；与 torch 一样，维数少于 2 的形状抛出 `ValueError`。
 # * `gain(nonlinearity, param=None)`：与 `torch.nn.init.calculate_gain` 相同，适用于 "linear"、"conv1d/2d/3d"、"sigmoid"、"tanh"、"relu" 和 "leaky_relu"（斜率为 `param`，默认 0.01；显式给出的 0 就是斜率 0）。
-# * `xavier_uniform_(tensor, gain=1.0, generator=None)` 和 `kaiming_normal_(tensor, a=0.0, mode="fan_in", nonlinearity="leaky_relu", generator=None)`：原地填充 `tensor`（它可能是一个 `nn.Parameter`）并返回这个张量本身，与 `torch.nn.init` 中的版本完全一样地从 `generator` 抽取随机数（为 None 时使用 torch 的全局生成器），使相同的种子得到相同的值；维数少于 2 的张量抛出 `ValueError`。
+# * `xavier_uniform_(tensor, gain=1.0, generator=None)` 和 `kaiming_normal_(tensor, a=0.0, mode="fan_in", nonlinearity="leaky_relu", generator=None)`：原地填充 `tensor`（它可能是一个 `nn.Parameter`）并返回这个张量本身，与 `torch.nn.init` 中的版本完全一样地从 `generator` 抽取随机数（为 None 时使用 torch 的全局生成器），使相同的种子得到相同的值（包括非连续的张量，例如转置视图：像 torch 一样直接抽取到张量本身）；维数少于 2 的张量抛出 `ValueError`。
 # * `dead_relu_units(model, x)`：对一个 `nn.Sequential`，每个 `nn.ReLU`（按顺序）对应一个列表，列出那些对 `x` 的每个样本输入都 <= 0（包括恰好为 0）的单元的下标（Python int，递增）。
 #
 # `torch.nn.init` 整体不可用（它的初始化函数、`calculate_gain` 和计算 fan 的辅助函数都被禁用），因此会自行初始化的层（例如新建的 `nn.Linear`）在你这里的代码中无法构造：请在给你的张量和模型上操作。示例答案那个只有一个单元的 ReLU“线性回归”在开始时其唯一的隐藏单元就可能是死的，而且它的前向传播公式对按行排列的批次写成了 Weight . Input。
