@@ -180,3 +180,30 @@ def grad_mode_after_no_grad(call: Callable[[], Any]) -> bool:
         except Exception:  # noqa: BLE001 - its behaviour under no_grad is not what is asked
             pass
         return torch.is_grad_enabled()
+
+
+class grad_mode:
+    """A caller's grad-mode block around the learner's code, in place of ``torch.no_grad()`` (``grad_mode(False)``),
+    ``torch.enable_grad()`` (``grad_mode(True)``) or ``torch.set_grad_enabled(mode)``: the same block, which also
+    fails a call inside it that left grad mode changed. Leaving the block puts the caller's mode back, as torch's
+    blocks do, and that would hide a function that switched grad mode off (or on, with ``torch.set_grad_enabled(True)``
+    after its work) and never back, which every task rules out. Run in the worker, what it reports is the learner's
+    output: a submission that disarms it can only hide its own mistake."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = bool(enabled)
+
+    def __enter__(self) -> "grad_mode":
+        self.outer = torch.is_grad_enabled()
+        torch.set_grad_enabled(self.enabled)
+        return self
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> bool:
+        left = torch.is_grad_enabled()
+        torch.set_grad_enabled(self.outer)
+        if exc_type is None and left != self.enabled:
+            block = "torch.no_grad()" if not self.enabled else "torch.enable_grad()"
+            raise RuntimeError(f"called inside a caller's {block} block, your code left grad mode "
+                               f"{'on' if left else 'off'} when it returned: leave torch's settings as you found "
+                               "them (change grad mode only inside a with block)")
+        return False

@@ -64,7 +64,7 @@ def train(mod, dims, weights, x, y, steps, lr, max_depth, seed, stale_grads=None
         torch.manual_seed(global_seed)
     got = mod.train_dynamic(model, x, y, steps, lr, max_depth, seed)
     global_state = None if global_seed is None else torch.get_rng_state()
-    with torch.no_grad():
+    with drive.grad_mode(False):
         predictions = [model(x, d) for d in range(max_depth + 1)]
     return {"returned": got, "params": {k: v.detach().clone() for k, v in model.named_parameters()},
             "predictions": predictions, "global_rng_after": global_state}

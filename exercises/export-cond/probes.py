@@ -6,6 +6,7 @@ import tempfile
 
 import torch
 from torch import nn
+from grader import drive
 
 
 class IfGate(nn.Module):
@@ -46,7 +47,7 @@ def mlp(seed):
 
 def reference_mlp(seed, inputs):
     model = mlp(seed)
-    with torch.no_grad():
+    with drive.grad_mode(False):
         return [model(x) for x in inputs]
 
 
@@ -60,7 +61,7 @@ def _run(program, inputs):
     outs = []
     for x in inputs:
         try:
-            with torch.no_grad():
+            with drive.grad_mode(False):
                 outs.append(program(x))
         except Exception as e:
             outs.append(f"{type(e).__name__}")

@@ -2,6 +2,7 @@
 (both answers and x.grad afterwards); the judge computes the true gradients itself."""
 
 import torch
+from grader import drive
 
 
 def two_gradients(mod, x, calls=2, grad=None, shift=None):
@@ -19,7 +20,7 @@ def two_gradients(mod, x, calls=2, grad=None, shift=None):
     answers = [call() for _ in range(calls)]
     shifted = None
     if shift is not None:
-        with torch.no_grad():
+        with drive.grad_mode(False):
             x.add_(shift)
         shifted = call()
     return {"answers": answers, "x_grad": x.grad, "shifted": shifted}

@@ -7,6 +7,7 @@ import tempfile
 
 import torch
 from torch import nn
+from grader import drive
 
 STATE = {}
 
@@ -86,7 +87,7 @@ def one_thread(fn):
 def reference_inference(seed, device="cpu"):
     model, _ = trained(seed, device)
     model.eval()
-    with torch.no_grad():
+    with drive.grad_mode(False):
         return {"state": _state(model), "out": model(data(seed + 1, [8], device)[0][0])}
 
 
@@ -113,11 +114,11 @@ def reference_accuracy(seed, start_training, device="cpu"):
     model, _ = trained(seed, device)
     state = _state(model)
     model.eval()
-    with torch.no_grad():
+    with drive.grad_mode(False):
         hits = sum(int((model(x).argmax(1) == y).sum()) for x, y in accuracy_batches(seed, device))
     model.train(start_training)
     torch.manual_seed(seed + 5)
-    with torch.no_grad():
+    with drive.grad_mode(False):
         after = model(data(seed + 3, [6], device)[0][0])
     return {"value": hits / 24, "state": state, "after": after,
             "requires_grad": [bool(p.requires_grad) for p in model.parameters()]}
@@ -143,7 +144,7 @@ def reference_accuracy_shifted(seed, device="cpu"):
     """The fraction of hits when Column is left in training mode (its classes shifted) and the rest is in eval mode."""
     model, _ = trained(seed, device)
     model.eval()
-    with torch.no_grad():
+    with drive.grad_mode(False):
         hits = sum(int((model(x).roll(1, dims=1).argmax(1) == y).sum()) for x, y in accuracy_batches(seed, device))
     return hits / 24
 
@@ -162,7 +163,7 @@ def inference(mod, seed, device="cpu"):
     if report["is_module"]:
         report["state"] = _state(loaded)  # before any forward pass (one in train mode would move the statistics)
         x = data(seed + 1, [8], device)[0][0]
-        with torch.no_grad():
+        with drive.grad_mode(False):
             report["outs"] = [loaded(x), loaded(x)]
             report["given_out"] = other(x)  # the model that was passed in
     return report
@@ -212,7 +213,7 @@ def accuracy(mod, seed, start_training, device="cpu", column=False):
     grads_after = [None if p.grad is None else p.grad.detach().clone() for p in model.parameters()]
     requires_grad = [bool(p.requires_grad) for p in model.parameters()]
     torch.manual_seed(seed + 5)
-    with torch.no_grad():
+    with drive.grad_mode(False):
         after = model(data(seed + 3, [6], device)[0][0])
     return {"value": value, "state": state, "after": after, "grads_before": grads_before, "grads_after": grads_after,
             "requires_grad": requires_grad}
@@ -249,7 +250,7 @@ def big_batches(seed, n=16384, width=64, count=2):
 @one_thread
 def reference_big_accuracy(seed, model_seed=None):
     model = big_model(seed if model_seed is None else model_seed)
-    with torch.no_grad():
+    with drive.grad_mode(False):
         batches = big_batches(seed)
         return sum(int((model(x).argmax(1) == y).sum()) for x, y in batches) / sum(len(y) for _, y in batches)
 

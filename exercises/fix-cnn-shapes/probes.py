@@ -51,5 +51,5 @@ def learn(mod, in_channels, n_classes, input_size, x, y, x_test, epochs, batch_s
     torch.manual_seed(init_seed)
     model = mod.SimpleCNN(in_channels, n_classes, input_size).to(x.device)
     mod.train(model, x, y, epochs, batch_size)
-    with torch.no_grad():
+    with drive.grad_mode(False):
         return model(x_test)

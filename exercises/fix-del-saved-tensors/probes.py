@@ -4,6 +4,7 @@ too (load_sibling) to build the same cases from the same seeds and count the sav
 
 import torch
 from torch import nn
+from grader import drive
 
 STATE = {}
 
@@ -62,7 +63,7 @@ def edit_scale(seed):
 
 def _backward_edit(mlp, x, scale):
     loss = mlp(x).pow(2).sum()
-    with torch.no_grad():
+    with drive.grad_mode(False):
         for p in mlp.parameters():
             p.mul_(scale)
     loss.backward()
@@ -113,7 +114,7 @@ def learner_gradients(mod, n, seed, device="cpu", name="backward_inside"):
 
 
 def _no_grad(lin, x):
-    with torch.no_grad():
+    with drive.grad_mode(False):
         return lin(x.requires_grad_())
 
 
@@ -127,7 +128,7 @@ def reference_bytes(name, n, seed, device="cpu", outer_no_grad=False):
         return t
 
     fn, args = build(name, n, seed, device)
-    with torch.set_grad_enabled(not outer_no_grad), torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+    with drive.grad_mode(not outer_no_grad), torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
         fn(*args)
     return sum(storages.values())
 
@@ -137,7 +138,7 @@ def learner_bytes(mod, name, n, seed, device="cpu", outer_no_grad=False):
     torch.no_grad())."""
     fn, args = build(name, n, seed, device)
     if outer_no_grad:
-        with torch.no_grad():
+        with drive.grad_mode(False):
             return mod.saved_bytes(fn, *args)
     return mod.saved_bytes(fn, *args)
 
@@ -183,7 +184,7 @@ def make_input(seed, n, width, dtype=torch.float32, device="cpu"):
 def reference_predict(seed, n, width, depth, dtype_name="float32", device="cpu", norm=False):
     dtype = getattr(torch, dtype_name)
     model = make_model(seed, width, depth, dtype, device, norm)
-    with torch.no_grad():
+    with drive.grad_mode(False):
         return model(make_input(seed, n, width, dtype, device))
 
 
@@ -200,7 +201,7 @@ def warm_up(mod=None):
     inference forward, nothing saved) on the graders' model at a small size, so that one-off costs (the first use of
     these kernels) are paid before the judge reads the worker's size."""
     model = make_model(0, 64, 12)
-    with torch.no_grad():
+    with drive.grad_mode(False):
         model(make_input(0, 256, 64))
 
 
@@ -237,7 +238,7 @@ def gradients_after(mod, n):
 def reference_gradients_after(seed, n, width, depth):
     """What gradients_after returns when predict left gradient recording (and the model) as it found them."""
     model = make_model(seed, width, depth)
-    with torch.enable_grad():
+    with drive.grad_mode(True):
         loss = model(make_input(seed + 7, n, width)).square().sum()
         return list(torch.autograd.grad(loss, list(model.parameters())))
 

@@ -4,6 +4,7 @@ layers afterwards. The judge loads this file too (load_sibling) to build the sam
 
 import torch
 from torch import nn
+from grader import drive
 
 DTYPES = {"float64": torch.float64, "float32": torch.float32, "bfloat16": torch.bfloat16}
 
@@ -23,7 +24,7 @@ def conv_bn(seed, spec, device="cpu"):
                      padding_mode=spec.get("padding_mode", "zeros"))
     bn = nn.BatchNorm2d(spec["cout"], eps=spec["eps"], affine=spec.get("affine", True))
     conv, bn = conv.to(device=device, dtype=DTYPES[spec["dtype"]]), bn.to(device=device, dtype=DTYPES[spec["dtype"]])
-    with torch.no_grad():  # non-trivial running statistics and affine parameters, gamma of both signs
+    with drive.grad_mode(False):  # non-trivial running statistics and affine parameters, gamma of both signs
         bn.running_mean.uniform_(-1, 1)
         bn.running_var.uniform_(0.2, 3.0)
         if bn.affine:  # affine=False: no weight or bias (gamma 1, beta 0)
@@ -43,7 +44,7 @@ def _linear_facts(f, x):
     if isinstance(weight, torch.Tensor) and weight.dtype != x.dtype:
         out = None  # the judge reports the weight's dtype; run on x, it would only raise a dtype mismatch
     else:
-        with torch.no_grad():
+        with drive.grad_mode(False):
             out = f(x)
     # an nn.Linear or nn.Conv2d is one whatever its class is called (a subclass too)
     kind = "Linear" if isinstance(f, nn.Linear) else "Conv2d" if isinstance(f, nn.Conv2d) else type(f).__qualname__
@@ -57,7 +58,7 @@ def _backward_grads(f, x):
     if not isinstance(f, nn.Module):
         return None
     try:
-        with torch.enable_grad():
+        with drive.grad_mode(True):
             for p in f.parameters():
                 p.grad = None
             f(x).sum().backward()
@@ -72,7 +73,7 @@ def _written_into(f, given):
     if not isinstance(f, nn.Module):
         return None
     try:
-        with torch.no_grad():
+        with drive.grad_mode(False):
             for p in f.parameters():
                 p.fill_(7.0)
     except RuntimeError as e:
@@ -148,7 +149,7 @@ def _detach(facts):
 
 def reference_fused(seed, bias1, bias2, x, dtype="float64", sizes=(5, 7, 3)):
     fc1, fc2 = linears(seed, bias1, bias2, dtype, x.device, tuple(sizes))
-    with torch.no_grad():
+    with drive.grad_mode(False):
         weight = fc2.weight @ fc1.weight
         bias = torch.zeros(fc2.out_features, dtype=weight.dtype, device=weight.device)
         if fc1.bias is not None:
@@ -160,7 +161,7 @@ def reference_fused(seed, bias1, bias2, x, dtype="float64", sizes=(5, 7, 3)):
 
 def reference_folded(seed, spec, x):
     conv, bn = conv_bn(seed, spec, x.device)
-    with torch.no_grad():
+    with drive.grad_mode(False):
         gamma = bn.weight if bn.weight is not None else torch.ones_like(bn.running_mean)
         beta = bn.bias if bn.bias is not None else torch.zeros_like(bn.running_mean)
         scale = gamma / torch.sqrt(bn.running_var + bn.eps)
@@ -203,7 +204,7 @@ def reference_optimized(seed, x):
     try:
         net = trained_net(seed, x.device)
         net.eval()
-        with torch.no_grad():
+        with drive.grad_mode(False):
             return net(x)
     finally:
         torch.set_num_threads(threads)
@@ -239,7 +240,7 @@ def optimized(mod, seed, x):
               "kinds": graph_kinds(m)}
     if not callable(m):
         return report
-    with torch.no_grad():
+    with drive.grad_mode(False):
         report["out"] = [m(x), m(x)]
         net.train()
         if callable(getattr(m, "train", None)):

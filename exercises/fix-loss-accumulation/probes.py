@@ -4,6 +4,7 @@ return raw results; whether evaluate records a graph is measured from outside th
 
 import torch
 from torch import nn
+from grader import drive
 
 _KEPT = []  # the model and optimizer of the last train_table_columns, alive as a caller keeps them after an epoch
 
@@ -12,7 +13,7 @@ def make(seed, device, offset=0.0, hidden=16, depth=1):
     torch.manual_seed(seed)
     model = nn.Sequential(nn.Linear(3, hidden), *[nn.Tanh() for _ in range(depth)], nn.Linear(hidden, 1))
     model = model.to(device=device, dtype=torch.float64)
-    with torch.no_grad():
+    with drive.grad_mode(False):
         model[-1].bias += offset
     return model
 
@@ -46,7 +47,7 @@ def warm_up(mod=None):
         opt.step()
         loss.item()
     deep = make(0, "cpu", hidden=1024, depth=6)
-    with torch.no_grad():
+    with drive.grad_mode(False):
         for x, y in batches(0, 1, "cpu", size=16):
             ((deep(x) - y) ** 2).mean().item()
 

@@ -61,7 +61,7 @@ def square_grad_changed(mod, x, delta):
     x = x.detach().clone().requires_grad_(x.requires_grad)
     first = mod.square_grad(x)
     first = first.detach().clone() if isinstance(first, torch.Tensor) else first
-    with torch.no_grad():
+    with drive.grad_mode(False):
         x.add_(delta)
     second = mod.square_grad(x)
     return {"first": first, "second": second, "x_after": x.detach().clone()}

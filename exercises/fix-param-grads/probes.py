@@ -3,6 +3,7 @@ functions in the worker and return raw results."""
 
 import torch
 import torch.nn as nn
+from grader import drive
 
 
 def make_layer(kind, params):
@@ -24,7 +25,7 @@ def make_layer(kind, params):
     else:
         layer = nn.Sequential(nn.Linear(4, 6), nn.Tanh(), nn.Linear(6, 2))
     layer = layer.to(dtype=params[0].dtype, device=params[0].device)
-    with torch.no_grad():
+    with drive.grad_mode(False):
         for p, v in zip(layer.parameters(), params):
             p.copy_(v)
     if kind == "partial":

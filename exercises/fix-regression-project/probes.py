@@ -3,6 +3,7 @@ form asked for, and return raw results (the graders replay the training in the j
 
 import numpy as np
 import torch
+from grader import drive
 
 
 def _data(x, y, as_numpy, dtype="float64", flat_y=True, requires_grad=False):
@@ -38,7 +39,7 @@ def fit(mod, x, y, as_numpy, init_seed, values, dtype="float64", flat_y=True, **
     params = dict(model.named_parameters())
     if "linear.weight" not in params or "linear.bias" not in params:
         return {"is_module": True, "names": sorted(params)}
-    with torch.no_grad():
+    with drive.grad_mode(False):
         pred = model(torch.tensor(values, dtype=torch.float32).reshape(-1, 1))
     return {"is_module": True, "names": sorted(params), "weight": params["linear.weight"].detach().clone(),
             "bias": params["linear.bias"].detach().clone(), "pred": pred}

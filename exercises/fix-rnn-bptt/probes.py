@@ -34,7 +34,7 @@ def fresh(mod, sizes, x):
     """A freshly built ElmanRNN: its parameters (name -> tensor), as the learner's __init__ made them, and its output
     on x."""
     model = mod.ElmanRNN(*sizes)
-    with torch.no_grad():
+    with drive.grad_mode(False):
         out = model(x)
     return {"params": {n: p.detach().clone() for n, p in model.named_parameters()},
             "out": list(out) if isinstance(out, tuple) else out}

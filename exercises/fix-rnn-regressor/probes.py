@@ -60,6 +60,6 @@ def fit_and_predict(mod, args, weights, x, y, x_test, steps, lr, stale=None):
         for p in model.parameters():
             p.grad = torch.full_like(p, stale)
     losses = mod.fit(model, x, y, steps, lr)
-    with torch.no_grad():
+    with drive.grad_mode(False):
         return {"losses": losses, "pred": model(x_test),
                 "state": {k: v.detach().clone() for k, v in model.state_dict().items()}}

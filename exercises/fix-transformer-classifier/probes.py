@@ -86,5 +86,5 @@ def learn(mod, args, x, y, x_test, steps, init_seed):
         model = mod.TextClassifier(*args).to(x.device)
         mod.train(model, x, y, steps)
         model.eval()
-        with torch.no_grad():
+        with drive.grad_mode(False):
             return model(x_test).argmax(-1)

@@ -9,16 +9,17 @@ import torch.fx
 import torch.nn.functional as F
 from torch import nn
 from torch.fx.node import _get_qualified_name
+from grader import drive
 
 
 def _fill(model, seed):
     """Random weights and running statistics from a private generator (the global RNG is not touched), eval mode."""
     g = torch.Generator().manual_seed(seed)
     for name, p in sorted(model.named_parameters()):
-        with torch.no_grad():
+        with drive.grad_mode(False):
             p.copy_(torch.randn(p.shape, generator=g) * 0.5 + (1.0 if name.endswith("weight") and p.dim() == 1 else 0.0))
     for name, b in sorted(model.named_buffers()):
-        with torch.no_grad():
+        with drive.grad_mode(False):
             if name.endswith("running_mean"):
                 b.copy_(torch.randn(b.shape, generator=g))
             elif name.endswith("running_var"):
@@ -316,7 +317,7 @@ def _perturb(module, names):
             bn = module.get_submodule(name)
         except AttributeError:
             continue
-        with torch.no_grad():
+        with drive.grad_mode(False):
             for attr, change in (("running_mean", lambda t: t.add_(1.5)), ("running_var", lambda t: t.mul_(4.0)),
                                  ("weight", lambda t: t.mul_(-2.0)), ("bias", lambda t: t.add_(3.0))):
                 t = getattr(bn, attr, None)
@@ -335,7 +336,7 @@ def fold(mod, name, seed, dtype, device, inputs, conv_inputs, perturb=()):
     if not report["is_graph_module"]:
         return report
     report["nodes"] = call_nodes(out)
-    with torch.no_grad():
+    with drive.grad_mode(False):
         report["outputs"] = [out(x) for x in inputs]
         alone, params, param_names = {}, {}, {}
         for conv_name, x in conv_inputs.items():

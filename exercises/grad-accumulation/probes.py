@@ -4,6 +4,7 @@ reference with the same builders). In the worker they only drive the learner's f
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from grader import drive
 
 
 def model(seed, device):
@@ -16,7 +17,7 @@ def wide_model(seed, hidden):
     bytes, and a graph keeps two of them (the Tanh outputs) until its backward."""
     g = torch.Generator().manual_seed(seed)
     m = nn.Sequential(nn.Linear(3, hidden), nn.Tanh(), nn.Tanh(), nn.Linear(hidden, 2)).double()
-    with torch.no_grad():
+    with drive.grad_mode(False):
         for p in m.parameters():
             p.copy_(torch.randn(p.shape, generator=g, dtype=torch.float64) * 0.3)
     return m

@@ -5,6 +5,7 @@ with the same models and batches."""
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from grader import drive
 
 
 def mlp(seed, frozen=False):
@@ -101,7 +102,7 @@ def clamp_alias_run(mod, x, w, upstream, bound):
     up = upstream.clone()
     t.backward(up)
     result = seen[0].detach().clone() if seen else None
-    with torch.no_grad():
+    with drive.grad_mode(False):
         for g in seen:
             g.fill_(bound + 7.0)
     return {"result": result, "upstream": up}

@@ -9,6 +9,7 @@ same list), and every comparison is the judge's."""
 
 import torch
 import torch.nn.functional as F
+from grader import drive
 
 
 class Square(torch.autograd.Function):
@@ -56,7 +57,7 @@ def _step(step, v, device, parts):
     if name == "regrad":  # a new leaf that requires grad, cut from x's graph
         return x.detach().requires_grad_(True)
     if name == "nograd":
-        with torch.no_grad():
+        with drive.grad_mode(False):
             return x * a[1]
     if name == "unbind":  # ["unbind", x, k]: output k of one x.unbind(0) shared by every such step on x
         return parts.setdefault(a[0], x.unbind(0))[a[1]]

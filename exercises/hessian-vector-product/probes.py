@@ -2,6 +2,7 @@
 only call the learner's functions and report what they returned and x's state around the call."""
 
 import torch
+from grader import drive
 
 
 _W = torch.tensor(1.5, dtype=torch.float64, requires_grad=True)
@@ -40,7 +41,7 @@ def run(mod, which, name, x, v=None, A=None, grad=None):
     if given is not None and isinstance(x.grad, torch.Tensor):
         # a write through x.grad reaches the tensor x arrived with only if x.grad is still that tensor: a .grad
         # swapped for an equal copy shows in what the judge reads back (the values, not an identity reported here)
-        with torch.no_grad():
+        with drive.grad_mode(False):
             x.grad.add_(1.0)
         after["given_after_mark"] = given
     return {"value": out, "x_grad": x_grad, "after": after}

@@ -3,6 +3,7 @@ names): the functions, by name. The probe only calls the learner's nth_derivativ
 the state of x around the call."""
 
 import torch
+from grader import drive
 
 _W = torch.tensor(2.0, dtype=torch.float64, requires_grad=True)  # a parameter the function closes over
 
@@ -54,7 +55,7 @@ def derivative(mod, name, x, n, preset_grad=None, nonleaf=False, outer_no_grad=F
     x = prepared(x, preset_grad, nonleaf)
     grad_mode_after = None
     if outer_no_grad:  # what it answers there is not graded (the task does not say): only the caller's grad mode
-        with torch.no_grad():
+        with drive.grad_mode(False):
             try:
                 d = mod.nth_derivative(FUNCTIONS[name], x, n)
             except Exception as e:  # the learner's error is the result here

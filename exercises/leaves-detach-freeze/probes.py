@@ -6,6 +6,7 @@ from collections import OrderedDict
 
 import torch
 import torch.nn as nn
+from grader import drive
 
 
 def ste(mod, x, g, scale=1.0):
@@ -107,7 +108,7 @@ def run_ema(mod, seed_target, seed_online, decay, x, steps=1, x_after=None, froz
         online.train()
         online(x_after)
     if online_steps:
-        with torch.no_grad():
+        with drive.grad_mode(False):
             for p in online_params:
                 p.add_(1.0)
     target.eval()

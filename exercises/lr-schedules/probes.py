@@ -46,7 +46,7 @@ def scheduler_run(mod, lrs, steps, kwargs, write=False):
 def train_run(mod, weight, bias, X, y, **kwargs):
     """Train a Linear model holding the given weights with the learner's train(); return lrs and final weights."""
     model = torch.nn.Linear(weight.shape[1], weight.shape[0]).to(weight.device, weight.dtype)
-    with torch.no_grad():
+    with drive.grad_mode(False):
         model.weight.copy_(weight)
         model.bias.copy_(bias)
     lrs = mod.train(model, X, y, **kwargs)
@@ -57,7 +57,7 @@ def train_twice(mod, weight, bias, X, y, first, second):
     """The learner's train() called twice on the same model, with the settings first and then second: the lrs each
     call returns and the weights after each call (a second call must start a new optimizer and schedule)."""
     model = torch.nn.Linear(weight.shape[1], weight.shape[0]).to(weight.device, weight.dtype)
-    with torch.no_grad():
+    with drive.grad_mode(False):
         model.weight.copy_(weight)
         model.bias.copy_(bias)
     out = []

@@ -5,11 +5,12 @@ every reference (torch.nn.utils.prune with the same mask) and every comparison i
 
 import torch
 import torch.nn.functional as F
+from grader import drive
 
 
 def linear(weight, bias):
     m = torch.nn.Linear(weight.shape[1], weight.shape[0]).to(weight.device, weight.dtype)
-    with torch.no_grad():
+    with drive.grad_mode(False):
         m.weight.copy_(weight)
         m.bias.copy_(bias)
     return m
@@ -61,7 +62,7 @@ def prune_and_train(mod, weight, bias, amount, x, y, steps, lr, optimizer_first=
     orig_now = _values(getattr(m, "weight_orig", None))
     if opt is None:
         opt = torch.optim.SGD(m.parameters(), lr=lr, momentum=0.9)
-    with torch.no_grad():
+    with drive.grad_mode(False):
         first = m(x)
     outs, grads = [], []
     for _ in range(steps):
@@ -70,7 +71,7 @@ def prune_and_train(mod, weight, bias, amount, x, y, steps, lr, optimizer_first=
         g = getattr(m, "weight_orig", None)
         grads.append(None if g is None or g.grad is None else g.grad.clone())
         opt.step()
-        with torch.no_grad():
+        with drive.grad_mode(False):
             outs.append(m(x))
     return {"first_out": first, "outs": outs, "grads": grads, "mask": getattr(m, "weight_mask", None),
             "weight": m.weight, "weight_after_pruning": weight_now, "weight_set_by_pruning": weight_raw,
@@ -96,7 +97,7 @@ def prune_then_remove(mod, weight, bias, amount, x, y, lr, second=False, trained
     m = _returned(mod.remove_pruning(m), "remove_pruning")
     report = names(m)
     report["weight"] = m.weight.detach().clone()
-    with torch.no_grad():
+    with drive.grad_mode(False):
         m.weight.mul_(2)
         report["out_after_doubling"] = m(x)
         m.weight.div_(2)
@@ -104,10 +105,10 @@ def prune_then_remove(mod, weight, bias, amount, x, y, lr, second=False, trained
     opt.zero_grad()
     F.mse_loss(m(x), y).backward()
     opt.step()
-    with torch.no_grad():
+    with drive.grad_mode(False):
         report["out_after_step"] = m(x)
     if other is not None:
-        with torch.no_grad():
+        with drive.grad_mode(False):
             other.weight_orig.mul_(2)
             report["second_out_after_doubling_orig"] = other(x)
     return report
@@ -119,5 +120,5 @@ def prune_swap_mask(mod, weight, bias, amount, x, new_mask):
     m = linear(weight, bias)
     m = _returned(mod.prune_linear(m, amount), "prune_linear")
     m.weight_mask = new_mask
-    with torch.no_grad():
+    with drive.grad_mode(False):
         return m(x)

@@ -5,6 +5,7 @@ the call (the judge compares them with what it sent). Every reference is compute
 """
 
 import torch
+from grader import drive
 
 
 def run(mod, x, y, W1, b1, W2, b2, as_called=False):
@@ -14,6 +15,6 @@ def run(mod, x, y, W1, b1, W2, b2, as_called=False):
     if as_called:
         result = mod.tanh_mlp_ce_backward(*args)
     else:
-        with torch.no_grad():
+        with drive.grad_mode(False):
             result = mod.tanh_mlp_ce_backward(*args)
     return {"result": result, "inputs_after": args}

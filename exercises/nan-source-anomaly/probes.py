@@ -13,6 +13,7 @@ import torch
 import torch.nn as nn
 
 from grader.drawn import build, inputs_of  # noqa: F401 (the judge's side builds the same function)
+from grader import drive
 
 
 def nonfinite_grad(mod, spec, device="cpu", requires_grad=False, outer_no_grad=False):
@@ -21,7 +22,7 @@ def nonfinite_grad(mod, spec, device="cpu", requires_grad=False, outer_no_grad=F
     the reply also says whether grad mode was still off right after the call (inside the caller's block)."""
     inputs = inputs_of(spec, device, requires_grad)
     if outer_no_grad:
-        with torch.no_grad():
+        with drive.grad_mode(False):
             try:
                 out = mod.first_nonfinite_grad(build(spec), *inputs)
             except Exception as e:  # the learner's error is the result here
@@ -124,13 +125,13 @@ def layer(spec):
     if kind == "linear":
         weight, bias = spec[1], spec[2]
         m = nn.Linear(weight.shape[1], weight.shape[0])
-        with torch.no_grad():
+        with drive.grad_mode(False):
             m.weight.copy_(weight)
             m.bias.copy_(bias)
         return m
     if kind == "lstm":  # ["lstm", weight_ih, weight_hh, bias_ih, bias_hh]: returns (out, (h, c))
         m = nn.LSTM(spec[1].shape[1], spec[2].shape[1])
-        with torch.no_grad():
+        with drive.grad_mode(False):
             for p, w in zip((m.weight_ih_l0, m.weight_hh_l0, m.bias_ih_l0, m.bias_hh_l0), spec[1:5]):
                 p.copy_(w)
         return m

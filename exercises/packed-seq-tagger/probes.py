@@ -35,7 +35,7 @@ def train_and_score(mod, args, weights, data, test, steps, lr, dtype=torch.float
         for p in model.parameters():
             p.grad = torch.full_like(p, stale)
     losses = mod.train_tagger(model, *data, steps, lr)
-    with torch.no_grad():
+    with drive.grad_mode(False):
         logits = model(test[0], test[1])
     return {"losses": losses, "logits": logits,
             "state": {k: v.detach().clone() for k, v in model.state_dict().items()}}

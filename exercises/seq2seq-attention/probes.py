@@ -47,7 +47,7 @@ def calls(mod, args, weights, todo):
     returned. A model that caches what it computed for one source shows it on the next one."""
     model = build(mod, args, weights)
     out = []
-    with torch.no_grad():
+    with drive.grad_mode(False):
         for name, call_args in todo:
             out.append(getattr(model, name)(*call_args))
     return out
@@ -58,5 +58,5 @@ def learn(mod, args, src, tgt, test_src, steps, lr, init_seed):
     torch.manual_seed(init_seed)
     model = mod.Seq2Seq(*args).to(src.device)
     mod.train(model, src, tgt, steps, lr)
-    with torch.no_grad():
+    with drive.grad_mode(False):
         return model.greedy(test_src, test_src.shape[1])

@@ -7,6 +7,7 @@ same models and compute every reference there.
 
 import torch
 import torch.nn.functional as F
+from grader import drive
 
 
 class Loader:
@@ -40,7 +41,7 @@ def make_wide_model(seed, d, h, c, depth):
     g = torch.Generator().manual_seed(seed)
     layers = [torch.nn.Linear(d, h), torch.nn.BatchNorm1d(h)] + [torch.nn.Tanh() for _ in range(depth)]
     model = torch.nn.Sequential(*layers, torch.nn.Linear(h, c))
-    with torch.no_grad():
+    with drive.grad_mode(False):
         for p in model.parameters():
             p.copy_(torch.randn(p.shape, generator=g) * 0.5)
         model[1].running_mean.copy_(torch.randn(h, generator=g) * 0.1)
@@ -110,7 +111,7 @@ def warm_up(mod=None):
     training = model.training
     model.eval()
     hits, seen = 0, 0
-    with torch.no_grad():
+    with drive.grad_mode(False):
         for x, y in Loader(wide_data(0, 256, 8, 3, 128)):
             hits += int((model(x).argmax(1) == y).sum())
             seen += y.numel()

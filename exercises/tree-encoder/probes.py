@@ -138,7 +138,7 @@ def calls_in_a_row(mod, vocab_size, dim, weights, code_a, code_b, cot_a, cot_b, 
     grads_first = _backward(model, [first], [cot_a], catch=True)
     for p in model.parameters():
         p.grad = None
-    with torch.no_grad():
+    with drive.grad_mode(False):
         for name, p in model.named_parameters():
             p.add_(delta[name].to(p.dtype))
     model(a)  # a call whose output nobody uses: it must not add to any gradient
@@ -167,7 +167,7 @@ def encode_root(mod, vocab_size, dim, embedding, weight, bias, code):
     """forward(tree) with the given parameter values (for gradcheck: one evaluation of the learner's forward)."""
     model = build(mod, vocab_size, dim, {"embedding.weight": embedding, "combine.weight": weight,
                                          "combine.bias": bias})
-    with torch.no_grad():
+    with drive.grad_mode(False):
         return _plain(model(from_code(code)))
 
 

@@ -5,6 +5,7 @@ computed in the judge. torch.nn.init is switched off in the worker, so the model
 whose reset_parameters does nothing (its weights are loaded right after)."""
 
 import torch
+from grader import drive
 
 
 class _Linear(torch.nn.Linear):
@@ -37,7 +38,7 @@ def init(mod, name, shape, seed, kwargs, dtype=torch.float64, device="cpu", glob
         returned = getattr(mod, name)(p, generator=torch.Generator(device=device).manual_seed(seed), **kwargs)
     filled = p.detach().clone()
     through_base = region().clone()
-    with torch.no_grad():
+    with drive.grad_mode(False):
         returned.mul_(2)
     return {"filled": filled, "through_base": through_base, "after_doubling_returned": p.detach().clone(),
             "returned": returned}

@@ -38,5 +38,5 @@ def learn(mod, sentences, labels, test_sentences, length, epochs, init_seed):
     torch.manual_seed(init_seed)
     model = mod.SentenceClassifier(len(vocabulary), 8, 2)
     mod.train(model, x.to(labels.device), labels, epochs)
-    with torch.no_grad():
+    with drive.grad_mode(False):
         return model(x_test.to(labels.device)).argmax(-1)
