@@ -9,11 +9,12 @@ least one correct solution written differently from the reference.
 from __future__ import annotations
 
 import ast
+import json
 
 import pytest
 
 from grader import bank
-from tests.conftest import CORPUS
+from tests.conftest import CAUGHT_BY, CORPUS
 
 FILES = sorted(CORPUS.glob("*/*.py"))
 
@@ -76,3 +77,32 @@ def test_verdict_only_grading_stops_at_the_first_failure_with_the_same_verdict(g
     assert quick.score == sum(t.points for t in passed) < full.max_score
     right = grade_file(ex.id, CORPUS / "autograd-mul" / "right_explicit_reduction.py", seed=3, verdict_only=True)
     assert right.full_marks and all(t.outcome == "passed" for t in right.tests)
+
+
+def test_graders_named_first_run_first_and_never_change_the_verdict(grade_file):
+    """tests/corpus/caught_by.json names the grader that caught each wrong file; verdict-only gradings run it first.
+    Named first, a failing grader is the only one that runs; a passing one named first runs, then the files' order
+    goes on to the same failure as without it."""
+    ex = bank.load("autograd-mul")
+    path = CORPUS / "autograd-mul" / "wrong_swapped_gradients.py"
+    full = grade_file(ex.id, path, seed=3)
+    failing = [t.name for t in full.tests if t.outcome == "failed"]
+    passing = [t.name for t in full.tests if t.outcome == "passed"]
+    assert failing and passing
+    hinted = grade_file(ex.id, path, seed=3, verdict_only=True, first=(failing[-1],))
+    assert [(t.name, t.outcome) for t in hinted.tests if t.outcome != "not_run"] == [(failing[-1], "failed")]
+    assert hinted.score == 0 and not hinted.full_marks
+    plain = grade_file(ex.id, path, seed=3, verdict_only=True)
+    stale = grade_file(ex.id, path, seed=3, verdict_only=True, first=(passing[-1], "test_no_such_grader"))
+    ran = {t.name: t.outcome for t in stale.tests if t.outcome != "not_run"}
+    assert ran[passing[-1]] == "passed" and [n for n, o in ran.items() if o == "failed"] == \
+        [t.name for t in plain.tests if t.outcome == "failed"]
+    assert not stale.full_marks
+
+
+def test_caught_by_names_real_graders_of_existing_wrong_files():
+    caught_by = json.loads(CAUGHT_BY.read_text(encoding="utf-8"))
+    wrong = {_id(p) for p in FILES if p.stem.startswith("wrong_")}
+    for key, grader in caught_by.items():
+        assert key in wrong, f"tests/corpus/caught_by.json names {key}, which is not a wrong file of the corpus"
+        assert grader in bank.load(key.split("/", 1)[0]).points, f"{key}: {grader} is not one of its graders"

@@ -46,13 +46,15 @@ def limits_for(exercise: Exercise, override: Limits | None = None) -> Limits:
 
 
 def grade(exercise: Exercise, path: Path, *, seed: int | None = None, limits: Limits | None = None,
-          python: str | None = None, pool: Any = None, verdict_only: bool = False) -> Result:
+          python: str | None = None, pool: Any = None, verdict_only: bool = False,
+          first: tuple[str, ...] = ()) -> Result:
     """Grade the file at ``path``; never raises for anything the submission does.
 
     With ``pool`` (a ``WorkerPool``) the worker is forked from a warm zygote instead of spawned.
     ``verdict_only`` stops at the first grader that fails: enough to know that the file does not get
     full marks (the wrong files of the corpus), and the graders after it are reported as not run.
-    Learners and instructors always get every grader.
+    Learners and instructors always get every grader. ``first`` names graders to run before the others (with
+    ``verdict_only``: the one that caught this file last time, so that a wrong file usually costs one grader).
     """
     started = time.monotonic()
     seed = secrets.randbelow(2**31) if seed is None else seed
@@ -97,7 +99,7 @@ def grade(exercise: Exercise, path: Path, *, seed: int | None = None, limits: Li
                                                             f"this exercise rules out: {e.message}{_where(e)}"))
             return early("not_gradable", sub.name_cells(f"your code raised {e.summary()} while it was being loaded; "
                                                         "fix that first (it runs before any grader)"))
-        result = _run_graders(exercise, learner, seed, sub.source, session, verdict_only=verdict_only)
+        result = _run_graders(exercise, learner, seed, sub.source, session, verdict_only=verdict_only, first=first)
         for t in result.tests:  # a notebook's line numbers name the cell they are in
             t.message = sub.name_cells(t.message)
     except WorkerDied as e:
@@ -189,12 +191,13 @@ def _hidden_names(exercise: Exercise) -> set[str]:
 
 
 def _run_graders(exercise: Exercise, learner: Any, seed: int, source: str, session: WorkerSession, *,
-                 verdict_only: bool = False) -> Result:
+                 verdict_only: bool = False, first: tuple[str, ...] = ()) -> Result:
     import pytest
 
     from grader.judge.plugin import GradingPlugin
 
-    plugin = GradingPlugin(learner=learner, seed=seed, source=source, hidden_file=str(exercise.hidden_graders))
+    plugin = GradingPlugin(learner=learner, seed=seed, source=source, hidden_file=str(exercise.hidden_graders),
+                           first=tuple(first))
     files = [str(p) for p in (exercise.public_graders, exercise.hidden_graders) if p.exists()]
     args = [*files, "-c", str(PYTEST_INI), "--rootdir", str(exercise.directory.parent.parent),
             "--noconftest", "--import-mode=importlib", "--assert=plain"]

@@ -85,6 +85,7 @@ class GradingPlugin:
     records: list[Record] = field(default_factory=list)
     notes: dict[str, str] = field(default_factory=dict)
     availability: dict[str, str | None] = field(default_factory=device_availability)
+    first: tuple[str, ...] = ()  # graders to run before the others (verdict-only gradings: the likely failure)
 
     # ---------------------------------------------------------------- fixtures
 
@@ -139,6 +140,12 @@ class GradingPlugin:
         if session is None or session.isinitpath(collection_path, with_parents=True):
             return None
         return True
+
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        """Graders named in ``first`` run first, in the given order; the rest keep the files' order."""
+        if self.first:
+            rank = {name: i for i, name in enumerate(self.first)}
+            items.sort(key=lambda item: rank.get(grader_name(item)[0], len(rank)))
 
     def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
         if "device" in metafunc.fixturenames:
