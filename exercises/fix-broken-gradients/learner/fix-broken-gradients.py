@@ -4,7 +4,7 @@
 # `fix-broken-gradients` · fix-bug / 修复 bug · easy / 简单 · about 15 min / 约 15 分钟
 #
 # Each stub function gives the right values but a wrong or failing gradient. Fix them so that, for a float64 input `x`
-# (1-D or 2-D) that requires grad, they return the same values and back-propagate the true gradient:
+# (1-D or 2-D, with entries of any size: |x| above 700, where `exp` overflows, included) that requires grad, they return the same values and back-propagate the true gradient:
 #
 # * `unit_vector(x)` = `x / x.norm()` (the norm of all of `x`);
 # * `double_sigmoid(x)` = `2 * sigmoid(x)`;
@@ -14,7 +14,7 @@
 #   as a tuple, leaving `x.grad` untouched (None) and giving the same answer when called again. The stub computes both
 #   from one shared `h = torch.exp(x)`, and its second `torch.autograd.grad` finds the graph already freed.
 #
-# 每个初始函数给出的值都正确，但梯度错误或无法计算。修好它们，使得对于一个需要梯度的 float64 输入 `x`（一维或二维），它们返回相同的值，并反向传播真实的梯度：
+# 每个初始函数给出的值都正确，但梯度错误或无法计算。修好它们，使得对于一个需要梯度的 float64 输入 `x`（一维或二维，元素可以是任意大小：包括 `exp` 会溢出的 |x| 大于 700 的元素），它们返回相同的值，并反向传播真实的梯度：
 #
 # * `unit_vector(x)` = `x / x.norm()`（整个 `x` 的范数）；
 # * `double_sigmoid(x)` = `2 * sigmoid(x)`；
