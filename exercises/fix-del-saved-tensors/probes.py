@@ -196,6 +196,16 @@ def predict_values(mod, seed, n, width, depth, dtype_name="float32", device="cpu
     return mod.predict(make_model(seed, width, depth, dtype, device, norm), x)
 
 
+def predict_grad_mode_after_no_grad(mod, seed, n, width, depth):
+    """predict(model, x) called inside a caller's torch.no_grad() block: whether grad mode is still on right after it
+    returns, read inside the block (its exit would put grad mode back and hide a predict that switched recording on
+    with torch.set_grad_enabled(True) at its end). The learner's output: a forged answer can only hide its own
+    mistake."""
+    model = make_model(seed, width, depth)
+    x = make_input(seed, n, width)
+    return drive.grad_mode_after_no_grad(lambda: mod.predict(model, x))
+
+
 def warm_up(mod=None):
     """Before any submission is loaded into a fresh worker (learner.fresh): what a right predict computes (an
     inference forward, nothing saved) on the graders' model at a small size, so that one-off costs (the first use of

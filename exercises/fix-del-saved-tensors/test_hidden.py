@@ -148,6 +148,14 @@ def test_grad_mode_after_predict(learner, rng):
     info = received_info(out)
     if info is not None and info.requires_grad:
         raise CheckFailure("predict's output carries a graph (requires_grad=True)")
+    # a caller that runs predict inside its own torch.no_grad() block: recording must still be off after predict
+    # returns (a predict that ends with torch.set_grad_enabled(True) passes every call made with recording on)
+    if learner.probe("predict_grad_mode_after_no_grad", seed, 4, width, depth) is not False:
+        raise CheckFailure("predict, called inside a caller's torch.no_grad() block, left gradient recording on after "
+                           "it: the caller's no_grad no longer holds for the code after the call",
+                           "switch recording off only inside a with block (with torch.no_grad(): or with "
+                           "torch.inference_mode():), never with torch.set_grad_enabled(...) left behind: leave torch's "
+                           "settings as you found them")
 
 
 def test_saved_bytes_backward_inside(learner, device, rng):

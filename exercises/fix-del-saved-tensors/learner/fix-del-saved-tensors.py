@@ -12,14 +12,15 @@
 #   `torch.no_grad()` the answer is 0.
 # * `predict(model, x) -> Tensor`: `model(x)`, computed so that nothing is saved for backward (not even for a moment, as
 #   building a graph and detaching the output afterwards would) and the output carries no graph (`grad_fn is None`), so
-#   that once the caller deletes `x` its memory is freed; gradient recording must be on again when `predict` returns.
+#   that once the caller deletes `x` its memory is freed; when `predict` returns, gradient recording is as the caller had it (on for a caller that had it on, still off for
+#   a caller inside `torch.no_grad()`): switch it off only inside a with block.
 #
 # The stub's `predict` is the sample answer's idea: `del x` inside the function frees nothing while the output's graph holds it.
 #
 # 编写
 #
 # * `saved_bytes(fn, *args) -> int`：调用 `fn(*args)`，并以 Python int 返回这次调用期间 autograd 为反向传播保存的各个不同存储的总字节数（每个存储按它的 `untyped_storage().data_ptr()` 只计一次，大小取它的 `untyped_storage().nbytes()`；参数和其他张量一样计入）。每次调用只计算它自己的 `fn(*args)` 保存的东西。`fn` 可能自己运行反向传播：autograd 仍必须取回它保存的张量。在 `torch.no_grad()` 下答案是 0。
-# * `predict(model, x) -> Tensor`：计算 `model(x)`，且不为反向传播保存任何东西（哪怕片刻也不行，先构建计算图、之后再 detach 输出就会这样），输出也不带计算图（`grad_fn is None`），这样调用者一删除 `x`，它的内存就会被释放；`predict` 返回时，梯度记录必须重新处于开启状态。
+# * `predict(model, x) -> Tensor`：计算 `model(x)`，且不为反向传播保存任何东西（哪怕片刻也不行，先构建计算图、之后再 detach 输出就会这样），输出也不带计算图（`grad_fn is None`），这样调用者一删除 `x`，它的内存就会被释放；`predict` 返回时，梯度记录保持调用者原来的状态（调用者开启时仍为开启，调用者在 `torch.no_grad()` 中时仍为关闭）：只在 with 块内关闭它。
 #
 # 初始代码中的 `predict` 是示例答案的思路：只要输出的计算图还持有 `x`，在函数内部 `del x` 什么也释放不了。
 #
