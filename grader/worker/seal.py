@@ -892,10 +892,40 @@ AUTOGRAD_OFF_BANS = (
     "torch._C._functorch.set_inplace_requires_grad_allowed",
     "torch._C._functorch.set_single_level_autograd_function_allowed",
     "_thread.start_new_thread", "_thread.start_new", "_imp.create_builtin",
-    # InferenceMode(False) rewrites the thread's whole key set, the autograd keys put back: so no
-    # inference_mode at all in these exercises (True included: the same C guard)
-    "torch._C._InferenceMode",
 )
+# torch._C._InferenceMode(False) rewrites the thread's whole key set with the autograd keys put back: refused (see
+# _refuse_inference_mode_off). InferenceMode(True), what `torch.inference_mode()` makes, only excludes more keys and
+# puts back the set it found, whose autograd keys the seal excluded before any learner code ran: allowed, as no_grad
+# is (a right answer may evaluate under @torch.inference_mode()).
+
+
+def _refuse_inference_mode_off(sealer: "_Sealer") -> None:
+    """torch._C._InferenceMode, the guard behind torch.inference_mode, refuses mode False and builds mode True. The
+    class is changed in place (its __new__), so every alias of it holds the same rule, like a banned class."""
+    import torch
+
+    cls = torch._C._InferenceMode
+    if id(cls) in sealer.done:
+        return
+    sealer.done.add(id(cls))
+    message = sealer.say("torch.inference_mode(False) (inference mode switched off, autograd's keys back on)")
+    make = cls.__mro__[1].__new__  # pybind11's object.__new__: __init__ then builds the guard for the mode
+
+    def guarded_new(klass: type, *args: Any, **kwargs: Any) -> Any:
+        mode = args[0] if args else next(iter(kwargs.values()), True)
+        if mode is not True:  # False, or anything that is not the bool True (a truthy object could turn false)
+            raise BannedCallError(message)
+        return make(klass)
+
+    def refuse_subclass(sub: type, **kwargs: Any) -> None:
+        raise BannedCallError(message + " (nor may a class derive from torch._C._InferenceMode)")
+
+    try:
+        cls.__new__ = staticmethod(guarded_new)  # type: ignore[assignment]
+        cls.__init_subclass__ = classmethod(refuse_subclass)  # type: ignore[assignment]
+    except TypeError:
+        raise SealError("the seal cannot change torch._C._InferenceMode") from None
+    sealer.report.classes.append("torch._C._InferenceMode(False)")
 
 
 def _exclude_autograd_keys() -> None:
@@ -920,6 +950,7 @@ def install(bans: list[str], ops: list[str], message: str = "write it yourself",
     if not autograd:
         _exclude_autograd_keys()
         bans = list(bans) + [b for b in AUTOGRAD_OFF_BANS if b not in bans]
+        _refuse_inference_mode_off(sealer)
     for dotted in bans:
         sealer.ban(dotted)
     sealer.replace_builtins()
