@@ -1,5 +1,7 @@
 """Hidden graders for dynamic-depth-net: random weights and inputs, gradients of shared weights, training by depth."""
 
+import math
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -139,6 +141,15 @@ def test_forward_until_lets_the_input_choose_the_depth(learner, device, rng):
             if pre - post > 1e-3 * max(pre, 1e-3) and all(h > threshold + 1e-9 for _, h in means[:j]):
                 break
         cases.append((m, w, x, threshold, 6))
+    # cases 12-13: the threshold at mean |h| exactly and at the next float64 below it, for an x whose mean |h| is not a
+    # float32 number: a test computed in float32 (rounded up or down) goes wrong in one of the two
+    while True:
+        x = torch.randn(3, 3, generator=rng, dtype=torch.float64).to(device) * float(torch.rand((), generator=rng) * 4 + 0.5)
+        with torch.no_grad():
+            mean = F.relu(model.fc1(x)).abs().mean().item()
+        if mean > 0 and float(torch.tensor(mean, dtype=torch.float32)) != mean:
+            break
+    cases += [(model, weights, x, mean, 6), (model, weights, x, math.nextafter(mean, -math.inf), 6)]
     for k, (model, weights, x, threshold, max_depth) in enumerate(cases):
         with torch.no_grad():
             h, depth = F.relu(model.fc1(x)), 0

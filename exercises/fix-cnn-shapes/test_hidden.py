@@ -68,9 +68,11 @@ def test_pool_formula_matches_max_pool2d(learner, rng):
     """pool2d_out equals F.max_pool2d's output side, stride None meaning kernel_size, floor and ceil modes (the last
     window must start inside), called positionally, by keyword and with defaults left out."""
     # fixed cases: ceil_mode's "last window must start inside" rule removes a window; floor and ceil differ;
-    # stride None against stride 1; padding with dilation
+    # stride None against stride 1; padding with dilation; the rule removing a window with a stride below the kernel
+    # (4, 4, 3, 2: ceil gives 3 windows, the third would start at 6 = size + padding)
     fixed = [(5, 2, 2, 1, 1, True), (3, 2, 3, 0, 1, True), (11, 3, 2, 1, 1, True), (7, 2, None, 0, 1, True),
-             (7, 2, None, 0, 1, False), (9, 3, None, 1, 2, False), (10, 3, 1, 0, 1, False), (6, 4, 3, 2, 1, True)]
+             (7, 2, None, 0, 1, False), (9, 3, None, 1, 2, False), (10, 3, 1, 0, 1, False), (6, 4, 3, 2, 1, True),
+             (4, 4, 3, 2, 1, True)]
     full = list(fixed)
     while len(full) < 60:
         s, k, d = randint(rng, 1, 40), randint(rng, 1, 6), randint(rng, 1, 2)

@@ -35,6 +35,21 @@ def fork_all_eager(mod, which, x):
     return mod.fork_all(FNS[which], x)
 
 
+def _fresh(i):
+    """A function whose value changes with each call: t * (i + 1) + 100 * (the number of calls so far)."""
+    calls = []
+
+    def fn(t):
+        calls.append(None)
+        return t * (i + 1) + 100 * len(calls)
+    return fn
+
+
+def fork_all_fresh(mod, n, x):
+    """fork_all over n new functions whose value changes with each call (their first call gives t * (i + 1) + 100)."""
+    return mod.fork_all([_fresh(i) for i in range(n)], x)
+
+
 def fork_all_traced(mod, which, x):
     """torch.jit.trace of a call of the learner's fork_all; the recorded graph and the trace's outputs."""
     fns = FNS[which]

@@ -52,12 +52,23 @@ def _count(which):
 def test_fork_all(learner, device, rng):
     """fork_all returns a list of the waited results in the order of fns, for one function, four, five with
     results of different shapes, six where the same functions are listed more than once (one result per
-    entry), and none (an empty list). On an x that requires grad the results are fn(x) themselves, connected to
-    x: the gradient of a weighted sum of them reaches x (no x.detach(), no torch.no_grad() around the forks)."""
+    entry), and none (an empty list), on a float x and an int64 one; the results are those of the forked calls
+    (functions whose value changes with each call give their first call's value). On an x that requires grad the
+    results are fn(x) themselves, connected to x: the gradient of a weighted sum of them reaches x (no x.detach(), no torch.no_grad() around the forks)."""
     for which in ("one", "four", "shapes", "repeated", "none"):
         x = torch.randn(6, generator=rng).to(device)
         G.expect_results(learner.probe("fork_all_eager", which, x), P.reference_fork_all(which, x),
                          _count(which))
+    # an int64 x: each result is fn(x) itself, its dtype included (no cast of x)
+    x = torch.randint(-50, 50, (6,), generator=rng).to(device)
+    G.expect_results(learner.probe("fork_all_eager", "shapes", x), P.reference_fork_all("shapes", x),
+                     f"{_count('shapes')}, on an int64 x (fork fn(x) with x as it is)")
+    # functions whose value changes with each call: the results are those of the forked calls, each function called
+    # once per entry (not called again after the waits)
+    x = torch.randn(6, generator=rng).to(device)
+    G.expect_results(learner.probe("fork_all_fresh", 3, x), [x * (i + 1) + 100 for i in range(3)],
+                     "for 3 functions whose value changes with each call (start each once with torch.jit.fork and "
+                     "return what its wait gives)")
     for which in ("four", "repeated"):
         x = torch.randn(6, generator=rng, dtype=torch.float64).to(device)
         got = learner.probe("fork_all_grad", which, x)

@@ -8,7 +8,8 @@ from grader import drive
 
 def make_layer(kind, params):
     """An nn.Linear(5, 3) or a small Sequential ("norm": with a BatchNorm1d, whose running statistics are buffers, not
-    parameters; in eval mode, so that a forward leaves them as they are; "shared": one nn.Linear(4, 4) used twice,
+    parameters; in eval mode, so that a forward leaves them as they are; "norm_train": the same in training mode, whose
+    forward normalises with the batch's statistics; "shared": one nn.Linear(4, 4) used twice,
     Sequential(l, Tanh(), l), whose parameters are named once, "0.weight" and "0.bias"; "partial":
     Sequential(Linear(4, 6), Tanh(), Linear(6, 2)) whose first weight is frozen (requires_grad False), with an extra
     Linear(6, 2), "3.weight" and "3.bias", that the forward never uses), with the given parameter values."""
@@ -20,8 +21,9 @@ def make_layer(kind, params):
     elif kind == "partial":
         layer = nn.Sequential(nn.Linear(4, 6), nn.Tanh(), nn.Linear(6, 2), nn.Linear(6, 2))
         layer.forward = lambda x, layer=layer: layer[2](layer[1](layer[0](x)))  # layer[3] is never used
-    elif kind == "norm":
-        layer = nn.Sequential(nn.Linear(4, 6), nn.BatchNorm1d(6), nn.Tanh(), nn.Linear(6, 2)).eval()
+    elif kind in ("norm", "norm_train"):
+        layer = nn.Sequential(nn.Linear(4, 6), nn.BatchNorm1d(6), nn.Tanh(), nn.Linear(6, 2))
+        layer.train(kind == "norm_train")
     else:
         layer = nn.Sequential(nn.Linear(4, 6), nn.Tanh(), nn.Linear(6, 2))
     layer = layer.to(dtype=params[0].dtype, device=params[0].device)

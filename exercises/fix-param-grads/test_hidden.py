@@ -13,7 +13,8 @@ def rand(rng, *shape, device):
 
 def problem(rng, device, kind="linear", n=10):
     shapes = {"linear": [(3, 5), (3,)], "sequential": [(6, 4), (6,), (2, 6), (2,)],
-              "norm": [(6, 4), (6,), (6,), (6,), (2, 6), (2,)], "shared": [(4, 4), (4,)],
+              "norm": [(6, 4), (6,), (6,), (6,), (2, 6), (2,)], "norm_train": [(6, 4), (6,), (6,), (6,), (2, 6), (2,)],
+              "shared": [(4, 4), (4,)],
               "partial": [(6, 4), (6,), (2, 6), (2,), (2, 6), (2,)]}[kind]
     params = [rand(rng, *s, device=device) for s in shapes]
     din, dout = {"linear": (5, 3), "shared": (4, 4)}.get(kind, (4, 2))
@@ -45,11 +46,13 @@ def check(got, want, what):
 
 def test_param_grads_match_autograd(learner, device, rng):
     """For nn.Linear(5, 3), a Sequential of two Linear layers, one with a BatchNorm1d (whose running statistics
-    are buffers: no entry for them) and one that uses the same Linear twice (its parameters are named once by
+    are buffers: no entry for them; in eval mode, and in training mode, where layer(x) normalises with the batch's
+    statistics: the layer is called in the mode it is in) and one that uses the same Linear twice (its parameters are named once by
     named_parameters(): one entry each, holding the gradient of both uses), every parameter's gradient equals
     autograd's, one entry per named parameter; a frozen parameter (requires_grad False) and one the forward never uses
     keep their entries, None; x and t keep their values."""
-    for kind, n in (("linear", 10), ("linear", 1), ("sequential", 7), ("norm", 8), ("shared", 6), ("partial", 5)):
+    for kind, n in (("linear", 10), ("linear", 1), ("sequential", 7), ("norm", 8), ("norm_train", 8), ("shared", 6),
+                    ("partial", 5)):
         params, x, t = problem(rng, device, kind, n)
         got = learner.probe("param_grads", kind, params, x, t)
         what = f"{kind}, batch {n}" if kind != "shared" else ("a Sequential that uses one Linear twice: "

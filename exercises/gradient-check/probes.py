@@ -26,6 +26,8 @@ ACTS = {
     "exp": (torch.exp, torch.exp),
     "relu": (lambda z: z.clamp(min=0.0), lambda z: (z > 0).to(z.dtype)),
     "abs": (torch.abs, torch.sign),
+    # at negative z both the value and the derivative are nan: so are both Jacobians, at the same entries
+    "sqrt": (torch.sqrt, lambda z: 0.5 / torch.sqrt(z)),
 }
 
 

@@ -167,6 +167,8 @@ def _unchanged(got, what, before):
 
 
 WHAT = {
+    "nan_jacobian": "a square root of negative inputs, whose analytic and numerical Jacobians are both nan at the same "
+                    "entries (torch.allclose without equal_nan: nan is close to nothing, so gradcheck fails it)",
     "right": "a correct backward",
     "err_above": "a backward off by a little more than rtol",
     "err_below": "a backward off by a little less than rtol",
@@ -238,13 +240,24 @@ def test_verdicts_match_gradcheck(learner, device, rng):
     errors just above and just below rtol, kinks, an input that requires grad but is never used, an output and an
     input with no elements, a wrong backward for an input without grad, a transposed (non-contiguous) output, a
     transposed input, an output that does not require grad beside one that does (skipped, as gradcheck skips it; the
-    outputs after it are still checked), and
-    functions none of whose outputs requires grad (then every output counts, with a zero autograd Jacobian)."""
+    outputs after it are still checked),
+    functions none of whose outputs requires grad (then every output counts, with a zero autograd Jacobian), and a
+    function whose two Jacobians are both nan at the same entries (not close: gradcheck fails it)."""
     check_batch(learner, device, rng, ["right", "right", "err_above", "err_below", "big_error", "second_output",
                                        "second_input", "mean", "no_grad_error", "unused", "empty_output", "empty_input",
                                        "kink_relu", "kink_abs", "transposed_output", "transposed_input",
                                        "detached_output", "detached_then_wrong", "no_grad_outputs",
                                        "constant_outputs"])
+    # nan in both Jacobians at the same entries: gradcheck's allclose (no equal_nan) fails it
+    shape = T._shape(rng) or (1,)
+    x = -T._values(rng, shape).abs()
+    out = {"act": "sqrt", "uses": [0], "coefs": [T._uniform(rng, 0.5, 1.5)], "mats": [None], "shape": list(shape),
+           "err_input": -1, "err": 0.0, "mean": False}
+    spec = {"inputs": [x], "requires_grad": [True], "outputs": [out], "tuple": bool(T._int(rng, 0, 1))}
+    tol = T._tolerances(rng)
+    if T.reference(spec, tol):
+        raise AssertionError("gradcheck passed a nan Jacobian")  # the grader's bug, never the learner's
+    check_verdict(learner, device, "nan_jacobian", spec, tol)
 
 
 def test_tolerances_as_given(learner, device, rng):

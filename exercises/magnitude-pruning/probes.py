@@ -49,10 +49,11 @@ def global_masks(mod, tensors, amount):
     return {"masks": got, "tensors_after": tensors}
 
 
-def prune_and_train(mod, weight, bias, amount, x, y, steps, lr, optimizer_first=False):
+def prune_and_train(mod, weight, bias, amount, x, y, steps, lr, optimizer_first=False, eval_after_step=False):
     """Prune, then take SGD steps (momentum 0.9) on the module's parameters; with optimizer_first the optimizer is
     built before pruning, over the Parameter the module had then. After each step: the output on x (a forward pass
-    recomputes the weight), and the gradient weight_orig had at that step (None if it had none); weight_orig's values
+    recomputes the weight; with eval_after_step, that forward runs in eval mode, the module back in training mode
+    after it), and the gradient weight_orig had at that step (None if it had none); weight_orig's values
     right after pruning and after the last step."""
     m = linear(weight, bias)
     opt = torch.optim.SGD(m.parameters(), lr=lr, momentum=0.9) if optimizer_first else None
@@ -72,7 +73,11 @@ def prune_and_train(mod, weight, bias, amount, x, y, steps, lr, optimizer_first=
         grads.append(None if g is None or g.grad is None else g.grad.clone())
         opt.step()
         with drive.grad_mode(False):
+            if eval_after_step:
+                m.eval()
             outs.append(m(x))
+            if eval_after_step:
+                m.train()
     return {"first_out": first, "outs": outs, "grads": grads, "mask": getattr(m, "weight_mask", None),
             "weight": m.weight, "weight_after_pruning": weight_now, "weight_set_by_pruning": weight_raw,
             "orig_after_pruning": orig_now,

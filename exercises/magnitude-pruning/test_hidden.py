@@ -183,12 +183,18 @@ def compare_training(learner, got, want, what, hint="the forward must use the fr
 
 def test_pruned_entries_stay_zero_while_training(learner, device, rng):
     """Through 5 SGD steps (momentum 0.9) the pruned entries stay exactly 0 (their gradient is 0) while the others
-    train, and every forward uses weight_orig * weight_mask as it is now: outputs, gradients and weight_orig (whose
-    pruned entries keep their original values) match torch's."""
+    train, and every forward (in training mode, and in eval mode after a step) uses weight_orig * weight_mask as it is
+    now: outputs, gradients and weight_orig (whose pruned entries keep their original values) match torch's."""
     w, b, x, y = problem(rng, device)
     got = learner.probe("prune_and_train", w, b, 0.5, x, y, 5, 0.1)
     expect_pruned_names(got, "after prune_linear(module, 0.5)")
     compare_training(learner, got, reference_training(w, b, 0.5, x, y, 5, 0.1), "training after pruning")
+    # the forward after each step in eval mode: the weight is recomputed before every forward, in either mode
+    w, b, x, y = problem(rng, device)
+    got = learner.probe("prune_and_train", w, b, 0.5, x, y, 3, 0.1, eval_after_step=True)
+    compare_training(learner, got, reference_training(w, b, 0.5, x, y, 3, 0.1),
+                     "training after pruning, each step's output taken in eval mode",
+                     hint="module.weight is recomputed before every forward, in eval mode too")
 
 
 def test_optimizer_built_before_pruning_keeps_training(learner, device, rng):

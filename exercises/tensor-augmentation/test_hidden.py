@@ -200,8 +200,8 @@ def test_dataset_and_loader(learner, device, rng):
     """AugmentedDataset crops then flips each image with its own generator seeded once in __init__ (defaults p=0.5,
     seed=0) and the given p (0.0 and 1.0 with one seed: whatever the draws, a dataset that ignores p fails one of
     them): items are (image, labels[i]) tuples (the label as labels holds it, here a 0-d tensor), a DataLoader
-    batches them reproducibly (10 images in batches of 4), any access order continues the same generator, and two
-    datasets alive at once do not disturb each other."""
+    batches them reproducibly (10 images in batches of 4), uint8 images give uint8 items, any access order continues
+    the same generator, and two datasets alive at once do not disturb each other."""
     images = adversarial(rng, (10, 3, 6, 5)).float()
     labels = torch.randint(0, 4, (10,), generator=rng)
     same = seed_of(rng)
@@ -232,6 +232,18 @@ def test_dataset_and_loader(learner, device, rng):
         expect_close(torch.cat([b[1] for b in batches]), labels, rtol=0, atol=0, what="the labels, in loader order")
         expect_close(torch.cat([b[0] for b in got["second"]]), want, rtol=0, atol=0,
                      what=f"a second dataset with the same seed ({label}): the same augmentations")
+    # uint8 images: the items are random_hflip(random_crop(images[i])) of the images' own dtype
+    images8 = torch.randint(0, 256, (10, 3, 6, 5), generator=rng, dtype=torch.uint8)
+    seed = seed_of(rng)
+    got = learner.probe("dataset", images8, labels, 6, 1, 0.5, seed, 4)
+    g = torch.Generator().manual_seed(seed)
+    want = torch.stack([ref_flip(ref_crop(images8[i], 6, 1, g), 0.5, g) for i in range(10)])
+    batches = got.get("first")
+    if not isinstance(batches, list) or not all(isinstance(b, list) and len(b) == 2 for b in batches):
+        raise CheckFailure("a DataLoader over a dataset of uint8 images gave no batches", f"received {summarize(batches)}")
+    expect_close(torch.cat([b[0] for b in batches]), want, rtol=0, atol=0,
+                 what=f"the augmented images of uint8 images, in loader order (p 0.5, seed {seed}: crops and flips "
+                      "keep the images' dtype, uint8)")
     seeds = [seed_of(rng), seed_of(rng) + 1]
     order = [(0, 3), (1, 0), (0, 0), (1, 7), (0, 3), (1, 1)]
     got = learner.probe("interleaved", images, labels, 6, 2, 0.5, seeds, order)

@@ -86,8 +86,29 @@ def batchnorm(depth, width):
                            for _ in range(depth)], nn.Linear(width, 1))
 
 
+class InFloat64(nn.Module):
+    """The wrapped network in float64 (float32 inputs and output): its weight gradients are float64, and far smaller
+    than float32 can hold accurately in a deep sigmoid MLP."""
+
+    def __init__(self, inner):
+        super().__init__()
+        self.inner = inner.double()
+
+    def forward(self, x):
+        return self.inner(x.double()).float()
+
+
+def sigmoid_mlp_float64(depth, width):
+    return InFloat64(sigmoid_mlp(depth, width))
+
+
+def single(depth, width):
+    """The model is itself one nn.Linear: model.modules() starts with the model."""
+    return nn.Linear(width, 1)
+
+
 BUILDERS = {"sigmoid": sigmoid_mlp, "residual": residual_tanh, "mixed": mixed, "shared": shared, "tied": tied,
-            "batchnorm": batchnorm}
+            "batchnorm": batchnorm, "sigmoid64": sigmoid_mlp_float64, "single": single}
 
 
 def data(seed, width, device, batch=32):

@@ -41,9 +41,13 @@ def check_norms(learner, which, depth, width, seed, device, what, stale=False):
 
 
 def test_norms_deep_sigmoid(learner, device, rng):
-    """On a 20-layer sigmoid MLP the norms are right down to ~1e-17 (the first layer's gradient has vanished)."""
+    """On a 20-layer sigmoid MLP the norms are right down to ~1e-17 (the first layer's gradient has vanished); on a
+    26-layer one in float64, down to ~1e-22 (each norm to relative 1e-6: computed in the gradient's dtype)."""
     for seed in seeds(rng, 2):
         check_norms(learner, "sigmoid", 20, 64, seed, device, "a 20-layer sigmoid MLP, norms down to 1e-17")
+    check_norms(learner, "sigmoid64", 26, 64, seeds(rng, 1)[0], device,
+                "a 26-layer sigmoid MLP in float64, norms down to 1e-22: compute each norm in the gradient's dtype "
+                "(float32 loses these)")
 
 
 def test_norms_residual_model(learner, device, rng):
@@ -61,7 +65,7 @@ def test_norms_residual_model(learner, device, rng):
 def test_norms_only_linear_weights(learner, device, rng):
     """Every nn.Linear counts (a subclass and one without bias included) and nothing else does (another module's
     2-D parameter called `weight`, an nn.Bilinear); a Linear used at two places is one module, listed once; two Linear
-    modules sharing one weight are two modules, listed twice."""
+    modules sharing one weight are two modules, listed twice; a model that is itself an nn.Linear has one entry."""
     check_norms(learner, "mixed", 5, 6, seeds(rng, 1)[0], device,
                 "a network with a bias-free Linear, a Linear subclass and a non-Linear 2-D weight")
     check_norms(learner, "shared", 4, 6, seeds(rng, 1)[0], device,
@@ -69,6 +73,8 @@ def test_norms_only_linear_weights(learner, device, rng):
                 "nn.Linear)")
     check_norms(learner, "tied", 4, 6, seeds(rng, 1)[0], device,
                 "a network with two nn.Linear modules sharing one weight (tied weights): each module has its own entry")
+    check_norms(learner, "single", 1, 6, seeds(rng, 1)[0], device,
+                "a model that is itself one nn.Linear (model.modules() starts with the model itself)")
 
 
 def test_stale_gradients_ignored(learner, device, rng):

@@ -5,7 +5,8 @@
 #
 # Write `linear_grad_norms(model, x, y) -> list[float]`: for the loss `F.mse_loss(model(x), y)`, the 2-norm of the
 # weight gradient of every `nn.Linear` in `model.modules()` order (subclasses of `nn.Linear` included, other modules'
-# parameters left out), as Python floats (relative error 1e-6, also when a norm is 1e-17). Gradients left in `.grad`
+# parameters left out), as Python floats (relative error 1e-6, also when a norm is 1e-17: compute them in the gradients' own dtype, as a float64 model's
+#   norms can be far smaller). Gradients left in `.grad`
 # by an earlier backward must not count.
 #
 # Then write `make_stable_deep_net(depth, width) -> nn.Module`, mapping (N, width) to (N, 1), with at least `depth`
@@ -17,7 +18,7 @@
 # The sample answer blames dynamic graphs for vanishing gradients and proposes Adam and L1/L2 regularisation: neither changes the
 # back-propagated signal. Residual connections and normalisation do.
 #
-# 编写 `linear_grad_norms(model, x, y) -> list[float]`：对于损失 `F.mse_loss(model(x), y)`，按 `model.modules()` 的顺序返回每个 `nn.Linear`（包括 `nn.Linear` 的子类，不含其他模块的参数）的权重梯度的 2-范数，类型为 Python float（相对误差 1e-6，范数为 1e-17 时也是如此）。之前的反向传播留在 `.grad` 中的梯度不能算进去。
+# 编写 `linear_grad_norms(model, x, y) -> list[float]`：对于损失 `F.mse_loss(model(x), y)`，按 `model.modules()` 的顺序返回每个 `nn.Linear`（包括 `nn.Linear` 的子类，不含其他模块的参数）的权重梯度的 2-范数，类型为 Python float（相对误差 1e-6，范数为 1e-17 时也是如此：在梯度自身的 dtype 中计算，因为 float64 模型的范数可能小得多）。之前的反向传播留在 `.grad` 中的梯度不能算进去。
 #
 # 然后编写 `make_stable_deep_net(depth, width) -> nn.Module`，把 (N, width) 映射到 (N, 1)，至少含有 `depth` 个 `nn.Linear(width, width)` 层，每个 `nn.Linear` 都在通往输出的路径上（每个都会得到权重梯度），在 PyTorch 的默认初始化下（评分项在测量前会调用每个子模块的 `reset_parameters()`），对于深度 20 和 40 以及任意随机种子，其第一个 `nn.Linear` 的权重梯度与最后一个 `nn.Linear` 的权重梯度相差不超过 100 倍（比值在 [0.01, 100] 内）。给出的 `make_deep_sigmoid_mlp(depth, width)` 在深度 20 时的比值约为 1e-17。
 #
