@@ -55,12 +55,17 @@ def test_cond_gate_eager(learner, device, rng):
 
 
 def test_exported_gate_both_branches(learner, device, rng):
-    """The exported CondGate holds both branches (a cond node) and is right for any sign, whatever the example's."""
+    """The exported CondGate holds both branches (a cond node) and is right for any sign, whatever the example's, also
+    when exported with a 0-d example (a Python if kept for 0-d inputs cannot be exported)."""
     inputs = signed_inputs(rng, device, (4,))
     for example in (inputs[0], inputs[1]):
         got = learner.probe("cond_gate_exported", example, inputs)
         G.expect_cond_program(got, "exported with a positive or a negative example")
         expect_outputs(got["outputs"], inputs, [G.gate(x) for x in inputs], "exported from CondGate")
+    scalars = signed_inputs(rng, device, ())
+    got = learner.probe("cond_gate_exported", scalars[0], scalars)
+    G.expect_cond_program(got, "exported with a 0-d example", "exported with a 0-d example")
+    expect_outputs(got["outputs"], scalars, [G.gate(x) for x in scalars], "exported from CondGate with a 0-d example")
 
 
 def test_python_if_is_not_exported(learner, device, rng):

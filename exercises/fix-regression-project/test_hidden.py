@@ -119,14 +119,16 @@ def test_fit_line_on_numpy_arrays(learner, rng):
 
 def test_fit_line_is_full_batch_sgd(learner, rng):
     """fit_line takes exactly `epochs` full-batch SGD steps with lr `lr` from LinearModel's initialisation, on data of
-    any float dtype and either y shape: a few epochs, replayed in the judge, land on the same weights; epochs=0 takes
-    no step (the model keeps its initialisation); and 1000 epochs on a noiseless line, where the loss is nearly 0 and
+    any float dtype (numpy float16 and torch float16 tensors included) and either y shape: a few epochs, replayed in
+    the judge, land on the same weights; epochs=0 takes no step (the model keeps its initialisation); and 1000 epochs
+    on a noiseless line, where the loss is nearly 0 and
     barely moves long before the last epoch while the intercept still creeps toward its value (no early stopping)."""
     x, y = line(rng, n=40)
     # the noiseless case is fixed (its x and its init seed), so that its verdict never depends on the run's seed
     xq = torch.rand(40, 1, generator=torch.Generator().manual_seed(0)) * 10
     cases = ((False, "float64", False, 5, 0.01, x, y, None), (True, "float32", False, 3, 0.02, x, y, None),
-             (True, "float16", True, 4, 0.01, x, y, None), (False, "float32", True, 1, 0.03, x, y, None),
+             (True, "float16", True, 4, 0.01, x, y, None), (False, "float16", False, 2, 0.01, x, y, None),
+             (False, "float32", True, 1, 0.03, x, y, None),
              (False, "float32", False, 0, 0.01, x, y, None), (False, "float32", True, 1000, 0.02, xq, 2.0 * xq + 3.0, 5))
     for as_numpy, dtype, flat_y, epochs, lr, x, y, init in cases:
         where = (f"{'numpy' if as_numpy else 'torch'} {dtype} data, y of shape {'(n,)' if flat_y else '(n, 1)'}, "
@@ -145,7 +147,7 @@ def test_least_squares(learner, rng):
     dtype, y flat or a column, tensors that require grad included."""
     for as_numpy, dtype, flat_y, requires_grad in ((False, "float32", False, False), (True, "float64", True, False),
                                                    (True, "float32", False, False), (False, "float64", True, True),
-                                                   (False, "float32", False, True)):
+                                                   (False, "float32", False, True), (False, "float16", True, False)):
         x, y = line(rng, n=30, f=float(torch.randn((), generator=rng)))
         if dtype == "float64":  # digits a float32 cannot hold: a detour through float32 loses them
             x = x.double() + torch.rand(x.shape, generator=rng, dtype=torch.float64) * 1e-3

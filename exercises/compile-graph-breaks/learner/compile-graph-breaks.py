@@ -6,7 +6,8 @@
 # Write
 #
 # * `count_graph_breaks(fn, *args) -> int`: the number of graph breaks `torch.compile` makes when it runs `fn(*args)`,
-#   as `torch._dynamo.explain` counts them (a function with no break gives 0; one with a `print()` in the middle gives
+#   as `torch._dynamo.explain` counts them (its `graph_break_count`, which a `print()` with nothing computed before
+#   or after it does not raise; a function with no break gives 0; one with a `print()` in the middle gives
 #   1; one with two gives 2), for functions of one or more tensors.
 # * `compile_friendly(x) -> Tensor`: the same values as the given `debug_step(x)` (without its print) for every float
 #   tensor `x` of any shape (0-d included), such that `torch.compile(compile_friendly)` with default settings makes
@@ -18,7 +19,7 @@
 #
 # 编写
 #
-# * `count_graph_breaks(fn, *args) -> int`：`torch.compile` 运行 `fn(*args)` 时产生的 graph break 的数量，按 `torch._dynamo.explain` 的计数方式（没有 break 的函数为 0；中间有一个 `print()` 的函数为 1；有两个的为 2），适用于接受一个或多个张量的函数。
+# * `count_graph_breaks(fn, *args) -> int`：`torch.compile` 运行 `fn(*args)` 时产生的 graph break 的数量，按 `torch._dynamo.explain` 的计数方式（即它的 `graph_break_count`，前后都没有计算的 `print()` 不会增加它；没有 break 的函数为 0；中间有一个 `print()` 的函数为 1；有两个的为 2），适用于接受一个或多个张量的函数。
 # * `compile_friendly(x) -> Tensor`：对任意形状（包括 0 维）的每个浮点张量 `x`，给出与所给的 `debug_step(x)`（去掉其中的 print）相同的值，并且在默认设置下 `torch.compile(compile_friendly)` 恰好生成一个计算图、没有 graph break（因此 `fullgraph=True` 也能工作；注意，仅凭 `fullgraph=True` 也会接受 `.item()`，它会捕获 `.item()`，而默认设置会在 `.item()` 处 break）。
 #
 # 评分项在干净的 Dynamo 缓存下计数，并在 `torch._dynamo.error_on_graph_break(True)` 中运行用 `backend="eager"` 编译的 `compile_friendly`，遇到任何 graph break 都会抛出异常。

@@ -6,7 +6,8 @@
 # Write
 #
 # * `class CondGate(nn.Module)` whose `forward(x)` returns `x * 2` when `x.sum() > 0` and `x - 10` otherwise, using
-#   `torch.cond` (no Python `if` on a tensor's value), for any shape (0-d included);
+#   `torch.cond` (no Python `if` on a tensor's value), for any shape (0-d included) and dtype (integer tensors included: both
+#   branches keep x's dtype, as `torch.cond` requires);
 # * `export_model(model, example, dynamic_batch=False) -> torch.export.ExportedProgram`: `torch.export` of `model` for the
 #   single positional input `example`; with `dynamic_batch=True`, dimension 0 of the input is dynamic so that the program
 #   accepts any batch size (1 included; an example of batch 1 cannot be made dynamic: raise then, as torch.export does),
@@ -19,7 +20,7 @@
 #
 # 编写
 #
-# * `class CondGate(nn.Module)`，其 `forward(x)` 在 `x.sum() > 0` 时返回 `x * 2`，否则返回 `x - 10`，使用 `torch.cond` 实现（不对张量的值使用 Python `if`），适用于任意形状（包括 0 维）；
+# * `class CondGate(nn.Module)`，其 `forward(x)` 在 `x.sum() > 0` 时返回 `x * 2`，否则返回 `x - 10`，使用 `torch.cond` 实现（不对张量的值使用 Python `if`），适用于任意形状（包括 0 维）和任意 dtype（包括整数张量：两个分支都保持 x 的 dtype，这是 `torch.cond` 的要求）；
 # * `export_model(model, example, dynamic_batch=False) -> torch.export.ExportedProgram`：用单个位置输入 `example` 对 `model` 做 `torch.export`；`dynamic_batch=True` 时，输入的第 0 维是动态的，使导出的程序接受任意批大小（包括 1；批大小为 1 的 example 无法变成动态的：此时抛出异常，与 torch.export 一致），否则它固定为 example 的批大小，程序拒绝其他批大小；
 # * `save_exported(ep, path)` 把程序写入文件 `path`；`load_exported(path)` 把该文件读回为 `ExportedProgram`（动态批大小保持动态）。
 #
