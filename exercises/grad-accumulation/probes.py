@@ -41,11 +41,24 @@ def _stale(m, stale):
 
 
 def grads(mod, seed, x, y, micro_batch_size, stale=False):
+    """accumulated_grads on the small model; also the number of samples each of the model's layers was run on, call
+    by call, as the learner's code ran them (recorded by forward pre-hooks on every layer, removed afterwards)."""
     m = model(seed, x.device)
     if stale:
         _stale(m, stale)
-    got = mod.accumulated_grads(m, x, y, micro_batch_size)
-    return {"value": got, "left": {n: p.grad for n, p in m.named_parameters()}}
+    sizes = []
+
+    def record(module, args):
+        if args and isinstance(args[0], torch.Tensor) and args[0].dim() > 0:
+            sizes.append(int(args[0].shape[0]))
+
+    handles = [sub.register_forward_pre_hook(record) for sub in m.modules()]
+    try:
+        got = mod.accumulated_grads(m, x, y, micro_batch_size)
+    finally:
+        for h in handles:
+            h.remove()
+    return {"value": got, "left": {n: p.grad for n, p in m.named_parameters()}, "sizes": sizes}
 
 
 def wide_grads(mod, seed, n, hidden, micro_batch_size):

@@ -54,12 +54,25 @@ def test_equal_chunks(learner, device, rng):
                     f"{n} samples in micro-batches of {size}")
 
 
+def check_micro_sizes(got, size, n):
+    """The model's layers were never run on more than micro_batch_size samples at once (what the learner's code fed
+    them, as recorded around the call; a record that is missing or odd is left out)."""
+    sizes = got.get("sizes") if isinstance(got, dict) else None
+    if isinstance(sizes, list) and all(type(s) is int for s in sizes) and sizes and max(sizes) > size:
+        raise CheckFailure(f"accumulated_grads ran the model on {max(sizes)} samples at once with micro_batch_size="
+                           f"{size} ({n} samples): each micro-batch holds at most micro_batch_size samples "
+                           "(x.split(micro_batch_size))")
+
+
 def test_unequal_chunks(learner, device, rng):
-    """A shorter last micro-batch is weighted by its number of samples, not by 1 / (number of micro-batches)."""
+    """A shorter last micro-batch is weighted by its number of samples, not by 1 / (number of micro-batches); no
+    micro-batch holds more than micro_batch_size samples."""
     for n, size in ((7, 3), (10, 4), (13, 12)):
         seed, (x, y) = seed_of(rng), data(rng, device, n)
-        check_grads(value(learner.probe("grads", seed, x, y, size)), probes.reference_full_batch_grads(seed, x, y),
+        got = learner.probe("grads", seed, x, y, size)
+        check_grads(value(got), probes.reference_full_batch_grads(seed, x, y),
                     f"{n} samples in micro-batches of {size}")
+        check_micro_sizes(got, size, n)
 
 
 def test_stale_gradients_cleared(learner, device, rng):

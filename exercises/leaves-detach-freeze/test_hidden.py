@@ -14,6 +14,10 @@ def seed_of(rng):
 
 
 TIES = [0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 0.0, -0.0]
+# large magnitudes, exact in float32: integers and halves beyond float16's precision (2049 is not a float16) and
+# range (70000.5), and integers beyond int64's range (1e20): torch.round keeps them, a detour through a narrower
+# type does not
+LARGE = [2049.0, -4097.0, 12345.5, -70000.5, 1e20, -3e19]
 
 
 def ema_reference(seed_target, seed_online, decay, x, steps=1, tied=False):
@@ -35,15 +39,17 @@ def ema_reference(seed_target, seed_online, decay, x, steps=1, tied=False):
 
 
 def test_round_ste_values_and_gradient(learner, device, rng):
-    """Forward equals torch.round (ties to even, both signs; float32 and float64), the gradient is exactly the
-    incoming one, also inside a larger graph, and the caller's x keeps its values."""
+    """Forward equals torch.round (ties to even, both signs, large magnitudes; float32 and float64), the gradient is
+    exactly the incoming one, also inside a larger graph, and the caller's x keeps its values."""
     for dtype in (torch.float32, torch.float64):
-        x = torch.cat([torch.tensor(TIES, dtype=torch.float64), adversarial(rng, (10,), scale=5.0)]).to(device, dtype)
+        x = torch.cat([torch.tensor(TIES + LARGE, dtype=torch.float64),
+                       adversarial(rng, (10,), scale=5.0)]).to(device, dtype)
         g = adversarial(rng, tuple(x.shape)).to(device, dtype)
         got = learner.probe("ste", x, g)
         tol = 1e-6 if dtype == torch.float32 else 1e-12  # x + (round(x) - x) may differ from round(x) by rounding
         expect_close(got["out"], torch.round(x), rtol=tol, atol=tol,
-                     what=f"round_ste(x) in {dtype} (halves, both signs, zeros)")
+                     what=f"round_ste(x) in {dtype} (halves, both signs, zeros, large magnitudes such as 2049 and "
+                          "1e20)")
         expect_close(got["grad"], g, rtol=0.0, atol=0.0, what=f"the gradient of round_ste in {dtype}")
         for key, which in (("x_after", "a leaf that requires grad"), ("plain_after", "a tensor without grad")):
             expect_close(got[key], x, rtol=0.0, atol=0.0,

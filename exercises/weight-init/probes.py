@@ -69,7 +69,8 @@ def dead_twice(mod, sizes, weights, x):
 
 def dead(mod, sizes, weights, x, extra=None):
     """dead_relu_units on Linear / ReLU / ... / Linear with the given layer sizes and weights; `extra` names a layer
-    ("identity" or "tanh") put after every ReLU, and "relu_last" ends the model with a ReLU."""
+    ("identity" or "tanh") put after every ReLU, "identity_before" puts an nn.Identity between each Linear and its
+    ReLU (a ReLU that does not follow a Linear directly), and "relu_last" ends the model with a ReLU."""
     return mod.dead_relu_units(_build(sizes, weights, x, extra), x)
 
 
@@ -77,6 +78,8 @@ def _build(sizes, weights, x, extra):
     layers = []
     for k, (a, b) in enumerate(zip(sizes, sizes[1:])):
         layers.append(_Linear(a, b))
+        if extra == "identity_before" and k < len(sizes) - 2:
+            layers.append(torch.nn.Identity())
         if k < len(sizes) - 2 or extra == "relu_last":
             layers.append(torch.nn.ReLU())
             if extra in ("identity", "tanh") and k < len(sizes) - 2:

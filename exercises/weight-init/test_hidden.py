@@ -270,6 +270,9 @@ def test_dead_relu_units(learner, device, rng):
     want = dead_reference(weights, x, 2)
     expect_dead(learner, sizes, weights, x, want, what="random weights with planted dead units")
     expect_dead(learner, sizes, weights, x, want, what="an nn.Identity after each ReLU", extra="identity")
+    expect_dead(learner, sizes, weights, x, want, what="an nn.Identity between each Linear and its ReLU (a ReLU's "
+                "input is whatever the layer before it gives, not necessarily a Linear's output)",
+                extra="identity_before")
     got = learner.probe("dead_twice", sizes, weights, x)
     counts = got.get("hooks") if isinstance(got, dict) else None
     if not isinstance(counts, list) or len(set(counts)) != 1:

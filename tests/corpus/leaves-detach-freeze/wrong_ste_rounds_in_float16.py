@@ -1,0 +1,26 @@
+"""Violates "`torch.round(x)` in the forward pass": rounds a float16 copy, so values beyond float16's precision (2049)
+or range (70000.5 becomes inf) come back wrong; small inputs are unaffected."""
+import torch
+
+
+def round_ste(x):
+    return x + (torch.round(x.half()).to(x.dtype) - x).detach()
+
+
+def freeze(model, module_name):
+    sub = model.get_submodule(module_name)
+    ids = {id(p) for p in sub.parameters()}
+    names = []
+    for name, p in model.named_parameters():
+        if id(p) in ids:
+            p.requires_grad_(False)
+            names.append(name)
+    return names
+
+
+def ema_update(target, online, decay):
+    with torch.no_grad():
+        for t, o in zip(target.parameters(), online.parameters()):
+            t.mul_(decay).add_(o, alpha=1 - decay)
+        for tb, ob in zip(target.buffers(), online.buffers()):
+            tb.copy_(ob)
