@@ -219,6 +219,15 @@ def accuracy(mod, seed, start_training, device="cpu", column=False):
             "requires_grad": requires_grad}
 
 
+def accuracy_grad_mode_after_no_grad(mod, seed, device="cpu"):
+    """Whether grad mode is still on right after the learner's accuracy runs inside a caller's torch.no_grad() block
+    (drive.grad_mode_after_no_grad): an accuracy that switches recording off and back on with
+    torch.set_grad_enabled leaves it on there. The learner's output: a forged answer can only hide its own mistake."""
+    model, _ = trained(seed, device)
+    model.eval()
+    return drive.grad_mode_after_no_grad(lambda: mod.accuracy(model, accuracy_batches(seed, device)))
+
+
 # ---------------------------------------------------------------- a large model, to read memory from outside
 
 

@@ -93,7 +93,8 @@ def test_accuracy(learner, device, rng):
 
 def test_accuracy_keeps_mode_and_state(learner, device, rng):
     """After accuracy the model is in the mode it came in (train or eval) and its state (BatchNorm's running statistics,
-    the gradients its parameters held, and which parameters require grad) is unchanged."""
+    the gradients its parameters held, and which parameters require grad) is unchanged; called inside a caller's
+    torch.no_grad() block (as an evaluation loop calls it), grad mode is still off when it returns."""
     for start_training in (True, False):
         seed = seed_of(rng)
         got = learner.probe("accuracy", seed, start_training, str(device))
@@ -113,6 +114,11 @@ def test_accuracy_keeps_mode_and_state(learner, device, rng):
         mode = "train" if start_training else "eval"
         expect_close(got["after"], want["after"], what=f"a forward pass after accuracy on a model that came in {mode} "
                      f"mode (it must be left in {mode} mode)")
+    if learner.probe("accuracy_grad_mode_after_no_grad", seed_of(rng), str(device)) is not False:
+        raise CheckFailure("accuracy, called inside a caller's torch.no_grad() block, left gradient recording on after "
+                           "it: the caller's no_grad no longer holds for the code after the call",
+                           "switch recording off only inside a with block (with torch.no_grad():), never with "
+                           "torch.set_grad_enabled(...) left behind: leave torch's settings as you found them")
 
 
 # What the worker may hold when the measured call starts, above its size before the submission loaded and the model

@@ -4,6 +4,7 @@ References are computed here, in the judge. Batches have unequal, unsorted lengt
 present), sizes from 1, padding ids other than 0, and junk after each length that must never be read.
 """
 
+import contextlib
 import math
 
 import torch
@@ -161,7 +162,9 @@ def test_tagging_loss_ignores_padding(learner, device, rng):
 
 
 def test_token_accuracy(learner, device, rng):
-    """token_accuracy is correct real tokens / real tokens as a Python float (never above 1, unlike the seed's)."""
+    """token_accuracy is correct real tokens / real tokens as a Python float (never above 1, unlike the seed's); the
+    one-sentence batch comes from a caller inside torch.no_grad() (as an evaluation loop calls it), which must find
+    grad mode still off afterwards (no torch.set_grad_enabled(True) left behind)."""
     for B, T in ((6, 8), (1, 5), (3, 4)):
         logits = torch.randn(B, T, C, generator=rng, dtype=torch.float64).to(device)
         tags = torch.randint(0, C, (B, T), generator=rng).to(device)
@@ -170,7 +173,8 @@ def test_token_accuracy(learner, device, rng):
         tags[-1, -1] = -100  # at least one padded token
         keep = tags != -100
         want = ((logits.argmax(-1) == tags) & keep).sum().item() / keep.sum().item()
-        got = expect_float(learner.call("token_accuracy", logits, tags), what="token_accuracy")
+        with learner.ambient(grad=False) if B == 1 else contextlib.nullcontext():
+            got = expect_float(learner.call("token_accuracy", logits, tags), what="token_accuracy")
         if abs(got - want) > 1e-6:  # a float32 ratio rounds in the 8th digit: fine
             raise CheckFailure(f"token_accuracy has the wrong value for a batch of {B}: it must count correct "
                                "predictions at the real tokens (tags != -100) and divide by the number of real tokens")
