@@ -341,7 +341,8 @@ def test_evaluate_in_eval_mode_without_grad(learner, rng):
 
 def test_evaluate_restores_the_mode(learner, rng):
     """evaluate() leaves the model, every submodule included, in the mode it found it in (training stays training,
-    eval stays eval), and leaves gradient recording on."""
+    eval stays eval), and gradient recording as the caller had it: on, and still off for a caller inside
+    torch.no_grad() (an evaluate that ends with torch.set_grad_enabled(True) switches that caller's recording on)."""
     for training in (True, False):
         seed = seed_of(rng)
         got = learner.probe("eval_run", seed, eval_batches(rng, [5, 3], seed, False), training, False)
@@ -356,6 +357,16 @@ def test_evaluate_restores_the_mode(learner, rng):
         if got.get("grad_mode_after") is not True:
             raise CheckFailure("after evaluate() gradient recording must be on again: use `with torch.no_grad():`, "
                                "not torch.set_grad_enabled(False)")
+    seed = seed_of(rng)
+    data = eval_batches(rng, [5, 3], seed, False)
+    with learner.ambient(grad=False):  # the caller is inside torch.no_grad(); the worker compares grad mode after
+        got = learner.probe("eval_run", seed, data, False, False)
+    if not isinstance(got, dict) or got.get("grad_mode_after") is not False:
+        raise CheckFailure("evaluate(), called inside a caller's torch.no_grad() block, left gradient recording on "
+                           "after it: use `with torch.no_grad():`, which puts back whatever the caller had, not "
+                           "torch.set_grad_enabled(False) then (True)")
+    expect_metrics(got.get("returned"), ref_evaluate(probes.make_cnn(seed), data),
+                   "evaluate() called inside a caller's torch.no_grad() block")
 
 
 # ---------------------------------------------------------------- train_one_epoch

@@ -25,7 +25,7 @@
 #   graph is recorded, no `.grad` is touched) and return `{"accuracy": correct / total, "loss": mean cross-entropy}`
 #   over every sample, both Python floats (prediction = argmax over dim 1; each batch weighted by its size, the short
 #   last batch included). Afterwards the model is back in the mode (training or eval) it was in, every submodule too
-#   (the graders hand over models whose submodules all share the model's mode), and gradient recording is on.
+#   (the graders hand over models whose submodules all share the model's mode), and gradient recording is as the caller had it (on for a caller that had it on, still off for a caller inside `torch.no_grad()`).
 # * `train_one_epoch(model, loader, optimizer, loss_fn) -> float`: put the model in training mode; for each batch, zero
 #   the gradients, compute `loss_fn(model(x), y)`, back-propagate and take one optimizer step, so that every step uses
 #   that batch's own gradient whatever `.grad` held before. Return the epoch's mean loss over all samples (each batch
@@ -56,7 +56,7 @@
 #   不触碰任何 `.grad`），并返回在所有样本上计算的 `{"accuracy": correct / total, "loss": mean cross-entropy}`（准确率
 #   与平均交叉熵），两者都是 Python float（预测 = 在 dim 1 上取 argmax；每个批次按其大小加权，包括较短的最后一个批次）。
 #   之后模型回到原来所处的模式（训练或 eval），每个子模块也一样（评分项交给你的模型，其所有子模块都与模型处于同一模式），
-#   并且梯度记录处于开启状态。
+#   并且梯度记录保持调用者原来的状态（调用者开启时仍为开启，调用者在 `torch.no_grad()` 中时仍为关闭）。
 # * `train_one_epoch(model, loader, optimizer, loss_fn) -> float`：把模型置于训练模式；对每个批次，清零梯度，计算
 #   `loss_fn(model(x), y)`，反向传播，并执行一次优化器 step，使每一步都使用该批次自己的梯度，无论之前 `.grad` 中存放的
 #   是什么。以 Python float 返回该 epoch 在所有样本上的平均 loss（每个批次按其大小加权）。
