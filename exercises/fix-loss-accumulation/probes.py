@@ -78,6 +78,23 @@ def run_evaluate(mod, seed, n_batches, device="cpu", offset=0.0, size=8, frozen=
             "requires_grad": [p.requires_grad for p in model.parameters()]}
 
 
+def grad_mode_after_no_grad(mod, seed, n_batches, device="cpu"):
+    """evaluate and train_epoch on fresh models and batches, each called inside torch.no_grad() as a caller's code
+    may: for each, whether grad mode is still on right after the call, read inside the block (the block's exit would
+    put grad mode back and hide a call that switched it on with torch.set_grad_enabled(True) and never back). What
+    the calls return or raise there is not graded (train_epoch cannot back-propagate under no_grad unless it turns
+    recording on in a with block); only a stub's NotImplementedError goes through. A forged answer could only hide
+    the learner's own mistake."""
+    def evaluate():
+        return mod.evaluate(make(seed, device), batches(seed, n_batches, device))
+
+    def train():
+        model = make(seed, device)
+        return mod.train_epoch(model, optimizer(model, 0.05), batches(seed, n_batches, device))
+
+    return {"evaluate": drive.grad_mode_after_no_grad(evaluate), "train_epoch": drive.grad_mode_after_no_grad(train)}
+
+
 def evaluate_deep(mod, seed, hidden, depth, size):
     """evaluate() on one large batch through a deep, wide model (measured from outside)."""
     return mod.evaluate(make(seed, "cpu", hidden=hidden, depth=depth), batches(seed, 1, "cpu", size=size))

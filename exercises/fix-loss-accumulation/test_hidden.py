@@ -74,13 +74,25 @@ def check_train(learner, seed, n, device, offset, what, size=8, stale=None):
 def test_train_matches_reference(learner, device, rng):
     """train_epoch takes one zero_grad/backward/step per batch: losses and parameters match a reference loop (the
     last batch smaller), also with targets around 1e5 (where the loss must be computed as written, in float64), and
-    for a model that arrives with gradients left in .grad (zeroed before the first step, they never count)."""
+    for a model that arrives with gradients left in .grad (zeroed before the first step, they never count); called
+    inside a caller's torch.no_grad() block, it does not leave grad mode switched on."""
     seed = int(torch.randint(0, 10_000, (1,), generator=rng))
     n = int(torch.randint(3, 7, (1,), generator=rng))
     check_train(learner, seed, n, device, 0.0, f"{n} batches, the last one smaller", uneven_sizes(rng, n))
     check_train(learner, 11, 3, device, OFFSET, "targets around 1e5")
     check_train(learner, seed, 3, device, 0.0, "a model that arrives with .grad = 0.5 left from an earlier backward",
                 stale=0.5)
+    check_grad_mode(learner, device, seed, "train_epoch")
+
+
+def check_grad_mode(learner, device, seed, name):
+    """Called inside a caller's torch.no_grad() block, `name` does not leave grad mode switched on after it."""
+    after = learner.probe("grad_mode_after_no_grad", seed, 3, str(device))
+    if not isinstance(after, dict) or after.get(name) is not False:
+        raise CheckFailure(f"{name}, called inside a caller's torch.no_grad() block, left grad mode on after it: the "
+                           "caller's no_grad no longer holds for the code after the call",
+                           "change grad mode only inside a with block (torch.no_grad(), torch.enable_grad()), never "
+                           "with torch.set_grad_enabled(...) left behind: leave torch's settings as you found them")
 
 
 def test_train_epoch_returns_only_floats(learner, device, rng):
@@ -126,7 +138,8 @@ def test_train_epoch_returns_only_floats(learner, device, rng):
 def test_evaluate(learner, device, rng):
     """evaluate returns the mean of the batch losses as a float, each batch counted once whatever its size (the last
     batch is smaller: a mean over samples is another number), also with targets around 1e5, and leaves the parameters
-    (their values, and requires_grad of frozen ones) and their .grad alone."""
+    (their values, and requires_grad of frozen ones) and their .grad alone; called inside a caller's torch.no_grad()
+    block, it does not leave grad mode switched on."""
     seed = int(torch.randint(0, 10_000, (1,), generator=rng))
     n = int(torch.randint(2, 6, (1,), generator=rng))
     sizes = uneven_sizes(rng, n)
@@ -159,6 +172,7 @@ def test_evaluate(learner, device, rng):
     if flags != want_flags:
         raise CheckFailure("after evaluate every parameter's requires_grad must be as it was (a model whose first and "
                            "third parameters are frozen): compute under torch.no_grad() and leave requires_grad alone")
+    check_grad_mode(learner, device, seed, "evaluate")
 
 
 def test_evaluate_records_no_graph(learner, rng):

@@ -54,6 +54,22 @@ def unused_view(rng):
     return {"steps": steps}
 
 
+def leaf_twins(rng):
+    """t is a leaf that requires grad, beside tensors equal to it that are other tensors: a twin (the same values in
+    its own storage, requiring grad), a frozen twin, a .detach().requires_grad_() copy (the very same storage) and a
+    result computed from t, in a random order. A backward from t computes a gradient for t alone: only identity
+    tells t from its equals."""
+    n = T._int(rng, 2, 4)
+    shape = (n,) if T._int(rng, 0, 1) else (n, n)
+    value = torch.randn(shape, generator=rng, dtype=torch.float64)
+    roles = T.shuffled(rng, ["t", "twin", "frozen"])
+    steps = [["leaf", value.clone(), role != "frozen"] for role in roles]
+    at = roles.index("t")
+    steps.append(["regrad", at])
+    steps.append([T._pick(rng, T.UNARY), at])
+    return {"steps": steps, "out": at}
+
+
 AFTER = " (after a backward from t with retain_graph=True: leaves already holding a .grad are still walked)"
 
 
@@ -122,9 +138,10 @@ def test_depends_on(learner, device, rng):
     grad; not detached, frozen or unused tensors, nor an unused node with the same name as a used one, nor an unused
     leaf equal to a used one (same values, or the same storage through .detach().requires_grad_()); also after a
     backward, and for an unused output of a multi-output node (unbind) whose node t reaches through another output
-    (also when that node is t.grad_fn itself); not for an unused view of a leaf t uses (a view is its own tensor)."""
+    (also when that node is t.grad_fn itself); not for an unused view of a leaf t uses (a view is its own tensor);
+    and for a leaf t, not for tensors equal to t (a twin, a .detach().requires_grad_() copy): t alone."""
     specs = [(spec, False) for spec in graphs(rng) + no_graphs(rng, 2) + [multi_output(rng), shared_root(rng),
-                                                                          unused_view(rng)]]
+                                                                          unused_view(rng), leaf_twins(rng)]]
     specs += [(T.draw_separating(rng), True)]
     for spec, backward in T.shuffled(rng, specs):
         out, values = P.build(spec, str(device))

@@ -47,6 +47,17 @@ def run(mod, which, name, x, v=None, A=None, grad=None):
     return {"value": out, "x_grad": x_grad, "after": after}
 
 
+def grad_mode_after_no_grad(mod, name, x, v):
+    """hvp and hessian of `name` at x (and v), each called inside torch.no_grad() as a caller's code may: for each,
+    whether grad mode is still on right after the call, read inside the block (the block's exit would put grad mode
+    back and hide a call that switched it on with torch.set_grad_enabled(True) and never back). What the calls return
+    or raise there is not graded; only a stub's NotImplementedError goes through. A forged answer could only hide the
+    learner's own mistake."""
+    f = function(name)
+    return {"hvp": drive.grad_mode_after_no_grad(lambda: mod.hvp(f, x, v)),
+            "hessian": drive.grad_mode_after_no_grad(lambda: mod.hessian(f, x))}
+
+
 def big_inputs(n):
     """x and v of the warm-up: n values each, fixed (what they hold does not matter there). The measured call gets
     inputs the judge draws per run (hvp_big): fixed ones would let a submission compute their answer in advance, at

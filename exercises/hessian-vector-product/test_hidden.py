@@ -120,7 +120,8 @@ def _left_alone(got, what, x, grad=None):
 def test_leaves_x_alone(learner, device, rng):
     """With x requiring grad or not, hvp and hessian are right, leave x.grad None and x's requires_grad and values
     as they were; and an x that arrives with a .grad (from an earlier backward) keeps that .grad as it was. The same
-    on every path out of them: a linear f, a linear f through a parameter, an x with no elements."""
+    on every path out of them: a linear f, a linear f through a parameter, an x with no elements. Called inside a
+    caller's torch.no_grad() block, neither leaves grad mode switched on after it."""
     for requires_grad, stale in ((True, False), (False, False), (True, True)):
         x = rand(rng, 4, device=device).requires_grad_(requires_grad)
         v = rand(rng, 4, device=device)
@@ -154,6 +155,16 @@ def test_leaves_x_alone(learner, device, rng):
             expect_close(got["value"], torch.zeros(shape + shape, dtype=torch.float64, device=device),
                          what=f"hessian for {what}")
             _left_alone(got, f"hessian ({what})", x)
+    # torch's settings are the caller's too: called inside a caller's torch.no_grad() block, neither function leaves
+    # grad mode switched on after it (code that turns it on with torch.set_grad_enabled(True) instead of a with block)
+    x, v = rand(rng, 3, device=device), rand(rng, 3, device=device)
+    after = learner.probe("grad_mode_after_no_grad", "cubic", x, v)
+    left_on = [k for k in ("hvp", "hessian") if not isinstance(after, dict) or after.get(k) is not False]
+    if left_on:
+        raise CheckFailure(f"{' and '.join(left_on)}, called inside a caller's torch.no_grad() block, left grad mode "
+                           "on after it: the caller's no_grad no longer holds for the code after the call",
+                           "switch grad mode on only inside a with block (with torch.enable_grad(): ...), never with "
+                           "torch.set_grad_enabled(True)")
 
 
 N = 2048  # H is 2048 x 2048 float64 = 32 MiB; an hvp needs a few vectors of 16 KiB
