@@ -190,16 +190,8 @@ class _Sealer:
             elif isinstance(value, types.FunctionType):
                 self.ban_function(value, f"{dotted}.{attr}")
         message = self.say(dotted)
-        trap = _trap_function(message, "__new__")
-
-        def refuse_subclass(sub: type, **kwargs: Any) -> None:
-            raise BannedCallError(message + " (nor may a class derive from it)")
-
-        try:
-            cls.__new__ = staticmethod(trap)  # type: ignore[assignment]
-            cls.__init_subclass__ = classmethod(refuse_subclass)  # type: ignore[assignment]
-        except TypeError:
-            raise SealError(f"the exercise bans {dotted}, a class the seal cannot change") from None
+        _guard_class(cls, _trap_function(message, "__new__"), message + " (nor may a class derive from it)",
+                     f"the exercise bans {dotted}, a class the seal cannot change")
         self.report.classes.append(dotted)
 
     def ban_function(self, fn: Any, dotted: str) -> None:
@@ -917,15 +909,23 @@ def _refuse_inference_mode_off(sealer: "_Sealer") -> None:
             raise BannedCallError(message)
         return make(klass)
 
+    _guard_class(cls, guarded_new, message + " (nor may a class derive from torch._C._InferenceMode)",
+                 "the seal cannot change torch._C._InferenceMode")
+    sealer.report.classes.append("torch._C._InferenceMode(False)")
+
+
+def _guard_class(cls: type, new: Callable[..., Any], no_subclass: str, cannot: str) -> None:
+    """Put ``new`` in place of ``cls.__new__`` and refuse subclasses (whose own __new__ would go around it): the class
+    object itself changes, so every alias of it, however reached, follows the rule."""
+
     def refuse_subclass(sub: type, **kwargs: Any) -> None:
-        raise BannedCallError(message + " (nor may a class derive from torch._C._InferenceMode)")
+        raise BannedCallError(no_subclass)
 
     try:
-        cls.__new__ = staticmethod(guarded_new)  # type: ignore[assignment]
+        cls.__new__ = staticmethod(new)  # type: ignore[assignment]
         cls.__init_subclass__ = classmethod(refuse_subclass)  # type: ignore[assignment]
     except TypeError:
-        raise SealError("the seal cannot change torch._C._InferenceMode") from None
-    sealer.report.classes.append("torch._C._InferenceMode(False)")
+        raise SealError(cannot) from None
 
 
 def _exclude_autograd_keys() -> None:
