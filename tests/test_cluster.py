@@ -131,3 +131,55 @@ def test_no_scheduler_at_the_address_is_one_clear_line(tmp_path):
     with pytest.raises(api.PrepError, match="no Dask scheduler answers at tcp://127.0.0.1:9"):
         api.grade_batch(klass, ["autograd-mul"], out=tmp_path / "out", cluster="tcp://127.0.0.1:9",
                         unsafe_no_sandbox=True)
+
+
+def _warm_zygotes(address: str) -> dict[str, list[tuple[str, int]]]:
+    """Each worker's warm judges: (key, zygote pid) pairs."""
+    def judges() -> list[tuple[str, int]]:
+        from grader.batch import cluster as on_worker
+
+        return [(key, state["pool"].zygote_pid) for key, state in on_worker._WARM.items()]
+
+    with distributed.Client(address, timeout=30) as client:
+        return client.run(judges)
+
+
+def test_the_next_batch_finds_its_judges_warm_and_a_changed_one_gets_its_own(tmp_path, cluster):
+    klass = _class(tmp_path / "class", 6)
+    grade = dict(unsafe_no_sandbox=not SANDBOXED, cluster=cluster.address, canaries=False, seed=3)
+    api.grade_batch(klass, ["autograd-mul"], out=tmp_path / "first", **grade)
+    first = _warm_zygotes(cluster.address)
+    assert sorted(len(judges) for judges in first.values()) == [1, 1]
+    assert all(pid for judges in first.values() for _, pid in judges)
+
+    api.grade_batch(klass, ["autograd-mul"], out=tmp_path / "second", **grade)
+    assert _warm_zygotes(cluster.address) == first, "the second batch started judges of its own"
+    assert _grades(tmp_path / "second") == _grades(tmp_path / "first")
+
+    # Another time limit is another configuration: its own judges, and the first batch's stay warm beside them.
+    api.grade_batch(klass, ["autograd-mul"], out=tmp_path / "third", call_s=20.0, **grade)
+    third = _warm_zygotes(cluster.address)
+    for worker, judges in third.items():
+        assert len(judges) == 2 and first[worker][0] in judges
+    assert _grades(tmp_path / "third") == _grades(tmp_path / "first")
+
+
+def test_a_worker_with_other_machinery_loaded_has_its_records_refused(tmp_path, cluster):
+    klass = _class(tmp_path / "class", 2)
+    grade = dict(unsafe_no_sandbox=not SANDBOXED, cluster=cluster.address, canaries=False, seed=3)
+    api.grade_batch(klass, ["autograd-mul"], out=tmp_path / "first", **grade)
+
+    def stale() -> None:  # as if this worker had been started before prep was upgraded
+        from grader.batch import cluster as on_worker
+
+        for state in on_worker._WARM.values():
+            state["machinery"] = "0" * 16
+
+    with distributed.Client(cluster.address, timeout=30) as client:
+        client.run(stale)
+    api.grade_batch(klass, ["autograd-mul"], out=tmp_path / "second", **grade)
+    with open(tmp_path / "second" / "grades.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["status"] for r in rows] == ["infra_error", "infra_error"]
+    messages = [json.loads(p.read_text())["message"] for p in (tmp_path / "second" / "results").glob("*/*.json")]
+    assert messages and all("restart the cluster's workers with the same prep" in m for m in messages), messages

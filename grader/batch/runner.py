@@ -196,6 +196,10 @@ class Judges:
         done, _ = concurrent.futures.wait(pending, return_when=concurrent.futures.FIRST_COMPLETED)
         return set(done)
 
+    def refuse(self, record: dict) -> str | None:
+        """Why a judge's record cannot be stored (it came from a judge unlike this batch's), or None."""
+        return None
+
     def __enter__(self) -> "Judges":
         return self
 
@@ -307,6 +311,9 @@ class Judges:
                     record = {"exercise": job.exercise, "status": "infra_error", "score": None, "tests": [],
                               "message": "a judge graded with other graders than this batch's (a cluster worker with "
                                          "another version of the bank): install the same prep and bank everywhere"}
+                elif record["status"] != "infra_error" and (why := self.refuse(record)):
+                    record = {"exercise": job.exercise, "status": "infra_error", "score": None, "tests": [],
+                              "message": why}
                 if record["status"] == "infra_error" and attempts.get(i, 0) < INFRA_RETRIES:
                     attempts[i] = attempts.get(i, 0) + 1
                     try:
