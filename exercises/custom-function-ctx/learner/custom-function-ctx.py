@@ -18,7 +18,7 @@
 # * `Clamp.apply(x, low, high)` returns `(torch.clamp(x, low, high), clipped)`, where `clipped` is 1.0 where `x` was
 #   below `low` or above `high` and 0.0 elsewhere, with x's dtype (`low <= high`; they may be equal, and may be ints).
 #   `clipped` is marked non-differentiable (it must not require grad, and a loss that uses it must not change x's
-#   gradient); the gradient of the first output equals `torch.clamp`'s, 1 at the boundaries themselves.
+#   gradient); the gradient of the first output equals `torch.clamp`'s, 1 at the boundaries themselves and exactly 0 where x was clipped, whatever the incoming gradient holds there (an inf or NaN included).
 #
 # `low`, `high`, `dim` and `descending` are plain Python values: backward returns None for each of them. The sample answer's
 # custom op is right, but its demo forgets `requires_grad=True` on the input, so its `backward()` raises.
@@ -27,7 +27,7 @@
 #
 # * `MatMul.apply(a, b)` 对二维张量等于 `a @ b`。它的 backward 使用 `ctx.needs_input_grad`，从不为不需要梯度的输入计算梯度：对这样的输入返回 None（评分项会直接调用 backward 查看它返回什么，并用一个不需要梯度的大输入测量 backward 的内存，这个输入的梯度绝不能被构造出来）。
 # * `Sort.apply(x, dim, descending)` 返回 `(values, indices)`，对没有相等元素的 x 等于 `torch.sort(x, dim=dim, descending=descending)`；`dim` 默认为 -1，`descending` 默认为 False。`apply` 按位置接收参数（当后面的参数以关键字给出时，PyTorch 不会填充被跳过的默认值），所以评分项会调用 `Sort.apply(x)`、`Sort.apply(x, dim)` 和 `Sort.apply(x, dim, descending)`。`indices`（int64）被标记为不可微，values 的梯度流回它们原来所在的位置。
-# * `Clamp.apply(x, low, high)` 返回 `(torch.clamp(x, low, high), clipped)`，其中 `clipped` 在 `x` 小于 `low` 或大于 `high` 处为 1.0，其余处为 0.0，dtype 与 x 相同（`low <= high`；两者可以相等，也可以是整数）。`clipped` 被标记为不可微（它不能需要梯度，用到它的损失也不能改变 x 的梯度）；第一个输出的梯度等于 `torch.clamp` 的梯度，在边界值本身处为 1。
+# * `Clamp.apply(x, low, high)` 返回 `(torch.clamp(x, low, high), clipped)`，其中 `clipped` 在 `x` 小于 `low` 或大于 `high` 处为 1.0，其余处为 0.0，dtype 与 x 相同（`low <= high`；两者可以相等，也可以是整数）。`clipped` 被标记为不可微（它不能需要梯度，用到它的损失也不能改变 x 的梯度）；第一个输出的梯度等于 `torch.clamp` 的梯度，在边界值本身处为 1，在 x 被截断处恰好为 0，无论传入的梯度在那里是什么（包括 inf 或 NaN）。
 #
 # `low`、`high`、`dim` 和 `descending` 都是普通的 Python 值：backward 对它们每一个都返回 None。示例答案的自定义运算是对的，但它的演示忘了给输入加 `requires_grad=True`，所以它的 `backward()` 会抛出异常。
 #
