@@ -10,7 +10,9 @@ def make_layer(kind, params):
     """An nn.Linear(5, 3) or a small Sequential ("norm": with a BatchNorm1d, whose running statistics are buffers, not
     parameters; in eval mode, so that a forward leaves them as they are; "norm_train": the same in training mode, whose
     forward normalises with the batch's statistics; "shared": one nn.Linear(4, 4) used twice,
-    Sequential(l, Tanh(), l), whose parameters are named once, "0.weight" and "0.bias"; "partial":
+    Sequential(l, Tanh(), l), whose parameters are named once, "0.weight" and "0.bias"; "tied": two nn.Linear(4, 4)
+    modules that share one weight (tied weights), Sequential(a, Tanh(), b) with b.weight = a.weight, whose parameters
+    are named "0.weight", "0.bias" and "2.bias" (the shared weight once, under its first name); "partial":
     Sequential(Linear(4, 6), Tanh(), Linear(6, 2)) whose first weight is frozen (requires_grad False), with an extra
     Linear(6, 2), "3.weight" and "3.bias", that the forward never uses), with the given parameter values."""
     if kind == "linear":
@@ -18,6 +20,10 @@ def make_layer(kind, params):
     elif kind == "shared":
         shared = nn.Linear(4, 4)
         layer = nn.Sequential(shared, nn.Tanh(), shared)
+    elif kind == "tied":
+        first, second = nn.Linear(4, 4), nn.Linear(4, 4)
+        second.weight = first.weight
+        layer = nn.Sequential(first, nn.Tanh(), second)
     elif kind == "partial":
         layer = nn.Sequential(nn.Linear(4, 6), nn.Tanh(), nn.Linear(6, 2), nn.Linear(6, 2))
         layer.forward = lambda x, layer=layer: layer[2](layer[1](layer[0](x)))  # layer[3] is never used

@@ -14,10 +14,10 @@ def rand(rng, *shape, device):
 def problem(rng, device, kind="linear", n=10):
     shapes = {"linear": [(3, 5), (3,)], "sequential": [(6, 4), (6,), (2, 6), (2,)],
               "norm": [(6, 4), (6,), (6,), (6,), (2, 6), (2,)], "norm_train": [(6, 4), (6,), (6,), (6,), (2, 6), (2,)],
-              "shared": [(4, 4), (4,)],
+              "shared": [(4, 4), (4,)], "tied": [(4, 4), (4,), (4,)],
               "partial": [(6, 4), (6,), (2, 6), (2,), (2, 6), (2,)]}[kind]
     params = [rand(rng, *s, device=device) for s in shapes]
-    din, dout = {"linear": (5, 3), "shared": (4, 4)}.get(kind, (4, 2))
+    din, dout = {"linear": (5, 3), "shared": (4, 4), "tied": (4, 4)}.get(kind, (4, 2))
     return params, rand(rng, n, din, device=device), rand(rng, n, dout, device=device)
 
 
@@ -48,15 +48,18 @@ def test_param_grads_match_autograd(learner, device, rng):
     """For nn.Linear(5, 3), a Sequential of two Linear layers, one with a BatchNorm1d (whose running statistics
     are buffers: no entry for them; in eval mode, and in training mode, where layer(x) normalises with the batch's
     statistics: the layer is called in the mode it is in) and one that uses the same Linear twice (its parameters are named once by
-    named_parameters(): one entry each, holding the gradient of both uses), every parameter's gradient equals
+    named_parameters(): one entry each, holding the gradient of both uses), and two Linears that share one weight (tied:
+    the weight is named once, under its first name), every parameter's gradient equals
     autograd's, one entry per named parameter; a frozen parameter (requires_grad False) and one the forward never uses
     keep their entries, None; x and t keep their values."""
     for kind, n in (("linear", 10), ("linear", 1), ("sequential", 7), ("norm", 8), ("norm_train", 8), ("shared", 6),
-                    ("partial", 5)):
+                    ("tied", 6), ("partial", 5)):
         params, x, t = problem(rng, device, kind, n)
         got = learner.probe("param_grads", kind, params, x, t)
-        what = f"{kind}, batch {n}" if kind != "shared" else ("a Sequential that uses one Linear twice: "
-                                                              "named_parameters() names each shared parameter once")
+        what = {"shared": "a Sequential that uses one Linear twice: named_parameters() names each shared "
+                          "parameter once",
+                "tied": "a Sequential of two Linears that share one weight (tied weights): named_parameters() names "
+                        "the shared weight once, '0.weight', not also '2.weight'"}.get(kind, f"{kind}, batch {n}")
         check(got["value"], reference(kind, params, x, t), what)
         for name, before, after in zip(("x", "t"), (x, t), got["inputs_after"]):
             expect_close(after, before, rtol=0.0, atol=0.0,

@@ -29,11 +29,14 @@ class Scaled(nn.Module):
 
 
 def _scenario(seed, optimizer, nested, tuned=False, decayed=False, tricky=False, damped=False, bare=False,
-              mixed=False):
+              mixed=False, evaluated=False):
     gen = torch.Generator().manual_seed(seed)
     with torch.random.fork_rng():
         torch.manual_seed(seed)
-        model = nn.Sequential(nn.Linear(4, 8), nn.Tanh()).double()
+        if evaluated:  # a BatchNorm in eval mode (frozen statistics, as when fine-tuning): train() changes it
+            model = nn.Sequential(nn.Linear(4, 8), nn.BatchNorm1d(8), nn.Tanh()).double().eval()
+        else:
+            model = nn.Sequential(nn.Linear(4, 8), nn.Tanh()).double()
         if tricky:  # two Linears that share one weight (once in layer.parameters()), a bias frozen at grow time
             tied_a, tied_b = nn.Linear(3, 3).double(), nn.Linear(3, 3).double()
             tied_b.weight = tied_a.weight
@@ -80,7 +83,8 @@ def _state(opt, params):
 
 
 def drive(grow, seed, lr, optimizer="adam", nested=False, twice=False, scheduled_lr=None, tuned=False,
-          second_lr="same", decayed=False, tricky=False, damped=False, bare=False, cleared=False, mixed=False):
+          second_lr="same", decayed=False, tricky=False, damped=False, bare=False, cleared=False, mixed=False,
+          evaluated=False):
     """Two steps, (optionally change group 0's lr, as a scheduler would), grow, two steps, (grow a second layer, with
     lr again or with second_lr, None meaning grow without lr, and take one more step), then record: what grow
     returned, the groups' hyper-parameters, the optimizer's defaults, the state of the old parameters right after the
@@ -92,8 +96,10 @@ def drive(grow, seed, lr, optimizer="adam", nested=False, twice=False, scheduled
     momentum buffers start from the first gradient, undamped); with bare, the second layer has no parameters
     (nn.Tanh(): its group is empty, as add_param_group makes it); with cleared, grow runs right after
     opt.zero_grad(), when every .grad is None (the optimizer's state for the old parameters is there all the same);
-    with mixed, the layer has a parameter of its own next to a child Linear (Scaled)."""
-    model, opt, first, second, data = _scenario(seed, optimizer, nested, tuned, decayed, tricky, damped, bare, mixed)
+    with mixed, the layer has a parameter of its own next to a child Linear (Scaled); with evaluated, the model holds a
+    BatchNorm1d and is in eval mode (frozen statistics) the whole time: grow must leave the model's mode alone."""
+    model, opt, first, second, data = _scenario(seed, optimizer, nested, tuned, decayed, tricky, damped, bare, mixed,
+                                                evaluated)
     scheduler = torch.optim.lr_scheduler.LambdaLR(opt, lambda epoch: 0.5 ** epoch) if tricky else None
     for x, y in data[:2]:
         _step(model, opt, x, y)
@@ -127,7 +133,7 @@ def drive(grow, seed, lr, optimizer="adam", nested=False, twice=False, scheduled
 
 
 def run(mod, seed, lr, optimizer="adam", nested=False, twice=False, scheduled_lr=None, tuned=False, second_lr="same",
-        decayed=False, tricky=False, damped=False, bare=False, cleared=False, mixed=False):
+        decayed=False, tricky=False, damped=False, bare=False, cleared=False, mixed=False, evaluated=False):
     """The harness with the learner's grow."""
     return drive(mod.grow, seed, lr, optimizer, nested, twice, scheduled_lr, tuned, second_lr, decayed, tricky,
-                 damped, bare, cleared, mixed)
+                 damped, bare, cleared, mixed, evaluated)

@@ -66,7 +66,8 @@ def test_trajectory_and_state(learner, rng):
     (no .grad anywhere), two grows in a row; SGD built
     with a dampening (the new layer's momentum buffers are torch's to start: none before its first step), then a
     second grow with a layer without parameters (nn.Tanh(): one new, empty group, as add_param_group gives); a layer
-    with a parameter of its own next to a child module (both must be registered)."""
+    with a parameter of its own next to a child module (both must be registered); a model in eval mode with a
+    BatchNorm1d (frozen statistics, as when fine-tuning): grow leaves the model's mode as it is (no model.train())."""
     compare(learner, seed_of(rng), None, "Adam, grow(model, opt, nn.Linear(8, 2))")
     compare(learner, seed_of(rng), None, "SGD with momentum, a nested layer, grow called right after opt.zero_grad() "
             "(every .grad None: the old parameters' state must stay all the same)", optimizer="sgd", nested=True,
@@ -80,6 +81,9 @@ def test_trajectory_and_state(learner, rng):
     compare(learner, seed_of(rng), None, "Adam, a layer with a parameter of its own next to a child Linear: register "
             "all its parameters, its own and those of its nested submodules (layer.parameters(), which recurses)",
             mixed=True)
+    compare(learner, seed_of(rng), None, "Adam, a model in eval mode with a BatchNorm1d (frozen statistics, as when "
+            "fine-tuning), grow and train on in eval mode: grow must leave the model's mode as it is (no "
+            "model.train(): training continues exactly as with add_param_group)", evaluated=True)
 
 
 def _same_setting(got, want):

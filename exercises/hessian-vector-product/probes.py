@@ -21,6 +21,9 @@ FUNCTIONS = {
     # linear in x, through a parameter that requires grad: the gradient (w everywhere) requires grad but does not
     # depend on x, so the second torch.autograd.grad finds x unused (None)
     "param_linear": lambda x: (x * _W).sum() + _W ** 2,
+    # the second derivative of relu(x)^2 jumps from 0 to 2 at x = 0: at entries within 1e-7 of 0, a difference
+    # quotient of gradients (g(x + h v) - g(x - h v)) / 2h straddles the jump for any h it could use
+    "relu_square": lambda x: 3.0 * (torch.relu(x) ** 2).sum() + 0.5 * (x ** 2).sum(),
 }
 
 

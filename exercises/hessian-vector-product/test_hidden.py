@@ -52,13 +52,21 @@ def _non_contiguous(learner, which, device, rng):
 
 def test_hvp_matches_autograd(learner, device, rng):
     """hvp (double backward) equals torch.autograd.functional.hvp for five functions, matrix-shaped and 0-d x
-    included, with zero and negative entries in v, and with x or v a non-contiguous view (transposed, strided)."""
+    included, with zero and negative entries in v, and with x or v a non-contiguous view (transposed, strided); and,
+    always, for 3 relu(x)^2 + x^2 / 2 at an x with entries within 1e-7 of 0, where the second derivative jumps
+    (a difference quotient of two gradients, which is not double backward, straddles the jump)."""
     for name, shape in CASES:
         A = sym(rng, 4, device)
         x, v = rand(rng, *shape, device=device), rand(rng, *shape, device=device)
         _, want = torch_hvp(probes.function(name, A), x, v)
         got = run(learner, "hvp", name, x, v, A=A)
         expect_close(got["value"], want, **TOL, what=f"hvp for {name} at x of shape {shape}")
+    x = torch.tensor([1e-7, -1e-7, 0.5, -0.8, 3e-8], dtype=torch.float64, device=device)
+    v = torch.tensor([1.0, -0.5, 0.25, 2.0, -1.5], dtype=torch.float64, device=device)
+    _, want = torch_hvp(probes.function("relu_square"), x, v)
+    got = run(learner, "hvp", "relu_square", x, v)
+    expect_close(got["value"], want, **TOL, what="hvp for 3 relu(x)^2 + x^2 / 2 at x = [1e-7, -1e-7, 0.5, -0.8, 3e-8] "
+                 "(second derivatives 7 and 1 on either side of 0), v = [1, -0.5, 0.25, 2, -1.5]: by double backward")
     _non_contiguous(learner, "hvp", device, rng)
 
 
