@@ -46,6 +46,9 @@ CONVS = [
     # BatchNorm2d(affine=False): no weight or bias, so gamma is 1 and beta 0
     {"cin": 4, "cout": 6, "kernel": 3, "stride": 2, "padding": 1, "dilation": 1, "groups": 2, "bias": True,
      "affine": False},
+    # in_channels / groups == out_channels: the weight's input axis has the output axis's size, so a scale applied
+    # along the wrong axis (s.reshape(1, -1, 1, 1)) has the right shape and the wrong values
+    {"cin": 5, "cout": 5, "kernel": 3, "stride": 1, "padding": 1, "dilation": 1, "groups": 1, "bias": False},
 ]
 
 
@@ -128,7 +131,8 @@ def test_fuse_linears(learner, device, rng):
 def test_fold_conv_bn(learner, device, rng):
     """The folded conv equals eval-mode bn(conv(x)) (its own eps, also one below the default 1e-5, negative gammas
     included) with or without conv bias,
-    for strides, paddings, dilations, groups, a rectangular kernel and reflect padding, and for a BatchNorm2d made with
+    for strides, paddings, dilations, groups, a rectangular kernel, reflect padding and a square conv (in_channels equal
+    to out_channels), and for a BatchNorm2d made with
     affine=False (no weight or bias: gamma 1, beta 0), keeping the conv's settings and dtype (float64, float32 and
     bfloat16); the folding's own
     utilities are switched off, so this runs your folding."""

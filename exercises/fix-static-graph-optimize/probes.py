@@ -17,7 +17,9 @@ OPS = {"sin": 1, "tanh": 1, "cos_method": 1, "exp_method": 1, "count": 1, "sum_p
        # the argument forms: keyword arguments in the other order, an explicit None keyword, a tuple, x.shape
        "sum_kw_swap": 1, "sum_pos_none": 1, "cat_tuple": 2, "reshape_shape": 1,
        # an index with slices (x[:, :]): its arguments hold slice objects, which Python 3.11 cannot hash
-       "slice_all": 1}
+       "slice_all": 1,
+       # the same constant under two keyword names: torch.clamp(x, min=c) and torch.clamp(x, max=c)
+       "clamp_min": 1, "clamp_max": 1}
 
 
 def build(spec):
@@ -56,6 +58,10 @@ def build(spec):
                 r = a[0].reshape(a[0].shape)
             elif name == "slice_all":
                 r = a[0][:, :]
+            elif name == "clamp_min":
+                r = torch.clamp(a[0], min=c[0])
+            elif name == "clamp_max":
+                r = torch.clamp(a[0], max=c[0])
             elif name == "addc":
                 r = a[0] + c[0]
             elif name == "mulc":

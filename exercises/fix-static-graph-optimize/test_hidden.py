@@ -17,12 +17,26 @@ WHY = {
               "a list argument such as torch.cat([a, w]))",
     "dead": "results that are never used, one of them used only by another unused one, and an input fn ignores "
             "(the module must still take it)",
-    "different_arguments": "calls that differ only in a keyword argument, a constant, "
+    "different_arguments": "calls that differ only in a keyword argument, a constant, argument order, a keyword name, "
                            "an explicit None keyword argument, or a tuple against a list (they must stay)",
     "constants": "calls that differ only in 1 against 1.0, or a positional against a keyword argument (they must stay)",
     "lists_and_methods": "repeated torch.cat of a list, repeated method calls, repeated x.shape reads, a repeated index "
                          "with slices (x[:, :]) and keyword arguments written in another order (the same call: merge them)",
 }
+
+
+def order_and_names_spec(rng):
+    """A program, drawn per run, with calls that differ only in the order of their arguments (a + b and b + a, a * b
+    and b * a: operator.add and operator.mul are commutative, but the calls differ in their arguments, so they stay)
+    or only in a keyword's name (torch.clamp(a, min=c) and torch.clamp(a, max=c): the same values under two names,
+    so they stay); a and b are always different values, and every one of these calls is returned (none is dead)."""
+    unary = ["sin", "tanh", "cos_method"]
+    ops = [[G._pick(rng, unary), 0], [G._pick(rng, unary), 1]]
+    a = G._int(rng, 0, 3)
+    b = G._pick(rng, [i for i in range(4) if i != a])
+    c = G._pick(rng, [0.5, -0.25, 0.0])
+    ops += [["add", a, b], ["add", b, a], ["mul", a, b], ["mul", b, a], ["clamp_min", a, c], ["clamp_max", a, c]]
+    return {"ops": ops, "out": list(range(4, 10))}
 
 
 @pytest.mark.parametrize("name", list(WHY))
@@ -36,3 +50,13 @@ def test_optimized_graph(learner, device, rng, name):
     G.check_graph(got, G.expected_calls(spec), what)
     fn = P.build(spec)
     G.check_values(got, [fn(*xs) for xs in inputs], what)
+    if name == "different_arguments":  # always, whatever the draw: argument order and keyword names
+        spec = order_and_names_spec(rng)
+        inputs = [tuple(torch.randn(3, 3, generator=rng, dtype=torch.float64).to(device) for _ in range(2))
+                  for _ in range(2)]
+        got = learner.probe("report", spec, inputs)
+        what = ("for a function with calls that differ only in the order of their arguments (a + b and b + a) or only "
+                "in a keyword's name (torch.clamp(a, min=c) and torch.clamp(a, max=c)): they must stay")
+        G.check_graph(got, G.expected_calls(spec), what)
+        fn = P.build(spec)
+        G.check_values(got, [fn(*xs) for xs in inputs], what)

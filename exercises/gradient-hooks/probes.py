@@ -8,9 +8,12 @@ import torch.nn.functional as F
 from grader import drive
 
 
-def mlp(seed, frozen=False):
+def mlp(seed, frozen=False, dtype=None):
+    """The model of the logging graders; dtype "float64" (a name) makes a float64 copy of the same weights."""
     torch.manual_seed(seed)
     m = nn.Sequential(nn.Linear(3, 5), nn.Tanh(), nn.Linear(5, 2))
+    if dtype is not None:
+        m = m.to(getattr(torch, dtype))
     if frozen:
         m[0].bias.requires_grad_(False)
     return m
@@ -30,11 +33,11 @@ def _handles(handles):
     return list(handles) if isinstance(handles, (list, tuple)) else None
 
 
-def logging_run(mod, seed, batches, frozen=False, remove_after=None, zero_before=()):
+def logging_run(mod, seed, batches, frozen=False, remove_after=None, zero_before=(), dtype=None):
     """log_grad_norms once, then one backward per batch, without zero_grad unless `zero_before` lists pairs
     [i, set_to_none]: model.zero_grad(set_to_none=set_to_none) just before batch i; every returned handle is removed
-    before batch `remove_after` (if given). Returns the log and how many handles came back."""
-    model = mlp(seed, frozen).to(batches[0][0].device)
+    before batch `remove_after` (if given); dtype as in mlp. Returns the log and how many handles came back."""
+    model = mlp(seed, frozen, dtype).to(batches[0][0].device)
     log, handles = mod.log_grad_norms(model)
     listed = _handles(handles)
     zero = {int(i): bool(to_none) for i, to_none in zero_before}

@@ -21,11 +21,11 @@ def seed_of(rng):
     return int(torch.randint(0, 10_000, (1,), generator=rng))
 
 
-def expected_norms(seed, data, frozen=False, tied=False):
+def expected_norms(seed, data, frozen=False, tied=False, dtype=None):
     """This batch's own gradient norm of every parameter that requires grad, batch by batch (judge side); with tied,
     the model whose two Linears share one weight (listed once by named_parameters(), its gradient the sum of both
     uses)."""
-    model = (probes.tied(seed) if tied else probes.mlp(seed, frozen)).to(data[0][0].device)
+    model = (probes.tied(seed) if tied else probes.mlp(seed, frozen, dtype)).to(data[0][0].device)
     out = []
     for x, y in data:
         named = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
@@ -34,8 +34,9 @@ def expected_norms(seed, data, frozen=False, tied=False):
     return out
 
 
-def check_log(log, want, what):
-    """log holds, for every parameter in want[0], exactly the norms of the listed backward passes, as floats."""
+def check_log(log, want, what, rel_tol=1e-6):
+    """log holds, for every parameter in want[0], exactly the norms of the listed backward passes, as floats (within
+    rel_tol: float32 rounding by default, tighter for a float64 model)."""
     if not isinstance(log, dict):
         raise CheckFailure(f"log_grad_norms must return (a dict of lists, handles) ({what})")
     if sorted(log) != sorted(want[0]):
@@ -51,7 +52,7 @@ def check_log(log, want, what):
                                f"were logged: one entry per backward ({what})")
         if not all(type(v) is float for v in logged):
             raise CheckFailure(f"the logged norms must be Python floats (float(g.norm())), not tensors ({what})")
-        if not all(math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-12) for a, b in zip(logged, expected)):
+        if not all(math.isclose(a, b, rel_tol=rel_tol, abs_tol=1e-12) for a, b in zip(logged, expected)):
             raise CheckFailure(f"the logged norms for {name} are not the 2-norms of each backward's own gradient "
                                f"({what})")
 
@@ -96,7 +97,8 @@ def scale_reference(kind, seed, x, y, factor, x2=None, x_grad=True, remove=False
 
 def test_log_each_backward(learner, device, rng):
     """Three backward calls (no zero_grad between them) log three norms per parameter: each this backward's own, an
-    all-zero gradient's 0.0 included, also when model.zero_grad() runs between backward calls; on a model whose two Linears share one weight, that weight has one key (its name in named_parameters()) and one norm
+    all-zero gradient's 0.0 included, also when model.zero_grad() runs between backward calls, and on a float64 model
+    to float64's precision; on a model whose two Linears share one weight, that weight has one key (its name in named_parameters()) and one norm
     per backward, of its whole gradient."""
     seed, data = seed_of(rng), batches(rng, device, 3)
     got = learner.probe("logging_run", seed, data)
@@ -111,6 +113,10 @@ def test_log_each_backward(learner, device, rng):
     check_log(got["log"], expected_norms(seed, data), "four backward calls, with model.zero_grad() (set_to_none=True) "
               "before the second and zero_grad(set_to_none=False) before the fourth: each entry is still that "
               "backward's own gradient, not a difference of .grad values")
+    seed, data = seed_of(rng), [(x.double(), y.double()) for x, y in batches(rng, device, 2)]
+    got = learner.probe("logging_run", seed, data, dtype="float64")
+    check_log(got["log"], expected_norms(seed, data, dtype="float64"), "a float64 model: each norm to float64's "
+              "precision (the gradient's own norm, not one computed in float32)", rel_tol=1e-10)
     seed, data = seed_of(rng), batches(rng, device, 2)
     got = learner.probe("logging_tied", seed, data)
     check_log(got["log"], expected_norms(seed, data, tied=True),
