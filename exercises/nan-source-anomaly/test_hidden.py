@@ -159,12 +159,32 @@ def test_inf_gradients_count(learner, device, rng):
                                         "NaN, inf and -inf all count as non-finite (torch.isfinite)")
 
 
+def float64_only_cases(rng):
+    """Two float64 computations whose gradients are finite in float64 but not in float32, so that differentiating
+    copies made in another dtype (torch.tensor(x.tolist()), x.float()) names a node where the answer is None: sqrt of
+    values near 1e-50 (float32 rounds them to 0, where sqrt's gradient is inf; in float64 it is about 5e24), and a
+    scale by 1e200 (inf in float32, finite in float64). Values drawn per run."""
+    n = T.randint(rng, 2, 5)
+    tiny = (torch.rand(n, generator=rng, dtype=torch.float64) + 0.5) * 1e-50
+    plain = torch.rand(n, generator=rng, dtype=torch.float64) * 1.5 + 0.5
+    specs = [{"inputs": [tiny], "ops": [["sqrt", 0]], "reduce": False},
+             {"inputs": [plain], "ops": [["scale", 0, 1e200]], "reduce": False}]
+    for spec in specs:
+        assert T.reference(spec) == ("none", None), "prep's float64-only case changed"  # the grader's bug
+    return specs
+
+
 def test_none_when_backward_is_finite(learner, device, rng):
     """No non-finite gradient gives None: NaN or inf made only in the forward pass with finite gradients, a clean
-    computation; a broken one alongside."""
+    computation; a broken one alongside; and float64 computations whose gradients are finite in float64 but would
+    overflow in float32 (the copies keep the inputs' dtype)."""
     specs = draw_batch(rng, ["forward_only", "forward_only", "clean", "bad"])
     check_batch(learner, device, specs, "computations whose gradients are all finite (some with NaN or inf in the "
                                         "forward pass only) mixed with a broken one")
+    check_batch(learner, device, float64_only_cases(rng),
+                "float64 inputs whose gradients are finite in float64 (sqrt of values near 1e-50, a scale by 1e200) but "
+                "not in float32: differentiate copies of the inputs in their own dtype "
+                "(x.detach().clone().requires_grad_()), not float32 copies")
 
 
 def test_leaves_caller_inputs_clean(learner, device, rng):
