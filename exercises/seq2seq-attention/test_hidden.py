@@ -148,8 +148,9 @@ def encoded_once(learner, device, rng, method):
     if many - one > 5 * max(one, 0.02) or many > 8 * reference_s + 0.05:
         raise CheckFailure(f"{method} with {T} decoder steps took {many:.2f} s of CPU against {one:.2f} s for 1 step "
                            f"(and {reference_s:.2f} s for a run that encodes once, timed by prep) on a {S}-token "
-                           "source: it encodes the source again per decoder step. Encode src once, before the "
-                           "decoding loop, and reuse enc")
+                           "source: it encodes the source again per decoder step, or each decoder step loops in "
+                           "Python over the batch or the source positions. Encode src once, before the decoding loop, "
+                           "reuse enc, and attend over all positions with tensor operations")
 
 
 def _reference_cpu(weights, src, steps, method):

@@ -9,7 +9,7 @@
 # * `decode_step(prev, h, ctx, enc)`: one decoder step for the previous tokens `prev (B,)`, the state `h (B, H)`, the
 #   context `ctx (B, H)` and the encoder outputs `enc (B, S, H)`. It computes `h = decoder(cat(tgt_emb(prev), ctx), h)`,
 #   then the new `ctx` by scaled dot-product attention of that new `h` over `enc` (scores `enc[:, s] . h / sqrt(H)`,
-#   softmax over s, weighted sum of `enc`), and `logits = out(cat(h, ctx))`; it returns `(logits (B, V), h, ctx)`.
+#   softmax over s, weighted sum of `enc`), and `logits = out(cat(h, ctx))`; it returns `(logits (B, V), h, ctx)`. It treats the whole batch and every source position with tensor operations, with no Python loop over them (the graders time it on a 2000-token source, and train with it).
 # * `forward(src, tgt)`: teacher-forced logits `(B, T, V)` for the target `tgt (B, T)`. It encodes `src (B, S)` once
 #   and starts the decoder from the encoder's final state and a zero context; step 0 is fed `bos_idx`, step t the true
 #   token `tgt[:, t - 1]`, so that step t never sees `tgt[:, t]`.
@@ -23,7 +23,7 @@
 #
 # `Seq2Seq(vocab_size, emb_dim, hidden_dim, bos_idx)` 的各层已经给出：`src_emb`、`tgt_emb`、一个 GRU `encoder`、一个 GRUCell `decoder`（它的输入是目标端嵌入与上一个上下文拼接而成的向量）以及 `out`。编写：
 #
-# * `decode_step(prev, h, ctx, enc)`：解码器的一步，输入为上一步的 token `prev (B,)`、状态 `h (B, H)`、上下文 `ctx (B, H)` 和编码器输出 `enc (B, S, H)`。它计算 `h = decoder(cat(tgt_emb(prev), ctx), h)`，然后用这个新的 `h` 在 `enc` 上做缩放点积注意力，得到新的 `ctx`（分数为 `enc[:, s] . h / sqrt(H)`，在 s 上做 softmax，再对 `enc` 加权求和），并计算 `logits = out(cat(h, ctx))`；它返回 `(logits (B, V), h, ctx)`。
+# * `decode_step(prev, h, ctx, enc)`：解码器的一步，输入为上一步的 token `prev (B,)`、状态 `h (B, H)`、上下文 `ctx (B, H)` 和编码器输出 `enc (B, S, H)`。它计算 `h = decoder(cat(tgt_emb(prev), ctx), h)`，然后用这个新的 `h` 在 `enc` 上做缩放点积注意力，得到新的 `ctx`（分数为 `enc[:, s] . h / sqrt(H)`，在 s 上做 softmax，再对 `enc` 加权求和），并计算 `logits = out(cat(h, ctx))`；它返回 `(logits (B, V), h, ctx)`。它用张量运算一次处理整个批次和所有源位置，不对它们写 Python 循环（评分项会在 2000 个 token 的源序列上计时，并用它训练）。
 # * `forward(src, tgt)`：对目标 `tgt (B, T)` 用 teacher forcing 得到的 logits `(B, T, V)`。它只对 `src (B, S)` 编码一次，解码器从编码器的最终状态和全零上下文开始；第 0 步输入 `bos_idx`，第 t 步输入真实 token `tgt[:, t - 1]`，这样第 t 步永远看不到 `tgt[:, t]`。
 # * `greedy(src, steps)`：形状为 `(B, steps)` 的 int64 token（`steps = 0` 时为 `(B, 0)`），起始方式与 `forward` 相同，每一步输入上一步的 argmax（第一步输入 BOS）。
 #
