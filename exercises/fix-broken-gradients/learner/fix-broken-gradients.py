@@ -11,7 +11,7 @@
 # * `positive_tanh(x)` = `max(tanh(x), 0)` elementwise;
 # * `square_via_numpy(x)` = `x ** 2`;
 # * `two_gradients(x) -> (ga, gb)`: the gradients with respect to `x` of `a = exp(x).sum()` and `b = (exp(x) ** 2).sum()`,
-#   as a tuple, leaving `x.grad` untouched (None) and giving the same answer when called again. The stub computes both
+#   as a tuple, leaving `x.grad` as it was (None stays None, and a gradient already there stays unchanged and out of `ga` and `gb`) and giving the same answer when called again. The stub computes both
 #   from one shared `h = torch.exp(x)`, and its second `torch.autograd.grad` finds the graph already freed.
 #
 # 每个初始函数给出的值都正确，但梯度错误或无法计算。修好它们，使得对于一个需要梯度的 float64 输入 `x`（一维或二维，元素可以是任意大小：包括 `exp` 会溢出的 |x| 大于 700 的元素），它们返回相同的值，并反向传播真实的梯度：
@@ -20,7 +20,7 @@
 # * `double_sigmoid(x)` = `2 * sigmoid(x)`；
 # * `positive_tanh(x)` = 逐元素的 `max(tanh(x), 0)`；
 # * `square_via_numpy(x)` = `x ** 2`；
-# * `two_gradients(x) -> (ga, gb)`：`a = exp(x).sum()` 和 `b = (exp(x) ** 2).sum()` 关于 `x` 的梯度，以元组返回，不改动 `x.grad`（保持 None），再次调用时给出相同的答案。初始代码从同一个共享的 `h = torch.exp(x)` 计算两者，它的第二次 `torch.autograd.grad` 发现计算图已经被释放。
+# * `two_gradients(x) -> (ga, gb)`：`a = exp(x).sum()` 和 `b = (exp(x) ** 2).sum()` 关于 `x` 的梯度，以元组返回，不改动 `x.grad`（None 仍为 None；其中已有的梯度保持不变，也不计入 `ga` 和 `gb`），再次调用时给出相同的答案。初始代码从同一个共享的 `h = torch.exp(x)` 计算两者，它的第二次 `torch.autograd.grad` 发现计算图已经被释放。
 #
 # Check your work: `prep check fix-broken-gradients`. Stuck? `prep hint fix-broken-gradients`.
 #
