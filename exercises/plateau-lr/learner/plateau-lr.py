@@ -15,8 +15,8 @@
 #   best starts at +inf ("min") or -inf ("max"), so a first metric of +inf ("min") is already a bad epoch. An improvement updates best and resets the count of bad epochs,
 #   anything else adds one.
 # * While in cooldown (counter > 0), each step decrements the counter and resets the bad count (best still updates).
-# * When bad epochs > patience: each group's lr becomes `max(lr * factor, min_lr_i)`, but only if it changes by more
-#   than eps; then the cooldown counter is set to `cooldown` and the bad count to 0.
+# * When bad epochs > patience: each group's lr becomes `max(lr * factor, min_lr_i)`, but only if it decreases by more
+#   than eps (`lr - new_lr > eps`: a `min_lr_i` above the current lr never raises it); then the cooldown counter is set to `cooldown` and the bad count to 0.
 # * `min_lr` is a float or a list with one value per group. `ValueError` for factor >= 1, an unknown mode or
 #   threshold_mode, or a min_lr list whose length differs from the number of groups.
 #
@@ -29,7 +29,7 @@
 #
 # * 改进：mode 为 "min"、threshold_mode 为 "rel" 时为 `metric < best * (1 - threshold)`；"min"/"abs"：`metric < best - threshold`；"max"/"rel"：`metric > best * (1 + threshold)`；"max"/"abs"：`metric > best + threshold`。这些都是严格比较；当 best 为负数时，"rel" 的形式也恰好就是这些乘积（而不是 `best - |best| * threshold`）。best 初始为 +inf（"min"）或 -inf（"max"），因此（"min" 模式下）第一个指标若为 +inf，就已经算作一个坏 epoch。一次改进会更新 best 并把坏 epoch 计数清零，其他情况都让该计数加一。
 # * 处于冷却期时（计数器 > 0），每次 step 都把该计数器减一，并把坏 epoch 计数清零（best 仍然照常更新）。
-# * 当坏 epoch 数 > patience 时：每个参数组的 lr 变为 `max(lr * factor, min_lr_i)`，但只有在变化量大于 eps 时才改变；然后把冷却计数器设为 `cooldown`，把坏 epoch 计数设为 0。
+# * 当坏 epoch 数 > patience 时：每个参数组的 lr 变为 `max(lr * factor, min_lr_i)`，但只有在减小量大于 eps 时才改变（`lr - new_lr > eps`：高于当前 lr 的 `min_lr_i` 永远不会把 lr 调高）；然后把冷却计数器设为 `cooldown`，把坏 epoch 计数设为 0。
 # * `min_lr` 是一个 float，或者是每个参数组一个值的列表。以下情况抛出 `ValueError`：factor >= 1、未知的 mode 或 threshold_mode、长度与参数组数量不同的 min_lr 列表。
 #
 # 评分时 `ReduceLROnPlateau` 被禁用（它的基类 `LRScheduler` 不含任何调度策略，仍然保留：`PlateauLR` 可以是普通类，也可以派生自它）。示例答案对“根据损失调整学习率”的回答从未读取损失：它是一个固定的指数衰减（每个 epoch 的 gamma 为 0.1，所以到第 6 个 epoch 时 lr = 1e-9），而且还用同一个 lr 覆盖了每个参数组。
