@@ -70,7 +70,8 @@ def dead_twice(mod, sizes, weights, x):
 def dead(mod, sizes, weights, x, extra=None):
     """dead_relu_units on Linear / ReLU / ... / Linear with the given layer sizes and weights; `extra` names a layer
     ("identity" or "tanh") put after every ReLU, "identity_before" puts an nn.Identity between each Linear and its
-    ReLU (a ReLU that does not follow a Linear directly), and "relu_last" ends the model with a ReLU."""
+    ReLU (a ReLU that does not follow a Linear directly), "relu_lookalikes" puts an nn.LeakyReLU and an nn.RReLU (not
+    nn.ReLU) after every ReLU, and "relu_last" ends the model with a ReLU."""
     return mod.dead_relu_units(_build(sizes, weights, x, extra), x)
 
 
@@ -84,6 +85,10 @@ def _build(sizes, weights, x, extra):
             layers.append(torch.nn.ReLU())
             if extra in ("identity", "tanh") and k < len(sizes) - 2:
                 layers.append(torch.nn.Identity() if extra == "identity" else torch.nn.Tanh())
+            if extra == "relu_lookalikes" and k < len(sizes) - 2:
+                # modules whose names contain "ReLU" but are not nn.ReLU; on a ReLU's output (>= 0) both are the
+                # identity, so the dead units stay the same and no list is due for them
+                layers += [torch.nn.LeakyReLU(0.1), torch.nn.RReLU()]
     model = torch.nn.Sequential(*layers).to(x.device, x.dtype)
     named = {}
     linear_index = [i for i, m in enumerate(model) if isinstance(m, torch.nn.Linear)]

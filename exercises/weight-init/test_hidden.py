@@ -253,9 +253,9 @@ def expect_dead(learner, sizes, weights, x, want, *, what, extra=None):
 
 def test_dead_relu_units(learner, device, rng):
     """dead_relu_units lists, per ReLU in order, the units whose input is <= 0 for every sample (exactly 0 counts),
-    with other layers in between and a ReLU at the end, in small batches and in a large one where only the last
-    sample fires; called twice on one model it gives the same answer and
-    leaves no hook behind (the model's modules and torch's global module hooks hold as many as before)."""
+    with other layers in between (an nn.LeakyReLU and an nn.RReLU among them: not nn.ReLU) and a ReLU at the end,
+    in small batches and in a large one where only the last sample fires; called twice on one model it gives the same
+    answer and leaves no hook behind (the model's modules and torch's global module hooks hold as many as before)."""
     sizes = [3, 6, 5, 2]
     weights = {}
     for k, (a, b) in enumerate(zip(sizes, sizes[1:])):
@@ -273,6 +273,8 @@ def test_dead_relu_units(learner, device, rng):
     expect_dead(learner, sizes, weights, x, want, what="an nn.Identity between each Linear and its ReLU (a ReLU's "
                 "input is whatever the layer before it gives, not necessarily a Linear's output)",
                 extra="identity_before")
+    expect_dead(learner, sizes, weights, x, want, what="an nn.LeakyReLU and an nn.RReLU after each ReLU: they are not "
+                "nn.ReLU, so they get no list of their own", extra="relu_lookalikes")
     got = learner.probe("dead_twice", sizes, weights, x)
     counts = got.get("hooks") if isinstance(got, dict) else None
     if not isinstance(counts, list) or len(set(counts)) != 1:
