@@ -50,22 +50,24 @@ class NormGate(nn.Module):
 MODELS = {"Gate": Gate, "LinearGate": LinearGate, "NormGate": NormGate}
 
 
-def _build(name, seed):
+def _build(name, seed, device="cpu"):
+    """The model of this name, its parameters drawn from seed (on the CPU, so every device gets the same values), then
+    moved to the device the inputs are on (a capture of it, saved and loaded, must still run there)."""
     torch.manual_seed(seed)
-    return MODELS[name]()
+    return MODELS[name]().to(device)
 
 
 def reference(name, seed, inputs):
     """Eager outputs of the probe's model, in the mode it is built in (training) (the judge computes the same from its
     own copy of this file)."""
-    model = _build(name, seed)
+    model = _build(name, seed, inputs[0].device)
     with drive.grad_mode(False):
         return [model(x) for x in inputs]
 
 
 def static_outputs(mod, name, seed, example, inputs):
     """Capture with the learner's to_static, then run the capture on each input."""
-    model = _build(name, seed)
+    model = _build(name, seed, example.device)
     static = mod.to_static(model, example)
     kind = type(static).__module__ + "." + type(static).__qualname__
     report = {"is_script": isinstance(static, torch.jit.ScriptModule), "type": kind, "callable": callable(static)}
@@ -86,7 +88,7 @@ def save_two(mod, name, seeds, examples):
     STATE["paths"] = []
     report = []
     for i, (seed, example) in enumerate(zip(seeds, examples)):
-        static = mod.to_static(_build(name, seed), example)
+        static = mod.to_static(_build(name, seed, example.device), example)
         path = os.path.join(folder, f"captured_{i}.pt")
         mod.save_static(static, path)
         STATE["paths"].append(path)
@@ -130,7 +132,7 @@ def save_load_same_path(mod, name, seeds, example, inputs):
     path = os.path.join(tempfile.mkdtemp(), "captured.pt")
     report = []
     for seed in seeds:
-        mod.save_static(mod.to_static(_build(name, seed), example), path)
+        mod.save_static(mod.to_static(_build(name, seed, example.device), example), path)
         loaded = mod.load_static(path)
         entry = {"is_script": isinstance(loaded, torch.jit.ScriptModule), "callable": callable(loaded)}
         if callable(loaded):
@@ -144,7 +146,7 @@ def save_load_scripted(mod, name, seed, inputs):
     """torch.jit.script the model as built (training mode) here, write it with the learner's save_static, read it back
     with load_static and run the loaded module on the inputs."""
     path = os.path.join(tempfile.mkdtemp(), "scripted.pt")
-    mod.save_static(torch.jit.script(_build(name, seed)), path)
+    mod.save_static(torch.jit.script(_build(name, seed, inputs[0].device)), path)
     loaded = mod.load_static(path)
     entry = {"is_script": isinstance(loaded, torch.jit.ScriptModule), "callable": callable(loaded)}
     if callable(loaded):
