@@ -40,13 +40,14 @@ def reference_elementwise(inputs):
     return [torch.tanh(x) * 3 - 1 for x in inputs]
 
 
-def mlp(seed):
+def mlp(seed, device="cpu"):
+    """The MLP of this seed (drawn on the CPU, so every device gets the same values), on the inputs' device."""
     torch.manual_seed(seed)
-    return MLP()
+    return MLP().to(device)
 
 
 def reference_mlp(seed, inputs):
-    model = mlp(seed)
+    model = mlp(seed, inputs[0].device)
     with drive.grad_mode(False):
         return [model(x) for x in inputs]
 
@@ -104,14 +105,14 @@ def if_gate_exports(mod, example):
 
 def mlp_exported(mod, seed, example, inputs, dynamic_batch):
     """Export the probe's MLP; run the program on each input (an error is reported by name, per input)."""
-    return _report(mod.export_model(mlp(seed), example, dynamic_batch=dynamic_batch), inputs)
+    return _report(mod.export_model(mlp(seed, example.device), example, dynamic_batch=dynamic_batch), inputs)
 
 
 def mlp_exported_or_error(mod, seed, example, inputs, dynamic_batch):
     """mlp_exported, or the name of the error export_model raised (torch.export refuses to make a dimension of size 1
     dynamic)."""
     try:
-        ep = mod.export_model(mlp(seed), example, dynamic_batch=dynamic_batch)
+        ep = mod.export_model(mlp(seed, example.device), example, dynamic_batch=dynamic_batch)
     except Exception as e:
         return {"raised": True, "error": type(e).__name__}
     return {"raised": False, **_report(ep, inputs)}
@@ -133,7 +134,7 @@ def save_two(mod, seeds, example):
     STATE["paths"] = []
     sizes = []
     for i, seed in enumerate(seeds):
-        ep = mod.export_model(mlp(seed), example, dynamic_batch=True)
+        ep = mod.export_model(mlp(seed, example.device), example, dynamic_batch=True)
         path = os.path.join(folder, f"model_{i}.pt2")
         mod.save_exported(ep, path)
         STATE["paths"].append(path)
