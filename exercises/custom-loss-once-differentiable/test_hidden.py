@@ -248,7 +248,7 @@ def want_penalty(pred, target, delta):
 
 def test_grad_penalty(learner, device, rng):
     """grad_penalty is ||d loss / d pred||^2 and its own gradient with respect to pred is right (residuals on both
-    sides of delta). In the second case the caller's pred already has a .grad: the penalty ignores it, and pred.grad
+    sides of delta, and always some exactly 0). In the second case the caller's pred already has a .grad: the penalty ignores it, and pred.grad
     is left exactly as it was (take the gradient with torch.autograd.grad, never .backward(), which writes
     pred.grad). A third pred is not a leaf (leaf * 1.0): the penalty's gradient reaches its leaf."""
     for delta, preset in ((1.0, False), (0.7, True)):
@@ -269,6 +269,21 @@ def test_grad_penalty(learner, device, rng):
             raise CheckFailure("grad_penalty must stay differentiable with respect to pred (create_graph=True)")
         expect_close(got["grad"], want_grad, rtol=1e-10, atol=1e-14,
                      what=f"the gradient of grad_penalty (delta {delta})")
+    # always, whatever the draw: residuals of exactly 0 (the loss is smooth there, its second derivative 1), next to
+    # residuals well inside and outside delta: a backward whose unused where() branch divides by |r| is NaN there
+    target = rand(rng, 6, device=device)
+    pred = target + torch.tensor([0.0, 0.0, 0.3, -0.45, 2.5, -3.0], dtype=torch.float64, device=device)
+    want, want_grad = want_penalty(pred, target, 1.0)
+    got = learner.probe("penalty", pred, target, 1.0, True, None)
+    if not isinstance(got, dict):
+        raise CheckFailure("grad_penalty could not be run", f"received {summarize(got)}")
+    what = "grad_penalty (delta 1) where some residuals pred - target are exactly 0"
+    expect_close(got["value"], want, rtol=1e-12, atol=1e-14, what=what)
+    if got["grad"] is None:
+        raise CheckFailure("grad_penalty must stay differentiable with respect to pred (create_graph=True)")
+    expect_close(got["grad"], want_grad, rtol=1e-10, atol=1e-14,
+                 what=f"the gradient of {what} (the loss is smooth at a zero residual: a backward built with where() "
+                      "must keep its other branch finite there, or its NaN reaches the second derivative)")
     # a pred that is not a leaf (pred = w * x in a training step): the penalty is differentiable with respect to it,
     # so its gradient reaches the leaf upstream (a detached copy of pred, taken whenever pred is not a leaf, cuts it)
     pred, target = rand(rng, 7, device=device), rand(rng, 7, device=device)
