@@ -14,7 +14,7 @@
 #
 # `first_nonfinite_module(model, x) -> str | None` runs `model(x)` and returns the name (as in `model.named_modules()`)
 # of the first module whose output contains NaN, inf or -inf, in the order outputs are produced (a submodule before
-# the module that contains it; "" for the model itself), or None if every output is finite. Every hook it registers is
+# the module that contains it; "" for the model itself), or None if every output is finite. An output may be a tensor or any nesting of tuples, lists and dicts of tensors (an LSTM gives `(out, (h, c))`): every tensor in it counts. Every hook it registers is
 # removed before it returns.
 #
 # Anomaly detection (`torch.autograd.detect_anomaly()`) reports only NaN made in backward, never inf, so it cannot answer
@@ -26,7 +26,7 @@
 #
 # `first_nonfinite_grad(fn, *inputs) -> str | None` 在（浮点）输入的需要梯度的副本上运行 `fn(*inputs).sum().backward()`，并返回第一个（按反向传播执行节点的顺序）计算出的梯度（即它为其输入返回的梯度）含有 NaN、inf 或 -inf 的反向节点的类名，例如 `torch.sqrt` 在 0 处的 "SqrtBackward0"，其梯度为 inf；如果每个梯度都是有限值则返回 None。`fn` 或反向传播抛出的任何错误都照常传出。调用者的输入不会得到 `.grad`。在一个长循环的每一步都重复使用同一个值的计算图（数十亿条路径、一百个节点）必须在限定时间内处理完：每个节点只访问一次。
 #
-# `first_nonfinite_module(model, x) -> str | None` 运行 `model(x)`，按输出产生的顺序（子模块先于包含它的模块；模型本身为 ""），返回第一个输出含有 NaN、inf 或 -inf 的模块的名字（与 `model.named_modules()` 中一致），如果每个输出都是有限值则返回 None。它注册的每个钩子都在返回前移除。
+# `first_nonfinite_module(model, x) -> str | None` 运行 `model(x)`，按输出产生的顺序（子模块先于包含它的模块；模型本身为 ""），返回第一个输出含有 NaN、inf 或 -inf 的模块的名字（与 `model.named_modules()` 中一致），如果每个输出都是有限值则返回 None。输出可以是一个张量，也可以是由元组、列表和字典任意嵌套而成的张量集合（LSTM 给出 `(out, (h, c))`）：其中每个张量都算。它注册的每个钩子都在返回前移除。
 #
 # 异常检测（`torch.autograd.detect_anomaly()`）只报告反向传播中产生的 NaN，从不报告 inf，所以它回答不了第一个问题。只在前向传播中产生、而梯度有限的 NaN（`log(x - 1)` 在 x = 0.5 处）对反向检查是不可见的：这正是前向钩子的用处。示例答案对数值问题的解决办法是打印梯度。
 #
