@@ -15,7 +15,7 @@
 #
 # Then `class WarmupCosine` with `__init__(optimizer, warmup, T_max, eta_min=0.0, start_factor=0.1)`, `step()` and
 # `get_last_lr()`: at construction it sets every param group's lr to `warmup_cosine_lr(0, initial lr of that group, ...)`
-# and each `step()` advances t by one and sets them again; `get_last_lr()` returns a new list of the groups' lrs, as
+# and each `step()` advances t by one and sets them again; `get_last_lr()` returns a list of the groups' lrs (the caller's to keep: writing into it changes neither the schedule nor the list a later `step()` gives), as
 # Python floats. It may be a plain class or derive from `torch.optim.lr_scheduler.LRScheduler`.
 #
 # Finally `train(model, X, y, epochs, batch_size, base_lr, warmup, T_max, eta_min=0.0)`: SGD with lr `base_lr` on
@@ -34,7 +34,7 @@
 # * `cosine_lr(t, base_lr, T_max, eta_min=0.0)`：`CosineAnnealingLR`，对每个 t >= 0 都成立，包括超过 T_max 的 t
 # * `warmup_cosine_lr(t, base_lr, warmup, T_max, eta_min=0.0, start_factor=0.1)`：`SequentialLR(opt, [LinearLR(opt, start_factor, total_iters=warmup), CosineAnnealingLR(opt, T_max, eta_min)], milestones=[warmup])`，其中 warmup >= 1
 #
-# 然后编写 `class WarmupCosine`，包含 `__init__(optimizer, warmup, T_max, eta_min=0.0, start_factor=0.1)`、`step()` 和 `get_last_lr()`：构造时它把每个参数组的 lr 设为 `warmup_cosine_lr(0, initial lr of that group, ...)`（即第二个参数为该参数组的初始 lr），每次 `step()` 把 t 加一并重新设置这些 lr；`get_last_lr()` 返回一个新列表，包含各参数组的 lr，均为 Python float。它可以是普通类，也可以派生自 `torch.optim.lr_scheduler.LRScheduler`。
+# 然后编写 `class WarmupCosine`，包含 `__init__(optimizer, warmup, T_max, eta_min=0.0, start_factor=0.1)`、`step()` 和 `get_last_lr()`：构造时它把每个参数组的 lr 设为 `warmup_cosine_lr(0, initial lr of that group, ...)`（即第二个参数为该参数组的初始 lr），每次 `step()` 把 t 加一并重新设置这些 lr；`get_last_lr()` 返回一个列表，包含各参数组的 lr（归调用方所有：往里写入既不改变调度，也不改变之后 `step()` 给出的列表），均为 Python float。它可以是普通类，也可以派生自 `torch.optim.lr_scheduler.LRScheduler`。
 #
 # 最后编写 `train(model, X, y, epochs, batch_size, base_lr, warmup, T_max, eta_min=0.0)`：在 `F.mse_loss` 上用学习率为 `base_lr` 的 SGD 训练，配合你的 `WarmupCosine`（start_factor 为 0.1），按顺序取批次 `X[i:i + batch_size]`（最后一批可以更短）；调度器每个 epoch step 一次，在该 epoch 的所有批次之后。它返回每个 epoch 所用 lr 的列表，均为 Python float（第 1 个 epoch 使用 t = 0）。
 #
