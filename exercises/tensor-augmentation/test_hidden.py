@@ -80,17 +80,9 @@ def test_normalize(learner, device, rng):
              (square[1], torch.tensor(mean, dtype=torch.float64), torch.tensor(std, dtype=torch.float64),
               want_square[1], "one float64 3 x 3 image with 3 channels and tensor statistics (statistics apply "
               "per channel, axis -3)", "transposed"))
-    # Statistics given as Python floats may be turned into a tensor of the default dtype first (torch.tensor(mean),
-    # then .to(x.dtype)): a common, right way to write it whose float32 rounding of mean and std shows at float64's
-    # precision. So with list or tuple statistics the tolerance is that rounding's (eps32 * (|mean| / std + |result|));
-    # with float64 tensor statistics it stays float64's, which still fails code that computes in float32.
-    eps32 = torch.finfo(torch.float32).eps
-    stats_atol = 2 * eps32 * float((m64.abs() / s64).max()) + 1e-12
     for xi, m, s, w, what, layout in cases:
         got = learner.probe("call", "normalize", xi, m, s, layout=layout)
-        tensor_stats = isinstance(m, torch.Tensor)
-        expect_close(got.get("out"), w, rtol=1e-12 if tensor_stats else 2 * eps32,
-                     atol=1e-12 if tensor_stats else stats_atol, what=f"normalize on {what} ({layout})")
+        expect_close(got.get("out"), w, rtol=1e-12, atol=1e-12, what=f"normalize on {what} ({layout})")
         expect_close(got.get("input_after"), xi, rtol=0, atol=0, what="x after normalize (it must not change)")
     x32 = x[1].float()
     got = learner.probe("call", "normalize", x32, torch.tensor(mean, dtype=torch.float64),
