@@ -8,7 +8,7 @@
 # * `to_tensor(img)`: a `(H, W, C)` uint8 image to float32 `(C, H, W)` in [0, 1] (`ToTensor`), whatever the image's
 #   memory layout.
 # * `normalize(x, mean, std)`: per channel `(x - mean) / std`, for `(C, H, W)` or `(N, C, H, W)`; mean and std are
-#   lists, tuples or 1-D tensors (of any float dtype) with one value per channel, and the result keeps `x`'s dtype.
+#   lists, tuples or 1-D tensors (of any float dtype) with one value per channel, and the result keeps `x`'s dtype and precision (list or tuple values are used at `x`'s precision, not rounded through a float32 `torch.tensor(mean)` first).
 # * `random_crop(img, size, padding, generator)`: for `img` of shape `(..., H, W)` (any leading axes, as in
 #   torchvision), zero-pad the last two axes by `padding`, draw
 #   `top = torch.randint(0, H + 2 * padding - size + 1, (1,), generator=generator)`, then `left` the same way over the
@@ -28,7 +28,7 @@
 # 只用张量运算编写以下内容（torchvision 没有安装）：
 #
 # * `to_tensor(img)`：把 `(H, W, C)` 的 uint8 图像转换为取值在 [0, 1] 内的 float32 `(C, H, W)`（即 `ToTensor`），无论图像的内存布局如何。
-# * `normalize(x, mean, std)`：逐通道计算 `(x - mean) / std`，适用于 `(C, H, W)` 或 `(N, C, H, W)`；mean 和 std 是列表、元组或一维张量（任意浮点 dtype），每个通道一个值，结果保持 `x` 的 dtype。
+# * `normalize(x, mean, std)`：逐通道计算 `(x - mean) / std`，适用于 `(C, H, W)` 或 `(N, C, H, W)`；mean 和 std 是列表、元组或一维张量（任意浮点 dtype），每个通道一个值，结果保持 `x` 的 dtype 和精度（列表或元组中的值按 `x` 的精度使用，不要先经过 float32 的 `torch.tensor(mean)` 而被舍入）。
 # * `random_crop(img, size, padding, generator)`：对形状为 `(..., H, W)` 的 `img`（前面可以有任意个轴，与 torchvision 一致），在最后两个轴上用 `padding` 做零填充，抽取 `top = torch.randint(0, H + 2 * padding - size + 1, (1,), generator=generator)`，然后以同样的方式在宽度方向上抽取 `left`，返回 `size x size` 的窗口（dtype 与 `img` 相同；当填充留出了空间时，`size` 可以超过图像的边长）。
 # * `random_hflip(img, p, generator)`：对形状为 `(..., H, W)` 的 `img`，（总是）抽取 `torch.rand(1, generator=generator)`，若它严格小于 p 则翻转最后一个轴（等于 p 的数不翻转）。
 # * `AugmentedDataset(images, labels, size, padding, p=0.5, seed=0)`：一个基于 `(N, C, H, W)` 图像的 `torch.utils.data.Dataset`，其第 `i` 项是元组 `(random_hflip(random_crop(images[i], ...)), labels[i])`，所有随机数都从它自己的一个生成器中抽取，该生成器在 `__init__` 中只设一次种子，这样相同的种子和访问顺序会得到相同的图像，而且同时存在的两个数据集互不干扰。
