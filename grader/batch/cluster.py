@@ -26,6 +26,7 @@ coordinator refuses one from a worker started before prep was upgraded.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 import threading
@@ -36,7 +37,10 @@ from typing import Any
 import distributed
 from distributed.core import Status
 
-from grader.batch.runner import Judges, grade_with
+from grader import bank
+from grader.batch.canaries import prep_fingerprint
+from grader.batch.runner import Judges, grade_with, start_judge
+from grader.batch.store import grader_version
 
 PLUGIN_NAME = "prep-judge"
 MAX_WARM = 2  # judges of other configurations a worker keeps warm: each holds a zygote and a sandbox slot
@@ -57,9 +61,6 @@ def _close_judge(state: dict[str, Any]) -> None:
 def warm_judge(key: str, sandboxed: bool, exercises: list[str], call_s: float | None) -> dict[str, Any]:
     """This worker's judge for ``key``: the warm one, or one started now (its zygote imports torch once).
     Judges of other keys beyond ``MAX_WARM`` are closed, least recently used first."""
-    from grader.batch.canaries import prep_fingerprint
-    from grader.batch.runner import start_judge
-
     with _WARM_LOCK:
         state = _WARM.get(key)
         if state is None:
@@ -118,11 +119,6 @@ def grade_on_worker(config: tuple, name: str, data: bytes, exercise_id: str, see
 def batch_key(sandboxed: bool, exercises: list[str], call_s: float | None) -> str:
     """What a warm judge must match to grade a batch: the sandbox, the exercises, the time limit, and
     each exercise's grader version (a changed grader never meets a judge that loaded the old one)."""
-    import hashlib
-
-    from grader import bank
-    from grader.batch.store import grader_version
-
     text = repr((sandboxed, sorted(exercises), call_s, [grader_version(bank.load(e)) for e in sorted(exercises)]))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
@@ -136,8 +132,6 @@ class ClusterJudges(Judges):
             self.client = distributed.Client(address, timeout=connect_timeout_s, set_as_default=False)
         except (OSError, TimeoutError) as e:
             raise RuntimeError(f"no Dask scheduler answers at {address} ({e})") from None
-        from grader.batch.canaries import prep_fingerprint
-
         key = batch_key(sandboxed, exercises, call_s)
         self.config = (key, sandboxed, tuple(exercises), call_s)
         self.machinery = prep_fingerprint()
