@@ -201,3 +201,31 @@ def test_the_double_backward_check_of_a_learner_function_follows_the_inputs_and_
     else:
         with pytest.raises(CheckFailure, match="^the double backward of Square disagrees with central differences"):
             check()
+
+
+def test_expect_raises_takes_the_type_or_a_subclass_of_it_and_nothing_else():
+    """A task that says "raise ValueError" is met by a subclass of ValueError, as every except clause and pytest.raises
+    would have it; the worker sends the names of the classes an exception derives from."""
+    from grader.judge.checks import expect_raises
+
+    subclass = LearnerError({"type": "ShapeMismatch", "message": "shapes differ", "in_learner_code": True,
+                             "bases": ["ValueError", "Exception", "BaseException", "object"]})
+    expect_raises(raising(subclass), "ValueError", what="checked_mse")
+    expect_raises(raising(LearnerError({"type": "ValueError"})), "ValueError", what="checked_mse")
+    for wrong, raised in ((subclass, "RuntimeError"), (LearnerError({"type": "TypeError"}), "ValueError")):
+        with pytest.raises(CheckFailure) as e:
+            expect_raises(raising(wrong), raised, what="checked_mse")
+        assert e.value.prop == f"checked_mse should raise {raised}"
+    with pytest.raises(CheckFailure, match="^checked_mse should raise ValueError"):
+        expect_raises(lambda: 1.0, "ValueError", what="checked_mse")
+
+
+def test_the_worker_names_the_classes_an_exception_derives_from():
+    from grader.worker.runtime import Runtime
+
+    runtime = Runtime()
+    runtime.handle({"op": "load", "source": "class ShapeMismatch(ValueError):\n    pass\n\n"
+                                            "def f():\n    raise ShapeMismatch('no')\n", "filename": "s.py"})
+    error = LearnerError(runtime.handle({"op": "call", "target": "f", "args": []})["error"])
+    assert error.type == "ShapeMismatch" and error.bases[:2] == ("ValueError", "Exception")
+    assert error.is_a("ValueError") and error.is_a("ShapeMismatch") and not error.is_a("TypeError")

@@ -216,13 +216,14 @@ def compare_trajectories(actual: Sequence[Any], expected: Sequence[torch.Tensor]
 
 
 def expect_raises(call: Callable[[], Any], error_type: str, *, what: str) -> None:
-    """A remote call raises a learner-side exception of the given type name."""
+    """A remote call raises a learner-side exception of the given type name, or of a subclass of it (which is one
+    to every ``except`` clause and to ``pytest.raises``)."""
     from grader.judge.session import LearnerError
 
     try:
         value = call()
     except LearnerError as e:
-        if e.type != error_type:
+        if not e.is_a(error_type):
             raise CheckFailure(f"{what} should raise {error_type}", f"it raised {e.summary()}") from None
         return
     raise CheckFailure(f"{what} should raise {error_type}", f"it returned {summarize(value)}")

@@ -56,6 +56,8 @@ class LearnerError(Exception):
 
     def __init__(self, error: dict) -> None:
         self.type = str(error.get("type", "Exception"))
+        bases = error.get("bases")
+        self.bases = tuple(str(b)[:200] for b in bases[:32]) if isinstance(bases, list) else ()
         self.message = str(error.get("message", ""))
         self.where = str(error.get("where", ""))
         self.in_learner_code = bool(error.get("in_learner_code"))
@@ -68,6 +70,11 @@ class LearnerError(Exception):
             text += (" [prep runs your code in a scratch folder, its current folder, and lets it create or change "
                      "files only there: use a relative path or the tempfile module]")
         return text
+
+    def is_a(self, type_name: str) -> bool:
+        """Whether the exception is of that type or derives from it, as ``except type_name:`` would catch it (the
+        names come from the worker: they say what the learner's code raised, never more)."""
+        return self.type == type_name or type_name in self.bases
 
     @property
     def looks_like_a_write_outside_scratch(self) -> bool:

@@ -67,6 +67,8 @@ class Runtime:
         where = f"line {frames[-1].lineno}: {frames[-1].line}" if frames else ""
         return {
             "type": type(e).__name__,
+            # the classes it derives from, nearest first: a subclass of ValueError is a ValueError to its caller
+            "bases": [getattr(c, "__name__", "?")[:200] for c in type(e).__mro__[1:33]],
             "message": str(e)[:2000],
             "where": where,
             "in_learner_code": bool(frames),
