@@ -70,6 +70,30 @@ def leaf_twins(rng):
     return {"steps": steps, "out": at}
 
 
+def self_product(rng, product_first):
+    """A value c multiplied by itself (c's node appears twice in one next_functions: two edges from one parent) and
+    also reached through a chain of two or three unary ops from the output's other operand; product_first puts the
+    product first or last in the output's next_functions. A Kahn sort that counts one edge per distinct parent
+    releases c as soon as the product is processed, while the chain still leads to c: a queue lists c too early in
+    either order, a stack in one of the two (both are always drawn)."""
+    n = T._int(rng, 2, 4)
+    steps = [T.leaf(rng, (n,) if T._int(rng, 0, 1) else (n, n), True)]
+
+    def add(*step):
+        steps.append(list(step))
+        return len(steps) - 1
+
+    c = add(T._pick(rng, T.UNARY), 0)
+    p = add("mul", c, c)
+    q = c
+    for _ in range(T._int(rng, 2, 3)):
+        q = add(T._pick(rng, T.UNARY), q)
+    out = add(T._pick(rng, T.BINARY), *((p, q) if product_first else (q, p)))
+    if T._int(rng, 0, 1):
+        add("sum", out)
+    return {"steps": steps}
+
+
 AFTER = " (after a backward from t with retain_graph=True: leaves already holding a .grad are still walked)"
 
 
@@ -90,14 +114,16 @@ def test_each_node_once(learner, device, rng):
 
 
 def test_topological_order(learner, device, rng):
-    """Each node comes before every node in its next_functions (a value used directly and through another op...)."""
-    for spec in T.shuffled(rng, graphs(rng)):
+    """Each node comes before every node in its next_functions (a value used directly and through another op, a value
+    multiplied by itself and also reached through a longer chain...)."""
+    for spec in T.shuffled(rng, graphs(rng) + [self_product(rng, True), self_product(rng, False)]):
         problem = T.order_problem(listed(learner, device, spec, "a random graph"))
         if problem:
             raise CheckFailure(f"a {problem[0]} node is listed after {problem[1]}, one of its next_functions: list a "
                                "node only after everything that leads to it (reverse post-order); breadth-first "
                                "and pre-order are not enough when a value is used both directly and through "
-                               "another op")
+                               "another op, and a count of the edges into a node must count each entry of "
+                               "next_functions (x * x lists x's node twice)")
 
 
 def test_no_graph(learner, device, rng):
