@@ -11,11 +11,8 @@ the figures are the grading itself; prints submissions per second for each, and 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,8 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 
 def main() -> None:
-    import distributed
-
+    from bench.local_dask import LocalDask
     from grader import api, bank
 
     parser = argparse.ArgumentParser()
@@ -41,12 +37,6 @@ def main() -> None:
     for i in range(args.n):
         (klass / f"l{i:03d}").mkdir(parents=True)
         shutil.copy(ref, klass / f"l{i:03d}" / f"{args.exercise}.py")
-    procs: list[subprocess.Popen] = []
-
-    def spawn(argv: list[str]) -> None:
-        procs.append(subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                      start_new_session=True, cwd=tmp))
-
     def timed(label: str, **kw: object) -> None:
         first: list[float] = []
         started = time.monotonic()
@@ -59,27 +49,13 @@ def main() -> None:
 
     try:
         timed("local-2", jobs=2)
-        file = tmp / "scheduler.json"
-        spawn([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", "0",
-               "--no-dashboard", "--scheduler-file", str(file)])
-        while not file.exists():
-            time.sleep(0.1)
-        address = json.loads(file.read_text())["address"]
-        for workers in (1, 2):
-            spawn([sys.executable, "-m", "distributed.cli.dask_worker", address, "--nthreads", "1", "--no-nanny",
-                   "--no-dashboard", "--host", "127.0.0.1"])
-            with distributed.Client(address) as client:
-                client.wait_for_workers(workers, timeout=120)
-            timed(f"dask-{workers}", cluster=address)
+        with LocalDask(tmp) as dask:
+            for workers in (1, 2):
+                dask.add_workers(1)
+                timed(f"dask-{workers}", cluster=dask.address)
         print(f"sandbox: {'on' if sandboxed else 'off (not root or no bubblewrap)'}; {os.cpu_count()} cores")
     finally:
-        for p in procs:
-            try:
-                os.killpg(p.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         shutil.rmtree(tmp, ignore_errors=True)
-
 
 if __name__ == "__main__":
     main()

@@ -26,7 +26,6 @@ import argparse
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -36,6 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.local_dask import LocalDask  # noqa: E402
 from grader import authoring, bank  # noqa: E402
 
 TEST_CELL = '''import torch
@@ -98,45 +98,13 @@ def prep_grade(course: Path, jobs: int, out: Path, *extra: str, folder: str = "s
                 "--out", str(out), "--jobs", str(jobs), *extra], ROOT)
 
 
-def local_cluster(base: Path, workers: int) -> tuple[str, list[subprocess.Popen]]:
-    """A Dask scheduler and ``workers`` one-thread workers on 127.0.0.1, each in its own session."""
-    import distributed
-
-    procs: list[subprocess.Popen] = []
-    address_file = base / "scheduler.json"
-
-    def spawn(argv: list[str]) -> None:
-        procs.append(subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                      start_new_session=True, cwd=base))
-
-    spawn([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", "0",
-           "--no-dashboard", "--scheduler-file", str(address_file)])
-    deadline = time.monotonic() + 60
-    while not address_file.exists() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    address = json.loads(address_file.read_text())["address"]
-    for i in range(workers):
-        spawn([sys.executable, "-m", "distributed.cli.dask_worker", address, "--nthreads", "1",
-               "--no-dashboard", "--name", f"w{i}", "--host", "127.0.0.1"])
-    with distributed.Client(address, timeout=30) as client:
-        client.wait_for_workers(workers, timeout=120)
-    return address, procs
-
-
 def warm_cluster_time(base: Path, course: Path, jobs: int) -> float:
     """One timed `prep grade --cluster` on a service that graded another class before (see the docstring)."""
-    address, procs = local_cluster(base, jobs)
-    try:
+    with LocalDask(base) as dask:
+        dask.add_workers(jobs)
         shutil.copytree(course / "submitted", course / "earlier")
-        prep_grade(course, jobs, base / "prep-earlier", "--cluster", address, folder="earlier")
-        return prep_grade(course, jobs, base / "prep-warm", "--cluster", address)
-    finally:
-        for proc in procs:
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            proc.wait()
+        prep_grade(course, jobs, base / "prep-earlier", "--cluster", dask.address, folder="earlier")
+        return prep_grade(course, jobs, base / "prep-warm", "--cluster", dask.address)
 
 
 def main() -> None:
