@@ -134,7 +134,8 @@ def model(spec):
 VARIANTS = {"plain": {"dtype": torch.float32, "frozen": False, "bn": False, "scales": [None, None, None]},
             "float64": {"dtype": torch.float64, "frozen": True, "bn": True, "scales": [1e100, 1e-100, None]},
             "float16": {"dtype": torch.float16, "frozen": False, "bn": False, "scales": [100.0, 1e-5, None]},
-            "gain": {"dtype": torch.float64, "frozen": False, "bn": False, "scales": [None, 0.0, None], "gain": True}}
+            "gain": {"dtype": torch.float64, "frozen": False, "bn": False, "scales": [None, 0.0, None], "gain": True},
+            "tied": {"dtype": torch.float64, "frozen": False, "bn": False, "scales": [None, None, None], "tied": True}}
 
 
 class Gain(nn.Module):
@@ -152,7 +153,11 @@ def mlp(seed, device, variant="plain"):
     torch.manual_seed(seed)
     inner = [nn.Linear(5, 4), nn.BatchNorm1d(4), nn.ReLU()] if VARIANTS[variant]["bn"] else [nn.Linear(5, 4), nn.ReLU()]
     first = [nn.Linear(3, 5), Gain(5)] if VARIANTS[variant].get("gain") else [nn.Linear(3, 5)]
+    if VARIANTS[variant].get("tied"):  # two Linear(5, 5) sharing one weight: named_parameters() names it once
+        first += [nn.Tanh(), nn.Linear(5, 5), nn.Tanh(), nn.Linear(5, 5)]
     model = nn.Sequential(*first, nn.Tanh(), nn.Sequential(*inner), nn.Linear(4, 1))
+    if VARIANTS[variant].get("tied"):
+        model[4].weight = model[2].weight
     model = model.to(device=device, dtype=VARIANTS[variant]["dtype"])
     if VARIANTS[variant]["frozen"]:
         model[2][0].requires_grad_(False)

@@ -61,7 +61,8 @@ def test_grad_norms_per_pass(learner, device, rng):
     parameters: no key for them) whose passes' gradients are beyond float32's range (about 1e100, then 1e-100), compared
     to float64 precision; then a float16 one whose gradients' squares overflow float16 (a gradient of 600), then
     underflow it (6e-5), where torch's norm does not; and a float64 one with a parameter named neither weight nor bias
-    (every name of named_parameters() is logged) whose second pass has all-zero gradients (logged as 0.0)."""
+    (every name of named_parameters() is logged) whose second pass has all-zero gradients (logged as 0.0); and a
+    float64 one with two layers sharing one weight (named once by named_parameters(): one key, no alias)."""
     seed = seed_of(rng)
     got = learner.probe("grad_log", seed, str(device))
     check_log(got["log"], expected_norms(seed, device), "two passes, then every handle removed and a third pass")
@@ -75,6 +76,13 @@ def test_grad_norms_per_pass(learner, device, rng):
     check_log(got["log"], expected_norms(seed, device, variant="gain"),
               "a float64 model with a parameter named neither weight nor bias (a per-feature gain), and a second pass "
               "whose loss is multiplied by 0: every parameter gets a gradient of zeros, whose norm 0.0 is logged too",
+              rel_tol=1e-12, abs_tol=0.0)
+    seed = seed_of(rng)
+    got = learner.probe("grad_log", seed, str(device), "tied")
+    check_log(got["log"], expected_norms(seed, device, variant="tied"),
+              "a float64 model whose two Linear(5, 5) layers share one weight (tied): named_parameters() names it "
+              "once (as '2.weight'), so the log has that one key for it, holding the norm of its whole gradient per "
+              "pass (not a second key '4.weight' from named_parameters(remove_duplicate=False))",
               rel_tol=1e-12, abs_tol=0.0)
     seed = seed_of(rng)
     got = learner.probe("grad_log", seed, str(device), "float16")
