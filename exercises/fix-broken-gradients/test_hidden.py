@@ -130,7 +130,8 @@ def test_two_gradients(learner, device, rng):
     x, and leaves x.grad None. Then on an x whose .grad the caller already set: the same gradients (x.grad plays no
     part in them), and x.grad left exactly as it was (not accumulated into, not reset to None). Finally, after x's
     values were changed in place (as an optimizer step does), a call gives the gradients at the new values (an
-    answer remembered from an earlier call, keyed by the tensor, is stale)."""
+    answer remembered from an earlier call, keyed by the tensor, is stale). Also an x in [-22, -18] whose .grad is about
+    1e4: the gradients to 1e-9 relative (no accumulate-then-subtract)."""
     x = rand(rng, device)
     preset = torch.randn(x.shape, generator=rng, dtype=torch.float64).to(device) + 3.0
     for grad in (None, preset):
@@ -150,6 +151,23 @@ def test_two_gradients(learner, device, rng):
                                  or not torch.equal(after, grad)):
             raise CheckFailure("two_gradients must leave x.grad untouched: an x.grad the caller had set must be "
                                "exactly as it was afterwards (use torch.autograd.grad, which never writes .grad)")
+    # a caller's .grad of about 1e4 next to true gradients of about 1e-8 (x in [-22, -18]): an answer that lets the
+    # gradients accumulate into x.grad and subtracts the old .grad afterwards, (g0 + ga) - g0, loses ga's digits to
+    # cancellation (a relative error of 1e-4 or more), while exp(x) and 2 exp(2x) come out to the last bits
+    far = (-18.0 - 4.0 * torch.rand(x.shape, generator=rng, dtype=torch.float64)).to(device)
+    big = (1e4 * (1.0 + torch.rand(x.shape, generator=rng, dtype=torch.float64))).to(device)
+    got = learner.probe("two_gradients", far, 1, big)
+    call = "an x in [-22, -18] whose .grad was already set to about 1e4 (x.grad must play no part, not even by subtraction)"
+    answer = got["answers"][0]
+    if not isinstance(answer, list) or len(answer) != 2:
+        raise CheckFailure(f"two_gradients must return a tuple of two gradients ({call})")
+    expect_close(answer[0], torch.exp(far), rtol=1e-9, atol=0.0, what=f"the gradient of exp(x).sum() ({call})")
+    expect_close(answer[1], 2 * torch.exp(2 * far), rtol=1e-9, atol=0.0,
+                 what=f"the gradient of (exp(x) ** 2).sum() ({call})")
+    after = got["x_grad"]
+    if not isinstance(after, torch.Tensor) or after.shape != big.shape or not torch.equal(after, big):
+        raise CheckFailure("two_gradients must leave x.grad untouched: an x.grad the caller had set must be "
+                           f"exactly as it was afterwards ({call})")
     shift = torch.full(x.shape, 0.5, dtype=torch.float64, device=device)
     got = learner.probe("two_gradients", x, 1, None, shift)
     answer, moved = got["shifted"], x + shift
