@@ -28,6 +28,12 @@ def compare(got, want, what):
         if got["x_grad"] is None:
             raise CheckFailure(f"x gets no gradient {what}")
         expect_close(got["x_grad"], want["x_grad"], what=f"the gradient for x {what}")
+    elif got.get("x_grad") is not None:
+        # blocks(x) never writes x.grad for an x that does not require grad: a gradient there means the call
+        # switched on requires_grad of the caller's x (x.requires_grad_()), changing the tensor it was given
+        raise CheckFailure(f"x does not require grad, yet after backward it holds a gradient {what}: "
+                           "checkpointed_forward changed the caller's x (its requires_grad); leave x as it was, "
+                           "non-reentrant checkpointing gives the parameters their gradients without it")
     for i, (g, w) in enumerate(zip(got["grads"], want["grads"])):
         if w is None:  # a frozen parameter: blocks(x) leaves its .grad alone
             if g is not None:
