@@ -15,7 +15,8 @@
 #   alone. (AdamW may subclass your Adam.)
 #
 # Both must: honour per-group hyper-parameters (a list of dicts as `params`, each group falling back to the
-# constructor's values); skip parameters whose `.grad` is None (the step count `t` is per parameter, so a skipped
+# constructor's values), read as each step finds them (a scheduler may change a group's lr, betas, eps or weight_decay
+# between steps: keep the raw moments, as torch does, and bias-correct them at each step); skip parameters whose `.grad` is None (the step count `t` is per parameter, so a skipped
 # parameter's count does not advance); in `step(closure)`, call the closure exactly once and return its loss, also
 # when `step` is called inside `torch.no_grad()`; keep their state in `self.state` so that a `state_dict()` /
 # `load_state_dict()` round trip in the middle of training continues the same trajectory; and raise `ValueError` for a
@@ -32,7 +33,7 @@
 # * `Adam(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False)`：经过偏差校正的一阶矩和二阶矩；`weight_decay` 是加到梯度上的 L2 惩罚项；`eps` 加在 `sqrt(v) / sqrt(1 - beta2**t)` 上；使用 `amsgrad` 时，分母中用 `v` 的历史最大值代替 `v`。
 # * `AdamW(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False)`：与上面相同，只是权重衰减是解耦的：在 Adam 的这一步之前先把 `p` 乘以 `1 - lr * weight_decay`，梯度保持不变。（AdamW 可以继承你的 Adam。）
 #
-# 两者都必须：遵守每个参数组各自的超参数（`params` 为字典列表时，每个组未给出的值取构造函数的值）；跳过 `.grad` 为 None 的参数（步数 `t` 按参数分别计数，所以被跳过的参数的步数不增加）；在 `step(closure)` 中恰好调用 closure 一次并返回它的 loss，在 `torch.no_grad()` 中调用 `step` 时也是如此；把状态保存在 `self.state` 中，使得在训练中途做一次 `state_dict()` / `load_state_dict()` 往返之后，仍然沿同一条轨迹继续；对负的 lr、eps 或 weight_decay，或者不在 [0, 1) 内的 beta，抛出 `ValueError`。
+# 两者都必须：遵守每个参数组各自的超参数（`params` 为字典列表时，每个组未给出的值取构造函数的值），并且按每一步当时的值读取（调度器可能在两步之间改变某个组的 lr、betas、eps 或 weight_decay：像 torch 那样保存未校正的矩，每一步再做偏差校正）；跳过 `.grad` 为 None 的参数（步数 `t` 按参数分别计数，所以被跳过的参数的步数不增加）；在 `step(closure)` 中恰好调用 closure 一次并返回它的 loss，在 `torch.no_grad()` 中调用 `step` 时也是如此；把状态保存在 `self.state` 中，使得在训练中途做一次 `state_dict()` / `load_state_dict()` 往返之后，仍然沿同一条轨迹继续；对负的 lr、eps 或 weight_decay，或者不在 [0, 1) 内的 beta，抛出 `ValueError`。
 #
 # 评分时，torch 自带的所有优化器都被禁用：`torch.optim` 中除 `torch.optim.optimizer`（其中是基类）之外的所有模块的每个类和函数，包括它们的函数式形式，以及融合内核 `aten::_fused_adam*`、`aten::_fused_sgd*`、`aten::_fused_adagrad*`；请直接继承 `torch.optim.Optimizer` 本身。示例答案止步于 W = W - lr * dL/dW，而且其中一个在调用 `optimizer.step()` 之前没有 `backward()`：没有梯度，什么都不会动。
 #
