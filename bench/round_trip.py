@@ -4,9 +4,7 @@
 
 Starts one worker on the reference of autograd-mul and times ``learner.call`` of its forward on small float64
 tensors, and of its backward (order 1), as a prep check makes them: per-call wall time, and the judge's CPU time
-per call and the worker's (read by the judge from /proc): on a busy machine the CPU figures are the steadier.
-Then one gradcheck and gradgradcheck of the same function (about 30 worker calls), made one call at a time and with
-its calls sent ahead together (``Learner.rehearse``, what ``check_gradients`` does)."""
+per call and the worker's (read by the judge from /proc): on a busy machine the CPU figures are the steadier."""
 
 from __future__ import annotations
 
@@ -20,7 +18,6 @@ sys.path.insert(0, str(ROOT))
 
 import torch  # noqa: E402
 
-from grader.judge.checks import check_gradients  # noqa: E402
 from grader.judge.remote import Learner  # noqa: E402
 from grader.judge.session import WorkerSession  # noqa: E402
 
@@ -37,35 +34,17 @@ def main() -> None:
         fn = learner.function("Mul.apply")
         x = torch.randn(3, 4, dtype=torch.float64, requires_grad=True)
         y = torch.randn(4, dtype=torch.float64, requires_grad=True)
-        xs, ys = x[:, :1].detach().clone().requires_grad_(), y[None].detach().clone().requires_grad_()
-
-        def gradcheck(ahead: bool) -> None:  # one check of autograd-mul's test_gradgradcheck, its calls sent ahead or not
-            run = lambda: check_gradients(fn, (xs, ys), what="Mul", reference=torch.mul, second_order=True, fast=True)
-            learner.rehearse(run) if ahead else _one_at_a_time(learner, run)
-
         for label, call in (("forward", lambda: fn(x, y)),
-                            ("forward+backward", lambda: torch.autograd.grad(fn(x, y).sum(), (x, y))),
-                            ("gradgradcheck, one at a time", lambda: gradcheck(False)),
-                            ("gradgradcheck, sent ahead", lambda: gradcheck(True))):
-            calls = args.calls if "check" not in label else max(args.calls // 50, 10)
+                            ("forward+backward", lambda: torch.autograd.grad(fn(x, y).sum(), (x, y)))):
             for _ in range(50):
                 call()
             wall, cpu, worker = time.perf_counter(), time.process_time(), session.measure()["cpu"]
-            for _ in range(calls):
+            for _ in range(args.calls):
                 call()
             wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
             worker = session.measure()["cpu"] - worker
-            print(f"{label:>28}: {1e6 * wall / calls:7.0f} us per call; CPU per call: judge "
-                  f"{1e6 * cpu / calls:6.0f} us, worker {1e6 * worker / calls:6.0f} us")
-
-
-def _one_at_a_time(learner: Learner, run) -> None:
-    """``run()`` with every worker call a round trip of its own, as before calls were sent ahead."""
-    learner.rehearse, saved = (lambda check: check()), learner.rehearse
-    try:
-        run()
-    finally:
-        learner.rehearse = saved
+            print(f"{label:>17}: {1e6 * wall / args.calls:6.0f} us per call; CPU per call: judge "
+                  f"{1e6 * cpu / args.calls:4.0f} us, worker {1e6 * worker / args.calls:4.0f} us")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ import torch
 
 from grader.judge.checks import CheckFailure
 from grader.judge.remote import Learner
-from grader.wire import AMBIENT_CHANGED, INPUTS_WRITTEN, decode
+from grader.wire import AMBIENT_CHANGED, INPUTS_WRITTEN
 from grader.worker.runtime import Runtime
 from tests.conftest import ROOT, write
 
@@ -263,16 +263,6 @@ class _RuntimeSession:
         if not reply["ok"]:
             raise RuntimeError(reply["error"])
         return _copy(reply["value"])
-
-    def request_encoded(self, body, place=None):
-        return self.request(decode(body, place=_as_the_worker_places, layouts=True))
-
-    def pipeline(self, bodies, place=None):
-        return [self.request_encoded(body) for body in bodies]
-
-
-def _as_the_worker_places(t, info):
-    return t.requires_grad_(info.requires_grad and t.is_floating_point())
 
 
 def _copy(value):

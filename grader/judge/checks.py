@@ -134,8 +134,7 @@ def check_gradients(fn: Callable[..., Any], inputs: tuple[torch.Tensor, ...], *,
                                        want if isinstance(want, tuple) else (want,))):
             expect_close(g, w, what=f"the output {i} of {what}" if isinstance(want, tuple) else f"the output of {what}")
     try:
-        _sent_ahead(fn, lambda: torch.autograd.gradcheck(fn, inputs, eps=eps, atol=atol, rtol=rtol,
-                                                         fast_mode=bool(fast)))
+        torch.autograd.gradcheck(fn, inputs, eps=eps, atol=atol, rtol=rtol, fast_mode=bool(fast))
     except GradcheckError as e:
         raise CheckFailure(
             f"the backward of {what} disagrees with central differences (inputs of shapes {described})",
@@ -166,8 +165,7 @@ def _check_second_order(fn: Callable[..., Any], inputs: tuple[torch.Tensor, ...]
     that directly, one round trip per evaluation where gradgradcheck's composition makes two."""
     backward_of = getattr(fn, "derivative", None)
     if backward_of is None:
-        _sent_ahead(fn, lambda: torch.autograd.gradgradcheck(fn, inputs, eps=eps, atol=atol, rtol=rtol,
-                                                             fast_mode=fast))
+        torch.autograd.gradgradcheck(fn, inputs, eps=eps, atol=atol, rtol=rtol, fast_mode=fast)
         return
     if outs is None:  # the output's shapes, for the cotangents (check_gradients has them when it checked values)
         with torch.no_grad():
@@ -176,15 +174,7 @@ def _check_second_order(fn: Callable[..., Any], inputs: tuple[torch.Tensor, ...]
     cotangents = tuple((torch.rand_like(o) * 2 - 1).requires_grad_() if o.is_floating_point() else torch.zeros_like(o)
                        for o in outs)
     backward = backward_of([x.requires_grad for x in inputs])
-    _sent_ahead(backward, lambda: torch.autograd.gradcheck(backward, (*inputs, *cotangents), eps=eps, atol=atol,
-                                                           rtol=rtol, fast_mode=fast))
-
-
-def _sent_ahead(fn: Callable[..., Any], check: Callable[[], Any]) -> Any:
-    """``check()``; where ``fn`` is a learner's remote function, with its worker calls sent ahead together
-    (``Learner.rehearse``: the same calls and answers, without a round trip's wait for each)."""
-    learner = getattr(fn, "learner", None)
-    return learner.rehearse(check) if learner is not None else check()
+    torch.autograd.gradcheck(backward, (*inputs, *cotangents), eps=eps, atol=atol, rtol=rtol, fast_mode=fast)
 
 
 def _gradcheck_detail(message: str) -> str:

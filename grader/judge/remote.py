@@ -12,18 +12,15 @@ computed.
 from __future__ import annotations
 
 import time
-from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator, TypeVar
+from typing import Any, Callable, Iterator
 
 import torch
 
 from grader import wire
 from grader.judge.failure import CheckFailure
-from grader.judge.session import InfraError, LearnerError, WorkerSession
-
-T = TypeVar("T")
+from grader.judge.session import InfraError, WorkerSession
 
 INFO_ATTR = "_prep_wire_info"
 
@@ -46,12 +43,6 @@ class Learner:
         self.measuring = False  # inside measure(): calls are not watched for writes (hashing costs CPU time there)
         self.derivatives: dict[tuple, Callable[..., Any]] = {}  # _remote_derivative's, by target, order and masks
         self.callers_state: dict[str, Any] = {}  # set by ambient(): the state calls start from in the worker
-        # rehearse(): the encoded requests a rehearsal recorded and has not sent yet, and the worker's replies that
-        # wait for the real run, by encoded request (one queue each: the same request may be made twice)
-        self._recorded: list[tuple[tuple, bytes]] | None = None
-        self._replies: dict[tuple, deque] | None = None
-        # the outputs' (shape, dtype, device) a remote function gave for arguments of given shapes (see _stub_outputs)
-        self.output_meta: dict[tuple, tuple[bool, list[tuple]]] = {}
 
     # ---------------------------------------------------------------- basic calls
 
@@ -60,7 +51,7 @@ class Learner:
         into a tensor it was given fails (see ``_call``)."""
         return self._call({"op": "call", "target": target, "args": list(args), "kwargs": kwargs})
 
-    def _call(self, request: dict, stub: Callable[[], Any] | None = None) -> Any:
+    def _call(self, request: dict) -> Any:
         """A call request whose tensor arguments must come back as they were sent.
 
         A function that writes into the tensors it is given corrupts its caller's data (``x.clamp_()`` on the
@@ -75,12 +66,7 @@ class Learner:
             request["watch_inputs"] = True
         if self.callers_state:
             request["ambient"] = dict(self.callers_state)
-        if self._replies is None:
-            reply = self._request(request)
-        else:
-            reply = self._rehearsed(request, stub)
-            if isinstance(reply, _Stub):
-                return reply.value
+        reply = self._request(request)
         if not request.get("watch_inputs") or not isinstance(reply, dict) or wire.INPUTS_WRITTEN not in reply:
             return reply
         changed = reply.get(wire.AMBIENT_CHANGED)
@@ -95,73 +81,6 @@ class Learner:
                 if isinstance(sent, (list, dict)) and wire.plain_contents(sent) != wire.plain_contents(got):
                     raise CheckFailure(_changed_message(request, path, sent))
         return reply.get("value")
-
-    # ---------------------------------------------------------------- many calls, one wait
-
-    def rehearse(self, run: Callable[[], T]) -> T:
-        """``run()``, with the worker calls it makes sent ahead, all at once.
-
-        A gradcheck makes dozens of calls to a remote function, one after the other, and each used to cost a full
-        round trip: the judge waits for the worker, then the worker for the judge. The calls it makes do not
-        depend on what the calls answer (the inputs it perturbs, the vectors it projects on are its own), so
-        ``run`` is first rehearsed here with stand-in answers (zeros of the right shapes) while its requests are
-        recorded; those are sent down the pipe together (``WorkerSession.pipeline``), and ``run`` then runs for
-        real, each call answered by the worker's reply to the very same request (same bytes), in the same order.
-        A call the rehearsal did not foresee (a learner function whose output shapes vary, a check that stops
-        early) goes to the worker the usual way. So every value ``run`` sees is still what the learner's code
-        returned for the judge's inputs; only the waiting is shared. Nothing is rehearsed while measuring."""
-        if self.measuring or self._replies is not None:
-            return run()
-        self._recorded, self._replies = [], {}
-        try:
-            try:
-                with torch.random.fork_rng(devices=[]):  # the real run draws what the rehearsal drew
-                    run()
-            except (InfraError, KeyboardInterrupt):
-                raise
-            except Exception:  # stand-in answers, or the learner's: the real run meets its own failures
-                pass
-            self._send_recorded()
-            self._recorded = None
-            return run()
-        finally:
-            self._recorded = self._replies = None
-
-    def _rehearsed(self, request: dict, stub: Callable[[], Any] | None) -> Any:
-        """The reply to ``request`` inside ``rehearse``: a stand-in while rehearsing, the worker's reply (sent
-        ahead, or asked for now) in the real run. Replies are found by ``_request_key``: what the request sends,
-        every tensor byte included."""
-        assert self._replies is not None
-        key = _request_key(request)
-        if self._recorded is not None:
-            stand_in = stub() if stub is not None else None
-            if stand_in is not None:
-                self._recorded.append((key, wire.encode(request)))
-                return _Stub(stand_in)
-            self._send_recorded()  # the worker sees the calls in the order they were made
-            reply = self._answer(wire.encode(request))
-            self._replies.setdefault(key, deque()).append(reply)
-            reply = _copied(reply)  # the real run gets the original
-        else:
-            waiting = self._replies.get(key)
-            reply = waiting.popleft() if waiting else self._answer(wire.encode(request))
-        if isinstance(reply, LearnerError):
-            raise reply
-        return reply
-
-    def _answer(self, body: bytes) -> Any:
-        try:
-            return self.session.request_encoded(body, place=_place_received)
-        except LearnerError as e:
-            return e
-
-    def _send_recorded(self) -> None:
-        assert self._recorded is not None and self._replies is not None
-        recorded, self._recorded[:] = list(self._recorded), []
-        if recorded:
-            replies = self.session.pipeline([body for _, body in recorded], place=_place_received)
-            for (key, _), reply in zip(recorded, replies):
-                self._replies.setdefault(key, deque()).append(reply)
 
     def get(self, target: str) -> Any:
         """The value of a module-level name (a quiz's answers, a constant)."""
@@ -450,28 +369,12 @@ def _make_remote_derivative(learner: Learner, target: str, order: int, splits: l
             request: dict = {"op": "call", "target": target, "args": sent, "order": order}
             if order:
                 request.update(splits=level_splits, masks=masks)
-            meta_key = _arguments_meta(target, flat, ctx.needs_input_grad) if not order else None
-
-            def stand_in() -> Any:
-                """What a rehearsal gets instead of a reply (Learner.rehearse): zeros shaped like the real answer,
-                which is a gradient per marked input at a derivative level, and at level 0 what the learner's
-                function returned last for arguments of these shapes (none known: the call is made for real)."""
-                if order:
-                    return tuple(torch.zeros_like(flat[i]) for i, marked in enumerate(masks[-1]) if marked)
-                known = learner.output_meta.get(meta_key)
-                if known is None:
-                    return None
-                made = tuple(torch.zeros(shape, dtype=dtype, device=device) for shape, dtype, device in known[1])
-                return made[0] if known[0] else made
-
-            out = learner._call(request, stub=stand_in)
+            out = learner._call(request)
             single = not isinstance(out, tuple)
             outs = (out,) if single else out
             for o in outs:
                 if not isinstance(o, torch.Tensor):
                     raise CheckFailure(f"{target} must return tensors", f"it returned {_kind(o)}")
-            if meta_key is not None:
-                learner.output_meta[meta_key] = (single, [(o.shape, o.dtype, o.device) for o in outs])
             # non-tensor arguments (a float bound, an int) are kept aside: only tensors can be saved
             ctx.save_for_backward(*[t for t in flat if isinstance(t, torch.Tensor)])
             ctx.plain_args = {i: t for i, t in enumerate(flat) if not isinstance(t, torch.Tensor)}
@@ -514,7 +417,6 @@ def _make_remote_derivative(learner: Learner, target: str, order: int, splits: l
 
     apply.__name__ = target if order == 0 else f"{target} (derivative {order})"
     apply.derivative = derivative  # type: ignore[attr-defined]
-    apply.learner = learner  # type: ignore[attr-defined]  # for checks that send many calls at once (rehearse)
     return apply
 
 
@@ -524,43 +426,3 @@ def _kind(value: Any) -> str:
     if isinstance(value, wire.Opaque):
         return f"a {value.type_name}"
     return f"a {type(value).__name__} ({value!r:.60})"
-
-
-@dataclass
-class _Stub:
-    """A rehearsal's stand-in answer (see Learner.rehearse)."""
-
-    value: Any
-
-
-def _copied(value: Any) -> Any:
-    """A copy of a reply whose tensors the rehearsal may use up (autograd may accumulate into a gradient)."""
-    if isinstance(value, torch.Tensor):
-        return value.detach().clone()
-    if isinstance(value, (list, tuple)):
-        return type(value)(_copied(v) for v in value)
-    if isinstance(value, dict):
-        return {k: _copied(v) for k, v in value.items()}
-    return value
-
-
-def _request_key(value: Any) -> Any:
-    """What ``wire.encode`` would send for ``value``, as a hashable key (cheaper than encoding it again): equal keys
-    mean the same request. Tensors stand as their type, dtype, shape, strides, device, requires_grad and bytes."""
-    if isinstance(value, torch.Tensor):
-        t = value.detach()
-        raw = t.cpu().contiguous().reshape(-1).view(torch.uint8).numpy().tobytes() if t.numel() else b""
-        return (type(value), t.dtype, tuple(t.shape), t.stride(), str(t.device), value.requires_grad,
-                bool(getattr(value, wire.LAYOUT_ATTR, False)), raw)
-    if isinstance(value, (list, tuple)):
-        return (type(value), tuple(_request_key(v) for v in value))
-    if isinstance(value, dict):
-        return (dict, tuple((k, _request_key(v)) for k, v in value.items()))
-    if value is None or isinstance(value, (bool, int, float, str, torch.dtype)):
-        return (type(value), value)
-    return (object, type(value))  # sent as an opaque stand-in named by its type, whatever its contents
-
-
-def _arguments_meta(target: str, flat: tuple, needs: tuple) -> tuple:
-    return (target, needs, tuple((tuple(t.shape), t.dtype, str(t.device)) if isinstance(t, torch.Tensor)
-                                 else ("value", repr(t)) for t in flat))

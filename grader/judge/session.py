@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import ctypes
 import os
-import select
 import signal
 import subprocess
 import sys
@@ -272,96 +271,22 @@ class WorkerSession:
 
     def request(self, tree: dict, *, timeout: float | None = None, place: Any = None) -> Any:
         """Send one request and return the value it answers, or raise LearnerError / WorkerDied."""
-        from grader import wire
-
-        return self.request_encoded(wire.encode(tree), timeout=timeout, place=place)
-
-    def request_encoded(self, body: bytes, *, timeout: float | None = None, place: Any = None) -> Any:
-        """``request`` for a request already encoded (``wire.encode``)."""
-        from grader import wire
-
-        deadline = self._call_deadline(timeout)
-        try:
-            wire.write_frame(self._request_fd, body, deadline=deadline)
-        except wire.FrameTimeout:
-            self._die("timeout", f"your code stopped reading requests; it was stopped after {self._elapsed_limit_text()}")
-        except (BrokenPipeError, OSError):
-            self._die("crashed", self._exit_message())
-        return self._read_reply(deadline, place=place)
-
-    # pipeline(): requests written ahead of their replies at most, and reply bytes kept for the caller at most (a
-    # worker answering each call with a huge tensor could otherwise fill the judge's memory with replies not yet used)
-    PIPELINE_WINDOW = 16
-    PIPELINE_KEPT_BYTES = 64 * 1024 * 1024
-
-    def pipeline(self, bodies: list[bytes], *, place: Any = None) -> list[Any]:
-        """Send several encoded requests without waiting for each reply, and read the replies in order: the worker
-        answers each as it would one at a time (it reads the next request only after replying to the last), but
-        neither side waits for the other between calls. Each reply is the value, or the LearnerError the call
-        raised. Fewer replies than requests come back when the replies kept pass PIPELINE_KEPT_BYTES (the rest
-        were never sent) or when the worker dies: a request made the usual way then raises that death, at the call
-        that caused it.
-
-        Every reply gets the time one request would (``call_s``, within the budget), counted from the reply before
-        it, so a call is timed out exactly when it would be alone."""
-        from grader import wire
-
-        replies: list[Any] = []
-        if self.died is not None or not self.pid:
-            return replies
-        written, data, kept_from = 0, memoryview(b""), self.reply_bytes
-        was_blocking = os.get_blocking(self._request_fd)
-        os.set_blocking(self._request_fd, False)
-        try:
-            while len(replies) < len(bodies):
-                if not data and self.reply_bytes - kept_from < self.PIPELINE_KEPT_BYTES:
-                    more = bodies[written:len(replies) + self.PIPELINE_WINDOW]
-                    data, written = memoryview(b"".join(wire.frame(body) for body in more)), written + len(more)
-                if len(replies) == written:  # nothing in flight, and nothing more may go
-                    break
-                deadline = self._call_deadline(None)
-                while True:  # write what the pipe takes until the next reply starts arriving
-                    left = deadline() - time.monotonic()
-                    if left <= 0:
-                        self._die("timeout", f"your code was still running after {self._elapsed_limit_text()}; "
-                                             "it was stopped")
-                    readable, writable, _ = select.select([self._reply_fd], [self._request_fd] if data else [], [],
-                                                          min(left, 0.05))
-                    if writable:
-                        try:
-                            data = data[os.write(self._request_fd, data[: 1 << 16]):]
-                        except BlockingIOError:
-                            pass
-                    if readable:
-                        break
-                    if not writable:
-                        self._watch()
-                try:
-                    replies.append(self._read_reply(deadline, place=place))
-                except LearnerError as e:
-                    replies.append(e)
-        except WorkerDied:
-            pass
-        except OSError:  # the pipe broke: the worker is gone
-            try:
-                self._die("crashed", self._exit_message())
-            except WorkerDied:
-                pass
-        finally:
-            try:
-                os.set_blocking(self._request_fd, was_blocking)
-            except OSError:  # the worker is gone and its pipe closed
-                pass
-        return replies
-
-    def _call_deadline(self, timeout: float | None) -> "_Deadline":
-        """The deadline of one call: ``call_s`` (or ``timeout``), within what is left of the budget."""
         if self.died is not None:
             raise self.died
         if not self.pid:
             raise InfraError("the worker was never started")
         budget_left = self.limits.wall_s - (time.monotonic() - self._started_at - self._credited)
-        return _Deadline(self, min(timeout or self.limits.call_s, max(budget_left, 0.0)))
+        call_timeout = min(timeout or self.limits.call_s, max(budget_left, 0.0))
+        deadline = _Deadline(self, call_timeout)
+        from grader import wire
+
+        try:
+            wire.write_frame(self._request_fd, wire.encode(tree), deadline=deadline)
+        except wire.FrameTimeout:
+            self._die("timeout", f"your code stopped reading requests; it was stopped after {self._elapsed_limit_text()}")
+        except (BrokenPipeError, OSError):
+            self._die("crashed", self._exit_message())
+        return self._read_reply(deadline, place=place)
 
     def measure(self, *, reset: bool = False) -> dict[str, float]:
         """The kernel's figures for the worker, read from outside it: ``rss`` (bytes held now by its
