@@ -60,8 +60,8 @@ def learner_mask(learner, w, amount, what, parameter=False):
 def test_mask_matches_torch(learner, device, rng):
     """The mask has the weight's shape and dtype; for fractions, counts, 0 and 1 (the int 1 prunes one entry, the
     float 1.0 all), k rounds as Python (2.5 -> 2, 7.5 -> 8); ties in |w| (of either sign) at the cut go in row-major order;
-    float64 magnitudes closer than float32's precision are still told apart; a transposed weight too; float32 and
-    bfloat16 masks in their weight's dtype; the weight is left alone."""
+    float64 magnitudes closer than float32's precision are still told apart; a transposed weight too (all magnitudes
+    tied included); float32 and bfloat16 masks in their weight's dtype; the weight is left alone."""
     cases = [((4, 5), 0.3), ((6, 7), 0.5), ((2, 5), 0.25), ((3, 3), 0.0), ((3, 4), 1.0), ((5, 5), 7), ((3, 5), 0.5),
              ((2, 3, 4), 0.6), ((4, 4), 0), ((3, 3), 9), ((3, 4), 1), ((2, 5), 2)]  # the int 1 prunes one entry
     for shape, amount in cases:
@@ -79,6 +79,13 @@ def test_mask_matches_torch(learner, device, rng):
     for layout, w in layouts(with_ties(rng, (5, 6), device)).items():  # row-major order of the logical (5, 6) view
         learner_mask(learner, w, 0.4, f"the mask of a {layout} weight with tied magnitudes, amount 0.4 (the mask has "
                      "the weight's shape; ties in the row-major order of its indices, whatever its memory layout)")
+    # every magnitude tied, random signs: the k pruned are the first k indices in row-major order, which no other
+    # order (a transposed view's memory order, column-major) gives, whatever the draw (round 16: a random tie pattern
+    # let storage order through under one seed of five)
+    tied = torch.where(torch.rand(5, 6, generator=rng) < 0.5, -1.0, 1.0).double().to(device)
+    for layout, w in layouts(tied).items():
+        learner_mask(learner, w, 0.4, f"the mask of a {layout} weight whose magnitudes are all equal, amount 0.4 (ties "
+                     "in the row-major order of its indices, whatever its memory layout)")
     learner_mask(learner, adversarial(rng, (3, 5)).to(device), 0.4, "the mask of an nn.Parameter weight", parameter=True)
     learner_mask(learner, adversarial(rng, (4, 6)).to(device, torch.bfloat16), 0.5,
                  "the mask of a bfloat16 weight (the mask has the weight's dtype whatever it is, half precision "
