@@ -76,7 +76,9 @@ class TensorInfo:
 
 
 def _plain_tensor(t: torch.Tensor) -> torch.Tensor:
-    """A contiguous CPU copy of t with subclass behaviour switched off."""
+    """t on the CPU with subclass behaviour switched off (safetensors_bytes copies its bytes out, contiguous)."""
+    if type(t) is torch.Tensor:  # the common case, kept cheap: a check sends hundreds; no subclass to switch off
+        return t.detach().cpu()
     with torch._C.DisableTorchFunctionSubclass():
         plain = torch.Tensor.as_subclass(t, torch.Tensor)
         return plain.detach().to("cpu", copy=True).contiguous()
@@ -103,6 +105,8 @@ def _span(t: torch.Tensor) -> tuple[torch.Tensor, list[int], list[int]]:
 
 def _requires_grad(t: torch.Tensor) -> bool:
     """The flag as autograd keeps it: from the C level, past a subclass's own ``requires_grad`` property."""
+    if type(t) is torch.Tensor:
+        return t.requires_grad
     with torch._C.DisableTorchFunctionSubclass():
         return bool(torch._C.TensorBase.requires_grad.__get__(t))
 
@@ -140,13 +144,6 @@ def encode(tree: Any, *, on_opaque: Callable[[Any], Opaque] | None = None) -> by
             if len(v) > MAX_STRING:
                 raise WireError(f"a string of {len(v)} characters is too long to send")
             return {"$str": v}
-        if type(v) is torch.Tensor and v.dtype in ALLOWED_DTYPES and v.layout is torch.strided and not v.is_meta \
-                and not getattr(v, LAYOUT_ATTR, False):
-            # the common case, made cheap (a check sends hundreds of these): a plain tensor, whose methods no
-            # subclass overrides, sent contiguous (safetensors_bytes copies its bytes)
-            key = f"t{len(tensors)}"
-            tensors[key] = v.detach().cpu()
-            return {"$tensor": key, "device": str(v.device), "requires_grad": v.requires_grad, "type": "torch.Tensor"}
         if isinstance(v, torch.Tensor):
             if v.layout != torch.strided or v.is_complex() or v.device.type == "meta" or v.dtype not in ALLOWED_DTYPES:
                 return opaque(v) if on_opaque else {"$opaque": "torch.Tensor", "summary": f"{v.layout}, {v.dtype}, {v.device}"}
@@ -377,15 +374,10 @@ def _deadline_at(deadline: Deadline) -> float:
     return deadline() if callable(deadline) else deadline
 
 
-def frame(body: bytes) -> bytes:
-    """One frame as it goes down a pipe: the protocol magic, the body's length, the body."""
-    return MAGIC + struct.pack("<Q", len(body)) + body
-
-
 def write_frame(fd: int, body: bytes, *, deadline: Deadline | None = None) -> None:
     """Write one frame. With a deadline the write never blocks past it (raises FrameTimeout): a
     reader that stops reading cannot hold the writer, however large the frame."""
-    data = frame(body)
+    data = MAGIC + struct.pack("<Q", len(body)) + body
     view = memoryview(data)
     if deadline is None:
         while view:
