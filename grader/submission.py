@@ -15,8 +15,10 @@ so that an error's line number can name the cell it is in.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
+import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,10 +80,7 @@ def load(exercise: Exercise, path: Path) -> Submission:
     if path.suffix == ".ipynb":
         source, cells = notebook_module(exercise, raw, path.name)
     elif path.suffix == ".py":
-        try:
-            source = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise NotGradable(f"{path.name} is not UTF-8 text: save it as UTF-8") from None
+        source = python_text(raw, path.name)
     else:
         raise NotGradable(f"{path.name}: prep grades .py and .ipynb files")
     try:
@@ -94,6 +93,17 @@ def load(exercise: Exercise, path: Path) -> Submission:
     except (RecursionError, MemoryError):  # the parser's own stack: an expression nested thousands deep
         raise NotGradable(f"{path.name} cannot be compiled: an expression is nested too deeply") from None
     return Submission(path=path, source=source, filename=path.name, sha256=digest, cells=cells)
+
+
+def python_text(raw: bytes, name: str) -> str:
+    """A .py file's text, decoded as ``python file.py`` would: UTF-8 (with or without a byte-order mark) unless a
+    PEP 263 cookie (``# -*- coding: latin-1 -*-``) in its first two lines names another encoding."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)
+        return raw.decode(encoding)
+    except (SyntaxError, LookupError, UnicodeDecodeError):  # an unknown cookie, or bytes the encoding cannot read
+        raise NotGradable(f"{name} is not UTF-8 text (nor in the encoding its coding line names): save it as UTF-8") \
+            from None
 
 
 def notebook_source(exercise: Exercise, raw: bytes, name: str) -> str:

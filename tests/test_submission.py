@@ -147,3 +147,25 @@ def test_a_long_submission_is_graded_whole(tmp_path, grade_file):
     path.write_text("# a learner's notes\n" * 2000 + bank.load("autograd-mul").solution_path.read_text())
     assert len(path.read_text()) > 20_000
     assert grade_file("autograd-mul", path).full_marks
+
+
+@pytest.mark.parametrize("raw", [
+    "\ufeffx = 1\r\ny = 'caf\u00e9'\r\n".encode("utf-8"),  # a byte-order mark and CRLF, as Windows editors save
+    "# -*- coding: latin-1 -*-\ny = 'caf\u00e9'\n".encode("latin-1"),  # a PEP 263 cookie: Python runs it as latin-1
+    "#!/usr/bin/env python\n# vim: set fileencoding=cp1252 :\ny = 'caf\u00e9'\n".encode("cp1252"),
+])
+def test_python_files_are_decoded_as_python_decodes_them(tmp_path, raw):
+    path = tmp_path / "mine.py"
+    path.write_bytes(raw)
+    namespace: dict = {}
+    exec(submission.load(EX, path).source, namespace)
+    assert namespace["y"] == "caf\u00e9"
+
+
+@pytest.mark.parametrize("raw", [b"y = 'caf\xe9'\n", b"# coding: no-such-codec\nx = 1\n",
+                                 b"# coding: ascii\ny = 'caf\xc3\xa9'\n"])
+def test_bytes_python_itself_would_refuse_are_not_gradable(tmp_path, raw):
+    path = tmp_path / "mine.py"
+    path.write_bytes(raw)
+    with pytest.raises(submission.NotGradable, match=r"mine.py is not UTF-8 text \(nor in the encoding its coding line"):
+        submission.load(EX, path)
