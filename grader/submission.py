@@ -14,6 +14,7 @@ so that an error's line number can name the cell it is in.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import io
 import json
@@ -47,15 +48,25 @@ class Submission:
     filename: str  # the name tracebacks show
     sha256: str  # of the file as handed in
     cells: tuple[CellSpan, ...] = ()  # for a notebook: which cell each line came from
+    # for a notebook: the top-level names each code cell the learner added defines (those cells are not graded)
+    added: tuple[tuple[str, frozenset[str]], ...] = ()
 
     def name_cells(self, message: str) -> str:
-        """``message`` with "line N" of the module (a learner error's "(line N: ...)") as "<cell>, line K"."""
+        """``message`` with "line N" of the module (a learner error's "(line N: ...)") as "<cell>, line K"; a
+        NameError for a name that only a cell the learner added defines says so."""
         if not self.cells:
             return message
-        return _LINE_REF.sub(lambda m: m.group(1) + locate(self.cells, int(m.group(2))), message)
+        message = _LINE_REF.sub(lambda m: m.group(1) + locate(self.cells, int(m.group(2))), message)
+        missing = _NAME_ERROR.search(message)
+        where = next((label for label, names in self.added if missing and missing.group(1) in names), None)
+        if where is None:
+            return message
+        return (f"{message}. `{missing.group(1)}` is defined in {where}, and only the answer cells are graded (the "
+                "other cells come from the original exercise): move it into an answer cell")
 
 
 _LINE_REF = re.compile(r"(\(|\bat )line (\d+)(?=:)")
+_NAME_ERROR = re.compile(r"NameError: name '([A-Za-z_][A-Za-z0-9_]*)' is not defined")
 
 
 def locate(cells: tuple[CellSpan, ...], lineno: int) -> str:
@@ -77,8 +88,10 @@ def load(exercise: Exercise, path: Path) -> Submission:
     raw = path.read_bytes()
     digest = hashlib.sha256(raw).hexdigest()
     cells: tuple[CellSpan, ...] = ()
+    added: tuple[tuple[str, frozenset[str]], ...] = ()
     if path.suffix == ".ipynb":
         source, cells = notebook_module(exercise, raw, path.name)
+        added = added_definitions(exercise, raw, path.name)
     elif path.suffix == ".py":
         source = python_text(raw, path.name)
     else:
@@ -92,7 +105,7 @@ def load(exercise: Exercise, path: Path) -> Submission:
         raise NotGradable(f"{path.name} cannot be read as Python: {e}") from None
     except (RecursionError, MemoryError):  # the parser's own stack: an expression nested thousands deep
         raise NotGradable(f"{path.name} cannot be compiled: an expression is nested too deeply") from None
-    return Submission(path=path, source=source, filename=path.name, sha256=digest, cells=cells)
+    return Submission(path=path, source=source, filename=path.name, sha256=digest, cells=cells, added=added)
 
 
 def python_text(raw: bytes, name: str) -> str:
@@ -157,6 +170,37 @@ def notebook_module(exercise: Exercise, raw: bytes, name: str) -> tuple[str, tup
         spans.append(CellSpan(line, line + max(0, newlines - text.endswith("\n")), label))
         line += newlines + 2  # the cells are joined by "\n\n"
     return "\n\n".join(parts) + "\n", tuple(spans)
+
+
+def added_definitions(exercise: Exercise, raw: bytes, name: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    """For each code cell of the learner's notebook that is not one of the exercise's cells (matched by id, then by
+    nbgrader grade_id), the top-level names it defines: a helper written there is not graded, and a NameError for it
+    should say why."""
+    learner = _parse_notebook(raw, name)
+    template = _parse_notebook(exercise.notebook_path.read_bytes(), exercise.notebook_path.name)
+    known = {c.get("id") for c in template["cells"] if isinstance(c, dict)}
+    found = []
+    for n, cell in enumerate((c for c in learner["cells"] if isinstance(c, dict) and c.get("cell_type") == "code"), 1):
+        meta = cell.get("metadata", {}).get("nbgrader", {}) if isinstance(cell.get("metadata"), dict) else {}
+        if cell.get("id") in known or (isinstance(meta, dict) and meta.get("grade_id") in known):
+            continue
+        try:
+            tree = ast.parse(_strip_magics(_cell_text(cell)))
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        names = set()
+        for node in tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names.add(node.name)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                names.update((a.asname or a.name).split(".")[0] for a in node.names)
+            elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                names.update(t.id for target in targets for t in ast.walk(target) if isinstance(t, ast.Name))
+        if names:
+            found.append((f"a cell you added (code cell {n} of your notebook, which starts "
+                          f"`{_first_line(_cell_text(cell))}`)", frozenset(names)))
+    return tuple(found)
 
 
 def _runs_only_in_jupyter(cell: dict) -> bool:

@@ -169,3 +169,31 @@ def test_bytes_python_itself_would_refuse_are_not_gradable(tmp_path, raw):
     path.write_bytes(raw)
     with pytest.raises(submission.NotGradable, match=r"mine.py is not UTF-8 text \(nor in the encoding its coding line"):
         submission.load(EX, path)
+
+
+def test_a_helper_in_a_cell_the_learner_added_is_named_when_the_answer_misses_it(tmp_path, grade_file):
+    """Only answer cells are graded (as the notebook says): a helper defined in a cell the learner inserted is not
+    there when the graders run, and the NameError says where it is and what to do."""
+    nb = solved_notebook()
+    answer = next(c for c in nb["cells"] if c.get("id") == "autograd-mul-answer-1")
+    text = "".join(answer["source"])
+    assert "(grad_z * y).sum_to_size(x.shape)" in text
+    answer["source"] = text.replace("(grad_z * y).sum_to_size(x.shape)", "reduce_to(grad_z * y, x.shape)")
+    at = nb["cells"].index(answer)
+    nb["cells"].insert(at, {"cell_type": "code", "id": "mine1", "metadata": {}, "outputs": [], "execution_count": 3,
+                            "source": "import math as m\ndef reduce_to(g, shape):\n    return g.sum_to_size(shape)\n"})
+    nb["cells"].insert(at, {"cell_type": "code", "id": "mine0", "metadata": {}, "outputs": [], "execution_count": 2,
+                            "source": "%time x = 1\n"})
+    path = write_nb(tmp_path, nb)
+    sub = submission.load(EX, path)
+    # the magic line is not run anywhere prep grades, so that cell defines nothing
+    assert sub.added == (("a cell you added (code cell 4 of your notebook, which starts `import math as m`)",
+                          frozenset({"m", "reduce_to"})),)
+    result = grade_file("autograd-mul", path)
+    failed = [t for t in result.tests if t.outcome != "passed"]
+    assert failed and all(t.message.endswith(
+        "`reduce_to` is defined in a cell you added (code cell 4 of your notebook, which starts `import math as m`), "
+        "and only the answer cells are graded (the other cells come from the original exercise): move it into an "
+        "answer cell") for t in failed), [t.message for t in failed]
+    # a NameError for a name no added cell defines is left as it was
+    assert sub.name_cells("NameError: name 'other' is not defined") == "NameError: name 'other' is not defined"
