@@ -19,12 +19,12 @@ import math
 import os
 import select
 import struct
+import sys
 import time
 from dataclasses import dataclass
 from typing import Any, Callable, Union
 
 import torch
-from safetensors.torch import load as _st_load
 
 MAGIC = b"PREPWIRE"
 HEADER_BYTES = len(MAGIC) + 8  # the magic and the body's length before every frame
@@ -186,9 +186,9 @@ def safetensors_bytes(tensors: dict[str, torch.Tensor], *, metadata: dict[str, s
     """The safetensors file of contiguous CPU tensors: an 8-byte little-endian header length, the JSON header
     (each tensor's dtype, shape and byte span; the metadata), then the bytes. Written here rather than with
     ``safetensors.torch.save``, which costs a few hundred microseconds per call in bookkeeping for shared and
-    aliased tensors that never occur here, on every one of a check's ~300 round trips. Reading stays with the
-    safetensors library (``decode``), which validates every frame this writes. Tensors are laid out widest element
-    first and the header is padded to 8 bytes, so every tensor starts aligned to its element size."""
+    aliased tensors that never occur here, on every one of a check's ~300 round trips (tests/test_wire.py has the
+    safetensors library read these frames back). Tensors are laid out widest element first and the header is padded
+    to 8 bytes, so every tensor starts aligned to its element size."""
     header: dict[str, Any] = {"__metadata__": metadata}
     chunks: list[bytes] = []
     offset = 0
@@ -234,13 +234,7 @@ def decode(blob: bytes, *, place: Callable[[torch.Tensor, TensorInfo], torch.Ten
         raise WireError("message tree too deep") from None
     if not isinstance(body, dict) or body.get("v") != PROTOCOL_VERSION:
         raise WireError("wrong protocol version")
-    try:
-        tensors = _st_load(blob)
-    except Exception as e:  # safetensors raises its own error types
-        raise WireError(f"bad tensor payload: {e}") from None
-    for t in tensors.values():
-        if type(t) is not torch.Tensor or t.dtype not in ALLOWED_DTYPES:
-            raise WireError("tensor of a type or dtype that may not cross the boundary")
+    tensors = _tensors_of(blob, 8 + header_len, header)
 
     nodes = 0
     used: set[str] = set()
@@ -296,6 +290,67 @@ def decode(blob: bytes, *, place: Callable[[torch.Tensor, TensorInfo], torch.Ten
 
 
 _DTYPES_BY_NAME = {str(d).removeprefix("torch."): d for d in ALLOWED_DTYPES}
+_DTYPES_BY_SAFETENSORS_NAME = {name: d for d, name in SAFETENSORS_DTYPES.items()}
+MAX_DIMS = 64
+
+
+def _tensors_of(blob: bytes, start: int, header: Any) -> dict[str, torch.Tensor]:
+    """The tensors of a safetensors file whose JSON header (already parsed) ends at ``start``, each a CPU tensor that
+    owns a copy of its bytes. Checked as strictly as the safetensors library checks a file: every entry has a known
+    dtype and a shape of non-negative sizes, the entries' byte spans tile the data exactly (no gap, no overlap,
+    nothing left over) and each is as long as its dtype and shape say; and, for torch, each span starts aligned to
+    its element size, as the writer (``safetensors_bytes``) lays them out. Read here rather than by the library
+    (``safetensors.torch.load``), which parses the header a second time and copies each tensor twice: a check makes
+    ~300 round trips."""
+    if not isinstance(header, dict):
+        raise WireError("bad tensor payload: the header is not an object")
+    entries = []
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        if not isinstance(info, dict):
+            raise WireError(f"bad tensor payload: entry {name[:40]!r} is not an object")
+        dtype = _DTYPES_BY_SAFETENSORS_NAME.get(info.get("dtype")) if isinstance(info.get("dtype"), str) else None
+        shape, offsets = info.get("shape"), info.get("data_offsets")
+        if dtype is None:
+            raise WireError("tensor of a type or dtype that may not cross the boundary")
+        if (not isinstance(shape, list) or len(shape) > MAX_DIMS
+                or not all(type(n) is int and 0 <= n < 2**40 for n in shape)
+                or not isinstance(offsets, list) or len(offsets) != 2
+                or not all(type(o) is int and o >= 0 for o in offsets)):
+            raise WireError(f"bad tensor payload: entry {name[:40]!r} has no valid shape and byte span")
+        entries.append((offsets[0], offsets[1], name, dtype, shape))
+    data = memoryview(blob)[start:]
+    entries.sort(key=lambda e: (e[0], e[1]))
+    expected = 0
+    for begin, end, name, dtype, shape in entries:
+        numel = math.prod(shape)
+        size = _ELEMENT_SIZES[dtype]
+        if begin != expected or end - begin != numel * size:
+            raise WireError(f"bad tensor payload: the bytes of {name[:40]!r} are not where its header says")
+        if begin % size:
+            raise WireError(f"bad tensor payload: the bytes of {name[:40]!r} are not aligned to its dtype")
+        expected = end
+    if expected != len(data):
+        raise WireError("bad tensor payload: the data is not exactly what the header describes")
+    if not entries:
+        return {}
+    if sys.byteorder != "little":  # safetensors is little-endian; every machine prep supports is too
+        raise WireError("this machine is big-endian: prep's wire format needs a little-endian machine")
+    # One writable copy of the data for all tensors (a tensor over the frame's read-only bytes could not be written
+    # into, as the receiving code may); each tensor's storage is its own span of it.
+    buffer = bytearray(data)
+    tensors = {}
+    for begin, end, name, dtype, shape in entries:
+        if end == begin:
+            tensors[name] = torch.empty(shape, dtype=dtype)
+        else:
+            tensors[name] = torch.frombuffer(buffer, dtype=dtype, count=(end - begin) // _ELEMENT_SIZES[dtype],
+                                             offset=begin).view(shape)
+    return tensors
+
+
+_ELEMENT_SIZES = {d: torch.empty((), dtype=d).element_size() for d in ALLOWED_DTYPES}
 
 
 def _text(s: str) -> str:

@@ -355,6 +355,25 @@ def test_every_grader_starts_from_clean_global_state(fake_exercise, worker_pool)
     assert fine.outcome == "passed", fine.message
 
 
+def test_each_grader_starts_the_workers_random_numbers_from_its_seed(worker_pool):
+    """reset(seed) seeds the worker's generator as torch.manual_seed(seed) would (prep seeds only the devices it
+    runs on, skipping torch's queued seeding of absent accelerators): learner code that draws random numbers
+    (dropout, an init) draws the same ones for the same seed, and others for another."""
+    import torch
+
+    with WorkerSession(pool=worker_pool) as session:
+        session.wait_ready()
+        session.request({"op": "load", "source": "import torch\ndef draw():\n    return torch.rand(4)\n",
+                         "filename": "draw.py"})
+        learner = Learner(session)
+        drawn = {}
+        for seed in (5, 6, 5):
+            learner.reset(seed)
+            drawn.setdefault(seed, []).append(learner.call("draw"))
+    assert torch.equal(drawn[5][0], torch.rand(4, generator=torch.Generator().manual_seed(5)))
+    assert torch.equal(drawn[5][0], drawn[5][1]) and not torch.equal(drawn[5][0], drawn[6][0])
+
+
 # ---------------------------------------------------------------- bounded time: judge writes have deadlines
 
 

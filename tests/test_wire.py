@@ -6,6 +6,7 @@ import json
 import math
 import os
 import struct
+from typing import Any
 
 import pytest
 import torch
@@ -245,3 +246,44 @@ def test_the_judge_ignores_layout_notes_and_a_note_outside_the_memory_is_refused
     monkeypatch.setattr(wire, "_span", lambda t: (real_span(t)[0], [4, 3], [9, 99]))
     with pytest.raises(wire.WireError, match="layout outside the tensor's memory"):
         wire.decode(wire.encode({"v": view}), layouts=True)
+
+
+def _raw_frame(entries: dict, data: bytes, tree: Any = None) -> bytes:
+    """A safetensors file written by hand, with whatever header it is given (a forged reply from the worker)."""
+    header = dict(entries, __metadata__={"prep": json.dumps({"v": wire.PROTOCOL_VERSION, "tree": tree})})
+    text = json.dumps(header).encode()
+    text += b" " * (-len(text) % 8)
+    return struct.pack("<Q", len(text)) + text + data
+
+
+@pytest.mark.parametrize("entries, data, problem", [
+    ({"t0": {"dtype": "F64", "shape": [2], "data_offsets": [0, 8]}}, bytes(8), "not where its header says"),
+    ({"t0": {"dtype": "F64", "shape": [1], "data_offsets": [8, 16]}}, bytes(16), "not where its header says"),  # gap
+    ({"t0": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]},
+      "t1": {"dtype": "F32", "shape": [1], "data_offsets": [4, 8]}}, bytes(8), "not where its header says"),  # overlap
+    ({"t0": {"dtype": "F64", "shape": [1], "data_offsets": [0, 8]}}, bytes(16), "not exactly what the header"),
+    ({"t0": {"dtype": "U8", "shape": [1], "data_offsets": [0, 1]},
+      "t1": {"dtype": "F64", "shape": [1], "data_offsets": [1, 9]}}, bytes(9), "not aligned"),
+    ({"t0": {"dtype": "C64", "shape": [1], "data_offsets": [0, 8]}}, bytes(8), "may not cross"),
+    ({"t0": {"dtype": "F32", "shape": [-1], "data_offsets": [0, 4]}}, bytes(4), "no valid shape"),
+    ({"t0": {"dtype": "F32", "shape": [1], "data_offsets": [0]}}, bytes(4), "no valid shape"),
+    ({"t0": [1, 2]}, b"", "is not an object"),
+])
+def test_decoder_rejects_payloads_whose_bytes_do_not_match_the_header(entries, data, problem):
+    """The tensors' bytes are read by prep itself (see _tensors_of), as strictly as the safetensors library reads
+    a file: a forged reply whose spans leave gaps, overlap, disagree with the dtype and shape, are misaligned or
+    leave bytes over is refused, never read."""
+    with pytest.raises(wire.WireError, match=problem):
+        wire.decode(_raw_frame(entries, data, tree=[{"$tensor": name} for name in entries]))
+
+
+def test_received_tensors_own_their_bytes_and_can_be_written_into():
+    """Each received tensor's storage is its own span (a view grown with as_strided cannot reach its neighbour's
+    bytes), and the receiver may write into it, as code given a tensor may."""
+    a, b = torch.arange(4, dtype=torch.float64), torch.arange(3, dtype=torch.float32)
+    got_a, got_b = wire.decode(wire.encode([a, b]))
+    assert got_a.untyped_storage().nbytes() == 32 and got_b.untyped_storage().nbytes() == 12
+    got_a.add_(1)
+    assert torch.equal(got_a, a + 1) and torch.equal(got_b, b)
+    with pytest.raises(RuntimeError):
+        got_b.as_strided((20,), (1,))
