@@ -198,8 +198,11 @@ def added_definitions(exercise: Exercise, raw: bytes, name: str) -> tuple[tuple[
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 names.update(t.id for target in targets for t in ast.walk(target) if isinstance(t, ast.Name))
         if names:
-            found.append((f"a cell you added (code cell {n} of your notebook, which starts "
-                          f"`{_first_line(_cell_text(cell))}`)", frozenset(names)))
+            prep_meta = cell.get("metadata", {}).get("prep") if isinstance(cell.get("metadata"), dict) else None
+            ran_as = prep_meta.get("ran_as") if isinstance(prep_meta, dict) else None  # a live-kernel check's cell
+            where = ran_as if isinstance(ran_as, str) else f"code cell {n} of your notebook"
+            found.append((f"a cell you added ({where}, which starts `{_first_line(_cell_text(cell))}`)",
+                          frozenset(names)))
     return tuple(found)
 
 

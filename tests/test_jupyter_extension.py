@@ -193,3 +193,20 @@ def test_the_judge_process_reads_json_and_answers_json(isolated_home):
     assert judge.result_from_json(result.to_json()) == result
     with pytest.raises(api.PrepError, match="no exercise 'nope'"):
         judge.run("nope", {})
+
+
+def test_a_helper_the_learner_ran_in_a_cell_of_their_own_is_named_when_the_answer_misses_it(shell, isolated_home):
+    """In the kernel the answer works, since the helper's cell ran there; the graders see only the answer cells, as
+    the notebook says. The message names the cell the helper is in (from the kernel's history) and what to do."""
+    right = reference_answers()
+    shell.run_cell("def make_answers():\n    return " + repr(right), store_history=True)
+    shell.run_cell("ANSWERS = make_answers()", store_history=True)
+    report = shell.run_cell(f"%load_ext prep\n%prep check {QUIZ}", store_history=True).result
+    assert report.result.status == "not_gradable" and report.answers[0].detail == "In [2]"
+    assert report.result.message.endswith(
+        "`make_answers` is defined in a cell you added (In [1], which starts `def make_answers():`), and only the "
+        "answer cells are graded (the other cells come from the original exercise): move it into an answer cell"), \
+        report.result.message
+    cold = judge.run(QUIZ, {f"{QUIZ}-answer-1": "ANSWERS = make_answers()"},
+                     added=[("In [1]", "def make_answers():\n    return {}")])
+    assert "`make_answers` is defined in a cell you added (In [1], which starts" in cold.message

@@ -72,3 +72,22 @@ def test_a_run_with_a_syntax_error_is_still_what_ran():
 def test_history_entries_become_executions():
     runs = sources.executions_from_history(["", "x = 1", "", "%prep check"], {3: "check-cell"})
     assert runs == [Execution(1, "x = 1", None), Execution(3, "%prep check", "check-cell")]
+
+
+def test_the_cells_a_learner_added_are_their_latest_runs_that_define_names_and_none_of_the_exercise_s():
+    template = {"cells": [
+        {"cell_type": "code", "id": "setup", "source": "import torch", "metadata": {}},
+        {"cell_type": "code", "id": "ans", "source": "def f(x):\n    raise NotImplementedError",
+         "metadata": {"nbgrader": {"solution": True, "grade_id": "ans"}}},
+    ]}
+    runs = [sources.Execution(1, "import torch", "setup"),             # the exercise's own cell
+            sources.Execution(2, "def helper(x):\n    return x", "mine"),  # run twice: the latest counts
+            sources.Execution(3, "def helper(x):\n    return 2 * x", "mine"),
+            sources.Execution(4, "print(1)", "scratch"),               # defines nothing
+            sources.Execution(5, "SCALE = 3", None),                   # a front end that sends no cell id
+            sources.Execution(6, "def f(x):\n    return helper(x)", "ans")]
+    chosen = sources.choose(template, runs)
+    assert chosen[0].detail == "In [6]"
+    assert sources.added_cells(template, runs, chosen) == [("In [3]", "def helper(x):\n    return 2 * x"),
+                                                           ("In [5]", "SCALE = 3")]
+    assert sources.added_cells(template, runs, chosen, limit=1) == [("In [5]", "SCALE = 3")]

@@ -177,9 +177,13 @@ def check(exercise: str | None = None, *, notebook: str | Path | None = None, se
     session's warm judge once the extension is loaded, else in a fresh judge process."""
     from grader.jupyter import warm
 
-    ex, saved, chosen = collect(exercise, notebook=notebook)
+    shell = _shell()
+    ex, saved, chosen = collect(exercise, notebook=notebook, shell=shell)
     label = f"{saved} (live kernel)" if saved is not None else "(live kernel)"
-    result, note = warm.run(ex.id, {a.cell_id: a.source for a in chosen}, seed=seed, record_as=label, record=record)
+    template = json.loads(ex.notebook_path.read_text(encoding="utf-8"))
+    added = sources.added_cells(template, _executions(shell), chosen)
+    result, note = warm.run(ex.id, {a.cell_id: a.source for a in chosen}, seed=seed, record_as=label, record=record,
+                            added=added)
     return CheckReport(result, chosen, api.hint_ladder(ex.id), api.solutions_included(ex.id), note)
 
 

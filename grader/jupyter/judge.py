@@ -41,14 +41,26 @@ MAX_REQUEST = 32 << 20
 PR_SET_PDEATHSIG = 1
 
 
-def build_notebook(exercise: Any, answers: dict[str, str]) -> dict:
-    """The exercise's notebook with ``answers`` (answer cell id -> source) in its answer cells."""
+MAX_ADDED_CELLS = 50
+MAX_ADDED_CELL_CHARS = 100_000
+
+
+def build_notebook(exercise: Any, answers: dict[str, str], added: Any = ()) -> dict:
+    """The exercise's notebook with ``answers`` (answer cell id -> source) in its answer cells, and the cells the
+    learner ran besides (``added``: ("In [n]", source) pairs) as cells of their own before the last one: not graded,
+    as no cell of a learner's own is, but known, so that a NameError for a name defined there can say so."""
     template = json.loads(exercise.notebook_path.read_text(encoding="utf-8"))
     nb = copy.deepcopy(template)
     for cell in nb["cells"]:
         meta = cell.get("metadata", {}).get("nbgrader", {})
         if cell.get("cell_type") == "code" and meta.get("solution") and cell.get("id") in answers:
             cell["source"] = answers[cell["id"]]
+    pairs = [c for c in (added if isinstance(added, (list, tuple)) else [])
+             if isinstance(c, (list, tuple)) and len(c) == 2 and all(isinstance(v, str) for v in c)]
+    extra = [{"cell_type": "code", "id": f"prep-added-{i}", "metadata": {"prep": {"ran_as": label[:40]}},
+              "execution_count": None, "outputs": [], "source": source[:MAX_ADDED_CELL_CHARS]}
+             for i, (label, source) in enumerate(pairs[-MAX_ADDED_CELLS:])]
+    nb["cells"][max(len(nb["cells"]) - 1, 0):max(len(nb["cells"]) - 1, 0)] = extra
     return nb
 
 
@@ -70,7 +82,7 @@ def _grade_request(request: dict, pool: Any = None) -> Result:
     label = str(request.get("record_as") or "<kernel>")
     with tempfile.TemporaryDirectory(prefix="prep-live-") as tmp:
         path = Path(tmp) / f"{ex.id}.ipynb"
-        path.write_text(json.dumps(build_notebook(ex, answers)), encoding="utf-8")
+        path.write_text(json.dumps(build_notebook(ex, answers, request.get("added") or ())), encoding="utf-8")
         if pool is not None:  # what this exercise declares, imported once in the zygote for every later fork
             from grader.judge.session import InfraError
 
@@ -202,13 +214,14 @@ def _answer(line: bytes, pool: Any, send: Any) -> dict:
 
 
 def run(exercise_id: str, answers: dict[str, str], *, seed: int | None = None, record_as: str = "",
-        record: bool = True, timeout_s: float | None = None, python: str | None = None) -> Result:
+        record: bool = True, timeout_s: float | None = None, python: str | None = None,
+        added: Any = ()) -> Result:
     """Grade answer-cell sources in a fresh judge process; raises PrepError if it cannot."""
     ex = api.get_exercise(exercise_id)
     if timeout_s is None:
         timeout_s = float(ex.limits.get("wall_s", 120)) + OVERHEAD_S
     request = json.dumps({"exercise": ex.id, "answers": answers, "seed": seed, "record_as": record_as,
-                          "record": record})
+                          "record": record, "added": [list(cell) for cell in added]})
     with tempfile.TemporaryDirectory(prefix="prep-kernel-check-") as tmp:
         out = Path(tmp) / "result.json"
         # -I: the kernel's folder and PYTHON* variables never shape the judge's imports

@@ -146,6 +146,32 @@ def choose(template: dict, executions: list[Execution], saved: dict | None = Non
     return chosen
 
 
+def added_cells(template: dict, executions: list[Execution], chosen: list[AnswerSource],
+                limit: int = 20) -> list[tuple[str, str]]:
+    """The cells the learner ran that are none of the exercise's own cells, as ("In [n]", source): the latest run of
+    each cell, the most recent ``limit`` of those that define a top-level name, oldest first. They are not graded (only
+    the answer cells are); the judge uses them only to say where a name the graders miss was defined."""
+    template_ids = {c.get("id") for c in template.get("cells", []) if isinstance(c, dict)}
+    template_texts = {cell_text(c).strip() for c in template.get("cells", [])
+                      if isinstance(c, dict) and c.get("cell_type") == "code"}
+    graded = {a.detail for a in chosen if a.origin == KERNEL}
+    seen: set[str] = set()
+    found: list[tuple[str, str]] = []
+    for e in sorted(executions, key=lambda e: e.number, reverse=True):
+        label = f"In [{e.number}]"
+        if label in graded or e.source.strip() in template_texts:
+            continue
+        if e.cell_id is not None:
+            if e.cell_id in template_ids or e.cell_id in seen:
+                continue
+            seen.add(e.cell_id)
+        if defined_names(e.source):
+            found.append((label, e.source[:20_000]))
+            if len(found) == limit:
+                break
+    return found[::-1]
+
+
 def executions_from_history(inputs: list[Any], cell_ids: dict[int, str]) -> list[Execution]:
     """IPython's ``In`` list (index = execution count) and recorded cell ids -> Executions."""
     out = []

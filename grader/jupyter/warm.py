@@ -201,13 +201,13 @@ class WarmJudge:
         return self.request({"op": "ping"}, deadline=time.monotonic() + timeout_s)
 
     def check(self, exercise_id: str, answers: dict[str, str], *, seed: int | None, record_as: str, record: bool,
-              timeout_s: float) -> Any:
+              timeout_s: float, added: list[tuple[str, str]] = ()) -> Any:
         """Grade answer-cell sources; raises JudgeFailed (replace the judge) or api.PrepError (the learner's)."""
         started = time.monotonic()
         deadline = started + timeout_s
         rid = secrets.token_hex(8)
         request = {"id": rid, "op": "check", "exercise": exercise_id, "answers": answers, "seed": seed,
-                   "record_as": record_as, "record": record}
+                   "record_as": record_as, "record": record, "added": [list(cell) for cell in added]}
         # An idle judge acknowledges at once; one still starting up does after its imports.
         acknowledge_by = min(deadline, started + (ACK_S if self.ready else judge.OVERHEAD_S))
         self._write(_line(request), acknowledge_by)
@@ -322,8 +322,9 @@ def _replace_judge(*, after_failure: bool = False) -> None:
 
 
 def run(exercise_id: str, answers: dict[str, str], *, seed: int | None = None, record_as: str = "",
-        record: bool = True) -> tuple[Any, str]:
-    """Grade answer-cell sources with the session's warm judge, else the cold way (``judge.run``).
+        record: bool = True, added: list[tuple[str, str]] = ()) -> tuple[Any, str]:
+    """Grade answer-cell sources with the session's warm judge, else the cold way (``judge.run``). ``added``: the
+    cells the learner ran besides the exercise's (sources.added_cells), never graded, named in messages only.
 
     Returns the Result and a note: empty, or one line saying why this check ran the cold way.
     """
@@ -333,10 +334,11 @@ def run(exercise_id: str, answers: dict[str, str], *, seed: int | None = None, r
         _replace_judge()  # started under other PREP_* settings: it would grade or record elsewhere
     warm = _session.judge
     if warm is None or not _main_thread():
-        return judge.run(ex.id, answers, seed=seed, record_as=record_as, record=record), ""
+        return judge.run(ex.id, answers, seed=seed, record_as=record_as, record=record, added=added), ""
     started = time.monotonic()
     try:
-        return warm.check(ex.id, answers, seed=seed, record_as=record_as, record=record, timeout_s=budget), ""
+        return warm.check(ex.id, answers, seed=seed, record_as=record_as, record=record, timeout_s=budget,
+                          added=added), ""
     except KeyboardInterrupt:  # the interrupt button: end the check's worker with its judge, start another
         _replace_judge()
         raise
@@ -354,4 +356,4 @@ def run(exercise_id: str, answers: dict[str, str], *, seed: int | None = None, r
             raise api.PrepError(f"{why} within {budget:.0f} s: run the check again, "
                                 f"or `prep check {ex.id} --file {ex.id}.ipynb` in a terminal") from None
     left = budget - (time.monotonic() - started)
-    return judge.run(ex.id, answers, seed=seed, record_as=record_as, record=record, timeout_s=left), note
+    return judge.run(ex.id, answers, seed=seed, record_as=record_as, record=record, timeout_s=left, added=added), note
