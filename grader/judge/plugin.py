@@ -29,6 +29,8 @@ from typing import Any
 import pytest
 import torch
 
+from grader.seeding import seed_generators
+
 KNOWN_DEVICES = ("cpu", "cuda", "mps")
 
 
@@ -61,14 +63,7 @@ def reset_judge_state(seed: int) -> None:
     torch.set_grad_enabled(True)
     torch.set_default_dtype(torch.float32)
     torch.autograd.set_detect_anomaly(False)
-    # torch.manual_seed(seed) on the devices graders run on: torch's own also queues a seeding, with a formatted stack,
-    # for every accelerator not initialized yet, present or not (~0.2 ms, before every grader)
-    torch.default_generator.manual_seed(seed)
-    if torch.cuda.is_available():
-        torch.cuda.manual_seed_all(seed)
-    mps = getattr(torch.backends, "mps", None)
-    if mps is not None and mps.is_available():
-        torch.mps.manual_seed(seed)
+    seed_generators(seed)
 
 
 def grader_name(item: pytest.Item) -> tuple[str, str | None]:

@@ -34,6 +34,7 @@ from typing import Any, Callable
 import torch
 
 from grader import wire
+from grader.seeding import seed_generators
 from grader.worker import seal
 
 LEARNER_MODULE = "submission"
@@ -389,18 +390,6 @@ def reset_global_state(seed: int) -> None:
     torch.set_float32_matmul_precision("highest")
     seed_generators(seed)
     random.seed(seed)
-
-
-def seed_generators(seed: int) -> None:
-    """``torch.manual_seed(seed)`` for the devices prep runs on. torch.manual_seed also queues a seeding for every
-    accelerator that is not initialized yet, recording a formatted stack each time (~0.2 ms per call, before every
-    grader), even for a CUDA or MPS that this machine does not have."""
-    torch.default_generator.manual_seed(seed)
-    if torch.cuda.is_available():
-        torch.cuda.manual_seed_all(seed)
-    mps = getattr(torch.backends, "mps", None)
-    if mps is not None and mps.is_available():
-        torch.mps.manual_seed(seed)
 
 
 _STATE_GUARDS: list[Any] = []
