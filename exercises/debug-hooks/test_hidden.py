@@ -167,6 +167,20 @@ def reuse_case(rng):
     raise AssertionError("prep could not draw a model with a reused module")  # the grader's bug, never the learner's
 
 
+def reuse_second_case(rng):
+    """A Scale(1e200) whose first forward finishes finite (about 1e200), called a second time under a later name (its
+    output overflows to inf there, from a finite input), then a Tanh: the answer is the Scale, at its second forward
+    (a hook that watches only a module's first forward, or removes itself after it, misses it)."""
+    for _ in range(5000):
+        names = T._names(rng, 4)
+        blocks = [[names[0], ["scale", 1e200]], [names[1], ["relu"]], [names[2], ["again", names[0]]],
+                  [names[3], ["tanh"]]]
+        spec, x = {"blocks": blocks, "shift": None}, T.draw_input(rng)
+        if T.answer(spec, x) == names[0]:
+            return spec, x
+    raise AssertionError("prep could not draw a model with a reused module")  # the grader's bug, never the learner's
+
+
 def swell_case(rng):
     """A random model behind a block whose first module outputs finite values of about 1e308 (their sum overflows to
     inf) and whose second scales them back down: that first module is never the answer (each element is finite)."""
@@ -199,6 +213,7 @@ def test_first_nonfinite(learner, device, rng):
     later modules are non-finite too), a top-level one, one whose first non-finite output is an inf (a NaN comes
     later or never), one whose first is a -inf (log of an exact zero), and an all-finite one (None); a module called
     twice whose first forward finishes finite (a later module makes the NaN, its second forward is non-finite), a
+    module called twice whose second forward is the first to finish non-finite, a
     module with finite outputs of about 1e308 (their sum is inf), a BatchNorm1d in training mode that would give
     inf in eval mode, and a large batch whose only NaN is in its last element; no hooks left."""
     check_models(learner, device, rng, ["nested", "top", "inf_only", "neg_inf", "finite"],
@@ -206,7 +221,7 @@ def test_first_nonfinite(learner, device, rng):
                  "finish, whose output holds a NaN, inf or -inf, the root excluded; None when all are finite; a module "
                  "called twice counts when one of its forward passes finishes non-finite, at that moment; look at each "
                  "element, not at a sum, which can overflow; run the model in the mode the caller left it in)",
-                 extra=[reuse_case, swell_case, batchnorm_case, large_case])
+                 extra=[reuse_case, reuse_second_case, swell_case, batchnorm_case, large_case])
 
 
 def test_nested_outputs_and_root(learner, device, rng):

@@ -237,3 +237,8 @@ def test_invalid_values_raise(learner, device, rng):
         edge = dict(zeros[cls], lr=0.05)
         initial, grads = problem(rng, device, steps=3, scale=1e-6)  # small gradients: an eps of 1e-10 shows
         compare(learner, cls, initial, grads, edge, f"{cls} with {edge} (valid edge values)")
+        # an explicit lr=0.0 given to the constructor is a rate of 0 (p never moves), not a missing value that
+        # `lr or 1e-2` would replace by the default
+        still = {"lr": 0.0, "momentum": 0.5} if cls == "RMSprop" else {"lr": 0.0, "lr_decay": 0.1}
+        initial, grads = problem(rng, device, steps=2)
+        compare(learner, cls, initial, grads, still, f"{cls} with {still} (an explicit lr of 0: p never moves)")

@@ -75,6 +75,13 @@ def dead(mod, sizes, weights, x, extra=None):
     return mod.dead_relu_units(_build(sizes, weights, x, extra), x)
 
 
+def dead_modes(mod, sizes, weights, x, training):
+    """dead_relu_units on a model in training mode (or eval mode); returns each module's training flag afterwards."""
+    model = _build(sizes, weights, x, None).train(training)
+    mod.dead_relu_units(model, x)
+    return [m.training for m in model.modules()]
+
+
 def _build(sizes, weights, x, extra):
     layers = []
     for k, (a, b) in enumerate(zip(sizes, sizes[1:])):

@@ -254,8 +254,9 @@ def expect_dead(learner, sizes, weights, x, want, *, what, extra=None):
 def test_dead_relu_units(learner, device, rng):
     """dead_relu_units lists, per ReLU in order, the units whose input is <= 0 for every sample (exactly 0 counts),
     with other layers in between (an nn.LeakyReLU and an nn.RReLU among them: not nn.ReLU) and a ReLU at the end,
-    in small batches and in a large one where only the last sample fires; called twice on one model it gives the same
-    answer and leaves no hook behind (the model's modules and torch's global module hooks hold as many as before)."""
+    in small batches and in a large one where only the last sample fires; called twice on one model it gives the same answer and leaves no hook behind (the
+    model's modules and torch's global module hooks hold as many as before), and it leaves a model in training or in
+    eval mode in that mode."""
     sizes = [3, 6, 5, 2]
     weights = {}
     for k, (a, b) in enumerate(zip(sizes, sizes[1:])):
@@ -288,6 +289,14 @@ def test_dead_relu_units(learner, device, rng):
                                "and input")
     want_last = dead_reference(weights, x, 3)
     expect_dead(learner, sizes, weights, x, want_last, what="a model that ends with a ReLU", extra="relu_last")
+    # one nn.ReLU module used at two positions is not asked about: a hook per position and a hook per module differ
+    for training in (True, False):
+        modes = learner.probe("dead_modes", sizes, weights, x, training)
+        if not isinstance(modes, list) or not modes or modes != [training] * len(modes):
+            raise CheckFailure(f"dead_relu_units changed the train/eval mode of a model that was in "
+                               f"{'training' if training else 'eval'} mode: leave the caller's model as it found it "
+                               "(the layers give the same outputs in either mode here, so no switch is needed; one "
+                               "you make must be undone before returning)")
     # the seed's Linear(1, 1) - ReLU - Linear(1, 1) with a unit that only fires for x > 3, then for x >= 2
     x1 = torch.linspace(-2, 2, 41, dtype=torch.float64).reshape(-1, 1).to(device)
     # and a large batch (301 samples) in which only the very last sample makes the unit fire: every sample counts

@@ -19,7 +19,7 @@
 #   it is None) exactly as `torch.nn.init`'s versions do, so that the same seed gives the same values (a non-contiguous tensor, such as a transposed view, included: draw into the tensor itself, as torch does); a tensor with
 #   fewer than 2 dimensions raises `ValueError`.
 # * `dead_relu_units(model, x)`: for an `nn.Sequential`, one list per `nn.ReLU` (in order) of the indices (Python ints,
-#   increasing) of the units whose input is <= 0 (exactly 0 included) for every sample of `x`.
+#   increasing) of the units whose input is <= 0 (exactly 0 included) for every sample of `x` (a model that uses one `nn.ReLU` module at two positions is not asked about); it leaves `model` as it found it: in the train/eval mode it was in, with no hook added.
 #
 # `torch.nn.init` is off limits as a whole (its initialisers, `calculate_gain` and its fan helpers are switched off), so
 # layers that initialise themselves, such as a new `nn.Linear`, cannot be built in your code here: work on the tensors
@@ -32,7 +32,7 @@
 # * `fans(shape)`：该形状的权重的 `(fan_in, fan_out)`，为两个 Python int 组成的元组，计数方式与 `torch.nn.init` 相同；与 torch 一样，维数少于 2 的形状抛出 `ValueError`。
 # * `gain(nonlinearity, param=None)`：与 `torch.nn.init.calculate_gain` 相同，适用于 "linear"、"conv1d/2d/3d"、"sigmoid"、"tanh"、"relu" 和 "leaky_relu"（斜率为 `param`，默认 0.01；显式给出的 0 就是斜率 0）。
 # * `xavier_uniform_(tensor, gain=1.0, generator=None)` 和 `kaiming_normal_(tensor, a=0.0, mode="fan_in", nonlinearity="leaky_relu", generator=None)`：原地填充 `tensor`（它可能是一个 `nn.Parameter`）并返回这个张量本身，与 `torch.nn.init` 中的版本完全一样地从 `generator` 抽取随机数（为 None 时使用 torch 的全局生成器），使相同的种子得到相同的值（包括非连续的张量，例如转置视图：像 torch 一样直接抽取到张量本身）；维数少于 2 的张量抛出 `ValueError`。
-# * `dead_relu_units(model, x)`：对一个 `nn.Sequential`，每个 `nn.ReLU`（按顺序）对应一个列表，列出那些对 `x` 的每个样本输入都 <= 0（包括恰好为 0）的单元的下标（Python int，递增）。
+# * `dead_relu_units(model, x)`：对一个 `nn.Sequential`，每个 `nn.ReLU`（按顺序）对应一个列表，列出那些对 `x` 的每个样本输入都 <= 0（包括恰好为 0）的单元的下标（Python int，递增）（同一个 `nn.ReLU` 模块用在两个位置的模型不在考查范围内）；它让 `model` 保持原样：仍处于原来的 train/eval 模式，也不留下任何钩子。
 #
 # `torch.nn.init` 整体不可用（它的初始化函数、`calculate_gain` 和计算 fan 的辅助函数都被禁用），因此会自行初始化的层（例如新建的 `nn.Linear`）在你这里的代码中无法构造：请在给你的张量和模型上操作。示例答案那个只有一个单元的 ReLU“线性回归”在开始时其唯一的隐藏单元就可能是死的，而且它的前向传播公式对按行排列的批次写成了 Weight . Input。
 #
