@@ -752,6 +752,40 @@ def test_a_hessian_formed_in_a_child_process_is_refused(grade_file):
     assert outcome["test_hessian_matches_autograd"] == "passed", outcome  # the rest of the file runs as before
 
 
+_TRIM_UNDER_SEAL = """
+import ctypes, sys
+import torch
+from grader.worker import seal
+
+def rss():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * 4096
+
+seal.install(["torch.optim.Adam"], [])
+kept = [torch.ones(64) for _ in range(20_000)]  # ~5 MiB of small tensors from glibc's heap
+del kept
+freed = rss()
+seal.trim_heap()  # the hook lets this one foreign function through
+trimmed = rss()
+try:
+    ctypes.CDLL(None).malloc_trim(0)  # anything else of ctypes stays refused
+    other = "allowed"
+except PermissionError:
+    other = "refused"
+print(freed - trimmed > 2 * 2**20 if sys.platform == "linux" else True, other)
+"""
+
+
+def test_free_heap_pages_go_back_before_a_measured_call_even_under_a_seal():
+    """A right answer that loops over rows frees thousands of small tensors, whose pages glibc keeps resident: before
+    a measured call the worker gives them back (seal.trim_heap, in op_collect), also where an exercise's bans have
+    installed the audit hook that refuses ctypes; everything else of ctypes stays refused there."""
+    proc = subprocess.run([sys.executable, "-c", _TRIM_UNDER_SEAL], capture_output=True, text=True, cwd=ROOT,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.split() == ["True", "refused"], proc.stdout
+
+
 _CONFINED = """
 import os, sys, tempfile, threading
 from grader.worker import seal

@@ -123,13 +123,16 @@ class Runtime:
                 raise RuntimeError("warm-up probes run only in a prepared worker, before the submission loads")
             getattr(self.probes, req["probe"])(None)
         gc.collect()
+        seal.trim_heap()
         return None
 
     def op_collect(self, req: dict) -> Any:
         """Free cyclic garbage (graphs and tensors that earlier calls left in reference cycles) before the judge
         reads how much this worker holds at the start of a measured call: garbage is not what the learner's code
-        holds on purpose, and when Python's collector happens to run depends on earlier allocations."""
+        holds on purpose, and when Python's collector happens to run depends on earlier allocations. Then the heap's
+        free pages go back to the kernel: freed memory glibc keeps resident is not held either (seal.trim_heap)."""
         gc.collect()
+        seal.trim_heap()
         return None
 
     def op_reset(self, req: dict) -> Any:
