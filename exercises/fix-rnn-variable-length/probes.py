@@ -60,6 +60,22 @@ def last_outputs(mod, gru, weights, padded, lengths):
     return got.detach() if isinstance(got, torch.Tensor) else got
 
 
+def last_outputs_grads(mod, gru, weights, padded, lengths, g):
+    """The gradients of (last_outputs(...) * g).sum() for the rnn's parameters, by name (None for one the output does
+    not reach); the string "no graph" when the learner's output is not a tensor in autograd's graph."""
+    layers = sum(1 for k in weights if k.startswith("weight_ih_l"))
+    hidden, features = weights["weight_hh_l0"].shape[1], weights["weight_ih_l0"].shape[1]
+    rnn = (nn.GRU if gru else nn.RNN)(features, hidden, num_layers=layers, batch_first=True)
+    rnn = rnn.to(padded.device, padded.dtype)
+    rnn.load_state_dict(weights)
+    got = mod.last_outputs(rnn, padded, lengths)
+    if not isinstance(got, torch.Tensor) or got.grad_fn is None or got.shape != g.shape:
+        return "no graph"
+    names, params = zip(*rnn.named_parameters())
+    grads = torch.autograd.grad((got * g).sum(), params, allow_unused=True)
+    return {name: (None if gr is None else gr.detach()) for name, gr in zip(names, grads)}
+
+
 def _collate(batch):
     seqs = [s for s, _ in batch]
     return (nn.utils.rnn.pad_sequence(seqs, batch_first=True), torch.tensor([len(s) for s in seqs]),

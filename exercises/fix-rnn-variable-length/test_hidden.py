@@ -66,7 +66,8 @@ def test_last_outputs(learner, device, rng):
     """last_outputs equals running each sequence alone from a zero state (RNN of 1 and 2 layers, a 2-layer GRU),
     whatever the padding holds (huge values, nan), for unsorted lengths and a batch of 1; shape (batch, hidden).
     padded may also run past the longest sequence (padding columns after every sequence's end, equal lengths
-    included), so the last real step is never simply padded's last column."""
+    included), so the last real step is never simply padded's last column. With finite padding, a backward through it
+    gives the rnn's parameters the gradients of running each sequence alone."""
     cases = ((False, 1, UNSORTED[:6], 1e3, 0), (False, 2, UNSORTED[3:8], float("nan"), 0),
              (True, 2, UNSORTED[:5], -1e3, 0), (True, 1, [4], 1e3, 0),
              (False, 2, [4, 4, 4], float("nan"), 3), (True, 1, [3, 5, 2], 1e3, 2), (False, 1, [2], float("nan"), 1))
@@ -87,6 +88,25 @@ def test_last_outputs(learner, device, rng):
         expect_tensor(got, what=f"last_outputs for {kind}", shape=(len(lengths), 5), dtype=torch.float64,
                       device=device)
         expect_close(got, want.to(device), rtol=1e-10, atol=1e-12, what=f"last_outputs for {kind}")
+        if junk != junk:  # nan padding: only the values are asked for (gradients are, for finite padding)
+            continue
+        g = torch.randn(len(lengths), 5, generator=rng, dtype=torch.float64)
+        outs = torch.cat([ref(s[None])[1][-1] for s, _ in data])
+        names, params = zip(*ref.named_parameters())
+        wants = torch.autograd.grad((outs * g).sum(), params)
+        grads = learner.probe("last_outputs_grads", gru, {k: v.to(device) for k, v in weights.items()},
+                              padded.to(device), lens.to(device), g.to(device))
+        if not isinstance(grads, dict):
+            raise CheckFailure(f"last_outputs must be differentiable ({kind}): its result must stay in autograd's "
+                               "graph, so that a loss on it trains the rnn (no detach(), no torch.no_grad(), no "
+                               "copy through .data, .item() or numpy)")
+        for name, want_grad in zip(names, wants):
+            if grads.get(name) is None:
+                raise CheckFailure(f"a backward through last_outputs gives the rnn's {name} no gradient ({kind}): "
+                                   "the result must depend on the rnn's parameters through autograd's graph")
+            expect_close(grads[name], want_grad.to(device), rtol=1e-9, atol=1e-12,
+                         what=f"the gradient of the rnn's {name} through last_outputs ({kind}), against running each "
+                         "sequence alone")
 
 
 def expect_training(got, want, fault):

@@ -12,7 +12,7 @@
 # * `last_outputs(rnn, padded, lengths) -> Tensor` of shape `(batch, hidden)`: for a unidirectional `nn.RNN` or `nn.GRU`
 #   with `batch_first=True` (any number of layers) and lengths in any order, the top layer's output at each sequence's
 #   last real step, equal to running each sequence alone from a zero state, whatever values the padding holds (nan
-#   included);
+#   included), and differentiable: for padding that holds finite values, a backward through it gives `rnn`'s parameters the gradients that running each sequence alone gives;
 # * `train_epoch(model, opt, loader) -> list[float]`: for each `(padded, lengths, labels)` batch: zero the gradients,
 #   `logits, _ = model(padded, lengths, None)` (a fresh state per batch), cross-entropy loss, backward, step; return the
 #   batch losses as Python floats. The last batch may be smaller than the others.
@@ -20,7 +20,7 @@
 # 初始代码中的 `train_epoch` 是示例答案的循环。编写
 #
 # * `pad_collate(samples) -> (padded, lengths, labels)`，一个 DataLoader 的 `collate_fn`，用于样本 `(seq, label)`，其中 `seq` 的形状为 `(length_i, features)`，`label` 是 0 维 int64 张量：`padded` 的形状为 `(batch, max_length, features)`，dtype 与序列相同，每个序列结束之后填充零；`lengths` 和 `labels` 是形状为 `(batch,)` 的 int64 张量；全部按样本的顺序排列（从不排序）；
-# * `last_outputs(rnn, padded, lengths) -> Tensor`，形状为 `(batch, hidden)`：对于 `batch_first=True` 的单向 `nn.RNN` 或 `nn.GRU`（任意层数）以及任意顺序的长度，返回顶层在每个序列最后一个真实时间步上的输出，等于把每个序列单独从零状态开始运行得到的结果，无论填充位置上是什么值（包括 nan）；
+# * `last_outputs(rnn, padded, lengths) -> Tensor`，形状为 `(batch, hidden)`：对于 `batch_first=True` 的单向 `nn.RNN` 或 `nn.GRU`（任意层数）以及任意顺序的长度，返回顶层在每个序列最后一个真实时间步上的输出，等于把每个序列单独从零状态开始运行得到的结果，无论填充位置上是什么值（包括 nan），并且可微：填充为有限值时，经过它的反向传播给 `rnn` 参数的梯度等于把每个序列单独运行所得的梯度；
 # * `train_epoch(model, opt, loader) -> list[float]`：对每个 `(padded, lengths, labels)` 批次：清零梯度，`logits, _ = model(padded, lengths, None)`（每个批次使用新的状态），计算交叉熵损失，反向传播，执行一步；以 Python float 返回各批次的损失。最后一个批次可以比其他批次小。
 #
 # Check your work: `prep check fix-rnn-variable-length`. Stuck? `prep hint fix-rnn-variable-length`.
