@@ -153,10 +153,12 @@ def reference_accuracy_shifted(seed, device="cpu"):
 
 
 def inference(mod, seed, device="cpu"):
-    """Train, save_checkpoint, then load_for_inference into a fresh model built from another seed; run it twice."""
+    """Train, save_checkpoint, train the saved model one more step (the file must hold the state at save time, not
+    follow the objects), then load_for_inference into a fresh model built from another seed; run it twice."""
     model, opt = trained(seed, device)
     path = os.path.join(_folder(), "ckpt.pt")
     mod.save_checkpoint(model, opt, 4, path)
+    train(model, opt, data(seed + 7, [8], device), seed + 7)
     other, _ = fresh(seed + 100, device)
     loaded = mod.load_for_inference(other, path)
     report = {"is_module": isinstance(loaded, nn.Module), "type": type(loaded).__qualname__}

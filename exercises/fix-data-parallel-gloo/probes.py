@@ -27,8 +27,28 @@ class _WithSpare(nn.Module):
         return self.body(x)
 
 
+class _Tied(nn.Module):
+    """Two Linear(8, 8) layers sharing one weight Parameter (weight tying): model.parameters() lists it once, and it
+    is one parameter whose gradient is averaged once."""
+
+    def __init__(self):
+        super().__init__()
+        self.inp = nn.Linear(4, 8)
+        self.a = nn.Linear(8, 8)
+        self.b = nn.Linear(8, 8)
+        self.b.weight = self.a.weight
+        self.out = nn.Linear(8, 2)
+
+    def forward(self, x):
+        return self.out(torch.tanh(self.b(torch.tanh(self.a(torch.tanh(self.inp(x)))))))
+
+
 def make(seed, spare=False):
+    """The model: a small MLP; with spare=True plus a parameter its forward never uses; with spare="tied" an MLP
+    whose two hidden layers share one weight Parameter."""
     torch.manual_seed(seed)
+    if spare == "tied":
+        return _Tied().double()
     body = nn.Sequential(nn.Linear(4, 8), nn.Tanh(), nn.Linear(8, 2)).double()
     return _WithSpare(body) if spare else body
 

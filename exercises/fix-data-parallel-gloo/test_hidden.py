@@ -67,7 +67,8 @@ def test_training_matches_single_process(learner, rng):
     large-batch training, and each rank's train_step returns the loss of its own shard. Then the same with a model that
     arrives with gradients left in .grad from an earlier backward: train_step zeroes the gradients first, so they must
     not leak into the first step. And three steps with an optimizer of two parameter groups (weights; biases with
-    their own lr and momentum): every parameter is averaged, not only those of the first group."""
+    their own lr and momentum): every parameter is averaged, not only those of the first group. And two steps of a
+    model whose two hidden layers share one weight Parameter: the shared parameter's gradient is averaged once."""
     check_training(learner, seed_of(rng), 4, 8, 2)
     check_training(learner, seed_of(rng), 2, 8, 2, stale=True,
                    how=", the model arriving with gradients left in .grad by an earlier backward: train_step must zero "
@@ -75,6 +76,9 @@ def test_training_matches_single_process(learner, rng):
     check_training(learner, seed_of(rng), 3, 8, 2, "sgd_groups",
                    how=", an SGD with two parameter groups (the weights, and the biases with their own lr and "
                        "momentum): every parameter of the model is averaged, whatever group it is in")
+    check_training(learner, seed_of(rng), 2, 8, 2, "sgd", "tied",
+                   how=", a model whose two hidden layers share one weight Parameter (weight tying): a shared "
+                       "parameter is one parameter, its gradient averaged once")
 
 
 def opposite_signs(seed, batch, world):

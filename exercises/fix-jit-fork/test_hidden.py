@@ -52,9 +52,10 @@ def _count(which):
 def test_fork_all(learner, device, rng):
     """fork_all returns a list of the waited results in the order of fns, for one function, four, five with
     results of different shapes, six where the same functions are listed more than once (one result per
-    entry), and none (an empty list), on a float x and an int64 one; the results are those of the forked calls
-    (functions whose value changes with each call give their first call's value). On an x that requires grad the
-    results are fn(x) themselves, connected to x: the gradient of a weighted sum of them reaches x (no x.detach(), no torch.no_grad() around the forks)."""
+    entry), and none (an empty list), on a float x, an int64 one and one with no elements; the results are those of
+    the forked calls (functions whose value changes with each call give their first call's value). On an x that
+    requires grad the results are fn(x) themselves, connected to x: the gradient of a weighted sum of them reaches x
+    (no x.detach(), no torch.no_grad() around the forks)."""
     for which in ("one", "four", "shapes", "repeated", "none"):
         x = torch.randn(6, generator=rng).to(device)
         G.expect_results(learner.probe("fork_all_eager", which, x), P.reference_fork_all(which, x),
@@ -63,6 +64,10 @@ def test_fork_all(learner, device, rng):
     x = torch.randint(-50, 50, (6,), generator=rng).to(device)
     G.expect_results(learner.probe("fork_all_eager", "shapes", x), P.reference_fork_all("shapes", x),
                      f"{_count('shapes')}, on an int64 x (fork fn(x) with x as it is)")
+    # an x with no elements: every function is still forked, one (empty) result per function
+    x = torch.randn(0, generator=rng).to(device)
+    G.expect_results(learner.probe("fork_all_eager", "four", x), P.reference_fork_all("four", x),
+                     f"{_count('four')}, on an x with no elements (still one result per function)")
     # functions whose value changes with each call: the results are those of the forked calls, each function called
     # once per entry (not called again after the waits)
     x = torch.randn(6, generator=rng).to(device)

@@ -91,11 +91,16 @@ def check_roundtrip(learner, w, per_channel, what, exact_ties=False):
 
 def test_per_tensor(learner, device, rng):
     """Per tensor: one 0-d scale max|w| / 127 in w's dtype, q = round(w / scale) exactly, errors within scale / 2, in
-    float32 and float64, for a non-contiguous w too."""
+    float32 and float64, for a non-contiguous w too, and for a w whose largest magnitude is a negative weight."""
     for dtype in (torch.float32, torch.float64):
         check_roundtrip(learner, weights(rng, dtype=dtype).to(device), False, f"per tensor, {str(dtype)[6:]}")
     w = weights(rng, 7, 5).to(device).t().contiguous().t()
     check_roundtrip(learner, w, False, "per tensor, a transposed (non-contiguous) w")
+    # the largest magnitude is a negative weight (positive ones too): the scale is max|w| / 127, not max(w) / 127
+    w = weights(rng, 6, 5, dtype=torch.float64)
+    w.view(-1)[int(torch.randint(0, w.numel(), (), generator=rng))] = -2 * float(w.abs().max())
+    check_roundtrip(learner, w.to(device), False,
+                    "per tensor, the largest |w| a negative weight (scale = max|w| / 127)")
 
 
 def test_per_channel(learner, device, rng):

@@ -166,4 +166,7 @@ def traced_branch_free(mod, example, inputs):
         traced = torch.jit.trace(mod.branch_free, (example,), check_trace=False)
     except Exception as e:  # the learner's branch_free could not be traced: say why, the grader decides
         return {"error": f"{type(e).__name__}: {str(e).splitlines()[0][:200] if str(e) else ''}"}
-    return {"outputs": [traced(x) for x in inputs]}
+    try:
+        return {"outputs": [traced(x) for x in inputs]}
+    except Exception as e:  # the trace ran on the example but fails on another input of the same shape
+        return {"run_error": f"{type(e).__name__}: {str(e).splitlines()[-1][:200] if str(e) else ''}"}

@@ -139,5 +139,28 @@ def test_branch_free_survives_trace(learner, device, rng):
         traced = learner.probe("traced_branch_free", example, inputs)
         if "error" in traced:
             raise CheckFailure("torch.jit.trace could not trace branch_free")
+        if "run_error" in traced:
+            raise CheckFailure("torch.jit.trace(branch_free) raises on an input of the example's shape",
+                               traced["run_error"])
         for i, (out, x) in enumerate(zip(traced["outputs"], inputs)):
             expect_close(out, gate(x), what=f"torch.jit.trace(branch_free) on input {i}")
+    # the task asks this for any shape, 0-d included: a trace made on a 0-d (or 2-D) example of one sign must be right
+    # for inputs of that shape and the other sign (a 0-d boolean-mask index is frozen to the example's count)
+    for shape in ((), (2, 3)):
+        pos = torch.rand(shape, generator=rng) + 0.1
+        neg = -(torch.rand(shape, generator=rng) + 0.1)
+        zero = torch.zeros(shape)
+        if shape:
+            zero[0, 0], zero[1, 2] = 1.5, -1.5
+        same_shape = [t.to(device) for t in (pos, neg, zero, pos * 3, neg * 3)]
+        for example in (same_shape[0], same_shape[1]):
+            traced = learner.probe("traced_branch_free", example, same_shape)
+            if "error" in traced:
+                raise CheckFailure(f"torch.jit.trace could not trace branch_free on a {len(shape)}-d example")
+            if "run_error" in traced:
+                raise CheckFailure(f"torch.jit.trace(branch_free), traced on a {len(shape)}-d x with sum "
+                                   f"{float(example.sum()):+.3f}, raises on another {len(shape)}-d input",
+                                   traced["run_error"])
+            for i, (out, x) in enumerate(zip(traced["outputs"], same_shape)):
+                expect_close(out, gate(x), what=f"torch.jit.trace(branch_free), traced on a {len(shape)}-d x with "
+                             f"sum {float(example.sum()):+.3f}, on an input with sum {float(x.sum()):+.3f}")
