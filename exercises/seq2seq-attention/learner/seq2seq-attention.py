@@ -13,7 +13,7 @@
 # * `forward(src, tgt)`: teacher-forced logits `(B, T, V)` for the target `tgt (B, T)`. It encodes `src (B, S)` once
 #   and starts the decoder from the encoder's final state and a zero context; step 0 is fed `bos_idx`, step t the true
 #   token `tgt[:, t - 1]`, so that step t never sees `tgt[:, t]`.
-# * `greedy(src, steps)`: `(B, steps)` int64 tokens (`(B, 0)` for `steps = 0`), started as in `forward`, each step fed the previous step's argmax
+# * `greedy(src, steps)`: `(B, steps)` int64 tokens (`(B, 0)` for `steps = 0`), started as in `forward` (it encodes `src` once, then takes one decoder step per token), each step fed the previous step's argmax
 #   (BOS first).
 #
 # With copied weights the logits must match the reference exactly (float64, 1e-9) for any batch size, any `bos_idx` and
@@ -25,7 +25,7 @@
 #
 # * `decode_step(prev, h, ctx, enc)`：解码器的一步，输入为上一步的 token `prev (B,)`、状态 `h (B, H)`、上下文 `ctx (B, H)` 和编码器输出 `enc (B, S, H)`。它计算 `h = decoder(cat(tgt_emb(prev), ctx), h)`，然后用这个新的 `h` 在 `enc` 上做缩放点积注意力，得到新的 `ctx`（分数为 `enc[:, s] . h / sqrt(H)`，在 s 上做 softmax，再对 `enc` 加权求和），并计算 `logits = out(cat(h, ctx))`；它返回 `(logits (B, V), h, ctx)`。它用张量运算一次处理整个批次和所有源位置，不对它们写 Python 循环（评分项会在 2000 个 token 的源序列上计时，并用它训练）。
 # * `forward(src, tgt)`：对目标 `tgt (B, T)` 用 teacher forcing 得到的 logits `(B, T, V)`。它只对 `src (B, S)` 编码一次，解码器从编码器的最终状态和全零上下文开始；第 0 步输入 `bos_idx`，第 t 步输入真实 token `tgt[:, t - 1]`，这样第 t 步永远看不到 `tgt[:, t]`。
-# * `greedy(src, steps)`：形状为 `(B, steps)` 的 int64 token（`steps = 0` 时为 `(B, 0)`），起始方式与 `forward` 相同，每一步输入上一步的 argmax（第一步输入 BOS）。
+# * `greedy(src, steps)`：形状为 `(B, steps)` 的 int64 token（`steps = 0` 时为 `(B, 0)`），起始方式与 `forward` 相同（只编码 `src` 一次，然后每个 token 走一步解码），每一步输入上一步的 argmax（第一步输入 BOS）。
 #
 # 在权重复制自参考实现的情况下，对于任意批次大小、任意 `bos_idx`，以及长度不同的源序列和目标序列，logits 都必须与参考实现完全一致（float64，1e-9）。用给定的 `train` 循环在反转任务上训练之后，贪心解码必须能反转新的序列。示例答案把计算损失所用的那个目标序列本身喂给解码器，因此目标泄漏到了输入中。
 #
