@@ -38,7 +38,7 @@ def test_custom_function_ctx_balloon_cannot_hide_an_unneeded_gradient(grade_file
     """A MatMul whose backward forms both gradients and only then drops the one not needed (an n x n matrix, 32 MiB)
     loses the measured grader's point; with a 256 MiB balloon freed at the start of a big backward and taken back
     by the next forward, backward's peak did not rise, and the file got full marks. Measured in a fresh worker, with
-    room for the product's inputs the judge built and 1 MiB more, the balloon is refused."""
+    room for the product's inputs the judge built and 4 MiB more, the balloon is refused."""
     grader = "test_matmul_never_computes_unneeded_gradient"
     plain = outcomes(grade_file("custom-function-ctx", CORPUS / "custom-function-ctx" /
                                 "wrong_computes_then_drops.py", seed=5))
@@ -158,3 +158,20 @@ def test_a_balloon_cannot_hide_a_whole_batch_at_once(grade_file):
         assert "already held" in outcome[name][1], outcome
     assert outcome["test_equal_chunks"][0] == "passed", outcome  # the rest of the file runs as before
     assert outcome["test_training_matches_large_batches"][0] == "passed", outcome
+
+
+def test_a_worker_of_its_own_stopped_in_a_measured_grader_says_why(grade_file, tmp_path):
+    """A measured call runs in a worker of its own (learner.fresh): when that worker is stopped (here a backward that
+    never ends on the big measured product), the result says what stopped it, never that prep failed."""
+    from grader.judge.session import Limits
+
+    source = (CORPUS / "custom-function-ctx" / "right_naive_row_loop.py").read_text(encoding="utf-8")
+    stuck = source.replace("        a, b = ctx.saved_tensors\n        ga = None\n",
+                           "        a, b = ctx.saved_tensors\n        while a.numel() > 10**6 or b.numel() > 10**6:\n"
+                           "            pass\n        ga = None\n", 1)
+    assert stuck != source
+    path = write(tmp_path, "custom-function-ctx.py", stuck)
+    result = grade_file("custom-function-ctx", path, seed=5, limits=Limits(call_s=3.0, wall_s=90.0))
+    assert result.status == "timeout", (result.status, result.message)
+    assert "still running" in result.message and "prep's fault" not in result.message, result.message
+    assert outcomes(result)["test_matmul_never_computes_unneeded_gradient"][0] == "failed"

@@ -244,6 +244,7 @@ def aggregate(exercise: Exercise, plugin: Any, session: WorkerSession, *, stoppe
                          f"(no points for: {unknown or 'none'}; points for graders that do not exist: {missing or 'none'})")
     tests: list[GraderOutcome] = []
     status = "graded"
+    died_in_grader: WorkerDied | None = None
     hidden_names = _hidden_names(exercise) if missing else set()
     for name, max_points in exercise.points.items():
         if name not in by_grader:  # only when stopped at a failure (checked above)
@@ -265,6 +266,7 @@ def aggregate(exercise: Exercise, plugin: Any, session: WorkerSession, *, stoppe
             status = "infra_error"
         if isinstance(failed[0].exception if failed else None, WorkerDied) and status == "graded":
             status = failed[0].exception.status  # type: ignore[union-attr]
+            died_in_grader = failed[0].exception  # a worker of its own (learner.fresh()) was stopped
         points = max_points if outcome == "passed" else 0.0
         tests.append(GraderOutcome(name, outcome, points, max_points, message, hidden, devices, skipped))
     if session.died is not None and status == "graded":
@@ -273,7 +275,8 @@ def aggregate(exercise: Exercise, plugin: Any, session: WorkerSession, *, stoppe
     skipped_devices = {d: why for d, why in plugin.availability.items() if why}
     message = ""
     if status != "graded":
-        message = session.died.message if session.died is not None else "a grader failed to run; this is prep's fault"
+        died = session.died if session.died is not None else died_in_grader
+        message = died.message if died is not None else "a grader failed to run; this is prep's fault"
     return Result(exercise.id, status, score, exercise.max_score, tests, message=message,
                   devices=[d for d, why in plugin.availability.items() if not why], skipped_devices=skipped_devices)
 

@@ -104,10 +104,10 @@ _LIVE_WORKERS: set[int] = set()
 
 
 class _Deadline:
-    """A request's deadline, kept on the worker's own clock: time the worker spent runnable but waiting for a
-    CPU (procfs.run_delay: the machine busy with other work, as when a class is graded next to other jobs) moves
-    it later, so a right answer is not timed out by someone else's load; never past STRETCH times the limit in
-    wall time. Code that loops forever keeps the CPU and moves nothing; a worker that sleeps waits for no CPU.
+    """A request's deadline, kept on the worker's own clock: time the worker (and the judge, whose work every round
+    trip waits for) spent runnable but waiting for a CPU (procfs.run_delay: the machine busy with other work, as when a
+    class is graded next to other jobs) moves it later, so a right answer is not timed out by someone else's load;
+    never past STRETCH times the limit in wall time. Code that loops forever keeps the CPU and moves nothing; a worker that sleeps waits for no CPU.
     wire.read_frame and write_frame call it (a deadline may be a callable) and ask again once it has passed."""
 
     STRETCH = 4.0
@@ -141,7 +141,8 @@ class WorkerSession:
     _started_at: float = 0.0
     _ledger: Any = None  # procfs.SharedMemoryLedger: what the worker created in the host's shared memory
     _last_rss_check: float = 0.0
-    _run_delay: float = 0.0  # the worker's time waiting for a CPU, as last read (see _Deadline)
+    _run_delay: float = 0.0  # the worker's time waiting for a CPU, and the judge's since the start (see _Deadline)
+    _judge_delay_at_start: float = 0.0
     _credited: float = 0.0  # the part of it already added to deadlines
     _children_before: frozenset[int] = frozenset()
     reply_bytes: int = 0  # what the judge has read from the reply pipe (the worker's writes that are not parked data)
@@ -181,6 +182,7 @@ class WorkerSession:
             else:
                 self._spawn(scratch, env, log)
         self._started_at = time.monotonic()
+        self._judge_delay_at_start = procfs.run_delay(os.getpid())
         _LIVE_WORKERS.add(self.pid)
 
     def _spawn(self, scratch: Path, env: dict[str, str], log: Any) -> None:
@@ -369,12 +371,15 @@ class WorkerSession:
         self._last_rss_check = now
         if self.pool is not None:  # its pid may be in another PID namespace: ask the zygote
             try:
-                _, _, rss, self._run_delay = self.pool.status_and_delay(self.pid)
+                _, _, rss, worker_delay = self.pool.status_and_delay(self.pid)
             except InfraError:
                 return
         else:
             rss = self._memory_in_use()
-            self._run_delay = procfs.run_delay(self.pid)
+            worker_delay = procfs.run_delay(self.pid)
+        # The judge's own waits for a CPU stretch a check as much as the worker's (each round trip needs both, and on
+        # a loaded machine each waits its turn): both are someone else's load, never the learner's code running.
+        self._run_delay = worker_delay + max(procfs.run_delay(os.getpid()) - self._judge_delay_at_start, 0.0)
         if rss > self.limits.memory_mb << 20:
             self._die("memory_limit", f"your code used {rss >> 20} MB of memory (its processes, shared memory and "
                                       f"files), over the {self.limits.memory_mb} MB limit")
