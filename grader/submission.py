@@ -90,8 +90,7 @@ def load(exercise: Exercise, path: Path) -> Submission:
     cells: tuple[CellSpan, ...] = ()
     added: tuple[tuple[str, frozenset[str]], ...] = ()
     if path.suffix == ".ipynb":
-        source, cells = notebook_module(exercise, raw, path.name)
-        added = added_definitions(exercise, raw, path.name)
+        source, cells, added = notebook_module(exercise, raw, path.name)
     elif path.suffix == ".py":
         source = python_text(raw, path.name)
     else:
@@ -129,8 +128,10 @@ def _first_line(text: str) -> str:
     return line if len(line) <= 60 else line[:57] + "..."
 
 
-def notebook_module(exercise: Exercise, raw: bytes, name: str) -> tuple[str, tuple[CellSpan, ...]]:
-    """Module source (see notebook_source) and the cell each of its lines came from."""
+def notebook_module(exercise: Exercise, raw: bytes, name: str) \
+        -> tuple[str, tuple[CellSpan, ...], tuple[tuple[str, frozenset[str]], ...]]:
+    """Module source (see notebook_source), the cell each of its lines came from, and what the cells the learner
+    added define (see added_definitions)."""
     learner = _parse_notebook(raw, name)
     template = _parse_notebook(exercise.notebook_path.read_bytes(), exercise.notebook_path.name)
     by_id = {}
@@ -169,15 +170,13 @@ def notebook_module(exercise: Exercise, raw: bytes, name: str) -> tuple[str, tup
         newlines = text.count("\n")
         spans.append(CellSpan(line, line + max(0, newlines - text.endswith("\n")), label))
         line += newlines + 2  # the cells are joined by "\n\n"
-    return "\n\n".join(parts) + "\n", tuple(spans)
+    return "\n\n".join(parts) + "\n", tuple(spans), added_definitions(learner, template)
 
 
-def added_definitions(exercise: Exercise, raw: bytes, name: str) -> tuple[tuple[str, frozenset[str]], ...]:
+def added_definitions(learner: dict, template: dict) -> tuple[tuple[str, frozenset[str]], ...]:
     """For each code cell of the learner's notebook that is not one of the exercise's cells (matched by id, then by
     nbgrader grade_id), the top-level names it defines: a helper written there is not graded, and a NameError for it
     should say why."""
-    learner = _parse_notebook(raw, name)
-    template = _parse_notebook(exercise.notebook_path.read_bytes(), exercise.notebook_path.name)
     known = {c.get("id") for c in template["cells"] if isinstance(c, dict)}
     found = []
     for n, cell in enumerate((c for c in learner["cells"] if isinstance(c, dict) and c.get("cell_type") == "code"), 1):

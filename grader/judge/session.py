@@ -107,7 +107,8 @@ class _Deadline:
     """A request's deadline, kept on the worker's own clock: time the worker (and the judge, whose work every round
     trip waits for) spent runnable but waiting for a CPU (procfs.run_delay: the machine busy with other work, as when a
     class is graded next to other jobs) moves it later, so a right answer is not timed out by someone else's load;
-    never past STRETCH times the limit in wall time. Code that loops forever keeps the CPU and moves nothing; a worker that sleeps waits for no CPU.
+    never past STRETCH times the limit in wall time. Code that loops forever keeps the CPU and moves nothing; a
+    worker that sleeps waits for no CPU.
     wire.read_frame and write_frame call it (a deadline may be a callable) and ask again once it has passed."""
 
     STRETCH = 4.0
