@@ -113,7 +113,10 @@ def python_text(raw: bytes, name: str) -> str:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)
         return raw.decode(encoding)
-    except (SyntaxError, LookupError, UnicodeDecodeError):  # an unknown cookie, or bytes the encoding cannot read
+    # an unknown cookie, or bytes the encoding cannot read. ValueError, not only UnicodeDecodeError: the cookie names
+    # any codec of Python's, and some fail with a bare UnicodeError ("# coding: undefined" always, "punycode" on most
+    # text), which escaped grade(): a traceback from prep check, infra_error and no score from prep grade
+    except (SyntaxError, LookupError, ValueError):
         raise NotGradable(f"{name} is not UTF-8 text (nor in the encoding its coding line names): save it as UTF-8") \
             from None
 
@@ -181,7 +184,10 @@ def added_definitions(learner: dict, template: dict) -> tuple[tuple[str, frozens
     found = []
     for n, cell in enumerate((c for c in learner["cells"] if isinstance(c, dict) and c.get("cell_type") == "code"), 1):
         meta = cell.get("metadata", {}).get("nbgrader", {}) if isinstance(cell.get("metadata"), dict) else {}
-        if cell.get("id") in known or (isinstance(meta, dict) and meta.get("grade_id") in known):
+        grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
+        # only strings can name a template cell; a list or dict id (the learner's JSON) is unhashable, and `in known`
+        # raised TypeError, which escaped grade() (a traceback from prep check, infra_error from prep grade)
+        if any(isinstance(key, str) and key in known for key in (cell.get("id"), grade_id)):
             continue
         try:
             tree = ast.parse(_strip_magics(_cell_text(cell)))

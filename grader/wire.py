@@ -33,6 +33,9 @@ MAX_FRAME_BYTES = 256 * 1024 * 1024  # a frame larger than this is refused unrea
 MAX_TREE_DEPTH = 32
 MAX_STRING = 64 * 1024 * 1024  # a submission's source travels as one string; frames are capped anyway
 MAX_NODES = 100_000
+# The JSON header a reply may have: it is parsed whole before any other check, so the judge reads a worker's at most
+# this. The worker reads the judge's requests with MAX_FRAME_BYTES instead (see decode's ``max_header``).
+MAX_HEADER_BYTES = 16 * 1024 * 1024
 
 # dtypes that may cross the boundary; anything else is sent as an Opaque
 ALLOWED_DTYPES = {
@@ -119,7 +122,7 @@ def _type_name(t: torch.Tensor) -> str:
         return "torch.Tensor"
     if cls is torch.nn.Parameter:
         return "torch.nn.parameter.Parameter"
-    name = f"{cls.__module__}.{cls.__qualname__}"
+    name = f"{cls.__module__}.{cls.__qualname__}"[:200]  # the learner's, of any length (see encode's opaque)
     return f"{name} (a subclass)" if name in PLAIN_TENSOR_TYPES else name
 
 
@@ -129,7 +132,9 @@ def encode(tree: Any, *, on_opaque: Callable[[Any], Opaque] | None = None) -> by
 
     def opaque(value: Any) -> dict:
         o = on_opaque(value) if on_opaque else Opaque(type(value).__qualname__)
-        return {"$opaque": o.type_name, "summary": o.summary[:4096]}
+        # a class's name is the learner's, of any length: uncut, a reply naming a 20 MB class outgrew the header the
+        # judge reads, and a wrong return value became a malformed reply (the worker stopped, every later grader lost)
+        return {"$opaque": o.type_name[:200], "summary": o.summary[:4096]}
 
     def walk(v: Any, depth: int) -> Any:
         if depth > MAX_TREE_DEPTH:
@@ -212,18 +217,22 @@ def safetensors_bytes(tensors: dict[str, torch.Tensor], *, metadata: dict[str, s
 
 
 def decode(blob: bytes, *, place: Callable[[torch.Tensor, TensorInfo], torch.Tensor] | None = None,
-           layouts: bool = False) -> Any:
+           layouts: bool = False, max_header: int = MAX_HEADER_BYTES) -> Any:
     """Parse one frame body into a tree of plain values and plain tensors.
 
     ``place`` decides where each received tensor goes (its device, its
     requires_grad); by default tensors stay on the CPU as received. With ``layouts``
     (the worker, receiving the judge's inputs) a tensor sent with ``keep_layout`` is rebuilt
-    as the same strided view; otherwise (the judge) layout notes are ignored.
+    as the same strided view; otherwise (the judge) layout notes are ignored. ``max_header``: the longest JSON header
+    accepted. The tree travels in the header, escaped twice (JSON in a JSON string), so a string of n characters takes
+    up to 7n bytes there (14 for each character past the BMP): a submission's source, which the load request carries,
+    of 8 MB of UTF-8 with non-ASCII comments (prep accepts 20 MB) is past 16 MB, and the worker, refusing the request,
+    ended as if the learner's code had ended it. The worker passes MAX_FRAME_BYTES: the judge's requests are trusted.
     """
     if len(blob) < 8:
         raise WireError("frame too short for a safetensors header")
     (header_len,) = struct.unpack("<Q", blob[:8])
-    if header_len > len(blob) - 8 or header_len > 16 * 1024 * 1024:
+    if header_len > len(blob) - 8 or header_len > max_header:
         raise WireError("safetensors header length is out of range")
     try:
         header = json.loads(blob[8 : 8 + header_len])

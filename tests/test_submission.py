@@ -149,6 +149,19 @@ def test_a_long_submission_is_graded_whole(tmp_path, grade_file):
     assert grade_file("autograd-mul", path).full_marks
 
 
+def test_a_submission_with_megabytes_of_non_ascii_notes_is_graded_whole(tmp_path, grade_file):
+    """The load request carries the source in its JSON header, escaped twice: 7 bytes a CJK character (14 past the
+    BMP). An 8 MB file of Chinese notes and a right answer, well under the 20 MB prep accepts, made a header past the
+    16 MB the worker's decoder took; the worker refused the request and exited, and the judge reported "crashed: your
+    code ended the process (exit status 0)", 0 points."""
+    path = tmp_path / "notes.py"
+    path.write_text(("# " + "\u5b66\u4e60\u7b14\u8bb0\u53cd\u5411\u4f20\u64ad\u7684\u68af\u5ea6" * 4 + "\n") * 60000
+                    + bank.load("autograd-mul").solution_path.read_text(), encoding="utf-8")
+    assert 7 << 20 < path.stat().st_size < submission.MAX_SUBMISSION_BYTES
+    result = grade_file("autograd-mul", path)
+    assert result.full_marks, (result.status, result.message)
+
+
 @pytest.mark.parametrize("raw", [
     "\ufeffx = 1\r\ny = 'caf\u00e9'\r\n".encode("utf-8"),  # a byte-order mark and CRLF, as Windows editors save
     "# -*- coding: latin-1 -*-\ny = 'caf\u00e9'\n".encode("latin-1"),  # a PEP 263 cookie: Python runs it as latin-1
@@ -163,7 +176,9 @@ def test_python_files_are_decoded_as_python_decodes_them(tmp_path, raw):
 
 
 @pytest.mark.parametrize("raw", [b"y = 'caf\xe9'\n", b"# coding: no-such-codec\nx = 1\n",
-                                 b"# coding: ascii\ny = 'caf\xc3\xa9'\n"])
+                                 b"# coding: ascii\ny = 'caf\xc3\xa9'\n",
+                                 # codecs that fail with a bare UnicodeError, which escaped load() (and grade())
+                                 b"# coding: undefined\nx = 1\n", b"# coding: punycode\nx = 1\n"])
 def test_bytes_python_itself_would_refuse_are_not_gradable(tmp_path, raw):
     path = tmp_path / "mine.py"
     path.write_bytes(raw)
@@ -197,3 +212,18 @@ def test_a_helper_in_a_cell_the_learner_added_is_named_when_the_answer_misses_it
         "answer cell") for t in failed), [t.message for t in failed]
     # a NameError for a name no added cell defines is left as it was
     assert sub.name_cells("NameError: name 'other' is not defined") == "NameError: name 'other' is not defined"
+
+
+@pytest.mark.parametrize("cell", [{"id": ["mine"]}, {"id": {"a": 1}},
+                                  {"id": "mine", "metadata": {"nbgrader": {"grade_id": ["x"]}}},
+                                  {"id": "mine", "metadata": {"nbgrader": {"grade_id": {"a": 1}}}}], ids=repr)
+def test_a_cell_the_learner_added_with_an_unhashable_id_is_only_an_added_cell(tmp_path, cell):
+    """A cell id or grade_id is the learner's JSON: a list or a dict there made added_definitions' `in` test raise
+    TypeError, which escaped grade() (prep check: a traceback; prep grade: infra_error, no score). Such a cell names
+    no template cell: it is a cell the learner added, and the notebook grades as its answer cells say."""
+    nb = solved_notebook()
+    nb["cells"].append({"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": 1,
+                        "source": "def helper():\n    return 1\n", **cell})
+    sub = submission.load(EX, write_nb(tmp_path, nb))
+    assert [names for _, names in sub.added] == [frozenset({"helper"})]
+    assert "class Mul" in sub.source and "def helper" not in sub.source

@@ -1111,3 +1111,35 @@ def test_raising_on_a_meta_tensor_does_not_dodge_logistic_regression_s_device_ch
     plain, dodge = _logistic_meta_dodge(tmp_path)
     assert grade_file("logistic-regression", dodge, seed=1).score <= grade_file("logistic-regression", plain,
                                                                                 seed=1).score
+
+
+# ---------------------------------------------------------------- round 18: the judge's newest readers
+
+def test_a_coding_cookie_whose_codec_fails_oddly_is_not_gradable(grade_file):
+    """tests/redteam/coding_cookie_undefined.py names "undefined" in its PEP 263 cookie: a codec Python has, whose
+    decode raises a bare UnicodeError (so does punycode's on most text), where the judge caught UnicodeDecodeError
+    only. It escaped grade(): prep check printed a traceback, prep grade gave infra_error and no score."""
+    result = grade_file("autograd-mul", ROOT / "tests" / "redteam" / "coding_cookie_undefined.py", seed=1)
+    assert result.status == "not_gradable", (result.status, result.message)
+    assert result.score == 0
+
+
+def test_an_exception_with_a_huge_name_is_the_learner_s_failure_at_that_grader_only(tmp_path, grade_file):
+    """tests/redteam/huge_exception_name.py raises, in backward, an exception whose class name is 20 MB long: the
+    worker's error reply outgrew what the judge reads, the worker was stopped as if it had sent a malformed reply, and
+    the graders after it (the forward graders the code passes) lost their points. The worker cuts the name (and the
+    line text) now; the judge cuts what a forged reply says too."""
+    attack = ROOT / "tests" / "redteam" / "huge_exception_name.py"
+    plain = write(tmp_path, "plain.py", attack.read_text().replace('"E" * (20 << 20)', '"E"'))
+    result, same = grade_file("autograd-mul", attack, seed=1), grade_file("autograd-mul", plain, seed=1)
+    assert result.status == same.status == "graded", (result.status, result.message)
+    assert result.score == same.score > 0
+    assert max(len(t.message) for t in result.tests) < 3000
+
+
+def test_a_forged_error_reply_is_cut_to_what_the_worker_sends():
+    from grader.judge.session import LearnerError
+
+    e = LearnerError({"type": "T" * 10**6, "message": "m" * 10**6, "where": "line 1: " + "w" * 10**6})
+    assert len(e.type) <= 200 and len(e.message) <= 2000 and len(e.where) <= 400
+    assert len(e.summary()) < 3000

@@ -54,11 +54,13 @@ class LearnerError(Exception):
     """Learner code raised an exception inside the worker."""
 
     def __init__(self, error: dict) -> None:
-        self.type = str(error.get("type", "Exception"))
+        # Cut to what the worker itself sends (runtime._describe_error): a forged reply's fields are up to 16 MB each,
+        # and a load error's message is copied into every grader's outcome and every export (17 copies a learner).
+        self.type = str(error.get("type", "Exception"))[:200]
         bases = error.get("bases")
         self.bases = tuple(str(b)[:200] for b in bases[:32]) if isinstance(bases, list) else ()
-        self.message = str(error.get("message", ""))
-        self.where = str(error.get("where", ""))
+        self.message = str(error.get("message", ""))[:2000]
+        self.where = str(error.get("where", ""))[:400]
         self.in_learner_code = bool(error.get("in_learner_code"))
         super().__init__(self.summary())
 

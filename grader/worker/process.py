@@ -123,7 +123,9 @@ def serve(request_fd: int, reply_fd: int, *, warm: bool, modules: list[str] | No
         warm_up(plain_shapes=True)  # while the judge finishes its own imports
     while True:
         try:
-            request = wire.decode(wire.read_frame(request_fd), place=place, layouts=True)
+            # the judge's requests: their header holds the submission's source, escaped twice (see decode)
+            request = wire.decode(wire.read_frame(request_fd), place=place, layouts=True,
+                                  max_header=wire.MAX_FRAME_BYTES)
         except (wire.PeerClosed, wire.WireError):
             break
         if not isinstance(request, dict) or request.get("op") == "shutdown":

@@ -65,9 +65,13 @@ class Runtime:
 
     def _describe_error(self, e: BaseException) -> dict:
         frames = [f for f in traceback.extract_tb(e.__traceback__) if f.filename == self.filename]
-        where = f"line {frames[-1].lineno}: {frames[-1].line}" if frames else ""
+        # The line's text and the class's name are the learner's, of any length (a data literal on one line of a 19 MB
+        # file; type("A" * 10**7, (Exception,), {})): uncut, the reply's header outgrew what the judge reads, and a
+        # plain exception was reported as a malformed reply (crashed, every later grader lost), or copied megabytes
+        # into each grader's message and every export.
+        where = f"line {frames[-1].lineno}: {_cut(frames[-1].line or '', 300)}" if frames else ""
         return {
-            "type": type(e).__name__,
+            "type": _cut(type(e).__name__, 200),
             # the classes it derives from, nearest first: a subclass of ValueError is a ValueError to its caller
             "bases": [getattr(c, "__name__", "?")[:200] for c in type(e).__mro__[1:33]],
             "message": str(e)[:2000],
@@ -396,6 +400,10 @@ def reset_global_state(seed: int) -> None:
 
 
 _STATE_GUARDS: list[Any] = []
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def _qualname(cls: type) -> str:
