@@ -34,6 +34,33 @@ def warm_up(*, plain_shapes: bool = False) -> None:
 
     x = torch.ones(2, dtype=torch.float64, requires_grad=True)
     torch.autograd.grad((x * x).sum(), x, torch.ones((), dtype=torch.float64), create_graph=True)
+    compile_eagerly()
+
+
+def compile_eagerly() -> None:
+    """Give a learner's ``torch.compile`` (and ``nn.Module.compile``, which calls it) the eager backend by default.
+
+    The default backend, inductor, cannot run in a sealed worker: it hashes every source file of torch for its cache
+    key (the seal refuses to open those of a part an exercise bans), writes its cache under /tmp and builds C++ in
+    compiler processes, seconds per graph. Graders judge what code computes, so the right answer that compiles a
+    helper must score as it runs: Dynamo still traces it (graph breaks, ``fullgraph`` errors and recompile limits
+    behave as with inductor); only the code generation is left out. A backend named by the code, other than
+    inductor, is kept. Setting torch's default backend instead would import torch._dynamo (~2 s) in every worker.
+    """
+    import functools
+
+    import torch
+
+    compile = torch.compile
+
+    @functools.wraps(compile)
+    def eager_by_default(model: object = None, **kwargs: object) -> object:
+        if kwargs.get("backend") in (None, "inductor"):
+            kwargs = {k: v for k, v in kwargs.items() if k not in ("mode", "options")}  # inductor's settings
+            kwargs["backend"] = "eager"
+        return compile(model, **kwargs)
+
+    torch.compile = eager_by_default
 
 
 def apply_limits(cpu_s: int, fsize_mb: int, nofile: int = 256, memory_mb: int = 0, nproc: int = 0) -> None:
