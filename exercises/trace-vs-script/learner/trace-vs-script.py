@@ -10,7 +10,7 @@
 #   (an `if` on a tensor's value, a loop count computed from values) than `example` did.
 # * `save_static(module, path)` writes the captured module to the file `path`; `load_static(path)` returns a
 #   `torch.jit.ScriptModule` read from that file, usable without the model's Python class.
-# * `branch_free(x)`: the same values and dtype as `Gate()(x)` (x * 2 if x.sum() > 0, else x - 10; a NaN sum is not > 0; x holds no infinities) for any
+# * `branch_free(x)`: the same values and dtype as `Gate()(x)` (x * 2 if x.sum() > 0, else x - 10; a NaN sum is not > 0; x holds no infinities, and x * 2 does not overflow) for any
 #   shape (0-d and empty included) and any dtype (int64 included), written without Python control flow so that `torch.jit.trace(branch_free, (example,))` is right for
 #   inputs of both signs.
 #
@@ -24,7 +24,7 @@
 #
 # * `to_static(model, example) -> torch.jit.ScriptModule`：`model` 的一个捕获下来的计算图，对与 example 形状相同的每个输入 `x` 都给出 `model(x)`，包括那些在依赖数据的 Python 控制流（基于张量值的 `if`、由数值算出的循环次数）中走了与 `example` 不同分支的输入。
 # * `save_static(module, path)` 把捕获的模块写入文件 `path`；`load_static(path)` 返回从该文件读出的 `torch.jit.ScriptModule`，没有模型的 Python 类也能使用。
-# * `branch_free(x)`：对任意形状（包括 0 维和空张量）和任意 dtype（包括 int64）给出与 `Gate()(x)` 相同的值和 dtype（x.sum() > 0 时为 x * 2，否则为 x - 10；和为 NaN 时不算 > 0；x 中没有无穷大），写法中不含 Python 控制流，使 `torch.jit.trace(branch_free, (example,))` 对正负两种符号的输入都正确。
+# * `branch_free(x)`：对任意形状（包括 0 维和空张量）和任意 dtype（包括 int64）给出与 `Gate()(x)` 相同的值和 dtype（x.sum() > 0 时为 x * 2，否则为 x - 10；和为 NaN 时不算 > 0；x 中没有无穷大，x * 2 也不会溢出），写法中不含 Python 控制流，使 `torch.jit.trace(branch_free, (example,))` 对正负两种符号的输入都正确。
 #
 # 示例答案对一个已经算出来的张量做 trace（`trace(z)`），这会抛出异常；而改为对模型做 trace，仍会悄无声息地把 example 走过的分支固定下来。
 #
