@@ -262,7 +262,7 @@ def norm_case(rng, dtype):
 
 def test_row_norms(learner, device, rng):
     """row_norms: values and gradients (for a random incoming gradient) equal the true norm's (exactly 0 for a zero
-    row), zero rows get a zero gradient, in float64 and float32, for contiguous and non-contiguous inputs; rows with no entries ((N, 0): norms
+    row), zero rows get a zero gradient, in float64 and float32, for contiguous and non-contiguous inputs and a square one; rows with no entries ((N, 0): norms
     0) and no rows ((0, M)) are 2-D tensors too."""
     for dtype, (rtol, atol) in ((torch.float64, (1e-12, 1e-12)), (torch.float32, (1e-5, 1e-6))):
         base = norm_case(rng, dtype)
@@ -279,6 +279,22 @@ def test_row_norms(learner, device, rng):
                                    "is the L2 norm, with no eps added to the sum of squares or clamping it")
             expect_close(got["grad"], (g.double()[:, None] * grad).to(dtype), rtol=rtol, atol=atol,
                          what=f"the gradient of row_norms(x) ({dtype}, {layout} input, zero and small rows)")
+        # a square x (4, 4), with a zero row and a row with one non-zero entry: rows and columns have the same count,
+        # so a norm over dim 0 (or of x.T) keeps the shape and only the values tell it from the row norms
+        sq = torch.randn(4, 4, generator=rng, dtype=torch.float64)
+        sq[1] = 0.0
+        sq[3] = 0.0
+        sq[3, 0] = 3.0
+        sq = sq.to(device, dtype)
+        g = torch.randn(4, generator=rng, dtype=torch.float64).to(device, dtype)
+        got = learner.probe("norm_grad", sq, g)
+        x64 = sq.double()
+        norm = x64.norm(dim=1)
+        grad = torch.where(norm[:, None] > 0, x64 / norm.clamp_min(1e-300)[:, None], torch.zeros_like(x64))
+        expect_close(got["out"], norm.to(dtype), what=f"row_norms(x) ({dtype}, a square (4, 4) x: one norm per row)",
+                     rtol=rtol, atol=atol)
+        expect_close(got["grad"], (g.double()[:, None] * grad).to(dtype), rtol=rtol, atol=atol,
+                     what=f"the gradient of row_norms(x) ({dtype}, a square (4, 4) x)")
         # small norms: a row of norm ~1e-11 (float32) / ~1e-60 (float64), far inside the range where squares,
         # rsqrt and sq ** -1.5 stay finite, gets x / norm (a threshold on the squared norm would zero it); one row
         # alone keeps the shape (1,)

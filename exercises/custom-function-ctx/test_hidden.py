@@ -162,11 +162,14 @@ def clamp_input(rng, device, low, high, dtype=torch.float64):
     return torch.cat([x, fixed]).to(dtype)
 
 
-CLAMP_BOUNDS = ((-1.0, 1.0), (-1.5, 0.5), (-1, 2), (0.25, 0.25))
+# (-0.3, 0.1): bounds that float32 cannot hold exactly, so a float64 x clamped to a float32 copy of a bound (bounds
+# turned into default-dtype tensors) comes out about 1e-9 away from torch.clamp's
+CLAMP_BOUNDS = ((-1.0, 1.0), (-1.5, 0.5), (-1, 2), (0.25, 0.25), (-0.3, 0.1))
 
 
 def test_clamp_matches_torch(learner, device, rng):
-    """Clamp's values and mask equal torch.clamp's and (x < low) | (x > high), boundaries and low == high included,
+    """Clamp's values and mask equal torch.clamp's and (x < low) | (x > high), boundaries and low == high included
+    (and bounds that float32 cannot represent, exactly as given),
     and its gradient is torch.clamp's (1 at the boundaries), also when the loss uses the mask and when two Clamp.apply
     calls with different bounds are made before one backward (each uses its own bounds), also when the incoming
     gradient is inf or nan where x was clipped (torch.clamp's is 0 there: a select, not a multiply by a 0/1 mask);

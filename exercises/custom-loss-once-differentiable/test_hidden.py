@@ -250,7 +250,8 @@ def test_grad_penalty(learner, device, rng):
     """grad_penalty is ||d loss / d pred||^2 and its own gradient with respect to pred is right (residuals on both
     sides of delta, and always some exactly 0). In the second case the caller's pred already has a .grad: the penalty ignores it, and pred.grad
     is left exactly as it was (take the gradient with torch.autograd.grad, never .backward(), which writes
-    pred.grad). A third pred is not a leaf (leaf * 1.0): the penalty's gradient reaches its leaf."""
+    pred.grad). A third pred is not a leaf (leaf * 1.0): the penalty's gradient reaches its leaf. Last, empty preds
+    (shapes (0,) and (3, 0)): the penalty is 0 and still differentiable with respect to pred."""
     for delta, preset in ((1.0, False), (0.7, True)):
         pred, target = rand(rng, 6, device=device), rand(rng, 6, device=device)
         grad = rand(rng, 6, device=device, zeros=False) if preset else None
@@ -301,6 +302,23 @@ def test_grad_penalty(learner, device, rng):
     expect_close(got["grad"], want_grad, rtol=1e-10, atol=1e-14,
                  what="the gradient of grad_penalty (delta 0.8) for a pred that is not a leaf, with respect to its "
                       "leaf")
+    # an empty pred (the loss takes any shape, empty too): the penalty is 0 and still differentiable with respect to
+    # pred, its gradient an empty tensor; a backward that answers empty inputs with fresh zeros (no history) leaves
+    # HuberLoss's gradient without a graph there, so the penalty cannot be differentiated
+    for shape in ((0,), (3, 0)):
+        pred = torch.empty(shape, dtype=torch.float64, device=device)
+        target = torch.empty(shape, dtype=torch.float64, device=device)
+        want, want_grad = want_penalty(pred, target, 1.0)
+        got = learner.probe("penalty", pred, target, 1.0, True, None)
+        if not isinstance(got, dict):
+            raise CheckFailure("grad_penalty could not be run", f"received {summarize(got)}")
+        what = f"grad_penalty (delta 1) for an empty pred and target of shape {shape}"
+        expect_close(got["value"], want, rtol=1e-12, atol=1e-14, what=what)
+        if got["grad"] is None:
+            raise CheckFailure(f"{what} must stay differentiable with respect to pred (its gradient an empty tensor)",
+                               "HuberLoss's backward must build its gradient from pred and target also when they "
+                               "are empty (clamp(pred - target, -delta, delta) / n): new zeros carry no graph")
+        expect_close(got["grad"], want_grad, what=f"the gradient of {what}")
 
 
 def test_grad_penalty_contract(learner, device, rng):

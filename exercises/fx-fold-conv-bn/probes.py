@@ -247,9 +247,24 @@ class ExtraUses(nn.Module):
         return self.b3(self.c3(self.b1(y1) + self.b2(y2) * y2.tanh())), y1
 
 
+class DeadCall(nn.Module):
+    """c1 + b1 folds; the model also calls c0 on x and never uses the result. The trace keeps that unused call node,
+    and so must the fold: only the folded BatchNorm calls go (dead-code elimination would remove c0's call too)."""
+
+    def __init__(self):
+        super().__init__()
+        self.c0 = nn.Conv2d(3, 2, 1)
+        self.c1 = nn.Conv2d(3, 4, 3, padding=1)
+        self.b1 = nn.BatchNorm2d(4, eps=0.1)
+
+    def forward(self, x):
+        self.c0(x)
+        return self.b1(self.c1(x))
+
+
 MODELS = {m.__name__: m for m in (Plain2d, Stack2d, Seq1d, Vol3d, OtherUsers, BatchStats, NotAdjacent, Transposed,
                                   SameBn, ConvAlsoAlone, TwoBns, SharedOtherUsers, BnAlsoElsewhere, Nested,
-                                  ExtraUses)}
+                                  ExtraUses, DeadCall)}
 
 # per model: conv module name -> the BatchNorm module folded into it (the pairs a right fold_conv_bn folds)
 FOLDED = {
@@ -268,6 +283,7 @@ FOLDED = {
     "BnAlsoElsewhere": {"conv": "bn"},
     "Nested": {"block.0": "block.1", "head.conv": "head.bn"},
     "ExtraUses": {"c3": "b3"},
+    "DeadCall": {"c1": "b1"},
 }
 # per model: how many call nodes of each BatchNorm module a right fold removes
 REMOVED = {
@@ -286,6 +302,7 @@ REMOVED = {
     "BnAlsoElsewhere": {"bn": 1},
     "Nested": {"block.1": 1, "head.bn": 1},
     "ExtraUses": {"b3": 1},
+    "DeadCall": {"b1": 1},
 }
 # per model: the channels of the input, its number of spatial dimensions
 INPUT = {"Seq1d": (4, 1), "Vol3d": (2, 3)}

@@ -18,15 +18,18 @@ def seed_of(rng):
 
 def test_folds_conv2d_pairs(learner, device, rng):
     """Three Conv2d/BatchNorm2d pairs (bias and none, groups, stride, a rectangular kernel, circular padding, dilation,
-    eps 0.1 and 1e-3, a BatchNorm without affine parameters), and pairs nested in submodules (dotted names), float64:
-    same outputs, no BatchNorm call left, each conv alone gives bn(conv(x)) with the folded weight and bias as its
-    parameters."""
+    eps 0.1 and 1e-3, a BatchNorm without affine parameters), pairs nested in submodules (dotted names), and a pair next
+    to an unused conv call (which stays: no dead-code elimination), float64: same outputs, no folded BatchNorm call
+    left, every other call kept, each conv alone gives bn(conv(x)) with the folded weight and bias as its parameters."""
     G.check_fold(learner, "Stack2d", seed_of(rng), torch.float64, device, rng,
                  "Conv2d pairs with and without bias, groups, stride, circular padding, dilation, eps 0.1, a BatchNorm "
                  "without affine parameters")
     G.check_fold(learner, "Nested", seed_of(rng), torch.float64, device, rng,
                  "pairs inside submodules (nn.Sequential, a nested module): the folded conv replaces the module under "
                  "its dotted name (set it on its parent module, not as an attribute of the root)")
+    G.check_fold(learner, "DeadCall", seed_of(rng), torch.float64, device, rng,
+                 "a foldable pair next to a conv call whose result is never used: that call stays in the graph "
+                 "(everything but the folded BatchNorm calls stays as it is: no dead-code elimination)")
 
 
 def test_folds_conv1d_and_conv3d(learner, device, rng):
