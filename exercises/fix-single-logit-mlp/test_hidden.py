@@ -87,8 +87,9 @@ def test_single_logit_loss_is_binary_cross_entropy(learner, device, rng):
     convention of its own (a subgradient), so it is a right answer too."""
     fixed = torch.tensor([[40.0], [-40.0], [0.0], [3.0]], dtype=torch.float64)
     fixed_y = torch.tensor([0, 1, 1, 0])
-    far = torch.tensor([[60.0], [-60.0], [200.0], [-200.0], [-150.0], [120.0]], dtype=torch.float64)
-    far_y = torch.tensor([0, 1, 1, 1, 0, 0])
+    # 800 and -750 on the wrong side: exp of them overflows float64 (log1p(exp(-s z)) is not stable there)
+    far = torch.tensor([[60.0], [-60.0], [200.0], [-200.0], [-150.0], [120.0], [800.0], [-750.0]], dtype=torch.float64)
+    far_y = torch.tensor([0, 1, 1, 1, 0, 0, 0, 1])
     random = adversarial(rng, (12, 1), scale=3.0)
     random_y = torch.randint(0, 2, (12,), generator=rng)
     for logits, y, what in ((fixed, fixed_y, "logits [[40], [-40], [0], [3]] with y [0, 1, 1, 0]"),
@@ -113,8 +114,9 @@ def test_single_logit_loss_is_binary_cross_entropy(learner, device, rng):
     expect_close(learner.call("classification_loss", logits32, random_y.to(device)),
                  F.binary_cross_entropy_with_logits(logits32[:, 0], random_y.to(device).float()), rtol=1e-5,
                  atol=1e-6, what="classification_loss for float32 logits (a float32 0-d tensor)")
-    far32 = torch.tensor([[60.0], [-60.0], [80.0], [-80.0]], dtype=torch.float32, device=device)
-    far32_y = torch.tensor([0, 1, 0, 1], device=device)
+    # 100 and -120 on the wrong side: exp of them overflows float32 (exp(89) is inf already)
+    far32 = torch.tensor([[60.0], [-60.0], [80.0], [-80.0], [100.0], [-120.0]], dtype=torch.float32, device=device)
+    far32_y = torch.tensor([0, 1, 0, 1, 0, 1], device=device)
     expect_close(learner.call("classification_loss", far32, far32_y),
                  F.binary_cross_entropy_with_logits(far32[:, 0], far32_y.float()), rtol=1e-5, atol=1e-6,
                  what="classification_loss for float32 logits far beyond +-40 (no overflow, no clamping)")

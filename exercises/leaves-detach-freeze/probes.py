@@ -81,7 +81,9 @@ def ema_model(seed, device, tied=False):
 
 
 def ema_pair(seed_target, seed_online, x, tied=False):
-    target, online = ema_model(seed_target, x.device, tied), ema_model(seed_online, x.device, tied)
+    """Two models in x's dtype (float32, or float64 for the case that measures the average to float64 precision)."""
+    target = ema_model(seed_target, x.device, tied).to(x.dtype)
+    online = ema_model(seed_online, x.device, tied).to(x.dtype)
     online.train()
     online(x)  # move online's running statistics away from target's
     return target, online

@@ -158,6 +158,17 @@ def test_ema_values(learner, device, rng):
         for i, (a, b) in enumerate(zip(got["buffers"], want["buffers"])):
             expect_close(a, b, rtol=1e-6, atol=1e-7, what=f"buffer {i} of target after the EMA update (every buffer "
                          "of target.buffers(), also a non-persistent one, which state_dict() leaves out)")
+    # float64 models: the average to float64 precision (a decay rounded to float32 on the way, as a float32 0-d
+    # tensor does, is off by about 1e-8; any way of writing the average, lerp included, is within 1e-15)
+    for decay in (0.9, 0.37):
+        st, so, x = ema_case(rng, device)
+        x = x.double()
+        got = learner.probe("run_ema", st, so, decay, x)
+        want = ema_reference(st, so, decay, x)
+        for i, (a, b) in enumerate(zip(got["params"], want["params"])):
+            expect_close(a, b, rtol=1e-12, atol=1e-14,
+                         what=f"parameter {i} of a float64 target after one EMA step with decay {decay}: "
+                              "decay * target + (1 - decay) * online, to float64 precision")
     st, so, x = ema_case(rng, device)
     got = learner.probe("run_ema", st, so, 0.8, x, tied=True)
     want = ema_reference(st, so, 0.8, x, tied=True)
