@@ -13,7 +13,7 @@
 # position, by keyword or left at their defaults. Then fix
 # `SimpleCNN(in_channels=3, n_classes=10, input_size=32)`: keep the sample answer's layers (`conv1 = Conv2d(in_channels, 32,
 # kernel_size=5)`, ReLU, `max_pool2d(2)`, then `fc1`), but compute `fc1.in_features` from `input_size` (an int, or
-# `(H, W)`) with your formulas, flatten without changing the batch size (x may come in any memory format, channels_last included), and return raw logits `(B, n_classes)`.
+# `(H, W)`) with your formulas, flatten as `torch.flatten(x, 1)` does (channels, then height, then width) without changing the batch size (x may come in any memory format, channels_last included), and return raw logits `(B, n_classes)`.
 # The given `train` loop (the sample answer's SGD with momentum and cross-entropy) must then learn noisy image prototypes.
 #
 # The sample answer hard-codes `Linear(32 * 14 * 14, 10)`, flattens with `x.view(-1, 32 * 7 * 7)` and applies a ReLU to the
@@ -24,7 +24,7 @@
 # * `conv2d_out(size, kernel_size, stride=1, padding=0, dilation=1)`：经过 `nn.Conv2d` 之后一条空间边的长度；
 # * `pool2d_out(size, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False)`：经过 `nn.MaxPool2d` 之后一条边的长度（stride 为 None 表示取 kernel_size）；
 #
-# 对每一种合法配置，无论参数是按位置传入、按关键字传入还是使用默认值，每个公式都必须等于 torch 的层实际得到的结果。然后修好 `SimpleCNN(in_channels=3, n_classes=10, input_size=32)`：保留示例答案的层（`conv1 = Conv2d(in_channels, 32, kernel_size=5)`、ReLU、`max_pool2d(2)`，然后是 `fc1`），但用你的公式根据 `input_size`（一个 int，或 `(H, W)`）计算 `fc1.in_features`，展平时不改变批大小（x 可能是任意内存格式，包括 channels_last），并返回原始 logits `(B, n_classes)`。这样一来，给定的 `train` 循环（示例答案中带动量的 SGD 和交叉熵）必须能学会带噪声的图像原型。
+# 对每一种合法配置，无论参数是按位置传入、按关键字传入还是使用默认值，每个公式都必须等于 torch 的层实际得到的结果。然后修好 `SimpleCNN(in_channels=3, n_classes=10, input_size=32)`：保留示例答案的层（`conv1 = Conv2d(in_channels, 32, kernel_size=5)`、ReLU、`max_pool2d(2)`，然后是 `fc1`），但用你的公式根据 `input_size`（一个 int，或 `(H, W)`）计算 `fc1.in_features`，像 `torch.flatten(x, 1)` 那样展平（先通道，再高，再宽），不改变批大小（x 可能是任意内存格式，包括 channels_last），并返回原始 logits `(B, n_classes)`。这样一来，给定的 `train` 循环（示例答案中带动量的 SGD 和交叉熵）必须能学会带噪声的图像原型。
 #
 # 示例答案硬编码了 `Linear(32 * 14 * 14, 10)`，用 `x.view(-1, 32 * 7 * 7)` 展平，并对 logits 施加 ReLU，所以它对任何输入尺寸都会崩溃，而形状修好之后它又学不会。
 #
