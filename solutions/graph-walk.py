@@ -22,17 +22,22 @@ def graph_nodes(t):
     """Every backward node reachable from t.grad_fn, each exactly once, in a topological order:
     a node comes before every node in its next_functions. [] when t has no grad_fn."""
     ### BEGIN SOLUTION
-    order, seen = [], set()
-
-    def visit(node):  # post-order DFS; reversed, it is a topological order
-        if node is None or node in seen:
-            return
-        seen.add(node)
-        for child, _ in node.next_functions:
-            visit(child)
-        order.append(node)
-
-    visit(t.grad_fn)
+    if t.grad_fn is None:
+        return []
+    # post-order DFS (a node after all of its children); reversed, it is a topological order. An explicit stack,
+    # not recursion: a loop of k steps records a chain k nodes deep, past Python's recursion limit for k ~ 1000
+    order, seen = [], {t.grad_fn}
+    stack = [(t.grad_fn, iter(t.grad_fn.next_functions))]
+    while stack:
+        node, children = stack[-1]
+        for child, _ in children:
+            if child is not None and child not in seen:
+                seen.add(child)
+                stack.append((child, iter(child.next_functions)))
+                break
+        else:  # every child done
+            stack.pop()
+            order.append(node)
     return order[::-1]
     ### END SOLUTION
 
