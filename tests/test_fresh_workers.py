@@ -145,6 +145,19 @@ def test_a_balloon_cannot_hide_the_graphs_train_epoch_keeps(grade_file):
     assert outcome["test_train_epoch_returns_only_floats"][0] == "failed", outcome
     assert "already held" in outcome["test_train_epoch_returns_only_floats"][1], outcome
     assert outcome["test_train_matches_reference"][0] == "passed", outcome
+    assert "torch.compile" not in outcome["test_train_epoch_returns_only_floats"][1], outcome
+
+
+def test_memory_a_compiled_helper_holds_is_refused_with_a_word_on_torch_compile(grade_file):
+    """A right fix-loss-accumulation whose loss is a torch.compile'd helper: what Dynamo keeps after its first compile
+    (an unmeasured call) is held before the measured ones, which are refused like a balloon, and the message says
+    that torch.compile is the reason (the source's text only picks the hint; the refusal is the same for any file)."""
+    outcome = outcomes(grade_file("fix-loss-accumulation", ATTACKS / "fix_loss_accumulation_compiled_helper.py",
+                                  seed=5))
+    assert outcome["test_train_matches_reference"][0] == "passed", outcome
+    grader = "test_train_epoch_returns_only_floats"
+    assert outcome[grader][0] == "failed", outcome
+    assert "already held" in outcome[grader][1] and "torch.compile keeps" in outcome[grader][1], outcome
 
 
 def test_a_balloon_cannot_hide_a_whole_batch_at_once(grade_file):
