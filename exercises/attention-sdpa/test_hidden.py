@@ -9,7 +9,8 @@ import math
 import torch
 import torch.nn.functional as F
 
-from grader.judge.checks import CheckFailure, check_gradients, expect_close, expect_raises, expect_tensor
+from grader.judge.checks import (CheckFailure, check_gradients, expect_close, expect_raises, expect_tensor,
+                                 received_info)
 from grader.wire import keep_layout  # a tensor marked so crosses to the worker with its strides (else contiguous)
 
 NEG_INF = float("-inf")
@@ -181,7 +182,8 @@ def grads(fn, inputs, cotangent):
 def test_fully_masked_rows_gradient(learner, device, rng):
     """Gradients with all-masked rows are finite and equal torch's: such a query's output is constant zero, so it
     sends no gradient into q, k or v (a softmax that makes nan and then hides it does not); the same with no key at
-    all (S = 0), a mask that is False everywhere, and a single key (S = 1)."""
+    all (S = 0), a mask that is False everywhere, and a single key (S = 1). With S = 0 and only one of q, k, v
+    requiring grad, the output requires grad as torch's does (fresh zeros would cut that input off the graph)."""
     (q, k, v), mask, fmask = masked_rows(rng, device)
     cot = torch.randn(2, 3, 4, 3, generator=rng, dtype=torch.float64).to(device)
     fn = learner.function("scaled_dot_product_attention")
@@ -203,6 +205,17 @@ def test_fully_masked_rows_gradient(learner, device, rng):
             if g is None:
                 raise CheckFailure(f"no gradient reaches {name} (attention with {what})")
             expect_close(g, w, rtol=1e-9, atol=1e-12, what=f"the gradient for {name} (attention with {what})")
+    # no key at all (S = 0) with one input at a time requiring grad: torch's output stays in the graph (the gradient
+    # is zero), while fresh zeros returned for S = 0 cut q and k off it (their gradient is None, backward raises)
+    q0, k0, v0 = qkv(rng, device, (2, 3), 4, 0)
+    for i, name in enumerate("qkv"):
+        args = [t.detach().clone().requires_grad_(j == i) for j, t in enumerate((q0, k0, v0))]
+        got = expect_tensor(sdpa(learner, *args), shape=(2, 3, 4, 3), dtype=torch.float64,
+                            what=f"attention with no key at all (S = 0), only {name} requiring grad")
+        info = received_info(got)  # the flag as the worker's output had it
+        if info is None or info.requires_grad != F.scaled_dot_product_attention(*args).requires_grad:
+            raise CheckFailure(f"with no key at all (S = 0) and only {name} requiring grad, the output must require "
+                               f"grad as torch's does: its gradient for {name} is zero, not missing")
     small = [t[:1, :1, :3] for t in (q, k, v)]
     m = torch.tensor([[False, False, False], [True, False, True], [False, True, True]], device=device)
     check_gradients(lambda a, b, c: fn(a, b, c, m), tuple(t.clone().requires_grad_() for t in small),

@@ -177,11 +177,15 @@ def grads(fn, x, weight, b, cot, args):
 
 
 def test_gradients(learner, device, rng):
-    """The gradients for x, weight and bias equal those of F.conv2d (strides, padding, dilation and groups)."""
+    """The gradients for x, weight and bias equal those of F.conv2d (strides, padding, dilation and groups), an
+    all-zero bias included (it still gets its gradient: a bias is added whenever one is given)."""
     fn = learner.function("conv2d")
-    for cfg, args in ((dict(n=2, c=4, o=6, h=7, w=6, kh=3, kw=2), ((2, 1), (1, 2), (1, 2), 2)),
-                      (dict(n=1, c=3, o=3, h=6, w=5, kh=2, kw=3), (1, "same", (2, 1), 3))):
+    for cfg, args, zero_bias in ((dict(n=2, c=4, o=6, h=7, w=6, kh=3, kw=2), ((2, 1), (1, 2), (1, 2), 2), False),
+                                 (dict(n=1, c=3, o=3, h=6, w=5, kh=2, kw=3), (1, "same", (2, 1), 3), False),
+                                 (dict(n=2, c=2, o=3, h=5, w=6, kh=2, kw=3), (1, 0, 1, 1), True)):
         x, weight, b = data(rng, device, **cfg, groups=args[3])
+        if zero_bias:
+            b = torch.zeros_like(b)
         cot = kit.adversarial(rng, tuple(F.conv2d(x, weight, b, *args).shape), device=device)
         got = grads(fn, x, weight, b, cot, args)
         want = grads(F.conv2d, x, weight, b, cot, args)

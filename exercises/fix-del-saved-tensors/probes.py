@@ -29,6 +29,8 @@ def build(name, n, seed, device="cpu"):
         "add": lambda: (lambda: (lambda t: t + t)(x.requires_grad_()), ()),  # saves nothing
         "no_grad": lambda: (lambda: _no_grad(lin, x), ()),
         "slice": lambda: (lambda: (lambda t: t[0] * t[-1])(x.requires_grad_()), ()),  # two views of x's storage (the grader takes n >= 2)
+        # two empty views of x's storage: they hold no element, but what keeps alive is x's whole storage
+        "empty_view": lambda: (lambda: (lambda t: t[:0] * t[1:1])(x.requires_grad_()), ()),
         "mlp": lambda: (lambda: mlp(x), ()),
         # x * w with w an nn.Parameter: mul saves x (for w's gradient) and the Parameter itself (for x's)
         "param": lambda: (lambda: x.requires_grad_() * w, ()),

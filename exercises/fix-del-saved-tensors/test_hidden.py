@@ -41,12 +41,17 @@ def expect_count(got, name, n, seed, device, what):
 
 @pytest.mark.parametrize("name", list(CASES))
 def test_saved_bytes(learner, device, rng, name):
-    """saved_bytes equals the distinct saved storages' bytes for one kind of function, at a random batch size;
-    no_grad also calls saved_bytes inside the caller's torch.no_grad() (the answer is 0)."""
+    """saved_bytes equals the distinct saved storages' bytes for one kind of function, at a random batch size
+    (slice also with two empty views of x's storage); no_grad also calls saved_bytes inside the caller's
+    torch.no_grad() (the answer is 0)."""
     n, seed = sizes(rng)
     if name == "slice":  # at n = 1, x[0] is all of x's storage: a count of the view's own bytes would pass
         n = max(n, 2)
     expect_count(learner.probe("learner_bytes", name, n, seed, str(device)), name, n, seed, str(device), CASES[name])
+    if name == "slice":  # and saved views with no element: their storage (all of x's) counts all the same
+        expect_count(learner.probe("learner_bytes", "empty_view", n, seed, str(device)), "empty_view", n, seed,
+                     str(device), "x[:0] * x[1:1] (two empty views of x's storage: the storage's bytes count, "
+                     "however few elements the view shows)")
     if name == "no_grad":  # and saved_bytes called inside the caller's torch.no_grad(), with fns that would save
         for other in ("tanh", "mlp"):
             got = learner.probe("learner_bytes", other, n, seed, str(device), outer_no_grad=True)

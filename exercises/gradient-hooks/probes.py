@@ -131,8 +131,9 @@ class SharedInput(nn.Module):
         return self.head(h) + x[:, :2]
 
 
-def scale_model(kind, seed, device):
-    """(model, the module the learner's hook goes on) for a scaling case."""
+def scale_model(kind, seed, device, dtype=None):
+    """(model, the module the learner's hook goes on) for a scaling case; dtype "float64" (a name) makes the "first" and
+    "second" cases' MLP a float64 one."""
     if kind == "bilinear":
         model = bilinear(seed).to(device)
         return model, model
@@ -143,7 +144,7 @@ def scale_model(kind, seed, device):
     if kind == "whole":  # the hook goes on the whole Sequential, a module with children of its own
         model = mlp(seed).to(device)
         return model, model
-    model = mlp(seed).to(device)
+    model = mlp(seed, dtype=dtype).to(device)
     return model, (model[2] if kind == "second" else model[0])
 
 
@@ -155,7 +156,7 @@ def scale_run(mod, kind, seed, x, y, factor, x2=None, x_grad=True, remove=False,
     Returns the inputs' and parameters' .grad."""
     x = x.detach().clone().requires_grad_(x_grad)
     x2 = None if x2 is None else x2.detach().clone().requires_grad_(True)
-    model, target = scale_model(kind, seed, x.device)
+    model, target = scale_model(kind, seed, x.device, "float64" if x.dtype == torch.float64 else None)
     model.zero_grad(set_to_none=True)
     handle = mod.scale_grad_to_inputs(target, factor)
     for i in range(passes):

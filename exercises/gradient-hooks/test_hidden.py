@@ -62,7 +62,7 @@ def scale_reference(kind, seed, x, y, factor, x2=None, x_grad=True, remove=False
     pass_factors, if given, is the factor of each pass."""
     x = x.detach().clone().requires_grad_(x_grad)
     x2 = None if x2 is None else x2.detach().clone().requires_grad_(True)
-    model, _ = probes.scale_model(kind, seed, x.device)
+    model, _ = probes.scale_model(kind, seed, x.device, "float64" if x.dtype == torch.float64 else None)
     model.zero_grad(set_to_none=True)
     for i in range(passes):
         f = 1.0 if remove and i == passes - 1 else factor
@@ -161,11 +161,11 @@ def clamp_case(rng, device, n=12):
 
 def test_clamp_grad(learner, device, rng):
     """The gradient reaching t (both signs, beyond the bound on each side, zeros) is clamped before it flows back to
-    x, in every backward, for bounds 0.5, 3 and 0; with t used twice, their sum is clamped once; two tensors hooked
-    at once (bounds 0.5 and 3) are each clamped with their own bound; when t is the second output of a split, t's own
-    gradient is clamped."""
+    x, in every backward, for bounds 0.5, 3, 0 and 0.3 (float64: the bound float32 cannot hold); with t used twice,
+    their sum is clamped once; two tensors hooked at once (bounds 0.5 and 3) are each clamped with their own bound;
+    when t is the second output of a split, t's own gradient is clamped."""
     x, w, up = clamp_case(rng, device)
-    for bound in (0.5, 3.0, 0.0):
+    for bound in (0.5, 3.0, 0.0, 0.3):  # 0.3: a bound float32 cannot hold, for float64 gradients
         got = learner.probe("clamp_run", x, w, up, bound, passes=2)
         expect_close(got["x_grad"], 2 * w * up.clamp(-bound, bound), rtol=1e-12, atol=1e-12,
                      what=f"x.grad after two backward passes with the gradient at t clamped to [-{bound}, {bound}] "
@@ -232,7 +232,7 @@ def scale_case(rng, device, n=5):
     return torch.randn(n, 3, generator=rng).to(device), torch.randn(n, 2, generator=rng).to(device)
 
 
-def compare_scaled(got, want, what):
+def compare_scaled(got, want, what, rtol=1e-5, atol=1e-7):
     if not isinstance(got, dict):
         raise CheckFailure(f"the scaling run returned nothing to compare ({what})")
     for name, w in want.items():
@@ -240,7 +240,7 @@ def compare_scaled(got, want, what):
             if got.get(name) is not None:
                 raise CheckFailure(f"{name}.grad must stay None ({what})")
             continue
-        expect_close(got.get(name), w.detach(), rtol=1e-5, atol=1e-7, what=f"the gradient of {name} ({what})")
+        expect_close(got.get(name), w.detach(), rtol=rtol, atol=atol, what=f"the gradient of {name} ({what})")
 
 
 def test_scale_grad_to_inputs(learner, device, rng):
@@ -255,6 +255,12 @@ def test_scale_grad_to_inputs(learner, device, rng):
         compare_scaled(learner.probe("scale_run", "second", seed, x, y, factor),
                        scale_reference("second", seed, x, y, factor),
                        f"the second layer's input gradient scaled by {factor}")
+    # a float64 model and a factor float32 cannot hold (0.1): the factor multiplies in the gradient's own dtype
+    seed, (x, y) = seed_of(rng), scale_case(rng, device)
+    x, y = x.double(), y.double()
+    compare_scaled(learner.probe("scale_run", "second", seed, x, y, 0.1), scale_reference("second", seed, x, y, 0.1),
+                   "a float64 model, the second layer's input gradient scaled by 0.1 (multiply by the Python float "
+                   "itself: torch.tensor(0.1) is a float32 0.1, about 1.5e-9 off)", rtol=1e-12, atol=1e-14)
     seed, (x, y) = seed_of(rng), scale_case(rng, device)
     x2 = torch.randn(5, 4, generator=rng).to(device)
     compare_scaled(learner.probe("scale_run", "bilinear", seed, x, y, -2.5, x2=x2),

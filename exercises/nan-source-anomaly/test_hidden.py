@@ -174,10 +174,22 @@ def float64_only_cases(rng):
     return specs
 
 
+def large_finite_grad_case(rng):
+    """A float64 computation whose gradients are finite but huge: x * c with c near 1e308, so each entry's gradient is
+    c (finite) while their sum overflows (a check of g.sum() instead of every entry names MulBackward0). Values drawn
+    per run."""
+    n = T.randint(rng, 2, 5)
+    x = torch.rand(n, generator=rng, dtype=torch.float64) * 0.4 + 0.5
+    c = (0.6 + float(torch.rand((), generator=rng, dtype=torch.float64)) * 0.3) * 1.7976931348623157e308
+    spec = {"inputs": [x], "ops": [["scale", 0, c]], "reduce": False}
+    assert T.reference(spec) == ("none", None), "prep's large-gradient case changed"  # the grader's bug
+    return spec
+
+
 def test_none_when_backward_is_finite(learner, device, rng):
     """No non-finite gradient gives None: NaN or inf made only in the forward pass with finite gradients, a clean
-    computation; a broken one alongside; and float64 computations whose gradients are finite in float64 but would
-    overflow in float32 (the copies keep the inputs' dtype)."""
+    computation; a broken one alongside; float64 computations whose gradients are finite in float64 but would
+    overflow in float32 (the copies keep the inputs' dtype); and one whose gradients are finite but sum to inf."""
     specs = draw_batch(rng, ["forward_only", "forward_only", "clean", "bad"])
     check_batch(learner, device, specs, "computations whose gradients are all finite (some with NaN or inf in the "
                                         "forward pass only) mixed with a broken one")
@@ -185,6 +197,9 @@ def test_none_when_backward_is_finite(learner, device, rng):
                 "float64 inputs whose gradients are finite in float64 (sqrt of values near 1e-50, a scale by 1e200) but "
                 "not in float32: differentiate copies of the inputs in their own dtype "
                 "(x.detach().clone().requires_grad_()), not float32 copies")
+    check_batch(learner, device, [large_finite_grad_case(rng)],
+                "a computation whose gradients are finite but near 1e308 (their sum overflows, no entry does): check "
+                "every entry (torch.isfinite(g).all()), not a sum or another reduction of the gradient")
 
 
 def test_leaves_caller_inputs_clean(learner, device, rng):
@@ -298,6 +313,17 @@ def neg_inf_case(rng):
     return spec, x
 
 
+def large_finite_output_case(rng):
+    """A module whose output is finite but near 1e308 in every entry (its sum overflows), scaled back down by the next
+    one: every output is finite, so the answer is None (a check of output.sum() names the first module)."""
+    name = T.pick(rng, ["big", "up", "scale"], [1, 1, 1])
+    c = (0.6 + float(torch.rand((), generator=rng, dtype=torch.float64)) * 0.3) * 1.7976931348623157e308
+    spec = {"blocks": [[name, ["scale", c]], ["down", ["scale", 1e-300]]], "shift": None}
+    x = torch.rand(T.randint(rng, 2, 5), 4, generator=rng, dtype=torch.float64) * 0.4 + 0.5
+    assert T.module_outcome(spec, x) == [], "prep's large-output case changed"  # the grader's bug
+    return spec, x
+
+
 def check_models(learner, device, rng, kinds, hooks, extra=()):
     cases = [T.draw_model_case(rng, kind) for kind in kinds] + [make(rng) for make in extra]
     for i in torch.randperm(len(cases), generator=rng).tolist():
@@ -323,10 +349,11 @@ def test_first_nonfinite_module(learner, device, rng):
     only NaN deep inside containers (a tuple in a tuple; a dict of a list of a dict): every tensor of an output counts;
     a module registered under two names (reported by its name in named_modules(), the first), also when another
     module between its two calls is the first to output NaN; a module whose output holds -inf and nothing else
-    non-finite (log(0) after a ReLU)."""
+    non-finite (log(0) after a ReLU); a module whose finite outputs near 1e308 sum to inf (every entry is checked, not
+    a sum)."""
     check_models(learner, device, rng, ["nested", "top", "root", "finite"], hooks=False,
                  extra=[lstm_case, nested_output_case("tuple"), nested_output_case("dict"), shared_case,
-                        shared_case_later, neg_inf_case])
+                        shared_case_later, neg_inf_case, large_finite_output_case])
 
 
 def test_hooks_removed(learner, device, rng):
