@@ -158,13 +158,17 @@ def test_sort_indices_not_differentiable(learner, device, rng):
 def clamp_input(rng, device, low, high, dtype=torch.float64):
     """Random values on both sides of [low, high] with the boundaries themselves planted."""
     x = rand(rng, 20, device=device, scale=2.0)
-    fixed = torch.tensor([low, high, low - 1.0, high + 1.0, (low + high) / 2], dtype=torch.float64, device=device)
+    # low - 1e-300 and high + 1e-300: strictly outside bounds at 0 (equal to the bound itself elsewhere), where a
+    # product test such as (x - low) * (high - x) >= 0 underflows to -0.0 and calls the clipped entry inside
+    fixed = torch.tensor([low, high, low - 1.0, high + 1.0, (low + high) / 2, low - 1e-300, high + 1e-300],
+                         dtype=torch.float64, device=device)
     return torch.cat([x, fixed]).to(dtype)
 
 
 # (-0.3, 0.1): bounds that float32 cannot hold exactly, so a float64 x clamped to a float32 copy of a bound (bounds
 # turned into default-dtype tensors) comes out about 1e-9 away from torch.clamp's
-CLAMP_BOUNDS = ((-1.0, 1.0), (-1.5, 0.5), (-1, 2), (0.25, 0.25), (-0.3, 0.1))
+# (0, 0): equal int bounds at zero, with the planted +-1e-300 just outside them
+CLAMP_BOUNDS = ((-1.0, 1.0), (-1.5, 0.5), (-1, 2), (0.25, 0.25), (-0.3, 0.1), (0, 0))
 
 
 def test_clamp_matches_torch(learner, device, rng):

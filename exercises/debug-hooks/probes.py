@@ -139,14 +139,16 @@ VARIANTS = {"plain": {"dtype": torch.float32, "frozen": False, "bn": False, "sca
 
 
 class Gain(nn.Module):
-    """x * gain, per feature: a parameter named neither weight nor bias."""
+    """x * gain, per feature: a parameter named neither weight nor bias; and a zero-element parameter the forward uses
+    (its gradient is empty each pass, of norm 0.0, which is logged like any other)."""
 
     def __init__(self, width):
         super().__init__()
         self.gain = nn.Parameter(torch.linspace(0.5, 1.5, width))
+        self.empty = nn.Parameter(torch.zeros(0))
 
     def forward(self, x):
-        return x * self.gain
+        return x * self.gain + self.empty.sum()
 
 
 def mlp(seed, device, variant="plain"):

@@ -61,7 +61,8 @@ def test_grad_norms_per_pass(learner, device, rng):
     parameters: no key for them) whose passes' gradients are beyond float32's range (about 1e100, then 1e-100), compared
     to float64 precision; then a float16 one whose gradients' squares overflow float16 (a gradient of 600), then
     underflow it (6e-5), where torch's norm does not; and a float64 one with a parameter named neither weight nor bias
-    (every name of named_parameters() is logged) whose second pass has all-zero gradients (logged as 0.0); and a
+    (every name of named_parameters() is logged) and a zero-element parameter it uses (its empty gradient's norm, 0.0,
+    is logged each pass) whose second pass has all-zero gradients (logged as 0.0); and a
     float64 one with two layers sharing one weight (named once by named_parameters(): one key, no alias)."""
     seed = seed_of(rng)
     got = learner.probe("grad_log", seed, str(device))
@@ -74,7 +75,8 @@ def test_grad_norms_per_pass(learner, device, rng):
     seed = seed_of(rng)
     got = learner.probe("grad_log", seed, str(device), "gain")
     check_log(got["log"], expected_norms(seed, device, variant="gain"),
-              "a float64 model with a parameter named neither weight nor bias (a per-feature gain), and a second pass "
+              "a float64 model with a parameter named neither weight nor bias (a per-feature gain) and a zero-element "
+              "parameter the forward uses (it gets an empty gradient each pass: log its norm, 0.0), and a second pass "
               "whose loss is multiplied by 0: every parameter gets a gradient of zeros, whose norm 0.0 is logged too",
               rel_tol=1e-12, abs_tol=0.0)
     seed = seed_of(rng)

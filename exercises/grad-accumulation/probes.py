@@ -7,9 +7,15 @@ import torch.nn.functional as F
 from grader import drive
 
 
-def model(seed, device):
+def model(seed, device, saturated=False):
+    """With saturated, the first layer's bias is -1000: tanh saturates to exactly -1, so the first layer's weight and
+    bias get gradients of exact zeros (still gradients: their names belong in the result)."""
     torch.manual_seed(seed)
-    return nn.Sequential(nn.Linear(3, 8), nn.Tanh(), nn.Linear(8, 2)).double().to(device)
+    m = nn.Sequential(nn.Linear(3, 8), nn.Tanh(), nn.Linear(8, 2)).double().to(device)
+    if saturated:
+        with drive.grad_mode(False):
+            m[0].bias.fill_(-1000.0)
+    return m
 
 
 def wide_model(seed, hidden):
@@ -40,10 +46,10 @@ def _stale(m, stale):
                 flat[i] = v
 
 
-def grads(mod, seed, x, y, micro_batch_size, stale=False):
+def grads(mod, seed, x, y, micro_batch_size, stale=False, saturated=False):
     """accumulated_grads on the small model; also the number of samples each of the model's layers was run on, call
     by call, as the learner's code ran them (recorded by forward pre-hooks on every layer, removed afterwards)."""
-    m = model(seed, x.device)
+    m = model(seed, x.device, saturated)
     if stale:
         _stale(m, stale)
     sizes = []
@@ -82,8 +88,8 @@ def warm_up(mod=None):
     {n: p.grad.clone() for n, p in m.named_parameters()}
 
 
-def reference_full_batch_grads(seed, x, y):
-    m = model(seed, x.device)
+def reference_full_batch_grads(seed, x, y, saturated=False):
+    m = model(seed, x.device, saturated)
     loss = F.mse_loss(m(x), y)
     names = [n for n, _ in m.named_parameters()]
     return dict(zip(names, torch.autograd.grad(loss, list(m.parameters()))))

@@ -47,11 +47,17 @@ def value(got):
 
 
 def test_equal_chunks(learner, device, rng):
-    """Micro-batches of equal size (and of size 1) add up to the full-batch gradient."""
+    """Micro-batches of equal size (and of size 1) add up to the full-batch gradient; a parameter whose gradient is
+    exactly zero (a saturated tanh) keeps its name in the result, with its zeros."""
     for n, size in ((8, 2), (5, 1), (6, 6), (4, 10)):
         seed, (x, y) = seed_of(rng), data(rng, device, n)
         check_grads(value(learner.probe("grads", seed, x, y, size)), probes.reference_full_batch_grads(seed, x, y),
                     f"{n} samples in micro-batches of {size}")
+    seed, (x, y) = seed_of(rng), data(rng, device, 6)
+    check_grads(value(learner.probe("grads", seed, x, y, 4, saturated=True)),
+                probes.reference_full_batch_grads(seed, x, y, saturated=True),
+                "6 samples in micro-batches of 4, a first layer saturated so that its weight and bias get gradients "
+                "of exact zeros: every parameter's name is in the result, zeros included")
 
 
 def check_micro_sizes(got, size, n):

@@ -82,8 +82,15 @@ def frozen_first(x):
     return out, {"c": c, "h": h, "u": u, "out": out}
 
 
+def aliased(x):
+    """One tensor named twice: each name is mapped to the gradient with respect to that tensor (the same for both),
+    so a result that differentiates each tensor once and gives a second name for it zeros is wrong."""
+    h = x * 2
+    return h ** 2 + h, {"h": h, "again": h}
+
+
 INTERMEDIATE = {"mlp": mlp, "shared": shared, "vector_out": vector_out, "detached_out": detached_out,
-                "frozen_only": frozen_only, "frozen_first": frozen_first}
+                "frozen_only": frozen_only, "frozen_first": frozen_first, "aliased": aliased}
 
 
 def _state(inputs):

@@ -69,11 +69,12 @@ def left_alone(got, what, before):
 
 def test_grads_match_autograd(learner, device, rng):
     """grads_of equals autograd for products, matmuls, the seed's add - sub, one input and three inputs (0-d ones
-    included: a 0-d input gets a 0-d gradient), with all,
+    included: a 0-d input gets a 0-d gradient; empty ones too: an empty gradient of the input's dtype), with all,
     none or some inputs requiring grad, float32 too, an output that is zero everywhere (y = 0); each input is its
     own variable, also when the same tensor is passed twice or one input is computed from another."""
     cases = (("add_and_sub", [(3, 2), (3, 2)]), ("product", [(4,), (4,)]), ("matmul", [(2, 3), (3, 4)]),
-             ("single", [(5,)]), ("three", [(2, 3), (2, 3), (2, 1)]), ("single", [()]), ("product", [(), (4,)]))
+             ("single", [(5,)]), ("three", [(2, 3), (2, 3), (2, 1)]), ("single", [()]), ("product", [(), (4,)]),
+             ("matmul", [(2, 0), (0, 4)]))
     for name, shapes in cases:
         for mode in ("none", "all", "some"):
             inputs = [rand(rng, *s, device=device, requires_grad=(mode == "all" or (mode == "some" and i == 0)))
@@ -239,6 +240,9 @@ def test_intermediate_not_on_the_path(learner, device, rng):
 
 def test_shared_intermediate_and_view(learner, device, rng):
     """An intermediate used twice gets the sum of both paths; a view of it gets its own gradient; a non-scalar output
-    is summed, and when it is itself named its gradient is ones."""
+    is summed, and when it is itself named its gradient is ones; one tensor named twice gets its gradient under both
+    names."""
     check_intermediates(learner, "shared", (rand(rng, 4, device=device),), ("s", "v"))
     check_intermediates(learner, "vector_out", (rand(rng, 5, device=device),), ("h", "out"))
+    # one tensor under two names: both names get its gradient
+    check_intermediates(learner, "aliased", (rand(rng, 4, device=device),), ("h", "again"))
