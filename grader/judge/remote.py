@@ -189,7 +189,7 @@ class Learner:
                 "before your code was loaded (memory taken at import, or kept from an earlier call). Memory held in "
                 "advance can be reused or released inside the call and hide what it allocates, so the call cannot "
                 "be measured: allocate what a call needs inside it, and keep nothing that large between calls"
-                + _COMPILE_NOTE * ("compile" in self.source))
+                + (_COMPILE_NOTE if "compile" in self.source else ""))
         m = Measurement(rss_before=int(before["rss"]), peak_before=int(before["peak"]), cpu_before=before["cpu"],
                         started=time.monotonic(), held_before=held, room=room)
         self.measuring = True
