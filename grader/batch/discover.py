@@ -16,6 +16,9 @@ class Job:
     exercise: str
     path: Path | None  # None: nothing gradable was found (problem says why)
     problem: str = ""
+    # (st_dev, st_ino) of the file as discovery saw it: the batch grades only that file, so a folder or file
+    # swapped for a link after discovery (to the instructor's reference, say) is refused, never followed
+    identity: tuple[int, int] | None = None
 
 
 def discover(root: Path, exercises: list[str], assignment: str | None = None) -> list[Job]:
@@ -62,9 +65,9 @@ def _pick(learner: str, exercise: str, files: list[Path], single: bool) -> Job:
     # prefer the notebook when both exist: it is what the learner worked in
     path = sorted(candidates, key=lambda f: f.suffix != ".ipynb")[0]
     try:
-        mode = os.lstat(path).st_mode
+        st = os.lstat(path)
     except OSError as e:
         return Job(learner, exercise, None, f"{path.name} cannot be read ({e.strerror})")
-    if stat.S_ISLNK(mode) or not stat.S_ISREG(mode):
+    if stat.S_ISLNK(st.st_mode) or not stat.S_ISREG(st.st_mode):
         return Job(learner, exercise, None, f"{path.name} is not a regular file")
-    return Job(learner, exercise, path)
+    return Job(learner, exercise, path, identity=(st.st_dev, st.st_ino))

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import concurrent.futures
 import ctypes
+import errno
 import hashlib
 import multiprocessing
 import os
 import signal
+import stat
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -252,12 +255,21 @@ class Judges:
         once they all came out as expected. If one does not, nothing more of that batch is stored
         and ``CanaryFailure`` is raised. ``on_canaries(exercise, ok)`` hears each exercise's verdict.
         """
+        # Each learner's file is read once, here: hashed and copied into a private staging folder, and the judges
+        # grade that copy. The learner's folder is not read again, so what is graded is what the key names.
+        with tempfile.TemporaryDirectory(prefix="prep-grade-") as staging:
+            return self._run(jobs, store, Path(staging), batch_seed=batch_seed, on_progress=on_progress,
+                             canaries=canaries, on_canaries=on_canaries)
+
+    def _run(self, jobs: list[Job], store: Store, staging: Path, *, batch_seed: int,
+             on_progress: Callable[[Progress, dict | None], None] | None,
+             canaries: list[tuple[Job, str]], on_canaries: Callable[[str, bool], None] | None) -> Progress:
         from grader.batch import canaries as canary_rules
 
         progress = Progress(total=len(jobs))
-        todo: list[tuple[Job, Key, int]] = []
+        todo: list[tuple[Job, Key, int, Path]] = []
         versions: dict[str, str] = {}
-        for job in jobs:
+        for n, job in enumerate(jobs):
             ex = bank.load(job.exercise)
             versions.setdefault(ex.id, grader_version(ex))
             if job.path is None:
@@ -267,9 +279,10 @@ class Judges:
                 _tally(progress, "not_gradable", skipped=True, on_progress=on_progress)
                 continue
             try:
-                sha = _sha256(job.path)
-            except OSError as e:  # unreadable, or gone since discovery: this learner's problem, not the batch's
-                problem = f"{job.path.name} cannot be read ({e.strerror or type(e).__name__})"
+                sha, staged = _snapshot(job, staging / str(n))
+            except (OSError, Unreadable) as e:  # unreadable, gone, swapped or too big: the learner's problem
+                problem = str(e) if isinstance(e, Unreadable) else \
+                    f"{job.path.name} cannot be read ({e.strerror or type(e).__name__})"
                 key = Key("", ex.id, versions[ex.id])
                 store.put(job.learner, ex.id, key, _not_gradable(ex, problem))
                 _tally(progress, "not_gradable", on_progress=on_progress)
@@ -278,7 +291,7 @@ class Judges:
             if store.is_final(job.learner, ex.id, key):
                 _tally(progress, store.get(job.learner, ex.id)["status"], skipped=True, on_progress=on_progress)
                 continue
-            todo.append((job, key, job_seed(batch_seed, sha, ex.id)))
+            todo.append((job, key, job_seed(batch_seed, sha, ex.id), staged))
 
         # Canaries go first in the queue; each is ("canary", index), a real job ("job", index).
         canary_wanted: dict[str, list[tuple[Job, str]]] = {}
@@ -286,21 +299,21 @@ class Judges:
             canary_wanted.setdefault(job.exercise, []).append((job, want))
         canary_records: dict[str, dict[tuple[str, str], dict]] = {e: {} for e in canary_wanted}
         held: dict[str, list[tuple[Job, Key, dict]]] = {e: [] for e in canary_wanted}
-        work: list[tuple[str, Job, Key | None, int]] = [
-            ("canary", job, None, job_seed(batch_seed, "canary", job.learner)) for job, _ in canaries]
-        work += [("job", job, key, seed) for job, key, seed in todo]
+        work: list[tuple[str, Job, Key | None, int, Path]] = [
+            ("canary", job, None, job_seed(batch_seed, "canary", job.learner), job.path) for job, _ in canaries]
+        work += [("job", job, key, seed, staged) for job, key, seed, staged in todo]
 
         def store_result(job: Job, key: Key, record: dict) -> None:
             store.put(job.learner, job.exercise, key, record)
             _tally(progress, record["status"], on_progress=on_progress, record=record)
 
         attempts: dict[int, int] = {}
-        pending = {self.submit(job.exercise, job.path, seed, kind == "canary"): i
-                   for i, (kind, job, _, seed) in enumerate(work)}
+        pending = {self.submit(job.exercise, path, seed, kind == "canary"): i
+                   for i, (kind, job, _, seed, path) in enumerate(work)}
         while pending:
             for fut in self.wait_first(list(pending)):
                 i = pending.pop(fut)
-                kind, job, key, seed = work[i]
+                kind, job, key, seed, path = work[i]
                 try:
                     record = fut.result()
                 except Exception as e:  # a judge process died: infra, retried
@@ -317,7 +330,7 @@ class Judges:
                 if record["status"] == "infra_error" and attempts.get(i, 0) < INFRA_RETRIES:
                     attempts[i] = attempts.get(i, 0) + 1
                     try:
-                        pending[self.submit(job.exercise, job.path, seed, kind == "canary")] = i
+                        pending[self.submit(job.exercise, path, seed, kind == "canary")] = i
                         continue
                     except Exception:  # the pool is broken for good: store the infra error
                         pass
@@ -354,12 +367,47 @@ def _tally(progress: Progress, status: str, *, skipped: bool = False,
         on_progress(progress, record)
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
+class Unreadable(Exception):
+    """A learner's file the batch will not grade (the message says why): the learner's problem, not the batch's."""
+
+
+def _snapshot(job: Job, folder: Path) -> tuple[str, Path]:
+    """Read a learner's file once: (its sha256, a private copy in ``folder`` that the judges grade).
+
+    The class folder may still be writable by its learners while the batch runs. Reading the file
+    again when a judge gets to it would grade whatever is there by then (a link to the reference, in
+    place of the file that was hashed), so the bytes are read once, without following a link, from the
+    very file discovery found (same device and inode: a folder swapped for a link is not followed either),
+    and only if it is a regular file no bigger than a submission may be: a FIFO would block this read
+    for ever, and a sparse file of terabytes would take hours to hash.
+    """
+    from grader.submission import MAX_SUBMISSION_BYTES
+
+    assert job.path is not None
+    name = job.path.name
+    try:
+        fd = os.open(job.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise Unreadable(f"{name} is not a regular file (it became a symbolic link)") from None
+        raise
+    with os.fdopen(fd, "rb") as f:
+        st = os.fstat(f.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            raise Unreadable(f"{name} is not a regular file")
+        if job.identity is not None and (st.st_dev, st.st_ino) != job.identity:
+            raise Unreadable(f"{name} was replaced by another file while the batch was reading the class")
+        too_big = Unreadable(f"{name} is {st.st_size >> 20} MB, over the {MAX_SUBMISSION_BYTES >> 20} MB limit: "
+                             "clear the notebook's outputs and try again")
+        if st.st_size > MAX_SUBMISSION_BYTES:
+            raise too_big
+        data = f.read(MAX_SUBMISSION_BYTES + 1)  # it may have grown since fstat
+    if len(data) > MAX_SUBMISSION_BYTES:
+        raise too_big
+    folder.mkdir(mode=0o700)
+    copy = folder / name
+    copy.write_bytes(data)
+    return hashlib.sha256(data).hexdigest(), copy
 
 
 def _not_gradable(ex: bank.Exercise, problem: str) -> dict[str, Any]:
