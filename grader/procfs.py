@@ -129,6 +129,11 @@ def cpu_seconds(pid: int) -> float:
     return sum(int(fields[i]) for i in (11, 12, 13, 14)) / CLK_TCK
 
 
+def tree_cpu_seconds(pids: set[int] | list[int]) -> float:
+    """cpu_seconds summed over processes (a worker and its descendants): how much CPU the tree had."""
+    return sum(cpu_seconds(p) for p in pids)
+
+
 def run_delay(pid: int) -> float:
     """Seconds the process's main thread has spent runnable but waiting for a CPU (the machine busy with
     other work), from /proc/PID/schedstat; 0.0 where the kernel does not keep it."""

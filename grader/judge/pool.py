@@ -186,17 +186,20 @@ class WorkerPool:
 
     def status(self, pid: int) -> tuple[bool, int | None, int]:
         """(alive, exit code if ended, resident bytes) of a worker."""
-        alive, code, rss, _ = self.status_and_delay(pid)
+        alive, code, rss, _, _ = self.status_and_delay(pid)
         return alive, code, rss
 
-    def status_and_delay(self, pid: int) -> tuple[bool, int | None, int, float]:
-        """status(), and the seconds the worker has waited for a CPU (procfs.run_delay)."""
+    def status_and_delay(self, pid: int) -> tuple[bool, int | None, int, float, float]:
+        """status(), the seconds the worker has waited for a CPU (procfs.run_delay), and the CPU seconds its
+        process tree has used (procfs.tree_cpu_seconds)."""
         reply = self._call({"op": "status", "pid": pid})
-        try:
-            delay = float(reply.get("delay", 0.0))
-        except (TypeError, ValueError):
-            delay = 0.0
-        return bool(reply["alive"]), reply.get("code"), int(reply.get("rss", 0)), delay
+        figures = []
+        for key in ("delay", "cpu"):
+            try:
+                figures.append(float(reply.get(key, 0.0)))
+            except (TypeError, ValueError):
+                figures.append(0.0)
+        return bool(reply["alive"]), reply.get("code"), int(reply.get("rss", 0)), figures[0], figures[1]
 
     def measure(self, pid: int, *, reset: bool = False) -> dict[str, float]:
         """The kernel's figures for a worker: rss (bytes, its tree and the shared memory it created),

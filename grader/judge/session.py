@@ -374,15 +374,20 @@ class WorkerSession:
         self._last_rss_check = now
         if self.pool is not None:  # its pid may be in another PID namespace: ask the zygote
             try:
-                _, _, rss, worker_delay = self.pool.status_and_delay(self.pid)
+                _, _, rss, worker_delay, worker_cpu = self.pool.status_and_delay(self.pid)
             except InfraError:
                 return
         else:
-            rss = self._memory_in_use()
-            worker_delay = procfs.run_delay(self.pid)
+            tree = self._tree()
+            rss = self._memory_in_use(tree)
+            worker_delay, worker_cpu = procfs.run_delay(self.pid), procfs.tree_cpu_seconds(tree)
         # The judge's own waits for a CPU stretch a check as much as the worker's (each round trip needs both, and on
         # a loaded machine each waits its turn): both are someone else's load, never the learner's code running.
-        self._run_delay = worker_delay + max(procfs.run_delay(os.getpid()) - self._judge_delay_at_start, 0.0)
+        waited = worker_delay + max(procfs.run_delay(os.getpid()) - self._judge_delay_at_start, 0.0)
+        # ... unless the learner's own processes caused the wait: busy children or threads that crowd out its main
+        # thread (and the judge) would stretch its own deadline. A worker that was starved by others had less than
+        # one CPU: its tree's CPU time stays below the wall time, and only the rest can have been someone else's.
+        self._run_delay = min(waited, max(now - self._started_at - worker_cpu, 0.0))
         if rss > self.limits.memory_mb << 20:
             self._die("memory_limit", f"your code used {rss >> 20} MB of memory (its processes, shared memory and "
                                       f"files), over the {self.limits.memory_mb} MB limit")

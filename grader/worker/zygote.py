@@ -144,8 +144,9 @@ class Zygote:
         if op == "status":
             self.reap()
             alive = pid in self.live
-            return {"alive": alive, "code": self.exit_codes.get(pid), "rss": self.memory(pid) if alive else 0,
-                    "delay": procfs.run_delay(pid) if alive else 0.0}
+            tree = self.tree(pid) if alive else set()
+            return {"alive": alive, "code": self.exit_codes.get(pid), "rss": self.memory(pid, tree) if alive else 0,
+                    "delay": procfs.run_delay(pid) if alive else 0.0, "cpu": procfs.tree_cpu_seconds(tree)}
         if op == "measure":
             self.reap()
             # None: the worker hid its peak or what it wrote, and the judge fails the measurement
@@ -214,12 +215,17 @@ class Zygote:
             self.tmp_baseline[pid] = procfs.tmpfs_used("/tmp")
         return {"pid": pid}
 
-    def memory(self, pid: int) -> int:
-        """What the worker holds: its process tree's resident memory, and the shared memory and
-        scratch files it created (tmpfs pages are memory too)."""
+    def tree(self, pid: int) -> set[int]:
+        """The worker and every process it started, escaped ones included where it runs as its own uid."""
         tree = {pid, *procfs.descendants(pid)}
         if self.drop_uid is not None:  # its escaped processes run as its uid
             tree |= set(procfs.pids_of_uid(self.drop_uid))
+        return tree
+
+    def memory(self, pid: int, tree: set[int] | None = None) -> int:
+        """What the worker holds: its process tree's resident memory, and the shared memory and
+        scratch files it created (tmpfs pages are memory too)."""
+        tree = self.tree(pid) if tree is None else tree
         used = sum(procfs.held(p) for p in tree) + procfs.hidden_file_bytes(tree)
         ledger = self.ledgers.get(pid)
         if ledger is not None:
