@@ -289,6 +289,31 @@ def test_received_tensors_own_their_bytes_and_can_be_written_into():
         got_b.as_strided((20,), (1,))
 
 
+@pytest.mark.parametrize("big_elements", [10, 4 << 20])
+def test_a_small_received_tensor_never_keeps_a_large_payload_alive(big_elements):
+    """The judge may keep a small tensor from a reply (a scalar for a message) long after the rest is dropped: a
+    worker that sends it beside 32 MB must not make those 32 MB live as long. Small payloads share one buffer
+    (faster, and what they keep is small); large ones give each tensor its own bytes. Either way each tensor reads
+    back exactly what was sent, and can be written into."""
+    import gc
+    import tracemalloc
+
+    big, small = torch.randn(big_elements, dtype=torch.float64), torch.tensor([1.5, -2.0, float("nan")])
+    body = wire.encode([big, small])
+    tracemalloc.start()
+    try:
+        got_big, got_small = wire.decode(body)
+        assert torch.equal(got_big, big) and torch.equal(got_small[:2], small[:2]) and got_small[2].isnan()
+        del got_big
+        gc.collect()
+        kept, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert kept < (1 << 20) + 65536, f"{kept} bytes still held for a 12-byte tensor"
+    got_small.mul_(2)
+    assert got_small[1] == -4.0
+
+
 def test_a_class_name_of_any_length_is_cut_before_it_crosses():
     """The names of a value's class (an Opaque) and of a tensor subclass are the learner's, of any length: a reply
     naming a class of 20 MB outgrew the 16 MB header the judge reads, and a wrong return value became a malformed
