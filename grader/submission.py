@@ -26,6 +26,11 @@ from pathlib import Path
 from grader.bank import Exercise
 
 MAX_SUBMISSION_BYTES = 20 * 1024 * 1024
+# The judge parses learner text only up to this size, where it costs milliseconds: 1 MB of brackets nested 190 deep
+# costs CPython seconds to parse, and a 20 MB file of them over a minute of the judge's CPU, with no deadline (the
+# judge's own work has none). A larger module is compiled by the worker alone, under the load step's deadline and CPU
+# limit, and its syntax error comes back as the learner's error; added cells beyond it are not searched for names.
+JUDGE_PARSE_MAX = 256 * 1024
 
 
 class NotGradable(Exception):
@@ -96,7 +101,8 @@ def load(exercise: Exercise, path: Path) -> Submission:
     else:
         raise NotGradable(f"{path.name}: prep grades .py and .ipynb files")
     try:
-        compile(source, path.name, "exec")  # compiling is parsing, not running
+        if len(source) <= JUDGE_PARSE_MAX:
+            compile(source, path.name, "exec")  # compiling is parsing, not running
     except SyntaxError as e:
         where = f"in {locate(cells, e.lineno or 0)}" if cells else f"at line {e.lineno}"
         raise NotGradable(f"{path.name} has a syntax error {where}: {e.msg}") from None
@@ -182,6 +188,7 @@ def added_definitions(learner: dict, template: dict) -> tuple[tuple[str, frozens
     should say why."""
     known = {c.get("id") for c in template["cells"] if isinstance(c, dict)}
     found = []
+    budget = JUDGE_PARSE_MAX  # characters parsed here, for a message only (see JUDGE_PARSE_MAX)
     for n, cell in enumerate((c for c in learner["cells"] if isinstance(c, dict) and c.get("cell_type") == "code"), 1):
         meta = cell.get("metadata", {}).get("nbgrader", {}) if isinstance(cell.get("metadata"), dict) else {}
         grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
@@ -189,8 +196,12 @@ def added_definitions(learner: dict, template: dict) -> tuple[tuple[str, frozens
         # raised TypeError, which escaped grade() (a traceback from prep check, infra_error from prep grade)
         if any(isinstance(key, str) and key in known for key in (cell.get("id"), grade_id)):
             continue
+        text = _strip_magics(_cell_text(cell))
+        budget -= len(text)
+        if budget < 0:
+            break
         try:
-            tree = ast.parse(_strip_magics(_cell_text(cell)))
+            tree = ast.parse(text)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             continue
         names = set()

@@ -227,3 +227,33 @@ def test_a_cell_the_learner_added_with_an_unhashable_id_is_only_an_added_cell(tm
     sub = submission.load(EX, write_nb(tmp_path, nb))
     assert [names for _, names in sub.added] == [frozenset({"helper"})]
     assert "class Mul" in sub.source and "def helper" not in sub.source
+
+
+def test_the_judge_parses_no_large_module_and_the_worker_reports_its_syntax_error(tmp_path, grade_file, monkeypatch):
+    """Parsing costs the judge CPU with no deadline (1 MB of brackets nested 190 deep takes CPython seconds, 20 MB
+    over a minute): a module over JUDGE_PARSE_MAX is compiled by the worker alone, under its deadline and CPU
+    limit, and a syntax error in it is still not gradable, in the worker's words."""
+    path = tmp_path / "big.py"
+    path.write_text("# " + "x" * submission.JUDGE_PARSE_MAX + "\ndef f(:\n")
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("the judge compiled a module over JUDGE_PARSE_MAX")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(submission, "compile", no_parsing, raising=False)
+        submission.load(EX, path)  # no NotGradable from the judge: it never parsed the text
+    result = grade_file("autograd-mul", path)
+    assert result.status == "not_gradable" and result.score == 0
+    assert "SyntaxError" in result.message, result.message
+
+
+def test_added_cells_are_searched_for_names_only_up_to_the_judge_s_parse_budget(tmp_path, monkeypatch):
+    """Names defined in added cells only improve a NameError's message: parsing 47,000 added cells cost the judge
+    50 s, so cells past JUDGE_PARSE_MAX characters in all are not parsed (their names go unmentioned)."""
+    nb = solved_notebook()
+    for name in ("first", "second", "third"):
+        nb["cells"].append({"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": 1,
+                            "id": f"added-{name}", "source": f"def {name}():\n    return 1\n" + "#" * 60 + "\n"})
+    monkeypatch.setattr(submission, "JUDGE_PARSE_MAX", 200)
+    sub = submission.load(EX, write_nb(tmp_path, nb))
+    assert [names for _, names in sub.added] == [frozenset({"first"}), frozenset({"second"})]
