@@ -280,8 +280,11 @@ class WorkerSession:
             raise self.died
         if not self.pid:
             raise InfraError("the worker was never started")
-        budget_left = self.limits.wall_s - (time.monotonic() - self._started_at - self._credited)
-        call_timeout = min(timeout or self.limits.call_s, max(budget_left, 0.0))
+        budget_left = self._budget_left()
+        if budget_left <= 0:
+            self._die("timeout", f"your code used up the exercise's {self.limits.wall_s:g} s time budget before "
+                                 "grading finished; it was stopped")
+        call_timeout = min(timeout or self.limits.call_s, budget_left)
         deadline = _Deadline(self, call_timeout)
         from grader import wire
 
@@ -353,6 +356,19 @@ class WorkerSession:
                 self._die("memory_limit", f"your code ran out of memory ({error.summary()})")
             raise error
         return reply.get("value")
+
+    def _budget_left(self) -> float:
+        """Seconds left of the run's budget (``wall_s``): wall time less the CPU waiting credited so far. When little
+        is left, the waiting not yet credited counts first: a run of quick calls on a loaded machine never passes a
+        call's deadline (where waiting is credited), yet spends the budget waiting for CPUs (a right answer timed
+        out at a load of 18 on 2 cores). Never past STRETCH times the budget in wall time."""
+        elapsed = time.monotonic() - self._started_at
+        left = self.limits.wall_s - (elapsed - self._credited)
+        if left < self.limits.call_s:
+            self._watch(force=True)
+            self._uncredited_delay()
+            left = self.limits.wall_s - (elapsed - self._credited)
+        return min(left, _Deadline.STRETCH * self.limits.wall_s - elapsed)
 
     def _uncredited_delay(self) -> float:
         """The worker's CPU waiting not yet added to a deadline, now counted as added."""
