@@ -359,3 +359,37 @@ def test_prep_grade_on_a_hostile_class_exports_everyone_and_resumes(tmp_path):
     assert again.exit_code == 0, again.output
     assert f"{len(learners)} result(s): 0 graded now, {len(learners)} kept from before" in again.output
     assert {p: p.read_bytes() for p in exports_before} == exports_before
+
+
+# Names that a browser, a spreadsheet or a terminal draws exactly as "Anna": zero-width space, soft hyphen, word
+# joiner, zero-width (non-)joiner, a tag character (past U+FFFF), a variation selector, a Hangul filler.
+LOOKALIKES_OF_ANNA = ["Anna\u200b", "An\u00adna", "Anna\u2060", "An\u200cna", "An\u200dna", "Anna\U000e0041",
+                      "Anna\ufe0f", "Anna\u3164", "\u034fAnna"]
+
+
+def test_a_name_that_differs_only_by_what_draws_nothing_never_shows_as_another_learners(tmp_path):
+    import unicodedata
+
+    for name in LOOKALIKES_OF_ANNA:
+        shown = display_name(name)
+        assert shown != "Anna" and parse_display(shown) == name, (name, shown)
+        assert not [c for c in shown if unicodedata.category(c) == "Cf" or c in "\u034f\u3164\ufe0f"], (name, shown)
+    records = [{"learner": n, "exercise": "autograd-mul", "status": "graded", "score": 16.0 if n == "Anna" else 0.0,
+                "max_score": 16.0, "tests": []} for n in ["Anna"] + LOOKALIKES_OF_ANNA]
+    export.write_all(records, tmp_path)
+    with open(tmp_path / "grades.csv", newline="", encoding="utf-8") as f:
+        learners = [row["learner"] for row in csv.DictReader(f)]
+    assert learners.count("Anna") == 1 and len(set(learners)) == len(records)
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert page.count("<td>Anna</td>") == 1
+
+
+def test_a_joiner_that_is_spelling_in_a_persian_or_indic_name_is_kept():
+    """A zero-width non-joiner or joiner between two Arabic-script or Indic letters is part of the name's spelling
+    (it changes how the letters are drawn): shown as written. Between Latin letters it draws nothing, so it is
+    escaped there, as at a name's edge."""
+    for name in ("\u0645\u062d\u0645\u062f\u200c\u0631\u0636\u0627", "\u0915\u094d\u200d\u0937"):
+        assert display_name(name) == name and parse_display(display_name(name)) == name
+    for name in ("A\u200dB", "\u0645\u062d\u0645\u062f\u200c", "\u200c\u0631\u0636\u0627", "Anna\u200c\u0631"):
+        shown = display_name(name)
+        assert shown != name and "\\u200" in shown and parse_display(shown) == name

@@ -53,6 +53,11 @@ PREFIX_BYTES = 100  # at most this many UTF-8 bytes of readable prefix in a file
 HASH_CHARS = 8  # hex digits of the name's hash after the prefix
 _UNSAFE_IN_NAMES = set('/\\:*?"<>|')  # separators, and what Windows refuses in a file name
 _INVISIBLE = {0x2028, 0x2029, 0xFEFF, *range(0x202A, 0x202F), *range(0x2066, 0x206A)}  # line breaks, bidi, BOM
+# Characters that draw nothing besides the format ones (Cf: zero-width space and joiners, soft hyphen, word
+# joiner, tags...): combining grapheme joiner, Hangul fillers, Khmer inherent vowels, Mongolian and other
+# variation selectors. Shown as an escape in exports, so that "Anna" + U+200B never reads as another "Anna".
+_DRAWS_NOTHING = {0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x3164, 0xFFA0, *range(0x180B, 0x1810),
+                  *range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)}
 
 
 def name_bytes(learner: str) -> bytes:
@@ -107,18 +112,24 @@ def display_name(learner: str) -> str:
 
     Readable names are unchanged. A backslash is doubled; a byte that is not UTF-8 shows as ``\\xe9``
     (what ``bytes.decode(errors="backslashreplace")`` shows); control characters as ``\\n``, ``\\t``,
-    ``\\x1b``, and invisible ones (bidi overrides, line separators) as ``\\u202e``.
+    ``\\x1b``, and invisible ones (bidi overrides, line separators, zero-width and other format characters,
+    variation selectors, fillers) as ``\\u202e`` (``\\U000e0041`` past U+FFFF): a name that differs from another
+    only by what draws nothing never looks like it. A zero-width (non-)joiner between two letters of Arabic or an Indic
+    script is kept: there it is spelling (Persian and Indic names), and it changes how the letters look.
     ``parse_display`` inverts it.
     """
     out = []
-    for c in learner:
+    for i, c in enumerate(learner):
         o = ord(c)
-        if c == "\\":
+        if o in (0x200C, 0x200D) and _joins_letters(learner, i):
+            out.append(c)  # a zero-width (non-)joiner inside a word is spelling: Persian and Indic names need it
+        elif c == "\\":
             out.append("\\\\")
         elif 0xDC80 <= o <= 0xDCFF:
             out.append(f"\\x{o - 0xDC00:02x}")  # a byte surrogateescape could not decode
-        elif 0xD800 <= o <= 0xDFFF or o in _INVISIBLE or 0x80 <= o <= 0x9F or o in (0xFFFE, 0xFFFF):
-            out.append(f"\\u{o:04x}")
+        elif 0xD800 <= o <= 0xDFFF or o in _INVISIBLE or 0x80 <= o <= 0x9F or o in (0xFFFE, 0xFFFF) \
+                or o in _DRAWS_NOTHING or unicodedata.category(c) == "Cf":
+            out.append(f"\\u{o:04x}" if o <= 0xFFFF else f"\\U{o:08x}")
         elif o < 0x20 or o == 0x7F:
             out.append({"\n": "\\n", "\t": "\\t", "\r": "\\r"}.get(c, f"\\x{o:02x}"))
         else:
@@ -126,7 +137,18 @@ def display_name(learner: str) -> str:
     return "".join(out)
 
 
-_DISPLAY_ESCAPE = re.compile(r"\\(\\|n|t|r|x[0-9a-f]{2}|u[0-9a-f]{4})")
+def _joins_letters(text: str, i: int) -> bool:
+    """Whether text[i] stands between two letters (or marks) of the scripts where a joiner is spelling and changes
+    how the letters look (Arabic to Mongolian, and Arabic's presentation forms); never between Latin, Greek,
+    Cyrillic or CJK letters, where it draws nothing ("A" + U+200D + "B" would read as another learner's "AB")."""
+    def joining_script(c: str) -> bool:
+        o = ord(c)
+        return (0x0600 <= o < 0x1E00 or 0xFB50 <= o <= 0xFEFC) and unicodedata.category(c)[0] in "LM"
+
+    return 0 < i < len(text) - 1 and joining_script(text[i - 1]) and joining_script(text[i + 1])
+
+
+_DISPLAY_ESCAPE = re.compile(r"\\(\\|n|t|r|x[0-9a-f]{2}|u[0-9a-f]{4}|U[0-9a-f]{8})")
 
 
 def parse_display(shown: str) -> str:
