@@ -22,6 +22,7 @@ import site
 import stat
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -283,3 +284,40 @@ for dirpath, _, names in os.walk(ROOT):
     assert not (drop / "leak").exists(), "student code read a hidden grader"
     results = json.loads((root / "results" / "results.json").read_text())
     assert results["score"] < bank.load(EXERCISE).max_score
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the privilege drop needs root, as on Gradescope")
+def test_without_the_sandbox_the_graders_of_an_exercise_not_handed_in_stay_closed_too(autograder, request):
+    """An autograder of two exercises, one a quiz (its hidden graders hold the answer key). A student who
+    hands in only the other one must not read the quiz's key from it (and show it in their feedback, in an
+    exception's message): their next submission would then score full marks on the quiz. Every exercise
+    of the autograder is closed, not only those handed in."""
+    quiz = "quiz-autograd-graph"
+    # On Gradescope /autograder is open to every user on the way down; pytest's tmp_path is not (its base is
+    # 0700), which alone would keep any other uid out and make this test pass for the wrong reason.
+    base = Path(tempfile.mkdtemp(prefix="prep-gradescope-"))
+    base.chmod(0o755)
+    request.addfinalizer(lambda: shutil.rmtree(base, ignore_errors=True))
+    root = _gradescope_root(base, autograder["source"], {f"{EXERCISE}.py": "placeholder"})
+    shutil.copytree(bank.load(quiz).directory, root / "source" / "bank" / "exercises" / quiz,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    config_path = root / "source" / "prep-autograder.json"
+    config = json.loads(config_path.read_text())
+    config_path.write_text(json.dumps({**config, "exercises": [EXERCISE, quiz]}))
+    key = root / "source" / "bank" / "exercises" / quiz / "test_hidden.py"
+    # the control: the same code reads a file of the autograder's that holds nothing secret
+    attack = WRONG.read_text(encoding="utf-8") + f'''
+def _read(path):
+    try:
+        return open(path).read()
+    except OSError:
+        return ""
+raise RuntimeError("control=%s leak=%s" % ('"exercises"' in _read({str(config_path)!r}),
+                                           "KEY = {{" in _read({str(key)!r})))
+'''
+    (root / "submission" / f"{EXERCISE}.py").write_text(attack, encoding="utf-8")
+    proc = _run_autograder(root, autograder["python"])
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
+    results = json.loads((root / "results" / "results.json").read_text())
+    assert "control=True" in results["output"], results["output"]  # the student's code ran and could read
+    assert "leak=False" in results["output"], "student code read the answer key of a quiz it did not hand in"

@@ -312,9 +312,11 @@ def grade_submission(folder: Path, exercise_ids: list[str], *, seed: int | None 
             f"prep: grading with the light isolation of `prep check` (no strong sandbox: {why_not})")
         # Without the strong sandbox (a container that forbids namespaces), the student's code still
         # runs as an unprivileged uid: it cannot write /autograder/results, read the hidden graders
-        # (made unreadable below) or signal the judge.
+        # (made unreadable below) or signal the judge. Every exercise of the autograder is closed, not only
+        # those handed in: code handed in for one could otherwise read a quiz's answer key from another's
+        # hidden graders (and show it in its own feedback), for the next submission to use.
         if not sandboxed:
-            _hide_from_workers(gradable)
+            _hide_from_workers(exercise_ids)
         state = runner.start_judge(sandboxed, gradable, None, drop_privileges=True)
     records = []
     try:
