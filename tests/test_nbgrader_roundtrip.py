@@ -204,3 +204,33 @@ def test_generate_feedback_shows_preps_comment_as_a_list(tmp_path, grade_file):
     bob = dict(results)["bob"]
     assert "ValueError" in bob.message
     assert "&lt;img src=x onerror=alert(1)&gt;" in page  # bob's page, the last one read: shown as text
+
+
+def test_links_and_sparse_files_in_submitted_are_neither_followed_nor_read_whole(tmp_path):
+    """submitted/ holds what learners handed in (an unzipped archive keeps links): writing the gradebook must
+    not copy what a link points to into autograded/ (the instructor's files), nor read a sparse timestamp.txt
+    of a terabyte whole (a MemoryError that stops the export), nor write such a file out in full."""
+    from grader.judge.result import Result
+
+    name = "quiz-dynamic-graphs"
+    course = tmp_path / "course"
+    assert run("export-nbgrader", name, "--course", str(course), "--assignment", "ps1", "--generate").exit_code == 0
+    secret = tmp_path / "instructor-only.txt"
+    secret.write_text("the instructor's private notes")
+    folder = course / "submitted" / "ada" / "ps1"
+    folder.mkdir(parents=True)
+    shutil.copy(course / "release" / "ps1" / f"{name}.ipynb", folder / f"{name}.ipynb")
+    (folder / "notes.txt").symlink_to(secret)
+    with open(folder / "timestamp.txt", "wb") as f:
+        f.truncate(1 << 40)
+    with open(folder / "big.bin", "wb") as f:
+        f.truncate(64 << 20)  # over a submission's size (a terabyte would be written out in full)
+    ex = bank.load(name)
+    result = Result.failed_before_grading(name, "graded", "", ex.max_score, ex.points, set())
+    assert course_mod.write_scores_to_gradebook(course, "ps1", [("ada", result)]) == 1
+    autograded = course / "autograded" / "ada" / "ps1"
+    assert (autograded / f"{name}.ipynb").is_file()
+    assert not (autograded / "notes.txt").exists(), "a link's target was copied into the course"
+    assert not (autograded / "big.bin").exists() and not (autograded / "timestamp.txt").exists()
+    assert not any(p.is_symlink() for p in autograded.iterdir())
+    assert sum(p.stat().st_size for p in autograded.iterdir()) < 10 << 20

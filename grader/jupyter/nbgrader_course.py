@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import warnings
@@ -35,6 +36,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from grader import api, authoring, bank
+from grader.submission import MAX_SUBMISSION_BYTES
 
 DEFAULT_ASSIGNMENT = "prep"
 DEFAULT_COURSE_ID = "prep"
@@ -212,13 +214,30 @@ class CourseSubmission:
 def _timestamp(folder: Path) -> datetime | None:
     from nbgrader.utils import parse_utc
 
-    path = folder / "timestamp.txt"
-    if not path.is_file():
+    # submitted/ holds what learners handed in: read a timestamp only from a small regular file, never through a
+    # link, and never more than a timestamp's worth (a sparse file of terabytes named timestamp.txt would
+    # otherwise be read whole, and stop the gradebook export with a MemoryError)
+    raw = _small_regular_file(folder / "timestamp.txt", 4096)
+    if raw is None:
         return None
     try:
-        return parse_utc(path.read_text(encoding="utf-8").strip())
+        return parse_utc(raw.decode("utf-8").strip())
     except (ValueError, OverflowError):
         return None
+
+
+def _small_regular_file(path: Path, limit: int) -> bytes | None:
+    """The bytes of ``path`` if it is a regular file (not a link, FIFO or device) of at most ``limit`` bytes."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as f:
+        st = os.fstat(f.fileno())
+        if not stat.S_ISREG(st.st_mode) or st.st_size > limit:
+            return None
+        data = f.read(limit + 1)
+    return data if len(data) <= limit else None
 
 
 def list_submissions(course: Path, assignment: str | None = None) -> list[CourseSubmission]:
@@ -335,12 +354,17 @@ def write_scores_to_gradebook(course_dir: Path, assignment: str, results: list[t
                 comment.auto_comment = feedback_text(result)
             gb.db.commit()
             written += 1
-            if mark_autograded and submitted.is_dir():
+            if mark_autograded and submitted.is_dir() and not submitted.is_symlink():
                 target = course / "autograded" / student / assignment
                 target.mkdir(parents=True, exist_ok=True)
                 for f in submitted.iterdir():
-                    if f.is_file() and not (target / f.name).exists():
-                        shutil.copy2(f, target / f.name)
+                    # Only the learner's own regular files, of a submission's size: a link would make the
+                    # instructor copy whatever it points to into the course, and a sparse file of terabytes
+                    # would be written out in full. (What was graded was read by the batch, not from here.)
+                    data = _small_regular_file(f, MAX_SUBMISSION_BYTES)
+                    if data is not None and not (target / f.name).exists():
+                        (target / f.name).write_bytes(data)
+                        shutil.copystat(f, target / f.name, follow_symlinks=False)
     return written
 
 
