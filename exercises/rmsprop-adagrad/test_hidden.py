@@ -58,8 +58,9 @@ def compare(learner, cls, initial, grads, options, what, hint=None, changes=None
         same_trajectory(got, want, what, hint)
 
 
-GROUP_HINT = ("each param group must use its own values, read from the group (group['lr'], group['centered'], ...) "
-              "at every step: not from self.defaults, the constructor's arguments, or a copy kept from an earlier step")
+GROUP_HINT = ("if the graders with one param group pass, look at the groups: each param group must use its own values, "
+              "read from the group (group['lr'], group['centered'], ...) at every step: not from self.defaults, the "
+              "constructor's arguments, or a copy kept from an earlier step")
 
 
 def one_grad(learner, cls, rng, device, options):

@@ -36,10 +36,20 @@ def problem(rng, device, steps=6, shapes=((3, 2), (4,))):
     return initial, grads
 
 
-def compare(learner, initial, grads, options, what, **kw):
+GROUP_HINT = ("if the graders with one param group pass, look at the groups: each param group must use its own values, "
+              "read from the group (group['lr'], group['momentum'], ...) at every step: not from self.defaults, the "
+              "constructor's arguments, or a copy kept from an earlier step")
+
+
+def compare(learner, initial, grads, options, what, hint=None, **kw):
     got = learner.probe("trajectory", initial, grads, options, **kw)
     want = kit.reference_trajectory(torch.optim.SGD, initial, grads, options, **kw)
-    kit.expect_same_trajectory(got, want, what=what)
+    try:
+        kit.expect_same_trajectory(got, want, what=what)
+    except CheckFailure as failure:
+        if hint is None:
+            raise
+        raise CheckFailure(f"{failure.prop}; {hint}", failure.detail) from None
 
 
 def test_matches_torch_for_every_option(learner, device, rng):
@@ -53,7 +63,9 @@ def test_matches_torch_for_every_option(learner, device, rng):
     grads[2][1] = torch.zeros_like(grads[2][1])  # a zero gradient is not None: the parameter still steps
     compare_retuned(learner, initial, grads, {"lr": 0.0, "momentum": 0.9, "dampening": 0.1, "weight_decay": 0.05},
                     "SGD warmed up from lr 0, then given an lr, and fed a gradient of zeros at one step (torch still "
-                    "updates the momentum buffers of a group with lr 0 and of a zero gradient: never skip them)",
+                    "updates the momentum buffers of a group with lr 0 and of a zero gradient: never skip them; the "
+                    "second group has an lr of its own, and the first group's lr is raised in param_groups after step "
+                    "3: read each group's values from the group at every step)",
                     groups=[(1, {}), (1, {"lr": 0.05, "weight_decay": 0.0})], changes=[(3, 0, {"lr": 0.1})])
 
 
@@ -95,10 +107,11 @@ def test_param_groups(learner, device, rng):
     initial, grads = problem(rng, device, shapes=((3,), (2, 2), (5,), (2,), (3,)))
     groups = [(1, {"lr": 0.1}), (1, {"momentum": 0.9, "nesterov": True}), (1, {"lr": 0.01, "weight_decay": 0.1}),
               (1, {"dampening": 0.4}), (1, {})]
-    compare(learner, initial, grads, {"lr": 0.05, "momentum": 0.5}, "SGD with five param groups", groups=groups)
+    compare(learner, initial, grads, {"lr": 0.05, "momentum": 0.5}, "SGD with five param groups", hint=GROUP_HINT,
+            groups=groups)
     groups = [(2, {"momentum": 0.8}), (3, {"nesterov": False})]
     compare(learner, initial, grads, {"lr": 0.05, "momentum": 0.9, "nesterov": True, "weight_decay": 0.1},
-            "SGD with Nesterov off in one of two groups", groups=groups)
+            "SGD with Nesterov off in one of two groups", hint=GROUP_HINT, groups=groups)
     changes = [(2, 0, {"lr": 0.3}), (2, 1, {"momentum": 0.2}), (3, 1, {"weight_decay": 0.5}), (3, 0, {"dampening": 0.6}),
                (4, 0, {"lr": 0.01, "momentum": 0.0}), (4, 1, {"momentum": 0.95, "lr": 0.2})]
     compare_retuned(learner, initial, grads, {"lr": 0.05, "momentum": 0.5}, "SGD whose param_groups' lr, momentum, "

@@ -62,8 +62,11 @@ def expect_tensor(actual: Any, *, what: str, shape: Sequence[int] | None = None,
         raise CheckFailure(f"{what} has shape {tuple(actual.shape)}, expected {tuple(shape)}",
                            "shapes must match exactly (no broadcasting)")
     if dtype is not None and actual.dtype != dtype:
+        # the inputs decide a floating result's dtype; an integer or boolean one (lengths, labels, a mask) is the
+        # task's own choice, and "keep the dtype of the inputs" would point the wrong way there
         raise CheckFailure(f"{what} has dtype {actual.dtype}, expected {dtype}",
-                           "keep the dtype of the inputs")
+                           "keep the dtype of the inputs" if dtype.is_floating_point or dtype.is_complex
+                           else f"the task asks for {dtype} here")
     if device is not None and actual.device != torch.device(device):
         raise CheckFailure(f"{what} is on {actual.device}, expected {torch.device(device)}",
                            "results should stay on the inputs' device")
@@ -134,7 +137,8 @@ def check_gradients(fn: Callable[..., Any], inputs: tuple[torch.Tensor, ...], *,
                                        want if isinstance(want, tuple) else (want,))):
             expect_close(g, w, what=f"the output {i} of {what}" if isinstance(want, tuple) else f"the output of {what}")
     try:
-        torch.autograd.gradcheck(fn, inputs, eps=eps, atol=atol, rtol=rtol, fast_mode=bool(fast))
+        torch.autograd.gradcheck(fn, inputs, eps=eps, atol=atol, rtol=rtol, fast_mode=bool(fast),
+                                 check_undefined_grad=_undefined_grads_reach(fn))
     except GradcheckError as e:
         raise CheckFailure(
             f"the backward of {what} disagrees with central differences (inputs of shapes {described})",
@@ -174,7 +178,16 @@ def _check_second_order(fn: Callable[..., Any], inputs: tuple[torch.Tensor, ...]
     cotangents = tuple((torch.rand_like(o) * 2 - 1).requires_grad_() if o.is_floating_point() else torch.zeros_like(o)
                        for o in outs)
     backward = backward_of([x.requires_grad for x in inputs])
-    torch.autograd.gradcheck(backward, (*inputs, *cotangents), eps=eps, atol=atol, rtol=rtol, fast_mode=fast)
+    torch.autograd.gradcheck(backward, (*inputs, *cotangents), eps=eps, atol=atol, rtol=rtol, fast_mode=fast,
+                             check_undefined_grad=_undefined_grads_reach(backward))
+
+
+def _undefined_grads_reach(fn: Callable[..., Any]) -> bool:
+    """Whether gradcheck's check of undefined (None) incoming gradients tests fn. A learner's function from
+    ``learner.function`` (it offers ``derivative``) never receives one: its judge-side backward sends zeros in their
+    place, so the check would only test prep's own code, at a third of a gradgradcheck's round trips; a wrong answer
+    to zeros shows in every other check as a wrong Jacobian."""
+    return getattr(fn, "derivative", None) is None
 
 
 def _gradcheck_detail(message: str) -> str:

@@ -200,8 +200,9 @@ def expect_repeatable(call: Callable[[], Any], *, what: str, compare: Callable[[
     return first
 
 
-OWN_CTX = ("keep what backward needs on ctx (ctx.save_for_backward, ctx attributes), never on the class, the module "
-           "or a global, which the next call overwrites")
+OWN_CTX = ("if a single call's gradients are right (the other graders say so), keep what backward needs on ctx "
+           "(ctx.save_for_backward, ctx attributes), never on the class, the module or a global, which the next call "
+           "overwrites; if not, fix those first")
 
 
 def learner_reply(run: Callable[[], Any], *, what: str, fix: str) -> Any:
@@ -268,6 +269,11 @@ def expect_same_trajectory(got: Any, want: list[list[torch.Tensor]], *, what: st
                 raise CheckFailure(f"{failure.prop}; {hint}", failure.detail) from None
 
 
+CLOSURE_HINT = ("step(closure) must call the closure exactly once per step, under torch.enable_grad(), before the "
+                "update, and return that call's loss (a later step's loss also depends on the earlier updates: if the "
+                "trajectory graders fail too, fix the update rule first)")
+
+
 def expect_closure_losses(got: Any, want: dict[str, list[Any]], *, where: str) -> None:
     """What ``step(closure)`` returned, recorded by ``drive.closure_trajectory``: the closure's loss at each step,
     its value and its graph (the gradients taken through the returned tensor), against torch's optimizer's."""
@@ -278,7 +284,8 @@ def expect_closure_losses(got: Any, want: dict[str, list[Any]], *, where: str) -
     for k, (a, b) in enumerate(zip(got["losses"], want["losses"])):
         if a is None:
             raise CheckFailure(f"{where} must return the closure's loss (it returned None at step {k + 1})")
-        expect_close(a, b, what=f"the loss returned by {where} at step {k + 1}", rtol=1e-10, atol=1e-12)
+        _with_closure_hint(lambda: expect_close(a, b, what=f"the loss returned by {where} at step {k + 1}",
+                                                rtol=1e-10, atol=1e-12))
     for k, (a, b) in enumerate(zip(got["loss_grads"], want["loss_grads"])):
         if a is None:
             raise CheckFailure(f"{where} must return the closure's loss itself, as torch's optimizers do: at step "
@@ -286,8 +293,15 @@ def expect_closure_losses(got: Any, want: dict[str, list[Any]], *, where: str) -
                                "parameters (a detached copy or a number cannot be back-propagated by the caller)")
         grads = expect_tensors(a, len(b), what=f"the gradients through the loss returned by {where} at step {k + 1}")
         for i, (g, w) in enumerate(zip(grads, b)):
-            expect_close(g, w, what=f"the gradient of parameter {i} through the loss {where} returned at step "
-                                    f"{k + 1}", rtol=1e-10, atol=1e-12)
+            _with_closure_hint(lambda: expect_close(g, w, what=f"the gradient of parameter {i} through the loss "
+                                                    f"{where} returned at step {k + 1}", rtol=1e-10, atol=1e-12))
+
+
+def _with_closure_hint(check: Callable[[], None]) -> None:
+    try:
+        check()
+    except CheckFailure as failure:
+        raise CheckFailure(f"{failure.prop}; {CLOSURE_HINT}", failure.detail) from None
 
 
 def expect_same_values(got: Any, want: Sequence[float], *, what: str, rtol: float = 1e-12,
