@@ -261,6 +261,11 @@ def test_weights_are_a_masked_distribution(learner, device, rng):
             torch.ones(4, 6, dtype=torch.bool, device=device).tril() if "is_causal" in kwargs else None)
         if allowed is not None and not bool((w[..., ~allowed] == 0).all()):
             raise CheckFailure(f"masked keys must get a weight of exactly 0 ({', '.join(kwargs)})")
+    # float32 inputs: the weights are torch's float32 weights (same dtype as q), not a float64 intermediate
+    q32, k32 = q.to(torch.float32), k.to(torch.float32)
+    expect_close(learner.call("attention_weights", q32, k32),
+                 F.scaled_dot_product_attention(q32, k32, eye.to(torch.float32).expand(2, 3, 6, 6)), rtol=1e-5,
+                 atol=1e-6, what="attention_weights for float32 q and k (the weights keep q's dtype)")
 
 
 def test_permutation_properties(learner, device, rng):

@@ -118,6 +118,14 @@ def mlp_exported_or_error(mod, seed, example, inputs, dynamic_batch):
     return {"raised": False, **_report(ep, inputs)}
 
 
+def mlp_exported_twice(mod, seed, first, first_dynamic, second, second_dynamic, inputs):
+    """One model object exported twice (first at example first, then at second, each with its own dynamic_batch);
+    the second program run on each input: a program kept from the first call would answer for the wrong settings."""
+    model = mlp(seed, first.device)
+    mod.export_model(model, first, dynamic_batch=first_dynamic)
+    return _report(mod.export_model(model, second, dynamic_batch=second_dynamic), inputs)
+
+
 def elementwise_exported(mod, example, inputs):
     """Export the probe's Elementwise model with dynamic_batch=True; run the program on each input (an error is
     reported by name, per input)."""

@@ -87,7 +87,8 @@ def test_python_if_is_not_exported(learner, device, rng):
 
 
 def test_static_batch_is_specialized(learner, device, rng):
-    """Without dynamic_batch, the program is exact at the example's batch size and refuses other batch sizes."""
+    """Without dynamic_batch, the program is exact at the example's batch size and refuses other batch sizes, also
+    for a model exported with dynamic_batch=True by an earlier call."""
     seed = int(torch.randint(0, 10_000, (1,), generator=rng))
     same = [torch.randn(3, 4, generator=rng).to(device) for _ in range(2)]
     other = [torch.randn(b, 4, generator=rng).to(device) for b in (1, 5)]
@@ -99,6 +100,18 @@ def test_static_batch_is_specialized(learner, device, rng):
         if not isinstance(out, str):
             raise CheckFailure(f"without dynamic_batch, the program exported at batch 3 must be fixed to that size; it "
                                f"accepted a batch of {x.shape[0]}")
+    # the same model object exported with dynamic_batch=True first: the second, static export is its own program
+    got = learner.probe("mlp_exported_twice", seed, torch.randn(5, 4, generator=rng).to(device), True, same[0], False,
+                        same + other)
+    if not got["is_program"]:
+        raise CheckFailure("export_model must return a torch.export.ExportedProgram")
+    expect_outputs(got["outputs"][:2], same, P.reference_mlp(seed, same), "exported at batch 3 after an export of "
+                   "the same model with dynamic_batch=True")
+    if any(not isinstance(out, str) for out in got["outputs"][2:]):
+        raise CheckFailure("a model exported with dynamic_batch=True and then again without it must give a program "
+                           "fixed to the second example's batch size; it accepted another batch size (each call "
+                           "exports the model it is given with its own arguments: keep no program from an earlier "
+                           "call)")
 
 
 def unbounded(bound):
@@ -115,7 +128,9 @@ def test_dynamic_batch(learner, device, rng):
     its batch size has no upper bound (any batch size: no max= on the Dim); only dimension 0 is dynamic: a program
     exported from a model that works on any shape, at example size (2, 5, 3), accepts another batch size but refuses
     another size of dimension 1 or 2; with an example of batch 1, which torch.export cannot make dynamic, export_model
-    raises (as torch.export does for a Dim) or returns a program that accepts any batch size, never one fixed to 1."""
+    raises (as torch.export does for a Dim) or returns a program that accepts any batch size, never one fixed to 1.
+    Each call exports the model it is given with its own arguments: a model exported static first and then with
+    dynamic_batch=True gets a dynamic program."""
     seed = int(torch.randint(0, 10_000, (1,), generator=rng))
     xs = [torch.randn(b, 4, generator=rng).to(device) for b in (5, 2, 1, 4, 7, 33, 300, 1000)]
     got = learner.probe("mlp_exported", seed, xs[0], xs, True)
@@ -140,6 +155,13 @@ def test_dynamic_batch(learner, device, rng):
             raise CheckFailure("with dynamic_batch=True only dimension 0 is dynamic: the other dimensions stay fixed "
                                "to the example's, but the program exported at shape (2, 5, 3) accepted "
                                f"{tuple(x.shape)}")
+    # the same model object exported without dynamic_batch first: the second export is dynamic all the same
+    got = learner.probe("mlp_exported_twice", seed, xs[3], False, xs[0], True, xs)
+    if not got["is_program"]:
+        raise CheckFailure("export_model must return a torch.export.ExportedProgram")
+    expect_outputs(got["outputs"], xs, P.reference_mlp(seed, xs), "exported with dynamic_batch=True after an export "
+                   "of the same model without it (each call exports the model it is given with its own arguments: "
+                   "keep no program from an earlier call)")
     ones = [torch.randn(b, 4, generator=rng).to(device) for b in (1, 3, 8)]
     got = learner.probe("mlp_exported_or_error", seed, ones[0], ones, True)
     if not got.get("raised"):

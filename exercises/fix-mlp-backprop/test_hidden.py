@@ -13,8 +13,10 @@ from grader.judge.kit import adversarial
 NAMES = ("x", "W1", "b1", "W2", "b2")
 ALL = ("x", "W1", "b1", "W2", "b2", "t")
 # (N, D, H, K): several outputs (mean over N*K, not N), a single sample, a single output, all ones,
-# and sizes that differ from each other everywhere (so that a transposed product cannot have the right shape)
-SHAPES = [(6, 4, 5, 3), (1, 3, 4, 2), (5, 2, 3, 1), (1, 1, 1, 1), (7, 3, 2, 4)]
+# and sizes that differ from each other everywhere (so that a transposed product cannot have the right shape); last,
+# a square hidden layer (D == H > 1, N and K distinct), where W1 and W1.T have the same shape and only values tell them
+# apart
+SHAPES = [(6, 4, 5, 3), (1, 3, 4, 2), (5, 2, 3, 1), (1, 1, 1, 1), (7, 3, 2, 4), (5, 3, 3, 2)]
 
 
 def problem(rng, device, shape, dtype=torch.float64, scale=1.0, same_rows=False):

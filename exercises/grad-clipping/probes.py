@@ -54,18 +54,29 @@ def _report(params, originals, returned, weights):
         out["returned_requires_grad"] = isinstance(returned, torch.Tensor) and returned.requires_grad
         out["returned"] = returned.detach() if isinstance(returned, torch.Tensor) else returned
         squares = sum((p.grad * p.grad).sum() for p in params if p.grad is not None)
-        out["second_order"] = list(torch.autograd.grad(squares, weights, allow_unused=True))
+        try:
+            out["second_order"] = list(torch.autograd.grad(squares, weights, allow_unused=True))
+        except RuntimeError as e:  # the learner's in-place change broke the graph, or .grad lost it: reported as is
+            out["second_order_error"] = str(e).split("\n")[0][:160]
     return out
 
 
 def run_norm(fn, grads, max_norm, norm_type=2.0, as_generator=False, single=False, graph=False, noncontiguous=False,
-             order=None, frozen=False, plain=False):
+             order=None, frozen=False, plain=False, again=None):
+    """With again (a list of gradients, one per entry of grads), fn is called a second time on the same parameters
+    after their .grad tensors were overwritten in place with those values; the report is of that second call."""
     params, weights = _params(grads, graph, noncontiguous, frozen, plain)
     originals = [p.grad for p in params]
     listed = _listed(params, order)
     if single:
         total = fn(params[0], max_norm, norm_type)
     else:
+        total = fn((p for p in listed) if as_generator else listed, max_norm, norm_type)
+    if again is not None:
+        with torch.no_grad():
+            for p, g in zip(params, again):
+                if p.grad is not None and g is not None:
+                    p.grad.copy_(g)
         total = fn((p for p in listed) if as_generator else listed, max_norm, norm_type)
     return _report(params, originals, total, weights)
 

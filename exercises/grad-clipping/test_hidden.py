@@ -46,6 +46,11 @@ def check_no_graph(got, want, what):
     if got.get("returned_requires_grad"):
         raise CheckFailure(f"the returned total requires grad: clip_grad_norm must not record a graph ({what}; "
                            "work under torch.no_grad() or on .detach()ed gradients)")
+    if "second_order_error" in got:
+        raise CheckFailure(f"after clipping, the graph the gradients carried can no longer be differentiated ({what}): "
+                           "the in-place change was recorded in it, or .grad was replaced by a new tensor; clip under "
+                           "torch.no_grad(), in place on the .grad tensors themselves",
+                           f"differentiating sum(.grad ** 2) afterwards raised: {got['second_order_error']}")
     for i, (a, b) in enumerate(zip(got["second_order"], want["second_order"])):
         expect_close(a, b, rtol=1e-10, atol=1e-12,
                      what=f"the graph behind gradient {i} after clipping: the in-place change was recorded in it "
@@ -121,7 +126,8 @@ def test_skips_missing_grads(learner, device, rng):
 def test_generator_and_single_tensor(learner, device, rng):
     """A generator (like model.parameters()) is read once and still clipped; a single tensor works too; any iterable
     is taken as it is, as torch takes it: a parameter listed twice (tied weights) counts twice in the total and is
-    scaled twice, and non-contiguous gradients (a transposed or strided .grad) are clipped like contiguous ones."""
+    scaled twice, and non-contiguous gradients (a transposed or strided .grad) are clipped like contiguous ones; a
+    second call on the same parameters, after their gradients changed in place, clips the new values."""
     compare_norm(learner, "parameters given as a generator", grads(rng, device), 1.0, as_generator=True)
     compare_norm(learner, "a single tensor", grads(rng, device, shapes=((6,),)), 1.0, single=True)
     for shape in ((6,), (3, 4)):
@@ -132,6 +138,10 @@ def test_generator_and_single_tensor(learner, device, rng):
         compare_norm(learner, f"a parameter listed twice, norm_type {norm_type} (torch neither de-duplicates nor "
                      "skips it: it counts twice in the total and is scaled twice)", grads(rng, device), 1.0,
                      norm_type, order=[0, 1, 0, 2])
+    first, second = grads(rng, device), grads(rng, device, scale=3.0)
+    compare_norm(learner, "a second call on the same parameters after their .grad tensors got new values in place "
+                 "(the total and the factor must come from the gradients as they are now, not from the first call)",
+                 first, 1.0, again=second)
     for norm_type in (2.0, math.inf):
         compare_norm(learner, f"non-contiguous gradients, norm_type {norm_type} (use reshape or flatten, not view; "
                      "scale the .grad tensors in place whatever their strides)", grads(rng, device), 1.0, norm_type,

@@ -65,3 +65,28 @@ def train_twice(mod, weight, bias, X, y, first, second):
         lrs = mod.train(model, X, y, **kw)
         out.append({"lrs": lrs, "weight": model.weight.detach().clone(), "bias": model.bias.detach().clone()})
     return out
+
+
+def two_schedulers(mod, lrs_a, kw_a, lrs_b, kw_b, actions):
+    """Two WarmupCosine alive at once, each over its own SGD (one param group per lr). `actions` is a list of "a",
+    "b" (step() that scheduler) and "new b" (construct the second one, once). Returns the groups' lrs of both
+    optimizers after constructing the first one and after every action (None for b before it exists)."""
+    def sgd(lrs):
+        return torch.optim.SGD([{"params": [torch.nn.Parameter(torch.zeros(1))], "lr": lr} for lr in lrs])
+
+    opt_a, opt_b = sgd(lrs_a), sgd(lrs_b)
+    scheds = {"a": mod.WarmupCosine(opt_a, **kw_a)}
+    seen = []
+
+    def record():
+        seen.append([[g["lr"] for g in opt_a.param_groups],
+                     [g["lr"] for g in opt_b.param_groups] if "b" in scheds else None])
+
+    record()
+    for action in actions:
+        if action == "new b":
+            scheds["b"] = mod.WarmupCosine(opt_b, **kw_b)
+        else:
+            scheds[action].step()
+        record()
+    return seen

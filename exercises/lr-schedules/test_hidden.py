@@ -106,6 +106,36 @@ def test_scheduler_class_per_group(learner, rng):
     kw = {"warmup": randint(rng, 2, 5), "T_max": randint(rng, 5, 10), "eta_min": 1e-4, "start_factor": 0.2}
     check_scheduler(learner, lrs, kw, kw["warmup"] + kw["T_max"] + 3)
     check_scheduler(learner, [0.3], {"warmup": 2, "T_max": 3}, 7)  # the defaults
+    # two schedulers alive at once: each one's t advances only with its own step() (a step counter shared by every
+    # WarmupCosine, a class attribute or a module-level one, is reset or advanced by the other). The first one is
+    # always 3 steps into a warm-up of at least 4 steps when the second is built, so a shared counter always shows.
+    kw_a = {"warmup": randint(rng, 4, 6), "T_max": randint(rng, 3, 8), "eta_min": uniform(rng, 1e-5, 1e-3),
+            "start_factor": uniform(rng, 0.05, 0.5)}
+    kw_b = {"warmup": randint(rng, 1, 3), "T_max": randint(rng, 3, 8)}
+    lrs_a, lrs_b = [uniform(rng, 0.05, 0.5), 0.01], [uniform(rng, 0.05, 0.5)]
+    actions = ["a", "a", "a", "new b", "a", "b", "b", "a", "b", "a", "a", "a", "b"]
+    got = learner.probe("two_schedulers", lrs_a, kw_a, lrs_b, kw_b, actions)
+    n_a, n_b = actions.count("a"), actions.count("b")
+    want_a = torch_group_lrs(sequential(kw_a["warmup"], kw_a["T_max"], kw_a["eta_min"], kw_a["start_factor"]), lrs_a,
+                             n_a)
+    want_b = torch_group_lrs(sequential(kw_b["warmup"], kw_b["T_max"], 0.0, 0.1), lrs_b, n_b)
+    if not isinstance(got, list) or len(got) != len(actions) + 1:
+        raise CheckFailure("two WarmupCosine alive at once could not be driven")
+    steps, built = {"a": 0, "b": 0}, False
+    for i, (action, row) in enumerate(zip([None] + actions, got)):
+        if action == "new b":
+            built = True
+        elif action is not None:
+            steps[action] += 1
+        what = (f"after action {i} of {['built a'] + actions} (two WarmupCosine alive at once, the second built "
+                "after the first's third step(); each scheduler's t counts only its own step() calls: keep the count "
+                "on the instance)")
+        if not isinstance(row, list) or len(row) != 2:
+            raise CheckFailure("two WarmupCosine alive at once could not be driven")
+        kit.expect_same_values(row[0], want_a[steps["a"]], what=f"the first optimizer's lrs {what}", label="group")
+        if built:
+            kit.expect_same_values(row[1], want_b[steps["b"]], what=f"the second optimizer's lrs {what}",
+                                   label="group")
 
 
 def test_get_last_lr(learner, rng):

@@ -60,7 +60,8 @@ def test_save_and_load(learner, device, rng):
                 raise CheckFailure(f"load_static must return a torch.jit.ScriptModule (for {name})")
             for j, (out, want) in enumerate(zip(entry["outputs"], P.reference(name, seed, xs))):
                 expect_close(out, want, what=f"the {name} loaded from file {i + 1} of 2 (each file holds its own "
-                             f"capture) on input {j}")
+                             f"capture: the two models differ, so to_static must capture the very model it is given, "
+                             f"and save_static write that module) on input {j}")
         if seeds[0] != seeds[1]:  # the first file copied over the second one's original path, then read from there
             entry = loaded[2]  # (Gate's two captures are the same model: nothing to tell apart)
             if not entry["is_script"] or not entry["callable"]:
@@ -93,8 +94,8 @@ def test_branch_free_values(learner, device, rng):
     """branch_free equals Gate()(x) on random inputs of several shapes, including a sum of exactly 0, a tiny positive
     sum, rows whose own sums differ in sign from the whole sum, 0-d and empty tensors, float64 inputs whose sum is
     positive in float64 but 0 in float32 (the sign is decided in x's own dtype), and int64 inputs (Gate keeps them
-    int64, exact beyond float32's 2**24), and inputs holding a NaN (whose sum is NaN: not > 0); the caller's x is left
-    as it was (no in-place update)."""
+    int64, exact beyond float32's 2**24; their sum is exact too, also where a float64 sum would round it to 0), and
+    inputs holding a NaN (whose sum is NaN: not > 0); the caller's x is left as it was (no in-place update)."""
     gate = P.Gate()
     # 0-d, empty, and a sum that is positive but so small that sum / n rounds to 0 (the sign of the sum decides)
     # and rows whose own sums have opposite signs (the decision is on the whole sum, not per row or per element)
@@ -108,6 +109,16 @@ def test_branch_free_values(learner, device, rng):
     big = int(torch.randint(2**40, 2**41, (), generator=rng)) | 1
     ints = [torch.tensor([big, -3, 5]), torch.tensor([[-big, 3], [1, 0]]), torch.tensor([[1, -2], [3, 0]]),
             torch.tensor(-7)]
+    # int64 sums that are exact in int64 but not in float64: 2**53 + 1 is not a float64 (it rounds to 2**53), so a
+    # condition taken on x.double().sum() (or x.float().sum()) sees 0 where Gate's own int64 sum is 1 > 0; one fixed
+    # case, one drawn (checked here to separate the two)
+    ints.append(torch.tensor([2**53 + 1, -(2**53)]))
+    for _ in range(100):
+        k = int(torch.randint(2**53, 2**60, (), generator=rng))
+        pair = torch.tensor([k, 1 - k, 0])[torch.randperm(3, generator=rng)]
+        if not bool(pair.double().sum() > 0):
+            ints.append(pair)
+            break
     for x in mixed_inputs(rng, device) + mixed_inputs(rng, device, (2, 4)) + [t.to(device) for t in odd + f64 + ints]:
         what = f"branch_free(x) for a {str(x.dtype)[6:]} x of shape {tuple(x.shape)}"
         got = learner.probe("branch_free_call", x)
