@@ -44,6 +44,12 @@ def test_forward_matches_mul(learner, device, rng):
     expect_close(learner.call("Mul.apply", big, big), big * big, what="Mul.apply(x, y) for |x| near 1e150")
 
 
+TWO_CALLS_FIX = ("if a single call's gradients are wrong too (the other graders), fix those first (the formula, the "
+                 "reduction to each input's shape, the incoming gradient); if only this case fails, keep what backward "
+                 "needs on ctx (ctx.save_for_backward, ctx attributes), never on the class, the module or a global, "
+                 "which the next call overwrites")
+
+
 def test_grad_shapes_broadcast(learner, device, rng):
     """Both gradients have their input's shape and the right values, summed over broadcast dimensions (an input
     broadcast along two size-1 dimensions at once included); the same tensor passed as both inputs
@@ -56,7 +62,8 @@ def test_grad_shapes_broadcast(learner, device, rng):
     kit.expect_own_gradients(lambda: learner.probe("two_products", calls, incoming),
                              drive.grads_of_calls(torch.mul, calls, incoming),
                              ("x of the first call", "y of the first call", "x of the second call", "y of the second call"),
-                             what="Mul.apply(x1, y1) and then Mul.apply(x2, y2) run before one backward through both")
+                             what="Mul.apply(x1, y1) and then Mul.apply(x2, y2) run before one backward through both",
+                             fix=TWO_CALLS_FIX)
     x, g = rand(rng, (5,), device), rand(rng, (5,), device)
     for shown, view in (("Mul.apply(x, x)", False), ("Mul.apply(x, x.view(5))", True)):
         expect_close(learner.probe("self_product", x, g, view), 2 * g * x,

@@ -49,7 +49,8 @@ def test_collate_all_batches(learner, rng):
                                    "dtype)", "padded keeps the sequences' dtype whatever it is, bfloat16 and float16 "
                                    "included: build it with dtype=seqs[0].dtype (or pad_sequence, or new_zeros), not "
                                    "with a default dtype or a choice between float32 and float64")
-            expect_close(padded, want, what=f"padded, {what}")
+            expect_close(padded, want, what=f"padded, {what}: row i is sample i's sequence, in the samples' order "
+                         "(never sorted), followed by zeros after its end")
             expect_close(lens, torch.tensor([len(s) for s, _ in chunk]), what=f"lengths, {what}")
             expect_close(labels, torch.stack([y for _, y in chunk]), what=f"labels, {what}")
 
@@ -87,7 +88,9 @@ def test_last_outputs(learner, device, rng):
                             lens.to(device))
         expect_tensor(got, what=f"last_outputs for {kind}", shape=(len(lengths), 5), dtype=torch.float64,
                       device=device)
-        expect_close(got, want.to(device), rtol=1e-10, atol=1e-12, what=f"last_outputs for {kind}")
+        expect_close(got, want.to(device), rtol=1e-10, atol=1e-12,
+                     what=f"last_outputs for {kind} (row i must be the top layer's output at sequence i's own last "
+                          "real step, in the batch's order, as running sequence i alone from a zero state gives it)")
         if junk != junk:  # nan padding: only the values are asked for (gradients are, for finite padding)
             continue
         g = torch.randn(len(lengths), 5, generator=rng, dtype=torch.float64)
@@ -148,8 +151,9 @@ def test_train_epochs(learner, rng):
     seed = int(torch.randint(0, 10_000, (1,), generator=rng))
     got = learner.probe("learner_train", seed, 10, 4, 2, UNSORTED, True)
     want = P.reference_train(seed, 10, 4, 2, UNSORTED, True)
-    expect_training(got, want, "training where every batch starts from a fresh zero state (zero_grad, forward with "
-                               "h=None, cross-entropy, backward, step, in that order: the parameters may hold "
+    expect_training(got, want, "training where each batch runs zero_grad, forward from a fresh zero state "
+                               "(h=None), cross-entropy, backward and step, in that order (the gradients are zeroed "
+                               "before every batch's backward, the first one included: the parameters may hold "
                                "gradients before the first batch)")
     seed = int(torch.randint(0, 10_000, (1,), generator=rng))
     while not first_two_orders_differ(seed):

@@ -224,6 +224,11 @@ def test_predict(learner, device, rng):
         expect_tensor(got, what=f"predict for {logits.shape[0]} sample(s) with {logits.shape[1]} column(s): int64 "
                       "of shape (N,), N == 1 included", shape=want.shape, dtype=torch.int64)
         if not torch.equal(got, want):
+            if logits.shape[1] == 1:
+                raise CheckFailure("predict is wrong for logits with 1 column (zeros, tiny logits, or signs): with "
+                                   "one logit the class is 1 exactly where the logit is > 0, a logit of exactly 0 is "
+                                   "class 0, and a tiny positive logit is class 1 (compare the logit itself with 0: a "
+                                   "sigmoid rounds tiny logits to 0.5)")
             raise CheckFailure(f"predict is wrong for logits with {logits.shape[1]} column(s) (ties, zeros, or signs): "
                                "for C >= 2 it is the argmax of the logits, the first of tied maxima (topk and sort do "
                                "not promise which of tied entries comes first; a softmax before the argmax rounds "
@@ -288,7 +293,9 @@ def test_training_takes_plain_adam_steps(learner, device, rng):
         want_losses, want_params = adam_replay(weights, 10, [8], out, x, y, 12, lr, device)
         what = f"{out} output(s), lr {lr}" + (", the model arriving with stale gradients" if stale else "")
         expect_close(torch.tensor(losses, dtype=torch.float64), torch.tensor(want_losses, dtype=torch.float64),
-                     rtol=1e-8, atol=1e-10, what=f"the losses of 12 epochs of full-batch Adam ({what})")
+                     rtol=1e-8, atol=1e-10, what=f"the losses of 12 epochs of full-batch Adam ({what}; each epoch is "
+                     "zero_grad, forward, classification_loss, backward and one step of plain torch.optim.Adam with "
+                     "learning rate lr, and records the loss that step was computed from, taken before the step)")
         expect_params(got.get("params"), want_params, what=f"the model after training ({what})")
         for k, w in want_params.items():
             expect_close(got["params"][k], w, rtol=1e-6, atol=1e-9, what=f"{k} after 12 epochs ({what})")

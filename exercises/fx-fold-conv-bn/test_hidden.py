@@ -25,8 +25,10 @@ def test_folds_conv2d_pairs(learner, device, rng):
                  "Conv2d pairs with and without bias, groups, stride, circular padding, dilation, eps 0.1, a BatchNorm "
                  "without affine parameters")
     G.check_fold(learner, "Nested", seed_of(rng), torch.float64, device, rng,
-                 "pairs inside submodules (nn.Sequential, a nested module): the folded conv replaces the module under "
-                 "its dotted name (set it on its parent module, not as an attribute of the root)")
+                 "pairs inside submodules (nn.Sequential, a nested module), with random running statistics and "
+                 "affine parameters: check the folded weight and bias, and that the folded conv "
+                 "replaces the module under its dotted name (set on its parent module, not as an attribute of the "
+                 "root)")
     G.check_fold(learner, "DeadCall", seed_of(rng), torch.float64, device, rng,
                  "a foldable pair next to a conv call whose result is never used: that call stays in the graph "
                  "(everything but the folded BatchNorm calls stays as it is: no dead-code elimination)")

@@ -138,7 +138,10 @@ def test_runs_one_micro_batch_at_a_time(learner, rng):
 def expect_params(got, want, what):
     params = kit.expect_tensors(got, len(want), what=f"the parameters after training ({what})")
     for i, (a, b) in enumerate(zip(params, want)):
-        expect_close(a, b, rtol=1e-9, atol=1e-11, what=f"parameter {i} after training ({what})")
+        expect_close(a, b, rtol=1e-9, atol=1e-11, what=f"parameter {i} after training ({what}; each step's gradient "
+                     "is that of the group's MSE as one batch: gradients zeroed once before the group's first "
+                     "micro-batch, never between its micro-batches, each micro-batch's loss weighted by its share of "
+                     "the group's samples, one optimizer step per group)")
 
 
 def batches_of(rng, device, sizes):

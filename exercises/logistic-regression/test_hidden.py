@@ -236,7 +236,8 @@ def test_gradient_descent_steps(learner, device, rng):
         raise CheckFailure("fit_logistic must return the 25 losses in a list, one float per step")
     for k, value in enumerate(losses):
         kit.expect_float(value, what=f"the loss before update {k + 1}")
-    kit.expect_same_values(losses, want, what="the losses of the 25 steps", rtol=1e-10, first_step=1, label="update")
+    kit.expect_same_values(losses, want, what="the losses of the 25 steps (each the loss at the current w and b, taken "
+                           "before that step's update)", rtol=1e-10, first_step=1, label="update")
     got = learner.call("fit_logistic", X, y, 0.5, 0)  # no update at all: the starting point itself
     if not isinstance(got, (tuple, list)) or len(got) != 3:
         raise CheckFailure("fit_logistic must return (w, b, losses), also for steps = 0")

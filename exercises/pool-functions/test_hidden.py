@@ -128,7 +128,9 @@ def test_max_padding_is_never_the_maximum(learner, device, rng):
         for x, what in ((-kit.positive(rng, cfg[:4], low=0.5, high=4.0, device=device) * 1e300,
                          f"finite values near -1e300 (pad with -inf, not a finite sentinel), {describe(cfg)}"),
                         (torch.full(cfg[:4], lowest, dtype=torch.float64, device=device),
-                         f"every element -finfo(float64).max (pad with -inf, not a finite sentinel), {describe(cfg)}")):
+                         f"every element -finfo(float64).max (pad with -inf, not a finite sentinel; every window "
+                         f"is a tie there, so its gradient goes to the window's first maximum, in row-major order), "
+                         f"{describe(cfg)}")):
             forward_matches(learner, "max_pool2d", x, cfg, what)
             backward_matches(learner, "max_pool2d", x, incoming(rng, x, cfg, device), cfg, what)
 

@@ -44,8 +44,8 @@ def test_to_tensor(learner, device, rng):
         img = img.to(device)
         got = learner.probe("call", "to_tensor", img, layout=layout)
         expect_close(got.get("out"), img.permute(2, 0, 1).float() / 255, rtol=ONE_FLOAT32_ROUNDING, atol=0,
-                     what=f"to_tensor on a {layout} uint8 image of shape {shape} (divide the float32 values by 255, as "
-                          "ToTensor does)")
+                     what=f"to_tensor on a {layout} uint8 image of shape {shape} (the (H, W, C) image permuted to "
+                          "(C, H, W), as float32 divided by 255, as ToTensor does)")
         expect_close(got.get("input_after"), img, rtol=0, atol=0, what="the image after to_tensor (it must not change)")
     img = torch.randint(0, 256, (4, 6, 3), generator=rng, dtype=torch.uint8).to(device)
     got = learner.probe("call", "to_tensor", img, default_dtype=torch.float64)
@@ -228,7 +228,8 @@ def test_dataset_and_loader(learner, device, rng):
             raise CheckFailure("the DataLoader should give batches of shape (4, 3, 6, 6), (4, 3, 6, 6), (2, 3, 6, 6)",
                                f"received {summarize(shapes)}")
         expect_close(torch.cat([b[0] for b in batches]), want, rtol=0, atol=0,
-                     what=f"the augmented images, in loader order ({label})")
+                     what=f"the augmented images, in loader order ({label}; the DataLoader itself draws from torch's "
+                          "global RNG when it starts: the dataset must draw only from its own generator)")
         expect_close(torch.cat([b[1] for b in batches]), labels, rtol=0, atol=0, what="the labels, in loader order")
         expect_close(torch.cat([b[0] for b in got["second"]]), want, rtol=0, atol=0,
                      what=f"a second dataset with the same seed ({label}): the same augmentations")
