@@ -210,7 +210,10 @@ def expect_size(got, want, what):
     if type(got) is not tuple or len(got) != 2 or any(type(v) is not int for v in got):
         raise CheckFailure(f"{what} must be a tuple of two Python ints", f"received {summarize(got)}")
     if got != want:
-        raise CheckFailure(f"{what} is not right")
+        wrong = [name for name, a, b in zip(("height", "width"), got, want) if a != b]
+        raise CheckFailure(f"{what} gives the wrong {' and '.join(wrong)}: floor((h + 2p - d(k - 1) - 1) / s) + 1 per "
+                           "dimension, each of kernel_size, stride, padding and dilation an int (both dimensions) or "
+                           "a (height, width) pair")
 
 
 def test_output_size(learner, rng):
@@ -233,7 +236,7 @@ def test_output_size(learner, rng):
         want = tuple(F.conv2d(torch.zeros(1, 1, h, w, device="meta"), torch.zeros(1, 1, *kk, device="meta"), None,
                               s, p, d).shape[2:])
         expect_size(learner.call("conv2d_output_size", h, w, k, s, p, d), want,
-                    "conv2d_output_size(h, w, kernel_size, stride, padding, dilation)")
+                    f"conv2d_output_size(h, w, kernel_size={k!r}, stride={s!r}, padding={p!r}, dilation={d!r})")
     pair = lambda v: v if isinstance(v, tuple) else (v, v)
     for h, w, k, s, p, d in ((2, 2, 3, 2, 0, 1), (5, 4, (3, 6), (3, 4), 0, (3, 1)), (9, 3, (3, 4), (2, 3), (1, 0), 1),
                              (4, 10, (2, 3), (5, 2), (0, 1), (4, 2))):

@@ -230,7 +230,9 @@ def test_remove_pruning_makes_it_permanent(learner, device, rng):
                            "registered (keep its handle and call handle.remove()), rather than leaving it registered "
                            "and idle", f"the module still holds {summarize(got.get('hooks'))} forward (pre-)hook(s)")
     masked = w * reference_mask(w, 0.3)
-    expect_close(got.get("weight"), masked, rtol=0, atol=0, what="the permanent weight")
+    expect_close(got.get("weight"), masked, rtol=0, atol=0,
+                 what="the permanent weight (it must hold weight_orig * weight_mask: the kept entries' values, the "
+                      "pruned ones 0)")
     expect_close(got.get("out_after_doubling"), x @ (2 * masked).T + b, rtol=1e-12, atol=1e-12,
                  what="the output after doubling the weight in place (no hook may recompute it)")
     ref = torch.nn.Linear(5, 4).to(device, torch.float64)

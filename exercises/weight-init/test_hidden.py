@@ -116,8 +116,9 @@ def expect_fans(learner, shape):
         raise CheckFailure(f"fans({shape}) must return a tuple (fan_in, fan_out) of two Python ints",
                            f"received {summarize(got)}")
     if got != tuple(want):
-        raise CheckFailure(f"fans({shape}) returned {got}; torch.nn.init counts (fan_in, fan_out) = {tuple(want)}: "
-                           "fan_in = shape[1] * receptive field, fan_out = shape[0] * receptive field")
+        raise CheckFailure(f"fans({shape}) returned {got}, which is not (fan_in, fan_out) as torch.nn.init counts "
+                           "them: fan_in = shape[1] * receptive field, fan_out = shape[0] * receptive field, the "
+                           "receptive field being the product of shape[2:] (1 for a 2-d shape)")
 
 
 def test_fans_and_gain(learner, rng):
@@ -137,7 +138,10 @@ def test_fans_and_gain(learner, rng):
         want = torch.nn.init.calculate_gain(*args)
         if isinstance(got, bool) or not isinstance(got, (int, float)) or not math.isclose(got, want, rel_tol=1e-12):
             call = "gain(" + ", ".join(map(repr, args)) + ")"
-            raise CheckFailure(f"{call} returned {summarize(got)}; torch.nn.init.calculate_gain gives {want!r}")
+            raise CheckFailure(f"{call} returned {summarize(got)}, which is not torch.nn.init.calculate_gain's "
+                               "value: 1 for linear, conv1d/2d/3d and sigmoid, 5/3 for tanh, sqrt(2) for relu, "
+                               "sqrt(2 / (1 + slope ** 2)) for leaky_relu (slope = param; only None means 0.01, an "
+                               "explicit 0 is a slope of 0), as a Python number")
 
 
 def torch_init(fn, shape, seed, kwargs, dtype=torch.float64, global_rng=False, layout=None):

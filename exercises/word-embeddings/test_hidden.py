@@ -26,7 +26,9 @@ def test_build_vocab(learner, rng):
     for min_freq in (1, 2, 3):
         sentences = corpus(rng, 15)
         if learner.probe("vocab", sentences, min_freq) != reference_vocab(sentences, min_freq):
-            raise CheckFailure(f"build_vocab is wrong for min_freq={min_freq}")
+            raise CheckFailure(f"build_vocab is wrong for min_freq={min_freq}: <pad> 0 and <unk> 1, then every word of "
+                               "these sentences (and only these: nothing kept from an earlier call) seen at least "
+                               "min_freq times, most frequent first, ties in alphabetical order")
 
 
 def test_encode(learner, rng):
@@ -35,7 +37,9 @@ def test_encode(learner, rng):
     vocab = reference_vocab(corpus(rng, 6))
     sentences = corpus(rng, 5) + [[], ["zzz"] * 9, WORDS[:4] + ["zzz"] + WORDS[4:9]]  # the last: truncated, all distinct
     want = torch.tensor([([vocab.get(w, 1) for w in s][:6] + [0] * 6)[:6] for s in sentences])
-    expect_close(learner.probe("encode", sentences, vocab, 6), want, what="encode(..., length=6)")
+    expect_close(learner.probe("encode", sentences, vocab, 6), want,
+                 what="encode(..., length=6) (each row: the ids of the sentence's first 6 words, unknown words as "
+                      "<unk>, then <pad> up to the length)")
     words = [f"w{i}" for i in range(5)]
     other = {"w0": 0, "w1": 1, "w2": 2, "<unk>": 5, "<pad>": 3, "w3": 4, "w4": 6}  # <pad> 3, <unk> 5, a word at 0
     sentences = [[words[int(i)] for i in torch.randint(0, 5, (n,), generator=rng)] + (["new"] if n % 2 else [])
@@ -140,7 +144,8 @@ def test_sgns_loss(learner, device, rng):
     c, o = (torch.randn(6, 4, generator=rng, dtype=torch.float64).to(device) for _ in range(2))
     n = torch.randn(6, 3, 4, generator=rng, dtype=torch.float64).to(device)
     expect_close(learner.call("sgns_loss", c, o, n), reference_sgns(c, o, n), rtol=1e-10, atol=1e-12,
-                 what="sgns_loss")
+                 what="sgns_loss (minus the mean over the batch of log sigmoid(context . center) plus the sum over "
+                      "the K negatives of log sigmoid(-negative . center))")
     c1, o1, n1 = c[:1].float(), o[:1].float(), n[:1, :1].float()  # B = 1, K = 1, float32
     expect_close(learner.call("sgns_loss", c1, o1, n1), reference_sgns(c1, o1, n1).float(), rtol=1e-5, atol=1e-6,
                  what="sgns_loss for B = 1, K = 1 in float32")
