@@ -47,8 +47,8 @@ def _non_contiguous(learner, which, device, rng):
             layout = f"x {lx}" + ("" if lv is None else f", v {lv}")
             expect_close(got["value"], want, **TOL,
                          what=f"{which} for {name} at x of shape {shape} with a non-contiguous layout ({layout}; the "
-                              "same values as the contiguous case, computed by torch.autograd.grad whatever x's and v's "
-                              "strides)")
+                              "same values as the contiguous case, computed by torch.autograd.grad whatever x's and "
+                              "v's strides)")
 
 
 def test_hvp_matches_autograd(learner, device, rng):
