@@ -292,7 +292,10 @@ def _explain(rec: Any, hidden: bool, autograd: bool = True) -> tuple[str, str]:
     exc = rec.exception
     on = f"[{rec.device}] " if rec.device and rec.device != "cpu" else ""
     if isinstance(exc, WorkerDied):
-        return "failed", f"{on}not graded: {exc.message}"
+        # which property was being checked when the worker was stopped: a timeout's own text names only the limit
+        doc = rec.doc.strip().splitlines()[0].strip() if rec.doc and rec.doc.strip() else ""
+        during = f"\nwhile checking: {doc}" if doc and exc.status == "timeout" else ""
+        return "failed", f"{on}not graded: {exc.message}{during}"
     if isinstance(exc, LearnerError):
         return "failed", on + learner_error_message(exc, autograd=autograd)
     if isinstance(exc, InfraError):

@@ -50,6 +50,20 @@ class WorkerDied(Exception):
         self.message = message
 
 
+
+def _load_note() -> str:
+    """Said after a timeout when the machine was busier than its CPUs: the deadline credits the CPU waiting it can
+    measure, yet a check that is quick on its own may still have been slowed by others' work (a loaded batch, a
+    laptop compiling), and the learner should hear that before rewriting code that is fine."""
+    try:
+        load, cpus = os.getloadavg()[0], os.cpu_count() or 1
+    except (OSError, AttributeError):
+        return ""
+    if load <= cpus:
+        return ""
+    return (f" (the machine was busy meanwhile: load average {load:.1f} on {cpus} CPU{'s' if cpus > 1 else ''}; "
+            "if your code is quick on its own, run the check again)")
+
 class LearnerError(Exception):
     """Learner code raised an exception inside the worker."""
 
@@ -418,6 +432,8 @@ class WorkerSession:
         return f"your code ended the process (exit status {code}) before grading finished"
 
     def _die(self, status: str, message: str) -> None:
+        if status == "timeout":
+            message += _load_note()
         self.died = WorkerDied(status, message)
         self._kill_everything()
         raise self.died
