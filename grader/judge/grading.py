@@ -293,7 +293,7 @@ def _explain(rec: Any, hidden: bool, autograd: bool = True) -> tuple[str, str]:
     on = f"[{rec.device}] " if rec.device and rec.device != "cpu" else ""
     if isinstance(exc, WorkerDied):
         # which property was being checked when the worker was stopped: a timeout's own text names only the limit
-        doc = rec.doc.strip().splitlines()[0].strip() if rec.doc and rec.doc.strip() else ""
+        doc = _first_sentence(rec.doc or "")
         during = f"\nwhile checking: {doc}" if doc and exc.status == "timeout" else ""
         return "failed", f"{on}not graded: {exc.message}{during}"
     if isinstance(exc, LearnerError):
@@ -311,6 +311,15 @@ def _explain(rec: Any, hidden: bool, autograd: bool = True) -> tuple[str, str]:
     first = str(exc).strip().splitlines()[0][:300] if exc is not None and str(exc).strip() else ""
     name = type(exc).__name__ if exc is not None else "an error"
     return "failed", f"{on}this grader could not use what your code returned ({name}{': ' + first if first else ''})"
+
+
+def _first_sentence(doc: str, limit: int = 240) -> str:
+    """A grader docstring's first sentence (its lines wrap mid-sentence), cut at ``limit`` characters."""
+    import re
+
+    paragraph = " ".join(doc.strip().split("\n\n")[0].split())
+    sentence = re.split(r"(?<=[.!?])\s", paragraph, maxsplit=1)[0]
+    return sentence if len(sentence) <= limit else sentence[:limit - 1].rstrip() + "…"
 
 
 # what autograd's engine says when asked to differentiate a graph that was never recorded
