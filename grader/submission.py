@@ -254,12 +254,49 @@ def _cell_text(cell: dict) -> str:
 
 
 def _strip_magics(text: str) -> str:
-    out = []
-    for line in text.splitlines():
-        s = line.lstrip()
-        if s.startswith(("%", "!")):
-            indent = line[: len(line) - len(s)]
-            out.append(f"{indent}pass  # prep: IPython-only line not run: {s[:80]}")
-        else:
-            out.append(line)
+    """The cell's text with each IPython magic or shell escape line (``%timeit f()``, ``!pip ...``) made a ``pass``.
+
+    A line is one only where it starts a logical line, as IPython reads it: a ``%`` or ``!=`` that continues an
+    expression (black's ``("%d" \\n % n)``, ``(a \\n != b)``) or a line inside a triple-quoted string is Python, and
+    was made ``pass`` here (a syntax error, or a changed string) while Jupyter ran it: a right answer in a notebook
+    scored 0 as not gradable that scored full marks as a .py. Lines are split as Python splits them (``\\n``, ``\\r``),
+    not by ``str.splitlines``, which also splits at form feeds, U+2028 and other characters Python keeps inside a
+    line (a comment's text after one became code)."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if not any(line.lstrip().startswith(("%", "!")) for line in lines):  # most cells: nothing to tokenize
+        return "\n".join(lines)
+    if len(text) > JUDGE_PARSE_MAX:  # tokenizing costs the judge's CPU, with no deadline (see JUDGE_PARSE_MAX)
+        return "\n".join(_magic_as_pass(line) for line in lines)
+    out: list[str] = []
+    state = {"depth": 0, "last": tokenize.NEWLINE, "row": 0}  # what the tokenizer has seen of the lines given it
+
+    def readline() -> str:
+        n = len(out)
+        if n == len(lines):
+            return ""
+        line = lines[n]
+        # a logical line starts here: no open bracket, and the line before ended one (NEWLINE) or was blank or a
+        # comment (NL); a line inside a string yields no token, one after a backslash ends with no NEWLINE
+        starts = state["depth"] == 0 and state["last"] in (tokenize.NEWLINE, tokenize.NL) and state["row"] == n
+        out.append(_magic_as_pass(line) if starts else line)
+        return out[-1] + "\n"  # a magic line's text (quotes, brackets) never reaches the tokenizer
+
+    try:
+        for tok in tokenize.generate_tokens(readline):
+            if tok.type == tokenize.OP and tok.string in ("(", "[", "{"):
+                state["depth"] += 1
+            elif tok.type == tokenize.OP and tok.string in (")", "]", "}"):
+                state["depth"] = max(0, state["depth"] - 1)
+            if tok.type not in (tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER):
+                state["last"], state["row"] = tok.type, tok.end[0]
+    except (tokenize.TokenError, SyntaxError):  # the compiler reports it, in the cell and line it names
+        pass
+    out.extend(lines[len(out):])  # after a tokenizer error: as written
     return "\n".join(out)
+
+
+def _magic_as_pass(line: str) -> str:
+    s = line.lstrip()
+    if not s.startswith(("%", "!")) or s.startswith("!="):
+        return line
+    return f"{line[: len(line) - len(s)]}pass  # prep: IPython-only line not run: {s[:80]}"

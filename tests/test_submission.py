@@ -81,6 +81,27 @@ def test_magics_and_shell_lines_are_not_run(tmp_path):
     compile(sub.source, "x", "exec")
 
 
+def test_a_percent_or_bang_that_continues_python_is_python_not_a_magic(tmp_path, grade_file):
+    """Only a line that starts a logical line is a magic, as IPython reads it: black's "break before the operator"
+    (``("%d"`` then ``% n)``, ``(a`` then ``!= b)``) and a triple-quoted string's lines were made ``pass``: a right
+    answer that Jupyter ran scored 0 as not gradable (a syntax error), and the same text as a .py full marks."""
+    nb = solved_notebook()
+    cell = answer_cells(nb)[0]
+    text = submission._cell_text(cell)
+    head = ('        if (x.dim()\n                != x.dim()):\n            raise ValueError("dims: %d"\n'
+            '                             % x.dim())\n        """\n%d\n!b\n        """\n')
+    save = "        ctx.save_for_backward(x, y)\n"
+    cell["source"] = text.replace(save, head + save)
+    assert cell["source"] != text
+    cell["source"] = "%time\n!echo (\n" + cell["source"] + "\n    # a note\u2028!x = 1\n"
+    sub = submission.load(EX, write_nb(tmp_path, nb))
+    assert '"dims: %d"\n                             % x.dim())' in sub.source and '"""\n%d\n!b\n' in sub.source
+    assert "!= x.dim()" in sub.source and "# prep: IPython-only line not run: !echo (" in sub.source
+    assert "# a note\u2028!x = 1" in sub.source  # one line to Python: a comment's text, never code
+    result = grade_file("autograd-mul", write_nb(tmp_path, nb))
+    assert result.full_marks, (result.status, result.message)
+
+
 @pytest.mark.parametrize("content, message", [
     (b"{not json", "not a valid notebook"),
     (json.dumps({"nbformat": 3, "cells": []}).encode(), "nbformat 3; prep reads nbformat 4"),
