@@ -296,7 +296,12 @@ def decode(blob: bytes, *, place: Callable[[torch.Tensor, TensorInfo], torch.Ten
             return _rebuild(t, layout, info, place)
         raise WireError("unknown node kind")
 
-    return walk(body.get("tree"), 0)
+    try:
+        return walk(body.get("tree"), 0)
+    finally:
+        # walk refers to itself (a recursive closure: a reference cycle), and through its cells to every tensor of the
+        # reply: left as it is, the cycle keeps a whole reply (up to 256 MB) alive until the collector runs
+        tensors.clear()
 
 
 _DTYPES_BY_NAME = {str(d).removeprefix("torch."): d for d in ALLOWED_DTYPES}

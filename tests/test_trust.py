@@ -1143,3 +1143,45 @@ def test_a_forged_error_reply_is_cut_to_what_the_worker_sends():
     e = LearnerError({"type": "T" * 10**6, "message": "m" * 10**6, "where": "line 1: " + "w" * 10**6})
     assert len(e.type) <= 200 and len(e.message) <= 2000 and len(e.where) <= 400
     assert len(e.summary()) < 3000
+
+
+# ---------------------------------------------------------------- round 20: what the judge keeps of a reply
+
+def test_the_judge_keeps_no_reply_of_a_grader_that_already_failed(grade_file, monkeypatch):
+    """tests/redteam/judge_balloon_in_failed_graders.py answers every forward with a 16 MB tensor. The judge kept each
+    failed grader's exception, and its traceback the grader's frames and the replies they held (past the records,
+    through pytest's reference cycles, until a full collection): the judge's memory grew by one reply per failed
+    grader, with no limit (256 MB replies: 2.4 GB in logistic-regression's 8 graders). Checked with the collector off,
+    as a judge whose heap is torch's seldom runs it: when each grader's outcome is recorded, no large tensor from an
+    earlier grader is alive (nor the reply wire.decode's recursive closure held in a cycle of its own)."""
+    import gc
+
+    import torch
+
+    from grader.judge import plugin
+
+    alive: list[int] = []
+
+    class Records(list):
+        def append(self, record):
+            super().append(record)
+            if record.outcome == "failed":
+                alive.append(sum(1 for o in gc.get_objects() if isinstance(o, torch.Tensor) and o.numel() >= 1 << 20))
+
+    init = plugin.GradingPlugin.__init__
+
+    def counting_init(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        self.records = Records()
+
+    monkeypatch.setattr(plugin.GradingPlugin, "__init__", counting_init)
+    was_enabled = gc.isenabled()
+    gc.collect()
+    gc.disable()
+    try:
+        result = grade_file("autograd-mul", ROOT / "tests" / "redteam" / "judge_balloon_in_failed_graders.py", seed=1)
+    finally:
+        if was_enabled:
+            gc.enable()
+    assert result.status == "graded" and result.score == 0, (result.status, result.message)
+    assert len(alive) >= 5 and max(alive) == 0, alive

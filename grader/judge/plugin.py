@@ -22,6 +22,8 @@ the device: ``test_grad[cpu]`` and ``test_grad[cuda]`` are one grader,
 
 from __future__ import annotations
 
+import builtins
+import traceback
 import zlib
 from dataclasses import dataclass, field
 from typing import Any
@@ -55,6 +57,34 @@ class Record:
     doc: str = ""
     hidden: bool = False
     note: str = ""
+
+
+def _without_frames(exc: BaseException) -> BaseException:
+    """The exception with no traceback, nor any on the exceptions it chains, and their frames' locals cleared: a
+    record needs the exception's type and words only.
+    A traceback holds the grader's frames, and so every value the grader received from the worker (a reply may be
+    256 MB): kept in the records for the whole run, a submission whose every answer was a large wrong reply made the
+    judge hold one per failed grader (2.4 GB for logistic-regression's 8 graders, while the worker itself may hold 3
+    GB), with no limit on the judge's memory; under Dask a nanny restarts a judge past its memory budget, and the
+    scheduler retries the job on the next judge (tests/redteam/judge_balloon_in_failed_graders.py)."""
+    stack, seen = [exc], set()
+    while stack:
+        e = stack.pop()
+        if e is None or id(e) in seen:
+            continue
+        seen.add(id(e))
+        # the frames' locals too: pytest's own objects keep these frames in reference cycles, which only a full
+        # collection of the judge's heap (torch's: costly) frees. Up to Python 3.12 a cleared frame keeps the dict
+        # that reading its f_locals made (pytest reads it to format the failure); reading it again empties it.
+        tb = e.__traceback__
+        traceback.clear_frames(tb)
+        while tb is not None:
+            tb.tb_frame.f_locals  # noqa: B018
+            tb = tb.tb_next
+        e.__traceback__ = None
+        group = getattr(builtins, "BaseExceptionGroup", ())  # Python 3.11+
+        stack += [e.__cause__, e.__context__, *(e.exceptions if group and isinstance(e, group) else ())]
+    return exc
 
 
 def reset_judge_state(seed: int) -> None:
@@ -168,11 +198,11 @@ class GradingPlugin:
         if report.when == "setup" and report.skipped:
             self.records.append(Record(name, device, "skipped", doc=doc, hidden=hidden))
         elif report.failed:
-            exc = call.excinfo.value if call.excinfo is not None else None
+            exc = _without_frames(call.excinfo.value) if call.excinfo is not None else None
             self.records.append(Record(name, device, "failed", exc, doc, hidden))
         elif report.when == "call" and report.passed:
             self.records.append(Record(name, device, "passed", doc=doc, hidden=hidden,
                                        note=self.notes.get(item.nodeid, "")))
         elif report.when == "call" and report.skipped:
-            exc = call.excinfo.value if call.excinfo is not None else None
+            exc = _without_frames(call.excinfo.value) if call.excinfo is not None else None
             self.records.append(Record(name, device, "failed", exc, doc, hidden))
