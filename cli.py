@@ -674,7 +674,18 @@ def grade(submissions: Path, exercises: tuple[str, ...], assignment: str | None,
     for i, n in enumerate(report.histogram):
         click.echo(f"  {i * 10:>3}-{i * 10 + 10:<3}% {'#' * round(30 * n / top):<30} {n}")
     click.echo(f"exports in {report.out}: grades.csv, learners/, feedback/, junit.xml, gradescope/, report.html")
+    _warn_lookalikes(report)
     _finish(0)
+
+
+def _warn_lookalikes(report: Any) -> None:
+    """Different learner folders whose names look the same in every export (report.html lists them too)."""
+    from grader.batch.export import learner_label, lookalike_note
+
+    for group in report.lookalikes:
+        click.echo("warning: these learners' names look the same in the exports, tell them apart before copying "
+                   "scores by name: " + "; ".join(f"{learner_label(n)!r} ({lookalike_note(n)})" for n in group),
+                   err=True)
 
 
 class _ProgressBar:
@@ -731,6 +742,7 @@ def grade_nbgrader(course: Path, assignment: str, exercises: tuple[str, ...], ou
     bar.close()
     click.echo("by status: " + ", ".join(f"{s} {n}" for s, n in report.by_status.items()))
     click.echo(f"wrote {written} score(s) into the gradebook of {course}; exports in {report.out}")
+    _warn_lookalikes(report)
     _finish(0)
 
 

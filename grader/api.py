@@ -917,6 +917,7 @@ class BatchReport:
     histogram: list[int]
     exports: list[Path]
     sandboxed: bool
+    lookalikes: list[list[str]] = field(default_factory=list)  # learners whose names look the same in the exports
 
 
 def grade_batch(submissions: Path, exercise_ids: list[str], *, out: Path | None = None, jobs: int | None = None,
@@ -1009,7 +1010,8 @@ def grade_batch(submissions: Path, exercise_ids: list[str], *, out: Path | None 
         exports = export.write_all(records, out)
         counts = export.summary_counts(records)
         return BatchReport(out, progress.total, progress.done - progress.skipped, progress.skipped,
-                           counts["by_status"], counts["histogram"], exports, sandboxed)
+                           counts["by_status"], counts["histogram"], exports, sandboxed,
+                           export.lookalike_names([r["learner"] for r in records]))
     except KeyboardInterrupt:
         if judges is not None:
             judges.abort()

@@ -393,3 +393,35 @@ def test_a_joiner_that_is_spelling_in_a_persian_or_indic_name_is_kept():
     for name in ("A\u200dB", "\u0645\u062d\u0645\u062f\u200c", "\u200c\u0631\u0636\u0627", "Anna\u200c\u0631"):
         shown = display_name(name)
         assert shown != name and "\\u200" in shown and parse_display(shown) == name
+
+
+def test_learners_whose_names_look_the_same_are_named_in_the_report_and_by_prep_grade(tmp_path):
+    """Two folders whose names display the same ("Alice Smith" and "Аlice Smith" with a Cyrillic А, "José" with a
+    precomposed é and with e + a combining accent, a fullwidth "Ｍartin", "rnia" and "mia") are two rows that read
+    as one learner in grades.csv, report.html and feedback/: an instructor copying scores to a roster by name can
+    credit the wrong learner. They stay apart (their exact names, their own files), and report.html and prep grade
+    name them, with the characters that tell them apart; names that only look related ("Zoe" and "Zoë") are not."""
+    import unicodedata
+
+    pairs = [("Alice Smith", "\u0410lice Smith"), ("Jos\u00e9", unicodedata.normalize("NFD", "Jos\u00e9")),
+             ("Martin", "\uff2dartin"), ("mia", "rnia"), ("\u039fscar", "Oscar")]
+    names = [n for pair in pairs for n in pair] + ["Zoe", "Zo\u00eb", "Bob", "Rob"]
+    assert export.lookalike_names(names) == sorted(sorted(p) for p in pairs)
+    records = [{"learner": n, "exercise": "autograd-mul", "status": "graded", "score": 16.0 if i % 2 else 0.0,
+                "max_score": 16.0, "tests": []} for i, n in enumerate(names)]
+    export.write_all(records, tmp_path)
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    warning = page[page.index("<div class=warn>"):page.index("</div>", page.index("<div class=warn>"))]
+    assert "U+0410 CYRILLIC CAPITAL LETTER A" in warning and "U+0301 COMBINING ACUTE ACCENT" in warning
+    assert "U+FF2D FULLWIDTH LATIN CAPITAL LETTER M" in warning and "rnia" in warning and "Zoe" not in warning
+    assert "U+039F GREEK CAPITAL LETTER OMICRON" in warning and "Bob" not in warning
+
+    class Report:
+        lookalikes = export.lookalike_names(names)
+
+    runner = CliRunner()
+    with runner.isolation() as (out, err, _):
+        cli._warn_lookalikes(Report())
+        said = err.getvalue().decode()
+    assert said.count("warning: these learners' names look the same") == len(pairs)
+    assert "'\u0410lice Smith' (\u0410 U+0410 CYRILLIC CAPITAL LETTER A)" in said

@@ -22,6 +22,7 @@ import html
 import io
 import math
 import re
+import unicodedata
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -98,6 +99,41 @@ def html_text(text: Any) -> str:
 def learner_label(learner: str) -> str:
     """The learner's name as exports show it (lossless: see ``display_name``)."""
     return display_name(learner)
+
+
+# Letters that draw like another in common fonts (the usual ones of Unicode's confusables, TR39: Cyrillic and Greek
+# letters shaped as Latin ones; I, l and 1; O and 0), and "rn", which draws like "m". Two learner folders whose names
+# differ only by them ("Alice" and "Аlice" with a Cyrillic А), or by the form of an accent ("José" precomposed and
+# "José" with a combining accent) or by fullwidth letters ("Ｍartin") are two learners that every export shows under
+# the same name; an instructor who copies scores to a roster by name can credit the wrong one.
+_LOOKALIKE = str.maketrans(
+    "АВЕКМНОРСТХУЅІЈҮԚԜаеорсухѕіјԁһԛԝӏɡΑΒΕΖΗΙΚΜΝΟΡΤΥΧοαρνυιI10",
+    "ABEKMHOPCTXYSIJYQWaeopcyxsijdhqwlgABEZHIKMNOPTYXoapvuillO")  # two strings of equal length
+
+
+def name_skeleton(learner: str) -> str:
+    """What a learner's name looks like as exports show it: compatibility forms folded (NFKC: fullwidth letters,
+    combining accents, ligatures), lookalike letters of other scripts as the Latin ones, case ignored."""
+    text = unicodedata.normalize("NFKC", display_name(learner)).translate(_LOOKALIKE).casefold()
+    return text.replace("rn", "m")
+
+
+def lookalike_names(learners: list[str]) -> list[list[str]]:
+    """Groups of two or more distinct learners whose names look the same in the exports (see ``name_skeleton``)."""
+    groups: dict[str, set[str]] = defaultdict(set)
+    for learner in set(learners):
+        groups[name_skeleton(learner)].add(learner)
+    return sorted(sorted(g) for g in groups.values() if len(g) > 1)
+
+
+def lookalike_note(learner: str) -> str:
+    """How to tell a lookalike name apart: its characters outside ASCII, by their Unicode names."""
+    def shown(c: str) -> str:  # a combining mark on a dotted circle, not on the character before it
+        return "\u25cc" + c if unicodedata.category(c).startswith("M") else c
+
+    odd = [f"{shown(c)} U+{ord(c):04X} {unicodedata.name(c, '?')}" for c in dict.fromkeys(display_name(learner))
+           if not c.isascii()]
+    return "; ".join(odd) if odd else "ASCII only"
 
 
 # ---------------------------------------------------------------- the exports
@@ -339,7 +375,7 @@ th[aria-sort=ascending] button::after{content:" \\25B2"}th[aria-sort=descending]
 td.num{text-align:right}td.mark{text-align:center}.passed{color:#1a7f37}.failed{color:#c62828}.not-run{color:#999}
 tr.unusable td{background:#f6f6f6}table.learners td:first-child{max-width:30em;overflow-wrap:anywhere}
 section.exercise{border-top:2px solid #4a7bb7;margin-top:2em}
-.note{color:#555;font-size:.9em}
+.note{color:#555;font-size:.9em}.warn{border-left:4px solid #c62828;padding-left:.8em}
 """
 
 
@@ -501,6 +537,17 @@ def _overview(by_exercise: dict[str, list[dict[str, Any]]]) -> str:
             f"<th>mean score (graded)</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
 
+def _lookalike_paragraph(learners: list[str], stems: dict[str, str]) -> str:
+    groups = lookalike_names(learners)
+    if not groups:
+        return ""
+    items = "".join("<li>" + "; ".join(f"{html_text(learner_label(n))} (files {html_text(stems[n])}: "
+                                       f"{html_text(lookalike_note(n))})" for n in group) + "</li>" for group in groups)
+    return ("<div class=warn><p>These learners are different folders whose names look the same here (letters of "
+            "another script, another form of an accent, fullwidth letters, case): check which is which before you "
+            f"copy scores by name.</p><ul>{items}</ul></div>\n")
+
+
 def write_html_report(records: list[dict[str, Any]], path: Path) -> Path:
     by_exercise: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in records:
@@ -517,7 +564,7 @@ def write_html_report(records: list[dict[str, Any]], path: Path) -> Path:
 <p>{len(records)} result(s) of {learners} learner(s) in {len(by_exercise)} exercise(s).
 A submission that could not be graded ({html_text(", ".join(_status_words(s) for s in UNUSABLE))}) is
 counted apart from the failures, and left out of the score plots and the graders' pass rates.</p>
-{_overview(by_exercise)}
+{_lookalike_paragraph(list({r["learner"] for r in records}), stems)}{_overview(by_exercise)}
 {sections}
 <script>{REPORT_SCRIPT}</script>
 </body></html>
