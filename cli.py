@@ -666,7 +666,9 @@ def grade(submissions: Path, exercises: tuple[str, ...], assignment: str | None,
                   call_s=call_timeout, on_progress=bar.update, on_status=bar.say, cluster=cluster)
     bar.close()
     if not report.sandboxed:
-        click.echo("warning: graded WITHOUT the sandbox (--unsafe-no-sandbox)", err=True)
+        click.echo("warning: graded WITHOUT the sandbox (--unsafe-no-sandbox)" + (
+            ": learner code had the network, and so could reach the Dask scheduler (it has no authentication of its "
+            "own) and other learners' jobs" if cluster else ""), err=True)
     click.echo(f"{report.total} result(s): {report.graded_now} graded now, {report.reused} kept from before")
     click.echo("by status: " + ", ".join(f"{s} {n}" for s, n in report.by_status.items()))
     top = max(report.histogram + [1])

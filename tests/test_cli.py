@@ -230,3 +230,24 @@ def test_console_script_check_exit_codes(tmp_path):
     assert bad.returncode == 1
     usage = subprocess.run(prep + ["check"], cwd=ROOT, env=env, capture_output=True, text=True)
     assert usage.returncode == 2
+
+
+@pytest.mark.parametrize("cluster", [None, "tcp://127.0.0.1:8786"])
+def test_grading_without_the_sandbox_warns_and_on_a_cluster_says_the_scheduler_is_reachable(cluster, monkeypatch,
+                                                                                             tmp_path):
+    """Without the sandbox learner code has the network; on a cluster that means the Dask scheduler (no authentication
+    of its own) and the other learners' jobs, and prep grade says so."""
+    from grader import api
+
+    report = api.BatchReport(tmp_path, 1, 1, 0, {"graded": 1}, [0] * 9 + [1], [], False)
+    monkeypatch.setattr(api, "grade_batch", lambda *a, **k: report)
+    args = ["grade", str(tmp_path), "--exercise", "autograd-mul", "--unsafe-no-sandbox"]
+    result = CliRunner().invoke(cli.cli, args + (["--cluster", cluster] if cluster else []), catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    warning = next(line for line in result.output.splitlines() if line.startswith("warning: graded WITHOUT"))
+    if cluster:
+        assert warning == ("warning: graded WITHOUT the sandbox (--unsafe-no-sandbox): learner code had the network, "
+                           "and so could reach the Dask scheduler (it has no authentication of its own) and other "
+                           "learners' jobs")
+    else:
+        assert warning == "warning: graded WITHOUT the sandbox (--unsafe-no-sandbox)"
