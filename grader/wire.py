@@ -82,10 +82,19 @@ class TensorInfo:
 def _plain_tensor(t: torch.Tensor) -> torch.Tensor:
     """t on the CPU with subclass behaviour switched off (safetensors_bytes copies its bytes out, contiguous)."""
     if type(t) is torch.Tensor:  # the common case, kept cheap: a check sends hundreds; no subclass to switch off
-        return t.detach().cpu()
+        return _materialized(t.detach().cpu())
     with torch._C.DisableTorchFunctionSubclass():
         plain = torch.Tensor.as_subclass(t, torch.Tensor)
-        return plain.detach().to("cpu", copy=True).contiguous()
+        return _materialized(plain.detach().to("cpu", copy=True).contiguous())
+
+
+def _materialized(t: torch.Tensor) -> torch.Tensor:
+    """t with torch's lazy representations made real: an efficient ZeroTensor (what ``torch.func.jvp`` and autograd
+    give for a gradient known to be zero) and a view with the negative bit set (``torch._neg_view``, conjugation's
+    kin) have no bytes to send, and a right answer that returned one was lost as "check what your code returns"."""
+    if t._is_zerotensor():
+        return torch.zeros(t.shape, dtype=t.dtype)
+    return t.resolve_neg() if t.is_neg() else t
 
 
 LAYOUT_ATTR = "_prep_keep_layout"  # set on a tensor whose memory layout must arrive as it is (see keep_layout)

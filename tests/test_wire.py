@@ -227,6 +227,16 @@ def test_frame_round_trip_through_a_pipe():
     os.close(w)
 
 
+def test_lazy_tensors_arrive_as_their_values():
+    """An efficient ZeroTensor (torch.func.jvp gives one for a derivative known to be zero) and a negative-bit view
+    have no bytes of their own: they cross as the values they stand for, not as an error blamed on the learner."""
+    x = torch.randn(2, 3, dtype=torch.float64)
+    zeros = torch._efficientzerotensor((2, 3), dtype=torch.float64)
+    got_zeros, got_neg = wire.decode(wire.encode([zeros, torch._neg_view(x)]))
+    assert torch.equal(got_zeros, torch.zeros(2, 3, dtype=torch.float64)) and not got_zeros._is_zerotensor()
+    assert torch.equal(got_neg, -x) and not got_neg.is_neg()
+
+
 def test_a_long_frame_arrives_whole_and_is_held_once_while_it_is_read():
     """A frame longer than one read (a pipe brings 64 KiB at a time) arrives byte for byte, and the reader holds it
     once: read into one buffer of its size, not into chunks joined afterwards (twice the frame; a reply may be
