@@ -11,13 +11,13 @@
 # forward) maps to None and its `.grad` is None afterwards. The dict is the caller's to keep: zeroing `.grad` in place
 # or a later call on another batch does not change the gradients in it. `x` does not require grad and its `.grad` stays
 # None. If `t.shape` differs from the output's shape (even with as many elements), raise `ValueError` (nn.MSELoss would
-# broadcast it with only a warning). `layer` can be any module, e.g. an `nn.Sequential`.
+# broadcast it with only a warning). `layer` can be any module with at least one parameter that requires grad, e.g. an `nn.Sequential`.
 #
 # Then write `linear_mse_grads(x, W, b, t) -> (dW, db, dx)`: the tuple of the gradients of `mean((x @ W.T + b - t) ** 2)` with
 # respect to W (K, D), b (K,) and x (N, D), by hand with tensor operations: the graders call it inside
 # `torch.inference_mode()`, where autograd records nothing. They must equal autograd's to 1e-10 in float64.
 #
-# `param_grads(layer, x, t)` 的初始代码就是示例答案的脚本，它会抛出异常。修好它：它返回一个字典 `{name: gradient}`，`layer.named_parameters()` 的每个参数对应一项（对 `nn.Linear` 来说是形状为 (3, 5) 的 "weight" 和形状为 (3,) 的 "bias"，而不是示例答案所说的输入的形状），值为 `nn.MSELoss()(layer(x), t)` 仅针对这一批数据的梯度：之前的反向传播留在 `.grad` 中的梯度不能混进来，并且之后每个参数的 `.grad` 恰好是这一批的梯度。得不到梯度的参数（被冻结的，或前向计算中没有用到的）对应 None，之后它的 `.grad` 也是 None。这个字典归调用者保存：原地把 `.grad` 清零，或之后在另一批数据上再次调用，都不会改变字典里的梯度。`x` 不需要梯度，它的 `.grad` 保持为 None。如果 `t.shape` 与输出的形状不同（即使元素个数相同），抛出 `ValueError`（nn.MSELoss 会对它做广播，只给出一个警告）。`layer` 可以是任意模块，例如 `nn.Sequential`。
+# `param_grads(layer, x, t)` 的初始代码就是示例答案的脚本，它会抛出异常。修好它：它返回一个字典 `{name: gradient}`，`layer.named_parameters()` 的每个参数对应一项（对 `nn.Linear` 来说是形状为 (3, 5) 的 "weight" 和形状为 (3,) 的 "bias"，而不是示例答案所说的输入的形状），值为 `nn.MSELoss()(layer(x), t)` 仅针对这一批数据的梯度：之前的反向传播留在 `.grad` 中的梯度不能混进来，并且之后每个参数的 `.grad` 恰好是这一批的梯度。得不到梯度的参数（被冻结的，或前向计算中没有用到的）对应 None，之后它的 `.grad` 也是 None。这个字典归调用者保存：原地把 `.grad` 清零，或之后在另一批数据上再次调用，都不会改变字典里的梯度。`x` 不需要梯度，它的 `.grad` 保持为 None。如果 `t.shape` 与输出的形状不同（即使元素个数相同），抛出 `ValueError`（nn.MSELoss 会对它做广播，只给出一个警告）。`layer` 可以是任意模块（至少有一个需要梯度的参数），例如 `nn.Sequential`。
 #
 # 然后编写 `linear_mse_grads(x, W, b, t) -> (dW, db, dx)`：由 `mean((x @ W.T + b - t) ** 2)` 关于 W (K, D)、b (K,) 和 x (N, D) 的梯度组成的元组（tuple），用张量运算手工计算：评分项会在 `torch.inference_mode()` 中调用它，那里 autograd 什么也不记录。在 float64 下结果必须与 autograd 的结果一致到 1e-10。
 #
