@@ -246,6 +246,17 @@ def test_large_scores_are_stable(learner, device, rng):
     same(learner, q, k, v, "attention with scores near 1e5 (float64)", rtol=1e-9, atol=1e-9)
     same(learner, q, k, v, "attention with scores near 1e5 and a mask (float64)", rtol=1e-9, atol=1e-9,
          attn_mask=mask)
+    # always present: a query whose every allowed score is far below zero (near -1e5) in a row that also masks keys.
+    # Exponentiating the masked positions relative to that row's max (exp(0 - max) = inf, then inf * 0 = nan)
+    # overflows; excluding masked keys before the exp does not
+    q, k, v = qkv(rng, device, (2,), 3, 5, E=4)
+    k = k.abs() * 60 + 150  # every key's entries in [150, ...): positive
+    q[:, 0] = -(q[:, 0].abs() * 60 + 150)  # query 0 points away from every key: its scores are all near -1e5 or below
+    mask = bool_mask(rng, device, (3, 5))
+    mask[0] = torch.tensor([True, False, True, False, True], device=device)  # and it masks two keys
+    for dtype, tol in ((torch.float64, 1e-9), (torch.float32, 1e-4)):
+        same(learner, q.to(dtype), k.to(dtype), v.to(dtype), f"attention where a query's allowed scores are all near "
+             f"-1e5 and some of its keys are masked ({dtype})".replace("torch.", ""), rtol=tol, atol=tol, attn_mask=mask)
 
 
 def test_weights_are_a_masked_distribution(learner, device, rng):
