@@ -15,7 +15,7 @@ def run(mod, name, pred, target, delta=None, pred_needs=True, target_needs=True,
     fn = getattr(mod, name)
     loss = fn.apply(p, t) if delta is None else fn.apply(p, t, delta)
     wanted = [x for x in (p, t) if x.requires_grad]
-    grads = iter(torch.autograd.grad(loss, wanted, g_out))
+    grads = iter(torch.autograd.grad(loss, wanted, g_out, allow_unused=True))  # None: backward returned no gradient
     return {"loss": loss, "grad_pred": next(grads) if pred_needs else None,
             "grad_target": next(grads) if target_needs else None,
             "after": {"pred": p.detach(), "target": t.detach(), "g_out": g_out}}
@@ -66,7 +66,7 @@ def penalty(mod, pred, target, delta, pred_requires_grad=True, grad=None):
     if not pred_requires_grad or not (isinstance(value, torch.Tensor) and value.requires_grad):
         return {"value": value, "grad": None, "pred_unchanged": unchanged, "grad_after": after,
                 "reaches_pred": reaches}
-    (g,) = torch.autograd.grad(value, p)
+    (g,) = torch.autograd.grad(value, p, allow_unused=True)  # None: the penalty does not reach the caller's pred
     return {"value": value, "grad": g, "pred_unchanged": unchanged, "grad_after": after, "reaches_pred": reaches}
 
 

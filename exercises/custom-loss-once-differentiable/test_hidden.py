@@ -267,7 +267,9 @@ def test_grad_penalty(learner, device, rng):
                 raise CheckFailure("grad_penalty changed the caller's pred.grad: leave pred as it was (take the "
                                    "gradient with torch.autograd.grad(..., create_graph=True), not .backward())")
         if got["grad"] is None:
-            raise CheckFailure("grad_penalty must stay differentiable with respect to pred (create_graph=True)")
+            raise CheckFailure("grad_penalty must stay differentiable with respect to the caller's pred: take the "
+                               "gradient with create_graph=True of a loss built from pred itself when pred requires "
+                               "grad (a detached copy cuts the penalty off from pred)")
         expect_close(got["grad"], want_grad, rtol=1e-10, atol=1e-14,
                      what=f"the gradient of grad_penalty (delta {delta})")
     # always, whatever the draw: residuals of exactly 0 (the loss is smooth there, its second derivative 1), next to
@@ -281,7 +283,9 @@ def test_grad_penalty(learner, device, rng):
     what = "grad_penalty (delta 1) where some residuals pred - target are exactly 0"
     expect_close(got["value"], want, rtol=1e-12, atol=1e-14, what=what)
     if got["grad"] is None:
-        raise CheckFailure("grad_penalty must stay differentiable with respect to pred (create_graph=True)")
+        raise CheckFailure("grad_penalty must stay differentiable with respect to the caller's pred: take the gradient "
+                           "with create_graph=True of a loss built from pred itself when pred requires grad (a "
+                           "detached copy cuts the penalty off from pred)")
     expect_close(got["grad"], want_grad, rtol=1e-10, atol=1e-14,
                  what=f"the gradient of {what} (the loss is smooth at a zero residual: a backward built with where() "
                       "must keep its other branch finite there, or its NaN reaches the second derivative)")
