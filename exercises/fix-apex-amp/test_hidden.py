@@ -26,9 +26,11 @@ def compare(got, want, what):
         grads_finite = finite and all(b is None or bool(torch.isfinite(b).all()) for b in w["grads"])
         for i, (a, b) in enumerate(zip(g["grads"], w["grads"]) if grads_finite else ()):
             if a is None:
-                raise CheckFailure(f"parameter {i} has no gradient after step {k} ({what})")
+                raise CheckFailure(f"parameter {i} has no gradient after step {k} ({what}): amp_step zeroes the "
+                                   "gradients first, then backward fills them, and they stay there after the step")
             if finite:
-                expect_close(a, b, what=f"the gradient of parameter {i} after step {k} ({what}; float32, unscaled)",
+                expect_close(a, b, what=f"the gradient of parameter {i} after step {k} ({what}; float32, unscaled: "
+                             "of this step's loss alone, nothing left from an earlier step)",
                              rtol=1e-5, atol=1e-6)
         for i, (a, b) in enumerate(zip(g["params"], w["params"])):
             expect_close(a, b, what=f"parameter {i} after step {k} ({what})", rtol=1e-5, atol=1e-6)

@@ -41,8 +41,11 @@ def _linear_facts(f, x):
     if not isinstance(f, nn.Module):
         return {"is_module": False, "type": type(f).__qualname__}
     weight = getattr(f, "weight", None)
-    if isinstance(weight, torch.Tensor) and weight.dtype != x.dtype:
-        out = None  # the judge reports the weight's dtype; run on x, it would only raise a dtype mismatch
+    if isinstance(weight, torch.Tensor) and weight.dtype != x.dtype and weight.dtype.is_floating_point:
+        # run on x it would only raise a dtype mismatch: run it on x in its own dtype, so that the judge's message
+        # names the dtype the module computes in (the output's dtype), not a missing output
+        with drive.grad_mode(False):
+            out = f(x.to(weight.dtype))
     else:
         with drive.grad_mode(False):
             out = f(x)

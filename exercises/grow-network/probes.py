@@ -84,7 +84,7 @@ def _state(opt, params):
 
 def drive(grow, seed, lr, optimizer="adam", nested=False, twice=False, scheduled_lr=None, tuned=False,
           second_lr="same", decayed=False, tricky=False, damped=False, bare=False, cleared=False, mixed=False,
-          evaluated=False):
+          evaluated=False, report_errors=False):
     """Two steps, (optionally change group 0's lr, as a scheduler would), grow, two steps, (grow a second layer, with
     lr again or with second_lr, None meaning grow without lr, and take one more step), then record: what grow
     returned, the groups' hyper-parameters, the optimizer's defaults, the state of the old parameters right after the
@@ -116,14 +116,21 @@ def drive(grow, seed, lr, optimizer="adam", nested=False, twice=False, scheduled
         opt.zero_grad(set_to_none=True)
     returned = grow(model, opt, first, lr)
     state_after_grow = _state(opt, old)
-    if tricky:
-        opt.step()  # the pending gradients of the old parameters
-        first[0].bias.requires_grad_(True)
-    for x, y in data[2:4]:
-        _step(model, opt, x, y)
-    if twice:
-        returned = [returned, grow(model, opt, second, lr if second_lr == "same" else second_lr)]
-        _step(model, opt, *data[4])
+    try:
+        if tricky:
+            opt.step()  # the pending gradients of the old parameters
+            first[0].bias.requires_grad_(True)
+        for x, y in data[2:4]:
+            _step(model, opt, x, y)
+        if twice:
+            returned = [returned, grow(model, opt, second, lr if second_lr == "same" else second_lr)]
+            _step(model, opt, *data[4])
+    except Exception as e:  # training after grow failed (a new group the optimizer cannot step): report what grow
+        # left behind, raw, so that the judge can name the setting; the judge's own run never gets here
+        if not report_errors:
+            raise
+        return {"step_error": f"{type(e).__name__}: {e}"[:300], "returned": returned, "groups": _groups(opt),
+                "defaults": dict(opt.defaults), "modules": len(model)}
     return {"returned": returned, "groups": _groups(opt), "defaults": dict(opt.defaults),
             "state_after_grow": state_after_grow,
             "state": _state(opt, old), "modules": len(model),
@@ -133,7 +140,8 @@ def drive(grow, seed, lr, optimizer="adam", nested=False, twice=False, scheduled
 
 
 def run(mod, seed, lr, optimizer="adam", nested=False, twice=False, scheduled_lr=None, tuned=False, second_lr="same",
-        decayed=False, tricky=False, damped=False, bare=False, cleared=False, mixed=False, evaluated=False):
-    """The harness with the learner's grow."""
+        decayed=False, tricky=False, damped=False, bare=False, cleared=False, mixed=False, evaluated=False,
+        report_errors=False):
+    """The harness with the learner's grow (report_errors: a failing step after grow comes back as step_error)."""
     return drive(mod.grow, seed, lr, optimizer, nested, twice, scheduled_lr, tuned, second_lr, decayed, tricky,
-                 damped, bare, cleared, mixed, evaluated)
+                 damped, bare, cleared, mixed, evaluated, report_errors)

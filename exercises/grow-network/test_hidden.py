@@ -36,7 +36,7 @@ def compare_state(got, want, what):
 
 
 def compare(learner, seed, lr, what, **kw):
-    got = learner.probe("run", seed, lr, **kw)
+    got = learner.probe("run", seed, lr, report_errors=True, **kw)
     want = HARNESS.drive(reference_grow, seed, lr, **kw)
     twice = kw.get("twice", False)
     if got.get("returned") != ([None, None] if twice else None):
@@ -44,6 +44,12 @@ def compare(learner, seed, lr, what, **kw):
     if got.get("modules") != want["modules"]:
         raise CheckFailure(f"grow must append the layer to the Sequential ({what})",
                            f"expected {want['modules']} modules, received {summarize(got.get('modules'))}")
+    if got.get("step_error"):
+        # the settings of the groups grow made before the failing step, then the failure itself
+        expect_groups(got, want, what, only_first=len(got.get("groups") or []))
+        raise CheckFailure(f"training on after grow failed ({what}): the optimizer could not step with the param "
+                           "groups grow left (look at the new group's lr and other settings: lr as given, else "
+                           "opt.defaults' lr, never None)", f"the step raised {got['step_error']}")
     expect_groups(got, want, what)
     if got.get("defaults") != want["defaults"]:
         raise CheckFailure(f"grow must leave the optimizer's defaults (opt.defaults) as they are ({what}): give the "
@@ -95,8 +101,11 @@ def _same_setting(got, want):
     return type(got) is type(want) and got == want
 
 
-def expect_groups(got, want, what):
+def expect_groups(got, want, what, only_first=None):
     groups = got.get("groups")
+    if only_first is not None and isinstance(groups, list):
+        groups = groups[:len(want["groups"])]
+        want = {**want, "groups": want["groups"][:len(groups)]}
     if not isinstance(groups, list) or len(groups) != len(want["groups"]):
         raise CheckFailure(f"the optimizer should have {len(want['groups'])} param groups ({what})",
                            f"received {summarize(groups)}")
