@@ -67,8 +67,9 @@ def test_grad_shapes_broadcast(learner, device, rng):
     x, g = rand(rng, (5,), device), rand(rng, (5,), device)
     for shown, view in (("Mul.apply(x, x)", False), ("Mul.apply(x, x.view(5))", True)):
         expect_close(learner.probe("self_product", x, g, view), 2 * g * x,
-                     what=f"the gradient for x of {shown}: each input must get its own gradient (one per input, "
-                     "even when both are the same tensor), which the engine adds up")
+                     what=f"the gradient for x of {shown} under a non-uniform incoming gradient g (2 * g * x: "
+                     "backward returns grad_z * y for the first input and grad_z * x for the second, one per input "
+                     "even when both are the same tensor, and the engine adds them up)")
     for xs, ys in SHAPES:
         x = rand(rng, xs, device).requires_grad_()
         y = rand(rng, ys, device).requires_grad_()

@@ -188,7 +188,9 @@ def test_clamp_matches_torch(learner, device, rng):
         xr = x.clone().requires_grad_()
         (want,) = torch.autograd.grad((torch.clamp(xr, low, high) * g).sum(), xr)
         expect_close(learner.probe("values_grad", "Clamp", x, g, low, high), want, rtol=1e-12, atol=1e-12,
-                     what=f"the gradient of {call} (a loss that also uses the mask)")
+                     what=f"the gradient of {call} (torch.clamp's: the incoming gradient where low <= x <= high, "
+                          "the boundaries themselves included, and 0 where x was clipped; the loss also uses the "
+                          "mask, which must not change it)")
     # two calls before one backward: bounds (-1, 1) then (-5, 5); the planted -2 and 2 of the first input are outside
     # the first bounds and inside the second, so a backward that uses the other call's bounds is always wrong there
     calls = [(clamp_input(rng, device, -1.0, 1.0), -1.0, 1.0), (clamp_input(rng, device, -5.0, 5.0), -5.0, 5.0)]
@@ -224,7 +226,9 @@ def test_clamp_mask_not_differentiable(learner, device, rng):
     for dtype in (torch.float32, torch.float64, torch.bfloat16):
         x = clamp_input(rng, device, -0.5, 0.5, dtype)
         got, call = _outputs(learner, "Clamp", x, -0.5, 0.5)
-        expect_equal(got["requires_grad"], [True, False], what=f"requires_grad of (clamped, clipped) in {dtype}")
+        expect_equal(got["requires_grad"], [True, False],
+                     what=f"requires_grad of (clamped, clipped) in {dtype} (clipped is marked with "
+                          "ctx.mark_non_differentiable in forward, so it must not require grad)")
         expect_tensor(got["outs"][0], what=f"the clamped values in {dtype}", shape=x.shape, dtype=dtype)
         expect_tensor(got["outs"][1], what=f"the clipped mask in {dtype}", shape=x.shape, dtype=dtype)
         expect_close(got["outs"][1], ((x < -0.5) | (x > 0.5)).to(dtype), rtol=0.0, atol=0.0,

@@ -12,6 +12,16 @@ P = load_sibling(__file__)
 G = load_sibling(__file__, "test_public.py")
 
 
+def check_fold(learner, name, seed, dtype, device, rng, what):
+    """The public check_fold's three checks, graph and each folded conv first, outputs last: a wrong fold formula is
+    then named as the folded conv's weight or bias, and a pair folded that must stay as the graph's BatchNorm call, not
+    as a wrong output of the whole model (the same checks: what passes is unchanged)."""
+    rep, model, xs, convs, want = G.run_fold(learner, name, seed, dtype, device, rng)
+    G.expect_graph(rep, name, model, what)
+    G.expect_alone(rep, name, model, convs, dtype, what)
+    G.expect_outputs(rep["outputs"], want, dtype, what)
+
+
 def seed_of(rng):
     return int(torch.randint(0, 10_000, (1,), generator=rng))
 
@@ -21,26 +31,26 @@ def test_folds_conv2d_pairs(learner, device, rng):
     eps 0.1 and 1e-3, a BatchNorm without affine parameters), pairs nested in submodules (dotted names), and a pair next
     to an unused conv call (which stays: no dead-code elimination), float64: same outputs, no folded BatchNorm call
     left, every other call kept, each conv alone gives bn(conv(x)) with the folded weight and bias as its parameters."""
-    G.check_fold(learner, "Stack2d", seed_of(rng), torch.float64, device, rng,
-                 "Conv2d pairs with and without bias, groups, stride, circular padding, dilation, eps 0.1, a BatchNorm "
-                 "without affine parameters")
-    G.check_fold(learner, "Nested", seed_of(rng), torch.float64, device, rng,
-                 "pairs inside submodules (nn.Sequential, a nested module), with random running statistics and "
-                 "affine parameters: check the folded weight and bias, and that the folded conv "
-                 "replaces the module under its dotted name (set on its parent module, not as an attribute of the "
-                 "root)")
-    G.check_fold(learner, "DeadCall", seed_of(rng), torch.float64, device, rng,
-                 "a foldable pair next to a conv call whose result is never used: that call stays in the graph "
-                 "(everything but the folded BatchNorm calls stays as it is: no dead-code elimination)")
+    check_fold(learner, "Stack2d", seed_of(rng), torch.float64, device, rng,
+               "Conv2d pairs with and without bias, groups, stride, circular padding, dilation, eps 0.1, a BatchNorm "
+               "without affine parameters")
+    check_fold(learner, "Nested", seed_of(rng), torch.float64, device, rng,
+               "pairs inside submodules (nn.Sequential, a nested module), with random running statistics and "
+               "affine parameters: check the folded weight and bias, and that the folded conv "
+               "replaces the module under its dotted name (set on its parent module, not as an attribute of the "
+               "root)")
+    check_fold(learner, "DeadCall", seed_of(rng), torch.float64, device, rng,
+               "a foldable pair next to a conv call whose result is never used: that call stays in the graph "
+               "(everything but the folded BatchNorm calls stays as it is: no dead-code elimination)")
 
 
 def test_folds_conv1d_and_conv3d(learner, device, rng):
     """Conv1d/BatchNorm1d pairs (groups, no bias, eps 0.05, a BatchNorm with momentum=None) and a Conv3d/BatchNorm3d
     pair (momentum 0.0), float64: a BatchNorm has running statistics whatever its momentum."""
-    G.check_fold(learner, "Seq1d", seed_of(rng), torch.float64, device, rng,
-                 "Conv1d/BatchNorm1d pairs, one BatchNorm with momentum=None (it has running statistics: fold it)")
-    G.check_fold(learner, "Vol3d", seed_of(rng), torch.float64, device, rng,
-                 "a Conv3d/BatchNorm3d pair, the BatchNorm with momentum 0.0 (it has running statistics: fold it)")
+    check_fold(learner, "Seq1d", seed_of(rng), torch.float64, device, rng,
+               "Conv1d/BatchNorm1d pairs, one BatchNorm with momentum=None (it has running statistics: fold it)")
+    check_fold(learner, "Vol3d", seed_of(rng), torch.float64, device, rng,
+               "a Conv3d/BatchNorm3d pair, the BatchNorm with momentum 0.0 (it has running statistics: fold it)")
 
 
 LEAVE = {
@@ -58,7 +68,7 @@ def test_leaves_unfoldable(learner, device, rng, case):
     """A pair that cannot be folded stays as it is (and the model's foldable pair is still folded): same outputs, the
     graph keeps that BatchNorm call."""
     name, what = LEAVE[case]
-    G.check_fold(learner, name, seed_of(rng), torch.float64, device, rng, f"{what}, next to a foldable pair")
+    check_fold(learner, name, seed_of(rng), torch.float64, device, rng, f"{what}, next to a foldable pair")
 
 
 SHARED = {
@@ -76,12 +86,12 @@ def test_shared_modules(learner, device, rng, case):
     """Conv and BatchNorm modules called at several nodes: fold only where every call of the conv feeds the same
     BatchNorm; a BatchNorm module's other calls stay."""
     name, what = SHARED[case]
-    G.check_fold(learner, name, seed_of(rng), torch.float64, device, rng, what)
+    check_fold(learner, name, seed_of(rng), torch.float64, device, rng, what)
 
 
 def test_keeps_float32(learner, device, rng):
     """A float32 model folds to a float32 module with the same outputs (within float32 rounding)."""
-    G.check_fold(learner, "Stack2d", seed_of(rng), torch.float32, device, rng, "a float32 model")
+    check_fold(learner, "Stack2d", seed_of(rng), torch.float32, device, rng, "a float32 model")
 
 
 def test_folded_batchnorms_no_longer_matter(learner, device, rng):
