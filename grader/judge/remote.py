@@ -327,9 +327,12 @@ def _ambient_message(request: dict, changed: list) -> str:
 
 def _written_message(request: dict, path: list) -> str:
     if request["op"] == "probe":
-        return ("your code wrote into a tensor that prep passed to it: the call changed its values. Leave every "
-                "tensor you are given as it was unless the task says to change it in place: "
-                "compute on a copy or out of place (y = x * 2, not x.mul_(2)); x.detach(), x.data and views of x all "
+        # a probe drives the learner's code and may use what it returns (a step, an in-place update): a result
+        # that shares memory with an input carries that use back into the input, so both causes are named
+        return ("your code wrote into a tensor that prep passed to it: the call changed its values (or your code "
+                "returned that tensor or a view of it where a new tensor is due, and prep's use of the result wrote "
+                "through to it). Leave every tensor you are given as it was unless the task says to change it in "
+                "place: compute on a copy or out of place (y = x * 2, not x.mul_(2)); x.detach(), x.data and views of x all "
                 "share x's memory")
     target, splits = request["target"], request.get("splits") or []
     if request.get("order") and path[0] == "args" and path[1] >= splits[0]:
