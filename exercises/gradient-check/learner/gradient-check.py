@@ -6,7 +6,7 @@
 # Write two functions.
 #
 # `numerical_jacobian(fn, inputs, eps=1e-6) -> tuple[Tensor, ...]` returns a tuple with one Jacobian per input, of
-# shape `(out.numel(), inp.numel())` (inputs and outputs may have zero elements) and the inputs' dtype, computed by central differences
+# shape `(out.numel(), inp.numel())` (inputs and outputs may have zero elements, and an input may be a non-contiguous view, a transposed matrix say) and the inputs' dtype, computed by central differences
 # `(f(x + eps) - f(x - eps)) / (2 eps)` one element at a time, whether or not the input requires grad. `fn` returns a
 # single tensor. The caller's inputs must be left unchanged, values and version counters alike.
 #
@@ -23,7 +23,7 @@
 #
 # 编写两个函数。
 #
-# `numerical_jacobian(fn, inputs, eps=1e-6) -> tuple[Tensor, ...]` 返回一个元组，每个输入对应一个雅可比矩阵，形状为 `(out.numel(), inp.numel())`（输入和输出都可能没有元素），dtype 与输入相同，用中心差分 `(f(x + eps) - f(x - eps)) / (2 eps)` 一次一个元素地计算，无论输入是否需要梯度。`fn` 返回单个张量。调用者的输入必须保持不变，值和版本计数器都是如此。
+# `numerical_jacobian(fn, inputs, eps=1e-6) -> tuple[Tensor, ...]` 返回一个元组，每个输入对应一个雅可比矩阵，形状为 `(out.numel(), inp.numel())`（输入和输出都可能没有元素，输入也可能是不连续的视图，比如转置后的矩阵），dtype 与输入相同，用中心差分 `(f(x + eps) - f(x - eps)) / (2 eps)` 一次一个元素地计算，无论输入是否需要梯度。`fn` 返回单个张量。调用者的输入必须保持不变，值和版本计数器都是如此。
 #
 # `check_grad(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3) -> bool` 当且仅当对每个需要梯度的输入和 `fn` 的每个需要梯度的输出（`fn` 返回一个张量或张量元组；若没有输出需要梯度，则对每个输出，其雅可比矩阵视为零），autograd 计算出的雅可比矩阵与数值雅可比矩阵在 `torch.allclose(analytic, numerical, rtol=rtol, atol=atol)` 意义下一致时返回 True，使用调用者给出的 eps、rtol 和 atol。它必须给出与 `torch.autograd.gradcheck` 相同的结论（所问的函数的反向传播都对传入的梯度是线性的，正确的反向传播都是如此），并且同样保持调用者的输入原样（值、版本计数器、`.grad`）。禁止使用 `torch.autograd.gradcheck`、`gradgradcheck` 以及它们所在模块中的其余部分（其中计算数值雅可比矩阵和解析雅可比矩阵的辅助函数）。
 #
