@@ -37,6 +37,23 @@ def nonfinite_grad(mod, spec, device="cpu", requires_grad=False, outer_no_grad=F
     return {"raised": None, "value": out, "input_grads": [x.grad for x in inputs]}
 
 
+# Functions with a fixed structure whose broken node has a name no drawn spec gives (the drawn operations all make
+# "...Backward0" nodes): x ** e with a tensor exponent makes PowBackward1. The values are drawn per run by the judge.
+FIXED_FNS = {
+    "tensor_pow": lambda x, e: (x ** e) * 2.0,
+}
+
+
+def nonfinite_grad_fixed(mod, name, inputs):
+    """The learner's answer for FIXED_FNS[name] on inputs (what it returned, or the type name of what it raised), and
+    the .grad of the caller's inputs afterwards."""
+    try:
+        out = mod.first_nonfinite_grad(FIXED_FNS[name], *inputs)
+    except Exception as e:  # the learner's error is the result here
+        return {"raised": type(e).__name__, "value": None, "input_grads": [x.grad for x in inputs]}
+    return {"raised": None, "value": out, "input_grads": [x.grad for x in inputs]}
+
+
 def nonfinite_grad_closure(mod, spec, device="cpu"):
     """Like nonfinite_grad, but spec's first input is a tensor fn closes over (a parameter, requiring grad) and only
     the others are passed as inputs: the learner's answer and the .grad of the caller's inputs afterwards."""

@@ -49,9 +49,50 @@ def test_names_the_first_nonfinite_node(learner, device, rng):
         raise CheckFailure("first_nonfinite_grad is wrong for a function that closes over a parameter (a tensor that "
                            "requires grad but is not one of the inputs): run fn(*inputs).sum().backward(), which runs "
                            "every node of the graph, the paths to that parameter included")
+    check_fixed_tensor_pow(learner, device, rng)
     check_batch(learner, device, [overflow_at_sum_scale(rng)],
                 "a computation whose gradient overflows only when backward starts from fn(*inputs).sum() (a gradient "
                 "of 1 for every entry; a mean or another scale gives different gradients)")
+
+
+def first_bad_node(fn, inputs):
+    """The judge's answer for a fixed-structure function: the class name of the first node, in the order backward runs
+    them, whose computed gradients are not finite (or None)."""
+    leaves = [x.detach().clone().requires_grad_(True) for x in inputs]
+    loss = fn(*leaves).sum()
+    found, seen, stack, handles = [], set(), [loss.grad_fn], []
+    while stack:
+        node = stack.pop()
+        if node is None or node in seen:
+            continue
+        seen.add(node)
+
+        def hook(grad_inputs, grad_outputs, node=node):
+            if not found and any(g is not None and not bool(torch.isfinite(g).all()) for g in grad_inputs):
+                found.append(type(node).__name__)
+        handles.append(node.register_hook(hook))
+        stack.extend(child for child, _ in node.next_functions)
+    try:
+        loss.backward()
+    finally:
+        for h in handles:
+            h.remove()
+    return found[0] if found else None
+
+
+def check_fixed_tensor_pow(learner, device, rng):
+    """x ** e * 2 with a tensor exponent e in (0.2, 0.9) and one exact zero in x (drawn per run): its power node,
+    PowBackward1 (not ...Backward0), computes inf (and NaN) there."""
+    n = int(torch.randint(3, 7, (1,), generator=rng))
+    x = (torch.rand(n, generator=rng, dtype=torch.float64) + 0.5).to(device)
+    x[int(torch.randint(0, n, (1,), generator=rng))] = 0.0
+    e = (torch.rand(n, generator=rng, dtype=torch.float64) * 0.7 + 0.2).to(device)
+    want = first_bad_node(T.P.FIXED_FNS["tensor_pow"], [x, e])
+    assert want == "PowBackward1", f"prep's tensor-exponent case names {want}"  # the grader's bug, never the learner's
+    got = learner.probe("nonfinite_grad_fixed", "tensor_pow", [x, e])
+    if not T.matches(got, ("bad", want)):
+        raise CheckFailure("first_nonfinite_grad is wrong for x ** e * 2 with a tensor exponent e and an exact zero in "
+                           "x: watch every node the backward pass runs, whatever its class name")
 
 
 def first_bad_without(spec, skip):
