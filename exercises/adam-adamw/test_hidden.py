@@ -173,7 +173,11 @@ def test_closure(learner, device, rng):
         want = drive.closure_trajectory(TORCH[cls], initial, targets, options)
         for under_no_grad in (False, True):
             where = f"{cls}.step(closure)" + (" inside torch.no_grad()" if under_no_grad else "")
-            got = learner.probe("closure_run", cls, initial, targets, options, under_no_grad)
+            got = kit.learner_reply(
+                lambda: learner.probe("closure_run", cls, initial, targets, options, under_no_grad), what=where,
+                fix="the closure (which zeroes the gradients, computes the loss and calls backward()) must be called "
+                    "exactly once per step, under torch.enable_grad(): step itself runs under torch.no_grad(), where "
+                    "a closure's loss has no graph and its backward() raises")
             kit.expect_closure_losses(got, want, where=where)
             kit.expect_same_trajectory(got["params"], want["params"],
                                        what=f"{where} (a closure that zeroes the gradients and back-propagates)")
@@ -198,7 +202,11 @@ def test_invalid_values_raise(learner, device, rng):
         for options in bad:
             expect_raises(lambda: learner.probe("construct", cls, **options), "ValueError",
                           what=f"{cls}(params, **{options})")
-        got = learner.probe("construct", cls, lr=0.0, betas=(0.0, 0.0), eps=0.0, weight_decay=0.0)
+        got = kit.learner_reply(
+            lambda: learner.probe("construct", cls, lr=0.0, betas=(0.0, 0.0), eps=0.0, weight_decay=0.0),
+            what=f"{cls}(params, lr=0, betas=(0, 0), eps=0, weight_decay=0)",
+            fix="these are valid edge values and must construct: only a negative lr, eps or weight_decay, or a beta "
+                "outside [0, 1) (0 is inside, 1 is not) raises ValueError")
         if got != "constructed":
             raise CheckFailure(f"{cls}(params, lr=0, betas=(0, 0), eps=0, weight_decay=0) is valid and must construct")
         initial, grads = problem(rng, device, steps=3)

@@ -188,6 +188,14 @@ def test_save_and_load(learner, device, rng):
     for i, (got, seed) in enumerate(zip(learner.probe("load_two", xs), seeds)):
         if not got["is_program"]:
             raise CheckFailure("load_exported must return a torch.export.ExportedProgram")
+        outs = got["outputs"]
+        for x, out in zip(xs, outs if isinstance(outs, list) else []):
+            if isinstance(out, str) and x.shape[0] != xs[0].shape[0]:
+                raise CheckFailure(f"the program loaded from file {i + 1} of 2 (exported with dynamic_batch=True at "
+                                   f"batch {xs[0].shape[0]}) fails on an input of batch {x.shape[0]} ({out}): its "
+                                   "batch must stay dynamic through export_model, save_exported and load_exported "
+                                   "(check that dynamic_batch=True makes dimension 0 dynamic, then that saving and "
+                                   "loading keep it)")
         expect_outputs(got["outputs"], xs, P.reference_mlp(seed, xs), f"loaded from file {i + 1} of 2 (each file "
                        "holds its own program; the second was moved to the path the first was saved to and loaded from: "
                        "load_exported must read the file that is there now, not recall what was saved or loaded under "

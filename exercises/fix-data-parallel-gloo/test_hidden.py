@@ -11,6 +11,16 @@ P = load_sibling(__file__)
 G = load_sibling(__file__, "test_public.py")
 
 
+def ranks_ok(ranks, what=""):
+    """G.ranks_ok for hidden graders: a hidden grader shows only its first line, so the failing rank's error (its type
+    and first line, raised by the code that rank ran) goes there, with what the ranks were doing."""
+    for r, got in enumerate(ranks):
+        if isinstance(got, dict) and "error" in got:
+            first = (got["error"].splitlines() or ["no report"])[0][:200]
+            raise CheckFailure(f"rank {r} failed{what}: {first}")
+    return ranks
+
+
 def seed_of(rng):
     return int(torch.randint(0, 10_000, (1,), generator=rng))
 
@@ -21,7 +31,8 @@ def test_average_equals_full_batch(learner, rng):
     shard's inputs are zeros): every parameter is averaged on every call, a zero local gradient included."""
     seed = seed_of(rng)
     batch = 3 * int(torch.randint(1, 5, (1,), generator=rng))
-    ranks = G.ranks_ok(learner.probe("run_ranks", seed, 1, batch, 0.05, "average_two", 3), hidden=True)
+    ranks = ranks_ok(learner.probe("run_ranks", seed, 1, batch, 0.05, "average_two", 3),
+                     " while averaging gradients (3 ranks)")
     first = P.reference_gradients(seed, batch)
     want = first + P.reference_gradients_zero_shard(seed, batch, 3)
     for r, grads in enumerate(ranks):
@@ -41,8 +52,8 @@ def check_training(learner, seed, steps, batch, world, opt_name="sgd", spare=Fal
     the step (the same on every rank, and the single process's). With stale, the model arrives with gradients of an
     unrelated batch in its .grad (different on every rank); the reference starts from no gradients, since train_step
     zeroes them before it back-propagates."""
-    ranks = G.ranks_ok(learner.probe("run_ranks", seed, steps, batch, 0.05, "train", world, opt_name, spare, stale),
-                       hidden=True)
+    ranks = ranks_ok(learner.probe("run_ranks", seed, steps, batch, 0.05, "train", world, opt_name, spare, stale),
+                     f" during train_step ({world} ranks{how})")
     want = P.reference_training(seed, steps, batch, 0.05, world, opt_name, spare)
     for r, got in enumerate(ranks):
         if len(got["losses"]) != steps or any(type(v) is not float for v in got["losses"]):

@@ -31,6 +31,12 @@ SMALL_LAST = dict(seed=11, sizes=[8, 8, 2])
 ROOM = 3 * 2**20
 
 
+def _later(k):
+    """After batch 1 the loss depends on the earlier steps: say where to look."""
+    return ("" if k == 1 else f": batch 1's loss matched, so the parameters the first {k - 1} step(s) left differ "
+            "from the reference's (is each step taken with its own batch's fresh gradient, zeroed before backward?)")
+
+
 def reference_train(seed, n, lr, device, offset=0.0, size=8):
     model = P.make(seed, device, offset)
     opt = P.optimizer(model, lr)
@@ -66,7 +72,7 @@ def check_train(learner, seed, n, device, offset, what, size=8, stale=None):
         value = kit.expect_float(a, what=f"the loss of batch {k}")
         if not math.isclose(value, b, rel_tol=1e-9, abs_tol=1e-12):
             raise CheckFailure(f"the loss train_epoch returns for batch {k} is not the batch's MSE before its step "
-                               f"({what})")
+                               f"({what}){_later(k)}")
     for i, (a, b) in enumerate(zip(got.get("params", []), params)):
         expect_close(a, b, what=f"parameter {i} after the epoch ({what})", rtol=1e-9, atol=1e-9)
 
@@ -128,7 +134,7 @@ def test_train_epoch_returns_only_floats(learner, device, rng):
         value = kit.expect_float(a, what=f"the loss of batch {k}")
         if not math.isclose(value, b, rel_tol=1e-9, abs_tol=1e-12):
             raise CheckFailure(f"the loss train_epoch returns for batch {k} is not the batch's MSE before its step "
-                               "(inputs sliced from a table)")
+                               f"(inputs sliced from a table){_later(k)}")
     if m.kept > TABLES_KEPT_LIMIT:
         raise CheckFailure(f"after train_epoch returned, the worker still held {m.kept / 2**20:.0f} MB more than "
                            "before: a loss tensor (or its graph) is kept somewhere after the loop (a global list, an "
