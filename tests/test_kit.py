@@ -229,3 +229,22 @@ def test_the_worker_names_the_classes_an_exception_derives_from():
     error = LearnerError(runtime.handle({"op": "call", "target": "f", "args": []})["error"])
     assert error.type == "ShapeMismatch" and error.bases[:2] == ("ValueError", "Exception")
     assert error.is_a("ValueError") and error.is_a("ShapeMismatch") and not error.is_a("TypeError")
+
+
+def test_an_error_inside_torchscript_is_placed_at_the_learner_s_line():
+    """TorchScript runs the learner's function in its own interpreter: no Python frame of the learner's file, yet its
+    traceback names the file and line. The learner hears "your code raised ... (line 3, in TorchScript: ...)", not
+    that the grader raised it away from their file."""
+    from grader.judge.grading import learner_error_message
+    from grader.worker.runtime import Runtime
+
+    runtime = Runtime()
+    source = ("import torch\n\n@torch.jit.script\ndef f(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:\n"
+              "    return x + y.expand_as(x)\n")
+    runtime.handle({"op": "load", "source": source, "filename": "mine.py"})
+    reply = runtime.handle({"op": "call", "target": "f", "args": [torch.ones(3, 1), torch.ones(4)]})
+    error = LearnerError(reply["error"])
+    assert error.in_learner_code
+    said = learner_error_message(error)
+    assert said.startswith("your code raised RuntimeError") and said.endswith(
+        "(line 5, in TorchScript: return x + y.expand_as(x))"), said

@@ -26,6 +26,7 @@ import importlib.util
 import inspect
 import linecache
 import os
+import re
 import sys
 import traceback
 import types
@@ -70,6 +71,13 @@ class Runtime:
         # plain exception was reported as a malformed reply (crashed, every later grader lost), or copied megabytes
         # into each grader's message and every export.
         where = f"line {frames[-1].lineno}: {_cut(frames[-1].line or '', 300)}" if frames else ""
+        if not frames:  # TorchScript runs the learner's code in its own interpreter: no Python frame, but its own
+            # traceback in the message names the learner's file and line (the most recent call last)
+            lines = re.findall(r'File "([^"]*)", line (\d+)', str(e)[:20000])
+            mine = [int(n) for name, n in lines if name == self.filename]
+            if mine:
+                text = linecache.getline(self.filename, mine[-1]).strip()
+                frames, where = [mine[-1]], f"line {mine[-1]}, in TorchScript: {_cut(text, 300)}"
         return {
             "type": _cut(type(e).__name__, 200),
             # the classes it derives from, nearest first: a subclass of ValueError is a ValueError to its caller
