@@ -25,11 +25,8 @@ def hvp(f, x, v):
     ### BEGIN SOLUTION
     leaf = x.detach().requires_grad_(True)
     with torch.enable_grad():
-        y = f(leaf)
-        if not y.requires_grad:  # f does not depend on x at all (a constant): its Hessian is zero too
-            return torch.zeros_like(x)
-        (g,) = torch.autograd.grad(y, leaf, create_graph=True, allow_unused=True)
-    if g is None or not g.requires_grad:  # the gradient is constant: f is linear in x
+        (g,) = torch.autograd.grad(f(leaf), leaf, create_graph=True)
+    if not g.requires_grad:  # the gradient is constant: f is linear in x
         return torch.zeros_like(x)
     (hv,) = torch.autograd.grad(g, leaf, grad_outputs=v, allow_unused=True)
     return torch.zeros_like(x) if hv is None else hv.detach()
