@@ -59,7 +59,14 @@ def first_bad_node(fn, inputs):
     """The judge's answer for a fixed-structure function: the class name of the first node, in the order backward runs
     them, whose computed gradients are not finite (or None)."""
     leaves = [x.detach().clone().requires_grad_(True) for x in inputs]
-    loss = fn(*leaves).sum()
+    return _first_bad_of(fn(*leaves).sum())
+
+
+def _first_bad_of(loss, bad=lambda g: not bool(torch.isfinite(g).all())):
+    """The class name of the first node, in the order backward runs them from loss, one of whose computed gradients is
+    ``bad`` (not finite, by default); None when none is, or when no node runs."""
+    if loss.grad_fn is None:
+        return None
     found, seen, stack, handles = [], set(), [loss.grad_fn], []
     while stack:
         node = stack.pop()
@@ -68,7 +75,7 @@ def first_bad_node(fn, inputs):
         seen.add(node)
 
         def hook(grad_inputs, grad_outputs, node=node):
-            if not found and any(g is not None and not bool(torch.isfinite(g).all()) for g in grad_inputs):
+            if not found and any(g is not None and bad(g) for g in grad_inputs):
                 found.append(type(node).__name__)
         handles.append(node.register_hook(hook))
         stack.extend(child for child, _ in node.next_functions)
@@ -100,52 +107,14 @@ def first_bad_without(spec, skip):
     backward limited to the other inputs runs, e.g. torch.autograd.grad with respect to them)."""
     leaves = T.P.inputs_of(spec, "cpu", requires_grad=True)
     leaves[skip].requires_grad_(False)
-    loss = T.P.build(spec)(*leaves).sum()
-    if loss.grad_fn is None:  # nothing but the skipped input reaches the result: no node runs
-        return None
-    found, seen, stack, handles = [], set(), [loss.grad_fn], []
-    while stack:
-        node = stack.pop()
-        if node is None or node in seen:
-            continue
-        seen.add(node)
-
-        def hook(grad_inputs, grad_outputs, node=node):
-            if not found and any(g is not None and not bool(torch.isfinite(g).all()) for g in grad_inputs):
-                found.append(type(node).__name__)
-        handles.append(node.register_hook(hook))
-        stack.extend(child for child, _ in node.next_functions)
-    try:
-        loss.backward()
-    finally:
-        for h in handles:
-            h.remove()
-    return found[0] if found else None
+    return _first_bad_of(T.P.build(spec)(*leaves).sum())
 
 
 def first_nan_or_posinf(spec):
     """The judge's answer of a near miss: the first node (in backward order) whose computed gradients hold a NaN or a
     +inf, what a check that forgets -inf (isnan | isposinf, or g == inf) names."""
     leaves = T.P.inputs_of(spec, "cpu", requires_grad=True)
-    loss = T.P.build(spec)(*leaves).sum()
-    found, seen, stack, handles = [], set(), [loss.grad_fn], []
-    while stack:
-        node = stack.pop()
-        if node is None or node in seen:
-            continue
-        seen.add(node)
-
-        def hook(grad_inputs, grad_outputs, node=node):
-            if not found and any(g is not None and bool((g.isnan() | g.isposinf()).any()) for g in grad_inputs):
-                found.append(type(node).__name__)
-        handles.append(node.register_hook(hook))
-        stack.extend(child for child, _ in node.next_functions)
-    try:
-        loss.backward()
-    finally:
-        for h in handles:
-            h.remove()
-    return found[0] if found else None
+    return _first_bad_of(T.P.build(spec)(*leaves).sum(), bad=lambda g: bool((g.isnan() | g.isposinf()).any()))
 
 
 def neg_inf_first_case(rng):
