@@ -1162,11 +1162,14 @@ def test_the_judge_keeps_no_reply_of_a_grader_that_already_failed(grade_file, mo
 
     alive: list[int] = []
 
+    def large_tensors() -> int:
+        return sum(1 for o in gc.get_objects() if isinstance(o, torch.Tensor) and o.numel() >= 1 << 20)
+
     class Records(list):
         def append(self, record):
             super().append(record)
             if record.outcome == "failed":
-                alive.append(sum(1 for o in gc.get_objects() if isinstance(o, torch.Tensor) and o.numel() >= 1 << 20))
+                alive.append(large_tensors())
 
     init = plugin.GradingPlugin.__init__
 
@@ -1177,6 +1180,7 @@ def test_the_judge_keeps_no_reply_of_a_grader_that_already_failed(grade_file, mo
     monkeypatch.setattr(plugin.GradingPlugin, "__init__", counting_init)
     was_enabled = gc.isenabled()
     gc.collect()
+    before = large_tensors()  # other tests in this process may keep some of their own (pytest -n auto mixes them)
     gc.disable()
     try:
         result = grade_file("autograd-mul", ROOT / "tests" / "redteam" / "judge_balloon_in_failed_graders.py", seed=1)
@@ -1184,4 +1188,4 @@ def test_the_judge_keeps_no_reply_of_a_grader_that_already_failed(grade_file, mo
         if was_enabled:
             gc.enable()
     assert result.status == "graded" and result.score == 0, (result.status, result.message)
-    assert len(alive) >= 5 and max(alive) == 0, alive
+    assert len(alive) >= 5 and max(alive) == before, (before, alive)
