@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import secrets
 import sys
 import time
@@ -315,8 +316,6 @@ def _explain(rec: Any, hidden: bool, autograd: bool = True) -> tuple[str, str]:
 
 def _first_sentence(doc: str, limit: int = 240) -> str:
     """A grader docstring's first sentence (its lines wrap mid-sentence), cut at ``limit`` characters."""
-    import re
-
     paragraph = " ".join(doc.strip().split("\n\n")[0].split())
     sentence = re.split(r"(?<=[.!?])\s", paragraph, maxsplit=1)[0]
     return sentence if len(sentence) <= limit else sentence[:limit - 1].rstrip() + "…"

@@ -50,7 +50,6 @@ class WorkerDied(Exception):
         self.message = message
 
 
-
 def _load_note() -> str:
     """Said after a timeout when the machine was busier than its CPUs: the deadline credits the CPU waiting it can
     measure, yet a check that is quick on its own may still have been slowed by others' work (a loaded batch, a
@@ -63,6 +62,7 @@ def _load_note() -> str:
         return ""
     return (f" (the machine was busy meanwhile: load average {load:.1f} on {cpus} CPU{'s' if cpus > 1 else ''}; "
             "if your code is quick on its own, run the check again)")
+
 
 class LearnerError(Exception):
     """Learner code raised an exception inside the worker."""

@@ -77,14 +77,14 @@ class Runtime:
             mine = [int(n) for name, n in lines if name == self.filename]
             if mine:
                 text = linecache.getline(self.filename, mine[-1]).strip()
-                frames, where = [mine[-1]], f"line {mine[-1]}, in TorchScript: {_cut(text, 300)}"
+                where = f"line {mine[-1]}, in TorchScript: {_cut(text, 300)}"
         return {
             "type": _cut(type(e).__name__, 200),
             # the classes it derives from, nearest first: a subclass of ValueError is a ValueError to its caller
             "bases": [getattr(c, "__name__", "?")[:200] for c in type(e).__mro__[1:33]],
             "message": str(e)[:2000],
             "where": where,
-            "in_learner_code": bool(frames),
+            "in_learner_code": bool(where),
         }
 
     # ------------------------------------------------------------ ops
