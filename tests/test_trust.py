@@ -1137,6 +1137,20 @@ def test_an_exception_with_a_huge_name_is_the_learner_s_failure_at_that_grader_o
     assert max(len(t.message) for t in result.tests) < 3000
 
 
+def test_a_grader_s_message_is_bounded_whatever_the_learner_s_data_holds(grade_file):
+    """tests/redteam/huge_check_detail.py leaves buffers with 4 MB names in a model: the state_dict grader quoted the
+    unexpected keys, and its message (in every export, results.json and gradebook comment) was 12 MB. The judge cuts
+    every grader's message, whatever a check put in it."""
+    from grader.judge.grading import MAX_MESSAGE_CHARS
+
+    result = grade_file("data-eval-loop", ROOT / "tests" / "redteam" / "huge_check_detail.py", seed=1)
+    assert result.status == "graded", (result.status, result.message)
+    failed = [t for t in result.tests if t.outcome == "failed"]
+    assert failed and not result.full_marks
+    assert max(len(t.message) for t in result.tests) < MAX_MESSAGE_CHARS + 100
+    assert any("more characters not shown" in t.message for t in failed)
+
+
 def test_a_forged_error_reply_is_cut_to_what_the_worker_sends():
     from grader.judge.session import LearnerError
 

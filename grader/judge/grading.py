@@ -225,6 +225,10 @@ def _run_graders(exercise: Exercise, learner: Any, seed: int, source: str, sessi
 
 
 NOT_RUN = "not run: grading stopped at the first grader that failed"
+# A grader's message quotes what the learner's code returned (a state_dict's unexpected keys, a quiz's answers, a
+# subclass's name): strings of any length the worker sends, up to a reply's 16 MB header. Uncut, one 12 MB key became
+# the message of a grader, in every export and gradebook comment (tests/redteam/huge_check_detail.py).
+MAX_MESSAGE_CHARS = 4000
 
 
 def aggregate(exercise: Exercise, plugin: Any, session: WorkerSession, *, stopped_early: bool = False) -> Result:
@@ -263,6 +267,7 @@ def aggregate(exercise: Exercise, plugin: Any, session: WorkerSession, *, stoppe
             outcome, message = _explain(failed[0], hidden, autograd=exercise.autograd)
         else:
             outcome, message = "passed", next((r.note for r in ran if r.note), "ok")
+        message = _bounded(message)
         if outcome == "error":
             status = "infra_error"
         if isinstance(failed[0].exception if failed else None, WorkerDied) and status == "graded":
@@ -312,6 +317,13 @@ def _explain(rec: Any, hidden: bool, autograd: bool = True) -> tuple[str, str]:
     first = str(exc).strip().splitlines()[0][:300] if exc is not None and str(exc).strip() else ""
     name = type(exc).__name__ if exc is not None else "an error"
     return "failed", f"{on}this grader could not use what your code returned ({name}{': ' + first if first else ''})"
+
+
+def _bounded(message: str, limit: int = MAX_MESSAGE_CHARS) -> str:
+    """A grader's message cut to ``limit`` characters, saying how much was left out."""
+    if len(message) <= limit:
+        return message
+    return f"{message[:limit].rstrip()}… ({len(message) - limit} more characters not shown)"
 
 
 def _first_sentence(doc: str, limit: int = 240) -> str:
