@@ -28,7 +28,8 @@ from tests.conftest import CORPUS, ROOT, write
 
 # ---------------------------------------------------------------- bans: every channel reaches a trap
 
-BANS = ["torch.optim.adam", "torch.optim.adamw", "torch.nn.init.xavier_uniform_", "torch.nn.functional.softplus"]
+BANS = ["torch.optim.adam", "torch.optim.adamw", "torch.nn.init.xavier_uniform_", "torch.nn.functional.softplus",
+        "torch._functorch.eager_transforms"]
 BAN_OPS = ["aten::_fused_adam*", "aten::_fused_adamw*", "aten::scaled_dot_product_attention",
            "aten::_scaled_dot_product*", "aten::softplus*"]
 
@@ -46,6 +47,9 @@ CHANNELS = {
     "subclasses": "return [c for c in torch.optim.Optimizer.__subclasses__() if c.__name__ == 'Adam'][0](params())",
     "names_from_strings": "return getattr(getattr(torch, 'op' + 'tim'), 'Ad' + 'am')(params())",
     "subclass_it": "return type('Mine', (torch.optim.Adam,), {})(params())",
+    # a function of a banned module that says it belongs to another (torch sets the __module__ of
+    # torch._functorch.eager_transforms.debug_unwrap, vjp, jacrev... to "torch.func"): a ban of the module missed it
+    "module_renamed_function": "return torch.func.debug_unwrap(torch.ones(2))",
     "fused_operator": "p = params()[0]; return torch._fused_adam_([p], [p.grad], [torch.zeros(3)], [torch.zeros(3)], [], "
                       "[torch.tensor(1.)], lr=.1, beta1=.9, beta2=.99, weight_decay=0., eps=1e-8, amsgrad=False, "
                       "maximize=False)",

@@ -163,12 +163,22 @@ class _Sealer:
 
     def ban_module(self, module: types.ModuleType, dotted: str) -> None:
         name = module.__name__
-        if getattr(module, "__file__", None):
-            self.protect(module.__file__)
+        source = os.path.realpath(module.__file__) if getattr(module, "__file__", None) else None
+        if source:
+            self.protect(source)
+
+        def defined_here(fn: Any) -> bool:
+            # torch renames the module of its public functions (torch._functorch.eager_transforms.vjp says
+            # "torch.func"): by that name alone a ban of the module where they are written left them working
+            code = getattr(fn, "__code__", None)
+            return source is not None and isinstance(code, types.CodeType) and code.co_filename.startswith("/") \
+                and os.path.realpath(code.co_filename) == source
+
         for attr, value in list(vars(module).items()):
-            if inspect.isclass(value) and value.__module__ == name:
+            if inspect.isclass(value) and (value.__module__ == name or any(
+                    defined_here(f) for f in vars(value).values() if isinstance(f, types.FunctionType))):
                 self.ban_class(value, f"{dotted}.{attr}")
-            elif isinstance(value, types.FunctionType) and value.__module__ == name:
+            elif isinstance(value, types.FunctionType) and (value.__module__ == name or defined_here(value)):
                 self.ban_function(value, f"{dotted}.{attr}")
             elif isinstance(value, types.BuiltinFunctionType) and getattr(value, "__module__", None) == name:
                 self.banned_builtins[id(value)] = (value, f"{dotted}.{attr}")
