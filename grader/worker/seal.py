@@ -923,6 +923,11 @@ AUTOGRAD_OFF_BANS = (
     "torch._C._functorch.set_inplace_requires_grad_allowed",
     "torch._C._functorch.set_single_level_autograd_function_allowed",
     "_thread.start_new_thread", "_thread.start_new", "_imp.create_builtin",
+    # TorchScript's graph executor differentiates what it runs itself (a DifferentiableGraph builds its backward node
+    # without the dispatcher's autograd keys): the seal switches its optimization off (see _exclude_autograd_keys), and
+    # these would switch it back on, or choose the legacy executor, which differentiates whatever requires grad
+    "torch._C._set_graph_executor_optimize", "torch._C._get_graph_executor_optimize",
+    "torch._C._jit_set_profiling_executor", "torch._C._jit_set_profiling_mode",
 )
 # torch._C._InferenceMode(False) rewrites the thread's whole key set with the autograd keys put back: refused (see
 # _refuse_inference_mode_off). InferenceMode(True), what `torch.inference_mode()` makes, only excludes more keys and
@@ -973,6 +978,15 @@ def _exclude_autograd_keys() -> None:
     keys = torch._C.DispatchKey
     for key in (keys.AutogradFunctionality, keys.AutogradOther, keys.AutogradNestedTensor):
         torch._C._dispatch_tls_set_dispatch_key_excluded(key, True)
+    # A TorchScript function run on inputs that require grad gets a DifferentiableGraph from an optimizing graph
+    # executor, whose backward node is made by the executor, not by the dispatcher: with the legacy executor, a whole
+    # MLP's gradients came back from TorchScript's torch.autograd.grad, autograd keys excluded
+    # (tests/bans/fix-mlp-backprop/torchscript_autodiff.py). Unoptimized, TorchScript runs each operator through the
+    # dispatcher, which records nothing. The flag is this thread's (new threads are refused); the executor choice is
+    # global and stays the profiling one, whose graphs differentiate only what the runs it profiled recorded: nothing.
+    torch._C._set_graph_executor_optimize(False)
+    torch._C._jit_set_profiling_executor(True)
+    torch._C._jit_set_profiling_mode(True)
 
 
 def install(bans: list[str], ops: list[str], message: str = "write it yourself", *,
