@@ -95,6 +95,23 @@ def two_calls_match(learner, name, rng, device, make):
                              fix="each backward must use its own call's saved tensors and geometry: " + kit.OWN_CTX)
 
 
+# one input size, geometries in turn: (A, B, C, F) all give 3x3 outputs from a 6x6 input with other kernels, strides
+# and paddings, (D, G) both give 4x4; then A again. A cache keyed by the input's shape (or by the output's, or by part
+# of the geometry) that a later call reuses routes that call's gradient through another call's windows.
+SAME_SIZE = [(1, 2, 6, 6, 2, 2, 0), (1, 2, 6, 6, 4, 1, 0), (1, 2, 6, 6, 3, 2, 1), (1, 2, 6, 6, 4, 2, 1),
+             (1, 2, 6, 6, 3, 1, 0), (1, 2, 6, 6, 2, 2, 1), (1, 2, 6, 6, 2, 2, 0)]
+
+
+def same_size_calls_match(learner, name, rng, device, make):
+    """Calls in turn on inputs of one size with other geometries (some giving the same output size): each gradient
+    is its own call's, so nothing worked out for one call's geometry may be kept and reused by the next."""
+    for k, cfg in enumerate(SAME_SIZE, start=1):
+        x = make(rng, cfg, device)
+        backward_matches(learner, name, x, incoming(rng, x, cfg, device), cfg,
+                         f"call {k} of {len(SAME_SIZE)} on 6x6 inputs, {describe(cfg)}: the calls before it had the "
+                         "same input size and other geometries, so nothing may be kept from one call for the next")
+
+
 def _outputs(cfg):
     k, s, p = cfg[4:]
     return F.max_pool2d(torch.zeros(cfg[:4], device="meta"), k, s, p).numel()
@@ -176,11 +193,13 @@ def test_avg_divides_by_the_window_area(learner, device, rng):
 
 def test_max_backward_routes_to_the_maximum(learner, device, rng):
     """The gradient of max_pool2d goes to each window's maximum, scaled by the incoming gradient (zeros and
-    negative values included), and nowhere else; also for two calls made before one backward."""
+    negative values included), and nowhere else; also for two calls made before one backward, and for calls in turn
+    on inputs of one size with other geometries."""
     for cfg in CONFIGS:
         x = distinct(rng, cfg[:4], device)
         backward_matches(learner, "max_pool2d", x, incoming(rng, x, cfg, device), cfg)
     two_calls_match(learner, "max_pool2d", rng, device, lambda r, cfg, d: distinct(r, cfg[:4], d))
+    same_size_calls_match(learner, "max_pool2d", rng, device, lambda r, cfg, d: distinct(r, cfg[:4], d))
 
 
 def test_max_backward_ties_go_to_the_first(learner, device, rng):
@@ -225,11 +244,12 @@ def test_overlapping_windows_accumulate(learner, device, rng):
 def test_avg_backward_spreads_evenly(learner, device, rng):
     """The gradient of avg_pool2d gives every element of a window 1/(kH*kW) of that window's gradient, summed over
     its windows; padded positions' shares are dropped, uncovered elements get 0; also for two calls made before one
-    backward."""
+    backward, and for calls in turn on inputs of one size with other geometries."""
     for cfg in CONFIGS:
         x = draw(rng, cfg, device)
         backward_matches(learner, "avg_pool2d", x, incoming(rng, x, cfg, device), cfg)
     two_calls_match(learner, "avg_pool2d", rng, device, draw)
+    same_size_calls_match(learner, "avg_pool2d", rng, device, draw)
 
 
 def test_backward_returns_the_input_gradient_and_nones(learner, device, rng):
