@@ -126,6 +126,31 @@ def mlp_exported_twice(mod, seed, first, first_dynamic, second, second_dynamic, 
     return _report(mod.export_model(model, second, dynamic_batch=second_dynamic), inputs)
 
 
+def mlp_exported_after_update(mod, seed, example, inputs):
+    """One model object exported at example, its parameters then replaced by negated ones (new tensors, as
+    load_state_dict(..., assign=True) puts them in: a program shares the tensors it was exported with, so an in-place
+    change would show in an old program too), and exported again at the same example: the second program run on each
+    input. A program kept from the first call (a cache keyed by the model, the example's shape or the flags) would
+    answer with the old weights."""
+    model = mlp(seed, example.device)
+    mod.export_model(model, example, dynamic_batch=False)
+    with drive.grad_mode(False):
+        for layer in (model.a, model.b):
+            layer.weight = nn.Parameter(-layer.weight.detach())
+            layer.bias = nn.Parameter(-layer.bias.detach())
+    return _report(mod.export_model(model, example, dynamic_batch=False), inputs)
+
+
+def reference_mlp_negated(seed, inputs):
+    """reference_mlp for the MLP of this seed with every weight negated (what mlp_exported_after_update exports
+    second)."""
+    model = mlp(seed, inputs[0].device)
+    with drive.grad_mode(False):
+        for p in model.parameters():
+            p.mul_(-1)
+        return [model(x) for x in inputs]
+
+
 def elementwise_exported(mod, example, inputs):
     """Export the probe's Elementwise model with dynamic_batch=True; run the program on each input (an error is
     reported by name, per input)."""

@@ -88,7 +88,8 @@ def test_python_if_is_not_exported(learner, device, rng):
 
 def test_static_batch_is_specialized(learner, device, rng):
     """Without dynamic_batch, the program is exact at the example's batch size and refuses other batch sizes, also
-    for a model exported with dynamic_batch=True by an earlier call."""
+    for a model exported with dynamic_batch=True (or at another batch size) by an earlier call, and a model exported
+    again after its weights changed gives its new outputs."""
     seed = int(torch.randint(0, 10_000, (1,), generator=rng))
     same = [torch.randn(3, 4, generator=rng).to(device) for _ in range(2)]
     other = [torch.randn(b, 4, generator=rng).to(device) for b in (1, 5)]
@@ -112,6 +113,25 @@ def test_static_batch_is_specialized(learner, device, rng):
                            "fixed to the second example's batch size; it accepted another batch size (each call "
                            "exports the model it is given with its own arguments: keep no program from an earlier "
                            "call)")
+    # the same model exported static twice, at batch 5 and then at batch 3: the second program is fixed to batch 3
+    got = learner.probe("mlp_exported_twice", seed, torch.randn(5, 4, generator=rng).to(device), False, same[0], False,
+                        same + other)
+    if not got["is_program"]:
+        raise CheckFailure("export_model must return a torch.export.ExportedProgram")
+    expect_outputs(got["outputs"][:2], same, P.reference_mlp(seed, same), "exported at batch 3 after an export of "
+                   "the same model at batch 5 (each call exports the model it is given with its own example: keep "
+                   "no program from an earlier call)")
+    if any(not isinstance(out, str) for out in got["outputs"][2:]):
+        raise CheckFailure("a model exported at batch 5 and then again at batch 3 (both without dynamic_batch) must "
+                           "give a program fixed to batch 3; it accepted another batch size (keep no program from an "
+                           "earlier call)")
+    # the same model, the same example, its weights changed in between: the second program has the new weights
+    got = learner.probe("mlp_exported_after_update", seed, same[0], same)
+    if not got["is_program"]:
+        raise CheckFailure("export_model must return a torch.export.ExportedProgram")
+    expect_outputs(got["outputs"], same, P.reference_mlp_negated(seed, same), "exported again at the same example "
+                   "after the model's weights changed (each call exports the model as it is then: keep no program "
+                   "from an earlier call)")
 
 
 def unbounded(bound):
