@@ -99,10 +99,11 @@ def test_function(learner, device, rng, name):
     task keeps x's dtype, so a float32 (or NumPy float32) copy of x, of an intermediate such as the norm, of the
     incoming gradient or of the result, in the forward or a custom backward, is off by 1e-8 or more there."""
     fn = learner.function(name)
-    cases = [(rand(rng, device, shape), "") for shape in ((6,), (2, 3))]
+    # the shape in every message: a 2-D x is where a per-row or per-column norm (dim=-1, F.normalize's dim=1) shows
+    cases = [(rand(rng, device, shape), f" for an x of shape {shape}") for shape in ((6,), (2, 3))]
     if name in EXTRA:
         make, where = EXTRA[name]
-        cases += [(make(rng, device, shape), f" for {where}") for shape in ((6,), (2, 3))]
+        cases += [(make(rng, device, shape), f" for {where}, of shape {shape}") for shape in ((6,), (2, 3))]
     cases = [(x, where, None) for x, where in cases]
     for shape in ((6,), (2, 3)):
         x, v, y_atol, g_atol = float64_case(rng, name, shape)
@@ -128,7 +129,7 @@ def test_function(learner, device, rng, name):
 def test_two_gradients(learner, device, rng):
     """two_gradients returns (exp(x), 2 exp(2x)), the gradients of both losses, the same when called again on the same
     x, and leaves x.grad None. Then on an x whose .grad the caller already set: the same gradients (x.grad plays no
-    part in them), and x.grad left exactly as it was (not accumulated into, not reset to None). Finally, after x's
+    part in them), and x.grad left exactly as it was (not accumulated into, not reset to None). Then, after x's
     values were changed in place (as an optimizer step does), a call gives the gradients at the new values (an
     answer remembered from an earlier call, keyed by the tensor, is stale). Also an x in [-22, -18] whose .grad is about
     1e4: the gradients to 1e-9 relative (no accumulate-then-subtract)."""
@@ -151,6 +152,16 @@ def test_two_gradients(learner, device, rng):
                                  or not torch.equal(after, grad)):
             raise CheckFailure("two_gradients must leave x.grad untouched: an x.grad the caller had set must be "
                                "exactly as it was afterwards (use torch.autograd.grad, which never writes .grad)")
+    # before the far case below: an answer remembered from an earlier call (keyed by the tensor or its id, which a
+    # new tensor can reuse) fails here with the message that names it, not with the far case's about x.grad
+    shift = torch.full(x.shape, 0.5, dtype=torch.float64, device=device)
+    got = learner.probe("two_gradients", x, 1, None, shift)
+    answer, moved = got["shifted"], x + shift
+    call = "a call after x's values changed in place (compute the gradients at x's current values on every call)"
+    if not isinstance(answer, list) or len(answer) != 2:
+        raise CheckFailure(f"two_gradients must return a tuple of two gradients ({call})")
+    expect_close(answer[0], torch.exp(moved), what=f"the gradient of exp(x).sum() ({call})")
+    expect_close(answer[1], 2 * torch.exp(2 * moved), what=f"the gradient of (exp(x) ** 2).sum() ({call})")
     # a caller's .grad of about 1e4 next to true gradients of about 1e-8 (x in [-22, -18]): an answer that lets the
     # gradients accumulate into x.grad and subtracts the old .grad afterwards, (g0 + ga) - g0, loses ga's digits to
     # cancellation (a relative error of 1e-4 or more), while exp(x) and 2 exp(2x) come out to the last bits
@@ -168,11 +179,3 @@ def test_two_gradients(learner, device, rng):
     if not isinstance(after, torch.Tensor) or after.shape != big.shape or not torch.equal(after, big):
         raise CheckFailure("two_gradients must leave x.grad untouched: an x.grad the caller had set must be "
                            f"exactly as it was afterwards ({call})")
-    shift = torch.full(x.shape, 0.5, dtype=torch.float64, device=device)
-    got = learner.probe("two_gradients", x, 1, None, shift)
-    answer, moved = got["shifted"], x + shift
-    call = "a call after x's values changed in place (compute the gradients at x's current values on every call)"
-    if not isinstance(answer, list) or len(answer) != 2:
-        raise CheckFailure(f"two_gradients must return a tuple of two gradients ({call})")
-    expect_close(answer[0], torch.exp(moved), what=f"the gradient of exp(x).sum() ({call})")
-    expect_close(answer[1], 2 * torch.exp(2 * moved), what=f"the gradient of (exp(x) ** 2).sum() ({call})")
