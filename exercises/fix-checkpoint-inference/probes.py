@@ -128,15 +128,33 @@ class Column(nn.Module):
     """Wraps a classifier: logits (N, C, 1), the class still on dimension 1; in training mode it shifts the classes by
     one (a train-time behaviour of a module that is neither Dropout nor BatchNorm), so only eval mode predicts right."""
 
-    def __init__(self, net):
+    def __init__(self, net, width=1):
         super().__init__()
         self.net = net
+        self.width = width
 
     def forward(self, x):
         out = self.net(x)
         if self.training:
             out = out.roll(1, dims=1)
-        return out[:, :, None]
+        return out[:, :, None].expand(-1, -1, self.width)
+
+
+def column_labels(y, width):
+    """(N, width) labels for Column(net, width): the true class in column 0, the next class (mod 3) in column 1; an
+    arg-max matches at most one of them, so counting N samples instead of N * width entries can exceed 1."""
+    return torch.stack([(y + k) % 3 for k in range(width)], dim=1)
+
+
+@one_thread
+def reference_accuracy_columns(seed, width, device="cpu"):
+    """The eval-mode fraction of hits of Column(net, width) over every entry of its (N, width) labels."""
+    model, _ = trained(seed, device)
+    model.eval()
+    with drive.grad_mode(False):
+        hits = sum(int((model(x).argmax(1)[:, None] == column_labels(y, width)).sum())
+                   for x, y in accuracy_batches(seed, device))
+    return hits / (24 * width)
 
 
 @one_thread
@@ -198,16 +216,17 @@ def resume(mod, seed, epoch, lr_after, device="cpu", loop_sets_mode=True):
     return {"epoch": got_epoch, "losses": rest, "state": _state(model2)}
 
 
-def accuracy(mod, seed, start_training, device="cpu", column=False):
+def accuracy(mod, seed, start_training, device="cpu", column=False, width=1):
     """The learner's accuracy on a trained model in the given mode (its .grad still holding the last batch's
     gradients); then the state, the gradients before and after, which parameters require grad, and one forward
     pass. With column, the model is wrapped in Column (logits (N, C, 1), labels (N, 1)) and only the accuracy is
     returned."""
     model, _ = trained(seed, device)
     if column:
-        model = Column(model)
+        model = Column(model, width)
         model.train(start_training)
-        return {"value": mod.accuracy(model, [(x, y[:, None]) for x, y in accuracy_batches(seed, device)])}
+        batches = [(x, column_labels(y, width)) for x, y in accuracy_batches(seed, device)]
+        return {"value": mod.accuracy(model, batches)}
     model.train(start_training)
     grads_before = [None if p.grad is None else p.grad.detach().clone() for p in model.parameters()]
     value = mod.accuracy(model, accuracy_batches(seed, device))

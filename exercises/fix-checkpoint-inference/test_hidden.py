@@ -92,6 +92,15 @@ def test_accuracy(learner, device, rng):
                            "that is neither Dropout nor BatchNorm but behaves differently in training mode: the "
                            "prediction is the arg-max over dimension 1, and every submodule must be in eval mode "
                            "(model.eval())")
+    # labels (N, 2): counting samples by labels.size(0) (the seed's total) instead of every entry of labels gives a
+    # "fraction" up to 2, while (N, 1) labels cannot tell the two apart; an arg-max hits column 0 or 1, never both
+    seed = seed_of(rng)
+    got = learner.probe("accuracy", seed, False, str(device), True, 2)
+    want = P.reference_accuracy_columns(seed, 2, str(device))
+    if type(got.get("value")) is not float or abs(got["value"] - want) > ACCURACY_TOL:
+        raise CheckFailure("accuracy of a model whose logits are (N, C, 2) with labels (N, 2) (two labels per sample) "
+                           "must compare entry by entry and divide by the number of entries compared (labels.numel(), "
+                           "not labels.size(0)): the fraction lies in [0, 1]")
 
 
 def test_accuracy_keeps_mode_and_state(learner, device, rng):

@@ -28,7 +28,9 @@ def test_load_for_inference_example(learner, device):
         raise CheckFailure("load_for_inference must return the model (an nn.Module)", f"it returned a {got['type']}")
     expect_state(got["state"], want["state"], "the loaded model's state_dict()", inputs)
     for i, out in enumerate(got["outs"]):
-        expect_close(out, want["out"], what=f"the loaded model's output (call {i + 1})", inputs=inputs + ", in eval mode")
+        expect_close(out, want["out"], what=f"the loaded model's output (call {i + 1}; load_for_inference must return "
+                     "it in eval mode, every submodule: BatchNorm's running statistics, no dropout)",
+                     inputs=inputs + ", in eval mode")
 
 
 def test_accuracy_example(learner, device):

@@ -12,7 +12,7 @@
 # * `resume(model, optimizer, path) -> int` restores model and optimizer from the file `path` so that training continues
 #   exactly like an uninterrupted run (learning rate and Adam's moments included), and returns the saved epoch.
 # * `accuracy(model, batches) -> float`: over `(x, labels)` batches, not necessarily of equal sizes, the fraction in
-#   [0, 1] of all samples whose arg-max over dimension 1 equals the label (logits may have more dimensions, (N, C, 1) with labels (N, 1) say: compare entry by entry, reshaping neither), computed in eval mode without recording a
+#   [0, 1] of all samples whose arg-max over dimension 1 equals the label (logits may have more dimensions, (N, C, 1) with labels (N, 1) say: compare entry by entry, reshaping neither, and count every label entry: the fraction of all entries that match), computed in eval mode without recording a
 #   graph; the model is left in the train/eval mode it was in, its state unchanged.
 #
 # 初始代码是示例答案的代码。把它换成普通的 PyTorch：
@@ -20,7 +20,7 @@
 # * `save_checkpoint(model, optimizer, epoch, path)` 把模型的状态、优化器的状态和 `epoch` 写入文件 `path`。
 # * `load_for_inference(model, path) -> nn.Module` 把保存在文件 `path` 中的权重（包括 buffer）加载到 `model`（同一个类的一个新实例）中，并返回已准备好做推理的 `model`（每个子模块都处于 eval 模式）。
 # * `resume(model, optimizer, path) -> int` 从文件 `path` 恢复模型和优化器，使训练与一次没有中断的训练完全一样地继续下去（包括学习率和 Adam 的矩估计），并返回保存的 epoch。
-# * `accuracy(model, batches) -> float`：在若干 `(x, labels)` 批次上（各批大小不一定相同），返回所有样本中第 1 维上 arg-max 等于标签的样本所占的比例（logits 可能有更多维度，比如 (N, C, 1) 配 (N, 1) 的标签：逐项比较，两者都不要改变形状），取值在 [0, 1] 内，在 eval 模式下计算且不记录计算图；模型保持原来的 train/eval 模式，其状态不变。
+# * `accuracy(model, batches) -> float`：在若干 `(x, labels)` 批次上（各批大小不一定相同），返回所有样本中第 1 维上 arg-max 等于标签的样本所占的比例（logits 可能有更多维度，比如 (N, C, 1) 配 (N, 1) 的标签：逐项比较，两者都不要改变形状，并计入每个标签元素：即所有元素中匹配者所占的比例），取值在 [0, 1] 内，在 eval 模式下计算且不记录计算图；模型保持原来的 train/eval 模式，其状态不变。
 #
 # Check your work: `prep check fix-checkpoint-inference`. Stuck? `prep hint fix-checkpoint-inference`.
 #
