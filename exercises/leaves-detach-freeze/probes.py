@@ -21,6 +21,14 @@ def ste(mod, x, g, scale=1.0):
     return {"out": out.detach(), "grad": grad, "x_after": x.detach().clone(), "plain_after": plain}
 
 
+def ste_twice(mod, x1, x2):
+    """round_ste of two tensors of one shape and dtype, in turn; both outputs read after the second call (a cache keyed
+    by shape, or a buffer the second call writes again, shows in the first or the second)."""
+    first = mod.round_ste(x1.detach().clone().requires_grad_(True))
+    second = mod.round_ste(x2.detach().clone().requires_grad_(True))
+    return {"first": first.detach().clone(), "second": second.detach().clone()}
+
+
 def two_encoders(seed, device):
     torch.manual_seed(seed)
     return nn.Sequential(OrderedDict(

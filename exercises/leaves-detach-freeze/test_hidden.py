@@ -59,6 +59,14 @@ def test_round_ste_values_and_gradient(learner, device, rng):
     g = adversarial(rng, (6,)).to(device)
     expect_close(learner.probe("ste", x, g, 3.0)["grad"], 3.0 * g, rtol=1e-12, atol=0.0,
                  what="the gradient of round_ste(3 x) with respect to x")
+    # two calls with inputs of one shape and dtype, each rounded differently (x2 = x1 + 1): a result cached by shape
+    # or an internal buffer the next call overwrites gives one call the other's values
+    x1 = adversarial(rng, (7,), scale=5.0).to(device, torch.float64)
+    got = learner.probe("ste_twice", x1, x1 + 1.0)
+    for key, x, which in (("first", x1, "first"), ("second", x1 + 1.0, "second")):
+        expect_close(got[key], torch.round(x), rtol=1e-12, atol=1e-12,
+                     what=f"round_ste's {which} of two calls on inputs of the same shape and dtype, read after both "
+                          "(each call rounds its own x: no result cached by shape, no buffer shared between calls)")
 
 
 def expected_freeze(which, seed, x, frozen, prefrozen=()):
