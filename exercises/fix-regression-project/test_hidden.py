@@ -138,8 +138,12 @@ def test_fit_line_is_full_batch_sgd(learner, rng):
         xs = x.double().numpy().astype(dtype) if as_numpy else x.to(getattr(torch, dtype))
         ys = y.double().numpy().astype(dtype) if as_numpy else y.to(getattr(torch, dtype))
         rw, rb = replay(xs, ys, lr, epochs, seed)
-        expect_close(w, rw, rtol=1e-5, atol=1e-6, what=f"the weight after fit_line ({where})")
-        expect_close(b, rb, rtol=1e-5, atol=1e-6, what=f"the bias after fit_line ({where})")
+        # the causes a replay cannot tell apart, named: another start (a draw before LinearModel(), a model kept from
+        # an earlier call), another number of steps, lr or batch, or data not converted to float32 (n, 1)
+        how = ("a new LinearModel() built first, from the caller's random state, then exactly `epochs` full-batch SGD "
+               "steps at lr on float32 (n, 1) data")
+        expect_close(w, rw, rtol=1e-5, atol=1e-6, what=f"the weight after fit_line ({where}; {how})")
+        expect_close(b, rb, rtol=1e-5, atol=1e-6, what=f"the bias after fit_line ({where}; {how})")
 
 
 def test_least_squares(learner, rng):

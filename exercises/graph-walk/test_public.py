@@ -163,7 +163,9 @@ def check_leaves(got, out, values, what, detail=""):
         raise CheckFailure(f"leaf_tensors must return tensors ({what})", detail)
     if any(i == -1 for i in items):
         raise CheckFailure(f"leaf_tensors returned a tensor that is not one of the graph's leaves ({what}): return the "
-                           "leaf tensors themselves (AccumulateGrad's .variable), not copies", detail)
+                           "leaf tensors themselves (AccumulateGrad's .variable), not copies, and not leaves of "
+                           "another graph (a result cached by id(t) comes back for a new t that reuses a freed id)",
+                           detail)
     if len(set(items)) != len(items):
         raise CheckFailure(f"leaf_tensors lists a leaf twice ({what}): each leaf once, also one used by two ops",
                            detail)
