@@ -19,7 +19,9 @@ OPS = {"sin": 1, "tanh": 1, "cos_method": 1, "exp_method": 1, "count": 1, "sum_p
        # an index with slices (x[:, :]): its arguments hold slice objects, which Python 3.11 cannot hash
        "slice_all": 1,
        # the same constant under two keyword names: torch.clamp(x, min=c) and torch.clamp(x, max=c)
-       "clamp_min": 1, "clamp_max": 1}
+       "clamp_min": 1, "clamp_max": 1,
+       # a method call with a constant after the tensor: x.sum(0, keepdim=True) and x.sum(1, keepdim=True) differ
+       "sum_method": 1}
 
 
 def build(spec):
@@ -62,6 +64,8 @@ def build(spec):
                 r = torch.clamp(a[0], min=c[0])
             elif name == "clamp_max":
                 r = torch.clamp(a[0], max=c[0])
+            elif name == "sum_method":
+                r = a[0].sum(c[0], keepdim=True)
             elif name == "addc":
                 r = a[0] + c[0]
             elif name == "mulc":
@@ -98,7 +102,18 @@ def _target(node):
 def report(mod, spec, inputs):
     """The learner's optimize(fn) for the function spec describes: its graph as plain data, the code it runs, and its
     values on the inputs."""
+    return _describe(mod.optimize(build(spec)), inputs)
+
+
+def report_first_of_two(mod, spec, other, inputs):
+    """optimize(fn) for spec, then optimize of another function, then the first GraphModule described as report()
+    does: a module optimize returned must not change when optimize runs again (one module reused for every call)."""
     gm = mod.optimize(build(spec))
+    mod.optimize(build(other))
+    return _describe(gm, inputs)
+
+
+def _describe(gm, inputs):
     if not isinstance(gm, torch.fx.GraphModule):
         return {"is_gm": False, "type": type(gm).__qualname__}
     nodes = [{"name": n.name, "op": n.op, "target": _target(n), "args": repr(n.args), "kwargs": repr(n.kwargs),
