@@ -229,7 +229,8 @@ def test_dataset_and_loader(learner, device, rng):
                                f"received {summarize(shapes)}")
         expect_close(torch.cat([b[0] for b in batches]), want, rtol=0, atol=0,
                      what=f"the augmented images, in loader order ({label}; the DataLoader itself draws from torch's "
-                          "global RNG when it starts: the dataset must draw only from its own generator)")
+                          "global RNG when it starts: the dataset must draw only from its own generator, seeded once "
+                          "in __init__ and continued from item to item, never reseeded per item)")
         expect_close(torch.cat([b[1] for b in batches]), labels, rtol=0, atol=0, what="the labels, in loader order")
         expect_close(torch.cat([b[0] for b in got["second"]]), want, rtol=0, atol=0,
                      what=f"a second dataset with the same seed ({label}): the same augmentations")

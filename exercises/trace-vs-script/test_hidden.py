@@ -154,7 +154,10 @@ def test_branch_free_survives_trace(learner, device, rng):
             raise CheckFailure("torch.jit.trace(branch_free) raises on an input of the example's shape",
                                traced["run_error"])
         for i, (out, x) in enumerate(zip(traced["outputs"], inputs)):
-            expect_close(out, gate(x), what=f"torch.jit.trace(branch_free) on input {i}")
+            # name both signs: the usual cause is Python control flow, which trace freezes to the example's branch
+            expect_close(out, gate(x), what=f"torch.jit.trace(branch_free), traced on an x with sum "
+                         f"{float(example.sum()):+.3f}, on an input with sum {float(x.sum()):+.3f} (where branch_free "
+                         "itself is right, a Python if or a .item() in it is frozen to the example's branch by trace)")
     # the task asks this for any shape, 0-d included: a trace made on a 0-d (or 2-D) example of one sign must be right
     # for inputs of that shape and the other sign (a 0-d boolean-mask index is frozen to the example's count)
     for shape in ((), (2, 3)):
