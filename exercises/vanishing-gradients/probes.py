@@ -7,6 +7,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from grader import drive
+
 
 def sigmoid_mlp(depth, width):
     layers = []
@@ -136,6 +138,25 @@ def measure(mod, which, depth, width, seed, device, stale=False):
                 continue
             p.grad = (torch.randn(p.shape, generator=g) * 10).to(device)
     return mod.linear_grad_norms(model, x, y)
+
+
+def step(model, seed):
+    """Move every parameter as a training step would (a fixed, seeded nudge), in the worker and in the judge alike."""
+    g = torch.Generator().manual_seed(seed + 3)
+    with drive.grad_mode(False):
+        for p in model.parameters():
+            p.add_((torch.randn(p.shape, generator=g) * 0.2).to(p.device, p.dtype))
+
+
+def measure_again(mod, which, depth, width, seed, device):
+    """The learner's norms on one model, twice: on the graders' batch, then after a step moved every weight, on
+    another batch (what a second measurement in a training run asks)."""
+    model = network(which, depth, width, seed, device)
+    x, y = data(seed, width, device)
+    first = mod.linear_grad_norms(model, x, y)
+    step(model, seed)
+    x, y = data(seed + 5, width, device)
+    return [first, mod.linear_grad_norms(model, x, y)]
 
 
 def stable(mod, depth, width, seed, device):

@@ -14,9 +14,12 @@ def seeds(rng, n):
     return [int(s) for s in torch.randint(0, 10_000, (n,), generator=rng)]
 
 
-def expected_norms(which, depth, width, seed, device):
+def expected_norms(which, depth, width, seed, device, again=False):
     model = probes.network(which, depth, width, seed, device)
     x, y = probes.data(seed, width, device)
+    if again:  # the second call of measure_again: the same model after a step, on another batch
+        probes.step(model, seed)
+        x, y = probes.data(seed + 5, width, device)
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
@@ -27,9 +30,10 @@ def expected_norms(which, depth, width, seed, device):
         torch.set_num_threads(threads)
 
 
-def check_norms(learner, which, depth, width, seed, device, what, stale=False):
-    got = learner.probe("measure", which, depth, width, seed, device, stale=stale)
-    want = expected_norms(which, depth, width, seed, device)
+def check_norms(learner, which, depth, width, seed, device, what, stale=False, got=None, again=False):
+    if got is None:
+        got = learner.probe("measure", which, depth, width, seed, device, stale=stale)
+    want = expected_norms(which, depth, width, seed, device, again=again)
     if not isinstance(got, list) or len(got) != len(want):
         raise CheckFailure(f"linear_grad_norms must return a list with one float per nn.Linear ({what})")
     for i, (u, v) in enumerate(zip(got, want)):
@@ -79,7 +83,8 @@ def test_norms_only_linear_weights(learner, device, rng):
 
 def test_stale_gradients_ignored(learner, device, rng):
     """Gradients already in .grad (from an earlier backward) do not count, for every nn.Linear (one without bias and
-    a subclass included)."""
+    a subclass included); nor does anything from an earlier call on the same model (a second call, after a step,
+    on another batch, gives that loss's norms)."""
     check_norms(learner, "sigmoid", 4, 8, seeds(rng, 1)[0], device, "a model with stale gradients in .grad",
                 stale=True)
     check_norms(learner, "mixed", 5, 6, seeds(rng, 1)[0], device, "a model with stale gradients in .grad, a bias-free "
@@ -87,6 +92,17 @@ def test_stale_gradients_ignored(learner, device, rng):
     check_norms(learner, "sigmoid", 4, 8, seeds(rng, 1)[0], device, "a model whose parameters all hold stale "
                 "gradients but the first, which has .grad None (an earlier backward did not reach it): clear every "
                 "parameter's .grad, whatever the first one holds", stale="partial")
+    # Two calls on one model, a step between them and another batch for the second: the second call's norms are those
+    # of its own loss, not the first call's (a result cached by id(model) or by the shapes answers with stale norms),
+    # and whatever the first call left in .grad does not count.
+    seed = seeds(rng, 1)[0]
+    got = learner.probe("measure_again", "sigmoid", 4, 8, seed, device)
+    if not isinstance(got, list) or len(got) != 2:
+        raise CheckFailure("the grader could not read two calls of linear_grad_norms on one model")
+    check_norms(learner, "sigmoid", 4, 8, seed, device, "the first of two calls on one model", got=got[0])
+    check_norms(learner, "sigmoid", 4, 8, seed, device, "the second of two calls on one model, after a step moved "
+                "every weight, on another batch: compute the norms of this call's loss afresh (nothing cached from "
+                "the first call, and its gradients left in .grad do not count)", got=got[1], again=True)
 
 
 def stable(learner, depth, width, seed, device):
