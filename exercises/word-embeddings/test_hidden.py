@@ -33,7 +33,8 @@ def test_build_vocab(learner, rng):
 
 def test_encode(learner, rng):
     """encode maps unknown words to <unk>, pads with <pad> and truncates to the length, as an int64 (N, length) tensor,
-    for a vocabulary from build_vocab and for one whose <pad> and <unk> have other ids; (0, length) for no sentences."""
+    for a vocabulary from build_vocab and for one whose <pad> and <unk> have other ids (and again on the same sentences
+    with another vocabulary); (0, length) for no sentences."""
     vocab = reference_vocab(corpus(rng, 6))
     sentences = corpus(rng, 5) + [[], ["zzz"] * 9, WORDS[:4] + ["zzz"] + WORDS[4:9]]  # the last: truncated, all distinct
     want = torch.tensor([([vocab.get(w, 1) for w in s][:6] + [0] * 6)[:6] for s in sentences])
@@ -47,6 +48,12 @@ def test_encode(learner, rng):
     want = torch.tensor([([other.get(w, 5) for w in s][:4] + [3] * 4)[:4] for s in sentences])
     expect_close(learner.probe("encode", sentences, other, 4), want,
                  what="encode(..., length=4) with a vocabulary whose <pad> is 3 and <unk> is 5")
+    # the same sentences and length again, under a vocabulary with every id moved by 10: each call reads its own
+    # vocabulary (rows cached from the call before, keyed by the sentences, answer with the old ids)
+    moved = {w: i + 10 for w, i in other.items()}
+    expect_close(learner.probe("encode", sentences, moved, 4), want + 10,
+                 what="encode(..., length=4) called again on the same sentences with another vocabulary (every id "
+                      "moved by 10: <pad> 13, <unk> 15): the ids come from this call's vocabulary")
     expect_close(learner.probe("encode", [], vocab, 6), torch.zeros(0, 6, dtype=torch.int64),
                  what="encode([], vocab, 6): no sentences give an empty (0, length) tensor")
 
