@@ -30,6 +30,15 @@ def forward(mod, sizes, weights, x, h0=None):
             "grads": {n: p.grad for n, p in model.named_parameters()}}
 
 
+def forward_no_grad(mod, sizes, weights, x, h0):
+    """Outputs and final state of a call made inside the caller's torch.no_grad() (as an evaluation loop makes it), on
+    the judge's own x and h0, passed as they are (a call that writes into either fails)."""
+    model = build(mod, sizes, weights, x)
+    with drive.grad_mode(False):
+        out, h_n = model(x, h0)
+    return {"out": out, "h_n": h_n}
+
+
 def fresh(mod, sizes, x):
     """A freshly built ElmanRNN: its parameters (name -> tensor), as the learner's __init__ made them, and its output
     on x."""

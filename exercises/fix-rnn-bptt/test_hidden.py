@@ -65,7 +65,8 @@ def test_parameters_like_nn_rnn(learner):
 def test_forward_and_gradients_match_nn_rnn(learner, device, rng):
     """Outputs (B, T, H), h_n (1, B, H) and the gradients for x, every parameter and a given h0 equal nn.RNN's, with
     and without h0, for batches of 1 to 4, one step or six, in float64 and float32, and with hidden_size 1 (and
-    input_size 1): no axis of size 1 may be squeezed away."""
+    input_size 1): no axis of size 1 may be squeezed away; and inside torch.no_grad() with a given h0, left as it
+    was."""
     for B, T, dtype, d, h in ((4, 6, torch.float64, D, H), (1, 1, torch.float64, D, H), (3, 5, torch.float32, D, H),
                               (3, 4, torch.float64, D, 1), (1, 3, torch.float64, 1, 1)):
         rnn, _ = reference(rng, device, d=d, h=h, dtype=dtype)
@@ -94,6 +95,19 @@ def test_forward_and_gradients_match_nn_rnn(learner, device, rng):
             grads = got["grads"] if isinstance(got.get("grads"), dict) else {}
             for name, p in rnn.named_parameters():
                 expect_close(grads.get(name), p.grad, **tol, what=f"the gradient of {name} {where}")
+    # Inside the caller's torch.no_grad() (an evaluation loop), with a given h0: the same values, and h0 left as it was
+    # (a forward that reuses h0's storage for the running state, where no graph forbids it, fails this call).
+    rnn, _ = reference(rng, device)
+    x = torch.randn(3, 4, D, generator=rng, dtype=torch.float64).to(device)
+    h0 = torch.randn(1, 3, H, generator=rng, dtype=torch.float64).to(device)
+    got = learner.probe("forward_no_grad", [D, H], state(rnn), x, h0)
+    with torch.no_grad():
+        out, h_n = rnn(x, h0)
+    where = "inside torch.no_grad(), with h0, B = 3, T = 4, float64"
+    if not isinstance(got, dict):
+        raise CheckFailure(f"forward must return (out, h_n) ({where})")
+    expect_close(got["out"], out, rtol=1e-10, atol=1e-12, what=f"the outputs {where}")
+    expect_close(got["h_n"], h_n, rtol=1e-10, atol=1e-12, what=f"h_n {where}")
 
 
 def reference_tbptt(rnn, head, xs, ys, k, lr):
