@@ -96,7 +96,8 @@ def test_train_mode_matches_batchnorm(learner, device, rng):
     far = [x + 1e5 for x in batches(rng, device, 2)]  # E[x^2] - E[x]^2 loses about 1e-6 here
     # the outputs' own rounding here is about 1e-10 (x - mean at 1e5 in float64), E[x^2] - E[x]^2's error about 1e-6
     compare(learner, {}, random_state(rng, device), far, ["train", "eval"],
-            "channel means near 1e5 with unit spread: compute the variance from centred values", tol=(1e-9, 1e-8))
+            "channel means near 1e5 with unit spread; the train batch's variance from centred values, the eval "
+            "batch normalised with the running statistics", tol=(1e-9, 1e-8))
     compare(learner, {}, random_state(rng, device), batches(rng, device, 3), ["train_no_grad", "train", "train_no_grad"],
             "train mode under torch.no_grad() still updates the running statistics and num_batches_tracked")
     with learner.ambient(grad=False):  # called from a caller inside torch.no_grad(), which keeps grad mode off

@@ -82,7 +82,8 @@ def test_loss_matches_cross_entropy(learner, device, rng):
     called by a caller with grad mode on (the default), which finds it still on afterwards."""
     compare(learner, rng, device, ("loss",), "random problems")
     check(learner, problem(rng, device, SHAPES[0]), ("loss", *NAMES),
-          "called with grad mode on, not inside torch.no_grad(): it must leave grad mode on", as_called=True)
+          f"a fresh random problem, N, D, H, C = {SHAPES[0]}, called with grad mode on (outside torch.no_grad(); "
+          "grad mode must still be on afterwards)", as_called=True)
 
 
 def test_output_layer_grads(learner, device, rng):
