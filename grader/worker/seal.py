@@ -167,12 +167,17 @@ class _Sealer:
         if source:
             self.protect(source)
 
+        real: dict[str, str] = {}  # realpath per file: an imported class (Tensor, Module) brings hundreds of methods
+
         def defined_here(fn: Any) -> bool:
             # torch renames the module of its public functions (torch._functorch.eager_transforms.vjp says
             # "torch.func"): by that name alone a ban of the module where they are written left them working
             code = getattr(fn, "__code__", None)
-            return source is not None and isinstance(code, types.CodeType) and code.co_filename.startswith("/") \
-                and os.path.realpath(code.co_filename) == source
+            if source is None or not isinstance(code, types.CodeType) or not code.co_filename.startswith("/"):
+                return False
+            if code.co_filename not in real:
+                real[code.co_filename] = os.path.realpath(code.co_filename)
+            return real[code.co_filename] == source
 
         for attr, value in list(vars(module).items()):
             if inspect.isclass(value) and (value.__module__ == name or any(
