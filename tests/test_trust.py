@@ -1207,3 +1207,41 @@ def test_the_judge_keeps_no_reply_of_a_grader_that_already_failed(grade_file, mo
             gc.enable()
     assert result.status == "graded" and result.score == 0, (result.status, result.message)
     assert len(alive) >= 5 and max(alive) == before, (before, alive)
+
+
+# ---------------------------------------------------------------- round 22: what printing a reply costs the judge
+
+def test_printing_what_a_learner_sent_costs_the_judge_no_time(grade_file):
+    """tests/redteam/judge_repr_bomb.py answers every forward with a dict of tensors of shape (2,) * 12. A grader that
+    says what it received gave the dict to repr(), and torch formats every number of a tensor none of whose dimensions
+    is longer than its edge items: half a minute of the judge's CPU per message, minutes per check, with no deadline
+    (a batch's judge held for hours by a 16 MB reply). What a learner sent is described at a bounded cost, and a
+    tensor's repr in the judge is too (an f-string in an exercise's grader prints one)."""
+    import resource
+
+    import torch
+
+    from grader.judge.checks import bound_tensor_repr, summarize
+
+    def judge_cpu() -> float:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+
+    before = judge_cpu()
+    result = grade_file("autograd-mul", ROOT / "tests" / "redteam" / "judge_repr_bomb.py", seed=1)
+    spent = judge_cpu() - before
+    assert result.score == 0 and not result.full_marks, (result.status, result.message)
+    assert spent < 15, f"the judge spent {spent:.0f} s of CPU on one check"  # 3.5 s here; 60 s and more before
+    bound_tensor_repr()
+    big = torch.zeros((2,) * 20)  # a million numbers: torch's own repr formats every one (minutes)
+    started = judge_cpu()
+    texts = [repr(big), str(big), f"{big}", summarize({"a": [big] * 10, "b": {"c": big}}), summarize("x" * 10**7)]
+    assert judge_cpu() - started < 1 and max(map(len, texts)) < 500, [t[:200] for t in texts]
+    from grader.judge.checks import REPR_FULL_PER_GRADER, reset_repr_budget
+
+    reset_repr_budget()
+    small = torch.zeros((3,) * 6)  # 729 numbers, printed in full by torch: a dict of 80,000 of them took an hour
+    assert repr(torch.tensor([1.5, 2.0])) == "tensor([1.5000, 2.0000])"  # small tensors print as torch prints them
+    started = judge_cpu()
+    text = repr({f"k{i}": small for i in range(20 * REPR_FULL_PER_GRADER)})
+    assert judge_cpu() - started < 10 and "tensor(shape=(3, 3, 3, 3, 3, 3)" in text

@@ -58,6 +58,9 @@ def grade(exercise: Exercise, path: Path, *, seed: int | None = None, limits: Li
     ``verdict_only``: the one that caught this file last time, so that a wrong file usually costs one grader).
     """
     started = time.monotonic()
+    from grader.judge.checks import bound_tensor_repr
+
+    bound_tensor_repr()  # a message that prints a learner's tensor must not cost the judge minutes
     seed = secrets.randbelow(2**31) if seed is None else seed
     hidden = _hidden_names(exercise)
     extra: dict[str, Any] = {"seed": seed, "submission": str(path)}

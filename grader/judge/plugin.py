@@ -94,6 +94,9 @@ def reset_judge_state(seed: int) -> None:
     torch.set_default_dtype(torch.float32)
     torch.autograd.set_detect_anomaly(False)
     seed_generators(seed)
+    from grader.judge.checks import reset_repr_budget
+
+    reset_repr_budget()  # each grader's first tensors print in full (see checks.bound_tensor_repr)
 
 
 def grader_name(item: pytest.Item) -> tuple[str, str | None]:

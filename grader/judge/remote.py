@@ -435,4 +435,8 @@ def _kind(value: Any) -> str:
         return f"a tensor of shape {tuple(value.shape)}"
     if isinstance(value, wire.Opaque):
         return f"a {value.type_name}"
+    if isinstance(value, (list, tuple, dict)):  # never repr'd whole: its items may be thousands of tensors
+        return f"a {type(value).__name__} of {len(value)} items"
+    if isinstance(value, str):
+        value = value[:60]
     return f"a {type(value).__name__} ({value!r:.60})"
