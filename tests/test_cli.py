@@ -251,3 +251,17 @@ def test_grading_without_the_sandbox_warns_and_on_a_cluster_says_the_scheduler_i
                            "learners' jobs")
     else:
         assert warning == "warning: graded WITHOUT the sandbox (--unsafe-no-sandbox)"
+
+
+def test_a_check_leaves_no_copy_of_the_probes_behind(tmp_path):
+    """The command ends with os._exit (no interpreter teardown), which skips exit handlers: the folder holding the
+    worker's copy of probes.py stayed in /tmp after every `prep check` (544 of them on one machine in a day)."""
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    code = "import sys, cli\nsys.argv = ['prep'] + sys.argv[1:]\ncli.main()"
+    out = subprocess.run([sys.executable, "-c", code, "check", "autograd-mul", "--file",
+                          str(ROOT / "solutions" / "autograd-mul.py"), "--json", "--seed", "1"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300,
+                         env={"PREP_HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin", "TMPDIR": str(scratch)})
+    assert json.loads(out.stdout)["status"] == "graded", out.stderr[-2000:]
+    assert not [p.name for p in scratch.iterdir() if p.name.startswith("prep-worker-probes-")]

@@ -39,6 +39,7 @@ def strip_judge_only(source: str, filename: str = "probes.py") -> str:
 
 _COPIES: dict[tuple[str, int, int], str] = {}
 _FOLDER: list[str] = []  # the folder of this process's copies, made at the first copy
+_OWNER: list[int] = [0]  # the pid that made it (a forked batch judge inherits the list, not the folder)
 
 
 def worker_copy(probes_path: str | os.PathLike) -> str:
@@ -53,6 +54,7 @@ def worker_copy(probes_path: str | os.PathLike) -> str:
             folder = tempfile.mkdtemp(prefix="prep-worker-probes-")
             os.chmod(folder, 0o755)
             _FOLDER.append(folder)
+            _OWNER[:] = [os.getpid()]
             atexit.register(_remove, folder, os.getpid())
         source = Path(real).read_text(encoding="utf-8")
         copy = Path(_FOLDER[0]) / f"{len(_COPIES)}-{Path(real).parent.name}-probes.py"
@@ -65,3 +67,12 @@ def worker_copy(probes_path: str | os.PathLike) -> str:
 def _remove(folder: str, owner: int) -> None:
     if os.getpid() == owner:  # a forked child that runs exit handlers leaves its parent's copies alone
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def remove_copies() -> None:
+    """Remove this process's copies now. For a process about to end with ``os._exit`` (the CLI, the notebook's
+    judge), which skips exit handlers: every ``prep check`` left a folder in /tmp (544 on one machine in a day)."""
+    if _FOLDER and _FOLDER[0]:
+        _remove(_FOLDER[0], _OWNER[0])
+        _COPIES.clear()
+        _FOLDER.clear()

@@ -121,10 +121,18 @@ def main(argv: list[str] | None = None) -> None:
     out.write_text(json.dumps(payload), encoding="utf-8")
     sys.stdout.flush()
     sys.stderr.flush()
+    _remove_scratch_copies()
     os._exit(0)  # skip interpreter teardown once torch is loaded
 
 
 # ---------------------------------------------------------------- the warm judge
+
+
+def _remove_scratch_copies() -> None:
+    """The workers' copies of probes.py, which exit handlers would remove and os._exit skips."""
+    probes = sys.modules.get("grader.judge.worker_probes")
+    if probes is not None:
+        probes.remove_copies()
 
 
 def _die_with(parent: int) -> None:
@@ -185,6 +193,7 @@ def serve(parent: int) -> None:
             send(_answer(line, pool, send))
     pool.close()
     sys.stderr.flush()
+    _remove_scratch_copies()
     os._exit(0)  # skip interpreter teardown once torch is loaded
 
 
