@@ -112,9 +112,9 @@ def test_stays_differentiable(learner, device, rng):
         if isinstance(got, torch.Tensor) and got.shape == want.shape and not bool(got.ne(0).any()) and \
                 bool(want.ne(0).any()):  # why: a result built on a detached copy of x says only "wrong values"
             raise CheckFailure(f"the {shown} requires grad, but its gradient with respect to x is zero: it is not "
-                               "connected to the caller's x (a derivative taken with respect to a detached copy is "
-                               "differentiable only with respect to that copy); when x requires grad, differentiate "
-                               "x itself")
+                               "connected to the caller's x (a derivative taken with respect to a detached copy, or a "
+                               "result kept from an earlier call on another x, is differentiable only with respect to "
+                               "that tensor); when x requires grad, differentiate x itself, at every call")
         expect_close(got, want, rtol=1e-9, atol=1e-9, what=f"the gradient of the {shown}")
 
 

@@ -152,17 +152,20 @@ def test_ema_values(learner, device, rng):
     shared by two layers (tied) once, as the one parameter it is; buffers (BatchNorm statistics, and a non-persistent
     buffer that state_dict() leaves out) are copied."""
     n_params = len(list(probes.ema_model(0, "cpu").parameters()))
-    for decay, steps, frozen in ((0.9, 1, ()), (0.5, 3, ()), (0.0, 1, ()), (1.0, 1, ()), (0.6, 2, (0, 3)),
-                                 (0.7, 1, tuple(range(n_params)))):
+    cases = ((0.9, 1, ()), (0.5, 3, ()), (0.0, 1, ()), (1.0, 1, ()), (0.6, 2, (0, 3)), (0.7, 1, tuple(range(n_params))))
+    for k, (decay, steps, frozen) in enumerate(cases):
         st, so, x = ema_case(rng, device)
         got = learner.probe("run_ema", st, so, decay, x, steps, frozen=frozen)
         want = ema_reference(st, so, decay, x, steps)
         where = (" (every parameter of target frozen: requires_grad=False)" if len(frozen) == n_params else
                  " (some parameters of target frozen: requires_grad=False)" if frozen else "")
+        # why: a wrong value in a later case with nothing frozen is most often state kept from an earlier call
+        why = (": every parameter of target is averaged, whether or not it requires grad" if frozen else
+               f" (case {k + 1} of {len(cases)}, each on a new target and online: average the modules each call is "
+               "given, keeping nothing from an earlier call)" if k else "")
         for i, (a, b) in enumerate(zip(got["params"], want["params"])):
             expect_close(a, b, rtol=1e-6, atol=1e-7,
-                         what=f"parameter {i} of target after {steps} EMA step(s) with decay {decay}{where}: every "
-                              "parameter of target is averaged, whether or not it requires grad")
+                         what=f"parameter {i} of target after {steps} EMA step(s) with decay {decay}{where}{why}")
         for i, (a, b) in enumerate(zip(got["buffers"], want["buffers"])):
             expect_close(a, b, rtol=1e-6, atol=1e-7, what=f"buffer {i} of target after the EMA update (every buffer "
                          "of target.buffers(), also a non-persistent one, which state_dict() leaves out)")

@@ -39,8 +39,20 @@ def check_norms(learner, which, depth, width, seed, device, what, stale=False, g
     for i, (u, v) in enumerate(zip(got, want)):
         if type(u) is not float:
             raise CheckFailure(f"linear_grad_norms must return Python floats ({what})")
-        if not math.isclose(u, v, rel_tol=1e-6, abs_tol=1e-30):
-            raise CheckFailure(f"the gradient norm of Linear {i} is wrong ({what})")
+    close = [math.isclose(u, v, rel_tol=1e-6, abs_tol=1e-30) for u, v in zip(got, want)]
+    if not all(close):
+        i = close.index(False)
+        # why: name the two commonest causes the values show (the order backward reaches the layers; gradients
+        # added to those of an earlier backward or an earlier call), never the expected norms themselves
+        if len(want) > 1 and all(math.isclose(u, v, rel_tol=1e-6, abs_tol=1e-30) for u, v in zip(got, want[::-1])):
+            why = ": the norms come in reverse order; list them in model.modules() order, not in the order backward " \
+                  "reaches the layers"
+        elif all(u >= v for u, v in zip(got, want)):
+            why = ": it is too large, as if another backward's gradient (left in .grad, or kept from an earlier call) " \
+                  "were added in"
+        else:
+            why = ""
+        raise CheckFailure(f"the gradient norm of Linear {i} is wrong ({what}){why}")
     return got
 
 
