@@ -78,6 +78,25 @@ def run_evaluate(mod, seed, n_batches, device="cpu", offset=0.0, size=8, frozen=
             "requires_grad": [p.requires_grad for p in model.parameters()]}
 
 
+def perturb(model, seed):
+    """Move every parameter in place by a small step drawn from `seed` (what an epoch of training does to them)."""
+    g = torch.Generator().manual_seed(seed + 2)
+    with drive.grad_mode(False):
+        for p in model.parameters():
+            p += 0.1 * torch.randn(p.shape, generator=g, dtype=p.dtype).to(p.device)
+
+
+def run_evaluate_twice(mod, seed, n_batches, device="cpu", size=8):
+    """evaluate() twice on the same model and the same list of batches, the parameters moved in place in between (as
+    a training epoch moves them): both returned values. A value remembered from the first call (keyed by the model,
+    the list, its length or the batches' tensors) is stale at the second."""
+    model = make(seed, device)
+    data = batches(seed, n_batches, device, size=size)
+    first = mod.evaluate(model, data)
+    perturb(model, seed)
+    return [first, mod.evaluate(model, data)]
+
+
 def grad_mode_after_no_grad(mod, seed, n_batches, device="cpu"):
     """evaluate and train_epoch on fresh models and batches, each called inside torch.no_grad() as a caller's code
     may: for each, whether grad mode is still on right after the call, read inside the block (the block's exit would

@@ -56,6 +56,11 @@ def reference_evaluate(seed, n, device, offset=0.0, size=8):
         return sum(((model(x) - y) ** 2).mean().item() for x, y in P.batches(seed, n, device, offset, size)) / n
 
 
+def reference_evaluate_model(model, data):
+    with torch.no_grad():
+        return sum(((model(x) - y) ** 2).mean().item() for x, y in data) / len(data)
+
+
 def uneven_sizes(rng, n):
     """n - 1 batches of 8 and a smaller last one (1 to 5 samples), as a loader whose dataset does not divide evenly
     gives: a mean weighted by batch size is then not the mean of the batch losses."""
@@ -169,6 +174,23 @@ def test_evaluate(learner, device, rng):
         for i, (g, p) in enumerate(zip(grads, model.parameters())):
             expect_close(g, torch.full_like(p.detach(), 0.5), what=f"parameter {i}'s .grad after evaluate", rtol=0,
                          atol=0)
+    # the same model and list of batches evaluated again after its parameters moved in place (as after an epoch): a
+    # value remembered from the first call (keyed by id(model), the list, its length or its tensors) is stale
+    got = learner.probe("run_evaluate_twice", seed, n, str(device), sizes)
+    model = P.make(seed, str(device))
+    data = P.batches(seed, n, str(device), size=sizes)
+    want = [reference_evaluate_model(model, data)]
+    P.perturb(model, seed)
+    want.append(reference_evaluate_model(model, data))
+    if not isinstance(got, list) or len(got) != 2:
+        raise CheckFailure("evaluate could not be run twice on the same model")
+    for k, (a, b) in enumerate(zip(got, want)):
+        value = kit.expect_float(a, what="what evaluate returns")
+        if not math.isclose(value, b, rel_tol=1e-9):
+            raise CheckFailure("evaluate called twice on the same model and batches, its parameters changed in "
+                               "place in between (as a training epoch changes them), must return the mean loss of the "
+                               f"parameters it finds at each call: the {('first', 'second')[k]} call's value is not "
+                               "(is a value kept from an earlier call, e.g. in a cache keyed by the model or batches?)")
     # frozen parameters (the first and the third) stay frozen: computing without a graph by switching requires_grad
     # off and back on for every parameter changes the caller's frozen ones
     seed, n, _, sizes, _ = cases[0]

@@ -79,11 +79,31 @@ def compare(learner, rng, device, names, what, shapes=SHAPES, scale=1.0, **kw):
 
 def test_loss_matches_cross_entropy(learner, device, rng):
     """The loss is a 0-d tensor equal to F.cross_entropy (mean over the batch) of the logits, for any sizes; also
-    called by a caller with grad mode on (the default), which finds it still on afterwards."""
+    called by a caller with grad mode on (the default), which finds it still on afterwards; and two calls in a row on
+    problems of the same sizes each keep their own results (the first call's, read after the second call, are still
+    the first problem's)."""
     compare(learner, rng, device, ("loss",), "random problems")
     check(learner, problem(rng, device, SHAPES[0]), ("loss", *NAMES),
           f"a fresh random problem, N, D, H, C = {SHAPES[0]}, called with grad mode on (outside torch.no_grad(); "
           "grad mode must still be on afterwards)", as_called=True)
+    # a buffer (or one-hot, or dict) kept between calls and written again by the next call of the same sizes changes
+    # what the caller holds from the first call: read both results after both calls
+    first, second = problem(rng, device, SHAPES[4]), problem(rng, device, SHAPES[4])
+    got = learner.probe("run_twice", first, second)
+    if not isinstance(got, list) or len(got) != 2:
+        raise CheckFailure("tanh_mlp_ce_backward could not be called twice in a row", f"received {summarize(got)}")
+    for k, (result, args) in enumerate(zip(got, (first, second))):
+        which = ("first", "second")[k]
+        if not isinstance(result, (tuple, list)) or len(result) != 2 or not isinstance(result[1], dict) \
+                or sorted(map(str, result[1])) != sorted(NAMES):
+            raise CheckFailure(f"the {which} of two calls in a row must return (loss, grads) with the five keys",
+                               f"received {summarize(result)}")
+        want_loss, want = reference(*args)
+        what = (f"two calls in a row, N, D, H, C = {SHAPES[4]}, the {which} call's results read after the second "
+                "call (each call must return tensors of its own, not a buffer a later call writes again)")
+        expect_close(result[0], want_loss, rtol=1e-10, atol=1e-12, what=f"the loss ({what})")
+        for name in NAMES:
+            expect_close(result[1][name], want[name], rtol=1e-10, atol=1e-12, what=f'grads["{name}"] ({what})')
 
 
 def test_output_layer_grads(learner, device, rng):

@@ -29,6 +29,15 @@ def test_build_vocab(learner, rng):
             raise CheckFailure(f"build_vocab is wrong for min_freq={min_freq}: <pad> 0 and <unk> 1, then every word of "
                                "these sentences (and only these: nothing kept from an earlier call) seen at least "
                                "min_freq times, most frequent first, ties in alphabetical order")
+    # the last corpus again, same length, same min_freq and same first sentences, but its last two sentences
+    # replaced by a new word: a vocabulary kept from the call before (keyed by len(sentences), min_freq or the first
+    # sentences) is stale here; then a fresh corpus of the same length at min_freq 1, the first call's key
+    again = [list(s) for s in sentences[:-2]] + [["zz"] * 4, ["zz", "w0"]]
+    for sents, min_freq in ((again, 3), (corpus(rng, 15), 1)):
+        if learner.probe("vocab", sents, min_freq) != reference_vocab(sents, min_freq):
+            raise CheckFailure(f"build_vocab is wrong for min_freq={min_freq} on a second corpus with as many "
+                               "sentences as an earlier call's: the vocabulary must come from these sentences only "
+                               "(nothing kept from an earlier call, e.g. a cache keyed by the number of sentences)")
 
 
 def test_encode(learner, rng):
