@@ -24,7 +24,12 @@ class _WithSpare(nn.Module):
         self.spare = nn.Parameter(torch.randn(3, dtype=torch.float64))
 
     def forward(self, x):
-        return self.body(x)
+        out = self.body(x)
+        if self.late_spare:  # from the second step on, the spare parameter is used: its .grad is None no longer
+            out = out + x[:, :2] * self.spare[:2]
+        return out
+
+    late_spare = False
 
 
 class _Tied(nn.Module):
@@ -44,13 +49,21 @@ class _Tied(nn.Module):
 
 
 def make(seed, spare=False):
-    """The model: a small MLP; with spare=True plus a parameter its forward never uses; with spare="tied" an MLP
-    whose two hidden layers share one weight Parameter."""
+    """The model: a small MLP; with spare=True plus a parameter its forward never uses; with spare="late" plus a
+    parameter the forward uses from the second step on (use_late sets it); with spare="tied" an MLP whose two hidden
+    layers share one weight Parameter."""
     torch.manual_seed(seed)
     if spare == "tied":
         return _Tied().double()
     body = nn.Sequential(nn.Linear(4, 8), nn.Tanh(), nn.Linear(8, 2)).double()
     return _WithSpare(body) if spare else body
+
+
+def use_late(model, spare, step):
+    """spare="late": the spare parameter joins the forward from step 1 (counted from 0) on, on every rank and in the
+    reference alike, so the set of parameters with a gradient changes between calls of average_gradients."""
+    if spare == "late":
+        model.late_spare = step >= 1
 
 
 def optimizer(model, lr, name="sgd"):
@@ -128,7 +141,8 @@ def reference_training(seed, steps, batch, lr, world, opt_name="sgd", spare=Fals
     model = make(seed, spare)
     opt = optimizer(model, lr, opt_name)
     params, losses = [], [[] for _ in range(world)]
-    for x, y in data(seed, steps, batch):
+    for k, (x, y) in enumerate(data(seed, steps, batch)):
+        use_late(model, spare, k)
         with drive.grad_mode(False):
             for r in range(world):
                 losses[r].append(nn.functional.mse_loss(model(shard(x, r, world)), shard(y, r, world)).item())
@@ -161,7 +175,8 @@ def _rank(rank, world, mod, store_path, seed, steps, batch, lr, queue, what, opt
                 xs, ys = stale_data(seed, batch, rank)
                 nn.functional.mse_loss(model(xs), ys).backward()
             losses, params = [], []
-            for x, y in data(seed, steps, batch):
+            for k, (x, y) in enumerate(data(seed, steps, batch)):
+                use_late(model, spare, k)
                 loss = mod.train_step(model, opt, shard(x, rank, world), shard(y, rank, world))
                 losses.append(loss if type(loss) is float else repr(loss)[:100])
                 params.append([p.detach().tolist() for p in model.parameters()])

@@ -62,12 +62,12 @@ def check_training(learner, seed, steps, batch, world, opt_name="sgd", spare=Fal
         for r, got in enumerate(ranks):
             if not math.isclose(got["losses"][k], want["losses"][r][k], rel_tol=1e-9, abs_tol=1e-12):
                 raise CheckFailure(f"at step {k + 1} train_step on rank {r} returned a loss that is not the loss of "
-                                   f"that rank's shard ({world} ranks)")
+                                   f"that rank's shard ({world} ranks{how})")
         for r in range(1, world):
             for i, (a, b) in enumerate(zip(ranks[0]["params"][k], ranks[r]["params"][k])):
                 if not torch.equal(a, b):
                     raise CheckFailure(f"after step {k + 1} ranks 0 and {r} disagree on parameter {i}: they did not "
-                                       f"take the same step ({world} ranks)")
+                                       f"take the same step ({world} ranks{how})")
         for i, (a, b) in enumerate(zip(ranks[0]["params"][k], want["params"][k])):
             expect_close(a, b, what=f"parameter {i} after {k + 1} data-parallel step(s) ({world} ranks{how})",
                          rtol=1e-9, atol=1e-12)
@@ -104,8 +104,13 @@ def test_training_three_ranks(learner, rng):
     """Two data-parallel SGD steps on 3 ranks (a third of each batch each) equal single-process training; so do three
     AdamW steps on 2 and 3 ranks ("the same optimizer": AdamW is not linear in the gradient, so the gradients, not
     the parameters after local steps, must be averaged) with a parameter the forward never uses (its .grad stays None
-    on every rank, so AdamW skips it, as the single process does)."""
+    on every rank, so AdamW skips it, as the single process does). And three SGD steps of a model whose forward
+    starts using that parameter at the second step: which parameters have a gradient is read on every call, never
+    remembered from the first (a list of parameters cached by the first average_gradients leaves it unaveraged)."""
     check_training(learner, seed_of(rng), 2, 9, 3)
+    check_training(learner, seed_of(rng), 3, 8, 2, "sgd", "late",
+                   how=", a parameter unused at step 1 and used from step 2 on: average every parameter that has a "
+                       ".grad at this call, not the ones that had one at the first call")
     for world, batch in ((2, 8), (3, 9)):
         seed = seed_of(rng)
         while not opposite_signs(seed, batch, world):

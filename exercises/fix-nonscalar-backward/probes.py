@@ -56,15 +56,18 @@ def square_grad_twice(mod, x, preset_grad=None, non_leaf=False):
 
 def square_grad_changed(mod, x, delta):
     """Call square_grad on x, change x's values in place by adding delta (as a training step does to a parameter),
-    and call it again on the same tensor object: report both results and x's values after the change. The change is
+    and call it again on the same tensor object: report both results, the first result read again after the second
+    call, and x's values after the change. The change is
     made on a copy of the x the judge sent (the judge's own tensors come back as they were sent, or fail the call)."""
     x = x.detach().clone().requires_grad_(x.requires_grad)
-    first = mod.square_grad(x)
-    first = first.detach().clone() if isinstance(first, torch.Tensor) else first
+    raw = mod.square_grad(x)
+    first = raw.detach().clone() if isinstance(raw, torch.Tensor) else raw
     with drive.grad_mode(False):
         x.add_(delta)
     second = mod.square_grad(x)
-    return {"first": first, "second": second, "x_after": x.detach().clone()}
+    # the first result object itself, read again after the second call: a buffer the next call writes into shows here
+    first_later = raw.detach().clone() if isinstance(raw, torch.Tensor) else raw
+    return {"first": first, "second": second, "x_after": x.detach().clone(), "first_later": first_later}
 
 
 def vjp(mod, name, x, v, A=None, preset_grad=None):

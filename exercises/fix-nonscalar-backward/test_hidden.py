@@ -70,8 +70,9 @@ def test_square_grad_shapes(learner, device, rng):
 def test_square_grad_does_not_accumulate(learner, device, rng):
     """Calling square_grad twice on the same x gives 2x both times and leaves x as it was: values, requires_grad and
     .grad (None, or a gradient the caller had left there), for a leaf and for an intermediate of the caller's graph;
-    after the caller changes x in place, the next call gives 2x at the new values; called inside a caller's no_grad
-    block, it leaves grad mode off."""
+    after the caller changes x in place, the next call gives 2x at the new values, and the first call's result still
+    holds 2x at the old ones (a new tensor per call, not a buffer the next call overwrites); called inside a caller's
+    no_grad block, it leaves grad mode off."""
     cases = ((dict(), "a leaf x"), (dict(preset_grad=torch.full((4,), 7.0, dtype=torch.float64, device=device)),
                                     "a leaf x whose .grad is already set"),
              (dict(non_leaf=True), "an x computed from the caller's own leaf"), (dict(), "an x without requires_grad"))
@@ -94,6 +95,10 @@ def test_square_grad_does_not_accumulate(learner, device, rng):
                                f"received {summarize(got)}")
         changed = x.detach() + delta
         expect_close(got["first"], 2 * x.detach(), **TOL, what="square_grad(x) before x is changed in place")
+        expect_close(got.get("first_later"), 2 * x.detach(), **TOL,
+                     what=f"the tensor the first square_grad(x) call returned, read again after a second call on x "
+                     f"changed in place (requires_grad={requires_grad}): each call returns a new tensor, never a "
+                     "buffer kept between calls that the next call writes into")
         expect_close(got["second"], 2 * changed, **TOL,
                      what=f"square_grad(x) on the same tensor object after its values changed in place (x += delta, "
                      f"requires_grad={requires_grad}): the gradient at the new values, 2 * x; compute it at every call "

@@ -82,7 +82,8 @@ def test_tiny_values_keep_precision(learner, device, rng):
 
 def test_dtype_and_shape_kept(learner, device, rng):
     """The result has x's dtype and shape (and the right values, +-1e4 among them): a 0-d tensor, a matrix and an
-    empty tensor, float32 and float64."""
+    empty tensor, float32 and float64; and a second matrix equal to the first but in its middle row (nothing is
+    remembered between calls)."""
     for dtype in DTYPES:
         for shape in ((), (3, 4), (0, 2)):
             x = kit.adversarial(rng, shape, dtype=dtype, device=device, extremes=1e4)
@@ -90,6 +91,15 @@ def test_dtype_and_shape_kept(learner, device, rng):
             expect_tensor(out, what=f"softplus(x) for x of shape {shape} in {dtype}", shape=shape, dtype=dtype,
                           device=device)
             expect_close(out, exact(x), **tol(dtype), what=f"softplus(x) for x of shape {shape} in {dtype}")
+            if shape == (3, 4):
+                # a second x of the same shape and dtype, equal to the first in its first and last rows: a result
+                # remembered from an earlier call (keyed by the shape, the dtype or a few entries) comes back stale
+                x2 = x.clone()
+                x2[1] = kit.adversarial(rng, (4,), dtype=dtype, device=device, scale=30.0) + 1.0
+                expect_close(learner.call("softplus", x2), exact(x2), **tol(dtype),
+                             what=f"softplus(x) for a second x of shape {shape} in {dtype}, equal to the first call's "
+                                  "x but in its middle row: compute every call afresh, nothing remembered between "
+                                  "calls")
 
 
 def grad_of(learner, x, g):

@@ -19,6 +19,13 @@ def forward(mod, args, weights, tokens, lengths, dtype=torch.float64):
     return build(mod, args, weights, dtype, tokens.device)(tokens, lengths)
 
 
+def forward_twice(mod, args, weights, first, second, dtype=torch.float64):
+    """One tagger, two batches in a row (first and second are (tokens, lengths)): both logits, the second call's
+    last (what a tagger that kept something from its first call gets wrong)."""
+    model = build(mod, args, weights, dtype, first[0].device)
+    return [model(*first), model(*second)]
+
+
 def forward_on_meta(mod, args, tokens, lengths):
     """The learner's tagger on torch's "meta" device (shapes, dtypes and devices, no data), which stands for a GPU:
     tokens and lengths on that device too. Only what it raised (or the output's device) comes back."""

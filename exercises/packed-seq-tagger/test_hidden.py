@@ -73,7 +73,8 @@ def expect_trained_state(got, model, after):
 def test_logits_with_copied_weights(learner, device, rng):
     """With copied weights (emb, rnn, fc kept as given), the logits of every real token equal the packed reference:
     RNN, GRU and LSTM, bidirectional or not, batches of 1 to 7 with unsorted lengths, pad_idx 0 or not (a
-    bidirectional batch of one padded sentence included)."""
+    bidirectional batch of one padded sentence included); and one tagger called on two batches in a row whose lengths
+    differ (nothing kept from the first forward)."""
     cases = (("rnn", False, 5, 0), ("gru", False, 1, 0), ("lstm", False, 7, 3), ("gru", True, 2, 11),
              ("lstm", True, 6, 0), ("lstm", True, 1, 0))
     for cell, bi, n, pad in cases:
@@ -90,6 +91,21 @@ def test_logits_with_copied_weights(learner, device, rng):
                             dtype=torch.float64, device=device, what=what, finite=False)
         mask = real(lengths, tokens.shape[1])
         expect_close(got[mask], want[mask], rtol=1e-9, atol=1e-12, what=f"{what} at the real tokens")
+    # one tagger, two batches of the same size in a row whose lengths differ (sentence 1: 1 token, then 2): lengths
+    # (or a packing) kept from the first forward and reused for the second shows in the second batch's logits
+    args = [V, E, H, C, "lstm", True, 0]
+    model, weights = reference(args, rng, device)
+    first, second = padded_batch(rng, device, n=4, low=1), padded_batch(rng, device, n=4, low=2)
+    got = learner.probe("forward_twice", args, weights, first, second)
+    if not isinstance(got, list) or len(got) != 2:
+        raise CheckFailure("forward could not be run twice on one tagger")
+    with torch.no_grad():
+        want = model(*second)
+    what = "the logits of a second batch (lstm, bidirectional, 4 sentences) on the same tagger, with other lengths "\
+           "than the first batch: pack each batch with its own lengths, keep nothing from an earlier forward"
+    got = expect_tensor(got[1], shape=tuple(want.shape), dtype=torch.float64, device=device, what=what, finite=False)
+    mask = real(second[1], second[0].shape[1])
+    expect_close(got[mask], want[mask], rtol=1e-9, atol=1e-12, what=f"{what} (at the real tokens)")
 
 
 def test_padding_does_not_leak(learner, device, rng):
@@ -162,9 +178,11 @@ def test_tagging_loss_ignores_padding(learner, device, rng):
 
 
 def test_token_accuracy(learner, device, rng):
-    """token_accuracy is correct real tokens / real tokens as a Python float (never above 1, unlike the seed's); the
+    """token_accuracy is correct real tokens / real tokens as a Python float (never above 1, unlike the seed's), also
+    for a second batch of the first one's shape with other padding (nothing kept between calls); the
     one-sentence batch comes from a caller inside torch.no_grad() (as an evaluation loop calls it), which must find
     grad mode still off afterwards (no torch.set_grad_enabled(True) left behind)."""
+    seen = {}
     for B, T in ((6, 8), (1, 5), (3, 4)):
         logits = torch.randn(B, T, C, generator=rng, dtype=torch.float64).to(device)
         tags = torch.randint(0, C, (B, T), generator=rng).to(device)
@@ -175,9 +193,29 @@ def test_token_accuracy(learner, device, rng):
         want = ((logits.argmax(-1) == tags) & keep).sum().item() / keep.sum().item()
         with learner.ambient(grad=False) if B == 1 else contextlib.nullcontext():
             got = expect_float(learner.call("token_accuracy", logits, tags), what="token_accuracy")
+        seen[(B, T)] = keep
         if abs(got - want) > 1e-6:  # a float32 ratio rounds in the 8th digit: fine
             raise CheckFailure(f"token_accuracy has the wrong value for a batch of {B}: it must count correct "
                                "predictions at the real tokens (tags != -100) and divide by the number of real tokens")
+    # a second batch of the first call's shape with other padding: a mask (or a count) kept from an earlier call,
+    # keyed by the shape, gives another ratio; redrawn here until the stale mask's ratio differs from the right one
+    B, T = 6, 8
+    old = seen[(B, T)]
+    for _ in range(100):
+        logits = torch.randn(B, T, C, generator=rng, dtype=torch.float64).to(device)
+        tags = torch.randint(0, C, (B, T), generator=rng).to(device)
+        tags[real(torch.randint(1, T + 1, (B,), generator=rng).to(device), T).logical_not()] = -100
+        keep = tags != -100
+        correct = logits.argmax(-1) == tags
+        want = (correct & keep).sum().item() / keep.sum().item()
+        stale = (correct & old).sum().item() / max(old.sum().item(), 1)
+        if abs(want - stale) > 1e-3:
+            break
+    got = expect_float(learner.call("token_accuracy", logits, tags), what="token_accuracy")
+    if abs(got - want) > 1e-6:
+        raise CheckFailure(f"token_accuracy has the wrong value for a second batch of shape ({B}, {T}) with other "
+                           "padding than the first: find the real tokens from this call's tags (tags != -100), "
+                           "keeping nothing from an earlier call")
 
 
 def tagging_data(rng, n, device, T=10, pad=0):

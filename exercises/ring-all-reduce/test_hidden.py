@@ -105,7 +105,8 @@ def test_sums(learner, device, rng):
     """Every rank gets the elementwise sum (shape (n,), the inputs' dtype) for 2 to 6 ranks and lengths that do not
     divide evenly, in float64, float32 and int64; the inputs are left unchanged also when send returns the very tensor
     that was sent (so code that adds into a received tensor in place writes into the sender's chunk); and the results
-    of one call keep their values after a second call of the same size (each result is a new tensor)."""
+    of one call keep their values after a second call of the same size (each result is a new tensor), also when the
+    second call's inputs differ from the first's in one entry per rank (nothing is remembered between calls)."""
     for world, n in ((2, 7), (4, 37), (5, 23), (6, 60)):
         case(learner, rng, device, world, n)
     case(learner, rng, device, 3, 10, torch.float32)
@@ -116,17 +117,25 @@ def test_sums(learner, device, rng):
     # two calls of the same size: the results of the first are the caller's, and still hold their sums after the
     # second call (buffers kept from one call to the next and written again are caught)
     first, second = tensors_for(rng, device, 3, 10), tensors_for(rng, device, 3, 10)
-    got = learner.probe("run_twice", first, second)
-    for name, ts in (("first", first), ("second", second)):
-        out = got.get(name) if isinstance(got, dict) else None
-        if not isinstance(out, list) or len(out) != 3 or not all(isinstance(o, torch.Tensor) for o in out):
-            raise CheckFailure("ring_all_reduce must return a list with one tensor per rank (two calls in a row, 3 "
-                               "ranks of 10 elements)")
-        for r, (o, w) in enumerate(zip(out, simulate(ts)[1])):
-            expect_close(o, w, rtol=1e-12, atol=1e-12,
-                         what=f"rank {r}'s result of the {name} of two calls in a row (3 ranks of 10 elements, "
-                              "float64), read after the second call: each call returns new tensors, never buffers "
-                              "kept from an earlier call and written again")
+    # then a second call whose inputs equal the first's but for one entry per rank, drawn among the middle ones:
+    # results remembered from an earlier call, keyed by a few entries (the first ones, the last ones, the shape),
+    # come back stale
+    near = [t.clone() for t in first]
+    for t in near:
+        t[int(torch.randint(3, 7, (1,), generator=rng))] += 1.0 + torch.rand((), generator=rng, dtype=t.dtype).item()
+    for second, how in ((second, ""), (near, ", the second call's inputs equal to the first's but for one entry per "
+                                              "rank: compute every call's ring afresh, nothing remembered")):
+        got = learner.probe("run_twice", first, second)
+        for name, ts in (("first", first), ("second", second)):
+            out = got.get(name) if isinstance(got, dict) else None
+            if not isinstance(out, list) or len(out) != 3 or not all(isinstance(o, torch.Tensor) for o in out):
+                raise CheckFailure("ring_all_reduce must return a list with one tensor per rank (two calls in a row, "
+                                   "3 ranks of 10 elements)")
+            for r, (o, w) in enumerate(zip(out, simulate(ts)[1])):
+                expect_close(o, w, rtol=1e-12, atol=1e-12,
+                             what=f"rank {r}'s result of the {name} of two calls in a row (3 ranks of 10 elements, "
+                                  "float64), read after the second call: each call returns new tensors, never buffers "
+                                  f"kept from an earlier call and written again{how}")
 
 
 def test_edge_sizes(learner, device, rng):
