@@ -52,7 +52,8 @@ def _count(which):
 def test_fork_all(learner, device, rng):
     """fork_all returns a list of the waited results in the order of fns, for one function, four, five with
     results of different shapes, six where the same functions are listed more than once (one result per
-    entry), and none (an empty list), on a float x, an int64 one and one with no elements; the results are those of
+    entry), and none (an empty list), on a float x, an int64 one and one with no elements, and the same functions
+    again on another x of the same shape (nothing is kept from an earlier call); the results are those of
     the forked calls (functions whose value changes with each call give their first call's value). On an x that
     requires grad the results are fn(x) themselves, connected to x: the gradient of a weighted sum of them reaches x
     (no x.detach(), no torch.no_grad() around the forks)."""
@@ -60,6 +61,12 @@ def test_fork_all(learner, device, rng):
         x = torch.randn(6, generator=rng).to(device)
         G.expect_results(learner.probe("fork_all_eager", which, x), P.reference_fork_all(which, x),
                          _count(which))
+    # the same four functions again on another x of the same shape and dtype: a result remembered from an earlier
+    # call (a cache keyed by the functions, x's shape or its id) shows here, named as such
+    x = torch.randn(6, generator=rng).to(device)
+    G.expect_results(learner.probe("fork_all_eager", "four", x), P.reference_fork_all("four", x),
+                     f"{_count('four')}, a second call with the same functions on another x of the same shape "
+                     "(compute every fn(x) afresh: keep nothing from an earlier call)")
     # an int64 x: each result is fn(x) itself, its dtype included (no cast of x)
     x = torch.randint(-50, 50, (6,), generator=rng).to(device)
     G.expect_results(learner.probe("fork_all_eager", "shapes", x), P.reference_fork_all("shapes", x),

@@ -170,8 +170,8 @@ def test_fit_takes_full_batch_adam_steps(learner, device, rng):
     match a replay in the judge, step by step; also from a start next to the optimum, where Adam's first steps
     overshoot and the loss goes up: still exactly `steps` steps (no early stop); and with output_size 3 for 60 steps
     (the loss is MSELoss(model(x), y) on (B, 3) targets, not on a column or summed over outputs, and the learning rate
-    stays lr: no schedule); and with a model that arrives with gradients left in its .grad, which must not leak into
-    the first step."""
+    stays lr: no schedule); a new model trained with an lr used before (nothing kept between fit calls); and with a
+    model that arrives with gradients left in its .grad, which must not leak into the first step."""
     args = [1, 6, 2, 1]
     model, weights = reference(args, rng, device)
     x, y = windows(rng, 29, device, steps=8)
@@ -198,6 +198,15 @@ def test_fit_takes_full_batch_adam_steps(learner, device, rng):
     expect_close(torch.tensor(losses, dtype=torch.float64), torch.tensor(want, dtype=torch.float64), rtol=1e-8,
                  atol=1e-12, what="the losses of 60 Adam steps with output_size 3 (nn.MSELoss()(model(x), y) on (B, 3) "
                  "targets, learning rate lr at every step)")
+    # a second model trained with the first one's lr: an optimizer (or its state) kept from an earlier fit call, keyed
+    # by the lr or built once, would step the first model's parameters, or carry its moments, into this one
+    model, weights = reference(args, rng, device)
+    x, y = windows(rng, 29, device, steps=8)
+    got = learner.probe("fit_and_predict", args, weights, x, y, x, 4, 0.01)
+    expect_close(torch.tensor(float_losses(got, 4), dtype=torch.float64),
+                 torch.tensor(replay(model, x, y, 4, 0.01), dtype=torch.float64), rtol=1e-8, atol=1e-12,
+                 what="the losses of 4 Adam steps on a new model, trained after another one with the same lr (build "
+                 "the optimizer over this model's parameters in every fit call: keep nothing from an earlier call)")
     model, weights = reference(args, rng, device)
     x, y = windows(rng, 29, device, steps=8)
     stale = float(torch.empty(()).uniform_(0.5, 2.0, generator=rng)) * (1 if int(torch.randint(0, 2, (), generator=rng))

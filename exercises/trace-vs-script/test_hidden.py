@@ -90,6 +90,18 @@ def test_save_and_load(learner, device, rng):
                                      "not frozen, not switched to eval mode)")
 
 
+def sum_kind(x):
+    """What decides Gate's branch for x, said without its values: the sign of x.sum() in x's own dtype (a message
+    that names it points at the condition, the commonest slip: per row, >= 0, another dtype, a mean)."""
+    total = x.sum()
+    if total.is_floating_point() and bool(total.isnan()):
+        return " whose sum is NaN (not > 0: Gate gives x - 10)"
+    if bool(total > 0):
+        return " whose sum (in x's dtype) is positive (Gate gives x * 2)"
+    kind = "exactly 0" if bool(total == 0) else "negative"
+    return f" whose sum (in x's dtype) is {kind} (Gate gives x - 10)"
+
+
 def test_branch_free_values(learner, device, rng):
     """branch_free equals Gate()(x) on random inputs of several shapes, including a sum of exactly 0, a tiny positive
     sum, rows whose own sums differ in sign from the whole sum, 0-d and empty tensors, float64 inputs whose sum is
@@ -120,7 +132,7 @@ def test_branch_free_values(learner, device, rng):
             ints.append(pair)
             break
     for x in mixed_inputs(rng, device) + mixed_inputs(rng, device, (2, 4)) + [t.to(device) for t in odd + f64 + ints]:
-        what = f"branch_free(x) for a {str(x.dtype)[6:]} x of shape {tuple(x.shape)}"
+        what = f"branch_free(x) for a {str(x.dtype)[6:]} x of shape {tuple(x.shape)}{sum_kind(x)}"
         got = learner.probe("branch_free_call", x)
         if not isinstance(got, dict):
             raise CheckFailure(f"{what} could not be run")

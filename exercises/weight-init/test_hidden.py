@@ -171,7 +171,8 @@ def check_init(learner, rng, name, cases, global_rng=False):
         seed = int(torch.randint(0, 10_000, (), generator=rng))
         got = learner.probe("init", name, shape, seed, kwargs, dtype=dtype, global_rng=global_rng, layout=layout)
         want = torch_init(name, shape, seed, kwargs, dtype, global_rng, layout)
-        how = "the global generator after torch.manual_seed" if global_rng else "a seeded generator"
+        how = ("the global generator after torch.manual_seed" if global_rng else
+               "the seeded generator passed to this call (a new one at every call: draw from the one you are given)")
         tol = (1e-12, 1e-14) if dtype == torch.float64 else (1e-6, 1e-7)
         target = f"a parameter of shape {shape}" if layout is None else f"{LAYOUTS[layout]} of shape {shape}"
         filled = got.get("filled")
@@ -180,7 +181,9 @@ def check_init(learner, rng, name, cases, global_rng=False):
                                "in place (under torch.no_grad() for a parameter) and return it")
         expect_close(filled, want, rtol=tol[0], atol=tol[1],
                      what=f"{name} on {target} ({str(dtype).replace('torch.', '')}) with {kwargs}, drawing from {how} "
-                          "(torch draws into the tensor itself, in its memory order)")
+                          "(torch draws into the tensor itself, in its memory order"
+                          + ("; std = gain(nonlinearity, a) / sqrt(fan), a = 0 being a slope of 0)"
+                             if name == "kaiming_normal_" else ")"))
         if layout is not None:
             through = got.get("through_base")
             if not isinstance(through, torch.Tensor) or bool(through.isnan().any()):
