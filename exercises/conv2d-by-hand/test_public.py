@@ -40,7 +40,12 @@ def test_output_size_example(learner):
     for h, w, padding, want in ((28, 28, 1, (28, 28)), (28, 28, 0, (26, 26)), (28, 28, (0, 1), (26, 28)),
                                 (100_000, 60_000, 1, (100_000, 60_000))):
         got = learner.call("conv2d_output_size", h, w, 3, 1, padding)
-        if type(got) is not tuple or got != want or any(type(v) is not int for v in got):
+        if type(got) is not tuple or len(got) != 2 or any(type(v) is not int for v in got):
             raise CheckFailure("conv2d_output_size must return the output's (height, width) as a tuple of ints",
+                               f"inputs: h={h}, w={w}, kernel_size=3, stride=1, padding={padding}\n"
+                               f"expected {want!r}, received {summarize(got)}")
+        if got != want:  # why: a tuple of ints with the wrong numbers needs the formula, not the type, named
+            raise CheckFailure("conv2d_output_size gives the wrong (height, width): floor((h + 2p - d(k - 1) - 1) / s)"
+                               " + 1 per dimension, a pair read as (height, width)",
                                f"inputs: h={h}, w={w}, kernel_size=3, stride=1, padding={padding}\n"
                                f"expected {want!r}, received {summarize(got)}")

@@ -68,3 +68,11 @@ def train(mod, dims, weights, x, y, steps, lr, max_depth, seed, stale_grads=None
         predictions = [model(x, d) for d in range(max_depth + 1)]
     return {"returned": got, "params": {k: v.detach().clone() for k, v in model.named_parameters()},
             "predictions": predictions, "global_rng_after": global_state}
+
+
+def train_twice(mod, dims, weights, x, y, runs):
+    """train_dynamic called once per (steps, lr, max_depth, seed) in runs on one model, in order: what each call
+    returned and the parameters after the last. Each call must start its own Adam and generator."""
+    model = build(mod, dims, weights)
+    returned = [mod.train_dynamic(model, x, y, *run) for run in runs]
+    return {"returned": returned, "params": {k: v.detach().clone() for k, v in model.named_parameters()}}

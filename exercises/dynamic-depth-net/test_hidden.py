@@ -244,7 +244,8 @@ def test_training_draws_a_depth_per_step(learner, device, rng):
     """train_dynamic draws depth = randint(0, max_depth + 1) from its own seeded generator each step, then zero_grad
     (to None), the loss, backward and one Adam step: depths, losses and the final parameters match a replay, with a
     depth-0 step (mid has no gradient: Adam leaves it alone) and a model arriving with stale gradients. The draws
-    come from g alone: torch's global generator, seeded by the caller, is where the caller left it afterwards."""
+    come from g alone: torch's global generator, seeded by the caller, is where the caller left it afterwards.
+    Two calls on one model (other lr, length, seed) each train with their own fresh Adam and generator."""
     for stale in (False, True):
         model, weights = reference(rng, device)
         x, y = data(rng, device, 64)
@@ -272,6 +273,25 @@ def test_training_draws_a_depth_per_step(learner, device, rng):
             expect_close(got["params"].get(name), p.detach(), rtol=1e-8, atol=1e-12,
                          what=f"{name} after 12 training steps{what} (at a depth-0 step mid has no gradient and Adam "
                               "must leave it alone: zero_grad() sets gradients to None)")
+    # why: state kept across calls (an optimizer or generator cached per model, a step counter) is right on a first
+    # call only; train twice on one model with another lr, length and seed, and replay each with a fresh Adam.
+    model, weights = reference(rng, device)
+    x, y = data(rng, device, 32)
+    runs = [(3, 0.01, 2, int(torch.randint(0, 10_000, (), generator=rng))),
+            (4, 0.05, 3, int(torch.randint(0, 10_000, (), generator=rng)))]
+    got = learner.probe("train_twice", DIMS, weights, x, y, runs)
+    returned = got.get("returned") if isinstance(got, dict) else None
+    if not isinstance(returned, list) or len(returned) != 2:
+        raise CheckFailure("train_dynamic could not be called twice on one model", f"received {summarize(got)}")
+    for k, (run, ret) in enumerate(zip(runs, returned), start=1):
+        expect_history(ret, run[0])
+        depths, losses = replay(model, x, y, *run)
+        call = (f"call {k} of 2 on one model (steps={run[0]}, lr={run[1]}, max_depth={run[2]}, its own seed): each "
+                "call makes its own Adam with its own lr and its own generator, nothing is kept from the call before")
+        if ret["depths"] != depths:
+            raise CheckFailure(f"the depths drawn per step are wrong at {call}")
+        expect_close(torch.tensor(ret["losses"], dtype=torch.float64), torch.tensor(losses, dtype=torch.float64),
+                     rtol=1e-8, atol=1e-12, what=f"the losses at {call}")
 
 
 def test_learns_at_every_depth(learner, device, rng):

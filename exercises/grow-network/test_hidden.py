@@ -120,11 +120,12 @@ def expect_groups(got, want, what, only_first=None):
 
 
 def test_group_lr(learner, rng):
-    """With lr given (0.05, and an explicit 0.0 that freezes the new layer) the new group uses it and the old group
-    keeps its own; training follows add_param_group's. Then a grow with lr=0.05 followed by a grow without lr: the
-    second group takes opt.defaults' lr, and opt.defaults is unchanged; and SGD whose old group has its own momentum,
-    dampening and weight decay: the new group takes the optimizer's defaults for them."""
-    for lr, optimizer in ((0.05, "adam"), (0.0, "adam"), (0.2, "sgd")):
+    """With lr given (0.05, 1.234567e-4 taken as is, and an explicit 0.0 that freezes the new layer) the new group
+    uses it and the old group keeps its own; training follows add_param_group's. Then a grow with lr=0.05 followed
+    by a grow without lr: the second group takes opt.defaults' lr, and opt.defaults is unchanged; and SGD whose old
+    group has its own momentum, dampening and weight decay: the new group takes the optimizer's defaults for them."""
+    # why: 1.234567e-4 catches an lr rounded, cast or clamped on its way into the group
+    for lr, optimizer in ((0.05, "adam"), (0.0, "adam"), (0.2, "sgd"), (1.234567e-4, "adam")):
         what = f"{optimizer}, lr={lr}"
         compare(learner, seed_of(rng), lr, what, optimizer=optimizer)
     compare(learner, seed_of(rng), 0.05, "adam, grow with lr=0.05, then a second grow without lr", twice=True,
