@@ -22,6 +22,20 @@ def find(mod, spec, device="cpu"):
     return {"raised": None, "got": got, "anomaly_on": torch.is_anomaly_enabled()}
 
 
+def find_same_fn(mod, spec, others, device="cpu"):
+    """find()'s result for one fn object called twice: on spec's inputs, then on the other inputs (same ops)."""
+    fn = build(spec)
+    found = []
+    for inputs in (spec["inputs"], others):
+        try:
+            got = mod.find_nan_backward(fn, *inputs_of({"inputs": inputs}, device))
+        except Exception as e:  # the learner's error is the result here
+            found.append({"raised": type(e).__name__, "got": None, "anomaly_on": torch.is_anomaly_enabled()})
+            continue
+        found.append({"raised": None, "got": got, "anomaly_on": torch.is_anomaly_enabled()})
+    return found
+
+
 class SignOf(torch.autograd.Function):
     """|v| with the backward g * v / |v|: 0 / 0 = NaN at v = 0. A custom Function's node is named "SignOfBackward"
     (no digit at the end, unlike torch's own nodes)."""

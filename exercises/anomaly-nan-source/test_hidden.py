@@ -151,6 +151,33 @@ def test_find(learner, device, rng, name):
     nan_at_random_node also holds a NaN reported in a node's later output, and a NaN masked before the inputs (their
     .grad finite), constructed so on every draw."""
     check_batch(learner, device, draw_batch(rng, BATCHES[name]))
+    if name == "nan_at_random_node":
+        check_same_fn(learner, device, rng)
+
+
+def check_same_fn(learner, device, rng):
+    """One fn object called twice, on inputs whose backward makes a NaN and on inputs whose backward is clean, in
+    both orders: each answer is its own call's (an answer remembered by id(fn), or by the ops, passed every grader
+    that builds a new fn per call)."""
+    for _ in range(500):  # redrawn until the same ops on other inputs run clean: the verdict never depends on the seed
+        spec, _ = T.draw_case(rng, "nan")  # some NaNs come from the ops alone (log(0 * x)): then another spec
+        others = [torch.rand(x.shape, generator=rng, dtype=torch.float64) * 1.5 + 0.5 for x in spec["inputs"]]
+        if T.reference({**spec, "inputs": others}, str(device)) == ("none", None):
+            break
+    else:
+        raise AssertionError("prep could not draw clean inputs for a NaN case")  # the grader's bug, never the learner's
+    for first, second in ((spec["inputs"], others), (others, spec["inputs"])):
+        got = learner.probe("find_same_fn", {**spec, "inputs": first}, second, str(device))
+        if not isinstance(got, list) or len(got) != 2:
+            raise CheckFailure("find_nan_backward could not be called twice on one fn")
+        for k, (inputs, g) in enumerate(zip((first, second), got)):
+            want = T.reference({**spec, "inputs": inputs}, str(device))
+            if not T.matches(g, want):
+                raise CheckFailure(f"find_nan_backward called twice with the same fn, on inputs whose backward "
+                                   f"{'makes a NaN' if want[0] == 'nan' else 'runs clean'} in call {k + 1}: "
+                                   f"{received(g)}. Each call runs its own fn(*inputs) and backward: remember "
+                                   "nothing between calls (an answer kept by id(fn) or by the function is stale "
+                                   "once the inputs change)")
 
 
 def test_other_errors_propagate(learner, device, rng):

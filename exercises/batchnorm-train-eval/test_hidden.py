@@ -93,6 +93,12 @@ def test_train_mode_matches_batchnorm(learner, device, rng):
     torch.no_grad(), which finds grad mode still off afterwards), outputs and running statistics
     (unbiased variance) equal nn.BatchNorm2d's."""
     compare(learner, {}, None, batches(rng, device, 4), ["train"] * 4, "default momentum")
+    # the random shapes change N at every batch: a correction n / (n - 1) remembered per N, per (H, W) or from the
+    # first batch passed them; here one N comes back with other H, W, and one H, W with another N
+    same_n_or_hw = [(4, C, 5, 6), (4, C, 2, 3), (2, C, 2, 3), (2, C, 5, 6)]
+    compare(learner, {}, None, batches(rng, device, 4, shapes=same_n_or_hw), ["train"] * 4,
+            "one module over batches (4, 3, 5, 6), (4, 3, 2, 3), (2, 3, 2, 3), (2, 3, 5, 6): the unbiased variance "
+            "of each batch uses that batch's own N * H * W")
     far = [x + 1e5 for x in batches(rng, device, 2)]  # E[x^2] - E[x]^2 loses about 1e-6 here
     # the outputs' own rounding here is about 1e-10 (x - mean at 1e5 in float64), E[x^2] - E[x]^2's error about 1e-6
     compare(learner, {}, random_state(rng, device), far, ["train", "eval"],

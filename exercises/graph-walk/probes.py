@@ -61,6 +61,11 @@ def _step(step, v, device, parts):
             return x * a[1]
     if name == "unbind":  # ["unbind", x, k]: output k of one x.unbind(0) shared by every such step on x
         return parts.setdefault(a[0], x.unbind(0))[a[1]]
+    if name == "chain":  # ["chain", x, k]: k multiplications in a row, a graph k nodes deep
+        y = x
+        for _ in range(int(a[1])):
+            y = y * 0.999
+        return y
     if name == "loop":  # the number of iterations, hence the graph, depends on the values
         y, steps = x, 0
         while float(y.detach().norm()) < float(a[1]) and steps < 40:

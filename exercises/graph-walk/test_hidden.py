@@ -7,6 +7,7 @@ answer or table passes it."""
 
 import torch
 
+from grader.judge import kit
 from grader.judge.checks import CheckFailure, load_sibling
 
 P = load_sibling(__file__)
@@ -231,3 +232,17 @@ def test_graph_size_follows_data(learner, device, rng):
             raise CheckFailure("in a loop graph a node is listed after one of its next_functions")
     if len(counts) < 2:
         raise CheckFailure("graph_nodes gave the same size for loops that ran a different number of times")
+    # a loop that runs 1500 times records a graph 1500 nodes deep: a recursive walk passes every small graph above
+    # and dies at Python's recursion limit (about 1000) here
+    deep = {"steps": [T.leaf(rng, (3,), True), ["chain", 0, 1500], ["sum", 1]]}
+    fix = ("walk the graph with an explicit stack or queue, not recursion: a loop of k iterations records a chain k "
+           "nodes deep, past Python's recursion limit (about 1000)")
+    what = "a loop that ran 1500 times (a chain of 1500 multiplications)"
+    got = kit.learner_reply(lambda: learner.probe("nodes", deep, str(device)), what=f"graph_nodes on {what}", fix=fix)
+    out, values = P.build(deep, str(device))
+    if T.order_problem(T.match(got, out, values, what)):
+        raise CheckFailure(f"in {what} a node is listed after one of its next_functions")
+    got = kit.learner_reply(lambda: learner.probe("depends", deep, str(device), [0, 1]),
+                            what=f"depends_on(t, u) on {what}", fix=fix)
+    if got != [True, True]:
+        raise CheckFailure(f"depends_on(t, u) must be True for the leaf and the chain's end in {what}")
