@@ -22,7 +22,7 @@ from grader.judge.failure import CheckFailure
 from grader.judge.remote import received_info
 
 __all__ = ["CheckFailure", "summarize", "expect_tensor", "expect_close", "expect_equal", "check_gradients",
-           "compare_trajectories", "expect_raises", "load_sibling"]
+           "expect_raises", "load_sibling"]
 
 # Every tensor compared here was decoded from bytes, so none is a DTensor. torch's
 # assert_close would otherwise import torch.distributed.tensor on first use (~0.4 s).
@@ -258,26 +258,6 @@ def _undefined_grads_reach(fn: Callable[..., Any]) -> bool:
 def _gradcheck_detail(message: str) -> str:
     lines = [ln for ln in message.splitlines() if ln.strip()]
     return "\n".join(lines[:12])
-
-
-# ---------------------------------------------------------------- optimizers
-
-
-def compare_trajectories(actual: Sequence[Any], expected: Sequence[torch.Tensor], *, what: str,
-                         rtol: float = 1e-6, atol: float = 1e-7, inputs: str = "") -> None:
-    """Step-by-step comparison of parameter values, stopping at the first step that differs."""
-    if not isinstance(actual, (list, tuple)) or len(actual) != len(expected):
-        raise CheckFailure(f"{what}: expected {len(expected)} recorded steps",
-                           f"received {summarize(actual)}")
-    for step, (a, e) in enumerate(zip(actual, expected), start=1):
-        try:
-            expect_close(a, e, what=f"{what} after step {step}", rtol=rtol, atol=atol, inputs=inputs)
-        except CheckFailure as failure:
-            if step == 1:
-                hint = "the very first step is already off: check the update rule itself"
-            else:
-                hint = "the first steps match, so look at state carried between steps (buffers, step counts)"
-            raise CheckFailure(failure.prop + f"; {hint}", failure.detail) from None
 
 
 # ---------------------------------------------------------------- raising, and the trusted files beside a grader

@@ -260,7 +260,10 @@ def expect_same_trajectory(got: Any, want: list[list[torch.Tensor]], *, what: st
                 expect_close(g, w, what=f"{what}: parameter {i} after step {number}", rtol=rtol, atol=atol)
             except CheckFailure as failure:
                 if k == 0:
-                    hint = "the very first step is already off: check the update rule itself"
+                    # why: a first step off is the rule itself, or state a new optimizer found from an earlier one
+                    # (module-level buffers keyed by id() or by shape: blind round 22)
+                    hint = ("the very first step is already off: check the update rule itself, and that a new "
+                            "optimizer starts from no state (nothing kept from an earlier optimizer)")
                 elif state_hint:
                     hint = (f"the steps before step {number} match, so look at what is carried from one step to "
                             "the next (buffers, step counts)")
