@@ -177,7 +177,8 @@ def test_closure(learner, device, rng):
                 lambda: learner.probe("closure_run", cls, initial, targets, options, under_no_grad), what=where,
                 fix="the closure (which zeroes the gradients, computes the loss and calls backward()) must be called "
                     "exactly once per step, under torch.enable_grad(): step itself runs under torch.no_grad(), where "
-                    "a closure's loss has no graph and its backward() raises")
+                    "a closure's loss has no graph and its backward() raises; an error in step's own arithmetic "
+                    "(shapes that do not match) is more often state kept from an earlier optimizer")
             kit.expect_closure_losses(got, want, where=where)
             kit.expect_same_trajectory(got["params"], want["params"],
                                        what=f"{where} (a closure that zeroes the gradients and back-propagates)")
