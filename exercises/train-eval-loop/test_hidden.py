@@ -269,8 +269,13 @@ def check_fit(got, want, where=""):
         raise CheckFailure("fit() must return a dict with best_epoch, best_accuracy and history")
     history = ret["history"]
     if not isinstance(history, list) or len(history) != len(ref["history"]):
+        # why: a run that stops too early most often compares against a best accuracy kept from an earlier fit()
+        early = isinstance(history, list) and len(history) < len(ref["history"])
         raise CheckFailure("fit()'s history must hold one validation accuracy per epoch run (stopping after "
-                           "`patience` epochs in a row that are not strictly better)")
+                           "`patience` epochs in a row that are not strictly better)" +
+                           ("; this run stopped too early: check the patience count, and that each fit() call "
+                            "starts with no best accuracy of its own (nothing kept from an earlier call)" if early else
+                            ""))
     for k, (a, b) in enumerate(zip(history, ref["history"]), start=1):
         expect_number(a, b, f"fit()'s history entry for epoch {k} (each epoch's own validation accuracy, in the "
                             "order the epochs ran: not the best accuracy so far)", rel=1e-6)
