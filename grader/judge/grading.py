@@ -58,9 +58,6 @@ def grade(exercise: Exercise, path: Path, *, seed: int | None = None, limits: Li
     ``verdict_only``: the one that caught this file last time, so that a wrong file usually costs one grader).
     """
     started = time.monotonic()
-    from grader.judge.checks import bound_tensor_repr
-
-    bound_tensor_repr()  # a message that prints a learner's tensor must not cost the judge minutes
     seed = secrets.randbelow(2**31) if seed is None else seed
     hidden = _hidden_names(exercise)
     extra: dict[str, Any] = {"seed": seed, "submission": str(path)}
@@ -178,15 +175,16 @@ def warm_up_judge(modules: tuple[str, ...] = ()) -> None:
     import torch
 
     from grader import plain_shapes
+    from grader.judge.checks import bound_tensor_repr
 
     if torch.get_num_threads() != 1:
         torch.set_num_threads(1)
+    bound_tensor_repr()  # a message that prints a learner's tensor must not cost the judge minutes
 
     for name in modules:
         importlib.import_module(name)
     plain_shapes.install()
 
-    import grader.judge.checks  # noqa: F401
     import grader.judge.plugin  # noqa: F401
 
     x = torch.ones(2, dtype=torch.float64, requires_grad=True)
